@@ -1,0 +1,415 @@
+//! The intermediate representation between a spec and the emitted Rust: plain owned data in
+//! a deterministic order, holding final Rust names. Lowering builds it from the OpenAPI
+//! document; emitters read only this.
+
+use serde_json::Value;
+
+/// One service: one spec file, one generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Spec file relative to the workspace root (`spec/huaweicloud/css.yaml`).
+    pub spec_file: String,
+    /// Package name of the generated crate (`huaweicloud-css`).
+    pub crate_name: String,
+    /// Library name of the generated crate (`huaweicloud_css`).
+    pub lib_name: String,
+    /// Title of the API.
+    pub title: String,
+    /// Description of the API, if any.
+    pub description: Option<String>,
+    /// Version of the source document.
+    pub version: String,
+    /// How requests travel.
+    pub protocol: Protocol,
+    /// Host used when neither a region nor an endpoint is configured.
+    pub default_host: String,
+    /// Region id → host, sorted by region id.
+    pub endpoints: Vec<(String, String)>,
+    /// Client settings lifted out of the operations.
+    pub settings: ClientSettings,
+    /// Tags, in the order of the root `tags` list.
+    pub tags: Vec<Tag>,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// Every example of the spec, with the type it must decode into, sorted by pointer.
+    pub examples: Vec<Example>,
+}
+
+/// The wire protocol of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// Huawei Cloud REST: path, query and JSON body, signed with AK/SK or a token.
+    HuaweiRest,
+    /// QingCloud action style: every parameter in a signed query string.
+    QingCloudAction,
+}
+
+/// Which common parameters the client fills from its configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientSettings {
+    /// The Huawei `{project_id}` path segment.
+    pub project_id: bool,
+    /// The Huawei `X-Language` header, with its allowed values.
+    pub language: Option<Vec<String>>,
+    /// The QingCloud `zone` parameter.
+    pub zone: bool,
+}
+
+/// A tag (one chapter of the source document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Tag name as in the spec.
+    pub name: String,
+    /// Description of the tag.
+    pub description: Option<String>,
+}
+
+/// Documentation carried from the spec to rustdoc.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Notes on where the source document is wrong and what the spec chose.
+    pub errata: Vec<String>,
+}
+
+/// A named Rust type generated from a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+    /// Whether the type has client-side checks (itself or through its fields).
+    pub validated: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Vec<Field>),
+    /// A string enum that keeps unknown values.
+    Enum(Vec<Variant>),
+    /// Another name for a type (a named array or map schema).
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name (may be a raw identifier).
+    pub name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// Type, without the `Option` of an optional field.
+    pub ty: TypeRef,
+    /// Whether the field must be present.
+    pub required: bool,
+    /// Whether the value is a secret (redacted from `Debug`).
+    pub secret: bool,
+    /// Client-side checks of the value.
+    pub checks: Checks,
+}
+
+/// A variant of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// Rust name.
+    pub name: String,
+    /// Value on the wire.
+    pub value: String,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A string.
+    String,
+    /// A 32-bit integer.
+    I32,
+    /// A 64-bit integer.
+    I64,
+    /// A floating-point number.
+    F64,
+    /// A boolean.
+    Bool,
+    /// Free-form JSON.
+    Json,
+    /// A named generated type.
+    Named(String),
+    /// A list.
+    Array(Box<TypeRef>),
+    /// A map from string keys.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether the innermost element is a scalar, which is decoded leniently.
+    pub fn is_lenient_scalar(&self) -> bool {
+        match self {
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.is_lenient_scalar(),
+            TypeRef::Json | TypeRef::Named(_) => false,
+        }
+    }
+
+    /// The named type this reference reaches, if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+/// Client-side checks of a value, from the schema's constraint keywords.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    /// Inclusive lower bound of a number.
+    pub minimum: Option<f64>,
+    /// Inclusive upper bound of a number.
+    pub maximum: Option<f64>,
+    /// Whether `minimum` is exclusive.
+    pub exclusive_minimum: bool,
+    /// Whether `maximum` is exclusive.
+    pub exclusive_maximum: bool,
+    /// Minimum length of a string, in characters.
+    pub min_length: Option<usize>,
+    /// Maximum length of a string, in characters.
+    pub max_length: Option<usize>,
+    /// Regular expression a string must match.
+    pub pattern: Option<String>,
+    /// Minimum number of items of a list.
+    pub min_items: Option<usize>,
+    /// Maximum number of items of a list.
+    pub max_items: Option<usize>,
+}
+
+impl Checks {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Checks::default()
+    }
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+impl HttpMethod {
+    /// The method as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// Whether the method is idempotent by HTTP semantics.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's `operationId` (PascalCase), also the prefix of its type names.
+    pub id: String,
+    /// Rust method and module name (`restart_cluster`).
+    pub method_name: String,
+    /// Name of the input struct.
+    pub input_name: String,
+    /// Name of the builder.
+    pub builder_name: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// Section of the source document.
+    pub doc_section: Option<String>,
+    /// IAM action needed to call it.
+    pub iam_action: Option<String>,
+    /// Tag (chapter) of the operation.
+    pub tag: String,
+    /// Deprecation.
+    pub deprecated: bool,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Wire path template (`/v3/{project_id}/jobs`; `/iaas/` for QingCloud).
+    pub path: String,
+    /// Query pairs sent unchanged by every call (QingCloud `action=` and friends).
+    pub fixed_query: Vec<(String, String)>,
+    /// Whether sending twice is the same as sending once.
+    pub idempotent: bool,
+    /// Parameters the caller sets, in spec order.
+    pub params: Vec<Param>,
+    /// Parameters the client fills from its configuration.
+    pub setting_params: Vec<SettingParam>,
+    /// JSON request body.
+    pub body: Option<Body>,
+    /// What a success answer decodes into.
+    pub output: Output,
+    /// Documented error statuses.
+    pub error_statuses: Vec<u16>,
+    /// Request examples (parameter values and body sharing one example name).
+    pub request_examples: Vec<RequestExample>,
+    /// Example of an error answer, if the spec has one.
+    pub error_example: Option<Value>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a parameter's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// The value's text (lists as repeated keys for Huawei).
+    Plain,
+    /// QingCloud list: `name.1=…&name.2=…`.
+    DotIndexed,
+    /// Compact JSON text.
+    Json,
+}
+
+/// A parameter the caller sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Encoding.
+    pub style: ParamStyle,
+    /// Type.
+    pub ty: TypeRef,
+    /// Whether it must be set.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// Client-side checks.
+    pub checks: Checks,
+    /// Whether the value is a secret.
+    pub secret: bool,
+}
+
+/// A parameter filled from client configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingParam {
+    /// Which setting.
+    pub setting: Setting,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Location.
+    pub location: ParamLocation,
+}
+
+/// The client settings a parameter can be lifted into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Huawei project id.
+    ProjectId,
+    /// Huawei `X-Language`.
+    Language,
+    /// QingCloud zone.
+    Zone,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Type of the body.
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// What an operation returns on success.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// No body (or none documented).
+    Empty {
+        /// The documented success status.
+        status: u16,
+    },
+    /// One body type for every documented success status.
+    Single {
+        /// The documented success statuses.
+        statuses: Vec<u16>,
+        /// Body type.
+        ty: TypeRef,
+    },
+    /// Different bodies per status: an enum named `<Op>Output`.
+    PerStatus {
+        /// Name of the enum.
+        name: String,
+        /// Status, variant name and body type (`None`: no body).
+        variants: Vec<(u16, String, Option<TypeRef>)>,
+    },
+}
+
+/// One request example: values for parameters and body sharing an example name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestExample {
+    /// Example name.
+    pub name: String,
+    /// Rust parameter name → example value.
+    pub params: Vec<(String, Value)>,
+    /// Body example.
+    pub body: Option<Value>,
+    /// The success answer to give: status and body.
+    pub response: Option<(u16, Option<Value>)>,
+}
+
+/// An example of the spec, with the type it decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// JSON pointer of the example's `value`.
+    pub pointer: String,
+    /// Type the example decodes into.
+    pub ty: TypeRef,
+}

@@ -1,0 +1,396 @@
+//! Lowering schemas to type references: component schemas become named types, inline
+//! objects and enums become named types called after their owner, scalars stay scalars.
+
+use openapiv3::{
+    AdditionalProperties, ArrayType, IntegerFormat, ObjectType, ReferenceOr, Schema, SchemaKind,
+    StringFormat, StringType, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::Lowerer;
+use crate::diagnostics::Pointer;
+use crate::ir::{Checks, Docs, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::names;
+
+/// A lowered schema: its type, the checks of its value, and whether it is a secret.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Lowered {
+    pub(crate) ty: TypeRef,
+    pub(crate) checks: Checks,
+    pub(crate) secret: bool,
+    /// Description of the schema, for fields that reference it.
+    pub(crate) description: Option<String>,
+}
+
+impl Lowered {
+    fn plain(ty: TypeRef) -> Self {
+        Self {
+            ty,
+            checks: Checks::default(),
+            secret: false,
+            description: None,
+        }
+    }
+}
+
+/// A schema position: a reference or an inline schema.
+pub(crate) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(value: &'s ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(value: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Lowers a schema position; `name` names any type it must create inline.
+    pub(crate) fn lower_schema<'s>(
+        &mut self,
+        schema: impl Into<SchemaRef<'s>>,
+        at: &Pointer,
+        name: &str,
+    ) -> Option<Lowered> {
+        match schema.into() {
+            SchemaRef::Ref(reference) => {
+                let component = self.resolve_schema_name(reference, at)?;
+                self.lower_component(&component)
+            }
+            SchemaRef::Inline(schema) => self.lower_inline(schema, at, name),
+        }
+    }
+
+    /// Lowers a component schema once; later references reuse the result.
+    pub(crate) fn lower_component(&mut self, component: &str) -> Option<Lowered> {
+        if let Some(done) = self.components.get(component) {
+            return done.clone();
+        }
+        let at = Pointer::root().join("components").join("schemas").join(component);
+        let schema = self.schema_component(component)?.clone();
+        let rust_name = match names::type_ident(component) {
+            Ok(name) => name,
+            Err(e) => {
+                self.error(&at, e.0);
+                self.components.insert(component.to_owned(), None);
+                return None;
+            }
+        };
+        if defines_named_type(&schema) {
+            // Recursive references see the name before the fields are lowered.
+            let placeholder = Lowered::plain(TypeRef::Named(rust_name.clone()));
+            self.components.insert(component.to_owned(), Some(placeholder));
+        }
+        let lowered = self.lower_inline(&schema, &at, &rust_name).map(|mut l| {
+            l.description = schema.schema_data.description.clone();
+            l
+        });
+        let lowered = lowered.map(|l| self.name_component_alias(l, &schema, &at, &rust_name));
+        self.components.insert(component.to_owned(), lowered.clone());
+        lowered
+    }
+
+    /// A named array or map component becomes an alias, so that its name stays visible.
+    fn name_component_alias(&mut self, lowered: Lowered, schema: &Schema, at: &Pointer, name: &str) -> Lowered {
+        if !matches!(lowered.ty, TypeRef::Array(_) | TypeRef::Map(_)) {
+            return lowered;
+        }
+        let docs = self.schema_docs(schema, at);
+        self.define_type(TypeDef {
+            name: name.to_owned(),
+            pointer: at.to_string(),
+            docs,
+            kind: TypeKind::Alias(lowered.ty.clone()),
+            validated: false,
+        });
+        Lowered {
+            ty: TypeRef::Named(name.to_owned()),
+            ..lowered
+        }
+    }
+
+    fn lower_inline(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Option<Lowered> {
+        let description = schema.schema_data.description.clone();
+        let lowered = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
+            SchemaKind::Type(Type::Integer(int)) => {
+                if !int.enumeration.is_empty() {
+                    self.error(&at.join("enum"), "integer enums are not supported; describe the values in the description");
+                }
+                if int.multiple_of.is_some() {
+                    self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
+                }
+                let ty = match &int.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
+                    VariantOrUnknownOrEmpty::Unknown(f) => {
+                        self.error(&at.join("format"), format!("unknown integer format `{f}`; use int32 or int64"));
+                        TypeRef::I64
+                    }
+                };
+                let checks = Checks {
+                    minimum: int.minimum.map(|v| v as f64),
+                    maximum: int.maximum.map(|v| v as f64),
+                    exclusive_minimum: int.exclusive_minimum,
+                    exclusive_maximum: int.exclusive_maximum,
+                    ..Checks::default()
+                };
+                Some(Lowered { checks, ..Lowered::plain(ty) })
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                if !number.enumeration.is_empty() {
+                    self.error(&at.join("enum"), "number enums are not supported");
+                }
+                if number.multiple_of.is_some() {
+                    self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
+                }
+                let checks = Checks {
+                    minimum: number.minimum,
+                    maximum: number.maximum,
+                    exclusive_minimum: number.exclusive_minimum,
+                    exclusive_maximum: number.exclusive_maximum,
+                    ..Checks::default()
+                };
+                Some(Lowered { checks, ..Lowered::plain(TypeRef::F64) })
+            }
+            SchemaKind::Type(Type::Boolean(_)) => Some(Lowered::plain(TypeRef::Bool)),
+            SchemaKind::Type(Type::Array(array)) => self.lower_array(array, at, name),
+            SchemaKind::Type(Type::Object(object)) => self.lower_object(schema, object, at, name),
+            SchemaKind::OneOf { .. } => self.unsupported(at, "oneOf"),
+            SchemaKind::AllOf { .. } => self.unsupported(at, "allOf"),
+            SchemaKind::AnyOf { .. } => self.unsupported(at, "anyOf"),
+            SchemaKind::Not { .. } => self.unsupported(at, "not"),
+            SchemaKind::Any(any) => {
+                if *any == openapiv3::AnySchema::default() {
+                    Some(Lowered::plain(TypeRef::Json))
+                } else if !any.properties.is_empty() {
+                    self.error(at, "a schema with `properties` needs `type: object`");
+                    None
+                } else {
+                    self.error(at, "unsupported schema shape: it needs a `type` (string, integer, number, boolean, array or object)");
+                    None
+                }
+            }
+        };
+        lowered.map(|l| Lowered { description, ..l })
+    }
+
+    fn unsupported(&mut self, at: &Pointer, keyword: &str) -> Option<Lowered> {
+        self.error(at, format!("unsupported schema shape: `{keyword}` is not supported; describe one concrete type"));
+        None
+    }
+
+    fn lower_string(&mut self, schema: &Schema, string: &StringType, at: &Pointer, name: &str) -> Option<Lowered> {
+        if let Some(pattern) = &string.pattern {
+            if let Err(e) = regex::Regex::new(pattern) {
+                self.error(&at.join("pattern"), format!("pattern does not compile: {e}"));
+            }
+        }
+        let secret = matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password));
+        let checks = Checks {
+            min_length: string.min_length,
+            max_length: string.max_length,
+            pattern: string.pattern.clone(),
+            ..Checks::default()
+        };
+        let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+        let ty = if values.is_empty() {
+            TypeRef::String
+        } else {
+            self.lower_enum(schema, &values, at, name)?
+        };
+        Some(Lowered { ty, checks, secret, description: None })
+    }
+
+    fn lower_enum(&mut self, schema: &Schema, values: &[&String], at: &Pointer, name: &str) -> Option<TypeRef> {
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            let pointer = at.join("enum").join(i);
+            let ident = match names::variant_ident(value) {
+                Ok(ident) => ident,
+                Err(e) => {
+                    self.error(&pointer, e.0);
+                    continue;
+                }
+            };
+            if ident == "Unknown" {
+                self.error(&pointer, format!("enum value `{value}` collides with the catch-all variant `Unknown`"));
+            } else if let Some(other) = variants.iter().find(|v| v.name == ident) {
+                self.error(
+                    &pointer,
+                    format!("enum values `{}` and `{value}` both become the variant `{ident}`", other.value),
+                );
+            } else {
+                variants.push(Variant { name: ident, value: (*value).clone() });
+            }
+        }
+        let docs = self.schema_docs(schema, at);
+        self.define_type(TypeDef {
+            name: name.to_owned(),
+            pointer: at.to_string(),
+            docs,
+            kind: TypeKind::Enum(variants),
+            validated: true,
+        });
+        Some(TypeRef::Named(name.to_owned()))
+    }
+
+    fn lower_array(&mut self, array: &ArrayType, at: &Pointer, name: &str) -> Option<Lowered> {
+        let Some(items) = &array.items else {
+            self.error(at, "an array needs `items`");
+            return None;
+        };
+        let item = self.lower_schema(items, &at.join("items"), &format!("{name}Item"))?;
+        let checks = Checks {
+            min_items: array.min_items,
+            max_items: array.max_items,
+            ..Checks::default()
+        };
+        if !item.checks.is_empty() {
+            self.error(&at.join("items"), "constraints on array items are not supported; name the item schema");
+        }
+        Some(Lowered {
+            checks,
+            secret: item.secret,
+            ..Lowered::plain(TypeRef::Array(Box::new(item.ty)))
+        })
+    }
+
+    fn lower_object(&mut self, schema: &Schema, object: &ObjectType, at: &Pointer, name: &str) -> Option<Lowered> {
+        let extra = &object.additional_properties;
+        if object.properties.is_empty() {
+            return match extra {
+                None | Some(AdditionalProperties::Any(true)) => Some(Lowered::plain(TypeRef::Json)),
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value = self.lower_schema(value.as_ref(), &at.join("additionalProperties"), &format!("{name}Value"))?;
+                    Some(Lowered::plain(TypeRef::Map(Box::new(value.ty))))
+                }
+                Some(AdditionalProperties::Any(false)) => Some(self.define_struct(schema, object, at, name)),
+            };
+        }
+        if let Some(AdditionalProperties::Schema(_)) = extra {
+            self.error(
+                &at.join("additionalProperties"),
+                "unsupported schema shape: `properties` together with an `additionalProperties` schema",
+            );
+            return None;
+        }
+        Some(self.define_struct(schema, object, at, name))
+    }
+
+    fn define_struct(&mut self, schema: &Schema, object: &ObjectType, at: &Pointer, name: &str) -> Lowered {
+        let mut fields: Vec<Field> = Vec::new();
+        for (wire_name, property) in &object.properties {
+            let pointer = at.join("properties").join(wire_name);
+            if let Some(field) = self.lower_field(name, wire_name, property, object, &pointer) {
+                if let Some(other) = fields.iter().find(|f| f.name == field.name) {
+                    let reason = format!(
+                        "properties `{}` and `{wire_name}` both become the Rust field `{}`",
+                        other.wire_name, field.name
+                    );
+                    self.error(&pointer, reason);
+                } else {
+                    fields.push(field);
+                }
+            }
+        }
+        for (i, required) in object.required.iter().enumerate() {
+            if !object.properties.contains_key(required) {
+                self.error(
+                    &at.join("required").join(i),
+                    format!("`required` lists `{required}`, which is not a property"),
+                );
+            }
+        }
+        let docs = self.schema_docs(schema, at);
+        self.define_type(TypeDef {
+            name: name.to_owned(),
+            pointer: at.to_string(),
+            docs,
+            kind: TypeKind::Struct(fields),
+            validated: false,
+        });
+        Lowered::plain(TypeRef::Named(name.to_owned()))
+    }
+
+    fn lower_field(
+        &mut self,
+        owner: &str,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        object: &ObjectType,
+        at: &Pointer,
+    ) -> Option<Field> {
+        let name = match names::snake_ident(wire_name) {
+            Ok(name) => name,
+            Err(e) => {
+                self.error(at, e.0);
+                return None;
+            }
+        };
+        let nested = match names::nested_type_ident(owner, wire_name) {
+            Ok(nested) => nested,
+            Err(e) => {
+                self.error(at, e.0);
+                return None;
+            }
+        };
+        let lowered = self.lower_schema(property, at, &nested)?;
+        let mut docs = match property {
+            ReferenceOr::Item(schema) => self.schema_docs(schema, at),
+            ReferenceOr::Reference { .. } => Docs {
+                description: lowered.description.clone(),
+                ..Docs::default()
+            },
+        };
+        if docs.description.is_none() {
+            docs.description = Some(format!("The `{wire_name}` field."));
+        }
+        Some(Field {
+            name,
+            wire_name: wire_name.to_owned(),
+            docs,
+            ty: lowered.ty,
+            required: object.required.iter().any(|r| r == wire_name),
+            secret: lowered.secret,
+            checks: lowered.checks,
+        })
+    }
+
+    /// Documentation of a schema: title as summary, description, default and errata.
+    pub(crate) fn schema_docs(&mut self, schema: &Schema, at: &Pointer) -> Docs {
+        let data = &schema.schema_data;
+        let mut docs = self.docs(data.title.as_ref(), data.description.as_ref(), &data.extensions, at);
+        if let Some(default) = &data.default {
+            let line = format!("Defaults to `{default}`.");
+            docs.description = Some(match docs.description.take() {
+                Some(d) => format!("{d}\n\n{line}"),
+                None => line,
+            });
+        }
+        docs
+    }
+}
+
+/// Whether lowering this schema defines a named type (so recursion can refer to it).
+fn defines_named_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            !object.properties.is_empty() || matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
+        }
+        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        _ => false,
+    }
+}
