@@ -1,0 +1,80 @@
+//! Endpoints: `https://host[:port]` strings kept literally, so that the `Host` header and
+//! the signature name exactly the authority that was configured.
+
+use crate::error::Error;
+
+/// A parsed endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// `https` or `http`.
+    pub(crate) scheme: &'static str,
+    /// Host with its port exactly as given (`x:443` stays `x:443`).
+    pub(crate) authority: String,
+}
+
+impl Endpoint {
+    /// Parses `https://host[:port]`, `http://host[:port]` or a bare `host[:port]` (HTTPS).
+    pub(crate) fn parse(text: &str) -> Result<Self, Error> {
+        let (scheme, rest) = if let Some(rest) = text.strip_prefix("https://") {
+            ("https", rest)
+        } else if let Some(rest) = text.strip_prefix("http://") {
+            ("http", rest)
+        } else if text.contains("://") {
+            return Err(Error::config(format!(
+                "endpoint `{text}`: only http and https are supported"
+            )));
+        } else {
+            ("https", text)
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        let valid = !authority.is_empty()
+            && !authority.contains(['/', '?', '#', '@'])
+            && !authority.chars().any(char::is_whitespace);
+        if !valid {
+            return Err(Error::config(format!(
+                "endpoint `{text}` must be `https://host[:port]` without a path"
+            )));
+        }
+        Ok(Self {
+            scheme,
+            authority: authority.to_owned(),
+        })
+    }
+
+    /// The URL of a request target (`/path?query`).
+    pub(crate) fn url(&self, target: &str) -> String {
+        format!("{}://{}{}", self.scheme, self.authority, target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_authority_literally() {
+        let e = Endpoint::parse("https://gaussdb.cn-north-4.myhuaweicloud.com:443/").unwrap();
+        assert_eq!(e.authority, "gaussdb.cn-north-4.myhuaweicloud.com:443");
+        assert_eq!(
+            e.url("/v3/x?a=b"),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com:443/v3/x?a=b"
+        );
+        let e = Endpoint::parse("127.0.0.1:8080").unwrap();
+        assert_eq!(
+            (e.scheme, e.authority.as_str()),
+            ("https", "127.0.0.1:8080")
+        );
+        assert_eq!(
+            Endpoint::parse("http://127.0.0.1:1").unwrap().scheme,
+            "http"
+        );
+    }
+
+    #[test]
+    fn rejects_paths_and_other_schemes() {
+        assert!(Endpoint::parse("https://x/v3").is_err());
+        assert!(Endpoint::parse("ftp://x").is_err());
+        assert!(Endpoint::parse("https://").is_err());
+        assert!(Endpoint::parse("https://user@x").is_err());
+    }
+}

@@ -1,0 +1,322 @@
+//! The one error type of every generated client: an opaque struct around a kind, with the
+//! vendor's error details for API errors and every problem for validation errors.
+
+use std::fmt;
+
+/// What went wrong, broadly. Match on it to decide what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client is misconfigured (no credentials, no project id, a bad endpoint).
+    Config,
+    /// The request broke a documented constraint or missed a required parameter; nothing
+    /// was sent.
+    Validation,
+    /// The request could not be signed.
+    Signing,
+    /// The request could not be encoded (a value that cannot be serialized).
+    Encode,
+    /// The connection failed, or the answer could not be read.
+    Transport,
+    /// No answer arrived in time.
+    Timeout,
+    /// The service answered with an error.
+    Api,
+    /// The service answered success, but the body does not have the documented shape.
+    Decode,
+}
+
+/// One broken constraint of a request, found before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationIssue {
+    /// Where: the parameter or body field path (`body.parallel_jobs`, `job_ids[2]`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// An error answer of the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    status: u16,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    body: String,
+    structured: bool,
+}
+
+impl ApiError {
+    /// Builds an API error; `structured` says whether the body had the vendor's error shape.
+    pub(crate) fn new(
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+        body: String,
+        structured: bool,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message,
+            request_id,
+            body,
+            structured,
+        }
+    }
+
+    /// The HTTP status of the answer (QingCloud reports most errors with 200).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The vendor's error code (`DBS.280234`; QingCloud's `ret_code` as text).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The vendor's error message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id to quote to support (`X-Request-Id`; QingCloud: the `req_id` sent).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The body exactly as received (lossily decoded as UTF-8).
+    pub fn raw_body(&self) -> &str {
+        &self.body
+    }
+
+    /// Whether the body had the vendor's error shape. When it did not (a gateway's HTML
+    /// page, an empty body), [`ApiError::raw_body`] is all there is.
+    pub fn is_structured(&self) -> bool {
+        self.structured
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, ", error {code}: {message}")?,
+            (Some(code), None) => write!(f, ", error {code}")?,
+            (None, Some(message)) => write!(f, ": {message}")?,
+            (None, None) if self.body.is_empty() => write!(f, " with an empty body")?,
+            (None, None) => write!(f, ", body: {}", excerpt(&self.body))?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The error of every operation of every generated client.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    operation: Option<&'static str>,
+    message: String,
+    api: Option<ApiError>,
+    issues: Vec<ValidationIssue>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                operation: None,
+                message: message.into(),
+                api: None,
+                issues: Vec::new(),
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn for_operation(mut self, operation: &'static str) -> Self {
+        self.inner.operation.get_or_insert(operation);
+        self
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn api(error: ApiError) -> Self {
+        let mut e = Self::new(ErrorKind::Api, error.to_string());
+        e.inner.api = Some(error);
+        e
+    }
+
+    pub(crate) fn validation(issues: Vec<ValidationIssue>) -> Self {
+        let list: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        let mut e = Self::new(
+            ErrorKind::Validation,
+            format!("invalid request: {}", list.join("; ")),
+        );
+        e.inner.issues = issues;
+        e
+    }
+
+    /// Reports the required parameters a builder did not get; `flags` pairs each required
+    /// parameter with whether it is missing. Used by generated builders.
+    #[doc(hidden)]
+    pub fn missing_parameters(operation: &'static str, flags: &[(&'static str, bool)]) -> Self {
+        let issues = flags
+            .iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(name, _)| ValidationIssue {
+                field: (*name).to_owned(),
+                message: "required, but not set".to_owned(),
+            })
+            .collect();
+        Self::validation(issues).for_operation(operation)
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The operation that failed (its `operationId`), when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    /// The service's error answer, for [`ErrorKind::Api`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        self.inner.api.as_ref()
+    }
+
+    /// Every broken constraint, for [`ErrorKind::Validation`].
+    pub fn validation_issues(&self) -> &[ValidationIssue] {
+        &self.inner.issues
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.inner.operation {
+            write!(f, "{operation}: ")?;
+        }
+        f.write_str(&self.inner.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind)
+            .field("operation", &self.inner.operation)
+            .field("message", &self.inner.message);
+        if let Some(api) = &self.inner.api {
+            d.field("api", api);
+        }
+        if let Some(source) = &self.inner.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<crate::signing::SigningError> for Error {
+    fn from(error: crate::signing::SigningError) -> Self {
+        Error::new(
+            ErrorKind::Signing,
+            format!("cannot sign the request: {error}"),
+        )
+        .with_source(error)
+    }
+}
+
+/// The first 200 characters of a body, for messages.
+fn excerpt(body: &str) -> String {
+    const MAX: usize = 200;
+    match body.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &body[..cut]),
+        None => body.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_display_names_status_code_message_and_request_id() {
+        let e = ApiError::new(
+            400,
+            Some("DBS.280234".into()),
+            Some("invalid name".into()),
+            Some("req-1".into()),
+            "{}".into(),
+            true,
+        );
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400, error DBS.280234: invalid name (request id req-1)"
+        );
+        let e = Error::api(e).for_operation("ShowJob");
+        assert_eq!(e.kind(), ErrorKind::Api);
+        assert_eq!(
+            e.to_string(),
+            "ShowJob: HTTP 400, error DBS.280234: invalid name (request id req-1)"
+        );
+    }
+
+    #[test]
+    fn api_error_display_quotes_unstructured_bodies() {
+        let html = format!("<html>{}</html>", "x".repeat(300));
+        let e = ApiError::new(502, None, None, None, html, false);
+        let text = e.to_string();
+        assert!(text.starts_with("HTTP 502, body: <html>xxx"), "{text}");
+        assert!(text.ends_with('…'), "{text}");
+        let empty = ApiError::new(503, None, None, None, String::new(), false);
+        assert_eq!(empty.to_string(), "HTTP 503 with an empty body");
+    }
+
+    #[test]
+    fn missing_parameters_lists_only_the_missing_ones() {
+        let e =
+            Error::missing_parameters("RestartCluster", &[("cluster_id", true), ("body", false)]);
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.validation_issues().len(), 1);
+        assert_eq!(
+            e.to_string(),
+            "RestartCluster: invalid request: cluster_id: required, but not set"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Lenient decoding of scalar fields, as lenient as the vendors' own SDKs: a string field
+//! accepts a JSON number or boolean (kept as its JSON text), and a number or boolean field
+//! accepts a string holding one. Generated structs use [`deserialize`] on scalar fields.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A type that decodes leniently. Implemented for the scalar types of the generated
+/// crates and for `Option`, `Vec` and string-keyed `BTreeMap`s of them.
+pub trait Lenient: Sized {
+    /// Decodes `Self`, accepting the other JSON scalar kinds where they carry the value.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// Decodes any [`Lenient`] type; use as `#[serde(deserialize_with = "…::lenient::deserialize")]`.
+pub fn deserialize<'de, D: Deserializer<'de>, T: Lenient>(deserializer: D) -> Result<T, D::Error> {
+    T::deserialize_lenient(deserializer)
+}
+
+/// Wraps a lenient value so that it can be decoded by serde's own containers.
+struct Wrap<T>(T);
+
+impl<'de, T: Lenient> Deserialize<'de> for Wrap<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(deserializer).map(Wrap)
+    }
+}
+
+struct StringVisitor;
+
+impl Visitor<'_> for StringVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string (or a number or boolean standing for one)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        serde_json::Number::from_f64(v)
+            .map(|n| n.to_string())
+            .ok_or_else(|| E::custom("a number that is not finite"))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+impl Lenient for String {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StringVisitor)
+    }
+}
+
+/// Accepts integers, integral floats and strings holding an integer.
+struct IntVisitor<T>(PhantomData<T>);
+
+impl<T> Visitor<'_> for IntVisitor<T>
+where
+    T: TryFrom<i64> + TryFrom<u64>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer (or a string holding one)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::custom(format!("integer {v} is out of range")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            self.visit_i64(v as i64)
+        } else {
+            Err(E::custom(format!("{v} is not an integer")))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        match v.trim().parse::<i64>() {
+            Ok(n) => self.visit_i64(n),
+            Err(_) => Err(E::custom(format!("`{v}` is not an integer"))),
+        }
+    }
+}
+
+macro_rules! lenient_int {
+    ($($ty:ty),*) => {$(
+        impl Lenient for $ty {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(IntVisitor::<$ty>(PhantomData))
+            }
+        }
+    )*};
+}
+
+lenient_int!(i32, i64);
+
+struct FloatVisitor;
+
+impl Visitor<'_> for FloatVisitor {
+    type Value = f64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number (or a string holding one)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| E::custom(format!("`{v}` is not a number")))
+    }
+}
+
+impl Lenient for f64 {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FloatVisitor)
+    }
+}
+
+struct BoolVisitor;
+
+impl Visitor<'_> for BoolVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean (or the string `true` or `false`)")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v.trim() {
+            s if s.eq_ignore_ascii_case("true") => Ok(true),
+            s if s.eq_ignore_ascii_case("false") => Ok(false),
+            _ => Err(E::custom(format!("`{v}` is not a boolean"))),
+        }
+    }
+}
+
+impl Lenient for bool {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BoolVisitor)
+    }
+}
+
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an optional value")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        T::deserialize_lenient(deserializer).map(Some)
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+struct SeqVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for SeqVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Wrap(item)) = seq.next_element::<Wrap<T>>()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+    }
+}
+
+struct MapVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
+    type Value = BTreeMap<String, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some((key, Wrap(value))) = map.next_entry::<String, Wrap<T>>()? {
+            out.insert(key, value);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: Lenient> Lenient for BTreeMap<String, T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode<T: Lenient>(json: &str) -> Result<T, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        T::deserialize_lenient(&mut de)
+    }
+
+    #[test]
+    fn strings_accept_numbers_and_booleans() {
+        assert_eq!(decode::<String>("\"4\"").unwrap(), "4");
+        assert_eq!(decode::<String>("16").unwrap(), "16");
+        assert_eq!(decode::<String>("-2").unwrap(), "-2");
+        assert_eq!(decode::<String>("1.5").unwrap(), "1.5");
+        assert_eq!(decode::<String>("true").unwrap(), "true");
+        assert!(decode::<String>("[1]").is_err());
+    }
+
+    #[test]
+    fn numbers_accept_numeric_strings() {
+        assert_eq!(decode::<i32>("\" 42 \"").unwrap(), 42);
+        assert_eq!(decode::<i64>("42").unwrap(), 42);
+        assert_eq!(decode::<i32>("3.0").unwrap(), 3);
+        assert!(decode::<i32>("3.5").is_err());
+        assert!(decode::<i32>("\"4x\"").is_err());
+        assert!(decode::<i32>("4294967296").is_err());
+        assert_eq!(decode::<f64>("\"2.5\"").unwrap(), 2.5);
+        assert!(decode::<f64>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn booleans_accept_boolean_strings() {
+        assert!(decode::<bool>("\"true\"").unwrap());
+        assert!(!decode::<bool>("\"FALSE\"").unwrap());
+        assert!(decode::<bool>("\"yes\"").is_err());
+    }
+
+    #[test]
+    fn containers_are_lenient_inside() {
+        assert_eq!(decode::<Option<String>>("null").unwrap(), None);
+        assert_eq!(decode::<Option<String>>("7").unwrap(), Some("7".into()));
+        assert_eq!(decode::<Vec<i64>>("[1, \"2\"]").unwrap(), vec![1, 2]);
+        let map = decode::<BTreeMap<String, String>>("{\"a\": 1, \"b\": \"x\"}").unwrap();
+        assert_eq!(map["a"], "1");
+        assert_eq!(map["b"], "x");
+    }
+}

@@ -1,0 +1,37 @@
+//! Runtime of the clouddb generated clients: everything that does not depend on a spec.
+//!
+//! Generated operations are thin: they describe themselves ([`OperationSpec`]), write their
+//! parameters into a [`RequestWriter`] and decode the answer. The clients in [`huawei`] and
+//! [`qingcloud`] validate ([`Validator`]), sign ([`signing`]), send and turn error answers
+//! into an [`Error`] that carries the vendor's code, message and request id.
+
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod clock;
+mod endpoint;
+mod error;
+pub mod huawei;
+pub mod lenient;
+mod operation;
+pub mod qingcloud;
+mod secret;
+pub mod signing;
+mod transport;
+mod validate;
+
+pub use error::{ApiError, Error, ErrorKind, ValidationIssue};
+pub use operation::{
+    decode_json, flatten_qingcloud, Operation, OperationSpec, RawResponse, RequestWriter, Response,
+    Setting,
+};
+pub use secret::Secret;
+pub use validate::{Checked, Rules, Validate, Validator};
+
+/// Re-exports for generated code, so that generated crates need no direct dependency on
+/// these crates' versions.
+#[doc(hidden)]
+pub mod export {
+    pub use http;
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,336 @@
+//! The contract between generated operations and the runtime: an operation describes
+//! itself ([`OperationSpec`]), writes its parameters into a [`RequestWriter`] and decodes
+//! the answer; the clients do everything else.
+
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
+use crate::signing::{encode_strict, qingcloud};
+use crate::validate::Validator;
+
+/// A client setting an operation uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The Huawei `{project_id}` path segment.
+    ProjectId,
+    /// The Huawei `X-Language` header.
+    Language,
+    /// The QingCloud `zone` parameter.
+    Zone,
+}
+
+/// What the runtime needs to know about an operation, generated as a `static`.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: http::Method,
+    /// Path template (`/v3/{project_id}/jobs`).
+    pub path: &'static str,
+    /// Query pairs every call sends unchanged (QingCloud `action=`).
+    pub fixed_query: &'static [(&'static str, &'static str)],
+    /// Whether sending the request twice has the same effect as once.
+    pub idempotent: bool,
+    /// Documented success statuses.
+    pub success: &'static [u16],
+    /// Client settings the operation uses.
+    pub settings: &'static [Setting],
+}
+
+impl OperationSpec {
+    /// Whether the operation uses a client setting.
+    pub fn uses(&self, setting: Setting) -> bool {
+        self.settings.contains(&setting)
+    }
+}
+
+/// A generated operation input.
+pub trait Operation: Send + Sized {
+    /// The generated client this operation belongs to.
+    type Service;
+    /// What a success answer decodes into.
+    type Output: Send;
+    /// The operation's description.
+    const SPEC: &'static OperationSpec;
+
+    /// Records broken documented constraints; the default has none.
+    fn validate(&self, _v: &mut Validator) {}
+
+    /// Writes path, query, header and body parameters.
+    fn write(&self, w: &mut RequestWriter) -> Result<(), Error>;
+
+    /// Decodes a success answer.
+    fn decode(response: &RawResponse) -> Result<Self::Output, Error>;
+}
+
+/// How list-valued query parameters are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryLists {
+    /// Repeated keys (`k=a&k=b`), the Huawei SDKs' choice.
+    Repeated,
+    /// QingCloud's `k.1=a&k.2=b`.
+    DotIndexed,
+}
+
+/// Collects an operation's parameters: path segments filled and encoded, query pairs and
+/// headers as raw text, body bytes.
+#[derive(Debug)]
+pub struct RequestWriter {
+    path: String,
+    query: Vec<(String, Value)>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    lists: QueryLists,
+}
+
+impl RequestWriter {
+    pub(crate) fn new(spec: &OperationSpec, lists: QueryLists) -> Self {
+        Self {
+            path: spec.path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            lists,
+        }
+    }
+
+    /// Fills the `{name}` segment of the path, percent-encoded (a `/` becomes `%2F`).
+    pub fn path(&mut self, name: &str, value: &dyn std::fmt::Display) {
+        self.path = self
+            .path
+            .replace(&format!("{{{name}}}"), &encode_strict(&value.to_string()));
+    }
+
+    /// Adds a query parameter: a scalar, or a list written as the protocol writes lists.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        match (&value, self.lists) {
+            (Value::Array(items), QueryLists::Repeated) => {
+                for item in items {
+                    self.query.push((name.to_owned(), item.clone()));
+                }
+            }
+            _ => self.query.push((name.to_owned(), value)),
+        }
+        Ok(())
+    }
+
+    /// Adds a query parameter whose value is compact JSON text (QingCloud `service_params`).
+    pub fn query_json<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let text = serde_json::to_string(value).map_err(|e| encode_error(name, e))?;
+        self.query.push((name.to_owned(), Value::String(text)));
+        Ok(())
+    }
+
+    /// Adds a header.
+    pub fn header(&mut self, name: &str, value: &dyn std::fmt::Display) {
+        self.headers.push((name.to_owned(), value.to_string()));
+    }
+
+    /// Sets the JSON body.
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| encode_error("body", e))?;
+        self.body = Some(bytes);
+        Ok(())
+    }
+
+    /// Query pairs as the Huawei signer wants them: raw text.
+    pub(crate) fn text_query(&self) -> Result<Vec<(String, String)>, Error> {
+        self.query
+            .iter()
+            .map(|(name, value)| match value {
+                Value::String(s) => Ok((name.clone(), s.clone())),
+                Value::Number(n) => Ok((name.clone(), n.to_string())),
+                Value::Bool(b) => Ok((name.clone(), b.to_string())),
+                other => Err(Error::new(
+                    ErrorKind::Encode,
+                    format!("query parameter `{name}` must be a scalar, not {other}"),
+                )),
+            })
+            .collect()
+    }
+
+    /// Query parameters as the QingCloud flattener wants them.
+    pub(crate) fn value_query(&self) -> &[(String, Value)] {
+        &self.query
+    }
+
+    pub(crate) fn into_parts(self) -> (String, Vec<(String, String)>, Option<Vec<u8>>) {
+        (self.path, self.headers, self.body)
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| encode_error(name, e))
+}
+
+fn encode_error(name: &str, error: serde_json::Error) -> Error {
+    Error::new(
+        ErrorKind::Encode,
+        format!("cannot encode `{name}`: {error}"),
+    )
+    .with_source(error)
+}
+
+/// Checks the QingCloud flattening of `(name, value)` pairs (exposed for the test harness).
+#[doc(hidden)]
+pub fn flatten_qingcloud(params: &[(String, Value)]) -> Vec<(String, String)> {
+    qingcloud::flatten(params).into_iter().collect()
+}
+
+/// A raw success answer, before decoding.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Response body.
+    pub body: bytes::Bytes,
+}
+
+/// Decodes a JSON body into `T` (used by generated operations).
+pub fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    response: &RawResponse,
+) -> Result<T, Error> {
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let body = String::from_utf8_lossy(&response.body);
+        let shown: String = body.chars().take(200).collect();
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "HTTP {} answer does not have the documented shape ({e}); body: {shown}",
+                response.status
+            ),
+        )
+        .with_source(e)
+        .for_operation(operation)
+    })
+}
+
+/// A decoded success answer with its status and headers.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(raw: &RawResponse, request_id: Option<String>, body: T) -> Self {
+        Self {
+            status: raw.status,
+            headers: raw.headers.clone(),
+            request_id,
+            body,
+        }
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request id to quote to support (`X-Request-Id`; QingCloud: the `req_id` sent).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, without status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SPEC: OperationSpec = OperationSpec {
+        id: "Test",
+        method: http::Method::GET,
+        path: "/v3/{project_id}/jobs/{job_id}",
+        fixed_query: &[],
+        idempotent: true,
+        success: &[200],
+        settings: &[Setting::ProjectId],
+    };
+
+    #[test]
+    fn path_segments_are_strictly_encoded() {
+        let mut w = RequestWriter::new(&SPEC, QueryLists::Repeated);
+        w.path("job_id", &"a/b c*");
+        assert_eq!(w.into_parts().0, "/v3/{project_id}/jobs/a%2Fb%20c%2A");
+    }
+
+    #[test]
+    fn lists_follow_the_protocol() {
+        let mut w = RequestWriter::new(&SPEC, QueryLists::Repeated);
+        w.query("ids", &vec!["a", "b"]).unwrap();
+        w.query("limit", &10).unwrap();
+        w.query("on", &true).unwrap();
+        assert_eq!(
+            w.text_query().unwrap(),
+            [
+                ("ids".to_owned(), "a".to_owned()),
+                ("ids".to_owned(), "b".to_owned()),
+                ("limit".to_owned(), "10".to_owned()),
+                ("on".to_owned(), "true".to_owned())
+            ]
+        );
+        let mut w = RequestWriter::new(&SPEC, QueryLists::DotIndexed);
+        w.query("nodes", &vec!["a", "b"]).unwrap();
+        let flat = flatten_qingcloud(w.value_query());
+        assert_eq!(
+            flat,
+            [
+                ("nodes.1".to_owned(), "a".to_owned()),
+                ("nodes.2".to_owned(), "b".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn json_query_values_are_compact() {
+        let mut w = RequestWriter::new(&SPEC, QueryLists::DotIndexed);
+        w.query_json("service_params", &serde_json::json!({"node_id": "cln-1"}))
+            .unwrap();
+        assert_eq!(
+            flatten_qingcloud(w.value_query())[0].1,
+            "{\"node_id\":\"cln-1\"}"
+        );
+    }
+
+    #[test]
+    fn decode_errors_quote_the_body() {
+        let raw = RawResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: "<html>".into(),
+        };
+        let err = decode_json::<Value>("Test", &raw).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode);
+        assert!(err.to_string().contains("body: <html>"), "{err}");
+    }
+}
