@@ -5,7 +5,146 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod diagnostics;
+pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod output;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use diagnostics::{Diagnostics, SpecError};
+use output::RenderedFile;
+
+/// Where the generator reads and writes; the one place for its options.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The workspace root; every other path is relative to it.
+    pub root: PathBuf,
+    /// Folder of the specs (`spec`): one folder per vendor, one `.yaml` per service.
+    pub spec_dir: String,
+    /// Folder of the generated crates (`generated`).
+    pub out_dir: String,
+}
+
+impl Settings {
+    /// The project's layout under `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            spec_dir: "spec".to_owned(),
+            out_dir: "generated".to_owned(),
+        }
+    }
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The specs have problems; all of them are listed.
+    Spec(Vec<SpecError>),
+    /// Reading or writing files failed.
+    Io(String),
+    /// The generator produced something invalid (a generator bug).
+    Internal(String),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::Spec(errors) => {
+                for error in errors {
+                    writeln!(f, "error: {error}")?;
+                }
+                write!(f, "{} problem(s) found in the specs", errors.len())
+            }
+            GenerateError::Io(message) => write!(f, "error: {message}"),
+            GenerateError::Internal(message) => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// The spec files under the spec folder, relative to the root, sorted.
+pub fn spec_files(settings: &Settings) -> Result<Vec<String>, GenerateError> {
+    let dir = settings.root.join(&settings.spec_dir);
+    let io = |e: std::io::Error| GenerateError::Io(format!("{}: {e}", dir.display()));
+    let mut files = Vec::new();
+    for vendor in std::fs::read_dir(&dir).map_err(io)? {
+        let vendor = vendor.map_err(io)?.path();
+        if !vendor.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&vendor).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(relative(&settings.root, &path));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Loads and lowers one spec file (relative to the root).
+pub fn lower_file(settings: &Settings, file: &str) -> Result<ir::Service, Diagnostics> {
+    let doc = load::load(&settings.root.join(file), file)?;
+    let path = Path::new(file);
+    let vendor = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    lower::lower(&doc, &names::crate_name(&vendor, &stem))
+}
+
+/// Generates every crate: every spec is loaded and lowered (all problems of all specs are
+/// collected), then emitted and formatted.
+pub fn generate(settings: &Settings) -> Result<Vec<RenderedFile>, GenerateError> {
+    let mut diagnostics = Diagnostics::default();
+    let mut services = Vec::new();
+    for file in spec_files(settings)? {
+        match lower_file(settings, &file) {
+            Ok(service) => services.push(service),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(GenerateError::Spec(diagnostics.into_sorted()));
+    }
+    let mut rendered = Vec::new();
+    for service in &services {
+        for file in emit::emit_crate(service, &settings.out_dir) {
+            rendered.push(output::render(&file, service).map_err(GenerateError::Internal)?);
+        }
+    }
+    Ok(rendered)
+}
+
+/// Regenerates every crate, writing only what changed; returns the changed paths.
+pub fn write_all(settings: &Settings) -> Result<Vec<String>, GenerateError> {
+    let files = generate(settings)?;
+    output::write(&settings.root, &settings.out_dir, &files)
+        .map_err(|e| GenerateError::Io(e.to_string()))
+}
+
+/// The generated files that differ from what the specs produce (empty when fresh).
+pub fn check(settings: &Settings) -> Result<Vec<String>, GenerateError> {
+    let files = generate(settings)?;
+    output::drift(&settings.root, &settings.out_dir, &files)
+        .map_err(|e| GenerateError::Io(e.to_string()))
+}

@@ -6,11 +6,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Rust keywords (strict and reserved, all editions up to 2024) that can be used as raw
 /// identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
@@ -182,7 +182,13 @@ mod tests {
         assert_eq!(input_ident("RestartCluster"), "RestartClusterInput");
         assert_eq!(builder_ident("RestartCluster"), "RestartClusterBuilder");
         assert_eq!(output_ident("RestartCluster"), "RestartClusterOutput");
-        assert_eq!(crate_name("huaweicloud", "gaussdb-mysql"), "huaweicloud-gaussdb-mysql");
-        assert_eq!(lib_name("huaweicloud-gaussdb-mysql"), "huaweicloud_gaussdb_mysql");
+        assert_eq!(
+            crate_name("huaweicloud", "gaussdb-mysql"),
+            "huaweicloud-gaussdb-mysql"
+        );
+        assert_eq!(
+            lib_name("huaweicloud-gaussdb-mysql"),
+            "huaweicloud_gaussdb_mysql"
+        );
     }
 }

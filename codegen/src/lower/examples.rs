@@ -24,7 +24,10 @@ impl Lowerer<'_> {
         ty: &TypeRef,
     ) -> Named {
         if single.is_some() {
-            self.error(&at.join("example"), "use a named example under `examples` instead of `example`");
+            self.error(
+                &at.join("example"),
+                "use a named example under `examples` instead of `example`",
+            );
         }
         let mut named = Vec::new();
         for (name, example) in examples {
@@ -33,7 +36,10 @@ impl Lowerer<'_> {
                 continue;
             };
             if example.external_value.is_some() {
-                self.error(&defined_at, "`externalValue` examples are not supported; inline the value");
+                self.error(
+                    &defined_at,
+                    "`externalValue` examples are not supported; inline the value",
+                );
                 continue;
             }
             let Some(value) = example.value else {
@@ -52,7 +58,9 @@ impl Lowerer<'_> {
         let key = pointer.to_string();
         match self.examples.get(&key) {
             Some(existing) if existing != ty => {
-                let reason = format!("the example is used for two different types ({existing:?} and {ty:?})");
+                let reason = format!(
+                    "the example is used for two different types ({existing:?} and {ty:?})"
+                );
                 self.error(&pointer, reason);
             }
             _ => {
@@ -86,7 +94,13 @@ impl Lowerer<'_> {
         for name in names {
             let mut values = Vec::new();
             for (param, named) in params {
-                let chosen = pick(named, &name).or_else(|| if param.required { named.first().map(|(_, v)| v.clone()) } else { None });
+                let chosen = pick(named, &name).or_else(|| {
+                    if param.required {
+                        named.first().map(|(_, v)| v.clone())
+                    } else {
+                        None
+                    }
+                });
                 let value = match chosen {
                     Some(value) => Some(value),
                     None if param.required => self.synthesize(&param.ty),
@@ -96,14 +110,23 @@ impl Lowerer<'_> {
                     Some(value) => values.push((param.name.clone(), value)),
                     None if param.required => self.error(
                         at,
-                        format!("request example `{name}` has no value for the required parameter `{}`", param.wire_name),
+                        format!(
+                            "request example `{name}` has no value for the required parameter `{}`",
+                            param.wire_name
+                        ),
                     ),
                     None => {}
                 }
             }
             let body_value = match body {
                 Some((required, named)) => {
-                    let chosen = pick(named, &name).or_else(|| if required { named.first().map(|(_, v)| v.clone()) } else { None });
+                    let chosen = pick(named, &name).or_else(|| {
+                        if required {
+                            named.first().map(|(_, v)| v.clone())
+                        } else {
+                            None
+                        }
+                    });
                     if chosen.is_none() && required {
                         self.error(at, format!("request example `{name}` has no body example; the wire test must send one"));
                     }
@@ -130,7 +153,9 @@ impl Lowerer<'_> {
             TypeRef::Bool => Some(Value::Bool(true)),
             TypeRef::Array(inner) => self.synthesize(inner).map(|v| Value::Array(vec![v])),
             TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum(variants)) => variants.first().map(|v| Value::from(v.value.clone())),
+                Some(TypeKind::Enum(variants)) => {
+                    variants.first().map(|v| Value::from(v.value.clone()))
+                }
                 _ => None,
             },
             TypeRef::Map(_) | TypeRef::Json => None,
@@ -139,12 +164,19 @@ impl Lowerer<'_> {
 }
 
 fn pick(named: &Named, name: &str) -> Option<Value> {
-    named.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    named
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
 }
 
 /// The success answer for a request example: the same-named example of the first success
 /// status, else that status's first example, else any success example.
-fn response_for(name: &str, output: &Output, responses: &[(u16, Named)]) -> Option<(u16, Option<Value>)> {
+fn response_for(
+    name: &str,
+    output: &Output,
+    responses: &[(u16, Named)],
+) -> Option<(u16, Option<Value>)> {
     let first_status = match output {
         Output::Empty { status } => *status,
         Output::Single { statuses, .. } => *statuses.first()?,

@@ -12,7 +12,9 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::ir::{ClientSettings, Docs, Example, Protocol, Service, Tag, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    ClientSettings, Docs, Example, Protocol, Service, Tag, TypeDef, TypeKind, TypeRef,
+};
 use crate::load::Document;
 use crate::names;
 
@@ -110,13 +112,21 @@ impl<'a> Lowerer<'a> {
 
     fn lower_protocol(&mut self, root: &Pointer) -> Option<Protocol> {
         let pointer = root.join("x-protocol");
-        match self.doc.api.extensions.get("x-protocol").and_then(Value::as_str) {
+        match self
+            .doc
+            .api
+            .extensions
+            .get("x-protocol")
+            .and_then(Value::as_str)
+        {
             Some("huaweicloud-rest") => Some(Protocol::HuaweiRest),
             Some("qingcloud-action") => Some(Protocol::QingCloudAction),
             Some(other) => {
                 self.error(
                     &pointer,
-                    format!("unknown protocol `{other}`; use `huaweicloud-rest` or `qingcloud-action`"),
+                    format!(
+                        "unknown protocol `{other}`; use `huaweicloud-rest` or `qingcloud-action`"
+                    ),
                 );
                 None
             }
@@ -168,11 +178,18 @@ impl<'a> Lowerer<'a> {
         (host, endpoints)
     }
 
-    fn lower_endpoints(&mut self, server: &Pointer, value: Option<&Value>) -> Vec<(String, String)> {
+    fn lower_endpoints(
+        &mut self,
+        server: &Pointer,
+        value: Option<&Value>,
+    ) -> Vec<(String, String)> {
         let pointer = server.join("x-endpoints");
         let Some(value) = value else {
             if self.protocol == Protocol::HuaweiRest {
-                self.error(&pointer, "a Huawei Cloud service needs its region table in `x-endpoints`");
+                self.error(
+                    &pointer,
+                    "a Huawei Cloud service needs its region table in `x-endpoints`",
+                );
             }
             return Vec::new();
         };
@@ -186,7 +203,10 @@ impl<'a> Lowerer<'a> {
                 Some(host) if !host.is_empty() && !host.contains(['/', ':', ' ']) => {
                     endpoints.push((region.clone(), host.to_owned()));
                 }
-                _ => self.error(&pointer.join(region), "the endpoint must be a bare host name"),
+                _ => self.error(
+                    &pointer.join(region),
+                    "the endpoint must be a bare host name",
+                ),
             }
         }
         endpoints.sort();
@@ -201,8 +221,16 @@ impl<'a> Lowerer<'a> {
         let mut problems = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = root.join("components").join("securitySchemes").join(name);
-            let ReferenceOr::Item(SecurityScheme::APIKey { location, extensions, .. }) = scheme else {
-                problems.push((pointer, "only `apiKey` security schemes are supported".to_owned()));
+            let ReferenceOr::Item(SecurityScheme::APIKey {
+                location,
+                extensions,
+                ..
+            }) = scheme
+            else {
+                problems.push((
+                    pointer,
+                    "only `apiKey` security schemes are supported".to_owned(),
+                ));
                 continue;
             };
             if let Some(signing) = extensions.get("x-signing") {
@@ -210,11 +238,17 @@ impl<'a> Lowerer<'a> {
                     Some(s) if SIGNING_ALGORITHMS.contains(&s) => {}
                     _ => problems.push((
                         pointer.join("x-signing"),
-                        format!("unknown signing algorithm; use one of {}", SIGNING_ALGORITHMS.join(", ")),
+                        format!(
+                            "unknown signing algorithm; use one of {}",
+                            SIGNING_ALGORITHMS.join(", ")
+                        ),
                     )),
                 }
             } else if *location == APIKeyLocation::Query {
-                problems.push((pointer, "a query-string scheme needs `x-signing`".to_owned()));
+                problems.push((
+                    pointer,
+                    "a query-string scheme needs `x-signing`".to_owned(),
+                ));
             }
         }
         for (pointer, reason) in problems {
@@ -226,7 +260,10 @@ impl<'a> Lowerer<'a> {
         let mut tags: Vec<Tag> = Vec::new();
         for (i, tag) in self.doc.api.tags.iter().enumerate() {
             if tags.iter().any(|t| t.name == tag.name) {
-                self.error(&root.join("tags").join(i), format!("tag `{}` is declared twice", tag.name));
+                self.error(
+                    &root.join("tags").join(i),
+                    format!("tag `{}` is declared twice", tag.name),
+                );
                 continue;
             }
             tags.push(Tag {
@@ -264,14 +301,17 @@ impl<'a> Lowerer<'a> {
                 .filter(|t| t.validated)
                 .map(|t| t.name.clone())
                 .collect();
-            let reaches = |ty: &TypeRef| ty.named().is_some_and(|n| validated.iter().any(|v| v == n));
+            let reaches =
+                |ty: &TypeRef| ty.named().is_some_and(|n| validated.iter().any(|v| v == n));
             for def in self.types.values_mut() {
                 if def.validated {
                     continue;
                 }
                 let needed = match &def.kind {
                     TypeKind::Enum(_) => true,
-                    TypeKind::Struct(fields) => fields.iter().any(|f| !f.checks.is_empty() || reaches(&f.ty)),
+                    TypeKind::Struct(fields) => fields
+                        .iter()
+                        .any(|f| !f.checks.is_empty() || reaches(&f.ty)),
                     TypeKind::Alias(ty) => reaches(ty),
                 };
                 if needed {
@@ -286,7 +326,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Reads `x-doc-erratum` (a string or a list of strings) from an extension map.
-    pub(crate) fn errata(&mut self, extensions: &indexmap_like::Extensions, pointer: &Pointer) -> Vec<String> {
+    pub(crate) fn errata(
+        &mut self,
+        extensions: &indexmap_like::Extensions,
+        pointer: &Pointer,
+    ) -> Vec<String> {
         match extensions.get("x-doc-erratum") {
             None => Vec::new(),
             Some(Value::String(s)) => vec![s.clone()],

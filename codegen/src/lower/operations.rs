@@ -3,15 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode,
+};
 use serde_json::Value;
 
 use super::examples::Named;
 use super::Lowerer;
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    Body, Docs, HttpMethod, Operation, Output, Param, ParamLocation, ParamStyle, Protocol, Setting, SettingParam,
-    Tag, TypeRef,
+    Body, Docs, HttpMethod, Operation, Output, Param, ParamLocation, ParamStyle, Protocol, Setting,
+    SettingParam, Tag, TypeRef,
 };
 use crate::names;
 
@@ -49,7 +51,9 @@ impl Lowerer<'_> {
                     self.error(&op_at, format!("the `{method}` method is not supported"));
                     continue;
                 };
-                if let Some(op) = self.lower_operation(&path_key, item, method, operation, &op_at, tags) {
+                if let Some(op) =
+                    self.lower_operation(&path_key, item, method, operation, &op_at, tags)
+                {
                     operations.push(op);
                 }
             }
@@ -82,11 +86,17 @@ impl Lowerer<'_> {
         let mut problems = Vec::new();
         for op in operations {
             if let Some(first) = by_id.insert(&op.id, &op.pointer) {
-                problems.push((op.pointer.clone(), format!("duplicate operationId `{}` (also at {first})", op.id)));
+                problems.push((
+                    op.pointer.clone(),
+                    format!("duplicate operationId `{}` (also at {first})", op.id),
+                ));
             } else if let Some(first) = by_method.insert(&op.method_name, &op.pointer) {
                 problems.push((
                     op.pointer.clone(),
-                    format!("operationId `{}` gives the method name `{}`, which {first} also gives", op.id, op.method_name),
+                    format!(
+                        "operationId `{}` gives the method name `{}`, which {first} also gives",
+                        op.id, op.method_name
+                    ),
                 ));
             }
         }
@@ -128,13 +138,19 @@ impl Lowerer<'_> {
                     pairs.push((k.to_owned(), v.to_owned()));
                 }
                 _ => {
-                    self.error(at, format!("`{pair}` in the path key is not a `name=value` pair"));
+                    self.error(
+                        at,
+                        format!("`{pair}` in the path key is not a `name=value` pair"),
+                    );
                     return None;
                 }
             }
         }
         if !pairs.iter().any(|(k, _)| k == "action") {
-            self.error(at, "an action-style path key needs `action=<Action>` among its pairs");
+            self.error(
+                at,
+                "an action-style path key needs `action=<Action>` among its pairs",
+            );
             return None;
         }
         Some(pairs)
@@ -154,7 +170,10 @@ impl Lowerer<'_> {
             };
             let name = &rest[open + 1..open + close];
             if name.is_empty() || name.contains(['{', '/']) {
-                self.error(at, format!("`{{{name}}}` is not a valid path template parameter"));
+                self.error(
+                    at,
+                    format!("`{{{name}}}` is not a valid path template parameter"),
+                );
                 return None;
             }
             params.push(name.to_owned());
@@ -182,7 +201,9 @@ impl Lowerer<'_> {
         };
         let method_name = match names::type_ident(&id) {
             Ok(ident) if ident == id => names::snake_ident(&id).map_err(|e| e.0),
-            Ok(ident) => Err(format!("operationId `{id}` must be PascalCase (for example `{ident}`)")),
+            Ok(ident) => Err(format!(
+                "operationId `{id}` must be PascalCase (for example `{ident}`)"
+            )),
             Err(e) => Err(e.0),
         };
         let method_name = match method_name {
@@ -195,11 +216,18 @@ impl Lowerer<'_> {
         let tag = self.operation_tag(op, at, tags);
         let params = self.lower_params(&id, key, item, op, at);
         let body = self.lower_body(&id, op, at);
-        let (output, responses, error_statuses, error_example) = self.lower_responses(&id, op, at)?;
+        let (output, responses, error_statuses, error_example) =
+            self.lower_responses(&id, op, at)?;
         let idempotent = self.idempotency(method, &op.extensions, at);
-        let docs = self.docs(op.summary.as_ref(), op.description.as_ref(), &op.extensions, at);
+        let docs = self.docs(
+            op.summary.as_ref(),
+            op.description.as_ref(),
+            &op.extensions,
+            at,
+        );
         let body_examples = body.as_ref().map(|(b, named)| (b.required, named));
-        let request_examples = self.request_examples(at, &params.params, body_examples, &output, &responses);
+        let request_examples =
+            self.request_examples(at, &params.params, body_examples, &output, &responses);
         Some(Operation {
             input_name: names::input_ident(&id),
             builder_name: names::builder_ident(&id),
@@ -225,11 +253,19 @@ impl Lowerer<'_> {
         })
     }
 
-    fn operation_tag(&mut self, op: &openapiv3::Operation, at: &Pointer, tags: &[Tag]) -> Option<String> {
+    fn operation_tag(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        tags: &[Tag],
+    ) -> Option<String> {
         match op.tags.as_slice() {
             [tag] if tags.iter().any(|t| &t.name == tag) => Some(tag.clone()),
             [tag] => {
-                self.error(&at.join("tags").join(0), format!("tag `{tag}` is not declared in the root `tags` list"));
+                self.error(
+                    &at.join("tags").join(0),
+                    format!("tag `{tag}` is not declared in the root `tags` list"),
+                );
                 None
             }
             _ => {
@@ -239,7 +275,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn string_extension(&mut self, extensions: &super::indexmap_like::Extensions, key: &str, at: &Pointer) -> Option<String> {
+    fn string_extension(
+        &mut self,
+        extensions: &super::indexmap_like::Extensions,
+        key: &str,
+        at: &Pointer,
+    ) -> Option<String> {
         match extensions.get(key) {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -250,11 +291,19 @@ impl Lowerer<'_> {
         }
     }
 
-    fn idempotency(&mut self, method: HttpMethod, extensions: &super::indexmap_like::Extensions, at: &Pointer) -> bool {
+    fn idempotency(
+        &mut self,
+        method: HttpMethod,
+        extensions: &super::indexmap_like::Extensions,
+        at: &Pointer,
+    ) -> bool {
         match extensions.get("x-idempotent") {
             Some(&Value::Bool(b)) => b,
             Some(_) => {
-                self.error(&at.join("x-idempotent"), "`x-idempotent` must be true or false");
+                self.error(
+                    &at.join("x-idempotent"),
+                    "`x-idempotent` must be true or false",
+                );
                 method.is_idempotent()
             }
             None => {
@@ -266,7 +315,14 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_params(&mut self, id: &str, key: &PathKey, item: &PathItem, op: &openapiv3::Operation, at: &Pointer) -> Params {
+    fn lower_params(
+        &mut self,
+        id: &str,
+        key: &PathKey,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+    ) -> Params {
         // Operation-level parameters override path-level ones with the same name and location.
         let item_at = parent(at);
         let mut merged: Vec<(Parameter, Pointer)> = Vec::new();
@@ -275,7 +331,9 @@ impl Lowerer<'_> {
                 let pointer = base.join("parameters").join(i);
                 if let Some((param, defined_at)) = self.resolve_parameter(param, &pointer) {
                     let name = param.parameter_data_ref().name.clone();
-                    merged.retain(|(p, _)| !(p.parameter_data_ref().name == name && location(p) == location(&param)));
+                    merged.retain(|(p, _)| {
+                        !(p.parameter_data_ref().name == name && location(p) == location(&param))
+                    });
                     merged.push((param, defined_at));
                 }
             }
@@ -290,7 +348,10 @@ impl Lowerer<'_> {
         }
         for name in &key.template_params {
             if !seen_path.contains(name) {
-                self.error(at, format!("path template segment `{{{name}}}` has no path parameter"));
+                self.error(
+                    at,
+                    format!("path template segment `{{{name}}}` has no path parameter"),
+                );
             }
         }
         let names: Vec<String> = out.params.iter().map(|(p, _)| p.name.clone()).collect();
@@ -302,14 +363,24 @@ impl Lowerer<'_> {
         out
     }
 
-    fn lower_param(&mut self, id: &str, param: &Parameter, at: &Pointer, key: &PathKey, out: &mut Params) {
+    fn lower_param(
+        &mut self,
+        id: &str,
+        param: &Parameter,
+        at: &Pointer,
+        key: &PathKey,
+        out: &mut Params,
+    ) {
         let data = param.parameter_data_ref();
         let Some(location) = location(param) else {
             self.error(at, "cookie parameters are not supported");
             return;
         };
         if location == ParamLocation::Path && !key.template_params.contains(&data.name) {
-            self.error(at, format!("path parameter `{}` is not in the path template", data.name));
+            self.error(
+                at,
+                format!("path parameter `{}` is not in the path template", data.name),
+            );
             return;
         }
         if location == ParamLocation::Path && !data.required {
@@ -324,18 +395,30 @@ impl Lowerer<'_> {
         let Ok(name) = names::snake_ident(&data.name).map_err(|e| self.error(at, e.0)) else {
             return;
         };
-        let Ok(type_name) = names::nested_type_ident(id, &data.name).map_err(|e| self.error(at, e.0)) else {
+        let Ok(type_name) =
+            names::nested_type_ident(id, &data.name).map_err(|e| self.error(at, e.0))
+        else {
             return;
         };
         let (schema_at, lowered, style, examples_at, examples, single) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let lowered = self.lower_schema(schema, &at.join("schema"), &type_name);
-                (at.join("schema"), lowered, ParamStyle::Plain, at.clone(), &data.examples, data.example.as_ref())
+                (
+                    at.join("schema"),
+                    lowered,
+                    ParamStyle::Plain,
+                    at.clone(),
+                    &data.examples,
+                    data.example.as_ref(),
+                )
             }
             ParameterSchemaOrContent::Content(content) => {
                 let media_at = at.join("content").join("application/json");
                 let (Some(media), 1) = (content.get("application/json"), content.len()) else {
-                    self.error(&at.join("content"), "a parameter's `content` must be exactly `application/json`");
+                    self.error(
+                        &at.join("content"),
+                        "a parameter's `content` must be exactly `application/json`",
+                    );
                     return;
                 };
                 let Some(schema) = &media.schema else {
@@ -343,11 +426,19 @@ impl Lowerer<'_> {
                     return;
                 };
                 let lowered = self.lower_schema(schema, &media_at.join("schema"), &type_name);
-                (media_at.join("schema"), lowered, ParamStyle::Json, media_at, &media.examples, media.example.as_ref())
+                (
+                    media_at.join("schema"),
+                    lowered,
+                    ParamStyle::Json,
+                    media_at,
+                    &media.examples,
+                    media.example.as_ref(),
+                )
             }
         };
         let Some(lowered) = lowered else { return };
-        let Some(style) = self.param_style(param, location, style, &lowered.ty, &schema_at, at) else {
+        let Some(style) = self.param_style(param, location, style, &lowered.ty, &schema_at, at)
+        else {
             return;
         };
         let named = self.collect_examples(examples, single, &examples_at, &lowered.ty);
@@ -388,10 +479,17 @@ impl Lowerer<'_> {
             }
             return Some(style);
         }
-        let is_scalar = matches!(ty, TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool)
-            || ty.named().is_some_and(|n| self.is_enum(n));
+        let is_scalar = matches!(
+            ty,
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
+        ) || ty.named().is_some_and(|n| self.is_enum(n));
         let is_list = matches!(ty, TypeRef::Array(inner) if !matches!(**inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json));
-        let dot_indexed = param.parameter_data_ref().extensions.get("x-style").and_then(Value::as_str) == Some("dot-indexed");
+        let dot_indexed = param
+            .parameter_data_ref()
+            .extensions
+            .get("x-style")
+            .and_then(Value::as_str)
+            == Some("dot-indexed");
         match (location, is_scalar, is_list) {
             (_, true, _) if !dot_indexed => Some(ParamStyle::Plain),
             (ParamLocation::Query, _, true) => match self.protocol {
@@ -401,8 +499,13 @@ impl Lowerer<'_> {
                     None
                 }
                 Protocol::HuaweiRest => {
-                    let form = matches!(param, Parameter::Query { style: QueryStyle::Form, .. })
-                        && param.parameter_data_ref().explode != Some(false);
+                    let form = matches!(
+                        param,
+                        Parameter::Query {
+                            style: QueryStyle::Form,
+                            ..
+                        }
+                    ) && param.parameter_data_ref().explode != Some(false);
                     if !form || dot_indexed {
                         self.error(at, "array query parameters must use `style: form` with `explode: true` (repeated keys)");
                         return None;
@@ -421,22 +524,52 @@ impl Lowerer<'_> {
     }
 
     fn is_enum(&self, name: &str) -> bool {
-        matches!(self.types.get(name).map(|t| &t.kind), Some(crate::ir::TypeKind::Enum(_)))
+        matches!(
+            self.types.get(name).map(|t| &t.kind),
+            Some(crate::ir::TypeKind::Enum(_))
+        )
     }
 
-    fn lower_setting(&mut self, value: &Value, param: &Parameter, location: ParamLocation, at: &Pointer) -> Option<SettingParam> {
+    fn lower_setting(
+        &mut self,
+        value: &Value,
+        param: &Parameter,
+        location: ParamLocation,
+        at: &Pointer,
+    ) -> Option<SettingParam> {
         let pointer = at.join("x-client-setting");
         let (setting, expected, protocol) = match value.as_str() {
-            Some("project_id") => (Setting::ProjectId, ParamLocation::Path, Protocol::HuaweiRest),
-            Some("language") => (Setting::Language, ParamLocation::Header, Protocol::HuaweiRest),
-            Some("zone") => (Setting::Zone, ParamLocation::Query, Protocol::QingCloudAction),
+            Some("project_id") => (
+                Setting::ProjectId,
+                ParamLocation::Path,
+                Protocol::HuaweiRest,
+            ),
+            Some("language") => (
+                Setting::Language,
+                ParamLocation::Header,
+                Protocol::HuaweiRest,
+            ),
+            Some("zone") => (
+                Setting::Zone,
+                ParamLocation::Query,
+                Protocol::QingCloudAction,
+            ),
             _ => {
-                self.error(&pointer, "unknown client setting; use `project_id`, `language` or `zone`");
+                self.error(
+                    &pointer,
+                    "unknown client setting; use `project_id`, `language` or `zone`",
+                );
                 return None;
             }
         };
         if location != expected || protocol != self.protocol {
-            self.error(&pointer, format!("the `{}` setting does not fit this parameter's location or protocol", value.as_str().unwrap_or_default()));
+            self.error(
+                &pointer,
+                format!(
+                    "the `{}` setting does not fit this parameter's location or protocol",
+                    value.as_str().unwrap_or_default()
+                ),
+            );
             return None;
         }
         match setting {
@@ -444,10 +577,14 @@ impl Lowerer<'_> {
             Setting::Zone => self.settings.zone = true,
             Setting::Language => {
                 let values = match &param.parameter_data_ref().format {
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-                        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-                        _ => Vec::new(),
-                    },
+                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                        match &schema.schema_kind {
+                            openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
+                                s.enumeration.iter().flatten().cloned().collect()
+                            }
+                            _ => Vec::new(),
+                        }
+                    }
                     _ => Vec::new(),
                 };
                 self.settings.language = Some(values);
@@ -460,11 +597,19 @@ impl Lowerer<'_> {
         })
     }
 
-    fn lower_body(&mut self, id: &str, op: &openapiv3::Operation, at: &Pointer) -> Option<(Body, Named)> {
+    fn lower_body(
+        &mut self,
+        id: &str,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+    ) -> Option<(Body, Named)> {
         let body = op.request_body.as_ref()?;
         let pointer = at.join("requestBody");
         if self.protocol == Protocol::QingCloudAction {
-            self.error(&pointer, "action-style operations send every parameter in the query string; no request body");
+            self.error(
+                &pointer,
+                "action-style operations send every parameter in the query string; no request body",
+            );
             return None;
         }
         let (body, defined_at) = self.resolve_request_body(body, &pointer)?;
@@ -478,8 +623,14 @@ impl Lowerer<'_> {
             self.error(&media_at, "the request body needs a `schema`");
             return None;
         };
-        let lowered = self.lower_schema(schema, &media_at.join("schema"), &format!("{id}Request"))?;
-        let named = self.collect_examples(&media.examples, media.example.as_ref(), &media_at, &lowered.ty);
+        let lowered =
+            self.lower_schema(schema, &media_at.join("schema"), &format!("{id}Request"))?;
+        let named = self.collect_examples(
+            &media.examples,
+            media.example.as_ref(),
+            &media_at,
+            &lowered.ty,
+        );
         let docs = Docs {
             description: body.description.clone().or(lowered.description),
             ..Docs::default()
@@ -509,7 +660,10 @@ impl Lowerer<'_> {
             .responses
             .responses
             .iter()
-            .filter(|(code, r)| matches!(code, StatusCode::Code(c) if (200..300).contains(c)) && r.as_item().is_some())
+            .filter(|(code, r)| {
+                matches!(code, StatusCode::Code(c) if (200..300).contains(c))
+                    && r.as_item().is_some()
+            })
             .count();
         let entries = op
             .responses
@@ -518,12 +672,17 @@ impl Lowerer<'_> {
             .map(|(code, r)| (Some(code.clone()), r))
             .chain(op.responses.default.iter().map(|r| (None, r)));
         for (code, response) in entries {
-            let key = code.as_ref().map_or("default".to_owned(), ToString::to_string);
+            let key = code
+                .as_ref()
+                .map_or("default".to_owned(), ToString::to_string);
             let pointer = responses_at.join(&key);
             let status = match code {
                 Some(StatusCode::Code(c)) => Some(c),
                 Some(StatusCode::Range(_)) => {
-                    self.error(&pointer, "status code ranges are not supported; list the documented codes");
+                    self.error(
+                        &pointer,
+                        "status code ranges are not supported; list the documented codes",
+                    );
                     continue;
                 }
                 None => None,
@@ -532,7 +691,10 @@ impl Lowerer<'_> {
             let name = match (is_success, inline_success > 1) {
                 (true, true) => format!("{id}Response{key}"),
                 (true, false) => format!("{id}Response"),
-                (false, _) => format!("{id}Error{}", key.to_uppercase().replace("DEFAULT", "Default")),
+                (false, _) => format!(
+                    "{id}Error{}",
+                    key.to_uppercase().replace("DEFAULT", "Default")
+                ),
             };
             let Some((ty, named)) = self.lower_response_body(response, &pointer, &name) else {
                 continue;
@@ -552,7 +714,10 @@ impl Lowerer<'_> {
             return None;
         }
         let output = output_of(id, &success);
-        let responses = success.into_iter().map(|(c, _, named)| (c, named)).collect();
+        let responses = success
+            .into_iter()
+            .map(|(c, _, named)| (c, named))
+            .collect();
         Some((output, responses, error_statuses, error_example))
     }
 
@@ -566,7 +731,10 @@ impl Lowerer<'_> {
         if response.content.is_empty() {
             return Some((None, Vec::new()));
         }
-        let (Some(media), 1) = (response.content.get("application/json"), response.content.len()) else {
+        let (Some(media), 1) = (
+            response.content.get("application/json"),
+            response.content.len(),
+        ) else {
             let types: Vec<&String> = response.content.keys().collect();
             self.error(&defined_at.join("content"), format!("unsupported response content type(s) {types:?}; only `application/json` is supported"));
             return None;
@@ -577,7 +745,12 @@ impl Lowerer<'_> {
             return None;
         };
         let lowered = self.lower_schema(schema, &media_at.join("schema"), name)?;
-        let named = self.collect_examples(&media.examples, media.example.as_ref(), &media_at, &lowered.ty);
+        let named = self.collect_examples(
+            &media.examples,
+            media.example.as_ref(),
+            &media_at,
+            &lowered.ty,
+        );
         Some((Some(lowered.ty), named))
     }
 }
@@ -587,7 +760,9 @@ fn output_of(id: &str, success: &[(u16, Option<TypeRef>, Named)]) -> Output {
     let first = &success[0].1;
     if success.iter().all(|(_, ty, _)| ty == first) {
         return match first {
-            None => Output::Empty { status: success[0].0 },
+            None => Output::Empty {
+                status: success[0].0,
+            },
             Some(ty) => Output::Single {
                 statuses: success.iter().map(|(c, _, _)| *c).collect(),
                 ty: ty.clone(),

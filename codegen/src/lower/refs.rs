@@ -33,14 +33,21 @@ impl Section {
 
 impl Lowerer<'_> {
     /// The component name a `$ref` names, checked to point into `section`.
-    pub(crate) fn ref_name(&mut self, reference: &str, section: Section, at: &Pointer) -> Option<String> {
+    pub(crate) fn ref_name(
+        &mut self,
+        reference: &str,
+        section: Section,
+        at: &Pointer,
+    ) -> Option<String> {
         let prefix = format!("#/components/{}/", section.key());
         match reference.strip_prefix(&prefix) {
             Some(name) if !name.is_empty() && !name.contains('/') => Some(name.to_owned()),
             _ => {
                 self.error(
                     at,
-                    format!("unresolved $ref `{reference}`: expected a reference to `{prefix}<name>`"),
+                    format!(
+                        "unresolved $ref `{reference}`: expected a reference to `{prefix}<name>`"
+                    ),
                 );
                 None
             }
@@ -54,7 +61,10 @@ impl Lowerer<'_> {
             let schemas = &self.doc.api.components.as_ref()?.schemas;
             match schemas.get(&name) {
                 None => {
-                    self.error(at, format!("unresolved $ref `{reference}`: no schema named `{name}`"));
+                    self.error(
+                        at,
+                        format!("unresolved $ref `{reference}`: no schema named `{name}`"),
+                    );
                     return None;
                 }
                 Some(ReferenceOr::Item(_)) => return Some(name),
@@ -70,7 +80,13 @@ impl Lowerer<'_> {
 
     /// The schema component with this name (already resolved to an item).
     pub(crate) fn schema_component(&self, name: &str) -> Option<&'_ Schema> {
-        self.doc.api.components.as_ref()?.schemas.get(name)?.as_item()
+        self.doc
+            .api
+            .components
+            .as_ref()?
+            .schemas
+            .get(name)?
+            .as_item()
     }
 
     /// Resolves a parameter; returns it with the pointer of its definition.
@@ -101,7 +117,11 @@ impl Lowerer<'_> {
     }
 
     /// Resolves an example; returns it with the pointer of its definition.
-    pub(crate) fn resolve_example(&mut self, item: &ReferenceOr<Example>, at: &Pointer) -> Option<(Example, Pointer)> {
+    pub(crate) fn resolve_example(
+        &mut self,
+        item: &ReferenceOr<Example>,
+        at: &Pointer,
+    ) -> Option<(Example, Pointer)> {
         self.resolve(item, Section::Examples, at, |c| &c.examples)
     }
 
@@ -125,15 +145,21 @@ impl Lowerer<'_> {
                         .components
                         .as_ref()
                         .and_then(|c| select(c).get(&name))
-                        .map(Clone::clone);
+                        .cloned();
                     let Some(next) = found else {
                         self.error(
                             &pointer,
-                            format!("unresolved $ref `{reference}`: no {} component named `{name}`", section.key()),
+                            format!(
+                                "unresolved $ref `{reference}`: no {} component named `{name}`",
+                                section.key()
+                            ),
                         );
                         return None;
                     };
-                    pointer = Pointer::root().join("components").join(section.key()).join(&name);
+                    pointer = Pointer::root()
+                        .join("components")
+                        .join(section.key())
+                        .join(&name);
                     self.referenced.insert(pointer.to_string());
                     current = next;
                 }

@@ -78,7 +78,10 @@ impl Lowerer<'_> {
         if let Some(done) = self.components.get(component) {
             return done.clone();
         }
-        let at = Pointer::root().join("components").join("schemas").join(component);
+        let at = Pointer::root()
+            .join("components")
+            .join("schemas")
+            .join(component);
         let schema = self.schema_component(component)?.clone();
         let rust_name = match names::type_ident(component) {
             Ok(name) => name,
@@ -91,19 +94,27 @@ impl Lowerer<'_> {
         if defines_named_type(&schema) {
             // Recursive references see the name before the fields are lowered.
             let placeholder = Lowered::plain(TypeRef::Named(rust_name.clone()));
-            self.components.insert(component.to_owned(), Some(placeholder));
+            self.components
+                .insert(component.to_owned(), Some(placeholder));
         }
         let lowered = self.lower_inline(&schema, &at, &rust_name).map(|mut l| {
             l.description = schema.schema_data.description.clone();
             l
         });
         let lowered = lowered.map(|l| self.name_component_alias(l, &schema, &at, &rust_name));
-        self.components.insert(component.to_owned(), lowered.clone());
+        self.components
+            .insert(component.to_owned(), lowered.clone());
         lowered
     }
 
     /// A named array or map component becomes an alias, so that its name stays visible.
-    fn name_component_alias(&mut self, lowered: Lowered, schema: &Schema, at: &Pointer, name: &str) -> Lowered {
+    fn name_component_alias(
+        &mut self,
+        lowered: Lowered,
+        schema: &Schema,
+        at: &Pointer,
+        name: &str,
+    ) -> Lowered {
         if !matches!(lowered.ty, TypeRef::Array(_) | TypeRef::Map(_)) {
             return lowered;
         }
@@ -127,16 +138,23 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
             SchemaKind::Type(Type::Integer(int)) => {
                 if !int.enumeration.is_empty() {
-                    self.error(&at.join("enum"), "integer enums are not supported; describe the values in the description");
+                    self.error(
+                        &at.join("enum"),
+                        "integer enums are not supported; describe the values in the description",
+                    );
                 }
                 if int.multiple_of.is_some() {
                     self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
                 }
                 let ty = match &int.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64)
+                    | VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
                     VariantOrUnknownOrEmpty::Unknown(f) => {
-                        self.error(&at.join("format"), format!("unknown integer format `{f}`; use int32 or int64"));
+                        self.error(
+                            &at.join("format"),
+                            format!("unknown integer format `{f}`; use int32 or int64"),
+                        );
                         TypeRef::I64
                     }
                 };
@@ -147,7 +165,10 @@ impl Lowerer<'_> {
                     exclusive_maximum: int.exclusive_maximum,
                     ..Checks::default()
                 };
-                Some(Lowered { checks, ..Lowered::plain(ty) })
+                Some(Lowered {
+                    checks,
+                    ..Lowered::plain(ty)
+                })
             }
             SchemaKind::Type(Type::Number(number)) => {
                 if !number.enumeration.is_empty() {
@@ -163,7 +184,10 @@ impl Lowerer<'_> {
                     exclusive_maximum: number.exclusive_maximum,
                     ..Checks::default()
                 };
-                Some(Lowered { checks, ..Lowered::plain(TypeRef::F64) })
+                Some(Lowered {
+                    checks,
+                    ..Lowered::plain(TypeRef::F64)
+                })
             }
             SchemaKind::Type(Type::Boolean(_)) => Some(Lowered::plain(TypeRef::Bool)),
             SchemaKind::Type(Type::Array(array)) => self.lower_array(array, at, name),
@@ -192,13 +216,25 @@ impl Lowerer<'_> {
         None
     }
 
-    fn lower_string(&mut self, schema: &Schema, string: &StringType, at: &Pointer, name: &str) -> Option<Lowered> {
+    fn lower_string(
+        &mut self,
+        schema: &Schema,
+        string: &StringType,
+        at: &Pointer,
+        name: &str,
+    ) -> Option<Lowered> {
         if let Some(pattern) = &string.pattern {
             if let Err(e) = regex::Regex::new(pattern) {
-                self.error(&at.join("pattern"), format!("pattern does not compile: {e}"));
+                self.error(
+                    &at.join("pattern"),
+                    format!("pattern does not compile: {e}"),
+                );
             }
         }
-        let secret = matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password));
+        let secret = matches!(
+            string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        );
         let checks = Checks {
             min_length: string.min_length,
             max_length: string.max_length,
@@ -211,10 +247,21 @@ impl Lowerer<'_> {
         } else {
             self.lower_enum(schema, &values, at, name)?
         };
-        Some(Lowered { ty, checks, secret, description: None })
+        Some(Lowered {
+            ty,
+            checks,
+            secret,
+            description: None,
+        })
     }
 
-    fn lower_enum(&mut self, schema: &Schema, values: &[&String], at: &Pointer, name: &str) -> Option<TypeRef> {
+    fn lower_enum(
+        &mut self,
+        schema: &Schema,
+        values: &[&String],
+        at: &Pointer,
+        name: &str,
+    ) -> Option<TypeRef> {
         let mut variants: Vec<Variant> = Vec::new();
         for (i, value) in values.iter().enumerate() {
             let pointer = at.join("enum").join(i);
@@ -226,14 +273,23 @@ impl Lowerer<'_> {
                 }
             };
             if ident == "Unknown" {
-                self.error(&pointer, format!("enum value `{value}` collides with the catch-all variant `Unknown`"));
+                self.error(
+                    &pointer,
+                    format!("enum value `{value}` collides with the catch-all variant `Unknown`"),
+                );
             } else if let Some(other) = variants.iter().find(|v| v.name == ident) {
                 self.error(
                     &pointer,
-                    format!("enum values `{}` and `{value}` both become the variant `{ident}`", other.value),
+                    format!(
+                        "enum values `{}` and `{value}` both become the variant `{ident}`",
+                        other.value
+                    ),
                 );
             } else {
-                variants.push(Variant { name: ident, value: (*value).clone() });
+                variants.push(Variant {
+                    name: ident,
+                    value: (*value).clone(),
+                });
             }
         }
         let docs = self.schema_docs(schema, at);
@@ -259,7 +315,10 @@ impl Lowerer<'_> {
             ..Checks::default()
         };
         if !item.checks.is_empty() {
-            self.error(&at.join("items"), "constraints on array items are not supported; name the item schema");
+            self.error(
+                &at.join("items"),
+                "constraints on array items are not supported; name the item schema",
+            );
         }
         Some(Lowered {
             checks,
@@ -268,16 +327,28 @@ impl Lowerer<'_> {
         })
     }
 
-    fn lower_object(&mut self, schema: &Schema, object: &ObjectType, at: &Pointer, name: &str) -> Option<Lowered> {
+    fn lower_object(
+        &mut self,
+        schema: &Schema,
+        object: &ObjectType,
+        at: &Pointer,
+        name: &str,
+    ) -> Option<Lowered> {
         let extra = &object.additional_properties;
         if object.properties.is_empty() {
             return match extra {
                 None | Some(AdditionalProperties::Any(true)) => Some(Lowered::plain(TypeRef::Json)),
                 Some(AdditionalProperties::Schema(value)) => {
-                    let value = self.lower_schema(value.as_ref(), &at.join("additionalProperties"), &format!("{name}Value"))?;
+                    let value = self.lower_schema(
+                        value.as_ref(),
+                        &at.join("additionalProperties"),
+                        &format!("{name}Value"),
+                    )?;
                     Some(Lowered::plain(TypeRef::Map(Box::new(value.ty))))
                 }
-                Some(AdditionalProperties::Any(false)) => Some(self.define_struct(schema, object, at, name)),
+                Some(AdditionalProperties::Any(false)) => {
+                    Some(self.define_struct(schema, object, at, name))
+                }
             };
         }
         if let Some(AdditionalProperties::Schema(_)) = extra {
@@ -290,7 +361,13 @@ impl Lowerer<'_> {
         Some(self.define_struct(schema, object, at, name))
     }
 
-    fn define_struct(&mut self, schema: &Schema, object: &ObjectType, at: &Pointer, name: &str) -> Lowered {
+    fn define_struct(
+        &mut self,
+        schema: &Schema,
+        object: &ObjectType,
+        at: &Pointer,
+        name: &str,
+    ) -> Lowered {
         let mut fields: Vec<Field> = Vec::new();
         for (wire_name, property) in &object.properties {
             let pointer = at.join("properties").join(wire_name);
@@ -372,7 +449,12 @@ impl Lowerer<'_> {
     /// Documentation of a schema: title as summary, description, default and errata.
     pub(crate) fn schema_docs(&mut self, schema: &Schema, at: &Pointer) -> Docs {
         let data = &schema.schema_data;
-        let mut docs = self.docs(data.title.as_ref(), data.description.as_ref(), &data.extensions, at);
+        let mut docs = self.docs(
+            data.title.as_ref(),
+            data.description.as_ref(),
+            &data.extensions,
+            at,
+        );
         if let Some(default) = &data.default {
             let line = format!("Defaults to `{default}`.");
             docs.description = Some(match docs.description.take() {
@@ -388,7 +470,11 @@ impl Lowerer<'_> {
 fn defines_named_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => {
-            !object.properties.is_empty() || matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
+            !object.properties.is_empty()
+                || matches!(
+                    object.additional_properties,
+                    Some(AdditionalProperties::Any(false))
+                )
         }
         SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
         _ => false,

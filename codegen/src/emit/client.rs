@@ -1,0 +1,112 @@
+//! Emitting `client.rs`: the crate's `Client`, its builder, and the endpoint table.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, escape, module_doc_attrs};
+use crate::ir::{Protocol, Service};
+
+/// The whole `client.rs`.
+pub(crate) fn emit_client(service: &Service) -> TokenStream {
+    let header = module_doc_attrs(&format!(
+        "The client of the {} API.",
+        escape(&service.title)
+    ));
+    let runtime = match service.protocol {
+        Protocol::HuaweiRest => quote!(::clouddb_runtime::huawei),
+        Protocol::QingCloudAction => quote!(::clouddb_runtime::qingcloud),
+    };
+    let crate_name = &service.crate_name;
+    let (endpoints, info) = match service.protocol {
+        Protocol::HuaweiRest => {
+            let rows = service
+                .endpoints
+                .iter()
+                .map(|(region, host)| quote!((#region, #host)));
+            let endpoints = quote! {
+                /// Region id → host, from the spec's endpoint table.
+                pub const ENDPOINTS: &[(&str, &str)] = &[#(#rows),*];
+            };
+            let info = quote! {
+                static SERVICE: #runtime::ServiceInfo = #runtime::ServiceInfo {
+                    crate_name: #crate_name,
+                    crate_version: ::std::env!("CARGO_PKG_VERSION"),
+                    endpoints: ENDPOINTS,
+                };
+            };
+            (endpoints, info)
+        }
+        Protocol::QingCloudAction => (
+            quote!(),
+            quote! {
+                static SERVICE: #runtime::ServiceInfo = #runtime::ServiceInfo {
+                    crate_name: #crate_name,
+                    crate_version: ::std::env!("CARGO_PKG_VERSION"),
+                };
+            },
+        ),
+    };
+    let client_doc = doc_attrs(&format!(
+        "A client of the {} API. Cloning it is cheap and shares its connections.\n\nBuild one with [`Client::builder`]; each operation is a method that returns a request builder.",
+        escape(&service.title)
+    ));
+    let builder_doc = doc_attrs(&builder_doc(service));
+    quote! {
+        #header
+
+        #endpoints
+
+        #info
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: #runtime::Client,
+        }
+
+        #builder_doc
+        pub type ClientBuilder = #runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// Sends a whole operation input (any `*Input` of [`crate::operations`]).
+            pub async fn execute<O>(&self, input: O) -> ::std::result::Result<::clouddb_runtime::Response<O::Output>, ::clouddb_runtime::Error>
+            where
+                O: ::clouddb_runtime::Operation<Service = Client>,
+            {
+                self.inner.execute(input).await
+            }
+        }
+
+        impl #runtime::Service for Client {
+            const INFO: &'static #runtime::ServiceInfo = &SERVICE;
+
+            fn from_client(client: #runtime::Client) -> Self {
+                Self { inner: client }
+            }
+        }
+    }
+}
+
+fn builder_doc(service: &Service) -> String {
+    match service.protocol {
+        Protocol::HuaweiRest => {
+            let mut text = String::from("Configures a [`Client`]: a region (or an explicit endpoint) and credentials are required");
+            if service.settings.project_id {
+                text.push_str("; operations with `{project_id}` in their path also need a project id");
+            }
+            if let Some(values) = &service.settings.language {
+                text.push_str(&format!("; `language` sets `X-Language` ({})", values.join(", ")));
+            }
+            text.push('.');
+            text
+        }
+        Protocol::QingCloudAction => {
+            "Configures a [`Client`]: credentials and a zone are required; the endpoint defaults to `https://api.qingcloud.com`.".to_owned()
+        }
+    }
+}

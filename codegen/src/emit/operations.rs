@@ -1,0 +1,542 @@
+//! Emitting one module per operation: its input struct, the runtime `Operation` impl, the
+//! builder, and the client method that starts it. Each stays thin: the runtime validates,
+//! signs, sends and decodes.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, doc_block, escape, module_doc_attrs, paragraphs};
+use super::types::{emit_redacting_debug, value_checks};
+use super::{crate_types, ident, type_tokens};
+use crate::ir::{
+    Docs, Field, Operation, Output, ParamLocation, ParamStyle, Service, Setting, TypeKind, TypeRef,
+};
+
+/// `operations/mod.rs`: the module list and re-exports.
+pub(crate) fn emit_module_index(service: &Service) -> TokenStream {
+    let header = module_doc_attrs("One module per operation: its input, its builder and, where the answer differs by status, its output enum.");
+    let modules = service.operations.iter().map(|op| {
+        let module = format_ident!("{}", op.method_name);
+        let input = format_ident!("{}", op.input_name);
+        let builder = format_ident!("{}", op.builder_name);
+        let output = match &op.output {
+            Output::PerStatus { name, .. } => {
+                let name = format_ident!("{}", name);
+                quote!(, #name)
+            }
+            _ => quote!(),
+        };
+        quote! {
+            mod #module;
+            pub use #module::{#builder, #input #output};
+        }
+    });
+    quote! {
+        #header
+        #(#modules)*
+    }
+}
+
+/// The module of one operation.
+pub(crate) fn emit_operation(service: &Service, op: &Operation) -> TokenStream {
+    let header = module_doc_attrs(&format!(
+        "The `{}` operation{}.",
+        op.id,
+        op.docs
+            .summary
+            .as_deref()
+            .map(|s| format!(": {}", escape(s.trim_end_matches('.'))))
+            .unwrap_or_default()
+    ));
+    let fields = input_fields(op);
+    let input = emit_input(op, &fields);
+    let operation_impl = emit_operation_impl(service, op, &fields);
+    let spec = emit_spec(op);
+    let output = emit_output_enum(op);
+    let builder = emit_builder(service, op, &fields);
+    let method = emit_client_method(op);
+    quote! {
+        #header
+        #input
+        #operation_impl
+        #spec
+        #output
+        #builder
+        #method
+    }
+}
+
+/// The input's members: the caller's parameters, then the body.
+fn input_fields(op: &Operation) -> Vec<Field> {
+    let mut fields: Vec<Field> = op
+        .params
+        .iter()
+        .map(|p| Field {
+            name: p.name.clone(),
+            wire_name: p.wire_name.clone(),
+            docs: p.docs.clone(),
+            ty: p.ty.clone(),
+            required: p.required,
+            secret: p.secret,
+            checks: p.checks.clone(),
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let mut docs = body.docs.clone();
+        docs.summary
+            .get_or_insert_with(|| "The request body.".to_owned());
+        fields.push(Field {
+            name: "body".to_owned(),
+            wire_name: "body".to_owned(),
+            docs,
+            ty: body.ty.clone(),
+            required: body.required,
+            secret: false,
+            checks: Default::default(),
+        });
+    }
+    fields
+}
+
+fn emit_input(op: &Operation, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", op.input_name);
+    let method = &op.method_name;
+    let text = format!(
+        "The whole input of `{}` ([`Client::{method}`](crate::Client::{method})); send it with [`Client::execute`](crate::Client::execute).",
+        op.id
+    );
+    let docs = doc_attrs(&text);
+    let members = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        let docs = doc_block(&paragraphs(&f.docs), "A parameter of the operation.");
+        let ty = type_tokens(&f.ty, &crate_types());
+        let ty = if f.required {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
+        quote! {
+            #docs
+            pub #member: #ty,
+        }
+    });
+    let has_secret = fields.iter().any(|f| f.secret);
+    let debug = (!has_secret).then(|| quote!(Debug,));
+    let debug_impl = has_secret.then(|| emit_redacting_debug(&name, fields));
+    quote! {
+        #docs
+        #[derive(Clone, #debug PartialEq)]
+        pub struct #name {
+            #(#members)*
+        }
+        #debug_impl
+    }
+}
+
+fn emit_operation_impl(service: &Service, op: &Operation, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", op.input_name);
+    let output = output_type(op);
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let member = ident(&f.name);
+            value_checks(
+                service,
+                &f.wire_name,
+                quote!(&self.#member),
+                &f.ty,
+                &f.checks,
+            )
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let validate = (!checks.is_empty()).then(|| {
+        quote! {
+            fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+                #(#checks)*
+            }
+        }
+    });
+    let writes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| write_param(&p.name, &p.wire_name, p.location, p.style, p.required))
+        .chain(op.body.as_ref().map(|b| {
+            if b.required {
+                quote!(w.json_body(&self.body)?;)
+            } else {
+                quote!(if let ::std::option::Option::Some(body) = &self.body {
+                    w.json_body(body)?;
+                })
+            }
+        }))
+        .collect();
+    let writer = if writes.is_empty() {
+        quote!(_w)
+    } else {
+        quote!(w)
+    };
+    let decode = emit_decode(op);
+    quote! {
+        impl ::clouddb_runtime::Operation for #name {
+            type Service = crate::Client;
+            type Output = #output;
+            const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
+
+            #validate
+
+            fn write(&self, #writer: &mut ::clouddb_runtime::RequestWriter) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+                #(#writes)*
+                ::std::result::Result::Ok(())
+            }
+
+            #decode
+        }
+    }
+}
+
+fn write_param(
+    name: &str,
+    wire: &str,
+    location: ParamLocation,
+    style: ParamStyle,
+    required: bool,
+) -> TokenStream {
+    let member = ident(name);
+    let call = |value: TokenStream| match (location, style) {
+        (ParamLocation::Path, _) => quote!(w.path(#wire, #value);),
+        (ParamLocation::Header, _) => quote!(w.header(#wire, #value);),
+        (ParamLocation::Query, ParamStyle::Json) => quote!(w.query_json(#wire, #value)?;),
+        (ParamLocation::Query, _) => quote!(w.query(#wire, #value)?;),
+    };
+    if required {
+        call(quote!(&self.#member))
+    } else {
+        let inner = call(quote!(value));
+        quote!(if let ::std::option::Option::Some(value) = &self.#member { #inner })
+    }
+}
+
+fn output_type(op: &Operation) -> TokenStream {
+    match &op.output {
+        Output::Empty { .. } => quote!(()),
+        Output::Single { ty, .. } => type_tokens(ty, &crate_types()),
+        Output::PerStatus { name, .. } => {
+            let name = format_ident!("{}", name);
+            quote!(#name)
+        }
+    }
+}
+
+fn emit_decode(op: &Operation) -> TokenStream {
+    let body = match &op.output {
+        Output::Empty { .. } => {
+            return quote! {
+                fn decode(_response: &::clouddb_runtime::RawResponse) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+                    ::std::result::Result::Ok(())
+                }
+            }
+        }
+        Output::Single { .. } => quote!(::clouddb_runtime::decode_json(SPEC.id, response)),
+        Output::PerStatus { variants, .. } => {
+            let arms = variants.iter().map(|(status, variant, ty)| {
+                let variant = format_ident!("{}", variant);
+                let status = Literal::u16_unsuffixed(*status);
+                match ty {
+                    Some(_) => quote!(#status => ::clouddb_runtime::decode_json(SPEC.id, response).map(Self::Output::#variant),),
+                    None => quote!(#status => ::std::result::Result::Ok(Self::Output::#variant),),
+                }
+            });
+            let (first_status, first_variant, first_ty) = &variants[0];
+            let fallback_variant = format_ident!("{}", first_variant);
+            let fallback = match first_ty {
+                Some(_) => {
+                    quote!(::clouddb_runtime::decode_json(SPEC.id, response).map(Self::Output::#fallback_variant))
+                }
+                None => quote!(::std::result::Result::Ok(Self::Output::#fallback_variant)),
+            };
+            let note = format!(
+                " An undocumented success status is decoded as the documented {first_status}."
+            );
+            quote! {
+                #[doc = #note]
+                match response.status {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            }
+        }
+    };
+    quote! {
+        fn decode(response: &::clouddb_runtime::RawResponse) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
+            #body
+        }
+    }
+}
+
+fn emit_spec(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = format_ident!("{}", op.method.as_str());
+    let path = &op.path;
+    let fixed = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
+    let idempotent = op.idempotent;
+    let statuses: Vec<Literal> = match &op.output {
+        Output::Empty { status } => vec![*status],
+        Output::Single { statuses, .. } => statuses.clone(),
+        Output::PerStatus { variants, .. } => variants.iter().map(|(s, _, _)| *s).collect(),
+    }
+    .into_iter()
+    .map(Literal::u16_unsuffixed)
+    .collect();
+    let settings = op.setting_params.iter().map(|s| match s.setting {
+        Setting::ProjectId => quote!(::clouddb_runtime::Setting::ProjectId),
+        Setting::Language => quote!(::clouddb_runtime::Setting::Language),
+        Setting::Zone => quote!(::clouddb_runtime::Setting::Zone),
+    });
+    quote! {
+        static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
+            id: #id,
+            method: ::clouddb_runtime::export::http::Method::#method,
+            path: #path,
+            fixed_query: &[#(#fixed),*],
+            idempotent: #idempotent,
+            success: &[#(#statuses),*],
+            settings: &[#(#settings),*],
+        };
+    }
+}
+
+fn emit_output_enum(op: &Operation) -> TokenStream {
+    let Output::PerStatus { name, variants } = &op.output else {
+        return quote!();
+    };
+    let name = format_ident!("{}", name);
+    let docs = doc_attrs(&format!(
+        "The answer of `{}`, which differs by HTTP status.",
+        op.id
+    ));
+    let variants = variants.iter().map(|(status, variant, ty)| {
+        let variant = format_ident!("{}", variant);
+        let text = format!(" The answer with HTTP status {status}.");
+        match ty {
+            Some(ty) => {
+                let ty = type_tokens(ty, &crate_types());
+                quote!(#[doc = #text] #variant(#ty),)
+            }
+            None => quote!(#[doc = #text] #variant,),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn emit_builder(service: &Service, op: &Operation, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", op.builder_name);
+    let input = format_ident!("{}", op.input_name);
+    let output = output_type(op);
+    let method = &op.method_name;
+    let docs = doc_attrs(&format!(
+        "Builds and sends a `{}` request; start it with [`Client::{method}`](crate::Client::{method}).",
+        op.id
+    ));
+    let members = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        let ty = type_tokens(&f.ty, &crate_types());
+        quote!(#member: ::std::option::Option<#ty>,)
+    });
+    let inits = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        quote!(#member: ::std::option::Option::None,)
+    });
+    let setters = fields.iter().map(|f| emit_setter(service, f));
+    let build = emit_build(op, fields, &input);
+    let debug = if fields.iter().any(|f| f.secret) {
+        let label = op.builder_name.clone();
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label).finish_non_exhaustive()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let derive_debug = (!fields.iter().any(|f| f.secret)).then(|| quote!(Debug,));
+    quote! {
+        #docs
+        #[derive(Clone, #derive_debug)]
+        #[must_use = "a request builder does nothing until `send` is called"]
+        pub struct #name {
+            client: crate::Client,
+            #(#members)*
+        }
+        #debug
+
+        impl #name {
+            fn new(client: crate::Client) -> Self {
+                Self { client, #(#inits)* }
+            }
+
+            #(#setters)*
+
+            #build
+
+            /// Checks the required parameters, then validates, signs and sends the request.
+            pub async fn send(self) -> ::std::result::Result<::clouddb_runtime::Response<#output>, ::clouddb_runtime::Error> {
+                let client = self.client.clone();
+                client.execute(self.build()?).await
+            }
+        }
+    }
+}
+
+fn emit_setter(service: &Service, field: &Field) -> TokenStream {
+    let member = ident(&field.name);
+    let ty = type_tokens(&field.ty, &crate_types());
+    let mut parts = paragraphs(&field.docs);
+    parts.push(if field.required {
+        "Required.".to_owned()
+    } else {
+        "Optional.".to_owned()
+    });
+    let docs = doc_block(&parts, "");
+    let by_into = matches!(field.ty, TypeRef::String) || is_enum(service, &field.ty);
+    let (arg, value) = if by_into {
+        (quote!(impl ::std::convert::Into<#ty>), quote!(value.into()))
+    } else {
+        (ty, quote!(value))
+    };
+    quote! {
+        #docs
+        pub fn #member(mut self, value: #arg) -> Self {
+            self.#member = ::std::option::Option::Some(#value);
+            self
+        }
+    }
+}
+
+fn is_enum(service: &Service, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else {
+        return false;
+    };
+    service
+        .types
+        .iter()
+        .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_)))
+}
+
+/// `build`: the input, or an error naming every missing required parameter.
+fn emit_build(op: &Operation, fields: &[Field], input: &proc_macro2::Ident) -> TokenStream {
+    let id = &op.id;
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let assigns = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        if f.required {
+            quote!(#member,)
+        } else {
+            quote!(#member: self.#member,)
+        }
+    });
+    let construct = quote!(::std::result::Result::Ok(#input { #(#assigns)* }));
+    let body = match required.as_slice() {
+        [] => construct,
+        [only] => {
+            let member = ident(&only.name);
+            let label = &only.wire_name;
+            quote! {
+                match self.#member {
+                    ::std::option::Option::Some(#member) => #construct,
+                    ::std::option::Option::None => ::std::result::Result::Err(
+                        ::clouddb_runtime::Error::missing_parameters(#id, &[(#label, true)]),
+                    ),
+                }
+            }
+        }
+        many => {
+            let members: Vec<_> = many.iter().map(|f| ident(&f.name)).collect();
+            let labels = many.iter().map(|f| &f.wire_name);
+            let somes = members
+                .iter()
+                .map(|m| quote!(::std::option::Option::Some(#m)));
+            let missing = members
+                .iter()
+                .zip(labels)
+                .map(|(m, l)| quote!((#l, #m.is_none())));
+            quote! {
+                match (#(self.#members),*) {
+                    (#(#somes),*) => #construct,
+                    (#(#members),*) => ::std::result::Result::Err(
+                        ::clouddb_runtime::Error::missing_parameters(#id, &[#(#missing),*]),
+                    ),
+                }
+            }
+        }
+    };
+    quote! {
+        /// The input, once every required parameter is set.
+        pub fn build(self) -> ::std::result::Result<#input, ::clouddb_runtime::Error> {
+            #body
+        }
+    }
+}
+
+fn emit_client_method(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method_name);
+    let builder = format_ident!("{}", op.builder_name);
+    let docs = doc_block(&method_doc(op), "");
+    let deprecated = op.deprecated.then(|| {
+        let note = "the vendor marks this operation as deprecated; see its documentation for the replacement";
+        quote!(#[deprecated(note = #note)])
+    });
+    quote! {
+        impl crate::Client {
+            #docs
+            #deprecated
+            pub fn #method(&self) -> #builder {
+                #builder::new(self.clone())
+            }
+        }
+    }
+}
+
+/// The client method's documentation: what it does, where it is documented, what it needs.
+fn method_doc(op: &Operation) -> Vec<String> {
+    let mut parts = paragraphs(&Docs {
+        errata: Vec::new(),
+        ..op.docs.clone()
+    });
+    if parts.is_empty() {
+        parts.push(format!("Calls `{}`.", op.id));
+    }
+    let mut facts = vec![format!("`{} {}`", op.method.as_str(), op.path)];
+    if let Some(section) = &op.doc_section {
+        facts.push(format!(
+            "section {} of the source document",
+            escape(section)
+        ));
+    }
+    if let Some(action) = &op.iam_action {
+        facts.push(format!("IAM action `{action}`"));
+    }
+    if !op.error_statuses.is_empty() {
+        let statuses: Vec<String> = op.error_statuses.iter().map(u16::to_string).collect();
+        facts.push(format!("documented error statuses {}", statuses.join(", ")));
+    }
+    if !op.idempotent {
+        facts.push("not idempotent".to_owned());
+    }
+    parts.push(format!("Operation `{}`: {}.", op.id, facts.join("; ")));
+    for erratum in &op.docs.errata {
+        parts.push(format!(
+            "Erratum of the source document: {}",
+            escape(erratum.trim())
+        ));
+    }
+    parts
+}

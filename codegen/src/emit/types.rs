@@ -1,0 +1,284 @@
+//! Emitting the `types` module: structs, string enums that keep unknown values, aliases,
+//! and the checks of documented constraints.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_block, escape, module_doc_attrs, paragraphs};
+use super::{crate_types, ident, type_tokens};
+use crate::ir::{Checks, Field, Service, TypeDef, TypeKind, TypeRef, Variant};
+
+/// The whole `types.rs`.
+pub(crate) fn emit_types(service: &Service) -> TokenStream {
+    let header = module_doc_attrs(&format!(
+        "Types of the {} API: request and response bodies and their parts.",
+        escape(&service.title)
+    ));
+    let items = service.types.iter().map(|def| emit_type(service, def));
+    quote! {
+        #header
+        #(#items)*
+    }
+}
+
+fn emit_type(service: &Service, def: &TypeDef) -> TokenStream {
+    let fallback = format!("The `{}` schema.", def.name);
+    let docs = doc_block(&paragraphs(&def.docs), &fallback);
+    match &def.kind {
+        TypeKind::Struct(fields) => emit_struct(service, def, fields, docs),
+        TypeKind::Enum(variants) => emit_enum(def, variants, docs),
+        TypeKind::Alias(ty) => {
+            let name = format_ident!("{}", def.name);
+            let ty = type_tokens(ty, &crate_types());
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn emit_struct(
+    service: &Service,
+    def: &TypeDef,
+    fields: &[Field],
+    docs: TokenStream,
+) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let members = fields.iter().map(emit_field);
+    let has_secret = fields.iter().any(|f| f.secret);
+    let all_optional = fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let debug = (!has_secret).then(|| quote!(Debug,));
+    let debug_impl = has_secret.then(|| emit_redacting_debug(&name, fields));
+    let validate = def
+        .validated
+        .then(|| emit_struct_validate(service, &name, fields));
+    quote! {
+        #docs
+        #[derive(Clone, #debug #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#members)*
+        }
+        #debug_impl
+        #validate
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    let docs = doc_block(&paragraphs(&field.docs), "A field of the schema.");
+    let ty = type_tokens(&field.ty, &crate_types());
+    let wire = &field.wire_name;
+    let rename = (field.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
+    let lenient = field
+        .ty
+        .is_lenient_scalar()
+        .then(|| quote!(deserialize_with = "::clouddb_runtime::lenient::deserialize",));
+    if field.required {
+        let attr =
+            (rename.is_some() || lenient.is_some()).then(|| quote!(#[serde(#rename #lenient)]));
+        quote! {
+            #docs
+            #attr
+            pub #name: #ty,
+        }
+    } else {
+        quote! {
+            #docs
+            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #lenient)]
+            pub #name: ::std::option::Option<#ty>,
+        }
+    }
+}
+
+/// A `Debug` that shows `<redacted>` for secret fields.
+pub(crate) fn emit_redacting_debug(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let type_name = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let label = f.name.trim_start_matches("r#");
+        match (f.secret, f.required) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, true) => quote!(.field(#label, &"<redacted>")),
+            (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| "<redacted>"))),
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+fn emit_struct_validate(
+    service: &Service,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+) -> TokenStream {
+    let checks = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        value_checks(
+            service,
+            &f.wire_name,
+            quote!(&self.#member),
+            &f.ty,
+            &f.checks,
+        )
+    });
+    quote! {
+        impl ::clouddb_runtime::Validate for #name {
+            fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// The validator calls for one value: its constraint keywords, then its nested type.
+pub(crate) fn value_checks(
+    service: &Service,
+    label: &str,
+    value: TokenStream,
+    ty: &TypeRef,
+    checks: &Checks,
+) -> TokenStream {
+    let rules = (!checks.is_empty()).then(|| {
+        let rules = rules_tokens(checks);
+        quote!(v.value(#label, #value, &#rules);)
+    });
+    let nested = reaches_validated(service, ty).then(|| quote!(v.nested(#label, #value);));
+    quote!(#rules #nested)
+}
+
+fn reaches_validated(service: &Service, ty: &TypeRef) -> bool {
+    ty.named()
+        .and_then(|name| service.types.iter().find(|t| t.name == name))
+        .is_some_and(|t| t.validated)
+}
+
+/// A `Rules` literal for the constraint keywords that are set.
+fn rules_tokens(checks: &Checks) -> TokenStream {
+    let mut entries = Vec::new();
+    let float = |v: f64| {
+        let lit = proc_macro2::Literal::f64_suffixed(v);
+        quote!(::std::option::Option::Some(#lit))
+    };
+    let usize_lit = |v: usize| {
+        let lit = proc_macro2::Literal::usize_unsuffixed(v);
+        quote!(::std::option::Option::Some(#lit))
+    };
+    if let Some(v) = checks.minimum {
+        let v = float(v);
+        entries.push(quote!(minimum: #v));
+    }
+    if let Some(v) = checks.maximum {
+        let v = float(v);
+        entries.push(quote!(maximum: #v));
+    }
+    if checks.exclusive_minimum {
+        entries.push(quote!(exclusive_minimum: true));
+    }
+    if checks.exclusive_maximum {
+        entries.push(quote!(exclusive_maximum: true));
+    }
+    for (key, value) in [
+        ("min_length", checks.min_length),
+        ("max_length", checks.max_length),
+        ("min_items", checks.min_items),
+        ("max_items", checks.max_items),
+    ] {
+        if let Some(v) = value {
+            let key = format_ident!("{}", key);
+            let v = usize_lit(v);
+            entries.push(quote!(#key: #v));
+        }
+    }
+    if let Some(pattern) = &checks.pattern {
+        entries.push(quote!(pattern: ::std::option::Option::Some(#pattern)));
+    }
+    quote! {
+        ::clouddb_runtime::Rules { #(#entries,)* ..::clouddb_runtime::Rules::NONE }
+    }
+}
+
+fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let idents: Vec<_> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
+    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
+    let variant_docs = values.iter().map(|v| {
+        let text = format!(" `{v}`");
+        quote!(#[doc = #text])
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variant_docs #idents,)*
+            /// A value this version of the crate does not know; it is kept as received.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every documented value.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#values => Self::#idents,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer).map(Self::from)
+            }
+        }
+
+        impl ::clouddb_runtime::Validate for #name {
+            fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+                if let Self::Unknown(value) = self {
+                    v.unknown_value(value, Self::VALUES);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Output: formatting emitted tokens with prettyplease, heading every file as generated,
+//! writing only files whose content changed, removing stale ones, and the drift check.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{FileKind, OutputFile};
+use crate::ir::Service;
+
+/// A generated file, ready to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// Final content.
+    pub contents: String,
+}
+
+/// Formats one emitted file; an error here is a generator bug, reported with the path.
+pub fn render(file: &OutputFile, service: &Service) -> Result<RenderedFile, String> {
+    let contents = match &file.kind {
+        FileKind::Text(text) => text.clone(),
+        FileKind::Rust(tokens) => {
+            let parsed = syn::parse_file(tokens)
+                .map_err(|e| format!("{}: the generator emitted invalid Rust: {e}", file.path))?;
+            let header = crate::emit::header("//", service);
+            format!("{header}{}", prettyplease::unparse(&parsed))
+        }
+    };
+    Ok(RenderedFile {
+        path: file.path.clone(),
+        contents,
+    })
+}
+
+/// Writes the files under `root` whose content differs, and removes files under
+/// `root/out_dir` that were not generated. Returns the paths written or removed.
+pub fn write(root: &Path, out_dir: &str, files: &[RenderedFile]) -> std::io::Result<Vec<String>> {
+    let mut changed = Vec::new();
+    for file in files {
+        let path = root.join(&file.path);
+        if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&path, &file.contents)?;
+            changed.push(file.path.clone());
+        }
+    }
+    for stale in stale_files(root, out_dir, files)? {
+        fs::remove_file(root.join(&stale))?;
+        changed.push(stale);
+    }
+    remove_empty_dirs(&root.join(out_dir))?;
+    Ok(changed)
+}
+
+/// The paths whose committed content differs from `files`, plus stale files.
+pub fn drift(root: &Path, out_dir: &str, files: &[RenderedFile]) -> std::io::Result<Vec<String>> {
+    let mut differing: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str())
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    differing.extend(stale_files(root, out_dir, files)?);
+    differing.sort();
+    Ok(differing)
+}
+
+/// Files under `root/out_dir` that the generator did not produce.
+fn stale_files(root: &Path, out_dir: &str, files: &[RenderedFile]) -> std::io::Result<Vec<String>> {
+    let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut found = Vec::new();
+    list_files(&root.join(out_dir), &mut found)?;
+    let mut stale = Vec::new();
+    for path in found {
+        let relative = path
+            .strip_prefix(root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if !wanted.contains(relative.as_str()) {
+            stale.push(relative);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            remove_empty_dirs(&path)?;
+            if fs::read_dir(&path)?.next().is_none() {
+                fs::remove_dir(&path)?;
+            }
+        }
+    }
+    Ok(())
+}

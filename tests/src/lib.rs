@@ -1,0 +1,44 @@
+//! Conformance harness of the clouddb generated crates. The generated conformance tests
+//! (`generated/*/tests/conformance`) call into it:
+//!
+//! - [`examples::check`] walks a spec for every example, independently of the generator,
+//!   and round-trips each through its generated type;
+//! - [`huawei::Server`] and [`qingcloud::Server`] are local HTTP servers that answer with a
+//!   documented example and check the request that arrived: method, path, query, headers,
+//!   body, and the signature recomputed from exactly what arrived;
+//! - `check_error_answers` and `check_missing_parameters` check error kinds.
+
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod examples;
+pub mod huawei;
+mod json;
+pub mod qingcloud;
+mod wire;
+
+pub use json::{assert_json_matches, matches_leniently};
+pub use wire::Expected;
+
+use clouddb_runtime::Error;
+use serde::de::DeserializeOwned;
+
+/// Decodes a value of a generated type from example JSON.
+#[track_caller]
+pub fn from_json<T: DeserializeOwned>(json: &str) -> T {
+    match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => panic!(
+            "the example does not decode into {}: {e}",
+            std::any::type_name::<T>()
+        ),
+    }
+}
+
+/// The success of a call, or a panic that shows the whole error.
+#[track_caller]
+pub fn expect_success<T>(result: Result<T, Error>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => panic!("the call failed: {e} ({e:?})"),
+    }
+}

@@ -1,0 +1,143 @@
+//! What both test servers share: the expected request, reading what arrived, and the
+//! checks that do not depend on the protocol.
+
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+use wiremock::Request;
+
+use crate::json::matches_leniently;
+
+/// The request an operation must send for one request example, computed from the spec.
+#[derive(Debug, Clone, Copy)]
+pub struct Expected {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Raw (percent-encoded) path; `{project_id}` stands for the test project id.
+    pub path: &'static str,
+    /// Query pairs, decoded, in any order (QingCloud's common parameters excluded).
+    pub query: &'static [(&'static str, &'static str)],
+    /// Query parameters whose value is JSON, compared as JSON.
+    pub json_query: &'static [(&'static str, &'static str)],
+    /// Operation-specific headers.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// JSON body, if any.
+    pub body: Option<&'static str>,
+    /// Whether the operation sends the client's `X-Language`.
+    pub language: bool,
+}
+
+/// The decoded query pairs of a request.
+pub(crate) fn query_pairs(request: &Request) -> Vec<(String, String)> {
+    let raw = request.url.query().unwrap_or("");
+    raw.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// Every received header as text.
+pub(crate) fn header_pairs(request: &Request) -> Vec<(String, String)> {
+    request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A received header's value.
+pub(crate) fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Compares the received query with the expected pairs (plus `extra`, the pairs the
+/// harness itself configured); every problem is added to `problems`.
+pub(crate) fn check_query(
+    received: &[(String, String)],
+    expected: &Expected,
+    extra: &[(&str, &str)],
+    problems: &mut Vec<String>,
+) {
+    let json_names: Vec<&str> = expected.json_query.iter().map(|(k, _)| *k).collect();
+    let mut got: Vec<(String, String)> = received
+        .iter()
+        .filter(|(k, _)| !json_names.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let mut want: Vec<(String, String)> = expected
+        .query
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    got.sort();
+    want.sort();
+    if got != want {
+        problems.push(format!("query: expected {want:?}, got {got:?}"));
+    }
+    for (name, json) in expected.json_query {
+        let values: Vec<&String> = received
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v)
+            .collect();
+        let [value] = values.as_slice() else {
+            problems.push(format!("query: expected one `{name}`, got {values:?}"));
+            continue;
+        };
+        match (
+            serde_json::from_str::<Value>(json),
+            serde_json::from_str::<Value>(value),
+        ) {
+            (Ok(want), Ok(got)) => {
+                if let Err(difference) = matches_leniently(&want, &got) {
+                    problems.push(format!("query `{name}`: {difference}"));
+                }
+            }
+            (_, Err(e)) => problems.push(format!("query `{name}` is not JSON ({e}): {value}")),
+            (Err(e), _) => problems.push(format!("expected query `{name}` is not JSON ({e})")),
+        }
+    }
+}
+
+/// Compares the received body with the expected JSON body (or no body).
+pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut Vec<String>) {
+    match expected.body {
+        None if request.body.is_empty() => {}
+        None => problems.push(format!(
+            "body: expected none, got {}",
+            String::from_utf8_lossy(&request.body)
+        )),
+        Some(json) => {
+            let want: Value = match serde_json::from_str(json) {
+                Ok(want) => want,
+                Err(e) => return problems.push(format!("the expected body is not JSON: {e}")),
+            };
+            match serde_json::from_slice::<Value>(&request.body) {
+                Ok(got) => {
+                    if let Err(difference) = matches_leniently(&want, &got) {
+                        problems.push(format!("body: {difference}"));
+                    }
+                }
+                Err(e) => problems.push(format!("body is not JSON ({e})")),
+            }
+        }
+    }
+}
+
+/// Panics with every problem, if there is one.
+#[track_caller]
+pub(crate) fn report(what: &str, problems: &[String]) {
+    assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
+}
