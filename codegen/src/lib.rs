@@ -23,19 +23,37 @@ use output::RenderedFile;
 pub struct Settings {
     /// The workspace root; every other path is relative to it.
     pub root: PathBuf,
-    /// Folder of the specs (`spec`): one folder per vendor, one `.yaml` per service.
+    /// Spec folders and the folders their crates are generated into.
+    pub targets: Vec<Target>,
+}
+
+/// One spec folder (one sub-folder per vendor, one `.yaml` per service) and the folder
+/// that holds the crates generated from it, which the generator owns entirely.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Folder of the specs, relative to the root.
     pub spec_dir: String,
-    /// Folder of the generated crates (`generated`).
+    /// Folder of the generated crates, relative to the root.
     pub out_dir: String,
 }
 
 impl Settings {
-    /// The project's layout under `root`.
+    /// The project's layout under `root`: the vendor specs in `spec/` generate
+    /// `generated/`, and the showcase specs of the generator's own tests generate the
+    /// golden crates in `codegen/tests/golden/`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
-            spec_dir: "spec".to_owned(),
-            out_dir: "generated".to_owned(),
+            targets: vec![
+                Target {
+                    spec_dir: "spec".to_owned(),
+                    out_dir: "generated".to_owned(),
+                },
+                Target {
+                    spec_dir: "codegen/tests/fixtures/good".to_owned(),
+                    out_dir: "codegen/tests/golden".to_owned(),
+                },
+            ],
         }
     }
 }
@@ -68,9 +86,9 @@ impl fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-/// The spec files under the spec folder, relative to the root, sorted.
-pub fn spec_files(settings: &Settings) -> Result<Vec<String>, GenerateError> {
-    let dir = settings.root.join(&settings.spec_dir);
+/// The spec files of a spec folder, relative to the root, sorted.
+pub fn spec_files(settings: &Settings, spec_dir: &str) -> Result<Vec<String>, GenerateError> {
+    let dir = settings.root.join(spec_dir);
     let io = |e: std::io::Error| GenerateError::Io(format!("{}: {e}", dir.display()));
     let mut files = Vec::new();
     for vendor in std::fs::read_dir(&dir).map_err(io)? {
@@ -112,39 +130,55 @@ pub fn lower_file(settings: &Settings, file: &str) -> Result<ir::Service, Diagno
     lower::lower(&doc, &names::crate_name(&vendor, &stem))
 }
 
-/// Generates every crate: every spec is loaded and lowered (all problems of all specs are
-/// collected), then emitted and formatted.
-pub fn generate(settings: &Settings) -> Result<Vec<RenderedFile>, GenerateError> {
+/// Generates every crate of every target: every spec is loaded and lowered (all problems
+/// of all specs are collected), then emitted and formatted. The files come per target.
+pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>, GenerateError> {
     let mut diagnostics = Diagnostics::default();
-    let mut services = Vec::new();
-    for file in spec_files(settings)? {
-        match lower_file(settings, &file) {
-            Ok(service) => services.push(service),
-            Err(errors) => diagnostics.extend(errors),
+    let mut lowered = Vec::new();
+    for target in &settings.targets {
+        let mut services = Vec::new();
+        for file in spec_files(settings, &target.spec_dir)? {
+            match lower_file(settings, &file) {
+                Ok(service) => services.push(service),
+                Err(errors) => diagnostics.extend(errors),
+            }
         }
+        lowered.push((target.clone(), services));
     }
     if !diagnostics.is_empty() {
         return Err(GenerateError::Spec(diagnostics.into_sorted()));
     }
-    let mut rendered = Vec::new();
-    for service in &services {
-        for file in emit::emit_crate(service, &settings.out_dir) {
-            rendered.push(output::render(&file, service).map_err(GenerateError::Internal)?);
+    let mut out = Vec::new();
+    for (target, services) in lowered {
+        let mut rendered = Vec::new();
+        for service in &services {
+            for file in emit::emit_crate(service, &target.out_dir) {
+                rendered.push(output::render(&file, service).map_err(GenerateError::Internal)?);
+            }
         }
+        out.push((target, rendered));
     }
-    Ok(rendered)
+    Ok(out)
 }
 
 /// Regenerates every crate, writing only what changed; returns the changed paths.
 pub fn write_all(settings: &Settings) -> Result<Vec<String>, GenerateError> {
-    let files = generate(settings)?;
-    output::write(&settings.root, &settings.out_dir, &files)
-        .map_err(|e| GenerateError::Io(e.to_string()))
+    let mut changed = Vec::new();
+    for (target, files) in generate(settings)? {
+        let written = output::write(&settings.root, &target.out_dir, &files)
+            .map_err(|e| GenerateError::Io(e.to_string()))?;
+        changed.extend(written);
+    }
+    Ok(changed)
 }
 
 /// The generated files that differ from what the specs produce (empty when fresh).
 pub fn check(settings: &Settings) -> Result<Vec<String>, GenerateError> {
-    let files = generate(settings)?;
-    output::drift(&settings.root, &settings.out_dir, &files)
-        .map_err(|e| GenerateError::Io(e.to_string()))
+    let mut differing = Vec::new();
+    for (target, files) in generate(settings)? {
+        let drift = output::drift(&settings.root, &target.out_dir, &files)
+            .map_err(|e| GenerateError::Io(e.to_string()))?;
+        differing.extend(drift);
+    }
+    Ok(differing)
 }

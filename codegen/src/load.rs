@@ -53,7 +53,10 @@ pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostics> {
             ));
         }
     }
-    let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+    // The typed document is read from the YAML itself, not from `raw`, whose maps are
+    // sorted: property and parameter order is the document's table order.
+    let api: OpenAPI = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let (pointer, reason) = narrow(&raw, pointer)
             .unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));

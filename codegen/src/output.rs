@@ -25,13 +25,55 @@ pub fn render(file: &OutputFile, service: &Service) -> Result<RenderedFile, Stri
             let parsed = syn::parse_file(tokens)
                 .map_err(|e| format!("{}: the generator emitted invalid Rust: {e}", file.path))?;
             let header = crate::emit::header("//", service);
-            format!("{header}{}", prettyplease::unparse(&parsed))
+            format!(
+                "{header}{}",
+                separate_items(&prettyplease::unparse(&parsed))
+            )
         }
     };
     Ok(RenderedFile {
         path: file.path.clone(),
         contents,
     })
+}
+
+/// Puts a blank line between items (prettyplease prints them back to back): after a
+/// module's own docs, and between an item that ends and the next at the same indentation.
+fn separate_items(code: &str) -> String {
+    const STARTS: [&str; 14] = [
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "fn ",
+        "async fn ",
+        "impl",
+        "static ",
+        "const ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "type ",
+        "#![",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (p, c) = (prev.trim_start(), line.trim_start());
+            let ends_item = p == "}" || p == "};" || p.ends_with(';');
+            let starts_item = STARTS.iter().any(|s| c.starts_with(s)) && !c.starts_with("pub use ");
+            let after_module_docs = p.starts_with("//!") && !c.starts_with("//!");
+            if after_module_docs || (ends_item && starts_item && indent(prev) == indent(line)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// Writes the files under `root` whose content differs, and removes files under
@@ -120,4 +162,16 @@ fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_separated_but_statements_and_fields_are_not() {
+        let code = "//! Docs.\nuse a::b;\nuse c::d;\npub struct A {\n    x: i32,\n    y: i32,\n}\nimpl A {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n    fn h() {}\n}\nstatic S: i32 = 1;\n/// Doc.\npub fn k() {}\n";
+        let want = "//! Docs.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: i32,\n    y: i32,\n}\n\nimpl A {\n    fn f() {\n        let x = 1;\n        g(x);\n    }\n\n    fn h() {}\n}\n\nstatic S: i32 = 1;\n\n/// Doc.\npub fn k() {}\n";
+        assert_eq!(separate_items(code), want);
+    }
 }

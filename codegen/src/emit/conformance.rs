@@ -15,10 +15,12 @@ use crate::ir::{
 use crate::names;
 
 /// The whole conformance test module.
-pub(crate) fn emit_conformance(service: &Service) -> TokenStream {
+pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream {
     let lib = format_ident!("{}", service.lib_name);
     let types = quote!(::#lib::types);
-    let spec_path = format!("../../../../{}", service.spec_file);
+    // The cases file is `<out_dir>/<crate>/tests/conformance/cases.rs`.
+    let depth = out_dir.split('/').filter(|s| !s.is_empty()).count() + 3;
+    let spec_path = format!("{}{}", "../".repeat(depth), service.spec_file);
     let spec_file = &service.spec_file;
     let rows = service.examples.iter().map(|example| {
         let pointer = &example.pointer;

@@ -64,7 +64,7 @@ pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
         },
         rust(
             format!("{base}/tests/conformance/cases.rs"),
-            conformance::emit_conformance(service),
+            conformance::emit_conformance(service, out_dir),
         ),
     ];
     for op in &service.operations {

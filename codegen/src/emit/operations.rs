@@ -247,7 +247,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
                     None => quote!(#status => ::std::result::Result::Ok(Self::Output::#variant),),
                 }
             });
-            let (first_status, first_variant, first_ty) = &variants[0];
+            let (_, first_variant, first_ty) = &variants[0];
             let fallback_variant = format_ident!("{}", first_variant);
             let fallback = match first_ty {
                 Some(_) => {
@@ -255,11 +255,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
                 }
                 None => quote!(::std::result::Result::Ok(Self::Output::#fallback_variant)),
             };
-            let note = format!(
-                " An undocumented success status is decoded as the documented {first_status}."
-            );
             quote! {
-                #[doc = #note]
                 match response.status {
                     #(#arms)*
                     _ => #fallback,
