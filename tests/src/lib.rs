@@ -42,3 +42,8 @@ pub fn expect_success<T>(result: Result<T, Error>) -> T {
         Err(e) => panic!("the call failed: {e} ({e:?})"),
     }
 }
+
+/// The README's code blocks, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

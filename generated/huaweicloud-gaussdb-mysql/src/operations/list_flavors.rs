@@ -57,7 +57,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     path: "/v3/{project_id}/flavors/{database_name}",
     fixed_query: &[],
     idempotent: true,
-    success: &[200],
+    success: &[200, 202],
     settings: &[
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
@@ -183,7 +183,7 @@ impl crate::Client {
     ///
     /// Operation `ListFlavors`: `GET /v3/{project_id}/flavors/{database_name}`; section 4.2.1 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
     ///
-    /// Erratum of the source document: The response section and the response example both give status 202 for this read-only GET; other editions of the same page document 200, and a query has nothing to accept for later processing. The spec declares 200; a 202 answer is decoded with the same schema.
+    /// Erratum of the source document: The response section and the response example give status 202 for this read-only query, where a query normally answers 200. The spec documents both statuses with the same body, so either decodes.
     pub fn list_flavors(&self) -> ListFlavorsBuilder {
         ListFlavorsBuilder::new(self.clone())
     }

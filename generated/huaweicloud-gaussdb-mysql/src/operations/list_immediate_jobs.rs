@@ -6,8 +6,10 @@
 pub struct ListImmediateJobsInput {
     /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).
     pub status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
-    /// Only jobs of this kind (the operation that started them).
-    pub job_name: ::std::option::Option<crate::types::ListImmediateJobsJobName>,
+    /// Only jobs of this kind (the operation that started them). The document lists `CreateGaussDBforMySQLInstance`, `RestoreGaussDBforMySQLNewInstance`, `AddGaussDBforMySQLNodes`, `DeleteGaussDBforMySQLNode`, `RebootGaussDBforMySQLInstance`, `ModifyGaussDBforMySQLPort`, `ModifyGaussDBforMySQLSecurityGroup`, `ResizeGaussDBforMySQLFlavor`, `SwitchoverGaussDBforMySQLMasterNode`, `GaussDBforMySQLBindEIP`, `GaussDBforMySQLUnbindEIP`, `RenameGaussDBforMySQLInstance`, `DeleteGaussDBforMySQLInstance`, `UpgradeGaussDBforMySQLDatabaseVersion`, `EnlargeGaussDBforMySQLProxy`, `OpenGaussDBforMySQLProxy`, `CloseGaussDBforMySQLProxy`, `GaussdbforMySQLModifyProxyIp`, `ScaleGaussDBforMySQLProxy`, `GaussDBforMySQLModifyInstanceMetricExtend`, `GaussDBforMySQLModifyInstanceDataVip`, `GaussDBforMySQLSwitchSSL`, `GaussDBforMySQLModifyProxyConsist`, `GaussDBforMySQLModifyProxyWeight`.
+    ///
+    /// Erratum of the source document: The document lists the job names as the allowed values, but the vendor's newer SDKs know more (for example ReduceGaussDBforMySQLProxy), so the list is not a closed set. The spec keeps it in the description instead of an enum, so that the client does not refuse a job name it does not know yet.
+    pub job_name: ::std::option::Option<::std::string::String>,
     /// Only the job with this id.
     pub job_id: ::std::option::Option<::std::string::String>,
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 1.
@@ -31,7 +33,6 @@ impl ::clouddb_runtime::Operation for ListImmediateJobsInput {
 
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
-        v.nested("job_name", &self.job_name);
         v.value(
             "offset",
             &self.offset,
@@ -117,7 +118,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ListImmediateJobsBuilder {
     client: crate::Client,
     status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
-    job_name: ::std::option::Option<crate::types::ListImmediateJobsJobName>,
+    job_name: ::std::option::Option<::std::string::String>,
     job_id: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<crate::types::ListImmediateJobsLimit>,
@@ -150,12 +151,14 @@ impl ListImmediateJobsBuilder {
         self
     }
 
-    /// Only jobs of this kind (the operation that started them).
+    /// Only jobs of this kind (the operation that started them). The document lists `CreateGaussDBforMySQLInstance`, `RestoreGaussDBforMySQLNewInstance`, `AddGaussDBforMySQLNodes`, `DeleteGaussDBforMySQLNode`, `RebootGaussDBforMySQLInstance`, `ModifyGaussDBforMySQLPort`, `ModifyGaussDBforMySQLSecurityGroup`, `ResizeGaussDBforMySQLFlavor`, `SwitchoverGaussDBforMySQLMasterNode`, `GaussDBforMySQLBindEIP`, `GaussDBforMySQLUnbindEIP`, `RenameGaussDBforMySQLInstance`, `DeleteGaussDBforMySQLInstance`, `UpgradeGaussDBforMySQLDatabaseVersion`, `EnlargeGaussDBforMySQLProxy`, `OpenGaussDBforMySQLProxy`, `CloseGaussDBforMySQLProxy`, `GaussdbforMySQLModifyProxyIp`, `ScaleGaussDBforMySQLProxy`, `GaussDBforMySQLModifyInstanceMetricExtend`, `GaussDBforMySQLModifyInstanceDataVip`, `GaussDBforMySQLSwitchSSL`, `GaussDBforMySQLModifyProxyConsist`, `GaussDBforMySQLModifyProxyWeight`.
+    ///
+    /// Erratum of the source document: The document lists the job names as the allowed values, but the vendor's newer SDKs know more (for example ReduceGaussDBforMySQLProxy), so the list is not a closed set. The spec keeps it in the description instead of an enum, so that the client does not refuse a job name it does not know yet.
     ///
     /// Optional.
     pub fn job_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListImmediateJobsJobName>,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.job_name = ::std::option::Option::Some(value.into());
         self

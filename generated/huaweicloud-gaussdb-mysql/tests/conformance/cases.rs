@@ -52,7 +52,7 @@ fn every_example_round_trips() {
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
-                "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/responses/200/content/application~1json/examples/doc/value",
+                "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListFlavorsResponse,
                 >,
@@ -418,7 +418,7 @@ async fn list_flavors_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
         .answer(
-            200u16,
+            202u16,
             ::std::option::Option::Some(
                 "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\"},\"id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.mysql.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"}]}",
             ),
@@ -451,7 +451,7 @@ async fn list_flavors_doc() {
         )
         .await;
     let response = ::clouddb_conformance::expect_success(result);
-    assert_eq!(response.status(), 200u16);
+    assert_eq!(response.status(), 202u16);
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some(

@@ -1,0 +1,378 @@
+//! Behaviour of generated clients beyond the per-operation conformance cases: validation,
+//! secrets, output shapes, leniency, authentication modes, configuration and transport
+//! errors. Most cases use the golden showcase crate, which exercises every feature of the
+//! generator; a few use the real vendor crates.
+
+use std::time::Duration;
+
+use clouddb_conformance::huawei::{self, Server};
+use clouddb_runtime::huawei::Credentials as HuaweiCredentials;
+use clouddb_runtime::ErrorKind;
+use fixture_showcase_rest::operations::CreateWidgetOutput;
+use fixture_showcase_rest::types::{CreateWidgetRequest, Widget, WidgetStatus, WidgetType};
+use fixture_showcase_rest::Client;
+
+fn widget_request() -> CreateWidgetRequest {
+    CreateWidgetRequest {
+        name: "widget-1".into(),
+        r#type: WidgetType::Small,
+        size: 3,
+        ratio: Some(0.5),
+        password: "Secret#123".into(),
+        tags: None,
+        labels: None,
+        options: None,
+        network: None,
+    }
+}
+
+#[test]
+fn debug_output_redacts_secrets() {
+    let body = widget_request();
+    let text = format!("{body:?}");
+    assert!(!text.contains("Secret#123"), "{text}");
+    assert!(text.contains("password: \"<redacted>\""), "{text}");
+    assert!(text.contains("widget-1"), "the rest stays visible: {text}");
+
+    let credentials = HuaweiCredentials::temporary("AKID", "the-secret-key", "the-session-token");
+    let text = format!("{credentials:?}");
+    assert!(
+        !text.contains("the-secret-key") && !text.contains("the-session-token"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn every_broken_constraint_is_reported_before_sending() {
+    let server = Server::start().await;
+    server.answer(201, Some("{}")).await;
+    let client: Client = server.client();
+    let body = CreateWidgetRequest {
+        name: "AB".into(),
+        r#type: WidgetType::from("huge"),
+        size: 40,
+        ratio: Some(0.0),
+        tags: Some(vec!["a".into(), "b".into(), "c".into(), "d".into()]),
+        ..widget_request()
+    };
+    let err = client
+        .create_widget()
+        .body(body)
+        .x_client_token("t".repeat(65))
+        .send()
+        .await
+        .expect_err("the request breaks constraints");
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let issues: Vec<String> = err
+        .validation_issues()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        issues,
+        [
+            "X-Client-Token: must be at most 64 characters long (is 65)",
+            "body.name: must be at least 4 characters long (is 2)",
+            "body.name: must match the pattern `^[a-z][a-z0-9-]*$`",
+            "body.type: `huge` is not one of the documented values (small, large, x-large)",
+            "body.size: must be at most 32 (is 40)",
+            "body.ratio: must be greater than 0 (is 0)",
+            "body.tags: must have at most 3 items (has 4)",
+        ]
+    );
+    assert!(
+        err.to_string()
+            .starts_with("CreateWidget: invalid request: "),
+        "{err}"
+    );
+    assert!(server.requests().await.is_empty(), "nothing may be sent");
+}
+
+#[tokio::test]
+async fn answers_are_typed_per_documented_status() {
+    let server = Server::start().await;
+    let client: Client = server.client();
+
+    server.answer(202, Some(r#"{"job_id":"job-9"}"#)).await;
+    let response = client
+        .create_widget()
+        .body(widget_request())
+        .send()
+        .await
+        .expect("202 decodes");
+    assert_eq!(response.status(), 202);
+    match response.body() {
+        CreateWidgetOutput::Status202(job) => assert_eq!(job.job_id.as_deref(), Some("job-9")),
+        other => panic!("expected the 202 variant, got {other:?}"),
+    }
+
+    server
+        .answer(201, Some(r#"{"id":"w-1","status":"BUILD"}"#))
+        .await;
+    let response = client
+        .create_widget()
+        .body(widget_request())
+        .send()
+        .await
+        .expect("201 decodes");
+    let CreateWidgetOutput::Status201(widget) = response.body() else {
+        panic!("expected the 201 variant, got {:?}", response.body());
+    };
+    assert_eq!(widget.status, Some(WidgetStatus::Build));
+    assert_eq!(response.request_id(), Some(huawei::REQUEST_ID));
+    assert_eq!(response.headers()["x-request-id"], huawei::REQUEST_ID);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn an_answer_without_body_is_unit() {
+    let server = Server::start().await;
+    server.answer(204, None).await;
+    let client: Client = server.client();
+    let response = client
+        .delete_widget()
+        .widget_name("w")
+        .send()
+        .await
+        .expect("204 succeeds");
+    assert_eq!(response.status(), 204);
+    assert_eq!(*response.body(), ());
+}
+
+#[test]
+fn decoding_is_lenient_and_keeps_unknown_enum_values() {
+    let json = r#"{"id": 7, "size": "3", "ratio": "0.25", "version": 8.0, "status": "MIGRATING", "extra": 1}"#;
+    let widget: Widget = serde_json::from_str(json).expect("lenient decoding");
+    assert_eq!(widget.id.as_deref(), Some("7"));
+    assert_eq!(widget.size, Some(3));
+    assert_eq!(widget.ratio, Some(0.25));
+    assert_eq!(widget.version.as_deref(), Some("8.0"));
+    assert_eq!(
+        widget.status,
+        Some(WidgetStatus::Unknown("MIGRATING".into()))
+    );
+    let back = serde_json::to_value(&widget).expect("encodes");
+    assert_eq!(
+        back["status"], "MIGRATING",
+        "an unknown value is sent back unchanged"
+    );
+
+    let broken = serde_json::from_str::<Widget>(r#"{"size": "three"}"#).expect_err("not a number");
+    assert!(
+        broken.to_string().contains("`three` is not an integer"),
+        "{broken}"
+    );
+}
+
+#[tokio::test]
+async fn token_auth_sends_the_token_and_no_signature() {
+    let server = Server::start().await;
+    server.answer(200, Some("{}")).await;
+    let client: Client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(HuaweiCredentials::token("token-value"))
+        .project_id(huawei::PROJECT_ID)
+        .build()
+        .expect("builds");
+    client
+        .list_widgets()
+        .limit(5)
+        .send()
+        .await
+        .expect("succeeds");
+    let requests = server.requests().await;
+    let request = &requests[0];
+    assert_eq!(request.headers["x-auth-token"], "token-value");
+    assert_eq!(request.headers["x-project-id"], huawei::PROJECT_ID);
+    assert!(request.headers.get("authorization").is_none());
+    assert!(request.headers.get("x-sdk-date").is_none());
+    assert_eq!(request.url.query(), Some("limit=5"));
+}
+
+#[tokio::test]
+async fn temporary_credentials_sign_the_security_token() {
+    let server = Server::start().await;
+    server.answer(200, Some("{}")).await;
+    let client: Client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(HuaweiCredentials::temporary(
+            huawei::ACCESS_KEY,
+            huawei::SECRET_KEY,
+            "session-token",
+        ))
+        .project_id(huawei::PROJECT_ID)
+        .build()
+        .expect("builds");
+    client.list_widgets().send().await.expect("succeeds");
+    let requests = server.requests().await;
+    let request = &requests[0];
+    assert_eq!(request.headers["x-security-token"], "session-token");
+    let authorization = request.headers["authorization"].to_str().expect("ascii");
+    assert!(
+        authorization.contains("x-security-token"),
+        "{authorization}"
+    );
+    let headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let received = clouddb_runtime::signing::huawei::ReceivedRequest {
+        method: request.method.as_str(),
+        host: request.headers["host"].to_str().expect("ascii"),
+        path: request.url.path(),
+        query: request.url.query().unwrap_or(""),
+        headers: &headers,
+        body: &request.body,
+    };
+    clouddb_runtime::signing::huawei::verify(&received, huawei::SECRET_KEY)
+        .expect("the signature verifies");
+}
+
+#[test]
+fn configuration_errors_say_what_is_missing() {
+    let err = Client::builder()
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .build()
+        .expect_err("no region");
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(
+        err.to_string().contains("set a region or an endpoint"),
+        "{err}"
+    );
+
+    let err = Client::builder()
+        .region("mars-1")
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .build()
+        .expect_err("unknown region");
+    assert!(
+        err.to_string().contains("no endpoint for region `mars-1`"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("cn-north-4, eu-west-101"),
+        "lists the known regions: {err}"
+    );
+
+    let err = Client::builder()
+        .region("cn-north-4")
+        .build()
+        .expect_err("no credentials");
+    assert!(err.to_string().contains("no credentials"), "{err}");
+
+    let client = Client::builder()
+        .region("eu-west-101")
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .build()
+        .expect("builds");
+    let text = format!("{client:?}");
+    assert!(
+        text.contains("showcase.eu-west-101.example.eu"),
+        "the host comes from the table: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_project_id_is_an_error_not_a_literal_template() {
+    let server = Server::start().await;
+    server.answer(200, Some("{}")).await;
+    let client: Client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .build()
+        .expect("builds");
+    let err = client
+        .list_widgets()
+        .send()
+        .await
+        .expect_err("no project id");
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("project id"), "{err}");
+    assert!(server.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn connection_failures_and_timeouts_are_distinct_kinds() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let closed = listener.local_addr().expect("address");
+    drop(listener);
+    let client: Client = Client::builder()
+        .endpoint(format!("http://{closed}"))
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .project_id(huawei::PROJECT_ID)
+        .build()
+        .expect("builds");
+    let err = client
+        .list_widgets()
+        .send()
+        .await
+        .expect_err("nothing listens");
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client: Client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(HuaweiCredentials::ak_sk("a", "b"))
+        .project_id(huawei::PROJECT_ID)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("builds");
+    let err = client.list_widgets().send().await.expect_err("too slow");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("ListWidgets: the request timed out"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn real_crates_check_documented_constraints() {
+    use huaweicloud_dws::types::{StartRedistributionRequest, StartRedistributionRequestRedisMode};
+    let server = Server::start().await;
+    server.answer(200, None).await;
+    let client: huaweicloud_dws::Client = server.client();
+    let body = StartRedistributionRequest {
+        redis_mode: StartRedistributionRequestRedisMode::Online,
+        parallel_jobs: 33,
+    };
+    let err = client
+        .start_redistribution()
+        .cluster_id("c")
+        .body(body)
+        .send()
+        .await
+        .expect_err("parallel_jobs is at most 32");
+    assert_eq!(
+        err.validation_issues()[0].to_string(),
+        "body.parallel_jobs: must be at most 32 (is 33)"
+    );
+    assert!(server.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn qingcloud_needs_a_zone() {
+    let client: qingcloud_mysql_plus::Client = qingcloud_mysql_plus::Client::builder()
+        .endpoint("http://127.0.0.1:9")
+        .credentials(qingcloud_mysql_plus::Credentials::new("a", "b"))
+        .build()
+        .expect("builds");
+    let err = client
+        .rebuild_read_only_node()
+        .cluster("cl-1")
+        .service_params(
+            qingcloud_mysql_plus::types::RebuildReadOnlyNodeServiceParams {
+                node_id: "cln-1".into(),
+            },
+        )
+        .send()
+        .await
+        .expect_err("no zone");
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("needs a zone"), "{err}");
+}
