@@ -156,6 +156,14 @@ pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>,
                 rendered.push(output::render(&file, service).map_err(GenerateError::Internal)?);
             }
         }
+        let all: Vec<&ir::Service> = services.iter().collect();
+        let coverage = emit::emit_coverage(&all, &target.out_dir);
+        if let emit::FileKind::Text(contents) = coverage.kind {
+            rendered.push(RenderedFile {
+                path: coverage.path,
+                contents,
+            });
+        }
         out.push((target, rendered));
     }
     Ok(out)

@@ -3,6 +3,7 @@
 
 mod client;
 mod conformance;
+mod coverage;
 mod docs;
 mod manifest;
 mod operations;
@@ -74,6 +75,14 @@ pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
         ));
     }
     files
+}
+
+/// The `COVERAGE.md` of a folder of generated crates.
+pub fn emit_coverage(services: &[&Service], out_dir: &str) -> OutputFile {
+    OutputFile {
+        path: format!("{out_dir}/COVERAGE.md"),
+        kind: FileKind::Text(coverage::coverage_md(services)),
+    }
 }
 
 /// The Rust type of a type reference; `types` is the path of the crate's `types` module.

@@ -1,6 +1,7 @@
 //! Lowering: the typed OpenAPI document becomes the IR. Every problem is recorded with its
 //! JSON pointer and lowering goes on, so one run reports them all.
 
+mod checks;
 mod examples;
 mod operations;
 mod refs;
@@ -50,8 +51,10 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) examples: BTreeMap<String, TypeRef>,
     /// Client settings seen on parameters.
     pub(crate) settings: ClientSettings,
-    /// Pointers of the components some `$ref` reached.
-    pub(crate) referenced: BTreeSet<String>,
+    /// Component schemas being lowered (to detect recursion without an object).
+    pub(crate) in_progress: BTreeSet<String>,
+    /// Named types that response bodies (success or error) start from.
+    pub(crate) response_roots: BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -64,7 +67,8 @@ impl<'a> Lowerer<'a> {
             components: BTreeMap::new(),
             examples: BTreeMap::new(),
             settings: ClientSettings::default(),
-            referenced: BTreeSet::new(),
+            in_progress: BTreeSet::new(),
+            response_roots: BTreeSet::new(),
         }
     }
 
@@ -81,8 +85,11 @@ impl<'a> Lowerer<'a> {
         let (default_host, endpoints) = self.lower_servers(&root);
         self.check_security(&root);
         let tags = self.lower_tags(&root);
+        self.check_raw_keys();
         let operations = self.lower_operations(&tags);
         self.check_unreferenced_components();
+        self.check_response_schemas();
+        self.check_schema_names(&operations);
         let version = api.info.version.clone();
         self.mark_validated_types();
         Some(Service {

@@ -28,6 +28,8 @@ struct PathKey {
 #[derive(Default)]
 struct Params {
     params: Vec<(Param, Named)>,
+    /// Where each parameter of `params` is listed in the operation.
+    pointers: Vec<Pointer>,
     settings: Vec<SettingParam>,
 }
 
@@ -75,7 +77,11 @@ impl Lowerer<'_> {
             .collect();
         for name in names {
             if self.schema_component(&name).is_some() {
-                self.lower_component(&name);
+                let at = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(&name);
+                self.lower_component(&name, &at);
             }
         }
     }
@@ -101,7 +107,10 @@ impl Lowerer<'_> {
             }
         }
         for (pointer, reason) in problems {
-            self.error(&Pointer::parse(&pointer).unwrap_or_default(), reason);
+            let at = Pointer::parse(&pointer)
+                .unwrap_or_default()
+                .join("operationId");
+            self.error(&at, reason);
         }
     }
 
@@ -216,6 +225,21 @@ impl Lowerer<'_> {
         let tag = self.operation_tag(op, at, tags);
         let params = self.lower_params(&id, key, item, op, at);
         let body = self.lower_body(&id, op, at);
+        if body.is_some() {
+            let clashes: Vec<Pointer> = params
+                .params
+                .iter()
+                .zip(&params.pointers)
+                .filter(|((param, _), _)| param.name == "body")
+                .map(|(_, pointer)| pointer.clone())
+                .collect();
+            for pointer in clashes {
+                self.error(
+                    &pointer,
+                    "parameter `body` becomes the Rust name `body`, which the request body takes",
+                );
+            }
+        }
         let (output, responses, error_statuses, error_example) =
             self.lower_responses(&id, op, at)?;
         let idempotent = self.idempotency(method, &op.extensions, at);
@@ -323,28 +347,48 @@ impl Lowerer<'_> {
         op: &openapiv3::Operation,
         at: &Pointer,
     ) -> Params {
-        // Operation-level parameters override path-level ones with the same name and location.
+        // Operation-level parameters override path-level ones with the same name and
+        // location; within one level, a parameter may be declared once.
         let item_at = parent(at);
-        let mut merged: Vec<(Parameter, Pointer)> = Vec::new();
-        for (list, base) in [(&item.parameters, &item_at), (&op.parameters, at)] {
+        let mut merged: Vec<(Parameter, Pointer, Pointer, usize)> = Vec::new();
+        for (level, (list, base)) in [(&item.parameters, &item_at), (&op.parameters, at)]
+            .into_iter()
+            .enumerate()
+        {
             for (i, param) in list.iter().enumerate() {
                 let pointer = base.join("parameters").join(i);
-                if let Some((param, defined_at)) = self.resolve_parameter(param, &pointer) {
-                    let name = param.parameter_data_ref().name.clone();
-                    merged.retain(|(p, _)| {
-                        !(p.parameter_data_ref().name == name && location(p) == location(&param))
-                    });
-                    merged.push((param, defined_at));
+                let Some((param, defined_at)) = self.resolve_parameter(param, &pointer) else {
+                    continue;
+                };
+                let name = param.parameter_data_ref().name.clone();
+                let same = |p: &Parameter| {
+                    p.parameter_data_ref().name == name && location(p) == location(&param)
+                };
+                if let Some((_, _, first, _)) =
+                    merged.iter().find(|(p, _, _, l)| *l == level && same(p))
+                {
+                    let kind = location(&param).map_or("cookie", location_name);
+                    let reason = format!(
+                        "the {kind} parameter `{name}` is declared twice (also at {first})"
+                    );
+                    self.error(&pointer, reason);
+                    continue;
                 }
+                merged.retain(|(p, _, _, _)| !same(p));
+                merged.push((param, defined_at, pointer, level));
             }
         }
         let mut out = Params::default();
         let mut seen_path: BTreeSet<String> = BTreeSet::new();
-        for (param, defined_at) in &merged {
+        for (param, defined_at, usage, _) in &merged {
             if matches!(param, Parameter::Path { .. }) {
                 seen_path.insert(param.parameter_data_ref().name.clone());
             }
+            let before = out.params.len();
             self.lower_param(id, param, defined_at, key, &mut out);
+            if out.params.len() > before {
+                out.pointers.push(usage.clone());
+            }
         }
         for name in &key.template_params {
             if !seen_path.contains(name) {
@@ -354,10 +398,15 @@ impl Lowerer<'_> {
                 );
             }
         }
-        let names: Vec<String> = out.params.iter().map(|(p, _)| p.name.clone()).collect();
-        for (i, name) in names.iter().enumerate() {
-            if names[..i].contains(name) || name == "body" {
-                self.error(at, format!("two parameters (or a parameter and the body) become the Rust name `{name}`"));
+        for i in 0..out.params.len() {
+            let (param, _) = &out.params[i];
+            if let Some((first, _)) = out.params[..i].iter().find(|(p, _)| p.name == param.name) {
+                let reason = format!(
+                    "parameters `{}` and `{}` both become the Rust name `{}`",
+                    first.wire_name, param.wire_name, param.name
+                );
+                let pointer = out.pointers[i].clone();
+                self.error(&pointer, reason);
             }
         }
         out
@@ -484,12 +533,30 @@ impl Lowerer<'_> {
             TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
         ) || ty.named().is_some_and(|n| self.is_enum(n));
         let is_list = matches!(ty, TypeRef::Array(inner) if !matches!(**inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json));
-        let dot_indexed = param
-            .parameter_data_ref()
-            .extensions
-            .get("x-style")
-            .and_then(Value::as_str)
-            == Some("dot-indexed");
+        let data = param.parameter_data_ref();
+        let dot_indexed = match data.extensions.get("x-style") {
+            None => false,
+            Some(Value::String(s)) if s == "dot-indexed" => true,
+            Some(other) => {
+                let reason = format!(
+                    "unknown `x-style` {}; the only value is `dot-indexed` (action-style array query parameters)",
+                    match other {
+                        Value::String(s) => format!("`{s}`"),
+                        other => other.to_string(),
+                    }
+                );
+                self.error(&at.join("x-style"), reason);
+                return None;
+            }
+        };
+        if dot_indexed && is_scalar {
+            let reason = format!(
+                "`x-style: dot-indexed` is only for array parameters; `{}` is a scalar",
+                data.name
+            );
+            self.error(&at.join("x-style"), reason);
+            return None;
+        }
         match (location, is_scalar, is_list) {
             (_, true, _) if !dot_indexed => Some(ParamStyle::Plain),
             (ParamLocation::Query, _, true) => match self.protocol {
@@ -566,8 +633,13 @@ impl Lowerer<'_> {
             self.error(
                 &pointer,
                 format!(
-                    "the `{}` setting does not fit this parameter's location or protocol",
-                    value.as_str().unwrap_or_default()
+                    "the `{}` setting is for a {} parameter of a `{}` spec",
+                    value.as_str().unwrap_or_default(),
+                    location_name(expected),
+                    match protocol {
+                        Protocol::HuaweiRest => "huaweicloud-rest",
+                        Protocol::QingCloudAction => "qingcloud-action",
+                    }
                 ),
             );
             return None;
@@ -631,6 +703,12 @@ impl Lowerer<'_> {
             &media_at,
             &lowered.ty,
         );
+        if body.required && named.is_empty() {
+            self.error(
+                &media_at,
+                "the request body is required but has no example under `examples`; the wire test must send one",
+            );
+        }
         let docs = Docs {
             description: body.description.clone().or(lowered.description),
             ..Docs::default()
@@ -710,7 +788,9 @@ impl Lowerer<'_> {
             }
         }
         if success.is_empty() {
-            self.error(&responses_at, "no success (2xx) response is documented");
+            if !documents_success(op) {
+                self.error(&responses_at, "no success (2xx) response is documented");
+            }
             return None;
         }
         let output = output_of(id, &success);
@@ -745,6 +825,9 @@ impl Lowerer<'_> {
             return None;
         };
         let lowered = self.lower_schema(schema, &media_at.join("schema"), name)?;
+        if let Some(root) = lowered.ty.named() {
+            self.response_roots.insert(root.to_owned());
+        }
         let named = self.collect_examples(
             &media.examples,
             media.example.as_ref(),
@@ -778,6 +861,14 @@ fn output_of(id: &str, success: &[(u16, Option<TypeRef>, Named)]) -> Output {
     }
 }
 
+/// Whether any 2xx status is listed (even one that failed to lower).
+fn documents_success(op: &openapiv3::Operation) -> bool {
+    op.responses.responses.keys().any(|code| {
+        matches!(code, StatusCode::Code(c) if (200..300).contains(c))
+            || *code == StatusCode::Range(2)
+    })
+}
+
 fn parse_method(method: &str) -> Option<HttpMethod> {
     Some(match method {
         "get" => HttpMethod::Get,
@@ -789,6 +880,14 @@ fn parse_method(method: &str) -> Option<HttpMethod> {
         "options" => HttpMethod::Options,
         _ => return None,
     })
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
 }
 
 fn location(param: &Parameter) -> Option<ParamLocation> {

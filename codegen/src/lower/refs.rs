@@ -45,9 +45,7 @@ impl Lowerer<'_> {
             _ => {
                 self.error(
                     at,
-                    format!(
-                        "unresolved $ref `{reference}`: expected a reference to `{prefix}<name>`"
-                    ),
+                    format!("$ref `{reference}` must point to `{prefix}<name>` in this document"),
                 );
                 None
             }
@@ -160,7 +158,6 @@ impl Lowerer<'_> {
                         .join("components")
                         .join(section.key())
                         .join(&name);
-                    self.referenced.insert(pointer.to_string());
                     current = next;
                 }
             }
@@ -177,6 +174,8 @@ impl Lowerer<'_> {
         let Some(components) = &self.doc.api.components else {
             return;
         };
+        let mut referenced = std::collections::BTreeSet::new();
+        collect_refs(&self.doc.raw, &mut referenced);
         let sections: [(&str, Vec<&String>); 4] = [
             ("parameters", components.parameters.keys().collect()),
             ("responses", components.responses.keys().collect()),
@@ -187,7 +186,7 @@ impl Lowerer<'_> {
         for (section, names) in sections {
             for name in names {
                 let pointer = Pointer::root().join("components").join(section).join(name);
-                if !self.referenced.contains(&pointer.to_string()) {
+                if !referenced.contains(&pointer.to_string()) {
                     unused.push(pointer);
                 }
             }
@@ -195,5 +194,24 @@ impl Lowerer<'_> {
         for pointer in unused {
             self.error(&pointer, "this component is never referenced");
         }
+    }
+}
+
+/// Every `$ref` string of the document, wherever it is (even under operations that failed
+/// to lower, so that their components do not look unused).
+fn collect_refs(node: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match node {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", serde_json::Value::String(reference)) => {
+                        out.insert(reference.clone());
+                    }
+                    _ => collect_refs(value, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
     }
 }

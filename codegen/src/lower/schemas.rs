@@ -67,17 +67,31 @@ impl Lowerer<'_> {
         match schema.into() {
             SchemaRef::Ref(reference) => {
                 let component = self.resolve_schema_name(reference, at)?;
-                self.lower_component(&component)
+                self.lower_component(&component, at)
             }
             SchemaRef::Inline(schema) => self.lower_inline(schema, at, name),
         }
     }
 
-    /// Lowers a component schema once; later references reuse the result.
-    pub(crate) fn lower_component(&mut self, component: &str) -> Option<Lowered> {
+    /// Lowers a component schema once; later references reuse the result. `at` is where
+    /// it is referenced from.
+    pub(crate) fn lower_component(&mut self, component: &str, at: &Pointer) -> Option<Lowered> {
         if let Some(done) = self.components.get(component) {
             return done.clone();
         }
+        if !self.in_progress.insert(component.to_owned()) {
+            self.error(
+                at,
+                format!("`{component}` refers back to itself through arrays or maps only; a recursive schema needs an object in the cycle (a Rust type alias cannot refer to itself)"),
+            );
+            return None;
+        }
+        let lowered = self.lower_component_once(component);
+        self.in_progress.remove(component);
+        lowered
+    }
+
+    fn lower_component_once(&mut self, component: &str) -> Option<Lowered> {
         let at = Pointer::root()
             .join("components")
             .join("schemas")
@@ -133,6 +147,12 @@ impl Lowerer<'_> {
     }
 
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Option<Lowered> {
+        if schema.schema_data.example.is_some() {
+            self.error(
+                &at.join("example"),
+                "schemas carry no `example`; put examples as named `examples` on the parameter or media type",
+            );
+        }
         let description = schema.schema_data.description.clone();
         let lowered = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
@@ -202,6 +222,12 @@ impl Lowerer<'_> {
                 } else if !any.properties.is_empty() {
                     self.error(at, "a schema with `properties` needs `type: object`");
                     None
+                } else if let Some(typ) = &any.typ {
+                    self.error(
+                        &at.join("type"),
+                        format!("unknown type `{typ}`; use string, integer, number, boolean, array or object"),
+                    );
+                    None
                 } else {
                     self.error(at, "unsupported schema shape: it needs a `type` (string, integer, number, boolean, array or object)");
                     None
@@ -225,9 +251,15 @@ impl Lowerer<'_> {
     ) -> Option<Lowered> {
         if let Some(pattern) = &string.pattern {
             if let Err(e) = regex::Regex::new(pattern) {
+                let text = e.to_string();
+                let cause = text
+                    .lines()
+                    .rev()
+                    .find_map(|line| line.strip_prefix("error: "))
+                    .unwrap_or_else(|| text.lines().last().unwrap_or_default());
                 self.error(
                     &at.join("pattern"),
-                    format!("pattern does not compile: {e}"),
+                    format!("pattern `{pattern}` does not compile: {cause}"),
                 );
             }
         }
