@@ -4,7 +4,6 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -12,12 +11,11 @@ use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
 use crate::error::{ApiError, Error};
 use crate::operation::{
-    Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
+    prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
 use crate::secret::Secret;
 use crate::signing::{self, encode_strict, huawei::Algorithm};
-use crate::transport::{Transport, TransportConfig, WireRequest};
-use crate::validate::Validator;
+use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
 
 /// What a generated crate tells the runtime about its service.
 #[derive(Debug)]
@@ -195,23 +193,7 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
-    /// How long connecting may take (default 60 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = timeout;
-        self
-    }
-
-    /// How long a whole request may take (default 120 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// The clock that dates signatures (for tests; the default is the system clock).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
+    transport_setters!();
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<S, Error> {
@@ -241,12 +223,7 @@ impl<S: Service> ClientBuilder<S> {
                 S::INFO.crate_name
             ))
         })?;
-        let user_agent = format!(
-            "clouddb/{} {}/{}",
-            env!("CARGO_PKG_VERSION"),
-            S::INFO.crate_name,
-            S::INFO.crate_version
-        );
+        let user_agent = user_agent(S::INFO.crate_name, S::INFO.crate_version);
         let inner = Inner {
             endpoint,
             credentials,
@@ -294,13 +271,7 @@ impl Client {
     /// Validates, sends and decodes one operation.
     pub async fn execute<O: Operation>(&self, input: O) -> Result<Response<O::Output>, Error> {
         let spec = O::SPEC;
-        let mut validator = Validator::new();
-        input.validate(&mut validator);
-        validator.finish(spec.id)?;
-        let mut writer = RequestWriter::new(spec, QueryLists::Repeated);
-        input
-            .write(&mut writer)
-            .map_err(|e| e.for_operation(spec.id))?;
+        let writer = prepare(&input, QueryLists::Repeated)?;
         let raw = self
             .send(spec, writer)
             .await

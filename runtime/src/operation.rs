@@ -181,6 +181,20 @@ fn encode_error(name: &str, error: serde_json::Error) -> Error {
     .with_source(error)
 }
 
+/// Validates an input and writes its parameters: the protocol-independent first half of
+/// every call. Errors name the operation.
+pub(crate) fn prepare<O: Operation>(input: &O, lists: QueryLists) -> Result<RequestWriter, Error> {
+    let spec = O::SPEC;
+    let mut validator = Validator::new();
+    input.validate(&mut validator);
+    validator.finish(spec.id)?;
+    let mut writer = RequestWriter::new(spec, lists);
+    input
+        .write(&mut writer)
+        .map_err(|e| e.for_operation(spec.id))?;
+    Ok(writer)
+}
+
 /// Checks the QingCloud flattening of `(name, value)` pairs (exposed for the test harness).
 #[doc(hidden)]
 pub fn flatten_qingcloud(params: &[(String, Value)]) -> Vec<(String, String)> {

@@ -23,6 +23,41 @@ impl Default for TransportConfig {
     }
 }
 
+/// The `User-Agent` of a generated crate's requests: the runtime and the crate, with
+/// their versions.
+pub(crate) fn user_agent(crate_name: &str, crate_version: &str) -> String {
+    format!(
+        "clouddb/{} {crate_name}/{crate_version}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Defines the builder setters that every client builder shares: timeouts and clock. The
+/// builder must have `transport: TransportConfig` and `clock: Arc<dyn Clock>` fields.
+macro_rules! transport_setters {
+    () => {
+        /// How long connecting may take (default 60 s).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.connect_timeout = timeout;
+            self
+        }
+
+        /// How long a whole request may take (default 120 s).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.timeout = timeout;
+            self
+        }
+
+        /// The clock that dates signatures (for tests; the default is the system clock).
+        pub fn clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
+            self.clock = clock;
+            self
+        }
+    };
+}
+
+pub(crate) use transport_setters;
+
 /// A request ready for the wire: every header is sent as given, nothing is added that
 /// was signed differently.
 #[derive(Debug)]

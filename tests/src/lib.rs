@@ -17,7 +17,7 @@ pub mod qingcloud;
 mod wire;
 
 pub use json::{assert_json_matches, matches_leniently};
-pub use wire::Expected;
+pub use wire::{Expected, TestServer};
 
 use clouddb_runtime::Error;
 use serde::de::DeserializeOwned;

@@ -11,7 +11,10 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub use crate::wire::Expected;
-use crate::wire::{check_body, check_query, query_pairs, report};
+use crate::wire::{
+    check_body, check_missing, check_query, check_unstructured_answers, query_pairs, report,
+    TestServer,
+};
 
 /// Access key id of the test credentials.
 pub const ACCESS_KEY_ID: &str = "QYTESTACCESSKEYID000";
@@ -44,22 +47,6 @@ impl Server {
         }
     }
 
-    /// Answers every request with `status` and a JSON body (or none).
-    pub async fn answer(&self, status: u16, body: Option<&str>) {
-        let template = ResponseTemplate::new(status);
-        let template = match body {
-            Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
-            None => template,
-        };
-        self.mount(template).await;
-    }
-
-    /// Answers every request with `status` and a raw body of some content type.
-    pub async fn answer_raw(&self, status: u16, body: &str, content_type: &str) {
-        self.mount(ResponseTemplate::new(status).set_body_raw(body.to_owned(), content_type))
-            .await;
-    }
-
     async fn mount(&self, template: ResponseTemplate) {
         self.mock.reset().await;
         Mock::given(any())
@@ -82,11 +69,6 @@ impl Server {
         }
     }
 
-    /// The requests received so far.
-    pub async fn requests(&self) -> Vec<Request> {
-        self.mock.received_requests().await.unwrap_or_default()
-    }
-
     /// Checks that exactly one request arrived and that it is `expected`, correctly signed.
     pub async fn expect(&self, expected: &Expected) {
         let requests = self.requests().await;
@@ -96,6 +78,29 @@ impl Server {
         let mut problems = Vec::new();
         check_request(request, expected, &mut problems);
         report("the request differs from the spec", &problems);
+    }
+}
+
+impl TestServer for Server {
+    /// Answers every request with `status` and a JSON body (or none).
+    async fn answer(&self, status: u16, body: Option<&str>) {
+        let template = ResponseTemplate::new(status);
+        let template = match body {
+            Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
+            None => template,
+        };
+        self.mount(template).await;
+    }
+
+    /// Answers every request with `status` and a raw body of some content type.
+    async fn answer_raw(&self, status: u16, body: &str, content_type: &str) {
+        self.mount(ResponseTemplate::new(status).set_body_raw(body.to_owned(), content_type))
+            .await;
+    }
+
+    /// The requests received so far.
+    async fn requests(&self) -> Vec<Request> {
+        self.mock.received_requests().await.unwrap_or_default()
     }
 }
 
@@ -210,37 +215,15 @@ where
             "ret_code error: expected an API error, got {other:?}"
         )),
     }
-    for (status, body, content_type) in [
-        (
-            502,
-            "<html><body>502 Bad Gateway</body></html>",
-            "text/html",
-        ),
-        (503, "", "text/plain"),
-        (500, "{\"ret_code\": ", "application/json"),
-    ] {
-        server.answer_raw(status, body, content_type).await;
-        match call(server.client()).await {
-            Err(e) if e.kind() == ErrorKind::Api => {
-                let api = e.api_error().expect("an API error has details");
-                if api.status() != status || api.is_structured() || api.raw_body() != body {
-                    problems.push(format!("HTTP {status} with {body:?}: got {api:?}"));
-                }
-            }
-            other => problems.push(format!(
-                "HTTP {status} with {body:?}: expected an API error, got {other:?}"
-            )),
-        }
-    }
-    if decodes_json {
-        server.answer_raw(200, "not json", "application/json").await;
-        match call(server.client()).await {
-            Err(e) if e.kind() == ErrorKind::Decode => {}
-            other => problems.push(format!(
-                "success answer that is not JSON: expected a decode error, got {other:?}"
-            )),
-        }
-    }
+    let client = || call(server.client());
+    check_unstructured_answers(
+        &server,
+        client,
+        decodes_json,
+        |id| id.is_some_and(|r| r.len() == 32),
+        &mut problems,
+    )
+    .await;
     report("error answers are not reported as documented", &problems);
 }
 
@@ -255,27 +238,5 @@ where
     let server = Server::start().await;
     server.answer(200, Some(r#"{"ret_code":0}"#)).await;
     let result = call(server.client()).await;
-    let mut problems = Vec::new();
-    match result {
-        Err(e) if e.kind() == ErrorKind::Validation => {
-            let mut fields: Vec<&str> = e
-                .validation_issues()
-                .iter()
-                .map(|i| i.field.as_str())
-                .collect();
-            fields.sort_unstable();
-            let mut want = required.to_vec();
-            want.sort_unstable();
-            if fields != want {
-                problems.push(format!(
-                    "missing parameters: expected {want:?}, got {fields:?}"
-                ));
-            }
-        }
-        other => problems.push(format!("expected a validation error, got {other:?}")),
-    }
-    if !server.requests().await.is_empty() {
-        problems.push("a request was sent although required parameters were missing".to_owned());
-    }
-    report("required parameters are not checked", &problems);
+    check_missing(&server, result, required).await;
 }

@@ -141,3 +141,99 @@ pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut 
 pub(crate) fn report(what: &str, problems: &[String]) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
 }
+
+/// What the protocol-independent checks need from a test server.
+#[allow(async_fn_in_trait)]
+pub trait TestServer {
+    /// Answers every request with `status` and a JSON body (or none).
+    async fn answer(&self, status: u16, body: Option<&str>);
+    /// Answers every request with `status` and a raw body of some content type.
+    async fn answer_raw(&self, status: u16, body: &str, content_type: &str);
+    /// The requests received so far.
+    async fn requests(&self) -> Vec<Request>;
+}
+
+/// Error answers that are not the vendor's shape (a gateway's HTML page, an empty body, a
+/// truncated JSON body) must be API errors carrying the raw body; a success answer that is
+/// not JSON must be a decode error when the operation decodes JSON.
+pub(crate) async fn check_unstructured_answers<Srv, C, Fut>(
+    server: &Srv,
+    call: impl Fn() -> Fut,
+    decodes_json: bool,
+    request_id_ok: impl Fn(Option<&str>) -> bool,
+    problems: &mut Vec<String>,
+) where
+    Srv: TestServer,
+    Fut: std::future::Future<Output = Result<C, clouddb_runtime::Error>>,
+    C: std::fmt::Debug,
+{
+    use clouddb_runtime::ErrorKind;
+    for (status, body, content_type) in [
+        (
+            502,
+            "<html><body>502 Bad Gateway</body></html>",
+            "text/html",
+        ),
+        (503, "", "text/plain"),
+        (500, "{\"error_code\": ", "application/json"),
+    ] {
+        server.answer_raw(status, body, content_type).await;
+        match call().await {
+            Err(e) if e.kind() == ErrorKind::Api => {
+                let api = e.api_error().expect("an API error has details");
+                let expected =
+                    api.status() == status && !api.is_structured() && api.raw_body() == body;
+                if !expected || !request_id_ok(api.request_id()) {
+                    problems.push(format!("HTTP {status} with {body:?}: got {api:?}"));
+                }
+            }
+            other => problems.push(format!(
+                "HTTP {status} with {body:?}: expected an API error, got {other:?}"
+            )),
+        }
+    }
+    if decodes_json {
+        server.answer_raw(200, "not json", "application/json").await;
+        match call().await {
+            Err(e) if e.kind() == ErrorKind::Decode => {}
+            other => problems.push(format!(
+                "success answer that is not JSON: expected a decode error, got {other:?}"
+            )),
+        }
+    }
+}
+
+/// A call without its required parameters must fail before sending anything, naming every
+/// missing parameter.
+pub(crate) async fn check_missing<Srv, C>(
+    server: &Srv,
+    result: Result<C, clouddb_runtime::Error>,
+    required: &[&str],
+) where
+    Srv: TestServer,
+    C: std::fmt::Debug,
+{
+    let mut problems = Vec::new();
+    match result {
+        Err(e) if e.kind() == clouddb_runtime::ErrorKind::Validation => {
+            let mut fields: Vec<&str> = e
+                .validation_issues()
+                .iter()
+                .map(|i| i.field.as_str())
+                .collect();
+            fields.sort_unstable();
+            let mut want = required.to_vec();
+            want.sort_unstable();
+            if fields != want {
+                problems.push(format!(
+                    "missing parameters: expected {want:?}, got {fields:?}"
+                ));
+            }
+        }
+        other => problems.push(format!("expected a validation error, got {other:?}")),
+    }
+    if !server.requests().await.is_empty() {
+        problems.push("a request was sent although required parameters were missing".to_owned());
+    }
+    report("required parameters are not checked", &problems);
+}

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use clouddb_conformance::huawei::{self, Server};
+use clouddb_conformance::TestServer as _;
 use clouddb_runtime::huawei::Credentials as HuaweiCredentials;
 use clouddb_runtime::ErrorKind;
 use fixture_showcase_rest::operations::CreateWidgetOutput;

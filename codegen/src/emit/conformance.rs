@@ -7,10 +7,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{ident, type_tokens};
+use super::{ident, is_enum, type_tokens};
 use crate::ir::{
-    Operation, Output, ParamLocation, ParamStyle, Protocol, RequestExample, Service, TypeKind,
-    TypeRef,
+    Operation, Output, ParamLocation, ParamStyle, Protocol, RequestExample, Service, TypeRef,
 };
 use crate::names;
 
@@ -46,6 +45,8 @@ pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream 
     }
     quote! {
         //! Generated conformance cases.
+
+        use ::clouddb_conformance::TestServer as _;
 
         const SPEC: &str = ::std::include_str!(#spec_path);
 
@@ -237,16 +238,6 @@ fn value_tokens(service: &Service, ty: &TypeRef, value: &Value) -> TokenStream {
 
 fn json_decode(json: &str) -> TokenStream {
     quote!(::clouddb_conformance::from_json(#json))
-}
-
-fn is_enum(service: &Service, ty: &TypeRef) -> bool {
-    let TypeRef::Named(name) = ty else {
-        return false;
-    };
-    service
-        .types
-        .iter()
-        .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_)))
 }
 
 /// The text of a scalar JSON value as it travels in a path, query or header.

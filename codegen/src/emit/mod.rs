@@ -12,7 +12,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Service, TypeRef};
+use crate::ir::{Service, TypeKind, TypeRef};
 
 pub use manifest::header;
 
@@ -107,6 +107,17 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
     }
+}
+
+/// Whether a type reference names one of the service's string enums.
+pub(crate) fn is_enum(service: &Service, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else {
+        return false;
+    };
+    service
+        .types
+        .iter()
+        .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_)))
 }
 
 /// An identifier that may be a raw identifier (`r#type`).

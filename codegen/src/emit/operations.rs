@@ -7,9 +7,9 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_block, escape, module_doc_attrs, paragraphs};
 use super::types::{emit_redacting_debug, value_checks};
-use super::{crate_types, ident, type_tokens};
+use super::{crate_types, ident, is_enum, type_tokens};
 use crate::ir::{
-    Docs, Field, Operation, Output, ParamLocation, ParamStyle, Service, Setting, TypeKind, TypeRef,
+    Docs, Field, Operation, Output, ParamLocation, ParamStyle, Service, Setting, TypeRef,
 };
 
 /// `operations/mod.rs`: the module list and re-exports.
@@ -415,16 +415,6 @@ fn emit_setter(service: &Service, field: &Field) -> TokenStream {
             self
         }
     }
-}
-
-fn is_enum(service: &Service, ty: &TypeRef) -> bool {
-    let TypeRef::Named(name) = ty else {
-        return false;
-    };
-    service
-        .types
-        .iter()
-        .any(|t| &t.name == name && matches!(t.kind, TypeKind::Enum(_)))
 }
 
 /// `build`: the input, or an error naming every missing required parameter.
