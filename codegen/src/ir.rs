@@ -35,6 +35,19 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Every example of the spec, with the type it must decode into, sorted by pointer.
     pub examples: Vec<Example>,
+    /// The documented error codes (`x-error-codes`), sorted by code.
+    pub error_codes: Vec<ErrorCodeDef>,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ErrorCodeDef {
+    /// The code (`DBS.280234`).
+    pub code: String,
+    /// Its documented HTTP status.
+    pub status: u16,
+    /// Its English message.
+    pub message: String,
 }
 
 /// The wire protocol of a service.
@@ -195,6 +208,8 @@ pub struct Checks {
     pub min_items: Option<usize>,
     /// Maximum number of items of a list.
     pub max_items: Option<usize>,
+    /// The allowed values of an integer (an integer `enum`).
+    pub one_of: Option<Vec<i64>>,
 }
 
 impl Checks {
@@ -266,6 +281,8 @@ pub struct Operation {
     pub tag: String,
     /// Deprecation.
     pub deprecated: bool,
+    /// Method name of the operation that replaces this deprecated one (`x-replaced-by`).
+    pub replaced_by: Option<String>,
     /// HTTP method.
     pub method: HttpMethod,
     /// Wire path template (`/v3/{project_id}/jobs`; `/iaas/` for QingCloud).

@@ -41,6 +41,27 @@ impl fmt::Display for ValidationIssue {
     }
 }
 
+/// An error code the vendor documents, with its HTTP status and English message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorCode {
+    /// The code (`DBS.280234`).
+    pub code: &'static str,
+    /// The HTTP status the vendor documents for it.
+    pub status: u16,
+    /// The vendor's English message.
+    pub message: &'static str,
+}
+
+impl ErrorCode {
+    /// Looks a code up in a table sorted by code (as generated crates emit it).
+    pub fn find(table: &'static [ErrorCode], code: &str) -> Option<&'static ErrorCode> {
+        table
+            .binary_search_by(|entry| entry.code.cmp(code))
+            .ok()
+            .map(|i| &table[i])
+    }
+}
+
 /// An error answer of the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -50,6 +71,7 @@ pub struct ApiError {
     request_id: Option<String>,
     body: String,
     structured: bool,
+    documented: Option<&'static ErrorCode>,
 }
 
 impl ApiError {
@@ -69,7 +91,28 @@ impl ApiError {
             request_id,
             body,
             structured,
+            documented: None,
         }
+    }
+
+    /// Attaches the vendor's documentation of the error code, if the table has it.
+    pub(crate) fn with_documentation(mut self, table: &'static [ErrorCode]) -> Self {
+        self.documented = self
+            .code
+            .as_deref()
+            .and_then(|code| ErrorCode::find(table, code));
+        self
+    }
+
+    /// The vendor's documentation of this error code (documented status and English
+    /// message), if the code is in the service's error-code table.
+    pub fn documented(&self) -> Option<&'static ErrorCode> {
+        self.documented
+    }
+
+    /// Whether the error code is in the service's documented error-code table.
+    pub fn is_documented(&self) -> bool {
+        self.documented.is_some()
     }
 
     /// The HTTP status of the answer (QingCloud reports most errors with 200).
@@ -306,6 +349,42 @@ mod tests {
         assert!(text.ends_with('…'), "{text}");
         let empty = ApiError::new(503, None, None, None, String::new(), false);
         assert_eq!(empty.to_string(), "HTTP 503 with an empty body");
+    }
+
+    #[test]
+    fn documented_codes_are_found_in_sorted_tables() {
+        static TABLE: [ErrorCode; 2] = [
+            ErrorCode {
+                code: "DBS.05000000",
+                status: 500,
+                message: "server error.",
+            },
+            ErrorCode {
+                code: "DBS.280234",
+                status: 400,
+                message: "Invalid name.",
+            },
+        ];
+        let e = ApiError::new(
+            400,
+            Some("DBS.280234".into()),
+            None,
+            None,
+            String::new(),
+            true,
+        )
+        .with_documentation(&TABLE);
+        assert_eq!(
+            e.documented().map(|c| (c.status, c.message)),
+            Some((400, "Invalid name."))
+        );
+        let unknown = ApiError::new(400, Some("DBS.1".into()), None, None, String::new(), true)
+            .with_documentation(&TABLE);
+        assert!(!unknown.is_documented());
+        assert_eq!(
+            ErrorCode::find(&TABLE, "DBS.05000000").map(|c| c.status),
+            Some(500)
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{
     prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
@@ -26,6 +26,8 @@ pub struct ServiceInfo {
     pub crate_version: &'static str,
     /// Region id → host, from the spec's endpoint table.
     pub endpoints: &'static [(&'static str, &'static str)],
+    /// The documented error codes, sorted by code.
+    pub error_codes: &'static [ErrorCode],
 }
 
 impl ServiceInfo {
@@ -225,6 +227,7 @@ impl<S: Service> ClientBuilder<S> {
         })?;
         let user_agent = user_agent(S::INFO.crate_name, S::INFO.crate_version);
         let inner = Inner {
+            error_codes: S::INFO.error_codes,
             endpoint,
             credentials,
             project_id: self.project_id,
@@ -247,6 +250,7 @@ pub struct Client {
 }
 
 struct Inner {
+    error_codes: &'static [ErrorCode],
     endpoint: Endpoint,
     credentials: Credentials,
     project_id: Option<String>,
@@ -341,7 +345,9 @@ impl Client {
         if (200..300).contains(&raw.status) {
             Ok(raw)
         } else {
-            Err(Error::api(api_error(&raw)))
+            Err(Error::api(
+                api_error(&raw).with_documentation(inner.error_codes),
+            ))
         }
     }
 

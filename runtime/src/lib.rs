@@ -19,7 +19,7 @@ pub mod signing;
 mod transport;
 mod validate;
 
-pub use error::{ApiError, Error, ErrorKind, ValidationIssue};
+pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
 pub use operation::{
     decode_json, flatten_qingcloud, Operation, OperationSpec, RawResponse, RequestWriter, Response,
     Setting,

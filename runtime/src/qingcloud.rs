@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{
     prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
@@ -27,6 +27,8 @@ pub struct ServiceInfo {
     pub crate_name: &'static str,
     /// Version of the generated crate.
     pub crate_version: &'static str,
+    /// The documented error codes (`ret_code` values as text), sorted by code.
+    pub error_codes: &'static [ErrorCode],
 }
 
 /// Implemented by each generated QingCloud client.
@@ -138,6 +140,7 @@ impl<S: Service> ClientBuilder<S> {
         })?;
         let user_agent = user_agent(S::INFO.crate_name, S::INFO.crate_version);
         let inner = Inner {
+            error_codes: S::INFO.error_codes,
             endpoint,
             credentials,
             zone: self.zone,
@@ -159,6 +162,7 @@ pub struct Client {
 }
 
 struct Inner {
+    error_codes: &'static [ErrorCode],
     endpoint: Endpoint,
     credentials: Credentials,
     zone: Option<String>,
@@ -247,12 +251,16 @@ impl Client {
             req_id,
             "received answer"
         );
-        check_answer(raw, req_id)
+        check_answer(raw, req_id, inner.error_codes)
     }
 }
 
 /// An answer is a success only with HTTP 200 and `ret_code` 0 (or absent).
-fn check_answer(raw: RawResponse, req_id: &str) -> Result<RawResponse, Error> {
+fn check_answer(
+    raw: RawResponse,
+    req_id: &str,
+    error_codes: &'static [ErrorCode],
+) -> Result<RawResponse, Error> {
     let body = String::from_utf8_lossy(&raw.body).into_owned();
     let parsed: Option<Value> = serde_json::from_slice(&raw.body).ok();
     let ret_code = parsed.as_ref().and_then(|v| v.get("ret_code")).cloned();
@@ -271,14 +279,17 @@ fn check_answer(raw: RawResponse, req_id: &str) -> Result<RawResponse, Error> {
     }
     let code = failed_code.or_else(|| ret_code.map(|c| c.to_string()));
     let structured = code.is_some() || message.is_some();
-    Err(Error::api(ApiError::new(
-        raw.status,
-        code,
-        message,
-        Some(req_id.to_owned()),
-        body,
-        structured,
-    )))
+    Err(Error::api(
+        ApiError::new(
+            raw.status,
+            code,
+            message,
+            Some(req_id.to_owned()),
+            body,
+            structured,
+        )
+        .with_documentation(error_codes),
+    ))
 }
 
 #[cfg(test)]
@@ -296,7 +307,7 @@ mod tests {
 
     #[test]
     fn ret_code_zero_is_success() {
-        assert!(check_answer(answer(200, r#"{"ret_code":0,"job_id":"j-1"}"#), "r").is_ok());
+        assert!(check_answer(answer(200, r#"{"ret_code":0,"job_id":"j-1"}"#), "r", &[]).is_ok());
     }
 
     #[test]
@@ -304,6 +315,7 @@ mod tests {
         let err = check_answer(
             answer(200, r#"{"ret_code":1400,"message":"PermissionDenied"}"#),
             "req-9",
+            &[],
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Api);
@@ -318,7 +330,7 @@ mod tests {
 
     #[test]
     fn non_200_answers_are_api_errors_even_without_json() {
-        let err = check_answer(answer(502, "<html>bad gateway</html>"), "r").unwrap_err();
+        let err = check_answer(answer(502, "<html>bad gateway</html>"), "r", &[]).unwrap_err();
         let api = err.api_error().unwrap();
         assert_eq!(api.status(), 502);
         assert!(!api.is_structured());

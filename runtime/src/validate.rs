@@ -60,6 +60,8 @@ pub struct Rules {
     pub min_items: Option<usize>,
     /// Maximum number of items.
     pub max_items: Option<usize>,
+    /// The allowed values of an integer (an integer `enum`).
+    pub one_of: Option<&'static [i64]>,
 }
 
 impl Rules {
@@ -74,6 +76,7 @@ impl Rules {
         pattern: None,
         min_items: None,
         max_items: None,
+        one_of: None,
     };
 }
 
@@ -114,17 +117,31 @@ impl Checked for String {
     }
 }
 
-macro_rules! checked_number {
+macro_rules! checked_integer {
     ($($ty:ty),*) => {$(
         impl Checked for $ty {
             fn check(&self, rules: &Rules, v: &mut Validator) {
                 check_range(*self as f64, rules, v);
+                check_one_of(i64::from(*self), rules, v);
             }
         }
     )*};
 }
 
-checked_number!(i32, i64, f64);
+checked_integer!(i32, i64);
+
+impl Checked for f64 {
+    fn check(&self, rules: &Rules, v: &mut Validator) {
+        check_range(*self, rules, v);
+    }
+}
+
+fn check_one_of(value: i64, rules: &Rules, v: &mut Validator) {
+    if let Some(allowed) = rules.one_of.filter(|allowed| !allowed.contains(&value)) {
+        let list: Vec<String> = allowed.iter().map(i64::to_string).collect();
+        v.issue(format!("must be one of {} (is {value})", list.join(", ")));
+    }
+}
 
 impl Checked for bool {
     fn check(&self, _rules: &Rules, _v: &mut Validator) {}
@@ -329,6 +346,22 @@ mod tests {
         let mut v = Validator::new();
         v.nested("body", &body);
         assert!(v.finish("StartRedistribution").is_ok());
+    }
+
+    #[test]
+    fn integer_enums() {
+        let rules = Rules {
+            one_of: Some(&[300, 600, 900]),
+            ..Rules::NONE
+        };
+        let mut v = Validator::new();
+        v.value("cycle", &600, &rules);
+        v.value("other", &400_i64, &rules);
+        let err = v.finish("Op").unwrap_err();
+        assert_eq!(
+            err.validation_issues()[0].to_string(),
+            "other: must be one of 300, 600, 900 (is 400)"
+        );
     }
 
     #[test]

@@ -377,3 +377,55 @@ async fn qingcloud_needs_a_zone() {
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("needs a zone"), "{err}");
 }
+
+#[tokio::test]
+async fn documented_error_codes_are_recognised() {
+    let server = Server::start().await;
+    server
+        .answer(
+            400,
+            Some(r#"{"error_code":"SHOW.0002","error_msg":"配额不足"}"#),
+        )
+        .await;
+    let client: Client = server.client();
+    let err = client
+        .list_widgets()
+        .send()
+        .await
+        .expect_err("an error answer");
+    let api = err.api_error().expect("an API error");
+    let documented = api.documented().expect("SHOW.0002 is in the table");
+    assert_eq!(
+        (documented.status, documented.message),
+        (400, "The widget quota is used up.")
+    );
+    assert_eq!(
+        api.message(),
+        Some("配额不足"),
+        "the server's own message is kept"
+    );
+
+    server
+        .answer(400, Some(r#"{"error_code":"SHOW.9999","error_msg":"?"}"#))
+        .await;
+    let err = client
+        .list_widgets()
+        .send()
+        .await
+        .expect_err("an error answer");
+    assert!(!err.api_error().expect("an API error").is_documented());
+
+    assert_eq!(
+        fixture_showcase_rest::error_codes::lookup("SHOW.0404").map(|c| c.status),
+        Some(404)
+    );
+    let codes: Vec<&str> = fixture_showcase_rest::error_codes::ERROR_CODES
+        .iter()
+        .map(|c| c.code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["SHOW.0001", "SHOW.0002", "SHOW.0404"],
+        "sorted for lookup"
+    );
+}

@@ -50,3 +50,23 @@ fn every_generated_file_says_where_it_comes_from() {
         );
     }
 }
+
+#[test]
+fn deprecated_operations_name_their_replacement() {
+    let runs = codegen::generate(&settings()).unwrap_or_else(|e| panic!("{e}"));
+    let file = runs
+        .into_iter()
+        .flat_map(|(_, files)| files)
+        .find(|f| {
+            f.path
+                .ends_with("fixture-showcase-rest/src/operations/delete_widget.rs")
+        })
+        .expect("the showcase has a deprecated operation");
+    assert!(
+        file.contents.contains(
+            "#[deprecated(\n        note = \"the vendor is taking this operation offline; use `Client::delete_widget_async` instead\"\n    )]"
+        ) || file.contents.contains("use `Client::delete_widget_async` instead"),
+        "{}",
+        file.contents
+    );
+}

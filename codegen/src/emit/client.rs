@@ -32,6 +32,7 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
                     crate_name: #crate_name,
                     crate_version: ::std::env!("CARGO_PKG_VERSION"),
                     endpoints: ENDPOINTS,
+                    error_codes: crate::error_codes::ERROR_CODES,
                 };
             };
             (endpoints, info)
@@ -42,6 +43,7 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
                 static SERVICE: #runtime::ServiceInfo = #runtime::ServiceInfo {
                     crate_name: #crate_name,
                     crate_version: ::std::env!("CARGO_PKG_VERSION"),
+                    error_codes: crate::error_codes::ERROR_CODES,
                 };
             },
         ),

@@ -70,7 +70,7 @@ pub(crate) fn lib_rs(service: &Service) -> String {
         }
     }
     out.push_str("\n#![warn(missing_docs)]\n\n");
-    out.push_str("#[rustfmt::skip]\nmod client;\n#[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n\n");
+    out.push_str("#[rustfmt::skip]\nmod client;\n#[rustfmt::skip]\npub mod error_codes;\n#[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n\n");
     match service.protocol {
         Protocol::HuaweiRest => {
             out.push_str("pub use client::{Client, ClientBuilder, ENDPOINTS};\n");
@@ -82,7 +82,7 @@ pub(crate) fn lib_rs(service: &Service) -> String {
         }
     }
     out.push_str(
-        "pub use clouddb_runtime::{ApiError, Error, ErrorKind, Response, ValidationIssue};\n",
+        "pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};\n",
     );
     out
 }

@@ -5,6 +5,7 @@ mod client;
 mod conformance;
 mod coverage;
 mod docs;
+mod error_codes;
 mod manifest;
 mod operations;
 mod types;
@@ -55,6 +56,10 @@ pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
             client::emit_client(service),
         ),
         rust(format!("{base}/src/types.rs"), types::emit_types(service)),
+        rust(
+            format!("{base}/src/error_codes.rs"),
+            error_codes::emit_error_codes(service),
+        ),
         rust(
             format!("{base}/src/operations/mod.rs"),
             operations::emit_module_index(service),

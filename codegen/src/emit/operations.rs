@@ -477,7 +477,13 @@ fn emit_client_method(op: &Operation) -> TokenStream {
     let builder = format_ident!("{}", op.builder_name);
     let docs = doc_block(&method_doc(op), "");
     let deprecated = op.deprecated.then(|| {
-        let note = "the vendor marks this operation as deprecated; see its documentation for the replacement";
+        let note = match &op.replaced_by {
+            Some(method) => format!(
+                "the vendor is taking this operation offline; use `Client::{method}` instead"
+            ),
+            None => "the vendor is taking this operation offline; it documents no replacement"
+                .to_owned(),
+        };
         quote!(#[deprecated(note = #note)])
     });
     quote! {

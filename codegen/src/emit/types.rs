@@ -196,6 +196,12 @@ fn rules_tokens(checks: &Checks) -> TokenStream {
             entries.push(quote!(#key: #v));
         }
     }
+    if let Some(values) = &checks.one_of {
+        let values = values
+            .iter()
+            .map(|v| proc_macro2::Literal::i64_unsuffixed(*v));
+        entries.push(quote!(one_of: ::std::option::Option::Some(&[#(#values),*])));
+    }
     if let Some(pattern) = &checks.pattern {
         entries.push(quote!(pattern: ::std::option::Option::Some(#pattern)));
     }

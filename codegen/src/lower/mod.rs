@@ -92,6 +92,7 @@ impl<'a> Lowerer<'a> {
         self.check_schema_names(&operations);
         let version = api.info.version.clone();
         self.mark_validated_types();
+        let error_codes = self.lower_error_codes(&root);
         Some(Service {
             spec_file: self.doc.file.clone(),
             crate_name: crate_name.to_owned(),
@@ -114,7 +115,60 @@ impl<'a> Lowerer<'a> {
                     ty: ty.clone(),
                 })
                 .collect(),
+            error_codes,
         })
+    }
+
+    /// The root `x-error-codes` table: a list of `{code, status, message}`.
+    fn lower_error_codes(&mut self, root: &Pointer) -> Vec<crate::ir::ErrorCodeDef> {
+        let at = root.join("x-error-codes");
+        let Some(value) = self.doc.api.extensions.get("x-error-codes") else {
+            return Vec::new();
+        };
+        let Some(items) = value.as_array() else {
+            self.error(
+                &at,
+                "`x-error-codes` must be a list of `{code, status, message}`",
+            );
+            return Vec::new();
+        };
+        let mut codes: Vec<crate::ir::ErrorCodeDef> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let entry_at = at.join(i);
+            let code = item.get("code").and_then(Value::as_str);
+            let status = item
+                .get("status")
+                .and_then(Value::as_u64)
+                .filter(|s| (100..600).contains(s));
+            let message = item.get("message").and_then(Value::as_str);
+            let extra = item.as_object().map_or(Vec::new(), |m| {
+                m.keys()
+                    .filter(|k| {
+                        !["code", "status", "message"].contains(&k.as_str()) && !k.starts_with("x-")
+                    })
+                    .cloned()
+                    .collect()
+            });
+            match (code, status, message) {
+                (Some(code), Some(status), Some(message)) if extra.is_empty() => {
+                    if let Some(first) = codes.iter().position(|c| c.code == code) {
+                        self.error(&entry_at, format!("error code `{code}` is listed twice (also at {})", at.join(first)));
+                    } else {
+                        codes.push(crate::ir::ErrorCodeDef {
+                            code: code.to_owned(),
+                            status: status as u16,
+                            message: message.to_owned(),
+                        });
+                    }
+                }
+                _ => self.error(
+                    &entry_at,
+                    "an error code needs exactly `code` (string), `status` (HTTP status) and `message` (string)",
+                ),
+            }
+        }
+        codes.sort();
+        codes
     }
 
     fn lower_protocol(&mut self, root: &Pointer) -> Option<Protocol> {

@@ -62,6 +62,7 @@ impl Lowerer<'_> {
         }
         self.lower_all_component_schemas();
         self.check_unique_operations(&operations);
+        self.resolve_replacements(&mut operations);
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         operations
     }
@@ -82,6 +83,35 @@ impl Lowerer<'_> {
                     .join("schemas")
                     .join(&name);
                 self.lower_component(&name, &at);
+            }
+        }
+    }
+
+    /// `x-replaced-by` names the operationId of the replacement of a deprecated operation;
+    /// the IR keeps the replacement's method name.
+    fn resolve_replacements(&mut self, operations: &mut [Operation]) {
+        let methods: BTreeMap<String, String> = operations
+            .iter()
+            .map(|op| (op.id.clone(), op.method_name.clone()))
+            .collect();
+        for op in operations.iter_mut() {
+            let Some(replacement) = op.replaced_by.take() else {
+                continue;
+            };
+            let at = Pointer::parse(&op.pointer)
+                .unwrap_or_default()
+                .join("x-replaced-by");
+            if !op.deprecated {
+                self.error(
+                    &at,
+                    "`x-replaced-by` is only for operations with `deprecated: true`",
+                );
+            } else if replacement == op.id {
+                self.error(&at, "an operation cannot replace itself");
+            } else if let Some(method) = methods.get(&replacement) {
+                op.replaced_by = Some(method.clone());
+            } else {
+                self.error(&at, format!("`x-replaced-by` names `{replacement}`, which is not an operationId of this spec"));
             }
         }
     }
@@ -263,6 +293,7 @@ impl Lowerer<'_> {
             iam_action: self.string_extension(&op.extensions, "x-iam-action", at),
             tag: tag?,
             deprecated: op.deprecated,
+            replaced_by: self.string_extension(&op.extensions, "x-replaced-by", at),
             method,
             path: key.path.clone(),
             fixed_query: key.fixed_query.clone(),

@@ -157,12 +157,6 @@ impl Lowerer<'_> {
         let lowered = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
             SchemaKind::Type(Type::Integer(int)) => {
-                if !int.enumeration.is_empty() {
-                    self.error(
-                        &at.join("enum"),
-                        "integer enums are not supported; describe the values in the description",
-                    );
-                }
                 if int.multiple_of.is_some() {
                     self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
                 }
@@ -183,6 +177,8 @@ impl Lowerer<'_> {
                     maximum: int.maximum.map(|v| v as f64),
                     exclusive_minimum: int.exclusive_minimum,
                     exclusive_maximum: int.exclusive_maximum,
+                    one_of: (!int.enumeration.is_empty())
+                        .then(|| int.enumeration.iter().flatten().copied().collect()),
                     ..Checks::default()
                 };
                 Some(Lowered {

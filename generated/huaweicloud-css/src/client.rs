@@ -34,6 +34,7 @@ static SERVICE: ::clouddb_runtime::huawei::ServiceInfo = ::clouddb_runtime::huaw
     crate_name: "huaweicloud-css",
     crate_version: ::std::env!("CARGO_PKG_VERSION"),
     endpoints: ENDPOINTS,
+    error_codes: crate::error_codes::ERROR_CODES,
 };
 
 /// A client of the Huawei Cloud CSS (Cloud Search Service) API. Cloning it is cheap and shares its connections.

@@ -23,10 +23,12 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+pub mod error_codes;
+#[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
 pub mod types;
 
 pub use client::{Client, ClientBuilder, ENDPOINTS};
 pub use clouddb_runtime::huawei::Credentials;
-pub use clouddb_runtime::{ApiError, Error, ErrorKind, Response, ValidationIssue};
+pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};

@@ -4,6 +4,7 @@
 static SERVICE: ::clouddb_runtime::qingcloud::ServiceInfo = ::clouddb_runtime::qingcloud::ServiceInfo {
     crate_name: "fixture-showcase-action",
     crate_version: ::std::env!("CARGO_PKG_VERSION"),
+    error_codes: crate::error_codes::ERROR_CODES,
 };
 
 /// A client of the Showcase action service API. Cloning it is cheap and shares its connections.

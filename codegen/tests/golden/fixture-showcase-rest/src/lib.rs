@@ -3,7 +3,7 @@
 //!
 //! A made-up Huawei-style service that exercises every feature of the generator, so that the golden crate generated from it is compiled and tested even where the vendor specs do not use a feature yet.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 4 operation(s), 12 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 5 operation(s), 12 type(s).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_showcase_rest::Error> {
@@ -23,10 +23,12 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+pub mod error_codes;
+#[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
 pub mod types;
 
 pub use client::{Client, ClientBuilder, ENDPOINTS};
 pub use clouddb_runtime::huawei::Credentials;
-pub use clouddb_runtime::{ApiError, Error, ErrorKind, Response, ValidationIssue};
+pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};

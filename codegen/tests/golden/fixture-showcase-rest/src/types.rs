@@ -177,6 +177,13 @@ pub struct Settings {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub retention_days: ::std::option::Option<i32>,
+    /// Seconds between checks; one of the listed values.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub check_interval: ::std::option::Option<i32>,
     /// Maintenance window.
     #[serde(
         default,
@@ -194,6 +201,14 @@ impl ::clouddb_runtime::Validate for Settings {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(1f64),
                 maximum: ::std::option::Option::Some(35f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "check_interval",
+            &self.check_interval,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[300, 600, 900]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

@@ -101,11 +101,11 @@ impl DeleteWidgetBuilder {
 impl crate::Client {
     /// Delete a widget.
     ///
-    /// Deprecated; use the asynchronous delete of version 2.
+    /// Deprecated; use the asynchronous delete of version 2 (DeleteWidgetAsync).
     ///
     /// Operation `DeleteWidget`: `DELETE /v1/{project_id}/widgets/{widget_name}`; section 1.3 of the source document; documented error statuses 404.
     #[deprecated(
-        note = "the vendor marks this operation as deprecated; see its documentation for the replacement"
+        note = "the vendor is taking this operation offline; use `Client::delete_widget_async` instead"
     )]
     pub fn delete_widget(&self) -> DeleteWidgetBuilder {
         DeleteWidgetBuilder::new(self.clone())

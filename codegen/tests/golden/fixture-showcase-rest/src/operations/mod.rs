@@ -7,6 +7,9 @@ pub use create_widget::{CreateWidgetBuilder, CreateWidgetInput, CreateWidgetOutp
 mod delete_widget;
 pub use delete_widget::{DeleteWidgetBuilder, DeleteWidgetInput};
 
+mod delete_widget_async;
+pub use delete_widget_async::{DeleteWidgetAsyncBuilder, DeleteWidgetAsyncInput};
+
 mod list_widgets;
 pub use list_widgets::{ListWidgetsBuilder, ListWidgetsInput};
 

@@ -81,6 +81,16 @@ fn every_example_round_trips() {
                     ::fixture_showcase_rest::types::UpdateWidgetSettingsResponse,
                 >,
             ),
+            (
+                "#/paths/~1v2~1{project_id}~1widgets~1{widget_name}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1widgets~1{widget_name}/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_rest::types::JobAnswer,
+                >,
+            ),
         ],
     );
 }
@@ -207,6 +217,63 @@ async fn delete_widget_checks_required_parameters() {
             &["widget_name"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.delete_widget().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_widget_async_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(202u16, ::std::option::Option::Some("{\"job_id\":\"job-2\"}")).await;
+    let client: ::fixture_showcase_rest::Client = server.client();
+    let result = client.delete_widget_async().widget_name("widget-1").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/widgets/widget-1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"job-2\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_widget_async_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
+            ),
+            true,
+            |client: ::fixture_showcase_rest::Client| async move {
+                client
+                    .delete_widget_async()
+                    .widget_name("widget-1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_widget_async_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["widget_name"],
+            |client: ::fixture_showcase_rest::Client| async move {
+                client.delete_widget_async().send().await.map(drop)
             },
         )
         .await;
