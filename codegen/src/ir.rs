@@ -123,6 +123,8 @@ pub struct Field {
     pub name: String,
     /// Name on the wire.
     pub wire_name: String,
+    /// Other names the document shows for the field (`x-aliases`), accepted when decoding.
+    pub aliases: Vec<String>,
     /// Documentation.
     pub docs: Docs,
     /// Type, without the `Option` of an optional field.
@@ -168,13 +170,10 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Whether the innermost element is a scalar, which is decoded leniently.
-    pub fn is_lenient_scalar(&self) -> bool {
-        match self {
-            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.is_lenient_scalar(),
-            TypeRef::Json | TypeRef::Named(_) => false,
-        }
+    /// Whether a field of this type uses the lenient decoder: everything but free-form JSON,
+    /// which takes any value as it is.
+    pub fn needs_lenient_decoder(&self) -> bool {
+        !matches!(self, TypeRef::Json)
     }
 
     /// The named type this reference reaches, if any.

@@ -1,6 +1,8 @@
 //! Lenient decoding of scalar fields, as lenient as the vendors' own SDKs: a string field
 //! accepts a JSON number or boolean (kept as its JSON text), and a number or boolean field
-//! accepts a string holding one. Generated structs use [`deserialize`] on scalar fields.
+//! accepts a string holding one, a list accepts a single value (as a list of one), and an
+//! object accepts a list holding just that object. Generated types implement [`Lenient`]
+//! through [`object`], and their fields use [`deserialize`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -214,11 +216,41 @@ impl<T: Lenient> Lenient for Option<T> {
 
 struct SeqVisitor<T>(PhantomData<T>);
 
+impl<'de, T: Lenient> SeqVisitor<T> {
+    fn one<D: Deserializer<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        T::deserialize_lenient(deserializer).map(|item| vec![item])
+    }
+}
+
 impl<'de, T: Lenient> Visitor<'de> for SeqVisitor<T> {
     type Value = Vec<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list")
+        f.write_str("a list (or a single value standing for a list of one)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::one(de::value::StrDeserializer::new(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::one(de::value::I64Deserializer::new(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::one(de::value::U64Deserializer::new(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::one(de::value::F64Deserializer::new(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::one(de::value::BoolDeserializer::new(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Self::one(de::value::MapAccessDeserializer::new(map))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -232,7 +264,7 @@ impl<'de, T: Lenient> Visitor<'de> for SeqVisitor<T> {
 
 impl<T: Lenient> Lenient for Vec<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(SeqVisitor(PhantomData))
+        deserializer.deserialize_any(SeqVisitor(PhantomData))
     }
 }
 
@@ -257,6 +289,46 @@ impl<'de, T: Lenient> Visitor<'de> for MapVisitor<T> {
 impl<T: Lenient> Lenient for BTreeMap<String, T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+/// Accepts an object, or a list holding exactly one object, as `T` (a generated struct).
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object (or a list holding exactly one)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        let item = seq
+            .next_element::<T>()?
+            .ok_or_else(|| de::Error::custom("an empty list where one object is expected"))?;
+        if seq.next_element::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom(
+                "a list of several items where one object is expected",
+            ));
+        }
+        Ok(item)
+    }
+}
+
+/// Decodes a generated struct leniently: an object, or a list holding exactly one object.
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+impl Lenient for serde_json::Value {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer)
     }
 }
 
@@ -291,6 +363,38 @@ mod tests {
         assert!(decode::<f64>("\"NaN\"").is_err());
     }
 
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        id: String,
+    }
+
+    impl Lenient for Item {
+        fn deserialize_lenient<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            object(deserializer)
+        }
+    }
+
+    #[test]
+    fn objects_and_lists_of_one_stand_for_each_other() {
+        let one = Item { id: "a".into() };
+        assert_eq!(decode::<Item>("{\"id\": \"a\"}").unwrap(), one);
+        assert_eq!(decode::<Item>("[{\"id\": \"a\"}]").unwrap(), one);
+        assert!(decode::<Item>("[]").is_err());
+        assert!(decode::<Item>("[{\"id\": \"a\"}, {\"id\": \"b\"}]").is_err());
+        assert_eq!(
+            decode::<Vec<Item>>("{\"id\": \"a\"}").unwrap(),
+            vec![Item { id: "a".into() }]
+        );
+        assert_eq!(
+            decode::<Option<Vec<Item>>>("[{\"id\": \"a\"}]")
+                .unwrap()
+                .map(|v| v.len()),
+            Some(1)
+        );
+    }
+
     #[test]
     fn booleans_accept_boolean_strings() {
         assert!(decode::<bool>("\"true\"").unwrap());
@@ -303,6 +407,12 @@ mod tests {
         assert_eq!(decode::<Option<String>>("null").unwrap(), None);
         assert_eq!(decode::<Option<String>>("7").unwrap(), Some("7".into()));
         assert_eq!(decode::<Vec<i64>>("[1, \"2\"]").unwrap(), vec![1, 2]);
+        assert_eq!(
+            decode::<Vec<String>>("\"only\"").unwrap(),
+            vec!["only".to_owned()]
+        );
+        assert_eq!(decode::<Option<Vec<i64>>>("\"7\"").unwrap(), Some(vec![7]));
+        assert!(decode::<Vec<i64>>("{}").is_err());
         let map = decode::<BTreeMap<String, String>>("{\"a\": 1, \"b\": \"x\"}").unwrap();
         assert_eq!(map["a"], "1");
         assert_eq!(map["b"], "x");

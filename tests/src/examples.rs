@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::json::matches_leniently;
+use crate::json::{apply_aliases, matches_leniently};
 
 /// Decodes an example into the type it belongs to and encodes it back.
 pub type RoundTrip = fn(&Value) -> Result<Value, String>;
@@ -24,6 +24,12 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Valu
 pub fn check(spec_text: &str, spec_file: &str, table: &[(&str, RoundTrip)]) {
     let doc: Value = serde_yaml::from_str(spec_text).expect("the spec is valid YAML");
     let examples = enumerate(&doc);
+    let mut alias_map = Vec::new();
+    collect_aliases(&doc, &mut alias_map);
+    let aliases: Vec<(&str, &str)> = alias_map
+        .iter()
+        .map(|(a, n)| (a.as_str(), n.as_str()))
+        .collect();
     let mut failures = Vec::new();
     for pointer in examples.keys() {
         if !table.iter().any(|(p, _)| p == pointer) {
@@ -37,7 +43,8 @@ pub fn check(spec_text: &str, spec_file: &str, table: &[(&str, RoundTrip)]) {
             continue;
         };
         checked += 1;
-        match round_trip(value).and_then(|back| matches_leniently(value, &back)) {
+        let expected = apply_aliases(value, &aliases);
+        match round_trip(value).and_then(|back| matches_leniently(&expected, &back)) {
             Ok(()) => {}
             Err(problem) => failures.push(format!("{pointer}: {problem}")),
         }
@@ -137,6 +144,31 @@ fn collect_named(
         if let Some(value) = example.get("value") {
             found.insert(format!("{pointer}/{}/value", escape(name)), value.clone());
         }
+    }
+}
+
+/// Every `x-aliases` of a property in the document: (alias, property name).
+fn collect_aliases(node: &Value, out: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                for (name, property) in properties {
+                    for alias in property
+                        .get("x-aliases")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(alias) = alias.as_str() {
+                            out.push((alias.to_owned(), name.clone()));
+                        }
+                    }
+                }
+            }
+            map.values().for_each(|v| collect_aliases(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_aliases(v, out)),
+        _ => {}
     }
 }
 

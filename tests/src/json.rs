@@ -1,5 +1,6 @@
 //! Comparing JSON modulo the documented leniency: a string that holds a number or boolean
-//! equals that number or boolean, numbers compare by value, and `null` equals absent.
+//! equals that number or boolean, numbers compare by value, `null` equals absent, and a
+//! single value equals a list holding just that value (either way).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -36,6 +37,12 @@ fn compare(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
             }
             Ok(())
         }
+        (single, Value::Array(a)) if a.len() == 1 && !single.is_array() && !single.is_null() => {
+            compare(single, &a[0], &format!("{path}[0]"))
+        }
+        (Value::Array(e), single) if e.len() == 1 && !single.is_array() && !single.is_null() => {
+            compare(&e[0], single, &format!("{path}[0]"))
+        }
         (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Ok(()),
         (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n))
             if s.trim().parse::<f64>().ok() == n.as_f64() =>
@@ -52,13 +59,41 @@ fn compare(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
     }
 }
 
-/// Asserts that `actual`, encoded as JSON, matches the JSON text `expected` leniently.
+/// Renames the object keys of `value` that are aliases (`x-aliases`: alias → name) of a
+/// field, so an example that spells a field by its alias compares with the decoded value.
+pub fn apply_aliases(value: &Value, aliases: &[(&str, &str)]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = aliases
+                        .iter()
+                        .find(|(a, _)| a == k)
+                        .map_or(k.as_str(), |(_, n)| n);
+                    (key.to_owned(), apply_aliases(v, aliases))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| apply_aliases(v, aliases)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Asserts that `actual`, encoded as JSON, matches the JSON text `expected` leniently, with
+/// the keys of `expected` that are field aliases read as the fields' names.
 #[track_caller]
-pub fn assert_json_matches<T: Serialize + ?Sized>(actual: &T, expected: Option<&str>) {
+pub fn assert_json_matches<T: Serialize + ?Sized>(
+    actual: &T,
+    expected: Option<&str>,
+    aliases: &[(&str, &str)],
+) {
     let Some(expected) = expected else {
         return;
     };
     let expected: Value = serde_json::from_str(expected).expect("the expected JSON parses");
+    let expected = apply_aliases(&expected, aliases);
     let actual = serde_json::to_value(actual).expect("the value encodes as JSON");
     if let Err(difference) = matches_leniently(&expected, &actual) {
         panic!("decoded answer differs from the example: {difference}");

@@ -74,6 +74,7 @@ fn input_fields(op: &Operation) -> Vec<Field> {
         .map(|p| Field {
             name: p.name.clone(),
             wire_name: p.wire_name.clone(),
+            aliases: Vec::new(),
             docs: p.docs.clone(),
             ty: p.ty.clone(),
             required: p.required,
@@ -88,6 +89,7 @@ fn input_fields(op: &Operation) -> Vec<Field> {
         fields.push(Field {
             name: "body".to_owned(),
             wire_name: "body".to_owned(),
+            aliases: Vec::new(),
             docs,
             ty: body.ty.clone(),
             required: body.required,

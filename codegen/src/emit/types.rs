@@ -62,6 +62,12 @@ fn emit_struct(
         }
         #debug_impl
         #validate
+
+        impl ::clouddb_runtime::lenient::Lenient for #name {
+            fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::clouddb_runtime::lenient::object(deserializer)
+            }
+        }
     }
 }
 
@@ -71,13 +77,15 @@ fn emit_field(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty, &crate_types());
     let wire = &field.wire_name;
     let rename = (field.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
+    let aliases = field.aliases.iter().map(|a| quote!(alias = #a,));
+    let aliases = quote!(#(#aliases)*);
     let lenient = field
         .ty
-        .is_lenient_scalar()
+        .needs_lenient_decoder()
         .then(|| quote!(deserialize_with = "::clouddb_runtime::lenient::deserialize",));
     if field.required {
-        let attr =
-            (rename.is_some() || lenient.is_some()).then(|| quote!(#[serde(#rename #lenient)]));
+        let attr = (rename.is_some() || lenient.is_some() || !field.aliases.is_empty())
+            .then(|| quote!(#[serde(#rename #aliases #lenient)]));
         quote! {
             #docs
             #attr
@@ -86,7 +94,7 @@ fn emit_field(field: &Field) -> TokenStream {
     } else {
         quote! {
             #docs
-            #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", #lenient)]
+            #[serde(#rename #aliases default, skip_serializing_if = "::std::option::Option::is_none", #lenient)]
             pub #name: ::std::option::Option<#ty>,
         }
     }
@@ -284,6 +292,12 @@ fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStr
                 if let Self::Unknown(value) = self {
                     v.unknown_value(value, Self::VALUES);
                 }
+            }
+        }
+
+        impl ::clouddb_runtime::lenient::Lenient for #name {
+            fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
             }
         }
     }

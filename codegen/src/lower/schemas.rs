@@ -411,6 +411,23 @@ impl Lowerer<'_> {
                 }
             }
         }
+        for field in &fields {
+            for alias in &field.aliases {
+                if fields.iter().any(|f| {
+                    &f.wire_name == alias
+                        || (f.wire_name != field.wire_name && f.aliases.contains(alias))
+                }) {
+                    let pointer = at
+                        .join("properties")
+                        .join(&field.wire_name)
+                        .join("x-aliases");
+                    self.error(
+                        &pointer,
+                        format!("alias `{alias}` is also the name or an alias of another property"),
+                    );
+                }
+            }
+        }
         for (i, required) in object.required.iter().enumerate() {
             if !object.properties.contains_key(required) {
                 self.error(
@@ -463,15 +480,48 @@ impl Lowerer<'_> {
         if docs.description.is_none() {
             docs.description = Some(format!("The `{wire_name}` field."));
         }
+        let aliases = match property {
+            ReferenceOr::Item(schema) => self.aliases(&schema.schema_data.extensions, at),
+            ReferenceOr::Reference { .. } => Vec::new(),
+        };
         Some(Field {
             name,
             wire_name: wire_name.to_owned(),
+            aliases,
             docs,
             ty: lowered.ty,
             required: object.required.iter().any(|r| r == wire_name),
             secret: lowered.secret,
             checks: lowered.checks,
         })
+    }
+
+    /// `x-aliases`: other names of a property that the document shows (typos in examples).
+    fn aliases(
+        &mut self,
+        extensions: &super::indexmap_like::Extensions,
+        at: &Pointer,
+    ) -> Vec<String> {
+        match extensions.get("x-aliases") {
+            None => Vec::new(),
+            Some(serde_json::Value::Array(items))
+                if items
+                    .iter()
+                    .all(|v| v.as_str().is_some_and(|s| !s.is_empty())) =>
+            {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            }
+            Some(_) => {
+                self.error(
+                    &at.join("x-aliases"),
+                    "`x-aliases` must be a list of property names",
+                );
+                Vec::new()
+            }
+        }
     }
 
     /// Documentation of a schema: title as summary, description, default and errata.

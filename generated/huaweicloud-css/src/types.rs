@@ -20,6 +20,14 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Answer to a cluster restart.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RestartClusterResponse {
@@ -33,4 +41,12 @@ pub struct RestartClusterResponse {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub job_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for RestartClusterResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }

@@ -20,6 +20,14 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// How to shrink the cluster.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShrinkClusterRequest {
@@ -30,6 +38,7 @@ pub struct ShrinkClusterRequest {
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub online: bool,
     /// Kind of cluster.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub r#type: crate::types::ShrinkClusterRequestType,
     /// Whether this request retries a shrink that failed.
     #[serde(
@@ -49,6 +58,14 @@ pub struct ShrinkClusterRequest {
 impl ::clouddb_runtime::Validate for ShrinkClusterRequest {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -134,6 +151,14 @@ impl ::clouddb_runtime::Validate for ShrinkClusterRequestType {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequestType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Answer to a shrink request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShrinkClusterResponse {
@@ -146,10 +171,19 @@ pub struct ShrinkClusterResponse {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// How to redistribute.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartRedistributionRequest {
     /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` does not.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub redis_mode: crate::types::StartRedistributionRequestRedisMode,
     /// Number of tables redistributed concurrently.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
@@ -168,6 +202,14 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequest {
                 ..::clouddb_runtime::Rules::NONE
             },
         );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -246,5 +288,13 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequestRedisMode {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequestRedisMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }

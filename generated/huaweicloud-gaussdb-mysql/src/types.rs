@@ -20,12 +20,449 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An instance a parameter template can be applied to.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApplicableInstances {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ApplicableInstances {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The instances to apply the template to.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApplyConfigurationRequest {
+    /// Ids of the instances; at most 10.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub instance_ids: ::std::vec::Vec<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ApplyConfigurationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "instance_ids",
+            &self.instance_ids,
+            &::clouddb_runtime::Rules {
+                max_items: ::std::option::Option::Some(10),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ApplyConfigurationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job applying the template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApplyConfigurationResponse {
+    /// Id of the job that applies the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ApplyConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State of the auto-scaling switches.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AutoScalingSwitchStatus {
+    /// Auto-scaling as a whole, `ON` or `OFF`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub scaling_switch: ::std::option::Option<
+        crate::types::AutoScalingSwitchStatusScalingSwitch,
+    >,
+    /// Flavor scaling, `ON` or `OFF`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_switch: ::std::option::Option<
+        crate::types::AutoScalingSwitchStatusFlavorSwitch,
+    >,
+    /// Adding and removing read-only nodes, `ON` or `OFF`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub read_only_switch: ::std::option::Option<
+        crate::types::AutoScalingSwitchStatusReadOnlySwitch,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for AutoScalingSwitchStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("scaling_switch", &self.scaling_switch);
+        v.nested("flavor_switch", &self.flavor_switch);
+        v.nested("read_only_switch", &self.read_only_switch);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Flavor scaling, `ON` or `OFF`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AutoScalingSwitchStatusFlavorSwitch {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl AutoScalingSwitchStatusFlavorSwitch {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for AutoScalingSwitchStatusFlavorSwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for AutoScalingSwitchStatusFlavorSwitch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AutoScalingSwitchStatusFlavorSwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AutoScalingSwitchStatusFlavorSwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusFlavorSwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for AutoScalingSwitchStatusFlavorSwitch {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusFlavorSwitch {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Adding and removing read-only nodes, `ON` or `OFF`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AutoScalingSwitchStatusReadOnlySwitch {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl AutoScalingSwitchStatusReadOnlySwitch {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for AutoScalingSwitchStatusReadOnlySwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for AutoScalingSwitchStatusReadOnlySwitch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AutoScalingSwitchStatusReadOnlySwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AutoScalingSwitchStatusReadOnlySwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusReadOnlySwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for AutoScalingSwitchStatusReadOnlySwitch {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusReadOnlySwitch {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Auto-scaling as a whole, `ON` or `OFF`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AutoScalingSwitchStatusScalingSwitch {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl AutoScalingSwitchStatusScalingSwitch {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for AutoScalingSwitchStatusScalingSwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for AutoScalingSwitchStatusScalingSwitch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AutoScalingSwitchStatusScalingSwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AutoScalingSwitchStatusScalingSwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusScalingSwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for AutoScalingSwitchStatusScalingSwitch {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusScalingSwitch {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The elastic public IP to bind.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BindInstancePublicIpRequest {
+    /// Address of the elastic public IP.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub public_ip: ::std::string::String,
+    /// Id of the elastic public IP.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub public_ip_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for BindInstancePublicIpRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted binding.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BindInstancePublicIpResponse {
+    /// Id of the binding job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for BindInstancePublicIpResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The scheduled jobs to cancel.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CancelScheduledJobsRequest {
     /// Ids of the jobs to cancel.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub job_ids: ::std::vec::Vec<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CancelScheduledJobsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 /// Result of a cancellation.
@@ -40,12 +477,981 @@ pub struct CancelScheduledJobsResponse {
     pub job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for CancelScheduledJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The two parameter templates to compare.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CompareConfigurationsRequest {
+    /// Id of the source parameter template (the `id` returned by ListConfigurations).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_configuration_id: ::std::string::String,
+    /// Id of the target parameter template (the `id` returned by ListConfigurations).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub target_configuration_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CompareConfigurationsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The differences between two parameter templates.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CompareConfigurationsResponse {
+    /// The parameters whose values differ.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub differences: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ParamGroupParameterDifferences>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CompareConfigurationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A parameter template in a list.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ConfigurationSummary {
+    /// Id of the parameter template: a UUID without hyphens followed by `pr07`, 36 letters and digits.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Engine version; `8.0`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_version_name: ::std::option::Option<
+        crate::types::ConfigurationSummaryDatastoreVersionName,
+    >,
+    /// Engine name; `GaussDB(for MySQL)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_name: ::std::option::Option<
+        crate::types::ConfigurationSummaryDatastoreName,
+    >,
+    /// Creation time, `yyyy-MM-ddTHH:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Last update time, `yyyy-MM-ddTHH:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Whether the template was created by the user (`false` for a default template).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_defined: ::std::option::Option<bool>,
+    /// Description of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ConfigurationSummary {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "id",
+            &self.id,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9]{32}pr07$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("datastore_version_name", &self.datastore_version_name);
+        v.nested("datastore_name", &self.datastore_name);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummary {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A parameter template with its engine.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ConfigurationSummary2 {
+    /// Id of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Description of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Database engine and version of a parameter template (response).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreResultInfo>,
+    /// Creation time, `yyyy-MM-ddTHH:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Last update time, `yyyy-MM-ddTHH:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ConfigurationSummary2 {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("datastore", &self.datastore);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummary2 {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine name; `GaussDB(for MySQL)`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigurationSummaryDatastoreName {
+    /// `GaussDB(for MySQL)`
+    GaussDbForMySql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ConfigurationSummaryDatastoreName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["GaussDB(for MySQL)"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussDbForMySql => "GaussDB(for MySQL)",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ConfigurationSummaryDatastoreName {
+    fn from(value: &str) -> Self {
+        match value {
+            "GaussDB(for MySQL)" => Self::GaussDbForMySql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ConfigurationSummaryDatastoreName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GaussDB(for MySQL)" => Self::GaussDbForMySql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConfigurationSummaryDatastoreName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConfigurationSummaryDatastoreName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConfigurationSummaryDatastoreName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ConfigurationSummaryDatastoreName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummaryDatastoreName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Engine version; `8.0`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigurationSummaryDatastoreVersionName {
+    /// `8.0`
+    V80,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ConfigurationSummaryDatastoreVersionName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["8.0"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V80 => "8.0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ConfigurationSummaryDatastoreVersionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "8.0" => Self::V80,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ConfigurationSummaryDatastoreVersionName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "8.0" => Self::V80,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConfigurationSummaryDatastoreVersionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConfigurationSummaryDatastoreVersionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConfigurationSummaryDatastoreVersionName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ConfigurationSummaryDatastoreVersionName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummaryDatastoreVersionName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Name and description of the copy.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CopyConfigurationRequest {
+    /// Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Description of the new template: at most 256 characters, without carriage returns or any of `>!<"&=`. Empty by default.
+    ///
+    /// Defaults to `""`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CopyConfigurationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "description",
+            &self.description,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(256),
+                pattern: ::std::option::Option::Some("^[^\\r>!<\"&=]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CopyConfigurationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new parameter template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CopyConfigurationResponse {
+    /// Id of the new parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CopyConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Name and description of the copy.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CopyInstanceConfigurationRequest {
+    /// Name of the new template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Description of the new template: at most 256 characters, without carriage returns or any of `!<"='>&`. Empty by default.
+    ///
+    /// Defaults to `""`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CopyInstanceConfigurationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "description",
+            &self.description,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(256),
+                pattern: ::std::option::Option::Some("^[^\\r!<\"='>&]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CopyInstanceConfigurationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new parameter template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CopyInstanceConfigurationResponse {
+    /// Id of the new parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CopyInstanceConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The parameter template to create.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateConfigurationRequest {
+    /// Name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Description of the template: at most 256 characters, without carriage returns or any of `!<='>&`. Empty by default.
+    ///
+    /// Defaults to `""`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Parameter values keyed by parameter name, overriding the values of the default template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_values: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Database engine and version of a parameter template (request).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreResult>,
+}
+
+impl ::clouddb_runtime::Validate for CreateConfigurationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "description",
+            &self.description,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(256),
+                pattern: ::std::option::Option::Some("^[^\\r!<='>&]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("datastore", &self.datastore);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateConfigurationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The created parameter template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateConfigurationResponse {
+    /// A parameter template with its engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configurations: ::std::option::Option<crate::types::ConfigurationSummary2>,
+}
+
+impl ::clouddb_runtime::Validate for CreateConfigurationResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("configurations", &self.configurations);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The kind of domain name to apply for.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstancePrivateDnsRequest {
+    /// Kind of domain name; only `private` is supported.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub dns_type: crate::types::CreateInstancePrivateDnsRequestDnsType,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstancePrivateDnsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("dns_type", &self.dns_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstancePrivateDnsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of domain name; only `private` is supported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstancePrivateDnsRequestDnsType {
+    /// `private`
+    Private,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstancePrivateDnsRequestDnsType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["private"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstancePrivateDnsRequestDnsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "private" => Self::Private,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateInstancePrivateDnsRequestDnsType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "private" => Self::Private,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstancePrivateDnsRequestDnsType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstancePrivateDnsRequestDnsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstancePrivateDnsRequestDnsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstancePrivateDnsRequestDnsType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstancePrivateDnsRequestDnsType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The submitted domain name application.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstancePrivateDnsResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstancePrivateDnsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine and version of a parameter template (request).
+///
+/// Erratum of the source document: The document names both this request table (4-394, both fields required) and the response tables 4-397 and 4-409 DatastoreResult. Response schemas carry no required list, so the response tables are DatastoreResultInfo.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatastoreResult {
+    /// Database engine; only `gaussdb-mysql`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub r#type: crate::types::DatastoreResultType,
+    /// Engine version, as listed by ListEngineVersions.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub version: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for DatastoreResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DatastoreResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine and version of a parameter template (response).
+///
+/// Erratum of the source document: The document calls this response table DatastoreResult, like the request table 4-394; the spec gives the response table its own name because response schemas carry no required list.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatastoreResultInfo {
+    /// Database engine; only `gaussdb-mysql`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::DatastoreResultInfoType>,
+    /// Engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for DatastoreResultInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DatastoreResultInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine; only `gaussdb-mysql`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DatastoreResultInfoType {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl DatastoreResultInfoType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DatastoreResultInfoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for DatastoreResultInfoType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DatastoreResultInfoType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DatastoreResultInfoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DatastoreResultInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for DatastoreResultInfoType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DatastoreResultInfoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Database engine; only `gaussdb-mysql`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DatastoreResultType {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl DatastoreResultType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DatastoreResultType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for DatastoreResultType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DatastoreResultType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DatastoreResultType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DatastoreResultType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for DatastoreResultType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DatastoreResultType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The deleted parameter template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteConfigurationResponse {
+    /// Id of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The scheduled job to delete.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteInstanceScheduledJobRequest {
     /// Id of the scheduled job.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub job_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteInstanceScheduledJobRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 /// Result of a scheduled-job deletion.
@@ -60,9 +1466,52 @@ pub struct DeleteInstanceScheduledJobResponse {
     pub result: ::std::option::Option<bool>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for DeleteInstanceScheduledJobResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Empty answer to a job-record deletion.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteJobResponse {}
+impl ::clouddb_runtime::lenient::Lenient for DeleteJobResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The number of abnormal instances of one diagnosis metric.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DiagnosisInfo {
+    /// Name of the metric (for example `high_pressure`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub metric_name: ::std::option::Option<::std::string::String>,
+    /// Number of abnormal instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DiagnosisInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// State and details of a job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetJobInfoDetail {
@@ -81,7 +1530,11 @@ pub struct GetJobInfoDetail {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub status: ::std::option::Option<crate::types::GetJobInfoDetailStatus>,
     /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
     #[serde(
@@ -105,7 +1558,11 @@ pub struct GetJobInfoDetail {
     )]
     pub process: ::std::option::Option<::std::string::String>,
     /// The instance a job works on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub instance: ::std::option::Option<crate::types::GetJobInstanceInfoDetail>,
     /// Job-specific details; their shape depends on the kind of job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -123,6 +1580,14 @@ impl ::clouddb_runtime::Validate for GetJobInfoDetail {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
         v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for GetJobInfoDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -218,6 +1683,14 @@ impl ::clouddb_runtime::Validate for GetJobInfoDetailStatus {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for GetJobInfoDetailStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// The instance a job works on.
 ///
 /// Erratum of the source document: The job table types `instance` as a GetJobInstanceInfoDetail object, but the nested table is titled GetJobInstanceStateDetail. The spec uses the name the referencing table (and the vendor's SDK) gives.
@@ -252,6 +1725,268 @@ impl ::clouddb_runtime::Validate for GetJobInstanceInfoDetail {
                 ..::clouddb_runtime::Rules::NONE
             },
         );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for GetJobInstanceInfoDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Current and latest database and kernel versions of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct InstanceDatabaseVersionInfo {
+    /// Database version the instance runs (for example `8.0.22`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub current_version: ::std::option::Option<::std::string::String>,
+    /// Kernel version the instance runs (for example `2.0.28.15`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub current_kernel_version: ::std::option::Option<::std::string::String>,
+    /// Newest available database version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub latest_version: ::std::option::Option<::std::string::String>,
+    /// Newest available kernel version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub latest_kernel_version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for InstanceDatabaseVersionInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An instance abnormal for a diagnosis metric.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct InstanceInfoForDiagnosis {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Id of the instance's primary node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_node_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for InstanceInfoForDiagnosis {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of the instances a template can be applied to.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationApplicableInstancesResponse {
+    /// The instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ApplicableInstances>,
+    >,
+    /// Number of instances the template can be applied to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for ListConfigurationApplicableInstancesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of a parameter template's application records.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationApplyHistoryResponse {
+    /// Number of application records (a whole number, sent as a string).
+    ///
+    /// Erratum of the source document: The table types total_count as String; the response example shows the JSON number 1. The spec follows the table (as the vendor's SDK does); the client's lenient decoding accepts the number.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<::std::string::String>,
+    /// The application records.
+    ///
+    /// Erratum of the source document: The table types histories as an array of TemplateAppHistory objects, but the nested table is titled TemplateApplyHistory. The spec uses TemplateApplyHistory (as the vendor's SDK does).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub histories: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TemplateApplyHistory>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListConfigurationApplyHistoryResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of a parameter template's modification history.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationModifyHistoryResponse {
+    /// Total number of history entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The history entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub histories: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ParamGroupHistoryResponse>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListConfigurationModifyHistoryResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of parameter templates.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationsResponse {
+    /// The parameter templates.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ConfigurationSummary>,
+    >,
+    /// Total number of parameter templates.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListConfigurationsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("configurations", &self.configurations);
+        v.value(
+            "total_count",
+            &self.total_count,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListConfigurationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The number of abnormal instances per diagnosis metric.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDiagnosisInstanceCountsResponse {
+    /// One entry per metric.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub diagnosis_info: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DiagnosisInfo>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListDiagnosisInstanceCountsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of the instances abnormal for a diagnosis metric.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListDiagnosisInstanceInfosResponse {
+    /// Total number of instances abnormal for the metric.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The abnormal instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::InstanceInfoForDiagnosis>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListDiagnosisInstanceInfosResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -327,14 +2062,34 @@ impl ::clouddb_runtime::Validate for ListEngineVersionsDatabaseName {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsDatabaseName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Engine versions of a database engine.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListEngineVersionsResponse {
     /// The engine versions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub datastores: ::std::option::Option<
         ::std::vec::Vec<crate::types::MysqlEngineVersionInfo>,
     >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 /// Defaults to `"single"`.
@@ -414,6 +2169,14 @@ impl ::clouddb_runtime::Validate for ListFlavorsAvailabilityZoneMode {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsAvailabilityZoneMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// The `ListFlavorsDatabaseName` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListFlavorsDatabaseName {
@@ -486,17 +2249,37 @@ impl ::clouddb_runtime::Validate for ListFlavorsDatabaseName {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsDatabaseName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Flavors of an engine version.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListFlavorsResponse {
     /// The flavors.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub flavors: ::std::option::Option<::std::vec::Vec<crate::types::MysqlFlavorsInfo>>,
 }
 
 impl ::clouddb_runtime::Validate for ListFlavorsResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("flavors", &self.flavors);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -569,6 +2352,14 @@ impl ::clouddb_runtime::Validate for ListFlavorsVersionName {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsVersionName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
 
@@ -654,11 +2445,23 @@ impl ::clouddb_runtime::Validate for ListImmediateJobsLimit {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListImmediateJobsLimit {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// One page of immediate jobs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListImmediateJobsResponse {
     /// The jobs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::TaskDetailInfo>>,
     /// Total number of matching jobs.
     #[serde(
@@ -672,6 +2475,14 @@ pub struct ListImmediateJobsResponse {
 impl ::clouddb_runtime::Validate for ListImmediateJobsResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("jobs", &self.jobs);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListImmediateJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -767,11 +2578,129 @@ impl ::clouddb_runtime::Validate for ListImmediateJobsStatus {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListImmediateJobsStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The parameter group and one page of parameters of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstanceConfigurationsResponse {
+    /// The parameter group of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configurations: ::std::option::Option<crate::types::ParameterConfigurationInfo>,
+    /// Total number of parameters of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i64>,
+    /// The parameters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_values: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ParameterValuesInfo>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListInstanceConfigurationsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("configurations", &self.configurations);
+        v.value(
+            "total_count",
+            &self.total_count,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("parameter_values", &self.parameter_values);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstanceConfigurationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of an instance's tags.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstanceTagsResponse {
+    /// Total number of tags.
+    #[serde(
+        alias = "totalL_count",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The tags.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::ResourceTagItem>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstanceTagsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of the tags used in a project.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListProjectTagsResponse {
+    /// Total number of tag keys.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The tags.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::ProjectTagItem>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProjectTagsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// One page of scheduled jobs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListScheduledJobsResponse {
     /// The jobs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub schedules: ::std::option::Option<::std::vec::Vec<crate::types::ScheduleTask>>,
     /// Total number of matching jobs.
     #[serde(
@@ -785,6 +2714,14 @@ pub struct ListScheduledJobsResponse {
 impl ::clouddb_runtime::Validate for ListScheduledJobsResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("schedules", &self.schedules);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListScheduledJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -880,6 +2817,14 @@ impl ::clouddb_runtime::Validate for ListScheduledJobsStatus {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ListScheduledJobsStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// One engine version.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlEngineVersionInfo {
@@ -913,6 +2858,14 @@ pub struct MysqlEngineVersionInfo {
     pub kernel_version: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for MysqlEngineVersionInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// One instance flavor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlFlavorsInfo {
@@ -931,7 +2884,11 @@ pub struct MysqlFlavorsInfo {
     )]
     pub ram: ::std::option::Option<::std::string::String>,
     /// Flavor type: `arm` (dedicated Arm), `x86` (dedicated x86) or `generalX86` (general-purpose x86).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub r#type: ::std::option::Option<crate::types::MysqlFlavorsInfoType>,
     /// Id of the flavor; unique.
     #[serde(
@@ -948,15 +2905,27 @@ pub struct MysqlFlavorsInfo {
     )]
     pub spec_code: ::std::option::Option<::std::string::String>,
     /// Engine version of the flavor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub version_name: ::std::option::Option<crate::types::MysqlFlavorsInfoVersionName>,
     /// Instance type; only `Cluster`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub instance_mode: ::std::option::Option<crate::types::MysqlFlavorsInfoInstanceMode>,
     /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale), `unsupported` (not offered there) or `sellout` (sold out).
     ///
     /// Erratum of the source document: The table types az_status as Map\<String, String\>, but the response example shows it once as the plain string "normal" and once as a bracketed list of zone-status pairs. The spec follows the table (as the vendor's SDK does): an object mapping zone to status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub az_status: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -971,6 +2940,14 @@ impl ::clouddb_runtime::Validate for MysqlFlavorsInfo {
         v.nested("version_name", &self.version_name);
         v.nested("instance_mode", &self.instance_mode);
         v.nested("az_status", &self.az_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -1056,6 +3033,14 @@ impl ::clouddb_runtime::Validate for MysqlFlavorsInfoAzStatusValue {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoAzStatusValue {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Instance type; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlFlavorsInfoInstanceMode {
@@ -1125,6 +3110,14 @@ impl ::clouddb_runtime::Validate for MysqlFlavorsInfoInstanceMode {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoInstanceMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
 
@@ -1210,6 +3203,14 @@ impl ::clouddb_runtime::Validate for MysqlFlavorsInfoType {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Engine version of the flavor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlFlavorsInfoVersionName {
@@ -1282,6 +3283,760 @@ impl ::clouddb_runtime::Validate for MysqlFlavorsInfoVersionName {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoVersionName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// One parameter change of a parameter template.
+///
+/// Erratum of the source document: The table types old_value and new_value as String, but the response example shows them once as the JSON booleans false and true. Parameter values are strings elsewhere in the parameter-template API, so the spec follows the table; the client's lenient decoding accepts the booleans.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ParamGroupHistoryResponse {
+    /// Name of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_name: ::std::option::Option<::std::string::String>,
+    /// Value before the change.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub old_value: ::std::option::Option<::std::string::String>,
+    /// Value after the change.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub new_value: ::std::option::Option<::std::string::String>,
+    /// Result of the change (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub update_result: ::std::option::Option<::std::string::String>,
+    /// Whether the change has been applied.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_applied: ::std::option::Option<bool>,
+    /// Time of the change, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Time the change was applied, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub applied: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParamGroupHistoryResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A parameter whose value differs between two templates.
+///
+/// Erratum of the source document: The table types source_value and target_value as String, but the response example shows them as JSON numbers (1, 4, 10, 20). Parameter values are strings elsewhere in the parameter-template API, so the spec follows the table; the client's lenient decoding accepts the numbers.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ParamGroupParameterDifferences {
+    /// Name of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_name: ::std::option::Option<::std::string::String>,
+    /// Value in the source template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_value: ::std::option::Option<::std::string::String>,
+    /// Value in the target template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParamGroupParameterDifferences {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The parameter group of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ParameterConfigurationInfo {
+    /// Engine version name of the parameter group; `2.0`.
+    ///
+    /// Erratum of the source document: The table types this field as String with the value 2.0; the response example shows it as the JSON number 2.0. The spec follows the table; the client's lenient decoding accepts the number.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_version_name: ::std::option::Option<
+        crate::types::ParameterConfigurationInfoDatastoreVersionName,
+    >,
+    /// Engine name of the parameter group; `taurus`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_name: ::std::option::Option<
+        crate::types::ParameterConfigurationInfoDatastoreName,
+    >,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Last update time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ParameterConfigurationInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("datastore_version_name", &self.datastore_version_name);
+        v.nested("datastore_name", &self.datastore_name);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParameterConfigurationInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine name of the parameter group; `taurus`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParameterConfigurationInfoDatastoreName {
+    /// `taurus`
+    Taurus,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ParameterConfigurationInfoDatastoreName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["taurus"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Taurus => "taurus",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ParameterConfigurationInfoDatastoreName {
+    fn from(value: &str) -> Self {
+        match value {
+            "taurus" => Self::Taurus,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ParameterConfigurationInfoDatastoreName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "taurus" => Self::Taurus,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ParameterConfigurationInfoDatastoreName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ParameterConfigurationInfoDatastoreName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterConfigurationInfoDatastoreName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ParameterConfigurationInfoDatastoreName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParameterConfigurationInfoDatastoreName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// Engine version name of the parameter group; `2.0`.
+///
+/// Erratum of the source document: The table types this field as String with the value 2.0; the response example shows it as the JSON number 2.0. The spec follows the table; the client's lenient decoding accepts the number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParameterConfigurationInfoDatastoreVersionName {
+    /// `2.0`
+    V20,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ParameterConfigurationInfoDatastoreVersionName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["2.0"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V20 => "2.0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ParameterConfigurationInfoDatastoreVersionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "2.0" => Self::V20,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ParameterConfigurationInfoDatastoreVersionName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "2.0" => Self::V20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ParameterConfigurationInfoDatastoreVersionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ParameterConfigurationInfoDatastoreVersionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterConfigurationInfoDatastoreVersionName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ParameterConfigurationInfoDatastoreVersionName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for ParameterConfigurationInfoDatastoreVersionName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// A parameter of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ParameterValuesInfo {
+    /// Name of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Value of the parameter.
+    ///
+    /// Erratum of the source document: The table types the value as String; the response example shows it as the JSON number 1. Parameter values are strings elsewhere in the parameter-template API, so the spec follows the table; the client's lenient decoding accepts numbers.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Whether changing the parameter requires a restart.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub restart_required: ::std::option::Option<bool>,
+    /// Whether the parameter is read-only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub readonly: ::std::option::Option<bool>,
+    /// Allowed values of the parameter (for example `1-65535`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value_range: ::std::option::Option<::std::string::String>,
+    /// Type of the parameter: `string`, `integer`, `boolean`, `list` or `float`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ParameterValuesInfoType>,
+    /// Description of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ParameterValuesInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParameterValuesInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Type of the parameter: `string`, `integer`, `boolean`, `list` or `float`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParameterValuesInfoType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `boolean`
+    Boolean,
+    /// `list`
+    List,
+    /// `float`
+    Float,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ParameterValuesInfoType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "boolean",
+        "list",
+        "float",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Boolean => "boolean",
+            Self::List => "list",
+            Self::Float => "float",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ParameterValuesInfoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "boolean" => Self::Boolean,
+            "list" => Self::List,
+            "float" => Self::Float,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ParameterValuesInfoType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "boolean" => Self::Boolean,
+            "list" => Self::List,
+            "float" => Self::Float,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ParameterValuesInfoType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ParameterValuesInfoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterValuesInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ParameterValuesInfoType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParameterValuesInfoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// A tag key used in a project with its values.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectTagItem {
+    /// Tag key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Values the key takes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ProjectTagItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A tag of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResourceTagItem {
+    /// Tag key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResourceTagItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Which kinds of automatic scaling are on.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ScalingStrategyReqInfo {
+    /// `ON` to scale the flavor up and down, `OFF` not to.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub flavor_switch: crate::types::ScalingStrategyReqInfoFlavorSwitch,
+    /// `ON` to add and remove read-only nodes, `OFF` not to. Requires the database proxy to be enabled, with exactly one proxy.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub read_only_switch: crate::types::ScalingStrategyReqInfoReadOnlySwitch,
+}
+
+impl ::clouddb_runtime::Validate for ScalingStrategyReqInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("flavor_switch", &self.flavor_switch);
+        v.nested("read_only_switch", &self.read_only_switch);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyReqInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `ON` to scale the flavor up and down, `OFF` not to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ScalingStrategyReqInfoFlavorSwitch {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ScalingStrategyReqInfoFlavorSwitch {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ScalingStrategyReqInfoFlavorSwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ScalingStrategyReqInfoFlavorSwitch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ScalingStrategyReqInfoFlavorSwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ScalingStrategyReqInfoFlavorSwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScalingStrategyReqInfoFlavorSwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ScalingStrategyReqInfoFlavorSwitch {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyReqInfoFlavorSwitch {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// `ON` to add and remove read-only nodes, `OFF` not to. Requires the database proxy to be enabled, with exactly one proxy.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ScalingStrategyReqInfoReadOnlySwitch {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ScalingStrategyReqInfoReadOnlySwitch {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ScalingStrategyReqInfoReadOnlySwitch {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ScalingStrategyReqInfoReadOnlySwitch {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ScalingStrategyReqInfoReadOnlySwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ScalingStrategyReqInfoReadOnlySwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScalingStrategyReqInfoReadOnlySwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ScalingStrategyReqInfoReadOnlySwitch {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyReqInfoReadOnlySwitch {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// A scheduled job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ScheduleTask {
@@ -1327,7 +4082,11 @@ pub struct ScheduleTask {
     /// Kind of job (the operation that will run).
     ///
     /// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of 4.13.2 (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub job_name: ::std::option::Option<crate::types::ScheduleTaskJobName>,
     /// Creation time of the job, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`).
     #[serde(
@@ -1351,7 +4110,11 @@ pub struct ScheduleTask {
     )]
     pub end_time: ::std::option::Option<::std::string::String>,
     /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub job_status: ::std::option::Option<crate::types::ScheduleTaskJobStatus>,
     /// Database engine of the instance.
     #[serde(
@@ -1369,6 +4132,14 @@ impl ::clouddb_runtime::Validate for ScheduleTask {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("job_name", &self.job_name);
         v.nested("job_status", &self.job_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ScheduleTask {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -1628,6 +4399,14 @@ impl ::clouddb_runtime::Validate for ScheduleTaskJobName {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ScheduleTaskJobName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScheduleTaskJobStatus {
@@ -1720,17 +4499,476 @@ impl ::clouddb_runtime::Validate for ScheduleTaskJobStatus {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ScheduleTaskJobStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The auto-scaling policy. When `status` is `ON`, `monitor_cycle`, `silence_cycle`, `enlarge_threshold` and `reduce_enabled` must be given; `max_flavor` when flavor scaling is on, and `max_read_only_count` and `read_only_weight` when read-only node scaling is on.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceAutoScalingPolicyRequest {
+    /// `ON` to enable auto-scaling, `OFF` to disable it.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub status: crate::types::SetInstanceAutoScalingPolicyRequestStatus,
+    /// Which kinds of automatic scaling are on.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub scaling_strategy: crate::types::ScalingStrategyReqInfo,
+    /// Monitoring period in seconds: when the average CPU usage over a whole period is at or above the threshold, the instance is scaled up at the end of the period. One of 300, 600, 900 or 1800. Required when `status` is `ON`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub monitor_cycle: ::std::option::Option<i32>,
+    /// Silence period in seconds: the minimum time between two automatic scale-ups or scale-downs. One of 300, 600, 1800, 3600, 7200, 10800, 86400 or 604800. Required when `status` is `ON`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub silence_cycle: ::std::option::Option<i32>,
+    /// Average CPU usage, in percent, that triggers a scale-up. Required when `status` is `ON`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enlarge_threshold: ::std::option::Option<i32>,
+    /// Largest flavor (specification code) to scale up to. Required when flavor scaling is on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_flavor: ::std::option::Option<::std::string::String>,
+    /// Whether the instance is also scaled back down automatically. Required when auto-scaling is enabled.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub reduce_enabled: ::std::option::Option<bool>,
+    /// Maximum number of read-only nodes. Required when read-only node scaling is on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_read_only_count: ::std::option::Option<i32>,
+    /// Read weight of the added read-only nodes in the proxy's read/write splitting. Required when read-only node scaling is on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub read_only_weight: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for SetInstanceAutoScalingPolicyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("scaling_strategy", &self.scaling_strategy);
+        v.value(
+            "monitor_cycle",
+            &self.monitor_cycle,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(300f64),
+                maximum: ::std::option::Option::Some(1800f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "silence_cycle",
+            &self.silence_cycle,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(300f64),
+                maximum: ::std::option::Option::Some(604800f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "enlarge_threshold",
+            &self.enlarge_threshold,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(50f64),
+                maximum: ::std::option::Option::Some(100f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceAutoScalingPolicyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `ON` to enable auto-scaling, `OFF` to disable it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SetInstanceAutoScalingPolicyRequestStatus {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl SetInstanceAutoScalingPolicyRequestStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for SetInstanceAutoScalingPolicyRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for SetInstanceAutoScalingPolicyRequestStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SetInstanceAutoScalingPolicyRequestStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SetInstanceAutoScalingPolicyRequestStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetInstanceAutoScalingPolicyRequestStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for SetInstanceAutoScalingPolicyRequestStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceAutoScalingPolicyRequestStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// The auto-scaling state of the instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceAutoScalingPolicyResponse {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
+    /// State of the auto-scaling switches.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub switch_status: ::std::option::Option<crate::types::AutoScalingSwitchStatus>,
+}
+
+impl ::clouddb_runtime::Validate for SetInstanceAutoScalingPolicyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("switch_status", &self.switch_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceAutoScalingPolicyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The maintenance window, in UTC. Both times are whole hours (for example `22:00`) and exactly four hours apart.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceMaintenanceWindowRequest {
+    /// Start of the window, UTC, a whole hour such as `22:00`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub start_time: ::std::string::String,
+    /// End of the window, UTC, a whole hour four hours after the start (for example `02:00` for a start of `22:00`).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub end_time: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceMaintenanceWindowRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Empty answer to setting the maintenance window.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceMaintenanceWindowResponse {}
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceMaintenanceWindowResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The SSL setting.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceSslRequest {
+    /// `true` to enable SSL encryption of data connections, `false` to disable it.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub ssl_option: bool,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceSslRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted SSL change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetInstanceSslResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetInstanceSslResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A parameter template and its parameter values.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowConfigurationDetailResponse {
+    /// A parameter template with its engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configurations: ::std::option::Option<crate::types::ConfigurationSummary2>,
+    /// Parameter values keyed by parameter name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_values: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ShowConfigurationDetailResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("configurations", &self.configurations);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowConfigurationDetailResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Version information of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDatabaseVersionResponse {
+    /// Current and latest database and kernel versions of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::InstanceDatabaseVersionInfo>,
+    /// Whether the instance can be upgraded to a newer version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub upgrade_flag: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDatabaseVersionResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A task-center job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowJobResponse {
     /// State and details of a job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub job: ::std::option::Option<crate::types::GetJobInfoDetail>,
 }
 
 impl ::clouddb_runtime::Validate for ShowJobResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("job", &self.job);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The node to promote.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SwitchoverInstanceRequest {
+    /// Id of the read-only node that becomes the primary node.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub node_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SwitchoverInstanceRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted switchover.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SwitchoverInstanceResponse {
+    /// Id of the switchover job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SwitchoverInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A tag to add or delete.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TagItem {
+    /// Tag key: 1 to 36 Unicode characters, made of letters, digits, underscores, hyphens and Chinese characters; not empty and not a space.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub key: ::std::string::String,
+    /// Tag value: at most 43 Unicode characters, made of letters, digits, underscores, periods, hyphens and Chinese characters; may be empty but not a space. Required when `action` is `create`; when deleting, a tag with a value is deleted only if the value matches, a tag without one is deleted by key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for TagItem {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "key",
+            &self.key,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(36),
+                pattern: ::std::option::Option::Some("^[0-9A-Za-z_\\u4e00-\\u9fa5-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "value",
+            &self.value,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(43),
+                pattern: ::std::option::Option::Some("^[0-9A-Za-z_.\\u4e00-\\u9fa5-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TagItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -1756,7 +4994,11 @@ pub struct TaskDetailInfo {
     /// State of the instance: `createfail` (creation failed), `creating`, `normal`, `abnormal` or `deleted`.
     ///
     /// Erratum of the source document: The table names this field `instance_statuses`; the response example (and the vendor's SDK) use `instance_status`. The spec uses `instance_status`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub instance_status: ::std::option::Option<
         crate::types::TaskDetailInfoInstanceStatus,
     >,
@@ -1777,10 +5019,18 @@ pub struct TaskDetailInfo {
     /// Kind of job (the operation that started it).
     ///
     /// Erratum of the source document: This table spells one value `GaussDBforMySQLModifyInstanceIdDataVip`; the job_name query parameter of the same section (and the vendor's SDK) spell it `GaussDBforMySQLModifyInstanceDataVip`. The spec uses the latter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub job_name: ::std::option::Option<crate::types::TaskDetailInfoJobName>,
     /// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not started).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Progress of the job.
     #[serde(
@@ -1817,6 +5067,14 @@ impl ::clouddb_runtime::Validate for TaskDetailInfo {
         v.nested("instance_status", &self.instance_status);
         v.nested("job_name", &self.job_name);
         v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -1917,6 +5175,14 @@ impl ::clouddb_runtime::Validate for TaskDetailInfoInstanceStatus {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoInstanceStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
 
@@ -2176,6 +5442,14 @@ impl ::clouddb_runtime::Validate for TaskDetailInfoJobName {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoJobName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not started).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TaskDetailInfoStatus {
@@ -2265,5 +5539,578 @@ impl ::clouddb_runtime::Validate for TaskDetailInfoStatus {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// One application of a parameter template to an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateApplyHistory {
+    /// Id of the instance the template was applied to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance the template was applied to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_name: ::std::option::Option<::std::string::String>,
+    /// Result of the application (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub apply_result: ::std::option::Option<::std::string::String>,
+    /// Time of the application (the example shows a Unix timestamp in milliseconds).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub applied_at: ::std::option::Option<f64>,
+    /// Error code of a failed application; empty otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub error_code: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TemplateApplyHistory {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted unbinding.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnbindInstancePublicIpResponse {
+    /// Id of the unbinding job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UnbindInstancePublicIpResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The changes to a parameter template; name, description and parameter_values must not all be empty.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateConfigurationRequest {
+    /// New name of the template: 1 to 64 letters, digits, hyphens, underscores or periods; case-sensitive.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// New description: at most 256 characters, without carriage returns or any of `!<"='>&`. Empty by default.
+    ///
+    /// Defaults to `""`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// New parameter values keyed by parameter name; parameters not given keep their values.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub parameter_values: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for UpdateConfigurationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "description",
+            &self.description,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(256),
+                pattern: ::std::option::Option::Some("^[^\\r!<\"='>&]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateConfigurationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job modifying the template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateConfigurationResponse {
+    /// Id of the job that modifies the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new remark.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceAliasRequest {
+    /// Remark of the instance: 0 to 64 characters, made of letters, digits, Chinese characters, periods, underscores and hyphens.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub alias: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstanceAliasRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "alias",
+            &self.alias,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(0),
+                max_length: ::std::option::Option::Some(64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceAliasRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Empty answer to a remark change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceAliasResponse {}
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceAliasResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The parameter values to set on an instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceConfigurationsRequest {
+    /// Parameter values keyed by parameter name, overriding the values of the default template.
+    ///
+    /// Erratum of the source document: The table marks the field required but its description adds that leaving it out keeps the current parameters, a sentence shared with the template update of 4.5.5. The spec keeps it required, since the operation changes nothing without it.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub parameter_values: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceConfigurationsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job modifying the instance's parameters.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceConfigurationsResponse {
+    /// Id of the job that modifies the parameters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// Whether the instance must be restarted for the new values to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub restart_required: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceConfigurationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new private address.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceInternalIpRequest {
+    /// New private IP address of the instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub internal_ip: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceInternalIpRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted address change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceInternalIpResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceInternalIpResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new database port.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstancePortRequest {
+    /// New port, from 1024 to 65535, except the reserved ports 5342 to 5345, 12017, 20000, 20201, 20202, 33062 and 33071.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub port: i32,
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstancePortRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "port",
+            &self.port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1024f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstancePortRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted port change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstancePortResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstancePortResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new domain name prefix.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstancePrivateDnsRequest {
+    /// New prefix of the private domain name: 8 to 63 lowercase letters and digits, no other characters.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub dns_name: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstancePrivateDnsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "dns_name",
+            &self.dns_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(63),
+                pattern: ::std::option::Option::Some("^[a-z0-9]{8,63}$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstancePrivateDnsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted domain name change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstancePrivateDnsResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstancePrivateDnsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new security group.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceSecurityGroupRequest {
+    /// Id of the security group.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub security_group_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceSecurityGroupRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted security group change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceSecurityGroupResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceSecurityGroupResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The tags to add to or delete from an instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceTagsRequest {
+    /// `create` adds the tags, `delete` deletes them.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub action: crate::types::UpdateInstanceTagsRequestAction,
+    /// The tags.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub tags: ::std::vec::Vec<crate::types::TagItem>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstanceTagsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("action", &self.action);
+        v.nested("tags", &self.tags);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceTagsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `create` adds the tags, `delete` deletes them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UpdateInstanceTagsRequestAction {
+    /// `create`
+    Create,
+    /// `delete`
+    Delete,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateInstanceTagsRequestAction {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["create", "delete"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for UpdateInstanceTagsRequestAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for UpdateInstanceTagsRequestAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "create" => Self::Create,
+            "delete" => Self::Delete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateInstanceTagsRequestAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateInstanceTagsRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateInstanceTagsRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstanceTagsRequestAction {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceTagsRequestAction {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+/// How to upgrade the kernel.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpgradeInstanceKernelVersionRequest {
+    /// `true` to upgrade automatically in the instance's maintenance window, `false` (the default) to upgrade at once.
+    ///
+    /// Defaults to `false`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub delay: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpgradeInstanceKernelVersionRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The submitted upgrade.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpgradeInstanceKernelVersionResponse {
+    /// Id of the upgrade job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpgradeInstanceKernelVersionResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }

@@ -20,6 +20,14 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Answer to a rebuildme request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RebuildReadOnlyNodeResponse {
@@ -67,10 +75,26 @@ pub struct RebuildReadOnlyNodeResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Parameters of the rebuildme custom service.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RebuildReadOnlyNodeServiceParams {
     /// Id of the read-only node to rebuild.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub node_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeServiceParams {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }

@@ -7,6 +7,9 @@ const SPEC: &str = ::std::include_str!(
     "../../../../spec/huaweicloud/gaussdb-mysql.yaml"
 );
 
+/// Other names (`x-aliases`) the spec's examples use for fields: alias → name.
+const ALIASES: &[(&str, &str)] = &[("totalL_count", "total_count")];
+
 #[test]
 fn every_example_round_trips() {
     ::clouddb_conformance::examples::check(
@@ -17,6 +20,134 @@ fn every_example_round_trips() {
                 "#/components/responses/Error/content/application~1json/examples/appendix-a1/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1comparison/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CompareConfigurationsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1comparison/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CompareConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{config_id}~1apply-history/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{config_id}~1apply-history/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListConfigurationApplyHistoryResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowConfigurationDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1applicable-instances/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1applicable-instances/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListConfigurationApplicableInstancesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1apply/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1apply/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApplyConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1apply/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApplyConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1copy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1copy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CopyConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1copy/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CopyConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1modify-history/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1modify-history/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListConfigurationModifyHistoryResponse,
                 >,
             ),
             (
@@ -63,6 +194,326 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1immediate-jobs/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListImmediateJobsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-count/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDiagnosisInstanceCountsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-infos/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-infos/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-infos/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-infos/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDiagnosisInstanceInfosResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1alias/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1alias/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceAliasRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1alias/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceAliasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceAutoScalingPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceAutoScalingPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstanceConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceConfigurationsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations~1{configuration_id}~1copy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations~1{configuration_id}~1copy/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations~1{configuration_id}~1copy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CopyInstanceConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations~1{configuration_id}~1copy/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CopyInstanceConfigurationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1database-version/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1database-version/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceDatabaseVersionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeInstanceKernelVersionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeInstanceKernelVersionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstancePrivateDnsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstancePrivateDnsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePrivateDnsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePrivateDnsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceInternalIpRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceInternalIpResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ops-window/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ops-window/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMaintenanceWindowRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ops-window/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMaintenanceWindowResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePortRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePortResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1bind/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1bind/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BindInstancePublicIpRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1bind/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BindInstancePublicIpResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1unbind/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1unbind/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UnbindInstancePublicIpResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceSecurityGroupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceSecurityGroupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ssl-option/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ssl-option/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceSslRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ssl-option/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceSslResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchoverInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchoverInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstanceTagsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags~1action/post/parameters/1/examples/add-tags/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags~1action/post/parameters/1/examples/delete-tags/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags~1action/post/requestBody/content/application~1json/examples/add-tags/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1tags~1action/post/requestBody/content/application~1json/examples/delete-tags/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceTagsRequest,
                 >,
             ),
             (
@@ -127,8 +578,188 @@ fn every_example_round_trips() {
                     ::huaweicloud_gaussdb_mysql::types::ListScheduledJobsResponse,
                 >,
             ),
+            (
+                "#/paths/~1v3~1{project_id}~1tags/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1tags/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListProjectTagsResponse,
+                >,
+            ),
         ],
     );
+}
+
+#[tokio::test]
+async fn apply_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"bf26cf3c-d046-4080-bb45-f114be7afa5f\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .apply_configuration()
+        .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/configurations/7a8d539ba30f43adaf1b16d08b1df4bdpr07/apply",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"bf26cf3c-d046-4080-bb45-f114be7afa5f\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn apply_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .apply_configuration()
+                    .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn apply_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.apply_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn bind_instance_public_ip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .bind_instance_public_ip()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/public-ips/bind",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn bind_instance_public_ip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .bind_instance_public_ip()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn bind_instance_public_ip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.bind_instance_public_ip().send().await.map(drop)
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -174,6 +805,7 @@ async fn cancel_scheduled_jobs_doc() {
         ::std::option::Option::Some(
             "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
         ),
+        ALIASES,
     );
 }
 
@@ -206,6 +838,480 @@ async fn cancel_scheduled_jobs_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.cancel_scheduled_jobs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn compare_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"differences\":[{\"parameter_name\":\"innodb_purge_threads\",\"source_value\":1,\"target_value\":4},{\"parameter_name\":\"connect_timeout\",\"source_value\":10,\"target_value\":20}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .compare_configurations()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/configurations/comparison",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"differences\":[{\"parameter_name\":\"innodb_purge_threads\",\"source_value\":1,\"target_value\":4},{\"parameter_name\":\"connect_timeout\",\"source_value\":10,\"target_value\":20}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn compare_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .compare_configurations()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn compare_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.compare_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configuration_id\":\"7b4e07852bd54016906e89461b3182cdpr02\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .copy_configuration()
+        .configuration_id("a2069d40256f40078c52d90d6a91ee63pr07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/configurations/a2069d40256f40078c52d90d6a91ee63pr07/copy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configuration_id\":\"7b4e07852bd54016906e89461b3182cdpr02\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn copy_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .copy_configuration()
+                    .configuration_id("a2069d40256f40078c52d90d6a91ee63pr07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.copy_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_instance_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configuration_id\":\"c82d8c54c4c7416a946f58d9ee89ed8epr07\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .copy_instance_configuration()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .configuration_id("b26ab68e7a77495c8d84b92e4eaa33d3pr07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/configurations/b26ab68e7a77495c8d84b92e4eaa33d3pr07/copy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configuration_id\":\"c82d8c54c4c7416a946f58d9ee89ed8epr07\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn copy_instance_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .copy_instance_configuration()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .configuration_id("b26ab68e7a77495c8d84b92e4eaa33d3pr07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_instance_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "configuration_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.copy_instance_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_configuration()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_configuration()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_instance_private_dns_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_instance_private_dns()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"dns_type\":\"private\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"dns_type\":\"private\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_instance_private_dns_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_instance_private_dns()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(::clouddb_conformance::from_json("{\"dns_type\":\"private\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_instance_private_dns_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_instance_private_dns().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configuration_id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"configuration_name\":\"myparameter\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_configuration()
+        .configuration_id("43570e0de32e40c5a15f831aa5ce4176pr07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/configurations/43570e0de32e40c5a15f831aa5ce4176pr07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configuration_id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"configuration_name\":\"myparameter\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_configuration()
+                    .configuration_id("43570e0de32e40c5a15f831aa5ce4176pr07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_configuration().send().await.map(drop)
             },
         )
         .await;
@@ -246,6 +1352,7 @@ async fn delete_instance_scheduled_job_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":true}"),
+        ALIASES,
     );
 }
 
@@ -312,6 +1419,7 @@ async fn delete_job_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{}"),
+        ALIASES,
     );
 }
 
@@ -340,6 +1448,400 @@ async fn delete_job_checks_required_parameters() {
             &["job_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_applicable_instances_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"instance_id\":\"75e1935142974ca685357dc784626f22in07\",\"instance_name\":\"gauss-ff14-hll\"},{\"instance_id\":\"cf72c31a689c40b7883c355a0bb5cc1din07\",\"instance_name\":\"tst-bbbnew\"},{\"instance_id\":\"4a99fbae95df43648281cdd9e269c1c7in07\",\"instance_name\":\"gauss-62d8\"},{\"instance_id\":\"fb6244dc9b1443b7ad0aae81283d5d28in07\",\"instance_name\":\"gauss-test-1\"},{\"instance_id\":\"2260da7e105e485ebc9c060c1663d89ain07\",\"instance_name\":\"gauss-f4c6-cx\"},{\"instance_id\":\"1cf7357f931448f89229de664c114d05in07\",\"instance_name\":\"gauss-wry-0710-3\"},{\"instance_id\":\"5280b1a667d142378fe28816afb2e4b8in07\",\"instance_name\":\"taurus_WAkJSzVy\"},{\"instance_id\":\"56c6924923804259a1b15b846c6b4bf1in07\",\"instance_name\":\"tck-update3\"},{\"instance_id\":\"72a8f4287e04427985087795825fcddain07\",\"instance_name\":\"critBack\"},{\"instance_id\":\"c5df1dec75ed48ab85fe52c72ba784bbin07\",\"instance_name\":\"gauss-f873-cx\"}],\"total_count\":10}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_configuration_applicable_instances()
+        .configuration_id("0c82974e2354466098d7b4b72e55129dpr07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/configurations/0c82974e2354466098d7b4b72e55129dpr07/applicable-instances",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"instance_id\":\"75e1935142974ca685357dc784626f22in07\",\"instance_name\":\"gauss-ff14-hll\"},{\"instance_id\":\"cf72c31a689c40b7883c355a0bb5cc1din07\",\"instance_name\":\"tst-bbbnew\"},{\"instance_id\":\"4a99fbae95df43648281cdd9e269c1c7in07\",\"instance_name\":\"gauss-62d8\"},{\"instance_id\":\"fb6244dc9b1443b7ad0aae81283d5d28in07\",\"instance_name\":\"gauss-test-1\"},{\"instance_id\":\"2260da7e105e485ebc9c060c1663d89ain07\",\"instance_name\":\"gauss-f4c6-cx\"},{\"instance_id\":\"1cf7357f931448f89229de664c114d05in07\",\"instance_name\":\"gauss-wry-0710-3\"},{\"instance_id\":\"5280b1a667d142378fe28816afb2e4b8in07\",\"instance_name\":\"taurus_WAkJSzVy\"},{\"instance_id\":\"56c6924923804259a1b15b846c6b4bf1in07\",\"instance_name\":\"tck-update3\"},{\"instance_id\":\"72a8f4287e04427985087795825fcddain07\",\"instance_name\":\"critBack\"},{\"instance_id\":\"c5df1dec75ed48ab85fe52c72ba784bbin07\",\"instance_name\":\"gauss-f873-cx\"}],\"total_count\":10}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_configuration_applicable_instances_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_configuration_applicable_instances()
+                    .configuration_id("0c82974e2354466098d7b4b72e55129dpr07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_applicable_instances_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_configuration_applicable_instances().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_apply_history_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"histories\":[{\"applied_at\":1712246191000,\"apply_result\":\"SUCCESS\",\"error_code\":\"\",\"target_id\":\"06789bdfbe414d78b9cef1b79d7d9680in07\",\"target_name\":\"gauss-11\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_configuration_apply_history()
+        .config_id("b366363c95b04b0eac39e73ea2672ffep07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/configurations/b366363c95b04b0eac39e73ea2672ffep07/apply-history",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"histories\":[{\"applied_at\":1712246191000,\"apply_result\":\"SUCCESS\",\"error_code\":\"\",\"target_id\":\"06789bdfbe414d78b9cef1b79d7d9680in07\",\"target_name\":\"gauss-11\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_configuration_apply_history_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_configuration_apply_history()
+                    .config_id("b366363c95b04b0eac39e73ea2672ffep07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_apply_history_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["config_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_configuration_apply_history().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_modify_history_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"histories\":[{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":true,\"old_value\":false,\"parameter_name\":\"binlog_rows_query_log_events\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"},{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":\"aes-128-cfb1\",\"old_value\":\"aes-256-cbc\",\"parameter_name\":\"block_encryption_mode\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_configuration_modify_history()
+        .configuration_id("7625c6a12d884be1891c61d921e0e114pr07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/configurations/7625c6a12d884be1891c61d921e0e114pr07/modify-history",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"histories\":[{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":true,\"old_value\":false,\"parameter_name\":\"binlog_rows_query_log_events\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"},{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":\"aes-128-cfb1\",\"old_value\":\"aes-256-cbc\",\"parameter_name\":\"block_encryption_mode\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"}],\"total_count\":2}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_configuration_modify_history_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_configuration_modify_history()
+                    .configuration_id("7625c6a12d884be1891c61d921e0e114pr07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configuration_modify_history_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_configuration_modify_history().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configurations_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"created\":\"2019-05-15T11:53:34+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"configuration_test\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"configuration_test\",\"updated\":\"2019-05-15T11:53:34+0000\",\"user_defined\":true},{\"created\":\"2019-05-27T03:38:51+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"Default parameter template for GaussDBforMySQL\",\"id\":\"3bc1e9cc0d34404b9225ed7a58fb284epr07\",\"name\":\"Default-GaussDBforMySQL\",\"updated\":\"2019-05-27T03:38:51+0000\",\"user_defined\":false}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_configurations().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"created\":\"2019-05-15T11:53:34+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"configuration_test\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"configuration_test\",\"updated\":\"2019-05-15T11:53:34+0000\",\"user_defined\":true},{\"created\":\"2019-05-27T03:38:51+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"Default parameter template for GaussDBforMySQL\",\"id\":\"3bc1e9cc0d34404b9225ed7a58fb284epr07\",\"name\":\"Default-GaussDBforMySQL\",\"updated\":\"2019-05-27T03:38:51+0000\",\"user_defined\":false}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_diagnosis_instance_counts_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"diagnosis_info\":[{\"count\":8,\"metric_name\":\"high_pressure\"},{\"count\":0,\"metric_name\":\"insufficient_capacity\"},{\"count\":0,\"metric_name\":\"slow_sql_frequency\"},{\"count\":0,\"metric_name\":\"mem_overrun\"},{\"count\":0,\"metric_name\":\"connections_exceed\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_diagnosis_instance_counts().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/diagnosis-instance-count",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"diagnosis_info\":[{\"count\":8,\"metric_name\":\"high_pressure\"},{\"count\":0,\"metric_name\":\"insufficient_capacity\"},{\"count\":0,\"metric_name\":\"slow_sql_frequency\"},{\"count\":0,\"metric_name\":\"mem_overrun\"},{\"count\":0,\"metric_name\":\"connections_exceed\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_diagnosis_instance_counts_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_diagnosis_instance_counts().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_diagnosis_instance_infos_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_infos\":[{\"instance_id\":\"6206d5be05914703938ff9dfe5c07d34in07\",\"master_node_id\":\"7fe925aa8bab4cc9bac3990a94386c29no07\"},{\"instance_id\":\"cbdb32e08f0440158c4f2998dbf69b14in07\",\"master_node_id\":\"3e90e7b99b964dca9704b3af903fcba1no07\"},{\"instance_id\":\"325af119c2ca4e77b1deb4810a9b921bin07\",\"master_node_id\":\"f4dfb362039a45818e59416abc9a5ca6no07\"},{\"instance_id\":\"9e8b52a5b6e84f4a9e4db01235b1c770in07\",\"master_node_id\":\"408666cd6f104133ad0685b722f88cffno07\"},{\"instance_id\":\"5814254f12f74d16bd0a93885b00867fin07\",\"master_node_id\":\"637d96ffb6745ff835445fe87d08fc5no07\"},{\"instance_id\":\"d0da4882ebdf44bd9d3f1edf9b0bd4a2in07\",\"master_node_id\":\"7a670f4ecdf14db5a4b5df737b0911a5no07\"}],\"total_count\":6}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_diagnosis_instance_infos()
+        .metric_name("high_pressure")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/diagnosis-instance-infos",
+                query: &[
+                    ("metric_name", "high_pressure"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_infos\":[{\"instance_id\":\"6206d5be05914703938ff9dfe5c07d34in07\",\"master_node_id\":\"7fe925aa8bab4cc9bac3990a94386c29no07\"},{\"instance_id\":\"cbdb32e08f0440158c4f2998dbf69b14in07\",\"master_node_id\":\"3e90e7b99b964dca9704b3af903fcba1no07\"},{\"instance_id\":\"325af119c2ca4e77b1deb4810a9b921bin07\",\"master_node_id\":\"f4dfb362039a45818e59416abc9a5ca6no07\"},{\"instance_id\":\"9e8b52a5b6e84f4a9e4db01235b1c770in07\",\"master_node_id\":\"408666cd6f104133ad0685b722f88cffno07\"},{\"instance_id\":\"5814254f12f74d16bd0a93885b00867fin07\",\"master_node_id\":\"637d96ffb6745ff835445fe87d08fc5no07\"},{\"instance_id\":\"d0da4882ebdf44bd9d3f1edf9b0bd4a2in07\",\"master_node_id\":\"7a670f4ecdf14db5a4b5df737b0911a5no07\"}],\"total_count\":6}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_diagnosis_instance_infos_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_diagnosis_instance_infos()
+                    .metric_name("high_pressure")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_diagnosis_instance_infos_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["metric_name", "offset", "limit"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_diagnosis_instance_infos().send().await.map(drop)
             },
         )
         .await;
@@ -382,6 +1884,7 @@ async fn list_engine_versions_doc() {
         ::std::option::Option::Some(
             "{\"datastores\":[{\"id\":\"87620726-6802-46c0-9028-a8785e1f1921\",\"kernel_version\":\"2.0.28.18\",\"name\":\"8.0\",\"version\":\"8.0.22\"}]}",
         ),
+        ALIASES,
     );
 }
 
@@ -459,6 +1962,7 @@ async fn list_flavors_doc() {
         ::std::option::Option::Some(
             "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\"},\"id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.mysql.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"}]}",
         ),
+        ALIASES,
     );
 }
 
@@ -528,6 +2032,7 @@ async fn list_immediate_jobs_generated() {
         ::std::option::Option::Some(
             "{\"jobs\":[{\"created_time\":\"2018-08-06T10:41:14+0000\",\"ended_time\":\"2018-08-06T12:41:14+0000\",\"fail_reason\":\"Single task exception.\",\"instance_id\":\"ede953923f06448d9be8686ef0c1378ein07\",\"instance_name\":\"gauss-1234\",\"instance_status\":\"deleted\",\"job_id\":\"7155730b-a60b-4dc0-9f89-3f55897f29d6\",\"job_name\":\"CloseGaussDBforMySQLProxy\",\"order_id\":\"\",\"process\":\"\",\"status\":\"Completed\"}],\"total_count\":1}",
         ),
+        ALIASES,
     );
 }
 
@@ -540,6 +2045,203 @@ async fn list_immediate_jobs_error_answers() {
             true,
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_immediate_jobs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"created\":\"2022-10-29T09:38:36+0000\",\"datastore_name\":\"taurus\",\"datastore_version_name\":2.0,\"updated\":\"2022-10-29T09:38:36+0000\"},\"parameter_values\":[{\"description\":\"auto_increment_increment和auto_increment_offset 用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_increment\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"},{\"description\":\"auto_increment_increment和auto_increment_offset用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_offset\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"}],\"total_count\":125}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instance_configurations()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":{\"created\":\"2022-10-29T09:38:36+0000\",\"datastore_name\":\"taurus\",\"datastore_version_name\":2.0,\"updated\":\"2022-10-29T09:38:36+0000\"},\"parameter_values\":[{\"description\":\"auto_increment_increment和auto_increment_offset 用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_increment\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"},{\"description\":\"auto_increment_increment和auto_increment_offset用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_offset\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"}],\"total_count\":125}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_instance_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instance_configurations()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_instance_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"totalL_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instance_tags()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .offset(0)
+        .limit(2)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/tags",
+                query: &[("offset", "0"), ("limit", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"totalL_count\":2}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_instance_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instance_tags()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .offset(0)
+                    .limit(2)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_instance_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_project_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value3\",\"value4\"]}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_project_tags().offset(0).limit(2).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/tags",
+                query: &[("offset", "0"), ("limit", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value3\",\"value4\"]}],\"total_count\":2}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_project_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_project_tags().offset(0).limit(2).send().await.map(drop)
             },
         )
         .await;
@@ -578,6 +2280,7 @@ async fn list_scheduled_jobs_doc() {
         ::std::option::Option::Some(
             "{\"schedules\":[{\"create_time\":\"2018-08-06T10:41:14+0000\",\"datastore_type\":\"gaussdb-mysql\",\"end_time\":\"2018-08-06T10:41:14+0000\",\"instance_id\":\"79bc540dd4d6432784894a981fdfacfcin07\",\"instance_name\":\"gauss-f821\",\"instance_status\":\"BUILD\",\"job_id\":\"56d3c1138dcf4f1da73b0170700c78d0\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"job_status\":\"Completed\",\"project_id\":\"053f533ead80d5102f0cc012e8d468a4\",\"start_time\":\"2018-08-06T10:41:14+0000\",\"target_config\":{\"cpu\":\"4\",\"flavor\":\"gaussdb.mysql.xlarge.arm.4\",\"mem\":\"16\"}}],\"total_count\":1}",
         ),
+        ALIASES,
     );
 }
 
@@ -596,6 +2299,378 @@ async fn list_scheduled_jobs_error_answers() {
                     .send()
                     .await
                     .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_auto_scaling_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-test-1\",\"switch_status\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\",\"scaling_switch\":\"ON\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_auto_scaling_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/auto-scaling/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-test-1\",\"switch_status\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\",\"scaling_switch\":\"ON\"}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_instance_auto_scaling_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_auto_scaling_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_auto_scaling_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_auto_scaling_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_maintenance_window_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_maintenance_window()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/ops-window",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_instance_maintenance_window_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_maintenance_window()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_maintenance_window_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_maintenance_window().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_ssl_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_ssl()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"ssl_option\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/ssl-option",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_instance_ssl_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_ssl()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(::clouddb_conformance::from_json("{\"ssl_option\":true}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_ssl_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_ssl().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_configuration_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"},\"parameter_values\":{\"binlog_gtid_simple_recovery\":\"ON\",\"binlog_rows_query_log_events\":\"OFF\",\"enforce_gtid_consistency\":\"ON\",\"gtid_mode\":\"ON\",\"innodb_online_alter_log_max_size\":\"134217728\",\"log-bin\":\"ON\",\"max_user_connections\":\"10\",\"mount_vip_when_failover\":\"ON\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_configuration_detail()
+        .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/configurations/7a8d539ba30f43adaf1b16d08b1df4bdpr07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"},\"parameter_values\":{\"binlog_gtid_simple_recovery\":\"ON\",\"binlog_rows_query_log_events\":\"OFF\",\"enforce_gtid_consistency\":\"ON\",\"gtid_mode\":\"ON\",\"innodb_online_alter_log_max_size\":\"134217728\",\"log-bin\":\"ON\",\"max_user_connections\":\"10\",\"mount_vip_when_failover\":\"ON\"}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_configuration_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_configuration_detail()
+                    .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_configuration_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_configuration_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_database_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"datastore\":{\"current_kernel_version\":\"2.0.28.15\",\"current_version\":\"8.0.22\",\"latest_kernel_version\":\"2.0.42.230600\",\"latest_version\":\"8.0.22\"},\"upgrade_flag\":true}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_database_version()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/database-version",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"datastore\":{\"current_kernel_version\":\"2.0.28.15\",\"current_version\":\"8.0.22\",\"latest_kernel_version\":\"2.0.42.230600\",\"latest_version\":\"8.0.22\"},\"upgrade_flag\":true}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_instance_database_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_database_version()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_database_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_database_version().send().await.map(drop)
             },
         )
         .await;
@@ -638,6 +2713,7 @@ async fn show_job_doc() {
         ::std::option::Option::Some(
             "{\"job\":{\"created\":\"2018-08-06T10:41:14+0800\",\"ended\":\"2018-08-06T16:41:14+0000\",\"entities\":{\"instance\":{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"endpoint\":\"192.168.1.203:3306\",\"type\":\"Cluster\"},\"resource_ids\":[\"a48e43ff268f4c0e879652d65e63d0fb07.vm\",\"a48e43ff268f4c0e879652d65e63d0fb07.volume\"]},\"id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"instance\":{\"id\":\"a48e43ff268f4c0e879652d65e63d0fb07\",\"name\":\"DO-NOT-TOUCH-mgr2-mysql-single\"},\"name\":\"CreateGaussDBforMySQLInstance\",\"process\":\"\",\"status\":\"Completed\"}}",
         ),
+        ALIASES,
     );
 }
 
@@ -666,6 +2742,878 @@ async fn show_job_checks_required_parameters() {
             &["id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switchover_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .switchover_instance()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/switchover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn switchover_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .switchover_instance()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switchover_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.switchover_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn unbind_instance_public_ip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .unbind_instance_public_ip()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/public-ips/unbind",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn unbind_instance_public_ip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .unbind_instance_public_ip()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn unbind_instance_public_ip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.unbind_instance_public_ip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"f6cb21fe-186a-4931-b20d-764ced1f1f6b\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_configuration()
+        .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/configurations/7a8d539ba30f43adaf1b16d08b1df4bdpr07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"f6cb21fe-186a-4931-b20d-764ced1f1f6b\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_configuration()
+                    .configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_alias_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_alias()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"alias\":\"Test_alias\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/alias",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"alias\":\"Test_alias\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_alias_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_alias()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(::clouddb_conformance::from_json("{\"alias\":\"Test_alias\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_alias_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_alias().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e5d698a9-d8db-47d2-bf75-3c9018f72b6f\",\"restart_required\":false}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_configurations()
+        .instance_id("3ef58db3986540d19f95151309368d34in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/3ef58db3986540d19f95151309368d34in07/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e5d698a9-d8db-47d2-bf75-3c9018f72b6f\",\"restart_required\":false}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_configurations()
+                    .instance_id("3ef58db3986540d19f95151309368d34in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_internal_ip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_internal_ip()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"internal_ip\":\"192.*.*.\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/internal-ip",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"internal_ip\":\"192.*.*.\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_internal_ip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_internal_ip()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"internal_ip\":\"192.*.*.\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_internal_ip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_internal_ip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_port_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_port()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"port\":8836}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/port",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"port\":8836}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_port_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_port()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(::clouddb_conformance::from_json("{\"port\":8836}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_port_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_port().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_private_dns_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_private_dns()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"dns_name\":\"testmodifydnsname\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"dns_name\":\"testmodifydnsname\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_private_dns_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_private_dns()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"dns_name\":\"testmodifydnsname\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_private_dns_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_private_dns().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_security_group_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_security_group()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/security-group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_security_group_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_security_group()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_security_group_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_security_group().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_tags_add_tags() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_tags()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_instance_tags_delete_tags() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_tags()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_instance_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_tags()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_instance_kernel_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .upgrade_instance_kernel_version()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"delay\":false}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/db-upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"delay\":false}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn upgrade_instance_kernel_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .upgrade_instance_kernel_version()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(::clouddb_conformance::from_json("{\"delay\":false}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_instance_kernel_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.upgrade_instance_kernel_version().send().await.map(drop)
             },
         )
         .await;

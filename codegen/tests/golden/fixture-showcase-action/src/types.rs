@@ -34,6 +34,14 @@ pub struct AddClusterNodesResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for AddClusterNodesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Error answer.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiError {
@@ -53,6 +61,14 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Answer to DescribeClusterNodes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DescribeClusterNodesResponse {
@@ -64,7 +80,11 @@ pub struct DescribeClusterNodesResponse {
     )]
     pub action: ::std::option::Option<::std::string::String>,
     /// The nodes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub node_set: ::std::option::Option<
         ::std::vec::Vec<crate::types::DescribeClusterNodesResponseNodeSetItem>,
     >,
@@ -90,6 +110,14 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponse {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The `DescribeClusterNodesResponseNodeSetItem` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DescribeClusterNodesResponseNodeSetItem {
@@ -101,7 +129,11 @@ pub struct DescribeClusterNodesResponseNodeSetItem {
     )]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Status of the node.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub status: ::std::option::Option<
         crate::types::DescribeClusterNodesResponseNodeSetItemStatus,
     >,
@@ -110,6 +142,14 @@ pub struct DescribeClusterNodesResponseNodeSetItem {
 impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItem {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponseNodeSetItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -218,6 +258,15 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItemStat
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient
+for DescribeClusterNodesResponseNodeSetItemStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Resources of a node.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResourceConf {
@@ -237,6 +286,14 @@ pub struct ResourceConf {
     pub memory: ::std::option::Option<i32>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ResourceConf {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A network of the new nodes.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VxnetConf {
@@ -250,4 +307,12 @@ pub struct VxnetConf {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for VxnetConf {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }

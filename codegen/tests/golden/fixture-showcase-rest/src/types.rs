@@ -20,6 +20,14 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for ApiError {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// What to create.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWidgetRequest {
@@ -27,6 +35,7 @@ pub struct CreateWidgetRequest {
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub name: ::std::string::String,
     /// Kind of widget.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub r#type: crate::types::WidgetType,
     /// Size in units.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
@@ -61,7 +70,11 @@ pub struct CreateWidgetRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::serde_json::Value>,
     /// Where the widget lives.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub network: ::std::option::Option<crate::types::CreateWidgetRequestNetwork>,
 }
 
@@ -123,6 +136,14 @@ impl ::clouddb_runtime::Validate for CreateWidgetRequest {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Where the widget lives.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateWidgetRequestNetwork {
@@ -134,10 +155,22 @@ pub struct CreateWidgetRequestNetwork {
     )]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Subnets to attach.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub subnets: ::std::option::Option<
         ::std::vec::Vec<crate::types::CreateWidgetRequestNetworkSubnetsItem>,
     >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetwork {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 /// The `CreateWidgetRequestNetworkSubnetsItem` schema.
@@ -155,6 +188,14 @@ pub struct CreateWidgetRequestNetworkSubnetsItem {
     pub primary: ::std::option::Option<bool>,
 }
 
+impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetworkSubnetsItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The job that builds the widget.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct JobAnswer {
@@ -165,6 +206,14 @@ pub struct JobAnswer {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for JobAnswer {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 /// Settings of a widget; every field is optional.
@@ -215,9 +264,25 @@ impl ::clouddb_runtime::Validate for Settings {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for Settings {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The `UpdateWidgetSettingsResponse` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateWidgetSettingsResponse {}
+impl ::clouddb_runtime::lenient::Lenient for UpdateWidgetSettingsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A widget.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Widget {
@@ -236,7 +301,11 @@ pub struct Widget {
     )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Kind of widget.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub r#type: ::std::option::Option<crate::types::WidgetType>,
     /// Size in units (the example shows it as a string).
     #[serde(
@@ -260,7 +329,11 @@ pub struct Widget {
     )]
     pub version: ::std::option::Option<::std::string::String>,
     /// Lifecycle status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub status: ::std::option::Option<crate::types::WidgetStatus>,
 }
 
@@ -271,11 +344,23 @@ impl ::clouddb_runtime::Validate for Widget {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for Widget {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A page of widgets.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetList {
     /// A list of widgets.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
     pub widgets: ::std::option::Option<crate::types::Widgets>,
     /// How many widgets match.
     #[serde(
@@ -289,6 +374,14 @@ pub struct WidgetList {
 impl ::clouddb_runtime::Validate for WidgetList {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("widgets", &self.widgets);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetList {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -374,6 +467,14 @@ impl ::clouddb_runtime::Validate for WidgetStatus {
     }
 }
 
+impl ::clouddb_runtime::lenient::Lenient for WidgetStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
 /// Kind of widget.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidgetType {
@@ -453,6 +554,14 @@ impl ::clouddb_runtime::Validate for WidgetType {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
         }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
 }
 
