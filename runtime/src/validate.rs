@@ -155,7 +155,7 @@ impl<T: Checked> Checked for Option<T> {
     }
 }
 
-impl<T: Checked> Checked for Vec<T> {
+impl<T> Checked for Vec<T> {
     fn check(&self, rules: &Rules, v: &mut Validator) {
         let count = self.len();
         if let Some(min) = rules.min_items.filter(|min| count < *min) {

@@ -3,7 +3,7 @@
 //!
 //! Control-plane API of GaussDB(for MySQL), Huawei Cloud's MySQL-compatible cloud-native database. This document covers the engine-version and flavor catalogues and the task center (querying, cancelling and deleting asynchronous and scheduled jobs).
 //!
-//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 41 operation(s), 119 type(s).
+//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 137 operation(s), 456 type(s).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_gaussdb_mysql::Error> {
@@ -12,7 +12,7 @@
 //!     .credentials(huaweicloud_gaussdb_mysql::Credentials::ak_sk("my-access-key", "my-secret-key"))
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .build()?;
-//! let response = client.apply_configuration().configuration_id("7a8d539ba30f43adaf1b16d08b1df4bdpr07").send().await?;
+//! let response = client.add_proxy_nodes().instance_id("61a4ea66210545909d74a05c27a7179ein07").send().await?;
 //! println!("HTTP {}: {:?}", response.status(), response.body());
 //! # Ok(())
 //! # }

@@ -23,6 +23,166 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/10/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/11/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/12/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesType,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesDatastoreType,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1details/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1details/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstanceDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1error-logs/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1error-logs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1error-logs/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1slow-logs/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1slow-logs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1slow-logs/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListBackupsBackupType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListBackupsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateManualBackupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1create/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateManualBackupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1{backup_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1{backup_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteManualBackupResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListConfigurationsResponse,
@@ -163,6 +323,28 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1dedicated-resources/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDedicatedResourcesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1dedicated-resource~1{dedicated_resource_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1dedicated-resource~1{dedicated_resource_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowDedicatedResourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1enterprise-projects/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListFlavorsDatabaseName,
@@ -197,6 +379,30 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances/post/requestBody/content/application~1json/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/post/requestBody/content/application~1json/examples/restore-from-backup/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/post/requestBody/content/application~1json/examples/restore-to-point-in-time/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/post/responses/201/content/application~1json/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1diagnosis-instance-count/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListDiagnosisInstanceCountsResponse,
@@ -221,6 +427,86 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1recycle-info/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListRecycleInstancesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1recycle-policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowRecyclePolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1recycle-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetRecyclePolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1restore/post/requestBody/content/application~1json/examples/backup-to-current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1restore/post/requestBody/content/application~1json/examples/backup-to-existing/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1restore/post/requestBody/content/application~1json/examples/timestamp-to-current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1restore/post/requestBody/content/application~1json/examples/timestamp-to-existing/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1restore/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/delete/parameters/1/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/delete/parameters/1/examples/prepaid/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/delete/responses/200/content/application~1json/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/delete/responses/200/content/application~1json/examples/prepaid/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1action/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1action/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1alias/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -237,6 +523,32 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1history/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1history/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListAutoScalingHistoryResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/get/responses/200/content/application~1json/examples/disabled/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAutoScalingPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/get/responses/200/content/application~1json/examples/enabled/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAutoScalingPolicyResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -250,6 +562,128 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::SetInstanceAutoScalingPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowBackupEncryptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/post/parameters/1/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/post/parameters/1/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/post/requestBody/content/application~1json/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetBackupEncryptionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/post/requestBody/content/application~1json/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetBackupEncryptionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/post/responses/200/content/application~1json/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetBackupEncryptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1offsite-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1offsite-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateOffsiteBackupPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1offsite-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateOffsiteBackupPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowBackupPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListRestorableTablesLastTableInfo,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListRestorableTablesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreTablesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestoreTablesResponse,
                 >,
             ),
             (
@@ -309,6 +743,90 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabasesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateDatabasesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1charsets/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1charsets/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDatabaseCharsetsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1comment/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1comment/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseCommentsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1comment/put/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseCommentsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -322,6 +840,120 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::UpgradeInstanceKernelVersionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabaseUsersRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateDatabaseUsersRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1comment/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1comment/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserCommentsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1comment/put/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserCommentsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1password/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1password/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserPasswordsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1password/put/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserPasswordsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RevokeDatabaseUserPrivilegesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RevokeDatabaseUserPrivilegesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::GrantDatabaseUserPrivilegesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::GrantDatabaseUserPrivilegesResponse,
                 >,
             ),
             (
@@ -357,6 +989,44 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1eip/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1eip/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceEipResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListIncrementalBackupsLimit,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListIncrementalBackupsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -370,6 +1040,148 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::UpdateInstanceInternalIpResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceMonitorPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMonitorPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMonitorPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1name/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1name/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1name/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1name/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1name/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateNodeNamesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1name/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateNodeNamesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/1/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/1/examples/prepaid/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/2/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/2/examples/prepaid/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/on-demand/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/prepaid/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateNodePriorityRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateNodePriorityResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartNodeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartNodeResponse,
                 >,
             ),
             (
@@ -389,6 +1201,16 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1password/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1password/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordRequest,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -402,6 +1224,486 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::UpdateInstancePortResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxies/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxies/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxies/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxies/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListProxiesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteProxiesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteProxiesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListProxyFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1transaction-split/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1transaction-split/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyTransactionSplitRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1transaction-split/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyTransactionSplitResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/parameters/1/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/parameters/1/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/parameters/2/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/parameters/2/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/requestBody/content/application~1json/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchProxyAccessControlRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/requestBody/content/application~1json/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchProxyAccessControlRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/responses/200/content/application~1json/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchProxyAccessControlResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control-switch/post/responses/200/content/application~1json/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchProxyAccessControlResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyAccessControlRulesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyAccessControlRulesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListProxyConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyConfigurationsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyConnectionPoolTypeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyConnectionPoolTypeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1flavor/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1flavor/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1flavor/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1flavor/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyFlavorResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ipgroup/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ipgroup/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ipgroup/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyAccessControlResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1new-node-auto-add/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1new-node-auto-add/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1new-node-auto-add/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyNewNodeAutoAddRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1new-node-auto-add/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyNewNodeAutoAddResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1port/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1port/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1port/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyPortRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1port/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyPortResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1reduce/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1reduce/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1reduce/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RemoveProxyNodesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1reduce/put/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RemoveProxyNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1rename/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1rename/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1rename/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1rename/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1restart/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/1/examples/route-mode-0/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/1/examples/route-mode-1/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/1/examples/route-mode-2/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/2/examples/route-mode-0/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/2/examples/route-mode-1/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/parameters/2/examples/route-mode-2/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/requestBody/content/application~1json/examples/route-mode-0/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyRouteModeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/requestBody/content/application~1json/examples/route-mode-1/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyRouteModeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/requestBody/content/application~1json/examples/route-mode-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyRouteModeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyRouteModeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1session-consistence/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1session-consistence/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1session-consistence/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxySessionConsistencyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1session-consistence/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxySessionConsistencyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ssl/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ssl/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ssl/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxySslRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ssl/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxySslResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1upgrade-version/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1upgrade-version/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1upgrade-version/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeProxyVersionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1upgrade-version/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeProxyVersionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1weight/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1weight/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1weight/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyWeightsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1weight/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetProxyWeightsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1{engine_name}~1proxy-version/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1{engine_name}~1proxy-version/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1{engine_name}~1proxy-version/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1{engine_name}~1proxy-version/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyVersionResponse,
                 >,
             ),
             (
@@ -431,6 +1733,36 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restore-time/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restore-time/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restore-time/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListRestoreTimesResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -444,6 +1776,118 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::UpdateInstanceSecurityGroupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetServerlessPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog~1modify/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog~1modify/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSlowLogDesensitizationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog~1query/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog~1query/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSlowLogDesensitizationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteSqlFilterRulesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteSqlFilterRulesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSqlFilterRulesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterRulesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterRulesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSqlFilterSwitchResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/parameters/1/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/parameters/1/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/requestBody/content/application~1json/examples/disable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/requestBody/content/application~1json/examples/enable/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchResponse,
                 >,
             ),
             (
@@ -517,6 +1961,78 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch-status/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch-status/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAuditLogSwitchResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogSwitchRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogSwitchResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1auditlog~1download-link/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListAuditLogDownloadLinksResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1scheduled-jobs/delete/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -550,6 +2066,90 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1jobs~1{job_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::DeleteJobResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1logs~1lts-configs/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteLtsConfigsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1logs~1lts-configs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListLtsConfigsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1logs~1lts-configs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateLtsConfigsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1project-quotas/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1project-quotas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1quotas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectQuotasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1quotas/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1quotas/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1quotas/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1quotas/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1resource-check/post/requestBody/content/application~1json/examples/create-instance/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1resource-check/post/requestBody/content/application~1json/examples/create-readonly-node/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1resource-check/post/requestBody/content/application~1json/examples/resize-flavor/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1resource-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceResponse,
                 >,
             ),
             (
@@ -594,6 +2194,89 @@ fn every_example_round_trips() {
             ),
         ],
     );
+}
+
+#[tokio::test]
+async fn add_proxy_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .add_proxy_nodes()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/enlarge",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn add_proxy_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .add_proxy_nodes()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_proxy_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.add_proxy_nodes().send().await.map(drop)
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -838,6 +2521,154 @@ async fn cancel_scheduled_jobs_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.cancel_scheduled_jobs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_resource_create_instance() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_resource()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/resource-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":true}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn check_resource_create_readonly_node() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_resource()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"createReadonlyNode\",\"resource\":{\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\",\"node_num\":1}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/resource-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"createReadonlyNode\",\"resource\":{\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\",\"node_num\":1}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":true}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn check_resource_resize_flavor() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_resource()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"resizeFlavor\",\"resource\":{\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/resource-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"resizeFlavor\",\"resource\":{\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":true}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn check_resource_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_resource()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_resource_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_resource().send().await.map(drop)
             },
         )
         .await;
@@ -1174,6 +3005,347 @@ async fn create_configuration_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn create_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_database_users()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_database_users()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_databases()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/databases",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_databases()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_instance_on_demand() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_instance_restore_from_backup() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance2\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaf9br07\",\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance2\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaf9br07\",\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_instance_restore_to_point_in_time() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance3\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"restore_time\":1673852043000,\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance3\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"restore_time\":1673852043000,\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_instance()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn create_instance_private_dns_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -1247,6 +3419,310 @@ async fn create_instance_private_dns_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn create_lts_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_lts_configs()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_lts_configs()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_lts_configs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_lts_configs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_manual_backup_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"backup\":{\"begin_time\":\"2020-07-07T01:17:05+0800\",\"description\":\"手动备份\",\"id\":\"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\",\"status\":\"BUILDING\",\"type\":\"manual\"},\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_manual_backup()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/backups/create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup\":{\"begin_time\":\"2020-07-07T01:17:05+0800\",\"description\":\"手动备份\",\"id\":\"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\",\"status\":\"BUILDING\",\"type\":\"manual\"},\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_manual_backup_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_manual_backup()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_manual_backup_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_manual_backup().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_proxy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_proxy()
+        .instance_id("43e4feaab48f11e89039fa163ebaa7e4br01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/43e4feaab48f11e89039fa163ebaa7e4br01/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_proxy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_proxy()
+                    .instance_id("43e4feaab48f11e89039fa163ebaa7e4br01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_proxy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_proxy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_readonly_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\",\"node_names\":[\"gauss-ccf5_node03\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_readonly_nodes()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(::clouddb_conformance::from_json("{\"priorities\":[1,2]}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/nodes/enlarge",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"priorities\":[1,2]}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\",\"node_names\":[\"gauss-ccf5_node03\"]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn create_readonly_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_readonly_nodes()
+                    .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+                    .body(::clouddb_conformance::from_json("{\"priorities\":[1,2]}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_readonly_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_readonly_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_configuration_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -1312,6 +3788,274 @@ async fn delete_configuration_checks_required_parameters() {
             &["configuration_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_database_users()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_database_users()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_databases()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(::clouddb_conformance::from_json("{\"databases\":[\"test\"]}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/databases",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"databases\":[\"test\"]}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_databases()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(::clouddb_conformance::from_json("{\"databases\":[\"test\"]}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_instance_on_demand() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_instance()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_instance_prepaid() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_instance()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_instance()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_instance().send().await.map(drop)
             },
         )
         .await;
@@ -1448,6 +4192,824 @@ async fn delete_job_checks_required_parameters() {
             &["job_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_lts_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_lts_configs()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_lts_configs()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_lts_configs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_lts_configs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_manual_backup_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_id\":\"b1182ccdda034f2b9535f3dca5c47e71br07\",\"backup_name\":\"backup-f3c1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_manual_backup()
+        .backup_id("1fe4feaab48f11e6654hfa163eba87e4b66")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/backups/1fe4feaab48f11e6654hfa163eba87e4b66",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup_id\":\"b1182ccdda034f2b9535f3dca5c47e71br07\",\"backup_name\":\"backup-f3c1\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_manual_backup_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_manual_backup()
+                    .backup_id("1fe4feaab48f11e6654hfa163eba87e4b66")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_manual_backup_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["backup_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_manual_backup().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_proxies_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_proxies()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_proxies_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_proxies()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_proxies_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_proxies().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_readonly_node_on_demand() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_readonly_node()
+        .instance_id("3d39c18788b54a919bab633874c159df1n01")
+        .node_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/3d39c18788b54a919bab633874c159df1n01/nodes/096c0fc43e804757b59946b80dc27f8bin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_readonly_node_prepaid() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_readonly_node()
+        .instance_id("3d39c18788b54a919bab633874c159df1n01")
+        .node_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/3d39c18788b54a919bab633874c159df1n01/nodes/096c0fc43e804757b59946b80dc27f8bin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_readonly_node_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_readonly_node()
+                    .instance_id("3d39c18788b54a919bab633874c159df1n01")
+                    .node_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_readonly_node_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_readonly_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_sql_filter_rules_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_sql_filter_rules()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/sql-filter/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn delete_sql_filter_rules_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_sql_filter_rules()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_sql_filter_rules_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_sql_filter_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn extend_instance_volume_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"order_id\":\"CS2001221129LVGUU\",\"size\":50}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .extend_instance_volume()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(::clouddb_conformance::from_json("{\"size\":50}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/volume/extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"size\":50}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"order_id\":\"CS2001221129LVGUU\",\"size\":50}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn extend_instance_volume_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .extend_instance_volume()
+                    .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+                    .body(::clouddb_conformance::from_json("{\"size\":50}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn extend_instance_volume_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.extend_instance_volume().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn grant_database_user_privileges_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .grant_database_user_privileges()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users/privilege",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn grant_database_user_privileges_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .grant_database_user_privileges()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn grant_database_user_privileges_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.grant_database_user_privileges().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_audit_log_download_links_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"files\":[{\"download_link\":\"https://obs.obs.domainname.com/bucketname/userid_instanceid/20230706/SQLAudit/xxxxxx\",\"link_expired_time\":\"2023-07-13T012:30:36+0800\",\"name\":\"20230706023359_669a94abef9f4979b2dfba92f48f4042in07_b051c8f7b98f4deefaf88ba97c8daba9dno07_SQLAudit_903bdbb6-1ba5-11ee-8b97-fa163ef0f8c2\",\"size\":928,\"updated_time\":\"2023-07-06T02:43:57+0800\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_audit_log_download_links()
+        .instance_id("669a94abef9f4979b2dfba92f48f4042in07")
+        .start_time("2023-07-24T09:27:00+0800")
+        .end_time("2023-07-25T15:00:14+0800")
+        .node_id("2e723b45786148fc94c8737f5980786cno07")
+        .last_file_name(
+            "20230724160316_99b1d48896bb44178b715d64b68603f9in07_6a21d5df9bb24f5db83121c5fec0b1d2no07_SQLAudit_8b4b53d2-29f8-11ee-92aa-fa163ef00f0d",
+        )
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instance/669a94abef9f4979b2dfba92f48f4042in07/auditlog/download-link",
+                query: &[
+                    ("start_time", "2023-07-24T09:27:00+0800"),
+                    ("end_time", "2023-07-25T15:00:14+0800"),
+                    ("node_id", "2e723b45786148fc94c8737f5980786cno07"),
+                    (
+                        "last_file_name",
+                        "20230724160316_99b1d48896bb44178b715d64b68603f9in07_6a21d5df9bb24f5db83121c5fec0b1d2no07_SQLAudit_8b4b53d2-29f8-11ee-92aa-fa163ef00f0d",
+                    ),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"files\":[{\"download_link\":\"https://obs.obs.domainname.com/bucketname/userid_instanceid/20230706/SQLAudit/xxxxxx\",\"link_expired_time\":\"2023-07-13T012:30:36+0800\",\"name\":\"20230706023359_669a94abef9f4979b2dfba92f48f4042in07_b051c8f7b98f4deefaf88ba97c8daba9dno07_SQLAudit_903bdbb6-1ba5-11ee-8b97-fa163ef0f8c2\",\"size\":928,\"updated_time\":\"2023-07-06T02:43:57+0800\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_audit_log_download_links_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_audit_log_download_links()
+                    .instance_id("669a94abef9f4979b2dfba92f48f4042in07")
+                    .start_time("2023-07-24T09:27:00+0800")
+                    .end_time("2023-07-25T15:00:14+0800")
+                    .node_id("2e723b45786148fc94c8737f5980786cno07")
+                    .last_file_name(
+                        "20230724160316_99b1d48896bb44178b715d64b68603f9in07_6a21d5df9bb24f5db83121c5fec0b1d2no07_SQLAudit_8b4b53d2-29f8-11ee-92aa-fa163ef00f0d",
+                    )
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_audit_log_download_links_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "start_time", "end_time"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_audit_log_download_links().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_auto_scaling_history_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"records\":[{\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_auto_scaling_history()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/auto-scaling/history",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"records\":[{\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_auto_scaling_history_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_auto_scaling_history()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_auto_scaling_history_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_auto_scaling_history().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_backups_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backup_level\":\"2\",\"begin_time\":\"2018-08-06T12:41:14+0800\",\"datastore\":{\"type\":\"GaussDB(for MySQL)\",\"version\":\"8.0\"},\"end_time\":\"2018-08-06T12:45:14+0800\",\"id\":\"1fe4feaab48f11e6654hfa163eba87e4b66u\",\"instance_id\":\"43e4feaab48f11e89039fa163ebaa7e4br01\",\"instance_name\":\"GaussDBforMySQL-gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20200705185048266\",\"size\":2803,\"status\":\"COMPLETED\",\"take_up_time\":2,\"type\":\"auto\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_backups()
+        .instance_id("43e4feaab48f11e89039fa163ebaa7e4br01")
+        .backup_id("c0c9f155c7b7423a9d30f0175998b63bb01")
+        .backup_type("auto")
+        .offset("0")
+        .limit("10")
+        .begin_time("2020-07-06T10:41:14+0800")
+        .end_time("2020-07-16T10:41:14+0800")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/backups",
+                query: &[
+                    ("instance_id", "43e4feaab48f11e89039fa163ebaa7e4br01"),
+                    ("backup_id", "c0c9f155c7b7423a9d30f0175998b63bb01"),
+                    ("backup_type", "auto"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("begin_time", "2020-07-06T10:41:14+0800"),
+                    ("end_time", "2020-07-16T10:41:14+0800"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backups\":[{\"backup_level\":\"2\",\"begin_time\":\"2018-08-06T12:41:14+0800\",\"datastore\":{\"type\":\"GaussDB(for MySQL)\",\"version\":\"8.0\"},\"end_time\":\"2018-08-06T12:45:14+0800\",\"id\":\"1fe4feaab48f11e6654hfa163eba87e4b66u\",\"instance_id\":\"43e4feaab48f11e89039fa163ebaa7e4br01\",\"instance_name\":\"GaussDBforMySQL-gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20200705185048266\",\"size\":2803,\"status\":\"COMPLETED\",\"take_up_time\":2,\"type\":\"auto\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_backups_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_backups()
+                    .instance_id("43e4feaab48f11e89039fa163ebaa7e4br01")
+                    .backup_id("c0c9f155c7b7423a9d30f0175998b63bb01")
+                    .backup_type("auto")
+                    .offset("0")
+                    .limit("10")
+                    .begin_time("2020-07-06T10:41:14+0800")
+                    .end_time("2020-07-16T10:41:14+0800")
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;
@@ -1718,6 +5280,283 @@ async fn list_configurations_error_answers() {
 }
 
 #[tokio::test]
+async fn list_database_charsets_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"charsets\":[\"utf8mb4\",\"gbk\"]}"),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_database_charsets()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/databases/charsets",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"charsets\":[\"utf8mb4\",\"gbk\"]}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_database_charsets_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_database_charsets()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_charsets_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_database_charsets().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"total_count\":1,\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_database_users()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .offset(0)
+        .limit(100)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users",
+                query: &[("offset", "0"), ("limit", "100")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"total_count\":1,\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_database_users()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .offset(0)
+                    .limit(100)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[{\"charset\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb-mysql-instance1\",\"readonly\":false}]}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_databases()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .offset(0)
+        .limit(100)
+        .name("test")
+        .charset("utf8mb4")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/databases",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "100"),
+                    ("name", "test"),
+                    ("charset", "utf8mb4"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"databases\":[{\"charset\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb-mysql-instance1\",\"readonly\":false}]}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_databases()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .offset(0)
+                    .limit(100)
+                    .name("test")
+                    .charset("utf8mb4")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_dedicated_resources_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"resources\":[{\"architecture\":\"ARM\",\"availability_zone\":[\"az1xahz\"],\"capacity\":{\"ram\":256,\"vcpus\":64,\"volume\":10000000},\"engine_name\":\"gaussdb-mysql\",\"id\":\"1d07f7ba-f140-46a7-b002-58ba22ee6ff3\",\"resource_name\":\"testdcc\",\"status\":\"NORMAL\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_dedicated_resources().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/dedicated-resources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"resources\":[{\"architecture\":\"ARM\",\"availability_zone\":[\"az1xahz\"],\"capacity\":{\"ram\":256,\"vcpus\":64,\"volume\":10000000},\"engine_name\":\"gaussdb-mysql\",\"id\":\"1d07f7ba-f140-46a7-b002-58ba22ee6ff3\",\"resource_name\":\"testdcc\",\"status\":\"NORMAL\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_dedicated_resources_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_dedicated_resources().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_diagnosis_instance_counts_generated() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -1919,6 +5758,191 @@ async fn list_engine_versions_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_enterprise_project_quotas_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_enterprise_project_quotas().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_enterprise_project_quotas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_enterprise_project_quotas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_enterprise_projects_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"enterprise_projects\":[{\"created\":null,\"description\":null,\"id\":0,\"name\":\"default\",\"status\":1,\"updated\":null},{\"created\":\"2023-06-12T02:14:28+0000\",\"description\":null,\"id\":\"5c7d11e0-3201-4558-bcce-1172137cf7e2\",\"name\":\"sjw-eps\",\"status\":1,\"updated\":\"2023-06-12T02:14:28+0000\"},{\"created\":\"2023-05-06T08:33:03+0000\",\"description\":null,\"id\":\"12093327-28dc-46c5-8ba6-d42c9236f9d6\",\"name\":\"adf\",\"status\":1,\"updated\":\"2023-05-06T08:33:03+0000\"},{\"created\":\"2023-03-16T01:38:13+0000\",\"description\":null,\"id\":\"07d90b3f-422b-40c9-b9b3-6d00d1d7a60b\",\"name\":\"eps-test\",\"status\":1,\"updated\":\"2023-03-16T01:38:13+0000\"}],\"total_count\":4}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_enterprise_projects().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/enterprise-projects",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"enterprise_projects\":[{\"created\":null,\"description\":null,\"id\":0,\"name\":\"default\",\"status\":1,\"updated\":null},{\"created\":\"2023-06-12T02:14:28+0000\",\"description\":null,\"id\":\"5c7d11e0-3201-4558-bcce-1172137cf7e2\",\"name\":\"sjw-eps\",\"status\":1,\"updated\":\"2023-06-12T02:14:28+0000\"},{\"created\":\"2023-05-06T08:33:03+0000\",\"description\":null,\"id\":\"12093327-28dc-46c5-8ba6-d42c9236f9d6\",\"name\":\"adf\",\"status\":1,\"updated\":\"2023-05-06T08:33:03+0000\"},{\"created\":\"2023-03-16T01:38:13+0000\",\"description\":null,\"id\":\"07d90b3f-422b-40c9-b9b3-6d00d1d7a60b\",\"name\":\"eps-test\",\"status\":1,\"updated\":\"2023-03-16T01:38:13+0000\"}],\"total_count\":4}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_enterprise_projects_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_enterprise_projects().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_error_log_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2022-11-25T10:55:16.000\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_error_log_details()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3.1/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/error-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2022-11-25T10:55:16.000\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_error_log_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_error_log_details()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_error_log_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_error_log_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_flavors_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2051,6 +6075,90 @@ async fn list_immediate_jobs_error_answers() {
 }
 
 #[tokio::test]
+async fn list_incremental_backups_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"begin_time\":\"2022-07-07T12:41:14+0800\",\"end_time\":\"2022-07-08T12:45:14+0800\",\"id\":\"f0d2aea28d26t4848b8c84ed3fea1822fbr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"GaussDBforMySQL-20230728181555006\",\"size\":0.109375,\"status\":\"OK\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_incremental_backups()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .offset("0")
+        .limit("10")
+        .begin_time("2022-07-06T10:41:14+0800")
+        .end_time("2022-07-16T10:41:14+0800")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/incremental-backups",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("begin_time", "2022-07-06T10:41:14+0800"),
+                    ("end_time", "2022-07-16T10:41:14+0800"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backups\":[{\"begin_time\":\"2022-07-07T12:41:14+0800\",\"end_time\":\"2022-07-08T12:45:14+0800\",\"id\":\"f0d2aea28d26t4848b8c84ed3fea1822fbr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"GaussDBforMySQL-20230728181555006\",\"size\":0.109375,\"status\":\"OK\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_incremental_backups_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_incremental_backups()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .offset("0")
+                    .limit("10")
+                    .begin_time("2022-07-06T10:41:14+0800")
+                    .end_time("2022-07-16T10:41:14+0800")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_incremental_backups_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_incremental_backups().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_instance_configurations_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2116,6 +6224,77 @@ async fn list_instance_configurations_checks_required_parameters() {
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"11684a0e59e94bceba7880d58cfb07b5in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instance_details()
+        .instance_ids("11684a0e59e94bceba7880d58cfb07b5in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/details",
+                query: &[("instance_ids", "11684a0e59e94bceba7880d58cfb07b5in07")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"11684a0e59e94bceba7880d58cfb07b5in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_instance_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instance_details()
+                    .instance_ids("11684a0e59e94bceba7880d58cfb07b5in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_ids"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_instance_details().send().await.map(drop)
             },
         )
         .await;
@@ -2197,6 +6376,146 @@ async fn list_instance_tags_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_instances_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":8},\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.*.*.*\"],\"proxy_ips\":[\"192.*.*.*\"],\"readonly_private_ips\":[\"192.*.*.*\",\"192.*.*.*\"],\"region\":\"region-1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[{\"key\":\"Key1\",\"value\":\"value1\"}],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instances()
+        .id("61a4ea66210545909d74a05c27a7179ein07")
+        .name("gaussdb-mysql-instance01")
+        .r#type("Cluster")
+        .datastore_type("gaussdb-mysql")
+        .vpc_id("3cedfc54-b105-4652-a4e0-847b11576b58")
+        .subnet_id("c1cfa53c-65d3-431e-8552-326bf310c7ad")
+        .private_ip("192.*.*.*")
+        .offset(0)
+        .limit(10)
+        .tags("taurusKey1=value1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances",
+                query: &[
+                    ("id", "61a4ea66210545909d74a05c27a7179ein07"),
+                    ("name", "gaussdb-mysql-instance01"),
+                    ("type", "Cluster"),
+                    ("datastore_type", "gaussdb-mysql"),
+                    ("vpc_id", "3cedfc54-b105-4652-a4e0-847b11576b58"),
+                    ("subnet_id", "c1cfa53c-65d3-431e-8552-326bf310c7ad"),
+                    ("private_ip", "192.*.*.*"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("tags", "taurusKey1=value1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":8},\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.*.*.*\"],\"proxy_ips\":[\"192.*.*.*\"],\"readonly_private_ips\":[\"192.*.*.*\",\"192.*.*.*\"],\"region\":\"region-1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[{\"key\":\"Key1\",\"value\":\"value1\"}],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_instances_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instances()
+                    .id("61a4ea66210545909d74a05c27a7179ein07")
+                    .name("gaussdb-mysql-instance01")
+                    .r#type("Cluster")
+                    .datastore_type("gaussdb-mysql")
+                    .vpc_id("3cedfc54-b105-4652-a4e0-847b11576b58")
+                    .subnet_id("c1cfa53c-65d3-431e-8552-326bf310c7ad")
+                    .private_ip("192.*.*.*")
+                    .offset(0)
+                    .limit(10)
+                    .tags("taurusKey1=value1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_lts_configs_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"gaussdb-mysql\",\"engine_version\":2.0,\"enterprise_project_id\":0,\"enterprise_project_name\":\"eps\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"mode\":\"ha\",\"name\":\"gaussdb-mysql-instance01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_lts_configs().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"gaussdb-mysql\",\"engine_version\":2.0,\"enterprise_project_id\":0,\"enterprise_project_name\":\"eps\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"mode\":\"ha\",\"name\":\"gaussdb-mysql-instance01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_lts_configs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_project_tags_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2242,6 +6561,433 @@ async fn list_project_tags_error_answers() {
             true,
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_project_tags().offset(0).limit(2).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxies_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"proxy_list\":[{\"master_node\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node01\",\"status\":\"ACTIVE\",\"weight\":0},\"proxy\":{\"address\":\"192.168.125.69\",\"connection_pool_type\":\"SESSION\",\"delay_threshold_in_seconds\":30,\"eip\":\"192.168.125.50\",\"elb_vip\":\"192.168.125.60\",\"mode\":\"Cluster\",\"name\":\"proxy-name\",\"node_num\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"frozen_flag\":0,\"id\":\"db53a238a02240c49365e72e284a4890pn01\",\"name\":\"PROXY-2e7cf21d14794bafab623a334efd9ad8po01_0\",\"role\":\"master\",\"status\":\"ACTIVE\"}],\"pool_id\":\"2e7cf21d14794bafab623a334efd9ad8po01\",\"pool_status\":\"ACTIVE\",\"port\":3306,\"ram\":8,\"status\":\"ACTIVE\",\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\",\"switch_connection_pool_type_enabled\":true,\"vcpus\":4},\"readonly_nodes\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"d2353533138462880bfa1838fdfced2no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node02\",\"status\":\"ACTIVE\",\"weight\":100}}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_proxies()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxies",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"proxy_list\":[{\"master_node\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node01\",\"status\":\"ACTIVE\",\"weight\":0},\"proxy\":{\"address\":\"192.168.125.69\",\"connection_pool_type\":\"SESSION\",\"delay_threshold_in_seconds\":30,\"eip\":\"192.168.125.50\",\"elb_vip\":\"192.168.125.60\",\"mode\":\"Cluster\",\"name\":\"proxy-name\",\"node_num\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"frozen_flag\":0,\"id\":\"db53a238a02240c49365e72e284a4890pn01\",\"name\":\"PROXY-2e7cf21d14794bafab623a334efd9ad8po01_0\",\"role\":\"master\",\"status\":\"ACTIVE\"}],\"pool_id\":\"2e7cf21d14794bafab623a334efd9ad8po01\",\"pool_status\":\"ACTIVE\",\"port\":3306,\"ram\":8,\"status\":\"ACTIVE\",\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\",\"switch_connection_pool_type_enabled\":true,\"vcpus\":4},\"readonly_nodes\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"d2353533138462880bfa1838fdfced2no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node02\",\"status\":\"ACTIVE\",\"weight\":100}}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_proxies_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_proxies()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxies_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_proxies().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxy_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"data_type\":\"integer\",\"description\":\"proxy慢日志阈值，默认值为500，单位ms。\",\"elem_type\":\"system\",\"name\":\"slowLogQueryTime\",\"value\":500,\"value_range\":\"200-50000\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_proxy_configurations()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"data_type\":\"integer\",\"description\":\"proxy慢日志阈值，默认值为500，单位ms。\",\"elem_type\":\"system\",\"name\":\"slowLogQueryTime\",\"value\":500,\"value_range\":\"200-50000\"}],\"total_count\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_proxy_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_proxy_configurations()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxy_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_proxy_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxy_flavors_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"proxy_flavor_groups\":{\"group_type\":\"X86\",\"proxy_flavors\":{\"az_status\":{\"az1\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf\",\"ram\":4,\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"vcpus\":2}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_proxy_flavors()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxy/flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"proxy_flavor_groups\":{\"group_type\":\"X86\",\"proxy_flavors\":{\"az_status\":{\"az1\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf\",\"ram\":4,\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"vcpus\":2}}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_proxy_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_proxy_flavors()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_proxy_flavors_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_proxy_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_recycle_instances_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"backup_level\":\"2\",\"create_at\":1712656933705,\"data_vip\":\"172.16.1.234\",\"data_vip_ipv6\":null,\"deleted_at\":1712659228276,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"090e539b45e047ee9cc17750b321ef7ein07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"c62e218ccd6c49098baa925453c65e29br07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"},{\"backup_level\":\"2\",\"create_at\":1712658210524,\"data_vip\":\"172.16.1.194\",\"data_vip_ipv6\":null,\"deleted_at\":1712659158927,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"632423cc56c348bd967b3a03e7abdab9in07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"70d03dc459304f7298c0f5b49286f37cbr07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_recycle_instances().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/recycle-info",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"backup_level\":\"2\",\"create_at\":1712656933705,\"data_vip\":\"172.16.1.234\",\"data_vip_ipv6\":null,\"deleted_at\":1712659228276,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"090e539b45e047ee9cc17750b321ef7ein07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"c62e218ccd6c49098baa925453c65e29br07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"},{\"backup_level\":\"2\",\"create_at\":1712658210524,\"data_vip\":\"172.16.1.194\",\"data_vip_ipv6\":null,\"deleted_at\":1712659158927,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"632423cc56c348bd967b3a03e7abdab9in07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"70d03dc459304f7298c0f5b49286f37cbr07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"}],\"total_count\":2}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_recycle_instances_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_recycle_instances().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_restorable_tables_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t3\"}],\"total_tables\":1}],\"total_databases\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_restorable_tables()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .restore_time("1690890940000")
+        .last_table_info("true")
+        .database_name("test")
+        .table_name("t")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/restore/tables",
+                query: &[
+                    ("restore_time", "1690890940000"),
+                    ("last_table_info", "true"),
+                    ("database_name", "test"),
+                    ("table_name", "t"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t3\"}],\"total_tables\":1}],\"total_databases\":1}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_restorable_tables_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_restorable_tables()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .restore_time("1690890940000")
+                    .last_table_info("true")
+                    .database_name("test")
+                    .table_name("t")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_restorable_tables_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "restore_time", "last_table_info"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_restorable_tables().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_restore_times_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"restore_times\":[{\"end_time\":1675094400000,\"start_time\":1675149246000}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_restore_times()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .date("2023-01-31")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/restore-time",
+                query: &[("date", "2023-01-31")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"restore_times\":[{\"end_time\":1675094400000,\"start_time\":1675149246000}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_restore_times_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_restore_times()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .date("2023-01-31")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_restore_times_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_restore_times().send().await.map(drop)
             },
         )
         .await;
@@ -2299,6 +7045,1314 @@ async fn list_scheduled_jobs_error_answers() {
                     .send()
                     .await
                     .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_slow_log_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":1,\"database\":\"gaussdb-mysql\",\"line_num\":1669344916000,\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N @time_zone_id);\",\"rows_examined\":0,\"rows_sent\":0,\"start_time\":\"2022-11-25T10:55:16.000\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_slow_log_details()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3.1/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/slow-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":1,\"database\":\"gaussdb-mysql\",\"line_num\":1669344916000,\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N @time_zone_id);\",\"rows_examined\":0,\"rows_sent\":0,\"start_time\":\"2022-11-25T10:55:16.000\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_slow_log_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_slow_log_details()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_slow_log_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_slow_log_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_sql_filter_rules_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"sql_filter_rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t2~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"update~t1\"},{\"max_concurrency\":10,\"pattern\":\"update~t2~where~id\"}],\"sql_type\":\"UPDATE\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"delete~from\"}],\"sql_type\":\"DELETE\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_sql_filter_rules()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abc1n07")
+        .node_id("c01a5645eb2c4fb6a9373542f5366e50no07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abc1n07/sql-filter/rules",
+                query: &[("node_id", "c01a5645eb2c4fb6a9373542f5366e50no07")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"sql_filter_rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t2~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"update~t1\"},{\"max_concurrency\":10,\"pattern\":\"update~t2~where~id\"}],\"sql_type\":\"UPDATE\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"delete~from\"}],\"sql_type\":\"DELETE\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn list_sql_filter_rules_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_sql_filter_rules()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abc1n07")
+                    .node_id("c01a5645eb2c4fb6a9373542f5366e50no07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_sql_filter_rules_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_sql_filter_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn remove_proxy_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .remove_proxy_nodes()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .body(::clouddb_conformance::from_json("{\"node_num\":1}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/reduce",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"node_num\":1}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn remove_proxy_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .remove_proxy_nodes()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .body(::clouddb_conformance::from_json("{\"node_num\":1}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn remove_proxy_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.remove_proxy_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rename_proxy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .rename_proxy()
+        .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+        .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+        .body(::clouddb_conformance::from_json("{\"alias\":\"newName\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/4785fc80386846f3ad2bf4e0cd53a4cein07/proxy/286a4a1a45e3400c907b51b0721377f9po01/rename",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"alias\":\"newName\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"success\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn rename_proxy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .rename_proxy()
+                    .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+                    .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+                    .body(::clouddb_conformance::from_json("{\"alias\":\"newName\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rename_proxy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.rename_proxy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_database_password_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .reset_database_password()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(::clouddb_conformance::from_json("{\"password\":\"Test_345612\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn reset_database_password_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .reset_database_password()
+                    .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"password\":\"Test_345612\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_database_password_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.reset_database_password().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_instance_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resize_instance_flavor()
+        .instance_id("example")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/example/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn resize_instance_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .resize_instance_flavor()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_instance_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.resize_instance_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_instance()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"delay\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"delay\":true}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restart_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_instance()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(::clouddb_conformance::from_json("{\"delay\":true}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_node_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_node()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .node_id("f0d5f01f04964f36a545ad85e4e9cfe9no07")
+        .body(::clouddb_conformance::from_json("{\"delay\":false}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/nodes/f0d5f01f04964f36a545ad85e4e9cfe9no07/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"delay\":false}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restart_node_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_node()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .node_id("f0d5f01f04964f36a545ad85e4e9cfe9no07")
+                    .body(::clouddb_conformance::from_json("{\"delay\":false}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_node_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_proxy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-854f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_proxy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-854f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restart_proxy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_proxy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_proxy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_proxy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_tables_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restore_tables()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/restore/tables",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restore_tables_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restore_tables()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_tables_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restore_tables().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_backup_to_current() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restore_to_existing_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_timestamp_to_current() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restore_to_existing_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_backup_to_existing() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restore_to_existing_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_id\":\"be4ddfd7e2b94640b5e2cb44efb30b22br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_id\":\"be4ddfd7e2b94640b5e2cb44efb30b22br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_timestamp_to_existing() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restore_to_existing_instance()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restore_to_existing_instance()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_to_existing_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restore_to_existing_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn revoke_database_user_privileges_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .revoke_database_user_privileges()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users/privilege",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn revoke_database_user_privileges_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .revoke_database_user_privileges()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn revoke_database_user_privileges_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.revoke_database_user_privileges().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_audit_log_switch_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_audit_log_switch()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(::clouddb_conformance::from_json("{\"switch_status\":\"ON\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instance/61a4ea66210545909d74a05c27a7179ein07/audit-log/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"success\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_audit_log_switch_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_audit_log_switch()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(::clouddb_conformance::from_json("{\"switch_status\":\"ON\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_audit_log_switch_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_audit_log_switch().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_backup_encryption_enable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"encryption_status\":\"on\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_backup_encryption()
+        .instance_id("7033e7c3cf93438797d44ad7ae0a7d95in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/7033e7c3cf93438797d44ad7ae0a7d95in07/backups/encryption",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_backup_encryption_disable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"encryption_status\":\"on\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_backup_encryption()
+        .instance_id("7033e7c3cf93438797d44ad7ae0a7d95in07")
+        .body(::clouddb_conformance::from_json("{\"encryption_status\":\"off\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/7033e7c3cf93438797d44ad7ae0a7d95in07/backups/encryption",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"encryption_status\":\"off\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_backup_encryption_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_backup_encryption()
+                    .instance_id("7033e7c3cf93438797d44ad7ae0a7d95in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_backup_encryption_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_backup_encryption().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_enterprise_project_quotas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_enterprise_project_quotas()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_enterprise_project_quotas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_enterprise_project_quotas()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_enterprise_project_quotas_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_enterprise_project_quotas().send().await.map(drop)
             },
         )
         .await;
@@ -2462,6 +8516,85 @@ async fn set_instance_maintenance_window_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_instance_monitor_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_monitor_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(::clouddb_conformance::from_json("{\"monitor_switch\":true,\"period\":1}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/monitor-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"monitor_switch\":true,\"period\":1}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_instance_monitor_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_monitor_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"monitor_switch\":true,\"period\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_monitor_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_monitor_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_instance_ssl_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2529,6 +8662,1395 @@ async fn set_instance_ssl_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_ssl().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_access_control_rules_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"open_access_control\":false}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_access_control_rules()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/access-control",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_access_control\":false}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_access_control_rules_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_access_control_rules()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_access_control_rules_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_access_control_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_connection_pool_type_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_connection_pool_type()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .proxy_id("5881e1ca66af4aefbc64dc2874e55b3fpo01")
+        .body(::clouddb_conformance::from_json("{\"connection_pool_type\":\"SESSION\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/proxy/5881e1ca66af4aefbc64dc2874e55b3fpo01/connection-pool-type",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"connection_pool_type\":\"SESSION\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_connection_pool_type_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_connection_pool_type()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .proxy_id("5881e1ca66af4aefbc64dc2874e55b3fpo01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"connection_pool_type\":\"SESSION\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_connection_pool_type_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_connection_pool_type().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_new_node_auto_add_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_new_node_auto_add()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json("{\"switch_status\":\"ON\",\"weight\":100}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/new-node-auto-add",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"switch_status\":\"ON\",\"weight\":100}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"success\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_new_node_auto_add_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_new_node_auto_add()
+                    .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"switch_status\":\"ON\",\"weight\":100}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_new_node_auto_add_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_new_node_auto_add().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_route_mode_route_mode_0() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_route_mode()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/route-mode",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_route_mode_route_mode_1() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_route_mode()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"master_weight\":0,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":1},\"route_mode\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/route-mode",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"master_weight\":0,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":1},\"route_mode\":1}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_route_mode_route_mode_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_route_mode()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"master_weight\":1,\"readonly_nodes\":[{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":0}],\"route_mode\":2}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/route-mode",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"master_weight\":1,\"readonly_nodes\":[{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":0}],\"route_mode\":2}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_route_mode_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_route_mode()
+                    .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_route_mode_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_route_mode().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_session_consistency_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_session_consistency()
+        .instance_id("d512257ecc04d96a0f3a9021018a385in07")
+        .proxy_id("7bf4a8bbb4f4fb58233a242ee13603bpo01")
+        .body(::clouddb_conformance::from_json("{\"session_consistence\":\"true\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/d512257ecc04d96a0f3a9021018a385in07/proxy/7bf4a8bbb4f4fb58233a242ee13603bpo01/session-consistence",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"session_consistence\":\"true\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_session_consistency_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_session_consistency()
+                    .instance_id("d512257ecc04d96a0f3a9021018a385in07")
+                    .proxy_id("7bf4a8bbb4f4fb58233a242ee13603bpo01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"session_consistence\":\"true\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_session_consistency_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_session_consistency().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_ssl_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_ssl()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .proxy_id("2ec617ba62da4eafb921b69438beed3cpo01")
+        .body(::clouddb_conformance::from_json("{\"ssl_option\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxy/2ec617ba62da4eafb921b69438beed3cpo01/ssl",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_ssl_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_ssl()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .proxy_id("2ec617ba62da4eafb921b69438beed3cpo01")
+                    .body(::clouddb_conformance::from_json("{\"ssl_option\":true}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_ssl_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_ssl().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_transaction_split_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"11921bf5-f286-45ee-ab35-12a3d4084c57\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_transaction_split()
+        .instance_id("6b030d160ac24eda9a5320fb38dc2d0ain07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6b030d160ac24eda9a5320fb38dc2d0ain07/proxy/transaction-split",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"11921bf5-f286-45ee-ab35-12a3d4084c57\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_transaction_split_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_transaction_split()
+                    .instance_id("6b030d160ac24eda9a5320fb38dc2d0ain07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_transaction_split_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_transaction_split().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_weights_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_proxy_weights()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(::clouddb_conformance::from_json("{\"master_weight\":100}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/weight",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"master_weight\":100}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_proxy_weights_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_proxy_weights()
+                    .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(::clouddb_conformance::from_json("{\"master_weight\":100}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_proxy_weights_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_proxy_weights().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_recycle_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_recycle_policy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/recycle-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn set_recycle_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_recycle_policy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_recycle_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_recycle_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_serverless_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_serverless_policy()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .body(::clouddb_conformance::from_json("{\"max_vcpus\":4,\"min_vcpus\":1}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/serverless/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"max_vcpus\":4,\"min_vcpus\":1}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn set_serverless_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_serverless_policy()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"max_vcpus\":4,\"min_vcpus\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_serverless_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_serverless_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_slow_log_desensitization_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_slow_log_desensitization()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(::clouddb_conformance::from_json("{\"open_slow_log_switch\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/slowlog/modify",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn set_slow_log_desensitization_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_slow_log_desensitization()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"open_slow_log_switch\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_slow_log_desensitization_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_slow_log_desensitization().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_sql_filter_rules_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_sql_filter_rules()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/sql-filter/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_sql_filter_rules_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_sql_filter_rules()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_sql_filter_rules_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_sql_filter_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_sql_filter_switch_enable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_sql_filter_switch()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"switch_status\":\"ON\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/sql-filter/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_sql_filter_switch_disable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_sql_filter_switch()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"switch_status\":\"OFF\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/sql-filter/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"switch_status\":\"OFF\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn set_sql_filter_switch_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_sql_filter_switch()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(::clouddb_conformance::from_json("{\"switch_status\":\"ON\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_sql_filter_switch_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_sql_filter_switch().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_audit_log_switch_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"switch_status\":\"ON\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_audit_log_switch()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instance/61a4ea66210545909d74a05c27a7179ein07/audit-log/switch-status",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_audit_log_switch_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_audit_log_switch()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_audit_log_switch_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_audit_log_switch().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_scaling_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"enlarge_threshold\":50,\"id\":\"26d8e193-1ea0-4adb-89d0-d1343399d0e7\",\"instance_id\":\"41ff7519e22d44eea6066615fa5b17c7in07\",\"instance_name\":\"gauss-test-1\",\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"min_flavor\":\"gaussdb.mysql.medium.x86.4\",\"min_read_only_count\":1,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"silence_start_at\":\"2023-08-31T08:59:09+0000\",\"status\":\"ON\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_auto_scaling_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/auto-scaling/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"enlarge_threshold\":50,\"id\":\"26d8e193-1ea0-4adb-89d0-d1343399d0e7\",\"instance_id\":\"41ff7519e22d44eea6066615fa5b17c7in07\",\"instance_name\":\"gauss-test-1\",\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"min_flavor\":\"gaussdb.mysql.medium.x86.4\",\"min_read_only_count\":1,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"silence_start_at\":\"2023-08-31T08:59:09+0000\",\"status\":\"ON\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_auto_scaling_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_auto_scaling_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_scaling_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_auto_scaling_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_encryption_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"encryption_status\":\"on\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_backup_encryption()
+        .instance_id("7033e7c3cf93438797d44ad7ae0a7d95in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/7033e7c3cf93438797d44ad7ae0a7d95in07/backups/encryption",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_backup_encryption_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_backup_encryption()
+                    .instance_id("7033e7c3cf93438797d44ad7ae0a7d95in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_encryption_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_backup_encryption().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_policy\":{\"keep_days\":\"7\",\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_backup_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup_policy\":{\"keep_days\":\"7\",\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_backup_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_backup_policy().send().await.map(drop)
             },
         )
         .await;
@@ -2606,6 +10128,77 @@ async fn show_configuration_detail_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_dedicated_resource_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"architecture\":\"ARM\",\"availability_zone_ids\":[\"az1xahz\",\"az2xahz\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":512,\"ram_used\":256,\"spec_code\":\"gaussdb.mysql.c6.host\",\"vcpus_total\":128,\"vcpus_used\":64},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"gaussdb.mysql.dfvpool.30tb.host\"},\"engine_name\":\"taurus\",\"id\":\"e097c33-d6b9-4ca5-83cb-6cc79dcf4f06\",\"resource_name\":\"test_dcc\",\"status\":\"normal\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_dedicated_resource()
+        .dedicated_resource_id("6e097c33-d6b9-4ca5-83cb-6cc79dcf4f06")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/dedicated-resource/6e097c33-d6b9-4ca5-83cb-6cc79dcf4f06",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"architecture\":\"ARM\",\"availability_zone_ids\":[\"az1xahz\",\"az2xahz\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":512,\"ram_used\":256,\"spec_code\":\"gaussdb.mysql.c6.host\",\"vcpus_total\":128,\"vcpus_used\":64},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"gaussdb.mysql.dfvpool.30tb.host\"},\"engine_name\":\"taurus\",\"id\":\"e097c33-d6b9-4ca5-83cb-6cc79dcf4f06\",\"resource_name\":\"test_dcc\",\"status\":\"normal\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_dedicated_resource_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_dedicated_resource()
+                    .dedicated_resource_id("6e097c33-d6b9-4ca5-83cb-6cc79dcf4f06")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_dedicated_resource_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["dedicated_resource_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_dedicated_resource().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_instance_database_version_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2677,6 +10270,215 @@ async fn show_instance_database_version_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_instance_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"current_charge\":0,\"current_usage\":0,\"end_time\":\"2024-09-11T23:59:59Z\",\"order_id\":\"\",\"start_time\":\"2024-09-11T00:00:00Z\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1**\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"d738399de028480fabb2b8120d4e01a4in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_detail()
+        .instance_id("d738399de028480fabb2b8120d4e01a4in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/d738399de028480fabb2b8120d4e01a4in07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"current_charge\":0,\"current_usage\":0,\"end_time\":\"2024-09-11T23:59:59Z\",\"order_id\":\"\",\"start_time\":\"2024-09-11T00:00:00Z\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1**\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"d738399de028480fabb2b8120d4e01a4in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_instance_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_detail()
+                    .instance_id("d738399de028480fabb2b8120d4e01a4in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_eip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"bandwidth_id\":\"2a4b2bc5-2a0a-42df-8f13-2fbe3d8bbbb2\",\"bandwidth_name\":\"bandwidth-d3f4\",\"bandwidth_share_type\":\"PER\",\"bandwidth_size\":1,\"can_enable_public_access\":true,\"create_time\":\"2024-04-09 13:42:11\",\"id\":\"45a0ed37-cfa7-4403-8aeb-d720b4e831cf\",\"port_id\":\"2c02dc5b-a136-4921-b7ad-27e084548616\",\"private_ip_address\":\"172.16.1.137\",\"profile\":{},\"public_ip_address\":\"10.83.35.151\",\"status\":\"ACTIVE\",\"tenant_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"type\":\"5_bgp\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_eip()
+        .instance_id("12a49c2dc32648df8dd25e2976f70180in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/12a49c2dc32648df8dd25e2976f70180in07/eip",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"bandwidth_id\":\"2a4b2bc5-2a0a-42df-8f13-2fbe3d8bbbb2\",\"bandwidth_name\":\"bandwidth-d3f4\",\"bandwidth_share_type\":\"PER\",\"bandwidth_size\":1,\"can_enable_public_access\":true,\"create_time\":\"2024-04-09 13:42:11\",\"id\":\"45a0ed37-cfa7-4403-8aeb-d720b4e831cf\",\"port_id\":\"2c02dc5b-a136-4921-b7ad-27e084548616\",\"private_ip_address\":\"172.16.1.137\",\"profile\":{},\"public_ip_address\":\"10.83.35.151\",\"status\":\"ACTIVE\",\"tenant_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"type\":\"5_bgp\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_instance_eip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_eip()
+                    .instance_id("12a49c2dc32648df8dd25e2976f70180in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_eip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_eip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_monitor_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"monitor_switch\":true,\"period\":\"1\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_monitor_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/monitor-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"monitor_switch\":true,\"period\":\"1\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_instance_monitor_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_monitor_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_monitor_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_monitor_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_job_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2742,6 +10544,492 @@ async fn show_job_checks_required_parameters() {
             &["id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_project_quotas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quotas\":{\"resources\":[{\"quota\":50,\"type\":\"instance\",\"used\":\"4\"}]}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.show_project_quotas().r#type("instance").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/project-quotas",
+                query: &[("type", "instance")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quotas\":{\"resources\":[{\"quota\":50,\"type\":\"instance\",\"used\":\"4\"}]}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_project_quotas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_project_quotas().r#type("instance").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_proxy_access_control_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"enable_ip_group\":false,\"ip_group\":[{\"id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\",\"ip_list\":[{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.1\"},{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.2\"}],\"name\":\"PROXY-8c72c1b6985f414da0cfbc76ad7effc1po01_elbIpGroup\"}],\"type\":\"black\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_proxy_access_control()
+        .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+        .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/4785fc80386846f3ad2bf4e0cd53a4cein07/proxy/286a4a1a45e3400c907b51b0721377f9po01/ipgroup",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"enable_ip_group\":false,\"ip_group\":[{\"id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\",\"ip_list\":[{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.1\"},{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.2\"}],\"name\":\"PROXY-8c72c1b6985f414da0cfbc76ad7effc1po01_elbIpGroup\"}],\"type\":\"black\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_proxy_access_control_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_proxy_access_control()
+                    .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+                    .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_proxy_access_control_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_proxy_access_control().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_proxy_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"can_upgrade\":true,\"current_version\":\"2.23.12.000\",\"latest_version\":\"2.24.03.000\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_proxy_version()
+        .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+        .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+        .engine_name("taurusproxy")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/4785fc80386846f3ad2bf4e0cd53a4cein07/proxy/286a4a1a45e3400c907b51b0721377f9po01/taurusproxy/proxy-version",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"can_upgrade\":true,\"current_version\":\"2.23.12.000\",\"latest_version\":\"2.24.03.000\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_proxy_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_proxy_version()
+                    .instance_id("4785fc80386846f3ad2bf4e0cd53a4cein07")
+                    .proxy_id("286a4a1a45e3400c907b51b0721377f9po01")
+                    .engine_name("taurusproxy")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_proxy_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "engine_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_proxy_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_recycle_policy_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.show_recycle_policy().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/recycle-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_recycle_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_recycle_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_slow_log_desensitization_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"open_slow_log_switch\":true}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_slow_log_desensitization()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/slowlog/query",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_slow_log_desensitization_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_slow_log_desensitization()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_slow_log_desensitization_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_slow_log_desensitization().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_sql_filter_switch_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"switch_status\":\"ON\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_sql_filter_switch()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/sql-filter/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn show_sql_filter_switch_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_sql_filter_switch()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_sql_filter_switch_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_sql_filter_switch().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_proxy_access_control_enable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"open_access_control\":true}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .switch_proxy_access_control()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(::clouddb_conformance::from_json("{\"open_access_control\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/access-control-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"open_access_control\":true}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_access_control\":true}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn switch_proxy_access_control_disable() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"open_access_control\":false}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .switch_proxy_access_control()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(::clouddb_conformance::from_json("{\"open_access_control\":false}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/access-control-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"open_access_control\":false}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_access_control\":false}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn switch_proxy_access_control_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .switch_proxy_access_control()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"open_access_control\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_proxy_access_control_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.switch_proxy_access_control().send().await.map(drop)
             },
         )
         .await;
@@ -2902,6 +11190,89 @@ async fn unbind_instance_public_ip_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_backup_policy()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/backups/policy/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_backup_policy()
+                    .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_configuration_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -2979,6 +11350,336 @@ async fn update_configuration_checks_required_parameters() {
             &["configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_comments_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_database_comments()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/databases/comment",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_database_comments_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_database_comments()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_comments_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_database_comments().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_comments_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_database_user_comments()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users/comment",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_database_user_comments_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_database_user_comments()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_comments_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_database_user_comments().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_passwords_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_database_user_passwords()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/db-users/password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_database_user_passwords_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_database_user_passwords()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_passwords_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_database_user_passwords().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_enterprise_project_quotas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_enterprise_project_quotas()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_enterprise_project_quotas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_enterprise_project_quotas()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_enterprise_project_quotas_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_enterprise_project_quotas().send().await.map(drop)
             },
         )
         .await;
@@ -3203,6 +11904,81 @@ async fn update_instance_internal_ip_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_internal_ip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_name()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(::clouddb_conformance::from_json("{\"name\":\"gaussdb-name\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/name",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_instance_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_name()
+                    .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"name\":\"gaussdb-name\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_name().send().await.map(drop)
             },
         )
         .await;
@@ -3547,6 +12323,474 @@ async fn update_instance_tags_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_node_names_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1f289-4d23-4942-8d9f-463ea07c010d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_node_names()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/nodes/name",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1f289-4d23-4942-8d9f-463ea07c010d\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_node_names_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_node_names()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_node_names_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_node_names().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_node_priority_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"b054f3e1-64f8-4219-ad48-f9ac494c6983\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_node_priority()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .node_id("ss62c18799854a919bab633874c159dfno01")
+        .body(::clouddb_conformance::from_json("{\"priority\":2}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/nodes/ss62c18799854a919bab633874c159dfno01/priority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"priority\":2}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"b054f3e1-64f8-4219-ad48-f9ac494c6983\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_node_priority_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_node_priority()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .node_id("ss62c18799854a919bab633874c159dfno01")
+                    .body(::clouddb_conformance::from_json("{\"priority\":2}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_node_priority_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_node_priority().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_offsite_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_offsite_backup_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/offsite-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"success\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_offsite_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_offsite_backup_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_offsite_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_offsite_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"994cb0aa-9547-4271-bfc2-08f968276744\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_proxy_configurations()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"994cb0aa-9547-4271-bfc2-08f968276744\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_proxy_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_proxy_configurations()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_proxy_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_proxy_flavor()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/e87088f0b6a345e79db19d57c41fde15po01/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_proxy_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_proxy_flavor()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("e87088f0b6a345e79db19d57c41fde15po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_proxy_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_port_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"*****\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_proxy_port()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .proxy_id("fbece38953e24a2b891488ed2fdf81abpo01")
+        .body(::clouddb_conformance::from_json("{\"port\":3308}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxy/fbece38953e24a2b891488ed2fdf81abpo01/port",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"port\":3308}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"*****\"}"),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn update_proxy_port_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_proxy_port()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .proxy_id("fbece38953e24a2b891488ed2fdf81abpo01")
+                    .body(::clouddb_conformance::from_json("{\"port\":3308}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_port_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_proxy_port().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn upgrade_instance_kernel_version_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -3614,6 +12858,91 @@ async fn upgrade_instance_kernel_version_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_instance_kernel_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_proxy_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"update_result\":[{\"error_message\":null,\"state\":\"ACCEPT\",\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"},{\"error_message\":\"Upgrade failed due to insufficient subnet ip\",\"state\":\"REJECT\",\"workflow_id\":\"375ac6a4-2788-4e45-83be-8a9d2324327f\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .upgrade_proxy_version()
+        .instance_id("517ea793ab91438cbfc9c4b1c958b1ein07")
+        .proxy_id("0f46fc46396e4fb19a0cb52f578e9511po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/517ea793ab91438cbfc9c4b1c958b1ein07/proxy/0f46fc46396e4fb19a0cb52f578e9511po01/upgrade-version",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"update_result\":[{\"error_message\":null,\"state\":\"ACCEPT\",\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"},{\"error_message\":\"Upgrade failed due to insufficient subnet ip\",\"state\":\"REJECT\",\"workflow_id\":\"375ac6a4-2788-4e45-83be-8a9d2324327f\"}]}",
+        ),
+        ALIASES,
+    );
+}
+
+#[tokio::test]
+async fn upgrade_proxy_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .upgrade_proxy_version()
+                    .instance_id("517ea793ab91438cbfc9c4b1c958b1ein07")
+                    .proxy_id("0f46fc46396e4fb19a0cb52f578e9511po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_proxy_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.upgrade_proxy_version().send().await.map(drop)
             },
         )
         .await;
