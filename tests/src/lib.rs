@@ -16,7 +16,7 @@ mod json;
 pub mod qingcloud;
 mod wire;
 
-pub use json::{apply_aliases, assert_json_matches, matches_leniently};
+pub use json::{assert_json_matches, matches_leniently};
 pub use wire::{Expected, TestServer};
 
 use clouddb_runtime::Error;

@@ -300,5 +300,11 @@ fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStr
                 <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
             }
         }
+
+        impl ::clouddb_runtime::Checked for #name {
+            fn check(&self, rules: &::clouddb_runtime::Rules, v: &mut ::clouddb_runtime::Validator) {
+                self.as_str().check(rules, v);
+            }
+        }
     }
 }

@@ -474,15 +474,18 @@ impl Lowerer<'_> {
             ReferenceOr::Item(schema) => self.schema_docs(schema, at),
             ReferenceOr::Reference { .. } => Docs {
                 description: lowered.description.clone(),
+                errata: self.errata(&self.ref_siblings(property, at), at),
                 ..Docs::default()
             },
         };
         if docs.description.is_none() {
             docs.description = Some(format!("The `{wire_name}` field."));
         }
+        // `openapiv3` drops the siblings of a `$ref`; the raw node still has them.
+        let siblings = self.ref_siblings(property, at);
         let aliases = match property {
             ReferenceOr::Item(schema) => self.aliases(&schema.schema_data.extensions, at),
-            ReferenceOr::Reference { .. } => Vec::new(),
+            ReferenceOr::Reference { .. } => self.aliases(&siblings, at),
         };
         Some(Field {
             name,
@@ -494,6 +497,22 @@ impl Lowerer<'_> {
             secret: lowered.secret,
             checks: lowered.checks,
         })
+    }
+
+    /// The `x-` keys written next to a `$ref` (which `openapiv3` does not keep).
+    fn ref_siblings(
+        &self,
+        property: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+    ) -> super::indexmap_like::Extensions {
+        match (property, self.doc.node(at)) {
+            (ReferenceOr::Reference { .. }, Some(serde_json::Value::Object(map))) => map
+                .iter()
+                .filter(|(k, _)| k.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            _ => super::indexmap_like::Extensions::new(),
+        }
     }
 
     /// `x-aliases`: other names of a property that the document shows (typos in examples).

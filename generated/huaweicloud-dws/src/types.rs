@@ -159,6 +159,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequestType {
     }
 }
 
+impl ::clouddb_runtime::Checked for ShrinkClusterRequestType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Answer to a shrink request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShrinkClusterResponse {
@@ -296,5 +306,15 @@ impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequestRedisMode
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StartRedistributionRequestRedisMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }

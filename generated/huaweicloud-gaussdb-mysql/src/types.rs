@@ -401,6 +401,16 @@ impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusFlavorSwitch
     }
 }
 
+impl ::clouddb_runtime::Checked for AutoScalingSwitchStatusFlavorSwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Adding and removing read-only nodes, `ON` or `OFF`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AutoScalingSwitchStatusReadOnlySwitch {
@@ -487,6 +497,16 @@ impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusReadOnlySwit
     }
 }
 
+impl ::clouddb_runtime::Checked for AutoScalingSwitchStatusReadOnlySwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Auto-scaling as a whole, `ON` or `OFF`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AutoScalingSwitchStatusScalingSwitch {
@@ -570,6 +590,16 @@ impl ::clouddb_runtime::lenient::Lenient for AutoScalingSwitchStatusScalingSwitc
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for AutoScalingSwitchStatusScalingSwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -803,6 +833,16 @@ impl ::clouddb_runtime::lenient::Lenient for BackupStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for BackupStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Type of the backup; always `manual` (manual full backup).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BackupType {
@@ -880,6 +920,16 @@ impl ::clouddb_runtime::lenient::Lenient for BackupType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for BackupType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -1106,6 +1156,16 @@ impl ::clouddb_runtime::lenient::Lenient for BackupsBackupLevel {
     }
 }
 
+impl ::clouddb_runtime::Checked for BackupsBackupLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of the backup: `BUILDING` (being created), `COMPLETED`, `FAILED` or `AVAILABLE`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BackupsStatus {
@@ -1206,6 +1266,16 @@ impl ::clouddb_runtime::lenient::Lenient for BackupsStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for BackupsStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Type of the backup: `auto` (automatic full) or `manual` (manual full).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BackupsType {
@@ -1291,6 +1361,16 @@ impl ::clouddb_runtime::lenient::Lenient for BackupsType {
     }
 }
 
+impl ::clouddb_runtime::Checked for BackupsType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The elastic public IP to bind.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BindInstancePublicIpRequest {
@@ -1330,6 +1410,27 @@ impl ::clouddb_runtime::lenient::Lenient for BindInstancePublicIpResponse {
     }
 }
 
+/// The job that stops a table-scope change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CancelClickHouseReplicationConfigUpdateResponse {
+    /// Id of the job that stops the change.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for CancelClickHouseReplicationConfigUpdateResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The scheduled jobs to cancel.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CancelScheduledJobsRequest {
@@ -1359,6 +1460,1042 @@ pub struct CancelScheduledJobsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CancelScheduledJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Check result of one database setting.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseConfigCheckResult {
+    /// Name of the setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_name: ::std::option::Option<::std::string::String>,
+    /// Value of the setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Result of the check: `success` or `fail`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub check_result: ::std::option::Option<
+        crate::types::ChDatabaseConfigCheckResultCheckResult,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseConfigCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("check_result", &self.check_result);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseConfigCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the check: `success` or `fail`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChDatabaseConfigCheckResultCheckResult {
+    /// `success`
+    Success,
+    /// `fail`
+    Fail,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ChDatabaseConfigCheckResultCheckResult {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["success", "fail"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Fail => "fail",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ChDatabaseConfigCheckResultCheckResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ChDatabaseConfigCheckResultCheckResult {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChDatabaseConfigCheckResultCheckResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChDatabaseConfigCheckResultCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChDatabaseConfigCheckResultCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseConfigCheckResultCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseConfigCheckResultCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ChDatabaseConfigCheckResultCheckResult {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Database settings of a synchronization, with their check results.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseConfigResponse {
+    /// Name of the source database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database_name: ::std::option::Option<::std::string::String>,
+    /// The check result of each setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseConfigCheckResult>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseConfigResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("db_config_check_results", &self.db_config_check_results);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One database-level synchronization setting; the names are listed by ListClickHouseReplicationDatabaseParameters.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseConfigsInfo {
+    /// Name of the setting.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub param_name: ::std::string::String,
+    /// Value of the setting.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub value: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseConfigsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One database-level synchronization setting.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseParameterInfo {
+    /// Name of the setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_name: ::std::option::Option<::std::string::String>,
+    /// Data type of the setting (for example `String` or `Integer`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_type: ::std::option::Option<::std::string::String>,
+    /// Default value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub default_value: ::std::option::Option<::std::string::String>,
+    /// Allowed values: a `|`-separated list (for example `true|false`) or a `min-max` range (for example `1-2`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value_range: ::std::option::Option<::std::string::String>,
+    /// Description of the setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseParameterInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One database synchronization.
+///
+/// Erratum of the source document: The response example shows catchup_stage as null in every item; the table does not say it may be null. The spec declares it nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseReplicationInfo {
+    /// Name of the source database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_database: ::std::option::Option<::std::string::String>,
+    /// Name of the target database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_database: ::std::option::Option<::std::string::String>,
+    /// `normal` or `abnormal`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::ChDatabaseReplicationInfoStatus>,
+    /// Stage of the synchronization. The table lists `wait` (waiting), `failed`, `incremental`, `full` and `other`; the example shows them capitalized (`Full`, `Incremental`, `Wait`).
+    ///
+    /// Erratum of the source document: The table lists lower-case values (wait, failed, incremental, full, other), but the response example shows `Full`, `Incremental` and `Wait`. Since the case on the wire is uncertain, the spec declares no enum.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub stage: ::std::option::Option<::std::string::String>,
+    /// Progress in percent.
+    ///
+    /// Erratum of the source document: The table types percentage as String, but the response example shows numbers (0, 100). The spec follows the table, as the vendor's SDK does; decoding accepts a number in a string field.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub percentage: ::std::option::Option<::std::string::String>,
+    /// Catch-up stage of the synchronization. The table lists `wait` (waiting), `failed`, `incremental`, `full` and `other`.
+    ///
+    /// Erratum of the source document: The table lists lower-case values for this field and for stage, whose example values are capitalized. Since the case on the wire is uncertain, the spec declares no enum.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub catchup_stage: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseReplicationInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseReplicationInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `normal` or `abnormal`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChDatabaseReplicationInfoStatus {
+    /// `normal`
+    Normal,
+    /// `abnormal`
+    Abnormal,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ChDatabaseReplicationInfoStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["normal", "abnormal"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Abnormal => "abnormal",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ChDatabaseReplicationInfoStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ChDatabaseReplicationInfoStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChDatabaseReplicationInfoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChDatabaseReplicationInfoStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChDatabaseReplicationInfoStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseReplicationInfoStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseReplicationInfoStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ChDatabaseReplicationInfoStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Settings of one synchronized table, with their check result.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseTableConfigCheckResult {
+    /// Name of the table.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_name: ::std::option::Option<::std::string::String>,
+    /// Table clauses for the ClickHouse table; allowed are PARTITION BY, COLUMNS, ORDER BY, SAMPLE BY, PRIMARY KEY and TTL.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_config: ::std::option::Option<::std::string::String>,
+    /// Result of the check (for example `Check Override Table Failed`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub check_result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTableConfigCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Table scope of a synchronization (in requests).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseTableReplConfigInfo {
+    /// Kind of table list: `white_list` (only the listed tables; the list must not be empty) or `black_list` (all tables but the listed ones; an empty list selects all tables).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub repl_type: crate::types::ChDatabaseTableReplConfigInfoReplType,
+    /// The tables of the white or black list.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub tables: ::std::vec::Vec<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseTableReplConfigInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("repl_type", &self.repl_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTableReplConfigInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of table list: `white_list` (only the listed tables; the list must not be empty) or `black_list` (all tables but the listed ones; an empty list selects all tables).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChDatabaseTableReplConfigInfoReplType {
+    /// `white_list`
+    WhiteList,
+    /// `black_list`
+    BlackList,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ChDatabaseTableReplConfigInfoReplType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["white_list", "black_list"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WhiteList => "white_list",
+            Self::BlackList => "black_list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ChDatabaseTableReplConfigInfoReplType {
+    fn from(value: &str) -> Self {
+        match value {
+            "white_list" => Self::WhiteList,
+            "black_list" => Self::BlackList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ChDatabaseTableReplConfigInfoReplType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "white_list" => Self::WhiteList,
+            "black_list" => Self::BlackList,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChDatabaseTableReplConfigInfoReplType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChDatabaseTableReplConfigInfoReplType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChDatabaseTableReplConfigInfoReplType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseTableReplConfigInfoReplType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTableReplConfigInfoReplType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ChDatabaseTableReplConfigInfoReplType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Table scope of a synchronization, as the answer of ShowClickHouseReplicationConfig gives it (the document's table ChDatabaseTableReplConfigInfo of 4.16.12, without required fields).
+///
+/// Erratum of the source document: The response example of 4.16.12 shows repl_type and tables of new_table_repl_config as null; the table does not say they may be null. The spec declares them nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseTableReplConfigInfoResp {
+    /// Kind of table list: `white_list` (only the listed tables) or `black_list` (all tables but the listed ones; an empty list selects all tables).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub repl_type: ::std::option::Option<
+        crate::types::ChDatabaseTableReplConfigInfoRespReplType,
+    >,
+    /// The tables of the white or black list.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseTableReplConfigInfoResp {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("repl_type", &self.repl_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTableReplConfigInfoResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of table list: `white_list` (only the listed tables) or `black_list` (all tables but the listed ones; an empty list selects all tables).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChDatabaseTableReplConfigInfoRespReplType {
+    /// `white_list`
+    WhiteList,
+    /// `black_list`
+    BlackList,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ChDatabaseTableReplConfigInfoRespReplType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["white_list", "black_list"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WhiteList => "white_list",
+            Self::BlackList => "black_list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ChDatabaseTableReplConfigInfoRespReplType {
+    fn from(value: &str) -> Self {
+        match value {
+            "white_list" => Self::WhiteList,
+            "black_list" => Self::BlackList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ChDatabaseTableReplConfigInfoRespReplType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "white_list" => Self::WhiteList,
+            "black_list" => Self::BlackList,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChDatabaseTableReplConfigInfoRespReplType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChDatabaseTableReplConfigInfoRespReplType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChDatabaseTableReplConfigInfoRespReplType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ChDatabaseTableReplConfigInfoRespReplType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTableReplConfigInfoRespReplType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ChDatabaseTableReplConfigInfoRespReplType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Settings of one synchronized table.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChDatabaseTablesConfigsInfo {
+    /// Name of the table.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub table_name: ::std::string::String,
+    /// Table clauses for the ClickHouse table, for example `ORDER BY id`; allowed are PARTITION BY, COLUMNS, ORDER BY, SAMPLE BY, PRIMARY KEY and TTL.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub table_config: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChDatabaseTablesConfigsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The LTS configurations of one ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChInstanceLtsConfigs {
+    /// The LTS configurations of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_configs: ::std::option::Option<::std::vec::Vec<crate::types::ChLtsConfigs>>,
+    /// Brief information about a ClickHouse instance in an LTS configuration listing (the document's table `instance` of 4.16.6).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::ClickHouseLtsInstance>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChInstanceLtsConfigs {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Where one kind of log of a ClickHouse instance is shipped in LTS.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChLtsConfigs {
+    /// Kind of log (for example `slow_log`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub log_type: ::std::option::Option<::std::string::String>,
+    /// Id of the LTS log group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the LTS log stream.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_stream_id: ::std::option::Option<::std::string::String>,
+    /// Whether shipping to LTS is switched on.
+    ///
+    /// Erratum of the source document: The table types enabled as String, but the response example shows the boolean false (as the vendor's SDK declares it). The spec types it as a boolean.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enabled: ::std::option::Option<bool>,
+    /// Id of the LTS table (shown in the example only).
+    ///
+    /// Erratum of the source document: Not in the table or the vendor's SDK; the section's example returns it, so the spec declares it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_table_id: ::std::option::Option<::std::string::String>,
+    /// Name of the LTS table (shown in the example only).
+    ///
+    /// Erratum of the source document: Not in the table or the vendor's SDK; the section's example returns it, so the spec declares it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_table_name: ::std::option::Option<::std::string::String>,
+    /// Type of the LTS table (shown in the example only).
+    ///
+    /// Erratum of the source document: Not in the table or the vendor's SDK; the section's example returns it, so the spec declares it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_table_type: ::std::option::Option<::std::string::String>,
+    /// Version of the LTS table (shown in the example only).
+    ///
+    /// Erratum of the source document: Not in the table or the vendor's SDK; the section's example returns it, so the spec declares it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lts_table_version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChLtsConfigs {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An action under way on a ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChQueryActionInfo {
+    /// Id of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Id of the object the action works on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub object_id: ::std::option::Option<::std::string::String>,
+    /// Type of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Id of the job of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// State of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Creation time of the action, in milliseconds since the epoch.
+    ///
+    /// Erratum of the source document: The table types created_at and updated_at as Integer; they are timestamps like the instance's create_at, whose example values exceed 32 bits. The spec types them as 64-bit integers, as the vendor's SDK does.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created_at: ::std::option::Option<i64>,
+    /// Last update time of the action, in milliseconds since the epoch.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated_at: ::std::option::Option<i64>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ChQueryActionInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Source database, database settings and table scope to check.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckClickHouseDatabaseConfigRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (77aa4096cb824a61b93dab5ca00ecc8fin07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_instance_id: ::std::string::String,
+    /// Id of the read-only node of the source instance to read from; when left out, the primary node is used.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the source database.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_database_name: ::std::string::String,
+    /// The database settings to check.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub db_configs: ::std::vec::Vec<crate::types::ChDatabaseConfigsInfo>,
+    /// Table scope of a synchronization (in requests).
+    #[serde(
+        alias = "table_replconfig",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_repl_config: crate::types::ChDatabaseTableReplConfigInfo,
+}
+
+impl ::clouddb_runtime::Validate for CheckClickHouseDatabaseConfigRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("table_repl_config", &self.table_repl_config);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckClickHouseDatabaseConfigRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Check results of the database settings.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckClickHouseDatabaseConfigResponse {
+    /// Name of the source database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database_name: ::std::option::Option<::std::string::String>,
+    /// The check result of each setting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseConfigCheckResult>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for CheckClickHouseDatabaseConfigResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("db_config_check_results", &self.db_config_check_results);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckClickHouseDatabaseConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Source database, database settings, table settings and table scope to check.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckClickHouseTableConfigRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_instance_id: ::std::string::String,
+    /// Id of the read-only node of the source instance to read from; when left out, the primary node is used.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the source database.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_database_name: ::std::string::String,
+    /// The database settings.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub db_configs: ::std::vec::Vec<crate::types::ChDatabaseConfigsInfo>,
+    /// The table settings to check.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub tables_configs: ::std::vec::Vec<crate::types::ChDatabaseTablesConfigsInfo>,
+    /// Table scope of a synchronization (in requests).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub table_repl_config: crate::types::ChDatabaseTableReplConfigInfo,
+}
+
+impl ::clouddb_runtime::Validate for CheckClickHouseTableConfigRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("table_repl_config", &self.table_repl_config);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckClickHouseTableConfigRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Check results of the table settings.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckClickHouseTableConfigResponse {
+    /// Name of the source database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_database_name: ::std::option::Option<::std::string::String>,
+    /// The check result of each table.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseTableConfigCheckResult>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckClickHouseTableConfigResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1537,6 +2674,16 @@ impl ::clouddb_runtime::lenient::Lenient for CheckResourceInfoAvailabilityZoneMo
     }
 }
 
+impl ::clouddb_runtime::Checked for CheckResourceInfoAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Instance type, only `Cluster`; needed for `createInstance`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CheckResourceInfoMode {
@@ -1614,6 +2761,16 @@ impl ::clouddb_runtime::lenient::Lenient for CheckResourceInfoMode {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CheckResourceInfoMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -1741,6 +2898,16 @@ impl ::clouddb_runtime::lenient::Lenient for CheckResourceRequestAction {
     }
 }
 
+impl ::clouddb_runtime::Checked for CheckResourceRequestAction {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Result of a resource pre-check.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckResourceResponse {
@@ -1758,6 +2925,3596 @@ impl ::clouddb_runtime::lenient::Lenient for CheckResourceResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The synchronization settings to check.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckStarRocksDatabaseConfigRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_instance_id: ::std::option::Option<::std::string::String>,
+    /// Id of the read-only node to read from; the primary node when omitted.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Source GaussDB(for MySQL) database: 3 to 1024 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_database_name: ::std::option::Option<::std::string::String>,
+    /// Target database: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_database_name: ::std::option::Option<::std::string::String>,
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub task_name: ::std::option::Option<::std::string::String>,
+    /// Database-level parameters of the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_configs: ::std::option::Option<::std::vec::Vec<crate::types::DbConfig>>,
+    /// Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.
+    #[serde(
+        alias = "table_replconfig",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_repl_config: ::std::option::Option<crate::types::TableReplConfig>,
+}
+
+impl ::clouddb_runtime::Validate for CheckStarRocksDatabaseConfigRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "source_database_name",
+            &self.source_database_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(1024),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "target_database_name",
+            &self.target_database_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("table_repl_config", &self.table_repl_config);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckStarRocksDatabaseConfigRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Results of a database settings check.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckStarRocksDatabaseConfigResponse {
+    /// Source database: 3 to 128 letters, digits or underscores.
+    ///
+    /// Erratum of the source document: The table describes this field as the target database name; by its name (and the request field it echoes) it is the source database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_database_name: ::std::option::Option<::std::string::String>,
+    /// Results of the checks on the GaussDB(for MySQL) database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_db_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DbConfigCheckResult>,
+    >,
+    /// Target database: 3 to 128 letters, digits or underscores.
+    ///
+    /// Erratum of the source document: The response example shows an empty string, shorter than the documented 3 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_database_name: ::std::option::Option<::std::string::String>,
+    /// Results of the checks on the target database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_db_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DbConfigCheckResult>,
+    >,
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub task_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CheckStarRocksDatabaseConfigResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "source_database_name",
+            &self.source_database_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("source_db_config_check_results", &self.source_db_config_check_results);
+        v.value(
+            "target_database_name",
+            &self.target_database_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("target_db_config_check_results", &self.target_db_config_check_results);
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckStarRocksDatabaseConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// What to check.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckStarRocksResourceRequest {
+    /// Kind of check; only `createInstance` (creating an instance).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub action: crate::types::CheckStarRocksResourceRequestAction,
+    /// Layout of the StarRocks instance to check.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub resource: crate::types::StarRocksResourceInfo,
+}
+
+impl ::clouddb_runtime::Validate for CheckStarRocksResourceRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("action", &self.action);
+        v.nested("resource", &self.resource);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckStarRocksResourceRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of check; only `createInstance` (creating an instance).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CheckStarRocksResourceRequestAction {
+    /// `createInstance`
+    CreateInstance,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CheckStarRocksResourceRequestAction {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["createInstance"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateInstance => "createInstance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CheckStarRocksResourceRequestAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "createInstance" => Self::CreateInstance,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CheckStarRocksResourceRequestAction {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "createInstance" => Self::CreateInstance,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CheckStarRocksResourceRequestAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CheckStarRocksResourceRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckStarRocksResourceRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CheckStarRocksResourceRequestAction {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckStarRocksResourceRequestAction {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CheckStarRocksResourceRequestAction {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Result of a resource check.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckStarRocksResourceResponse {
+    /// Whether the resources suffice.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CheckStarRocksResourceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A database account of a ClickHouse instance (the document's table `user_details`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseDatabaseUserDetail {
+    /// Name of the account.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_name: ::std::option::Option<::std::string::String>,
+    /// Databases the account may access (`*` for all).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// DML permission: `1` (read only) or `2` (read and write).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dml: ::std::option::Option<i32>,
+    /// DDL permission: `0` (none) or `1` (granted).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ddl: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseDatabaseUserDetail {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[1, 2]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ddl",
+            &self.ddl,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseDatabaseUserDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One LTS configuration to delete (the document's table `log_configs` of 4.16.8).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseDeleteLtsConfig {
+    /// Id of the ClickHouse instance.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (614ff06f72ee46b7949423572dd51e8bin16) is 32 hexadecimal digits followed by `in16`. The spec declares no pattern.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub instance_id: ::std::string::String,
+    /// Kind of log; only `slow_log` is supported.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub log_type: crate::types::ClickHouseDeleteLtsConfigLogType,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseDeleteLtsConfig {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("log_type", &self.log_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseDeleteLtsConfig {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of log; only `slow_log` is supported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseDeleteLtsConfigLogType {
+    /// `slow_log`
+    SlowLog,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseDeleteLtsConfigLogType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["slow_log"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SlowLog => "slow_log",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseDeleteLtsConfigLogType {
+    fn from(value: &str) -> Self {
+        match value {
+            "slow_log" => Self::SlowLog,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseDeleteLtsConfigLogType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "slow_log" => Self::SlowLog,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseDeleteLtsConfigLogType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseDeleteLtsConfigLogType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseDeleteLtsConfigLogType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseDeleteLtsConfigLogType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseDeleteLtsConfigLogType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseDeleteLtsConfigLogType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Engine of a ClickHouse instance (in requests).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseEngineInfo {
+    /// Database engine; only `click-house`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub r#type: crate::types::ClickHouseEngineInfoType,
+    /// Major engine version, one digit (for example `1`), from the HTAP engine resource query.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub version: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseEngineInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseEngineInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine of a ClickHouse instance, as answers give it (the document's table ClickHouseEngineInfo of 4.16.14's response, without required fields).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseEngineInfoResp {
+    /// Database engine; only `click-house`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ClickHouseEngineInfoRespType>,
+    /// Major engine version, one digit (for example `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseEngineInfoResp {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseEngineInfoResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine; only `click-house`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseEngineInfoRespType {
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseEngineInfoRespType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseEngineInfoRespType {
+    fn from(value: &str) -> Self {
+        match value {
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseEngineInfoRespType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseEngineInfoRespType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseEngineInfoRespType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseEngineInfoRespType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseEngineInfoRespType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseEngineInfoRespType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseEngineInfoRespType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Database engine; only `click-house`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseEngineInfoType {
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseEngineInfoType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseEngineInfoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseEngineInfoType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseEngineInfoType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseEngineInfoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseEngineInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseEngineInfoType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseEngineInfoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseEngineInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Deployment of a ClickHouse instance (the document's table `ha`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseHa {
+    /// `Single` (one node) or `Ha` (primary and standby).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub mode: crate::types::ClickHouseHaMode,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseHa {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("mode", &self.mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseHa {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `Single` (one node) or `Ha` (primary and standby).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseHaMode {
+    /// `Single`
+    Single,
+    /// `Ha`
+    Ha,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseHaMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Single", "Ha"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "Single",
+            Self::Ha => "Ha",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseHaMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseHaMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseHaMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseHaMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseHaMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseHaMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseHaMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseHaMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Details of a ClickHouse instance (the document's table `instance` of 4.16.16).
+///
+/// Erratum of the source document: The response example shows current_backup_node_id, frozen_time, db_user, bak_period, bak_keep_day, bak_expected_start_time, delete_at, backup_used_space, master_az_code, enterprise_project_id, dedicated_resource_id and pay_model as null; the table does not say they may be null. The spec declares them nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseInstanceDetail {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the project the instance belongs to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Public IP address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ip: ::std::option::Option<::std::string::String>,
+    /// Whether public access can be switched on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub can_enable_public_access: ::std::option::Option<bool>,
+    /// Id of the node backups are taken from.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub current_backup_node_id: ::std::option::Option<::std::string::String>,
+    /// `Single` (one node) or `Ha` (primary and standby).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub cluster_mode: ::std::option::Option<
+        crate::types::ClickHouseInstanceDetailClusterMode,
+    >,
+    /// State of the instance (for example `normal`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `1` if the instance is frozen, `0` if not.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_frozen: ::std::option::Option<i32>,
+    /// When the instance was frozen.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_time: ::std::option::Option<::std::string::String>,
+    /// Default database account.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user: ::std::option::Option<::std::string::String>,
+    /// Backup cycle.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_period: ::std::option::Option<::std::string::String>,
+    /// Number of days backups are kept.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_keep_day: ::std::option::Option<i32>,
+    /// Planned start time of backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_expected_start_time: ::std::option::Option<::std::string::String>,
+    /// Id of the engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_version_id: ::std::option::Option<::std::string::String>,
+    /// Engine version (for example `1.23.3.24`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_version: ::std::option::Option<::std::string::String>,
+    /// Database engine (for example `click-house`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_type: ::std::option::Option<::std::string::String>,
+    /// Creation time, in milliseconds since the epoch.
+    ///
+    /// Erratum of the source document: The table types create_at, update_at and delete_at as Integer, but the example values (1714099209183) are millisecond timestamps beyond 32 bits. The spec types them as 64-bit integers, as the vendor's SDK does.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_at: ::std::option::Option<i64>,
+    /// Last update time, in milliseconds since the epoch.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub update_at: ::std::option::Option<i64>,
+    /// Deletion time, in milliseconds since the epoch.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub delete_at: ::std::option::Option<i64>,
+    /// Database port, from 0 to 65535, as a string.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_port: ::std::option::Option<::std::string::String>,
+    /// Parameter group of a ClickHouse instance (the document's table `param_group`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_group: ::std::option::Option<crate::types::ClickHouseParamGroup>,
+    /// Actions under way on the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub actions: ::std::option::Option<::std::vec::Vec<crate::types::ChQueryActionInfo>>,
+    /// Error code of a failed creation.
+    ///
+    /// Erratum of the source document: The table names this field `create_fail_err_code`; the response example (and the vendor's SDK) use `create_fail_error_code`. The spec uses `create_fail_error_code`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_fail_error_code: ::std::option::Option<::std::string::String>,
+    /// Shard groups of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ClickHouseInstanceGroup>,
+    >,
+    /// Maintenance window of a ClickHouse instance (the document's table `ops_window`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ops_window: ::std::option::Option<crate::types::ClickHouseOpsWindow>,
+    /// Tags of a ClickHouse instance, as answers give them (the document's table `tags_info` of the 4.16.14 and 4.16.16 responses).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags_info: ::std::option::Option<crate::types::ClickHouseTagsInfoResp>,
+    /// Time zone of the instance (for example `UTC+08:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Space used by backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_used_space: ::std::option::Option<::std::string::String>,
+    /// `single` (one availability zone) or `double` (several zones).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<crate::types::ClickHouseInstanceDetailAzMode>,
+    /// Availability zone of the primary node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_az_code: ::std::option::Option<::std::string::String>,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Ports of a ClickHouse instance (the document's table `port_info`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port_info: ::std::option::Option<crate::types::ClickHousePortInfo>,
+    /// Storage specification code (for example `gaussdb.ch.evs.ultrahighio`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume_code: ::std::option::Option<::std::string::String>,
+    /// Whether the instance supports data synchronization (replicas).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub support_data_replication: ::std::option::Option<bool>,
+    /// Whether a newer engine version is available.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub new_version_available: ::std::option::Option<bool>,
+    /// Whether SSL is switched on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ssl_option: ::std::option::Option<bool>,
+    /// Id of the dedicated resource pool.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dedicated_resource_id: ::std::option::Option<::std::string::String>,
+    /// `0` (pay per use) or `1` (yearly or monthly).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::ClickHouseInstanceDetailPayModel>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceDetail {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("cluster_mode", &self.cluster_mode);
+        v.value(
+            "is_frozen",
+            &self.is_frozen,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("groups", &self.groups);
+        v.nested("az_mode", &self.az_mode);
+        v.nested("port_info", &self.port_info);
+        v.nested("pay_model", &self.pay_model);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `single` (one availability zone) or `double` (several zones).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseInstanceDetailAzMode {
+    /// `single`
+    Single,
+    /// `double`
+    Double,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseInstanceDetailAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "double"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Double => "double",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseInstanceDetailAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseInstanceDetailAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseInstanceDetailAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseInstanceDetailAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceDetailAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceDetailAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseInstanceDetailAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `Single` (one node) or `Ha` (primary and standby).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseInstanceDetailClusterMode {
+    /// `Single`
+    Single,
+    /// `Ha`
+    Ha,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseInstanceDetailClusterMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Single", "Ha"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "Single",
+            Self::Ha => "Ha",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseInstanceDetailClusterMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ClickHouseInstanceDetailClusterMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseInstanceDetailClusterMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseInstanceDetailClusterMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailClusterMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceDetailClusterMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceDetailClusterMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseInstanceDetailClusterMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `0` (pay per use) or `1` (yearly or monthly).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseInstanceDetailPayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseInstanceDetailPayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseInstanceDetailPayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseInstanceDetailPayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseInstanceDetailPayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseInstanceDetailPayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailPayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceDetailPayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceDetailPayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseInstanceDetailPayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A shard group of a ClickHouse instance (the document's table `groups`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseInstanceGroup {
+    /// Id of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Type of the group; only `clickhouse`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub group_type_name: ::std::option::Option<
+        crate::types::ClickHouseInstanceGroupGroupTypeName,
+    >,
+    /// Nodes of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<::std::vec::Vec<crate::types::ClickHouseNodeInfo>>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceGroup {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("group_type_name", &self.group_type_name);
+        v.nested("nodes", &self.nodes);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceGroup {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Type of the group; only `clickhouse`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseInstanceGroupGroupTypeName {
+    /// `clickhouse`
+    Clickhouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseInstanceGroupGroupTypeName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["clickhouse"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Clickhouse => "clickhouse",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseInstanceGroupGroupTypeName {
+    fn from(value: &str) -> Self {
+        match value {
+            "clickhouse" => Self::Clickhouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ClickHouseInstanceGroupGroupTypeName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "clickhouse" => Self::Clickhouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseInstanceGroupGroupTypeName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseInstanceGroupGroupTypeName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceGroupGroupTypeName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseInstanceGroupGroupTypeName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseInstanceGroupGroupTypeName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseInstanceGroupGroupTypeName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Brief information about a ClickHouse instance in an LTS configuration listing (the document's table `instance` of 4.16.6).
+///
+/// Erratum of the source document: The document names this table `instance`, as it names the different instance detail table of 4.16.16. The spec gives the two tables distinct names (ClickHouseLtsInstance and ClickHouseInstanceDetail).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseLtsInstance {
+    /// Id of the ClickHouse instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Primary/standby mode of the instance (for example `Cluster`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// Database engine (for example `clickhouse`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine_name: ::std::option::Option<::std::string::String>,
+    /// Engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine_version: ::std::option::Option<::std::string::String>,
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Id of the enterprise project of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Name of the enterprise project of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseLtsInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine of a ClickHouse node (the document's table `datastore`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseNodeDatastore {
+    /// Id of the engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Database engine; only `click-house`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ClickHouseNodeDatastoreType>,
+    /// Engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeDatastore {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeDatastore {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine; only `click-house`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseNodeDatastoreType {
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseNodeDatastoreType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseNodeDatastoreType {
+    fn from(value: &str) -> Self {
+        match value {
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseNodeDatastoreType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseNodeDatastoreType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseNodeDatastoreType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeDatastoreType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeDatastoreType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeDatastoreType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseNodeDatastoreType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A node of a ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseNodeInfo {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `master` (primary node) or `slave` (standby node).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ClickHouseNodeInfoType>,
+    /// State of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Billing period of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Storage of a ClickHouse node (the document's table `volume` of 4.16.16).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::ClickHouseNodeVolume>,
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub cpu: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mem: ::std::option::Option<::std::string::String>,
+    /// Engine of a ClickHouse node (the document's table `datastore`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::ClickHouseNodeDatastore>,
+    /// Priority of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub priority: ::std::option::Option<i32>,
+    /// `1` if the node is frozen, `0` if not.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_flag: ::std::option::Option<i32>,
+    /// Database port, from 0 to 65535.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_port: ::std::option::Option<i32>,
+    /// `0` (pay per use) or `1` (yearly or monthly).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::ClickHouseNodeInfoPayModel>,
+    /// Id of the yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Data IP address of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_ip: ::std::option::Option<::std::string::String>,
+    /// Data IPv6 address of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_ipv6: ::std::option::Option<::std::string::String>,
+    /// Data virtual IP address of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_vip: ::std::option::Option<::std::string::String>,
+    /// Data virtual IPv6 address of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_vipv6: ::std::option::Option<::std::string::String>,
+    /// Availability zone of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Description of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_description: ::std::option::Option<::std::string::String>,
+    /// Type of the availability zone (for example `Center`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_type: ::std::option::Option<::std::string::String>,
+    /// Region of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Creation time, in milliseconds since the epoch.
+    ///
+    /// Erratum of the source document: The table types create_at and update_at as Integer, but the example values (1714099209183) are millisecond timestamps beyond 32 bits. The spec types them as 64-bit integers, as the vendor's SDK does.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_at: ::std::option::Option<i64>,
+    /// Last update time, in milliseconds since the epoch.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub update_at: ::std::option::Option<i64>,
+    /// Id of the node flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the node flavor (for example `gaussdb.ch.xlarge.x86.4`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// IaaS specification code of the node (for example `c3.xlarge.4`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub iass_flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Maximum number of public connections.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_connections: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Whether changed parameters need a restart to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub need_restart: ::std::option::Option<bool>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sg_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+        v.nested("volume", &self.volume);
+        v.nested("datastore", &self.datastore);
+        v.value(
+            "frozen_flag",
+            &self.frozen_flag,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "db_port",
+            &self.db_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("pay_model", &self.pay_model);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `0` (pay per use) or `1` (yearly or monthly).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseNodeInfoPayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseNodeInfoPayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseNodeInfoPayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseNodeInfoPayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseNodeInfoPayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseNodeInfoPayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeInfoPayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeInfoPayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeInfoPayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseNodeInfoPayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `master` (primary node) or `slave` (standby node).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseNodeInfoType {
+    /// `master`
+    Master,
+    /// `slave`
+    Slave,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseNodeInfoType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["master", "slave"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseNodeInfoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseNodeInfoType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseNodeInfoType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseNodeInfoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeInfoType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeInfoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseNodeInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One node of a ClickHouse instance (the document's table `node_list`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseNodeListItem {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_name: ::std::option::Option<::std::string::String>,
+    /// Primary/standby role of the node (for example `slave`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub role: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeListItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of a ClickHouse node (the document's table `volume` of 4.16.16).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseNodeVolume {
+    /// `SSD` (ultra-high I/O) or `ESSD` (extreme SSD).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ClickHouseNodeVolumeType>,
+    /// Storage size.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<::std::string::String>,
+    /// Storage used.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub used: ::std::option::Option<::std::string::String>,
+    /// IOPS of the storage.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub iops: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeVolume {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `SSD` (ultra-high I/O) or `ESSD` (extreme SSD).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseNodeVolumeType {
+    /// `SSD`
+    Ssd,
+    /// `ESSD`
+    Essd,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseNodeVolumeType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["SSD", "ESSD"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::Essd => "ESSD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseNodeVolumeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "ESSD" => Self::Essd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseNodeVolumeType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SSD" => Self::Ssd,
+            "ESSD" => Self::Essd,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseNodeVolumeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseNodeVolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeVolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseNodeVolumeType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseNodeVolumeType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseNodeVolumeType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Maintenance window of a ClickHouse instance (the document's table `ops_window`).
+///
+/// Erratum of the source document: The response example shows period as null; the table does not say it may be null. The spec declares it nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseOpsWindow {
+    /// Days of the maintenance window.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Start of the maintenance window (for example `18:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// End of the maintenance window (for example `22:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub end_time: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseOpsWindow {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Parameter group of a ClickHouse instance (the document's table `param_group`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseParamGroup {
+    /// Id of the parameter group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseParamGroup {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of a new ClickHouse instance (the document's table `pay_info` of 4.16.14's request).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHousePayInfo {
+    /// `0` (pay per use) or `1` (yearly or monthly); defaults to `0`.
+    ///
+    /// Defaults to `"0"`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::ClickHousePayInfoPayModel>,
+    /// Id of the yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Length of the yearly/monthly subscription, in units of period_type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<i32>,
+    /// `2` (months) or `3` (years).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_type: ::std::option::Option<i32>,
+    /// `1` to renew the subscription automatically, `0` not to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_renew: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("pay_model", &self.pay_model);
+        v.value(
+            "period_type",
+            &self.period_type,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[2, 3]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "is_auto_renew",
+            &self.is_auto_renew,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `0` (pay per use) or `1` (yearly or monthly); defaults to `0`.
+///
+/// Defaults to `"0"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHousePayInfoPayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHousePayInfoPayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHousePayInfoPayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHousePayInfoPayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHousePayInfoPayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHousePayInfoPayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoPayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfoPayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfoPayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHousePayInfoPayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Billing of a ClickHouse instance, as answers give it (the document's table `pay_info` of 4.16.14's response, where every field is a string).
+///
+/// Erratum of the source document: The response example of 4.16.14 shows order_id, period, period_type and is_auto_renew as null; the table does not say they may be null. The spec declares them nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHousePayInfoResp {
+    /// `0` (pay per use) or `1` (yearly or monthly).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::ClickHousePayInfoRespPayModel>,
+    /// Id of the yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Length of the yearly/monthly subscription, in units of period_type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// `2` (months) or `3` (years).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_type: ::std::option::Option<
+        crate::types::ClickHousePayInfoRespPeriodType,
+    >,
+    /// `1` if the subscription renews automatically, `0` if not.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_renew: ::std::option::Option<
+        crate::types::ClickHousePayInfoRespIsAutoRenew,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfoResp {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("pay_model", &self.pay_model);
+        v.nested("period_type", &self.period_type);
+        v.nested("is_auto_renew", &self.is_auto_renew);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfoResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `1` if the subscription renews automatically, `0` if not.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHousePayInfoRespIsAutoRenew {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHousePayInfoRespIsAutoRenew {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHousePayInfoRespIsAutoRenew {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHousePayInfoRespIsAutoRenew {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHousePayInfoRespIsAutoRenew {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHousePayInfoRespIsAutoRenew {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespIsAutoRenew {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfoRespIsAutoRenew {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfoRespIsAutoRenew {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHousePayInfoRespIsAutoRenew {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `0` (pay per use) or `1` (yearly or monthly).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHousePayInfoRespPayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHousePayInfoRespPayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHousePayInfoRespPayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHousePayInfoRespPayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHousePayInfoRespPayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHousePayInfoRespPayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespPayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfoRespPayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfoRespPayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHousePayInfoRespPayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `2` (months) or `3` (years).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHousePayInfoRespPeriodType {
+    /// `2`
+    V2,
+    /// `3`
+    V3,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHousePayInfoRespPeriodType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["2", "3"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2 => "2",
+            Self::V3 => "3",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHousePayInfoRespPeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "2" => Self::V2,
+            "3" => Self::V3,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHousePayInfoRespPeriodType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "2" => Self::V2,
+            "3" => Self::V3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHousePayInfoRespPeriodType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHousePayInfoRespPeriodType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespPeriodType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePayInfoRespPeriodType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePayInfoRespPeriodType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHousePayInfoRespPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Ports of a ClickHouse instance (the document's table `port_info`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHousePortInfo {
+    /// Native-protocol (TCP) port, from 0 to 65535; the field is spelled `tep_port` on the wire.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tep_port: ::std::option::Option<i32>,
+    /// HTTP port, from 0 to 65535.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub http_port: ::std::option::Option<i32>,
+    /// MySQL-protocol port, from 0 to 65535.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mysql_port: ::std::option::Option<i32>,
+    /// HTTPS port, from 0 to 65535.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub https_port: ::std::option::Option<i32>,
+    /// Secure native-protocol (TCP) port, from 0 to 65535; the field is spelled `tep_secure_port` on the wire.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tep_secure_port: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ClickHousePortInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "tep_port",
+            &self.tep_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "http_port",
+            &self.http_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "mysql_port",
+            &self.mysql_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "https_port",
+            &self.https_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "tep_secure_port",
+            &self.tep_secure_port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHousePortInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One LTS configuration to create (the document's table `log_configs` of 4.16.7).
+///
+/// Erratum of the source document: The document names this table `log_configs`, as it names the different table of the LTS configuration deletion (4.16.8). The spec gives the two tables distinct names (ClickHouseSaveLtsConfig and ClickHouseDeleteLtsConfig).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseSaveLtsConfig {
+    /// Id of the ClickHouse instance.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (86fd60a5256a4592b957e8e6bb2d1b59in07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub instance_id: ::std::string::String,
+    /// Kind of log to ship; only `slow_log` is supported.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub log_type: crate::types::ClickHouseSaveLtsConfigLogType,
+    /// Id of the LTS log group.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub lts_group_id: ::std::string::String,
+    /// Id of the LTS log stream.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub lts_stream_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseSaveLtsConfig {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("log_type", &self.log_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseSaveLtsConfig {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Kind of log to ship; only `slow_log` is supported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseSaveLtsConfigLogType {
+    /// `slow_log`
+    SlowLog,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseSaveLtsConfigLogType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["slow_log"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SlowLog => "slow_log",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseSaveLtsConfigLogType {
+    fn from(value: &str) -> Self {
+        match value {
+            "slow_log" => Self::SlowLog,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseSaveLtsConfigLogType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "slow_log" => Self::SlowLog,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseSaveLtsConfigLogType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseSaveLtsConfigLogType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseSaveLtsConfigLogType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseSaveLtsConfigLogType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseSaveLtsConfigLogType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseSaveLtsConfigLogType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One slow query log entry (the document's table `slow_log_list`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseSlowLogListItem {
+    /// Id of the ClickHouse node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Execution time of the statement (for example `0.000143s`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Time the statement waited for locks.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lock_time: ::std::option::Option<::std::string::String>,
+    /// Number of rows in the statement's result.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_sent: ::std::option::Option<i32>,
+    /// Number of rows the statement scanned.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_examined: ::std::option::Option<i32>,
+    /// Database the statement ran in.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database: ::std::option::Option<::std::string::String>,
+    /// Account that ran the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub users: ::std::option::Option<::std::string::String>,
+    /// The statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub query_sample: ::std::option::Option<::std::string::String>,
+    /// Type of the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// IP address of the client.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub client_ip: ::std::option::Option<::std::string::String>,
+    /// When the statement ran.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Sequence number of the entry, to pass as `line_num` for the next page.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub line_num: ::std::option::Option<::std::string::String>,
+    /// Number of slow query log entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub count: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseSlowLogListItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A system tag of a new ClickHouse instance (the document's table `sys_tags`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseSysTag {
+    /// Key of the tag.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub key: ::std::string::String,
+    /// Value of the tag.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub value: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseSysTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A system tag of a ClickHouse instance, as answers give it (the document's table `sys_tags` of the 4.16.14 and 4.16.16 responses).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseSysTagResp {
+    /// Key of the tag.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Value of the tag.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseSysTagResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A user tag of a ClickHouse instance (the document's table `tags`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseTagResp {
+    /// Key of the tag.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Value of the tag.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseTagResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Tags of a new ClickHouse instance (the document's table `tags_info` of 4.16.14's request).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseTagsInfo {
+    /// System tags, such as the enterprise project (`_sys_enterprise_project_id`).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub sys_tags: ::std::vec::Vec<crate::types::ClickHouseSysTag>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseTagsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Tags of a ClickHouse instance, as answers give them (the document's table `tags_info` of the 4.16.14 and 4.16.16 responses).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseTagsInfoResp {
+    /// User tags.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::ClickHouseTagResp>>,
+    /// System tags.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sys_tags: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ClickHouseSysTagResp>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseTagsInfoResp {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of a ClickHouse instance (the document's table `volume` of 4.16.14).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ClickHouseVolume {
+    /// `SSD` (ultra-high I/O) or `ESSD` (extreme SSD).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub io_type: crate::types::ClickHouseVolumeIoType,
+    /// Disk size in GB, from 50 to 32000.
+    ///
+    /// Erratum of the source document: The table gives the range 50 to 32000, but the section's request example asks for 40. The spec declares only the maximum, so the client can send what the document shows; the server enforces its own lower limit.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub capacity_in_gb: i32,
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseVolume {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("io_type", &self.io_type);
+        v.value(
+            "capacity_in_gb",
+            &self.capacity_in_gb,
+            &::clouddb_runtime::Rules {
+                maximum: ::std::option::Option::Some(32000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `SSD` (ultra-high I/O) or `ESSD` (extreme SSD).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClickHouseVolumeIoType {
+    /// `SSD`
+    Ssd,
+    /// `ESSD`
+    Essd,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ClickHouseVolumeIoType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["SSD", "ESSD"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::Essd => "ESSD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ClickHouseVolumeIoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "ESSD" => Self::Essd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ClickHouseVolumeIoType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SSD" => Self::Ssd,
+            "ESSD" => Self::Essd,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClickHouseVolumeIoType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClickHouseVolumeIoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClickHouseVolumeIoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ClickHouseVolumeIoType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ClickHouseVolumeIoType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ClickHouseVolumeIoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -2031,6 +6788,16 @@ impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummaryDatastoreName {
     }
 }
 
+impl ::clouddb_runtime::Checked for ConfigurationSummaryDatastoreName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Engine version; `8.0`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigurationSummaryDatastoreVersionName {
@@ -2109,6 +6876,16 @@ impl ::clouddb_runtime::lenient::Lenient for ConfigurationSummaryDatastoreVersio
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ConfigurationSummaryDatastoreVersionName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -2243,6 +7020,850 @@ pub struct CopyInstanceConfigurationResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CopyInstanceConfigurationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A new ClickHouse instance.
+///
+/// Erratum of the source document: The response example shows port and the pay_info fields order_id, period, period_type and is_auto_renew as null; the tables do not say they may be null. The spec declares them nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateChInstanceInfo {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Availability zone(s) of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// `single` (one availability zone) or `double` (several zones).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<crate::types::CreateChInstanceInfoAzMode>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Engine of a ClickHouse instance, as answers give it (the document's table ClickHouseEngineInfo of 4.16.14's response, without required fields).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine: ::std::option::Option<crate::types::ClickHouseEngineInfoResp>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Database account (for example `root`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user: ::std::option::Option<::std::string::String>,
+    /// Database port, from 0 to 65535.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// `Single` (one node) or `Ha` (primary and standby).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ha_mode: ::std::option::Option<crate::types::CreateChInstanceInfoHaMode>,
+    /// Billing of a ClickHouse instance, as answers give it (the document's table `pay_info` of 4.16.14's response, where every field is a string).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_info: ::std::option::Option<crate::types::ClickHousePayInfoResp>,
+    /// Whether SSL is switched on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ssl_option: ::std::option::Option<bool>,
+    /// State of the instance: `creating`, `normal`, `abnormal`, `createfailed` (creation failed) or `deleted`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::CreateChInstanceInfoStatus>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Tags of a ClickHouse instance, as answers give them (the document's table `tags_info` of the 4.16.14 and 4.16.16 responses).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags_info: ::std::option::Option<crate::types::ClickHouseTagsInfoResp>,
+}
+
+impl ::clouddb_runtime::Validate for CreateChInstanceInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("az_mode", &self.az_mode);
+        v.nested("engine", &self.engine);
+        v.value(
+            "port",
+            &self.port,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(65535f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("ha_mode", &self.ha_mode);
+        v.nested("pay_info", &self.pay_info);
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateChInstanceInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `single` (one availability zone) or `double` (several zones).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateChInstanceInfoAzMode {
+    /// `single`
+    Single,
+    /// `double`
+    Double,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateChInstanceInfoAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "double"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Double => "double",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateChInstanceInfoAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateChInstanceInfoAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateChInstanceInfoAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateChInstanceInfoAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateChInstanceInfoAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateChInstanceInfoAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateChInstanceInfoAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `Single` (one node) or `Ha` (primary and standby).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateChInstanceInfoHaMode {
+    /// `Single`
+    Single,
+    /// `Ha`
+    Ha,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateChInstanceInfoHaMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Single", "Ha"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "Single",
+            Self::Ha => "Ha",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateChInstanceInfoHaMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateChInstanceInfoHaMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Single" => Self::Single,
+            "Ha" => Self::Ha,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateChInstanceInfoHaMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateChInstanceInfoHaMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoHaMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateChInstanceInfoHaMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateChInstanceInfoHaMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateChInstanceInfoHaMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of the instance: `creating`, `normal`, `abnormal`, `createfailed` (creation failed) or `deleted`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateChInstanceInfoStatus {
+    /// `creating`
+    Creating,
+    /// `normal`
+    Normal,
+    /// `abnormal`
+    Abnormal,
+    /// `createfailed`
+    Createfailed,
+    /// `deleted`
+    Deleted,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateChInstanceInfoStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "creating",
+        "normal",
+        "abnormal",
+        "createfailed",
+        "deleted",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "creating",
+            Self::Normal => "normal",
+            Self::Abnormal => "abnormal",
+            Self::Createfailed => "createfailed",
+            Self::Deleted => "deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateChInstanceInfoStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "creating" => Self::Creating,
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "createfailed" => Self::Createfailed,
+            "deleted" => Self::Deleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateChInstanceInfoStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "creating" => Self::Creating,
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "createfailed" => Self::Createfailed,
+            "deleted" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateChInstanceInfoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateChInstanceInfoStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateChInstanceInfoStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateChInstanceInfoStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateChInstanceInfoStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The database account to create.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseDatabaseUserRequest {
+    /// Name of the account: 2 to 32 characters, lower-case letters, digits and underscores, starting with a lower-case letter and ending with a lower-case letter or digit.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub user_name: ::std::string::String,
+    /// Password of the account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, different from the account name and from the account name reversed.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub password: ::std::string::String,
+    /// Databases the account may access; `*` means all databases.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub databases: ::std::vec::Vec<::std::string::String>,
+    /// DML permission: `1` (read only) or `2` (read and write); defaults to 2.
+    ///
+    /// Defaults to `2`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dml: ::std::option::Option<i32>,
+}
+
+impl ::std::fmt::Debug for CreateClickHouseDatabaseUserRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateClickHouseDatabaseUserRequest")
+            .field("user_name", &self.user_name)
+            .field("password", &"<redacted>")
+            .field("databases", &self.databases)
+            .field("dml", &self.dml)
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateClickHouseDatabaseUserRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "user_name",
+            &self.user_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(2),
+                max_length: ::std::option::Option::Some(32),
+                pattern: ::std::option::Option::Some("^[a-z][a-z0-9_]*[a-z0-9]$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[1, 2]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseDatabaseUserRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of an account creation.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseDatabaseUserResponse {
+    /// Result of the request (`SUCCESS` on success).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseDatabaseUserResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The ClickHouse instance to create.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseInstanceRequest {
+    /// Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Engine of a ClickHouse instance (in requests).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub engine: crate::types::ClickHouseEngineInfo,
+    /// Deployment of a ClickHouse instance (the document's table `ha`).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub ha: crate::types::ClickHouseHa,
+    /// Id of the node flavor, from the HTAP flavor query.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub flavor_id: ::std::string::String,
+    /// Password of the root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~ ! @ # / % ^ * - _ = + ? and the comma.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub db_root_pwd: ::std::string::String,
+    /// `single` (one availability zone) or `double` (several zones).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub az_mode: crate::types::CreateClickHouseInstanceRequestAzMode,
+    /// Storage of a ClickHouse instance (the document's table `volume` of 4.16.14).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub volume: crate::types::ClickHouseVolume,
+    /// Availability zone code; when `ha.mode` is `Ha`, several codes separated by commas (for example `cn-southwest-244b,cn-southwest-244a`).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub az_code: ::std::string::String,
+    /// Time zone of the instance (for example `UTC+08:00`); defaults to the time zone of the GaussDB(for MySQL) instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Tags of a new ClickHouse instance (the document's table `tags_info` of 4.16.14's request).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub tags_info: crate::types::ClickHouseTagsInfo,
+    /// Billing of a new ClickHouse instance (the document's table `pay_info` of 4.16.14's request).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_info: ::std::option::Option<crate::types::ClickHousePayInfo>,
+}
+
+impl ::std::fmt::Debug for CreateClickHouseInstanceRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateClickHouseInstanceRequest")
+            .field("name", &self.name)
+            .field("engine", &self.engine)
+            .field("ha", &self.ha)
+            .field("flavor_id", &self.flavor_id)
+            .field("db_root_pwd", &"<redacted>")
+            .field("az_mode", &self.az_mode)
+            .field("volume", &self.volume)
+            .field("az_code", &self.az_code)
+            .field("time_zone", &self.time_zone)
+            .field("tags_info", &self.tags_info)
+            .field("pay_info", &self.pay_info)
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateClickHouseInstanceRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(4),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z][A-Za-z0-9_-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("engine", &self.engine);
+        v.nested("ha", &self.ha);
+        v.value(
+            "db_root_pwd",
+            &self.db_root_pwd,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("az_mode", &self.az_mode);
+        v.nested("volume", &self.volume);
+        v.nested("pay_info", &self.pay_info);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseInstanceRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `single` (one availability zone) or `double` (several zones).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateClickHouseInstanceRequestAzMode {
+    /// `single`
+    Single,
+    /// `double`
+    Double,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateClickHouseInstanceRequestAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "double"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Double => "double",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateClickHouseInstanceRequestAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateClickHouseInstanceRequestAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "double" => Self::Double,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateClickHouseInstanceRequestAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateClickHouseInstanceRequestAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateClickHouseInstanceRequestAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateClickHouseInstanceRequestAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseInstanceRequestAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateClickHouseInstanceRequestAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The new ClickHouse instance and its creation job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseInstanceResponse {
+    /// A new ClickHouse instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::CreateChInstanceInfo>,
+    /// Id of the job that creates the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CreateClickHouseInstanceResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The LTS configurations to create.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseLtsConfigsRequest {
+    /// The configurations, one per instance and log type.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub log_configs: ::std::vec::Vec<crate::types::ClickHouseSaveLtsConfig>,
+}
+
+impl ::clouddb_runtime::Validate for CreateClickHouseLtsConfigsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("log_configs", &self.log_configs);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseLtsConfigsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The source of a new data synchronization.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseReplicationRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_instance_id: ::std::string::String,
+    /// Id of the read-only node of the source instance to read from; when left out, the primary node is used.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the source database.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_database: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseReplicationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The setup job of a data synchronization.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateClickHouseReplicationResponse {
+    /// Id of the job that sets up the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateClickHouseReplicationResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2736,6 +8357,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateInstancePrivateDnsRequestDnsT
     }
 }
 
+impl ::clouddb_runtime::Checked for CreateInstancePrivateDnsRequestDnsType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The submitted domain name application.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateInstancePrivateDnsResponse {
@@ -3088,6 +8719,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateInstanceRequestAvailabilityZo
     }
 }
 
+impl ::clouddb_runtime::Checked for CreateInstanceRequestAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Instance type; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CreateInstanceRequestMode {
@@ -3165,6 +8806,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateInstanceRequestMode {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceRequestMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -3516,6 +9167,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateProxyRequestNewNodeAutoAddSta
     }
 }
 
+impl ::clouddb_runtime::Checked for CreateProxyRequestNewNodeAutoAddStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Proxy type: `readwrite` (read and write) or `readonly`.
 ///
 /// Defaults to `"readwrite"`.
@@ -3600,6 +9261,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateProxyRequestProxyMode {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateProxyRequestProxyMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -3753,6 +9424,16 @@ impl ::clouddb_runtime::lenient::Lenient for CreateReadonlyNodesRequestIsAutoPay
     }
 }
 
+impl ::clouddb_runtime::Checked for CreateReadonlyNodesRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The read-only nodes being created.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateReadonlyNodesResponse {
@@ -3825,6 +9506,506 @@ pub struct CreateRestoreTableInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CreateRestoreTableInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The synchronization to create.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksDataReplicationRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_instance_id: ::std::string::String,
+    /// Id of the read-only node to read from; the primary node when omitted.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Source database: 3 to 1024 letters, digits or underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_database: ::std::string::String,
+    /// Target database: 3 to 128 letters, digits or underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub target_database: ::std::string::String,
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub task_name: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for CreateStarRocksDataReplicationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "source_database",
+            &self.source_database,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(1024),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "target_database",
+            &self.target_database,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksDataReplicationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a synchronization creation.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksDataReplicationResponse {
+    /// Id of the job that creates the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksDataReplicationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The account to create.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksDatabaseUserRequest {
+    /// Name of the account: 2 to 32 characters, starting with a lower-case letter, ending with a lower-case letter or digit, made of lower-case letters, digits and underscores.
+    #[serde(
+        alias = "userName",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_name: ::std::string::String,
+    /// Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,
+    #[serde(
+        alias = "passWord",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub password: ::std::string::String,
+    /// Databases the account is granted.
+    #[serde(
+        alias = "dataBases",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub databases: ::std::vec::Vec<::std::string::String>,
+    /// DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings. Defaults to 2.
+    ///
+    /// Defaults to `2`.
+    #[serde(
+        alias = "dm!",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dml: ::std::option::Option<i32>,
+    /// DDL privilege: 0 none, 1 allowed. Defaults to 0.
+    ///
+    /// Defaults to `0`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ddl: ::std::option::Option<i32>,
+}
+
+impl ::std::fmt::Debug for CreateStarRocksDatabaseUserRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateStarRocksDatabaseUserRequest")
+            .field("user_name", &self.user_name)
+            .field("password", &"<redacted>")
+            .field("databases", &self.databases)
+            .field("dml", &self.dml)
+            .field("ddl", &self.ddl)
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateStarRocksDatabaseUserRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "user_name",
+            &self.user_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(2),
+                max_length: ::std::option::Option::Some(32),
+                pattern: ::std::option::Option::Some("^[a-z][a-z0-9_]*[a-z0-9]$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(3f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ddl",
+            &self.ddl,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(1f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksDatabaseUserRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksDatabaseUserResponse {
+    /// Result of the request (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksDatabaseUserResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Settings of the new StarRocks instance.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksInstanceRequest {
+    /// Name of the instance: 4 to 64 characters (at most 64 bytes), starting with a letter and made of letters, digits, hyphens and underscores; case-sensitive, Chinese characters are not allowed. Names need not be unique.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Engine of the new instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub engine: crate::types::StarRocksCreateEngine,
+    /// Deployment of the new instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub ha: crate::types::StarRocksCreateHa,
+    /// Id of the FE node flavor (the `id` of an entry returned by the HTAP flavor query).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub fe_flavor_id: ::std::string::String,
+    /// Id of the BE node flavor (the `id` of an entry returned by the HTAP flavor query).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub be_flavor_id: ::std::string::String,
+    /// Password of the database root account: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#$%^*-_=+?,()&. Weak passwords are refused.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub db_root_pwd: ::std::string::String,
+    /// Number of FE nodes: 1 for a `Single` deployment, 3 to 10 for a `Cluster`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub fe_count: i32,
+    /// Number of BE nodes: 1 for a `Single` deployment, 3 to 10 for a `Cluster`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub be_count: i32,
+    /// Availability-zone mode; only `single` is offered.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub az_mode: crate::types::CreateStarRocksInstanceRequestAzMode,
+    /// Storage of each FE node.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub fe_volume: crate::types::StarRocksCreateFeVolume,
+    /// Storage of each BE node.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub be_volume: crate::types::StarRocksCreateBeVolume,
+    /// Code of the availability zone.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub az_code: ::std::string::String,
+    /// Time zone of the instance.
+    ///
+    /// Defaults to `"UTC+08:00"`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Tags of the new instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub tags_info: crate::types::StarRocksCreateTagsInfo,
+}
+
+impl ::std::fmt::Debug for CreateStarRocksInstanceRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateStarRocksInstanceRequest")
+            .field("name", &self.name)
+            .field("engine", &self.engine)
+            .field("ha", &self.ha)
+            .field("fe_flavor_id", &self.fe_flavor_id)
+            .field("be_flavor_id", &self.be_flavor_id)
+            .field("db_root_pwd", &"<redacted>")
+            .field("fe_count", &self.fe_count)
+            .field("be_count", &self.be_count)
+            .field("az_mode", &self.az_mode)
+            .field("fe_volume", &self.fe_volume)
+            .field("be_volume", &self.be_volume)
+            .field("az_code", &self.az_code)
+            .field("time_zone", &self.time_zone)
+            .field("tags_info", &self.tags_info)
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateStarRocksInstanceRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(4),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z][A-Za-z0-9_-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("engine", &self.engine);
+        v.nested("ha", &self.ha);
+        v.value(
+            "db_root_pwd",
+            &self.db_root_pwd,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "fe_count",
+            &self.fe_count,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(10f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "be_count",
+            &self.be_count,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(10f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("az_mode", &self.az_mode);
+        v.nested("fe_volume", &self.fe_volume);
+        v.nested("be_volume", &self.be_volume);
+        v.nested("tags_info", &self.tags_info);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksInstanceRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode; only `single` is offered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateStarRocksInstanceRequestAzMode {
+    /// `single`
+    Single,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateStarRocksInstanceRequestAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateStarRocksInstanceRequestAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateStarRocksInstanceRequestAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateStarRocksInstanceRequestAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateStarRocksInstanceRequestAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateStarRocksInstanceRequestAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateStarRocksInstanceRequestAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksInstanceRequestAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateStarRocksInstanceRequestAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The new instance and its creation job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateStarRocksInstanceResponse {
+    /// A StarRocks instance being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::StarRocksCreatedInstance>,
+    /// Id of the creation job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CreateStarRocksInstanceResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateStarRocksInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database settings of the source GaussDB(for MySQL) database.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DataBaseInfo {
+    /// Name of the database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database_name: ::std::option::Option<::std::string::String>,
+    /// Results of the parameter checks.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_config_check_results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DbConfigCheckResult>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for DataBaseInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("db_config_check_results", &self.db_config_check_results);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DataBaseInfo {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3993,6 +10174,16 @@ impl ::clouddb_runtime::lenient::Lenient for DatastoreResultInfoType {
     }
 }
 
+impl ::clouddb_runtime::Checked for DatastoreResultInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Database engine; only `gaussdb-mysql`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum DatastoreResultType {
@@ -4070,6 +10261,250 @@ impl ::clouddb_runtime::lenient::Lenient for DatastoreResultType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for DatastoreResultType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A database-level synchronization parameter.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DbConfig {
+    /// Name of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_name: ::std::option::Option<::std::string::String>,
+    /// Value of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DbConfig {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the check of one database parameter.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DbConfigCheckResult {
+    /// Name of the parameter: 3 to 128 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_name: ::std::option::Option<::std::string::String>,
+    /// Value of the parameter: 1 to 64 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Result: `success` or `fail`.
+    ///
+    /// Erratum of the source document: The response example of 4.15.17 shows `failed`, which is not a documented value. The spec keeps the documented values; the client keeps unknown values.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub check_result: ::std::option::Option<
+        crate::types::DbConfigCheckResultCheckResult,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for DbConfigCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "param_name",
+            &self.param_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "value",
+            &self.value,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("check_result", &self.check_result);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DbConfigCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result: `success` or `fail`.
+///
+/// Erratum of the source document: The response example of 4.15.17 shows `failed`, which is not a documented value. The spec keeps the documented values; the client keeps unknown values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DbConfigCheckResultCheckResult {
+    /// `success`
+    Success,
+    /// `fail`
+    Fail,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl DbConfigCheckResultCheckResult {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["success", "fail"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Fail => "fail",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DbConfigCheckResultCheckResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for DbConfigCheckResultCheckResult {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DbConfigCheckResultCheckResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DbConfigCheckResultCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbConfigCheckResultCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for DbConfigCheckResultCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DbConfigCheckResultCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for DbConfigCheckResultCheckResult {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A database parameter of data synchronization.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DbParameter {
+    /// Name of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_name: ::std::option::Option<::std::string::String>,
+    /// Type of the parameter (for example `String` or `Integer`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_type: ::std::option::Option<::std::string::String>,
+    /// Default value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub default_value: ::std::option::Option<::std::string::String>,
+    /// Allowed values (for example `true|false` or `1000-60000`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value_range: ::std::option::Option<::std::string::String>,
+    /// Meaning of the parameter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DbParameter {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -4330,6 +10765,16 @@ impl ::clouddb_runtime::lenient::Lenient for DedicatedResourceStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for DedicatedResourceStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Storage resources of a dedicated resource pool.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DedicatedStorageInfo {
@@ -4350,6 +10795,88 @@ pub struct DedicatedStorageInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for DedicatedStorageInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of an account deletion.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteClickHouseDatabaseUserResponse {
+    /// Result of the request (`SUCCESS` on success).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteClickHouseDatabaseUserResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The deletion job of a ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteClickHouseInstanceResponse {
+    /// Id of the job that deletes the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteClickHouseInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The LTS configurations to delete.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteClickHouseLtsConfigsRequest {
+    /// The configurations, one per instance and log type.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub log_configs: ::std::vec::Vec<crate::types::ClickHouseDeleteLtsConfig>,
+}
+
+impl ::clouddb_runtime::Validate for DeleteClickHouseLtsConfigsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("log_configs", &self.log_configs);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteClickHouseLtsConfigsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The deletion job of a data synchronization.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteClickHouseReplicationResponse {
+    /// Id of the job that deletes the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteClickHouseReplicationResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4761,6 +11288,16 @@ impl ::clouddb_runtime::lenient::Lenient for DeleteNodeSqlFilterRuleSqlType {
     }
 }
 
+impl ::clouddb_runtime::Checked for DeleteNodeSqlFilterRuleSqlType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The proxies to close.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteProxiesRequest {
@@ -4863,6 +11400,101 @@ pub struct DeleteSqlFilterRulesResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for DeleteSqlFilterRulesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The synchronization to delete.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteStarRocksDataReplicationRequest {
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub task_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for DeleteStarRocksDataReplicationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteStarRocksDataReplicationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a synchronization deletion.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteStarRocksDataReplicationResponse {
+    /// Id of the job that deletes the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteStarRocksDataReplicationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteStarRocksDatabaseUserResponse {
+    /// Result of the request (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteStarRocksDatabaseUserResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a deletion.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteStarRocksInstanceResponse {
+    /// Id of the deletion workflow.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub workflow_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteStarRocksInstanceResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5055,6 +11687,66 @@ impl ::clouddb_runtime::lenient::Lenient for EnterpriseProjectItemStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for EnterpriseProjectItemStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// New disk size of a ClickHouse instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExtendClickHouseVolumeRequest {
+    /// New disk size in GB, from 50 to 32000.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub size_in_gb: i32,
+}
+
+impl ::clouddb_runtime::Validate for ExtendClickHouseVolumeRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "size_in_gb",
+            &self.size_in_gb,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(50f64),
+                maximum: ::std::option::Option::Some(32000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ExtendClickHouseVolumeRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The resize job of a ClickHouse instance's disk.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExtendClickHouseVolumeResponse {
+    /// Id of the job that resizes the disk.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ExtendClickHouseVolumeResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The new storage capacity.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExtendInstanceVolumeRequest {
@@ -5182,6 +11874,16 @@ impl ::clouddb_runtime::lenient::Lenient for ExtendInstanceVolumeRequestIsAutoPa
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ExtendInstanceVolumeRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -5495,6 +12197,16 @@ impl ::clouddb_runtime::lenient::Lenient for GetJobInfoDetailStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for GetJobInfoDetailStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The instance a job works on.
 ///
 /// Erratum of the source document: The job table types `instance` as a GetJobInstanceInfoDetail object, but the nested table is titled GetJobInstanceStateDetail. The spec uses the name the referencing table (and the vendor's SDK) gives.
@@ -5618,6 +12330,872 @@ pub struct GrantDatabaseUserPrivilegesResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for GrantDatabaseUserPrivilegesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An availability zone of an HTAP instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapAvailableZone {
+    /// Code of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Description of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Type of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_type: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapAvailableZone {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A version of an HTAP engine.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapEngineVersion {
+    /// Id of the version; unique.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Major version, two parts (for example `3.1`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Full kernel version, four parts (for example `3.1.6.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub kernel_version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapEngineVersion {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A node flavor.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapFlavor {
+    /// Flavor type: `arm` (dedicated Arm), `x86` (dedicated x86) or `generalX86` (general-purpose x86).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::HtapFlavorType>,
+    /// Number of vCPUs (for example `1` for one vCPU).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Id of the flavor; unique.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Resource specification code, the flavor_ref given at creation, for example `gaussdb.sr-be.xlarge.x86.4`: product, compute size (xlarge is 4 vCPUs), CPU architecture, and the vCPU-to-memory ratio (4 means 1:4).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub spec_code: ::std::option::Option<::std::string::String>,
+    /// Database version of the flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version_name: ::std::option::Option<::std::string::String>,
+    /// Instance type: `Cluster` or `Single`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_mode: ::std::option::Option<crate::types::HtapFlavorInstanceMode>,
+    /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale), `unsupported` (not offered there) or `sellout` (sold out).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_status: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::HtapFlavorAzStatusValue,
+        >,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for HtapFlavor {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+        v.nested("instance_mode", &self.instance_mode);
+        v.nested("az_status", &self.az_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapFlavor {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `HtapFlavorAzStatusValue` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HtapFlavorAzStatusValue {
+    /// `normal`
+    Normal,
+    /// `unsupported`
+    Unsupported,
+    /// `sellout`
+    Sellout,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl HtapFlavorAzStatusValue {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["normal", "unsupported", "sellout"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Unsupported => "unsupported",
+            Self::Sellout => "sellout",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for HtapFlavorAzStatusValue {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            "sellout" => Self::Sellout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for HtapFlavorAzStatusValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            "sellout" => Self::Sellout,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HtapFlavorAzStatusValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HtapFlavorAzStatusValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HtapFlavorAzStatusValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for HtapFlavorAzStatusValue {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapFlavorAzStatusValue {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for HtapFlavorAzStatusValue {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Instance type: `Cluster` or `Single`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HtapFlavorInstanceMode {
+    /// `Cluster`
+    Cluster,
+    /// `Single`
+    Single,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl HtapFlavorInstanceMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster", "Single"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Single => "Single",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for HtapFlavorInstanceMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            "Single" => Self::Single,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for HtapFlavorInstanceMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            "Single" => Self::Single,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HtapFlavorInstanceMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HtapFlavorInstanceMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HtapFlavorInstanceMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for HtapFlavorInstanceMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapFlavorInstanceMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for HtapFlavorInstanceMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Flavor type: `arm` (dedicated Arm), `x86` (dedicated x86) or `generalX86` (general-purpose x86).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HtapFlavorType {
+    /// `arm`
+    Arm,
+    /// `x86`
+    X86,
+    /// `generalX86`
+    GeneralX86,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl HtapFlavorType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["arm", "x86", "generalX86"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Arm => "arm",
+            Self::X86 => "x86",
+            Self::GeneralX86 => "generalX86",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for HtapFlavorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "arm" => Self::Arm,
+            "x86" => Self::X86,
+            "generalX86" => Self::GeneralX86,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for HtapFlavorType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "arm" => Self::Arm,
+            "x86" => Self::X86,
+            "generalX86" => Self::GeneralX86,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HtapFlavorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HtapFlavorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HtapFlavorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for HtapFlavorType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapFlavorType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for HtapFlavorType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// An HTAP instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapInstance {
+    /// Id of the HTAP instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the HTAP instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// HTAP engine (for example `star-rocks`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine_name: ::std::option::Option<::std::string::String>,
+    /// Version of the HTAP engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine_version: ::std::option::Option<::std::string::String>,
+    /// Id of the project the instance belongs to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// State of an HTAP instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_state: ::std::option::Option<crate::types::HtapInstanceState>,
+    /// Creation time of the instance (Unix time in milliseconds in the example).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_at: ::std::option::Option<i64>,
+    /// Whether the instance is frozen.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_frozen: ::std::option::Option<bool>,
+    /// Deployment mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ha_mode: ::std::option::Option<::std::string::String>,
+    /// Billing mode: `0` pay-per-use, `1` yearly/monthly; only pay-per-use is offered.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::HtapInstancePayModel>,
+    /// Id of the yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Id of the alternative yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub alter_order_id: ::std::option::Option<::std::string::String>,
+    /// Private read/write address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_vip: ::std::option::Option<::std::string::String>,
+    /// Readable nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub readable_node_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ReadableNodeInfos>,
+    >,
+    /// Data IP addresses. Undocumented: the example shows an array of IP strings, and once an object with node_ip, node_id and node_name, so its shape is left open.
+    ///
+    /// Erratum of the source document: Not in the response table; every instance of the response example has it: the first as an object, the others as an array of strings. Declared as free-form JSON so that both decode.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data_ips: ::std::option::Option<::serde_json::Value>,
+    /// Proxy IP addresses.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Private read/write IPv6 address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_vip_v6: ::std::option::Option<::std::string::String>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// Availability zones of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub available_zones: ::std::option::Option<
+        ::std::vec::Vec<crate::types::HtapAvailableZone>,
+    >,
+    /// Actions of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub current_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::QueryAction>,
+    >,
+    /// Storage type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume_type: ::std::option::Option<::std::string::String>,
+    /// Server type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub server_type: ::std::option::Option<::std::string::String>,
+    /// Id of the enterprise project; present when the account uses enterprise projects.
+    #[serde(
+        alias = "enter_prie_project_id",
+        alias = "enter_prise_project_id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the dedicated resource pool; present only for accounts that use one.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dedicated_resource_id: ::std::option::Option<::std::string::String>,
+    /// Network of an HTAP instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub network: ::std::option::Option<crate::types::HtapNetwork>,
+    /// Id of the ClickHouse master node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ch_master_node_id: ::std::option::Option<::std::string::String>,
+    /// Number of nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_num: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for HtapInstance {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("pay_model", &self.pay_model);
+        v.nested("current_actions", &self.current_actions);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing mode: `0` pay-per-use, `1` yearly/monthly; only pay-per-use is offered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HtapInstancePayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl HtapInstancePayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for HtapInstancePayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for HtapInstancePayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HtapInstancePayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HtapInstancePayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HtapInstancePayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for HtapInstancePayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapInstancePayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for HtapInstancePayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of an HTAP instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapInstanceState {
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_status: ::std::option::Option<::std::string::String>,
+    /// Error code of a failed creation.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_fail_error_code: ::std::option::Option<::std::string::String>,
+    /// Error message of a failed creation.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub fail_message: ::std::option::Option<::std::string::String>,
+    /// Whether a restart is needed for parameter changes to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub wait_restart_for_params: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapInstanceState {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Network of an HTAP instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapNetwork {
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sub_net_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapNetwork {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A storage type.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HtapStorageType {
+    /// Name of the storage medium (for example `ULTRAHIGH` or `ESSD`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Availability of the storage type per availability zone, keyed by zone code (for example `normal` or `unsupported`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_status: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Smallest disk size offered, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub min_volume_size: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for HtapStorageType {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6064,6 +13642,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListBackupsBackupType {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListBackupsBackupType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// One page of full backups.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListBackupsResponse {
@@ -6090,6 +13678,281 @@ impl ::clouddb_runtime::Validate for ListBackupsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ListBackupsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of database accounts.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseDatabaseUsersResponse {
+    /// The accounts.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_details: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ClickHouseDatabaseUserDetail>,
+    >,
+    /// Total number of matching accounts.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListClickHouseDatabaseUsersResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("user_details", &self.user_details);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseDatabaseUsersResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of database names.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseDatabasesResponse {
+    /// Names of the databases.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Total number of matching databases.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseDatabasesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Nodes of a ClickHouse instance whose logs can be queried.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseLogNodesResponse {
+    /// The nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ClickHouseNodeListItem>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseLogNodesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of LTS configurations of ClickHouse instances.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseLtsConfigsResponse {
+    /// The LTS configurations, one item per instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_lts_configs: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChInstanceLtsConfigs>,
+    >,
+    /// Total number of matching instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseLtsConfigsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database settings available for synchronization.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseReplicationDatabaseParametersResponse {
+    /// The settings.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseParameterInfo>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for ListClickHouseReplicationDatabaseParametersResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of data synchronizations.
+///
+/// Erratum of the source document: The response example shows ext_text as null; the table does not say it may be null. The spec declares it nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseReplicationsResponse {
+    /// Total number of synchronizations.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The synchronizations.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub replications: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseReplicationInfo>,
+    >,
+    /// Operation under way on the GaussDB(for MySQL) instance that affects synchronization, such as a restart, a flavor change or a switchover.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ext_text: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ListClickHouseReplicationsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("replications", &self.replications);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseReplicationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Node, time window and filters of a slow query log query.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseSlowLogsRequest {
+    /// Id of the node whose slow query logs are returned.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub node_id: ::std::string::String,
+    /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T00:14:27+0100`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub start_time: ::std::string::String,
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2023-12-12T02:14:27+0100`.
+    ///
+    /// Erratum of the source document: The table describes end_time as the start time, a copy of the start_time row. The spec describes it as the end of the window.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub end_time: ::std::string::String,
+    /// Number of entries to return.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub limit: i32,
+    /// Sequence number of the last entry of the previous page, to get the next page; left out on the first request.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub line_num: ::std::option::Option<::std::string::String>,
+    /// Only entries of this operation type (for example `All`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub operate_type: ::std::option::Option<::std::string::String>,
+    /// Only entries of this database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ListClickHouseSlowLogsRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "start_time",
+            &self.start_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some(
+                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                ),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "end_time",
+            &self.end_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some(
+                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
+                ),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseSlowLogsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Slow query log entries.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListClickHouseSlowLogsResponse {
+    /// The entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub slow_log_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ClickHouseSlowLogListItem>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListClickHouseSlowLogsResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6508,6 +14371,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsDatabaseName {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListEngineVersionsDatabaseName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Engine versions of a database engine.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListEngineVersionsResponse {
@@ -6787,6 +14660,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsRequestLevel {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListErrorLogDetailsRequestLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Error log entries.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListErrorLogDetailsResponse {
@@ -6894,6 +14777,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListFlavorsAvailabilityZoneMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListFlavorsAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The `ListFlavorsDatabaseName` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListFlavorsDatabaseName {
@@ -6971,6 +14864,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListFlavorsDatabaseName {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListFlavorsDatabaseName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -7077,6 +14980,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListFlavorsVersionName {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListFlavorsVersionName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -7193,6 +15106,397 @@ impl ::clouddb_runtime::lenient::Lenient for ListGaussMysqlDatabaseInfo {
     }
 }
 
+/// Versions of an HTAP engine.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListHtapEngineVersionsResponse {
+    /// The engine versions.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastores: ::std::option::Option<
+        ::std::vec::Vec<crate::types::HtapEngineVersion>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapEngineVersionsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListHtapFlavorsAvailabilityZoneMode` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListHtapFlavorsAvailabilityZoneMode {
+    /// `single`
+    Single,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListHtapFlavorsAvailabilityZoneMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListHtapFlavorsAvailabilityZoneMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListHtapFlavorsAvailabilityZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListHtapFlavorsAvailabilityZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListHtapFlavorsAvailabilityZoneMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListHtapFlavorsAvailabilityZoneMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListHtapFlavorsAvailabilityZoneMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapFlavorsAvailabilityZoneMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListHtapFlavorsAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The `ListHtapFlavorsEngineName` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListHtapFlavorsEngineName {
+    /// `star-rocks`
+    StarRocks,
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListHtapFlavorsEngineName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["star-rocks", "click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StarRocks => "star-rocks",
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListHtapFlavorsEngineName {
+    fn from(value: &str) -> Self {
+        match value {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListHtapFlavorsEngineName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListHtapFlavorsEngineName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListHtapFlavorsEngineName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListHtapFlavorsEngineName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListHtapFlavorsEngineName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapFlavorsEngineName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListHtapFlavorsEngineName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Flavors of an HTAP engine.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListHtapFlavorsResponse {
+    /// The flavors.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavors: ::std::option::Option<::std::vec::Vec<crate::types::HtapFlavor>>,
+}
+
+impl ::clouddb_runtime::Validate for ListHtapFlavorsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("flavors", &self.flavors);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapFlavorsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// HTAP instances of a GaussDB(for MySQL) instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListHtapInstancesResponse {
+    /// Number of HTAP instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total: ::std::option::Option<i32>,
+    /// The HTAP instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<::std::vec::Vec<crate::types::HtapInstance>>,
+    /// Maximum number of HTAP instances of the GaussDB(for MySQL) instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_htap_instance_num_of_taurus: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListHtapInstancesResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instances", &self.instances);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapInstancesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListHtapStorageTypesDatabase` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListHtapStorageTypesDatabase {
+    /// `star-rocks`
+    StarRocks,
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListHtapStorageTypesDatabase {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["star-rocks", "click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StarRocks => "star-rocks",
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListHtapStorageTypesDatabase {
+    fn from(value: &str) -> Self {
+        match value {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListHtapStorageTypesDatabase {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListHtapStorageTypesDatabase {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListHtapStorageTypesDatabase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListHtapStorageTypesDatabase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListHtapStorageTypesDatabase {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapStorageTypesDatabase {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListHtapStorageTypesDatabase {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Storage types of an HTAP engine version.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListHtapStorageTypesResponse {
+    /// The storage types.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub storage_type: ::std::option::Option<
+        ::std::vec::Vec<crate::types::HtapStorageType>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapStorageTypesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Defaults to `"10"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListImmediateJobsLimit {
@@ -7280,6 +15584,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListImmediateJobsLimit {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListImmediateJobsLimit {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -7416,6 +15730,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListImmediateJobsStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListImmediateJobsStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Defaults to `"10"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListIncrementalBackupsLimit {
@@ -7503,6 +15827,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListIncrementalBackupsLimit {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListIncrementalBackupsLimit {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -7722,6 +16056,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListInstancesDatastoreType {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListInstancesDatastoreType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// One page of instances.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListInstancesResponse {
@@ -7834,6 +16178,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListInstancesType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -8090,6 +16444,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListRestorableTablesLastTableInfo {
     }
 }
 
+impl ::clouddb_runtime::Checked for ListRestorableTablesLastTableInfo {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Databases and tables that can be restored.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListRestorableTablesResponse {
@@ -8271,6 +16635,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListScheduledJobsStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListScheduledJobsStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -8506,6 +16880,16 @@ impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsRequestOperateTyp
     }
 }
 
+impl ::clouddb_runtime::Checked for ListSlowLogDetailsRequestOperateType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Slow query log entries.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSlowLogDetailsResponse {
@@ -8656,6 +17040,145 @@ impl ::clouddb_runtime::lenient::Lenient for ListSqlFilterRulesSqlType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListSqlFilterRulesSqlType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One page of synchronization tasks.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListStarRocksDataReplicationsResponse {
+    /// Number of synchronization tasks.
+    ///
+    /// Erratum of the source document: Typed String in the table; the response example shows the number 1. The spec keeps String, which accepts a number.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<::std::string::String>,
+    /// The synchronization tasks.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub replications: ::std::option::Option<
+        ::std::vec::Vec<crate::types::StarRocksReplicationInfo>,
+    >,
+    /// Extension field.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ext_text: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ListStarRocksDataReplicationsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("replications", &self.replications);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListStarRocksDataReplicationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database parameters of data synchronization.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListStarRocksDatabaseParametersResponse {
+    /// The parameters.
+    ///
+    /// Erratum of the source document: The table names this field `db_parameter_s`, a cell split by the conversion; the response example has `db_parameters`, which the spec uses.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_parameters: ::std::option::Option<::std::vec::Vec<crate::types::DbParameter>>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListStarRocksDatabaseParametersResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of database accounts.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListStarRocksDatabaseUsersResponse {
+    /// The accounts.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_details: ::std::option::Option<
+        ::std::vec::Vec<crate::types::StarRocksDatabaseUserDetail>,
+    >,
+    /// Number of accounts.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListStarRocksDatabaseUsersResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Databases of a StarRocks instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListStarRocksDatabasesResponse {
+    /// Names of the databases.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Number of databases.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// Time of the query (Unix time in seconds in the example).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub timestamp: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListStarRocksDatabasesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -9009,6 +17532,16 @@ impl ::clouddb_runtime::lenient::Lenient for LtsLogSlowDetailType {
     }
 }
 
+impl ::clouddb_runtime::Checked for LtsLogSlowDetailType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Read weight of one read replica.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ModifyProxyRouteModeWeightReadonlyNode {
@@ -9156,6 +17689,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlBackupDatastoreVersion {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlBackupDatastoreVersion {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -9511,6 +18054,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoChargeMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Billing of an instance; pay-per-use unless stated otherwise.
 ///
 /// Erratum of the source document: The document also uses the name MysqlChargeInfo for a different table of the instance-creation request (section 4.3.1), which has required fields; the spec names this answer table MysqlChargeInfoDetail.
@@ -9670,6 +18223,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoDetailChargeMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoDetailChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Whether the order is paid automatically from the account: `true` (the default) or `false` (paid manually). It does not affect how renewals are paid.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlChargeInfoDetailIsAutoPay {
@@ -9752,6 +18315,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoDetailIsAutoPay {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoDetailIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -9840,6 +18413,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoDetailIsAutoRenew {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoDetailIsAutoRenew {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Subscription period unit, `month` or `year`; set when charge_mode is `prePaid`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlChargeInfoDetailPeriodType {
@@ -9922,6 +18505,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoDetailPeriodType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoDetailPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -10012,6 +18605,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoIsAutoPay {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Whether a subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default).
 ///
 /// Defaults to `"false"`.
@@ -10099,6 +18702,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoIsAutoRenew {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoIsAutoRenew {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlChargeInfoPeriodType {
@@ -10181,6 +18794,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoPeriodType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -10328,6 +18951,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoRespChargeMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlChargeInfoRespChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Subscription period unit, `month` or `year` (subscriptions only).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlChargeInfoRespPeriodType {
@@ -10410,6 +19043,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoRespPeriodType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoRespPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -10559,6 +19202,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlDatastoreInReqType {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlDatastoreInReqType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Database engine of an instance, with its kernel version.
 ///
 /// Erratum of the source document: Section 4.3.32 titles this table MySqlDatastoreWithKernelVersion while its fields reference MysqlDatastoreWithKernelVersion (the title used in 4.3.31 and 4.3.33). The spec uses the latter.
@@ -10679,6 +19332,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlDatastoreWithKernelVersionType
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlDatastoreWithKernelVersionType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -10931,6 +19594,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoAzStatusValue {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlFlavorsInfoAzStatusValue {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Instance type; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlFlavorsInfoInstanceMode {
@@ -11008,6 +19681,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoInstanceMode {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlFlavorsInfoInstanceMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -11101,6 +19784,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoType {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlFlavorsInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Engine version of the flavor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlFlavorsInfoVersionName {
@@ -11178,6 +19871,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorsInfoVersionName {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlFlavorsInfoVersionName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -11594,6 +20297,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetailUnifyStatusA
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailUnifyStatusAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of the instance: `creating`, `normal`, `abnormal` or `createfail` (creation failed).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlInstanceInfoDetailUnifyStatusStatus {
@@ -11695,6 +20408,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetailUnifyStatusS
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailUnifyStatusStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Instance type; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlInstanceInfoDetailUnifyStatusType {
@@ -11773,6 +20496,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetailUnifyStatusT
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailUnifyStatusType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -12094,6 +20827,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceListInfoUnifyStatusSta
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlInstanceListInfoUnifyStatusStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Instance type; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlInstanceListInfoUnifyStatusType {
@@ -12172,6 +20915,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceListInfoUnifyStatusTyp
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceListInfoUnifyStatusType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -12412,6 +21165,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeInfoType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceNodeInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -12933,6 +21696,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodeV3Status {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlProxyNodeV3Status {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// A proxy node.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlProxyNodes {
@@ -13088,6 +21861,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodesRole {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlProxyNodesRole {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of the node: `ACTIVE`, `ABNORMAL`, `FAILED` or `DELETED`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlProxyNodesStatus {
@@ -13185,6 +21968,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodesStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyNodesStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -13517,6 +22310,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3ConnectionPoolType {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlProxyV3ConnectionPoolType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Consistency mode: `session` (the only mode when session consistency is on), `global` or `eventual` (possible when session consistency is off). Empty by default, in which case the session consistency switch decides.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlProxyV3ConsistenceMode {
@@ -13607,6 +22410,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3ConsistenceMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlProxyV3ConsistenceMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// High-availability mode of the proxy; only `Cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlProxyV3Mode {
@@ -13684,6 +22497,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3Mode {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyV3Mode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -13769,6 +22592,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3NewNodeAutoAddStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyV3NewNodeAutoAddStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -13872,6 +22705,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3PoolStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlProxyV3PoolStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Whether SSL encryption is on: `true` or `false`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlProxyV3SslOption {
@@ -13954,6 +22797,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3SslOption {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyV3SslOption {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -14090,6 +22943,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyV3Status {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyV3Status {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -14234,6 +23097,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlRestorePointType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlRestorePointType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -14536,6 +23409,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlTdeInfoDetailEncryptionType {
     }
 }
 
+impl ::clouddb_runtime::Checked for MysqlTdeInfoDetailEncryptionType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Encryption algorithm, `AES256` or `SM4`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlTdeInfoEncryptionType {
@@ -14618,6 +23501,16 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlTdeInfoEncryptionType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlTdeInfoEncryptionType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -14888,6 +23781,16 @@ impl ::clouddb_runtime::lenient::Lenient for NodeSqlFilterRuleSqlType {
     }
 }
 
+impl ::clouddb_runtime::Checked for NodeSqlFilterRuleSqlType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Read weight of one database node.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NodesWeight {
@@ -14922,6 +23825,33 @@ impl ::clouddb_runtime::Validate for NodesWeight {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for NodesWeight {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A parameter group.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ParamGroup {
+    /// Id of the parameter group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ParamGroup {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -15164,6 +24094,16 @@ impl ::clouddb_runtime::lenient::Lenient for ParameterConfigurationInfoDatastore
     }
 }
 
+impl ::clouddb_runtime::Checked for ParameterConfigurationInfoDatastoreName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Engine version name of the parameter group; `2.0`.
 ///
 /// Erratum of the source document: The table types this field as String with the value 2.0; the response example shows it as the JSON number 2.0. The spec follows the table; the client's lenient decoding accepts the number.
@@ -15245,6 +24185,16 @@ for ParameterConfigurationInfoDatastoreVersionName {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ParameterConfigurationInfoDatastoreVersionName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -15424,6 +24374,67 @@ impl ::clouddb_runtime::lenient::Lenient for ParameterValuesInfoType {
     }
 }
 
+impl ::clouddb_runtime::Checked for ParameterValuesInfoType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The task to pause.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PauseStarRocksDataReplicationRequest {
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub task_name: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for PauseStarRocksDataReplicationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for PauseStarRocksDataReplicationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the pause request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PauseStarRocksDataReplicationResponse {
+    /// Id of the job that pauses the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for PauseStarRocksDataReplicationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Quota and use of one resource type (table `resource` of 4.6.1).
 ///
 /// Erratum of the source document: The document names this table `resource`, which table 4-991 (HTAP resource check) also uses for a different request table. The spec names this one ProjectQuotaResource.
@@ -15560,6 +24571,16 @@ impl ::clouddb_runtime::lenient::Lenient for ProjectQuotaResourceType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ProjectQuotaResourceType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -15752,6 +24773,176 @@ impl ::clouddb_runtime::lenient::Lenient for ProxyUpgradeVersionDetail {
     }
 }
 
+/// An action (operation) on an instance or node.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct QueryAction {
+    /// Id of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub action: ::std::option::Option<::std::string::String>,
+    /// Id of the object the action works on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub object_id: ::std::option::Option<::std::string::String>,
+    /// Type of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Id of the action's job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// State of the action: `OK_TO_RUN` or `DELETED`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::QueryActionStatus>,
+    /// Creation time of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created_at: ::std::option::Option<i64>,
+    /// Last update time of the action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated_at: ::std::option::Option<i64>,
+}
+
+impl ::clouddb_runtime::Validate for QueryAction {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for QueryAction {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State of the action: `OK_TO_RUN` or `DELETED`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum QueryActionStatus {
+    /// `OK_TO_RUN`
+    OkToRun,
+    /// `DELETED`
+    Deleted,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl QueryActionStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["OK_TO_RUN", "DELETED"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OkToRun => "OK_TO_RUN",
+            Self::Deleted => "DELETED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for QueryActionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "OK_TO_RUN" => Self::OkToRun,
+            "DELETED" => Self::Deleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for QueryActionStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OK_TO_RUN" => Self::OkToRun,
+            "DELETED" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for QueryActionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for QueryActionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QueryActionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for QueryActionStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for QueryActionStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for QueryActionStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Quotas of one enterprise project and what remains of them (table `quota`); -1 means unlimited.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Quota {
@@ -15814,6 +25005,40 @@ pub struct Quota {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for Quota {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A readable node.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReadableNodeInfos {
+    /// IP address of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_ip: ::std::option::Option<::std::string::String>,
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ReadableNodeInfos {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16180,6 +25405,58 @@ impl ::clouddb_runtime::lenient::Lenient for ResetDatabasePasswordRequest {
     }
 }
 
+/// The new flavor of a ClickHouse instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResizeClickHouseInstanceFlavorRequest {
+    /// Id of the new flavor, from the HTAP flavor query; only flavors offered for this instance are accepted.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub flavor_ref: ::std::string::String,
+    /// Whether the change is delayed instead of applied at once; defaults to false.
+    ///
+    /// Defaults to `false`.
+    ///
+    /// Erratum of the source document: The parameter is marked required but also documents a default (false). The spec keeps it required, so the client always sends it, and records the default.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub delay: bool,
+    /// Id of the instance.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (59c6b263cd884178b7395e1ee8d93fbdb16) is hexadecimal digits followed by `b16`. The spec declares no pattern.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeClickHouseInstanceFlavorRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a flavor change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResizeClickHouseInstanceFlavorResponse {
+    /// Result of the request; the example shows an id like a job id (`3077fd46-2924-4513-ae07-82bac7886a9c`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeClickHouseInstanceFlavorResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The new flavor.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResizeInstanceFlavorRequest {
@@ -16301,6 +25578,16 @@ impl ::clouddb_runtime::lenient::Lenient for ResizeInstanceFlavorRequestIsAutoPa
     }
 }
 
+impl ::clouddb_runtime::Checked for ResizeInstanceFlavorRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The flavor change.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResizeInstanceFlavorResponse {
@@ -16348,6 +25635,26 @@ pub struct ResourceTagItem {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ResourceTagItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The restart job of a ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RestartClickHouseInstanceResponse {
+    /// Id of the restart job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for RestartClickHouseInstanceResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16452,6 +25759,46 @@ pub struct RestartProxyResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for RestartProxyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of an instance restart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RestartStarRocksInstanceResponse {
+    /// Id of the restart workflow.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub workflow_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for RestartStarRocksInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a node restart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RestartStarRocksNodeResponse {
+    /// Id of the restart workflow.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub workflow_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for RestartStarRocksNodeResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16652,6 +25999,16 @@ impl ::clouddb_runtime::lenient::Lenient for RestoreTablesRequestLastTableInfo {
     }
 }
 
+impl ::clouddb_runtime::Checked for RestoreTablesRequestLastTableInfo {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The table restore job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RestoreTablesResponse {
@@ -16837,6 +26194,16 @@ impl ::clouddb_runtime::lenient::Lenient for RestoreToExistingInstanceRequestTyp
     }
 }
 
+impl ::clouddb_runtime::Checked for RestoreToExistingInstanceRequestType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The restore job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RestoreToExistingInstanceResponse {
@@ -16850,6 +26217,57 @@ pub struct RestoreToExistingInstanceResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for RestoreToExistingInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The task to resume.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResumeStarRocksDataReplicationRequest {
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub task_name: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for ResumeStarRocksDataReplicationRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResumeStarRocksDataReplicationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the resume request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResumeStarRocksDataReplicationResponse {
+    /// Id of the job that resumes the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResumeStarRocksDataReplicationResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17029,6 +26447,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyInfoFlavorSwitch {
     }
 }
 
+impl ::clouddb_runtime::Checked for ScalingStrategyInfoFlavorSwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Whether read-only nodes are added and removed (`ON` or `OFF`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScalingStrategyInfoReadOnlySwitch {
@@ -17111,6 +26539,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyInfoReadOnlySwitch {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ScalingStrategyInfoReadOnlySwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -17225,6 +26663,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyReqInfoFlavorSwitch 
     }
 }
 
+impl ::clouddb_runtime::Checked for ScalingStrategyReqInfoFlavorSwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// `ON` to add and remove read-only nodes, `OFF` not to. Requires the database proxy to be enabled, with exactly one proxy.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScalingStrategyReqInfoReadOnlySwitch {
@@ -17308,6 +26756,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScalingStrategyReqInfoReadOnlySwitc
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ScalingStrategyReqInfoReadOnlySwitch {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -17681,6 +27139,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScheduleTaskJobName {
     }
 }
 
+impl ::clouddb_runtime::Checked for ScheduleTaskJobName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of the job: `Pending` (scheduled, not started), `Running`, `Completed` (succeeded) or `Failed`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScheduleTaskJobStatus {
@@ -17778,6 +27246,16 @@ impl ::clouddb_runtime::lenient::Lenient for ScheduleTaskJobStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ScheduleTaskJobStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -17886,6 +27364,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetAuditLogSwitchRequestSwitchStatu
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetAuditLogSwitchRequestSwitchStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -18032,6 +27520,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetBackupEncryptionRequestEncryptio
     }
 }
 
+impl ::clouddb_runtime::Checked for SetBackupEncryptionRequestEncryptionStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Encryption type; only `kms` (case-insensitive). Required when switching on; must be left out when switching off.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SetBackupEncryptionRequestType {
@@ -18109,6 +27607,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetBackupEncryptionRequestType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetBackupEncryptionRequestType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -18224,6 +27732,53 @@ for SetBackupEncryptionResponseEncryptionStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetBackupEncryptionResponseEncryptionStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// New state of the slow-log desensitization switch.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetClickHouseSlowLogDesensitizationRequest {
+    /// Whether slow query logs are desensitized, as a string (for example `"false"` to switch desensitization off).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub open_slow_log_switch: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetClickHouseSlowLogDesensitizationRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// New state of the slow-log desensitization switch.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetClickHouseSlowLogDesensitizationResponse {
+    /// Whether slow query logs are desensitized, as a string (`"true"` or `"false"`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub open_slow_log_switch: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for SetClickHouseSlowLogDesensitizationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -18462,6 +28017,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetInstanceAutoScalingPolicyRequest
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetInstanceAutoScalingPolicyRequestStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -18750,6 +28315,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetProxyAccessControlRulesRequestTy
     }
 }
 
+impl ::clouddb_runtime::Checked for SetProxyAccessControlRulesRequestType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of access control after the change.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetProxyAccessControlRulesResponse {
@@ -18878,6 +28453,16 @@ for SetProxyConnectionPoolTypeRequestConnectionPoolType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetProxyConnectionPoolTypeRequestConnectionPoolType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -19022,6 +28607,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetProxyNewNodeAutoAddRequestSwitch
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetProxyNewNodeAutoAddRequestSwitchStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -19213,6 +28808,16 @@ for SetProxyRouteModeRequestNewNodeAutoAddStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for SetProxyRouteModeRequestNewNodeAutoAddStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Job that changes the routing mode.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetProxyRouteModeResponse {
@@ -19360,6 +28965,16 @@ for SetProxySessionConsistencyRequestConsistenceMode {
     }
 }
 
+impl ::clouddb_runtime::Checked for SetProxySessionConsistencyRequestConsistenceMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// `true` turns session consistency on, `false` turns it off.
 ///
 /// Erratum of the source document: The table names this field `session_consistency`; the request example, the description of consistence_mode in 4.7.3 and the vendor's SDK use `session_consistence`. The spec uses `session_consistence`.
@@ -19448,6 +29063,16 @@ for SetProxySessionConsistencyRequestSessionConsistence {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetProxySessionConsistencyRequestSessionConsistence {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -19616,6 +29241,16 @@ for SetProxyTransactionSplitRequestTransactionSplit {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for SetProxyTransactionSplitRequestTransactionSplit {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -20013,6 +29648,16 @@ impl ::clouddb_runtime::lenient::Lenient for SetSqlFilterSwitchRequestSwitchStat
     }
 }
 
+impl ::clouddb_runtime::Checked for SetSqlFilterSwitchRequestSwitchStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The started job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetSqlFilterSwitchResponse {
@@ -20144,6 +29789,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShowAuditLogSwitchResponseSwitchSta
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowAuditLogSwitchResponseSwitchStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -20402,6 +30057,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShowAutoScalingPolicyResponseStatus
     }
 }
 
+impl ::clouddb_runtime::Checked for ShowAutoScalingPolicyResponseStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Backup encryption state of an instance.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowBackupEncryptionResponse {
@@ -20517,6 +30182,16 @@ for ShowBackupEncryptionResponseEncryptionStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for ShowBackupEncryptionResponseEncryptionStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The automatic backup policy of an instance.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowBackupPolicyResponse {
@@ -20536,6 +30211,138 @@ impl ::clouddb_runtime::Validate for ShowBackupPolicyResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ShowBackupPolicyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A ClickHouse instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowClickHouseInstanceResponse {
+    /// Details of a ClickHouse instance (the document's table `instance` of 4.16.16).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::ClickHouseInstanceDetail>,
+}
+
+impl ::clouddb_runtime::Validate for ShowClickHouseInstanceResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowClickHouseInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Synchronization settings of one database.
+///
+/// Erratum of the source document: The response example shows last_error_of_alter_table as null; the table does not say it may be null. The spec declares it nullable.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowClickHouseReplicationConfigResponse {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_instance_id: ::std::option::Option<::std::string::String>,
+    /// Id of the source node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Database settings of a synchronization, with their check results.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database_info: ::std::option::Option<crate::types::ChDatabaseConfigResponse>,
+    /// Settings of the synchronized tables.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChDatabaseTableConfigCheckResult>,
+    >,
+    /// Table scope of a synchronization, as the answer of ShowClickHouseReplicationConfig gives it (the document's table ChDatabaseTableReplConfigInfo of 4.16.12, without required fields).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_repl_config: ::std::option::Option<
+        crate::types::ChDatabaseTableReplConfigInfoResp,
+    >,
+    /// Whether the set of synchronized tables is being changed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_tables_change: ::std::option::Option<bool>,
+    /// Table scope of a synchronization, as the answer of ShowClickHouseReplicationConfig gives it (the document's table ChDatabaseTableReplConfigInfo of 4.16.12, without required fields).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub new_table_repl_config: ::std::option::Option<
+        crate::types::ChDatabaseTableReplConfigInfoResp,
+    >,
+    /// Error of the last ALTER TABLE of the synchronization.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub last_error_of_alter_table: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ShowClickHouseReplicationConfigResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("database_info", &self.database_info);
+        v.nested("table_repl_config", &self.table_repl_config);
+        v.nested("new_table_repl_config", &self.new_table_repl_config);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowClickHouseReplicationConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State of the slow-log desensitization switch.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowClickHouseSlowLogDesensitizationResponse {
+    /// Whether slow query logs are desensitized, as a string (`"true"` or `"false"`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub open_slow_log_switch: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for ShowClickHouseSlowLogDesensitizationResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -20915,6 +30722,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShowInstanceEipResponseBandwidthSha
     }
 }
 
+impl ::clouddb_runtime::Checked for ShowInstanceEipResponseBandwidthShareType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The second-level monitoring setting.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowInstanceMonitorPolicyResponse {
@@ -21074,6 +30891,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShowProjectQuotasType {
     }
 }
 
+impl ::clouddb_runtime::Checked for ShowProjectQuotasType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Access control of a proxy.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowProxyAccessControlResponse {
@@ -21196,6 +31023,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShowProxyAccessControlResponseType 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowProxyAccessControlResponseType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -21387,6 +31224,142 @@ impl ::clouddb_runtime::lenient::Lenient for ShowSqlFilterSwitchResponseSwitchSt
     }
 }
 
+impl ::clouddb_runtime::Checked for ShowSqlFilterSwitchResponseSwitchStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Configuration of a synchronization task.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowStarRocksDataReplicationConfigResponse {
+    /// Id of the source GaussDB(for MySQL) instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_instance_id: ::std::option::Option<::std::string::String>,
+    /// Id of the source GaussDB(for MySQL) node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Database settings of the source GaussDB(for MySQL) database.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database_info: ::std::option::Option<crate::types::DataBaseInfo>,
+    /// Configuration of the tables.
+    #[serde(
+        alias = "table_info",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_infos: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TableConfigCheckResult>,
+    >,
+    /// Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_repl_config: ::std::option::Option<crate::types::TableReplConfig>,
+    /// Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub new_table_repl_config: ::std::option::Option<crate::types::TableReplConfig>,
+    /// Target database: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_database_name: ::std::option::Option<::std::string::String>,
+    /// Whether the synchronized tables changed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_tables_change: ::std::option::Option<bool>,
+    /// Error of the last table change (ALTER TABLE).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub last_error_of_alter_table: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ShowStarRocksDataReplicationConfigResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("database_info", &self.database_info);
+        v.nested("table_infos", &self.table_infos);
+        v.nested("table_repl_config", &self.table_repl_config);
+        v.nested("new_table_repl_config", &self.new_table_repl_config);
+        v.value(
+            "target_database_name",
+            &self.target_database_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowStarRocksDataReplicationConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The queried StarRocks instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowStarRocksInstanceResponse {
+    /// The instance (one element).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<crate::types::StarRocksInstanceInfo>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ShowStarRocksInstanceResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instances", &self.instances);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowStarRocksInstanceResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A node and its new name.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SingleNodeInfo {
@@ -21573,6 +31546,2794 @@ impl ::clouddb_runtime::lenient::Lenient for SqlFilterRuleSqlType {
     }
 }
 
+impl ::clouddb_runtime::Checked for SqlFilterRuleSqlType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Storage of each BE node.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateBeVolume {
+    /// Disk type, as returned by the HTAP storage type query.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub io_type: ::std::string::String,
+    /// Disk size in GB, 50 to 32000 in steps of 10.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub capacity_in_gb: i32,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateBeVolume {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "capacity_in_gb",
+            &self.capacity_in_gb,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(50f64),
+                maximum: ::std::option::Option::Some(32000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateBeVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine of the new instance.
+///
+/// Erratum of the source document: The document titles this request table `engine`, like the response table of the same section; the spec names the two apart.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateEngine {
+    /// Engine type; only `star-rocks`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub r#type: crate::types::StarRocksCreateEngineType,
+    /// Major version of the engine (for example `3.1`).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub version: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateEngine {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateEngine {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine type; only `star-rocks`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksCreateEngineType {
+    /// `star-rocks`
+    StarRocks,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksCreateEngineType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["star-rocks"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StarRocks => "star-rocks",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksCreateEngineType {
+    fn from(value: &str) -> Self {
+        match value {
+            "star-rocks" => Self::StarRocks,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksCreateEngineType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "star-rocks" => Self::StarRocks,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksCreateEngineType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksCreateEngineType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksCreateEngineType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateEngineType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateEngineType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksCreateEngineType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Storage of each FE node.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateFeVolume {
+    /// Disk type, as returned by the HTAP storage type query.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub io_type: ::std::string::String,
+    /// Disk size in GB, 50 to 1000 in steps of 10.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub capacity_in_gb: i32,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateFeVolume {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "capacity_in_gb",
+            &self.capacity_in_gb,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(50f64),
+                maximum: ::std::option::Option::Some(1000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateFeVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Deployment of the new instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateHa {
+    /// Deployment mode: `Single` (one FE and one BE node) or `Cluster`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub mode: crate::types::StarRocksCreateHaMode,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateHa {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("mode", &self.mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateHa {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Deployment mode: `Single` (one FE and one BE node) or `Cluster`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksCreateHaMode {
+    /// `Single`
+    Single,
+    /// `Cluster`
+    Cluster,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksCreateHaMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Single", "Cluster"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "Single",
+            Self::Cluster => "Cluster",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksCreateHaMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Single" => Self::Single,
+            "Cluster" => Self::Cluster,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksCreateHaMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Single" => Self::Single,
+            "Cluster" => Self::Cluster,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksCreateHaMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksCreateHaMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksCreateHaMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateHaMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateHaMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksCreateHaMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A system tag of the new instance: the enterprise project.
+///
+/// Erratum of the source document: The document titles this request table `sys_tags`, like the response table of the same section; the spec names the two apart.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateSysTag {
+    /// Tag key; only `_sys_enterprise_project_id`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub key: crate::types::StarRocksCreateSysTagKey,
+    /// Tag value: the enterprise project id; only `0` (the default project).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub value: crate::types::StarRocksCreateSysTagValue,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateSysTag {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("key", &self.key);
+        v.nested("value", &self.value);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateSysTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Tag key; only `_sys_enterprise_project_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksCreateSysTagKey {
+    /// `_sys_enterprise_project_id`
+    SysEnterpriseProjectId,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksCreateSysTagKey {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["_sys_enterprise_project_id"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SysEnterpriseProjectId => "_sys_enterprise_project_id",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksCreateSysTagKey {
+    fn from(value: &str) -> Self {
+        match value {
+            "_sys_enterprise_project_id" => Self::SysEnterpriseProjectId,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksCreateSysTagKey {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "_sys_enterprise_project_id" => Self::SysEnterpriseProjectId,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksCreateSysTagKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksCreateSysTagKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksCreateSysTagKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateSysTagKey {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateSysTagKey {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksCreateSysTagKey {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Tag value: the enterprise project id; only `0` (the default project).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksCreateSysTagValue {
+    /// `0`
+    V0,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksCreateSysTagValue {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksCreateSysTagValue {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksCreateSysTagValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksCreateSysTagValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksCreateSysTagValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksCreateSysTagValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateSysTagValue {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateSysTagValue {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksCreateSysTagValue {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Tags of the new instance.
+///
+/// Erratum of the source document: The document titles this request table `tags_info`, like the response table of the same section; the spec names the two apart.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreateTagsInfo {
+    /// System tags.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub sys_tags: ::std::vec::Vec<crate::types::StarRocksCreateSysTag>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreateTagsInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("sys_tags", &self.sys_tags);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreateTagsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A StarRocks instance being created.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksCreatedInstance {
+    /// Id of the StarRocks instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Code of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode: `single` (one zone) or `multi` (several zones).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<crate::types::StarRocksCreatedInstanceAzMode>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Engine of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub engine: ::std::option::Option<crate::types::StarRocksEngine>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sub_net_id: ::std::option::Option<::std::string::String>,
+    /// Database user; `root` by default.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user: ::std::option::Option<::std::string::String>,
+    /// Database port; 3306 by default.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// Deployment mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ha_mode: ::std::option::Option<::std::string::String>,
+    /// Billing of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_info: ::std::option::Option<crate::types::StarRocksPayInfo>,
+    /// Whether SSL is enabled.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enable_ssl: ::std::option::Option<bool>,
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Tags of an instance. Used by the create (4.15.3) and query (4.15.4) answers, whose tables have the same fields; the key and value limits are those the query's table states.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags_info: ::std::option::Option<crate::types::StarRocksTagsInfo>,
+    /// Id of the creation job, where the answer puts it inside the instance.
+    ///
+    /// Erratum of the source document: Not in this table: the response example shows job_id here rather than at the top level, where the table puts it. The spec accepts both.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreatedInstance {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("az_mode", &self.az_mode);
+        v.nested("pay_info", &self.pay_info);
+        v.nested("tags_info", &self.tags_info);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreatedInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode: `single` (one zone) or `multi` (several zones).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksCreatedInstanceAzMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksCreatedInstanceAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksCreatedInstanceAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksCreatedInstanceAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksCreatedInstanceAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksCreatedInstanceAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksCreatedInstanceAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksCreatedInstanceAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksCreatedInstanceAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksCreatedInstanceAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A database account.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksDatabaseUserDetail {
+    /// Name of the account.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_name: ::std::option::Option<::std::string::String>,
+    /// Databases the account is granted.
+    ///
+    /// Erratum of the source document: The response example names this field `databases`; the table and the vendor's SDK use `data_bases`, which the spec keeps.
+    #[serde(
+        alias = "databases",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_bases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dml: ::std::option::Option<i32>,
+    /// DDL privilege: 0 none, 1 allowed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ddl: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksDatabaseUserDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine of a node.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksDatastore {
+    /// Id of the database version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Database type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Database version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksDatastore {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Engine of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksEngine {
+    /// Engine type (for example `star-rocks`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Major version of the engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksEngine {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A node group of a StarRocks instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksGroup {
+    /// Id of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Nodes of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<::std::vec::Vec<crate::types::StarRocksNode>>,
+    /// Type name of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub group_type_name: ::std::option::Option<::std::string::String>,
+    /// Node type of the group (for example `fe` or `be`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub group_node_type: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksGroup {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("nodes", &self.nodes);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksGroup {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Details of a StarRocks instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksInstanceInfo {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the project the instance belongs to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Public IP address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ip: ::std::option::Option<::std::string::String>,
+    /// Data IP addresses of the FE nodes, separated by commas.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_vip: ::std::option::Option<::std::string::String>,
+    /// Whether public access can be enabled.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub can_enable_public_access: ::std::option::Option<bool>,
+    /// Id of the backup node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub current_backup_node_id: ::std::option::Option<::std::string::String>,
+    /// Deployment mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub cluster_mode: ::std::option::Option<::std::string::String>,
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Whether the instance is frozen.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_frozen: ::std::option::Option<i32>,
+    /// Time the instance was frozen.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_time: ::std::option::Option<i64>,
+    /// Default database user.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user: ::std::option::Option<::std::string::String>,
+    /// Backup cycle.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_period: ::std::option::Option<::std::string::String>,
+    /// Whether the instance is stopped.
+    ///
+    /// Erratum of the source document: Not in the response table; the response example shows it. Declared so that it decodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_stopped: ::std::option::Option<bool>,
+    /// Number of days backups are kept.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_keep_day: ::std::option::Option<i32>,
+    /// Expected start time of backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub bak_expected_start_time: ::std::option::Option<i64>,
+    /// Id of the database version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_store_version_id: ::std::option::Option<::std::string::String>,
+    /// Database version (for example `3.1.6.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_store_version: ::std::option::Option<::std::string::String>,
+    /// Database engine (for example `star-rocks`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub data_store_type: ::std::option::Option<::std::string::String>,
+    /// Creation time of the instance (Unix time in milliseconds in the example).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_at: ::std::option::Option<i64>,
+    /// Last update time of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub update_at: ::std::option::Option<i64>,
+    /// Deletion time of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub delete_at: ::std::option::Option<i64>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_port: ::std::option::Option<::std::string::String>,
+    /// Parameter group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_group: ::std::option::Option<::std::string::String>,
+    /// Actions of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub actions: ::std::option::Option<::std::vec::Vec<crate::types::QueryAction>>,
+    /// Error code of a failed creation.
+    ///
+    /// Erratum of the source document: The table names this field `create_fail_err_code`; the response example, the HTAP instance list (4.15.12) and the vendor's SDK use `create_fail_error_code`. The spec uses the latter.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_fail_error_code: ::std::option::Option<::std::string::String>,
+    /// Node groups of the instance (FE and BE).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub groups: ::std::option::Option<::std::vec::Vec<crate::types::StarRocksGroup>>,
+    /// Maintenance window of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ops_window: ::std::option::Option<crate::types::StarRocksOpsWindow>,
+    /// Tags of an instance. Used by the create (4.15.3) and query (4.15.4) answers, whose tables have the same fields; the key and value limits are those the query's table states.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags_info: ::std::option::Option<crate::types::StarRocksTagsInfo>,
+    /// Time zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Space used by backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_used_space: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode: `single` (one zone) or `multi` (several zones).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<crate::types::StarRocksInstanceInfoAzMode>,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Ports of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port_info: ::std::option::Option<crate::types::StarRocksPortInfo>,
+    /// Disk type of the FE nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub fe_node_volume_code: ::std::option::Option<::std::string::String>,
+    /// Disk type of the BE nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub be_node_volume_code: ::std::option::Option<::std::string::String>,
+    /// Disk size of the FE nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub fe_node_volume_size: ::std::option::Option<::std::string::String>,
+    /// Disk size of the BE nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub be_node_volume_size: ::std::option::Option<::std::string::String>,
+    /// Whether data synchronization is supported.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub support_data_replication: ::std::option::Option<bool>,
+    /// Whether a newer database version is available.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub new_version_available: ::std::option::Option<bool>,
+    /// Whether SSL is enabled.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ssl_option: ::std::option::Option<bool>,
+    /// Id of the dedicated resource pool; only returned for instances in one.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dedicated_resource_id: ::std::option::Option<::std::string::String>,
+    /// Billing mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksInstanceInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("actions", &self.actions);
+        v.nested("groups", &self.groups);
+        v.nested("tags_info", &self.tags_info);
+        v.nested("az_mode", &self.az_mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksInstanceInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode: `single` (one zone) or `multi` (several zones).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksInstanceInfoAzMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksInstanceInfoAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksInstanceInfoAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksInstanceInfoAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksInstanceInfoAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksInstanceInfoAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksInstanceInfoAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksInstanceInfoAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksInstanceInfoAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksInstanceInfoAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A node of a StarRocks instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksNode {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Type of the node (for example `fe-leader`, `fe-follower` or `be`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// State of the node: `creating`, `normal`, `abnormal` or `createfail` (creation failed).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::StarRocksNodeStatus>,
+    /// Billing period of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Storage of a node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::StarRocksNodeVolume>,
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub cpu: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mem: ::std::option::Option<::std::string::String>,
+    /// Database engine of a node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::StarRocksDatastore>,
+    /// Actions of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub actions: ::std::option::Option<::std::vec::Vec<crate::types::QueryAction>>,
+    /// Priority of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub priority: ::std::option::Option<i32>,
+    /// Freeze flag.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_flag: ::std::option::Option<i32>,
+    /// Database port; 3306 by default.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_port: ::std::option::Option<i32>,
+    /// Billing mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<::std::string::String>,
+    /// Id of the order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Data IP address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_ip: ::std::option::Option<::std::string::String>,
+    /// Data virtual IP address.
+    ///
+    /// Erratum of the source document: Not in the response table; the response example shows it. Declared so that it decodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_vip: ::std::option::Option<::std::string::String>,
+    /// Data IPv6 address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_ipv6: ::std::option::Option<::std::string::String>,
+    /// Data virtual IPv6 address.
+    ///
+    /// Erratum of the source document: Not in the response table; the response example shows it. Declared so that it decodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub traffic_vipv6: ::std::option::Option<::std::string::String>,
+    /// Code of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Description of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_description: ::std::option::Option<::std::string::String>,
+    /// Type of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_type: ::std::option::Option<::std::string::String>,
+    /// Region of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region_code: ::std::option::Option<::std::string::String>,
+    /// Creation time of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_at: ::std::option::Option<i64>,
+    /// Last update time of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub update_at: ::std::option::Option<i64>,
+    /// Id of the node flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the node flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Specification code of the underlying IaaS flavor.
+    ///
+    /// Erratum of the source document: The table names this field `iaas_flavor_rf` (and the vendor's SDK `iass_flavor_ref`); every node of the response example has `iaas_flavor_ref`. The spec uses the example's name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub iaas_flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Maximum number of public connections.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_connections: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Whether a parameter change needs a restart to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub need_restart: ::std::option::Option<bool>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sg_id: ::std::option::Option<::std::string::String>,
+    /// Parameter groups of the node, by key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub param_group: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::types::ParamGroup>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksNode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("actions", &self.actions);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksNode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State of the node: `creating`, `normal`, `abnormal` or `createfail` (creation failed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksNodeStatus {
+    /// `creating`
+    Creating,
+    /// `normal`
+    Normal,
+    /// `abnormal`
+    Abnormal,
+    /// `createfail`
+    Createfail,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksNodeStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "creating",
+        "normal",
+        "abnormal",
+        "createfail",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "creating",
+            Self::Normal => "normal",
+            Self::Abnormal => "abnormal",
+            Self::Createfail => "createfail",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksNodeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "creating" => Self::Creating,
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "createfail" => Self::Createfail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksNodeStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "creating" => Self::Creating,
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "createfail" => Self::Createfail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksNodeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksNodeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksNodeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksNodeStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksNodeStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksNodeStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Storage of a node.
+///
+/// Erratum of the source document: The response example also shows `used` and `iops`, always null; the table does not list them and their types are unknown, so the spec leaves them out.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksNodeVolume {
+    /// Storage type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Storage size.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksNodeVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Maintenance window of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksOpsWindow {
+    /// Recurrence of the window.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Start time of the window (for example `18:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// End time of the window (for example `22:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub end_time: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksOpsWindow {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksPayInfo {
+    /// Billing mode: `0` pay-per-use, `1` yearly/monthly. StarRocks instances are only billed pay-per-use (`0`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pay_model: ::std::option::Option<crate::types::StarRocksPayInfoPayModel>,
+    /// Id of the yearly/monthly order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+    /// Subscription period.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Unit of the subscription period.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_type: ::std::option::Option<::std::string::String>,
+    /// Whether the subscription renews automatically.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_renew: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksPayInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("pay_model", &self.pay_model);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksPayInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing mode: `0` pay-per-use, `1` yearly/monthly. StarRocks instances are only billed pay-per-use (`0`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksPayInfoPayModel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksPayInfoPayModel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksPayInfoPayModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksPayInfoPayModel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksPayInfoPayModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksPayInfoPayModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksPayInfoPayModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksPayInfoPayModel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksPayInfoPayModel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksPayInfoPayModel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Ports of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksPortInfo {
+    /// Port of the GaussDB(for MySQL) instance; 3306 by default.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mysql_port: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksPortInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A data synchronization task.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksReplicationInfo {
+    /// Source GaussDB(for MySQL) database: 3 to 1024 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_database: ::std::option::Option<::std::string::String>,
+    /// Target database: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub target_database: ::std::option::Option<::std::string::String>,
+    /// Name of the synchronization task: 3 to 128 letters, digits or underscores.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub task_name: ::std::option::Option<::std::string::String>,
+    /// Health of the task: `Yes` (normal) or `No` (abnormal).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::StarRocksReplicationInfoStatus>,
+    /// Synchronization stage: `wait` (waiting), `incremental` (incremental synchronization), `full` (full synchronization), `cancelled` (deleted) or `paused`.
+    ///
+    /// Erratum of the source document: The response example shows `Incremental`, capitalized unlike the documented values. The spec keeps the documented values; the client keeps unknown values.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub stage: ::std::option::Option<crate::types::StarRocksReplicationInfoStage>,
+    /// Progress in percent.
+    ///
+    /// Erratum of the source document: Typed String in the table; the response example shows the number 100. The spec keeps String, which accepts a number.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub percentage: ::std::option::Option<::std::string::String>,
+    /// Catch-up stage: `wait` (waiting), `incremental` (incremental synchronization), `full` (full synchronization), `cancelled` (deleted) or `paused`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub catchup_stage: ::std::option::Option<
+        crate::types::StarRocksReplicationInfoCatchupStage,
+    >,
+    /// Catch-up progress in percent.
+    ///
+    /// Erratum of the source document: Typed String in the table; the response example shows the number 0. The spec keeps String, which accepts a number.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub catchup_percentage: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksReplicationInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "source_database",
+            &self.source_database,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(1024),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "target_database",
+            &self.target_database,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "task_name",
+            &self.task_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(3),
+                max_length: ::std::option::Option::Some(128),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("status", &self.status);
+        v.nested("stage", &self.stage);
+        v.nested("catchup_stage", &self.catchup_stage);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksReplicationInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Catch-up stage: `wait` (waiting), `incremental` (incremental synchronization), `full` (full synchronization), `cancelled` (deleted) or `paused`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksReplicationInfoCatchupStage {
+    /// `wait`
+    Wait,
+    /// `incremental`
+    Incremental,
+    /// `full`
+    Full,
+    /// `cancelled`
+    Cancelled,
+    /// `paused`
+    Paused,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksReplicationInfoCatchupStage {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "wait",
+        "incremental",
+        "full",
+        "cancelled",
+        "paused",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wait => "wait",
+            Self::Incremental => "incremental",
+            Self::Full => "full",
+            Self::Cancelled => "cancelled",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksReplicationInfoCatchupStage {
+    fn from(value: &str) -> Self {
+        match value {
+            "wait" => Self::Wait,
+            "incremental" => Self::Incremental,
+            "full" => Self::Full,
+            "cancelled" => Self::Cancelled,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for StarRocksReplicationInfoCatchupStage {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "wait" => Self::Wait,
+            "incremental" => Self::Incremental,
+            "full" => Self::Full,
+            "cancelled" => Self::Cancelled,
+            "paused" => Self::Paused,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksReplicationInfoCatchupStage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksReplicationInfoCatchupStage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoCatchupStage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksReplicationInfoCatchupStage {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksReplicationInfoCatchupStage {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksReplicationInfoCatchupStage {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Synchronization stage: `wait` (waiting), `incremental` (incremental synchronization), `full` (full synchronization), `cancelled` (deleted) or `paused`.
+///
+/// Erratum of the source document: The response example shows `Incremental`, capitalized unlike the documented values. The spec keeps the documented values; the client keeps unknown values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksReplicationInfoStage {
+    /// `wait`
+    Wait,
+    /// `incremental`
+    Incremental,
+    /// `full`
+    Full,
+    /// `cancelled`
+    Cancelled,
+    /// `paused`
+    Paused,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksReplicationInfoStage {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "wait",
+        "incremental",
+        "full",
+        "cancelled",
+        "paused",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wait => "wait",
+            Self::Incremental => "incremental",
+            Self::Full => "full",
+            Self::Cancelled => "cancelled",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksReplicationInfoStage {
+    fn from(value: &str) -> Self {
+        match value {
+            "wait" => Self::Wait,
+            "incremental" => Self::Incremental,
+            "full" => Self::Full,
+            "cancelled" => Self::Cancelled,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksReplicationInfoStage {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "wait" => Self::Wait,
+            "incremental" => Self::Incremental,
+            "full" => Self::Full,
+            "cancelled" => Self::Cancelled,
+            "paused" => Self::Paused,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksReplicationInfoStage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksReplicationInfoStage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoStage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksReplicationInfoStage {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksReplicationInfoStage {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksReplicationInfoStage {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Health of the task: `Yes` (normal) or `No` (abnormal).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksReplicationInfoStatus {
+    /// `Yes`
+    Yes,
+    /// `No`
+    No,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksReplicationInfoStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Yes", "No"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Yes => "Yes",
+            Self::No => "No",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksReplicationInfoStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Yes" => Self::Yes,
+            "No" => Self::No,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksReplicationInfoStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Yes" => Self::Yes,
+            "No" => Self::No,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksReplicationInfoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksReplicationInfoStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksReplicationInfoStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksReplicationInfoStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksReplicationInfoStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Layout of the StarRocks instance to check.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksResourceInfo {
+    /// Id of the enterprise project.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub enterprise_project_id: ::std::string::String,
+    /// Number of instances.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub instance_num: i32,
+    /// Deployment mode: `Cluster` or `Single`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub mode: crate::types::StarRocksResourceInfoMode,
+    /// Availability-zone mode; only `single` is offered.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub availability_zone_mode: crate::types::StarRocksResourceInfoAvailabilityZoneMode,
+    /// Number of FE nodes.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub fe_node_num: i32,
+    /// Number of BE nodes.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub be_node_num: i32,
+    /// Specification code of the FE flavor.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub fe_flavor_ref: ::std::string::String,
+    /// Specification code of the BE flavor.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub be_flavor_ref: ::std::string::String,
+    /// Code of the availability zone; when given, the check also verifies that it is valid.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub availability_zone: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet of the HTAP instance, which is the subnet of the GaussDB(for MySQL) instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub subnet_id: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksResourceInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("mode", &self.mode);
+        v.nested("availability_zone_mode", &self.availability_zone_mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksResourceInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode; only `single` is offered.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksResourceInfoAvailabilityZoneMode {
+    /// `single`
+    Single,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksResourceInfoAvailabilityZoneMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksResourceInfoAvailabilityZoneMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for StarRocksResourceInfoAvailabilityZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksResourceInfoAvailabilityZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksResourceInfoAvailabilityZoneMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksResourceInfoAvailabilityZoneMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksResourceInfoAvailabilityZoneMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksResourceInfoAvailabilityZoneMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksResourceInfoAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Deployment mode: `Cluster` or `Single`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StarRocksResourceInfoMode {
+    /// `Cluster`
+    Cluster,
+    /// `Single`
+    Single,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl StarRocksResourceInfoMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster", "Single"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Single => "Single",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for StarRocksResourceInfoMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            "Single" => Self::Single,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for StarRocksResourceInfoMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            "Single" => Self::Single,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StarRocksResourceInfoMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StarRocksResourceInfoMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StarRocksResourceInfoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for StarRocksResourceInfoMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksResourceInfoMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for StarRocksResourceInfoMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A system tag.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksSysTag {
+    /// Tag key: at most 36 Unicode characters, not empty or blank, made of letters, digits, hyphens, underscores and CJK characters (U+4E00 to U+9FFF).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value: at most 43 Unicode characters, possibly empty, made of letters, digits, periods, hyphens, underscores and CJK characters (U+4E00 to U+9FFF).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksSysTag {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "key",
+            &self.key,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(36),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_\\u4E00-\\u9FFF-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "value",
+            &self.value,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(43),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._\\u4E00-\\u9FFF-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksSysTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A user tag.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksTag {
+    /// Tag key: at most 36 Unicode characters, not empty or blank, made of letters, digits, hyphens, underscores and CJK characters (U+4E00 to U+9FFF).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value: at most 43 Unicode characters, possibly empty, made of letters, digits, periods, hyphens, underscores and CJK characters (U+4E00 to U+9FFF).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksTag {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "key",
+            &self.key,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(36),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_\\u4E00-\\u9FFF-]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "value",
+            &self.value,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(43),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._\\u4E00-\\u9FFF-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Tags of an instance. Used by the create (4.15.3) and query (4.15.4) answers, whose tables have the same fields; the key and value limits are those the query's table states.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StarRocksTagsInfo {
+    /// User tags; empty by default.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::StarRocksTag>>,
+    /// System tags.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub sys_tags: ::std::option::Option<::std::vec::Vec<crate::types::StarRocksSysTag>>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksTagsInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("tags", &self.tags);
+        v.nested("sys_tags", &self.sys_tags);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for StarRocksTagsInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The access control switch.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SwitchProxyAccessControlRequest {
@@ -21642,6 +34403,401 @@ impl ::clouddb_runtime::lenient::Lenient for SwitchoverInstanceResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Configuration of one table and its check result.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TableConfigCheckResult {
+    /// Name of the table: 2 to 1024 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_name: ::std::option::Option<::std::string::String>,
+    /// Configuration of the table: 2 to 1024 characters.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub table_config: ::std::option::Option<::std::string::String>,
+    /// Result of the check: `success` or `fail`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub check_result: ::std::option::Option<
+        crate::types::TableConfigCheckResultCheckResult,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for TableConfigCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "table_name",
+            &self.table_name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(2),
+                max_length: ::std::option::Option::Some(1024),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "table_config",
+            &self.table_config,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(2),
+                max_length: ::std::option::Option::Some(1024),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "check_result",
+            &self.check_result,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(2),
+                max_length: ::std::option::Option::Some(10),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("check_result", &self.check_result);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TableConfigCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the check: `success` or `fail`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableConfigCheckResultCheckResult {
+    /// `success`
+    Success,
+    /// `fail`
+    Fail,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl TableConfigCheckResultCheckResult {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["success", "fail"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Fail => "fail",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for TableConfigCheckResultCheckResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for TableConfigCheckResultCheckResult {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "fail" => Self::Fail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TableConfigCheckResultCheckResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TableConfigCheckResultCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TableConfigCheckResultCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for TableConfigCheckResultCheckResult {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TableConfigCheckResultCheckResult {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for TableConfigCheckResultCheckResult {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Tables of a synchronization: a whitelist or blacklist. Used in the check request (4.15.16) and the configuration answer (4.15.17), whose tables have the same fields.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TableReplConfig {
+    /// Kind of list: `include_tables` (whitelist) or `exclude_tables` (blacklist).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub repl_type: ::std::option::Option<crate::types::TableReplConfigReplType>,
+    /// Scope: `all` (all tables) or `part` (some tables).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub repl_scope: ::std::option::Option<crate::types::TableReplConfigReplScope>,
+    /// Tables of the whitelist or blacklist.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::Validate for TableReplConfig {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("repl_type", &self.repl_type);
+        v.nested("repl_scope", &self.repl_scope);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TableReplConfig {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Scope: `all` (all tables) or `part` (some tables).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableReplConfigReplScope {
+    /// `all`
+    All,
+    /// `part`
+    Part,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl TableReplConfigReplScope {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["all", "part"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::Part => "part",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for TableReplConfigReplScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "part" => Self::Part,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for TableReplConfigReplScope {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "part" => Self::Part,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TableReplConfigReplScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TableReplConfigReplScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TableReplConfigReplScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for TableReplConfigReplScope {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TableReplConfigReplScope {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for TableReplConfigReplScope {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Kind of list: `include_tables` (whitelist) or `exclude_tables` (blacklist).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TableReplConfigReplType {
+    /// `include_tables`
+    IncludeTables,
+    /// `exclude_tables`
+    ExcludeTables,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl TableReplConfigReplType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["include_tables", "exclude_tables"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IncludeTables => "include_tables",
+            Self::ExcludeTables => "exclude_tables",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for TableReplConfigReplType {
+    fn from(value: &str) -> Self {
+        match value {
+            "include_tables" => Self::IncludeTables,
+            "exclude_tables" => Self::ExcludeTables,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for TableReplConfigReplType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "include_tables" => Self::IncludeTables,
+            "exclude_tables" => Self::ExcludeTables,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TableReplConfigReplType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TableReplConfigReplType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TableReplConfigReplType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for TableReplConfigReplType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for TableReplConfigReplType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for TableReplConfigReplType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -21903,6 +35059,16 @@ impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoInstanceStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for TaskDetailInfoInstanceStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -22170,6 +35336,16 @@ impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoJobName {
     }
 }
 
+impl ::clouddb_runtime::Checked for TaskDetailInfoJobName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// State of the job: `Running`, `Completed` (succeeded), `Failed` or `Pending` (scheduled, not started).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TaskDetailInfoStatus {
@@ -22267,6 +35443,16 @@ impl ::clouddb_runtime::lenient::Lenient for TaskDetailInfoStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for TaskDetailInfoStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -22556,6 +35742,190 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateBackupPolicyResponseStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for UpdateBackupPolicyResponseStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The account and its new password.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseDatabaseUserPasswordRequest {
+    /// Name of the account.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub user_name: ::std::string::String,
+    /// New password: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and special characters, different from the account name and from the account name reversed.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub password: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for UpdateClickHouseDatabaseUserPasswordRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateClickHouseDatabaseUserPasswordRequest")
+            .field("user_name", &self.user_name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for UpdateClickHouseDatabaseUserPasswordRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateClickHouseDatabaseUserPasswordRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a password change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseDatabaseUserPasswordResponse {
+    /// Result of the request (`SUCCESS` on success).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateClickHouseDatabaseUserPasswordResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The account and its new permissions.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseDatabaseUserPrivilegesRequest {
+    /// Name of the account.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub user_name: ::std::string::String,
+    /// Databases the account may access; `*` means all databases.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub databases: ::std::vec::Vec<::std::string::String>,
+    /// DML permission: `1` (read only) or `2` (read and write).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub dml: i32,
+}
+
+impl ::clouddb_runtime::Validate for UpdateClickHouseDatabaseUserPrivilegesRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[1, 2]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateClickHouseDatabaseUserPrivilegesRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of a permission change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseDatabaseUserPrivilegesResponse {
+    /// Result of the request (`SUCCESS` on success).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateClickHouseDatabaseUserPrivilegesResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The synchronized database and its new table scope.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseReplicationConfigRequest {
+    /// Id of the source GaussDB(for MySQL) instance.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (5a377c0073cd4264be308fd968e60312in07) is 32 hexadecimal digits followed by `in07`. The spec declares no pattern.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub source_instance_id: ::std::string::String,
+    /// Id of the source node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub source_node_id: ::std::option::Option<::std::string::String>,
+    /// Name of the synchronized database.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub database: ::std::string::String,
+    /// New table scope: a JSON object in a string, keyed by the kind of list the synchronization already has (`white_list` or `black_list`), whose value lists the tables separated by commas, for example `{"white_list": "t1,t2,t3"}`. The kind of list cannot be changed.
+    ///
+    /// Erratum of the source document: The table shows the value as a JSON array holding such an object (`[{"white_list":"test1,test2,test3"}]`, with its inner quotes unescaped), but the request example sends the object itself (`{"white_list": "t1,t2,t3"}`). The spec describes the form of the example.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub value: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateClickHouseReplicationConfigRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job of a table-scope change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateClickHouseReplicationConfigResponse {
+    /// Id of the job that applies the change.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateClickHouseReplicationConfigResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -23170,6 +36540,16 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceNameRequestIsModifyNo
     }
 }
 
+impl ::clouddb_runtime::Checked for UpdateInstanceNameRequestIsModifyNodeName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The rename job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateInstanceNameResponse {
@@ -23435,6 +36815,16 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceTagsRequestAction {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for UpdateInstanceTagsRequestAction {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -23708,6 +37098,155 @@ pub struct UpdateProxyPortResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for UpdateProxyPortResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The account and its new password.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateStarRocksDatabaseUserPasswordRequest {
+    /// Name of the account.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub user_name: ::std::string::String,
+    /// Password of the account: 8 to 32 characters, not equal to the account name or the account name reversed, with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?,
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub password: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for UpdateStarRocksDatabaseUserPasswordRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateStarRocksDatabaseUserPasswordRequest")
+            .field("user_name", &self.user_name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for UpdateStarRocksDatabaseUserPasswordRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateStarRocksDatabaseUserPasswordRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateStarRocksDatabaseUserPasswordResponse {
+    /// Result of the request (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateStarRocksDatabaseUserPasswordResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The account and its new privileges.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateStarRocksDatabaseUserPermissionRequest {
+    /// Name of the account.
+    #[serde(
+        alias = "userName",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_name: ::std::string::String,
+    /// Databases the account is granted.
+    #[serde(
+        alias = "dataBases",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// DML privilege: 0 read/write, 1 read-only, 2 read-only and settings, 3 read/write and settings.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dml: ::std::option::Option<i32>,
+    /// DDL privilege: 0 none, 1 allowed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ddl: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateStarRocksDatabaseUserPermissionRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(3f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ddl",
+            &self.ddl,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(1f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateStarRocksDatabaseUserPermissionRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Result of the request.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateStarRocksDatabaseUserPermissionResponse {
+    /// Result of the request (for example `SUCCESS`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateStarRocksDatabaseUserPermissionResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

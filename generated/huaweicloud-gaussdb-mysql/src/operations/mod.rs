@@ -12,11 +12,37 @@ pub use bind_instance_public_ip::{
     BindInstancePublicIpBuilder, BindInstancePublicIpInput,
 };
 
+mod cancel_click_house_replication_config_update;
+pub use cancel_click_house_replication_config_update::{
+    CancelClickHouseReplicationConfigUpdateBuilder,
+    CancelClickHouseReplicationConfigUpdateInput,
+};
+
 mod cancel_scheduled_jobs;
 pub use cancel_scheduled_jobs::{CancelScheduledJobsBuilder, CancelScheduledJobsInput};
 
+mod check_click_house_database_config;
+pub use check_click_house_database_config::{
+    CheckClickHouseDatabaseConfigBuilder, CheckClickHouseDatabaseConfigInput,
+};
+
+mod check_click_house_table_config;
+pub use check_click_house_table_config::{
+    CheckClickHouseTableConfigBuilder, CheckClickHouseTableConfigInput,
+};
+
 mod check_resource;
 pub use check_resource::{CheckResourceBuilder, CheckResourceInput};
+
+mod check_star_rocks_database_config;
+pub use check_star_rocks_database_config::{
+    CheckStarRocksDatabaseConfigBuilder, CheckStarRocksDatabaseConfigInput,
+};
+
+mod check_star_rocks_resource;
+pub use check_star_rocks_resource::{
+    CheckStarRocksResourceBuilder, CheckStarRocksResourceInput,
+};
 
 mod compare_configurations;
 pub use compare_configurations::{
@@ -29,6 +55,26 @@ pub use copy_configuration::{CopyConfigurationBuilder, CopyConfigurationInput};
 mod copy_instance_configuration;
 pub use copy_instance_configuration::{
     CopyInstanceConfigurationBuilder, CopyInstanceConfigurationInput,
+};
+
+mod create_click_house_database_user;
+pub use create_click_house_database_user::{
+    CreateClickHouseDatabaseUserBuilder, CreateClickHouseDatabaseUserInput,
+};
+
+mod create_click_house_instance;
+pub use create_click_house_instance::{
+    CreateClickHouseInstanceBuilder, CreateClickHouseInstanceInput,
+};
+
+mod create_click_house_lts_configs;
+pub use create_click_house_lts_configs::{
+    CreateClickHouseLtsConfigsBuilder, CreateClickHouseLtsConfigsInput,
+};
+
+mod create_click_house_replication;
+pub use create_click_house_replication::{
+    CreateClickHouseReplicationBuilder, CreateClickHouseReplicationInput,
 };
 
 mod create_configuration;
@@ -59,6 +105,41 @@ pub use create_proxy::{CreateProxyBuilder, CreateProxyInput};
 
 mod create_readonly_nodes;
 pub use create_readonly_nodes::{CreateReadonlyNodesBuilder, CreateReadonlyNodesInput};
+
+mod create_star_rocks_data_replication;
+pub use create_star_rocks_data_replication::{
+    CreateStarRocksDataReplicationBuilder, CreateStarRocksDataReplicationInput,
+};
+
+mod create_star_rocks_database_user;
+pub use create_star_rocks_database_user::{
+    CreateStarRocksDatabaseUserBuilder, CreateStarRocksDatabaseUserInput,
+};
+
+mod create_star_rocks_instance;
+pub use create_star_rocks_instance::{
+    CreateStarRocksInstanceBuilder, CreateStarRocksInstanceInput,
+};
+
+mod delete_click_house_database_user;
+pub use delete_click_house_database_user::{
+    DeleteClickHouseDatabaseUserBuilder, DeleteClickHouseDatabaseUserInput,
+};
+
+mod delete_click_house_instance;
+pub use delete_click_house_instance::{
+    DeleteClickHouseInstanceBuilder, DeleteClickHouseInstanceInput,
+};
+
+mod delete_click_house_lts_configs;
+pub use delete_click_house_lts_configs::{
+    DeleteClickHouseLtsConfigsBuilder, DeleteClickHouseLtsConfigsInput,
+};
+
+mod delete_click_house_replication;
+pub use delete_click_house_replication::{
+    DeleteClickHouseReplicationBuilder, DeleteClickHouseReplicationInput,
+};
 
 mod delete_configuration;
 pub use delete_configuration::{DeleteConfigurationBuilder, DeleteConfigurationInput};
@@ -97,6 +178,26 @@ pub use delete_sql_filter_rules::{
     DeleteSqlFilterRulesBuilder, DeleteSqlFilterRulesInput,
 };
 
+mod delete_star_rocks_data_replication;
+pub use delete_star_rocks_data_replication::{
+    DeleteStarRocksDataReplicationBuilder, DeleteStarRocksDataReplicationInput,
+};
+
+mod delete_star_rocks_database_user;
+pub use delete_star_rocks_database_user::{
+    DeleteStarRocksDatabaseUserBuilder, DeleteStarRocksDatabaseUserInput,
+};
+
+mod delete_star_rocks_instance;
+pub use delete_star_rocks_instance::{
+    DeleteStarRocksInstanceBuilder, DeleteStarRocksInstanceInput,
+};
+
+mod extend_click_house_volume;
+pub use extend_click_house_volume::{
+    ExtendClickHouseVolumeBuilder, ExtendClickHouseVolumeInput,
+};
+
 mod extend_instance_volume;
 pub use extend_instance_volume::{ExtendInstanceVolumeBuilder, ExtendInstanceVolumeInput};
 
@@ -117,6 +218,42 @@ pub use list_auto_scaling_history::{
 
 mod list_backups;
 pub use list_backups::{ListBackupsBuilder, ListBackupsInput};
+
+mod list_click_house_database_users;
+pub use list_click_house_database_users::{
+    ListClickHouseDatabaseUsersBuilder, ListClickHouseDatabaseUsersInput,
+};
+
+mod list_click_house_databases;
+pub use list_click_house_databases::{
+    ListClickHouseDatabasesBuilder, ListClickHouseDatabasesInput,
+};
+
+mod list_click_house_log_nodes;
+pub use list_click_house_log_nodes::{
+    ListClickHouseLogNodesBuilder, ListClickHouseLogNodesInput,
+};
+
+mod list_click_house_lts_configs;
+pub use list_click_house_lts_configs::{
+    ListClickHouseLtsConfigsBuilder, ListClickHouseLtsConfigsInput,
+};
+
+mod list_click_house_replication_database_parameters;
+pub use list_click_house_replication_database_parameters::{
+    ListClickHouseReplicationDatabaseParametersBuilder,
+    ListClickHouseReplicationDatabaseParametersInput,
+};
+
+mod list_click_house_replications;
+pub use list_click_house_replications::{
+    ListClickHouseReplicationsBuilder, ListClickHouseReplicationsInput,
+};
+
+mod list_click_house_slow_logs;
+pub use list_click_house_slow_logs::{
+    ListClickHouseSlowLogsBuilder, ListClickHouseSlowLogsInput,
+};
 
 mod list_configuration_applicable_instances;
 pub use list_configuration_applicable_instances::{
@@ -180,6 +317,22 @@ pub use list_error_log_details::{ListErrorLogDetailsBuilder, ListErrorLogDetails
 mod list_flavors;
 pub use list_flavors::{ListFlavorsBuilder, ListFlavorsInput};
 
+mod list_htap_engine_versions;
+pub use list_htap_engine_versions::{
+    ListHtapEngineVersionsBuilder, ListHtapEngineVersionsInput,
+};
+
+mod list_htap_flavors;
+pub use list_htap_flavors::{ListHtapFlavorsBuilder, ListHtapFlavorsInput};
+
+mod list_htap_instances;
+pub use list_htap_instances::{ListHtapInstancesBuilder, ListHtapInstancesInput};
+
+mod list_htap_storage_types;
+pub use list_htap_storage_types::{
+    ListHtapStorageTypesBuilder, ListHtapStorageTypesInput,
+};
+
 mod list_immediate_jobs;
 pub use list_immediate_jobs::{ListImmediateJobsBuilder, ListImmediateJobsInput};
 
@@ -237,6 +390,31 @@ pub use list_slow_log_details::{ListSlowLogDetailsBuilder, ListSlowLogDetailsInp
 mod list_sql_filter_rules;
 pub use list_sql_filter_rules::{ListSqlFilterRulesBuilder, ListSqlFilterRulesInput};
 
+mod list_star_rocks_data_replications;
+pub use list_star_rocks_data_replications::{
+    ListStarRocksDataReplicationsBuilder, ListStarRocksDataReplicationsInput,
+};
+
+mod list_star_rocks_database_parameters;
+pub use list_star_rocks_database_parameters::{
+    ListStarRocksDatabaseParametersBuilder, ListStarRocksDatabaseParametersInput,
+};
+
+mod list_star_rocks_database_users;
+pub use list_star_rocks_database_users::{
+    ListStarRocksDatabaseUsersBuilder, ListStarRocksDatabaseUsersInput,
+};
+
+mod list_star_rocks_databases;
+pub use list_star_rocks_databases::{
+    ListStarRocksDatabasesBuilder, ListStarRocksDatabasesInput,
+};
+
+mod pause_star_rocks_data_replication;
+pub use pause_star_rocks_data_replication::{
+    PauseStarRocksDataReplicationBuilder, PauseStarRocksDataReplicationInput,
+};
+
 mod remove_proxy_nodes;
 pub use remove_proxy_nodes::{RemoveProxyNodesBuilder, RemoveProxyNodesInput};
 
@@ -248,8 +426,18 @@ pub use reset_database_password::{
     ResetDatabasePasswordBuilder, ResetDatabasePasswordInput,
 };
 
+mod resize_click_house_instance_flavor;
+pub use resize_click_house_instance_flavor::{
+    ResizeClickHouseInstanceFlavorBuilder, ResizeClickHouseInstanceFlavorInput,
+};
+
 mod resize_instance_flavor;
 pub use resize_instance_flavor::{ResizeInstanceFlavorBuilder, ResizeInstanceFlavorInput};
+
+mod restart_click_house_instance;
+pub use restart_click_house_instance::{
+    RestartClickHouseInstanceBuilder, RestartClickHouseInstanceInput,
+};
 
 mod restart_instance;
 pub use restart_instance::{RestartInstanceBuilder, RestartInstanceInput};
@@ -260,12 +448,27 @@ pub use restart_node::{RestartNodeBuilder, RestartNodeInput};
 mod restart_proxy;
 pub use restart_proxy::{RestartProxyBuilder, RestartProxyInput};
 
+mod restart_star_rocks_instance;
+pub use restart_star_rocks_instance::{
+    RestartStarRocksInstanceBuilder, RestartStarRocksInstanceInput,
+};
+
+mod restart_star_rocks_node;
+pub use restart_star_rocks_node::{
+    RestartStarRocksNodeBuilder, RestartStarRocksNodeInput,
+};
+
 mod restore_tables;
 pub use restore_tables::{RestoreTablesBuilder, RestoreTablesInput};
 
 mod restore_to_existing_instance;
 pub use restore_to_existing_instance::{
     RestoreToExistingInstanceBuilder, RestoreToExistingInstanceInput,
+};
+
+mod resume_star_rocks_data_replication;
+pub use resume_star_rocks_data_replication::{
+    ResumeStarRocksDataReplicationBuilder, ResumeStarRocksDataReplicationInput,
 };
 
 mod revoke_database_user_privileges;
@@ -278,6 +481,11 @@ pub use set_audit_log_switch::{SetAuditLogSwitchBuilder, SetAuditLogSwitchInput}
 
 mod set_backup_encryption;
 pub use set_backup_encryption::{SetBackupEncryptionBuilder, SetBackupEncryptionInput};
+
+mod set_click_house_slow_log_desensitization;
+pub use set_click_house_slow_log_desensitization::{
+    SetClickHouseSlowLogDesensitizationBuilder, SetClickHouseSlowLogDesensitizationInput,
+};
 
 mod set_enterprise_project_quotas;
 pub use set_enterprise_project_quotas::{
@@ -367,6 +575,22 @@ pub use show_backup_encryption::{ShowBackupEncryptionBuilder, ShowBackupEncrypti
 mod show_backup_policy;
 pub use show_backup_policy::{ShowBackupPolicyBuilder, ShowBackupPolicyInput};
 
+mod show_click_house_instance;
+pub use show_click_house_instance::{
+    ShowClickHouseInstanceBuilder, ShowClickHouseInstanceInput,
+};
+
+mod show_click_house_replication_config;
+pub use show_click_house_replication_config::{
+    ShowClickHouseReplicationConfigBuilder, ShowClickHouseReplicationConfigInput,
+};
+
+mod show_click_house_slow_log_desensitization;
+pub use show_click_house_slow_log_desensitization::{
+    ShowClickHouseSlowLogDesensitizationBuilder,
+    ShowClickHouseSlowLogDesensitizationInput,
+};
+
 mod show_configuration_detail;
 pub use show_configuration_detail::{
     ShowConfigurationDetailBuilder, ShowConfigurationDetailInput,
@@ -418,6 +642,16 @@ pub use show_slow_log_desensitization::{
 mod show_sql_filter_switch;
 pub use show_sql_filter_switch::{ShowSqlFilterSwitchBuilder, ShowSqlFilterSwitchInput};
 
+mod show_star_rocks_data_replication_config;
+pub use show_star_rocks_data_replication_config::{
+    ShowStarRocksDataReplicationConfigBuilder, ShowStarRocksDataReplicationConfigInput,
+};
+
+mod show_star_rocks_instance;
+pub use show_star_rocks_instance::{
+    ShowStarRocksInstanceBuilder, ShowStarRocksInstanceInput,
+};
+
 mod switch_proxy_access_control;
 pub use switch_proxy_access_control::{
     SwitchProxyAccessControlBuilder, SwitchProxyAccessControlInput,
@@ -433,6 +667,23 @@ pub use unbind_instance_public_ip::{
 
 mod update_backup_policy;
 pub use update_backup_policy::{UpdateBackupPolicyBuilder, UpdateBackupPolicyInput};
+
+mod update_click_house_database_user_password;
+pub use update_click_house_database_user_password::{
+    UpdateClickHouseDatabaseUserPasswordBuilder,
+    UpdateClickHouseDatabaseUserPasswordInput,
+};
+
+mod update_click_house_database_user_privileges;
+pub use update_click_house_database_user_privileges::{
+    UpdateClickHouseDatabaseUserPrivilegesBuilder,
+    UpdateClickHouseDatabaseUserPrivilegesInput,
+};
+
+mod update_click_house_replication_config;
+pub use update_click_house_replication_config::{
+    UpdateClickHouseReplicationConfigBuilder, UpdateClickHouseReplicationConfigInput,
+};
 
 mod update_configuration;
 pub use update_configuration::{UpdateConfigurationBuilder, UpdateConfigurationInput};
@@ -510,6 +761,17 @@ pub use update_proxy_flavor::{UpdateProxyFlavorBuilder, UpdateProxyFlavorInput};
 
 mod update_proxy_port;
 pub use update_proxy_port::{UpdateProxyPortBuilder, UpdateProxyPortInput};
+
+mod update_star_rocks_database_user_password;
+pub use update_star_rocks_database_user_password::{
+    UpdateStarRocksDatabaseUserPasswordBuilder, UpdateStarRocksDatabaseUserPasswordInput,
+};
+
+mod update_star_rocks_database_user_permission;
+pub use update_star_rocks_database_user_permission::{
+    UpdateStarRocksDatabaseUserPermissionBuilder,
+    UpdateStarRocksDatabaseUserPermissionInput,
+};
 
 mod upgrade_instance_kernel_version;
 pub use upgrade_instance_kernel_version::{

@@ -7,9 +7,6 @@ const SPEC: &str = ::std::include_str!(
     "../../../../spec/huaweicloud/gaussdb-mysql.yaml"
 );
 
-/// Other names (`x-aliases`) the spec's examples use for fields: alias → name.
-const ALIASES: &[(&str, &str)] = &[("totalL_count", "total_count")];
-
 #[test]
 fn every_example_round_trips() {
     ::clouddb_conformance::examples::check(
@@ -180,6 +177,28 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1backups~1{backup_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::DeleteManualBackupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1clickhouse~1instances~1logs~1lts-configs/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteClickHouseLtsConfigsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1clickhouse~1instances~1logs~1lts-configs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1clickhouse~1instances~1logs~1lts-configs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseLtsConfigsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1clickhouse~1instances~1logs~1lts-configs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseLtsConfigsRequest,
                 >,
             ),
             (
@@ -370,6 +389,68 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapEngineVersionsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1flavors~1{engine_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapFlavorsEngineName,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1flavors~1{engine_name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapFlavorsAvailabilityZoneMode,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1flavors~1{engine_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1flavors~1{engine_name}/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapStorageTypesDatabase,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapStorageTypesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
                 >,
             ),
             (
@@ -687,6 +768,370 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse/post/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CancelClickHouseReplicationConfigUpdateResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseReplicationConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseReplicationConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1nodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1nodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseLogNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseReplicationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseReplicationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1config/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1config/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1config/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowClickHouseReplicationConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-check/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckClickHouseDatabaseConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckClickHouseDatabaseConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-parameter/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-parameter/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseReplicationDatabaseParametersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1table-check/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1table-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckClickHouseTableConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1table-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckClickHouseTableConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1{database_name}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1{database_name}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1{database_name}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteClickHouseReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize-flavor/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize-flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeClickHouseInstanceFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize-flavor/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeClickHouseInstanceFlavorResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendClickHouseVolumeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendClickHouseVolumeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1restart/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1restart/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartClickHouseInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slow-logs/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slow-logs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseSlowLogsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slow-logs/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseSlowLogsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowClickHouseSlowLogDesensitizationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetClickHouseSlowLogDesensitizationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetClickHouseSlowLogDesensitizationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseDatabaseUserRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseDatabaseUserResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1password/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1password/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPasswordRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1password/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPasswordResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1permission/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1permission/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPrivilegesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1permission/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPrivilegesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1{user_name}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1{user_name}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1{user_name}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteClickHouseDatabaseUserResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1{clickhouse_instance_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1{clickhouse_instance_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1{clickhouse_instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1{clickhouse_instance_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1{clickhouse_instance_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowClickHouseInstanceResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -996,6 +1441,16 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1eip/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ShowInstanceEipResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapInstancesResponse,
                 >,
             ),
             (
@@ -1907,6 +2362,288 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksInstanceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksDataReplicationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksDataReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/delete/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDataReplicationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDataReplicationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDataReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/post/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowStarRocksDataReplicationConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-config-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckStarRocksDatabaseConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-config-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckStarRocksDatabaseConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-config-check/post/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-parameters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDatabaseParametersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1database-parameters/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1pause/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::PauseStarRocksDataReplicationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1pause/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::PauseStarRocksDataReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1pause/post/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResumeStarRocksDataReplicationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResumeStarRocksDataReplicationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksDatabaseUserResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDatabaseUserRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDatabaseUserResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1password/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1password/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPasswordRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1password/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPasswordResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1permission/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1permission/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPermissionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1permission/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPermissionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowStarRocksInstanceResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -1974,6 +2711,30 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1restart/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1restart/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1{starrocks_node_id}~1restart/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1{starrocks_node_id}~1restart/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1{starrocks_node_id}~1restart/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
                 >,
             ),
             (
@@ -2179,6 +2940,18 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1starrocks~1resource-check/post/requestBody/content/application~1json/examples/constructed/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckStarRocksResourceRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1resource-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckStarRocksResourceResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1tags/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<i32>,
             ),
@@ -2240,7 +3013,6 @@ async fn add_proxy_nodes_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -2323,7 +3095,6 @@ async fn apply_configuration_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"bf26cf3c-d046-4080-bb45-f114be7afa5f\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -2406,7 +3177,6 @@ async fn bind_instance_public_ip_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -2440,6 +3210,82 @@ async fn bind_instance_public_ip_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.bind_instance_public_ip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cancel_click_house_replication_config_update_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .cancel_click_house_replication_config_update()
+        .instance_id("5eee1a10401b451eb7e6d3badc9c5b95in16")
+        .database("db")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/5eee1a10401b451eb7e6d3badc9c5b95in16/clickhouse/databases/replication/config",
+                query: &[("database", "db")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn cancel_click_house_replication_config_update_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .cancel_click_house_replication_config_update()
+                    .instance_id("5eee1a10401b451eb7e6d3badc9c5b95in16")
+                    .database("db")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cancel_click_house_replication_config_update_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "database"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .cancel_click_house_replication_config_update()
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;
@@ -2488,7 +3334,6 @@ async fn cancel_scheduled_jobs_doc() {
         ::std::option::Option::Some(
             "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
         ),
-        ALIASES,
     );
 }
 
@@ -2521,6 +3366,170 @@ async fn cancel_scheduled_jobs_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.cancel_scheduled_jobs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_click_house_database_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"database_name\":\"blackwhite_0017_22525694\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"success\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"check_result\":\"success\",\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"check_result\":\"success\",\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_click_house_database_config()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_replconfig\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/replication/database-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"database_name\":\"blackwhite_0017_22525694\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"success\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"check_result\":\"success\",\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"check_result\":\"success\",\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_click_house_database_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_click_house_database_config()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_replconfig\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_click_house_database_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_click_house_database_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_click_house_table_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"source_database_name\":\"blackwhite_0017_22525694\",\"table_config_check_results\":[{\"check_result\":\"Check Override Table Failed\",\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_click_house_table_config()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/replication/table-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"source_database_name\":\"blackwhite_0017_22525694\",\"table_config_check_results\":[{\"check_result\":\"Check Override Table Failed\",\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_click_house_table_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_click_house_table_config()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_click_house_table_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_click_house_table_config().send().await.map(drop)
             },
         )
         .await;
@@ -2560,7 +3569,6 @@ async fn check_resource_create_instance() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":true}"),
-        ALIASES,
     );
 }
 
@@ -2598,7 +3606,6 @@ async fn check_resource_create_readonly_node() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":true}"),
-        ALIASES,
     );
 }
 
@@ -2636,7 +3643,6 @@ async fn check_resource_resize_flavor() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":true}"),
-        ALIASES,
     );
 }
 
@@ -2669,6 +3675,159 @@ async fn check_resource_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_resource().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_star_rocks_database_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"\",\"target_db_config_check_results\":[]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_star_rocks_database_config()
+        .instance_id("example")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication/database-config-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"\",\"target_db_config_check_results\":[]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_star_rocks_database_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_star_rocks_database_config()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_star_rocks_database_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_star_rocks_database_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_star_rocks_resource_constructed() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_star_rocks_resource()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/starrocks/resource-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":true}"),
+    );
+}
+
+#[tokio::test]
+async fn check_star_rocks_resource_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_star_rocks_resource()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_star_rocks_resource_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_star_rocks_resource().send().await.map(drop)
             },
         )
         .await;
@@ -2717,7 +3876,6 @@ async fn compare_configurations_doc() {
         ::std::option::Option::Some(
             "{\"differences\":[{\"parameter_name\":\"innodb_purge_threads\",\"source_value\":1,\"target_value\":4},{\"parameter_name\":\"connect_timeout\",\"source_value\":10,\"target_value\":20}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -2799,7 +3957,6 @@ async fn copy_configuration_doc() {
         ::std::option::Option::Some(
             "{\"configuration_id\":\"7b4e07852bd54016906e89461b3182cdpr02\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -2883,7 +4040,6 @@ async fn copy_instance_configuration_doc() {
         ::std::option::Option::Some(
             "{\"configuration_id\":\"c82d8c54c4c7416a946f58d9ee89ed8epr07\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -2918,6 +4074,310 @@ async fn copy_instance_configuration_checks_required_parameters() {
             &["instance_id", "configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.copy_instance_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_click_house_database_user()
+        .instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/df3ae779e2ad4993a03ccd7a81240125in16/clickhouse/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn create_click_house_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_click_house_database_user()
+                    .instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_click_house_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"double\",\"db_user\":\"root\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"ha_mode\":\"Single\",\"id\":\"2cdec02d8c4a4c88aecae08684dd8076in16\",\"name\":\"htap-cfd5\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":null,\"region\":\"cn-southwest-244\",\"security_group_id\":\"3dc780b1-9d92-4850-9b98-be248e1b5962\",\"ssl_option\":false,\"status\":\"creating\",\"subnet_id\":\"d99cd68c-0067-436d-869e-d32e902d0074\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"467f1291-994f-4d3a-9db6-d4c563218df5\"},\"job_id\":\"76078f0b-5162-45c8-b95f-4c1afd37536c\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_click_house_instance()
+        .instance_id("40dc4c5729f14aad893e2cd5baf6a15in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2cd5baf6a15in07/clickhouse",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"double\",\"db_user\":\"root\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"ha_mode\":\"Single\",\"id\":\"2cdec02d8c4a4c88aecae08684dd8076in16\",\"name\":\"htap-cfd5\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":null,\"region\":\"cn-southwest-244\",\"security_group_id\":\"3dc780b1-9d92-4850-9b98-be248e1b5962\",\"ssl_option\":false,\"status\":\"creating\",\"subnet_id\":\"d99cd68c-0067-436d-869e-d32e902d0074\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"467f1291-994f-4d3a-9db6-d4c563218df5\"},\"job_id\":\"76078f0b-5162-45c8-b95f-4c1afd37536c\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_click_house_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_click_house_instance()
+                    .instance_id("40dc4c5729f14aad893e2cd5baf6a15in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_click_house_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_lts_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_click_house_lts_configs()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_click_house_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_click_house_lts_configs()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_lts_configs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_click_house_lts_configs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_click_house_replication()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/replication",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_click_house_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_click_house_replication()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_click_house_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_click_house_replication().send().await.map(drop)
             },
         )
         .await;
@@ -2966,7 +4426,6 @@ async fn create_configuration_doc() {
         ::std::option::Option::Some(
             "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -3048,7 +4507,6 @@ async fn create_database_users_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3131,7 +4589,6 @@ async fn create_databases_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3213,7 +4670,6 @@ async fn create_instance_on_demand() {
         ::std::option::Option::Some(
             "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3260,7 +4716,6 @@ async fn create_instance_restore_from_backup() {
         ::std::option::Option::Some(
             "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3307,7 +4762,6 @@ async fn create_instance_restore_to_point_in_time() {
         ::std::option::Option::Some(
             "{\"instance\":{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aain07\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"port\":\"3306\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"BUILD\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"},\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3383,7 +4837,6 @@ async fn create_instance_private_dns_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3528,7 +4981,6 @@ async fn create_manual_backup_doc() {
         ::std::option::Option::Some(
             "{\"backup\":{\"begin_time\":\"2020-07-07T01:17:05+0800\",\"description\":\"手动备份\",\"id\":\"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\",\"status\":\"BUILDING\",\"type\":\"manual\"},\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3610,7 +5062,6 @@ async fn create_proxy_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3687,7 +5138,6 @@ async fn create_readonly_nodes_doc() {
         ::std::option::Option::Some(
             "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\",\"node_names\":[\"gauss-ccf5_node03\"]}",
         ),
-        ALIASES,
     );
 }
 
@@ -3717,6 +5167,499 @@ async fn create_readonly_nodes_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_readonly_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_data_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_star_rocks_data_replication()
+        .instance_id("example")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"123\"}"),
+    );
+}
+
+#[tokio::test]
+async fn create_star_rocks_data_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_star_rocks_data_replication()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_data_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_star_rocks_data_replication().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_star_rocks_database_user()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"dataBases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dm!\":2,\"passWord\":\"Rds_1234\",\"userName\":\"user_test\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/starrocks/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dml\":2,\"password\":\"Rds_1234\",\"user_name\":\"user_test\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn create_star_rocks_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_star_rocks_database_user()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"dataBases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dm!\":2,\"passWord\":\"Rds_1234\",\"userName\":\"user_test\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_star_rocks_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_star_rocks_instance()
+        .instance_id("40dc4c5729f14aad893e2cd5baf6a15in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2cd5baf6a15in07/starrocks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_star_rocks_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_star_rocks_instance()
+                    .instance_id("40dc4c5729f14aad893e2cd5baf6a15in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_star_rocks_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_star_rocks_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_click_house_database_user()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .user_name("user_test")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/users/user_test",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_click_house_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_click_house_database_user()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .user_name("user_test")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "user_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_click_house_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_click_house_instance()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .clickhouse_instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/clickhouse/df3ae779e2ad4993a03ccd7a81240125in16",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_click_house_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_click_house_instance()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .clickhouse_instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "clickhouse_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_click_house_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_lts_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_click_house_lts_configs()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_click_house_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_click_house_lts_configs()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_lts_configs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_click_house_lts_configs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_click_house_replication()
+        .instance_id("54e42160670e48e789af7075e1efea1fin16")
+        .database_name("db_test")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1efea1fin16/clickhouse/replication/db_test",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_click_house_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_click_house_replication()
+                    .instance_id("54e42160670e48e789af7075e1efea1fin16")
+                    .database_name("db_test")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_click_house_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "database_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_click_house_replication().send().await.map(drop)
             },
         )
         .await;
@@ -3759,7 +5702,6 @@ async fn delete_configuration_doc() {
         ::std::option::Option::Some(
             "{\"configuration_id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"configuration_name\":\"myparameter\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3837,7 +5779,6 @@ async fn delete_database_users_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3914,7 +5855,6 @@ async fn delete_databases_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -3986,7 +5926,6 @@ async fn delete_instance_on_demand() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4027,7 +5966,6 @@ async fn delete_instance_prepaid() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4096,7 +6034,6 @@ async fn delete_instance_scheduled_job_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":true}"),
-        ALIASES,
     );
 }
 
@@ -4163,7 +6100,6 @@ async fn delete_job_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{}"),
-        ALIASES,
     );
 }
 
@@ -4301,7 +6237,6 @@ async fn delete_manual_backup_doc() {
         ::std::option::Option::Some(
             "{\"backup_id\":\"b1182ccdda034f2b9535f3dca5c47e71br07\",\"backup_name\":\"backup-f3c1\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4379,7 +6314,6 @@ async fn delete_proxies_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4456,7 +6390,6 @@ async fn delete_readonly_node_on_demand() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4498,7 +6431,6 @@ async fn delete_readonly_node_prepaid() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\",\"order_id\":\"CS2305230939BMXV8\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4577,7 +6509,6 @@ async fn delete_sql_filter_rules_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4611,6 +6542,278 @@ async fn delete_sql_filter_rules_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_sql_filter_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_data_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_star_rocks_data_replication()
+        .instance_id("example")
+        .body(::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"123\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_star_rocks_data_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_star_rocks_data_replication()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_data_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_star_rocks_data_replication().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_star_rocks_database_user()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .user_name("user_test")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/starrocks/users",
+                query: &[("user_name", "user_test")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_star_rocks_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_star_rocks_database_user()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .user_name("user_test")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "user_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_star_rocks_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_star_rocks_instance()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/starrocks/9ac58f9b88744f8a87893d22f6ef9a28in17",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_star_rocks_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_star_rocks_instance()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rocks_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "starrocks_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_star_rocks_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn extend_click_house_volume_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .extend_click_house_volume()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .body(::clouddb_conformance::from_json("{\"size_in_gb\":110}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/clickhouse/resize",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"size_in_gb\":110}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn extend_click_house_volume_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .extend_click_house_volume()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .body(::clouddb_conformance::from_json("{\"size_in_gb\":110}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn extend_click_house_volume_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.extend_click_house_volume().send().await.map(drop)
             },
         )
         .await;
@@ -4652,7 +6855,6 @@ async fn extend_instance_volume_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"order_id\":\"CS2001221129LVGUU\",\"size\":50}"),
-        ALIASES,
     );
 }
 
@@ -4731,7 +6933,6 @@ async fn grant_database_user_privileges_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -4823,7 +7024,6 @@ async fn list_audit_log_download_links_doc() {
         ::std::option::Option::Some(
             "{\"files\":[{\"download_link\":\"https://obs.obs.domainname.com/bucketname/userid_instanceid/20230706/SQLAudit/xxxxxx\",\"link_expired_time\":\"2023-07-13T012:30:36+0800\",\"name\":\"20230706023359_669a94abef9f4979b2dfba92f48f4042in07_b051c8f7b98f4deefaf88ba97c8daba9dno07_SQLAudit_903bdbb6-1ba5-11ee-8b97-fa163ef0f8c2\",\"size\":928,\"updated_time\":\"2023-07-06T02:43:57+0800\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -4901,7 +7101,6 @@ async fn list_auto_scaling_history_doc() {
         ::std::option::Option::Some(
             "{\"records\":[{\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -4986,7 +7185,6 @@ async fn list_backups_doc() {
         ::std::option::Option::Some(
             "{\"backups\":[{\"backup_level\":\"2\",\"begin_time\":\"2018-08-06T12:41:14+0800\",\"datastore\":{\"type\":\"GaussDB(for MySQL)\",\"version\":\"8.0\"},\"end_time\":\"2018-08-06T12:45:14+0800\",\"id\":\"1fe4feaab48f11e6654hfa163eba87e4b66u\",\"instance_id\":\"43e4feaab48f11e89039fa163ebaa7e4br01\",\"instance_name\":\"GaussDBforMySQL-gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20200705185048266\",\"size\":2803,\"status\":\"COMPLETED\",\"take_up_time\":2,\"type\":\"auto\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -5010,6 +7208,513 @@ async fn list_backups_error_answers() {
                     .send()
                     .await
                     .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"total_count\":2,\"user_details\":[{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test1\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_database_users()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/users",
+                query: &[("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"total_count\":2,\"user_details\":[{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test1\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_database_users()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_click_house_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[\"black_0003_47852503\",\"blackwhite_0017_22525694\",\"blackwhite_0022_05703881\",\"blackwhite_0022_74636728\",\"db_par_00473111\",\"db_par_06456394\",\"db_par_09021212\",\"db_par_12417082\",\"db_par_14323386\",\"db_par_19408230\"],\"total_count\":42}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_databases()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .limit(10)
+        .offset(1)
+        .database_name("")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/databases",
+                query: &[("limit", "10"), ("offset", "1"), ("database_name", "")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"databases\":[\"black_0003_47852503\",\"blackwhite_0017_22525694\",\"blackwhite_0022_05703881\",\"blackwhite_0022_74636728\",\"db_par_00473111\",\"db_par_06456394\",\"db_par_09021212\",\"db_par_12417082\",\"db_par_14323386\",\"db_par_19408230\"],\"total_count\":42}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_databases()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .limit(10)
+                    .offset(1)
+                    .database_name("")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_click_house_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_log_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"gauss-htap-node01\",\"role\":\"slave\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_log_nodes()
+        .instance_id("28f61af50fc9452aa0ed5ea25c3cc3d3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/28f61af50fc9452aa0ed5ea25c3cc3d3/clickhouse/nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"gauss-htap-node01\",\"role\":\"slave\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_log_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_log_nodes()
+                    .instance_id("28f61af50fc9452aa0ed5ea25c3cc3d3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_log_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_click_house_log_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_lts_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"clickhouse\",\"engine_version\":\"2.0.48\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"string\",\"id\":\"4c2614fe03ae4ec28184a277b8c00c03in07\",\"mode\":\"Cluster\",\"name\":\"gauss-8c01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":false,\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\",\"lts_table_id\":\"clickhouse\",\"lts_table_name\":\"clickhouse\",\"lts_table_type\":\"clickhouse\",\"lts_table_version\":1}]}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_lts_configs()
+        .instance_id("faf2cbf7f6cb422d83e61dbcc3e87023in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/clickhouse/instances/logs/lts-configs",
+                query: &[("instance_id", "faf2cbf7f6cb422d83e61dbcc3e87023in07")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"clickhouse\",\"engine_version\":\"2.0.48\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"string\",\"id\":\"4c2614fe03ae4ec28184a277b8c00c03in07\",\"mode\":\"Cluster\",\"name\":\"gauss-8c01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":false,\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\",\"lts_table_id\":\"clickhouse\",\"lts_table_name\":\"clickhouse\",\"lts_table_type\":\"clickhouse\",\"lts_table_version\":1}]}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_lts_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_lts_configs()
+                    .instance_id("faf2cbf7f6cb422d83e61dbcc3e87023in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_replication_database_parameters_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"db_parameters\":[{\"data_type\":\"String\",\"default_value\":\"QUERY_SNAPSHOT\",\"description\":\"默认隔离级别，仅对MaterializeMySQL 引擎有效,可以是“read_uncommitted”，这意味着没有 MVCC 支持，“read_committed”，它保留查询（包括子查询）中的事务完整性，或“query_snapshot”，它保留事务完整性并以牺牲数据新鲜度为代价删除重复和删除的行。\",\"param_name\":\"default_isolation_level\",\"value_range\":\"READ_COMMITTED|READ_UNCOMMITTED|QUERY_RAW|QUERY_SNAPSHOT\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"创建快照以支持mvcc_isolation_level='query_snapshot'\",\"param_name\":\"enable_snapshots\",\"value_range\":\"true|false\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"支持chunk级别的并行复制，复制会更快\",\"param_name\":\"enable_chunk_level\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"1\",\"description\":\"全量复制最大线程数\",\"param_name\":\"max_sync_threads\",\"value_range\":\"1-2\"},{\"data_type\":\"String\",\"default_value\":\"false\",\"description\":\"允许在全量同步期间块级任务生成中将数字字符串视为整数\",\"param_name\":\"treat_numeric_string_as_integer\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"86400\",\"description\":\"允许binlog保存的最小时长，如果binlog保存的时间小于该阈值，同步会报失败。0表示不做限制。\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value_range\":\"0-2592000\"},{\"data_type\":\"Integer\",\"default_value\":\"2000000\",\"description\":\"内存中允许缓存数据的最大行数（对于单表和无法查询的缓存数据而言）。当行数超过时，数据将被物化\",\"param_name\":\"max_rows_in_buffer\",\"value_range\":\"1-10000000\"},{\"data_type\":\"Integer\",\"default_value\":\"6000000\",\"description\":\"内存中允许缓存的最大行数（用于数据库和无法查询的缓存数据而言）。当行数超过时，数据将被物化\",\"param_name\":\"max_rows_in_buffers\",\"value_range\":\"1-10000000\"},{\"data_type\":\"Integer\",\"default_value\":\"200000000\",\"description\":\"数据在内存中允许缓存的最大字节数（对于单表和无法查询的缓存数据）。当字节数超过时，数据将被物化\",\"param_name\":\"max_bytes_in_buffer\",\"value_range\":\"1-1000000000\"},{\"data_type\":\"Integer\",\"default_value\":\"600000000\",\"description\":\"数据在内存中允许缓存的最大字节数（对于数据库和无法查询的缓存数据）。当字节数超过时，数据将被物化\",\"param_name\":\"max_bytes_in_buffers\",\"value_range\":\"1-1000000000\"},{\"data_type\":\"Integer\",\"default_value\":\"5000\",\"description\":\"允许数据缓存在内存中的最大时长(毫秒)\",\"param_name\":\"max_flush_data_time\",\"value_range\":\"1-10000\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_replication_database_parameters()
+        .instance_id("54e42160670e48e789af7075e1efea1fin16")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1efea1fin16/clickhouse/replication/database-parameter",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"db_parameters\":[{\"data_type\":\"String\",\"default_value\":\"QUERY_SNAPSHOT\",\"description\":\"默认隔离级别，仅对MaterializeMySQL 引擎有效,可以是“read_uncommitted”，这意味着没有 MVCC 支持，“read_committed”，它保留查询（包括子查询）中的事务完整性，或“query_snapshot”，它保留事务完整性并以牺牲数据新鲜度为代价删除重复和删除的行。\",\"param_name\":\"default_isolation_level\",\"value_range\":\"READ_COMMITTED|READ_UNCOMMITTED|QUERY_RAW|QUERY_SNAPSHOT\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"创建快照以支持mvcc_isolation_level='query_snapshot'\",\"param_name\":\"enable_snapshots\",\"value_range\":\"true|false\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"支持chunk级别的并行复制，复制会更快\",\"param_name\":\"enable_chunk_level\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"1\",\"description\":\"全量复制最大线程数\",\"param_name\":\"max_sync_threads\",\"value_range\":\"1-2\"},{\"data_type\":\"String\",\"default_value\":\"false\",\"description\":\"允许在全量同步期间块级任务生成中将数字字符串视为整数\",\"param_name\":\"treat_numeric_string_as_integer\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"86400\",\"description\":\"允许binlog保存的最小时长，如果binlog保存的时间小于该阈值，同步会报失败。0表示不做限制。\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value_range\":\"0-2592000\"},{\"data_type\":\"Integer\",\"default_value\":\"2000000\",\"description\":\"内存中允许缓存数据的最大行数（对于单表和无法查询的缓存数据而言）。当行数超过时，数据将被物化\",\"param_name\":\"max_rows_in_buffer\",\"value_range\":\"1-10000000\"},{\"data_type\":\"Integer\",\"default_value\":\"6000000\",\"description\":\"内存中允许缓存的最大行数（用于数据库和无法查询的缓存数据而言）。当行数超过时，数据将被物化\",\"param_name\":\"max_rows_in_buffers\",\"value_range\":\"1-10000000\"},{\"data_type\":\"Integer\",\"default_value\":\"200000000\",\"description\":\"数据在内存中允许缓存的最大字节数（对于单表和无法查询的缓存数据）。当字节数超过时，数据将被物化\",\"param_name\":\"max_bytes_in_buffer\",\"value_range\":\"1-1000000000\"},{\"data_type\":\"Integer\",\"default_value\":\"600000000\",\"description\":\"数据在内存中允许缓存的最大字节数（对于数据库和无法查询的缓存数据）。当字节数超过时，数据将被物化\",\"param_name\":\"max_bytes_in_buffers\",\"value_range\":\"1-1000000000\"},{\"data_type\":\"Integer\",\"default_value\":\"5000\",\"description\":\"允许数据缓存在内存中的最大时长(毫秒)\",\"param_name\":\"max_flush_data_time\",\"value_range\":\"1-10000\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_replication_database_parameters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_replication_database_parameters()
+                    .instance_id("54e42160670e48e789af7075e1efea1fin16")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_replication_database_parameters_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_replication_database_parameters()
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_replications_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"ext_text\":null,\"replications\":[{\"catchup_stage\":null,\"percentage\":0,\"source_database\":\"test\",\"stage\":\"Full\",\"status\":\"abnormal\",\"target_database\":\"test\"},{\"catchup_stage\":null,\"percentage\":100,\"stage\":\"Incremental\",\"status\":\"normal\",\"target_database\":\"blackwhite_0018_61474479\"},{\"catchup_stage\":null,\"percentage\":0,\"stage\":\"Wait\",\"status\":\"normal\",\"target_database\":\"blackwhite_0017_22525694\"}],\"total_count\":3}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_replications()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .limit(10)
+        .offset(1)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/replication",
+                query: &[("limit", "10"), ("offset", "1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"ext_text\":null,\"replications\":[{\"catchup_stage\":null,\"percentage\":0,\"source_database\":\"test\",\"stage\":\"Full\",\"status\":\"abnormal\",\"target_database\":\"test\"},{\"catchup_stage\":null,\"percentage\":100,\"stage\":\"Incremental\",\"status\":\"normal\",\"target_database\":\"blackwhite_0018_61474479\"},{\"catchup_stage\":null,\"percentage\":0,\"stage\":\"Wait\",\"status\":\"normal\",\"target_database\":\"blackwhite_0017_22525694\"}],\"total_count\":3}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_replications_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_replications()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .limit(10)
+                    .offset(1)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_replications_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_click_house_replications().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_slow_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"10.1.1.60\",\"database\":\"user_center\",\"line_num\":\"1669344916000\",\"node_id\":\"941d21130b3c4899ad1a752a0945befdno07\",\"query_sample\":\"sleep (N);\",\"rows_examined\":\"50\",\"rows_sent\":\"10\",\"start_time\":\"2023-08-28T08:22:13.591394+08:00\",\"time\":\"0.000143s\",\"type\":\"1700755200000\",\"users\":\"admin\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_click_house_slow_logs()
+        .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/86fd60a5256a4592b957e8e6bb2d1b59in07/clickhouse/slow-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"slow_log_list\":[{\"client_ip\":\"10.1.1.60\",\"database\":\"user_center\",\"line_num\":\"1669344916000\",\"node_id\":\"941d21130b3c4899ad1a752a0945befdno07\",\"query_sample\":\"sleep (N);\",\"rows_examined\":\"50\",\"rows_sent\":\"10\",\"start_time\":\"2023-08-28T08:22:13.591394+08:00\",\"time\":\"0.000143s\",\"type\":\"1700755200000\",\"users\":\"admin\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_click_house_slow_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_click_house_slow_logs()
+                    .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_click_house_slow_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_click_house_slow_logs().send().await.map(drop)
             },
         )
         .await;
@@ -5052,7 +7757,6 @@ async fn list_configuration_applicable_instances_doc() {
         ::std::option::Option::Some(
             "{\"instances\":[{\"instance_id\":\"75e1935142974ca685357dc784626f22in07\",\"instance_name\":\"gauss-ff14-hll\"},{\"instance_id\":\"cf72c31a689c40b7883c355a0bb5cc1din07\",\"instance_name\":\"tst-bbbnew\"},{\"instance_id\":\"4a99fbae95df43648281cdd9e269c1c7in07\",\"instance_name\":\"gauss-62d8\"},{\"instance_id\":\"fb6244dc9b1443b7ad0aae81283d5d28in07\",\"instance_name\":\"gauss-test-1\"},{\"instance_id\":\"2260da7e105e485ebc9c060c1663d89ain07\",\"instance_name\":\"gauss-f4c6-cx\"},{\"instance_id\":\"1cf7357f931448f89229de664c114d05in07\",\"instance_name\":\"gauss-wry-0710-3\"},{\"instance_id\":\"5280b1a667d142378fe28816afb2e4b8in07\",\"instance_name\":\"taurus_WAkJSzVy\"},{\"instance_id\":\"56c6924923804259a1b15b846c6b4bf1in07\",\"instance_name\":\"tck-update3\"},{\"instance_id\":\"72a8f4287e04427985087795825fcddain07\",\"instance_name\":\"critBack\"},{\"instance_id\":\"c5df1dec75ed48ab85fe52c72ba784bbin07\",\"instance_name\":\"gauss-f873-cx\"}],\"total_count\":10}",
         ),
-        ALIASES,
     );
 }
 
@@ -5123,7 +7827,6 @@ async fn list_configuration_apply_history_doc() {
         ::std::option::Option::Some(
             "{\"histories\":[{\"applied_at\":1712246191000,\"apply_result\":\"SUCCESS\",\"error_code\":\"\",\"target_id\":\"06789bdfbe414d78b9cef1b79d7d9680in07\",\"target_name\":\"gauss-11\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -5194,7 +7897,6 @@ async fn list_configuration_modify_history_doc() {
         ::std::option::Option::Some(
             "{\"histories\":[{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":true,\"old_value\":false,\"parameter_name\":\"binlog_rows_query_log_events\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"},{\"applied\":\"2023-07-10T02:14:28+0000\",\"is_applied\":true,\"new_value\":\"aes-128-cfb1\",\"old_value\":\"aes-256-cbc\",\"parameter_name\":\"block_encryption_mode\",\"update_result\":\"SUCCESS\",\"updated\":\"2023-07-10T02:14:28+0000\"}],\"total_count\":2}",
         ),
-        ALIASES,
     );
 }
 
@@ -5261,7 +7963,6 @@ async fn list_configurations_generated() {
         ::std::option::Option::Some(
             "{\"configurations\":[{\"created\":\"2019-05-15T11:53:34+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"configuration_test\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"configuration_test\",\"updated\":\"2019-05-15T11:53:34+0000\",\"user_defined\":true},{\"created\":\"2019-05-27T03:38:51+0000\",\"datastore_name\":\"GaussDB(for MySQL)\",\"datastore_version_name\":\"8.0\",\"description\":\"Default parameter template for GaussDBforMySQL\",\"id\":\"3bc1e9cc0d34404b9225ed7a58fb284epr07\",\"name\":\"Default-GaussDBforMySQL\",\"updated\":\"2019-05-27T03:38:51+0000\",\"user_defined\":false}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -5312,7 +8013,6 @@ async fn list_database_charsets_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"charsets\":[\"utf8mb4\",\"gbk\"]}"),
-        ALIASES,
     );
 }
 
@@ -5385,7 +8085,6 @@ async fn list_database_users_doc() {
         ::std::option::Option::Some(
             "{\"total_count\":1,\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5467,7 +8166,6 @@ async fn list_databases_doc() {
         ::std::option::Option::Some(
             "{\"databases\":[{\"charset\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb-mysql-instance1\",\"readonly\":false}]}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -5538,7 +8236,6 @@ async fn list_dedicated_resources_generated() {
         ::std::option::Option::Some(
             "{\"resources\":[{\"architecture\":\"ARM\",\"availability_zone\":[\"az1xahz\"],\"capacity\":{\"ram\":256,\"vcpus\":64,\"volume\":10000000},\"engine_name\":\"gaussdb-mysql\",\"id\":\"1d07f7ba-f140-46a7-b002-58ba22ee6ff3\",\"resource_name\":\"testdcc\",\"status\":\"NORMAL\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5589,7 +8286,6 @@ async fn list_diagnosis_instance_counts_generated() {
         ::std::option::Option::Some(
             "{\"diagnosis_info\":[{\"count\":8,\"metric_name\":\"high_pressure\"},{\"count\":0,\"metric_name\":\"insufficient_capacity\"},{\"count\":0,\"metric_name\":\"slow_sql_frequency\"},{\"count\":0,\"metric_name\":\"mem_overrun\"},{\"count\":0,\"metric_name\":\"connections_exceed\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5650,7 +8346,6 @@ async fn list_diagnosis_instance_infos_doc() {
         ::std::option::Option::Some(
             "{\"instance_infos\":[{\"instance_id\":\"6206d5be05914703938ff9dfe5c07d34in07\",\"master_node_id\":\"7fe925aa8bab4cc9bac3990a94386c29no07\"},{\"instance_id\":\"cbdb32e08f0440158c4f2998dbf69b14in07\",\"master_node_id\":\"3e90e7b99b964dca9704b3af903fcba1no07\"},{\"instance_id\":\"325af119c2ca4e77b1deb4810a9b921bin07\",\"master_node_id\":\"f4dfb362039a45818e59416abc9a5ca6no07\"},{\"instance_id\":\"9e8b52a5b6e84f4a9e4db01235b1c770in07\",\"master_node_id\":\"408666cd6f104133ad0685b722f88cffno07\"},{\"instance_id\":\"5814254f12f74d16bd0a93885b00867fin07\",\"master_node_id\":\"637d96ffb6745ff835445fe87d08fc5no07\"},{\"instance_id\":\"d0da4882ebdf44bd9d3f1edf9b0bd4a2in07\",\"master_node_id\":\"7a670f4ecdf14db5a4b5df737b0911a5no07\"}],\"total_count\":6}",
         ),
-        ALIASES,
     );
 }
 
@@ -5723,7 +8418,6 @@ async fn list_engine_versions_doc() {
         ::std::option::Option::Some(
             "{\"datastores\":[{\"id\":\"87620726-6802-46c0-9028-a8785e1f1921\",\"kernel_version\":\"2.0.28.18\",\"name\":\"8.0\",\"version\":\"8.0.22\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5790,7 +8484,6 @@ async fn list_enterprise_project_quotas_generated() {
         ::std::option::Option::Some(
             "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5841,7 +8534,6 @@ async fn list_enterprise_projects_generated() {
         ::std::option::Option::Some(
             "{\"enterprise_projects\":[{\"created\":null,\"description\":null,\"id\":0,\"name\":\"default\",\"status\":1,\"updated\":null},{\"created\":\"2023-06-12T02:14:28+0000\",\"description\":null,\"id\":\"5c7d11e0-3201-4558-bcce-1172137cf7e2\",\"name\":\"sjw-eps\",\"status\":1,\"updated\":\"2023-06-12T02:14:28+0000\"},{\"created\":\"2023-05-06T08:33:03+0000\",\"description\":null,\"id\":\"12093327-28dc-46c5-8ba6-d42c9236f9d6\",\"name\":\"adf\",\"status\":1,\"updated\":\"2023-05-06T08:33:03+0000\"},{\"created\":\"2023-03-16T01:38:13+0000\",\"description\":null,\"id\":\"07d90b3f-422b-40c9-b9b3-6d00d1d7a60b\",\"name\":\"eps-test\",\"status\":1,\"updated\":\"2023-03-16T01:38:13+0000\"}],\"total_count\":4}",
         ),
-        ALIASES,
     );
 }
 
@@ -5903,7 +8595,6 @@ async fn list_error_log_details_doc() {
         ::std::option::Option::Some(
             "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2022-11-25T10:55:16.000\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -5986,7 +8677,6 @@ async fn list_flavors_doc() {
         ::std::option::Option::Some(
             "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\"},\"id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.mysql.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -6018,6 +8708,290 @@ async fn list_flavors_checks_required_parameters() {
             &["database_name", "availability_zone_mode"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_engine_versions_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"datastores\":[{\"id\":\"38197973-8895-36ed-b853-52daeebf6d3a\",\"kernel_version\":\"3.1.6.0\",\"name\":\"3.1\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_htap_engine_versions()
+        .engine_name("star-rock")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/htap/datastores/star-rock",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"datastores\":[{\"id\":\"38197973-8895-36ed-b853-52daeebf6d3a\",\"kernel_version\":\"3.1.6.0\",\"name\":\"3.1\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_htap_engine_versions_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280235\",\"error_msg\":\"Invalid database type.\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_htap_engine_versions()
+                    .engine_name("star-rock")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_engine_versions_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["engine_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_htap_engine_versions().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_flavors_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.sr-be.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.sr-fe.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"c50e8e15-f2fc-3b40-aca6-c98f07ce2ce0\",\"instance_mode\":\"Cluster\",\"ram\":\"32\",\"spec_code\":\"gaussdb.sr-be.2xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"8\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"24059750-4280-3ee5-a44b-488b924633b4\",\"instance_mode\":\"Cluster\",\"ram\":\"32\",\"spec_code\":\"gaussdb.sr-fe.2xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"8\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"a48c63dc-5563-3813-9e13-39d3301e56f4\",\"instance_mode\":\"Cluster\",\"ram\":\"64\",\"spec_code\":\"gaussdb.sr-be.4xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"16\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"0ef44c01-f7a1-30f5-9f05-9e47094e8c1f\",\"instance_mode\":\"Cluster\",\"ram\":\"64\",\"spec_code\":\"gaussdb.sr-fe.4xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"16\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"normal\"},\"id\":\"2bf6aa50-50da-3f27-91af-a8c873070537\",\"instance_mode\":\"Cluster\",\"ram\":\"128\",\"spec_code\":\"gaussdb.sr-fe.8xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"32\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"normal\"},\"id\":\"9f52a065-aa93-371a-9975-959fedf6e24f\",\"instance_mode\":\"Cluster\",\"ram\":\"128\",\"spec_code\":\"gaussdb.sr-be.8xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"32\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"709822e4-567f-3e85-b4af-cb099206c8e2\",\"instance_mode\":\"Cluster\",\"ram\":\"256\",\"spec_code\":\"gaussdb.sr-fe.16xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"64\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"4e56e208-0226-34bb-b84d-035ab0497824\",\"instance_mode\":\"Cluster\",\"ram\":\"256\",\"spec_code\":\"gaussdb.sr-be.16xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"64\",\"version_name\":\"8.0\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_htap_flavors()
+        .engine_name("star-rocks")
+        .availability_zone_mode("single")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/htap/flavors/star-rocks",
+                query: &[("availability_zone_mode", "single")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.sr-be.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"instance_mode\":\"Cluster\",\"ram\":\"16\",\"spec_code\":\"gaussdb.sr-fe.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"4\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"c50e8e15-f2fc-3b40-aca6-c98f07ce2ce0\",\"instance_mode\":\"Cluster\",\"ram\":\"32\",\"spec_code\":\"gaussdb.sr-be.2xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"8\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"24059750-4280-3ee5-a44b-488b924633b4\",\"instance_mode\":\"Cluster\",\"ram\":\"32\",\"spec_code\":\"gaussdb.sr-fe.2xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"8\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"a48c63dc-5563-3813-9e13-39d3301e56f4\",\"instance_mode\":\"Cluster\",\"ram\":\"64\",\"spec_code\":\"gaussdb.sr-be.4xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"16\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"0ef44c01-f7a1-30f5-9f05-9e47094e8c1f\",\"instance_mode\":\"Cluster\",\"ram\":\"64\",\"spec_code\":\"gaussdb.sr-fe.4xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"16\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"normal\"},\"id\":\"2bf6aa50-50da-3f27-91af-a8c873070537\",\"instance_mode\":\"Cluster\",\"ram\":\"128\",\"spec_code\":\"gaussdb.sr-fe.8xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"32\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"normal\"},\"id\":\"9f52a065-aa93-371a-9975-959fedf6e24f\",\"instance_mode\":\"Cluster\",\"ram\":\"128\",\"spec_code\":\"gaussdb.sr-be.8xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"32\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"709822e4-567f-3e85-b4af-cb099206c8e2\",\"instance_mode\":\"Cluster\",\"ram\":\"256\",\"spec_code\":\"gaussdb.sr-fe.16xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"64\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\",\"az3\":\"normal\",\"az4\":\"unsupported\"},\"id\":\"4e56e208-0226-34bb-b84d-035ab0497824\",\"instance_mode\":\"Cluster\",\"ram\":\"256\",\"spec_code\":\"gaussdb.sr-be.16xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"64\",\"version_name\":\"8.0\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_htap_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280434\",\"error_msg\":\"Invalid specification code.\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_htap_flavors()
+                    .engine_name("star-rocks")
+                    .availability_zone_mode("single")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_flavors_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["engine_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_htap_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_instances_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094408228,\"current_actions\":[],\"data_ips\":{\"node_id\":\"36d62cd6a77a4e80a335077867e7912bno16\",\"node_ip\":\"192.168.0.207\",\"node_name\":\"htap-1244_shard01_node01\"},\"data_vip\":\"192.168.0.207\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prie_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"bfc970d8e9b34a399b4c422aabe11409in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjld\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094228737,\"current_actions\":[],\"data_ips\":[\"192.168.0.201\"],\"data_vip\":\"192.168.0.201\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"656c539296bd47b49fe29983368b9fb2in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"HTAP-1711093893\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711075260516,\"current_actions\":[],\"data_ips\":[\"192.168.0.183\",\"192.168.0.7\",\"192.168.0.41\"],\"data_vip\":\"192.168.0.249\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Cluster\",\"id\":\"04c48d11f0d24c8d8aee254981a3b94fin17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlc\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":6,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711021269903,\"current_actions\":[],\"data_ips\":[\"192.168.0.151\",\"192.168.0.209\"],\"data_vip\":\"192.168.0.209\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"f2d2441a88384023b2e30f0b600a0013in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlb\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"}],\"max_htap_instance_num_of_taurus\":10,\"total\":4}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_htap_instances()
+        .instance_id("18c3eeb7b788479eb8b93b209946a83bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/18c3eeb7b788479eb8b93b209946a83bin07/htap",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094408228,\"current_actions\":[],\"data_ips\":{\"node_id\":\"36d62cd6a77a4e80a335077867e7912bno16\",\"node_ip\":\"192.168.0.207\",\"node_name\":\"htap-1244_shard01_node01\"},\"data_vip\":\"192.168.0.207\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"bfc970d8e9b34a399b4c422aabe11409in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjld\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094228737,\"current_actions\":[],\"data_ips\":[\"192.168.0.201\"],\"data_vip\":\"192.168.0.201\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"656c539296bd47b49fe29983368b9fb2in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"HTAP-1711093893\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711075260516,\"current_actions\":[],\"data_ips\":[\"192.168.0.183\",\"192.168.0.7\",\"192.168.0.41\"],\"data_vip\":\"192.168.0.249\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Cluster\",\"id\":\"04c48d11f0d24c8d8aee254981a3b94fin17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlc\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":6,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711021269903,\"current_actions\":[],\"data_ips\":[\"192.168.0.151\",\"192.168.0.209\"],\"data_vip\":\"192.168.0.209\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"f2d2441a88384023b2e30f0b600a0013in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlb\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"}],\"max_htap_instance_num_of_taurus\":10,\"total\":4}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_htap_instances_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_htap_instances()
+                    .instance_id("18c3eeb7b788479eb8b93b209946a83bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_instances_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_htap_instances().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_storage_types_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"storage_type\":[{\"az_status\":{\"cn-southwest-244a\":\"normal\",\"cn-southwest-244b\":\"normal\",\"cn-southwest-244c\":\"normal\",\"cn-southwest-244d\":\"normal\"},\"min_volume_size\":50,\"name\":\"ULTRAHIGH\"},{\"az_status\":{\"cn-southwest-244a\":\"normal\",\"cn-southwest-244b\":\"normal\",\"cn-southwest-244c\":\"unsupported\",\"cn-southwest-244d\":\"unsupported\"},\"min_volume_size\":40,\"name\":\"ESSD\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_htap_storage_types()
+        .database("star-rocks")
+        .version_name("3.1.6.0")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/htap/storage-type/star-rocks",
+                query: &[("version_name", "3.1.6.0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"storage_type\":[{\"az_status\":{\"cn-southwest-244a\":\"normal\",\"cn-southwest-244b\":\"normal\",\"cn-southwest-244c\":\"normal\",\"cn-southwest-244d\":\"normal\"},\"min_volume_size\":50,\"name\":\"ULTRAHIGH\"},{\"az_status\":{\"cn-southwest-244a\":\"normal\",\"cn-southwest-244b\":\"normal\",\"cn-southwest-244c\":\"unsupported\",\"cn-southwest-244d\":\"unsupported\"},\"min_volume_size\":40,\"name\":\"ESSD\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_htap_storage_types_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280238\",\"error_msg\":\"The DB engine or version is not supported.\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_htap_storage_types()
+                    .database("star-rocks")
+                    .version_name("3.1.6.0")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_htap_storage_types_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["database", "version_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_htap_storage_types().send().await.map(drop)
             },
         )
         .await;
@@ -6056,7 +9030,6 @@ async fn list_immediate_jobs_generated() {
         ::std::option::Option::Some(
             "{\"jobs\":[{\"created_time\":\"2018-08-06T10:41:14+0000\",\"ended_time\":\"2018-08-06T12:41:14+0000\",\"fail_reason\":\"Single task exception.\",\"instance_id\":\"ede953923f06448d9be8686ef0c1378ein07\",\"instance_name\":\"gauss-1234\",\"instance_status\":\"deleted\",\"job_id\":\"7155730b-a60b-4dc0-9f89-3f55897f29d6\",\"job_name\":\"CloseGaussDBforMySQLProxy\",\"order_id\":\"\",\"process\":\"\",\"status\":\"Completed\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6120,7 +9093,6 @@ async fn list_incremental_backups_doc() {
         ::std::option::Option::Some(
             "{\"backups\":[{\"begin_time\":\"2022-07-07T12:41:14+0800\",\"end_time\":\"2022-07-08T12:45:14+0800\",\"id\":\"f0d2aea28d26t4848b8c84ed3fea1822fbr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"GaussDBforMySQL-20230728181555006\",\"size\":0.109375,\"status\":\"OK\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6195,7 +9167,6 @@ async fn list_instance_configurations_doc() {
         ::std::option::Option::Some(
             "{\"configurations\":{\"created\":\"2022-10-29T09:38:36+0000\",\"datastore_name\":\"taurus\",\"datastore_version_name\":2.0,\"updated\":\"2022-10-29T09:38:36+0000\"},\"parameter_values\":[{\"description\":\"auto_increment_increment和auto_increment_offset 用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_increment\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"},{\"description\":\"auto_increment_increment和auto_increment_offset用于master-to-master的复制，并可以用来控制AUTO_INCREMENT列的操作。\",\"name\":\"auto_increment_offset\",\"readonly\":false,\"restart_required\":false,\"type\":\"integer\",\"value\":1,\"value_range\":\"1-65535\"}],\"total_count\":125}",
         ),
-        ALIASES,
     );
 }
 
@@ -6266,7 +9237,6 @@ async fn list_instance_details_doc() {
         ::std::option::Option::Some(
             "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"11684a0e59e94bceba7880d58cfb07b5in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -6337,9 +9307,8 @@ async fn list_instance_tags_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some(
-            "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"totalL_count\":2}",
+            "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"total_count\":2}",
         ),
-        ALIASES,
     );
 }
 
@@ -6432,7 +9401,6 @@ async fn list_instances_doc() {
         ::std::option::Option::Some(
             "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":8},\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.*.*.*\"],\"proxy_ips\":[\"192.*.*.*\"],\"readonly_private_ips\":[\"192.*.*.*\",\"192.*.*.*\"],\"region\":\"region-1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[{\"key\":\"Key1\",\"value\":\"value1\"}],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6497,7 +9465,6 @@ async fn list_lts_configs_generated() {
         ::std::option::Option::Some(
             "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"gaussdb-mysql\",\"engine_version\":2.0,\"enterprise_project_id\":0,\"enterprise_project_name\":\"eps\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"mode\":\"ha\",\"name\":\"gaussdb-mysql-instance01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6548,7 +9515,6 @@ async fn list_project_tags_doc() {
         ::std::option::Option::Some(
             "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value3\",\"value4\"]}],\"total_count\":2}",
         ),
-        ALIASES,
     );
 }
 
@@ -6605,7 +9571,6 @@ async fn list_proxies_doc() {
         ::std::option::Option::Some(
             "{\"proxy_list\":[{\"master_node\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node01\",\"status\":\"ACTIVE\",\"weight\":0},\"proxy\":{\"address\":\"192.168.125.69\",\"connection_pool_type\":\"SESSION\",\"delay_threshold_in_seconds\":30,\"eip\":\"192.168.125.50\",\"elb_vip\":\"192.168.125.60\",\"mode\":\"Cluster\",\"name\":\"proxy-name\",\"node_num\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"frozen_flag\":0,\"id\":\"db53a238a02240c49365e72e284a4890pn01\",\"name\":\"PROXY-2e7cf21d14794bafab623a334efd9ad8po01_0\",\"role\":\"master\",\"status\":\"ACTIVE\"}],\"pool_id\":\"2e7cf21d14794bafab623a334efd9ad8po01\",\"pool_status\":\"ACTIVE\",\"port\":3306,\"ram\":8,\"status\":\"ACTIVE\",\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\",\"switch_connection_pool_type_enabled\":true,\"vcpus\":4},\"readonly_nodes\":{\"availability_zone\":[{\"code\":\"az1\",\"description\":\"可用区1\"}],\"id\":\"d2353533138462880bfa1838fdfced2no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node02\",\"status\":\"ACTIVE\",\"weight\":100}}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -6679,7 +9644,6 @@ async fn list_proxy_configurations_doc() {
         ::std::option::Option::Some(
             "{\"configurations\":[{\"data_type\":\"integer\",\"description\":\"proxy慢日志阈值，默认值为500，单位ms。\",\"elem_type\":\"system\",\"name\":\"slowLogQueryTime\",\"value\":500,\"value_range\":\"200-50000\"}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6751,7 +9715,6 @@ async fn list_proxy_flavors_doc() {
         ::std::option::Option::Some(
             "{\"proxy_flavor_groups\":{\"group_type\":\"X86\",\"proxy_flavors\":{\"az_status\":{\"az1\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf\",\"ram\":4,\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"vcpus\":2}}}",
         ),
-        ALIASES,
     );
 }
 
@@ -6818,7 +9781,6 @@ async fn list_recycle_instances_generated() {
         ::std::option::Option::Some(
             "{\"instances\":[{\"backup_level\":\"2\",\"create_at\":1712656933705,\"data_vip\":\"172.16.1.234\",\"data_vip_ipv6\":null,\"deleted_at\":1712659228276,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"090e539b45e047ee9cc17750b321ef7ein07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"c62e218ccd6c49098baa925453c65e29br07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"},{\"backup_level\":\"2\",\"create_at\":1712658210524,\"data_vip\":\"172.16.1.194\",\"data_vip_ipv6\":null,\"deleted_at\":1712659158927,\"engine_name\":\"taurus\",\"engine_version\":\"2.0.51.240300\",\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"ha_mode\":\"StandSingle\",\"id\":\"632423cc56c348bd967b3a03e7abdab9in07\",\"name\":\"gauss-dd-single\",\"pay_model\":\"0\",\"recycle_backup_id\":\"70d03dc459304f7298c0f5b49286f37cbr07\",\"recycle_status\":\"Active\",\"volume_size\":\"0\",\"volume_type\":\"\"}],\"total_count\":2}",
         ),
-        ALIASES,
     );
 }
 
@@ -6882,7 +9844,6 @@ async fn list_restorable_tables_doc() {
         ::std::option::Option::Some(
             "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t3\"}],\"total_tables\":1}],\"total_databases\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -6958,7 +9919,6 @@ async fn list_restore_times_doc() {
         ::std::option::Option::Some(
             "{\"restore_times\":[{\"end_time\":1675094400000,\"start_time\":1675149246000}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -7026,7 +9986,6 @@ async fn list_scheduled_jobs_doc() {
         ::std::option::Option::Some(
             "{\"schedules\":[{\"create_time\":\"2018-08-06T10:41:14+0000\",\"datastore_type\":\"gaussdb-mysql\",\"end_time\":\"2018-08-06T10:41:14+0000\",\"instance_id\":\"79bc540dd4d6432784894a981fdfacfcin07\",\"instance_name\":\"gauss-f821\",\"instance_status\":\"BUILD\",\"job_id\":\"56d3c1138dcf4f1da73b0170700c78d0\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"job_status\":\"Completed\",\"project_id\":\"053f533ead80d5102f0cc012e8d468a4\",\"start_time\":\"2018-08-06T10:41:14+0000\",\"target_config\":{\"cpu\":\"4\",\"flavor\":\"gaussdb.mysql.xlarge.arm.4\",\"mem\":\"16\"}}],\"total_count\":1}",
         ),
-        ALIASES,
     );
 }
 
@@ -7094,7 +10053,6 @@ async fn list_slow_log_details_doc() {
         ::std::option::Option::Some(
             "{\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":1,\"database\":\"gaussdb-mysql\",\"line_num\":1669344916000,\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N @time_zone_id);\",\"rows_examined\":0,\"rows_sent\":0,\"start_time\":\"2022-11-25T10:55:16.000\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -7171,7 +10129,6 @@ async fn list_sql_filter_rules_doc() {
         ::std::option::Option::Some(
             "{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"sql_filter_rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t2~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"update~t1\"},{\"max_concurrency\":10,\"pattern\":\"update~t2~where~id\"}],\"sql_type\":\"UPDATE\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"delete~from\"}],\"sql_type\":\"DELETE\"}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -7201,6 +10158,365 @@ async fn list_sql_filter_rules_checks_required_parameters() {
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_sql_filter_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replications_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"ext_text\":null,\"replications\":[{\"catchup_percentage\":0,\"catchup_stage\":null,\"percentage\":100,\"source_database\":\"source_database\",\"stage\":\"Incremental\",\"status\":\"Yes\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_star_rocks_data_replications()
+        .instance_id("example")
+        .limit("10")
+        .offset("1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication",
+                query: &[("limit", "10"), ("offset", "1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"ext_text\":null,\"replications\":[{\"catchup_percentage\":0,\"catchup_stage\":null,\"percentage\":100,\"source_database\":\"source_database\",\"stage\":\"Incremental\",\"status\":\"Yes\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replications_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_data_replications()
+                    .instance_id("example")
+                    .limit("10")
+                    .offset("1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replications_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_star_rocks_data_replications().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_parameters_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"db_parameters\":[{\"data_type\":\"String\",\"default_value\":\"false\",\"description\":\"是否启用分片复制\",\"param_name\":\"enable_chunk_level_dump\",\"value_range\":\"true|false\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"获取全量快照时是否加锁， 默认加锁\",\"param_name\":\"snapshot_with_lock\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"5000\",\"description\":\"批量提交超时时间， 超时或buffer满就会提交数据\",\"param_name\":\"sync_commit_interval_ms\",\"value_range\":\"1000-60000\"},{\"data_type\":\"Integer\",\"default_value\":\"500000\",\"description\":\"每次提交最大行数\",\"param_name\":\"max_sync_commit_rows\",\"value_range\":\"500000-2000000\"},{\"data_type\":\"Integer\",\"default_value\":\"268435456\",\"description\":\"每次提交最大字节数\",\"param_name\":\"max_sync_commit_bytes\",\"value_range\":\"10485760-1610612736\"},{\"data_type\":\"Integer\",\"default_value\":\"1\",\"description\":\"全量同步线程数\",\"param_name\":\"max_full_sync_task_threads_num\",\"value_range\":\"1-2\"},{\"data_type\":\"Integer\",\"default_value\":\"0\",\"description\":\"每个分片的最大行数\",\"param_name\":\"max_rows_per_chunk\",\"value_range\":\"0-1000000\"},{\"data_type\":\"Integer\",\"default_value\":\"268435456\",\"description\":\"每个分片最大字节数\",\"param_name\":\"max_bytes_per_chunk\",\"value_range\":\"33554432-1073741824\"},{\"data_type\":\"Integer\",\"default_value\":\"86400\",\"description\":\"binlog保留时间，0表示不做限制，且该值要小于等于MySQL保留时间。\",\"param_name\":\"binlog_expire_logs_seconds\",\"value_range\":\"0-604800\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_star_rocks_database_parameters()
+        .instance_id("example")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication/database-parameters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"db_parameters\":[{\"data_type\":\"String\",\"default_value\":\"false\",\"description\":\"是否启用分片复制\",\"param_name\":\"enable_chunk_level_dump\",\"value_range\":\"true|false\"},{\"data_type\":\"String\",\"default_value\":\"true\",\"description\":\"获取全量快照时是否加锁， 默认加锁\",\"param_name\":\"snapshot_with_lock\",\"value_range\":\"true|false\"},{\"data_type\":\"Integer\",\"default_value\":\"5000\",\"description\":\"批量提交超时时间， 超时或buffer满就会提交数据\",\"param_name\":\"sync_commit_interval_ms\",\"value_range\":\"1000-60000\"},{\"data_type\":\"Integer\",\"default_value\":\"500000\",\"description\":\"每次提交最大行数\",\"param_name\":\"max_sync_commit_rows\",\"value_range\":\"500000-2000000\"},{\"data_type\":\"Integer\",\"default_value\":\"268435456\",\"description\":\"每次提交最大字节数\",\"param_name\":\"max_sync_commit_bytes\",\"value_range\":\"10485760-1610612736\"},{\"data_type\":\"Integer\",\"default_value\":\"1\",\"description\":\"全量同步线程数\",\"param_name\":\"max_full_sync_task_threads_num\",\"value_range\":\"1-2\"},{\"data_type\":\"Integer\",\"default_value\":\"0\",\"description\":\"每个分片的最大行数\",\"param_name\":\"max_rows_per_chunk\",\"value_range\":\"0-1000000\"},{\"data_type\":\"Integer\",\"default_value\":\"268435456\",\"description\":\"每个分片最大字节数\",\"param_name\":\"max_bytes_per_chunk\",\"value_range\":\"33554432-1073741824\"},{\"data_type\":\"Integer\",\"default_value\":\"86400\",\"description\":\"binlog保留时间，0表示不做限制，且该值要小于等于MySQL保留时间。\",\"param_name\":\"binlog_expire_logs_seconds\",\"value_range\":\"0-604800\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_parameters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_database_parameters()
+                    .instance_id("example")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_parameters_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_star_rocks_database_parameters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"total_count\":2,\"user_details\":[{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_star_rocks_database_users()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .limit(10)
+        .offset(1)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/starrocks/users",
+                query: &[("limit", "10"), ("offset", "1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"total_count\":2,\"user_details\":[{\"data_bases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"data_bases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_database_users()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .limit(10)
+                    .offset(1)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "limit", "offset"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_star_rocks_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[\"INFORMATION_SCHEMA\",\"connections_db1_08759\",\"connections_db1_31465\",\"default\",\"information_schema\",\"system\"],\"timestamp\":1706257484,\"total_count\":6}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_star_rocks_databases()
+        .instance_id("example")
+        .limit("10")
+        .offset("1")
+        .database_name("")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/example/starrocks/databases",
+                query: &[("limit", "10"), ("offset", "1"), ("database_name", "")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"databases\":[\"INFORMATION_SCHEMA\",\"connections_db1_08759\",\"connections_db1_31465\",\"default\",\"information_schema\",\"system\"],\"timestamp\":1706257484,\"total_count\":6}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_star_rocks_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_databases()
+                    .instance_id("example")
+                    .limit("10")
+                    .offset("1")
+                    .database_name("")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_star_rocks_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_star_rocks_data_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .pause_star_rocks_data_replication()
+        .instance_id("example")
+        .body(::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication/pause",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"123\"}"),
+    );
+}
+
+#[tokio::test]
+async fn pause_star_rocks_data_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .pause_star_rocks_data_replication()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_star_rocks_data_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.pause_star_rocks_data_replication().send().await.map(drop)
             },
         )
         .await;
@@ -7245,7 +10561,6 @@ async fn remove_proxy_nodes_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7311,7 +10626,6 @@ async fn rename_proxy_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":\"success\"}"),
-        ALIASES,
     );
 }
 
@@ -7411,6 +10725,88 @@ async fn reset_database_password_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn resize_click_house_instance_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"result\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resize_click_house_instance_flavor()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/clickhouse/resize-flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"result\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn resize_click_house_instance_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .resize_click_house_instance_flavor()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_click_house_instance_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.resize_click_house_instance_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn resize_instance_flavor_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -7454,7 +10850,6 @@ async fn resize_instance_flavor_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7488,6 +10883,76 @@ async fn resize_instance_flavor_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_instance_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_click_house_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_click_house_instance()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/clickhouse/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"18ef8ee3-b880-4851-8978-bb6acbd4e695\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restart_click_house_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_click_house_instance()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_click_house_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_click_house_instance().send().await.map(drop)
             },
         )
         .await;
@@ -7531,7 +10996,6 @@ async fn restart_instance_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7605,7 +11069,6 @@ async fn restart_node_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7679,7 +11142,6 @@ async fn restart_proxy_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-854f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7709,6 +11171,148 @@ async fn restart_proxy_checks_required_parameters() {
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_proxy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_star_rocks_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_star_rocks_instance()
+        .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/9ac58f9b88744f8a87893d22f6ef9a28in17/starrocks/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restart_star_rocks_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_star_rocks_instance()
+                    .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_star_rocks_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["starrocks_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_star_rocks_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_star_rocks_node_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .restart_star_rocks_node()
+        .starrocks_node_id("2c464fbdc8ea4c59814dab2243d8e270no17")
+        .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/9ac58f9b88744f8a87893d22f6ef9a28in17/starrocks/2c464fbdc8ea4c59814dab2243d8e270no17/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restart_star_rocks_node_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .restart_star_rocks_node()
+                    .starrocks_node_id("2c464fbdc8ea4c59814dab2243d8e270no17")
+                    .starrocks_instance_id("9ac58f9b88744f8a87893d22f6ef9a28in17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_star_rocks_node_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["starrocks_node_id", "starrocks_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.restart_star_rocks_node().send().await.map(drop)
             },
         )
         .await;
@@ -7758,7 +11362,6 @@ async fn restore_tables_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7840,7 +11443,6 @@ async fn restore_to_existing_instance_backup_to_current() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7887,7 +11489,6 @@ async fn restore_to_existing_instance_timestamp_to_current() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7934,7 +11535,6 @@ async fn restore_to_existing_instance_backup_to_existing() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -7981,7 +11581,6 @@ async fn restore_to_existing_instance_timestamp_to_existing() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8014,6 +11613,71 @@ async fn restore_to_existing_instance_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restore_to_existing_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resume_star_rocks_data_replication_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resume_star_rocks_data_replication()
+        .instance_id("example")
+        .body(::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication/resume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"123\"}"),
+    );
+}
+
+#[tokio::test]
+async fn resume_star_rocks_data_replication_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .resume_star_rocks_data_replication()
+                    .instance_id("example")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"task_name\":\"task_name\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resume_star_rocks_data_replication_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.resume_star_rocks_data_replication().send().await.map(drop)
             },
         )
         .await;
@@ -8063,7 +11727,6 @@ async fn revoke_database_user_privileges_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8131,7 +11794,6 @@ async fn set_audit_log_switch_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":\"success\"}"),
-        ALIASES,
     );
 }
 
@@ -8203,7 +11865,6 @@ async fn set_backup_encryption_enable() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
-        ALIASES,
     );
 }
 
@@ -8238,7 +11899,6 @@ async fn set_backup_encryption_disable() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
-        ALIASES,
     );
 }
 
@@ -8272,6 +11932,80 @@ async fn set_backup_encryption_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_backup_encryption().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_click_house_slow_log_desensitization_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"open_slow_log_switch\":\"false\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_click_house_slow_log_desensitization()
+        .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+        .body(::clouddb_conformance::from_json("{\"open_slow_log_switch\":\"false\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/86fd60a5256a4592b957e8e6bb2d1b59in07/clickhouse/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"open_slow_log_switch\":\"false\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_slow_log_switch\":\"false\"}"),
+    );
+}
+
+#[tokio::test]
+async fn set_click_house_slow_log_desensitization_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_click_house_slow_log_desensitization()
+                    .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"open_slow_log_switch\":\"false\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_click_house_slow_log_desensitization_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_click_house_slow_log_desensitization().send().await.map(drop)
             },
         )
         .await;
@@ -8320,7 +12054,6 @@ async fn set_enterprise_project_quotas_doc() {
         ::std::option::Option::Some(
             "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -8402,7 +12135,6 @@ async fn set_instance_auto_scaling_policy_doc() {
         ::std::option::Option::Some(
             "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-test-1\",\"switch_status\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\",\"scaling_switch\":\"ON\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -8476,7 +12208,6 @@ async fn set_instance_maintenance_window_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{}"),
-        ALIASES,
     );
 }
 
@@ -8555,7 +12286,6 @@ async fn set_instance_monitor_policy_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8632,7 +12362,6 @@ async fn set_instance_ssl_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8705,7 +12434,6 @@ async fn set_proxy_access_control_rules_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"open_access_control\":false}"),
-        ALIASES,
     );
 }
 
@@ -8786,7 +12514,6 @@ async fn set_proxy_connection_pool_type_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8860,7 +12587,6 @@ async fn set_proxy_new_node_auto_add_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":\"success\"}"),
-        ALIASES,
     );
 }
 
@@ -8945,7 +12671,6 @@ async fn set_proxy_route_mode_route_mode_0() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -8994,7 +12719,6 @@ async fn set_proxy_route_mode_route_mode_1() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9043,7 +12767,6 @@ async fn set_proxy_route_mode_route_mode_2() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9122,7 +12845,6 @@ async fn set_proxy_session_consistency_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9201,7 +12923,6 @@ async fn set_proxy_ssl_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9281,7 +13002,6 @@ async fn set_proxy_transaction_split_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"11921bf5-f286-45ee-ab35-12a3d4084c57\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9359,7 +13079,6 @@ async fn set_proxy_weights_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87c11411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9632,7 +13351,6 @@ async fn set_sql_filter_rules_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9709,7 +13427,6 @@ async fn set_sql_filter_switch_enable() {
         ::std::option::Option::Some(
             "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9751,7 +13468,6 @@ async fn set_sql_filter_switch_disable() {
         ::std::option::Option::Some(
             "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9816,7 +13532,6 @@ async fn show_audit_log_switch_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
-        ALIASES,
     );
 }
 
@@ -9887,7 +13602,6 @@ async fn show_auto_scaling_policy_doc() {
         ::std::option::Option::Some(
             "{\"enlarge_threshold\":50,\"id\":\"26d8e193-1ea0-4adb-89d0-d1343399d0e7\",\"instance_id\":\"41ff7519e22d44eea6066615fa5b17c7in07\",\"instance_name\":\"gauss-test-1\",\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"min_flavor\":\"gaussdb.mysql.medium.x86.4\",\"min_read_only_count\":1,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"silence_start_at\":\"2023-08-31T08:59:09+0000\",\"status\":\"ON\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -9951,7 +13665,6 @@ async fn show_backup_encryption_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"encryption_status\":\"on\"}"),
-        ALIASES,
     );
 }
 
@@ -10022,7 +13735,6 @@ async fn show_backup_policy_doc() {
         ::std::option::Option::Some(
             "{\"backup_policy\":{\"keep_days\":\"7\",\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10051,6 +13763,216 @@ async fn show_backup_policy_checks_required_parameters() {
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"can_enable_public_access\":false,\"cluster_mode\":\"Single\",\"create_at\":1714099209183,\"create_fail_error_code\":\"\",\"current_backup_node_id\":null,\"datastore_type\":\"click-house\",\"datastore_version\":\"1.23.3.24\",\"datastore_version_id\":\"6a9e233f-e7da-3e81-b12f-7a41a8689250\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":null,\"frozen_time\":null,\"groups\":[{\"group_type_name\":\"clickhouse\",\"id\":\"f3f95d4a837f42ee921760f3c7a0e730gr16\",\"name\":\"htap-1fb3_shard01\",\"nodes\":[{\"az_code\":\"cn-southwest-244b\",\"az_description\":\"可用区2\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1714099209183,\"datastore\":{\"id\":\"6a9e233f-e7da-3e81-b12f-7a41a8689250\",\"type\":\"click-house\",\"version\":\"1.23.3.24\"},\"db_port\":3306,\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"flavor_ref\":\"gaussdb.ch.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c3.xlarge.4\",\"id\":\"8f23427bf3764627bca1ee40e2364abfno16\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-1fb3_shard01_node01\",\"need_restart\":false,\"order_id\":\"\",\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region\":\"cn-southwest-244\",\"sg_id\":\"\",\"status\":\"normal\",\"subnet_id\":\"072e022f-13aa-4c8f-8d64-492cf123305\",\"traffic_ip\":\"192.168.0.55\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"master\",\"update_at\":1714099209183,\"volume\":{\"size\":\"500000000000\",\"type\":\"SSD\"},\"vpc_id\":\"134c4042-1a1f-4cb8-8258-219a2f6c0d4d\"}]}],\"id\":\"f8d286fa7db44f51aed30ed7eb6da007in16\",\"is_frozen\":0,\"master_az_code\":null,\"name\":\"htap-1fb3\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":{\"id\":\"1661d4eddd4444dd8447992e74fa3b3epr16\",\"name\":\"Default-clickhouse\"},\"pay_model\":null,\"port_info\":{\"http_port\":8123,\"https_port\":8443,\"mysql_port\":3306,\"tep_port\":9000,\"tep_secure_port\":9440},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":true,\"status\":\"normal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1714099209781,\"volume_code\":\"gaussdb.ch.evs.ultrahighio\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_click_house_instance()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .clickhouse_instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/clickhouse/df3ae779e2ad4993a03ccd7a81240125in16",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"can_enable_public_access\":false,\"cluster_mode\":\"Single\",\"create_at\":1714099209183,\"create_fail_error_code\":\"\",\"current_backup_node_id\":null,\"datastore_type\":\"click-house\",\"datastore_version\":\"1.23.3.24\",\"datastore_version_id\":\"6a9e233f-e7da-3e81-b12f-7a41a8689250\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":null,\"frozen_time\":null,\"groups\":[{\"group_type_name\":\"clickhouse\",\"id\":\"f3f95d4a837f42ee921760f3c7a0e730gr16\",\"name\":\"htap-1fb3_shard01\",\"nodes\":[{\"az_code\":\"cn-southwest-244b\",\"az_description\":\"可用区2\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1714099209183,\"datastore\":{\"id\":\"6a9e233f-e7da-3e81-b12f-7a41a8689250\",\"type\":\"click-house\",\"version\":\"1.23.3.24\"},\"db_port\":3306,\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"flavor_ref\":\"gaussdb.ch.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c3.xlarge.4\",\"id\":\"8f23427bf3764627bca1ee40e2364abfno16\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-1fb3_shard01_node01\",\"need_restart\":false,\"order_id\":\"\",\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region\":\"cn-southwest-244\",\"sg_id\":\"\",\"status\":\"normal\",\"subnet_id\":\"072e022f-13aa-4c8f-8d64-492cf123305\",\"traffic_ip\":\"192.168.0.55\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"master\",\"update_at\":1714099209183,\"volume\":{\"size\":\"500000000000\",\"type\":\"SSD\"},\"vpc_id\":\"134c4042-1a1f-4cb8-8258-219a2f6c0d4d\"}]}],\"id\":\"f8d286fa7db44f51aed30ed7eb6da007in16\",\"is_frozen\":0,\"master_az_code\":null,\"name\":\"htap-1fb3\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":{\"id\":\"1661d4eddd4444dd8447992e74fa3b3epr16\",\"name\":\"Default-clickhouse\"},\"pay_model\":null,\"port_info\":{\"http_port\":8123,\"https_port\":8443,\"mysql_port\":3306,\"tep_port\":9000,\"tep_secure_port\":9440},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":true,\"status\":\"normal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1714099209781,\"volume_code\":\"gaussdb.ch.evs.ultrahighio\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_click_house_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_click_house_instance()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .clickhouse_instance_id("df3ae779e2ad4993a03ccd7a81240125in16")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "clickhouse_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_click_house_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_replication_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"database_info\":{\"database_name\":\"blackwhite_0018_61474479\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"success\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"check_result\":\"success\",\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"check_result\":\"success\",\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":null,\"new_table_repl_config\":{\"repl_type\":null,\"tables\":null},\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_infos\":[],\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_click_house_replication_config()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .database_name("db_test")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/replication/config",
+                query: &[("database_name", "db_test")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"database_info\":{\"database_name\":\"blackwhite_0018_61474479\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"success\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"check_result\":\"success\",\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"check_result\":\"success\",\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"check_result\":\"success\",\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"check_result\":\"success\",\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"check_result\":\"success\",\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":null,\"new_table_repl_config\":{\"repl_type\":null,\"tables\":null},\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_infos\":[],\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_click_house_replication_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_click_house_replication_config()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .database_name("db_test")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_replication_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "database_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_click_house_replication_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_slow_log_desensitization_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"open_slow_log_switch\":\"false\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_click_house_slow_log_desensitization()
+        .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/86fd60a5256a4592b957e8e6bb2d1b59in07/clickhouse/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"open_slow_log_switch\":\"false\"}"),
+    );
+}
+
+#[tokio::test]
+async fn show_click_house_slow_log_desensitization_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_click_house_slow_log_desensitization()
+                    .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_click_house_slow_log_desensitization_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_click_house_slow_log_desensitization().send().await.map(drop)
             },
         )
         .await;
@@ -10093,7 +14015,6 @@ async fn show_configuration_detail_doc() {
         ::std::option::Option::Some(
             "{\"configurations\":{\"created\":\"2022-05-15T11:53:34+0000\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"id\":\"887ea0d1bb0843c49e8d8e5a09a95652pr07\",\"name\":\"myparameter\",\"updated\":\"2022-05-15T11:53:34+0000\"},\"parameter_values\":{\"binlog_gtid_simple_recovery\":\"ON\",\"binlog_rows_query_log_events\":\"OFF\",\"enforce_gtid_consistency\":\"ON\",\"gtid_mode\":\"ON\",\"innodb_online_alter_log_max_size\":\"134217728\",\"log-bin\":\"ON\",\"max_user_connections\":\"10\",\"mount_vip_when_failover\":\"ON\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10164,7 +14085,6 @@ async fn show_dedicated_resource_doc() {
         ::std::option::Option::Some(
             "{\"architecture\":\"ARM\",\"availability_zone_ids\":[\"az1xahz\",\"az2xahz\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":512,\"ram_used\":256,\"spec_code\":\"gaussdb.mysql.c6.host\",\"vcpus_total\":128,\"vcpus_used\":64},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"gaussdb.mysql.dfvpool.30tb.host\"},\"engine_name\":\"taurus\",\"id\":\"e097c33-d6b9-4ca5-83cb-6cc79dcf4f06\",\"resource_name\":\"test_dcc\",\"status\":\"normal\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -10235,7 +14155,6 @@ async fn show_instance_database_version_doc() {
         ::std::option::Option::Some(
             "{\"datastore\":{\"current_kernel_version\":\"2.0.28.15\",\"current_version\":\"8.0.22\",\"latest_kernel_version\":\"2.0.42.230600\",\"latest_version\":\"8.0.22\"},\"upgrade_flag\":true}",
         ),
-        ALIASES,
     );
 }
 
@@ -10306,7 +14225,6 @@ async fn show_instance_detail_doc() {
         ::std::option::Option::Some(
             "{\"instance\":{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"current_charge\":0,\"current_usage\":0,\"end_time\":\"2024-09-11T23:59:59Z\",\"order_id\":\"\",\"start_time\":\"2024-09-11T00:00:00Z\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1**\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.*.*.*\"],\"ram\":4,\"region_code\":\"region-1\",\"status\":\"normal\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"d738399de028480fabb2b8120d4e01a4in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.*.*.*\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.*.*\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":\"10.*.*.*\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"normal\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10377,7 +14295,6 @@ async fn show_instance_eip_doc() {
         ::std::option::Option::Some(
             "{\"bandwidth_id\":\"2a4b2bc5-2a0a-42df-8f13-2fbe3d8bbbb2\",\"bandwidth_name\":\"bandwidth-d3f4\",\"bandwidth_share_type\":\"PER\",\"bandwidth_size\":1,\"can_enable_public_access\":true,\"create_time\":\"2024-04-09 13:42:11\",\"id\":\"45a0ed37-cfa7-4403-8aeb-d720b4e831cf\",\"port_id\":\"2c02dc5b-a136-4921-b7ad-27e084548616\",\"private_ip_address\":\"172.16.1.137\",\"profile\":{},\"public_ip_address\":\"10.83.35.151\",\"status\":\"ACTIVE\",\"tenant_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"type\":\"5_bgp\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -10444,7 +14361,6 @@ async fn show_instance_monitor_policy_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"monitor_switch\":true,\"period\":\"1\"}"),
-        ALIASES,
     );
 }
 
@@ -10515,7 +14431,6 @@ async fn show_job_doc() {
         ::std::option::Option::Some(
             "{\"job\":{\"created\":\"2018-08-06T10:41:14+0800\",\"ended\":\"2018-08-06T16:41:14+0000\",\"entities\":{\"instance\":{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"endpoint\":\"192.168.1.203:3306\",\"type\":\"Cluster\"},\"resource_ids\":[\"a48e43ff268f4c0e879652d65e63d0fb07.vm\",\"a48e43ff268f4c0e879652d65e63d0fb07.volume\"]},\"id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"instance\":{\"id\":\"a48e43ff268f4c0e879652d65e63d0fb07\",\"name\":\"DO-NOT-TOUCH-mgr2-mysql-single\"},\"name\":\"CreateGaussDBforMySQLInstance\",\"process\":\"\",\"status\":\"Completed\"}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10582,7 +14497,6 @@ async fn show_project_quotas_doc() {
         ::std::option::Option::Some(
             "{\"quotas\":{\"resources\":[{\"quota\":50,\"type\":\"instance\",\"used\":\"4\"}]}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10638,7 +14552,6 @@ async fn show_proxy_access_control_doc() {
         ::std::option::Option::Some(
             "{\"enable_ip_group\":false,\"ip_group\":[{\"id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\",\"ip_list\":[{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.1\"},{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.2\"}],\"name\":\"PROXY-8c72c1b6985f414da0cfbc76ad7effc1po01_elbIpGroup\"}],\"type\":\"black\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -10712,7 +14625,6 @@ async fn show_proxy_version_doc() {
         ::std::option::Option::Some(
             "{\"can_upgrade\":true,\"current_version\":\"2.23.12.000\",\"latest_version\":\"2.24.03.000\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -10781,7 +14693,6 @@ async fn show_recycle_policy_generated() {
         ::std::option::Option::Some(
             "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
         ),
-        ALIASES,
     );
 }
 
@@ -10829,7 +14740,6 @@ async fn show_slow_log_desensitization_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
-        ALIASES,
     );
 }
 
@@ -10893,7 +14803,6 @@ async fn show_sql_filter_switch_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
-        ALIASES,
     );
 }
 
@@ -10922,6 +14831,150 @@ async fn show_sql_filter_switch_checks_required_parameters() {
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_sql_filter_switch().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_star_rocks_data_replication_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_info\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_star_rocks_data_replication_config()
+        .instance_id("example")
+        .task_name("taskName")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/example/starrocks/databases/replication/configuration",
+                query: &[("task_name", "taskName")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_star_rocks_data_replication_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_star_rocks_data_replication_config()
+                    .instance_id("example")
+                    .task_name("taskName")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_star_rocks_data_replication_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "task_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_star_rocks_data_replication_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_star_rocks_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"be_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"be_node_volume_size\":\"500000000000\",\"can_enable_public_access\":false,\"cluster_mode\":\"Cluster\",\"create_at\":1711421838049,\"create_fail_error_code\":null,\"current_backup_node_id\":null,\"data_store_type\":\"star-rocks\",\"data_store_version\":\"3.1.6.0\",\"data_store_version_id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"data_vip\":\"10.0.0.156,10.0.0.179,10.0.0.199,10.0.0.152\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":\"0\",\"fe_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"fe_node_volume_size\":\"500000000000\",\"frozen_time\":null,\"groups\":[{\"group_node_type\":\"fe\",\"group_type_name\":\"starrocks\",\"id\":\"73a7c579381041e1867e9facdf11ca7egr17\",\"name\":\"htap-7ef5_fe_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node04\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.156\",\"traffic_ipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711422776266,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"60c7b1dda3c14366b9e6314de0be905bno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.179\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c786d7b2593645ffac4544a3107943b4no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.199\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"ffb9f510f9934b0384789a2a4652d3e0no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"abnormal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.152\",\"traffic_ipv6\":\"\",\"type\":\"fe-leader\",\"update_at\":1711422932204,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]},{\"group_node_type\":\"be\",\"group_type_name\":\"starrocks\",\"id\":\"bf50855824c9485f9368845dfb4457dcgr17\",\"name\":\"htap-7ef5_be_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"98e7f36d39fb4d9ca7c92c8c1fa4991ano17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.202\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711422835209,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"be254b607c5e4f3d97c4d7886043e5bcno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.115\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c8899a3a68184de6a7fd140028392b27no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.17\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]}],\"id\":\"b6280c323ce449f2ad02af74e21f3dc5in17\",\"is_frozen\":0,\"is_stopped\":false,\"name\":\"htap-7ef5\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":null,\"pay_model\":\"0\",\"port_info\":{\"mysql_port\":3306},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":false,\"status\":\"abnormal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1711423400451}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_star_rocks_instance()
+        .instance_id("fb632d1d531a4107804f0f082581810fin07")
+        .starrocks_instance_id("b6280c323ce449f2ad02af74e21f3dc5in17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/fb632d1d531a4107804f0f082581810fin07/starrocks/b6280c323ce449f2ad02af74e21f3dc5in17",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"be_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"be_node_volume_size\":\"500000000000\",\"can_enable_public_access\":false,\"cluster_mode\":\"Cluster\",\"create_at\":1711421838049,\"create_fail_error_code\":null,\"current_backup_node_id\":null,\"data_store_type\":\"star-rocks\",\"data_store_version\":\"3.1.6.0\",\"data_store_version_id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"data_vip\":\"10.0.0.156,10.0.0.179,10.0.0.199,10.0.0.152\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":\"0\",\"fe_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"fe_node_volume_size\":\"500000000000\",\"frozen_time\":null,\"groups\":[{\"group_node_type\":\"fe\",\"group_type_name\":\"starrocks\",\"id\":\"73a7c579381041e1867e9facdf11ca7egr17\",\"name\":\"htap-7ef5_fe_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node04\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.156\",\"traffic_ipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711422776266,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"60c7b1dda3c14366b9e6314de0be905bno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.179\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c786d7b2593645ffac4544a3107943b4no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.199\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"ffb9f510f9934b0384789a2a4652d3e0no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"abnormal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.152\",\"traffic_ipv6\":\"\",\"type\":\"fe-leader\",\"update_at\":1711422932204,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]},{\"group_node_type\":\"be\",\"group_type_name\":\"starrocks\",\"id\":\"bf50855824c9485f9368845dfb4457dcgr17\",\"name\":\"htap-7ef5_be_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"98e7f36d39fb4d9ca7c92c8c1fa4991ano17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.202\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711422835209,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"be254b607c5e4f3d97c4d7886043e5bcno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.115\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c8899a3a68184de6a7fd140028392b27no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.17\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]}],\"id\":\"b6280c323ce449f2ad02af74e21f3dc5in17\",\"is_frozen\":0,\"is_stopped\":false,\"name\":\"htap-7ef5\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":null,\"pay_model\":\"0\",\"port_info\":{\"mysql_port\":3306},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":false,\"status\":\"abnormal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1711423400451}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_star_rocks_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_star_rocks_instance()
+                    .instance_id("fb632d1d531a4107804f0f082581810fin07")
+                    .starrocks_instance_id("b6280c323ce449f2ad02af74e21f3dc5in17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_star_rocks_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "starrocks_instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_star_rocks_instance().send().await.map(drop)
             },
         )
         .await;
@@ -10959,7 +15012,6 @@ async fn switch_proxy_access_control_enable() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"open_access_control\":true}"),
-        ALIASES,
     );
 }
 
@@ -10995,7 +15047,6 @@ async fn switch_proxy_access_control_disable() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"open_access_control\":false}"),
-        ALIASES,
     );
 }
 
@@ -11079,7 +15130,6 @@ async fn switchover_instance_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11155,7 +15205,6 @@ async fn unbind_instance_public_ip_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11233,7 +15282,6 @@ async fn update_backup_policy_doc() {
         ::std::option::Option::Some(
             "{\"instance_id\":\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11267,6 +15315,238 @@ async fn update_backup_policy_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_password_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_click_house_database_user_password()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/users/password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_password_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_click_house_database_user_password()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_password_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_click_house_database_user_password().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_privileges_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_click_house_database_user_privileges()
+        .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/86fd60a5256a4592b957e8e6bb2d1b59in07/clickhouse/users/permission",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_privileges_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_click_house_database_user_privileges()
+                    .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_database_user_privileges_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_click_house_database_user_privileges()
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_replication_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_click_house_replication_config()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/clickhouse/databases/replication/config",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"3077fd46-2924-4513-ae07-82bac7886a9c\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_click_house_replication_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_click_house_replication_config()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_click_house_replication_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_click_house_replication_config().send().await.map(drop)
             },
         )
         .await;
@@ -11316,7 +15596,6 @@ async fn update_configuration_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"f6cb21fe-186a-4931-b20d-764ced1f1f6b\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11399,7 +15678,6 @@ async fn update_database_comments_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11482,7 +15760,6 @@ async fn update_database_user_comments_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11565,7 +15842,6 @@ async fn update_database_user_passwords_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11647,7 +15923,6 @@ async fn update_enterprise_project_quotas_doc() {
         ::std::option::Option::Some(
             "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
         ),
-        ALIASES,
     );
 }
 
@@ -11714,7 +15989,6 @@ async fn update_instance_alias_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{}"),
-        ALIASES,
     );
 }
 
@@ -11793,7 +16067,6 @@ async fn update_instance_configurations_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e5d698a9-d8db-47d2-bf75-3c9018f72b6f\",\"restart_required\":false}",
         ),
-        ALIASES,
     );
 }
 
@@ -11870,7 +16143,6 @@ async fn update_instance_internal_ip_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -11947,7 +16219,6 @@ async fn update_instance_name_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12022,7 +16293,6 @@ async fn update_instance_port_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12097,7 +16367,6 @@ async fn update_instance_private_dns_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"d5169969-e391-482a-9755-042b2d83ed17\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12180,7 +16449,6 @@ async fn update_instance_security_group_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbff8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12366,7 +16634,6 @@ async fn update_node_names_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"dff1f289-4d23-4942-8d9f-463ea07c010d\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12444,7 +16711,6 @@ async fn update_node_priority_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"b054f3e1-64f8-4219-ad48-f9ac494c6983\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12515,7 +16781,6 @@ async fn update_offsite_backup_policy_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"result\":\"success\"}"),
-        ALIASES,
     );
 }
 
@@ -12599,7 +16864,6 @@ async fn update_proxy_configurations_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"994cb0aa-9547-4271-bfc2-08f968276744\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12684,7 +16948,6 @@ async fn update_proxy_flavor_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12754,7 +17017,6 @@ async fn update_proxy_port_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"job_id\":\"*****\"}"),
-        ALIASES,
     );
 }
 
@@ -12785,6 +17047,156 @@ async fn update_proxy_port_checks_required_parameters() {
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_proxy_port().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_password_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_star_rocks_database_user_password()
+        .instance_id("54e42160670e48e789af7075e1fea1fin16")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/54e42160670e48e789af7075e1fea1fin16/starrocks/users/password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_password_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_star_rocks_database_user_password()
+                    .instance_id("54e42160670e48e789af7075e1fea1fin16")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_password_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_star_rocks_database_user_password().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_permission_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_star_rocks_database_user_permission()
+        .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"dataBases\":[\"*\"],\"dml\":2,\"userName\":\"user_test\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/86fd60a5256a4592b957e8e6bb2d1b59in07/starrocks/users/permission",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test\"}",
+                ),
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"SUCCESS\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_permission_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_star_rocks_database_user_permission()
+                    .instance_id("86fd60a5256a4592b957e8e6bb2d1b59in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"dataBases\":[\"*\"],\"dml\":2,\"userName\":\"user_test\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rocks_database_user_permission_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_star_rocks_database_user_permission()
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;
@@ -12828,7 +17240,6 @@ async fn upgrade_instance_kernel_version_doc() {
         ::std::option::Option::Some(
             "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
         ),
-        ALIASES,
     );
 }
 
@@ -12908,7 +17319,6 @@ async fn upgrade_proxy_version_doc() {
         ::std::option::Option::Some(
             "{\"update_result\":[{\"error_message\":null,\"state\":\"ACCEPT\",\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"},{\"error_message\":\"Upgrade failed due to insufficient subnet ip\",\"state\":\"REJECT\",\"workflow_id\":\"375ac6a4-2788-4e45-83be-8a9d2324327f\"}]}",
         ),
-        ALIASES,
     );
 }
 

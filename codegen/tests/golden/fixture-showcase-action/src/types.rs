@@ -267,6 +267,16 @@ for DescribeClusterNodesResponseNodeSetItemStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for DescribeClusterNodesResponseNodeSetItemStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Resources of a node.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResourceConf {

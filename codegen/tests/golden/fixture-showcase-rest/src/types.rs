@@ -475,6 +475,16 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetStatus {
     }
 }
 
+impl ::clouddb_runtime::Checked for WidgetStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Kind of widget.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum WidgetType {
@@ -562,6 +572,16 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for WidgetType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
