@@ -3,7 +3,7 @@
 //!
 //! Control-plane API of GaussDB(for MySQL), Huawei Cloud's MySQL-compatible cloud-native database. This document covers the engine-version and flavor catalogues and the task center (querying, cancelling and deleting asynchronous and scheduled jobs).
 //!
-//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 189 operation(s), 659 type(s).
+//! Generated from `spec/huaweicloud/gaussdb-mysql.yaml` (source document version `01 (2024-09-11)`): 224 operation(s), 821 type(s).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), huaweicloud_gaussdb_mysql::Error> {

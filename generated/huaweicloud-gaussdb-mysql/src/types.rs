@@ -38,6 +38,56 @@ impl ::clouddb_runtime::lenient::Lenient for AccessControlRule {
     }
 }
 
+/// The proxy nodes to add.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AddProxyNodesLegacyRequest {
+    /// Number of nodes to add, 1 to 30; the proxy has at most 32 nodes afterwards.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub node_num: i32,
+}
+
+impl ::clouddb_runtime::Validate for AddProxyNodesLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "node_num",
+            &self.node_num,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(30f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AddProxyNodesLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job that adds the nodes.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AddProxyNodesLegacyResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for AddProxyNodesLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Nodes to add to a proxy.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddProxyNodesRequest {
@@ -8254,6 +8304,1098 @@ impl ::clouddb_runtime::lenient::Lenient for CreateGaussMySqlDatabase {
     }
 }
 
+/// Automatic backup policy of a new instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyBackupStrategy {
+    /// Time window in UTC, `hh:mm-HH:MM`, within an hour of whose start the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub start_time: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyBackupStrategy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "start_time",
+            &self.start_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some(
+                    "^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+                ),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyBackupStrategy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of a new instance: pay-per-use (the default) or a yearly/monthly subscription. Dedicated-cloud (DeC) accounts cannot subscribe.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyChargeInfo {
+    /// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub charge_mode: crate::types::CreateInstanceLegacyChargeInfoChargeMode,
+    /// Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_type: ::std::option::Option<
+        crate::types::CreateInstanceLegacyChargeInfoPeriodType,
+    >,
+    /// Number of subscription periods: 1 to 9 months or 1 to 3 years; required when charge_mode is `prePaid`, ignored otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_num: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyChargeInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_mode", &self.charge_mode);
+        v.nested("period_type", &self.period_type);
+        v.value(
+            "period_num",
+            &self.period_num,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(9f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyChargeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstanceLegacyChargeInfoChargeMode {
+    /// `prePaid`
+    PrePaid,
+    /// `postPaid`
+    PostPaid,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstanceLegacyChargeInfoChargeMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["prePaid", "postPaid"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrePaid => "prePaid",
+            Self::PostPaid => "postPaid",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstanceLegacyChargeInfoChargeMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateInstanceLegacyChargeInfoChargeMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstanceLegacyChargeInfoChargeMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstanceLegacyChargeInfoChargeMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyChargeInfoChargeMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyChargeInfoChargeMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyChargeInfoChargeMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceLegacyChargeInfoChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstanceLegacyChargeInfoPeriodType {
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstanceLegacyChargeInfoPeriodType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["month", "year"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstanceLegacyChargeInfoPeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateInstanceLegacyChargeInfoPeriodType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "month" => Self::Month,
+            "year" => Self::Year,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstanceLegacyChargeInfoPeriodType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstanceLegacyChargeInfoPeriodType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyChargeInfoPeriodType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyChargeInfoPeriodType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyChargeInfoPeriodType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceLegacyChargeInfoPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Database engine and version of a new instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyDatastore {
+    /// Database engine; only `gaussdb-mysql`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub r#type: crate::types::CreateInstanceLegacyDatastoreType,
+    /// Engine version (see ListEngineVersionsLegacy).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub version: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyDatastore {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyDatastore {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine; only `gaussdb-mysql`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstanceLegacyDatastoreType {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstanceLegacyDatastoreType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstanceLegacyDatastoreType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateInstanceLegacyDatastoreType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstanceLegacyDatastoreType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstanceLegacyDatastoreType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyDatastoreType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyDatastoreType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyDatastoreType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceLegacyDatastoreType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The instance being created (table `instance` of 5.3.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyInstance {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// State of the instance; answered for pay-per-use instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// Id of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// Automatic backup policy of the new instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<
+        crate::types::CreateInstanceLegacyInstanceBackupStrategy,
+    >,
+    /// Id of the enterprise project, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the region, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub availability_zone_mode: ::std::option::Option<::std::string::String>,
+    /// Id of the primary availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_availability_zone: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the subnet, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the flavor, as requested.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Billing of the new instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<
+        crate::types::CreateInstanceLegacyInstanceChargeInfo,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Automatic backup policy of the new instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyInstanceBackupStrategy {
+    /// UTC time window in which the automatic backup runs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Number of days backups are kept.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub keep_days: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyInstanceBackupStrategy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of the new instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyInstanceChargeInfo {
+    /// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_mode: ::std::option::Option<::std::string::String>,
+    /// Number of subscription months; for yearly/monthly instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_num: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyInstanceChargeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The instance to create.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyRequest {
+    /// Billing of a new instance: pay-per-use (the default) or a yearly/monthly subscription. Dedicated-cloud (DeC) accounts cannot subscribe.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<crate::types::CreateInstanceLegacyChargeInfo>,
+    /// Name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive. Instances of the same type in a project may share a name.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Database engine and version of a new instance.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub datastore: crate::types::CreateInstanceLegacyDatastore,
+    /// Instance type; only `Cluster` (the server compares it case-insensitively).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub mode: crate::types::CreateInstanceLegacyRequestMode,
+    /// Specification code of the flavor (see ListFlavorsLegacy).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub flavor_ref: ::std::string::String,
+    /// Id of the virtual private cloud.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub vpc_id: ::std::string::String,
+    /// Network id of the subnet.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub subnet_id: ::std::string::String,
+    /// Id of the security group; required unless the network ACL switch is on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+    /// Password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#%^*-_=+?`. Weak passwords are refused.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub password: ::std::string::String,
+    /// Automatic backup policy of a new instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<
+        crate::types::CreateInstanceLegacyBackupStrategy,
+    >,
+    /// UTC time zone of the instance in whole hours, from `UTC-12:00` to `UTC+12:00` (for example `UTC+08:00`); UTC when omitted.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode, `single` or `multi`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub availability_zone_mode: crate::types::CreateInstanceLegacyRequestAvailabilityZoneMode,
+    /// Primary availability zone; required when availability_zone_mode is `multi`, not allowed when it is `single`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_availability_zone: ::std::option::Option<::std::string::String>,
+    /// Number of read-only nodes to create, 1 to 9.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub slave_count: i32,
+    /// Id of the region (see the region and endpoint list); not empty.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub region: ::std::string::String,
+    /// Storage of a new yearly/monthly instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::CreateInstanceLegacyVolume>,
+    /// Id of the enterprise project; required when the account uses enterprise projects, not allowed otherwise.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Whether table names are case-insensitive (`1`, the default) or case-sensitive (`0`).
+    ///
+    /// Defaults to `1`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lower_case_table_names: ::std::option::Option<i32>,
+    /// Tags of the new instance, at most 20; keys must differ.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CreateInstanceLegacyTag>,
+    >,
+}
+
+impl ::std::fmt::Debug for CreateInstanceLegacyRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInstanceLegacyRequest")
+            .field("charge_info", &self.charge_info)
+            .field("name", &self.name)
+            .field("datastore", &self.datastore)
+            .field("mode", &self.mode)
+            .field("flavor_ref", &self.flavor_ref)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("security_group_id", &self.security_group_id)
+            .field("configuration_id", &self.configuration_id)
+            .field("password", &"<redacted>")
+            .field("backup_strategy", &self.backup_strategy)
+            .field("time_zone", &self.time_zone)
+            .field("availability_zone_mode", &self.availability_zone_mode)
+            .field("master_availability_zone", &self.master_availability_zone)
+            .field("slave_count", &self.slave_count)
+            .field("region", &self.region)
+            .field("volume", &self.volume)
+            .field("enterprise_project_id", &self.enterprise_project_id)
+            .field("lower_case_table_names", &self.lower_case_table_names)
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_info", &self.charge_info);
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(4),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z][A-Za-z0-9_-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("datastore", &self.datastore);
+        v.nested("mode", &self.mode);
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("backup_strategy", &self.backup_strategy);
+        v.value(
+            "time_zone",
+            &self.time_zone,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some("^UTC[+-](0[0-9]|1[0-2]):00$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("availability_zone_mode", &self.availability_zone_mode);
+        v.value(
+            "slave_count",
+            &self.slave_count,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(9f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "region",
+            &self.region,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("volume", &self.volume);
+        v.value(
+            "lower_case_table_names",
+            &self.lower_case_table_names,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "tags",
+            &self.tags,
+            &::clouddb_runtime::Rules {
+                max_items: ::std::option::Option::Some(20),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("tags", &self.tags);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode, `single` or `multi`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstanceLegacyRequestAvailabilityZoneMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstanceLegacyRequestAvailabilityZoneMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceLegacyRequestAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Instance type; only `Cluster` (the server compares it case-insensitively).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateInstanceLegacyRequestMode {
+    /// `Cluster`
+    Cluster,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateInstanceLegacyRequestMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateInstanceLegacyRequestMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateInstanceLegacyRequestMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateInstanceLegacyRequestMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateInstanceLegacyRequestMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyRequestMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyRequestMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyRequestMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateInstanceLegacyRequestMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The instance being created.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyResponse {
+    /// The instance being created (table `instance` of 5.3.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::CreateInstanceLegacyInstance>,
+    /// Id of the creation job; answered for pay-per-use instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// Id of the order; answered for yearly/monthly instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A tag (key-value pair) of a new instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyTag {
+    /// Tag key, 1 to 36 Unicode characters: letters, digits, underscores, dots and Chinese characters (U+4E00 to U+9FFF); not blank.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub key: ::std::string::String,
+    /// Tag value, at most 43 Unicode characters, possibly empty: letters, digits, dots, underscores and Chinese characters (U+4E00 to U+9FFF).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub value: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyTag {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "key",
+            &self.key,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(36),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9_.\\u4e00-\\u9fff]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "value",
+            &self.value,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(43),
+                pattern: ::std::option::Option::Some("^[A-Za-z0-9._\\u4e00-\\u9fff]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of a new yearly/monthly instance.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateInstanceLegacyVolume {
+    /// Storage size in GB, 40 to 128000 and a multiple of 10; 40 by default.
+    ///
+    /// Defaults to `40`.
+    ///
+    /// Erratum of the source document: The field is marked required but also documents a default of 40 GB. The spec keeps it required and records the default.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub size: i32,
+}
+
+impl ::clouddb_runtime::Validate for CreateInstanceLegacyVolume {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "size",
+            &self.size,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(40f64),
+                maximum: ::std::option::Option::Some(128000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateInstanceLegacyVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The kind of domain name to apply for.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateInstancePrivateDnsRequest {
@@ -8875,6 +10017,356 @@ impl ::clouddb_runtime::lenient::Lenient for CreateLtsConfigsRequest {
     }
 }
 
+/// A new manual backup (table `backup` of 5.4.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateManualBackupLegacyBackup {
+    /// Id of the backup.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the backup.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Description of the backup.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Start time of the backup, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub begin_time: ::std::option::Option<::std::string::String>,
+    /// `BUILDING` (in progress), `COMPLETED`, `FAILED` or `AVAILABLE`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<
+        crate::types::CreateManualBackupLegacyBackupStatus,
+    >,
+    /// Backup type; only `manual` (manual full backup).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::CreateManualBackupLegacyBackupType>,
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CreateManualBackupLegacyBackup {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupLegacyBackup {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `BUILDING` (in progress), `COMPLETED`, `FAILED` or `AVAILABLE`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateManualBackupLegacyBackupStatus {
+    /// `BUILDING`
+    Building,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `AVAILABLE`
+    Available,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateManualBackupLegacyBackupStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "BUILDING",
+        "COMPLETED",
+        "FAILED",
+        "AVAILABLE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Building => "BUILDING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Available => "AVAILABLE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateManualBackupLegacyBackupStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "AVAILABLE" => Self::Available,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateManualBackupLegacyBackupStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "AVAILABLE" => Self::Available,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateManualBackupLegacyBackupStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateManualBackupLegacyBackupStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateManualBackupLegacyBackupStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateManualBackupLegacyBackupStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupLegacyBackupStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateManualBackupLegacyBackupStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Backup type; only `manual` (manual full backup).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateManualBackupLegacyBackupType {
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateManualBackupLegacyBackupType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["manual"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateManualBackupLegacyBackupType {
+    fn from(value: &str) -> Self {
+        match value {
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for CreateManualBackupLegacyBackupType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateManualBackupLegacyBackupType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateManualBackupLegacyBackupType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateManualBackupLegacyBackupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateManualBackupLegacyBackupType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupLegacyBackupType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateManualBackupLegacyBackupType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The backup to create.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateManualBackupLegacyRequest {
+    /// Id of the instance to back up.
+    ///
+    /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (d8e6ca5a624745bcb546a227aa3ae1cf01) is not a UUID. The spec declares no pattern.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub instance_id: ::std::string::String,
+    /// Name of the backup: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+    /// Description of the backup, at most 256 characters, without the characters `>!<"&=`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for CreateManualBackupLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(4),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z][A-Za-z0-9_-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "description",
+            &self.description,
+            &::clouddb_runtime::Rules {
+                max_length: ::std::option::Option::Some(256),
+                pattern: ::std::option::Option::Some("^[^>!<\"&=]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The backup being created.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateManualBackupLegacyResponse {
+    /// A new manual backup (table `backup` of 5.4.2).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup: ::std::option::Option<crate::types::CreateManualBackupLegacyBackup>,
+}
+
+impl ::clouddb_runtime::Validate for CreateManualBackupLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("backup", &self.backup);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The manual backup to create.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateManualBackupRequest {
@@ -8955,6 +10447,59 @@ impl ::clouddb_runtime::Validate for CreateManualBackupResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CreateManualBackupResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The proxy to open.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateProxyLegacyRequest {
+    /// Specification code of the proxy flavor (see ListProxyFlavorsLegacy).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub flavor_ref: ::std::string::String,
+    /// Number of proxy nodes, 2 to 32.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub node_num: i32,
+}
+
+impl ::clouddb_runtime::Validate for CreateProxyLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "node_num",
+            &self.node_num,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(2f64),
+                maximum: ::std::option::Option::Some(32f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateProxyLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job that opens the proxy.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateProxyLegacyResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateProxyLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9287,6 +10832,178 @@ pub struct CreateProxyResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CreateProxyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The read-only nodes to add.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateReadonlyNodesLegacyRequest {
+    /// Failover priority of each new read-only node, one entry per node: 1 to 16, a smaller number being a higher priority. On failover the primary moves to the node of highest priority; nodes of equal priority are equally likely.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub priorities: ::std::vec::Vec<i32>,
+    /// For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+    ///
+    /// Defaults to `"true"`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_pay: ::std::option::Option<
+        crate::types::CreateReadonlyNodesLegacyRequestIsAutoPay,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for CreateReadonlyNodesLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("is_auto_pay", &self.is_auto_pay);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateReadonlyNodesLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+///
+/// Defaults to `"true"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CreateReadonlyNodesLegacyRequestIsAutoPay {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl CreateReadonlyNodesLegacyRequestIsAutoPay {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["true", "false"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "true" => Self::True,
+            "false" => Self::False,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for CreateReadonlyNodesLegacyRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The read-only nodes being added.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateReadonlyNodesLegacyResponse {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Names of the new nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the job that adds the nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// Id of the order; answered for yearly/monthly instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for CreateReadonlyNodesLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10025,6 +11742,33 @@ pub struct DatabasePermission {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for DatabasePermission {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DatastoreLegacy {
+    /// Database engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DatastoreLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11033,6 +12777,26 @@ impl ::clouddb_runtime::lenient::Lenient for DeleteDatabasesResponse {
 
 /// The deletion job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteInstanceLegacyResponse {
+    /// Id of the deletion job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteInstanceLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The deletion job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteInstanceResponse {
     /// Id of the job.
     #[serde(
@@ -11338,6 +13102,46 @@ impl ::clouddb_runtime::lenient::Lenient for DeleteProxiesResponse {
     }
 }
 
+/// The job that closes the proxy.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteProxyLegacyResponse {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteProxyLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The deletion job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DeleteReadonlyNodeLegacyResponse {
+    /// Id of the job that deletes the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DeleteReadonlyNodeLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The deletion job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteReadonlyNodeResponse {
@@ -11529,6 +13333,33 @@ impl ::clouddb_runtime::lenient::Lenient for DiagnosisInfo {
     }
 }
 
+/// One engine version (table `datastores` of 5.1.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EngineVersionLegacy {
+    /// Id of the engine version; unique.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Major version, two parts (for example `8.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for EngineVersionLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// An enterprise project.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnterpriseProjectItem {
@@ -11697,6 +13528,116 @@ impl ::clouddb_runtime::Checked for EnterpriseProjectItemStatus {
     }
 }
 
+/// Quotas of an enterprise project and what remains of them (table `quota_list` of 5.6.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EnterpriseProjectQuotaLegacy {
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Name of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_name: ::std::option::Option<::std::string::String>,
+    /// Quota of instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_quota: ::std::option::Option<i32>,
+    /// Quota of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus_quota: ::std::option::Option<i32>,
+    /// Quota of memory, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram_quota: ::std::option::Option<i32>,
+    /// Remaining quota of instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub availability_instance_quota: ::std::option::Option<i32>,
+    /// Remaining quota of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub availability_vcpus_quota: ::std::option::Option<i32>,
+    /// Remaining quota of memory, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub availability_ram_quota: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for EnterpriseProjectQuotaLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Quotas set for an enterprise project (the `quota_list` tables of the answers of 5.6.3 and 5.6.4).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EnterpriseProjectQuotaResultLegacy {
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Quota of instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_quota: ::std::option::Option<i32>,
+    /// Quota of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus_quota: ::std::option::Option<i32>,
+    /// Quota of memory, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram_quota: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for EnterpriseProjectQuotaResultLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// New disk size of a ClickHouse instance.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExtendClickHouseVolumeRequest {
@@ -11740,6 +13681,173 @@ pub struct ExtendClickHouseVolumeResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ExtendClickHouseVolumeResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new storage size.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExtendInstanceVolumeLegacyRequest {
+    /// Storage size after the change, in GB: 40 to 128000, a multiple of 10 and at least 10 GB more than now.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub size: i32,
+    /// Whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+    ///
+    /// Defaults to `"true"`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_pay: ::std::option::Option<
+        crate::types::ExtendInstanceVolumeLegacyRequestIsAutoPay,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ExtendInstanceVolumeLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "size",
+            &self.size,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(40f64),
+                maximum: ::std::option::Option::Some(128000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("is_auto_pay", &self.is_auto_pay);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ExtendInstanceVolumeLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+///
+/// Defaults to `"true"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["true", "false"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "true" => Self::True,
+            "false" => Self::False,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ExtendInstanceVolumeLegacyRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The storage order.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ExtendInstanceVolumeLegacyResponse {
+    /// Storage size after the change, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<i32>,
+    /// Id of the order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ExtendInstanceVolumeLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -11959,6 +14067,279 @@ impl ::clouddb_runtime::lenient::Lenient for FileInfo {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One instance flavor (table `flavors` of 5.2.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FlavorLegacy {
+    /// Number of vCPUs (for example `1` for one vCPU).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// CPU architecture of the flavor, for example `arm` or `x86`.
+    ///
+    /// Erratum of the source document: The table says the only value is `arm`, but the response example also shows `x86`. The spec declares no enum.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Id of the flavor; unique.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Resource specification code, the value given as flavor_ref when creating an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub spec_code: ::std::option::Option<::std::string::String>,
+    /// Engine version of the flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version_name: ::std::option::Option<::std::string::String>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_mode: ::std::option::Option<crate::types::FlavorLegacyInstanceMode>,
+    /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale), `unsupported` (not offered there) or `sellout` (sold out).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_status: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::FlavorLegacyAzStatusValue,
+        >,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for FlavorLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance_mode", &self.instance_mode);
+        v.nested("az_status", &self.az_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for FlavorLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `FlavorLegacyAzStatusValue` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FlavorLegacyAzStatusValue {
+    /// `normal`
+    Normal,
+    /// `unsupported`
+    Unsupported,
+    /// `sellout`
+    Sellout,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl FlavorLegacyAzStatusValue {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["normal", "unsupported", "sellout"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Unsupported => "unsupported",
+            Self::Sellout => "sellout",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for FlavorLegacyAzStatusValue {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            "sellout" => Self::Sellout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for FlavorLegacyAzStatusValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            "sellout" => Self::Sellout,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FlavorLegacyAzStatusValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FlavorLegacyAzStatusValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FlavorLegacyAzStatusValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for FlavorLegacyAzStatusValue {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for FlavorLegacyAzStatusValue {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for FlavorLegacyAzStatusValue {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Instance type; only `Cluster`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FlavorLegacyInstanceMode {
+    /// `Cluster`
+    Cluster,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl FlavorLegacyInstanceMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for FlavorLegacyInstanceMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for FlavorLegacyInstanceMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FlavorLegacyInstanceMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FlavorLegacyInstanceMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FlavorLegacyInstanceMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for FlavorLegacyInstanceMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for FlavorLegacyInstanceMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for FlavorLegacyInstanceMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -13479,6 +15860,35 @@ impl ::clouddb_runtime::lenient::Lenient for InstanceTagItem {
     }
 }
 
+/// A tag of an instance.
+///
+/// Erratum of the source document: The document titles this table InstanceTagItem, like a table of chapter 4; the spec names it InstanceTagItemLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct InstanceTagItemLegacy {
+    /// Tag key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for InstanceTagItemLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// An address in an IP group.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IpGroupItem {
@@ -13649,6 +16059,541 @@ impl ::clouddb_runtime::Checked for ListBackupsBackupType {
         v: &mut ::clouddb_runtime::Validator,
     ) {
         self.as_str().check(rules, v);
+    }
+}
+
+/// The `ListBackupsLegacyBackupType` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListBackupsLegacyBackupType {
+    /// `auto`
+    Auto,
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListBackupsLegacyBackupType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["auto", "manual"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListBackupsLegacyBackupType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListBackupsLegacyBackupType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListBackupsLegacyBackupType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListBackupsLegacyBackupType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyBackupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyBackupType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyBackupType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListBackupsLegacyBackupType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A full backup (table `backups` of 5.4.3).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListBackupsLegacyItem {
+    /// Id of the backup.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the backup.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Start time of the backup, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub begin_time: ::std::option::Option<::std::string::String>,
+    /// End time of the backup, in the same format.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub end_time: ::std::option::Option<::std::string::String>,
+    /// `BUILDING` (in progress), `COMPLETED`, `FAILED` or `AVAILABLE`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::ListBackupsLegacyItemStatus>,
+    /// Duration of the backup, in minutes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub take_up_time: ::std::option::Option<i32>,
+    /// `auto` (automatic full backup) or `manual` (manual full backup).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ListBackupsLegacyItemType>,
+    /// Size of the backup, in MB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<f64>,
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Backup level, present when level-1 backups are switched on: `1` (level 1), `2` (level 2) or `0` (being created or failed).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_level: ::std::option::Option<
+        crate::types::ListBackupsLegacyItemBackupLevel,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyItem {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("type", &self.r#type);
+        v.nested("backup_level", &self.backup_level);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Backup level, present when level-1 backups are switched on: `1` (level 1), `2` (level 2) or `0` (being created or failed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListBackupsLegacyItemBackupLevel {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListBackupsLegacyItemBackupLevel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["0", "1", "2"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V0 => "0",
+            Self::V1 => "1",
+            Self::V2 => "2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListBackupsLegacyItemBackupLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            "2" => Self::V2,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListBackupsLegacyItemBackupLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "0" => Self::V0,
+            "1" => Self::V1,
+            "2" => Self::V2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListBackupsLegacyItemBackupLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListBackupsLegacyItemBackupLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemBackupLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyItemBackupLevel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyItemBackupLevel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListBackupsLegacyItemBackupLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `BUILDING` (in progress), `COMPLETED`, `FAILED` or `AVAILABLE`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListBackupsLegacyItemStatus {
+    /// `BUILDING`
+    Building,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// `AVAILABLE`
+    Available,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListBackupsLegacyItemStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "BUILDING",
+        "COMPLETED",
+        "FAILED",
+        "AVAILABLE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Building => "BUILDING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Available => "AVAILABLE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListBackupsLegacyItemStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "AVAILABLE" => Self::Available,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListBackupsLegacyItemStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            "AVAILABLE" => Self::Available,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListBackupsLegacyItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListBackupsLegacyItemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyItemStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyItemStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListBackupsLegacyItemStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// `auto` (automatic full backup) or `manual` (manual full backup).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListBackupsLegacyItemType {
+    /// `auto`
+    Auto,
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListBackupsLegacyItemType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["auto", "manual"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListBackupsLegacyItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListBackupsLegacyItemType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListBackupsLegacyItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListBackupsLegacyItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyItemType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyItemType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListBackupsLegacyItemType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One page of backups.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListBackupsLegacyResponse {
+    /// The backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListBackupsLegacyItem>,
+    >,
+    /// Total number of matching backups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListBackupsLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("backups", &self.backups);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListBackupsLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -14052,6 +16997,104 @@ impl ::clouddb_runtime::lenient::Lenient for ListConfigurationModifyHistoryRespo
     }
 }
 
+/// A parameter template (table `configurations` of 5.5.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationsLegacyItem {
+    /// Id of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Description of the parameter template.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Engine version.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_version_name: ::std::option::Option<::std::string::String>,
+    /// Database engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore_name: ::std::option::Option<::std::string::String>,
+    /// Creation time, `yyyy-MM-ddTHH:mm:ss` followed by the UTC offset (for example `+0800`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Whether the user created the template (`true`) or it is a default template (`false`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub user_defined: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListConfigurationsLegacyItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The parameter templates.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListConfigurationsLegacyResponse {
+    /// The parameter templates.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListConfigurationsLegacyItem>,
+    >,
+    /// Total number of parameter templates.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListConfigurationsLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// One page of parameter templates.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListConfigurationsResponse {
@@ -14381,6 +17424,119 @@ impl ::clouddb_runtime::Checked for ListEngineVersionsDatabaseName {
     }
 }
 
+/// The `ListEngineVersionsLegacyDatabaseName` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListEngineVersionsLegacyDatabaseName {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListEngineVersionsLegacyDatabaseName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListEngineVersionsLegacyDatabaseName {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListEngineVersionsLegacyDatabaseName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListEngineVersionsLegacyDatabaseName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListEngineVersionsLegacyDatabaseName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsLegacyDatabaseName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListEngineVersionsLegacyDatabaseName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsLegacyDatabaseName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListEngineVersionsLegacyDatabaseName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Engine versions of a database engine.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListEngineVersionsLegacyResponse {
+    /// The engine versions.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastores: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EngineVersionLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Engine versions of a database engine.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListEngineVersionsResponse {
@@ -14396,6 +17552,35 @@ pub struct ListEngineVersionsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ListEngineVersionsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of enterprise-project quotas.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListEnterpriseProjectQuotasLegacyResponse {
+    /// The quotas.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub quota_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EnterpriseProjectQuotaLegacy>,
+    >,
+    /// Total number of quota records.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListEnterpriseProjectQuotasLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14458,6 +17643,333 @@ impl ::clouddb_runtime::Validate for ListEnterpriseProjectsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ListEnterpriseProjectsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An error log entry (table `error_log_list` of 5.8.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListErrorLogDetailsLegacyEntry {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Time of the entry, in UTC.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Level of the entry.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub level: ::std::option::Option<crate::types::ListErrorLogDetailsLegacyEntryLevel>,
+    /// Text of the entry.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub content: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsLegacyEntry {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("level", &self.level);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsLegacyEntry {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Level of the entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListErrorLogDetailsLegacyEntryLevel {
+    /// `ALL`
+    All,
+    /// `INFO`
+    Info,
+    /// `WARNING`
+    Warning,
+    /// `ERROR`
+    Error,
+    /// `FATAL`
+    Fatal,
+    /// `NOTE`
+    Note,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListErrorLogDetailsLegacyEntryLevel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INFO",
+        "WARNING",
+        "ERROR",
+        "FATAL",
+        "NOTE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+            Self::Note => "NOTE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListErrorLogDetailsLegacyEntryLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListErrorLogDetailsLegacyEntryLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListErrorLogDetailsLegacyEntryLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListErrorLogDetailsLegacyEntryLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsLegacyEntryLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsLegacyEntryLevel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsLegacyEntryLevel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListErrorLogDetailsLegacyEntryLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Defaults to `"ALL"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListErrorLogDetailsLegacyLevel {
+    /// `ALL`
+    All,
+    /// `INFO`
+    Info,
+    /// `WARNING`
+    Warning,
+    /// `ERROR`
+    Error,
+    /// `FATAL`
+    Fatal,
+    /// `NOTE`
+    Note,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListErrorLogDetailsLegacyLevel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INFO",
+        "WARNING",
+        "ERROR",
+        "FATAL",
+        "NOTE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+            Self::Note => "NOTE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListErrorLogDetailsLegacyLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListErrorLogDetailsLegacyLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListErrorLogDetailsLegacyLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListErrorLogDetailsLegacyLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsLegacyLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsLegacyLevel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsLegacyLevel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListErrorLogDetailsLegacyLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One page of error log entries.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListErrorLogDetailsLegacyResponse {
+    /// The entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub error_log_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListErrorLogDetailsLegacyEntry>,
+    >,
+    /// Total number of matching entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_record: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("error_log_list", &self.error_log_list);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14692,6 +18204,163 @@ impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsResponse {
     }
 }
 
+/// Defaults to `"ALL"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListErrorLogDetailsV3Level {
+    /// `ALL`
+    All,
+    /// `INFO`
+    Info,
+    /// `WARNING`
+    Warning,
+    /// `ERROR`
+    Error,
+    /// `FATAL`
+    Fatal,
+    /// `NOTE`
+    Note,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListErrorLogDetailsV3Level {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INFO",
+        "WARNING",
+        "ERROR",
+        "FATAL",
+        "NOTE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+            Self::Note => "NOTE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListErrorLogDetailsV3Level {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListErrorLogDetailsV3Level {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListErrorLogDetailsV3Level {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListErrorLogDetailsV3Level {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsV3Level {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsV3Level {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsV3Level {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListErrorLogDetailsV3Level {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One page of error log entries.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListErrorLogDetailsV3Response {
+    /// The entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub error_log_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlErrorLogList>,
+    >,
+    /// Total number of matching entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_record: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListErrorLogDetailsV3Response {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("error_log_list", &self.error_log_list);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListErrorLogDetailsV3Response {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Defaults to `"single"`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ListFlavorsAvailabilityZoneMode {
@@ -14868,6 +18537,308 @@ impl ::clouddb_runtime::lenient::Lenient for ListFlavorsDatabaseName {
 }
 
 impl ::clouddb_runtime::Checked for ListFlavorsDatabaseName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The `ListFlavorsLegacyAvailabilityZoneMode` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListFlavorsLegacyAvailabilityZoneMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListFlavorsLegacyAvailabilityZoneMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListFlavorsLegacyAvailabilityZoneMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListFlavorsLegacyAvailabilityZoneMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListFlavorsLegacyAvailabilityZoneMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListFlavorsLegacyAvailabilityZoneMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyAvailabilityZoneMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListFlavorsLegacyAvailabilityZoneMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsLegacyAvailabilityZoneMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListFlavorsLegacyAvailabilityZoneMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The `ListFlavorsLegacyDatabaseName` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListFlavorsLegacyDatabaseName {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListFlavorsLegacyDatabaseName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListFlavorsLegacyDatabaseName {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListFlavorsLegacyDatabaseName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListFlavorsLegacyDatabaseName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListFlavorsLegacyDatabaseName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyDatabaseName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListFlavorsLegacyDatabaseName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsLegacyDatabaseName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListFlavorsLegacyDatabaseName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Flavors of an engine version.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListFlavorsLegacyResponse {
+    /// The flavors.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavors: ::std::option::Option<::std::vec::Vec<crate::types::FlavorLegacy>>,
+}
+
+impl ::clouddb_runtime::Validate for ListFlavorsLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("flavors", &self.flavors);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListFlavorsLegacyVersionName` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListFlavorsLegacyVersionName {
+    /// `8.0`
+    V80,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListFlavorsLegacyVersionName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["8.0"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V80 => "8.0",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListFlavorsLegacyVersionName {
+    fn from(value: &str) -> Self {
+        match value {
+            "8.0" => Self::V80,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListFlavorsLegacyVersionName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "8.0" => Self::V80,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListFlavorsLegacyVersionName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListFlavorsLegacyVersionName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyVersionName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListFlavorsLegacyVersionName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListFlavorsLegacyVersionName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListFlavorsLegacyVersionName {
     fn check(
         &self,
         rules: &::clouddb_runtime::Rules,
@@ -15948,6 +19919,34 @@ impl ::clouddb_runtime::lenient::Lenient for ListInstanceDetailsResponse {
     }
 }
 
+/// The details of the requested instances.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstanceDetailsV3Response {
+    /// The instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlInstanceInfoDetail>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListInstanceDetailsV3Response {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instances", &self.instances);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstanceDetailsV3Response {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// One page of an instance's tags.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListInstanceTagsResponse {
@@ -16063,6 +20062,606 @@ impl ::clouddb_runtime::Checked for ListInstancesDatastoreType {
         v: &mut ::clouddb_runtime::Validator,
     ) {
         self.as_str().check(rules, v);
+    }
+}
+
+/// Automatic backup policy of an instance (table `backup_strategy` of 5.3.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyBackupStrategy {
+    /// UTC time window in which the automatic backup runs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Number of days backups are kept.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub keep_days: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyBackupStrategy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of an instance (table `charge_info` of 5.3.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyChargeInfo {
+    /// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_mode: ::std::option::Option<
+        crate::types::ListInstancesLegacyChargeInfoChargeMode,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyChargeInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_mode", &self.charge_mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyChargeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListInstancesLegacyChargeInfoChargeMode {
+    /// `prePaid`
+    PrePaid,
+    /// `postPaid`
+    PostPaid,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListInstancesLegacyChargeInfoChargeMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["prePaid", "postPaid"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrePaid => "prePaid",
+            Self::PostPaid => "postPaid",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListInstancesLegacyChargeInfoChargeMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListInstancesLegacyChargeInfoChargeMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListInstancesLegacyChargeInfoChargeMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListInstancesLegacyChargeInfoChargeMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyChargeInfoChargeMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyChargeInfoChargeMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyChargeInfoChargeMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesLegacyChargeInfoChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The `ListInstancesLegacyDatastoreType` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListInstancesLegacyDatastoreType {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListInstancesLegacyDatastoreType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListInstancesLegacyDatastoreType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListInstancesLegacyDatastoreType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListInstancesLegacyDatastoreType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListInstancesLegacyDatastoreType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyDatastoreType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyDatastoreType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyDatastoreType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesLegacyDatastoreType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// vCPUs and memory of the instance's flavor.
+///
+/// Erratum of the source document: The document titles this table `flavor_ref`, but it describes the `flavor_info` field (flavor_ref is a string). The spec names it after flavor_info.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyFlavorInfo {
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyFlavorInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An instance (table `instances` of 5.3.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyInstance {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Private write addresses of the instance; present once its servers have been created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Public addresses of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`; empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Default database user name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user_name: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Network id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// vCPUs and memory of the instance's flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_info: ::std::option::Option<crate::types::ListInstancesLegacyFlavorInfo>,
+    /// Storage of an instance (table `volume` of 5.3.2).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::ListInstancesLegacyVolume>,
+    /// Automatic backup policy of an instance (table `backup_strategy` of 5.3.2).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<
+        crate::types::ListInstancesLegacyBackupStrategy,
+    >,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Time zone of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Billing of an instance (table `charge_info` of 5.3.2).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<crate::types::ListInstancesLegacyChargeInfo>,
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyInstance {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_info", &self.charge_info);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of instances.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyResponse {
+    /// The instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListInstancesLegacyInstance>,
+    >,
+    /// Total number of matching instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instances", &self.instances);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListInstancesLegacyType` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListInstancesLegacyType {
+    /// `Cluster`
+    Cluster,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListInstancesLegacyType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListInstancesLegacyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListInstancesLegacyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListInstancesLegacyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListInstancesLegacyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesLegacyType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesLegacyType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Storage of an instance (table `volume` of 5.3.2).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesLegacyVolume {
+    /// Storage type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Used storage, in GB.
+    ///
+    /// Erratum of the source document: The response example names this field `used_size` (with a number); the table and the `/v3` form's table name it `size`. The spec uses `size` and accepts `used_size` as an alias (x-aliases).
+    #[serde(
+        alias = "used_size",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesLegacyVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -16191,6 +20790,221 @@ impl ::clouddb_runtime::Checked for ListInstancesType {
     }
 }
 
+/// The `ListInstancesV3DatastoreType` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListInstancesV3DatastoreType {
+    /// `gaussdb-mysql`
+    GaussdbMysql,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListInstancesV3DatastoreType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["gaussdb-mysql"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GaussdbMysql => "gaussdb-mysql",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListInstancesV3DatastoreType {
+    fn from(value: &str) -> Self {
+        match value {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListInstancesV3DatastoreType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gaussdb-mysql" => Self::GaussdbMysql,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListInstancesV3DatastoreType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListInstancesV3DatastoreType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListInstancesV3DatastoreType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesV3DatastoreType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesV3DatastoreType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesV3DatastoreType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// One page of instances.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInstancesV3Response {
+    /// The instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlInstanceListInfo>,
+    >,
+    /// Total number of matching instances.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesV3Response {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instances", &self.instances);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesV3Response {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListInstancesV3Type` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListInstancesV3Type {
+    /// `Cluster`
+    Cluster,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListInstancesV3Type {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Cluster"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "Cluster",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListInstancesV3Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "Cluster" => Self::Cluster,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListInstancesV3Type {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Cluster" => Self::Cluster,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListInstancesV3Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListInstancesV3Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListInstancesV3Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListInstancesV3Type {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListInstancesV3Type {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListInstancesV3Type {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// One page of LTS log configurations, grouped by instance.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListLtsConfigsResponse {
@@ -16299,6 +21113,330 @@ pub struct ListProxyConfigurationsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ListProxyConfigurationsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A proxy flavor (table `proxy_flavors` of 5.7.5).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListProxyFlavorsLegacyFlavor {
+    /// Id of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub spec_code: ::std::option::Option<::std::string::String>,
+    /// Number of vCPUs (for example `1` for one vCPU).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Database type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_type: ::std::option::Option<::std::string::String>,
+    /// Sales status of the flavor per availability zone, keyed by zone: `normal` (on sale) or `unsupported`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_status: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::ListProxyFlavorsLegacyFlavorAzStatusValue,
+        >,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListProxyFlavorsLegacyFlavor {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("az_status", &self.az_status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProxyFlavorsLegacyFlavor {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ListProxyFlavorsLegacyFlavorAzStatusValue` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListProxyFlavorsLegacyFlavorAzStatusValue {
+    /// `normal`
+    Normal,
+    /// `unsupported`
+    Unsupported,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListProxyFlavorsLegacyFlavorAzStatusValue {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["normal", "unsupported"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Unsupported => "unsupported",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "unsupported" => Self::Unsupported,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListProxyFlavorsLegacyFlavorAzStatusValue {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Proxy flavors of one CPU architecture (table `proxy_flavor_groups` of 5.7.5).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListProxyFlavorsLegacyGroup {
+    /// CPU architecture of the group, `x86` or `arm`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub group_type: ::std::option::Option<
+        crate::types::ListProxyFlavorsLegacyGroupGroupType,
+    >,
+    /// The flavors of the group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy_flavors: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListProxyFlavorsLegacyFlavor>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListProxyFlavorsLegacyGroup {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("group_type", &self.group_type);
+        v.nested("proxy_flavors", &self.proxy_flavors);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProxyFlavorsLegacyGroup {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// CPU architecture of the group, `x86` or `arm`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListProxyFlavorsLegacyGroupGroupType {
+    /// `x86`
+    X86,
+    /// `arm`
+    Arm,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListProxyFlavorsLegacyGroupGroupType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["x86", "arm"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::X86 => "x86",
+            Self::Arm => "arm",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListProxyFlavorsLegacyGroupGroupType {
+    fn from(value: &str) -> Self {
+        match value {
+            "x86" => Self::X86,
+            "arm" => Self::Arm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ListProxyFlavorsLegacyGroupGroupType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "x86" => Self::X86,
+            "arm" => Self::Arm,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListProxyFlavorsLegacyGroupGroupType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListProxyFlavorsLegacyGroupGroupType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListProxyFlavorsLegacyGroupGroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListProxyFlavorsLegacyGroupGroupType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProxyFlavorsLegacyGroupGroupType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListProxyFlavorsLegacyGroupGroupType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Proxy flavors grouped by CPU architecture.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListProxyFlavorsLegacyResponse {
+    /// The flavor groups.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy_flavor_groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListProxyFlavorsLegacyGroup>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ListProxyFlavorsLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("proxy_flavor_groups", &self.proxy_flavor_groups);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListProxyFlavorsLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16648,6 +21786,275 @@ impl ::clouddb_runtime::Checked for ListScheduledJobsStatus {
     }
 }
 
+/// A slow query log entry (the entry table of 5.8.3).
+///
+/// Erratum of the source document: The document titles this table `error_log_list`, the name of the error-log query's table, where it describes the `slow_log_list` entries. The spec names it after the operation.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSlowLogDetailsLegacyEntry {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Execution time of the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Number of executions.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub count: ::std::option::Option<::std::string::String>,
+    /// Time spent waiting for locks.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lock_time: ::std::option::Option<::std::string::String>,
+    /// Number of rows returned.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_sent: ::std::option::Option<::std::string::String>,
+    /// Number of rows scanned.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_examined: ::std::option::Option<::std::string::String>,
+    /// Database of the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database: ::std::option::Option<::std::string::String>,
+    /// Database account that ran the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub users: ::std::option::Option<::std::string::String>,
+    /// The statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub query_sample: ::std::option::Option<::std::string::String>,
+    /// Statement type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Time the statement ran, in UTC.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// IP address of the client.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub client_ip: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsLegacyEntry {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of slow query log entries.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSlowLogDetailsLegacyResponse {
+    /// The entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub slow_log_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ListSlowLogDetailsLegacyEntry>,
+    >,
+    /// Slow query threshold, in seconds.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub long_query_time: ::std::option::Option<::std::string::String>,
+    /// Total number of matching entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_record: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Defaults to `"ALL"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListSlowLogDetailsLegacyType {
+    /// `ALL`
+    All,
+    /// `INSERT`
+    Insert,
+    /// `UPDATE`
+    Update,
+    /// `SELECT`
+    Select,
+    /// `DELETE`
+    Delete,
+    /// `CREATE`
+    Create,
+    /// `DROP`
+    Drop,
+    /// `ALTER`
+    Alter,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListSlowLogDetailsLegacyType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INSERT",
+        "UPDATE",
+        "SELECT",
+        "DELETE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Insert => "INSERT",
+            Self::Update => "UPDATE",
+            Self::Select => "SELECT",
+            Self::Delete => "DELETE",
+            Self::Create => "CREATE",
+            Self::Drop => "DROP",
+            Self::Alter => "ALTER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListSlowLogDetailsLegacyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INSERT" => Self::Insert,
+            "UPDATE" => Self::Update,
+            "SELECT" => Self::Select,
+            "DELETE" => Self::Delete,
+            "CREATE" => Self::Create,
+            "DROP" => Self::Drop,
+            "ALTER" => Self::Alter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListSlowLogDetailsLegacyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INSERT" => Self::Insert,
+            "UPDATE" => Self::Update,
+            "SELECT" => Self::Select,
+            "DELETE" => Self::Delete,
+            "CREATE" => Self::Create,
+            "DROP" => Self::Drop,
+            "ALTER" => Self::Alter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListSlowLogDetailsLegacyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListSlowLogDetailsLegacyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListSlowLogDetailsLegacyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListSlowLogDetailsLegacyType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsLegacyType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListSlowLogDetailsLegacyType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Which slow query log entries to return.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSlowLogDetailsRequest {
@@ -16915,6 +22322,176 @@ impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// One page of slow query log entries.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListSlowLogDetailsV3Response {
+    /// The entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub slow_log_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlSlowLogList>,
+    >,
+    /// Slow query threshold.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub long_query_time: ::std::option::Option<::std::string::String>,
+    /// Total number of matching entries.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_record: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsV3Response {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Defaults to `"ALL"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListSlowLogDetailsV3Type {
+    /// `ALL`
+    All,
+    /// `INSERT`
+    Insert,
+    /// `UPDATE`
+    Update,
+    /// `SELECT`
+    Select,
+    /// `DELETE`
+    Delete,
+    /// `CREATE`
+    Create,
+    /// `DROP`
+    Drop,
+    /// `ALTER`
+    Alter,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListSlowLogDetailsV3Type {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INSERT",
+        "UPDATE",
+        "SELECT",
+        "DELETE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Insert => "INSERT",
+            Self::Update => "UPDATE",
+            Self::Select => "SELECT",
+            Self::Delete => "DELETE",
+            Self::Create => "CREATE",
+            Self::Drop => "DROP",
+            Self::Alter => "ALTER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListSlowLogDetailsV3Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INSERT" => Self::Insert,
+            "UPDATE" => Self::Update,
+            "SELECT" => Self::Select,
+            "DELETE" => Self::Delete,
+            "CREATE" => Self::Create,
+            "DROP" => Self::Drop,
+            "ALTER" => Self::Alter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListSlowLogDetailsV3Type {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INSERT" => Self::Insert,
+            "UPDATE" => Self::Update,
+            "SELECT" => Self::Select,
+            "DELETE" => Self::Delete,
+            "CREATE" => Self::Create,
+            "DROP" => Self::Drop,
+            "ALTER" => Self::Alter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListSlowLogDetailsV3Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListSlowLogDetailsV3Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListSlowLogDetailsV3Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListSlowLogDetailsV3Type {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListSlowLogDetailsV3Type {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListSlowLogDetailsV3Type {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -17872,6 +23449,35 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlBackupStrategyDetail {
 
 /// Automatic backup policy of an instance.
 ///
+/// Erratum of the source document: The document titles this table MySqlBackupStrategy or MysqlBackupStrategy (in 5.3.3, 5.3.5 and 5.3.6), like tables of chapter 4; the spec names it MysqlBackupStrategyLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlBackupStrategyLegacy {
+    /// Time window in UTC, `hh:mm-HH:MM`, within an hour of whose start the automatic backup runs: whole hours with HH one hour after hh.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Number of days automatic backups are kept, 1 to 732.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub keep_days: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlBackupStrategyLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Automatic backup policy of an instance.
+///
 /// Erratum of the source document: The document titles this table MySqlBackupStrategy and the instance table refers to it as MysqlBackupStrategy, the name of the request's table 4-19. The spec names it MysqlBackupStrategyResp to keep the two apart.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlBackupStrategyResp {
@@ -18712,6 +24318,257 @@ impl ::clouddb_runtime::Checked for MysqlChargeInfoIsAutoRenew {
     }
 }
 
+/// Billing of an instance.
+///
+/// Erratum of the source document: The document titles this table MysqlChargeInfo, like tables of chapter 4; the spec names it MysqlChargeInfoLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlChargeInfoLegacy {
+    /// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_mode: ::std::option::Option<
+        crate::types::MysqlChargeInfoLegacyChargeMode,
+    >,
+    /// Subscription period unit, `month` or `year` (subscriptions only).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_type: ::std::option::Option<
+        crate::types::MysqlChargeInfoLegacyPeriodType,
+    >,
+    /// Number of subscription periods, 1 to 9 months or 1 to 3 years (subscriptions only).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period_num: ::std::option::Option<i32>,
+    /// Whether the subscription renews itself for the same period, paid automatically (`true`), or not (`false`, the default).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_renew: ::std::option::Option<::std::string::String>,
+    /// Whether the subscription is paid from the account automatically (`true`, the default) or manually (`false`); renewals are not affected.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_pay: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlChargeInfoLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_mode", &self.charge_mode);
+        v.nested("period_type", &self.period_type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlChargeInfoLegacyChargeMode {
+    /// `prePaid`
+    PrePaid,
+    /// `postPaid`
+    PostPaid,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlChargeInfoLegacyChargeMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["prePaid", "postPaid"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrePaid => "prePaid",
+            Self::PostPaid => "postPaid",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlChargeInfoLegacyChargeMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlChargeInfoLegacyChargeMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "prePaid" => Self::PrePaid,
+            "postPaid" => Self::PostPaid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlChargeInfoLegacyChargeMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlChargeInfoLegacyChargeMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoLegacyChargeMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlChargeInfoLegacyChargeMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoLegacyChargeMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoLegacyChargeMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Subscription period unit, `month` or `year` (subscriptions only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlChargeInfoLegacyPeriodType {
+    /// `month`
+    Month,
+    /// `year`
+    Year,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlChargeInfoLegacyPeriodType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["month", "year"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlChargeInfoLegacyPeriodType {
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "year" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlChargeInfoLegacyPeriodType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "month" => Self::Month,
+            "year" => Self::Year,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlChargeInfoLegacyPeriodType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlChargeInfoLegacyPeriodType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoLegacyPeriodType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlChargeInfoLegacyPeriodType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlChargeInfoLegacyPeriodType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlChargeInfoLegacyPeriodType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Subscription period unit, `month` or `year`; required when charge_mode is `prePaid`, ignored otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlChargeInfoPeriodType {
@@ -19254,6 +25111,42 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlDatastoreWithKernelVersion {
     }
 }
 
+/// Database engine, version and kernel version of an instance.
+///
+/// Erratum of the source document: The document titles this table MysqlDatastoreWithKernelVersion (in 5.3.3, 5.3.5 and 5.3.6), and the instance tables of 5.3.3 and 5.3.5 refer to it as MysqlDatastore. Chapter 4 has a table of the same title; the spec names this chapter's table MysqlDatastoreWithKernelVersionLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlDatastoreWithKernelVersionLegacy {
+    /// Database engine; only `gaussdb-mysql`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Engine version (see ListEngineVersions).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Kernel version of the engine.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub kernel_version: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlDatastoreWithKernelVersionLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Database engine; only `gaussdb-mysql`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlDatastoreWithKernelVersionType {
@@ -19386,6 +25279,175 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlEngineVersionInfo {
     }
 }
 
+/// An error log entry.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlErrorLogList {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Time of the entry, in UTC.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Level of the entry.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub level: ::std::option::Option<crate::types::MysqlErrorLogListLevel>,
+    /// Text of the entry.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub content: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlErrorLogList {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("level", &self.level);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlErrorLogList {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Level of the entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlErrorLogListLevel {
+    /// `ALL`
+    All,
+    /// `INFO`
+    Info,
+    /// `WARNING`
+    Warning,
+    /// `ERROR`
+    Error,
+    /// `FATAL`
+    Fatal,
+    /// `NOTE`
+    Note,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlErrorLogListLevel {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ALL",
+        "INFO",
+        "WARNING",
+        "ERROR",
+        "FATAL",
+        "NOTE",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+            Self::Note => "NOTE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlErrorLogListLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlErrorLogListLevel {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "NOTE" => Self::Note,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlErrorLogListLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlErrorLogListLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlErrorLogListLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlErrorLogListLevel {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlErrorLogListLevel {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlErrorLogListLevel {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Compute size of an instance's flavor.
 ///
 /// Erratum of the source document: The instance table references MysqlFlavorInfo but the nested table is titled MySqlFlavorInfo. The spec uses the name the referencing table gives.
@@ -19412,6 +25474,35 @@ pub struct MysqlFlavorInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// vCPUs and memory of an instance's flavor.
+///
+/// Erratum of the source document: The document titles this table MySqlFlavorInfo, like a table of chapter 4; the spec names it MysqlFlavorInfoLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlFlavorInfoLegacy {
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlFlavorInfoLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -19944,6 +26035,553 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceChargeInfo {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Billing of an instance.
+///
+/// Erratum of the source document: The document titles this table MysqlInstanceChargeInfo, like tables of chapter 4; the spec names it MysqlInstanceChargeInfoLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlInstanceChargeInfoLegacy {
+    /// Billing mode, `prePaid` (yearly/monthly) or `postPaid` (pay-per-use).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_mode: ::std::option::Option<::std::string::String>,
+    /// Id of the order.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceChargeInfoLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Details of an instance (5.3.5 and 5.3.6).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlInstanceInfoDetail {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the project the instance belongs to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// State of the instance: `BUILD` (being created), `ACTIVE` (normal), `FAILED` (abnormal or creation failed), `FROZEN`, `MODIFYING` (being scaled up), `REBOOTING`, `RESTORING`, `MODIFYING INSTANCE TYPE` (being converted to primary/standby), `SWITCHOVER`, `MIGRATING`, `BACKING UP`, `MODIFYING DATABASE PORT` or `STORAGE FULL`.
+    ///
+    /// Erratum of the source document: The table of 5.3.6 omits `MODIFYING INSTANCE TYPE` and describes `FAILED` as a failed creation, where the table of 5.3.5 lists that value and describes FAILED as an abnormal instance. The spec lists all values.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::MysqlInstanceInfoDetailStatus>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// Remark (alias) of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub alias: ::std::option::Option<::std::string::String>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Billing of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<crate::types::MysqlInstanceChargeInfoLegacy>,
+    /// Number of nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_count: ::std::option::Option<i32>,
+    /// Database engine, version and kernel version of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<
+        crate::types::MysqlDatastoreWithKernelVersionLegacy,
+    >,
+    /// Backup space used, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_used_space: ::std::option::Option<f64>,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`; empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Private write addresses of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_write_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Private domain names of the instance; empty until a private domain name is applied for after creation.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_dns_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Public addresses of the instance.
+    ///
+    /// Erratum of the source document: The tables of 5.3.5 and 5.3.6 type public_ips as String (as do chapter 4's table and the vendor's SDK); both response examples show an array of strings. The spec uses an array of strings, which also reads a single string (as a list of one).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Default database user name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user_name: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Network id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Id of the parameter template the instance was created with, or of the latest template applied to it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+    /// Automatic backup policy of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<crate::types::MysqlBackupStrategyLegacy>,
+    /// The nodes of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlInstanceNodeInfoLegacy>,
+    >,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Time zone of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode, `single` or `multi`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<crate::types::MysqlInstanceInfoDetailAzMode>,
+    /// Primary availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_az_code: ::std::option::Option<::std::string::String>,
+    /// Maintenance window, in UTC (for example `18:00-22:00`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub maintenance_window: ::std::option::Option<::std::string::String>,
+    /// Tags of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::MysqlTagsLegacy>>,
+    /// Id of the dedicated resource pool; present only when the instance belongs to one.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dedicated_resource_id: ::std::option::Option<::std::string::String>,
+    /// Database proxies of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxies: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlProxyInfoLegacy>,
+    >,
+    /// Whether the instance is deleted (shown in the example only).
+    ///
+    /// Erratum of the source document: Not in the table; the response example of 5.3.5 returns it, so the spec declares it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub deleted: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceInfoDetail {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("nodes", &self.nodes);
+        v.nested("az_mode", &self.az_mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode, `single` or `multi`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlInstanceInfoDetailAzMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlInstanceInfoDetailAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlInstanceInfoDetailAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlInstanceInfoDetailAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlInstanceInfoDetailAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlInstanceInfoDetailAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceInfoDetailAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetailAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of the instance: `BUILD` (being created), `ACTIVE` (normal), `FAILED` (abnormal or creation failed), `FROZEN`, `MODIFYING` (being scaled up), `REBOOTING`, `RESTORING`, `MODIFYING INSTANCE TYPE` (being converted to primary/standby), `SWITCHOVER`, `MIGRATING`, `BACKING UP`, `MODIFYING DATABASE PORT` or `STORAGE FULL`.
+///
+/// Erratum of the source document: The table of 5.3.6 omits `MODIFYING INSTANCE TYPE` and describes `FAILED` as a failed creation, where the table of 5.3.5 lists that value and describes FAILED as an abnormal instance. The spec lists all values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlInstanceInfoDetailStatus {
+    /// `BUILD`
+    Build,
+    /// `ACTIVE`
+    Active,
+    /// `FAILED`
+    Failed,
+    /// `FROZEN`
+    Frozen,
+    /// `MODIFYING`
+    Modifying,
+    /// `REBOOTING`
+    Rebooting,
+    /// `RESTORING`
+    Restoring,
+    /// `MODIFYING INSTANCE TYPE`
+    ModifyingInstanceType,
+    /// `SWITCHOVER`
+    Switchover,
+    /// `MIGRATING`
+    Migrating,
+    /// `BACKING UP`
+    BackingUp,
+    /// `MODIFYING DATABASE PORT`
+    ModifyingDatabasePort,
+    /// `STORAGE FULL`
+    StorageFull,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlInstanceInfoDetailStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "BUILD",
+        "ACTIVE",
+        "FAILED",
+        "FROZEN",
+        "MODIFYING",
+        "REBOOTING",
+        "RESTORING",
+        "MODIFYING INSTANCE TYPE",
+        "SWITCHOVER",
+        "MIGRATING",
+        "BACKING UP",
+        "MODIFYING DATABASE PORT",
+        "STORAGE FULL",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Build => "BUILD",
+            Self::Active => "ACTIVE",
+            Self::Failed => "FAILED",
+            Self::Frozen => "FROZEN",
+            Self::Modifying => "MODIFYING",
+            Self::Rebooting => "REBOOTING",
+            Self::Restoring => "RESTORING",
+            Self::ModifyingInstanceType => "MODIFYING INSTANCE TYPE",
+            Self::Switchover => "SWITCHOVER",
+            Self::Migrating => "MIGRATING",
+            Self::BackingUp => "BACKING UP",
+            Self::ModifyingDatabasePort => "MODIFYING DATABASE PORT",
+            Self::StorageFull => "STORAGE FULL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlInstanceInfoDetailStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUILD" => Self::Build,
+            "ACTIVE" => Self::Active,
+            "FAILED" => Self::Failed,
+            "FROZEN" => Self::Frozen,
+            "MODIFYING" => Self::Modifying,
+            "REBOOTING" => Self::Rebooting,
+            "RESTORING" => Self::Restoring,
+            "MODIFYING INSTANCE TYPE" => Self::ModifyingInstanceType,
+            "SWITCHOVER" => Self::Switchover,
+            "MIGRATING" => Self::Migrating,
+            "BACKING UP" => Self::BackingUp,
+            "MODIFYING DATABASE PORT" => Self::ModifyingDatabasePort,
+            "STORAGE FULL" => Self::StorageFull,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlInstanceInfoDetailStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BUILD" => Self::Build,
+            "ACTIVE" => Self::Active,
+            "FAILED" => Self::Failed,
+            "FROZEN" => Self::Frozen,
+            "MODIFYING" => Self::Modifying,
+            "REBOOTING" => Self::Rebooting,
+            "RESTORING" => Self::Restoring,
+            "MODIFYING INSTANCE TYPE" => Self::ModifyingInstanceType,
+            "SWITCHOVER" => Self::Switchover,
+            "MIGRATING" => Self::Migrating,
+            "BACKING UP" => Self::BackingUp,
+            "MODIFYING DATABASE PORT" => Self::ModifyingDatabasePort,
+            "STORAGE FULL" => Self::StorageFull,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlInstanceInfoDetailStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlInstanceInfoDetailStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceInfoDetailStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceInfoDetailStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -20506,6 +27144,213 @@ impl ::clouddb_runtime::Checked for MysqlInstanceInfoDetailUnifyStatusType {
         v: &mut ::clouddb_runtime::Validator,
     ) {
         self.as_str().check(rules, v);
+    }
+}
+
+/// An instance in a list.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlInstanceListInfo {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// State of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Private write addresses of the instance; empty until its servers have been created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Private read-only addresses of the instance; empty until its servers have been created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub readonly_private_ips: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Read/write-splitting addresses of the instance; empty unless a proxy is open.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Public addresses of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
+    /// Database engine, version and kernel version of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<
+        crate::types::MysqlDatastoreWithKernelVersionLegacy,
+    >,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`; empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Default database user name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user_name: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Network id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// vCPUs and memory of an instance's flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_info: ::std::option::Option<crate::types::MysqlFlavorInfoLegacy>,
+    /// Storage of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::MysqlVolumeInfoLegacy>,
+    /// Automatic backup policy of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<crate::types::MysqlBackupStrategyLegacy>,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Time zone of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Billing of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<crate::types::MysqlChargeInfoLegacy>,
+    /// Id of the dedicated resource pool; present only when the instance belongs to one.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub dedicated_resource_id: ::std::option::Option<::std::string::String>,
+    /// Tags of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<crate::types::InstanceTagItemLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceListInfo {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("charge_info", &self.charge_info);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceListInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -21083,6 +27928,250 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeInfo {
     }
 }
 
+/// A node of an instance.
+///
+/// Erratum of the source document: The document titles this table MysqlInstanceNodeInfo, like tables of chapter 4; the spec names it MysqlInstanceNodeInfoLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlInstanceNodeInfoLegacy {
+    /// Id of the node.
+    ///
+    /// Erratum of the source document: The table describes this field as the instance id; the example values (ending in `no07`) are node ids. The spec describes it as the node id.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Role of the node, `master` (primary) or `slave` (read-only).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::MysqlInstanceNodeInfoLegacyType>,
+    /// State of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// Private read addresses of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_read_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Storage of a node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::MysqlInstanceNodeVolumeInfoLegacy>,
+    /// Availability zone of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region_code: ::std::option::Option<::std::string::String>,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Id of the node's flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the node's flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Maximum number of connections.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_connections: ::std::option::Option<::std::string::String>,
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Whether the node must restart for changed parameters to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub need_restart: ::std::option::Option<bool>,
+    /// Failover priority of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub priority: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceNodeInfoLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeInfoLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Role of the node, `master` (primary) or `slave` (read-only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlInstanceNodeInfoLegacyType {
+    /// `master`
+    Master,
+    /// `slave`
+    Slave,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlInstanceNodeInfoLegacyType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["master", "slave"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlInstanceNodeInfoLegacyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlInstanceNodeInfoLegacyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlInstanceNodeInfoLegacyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlInstanceNodeInfoLegacyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlInstanceNodeInfoLegacyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlInstanceNodeInfoLegacyType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeInfoLegacyType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlInstanceNodeInfoLegacyType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Role of the node, `master` (primary) or `slave` (read-only).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlInstanceNodeInfoType {
@@ -21207,6 +28296,42 @@ pub struct MysqlInstanceNodeVolumeInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeVolumeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of a node.
+///
+/// Erratum of the source document: The document titles this table MysqlInstanceNodeVolumeInfo, like tables of chapter 4; the spec names it MysqlInstanceNodeVolumeInfoLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlInstanceNodeVolumeInfoLegacy {
+    /// Storage type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Used storage, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub used: ::std::option::Option<::std::string::String>,
+    /// Storage bought for a yearly/monthly instance, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<i64>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceNodeVolumeInfoLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21363,6 +28488,134 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlInstanceResponse {
     }
 }
 
+/// A database proxy.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlProxy {
+    /// Id of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pool_id: ::std::option::Option<::std::string::String>,
+    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::MysqlProxyStatus>,
+    /// Read/write-splitting address of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub address: ::std::option::Option<::std::string::String>,
+    /// Port of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// State of the proxy, `ACTIVE`, `BUILD`, `FAILED` or `DELETED`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pool_status: ::std::option::Option<crate::types::MysqlProxyPoolStatus>,
+    /// Replication delay threshold, in seconds.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub delay_threshold_in_seconds: ::std::option::Option<i32>,
+    /// Virtual IP address of the proxy in ELB mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub elb_vip: ::std::option::Option<::std::string::String>,
+    /// Elastic public IP address of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub eip: ::std::option::Option<::std::string::String>,
+    /// Number of vCPUs of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Number of proxy nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_num: ::std::option::Option<i32>,
+    /// Primary/standby mode of the proxy; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// The proxy nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlProxyNodesLegacy>,
+    >,
+    /// Specification code of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Name of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlProxy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("pool_status", &self.pool_status);
+        v.nested("nodes", &self.nodes);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// An availability zone.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MysqlProxyAvailable {
@@ -21383,6 +28636,35 @@ pub struct MysqlProxyAvailable {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlProxyAvailable {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An availability zone.
+///
+/// Erratum of the source document: The document titles this table MysqlProxyAvailable, like a table of chapter 4; the spec names it MysqlProxyAvailableLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlProxyAvailableLegacy {
+    /// Code of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Description of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyAvailableLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21505,6 +28787,99 @@ pub struct MysqlProxyInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlProxyInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A database proxy of an instance.
+///
+/// Erratum of the source document: The document titles this table MySqlProxyInfo or MysqlProxyInfo, like tables of chapter 4; the spec names it MysqlProxyInfoLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlProxyInfoLegacy {
+    /// Id of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pool_id: ::std::option::Option<::std::string::String>,
+    /// Name of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Read/write-splitting address of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub address: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyInfoLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A database node behind the proxy, with its read weight.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlProxyNode {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// State of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Read weight of the node for read/write splitting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub weight: ::std::option::Option<i32>,
+    /// Availability zones of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub available_zones: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlProxyAvailableLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNode {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -21776,6 +29151,174 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodes {
     }
 }
 
+/// A proxy node.
+///
+/// Erratum of the source document: The document titles this table MysqlProxyNodes, like a table of chapter 4 with other status values; the spec names it MysqlProxyNodesLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlProxyNodesLegacy {
+    /// Id of the proxy node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// State of the proxy node. The table lists `normal`, `abnormal`, `creating` and `deleted`.
+    ///
+    /// Erratum of the source document: The table gives the values normal, abnormal, creating and deleted, but the response example shows `ACTIVE`. The spec declares no enum.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Name of the proxy node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Role of the proxy node, `master` or `slave`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub role: ::std::option::Option<crate::types::MysqlProxyNodesLegacyRole>,
+    /// Availability zone of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Whether the node is frozen: `0` no, `1` frozen, `2` frozen and deleted.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_flag: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlProxyNodesLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("role", &self.role);
+        v.value(
+            "frozen_flag",
+            &self.frozen_flag,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1, 2]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodesLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Role of the proxy node, `master` or `slave`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlProxyNodesLegacyRole {
+    /// `master`
+    Master,
+    /// `slave`
+    Slave,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlProxyNodesLegacyRole {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["master", "slave"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlProxyNodesLegacyRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlProxyNodesLegacyRole {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlProxyNodesLegacyRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlProxyNodesLegacyRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlProxyNodesLegacyRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlProxyNodesLegacyRole {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodesLegacyRole {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyNodesLegacyRole {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Role of the proxy node: `master` or `slave` (read-only).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MysqlProxyNodesRole {
@@ -21972,6 +29515,250 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlProxyNodesStatus {
 }
 
 impl ::clouddb_runtime::Checked for MysqlProxyNodesStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of the proxy, `ACTIVE`, `BUILD`, `FAILED` or `DELETED`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlProxyPoolStatus {
+    /// `ACTIVE`
+    Active,
+    /// `BUILD`
+    Build,
+    /// `FAILED`
+    Failed,
+    /// `DELETED`
+    Deleted,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlProxyPoolStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "ACTIVE",
+        "BUILD",
+        "FAILED",
+        "DELETED",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Build => "BUILD",
+            Self::Failed => "FAILED",
+            Self::Deleted => "DELETED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlProxyPoolStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "BUILD" => Self::Build,
+            "FAILED" => Self::Failed,
+            "DELETED" => Self::Deleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlProxyPoolStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACTIVE" => Self::Active,
+            "BUILD" => Self::Build,
+            "FAILED" => Self::Failed,
+            "DELETED" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlProxyPoolStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlProxyPoolStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlProxyPoolStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlProxyPoolStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyPoolStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyPoolStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MysqlProxyStatus {
+    /// `closed`
+    Closed,
+    /// `open`
+    Open,
+    /// `frozen`
+    Frozen,
+    /// `opening`
+    Opening,
+    /// `closing`
+    Closing,
+    /// `enlarging`
+    Enlarging,
+    /// `freezing`
+    Freezing,
+    /// `unfreezing`
+    Unfreezing,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl MysqlProxyStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "closed",
+        "open",
+        "frozen",
+        "opening",
+        "closing",
+        "enlarging",
+        "freezing",
+        "unfreezing",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Closed => "closed",
+            Self::Open => "open",
+            Self::Frozen => "frozen",
+            Self::Opening => "opening",
+            Self::Closing => "closing",
+            Self::Enlarging => "enlarging",
+            Self::Freezing => "freezing",
+            Self::Unfreezing => "unfreezing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for MysqlProxyStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "closed" => Self::Closed,
+            "open" => Self::Open,
+            "frozen" => Self::Frozen,
+            "opening" => Self::Opening,
+            "closing" => Self::Closing,
+            "enlarging" => Self::Enlarging,
+            "freezing" => Self::Freezing,
+            "unfreezing" => Self::Unfreezing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for MysqlProxyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "closed" => Self::Closed,
+            "open" => Self::Open,
+            "frozen" => Self::Frozen,
+            "opening" => Self::Opening,
+            "closing" => Self::Closing,
+            "enlarging" => Self::Enlarging,
+            "freezing" => Self::Freezing,
+            "unfreezing" => Self::Unfreezing,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MysqlProxyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MysqlProxyStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MysqlProxyStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for MysqlProxyStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlProxyStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for MysqlProxyStatus {
     fn check(
         &self,
         rules: &::clouddb_runtime::Rules,
@@ -23154,6 +30941,103 @@ impl ::clouddb_runtime::lenient::Lenient for MysqlShowProxyResponseV3 {
     }
 }
 
+/// A slow query log entry.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlSlowLogList {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// Number of executions.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub count: ::std::option::Option<::std::string::String>,
+    /// Execution time of the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time: ::std::option::Option<::std::string::String>,
+    /// Time spent waiting for locks.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub lock_time: ::std::option::Option<::std::string::String>,
+    /// Number of rows returned.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_sent: ::std::option::Option<::std::string::String>,
+    /// Number of rows scanned.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub rows_examined: ::std::option::Option<::std::string::String>,
+    /// Database of the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub database: ::std::option::Option<::std::string::String>,
+    /// Database account that ran the statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub users: ::std::option::Option<::std::string::String>,
+    /// The statement.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub query_sample: ::std::option::Option<::std::string::String>,
+    /// Statement type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Time the statement ran, in UTC.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// IP address of the client.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub client_ip: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlSlowLogList {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A tag (key-value pair).
 ///
 /// Erratum of the source document: The instance table refers to this table as MysqlTags; its title spells it MySqlTags. The spec uses the referencing name.
@@ -23251,6 +31135,35 @@ impl ::clouddb_runtime::Validate for MysqlTagsDetail {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlTagsDetail {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A tag of an instance: a key of at most 36 Unicode characters and a value of at most 43, possibly empty.
+///
+/// Erratum of the source document: The document titles this table MySqlTags or MysqlTags, like tables of chapter 4; the spec names it MysqlTagsLegacy to keep them apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlTagsLegacy {
+    /// Tag key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlTagsLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -23571,6 +31484,35 @@ pub struct MysqlVolumeInfo {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlVolumeInfo {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of an instance.
+///
+/// Erratum of the source document: The document titles this table MySqlVolumeInfo, like a table of chapter 4; the spec names it MysqlVolumeInfoLegacy to keep the two apart.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MysqlVolumeInfoLegacy {
+    /// Storage type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Used storage, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub size: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for MysqlVolumeInfoLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -24494,6 +32436,136 @@ impl ::clouddb_runtime::lenient::Lenient for ProjectQuotaResource {
     }
 }
 
+/// Quota and use of one resource type (table `resource` of 5.6.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectQuotaResourceLegacy {
+    /// Resource type; only `instance`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ProjectQuotaResourceLegacyType>,
+    /// Number of resources of this type that exist.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub used: ::std::option::Option<i32>,
+    /// Maximum number of resources of this type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub quota: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ProjectQuotaResourceLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ProjectQuotaResourceLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Resource type; only `instance`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProjectQuotaResourceLegacyType {
+    /// `instance`
+    Instance,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ProjectQuotaResourceLegacyType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["instance"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Instance => "instance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ProjectQuotaResourceLegacyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ProjectQuotaResourceLegacyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "instance" => Self::Instance,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProjectQuotaResourceLegacyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ProjectQuotaResourceLegacyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProjectQuotaResourceLegacyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ProjectQuotaResourceLegacyType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ProjectQuotaResourceLegacyType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ProjectQuotaResourceLegacyType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Resource type; only `instance`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ProjectQuotaResourceType {
@@ -24605,6 +32677,34 @@ impl ::clouddb_runtime::Validate for ProjectQuotas {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ProjectQuotas {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Quotas of the project per resource type (table `project-quotas` of 5.6.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ProjectQuotasLegacy {
+    /// Quota of each resource type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub resources: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ProjectQuotaResourceLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ProjectQuotasLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("resources", &self.resources);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ProjectQuotasLegacy {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -25369,6 +33469,55 @@ impl ::clouddb_runtime::lenient::Lenient for ResetDatabasePassword {
 
 /// The new password.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResetDatabasePasswordLegacyRequest {
+    /// New password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub password: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for ResetDatabasePasswordLegacyRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResetDatabasePasswordLegacyRequest")
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ::clouddb_runtime::Validate for ResetDatabasePasswordLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "password",
+            &self.password,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(8),
+                max_length: ::std::option::Option::Some(32),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResetDatabasePasswordLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Empty answer to a password reset.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResetDatabasePasswordLegacyResponse {}
+impl ::clouddb_runtime::lenient::Lenient for ResetDatabasePasswordLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new password.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResetDatabasePasswordRequest {
     /// New password of the database administrator: 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters `~!@#$%^*-_=+?,()&`. Weak passwords are refused.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
@@ -25450,6 +33599,180 @@ pub struct ResizeClickHouseInstanceFlavorResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ResizeClickHouseInstanceFlavorResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The flavor to change to.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResizeInstanceFlavorLegacyFlavor {
+    /// Specification code of the new flavor.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub spec_code: ::std::string::String,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeInstanceFlavorLegacyFlavor {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new flavor.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResizeInstanceFlavorLegacyRequest {
+    /// The flavor to change to.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub resize_flavor: crate::types::ResizeInstanceFlavorLegacyFlavor,
+    /// For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+    ///
+    /// Defaults to `"true"`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub is_auto_pay: ::std::option::Option<
+        crate::types::ResizeInstanceFlavorLegacyRequestIsAutoPay,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ResizeInstanceFlavorLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("is_auto_pay", &self.is_auto_pay);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeInstanceFlavorLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// For a yearly/monthly instance, whether the order is paid from the account automatically (`true`, the default) or manually (`false`).
+///
+/// Defaults to `"true"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["true", "false"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "true" => Self::True,
+            "false" => Self::False,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ResizeInstanceFlavorLegacyRequestIsAutoPay {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The flavor change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResizeInstanceFlavorLegacyResponse {
+    /// Id of the job; answered for pay-per-use instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// Id of the order; answered for yearly/monthly instances only.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub order_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ResizeInstanceFlavorLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -27775,6 +36098,131 @@ pub struct SetClickHouseSlowLogDesensitizationResponse {
 
 impl ::clouddb_runtime::lenient::Lenient
 for SetClickHouseSlowLogDesensitizationResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Quotas of one enterprise project (table `quota_list` of 5.6.3). Where instances exist, each quota must exceed what they already use.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetEnterpriseProjectQuotaLegacy {
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Quota of instances, 0 to 1000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_quota: ::std::option::Option<i32>,
+    /// Quota of vCPUs, 0 to 3600000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus_quota: ::std::option::Option<i32>,
+    /// Quota of memory in GB, 0 to 19200000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram_quota: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for SetEnterpriseProjectQuotaLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "instance_quota",
+            &self.instance_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(1000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "vcpus_quota",
+            &self.vcpus_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(3600000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ram_quota",
+            &self.ram_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(19200000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetEnterpriseProjectQuotaLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The quotas to set.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetEnterpriseProjectQuotasLegacyRequest {
+    /// Quotas of enterprise projects, at most 10.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub quota_list: ::std::vec::Vec<crate::types::SetEnterpriseProjectQuotaLegacy>,
+}
+
+impl ::clouddb_runtime::Validate for SetEnterpriseProjectQuotasLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "quota_list",
+            &self.quota_list,
+            &::clouddb_runtime::Rules {
+                max_items: ::std::option::Option::Some(10),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("quota_list", &self.quota_list);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetEnterpriseProjectQuotasLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The quotas that were set.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetEnterpriseProjectQuotasLegacyResponse {
+    /// The quotas that were set.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub quota_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EnterpriseProjectQuotaResultLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for SetEnterpriseProjectQuotasLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -30192,6 +38640,87 @@ impl ::clouddb_runtime::Checked for ShowBackupEncryptionResponseEncryptionStatus
     }
 }
 
+/// Automatic backup policy (table `backup_policy` of 5.4.4).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowBackupPolicyLegacyPolicy {
+    /// Number of days backups are kept, 1 to 732.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub keep_days: ::std::option::Option<i32>,
+    /// Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup runs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Weekdays on which automatic backups run, as comma-separated day numbers.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub period: ::std::option::Option<::std::string::String>,
+    /// Number of level-1 backups kept; present when level-1 backups are switched on.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub retention_num_backup_level1: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ShowBackupPolicyLegacyPolicy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "keep_days",
+            &self.keep_days,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(732f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowBackupPolicyLegacyPolicy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The automatic backup policy.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowBackupPolicyLegacyResponse {
+    /// Automatic backup policy (table `backup_policy` of 5.4.4).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_policy: ::std::option::Option<crate::types::ShowBackupPolicyLegacyPolicy>,
+}
+
+impl ::clouddb_runtime::Validate for ShowBackupPolicyLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("backup_policy", &self.backup_policy);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowBackupPolicyLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The automatic backup policy of an instance.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowBackupPolicyResponse {
@@ -30487,6 +39016,851 @@ impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDatabaseVersionResponse
     }
 }
 
+/// Automatic backup policy of an instance (table `backup_strategy` of 5.3.7).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyBackupStrategy {
+    /// UTC time window in which the automatic backup runs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Number of days backups are kept.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub keep_days: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyBackupStrategy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Details of an instance (table `instance` of 5.3.7).
+///
+/// Erratum of the source document: The table spells one field `private_write_ip_s` (a line break inside the name) and types it "Array of List"; the example names it `private_write_ips` with a list of strings. The spec uses private_write_ips, an array of strings.
+///
+/// Erratum of the source document: The response example carries `charge_info` (charge_mode and order_id), which the table does not list. The spec adds it, with the shape of the `/v3` form's MysqlInstanceChargeInfo table.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyInstance {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the project the instance belongs to.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub project_id: ::std::option::Option<::std::string::String>,
+    /// State of the instance: `BUILD` (being created), `ACTIVE` (normal), `FAILED` (abnormal), `FROZEN`, `MODIFYING` (being scaled up), `REBOOTING`, `RESTORING`, `MODIFYING INSTANCE TYPE` (being converted to primary/standby), `SWITCHOVER`, `MIGRATING`, `BACKING UP`, `MODIFYING DATABASE PORT` or `STORAGE FULL`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<
+        crate::types::ShowInstanceDetailLegacyInstanceStatus,
+    >,
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Instance type; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Billing of an instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub charge_info: ::std::option::Option<crate::types::MysqlInstanceChargeInfoLegacy>,
+    /// Number of nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_count: ::std::option::Option<i32>,
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
+    /// Backup space used, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_used_space: ::std::option::Option<f64>,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`); empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time, in the same format as `created`; empty while the instance is being created.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Public address of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ips: ::std::option::Option<::std::string::String>,
+    /// Private write addresses of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_write_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Default database user name.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub db_user_name: ::std::option::Option<::std::string::String>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// Id of the virtual private cloud.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
+    /// Network id of the subnet.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
+    /// Id of the security group.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub security_group_id: ::std::option::Option<::std::string::String>,
+    /// Storage of an instance or node (table `volume` of 5.3.7).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::ShowInstanceDetailLegacyVolume>,
+    /// Automatic backup policy of an instance (table `backup_strategy` of 5.3.7).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub backup_strategy: ::std::option::Option<
+        crate::types::ShowInstanceDetailLegacyBackupStrategy,
+    >,
+    /// The nodes of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowInstanceDetailLegacyNode>,
+    >,
+    /// Time zone of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    /// Availability-zone mode, `single` or `multi`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_mode: ::std::option::Option<
+        crate::types::ShowInstanceDetailLegacyInstanceAzMode,
+    >,
+    /// Primary availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_az_code: ::std::option::Option<::std::string::String>,
+    /// Maintenance window, in UTC.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub maintenance_window: ::std::option::Option<::std::string::String>,
+    /// Id of the parameter template the instance was created with, or of the latest template applied to it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub configuration_id: ::std::option::Option<::std::string::String>,
+    /// Tags of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowInstanceDetailLegacyTag>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyInstance {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("nodes", &self.nodes);
+        v.nested("az_mode", &self.az_mode);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Availability-zone mode, `single` or `multi`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowInstanceDetailLegacyInstanceAzMode {
+    /// `single`
+    Single,
+    /// `multi`
+    Multi,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowInstanceDetailLegacyInstanceAzMode {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["single", "multi"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowInstanceDetailLegacyInstanceAzMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ShowInstanceDetailLegacyInstanceAzMode {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowInstanceDetailLegacyInstanceAzMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowInstanceDetailLegacyInstanceAzMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyInstanceAzMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyInstanceAzMode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyInstanceAzMode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowInstanceDetailLegacyInstanceAzMode {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of the instance: `BUILD` (being created), `ACTIVE` (normal), `FAILED` (abnormal), `FROZEN`, `MODIFYING` (being scaled up), `REBOOTING`, `RESTORING`, `MODIFYING INSTANCE TYPE` (being converted to primary/standby), `SWITCHOVER`, `MIGRATING`, `BACKING UP`, `MODIFYING DATABASE PORT` or `STORAGE FULL`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowInstanceDetailLegacyInstanceStatus {
+    /// `BUILD`
+    Build,
+    /// `ACTIVE`
+    Active,
+    /// `FAILED`
+    Failed,
+    /// `FROZEN`
+    Frozen,
+    /// `MODIFYING`
+    Modifying,
+    /// `REBOOTING`
+    Rebooting,
+    /// `RESTORING`
+    Restoring,
+    /// `MODIFYING INSTANCE TYPE`
+    ModifyingInstanceType,
+    /// `SWITCHOVER`
+    Switchover,
+    /// `MIGRATING`
+    Migrating,
+    /// `BACKING UP`
+    BackingUp,
+    /// `MODIFYING DATABASE PORT`
+    ModifyingDatabasePort,
+    /// `STORAGE FULL`
+    StorageFull,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowInstanceDetailLegacyInstanceStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "BUILD",
+        "ACTIVE",
+        "FAILED",
+        "FROZEN",
+        "MODIFYING",
+        "REBOOTING",
+        "RESTORING",
+        "MODIFYING INSTANCE TYPE",
+        "SWITCHOVER",
+        "MIGRATING",
+        "BACKING UP",
+        "MODIFYING DATABASE PORT",
+        "STORAGE FULL",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Build => "BUILD",
+            Self::Active => "ACTIVE",
+            Self::Failed => "FAILED",
+            Self::Frozen => "FROZEN",
+            Self::Modifying => "MODIFYING",
+            Self::Rebooting => "REBOOTING",
+            Self::Restoring => "RESTORING",
+            Self::ModifyingInstanceType => "MODIFYING INSTANCE TYPE",
+            Self::Switchover => "SWITCHOVER",
+            Self::Migrating => "MIGRATING",
+            Self::BackingUp => "BACKING UP",
+            Self::ModifyingDatabasePort => "MODIFYING DATABASE PORT",
+            Self::StorageFull => "STORAGE FULL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowInstanceDetailLegacyInstanceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUILD" => Self::Build,
+            "ACTIVE" => Self::Active,
+            "FAILED" => Self::Failed,
+            "FROZEN" => Self::Frozen,
+            "MODIFYING" => Self::Modifying,
+            "REBOOTING" => Self::Rebooting,
+            "RESTORING" => Self::Restoring,
+            "MODIFYING INSTANCE TYPE" => Self::ModifyingInstanceType,
+            "SWITCHOVER" => Self::Switchover,
+            "MIGRATING" => Self::Migrating,
+            "BACKING UP" => Self::BackingUp,
+            "MODIFYING DATABASE PORT" => Self::ModifyingDatabasePort,
+            "STORAGE FULL" => Self::StorageFull,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for ShowInstanceDetailLegacyInstanceStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BUILD" => Self::Build,
+            "ACTIVE" => Self::Active,
+            "FAILED" => Self::Failed,
+            "FROZEN" => Self::Frozen,
+            "MODIFYING" => Self::Modifying,
+            "REBOOTING" => Self::Rebooting,
+            "RESTORING" => Self::Restoring,
+            "MODIFYING INSTANCE TYPE" => Self::ModifyingInstanceType,
+            "SWITCHOVER" => Self::Switchover,
+            "MIGRATING" => Self::Migrating,
+            "BACKING UP" => Self::BackingUp,
+            "MODIFYING DATABASE PORT" => Self::ModifyingDatabasePort,
+            "STORAGE FULL" => Self::StorageFull,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowInstanceDetailLegacyInstanceStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowInstanceDetailLegacyInstanceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyInstanceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyInstanceStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyInstanceStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowInstanceDetailLegacyInstanceStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A node of an instance (table `nodes` of 5.3.7).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyNode {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    ///
+    /// Erratum of the source document: The table types the node name as "Array of object"; the example shows a string. The spec uses a string.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Role of the node, `master` (primary) or `slave` (read-only).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<crate::types::ShowInstanceDetailLegacyNodeType>,
+    /// State of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Database port.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// Private read addresses of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub private_read_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Storage of an instance or node (table `volume` of 5.3.7).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub volume: ::std::option::Option<crate::types::ShowInstanceDetailLegacyVolume>,
+    /// Availability zone of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Region of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub region_code: ::std::option::Option<::std::string::String>,
+    /// Creation time.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// Update time.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// Id of the node's flavor.
+    ///
+    /// Erratum of the source document: The response example carries flavor_id, which the table does not list. The spec adds it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_id: ::std::option::Option<::std::string::String>,
+    /// Specification code of the node's flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+    /// Maximum number of connections.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub max_connections: ::std::option::Option<::std::string::String>,
+    /// Number of vCPUs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Whether the node must restart for changed parameters to take effect.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub need_restart: ::std::option::Option<bool>,
+    /// Failover priority of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub priority: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyNode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyNode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Role of the node, `master` (primary) or `slave` (read-only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowInstanceDetailLegacyNodeType {
+    /// `master`
+    Master,
+    /// `slave`
+    Slave,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowInstanceDetailLegacyNodeType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["master", "slave"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowInstanceDetailLegacyNodeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowInstanceDetailLegacyNodeType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowInstanceDetailLegacyNodeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowInstanceDetailLegacyNodeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyNodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyNodeType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyNodeType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowInstanceDetailLegacyNodeType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The details of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyResponse {
+    /// Details of an instance (table `instance` of 5.3.7).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::ShowInstanceDetailLegacyInstance>,
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A tag of an instance: a key of 1 to 36 Unicode characters and a value of at most 43, possibly empty.
+///
+/// Erratum of the source document: The table names the tag's fields `type` and `used` (copied from the volume table) while describing a tag key and a tag value. The spec names them key and value, as tags are everywhere else.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyTag {
+    /// Tag key.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Tag value.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyTag {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Storage of an instance or node (table `volume` of 5.3.7).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailLegacyVolume {
+    /// Storage type; only `POOL`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Used storage, in GB.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub used: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailLegacyVolume {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Details of an instance.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowInstanceDetailResponse {
@@ -30508,6 +39882,32 @@ impl ::clouddb_runtime::Validate for ShowInstanceDetailResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The details of an instance.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowInstanceDetailV3Response {
+    /// Details of an instance (5.3.5 and 5.3.6).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::MysqlInstanceInfoDetail>,
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceDetailV3Response {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("instance", &self.instance);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowInstanceDetailV3Response {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -30759,6 +40159,311 @@ impl ::clouddb_runtime::lenient::Lenient for ShowInstanceMonitorPolicyResponse {
     }
 }
 
+/// Job-specific details, depending on the kind of job: most jobs give the target instance and the affected resource ids, binding or unbinding an elastic public IP gives the address.
+///
+/// Erratum of the source document: The document gives two tables named `entities` (one with instance and resource_ids, one for elastic-IP jobs with public_ip). The spec merges them into one object whose fields are all optional.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowJobLegacyEntities {
+    /// The instance the job targets (table `entities.instance` of 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::ShowJobLegacyEntityInstance>,
+    /// Ids of the resources the job affects.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The elastic public IP address bound or unbound (elastic-IP jobs).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub public_ip: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyEntities {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The instance the job targets (table `entities.instance` of 5.9.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowJobLegacyEntityInstance {
+    /// Connection address of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub endpoint: ::std::option::Option<::std::string::String>,
+    /// Instance type.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Database engine and version (the `datastore` tables of 5.3.1, 5.3.2, 5.3.7, 5.4.3 and 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub datastore: ::std::option::Option<crate::types::DatastoreLegacy>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyEntityInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The instance the job works on (table `instances` of 5.9.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowJobLegacyInstance {
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyInstance {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State and details of a job (table `job` of 5.9.1).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowJobLegacyJob {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Name of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `Running`, `Completed` (succeeded) or `Failed`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::ShowJobLegacyJobStatus>,
+    /// Creation time, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub created: ::std::option::Option<::std::string::String>,
+    /// End time, in the same format as `created`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ended: ::std::option::Option<::std::string::String>,
+    /// Progress of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub process: ::std::option::Option<::std::string::String>,
+    /// The instance the job works on (table `instances` of 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance: ::std::option::Option<crate::types::ShowJobLegacyInstance>,
+    /// Job-specific details, depending on the kind of job: most jobs give the target instance and the affected resource ids, binding or unbinding an elastic public IP gives the address.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub entities: ::std::option::Option<crate::types::ShowJobLegacyEntities>,
+    /// Error message of a failed job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub fail_reason: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ShowJobLegacyJob {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyJob {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `Running`, `Completed` (succeeded) or `Failed`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowJobLegacyJobStatus {
+    /// `Running`
+    Running,
+    /// `Completed`
+    Completed,
+    /// `Failed`
+    Failed,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowJobLegacyJobStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["Running", "Completed", "Failed"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "Running",
+            Self::Completed => "Completed",
+            Self::Failed => "Failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowJobLegacyJobStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Running" => Self::Running,
+            "Completed" => Self::Completed,
+            "Failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowJobLegacyJobStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Running" => Self::Running,
+            "Completed" => Self::Completed,
+            "Failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowJobLegacyJobStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowJobLegacyJobStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowJobLegacyJobStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowJobLegacyJobStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyJobStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowJobLegacyJobStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// A task-center job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowJobLegacyResponse {
+    /// State and details of a job (table `job` of 5.9.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job: ::std::option::Option<crate::types::ShowJobLegacyJob>,
+}
+
+impl ::clouddb_runtime::Validate for ShowJobLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("job", &self.job);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowJobLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A task-center job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShowJobResponse {
@@ -30782,6 +40487,122 @@ impl ::clouddb_runtime::lenient::Lenient for ShowJobResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Quotas of the project.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProjectQuotasLegacyResponse {
+    /// Quotas of the project per resource type (table `project-quotas` of 5.6.1).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub quotas: ::std::option::Option<crate::types::ProjectQuotasLegacy>,
+}
+
+impl ::clouddb_runtime::Validate for ShowProjectQuotasLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("quotas", &self.quotas);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProjectQuotasLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `ShowProjectQuotasLegacyType` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowProjectQuotasLegacyType {
+    /// `instance`
+    Instance,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowProjectQuotasLegacyType {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["instance"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Instance => "instance",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowProjectQuotasLegacyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowProjectQuotasLegacyType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "instance" => Self::Instance,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowProjectQuotasLegacyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowProjectQuotasLegacyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowProjectQuotasLegacyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowProjectQuotasLegacyType {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProjectQuotasLegacyType {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowProjectQuotasLegacyType {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
     }
 }
 
@@ -31033,6 +40854,707 @@ impl ::clouddb_runtime::Checked for ShowProxyAccessControlResponseType {
         v: &mut ::clouddb_runtime::Validator,
     ) {
         self.as_str().check(rules, v);
+    }
+}
+
+/// An availability zone (table `available_zones` of 5.7.4).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyLegacyAvailableZone {
+    /// Code of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Description of the availability zone.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyAvailableZone {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A database node behind the proxy, with its read weight (the `master_node` and `readonly_nodes` tables of 5.7.4).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyLegacyNode {
+    /// Id of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// State of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Name of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Read weight of the node for read/write splitting.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub weight: ::std::option::Option<i32>,
+    /// Availability zones of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub available_zones: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowProxyLegacyAvailableZone>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyNode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A database proxy (table `proxy` of 5.7.4). While the proxy is closed, most fields are null.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyLegacyProxy {
+    /// Id of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pool_id: ::std::option::Option<::std::string::String>,
+    /// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::ShowProxyLegacyProxyStatus>,
+    /// Read/write-splitting address of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub address: ::std::option::Option<::std::string::String>,
+    /// Port of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub port: ::std::option::Option<i32>,
+    /// State of the proxy, `abnormal`, `normal`, `creating` or `deleted`.
+    ///
+    /// Erratum of the source document: This table gives the values abnormal, normal, creating and deleted, where the `/v3` form's table (5.7.3) gives ACTIVE, BUILD, FAILED and DELETED for the same field. The spec declares no enum.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub pool_status: ::std::option::Option<::std::string::String>,
+    /// Replication delay threshold, in seconds.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub delay_threshold_in_seconds: ::std::option::Option<i32>,
+    /// Virtual IP address of the proxy in ELB mode.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub elb_vip: ::std::option::Option<::std::string::String>,
+    /// Elastic public IP address of the proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub eip: ::std::option::Option<::std::string::String>,
+    /// Number of vCPUs of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus: ::std::option::Option<::std::string::String>,
+    /// Memory size of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram: ::std::option::Option<::std::string::String>,
+    /// Number of proxy nodes.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub node_num: ::std::option::Option<i32>,
+    /// Primary/standby mode of the proxy; only `Cluster`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// The proxy nodes.
+    ///
+    /// Erratum of the source document: The table types nodes as Object; the response example shows an (empty) array, and the `/v3` form's table types it as an array. The spec uses an array.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowProxyLegacyProxyNode>,
+    >,
+    /// Specification code of the proxy flavor.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub flavor_ref: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyProxy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("nodes", &self.nodes);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyProxy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A proxy node (table `nodes` of 5.7.4).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyLegacyProxyNode {
+    /// Id of the proxy node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// State of the proxy node, `normal`, `abnormal`, `creating` or `deleted`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::ShowProxyLegacyProxyNodeStatus>,
+    /// Name of the proxy node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Role of the proxy node, `master` or `slave`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub role: ::std::option::Option<crate::types::ShowProxyLegacyProxyNodeRole>,
+    /// Availability zone of the node.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub az_code: ::std::option::Option<::std::string::String>,
+    /// Whether the node is frozen: `0` no, `1` frozen, `2` frozen and deleted.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub frozen_flag: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyProxyNode {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+        v.nested("role", &self.role);
+        v.value(
+            "frozen_flag",
+            &self.frozen_flag,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1, 2]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyProxyNode {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Role of the proxy node, `master` or `slave`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowProxyLegacyProxyNodeRole {
+    /// `master`
+    Master,
+    /// `slave`
+    Slave,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowProxyLegacyProxyNodeRole {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["master", "slave"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowProxyLegacyProxyNodeRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowProxyLegacyProxyNodeRole {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowProxyLegacyProxyNodeRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowProxyLegacyProxyNodeRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyNodeRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyProxyNodeRole {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyProxyNodeRole {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowProxyLegacyProxyNodeRole {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// State of the proxy node, `normal`, `abnormal`, `creating` or `deleted`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowProxyLegacyProxyNodeStatus {
+    /// `normal`
+    Normal,
+    /// `abnormal`
+    Abnormal,
+    /// `creating`
+    Creating,
+    /// `deleted`
+    Deleted,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowProxyLegacyProxyNodeStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "normal",
+        "abnormal",
+        "creating",
+        "deleted",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Abnormal => "abnormal",
+            Self::Creating => "creating",
+            Self::Deleted => "deleted",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowProxyLegacyProxyNodeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "creating" => Self::Creating,
+            "deleted" => Self::Deleted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowProxyLegacyProxyNodeStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "abnormal" => Self::Abnormal,
+            "creating" => Self::Creating,
+            "deleted" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowProxyLegacyProxyNodeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowProxyLegacyProxyNodeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyNodeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyProxyNodeStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyProxyNodeStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowProxyLegacyProxyNodeStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// Whether the proxy is open: `closed`, `open`, `frozen`, `opening`, `closing`, `enlarging`, `freezing` or `unfreezing`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ShowProxyLegacyProxyStatus {
+    /// `closed`
+    Closed,
+    /// `open`
+    Open,
+    /// `frozen`
+    Frozen,
+    /// `opening`
+    Opening,
+    /// `closing`
+    Closing,
+    /// `enlarging`
+    Enlarging,
+    /// `freezing`
+    Freezing,
+    /// `unfreezing`
+    Unfreezing,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ShowProxyLegacyProxyStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "closed",
+        "open",
+        "frozen",
+        "opening",
+        "closing",
+        "enlarging",
+        "freezing",
+        "unfreezing",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Closed => "closed",
+            Self::Open => "open",
+            Self::Frozen => "frozen",
+            Self::Opening => "opening",
+            Self::Closing => "closing",
+            Self::Enlarging => "enlarging",
+            Self::Freezing => "freezing",
+            Self::Unfreezing => "unfreezing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ShowProxyLegacyProxyStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "closed" => Self::Closed,
+            "open" => Self::Open,
+            "frozen" => Self::Frozen,
+            "opening" => Self::Opening,
+            "closing" => Self::Closing,
+            "enlarging" => Self::Enlarging,
+            "freezing" => Self::Freezing,
+            "unfreezing" => Self::Unfreezing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ShowProxyLegacyProxyStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "closed" => Self::Closed,
+            "open" => Self::Open,
+            "frozen" => Self::Frozen,
+            "opening" => Self::Opening,
+            "closing" => Self::Closing,
+            "enlarging" => Self::Enlarging,
+            "freezing" => Self::Freezing,
+            "unfreezing" => Self::Unfreezing,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ShowProxyLegacyProxyStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ShowProxyLegacyProxyStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyProxyStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyProxyStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ShowProxyLegacyProxyStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
+/// The database proxy of an instance and the nodes it routes to.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyLegacyResponse {
+    /// A database proxy (table `proxy` of 5.7.4). While the proxy is closed, most fields are null.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy: ::std::option::Option<crate::types::ShowProxyLegacyProxy>,
+    /// A database node behind the proxy, with its read weight (the `master_node` and `readonly_nodes` tables of 5.7.4).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_node: ::std::option::Option<crate::types::ShowProxyLegacyNode>,
+    /// The read-only nodes of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub readonly_nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ShowProxyLegacyNode>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("proxy", &self.proxy);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The database proxy of an instance and the nodes it routes to.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ShowProxyV3Response {
+    /// A database proxy.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub proxy: ::std::option::Option<crate::types::MysqlProxy>,
+    /// A database node behind the proxy, with its read weight.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub master_node: ::std::option::Option<crate::types::MysqlProxyNode>,
+    /// The read-only nodes of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub readonly_nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MysqlProxyNode>,
+    >,
+}
+
+impl ::clouddb_runtime::Validate for ShowProxyV3Response {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("proxy", &self.proxy);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ShowProxyV3Response {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -35593,6 +46115,242 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateBackupOffsitePolicyInfo {
     }
 }
 
+/// Automatic backup policy (table `backup_policy` of 5.4.1).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateBackupPolicyLegacyPolicy {
+    /// Number of days backups are kept, 1 to 732.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub keep_days: i32,
+    /// Time window in UTC, `hh:mm-HH:MM`, in which the automatic backup runs: whole hours with HH one hour after hh, for example `21:00-22:00`.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub start_time: ::std::string::String,
+    /// Weekdays on which automatic backups run, as comma-separated day numbers (for example `1,2,3,4` for Monday to Thursday).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub period: ::std::string::String,
+    /// Number of level-1 backups kept, `0` (the default) or `1`; required when level-1 backups are switched on, not allowed otherwise.
+    ///
+    /// Defaults to `0`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub retention_num_backup_level1: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateBackupPolicyLegacyPolicy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "keep_days",
+            &self.keep_days,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(732f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "start_time",
+            &self.start_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some(
+                    "^([01][0-9]|2[0-3]):00-([01][0-9]|2[0-3]):00$",
+                ),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "period",
+            &self.period,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some("^[1-7](,[1-7])*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "retention_num_backup_level1",
+            &self.retention_num_backup_level1,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateBackupPolicyLegacyPolicy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new backup policy.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateBackupPolicyLegacyRequest {
+    /// Automatic backup policy (table `backup_policy` of 5.4.1).
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub backup_policy: crate::types::UpdateBackupPolicyLegacyPolicy,
+}
+
+impl ::clouddb_runtime::Validate for UpdateBackupPolicyLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("backup_policy", &self.backup_policy);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateBackupPolicyLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// State of the backup policy change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateBackupPolicyLegacyResponse {
+    /// `BUILDING` (being changed), `COMPLETED` or `FAILED`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<
+        crate::types::UpdateBackupPolicyLegacyResponseStatus,
+    >,
+    /// Id of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Name of the instance.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateBackupPolicyLegacyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateBackupPolicyLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// `BUILDING` (being changed), `COMPLETED` or `FAILED`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UpdateBackupPolicyLegacyResponseStatus {
+    /// `BUILDING`
+    Building,
+    /// `COMPLETED`
+    Completed,
+    /// `FAILED`
+    Failed,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateBackupPolicyLegacyResponseStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["BUILDING", "COMPLETED", "FAILED"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Building => "BUILDING",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for UpdateBackupPolicyLegacyResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String>
+for UpdateBackupPolicyLegacyResponseStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "BUILDING" => Self::Building,
+            "COMPLETED" => Self::Completed,
+            "FAILED" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateBackupPolicyLegacyResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateBackupPolicyLegacyResponseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateBackupPolicyLegacyResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for UpdateBackupPolicyLegacyResponseStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateBackupPolicyLegacyResponseStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for UpdateBackupPolicyLegacyResponseStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// The new same-region automatic backup policy.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateBackupPolicyRequest {
@@ -36232,6 +46990,132 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateDatabaseUserPasswordsResponse
     }
 }
 
+/// New quotas of one enterprise project (table `quota_list` of 5.6.4). Where instances exist, each quota must be at least what they already use.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateEnterpriseProjectQuotaLegacy {
+    /// Id of the enterprise project.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+    /// Quota of instances, 0 to 1000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub instance_quota: ::std::option::Option<i32>,
+    /// Quota of vCPUs, 0 to 3600000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub vcpus_quota: ::std::option::Option<i32>,
+    /// Quota of memory in GB, 0 to 19200000.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ram_quota: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateEnterpriseProjectQuotaLegacy {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "instance_quota",
+            &self.instance_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(1000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "vcpus_quota",
+            &self.vcpus_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(3600000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ram_quota",
+            &self.ram_quota,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::Some(19200000f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateEnterpriseProjectQuotaLegacy {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The quotas to change.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateEnterpriseProjectQuotasLegacyRequest {
+    /// Quotas of enterprise projects, at most 10.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub quota_list: ::std::vec::Vec<crate::types::UpdateEnterpriseProjectQuotaLegacy>,
+}
+
+impl ::clouddb_runtime::Validate for UpdateEnterpriseProjectQuotasLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "quota_list",
+            &self.quota_list,
+            &::clouddb_runtime::Rules {
+                max_items: ::std::option::Option::Some(10),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.nested("quota_list", &self.quota_list);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateEnterpriseProjectQuotasLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The quotas that were set.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateEnterpriseProjectQuotasLegacyResponse {
+    /// The quotas that were set.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub quota_list: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EnterpriseProjectQuotaResultLegacy>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient
+for UpdateEnterpriseProjectQuotasLegacyResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// The quotas to change.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateEnterpriseProjectQuotasRequest {
@@ -36400,6 +47284,57 @@ pub struct UpdateInstanceInternalIpResponse {
 }
 
 impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceInternalIpResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The new name.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceNameLegacyRequest {
+    /// New name of the instance: 4 to 64 characters, starting with a letter, made of letters, digits, hyphens and underscores; case-sensitive.
+    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
+    pub name: ::std::string::String,
+}
+
+impl ::clouddb_runtime::Validate for UpdateInstanceNameLegacyRequest {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "name",
+            &self.name,
+            &::clouddb_runtime::Rules {
+                min_length: ::std::option::Option::Some(4),
+                max_length: ::std::option::Option::Some(64),
+                pattern: ::std::option::Option::Some("^[A-Za-z][A-Za-z0-9_-]*$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceNameLegacyRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The renaming job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UpdateInstanceNameLegacyResponse {
+    /// Id of the renaming job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for UpdateInstanceNameLegacyResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

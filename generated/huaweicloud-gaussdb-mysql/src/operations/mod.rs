@@ -4,6 +4,9 @@
 mod add_proxy_nodes;
 pub use add_proxy_nodes::{AddProxyNodesBuilder, AddProxyNodesInput};
 
+mod add_proxy_nodes_legacy;
+pub use add_proxy_nodes_legacy::{AddProxyNodesLegacyBuilder, AddProxyNodesLegacyInput};
+
 mod apply_configuration;
 pub use apply_configuration::{ApplyConfigurationBuilder, ApplyConfigurationInput};
 
@@ -89,6 +92,9 @@ pub use create_databases::{CreateDatabasesBuilder, CreateDatabasesInput};
 mod create_instance;
 pub use create_instance::{CreateInstanceBuilder, CreateInstanceInput};
 
+mod create_instance_legacy;
+pub use create_instance_legacy::{CreateInstanceLegacyBuilder, CreateInstanceLegacyInput};
+
 mod create_instance_private_dns;
 pub use create_instance_private_dns::{
     CreateInstancePrivateDnsBuilder, CreateInstancePrivateDnsInput,
@@ -100,11 +106,24 @@ pub use create_lts_configs::{CreateLtsConfigsBuilder, CreateLtsConfigsInput};
 mod create_manual_backup;
 pub use create_manual_backup::{CreateManualBackupBuilder, CreateManualBackupInput};
 
+mod create_manual_backup_legacy;
+pub use create_manual_backup_legacy::{
+    CreateManualBackupLegacyBuilder, CreateManualBackupLegacyInput,
+};
+
 mod create_proxy;
 pub use create_proxy::{CreateProxyBuilder, CreateProxyInput};
 
+mod create_proxy_legacy;
+pub use create_proxy_legacy::{CreateProxyLegacyBuilder, CreateProxyLegacyInput};
+
 mod create_readonly_nodes;
 pub use create_readonly_nodes::{CreateReadonlyNodesBuilder, CreateReadonlyNodesInput};
+
+mod create_readonly_nodes_legacy;
+pub use create_readonly_nodes_legacy::{
+    CreateReadonlyNodesLegacyBuilder, CreateReadonlyNodesLegacyInput,
+};
 
 mod create_star_rocks_data_replication;
 pub use create_star_rocks_data_replication::{
@@ -153,6 +172,9 @@ pub use delete_databases::{DeleteDatabasesBuilder, DeleteDatabasesInput};
 mod delete_instance;
 pub use delete_instance::{DeleteInstanceBuilder, DeleteInstanceInput};
 
+mod delete_instance_legacy;
+pub use delete_instance_legacy::{DeleteInstanceLegacyBuilder, DeleteInstanceLegacyInput};
+
 mod delete_instance_scheduled_job;
 pub use delete_instance_scheduled_job::{
     DeleteInstanceScheduledJobBuilder, DeleteInstanceScheduledJobInput,
@@ -170,8 +192,16 @@ pub use delete_manual_backup::{DeleteManualBackupBuilder, DeleteManualBackupInpu
 mod delete_proxies;
 pub use delete_proxies::{DeleteProxiesBuilder, DeleteProxiesInput};
 
+mod delete_proxy_legacy;
+pub use delete_proxy_legacy::{DeleteProxyLegacyBuilder, DeleteProxyLegacyInput};
+
 mod delete_readonly_node;
 pub use delete_readonly_node::{DeleteReadonlyNodeBuilder, DeleteReadonlyNodeInput};
+
+mod delete_readonly_node_legacy;
+pub use delete_readonly_node_legacy::{
+    DeleteReadonlyNodeLegacyBuilder, DeleteReadonlyNodeLegacyInput,
+};
 
 mod delete_sql_filter_rules;
 pub use delete_sql_filter_rules::{
@@ -201,6 +231,11 @@ pub use extend_click_house_volume::{
 mod extend_instance_volume;
 pub use extend_instance_volume::{ExtendInstanceVolumeBuilder, ExtendInstanceVolumeInput};
 
+mod extend_instance_volume_legacy;
+pub use extend_instance_volume_legacy::{
+    ExtendInstanceVolumeLegacyBuilder, ExtendInstanceVolumeLegacyInput,
+};
+
 mod grant_database_user_privileges;
 pub use grant_database_user_privileges::{
     GrantDatabaseUserPrivilegesBuilder, GrantDatabaseUserPrivilegesInput,
@@ -218,6 +253,9 @@ pub use list_auto_scaling_history::{
 
 mod list_backups;
 pub use list_backups::{ListBackupsBuilder, ListBackupsInput};
+
+mod list_backups_legacy;
+pub use list_backups_legacy::{ListBackupsLegacyBuilder, ListBackupsLegacyInput};
 
 mod list_click_house_database_users;
 pub use list_click_house_database_users::{
@@ -274,6 +312,11 @@ pub use list_configuration_modify_history::{
 mod list_configurations;
 pub use list_configurations::{ListConfigurationsBuilder, ListConfigurationsInput};
 
+mod list_configurations_legacy;
+pub use list_configurations_legacy::{
+    ListConfigurationsLegacyBuilder, ListConfigurationsLegacyInput,
+};
+
 mod list_database_charsets;
 pub use list_database_charsets::{ListDatabaseCharsetsBuilder, ListDatabaseCharsetsInput};
 
@@ -301,9 +344,19 @@ pub use list_diagnosis_instance_infos::{
 mod list_engine_versions;
 pub use list_engine_versions::{ListEngineVersionsBuilder, ListEngineVersionsInput};
 
+mod list_engine_versions_legacy;
+pub use list_engine_versions_legacy::{
+    ListEngineVersionsLegacyBuilder, ListEngineVersionsLegacyInput,
+};
+
 mod list_enterprise_project_quotas;
 pub use list_enterprise_project_quotas::{
     ListEnterpriseProjectQuotasBuilder, ListEnterpriseProjectQuotasInput,
+};
+
+mod list_enterprise_project_quotas_legacy;
+pub use list_enterprise_project_quotas_legacy::{
+    ListEnterpriseProjectQuotasLegacyBuilder, ListEnterpriseProjectQuotasLegacyInput,
 };
 
 mod list_enterprise_projects;
@@ -314,8 +367,21 @@ pub use list_enterprise_projects::{
 mod list_error_log_details;
 pub use list_error_log_details::{ListErrorLogDetailsBuilder, ListErrorLogDetailsInput};
 
+mod list_error_log_details_legacy;
+pub use list_error_log_details_legacy::{
+    ListErrorLogDetailsLegacyBuilder, ListErrorLogDetailsLegacyInput,
+};
+
+mod list_error_log_details_v3;
+pub use list_error_log_details_v3::{
+    ListErrorLogDetailsV3Builder, ListErrorLogDetailsV3Input,
+};
+
 mod list_flavors;
 pub use list_flavors::{ListFlavorsBuilder, ListFlavorsInput};
+
+mod list_flavors_legacy;
+pub use list_flavors_legacy::{ListFlavorsLegacyBuilder, ListFlavorsLegacyInput};
 
 mod list_htap_engine_versions;
 pub use list_htap_engine_versions::{
@@ -349,11 +415,22 @@ pub use list_instance_configurations::{
 mod list_instance_details;
 pub use list_instance_details::{ListInstanceDetailsBuilder, ListInstanceDetailsInput};
 
+mod list_instance_details_v3;
+pub use list_instance_details_v3::{
+    ListInstanceDetailsV3Builder, ListInstanceDetailsV3Input,
+};
+
 mod list_instance_tags;
 pub use list_instance_tags::{ListInstanceTagsBuilder, ListInstanceTagsInput};
 
 mod list_instances;
 pub use list_instances::{ListInstancesBuilder, ListInstancesInput};
+
+mod list_instances_legacy;
+pub use list_instances_legacy::{ListInstancesLegacyBuilder, ListInstancesLegacyInput};
+
+mod list_instances_v3;
+pub use list_instances_v3::{ListInstancesV3Builder, ListInstancesV3Input};
 
 mod list_lts_configs;
 pub use list_lts_configs::{ListLtsConfigsBuilder, ListLtsConfigsInput};
@@ -372,6 +449,11 @@ pub use list_proxy_configurations::{
 mod list_proxy_flavors;
 pub use list_proxy_flavors::{ListProxyFlavorsBuilder, ListProxyFlavorsInput};
 
+mod list_proxy_flavors_legacy;
+pub use list_proxy_flavors_legacy::{
+    ListProxyFlavorsLegacyBuilder, ListProxyFlavorsLegacyInput,
+};
+
 mod list_recycle_instances;
 pub use list_recycle_instances::{ListRecycleInstancesBuilder, ListRecycleInstancesInput};
 
@@ -386,6 +468,16 @@ pub use list_scheduled_jobs::{ListScheduledJobsBuilder, ListScheduledJobsInput};
 
 mod list_slow_log_details;
 pub use list_slow_log_details::{ListSlowLogDetailsBuilder, ListSlowLogDetailsInput};
+
+mod list_slow_log_details_legacy;
+pub use list_slow_log_details_legacy::{
+    ListSlowLogDetailsLegacyBuilder, ListSlowLogDetailsLegacyInput,
+};
+
+mod list_slow_log_details_v3;
+pub use list_slow_log_details_v3::{
+    ListSlowLogDetailsV3Builder, ListSlowLogDetailsV3Input,
+};
 
 mod list_sql_filter_rules;
 pub use list_sql_filter_rules::{ListSqlFilterRulesBuilder, ListSqlFilterRulesInput};
@@ -426,6 +518,11 @@ pub use reset_database_password::{
     ResetDatabasePasswordBuilder, ResetDatabasePasswordInput,
 };
 
+mod reset_database_password_legacy;
+pub use reset_database_password_legacy::{
+    ResetDatabasePasswordLegacyBuilder, ResetDatabasePasswordLegacyInput,
+};
+
 mod resize_click_house_instance_flavor;
 pub use resize_click_house_instance_flavor::{
     ResizeClickHouseInstanceFlavorBuilder, ResizeClickHouseInstanceFlavorInput,
@@ -433,6 +530,11 @@ pub use resize_click_house_instance_flavor::{
 
 mod resize_instance_flavor;
 pub use resize_instance_flavor::{ResizeInstanceFlavorBuilder, ResizeInstanceFlavorInput};
+
+mod resize_instance_flavor_legacy;
+pub use resize_instance_flavor_legacy::{
+    ResizeInstanceFlavorLegacyBuilder, ResizeInstanceFlavorLegacyInput,
+};
 
 mod restart_click_house_instance;
 pub use restart_click_house_instance::{
@@ -490,6 +592,11 @@ pub use set_click_house_slow_log_desensitization::{
 mod set_enterprise_project_quotas;
 pub use set_enterprise_project_quotas::{
     SetEnterpriseProjectQuotasBuilder, SetEnterpriseProjectQuotasInput,
+};
+
+mod set_enterprise_project_quotas_legacy;
+pub use set_enterprise_project_quotas_legacy::{
+    SetEnterpriseProjectQuotasLegacyBuilder, SetEnterpriseProjectQuotasLegacyInput,
 };
 
 mod set_instance_auto_scaling_policy;
@@ -575,6 +682,11 @@ pub use show_backup_encryption::{ShowBackupEncryptionBuilder, ShowBackupEncrypti
 mod show_backup_policy;
 pub use show_backup_policy::{ShowBackupPolicyBuilder, ShowBackupPolicyInput};
 
+mod show_backup_policy_legacy;
+pub use show_backup_policy_legacy::{
+    ShowBackupPolicyLegacyBuilder, ShowBackupPolicyLegacyInput,
+};
+
 mod show_click_house_instance;
 pub use show_click_house_instance::{
     ShowClickHouseInstanceBuilder, ShowClickHouseInstanceInput,
@@ -609,6 +721,16 @@ pub use show_instance_database_version::{
 mod show_instance_detail;
 pub use show_instance_detail::{ShowInstanceDetailBuilder, ShowInstanceDetailInput};
 
+mod show_instance_detail_legacy;
+pub use show_instance_detail_legacy::{
+    ShowInstanceDetailLegacyBuilder, ShowInstanceDetailLegacyInput,
+};
+
+mod show_instance_detail_v3;
+pub use show_instance_detail_v3::{
+    ShowInstanceDetailV3Builder, ShowInstanceDetailV3Input,
+};
+
 mod show_instance_eip;
 pub use show_instance_eip::{ShowInstanceEipBuilder, ShowInstanceEipInput};
 
@@ -620,13 +742,27 @@ pub use show_instance_monitor_policy::{
 mod show_job;
 pub use show_job::{ShowJobBuilder, ShowJobInput};
 
+mod show_job_legacy;
+pub use show_job_legacy::{ShowJobLegacyBuilder, ShowJobLegacyInput};
+
 mod show_project_quotas;
 pub use show_project_quotas::{ShowProjectQuotasBuilder, ShowProjectQuotasInput};
+
+mod show_project_quotas_legacy;
+pub use show_project_quotas_legacy::{
+    ShowProjectQuotasLegacyBuilder, ShowProjectQuotasLegacyInput,
+};
 
 mod show_proxy_access_control;
 pub use show_proxy_access_control::{
     ShowProxyAccessControlBuilder, ShowProxyAccessControlInput,
 };
+
+mod show_proxy_legacy;
+pub use show_proxy_legacy::{ShowProxyLegacyBuilder, ShowProxyLegacyInput};
+
+mod show_proxy_v3;
+pub use show_proxy_v3::{ShowProxyV3Builder, ShowProxyV3Input};
 
 mod show_proxy_version;
 pub use show_proxy_version::{ShowProxyVersionBuilder, ShowProxyVersionInput};
@@ -668,6 +804,11 @@ pub use unbind_instance_public_ip::{
 mod update_backup_policy;
 pub use update_backup_policy::{UpdateBackupPolicyBuilder, UpdateBackupPolicyInput};
 
+mod update_backup_policy_legacy;
+pub use update_backup_policy_legacy::{
+    UpdateBackupPolicyLegacyBuilder, UpdateBackupPolicyLegacyInput,
+};
+
 mod update_click_house_database_user_password;
 pub use update_click_house_database_user_password::{
     UpdateClickHouseDatabaseUserPasswordBuilder,
@@ -708,6 +849,11 @@ pub use update_enterprise_project_quotas::{
     UpdateEnterpriseProjectQuotasBuilder, UpdateEnterpriseProjectQuotasInput,
 };
 
+mod update_enterprise_project_quotas_legacy;
+pub use update_enterprise_project_quotas_legacy::{
+    UpdateEnterpriseProjectQuotasLegacyBuilder, UpdateEnterpriseProjectQuotasLegacyInput,
+};
+
 mod update_instance_alias;
 pub use update_instance_alias::{UpdateInstanceAliasBuilder, UpdateInstanceAliasInput};
 
@@ -723,6 +869,11 @@ pub use update_instance_internal_ip::{
 
 mod update_instance_name;
 pub use update_instance_name::{UpdateInstanceNameBuilder, UpdateInstanceNameInput};
+
+mod update_instance_name_legacy;
+pub use update_instance_name_legacy::{
+    UpdateInstanceNameLegacyBuilder, UpdateInstanceNameLegacyInput,
+};
 
 mod update_instance_port;
 pub use update_instance_port::{UpdateInstancePortBuilder, UpdateInstancePortInput};

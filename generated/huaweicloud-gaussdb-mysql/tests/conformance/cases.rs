@@ -20,6 +20,484 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListBackupsLegacyBackupType,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListBackupsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups~1create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateManualBackupLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1backups~1create/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateManualBackupLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListConfigurationsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1datastores~1{database_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListEngineVersionsLegacyDatabaseName,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1datastores~1{database_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListEngineVersionsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyDatabaseName,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyVersionName,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyAvailabilityZoneMode,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesLegacyType,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesLegacyDatastoreType,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateInstanceLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceDetailLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/parameters/1/examples/resize-gaussdb-large-4/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/parameters/1/examples/resize-taurus-large-4/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/requestBody/content/application~1json/examples/resize-gaussdb-large-4/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/requestBody/content/application~1json/examples/resize-taurus-large-4/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/responses/200/content/application~1json/examples/resize-gaussdb-large-4/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowBackupPolicyLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsLegacyLevel,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1name/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1name/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1name/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1password/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1password/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1password/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteProxyLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListProxyFlavorsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1jobs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1jobs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowJobLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1project-quotas/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasLegacyType,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1project-quotas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1quotas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectQuotasLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1quotas/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1quotas/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasLegacyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1quotas/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasLegacyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1mysql~1v3~1{project_id}~1quotas/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasLegacyResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -460,6 +938,56 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/10/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/11/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/12/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesV3Type,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesV3DatastoreType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstancesV3Response,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances/post/requestBody/content/application~1json/examples/on-demand/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateInstanceRequest,
@@ -481,6 +1009,16 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances/post/responses/201/content/application~1json/examples/on-demand/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1details/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1details/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstanceDetailsV3Response,
                 >,
             ),
             (
@@ -573,6 +1111,16 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/delete/responses/200/content/application~1json/examples/prepaid/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}/get/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceDetailV3Response,
                 >,
             ),
             (
@@ -1444,6 +1992,42 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsV3Level,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsV3Response,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -1713,6 +2297,16 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::DeleteProxiesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyV3Response,
                 >,
             ),
             (
@@ -2241,6 +2835,42 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::SetServerlessPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsV3Type,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsV3Response,
                 >,
             ),
             (
@@ -3046,6 +3676,81 @@ async fn add_proxy_nodes_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.add_proxy_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn add_proxy_nodes_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .add_proxy_nodes_legacy()
+        .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+        .body(::clouddb_conformance::from_json("{\"node_num\":2}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/e73893ef73754465a8bd2e0857bbf13ein07/proxy/enlarge",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"node_num\":2}"),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn add_proxy_nodes_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .add_proxy_nodes_legacy()
+                    .instance_id("e73893ef73754465a8bd2e0857bbf13ein07")
+                    .body(::clouddb_conformance::from_json("{\"node_num\":2}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn add_proxy_nodes_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.add_proxy_nodes_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -4800,6 +5505,89 @@ async fn create_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn create_instance_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"keep_days\":\"7\",\"start_time\":null},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aa1n07\",\"master_availability_zone\":\"aaa\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"port\":null,\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"BUILD\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"},\"job_id\":\"43672fe5-56bd-47f1-8fd1-595cded08a7c\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_instance_legacy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"keep_days\":\"7\",\"start_time\":null},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"id\":\"5eebbb4c0f9f4a99b42ed1b6334569aa1n07\",\"master_availability_zone\":\"aaa\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"port\":null,\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"BUILD\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"},\"job_id\":\"43672fe5-56bd-47f1-8fd1-595cded08a7c\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_instance_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_instance_legacy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_instance_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_instance_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn create_instance_private_dns_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -5019,6 +5807,89 @@ async fn create_manual_backup_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn create_manual_backup_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"backup\":{\"begin_time\":\"2020-07-07T01:17:05+0800\",\"description\":\"desc\",\"id\":\"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\",\"status\":\"BUILDING\",\"type\":\"manual\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_manual_backup_legacy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/backups/create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup\":{\"begin_time\":\"2020-07-07T01:17:05+0800\",\"description\":\"desc\",\"id\":\"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\",\"status\":\"BUILDING\",\"type\":\"manual\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_manual_backup_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_manual_backup_legacy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_manual_backup_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_manual_backup_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn create_proxy_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -5101,6 +5972,91 @@ async fn create_proxy_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn create_proxy_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"3a4ea53b-3c6c-4f88-9dd0-e21ed77b7e6a\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_proxy_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"3a4ea53b-3c6c-4f88-9dd0-e21ed77b7e6a\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_proxy_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_proxy_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_proxy_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_proxy_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn create_readonly_nodes_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -5167,6 +6123,81 @@ async fn create_readonly_nodes_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_readonly_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_readonly_nodes_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"f381d0b539e644df8f5b0d3a62129515in07\",\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\",\"node_names\":[\"gauss-ccf5_node03\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_readonly_nodes_legacy()
+        .instance_id("dsfae23fsfdsae3435in01")
+        .body(::clouddb_conformance::from_json("{\"priorities\":[1]}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/dsfae23fsfdsae3435in01/nodes/enlarge",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"priorities\":[1]}"),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"f381d0b539e644df8f5b0d3a62129515in07\",\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\",\"node_names\":[\"gauss-ccf5_node03\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_readonly_nodes_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_readonly_nodes_legacy()
+                    .instance_id("dsfae23fsfdsae3435in01")
+                    .body(::clouddb_conformance::from_json("{\"priorities\":[1]}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_readonly_nodes_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_readonly_nodes_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -6000,6 +7031,79 @@ async fn delete_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn delete_instance_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_instance_legacy()
+        .instance_id("dsfae23fsfdsae3435in01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/mysql/v3/{project_id}/instances/dsfae23fsfdsae3435in01",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_instance_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_instance_legacy()
+                    .instance_id("dsfae23fsfdsae3435in01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_instance_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_instance_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_instance_scheduled_job_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
@@ -6353,6 +7457,79 @@ async fn delete_proxies_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn delete_proxy_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_proxy_legacy()
+        .instance_id("dsfae23fsfdsae3435in01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/mysql/v3/{project_id}/instances/dsfae23fsfdsae3435in01/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_proxy_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_proxy_legacy()
+                    .instance_id("dsfae23fsfdsae3435in01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_proxy_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_proxy_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_readonly_node_on_demand() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -6460,6 +7637,81 @@ async fn delete_readonly_node_checks_required_parameters() {
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_readonly_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_readonly_node_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_readonly_node_legacy()
+        .instance_id("dsfae23fsfdsae3435in01")
+        .node_id("d1ae66fsfdsaer3w3ino9")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/mysql/v3/{project_id}/instances/dsfae23fsfdsae3435in01/nodes/d1ae66fsfdsaer3w3ino9",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_readonly_node_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_readonly_node_legacy()
+                    .instance_id("dsfae23fsfdsae3435in01")
+                    .node_id("d1ae66fsfdsaer3w3ino9")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_readonly_node_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_readonly_node_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -6890,6 +8142,85 @@ async fn extend_instance_volume_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn extend_instance_volume_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"order_id\":\"CS2006231950I8NQA\",\"size\":50}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .extend_instance_volume_legacy()
+        .instance_id("dsfae23fsfdsae3435in01")
+        .body(::clouddb_conformance::from_json("{\"is_auto_pay\":\"true\",\"size\":50}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/dsfae23fsfdsae3435in01/volume/extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"is_auto_pay\":\"true\",\"size\":50}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"order_id\":\"CS2006231950I8NQA\",\"size\":50}"),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn extend_instance_volume_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .extend_instance_volume_legacy()
+                    .instance_id("dsfae23fsfdsae3435in01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"is_auto_pay\":\"true\",\"size\":50}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn extend_instance_volume_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.extend_instance_volume_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn grant_database_user_privileges_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -7200,6 +8531,87 @@ async fn list_backups_error_answers() {
                     .list_backups()
                     .instance_id("43e4feaab48f11e89039fa163ebaa7e4br01")
                     .backup_id("c0c9f155c7b7423a9d30f0175998b63bb01")
+                    .backup_type("auto")
+                    .offset("0")
+                    .limit("10")
+                    .begin_time("2020-07-06T10:41:14+0800")
+                    .end_time("2020-07-16T10:41:14+0800")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_backups_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backup_level\":\"2\",\"begin_time\":\"2018-08-06T12:41:14+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"end_time\":\"2018-08-06T12:45:14+0800\",\"id\":\"43e4feaab48f11e89039fa163ebaa7e4br01\",\"instance_id\":\"c3ec2c6148ad4d71b1a8411a62df0d3cin07\",\"name\":\"GaussDBforMySQL-gauss-e747-20200705185048266\",\"size\":2803,\"status\":\"COMPLETED\",\"take_up_time\":2,\"type\":\"auto\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_backups_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .backup_id("43e4feaab48f11e89039fa163ebaa7e4br01")
+        .backup_type("auto")
+        .offset("0")
+        .limit("10")
+        .begin_time("2020-07-06T10:41:14+0800")
+        .end_time("2020-07-16T10:41:14+0800")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/backups",
+                query: &[
+                    ("instance_id", "c3ec2c6148ad4d71b1a8411a62df0d3cin07"),
+                    ("backup_id", "43e4feaab48f11e89039fa163ebaa7e4br01"),
+                    ("backup_type", "auto"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("begin_time", "2020-07-06T10:41:14+0800"),
+                    ("end_time", "2020-07-16T10:41:14+0800"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backups\":[{\"backup_level\":\"2\",\"begin_time\":\"2018-08-06T12:41:14+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"end_time\":\"2018-08-06T12:45:14+0800\",\"id\":\"43e4feaab48f11e89039fa163ebaa7e4br01\",\"instance_id\":\"c3ec2c6148ad4d71b1a8411a62df0d3cin07\",\"name\":\"GaussDBforMySQL-gauss-e747-20200705185048266\",\"size\":2803,\"status\":\"COMPLETED\",\"take_up_time\":2,\"type\":\"auto\"}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_backups_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_backups_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .backup_id("43e4feaab48f11e89039fa163ebaa7e4br01")
                     .backup_type("auto")
                     .offset("0")
                     .limit("10")
@@ -7981,6 +9393,58 @@ async fn list_configurations_error_answers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn list_configurations_legacy_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"created\":\"2020-04-08 07:12:17\",\"datastore_name\":\"gaussdb-mysql\",\"datastore_version_name\":\"8.0\",\"description\":\"GaussDB-Test\",\"id\":\"1ad028f5f6b8482483948860feb33339pr07\",\"name\":\"DBS_GaussDB_ParameterTemple_Apply_001\",\"updated\":\"2020-04-08 07:12:17\",\"user_defined\":true}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_configurations_legacy().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"created\":\"2020-04-08 07:12:17\",\"datastore_name\":\"gaussdb-mysql\",\"datastore_version_name\":\"8.0\",\"description\":\"GaussDB-Test\",\"id\":\"1ad028f5f6b8482483948860feb33339pr07\",\"name\":\"DBS_GaussDB_ParameterTemple_Apply_001\",\"updated\":\"2020-04-08 07:12:17\",\"user_defined\":true}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_configurations_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_configurations_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_database_charsets_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -8452,6 +9916,79 @@ async fn list_engine_versions_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn list_engine_versions_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"datastores\":[{\"id\":\"87620726-6802-46c0-9028-a8785e1f1921\",\"name\":\"8.0\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_engine_versions_legacy()
+        .database_name("gaussdb-mysql")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/datastores/gaussdb-mysql",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"datastores\":[{\"id\":\"87620726-6802-46c0-9028-a8785e1f1921\",\"name\":\"8.0\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_engine_versions_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_engine_versions_legacy()
+                    .database_name("gaussdb-mysql")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_engine_versions_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["database_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_engine_versions_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_enterprise_project_quotas_generated() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -8496,6 +10033,58 @@ async fn list_enterprise_project_quotas_error_answers() {
             true,
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_enterprise_project_quotas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_enterprise_project_quotas_legacy_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20},{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"d72ebb42-9110-464c-a8e2-f9b9f349f80f\",\"enterprise_project_name\":\"eps_auto_test\",\"instance_quota\":0,\"ram_quota\":0,\"vcpus_quota\":0}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.list_enterprise_project_quotas_legacy().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"0\",\"enterprise_project_name\":\"default\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20},{\"availability_instance_quota\":1,\"availability_ram_quota\":8,\"availability_vcpus_quota\":4,\"enterprise_project_id\":\"d72ebb42-9110-464c-a8e2-f9b9f349f80f\",\"enterprise_project_name\":\"eps_auto_test\",\"instance_quota\":0,\"ram_quota\":0,\"vcpus_quota\":0}],\"total_count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_enterprise_project_quotas_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_enterprise_project_quotas_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -8634,6 +10223,190 @@ async fn list_error_log_details_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2021-03-06T12:07:05\"}],\"total_record\":15}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_error_log_details_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+        .start_date("2018-08-06T10:41:14+0800")
+        .end_date("2018-08-07T10:41:14+0800")
+        .offset(0)
+        .limit(100)
+        .level("ALL")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/errorlog",
+                query: &[
+                    ("node_id", "cc07c60e94ec4575989840e648fb4f66no07"),
+                    ("start_date", "2018-08-06T10:41:14+0800"),
+                    ("end_date", "2018-08-07T10:41:14+0800"),
+                    ("offset", "0"),
+                    ("limit", "100"),
+                    ("level", "ALL"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2021-03-06T12:07:05\"}],\"total_record\":15}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_error_log_details_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+                    .start_date("2018-08-06T10:41:14+0800")
+                    .end_date("2018-08-07T10:41:14+0800")
+                    .offset(0)
+                    .limit(100)
+                    .level("ALL")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "start_date", "end_date"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_error_log_details_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2022-07-17T07:34:33\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_error_log_details_v3()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .start_date("2022-07-10T00:00:00+0800")
+        .end_date("2022-07-19T00:00:00+0800")
+        .offset(0)
+        .limit(1)
+        .level("ALL")
+        .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/errorlog",
+                query: &[
+                    ("start_date", "2022-07-10T00:00:00+0800"),
+                    ("end_date", "2022-07-19T00:00:00+0800"),
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("level", "ALL"),
+                    ("node_id", "cc07c60e94ec4575989840e648fb4f66no07"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_log_list\":[{\"content\":\"[MY013508] [Repl] do failed: 1\",\"level\":\"ERROR\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"time\":\"2022-07-17T07:34:33\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_error_log_details_v3()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .start_date("2022-07-10T00:00:00+0800")
+                    .end_date("2022-07-19T00:00:00+0800")
+                    .offset(0)
+                    .limit(1)
+                    .level("ALL")
+                    .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_error_log_details_v3_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "start_date", "end_date", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_error_log_details_v3().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_flavors_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -8708,6 +10481,89 @@ async fn list_flavors_checks_required_parameters() {
             &["database_name", "availability_zone_mode"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_flavors_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"unsupported\",\"az3\":\"sellout\"},\"id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"instance_mode\":\"Cluster\",\"ram\":\"4\",\"spec_code\":\"gaussdb.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"1\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\"},\"id\":\"cefb8fab-c9f7-482f-a97c-e8a0c8abe35b\",\"instance_mode\":\"Cluster\",\"ram\":\"4\",\"spec_code\":\"gaussdb.mysql.xlarge.x86.2\",\"type\":\"arm\",\"vcpus\":\"2\",\"version_name\":\"8.0\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_flavors_legacy()
+        .database_name("gaussdb-mysql")
+        .version_name("8.0")
+        .availability_zone_mode("single")
+        .spec_code("gaussdb.mysql.xlarge.x86.4")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/flavors/gaussdb-mysql",
+                query: &[
+                    ("version_name", "8.0"),
+                    ("availability_zone_mode", "single"),
+                    ("spec_code", "gaussdb.mysql.xlarge.x86.4"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"flavors\":[{\"az_status\":{\"az1\":\"normal\",\"az2\":\"unsupported\",\"az3\":\"sellout\"},\"id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"instance_mode\":\"Cluster\",\"ram\":\"4\",\"spec_code\":\"gaussdb.xlarge.x86.4\",\"type\":\"x86\",\"vcpus\":\"1\",\"version_name\":\"8.0\"},{\"az_status\":{\"az1\":\"normal\",\"az2\":\"normal\"},\"id\":\"cefb8fab-c9f7-482f-a97c-e8a0c8abe35b\",\"instance_mode\":\"Cluster\",\"ram\":\"4\",\"spec_code\":\"gaussdb.mysql.xlarge.x86.2\",\"type\":\"arm\",\"vcpus\":\"2\",\"version_name\":\"8.0\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_flavors_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_flavors_legacy()
+                    .database_name("gaussdb-mysql")
+                    .version_name("8.0")
+                    .availability_zone_mode("single")
+                    .spec_code("gaussdb.mysql.xlarge.x86.4")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_flavors_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["database_name", "availability_zone_mode"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_flavors_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -9271,6 +11127,88 @@ async fn list_instance_details_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn list_instance_details_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.164\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.168.0.142\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.168.10.76\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":[\"10.154.219.187\"],\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instance_details_v3()
+        .instance_ids(
+            "436aaaf689c4250a9a5bb33cb271e8cin07,d738399de028480fabb2b8120d4e01a4in07",
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/details",
+                query: &[
+                    (
+                        "instance_ids",
+                        "436aaaf689c4250a9a5bb33cb271e8cin07,d738399de028480fabb2b8120d4e01a4in07",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.164\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.168.0.142\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.168.10.76\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":[\"10.154.219.187\"],\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instance_details_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instance_details_v3()
+                    .instance_ids(
+                        "436aaaf689c4250a9a5bb33cb271e8cin07,d738399de028480fabb2b8120d4e01a4in07",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instance_details_v3_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_ids"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_instance_details_v3().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_instance_tags_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -9421,6 +11359,180 @@ async fn list_instances_error_answers() {
                     .vpc_id("3cedfc54-b105-4652-a4e0-847b11576b58")
                     .subnet_id("c1cfa53c-65d3-431e-8552-326bf310c7ad")
                     .private_ip("192.*.*.*")
+                    .offset(0)
+                    .limit(10)
+                    .tags("taurusKey1=value1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instances_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"name\":\"oMoS_001\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"public_ips\":[\"10.154.219.187\"],\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"ACTIVE\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:50+0800\",\"volume\":{\"type\":\"POOL\",\"used_size\":100},\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}],\"total_count\":6}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instances_legacy()
+        .id("ed7cc6166ec24360a5ed5c5c9c2ed726in01")
+        .name("hy")
+        .r#type("Cluster")
+        .datastore_type("gaussdb-mysql")
+        .vpc_id("19e5d45d-70fd-4a91-87e9-b27e71c9891f")
+        .subnet_id("bd51fb45-2dc9-4296-8783-8623bfe89bb7")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances",
+                query: &[
+                    ("id", "ed7cc6166ec24360a5ed5c5c9c2ed726in01"),
+                    ("name", "hy"),
+                    ("type", "Cluster"),
+                    ("datastore_type", "gaussdb-mysql"),
+                    ("vpc_id", "19e5d45d-70fd-4a91-87e9-b27e71c9891f"),
+                    ("subnet_id", "bd51fb45-2dc9-4296-8783-8623bfe89bb7"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"name\":\"oMoS_001\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"public_ips\":[\"10.154.219.187\"],\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"ACTIVE\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:50+0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}],\"total_count\":6}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instances_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instances_legacy()
+                    .id("ed7cc6166ec24360a5ed5c5c9c2ed726in01")
+                    .name("hy")
+                    .r#type("Cluster")
+                    .datastore_type("gaussdb-mysql")
+                    .vpc_id("19e5d45d-70fd-4a91-87e9-b27e71c9891f")
+                    .subnet_id("bd51fb45-2dc9-4296-8783-8623bfe89bb7")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instances_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":4},\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"d738399de028480fabbb2b8120d4e01a4in07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"region\":\"aaa\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instances_v3()
+        .id("61a4ea66210545909d74a05c27a7179ein07")
+        .name("hyAbc")
+        .r#type("Cluster")
+        .datastore_type("gaussdb-mysql")
+        .vpc_id("19e5d45d-70fd-4a91-87e9-b27e71c9891f")
+        .subnet_id("bd51fb45-2dcb-4296-8783-8623bfe89bb7")
+        .private_ip("192.168.0.142")
+        .offset(0)
+        .limit(10)
+        .tags("taurusKey1=value1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances",
+                query: &[
+                    ("id", "61a4ea66210545909d74a05c27a7179ein07"),
+                    ("name", "hyAbc"),
+                    ("type", "Cluster"),
+                    ("datastore_type", "gaussdb-mysql"),
+                    ("vpc_id", "19e5d45d-70fd-4a91-87e9-b27e71c9891f"),
+                    ("subnet_id", "bd51fb45-2dcb-4296-8783-8623bfe89bb7"),
+                    ("private_ip", "192.168.0.142"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("tags", "taurusKey1=value1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":4},\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"d738399de028480fabbb2b8120d4e01a4in07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"region\":\"aaa\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_instances_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instances_v3()
+                    .id("61a4ea66210545909d74a05c27a7179ein07")
+                    .name("hyAbc")
+                    .r#type("Cluster")
+                    .datastore_type("gaussdb-mysql")
+                    .vpc_id("19e5d45d-70fd-4a91-87e9-b27e71c9891f")
+                    .subnet_id("bd51fb45-2dcb-4296-8783-8623bfe89bb7")
+                    .private_ip("192.168.0.142")
                     .offset(0)
                     .limit(10)
                     .tags("taurusKey1=value1")
@@ -9743,6 +11855,79 @@ async fn list_proxy_flavors_checks_required_parameters() {
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_proxy_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_proxy_flavors_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"az1xahz\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7fafe\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"vcpus\":\"2\"}]},{\"group_type\":\"arm\",\"proxy_flavors\":[{\"az_status\":{\"az1xahz\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"2ff9a704-f238-3e7a-9ed2-208c2542c8b9\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.arm.2\",\"vcpus\":\"2\"}]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_proxy_flavors_legacy()
+        .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/436aaafb689c4250a9a5bb33cb271e8cin07/proxy/flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"az1xahz\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7fafe\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"vcpus\":\"2\"}]},{\"group_type\":\"arm\",\"proxy_flavors\":[{\"az_status\":{\"az1xahz\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"2ff9a704-f238-3e7a-9ed2-208c2542c8b9\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.arm.2\",\"vcpus\":\"2\"}]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_proxy_flavors_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_proxy_flavors_legacy()
+                    .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_proxy_flavors_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_proxy_flavors_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -10086,6 +12271,187 @@ async fn list_slow_log_details_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_slow_log_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"long_query_time\":\"10\",\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":\"1\",\"database\":\"gaussdb-mysql\",\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N, @time_zone_id);\",\"rows_examined\":\"0\",\"rows_sent\":\"0\",\"start_time\":\"2021-03-25T10:55:16\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}],\"total_record\":15}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_slow_log_details_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+        .start_date("2018-08-06T10:41:14+0800")
+        .end_date("2018-08-07T10:41:14+0800")
+        .offset(0)
+        .limit(100)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/slowlog",
+                query: &[
+                    ("node_id", "cc07c60e94ec4575989840e648fb4f66no07"),
+                    ("start_date", "2018-08-06T10:41:14+0800"),
+                    ("end_date", "2018-08-07T10:41:14+0800"),
+                    ("offset", "0"),
+                    ("limit", "100"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"long_query_time\":\"10\",\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":\"1\",\"database\":\"gaussdb-mysql\",\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N, @time_zone_id);\",\"rows_examined\":\"0\",\"rows_sent\":\"0\",\"start_time\":\"2021-03-25T10:55:16\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}],\"total_record\":15}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_slow_log_details_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+                    .start_date("2018-08-06T10:41:14+0800")
+                    .end_date("2018-08-07T10:41:14+0800")
+                    .offset(0)
+                    .limit(100)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "start_date", "end_date"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_slow_log_details_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"long_query_time\":10,\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":1,\"database\":\"gaussdb-mysql\",\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N @time_zone_id);\",\"rows_examined\":0,\"rows_sent\":0,\"start_time\":\"2021-03-25T10:55:16.000Z\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}],\"total_record\":15}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_slow_log_details_v3()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .start_date("2022-07-10T00:00:00+0800")
+        .end_date("2022-07-19T00:00:00+0800")
+        .offset(0)
+        .limit(1)
+        .r#type("INSERT")
+        .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/slowlog",
+                query: &[
+                    ("start_date", "2022-07-10T00:00:00+0800"),
+                    ("end_date", "2022-07-19T00:00:00+0800"),
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("type", "INSERT"),
+                    ("node_id", "cc07c60e94ec4575989840e648fb4f66no07"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"long_query_time\":10,\"slow_log_list\":[{\"client_ip\":\"192.*.*.1\",\"count\":1,\"database\":\"gaussdb-mysql\",\"lock_time\":\"0.00003 s\",\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"query_sample\":\"INSERT INTO time_zone_name (Name, Time_zone_id) VALUES (N @time_zone_id);\",\"rows_examined\":0,\"rows_sent\":0,\"start_time\":\"2021-03-25T10:55:16.000Z\",\"time\":\"1.04899 s\",\"type\":\"INSERT\",\"users\":\"root\"}],\"total_record\":15}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_slow_log_details_v3()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .start_date("2022-07-10T00:00:00+0800")
+                    .end_date("2022-07-19T00:00:00+0800")
+                    .offset(0)
+                    .limit(1)
+                    .r#type("INSERT")
+                    .node_id("cc07c60e94ec4575989840e648fb4f66no07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_slow_log_details_v3_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "start_date", "end_date", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_slow_log_details_v3().send().await.map(drop)
             },
         )
         .await;
@@ -10725,6 +13091,76 @@ async fn reset_database_password_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn reset_database_password_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .reset_database_password_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .body(::clouddb_conformance::from_json("{\"password\":\"Test_345612\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn reset_database_password_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .reset_database_password_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"password\":\"Test_345612\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn reset_database_password_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.reset_database_password_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn resize_click_house_instance_flavor_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -10883,6 +13319,139 @@ async fn resize_instance_flavor_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_instance_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn resize_instance_flavor_legacy_resize_gaussdb_large_4() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resize_instance_flavor_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn resize_instance_flavor_legacy_resize_taurus_large_4() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resize_instance_flavor_legacy()
+        .instance_id("ba62a0b83a1b42bfab275829d86ac0fdin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"resize_flavor\":{\"spec_code\":\"taurus.large.4\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/instances/ba62a0b83a1b42bfab275829d86ac0fdin07/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"resize_flavor\":{\"spec_code\":\"taurus.large.4\"}}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn resize_instance_flavor_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .resize_instance_flavor_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn resize_instance_flavor_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.resize_instance_flavor_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -12086,6 +14655,89 @@ async fn set_enterprise_project_quotas_checks_required_parameters() {
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_enterprise_project_quotas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn set_enterprise_project_quotas_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_enterprise_project_quotas_legacy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/mysql/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn set_enterprise_project_quotas_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_enterprise_project_quotas_legacy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn set_enterprise_project_quotas_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_enterprise_project_quotas_legacy().send().await.map(drop)
             },
         )
         .await;
@@ -13769,6 +16421,79 @@ async fn show_backup_policy_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn show_backup_policy_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_backup_policy_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/backups/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_backup_policy_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_backup_policy_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_backup_policy_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_backup_policy_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_click_house_instance_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14259,6 +16984,152 @@ async fn show_instance_detail_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":\"0\",\"start_time\":\"00:00-00:00\"},\"backup_used_space\":0,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"created\":\"2020-07-21T09:13:56+0800\",\"datastore\":{\"type\":\"GaussDB(for MySQL)\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"id\":\"d2cda7b97a39488e8b30e3cea4066204in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1xahz\",\"name\":\"gauss-d616-lb07\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.large.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":null,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":\"4\",\"region_code\":\"cn-xianhz-1\",\"status\":\"FAILED\",\"type\":\"master\",\"vcpus\":\"1\",\"volume\":{\"type\":\"POOL\",\"used\":\"0.0\"}},{\"az_code\":\"az1xahz\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.large.4\",\"id\":\"816459d771c444db9fa4c1d5c173cb1cno07\",\"max_connections\":null,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.160\"],\"ram\":\"4\",\"region_code\":\"cn-xianhz-1\",\"status\":\"FAILED\",\"type\":\"slave\",\"vcpus\":\"1\",\"volume\":{\"type\":\"POOL\",\"used\":\"0.0\"}}],\"port\":\"3306\",\"private_write_ips\":[\"192.168.0.235\"],\"project_id\":\"053f533ead80d5102f0cc012e8d468a4\",\"public_ips\":\"\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"FAILED\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2020-07-21T09:27:54+0800\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_detail_legacy()
+        .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/436aaafb689c4250a9a5bb33cb271e8cin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":\"0\",\"start_time\":\"00:00-00:00\"},\"backup_used_space\":0,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"created\":\"2020-07-21T09:13:56+0800\",\"datastore\":{\"type\":\"GaussDB(for MySQL)\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"id\":\"d2cda7b97a39488e8b30e3cea4066204in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1xahz\",\"name\":\"gauss-d616-lb07\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.large.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":null,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":\"4\",\"region_code\":\"cn-xianhz-1\",\"status\":\"FAILED\",\"type\":\"master\",\"vcpus\":\"1\",\"volume\":{\"type\":\"POOL\",\"used\":\"0.0\"}},{\"az_code\":\"az1xahz\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.large.4\",\"id\":\"816459d771c444db9fa4c1d5c173cb1cno07\",\"max_connections\":null,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.160\"],\"ram\":\"4\",\"region_code\":\"cn-xianhz-1\",\"status\":\"FAILED\",\"type\":\"slave\",\"vcpus\":\"1\",\"volume\":{\"type\":\"POOL\",\"used\":\"0.0\"}}],\"port\":\"3306\",\"private_write_ips\":[\"192.168.0.235\"],\"project_id\":\"053f533ead80d5102f0cc012e8d468a4\",\"public_ips\":\"\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"FAILED\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2020-07-21T09:27:54+0800\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_detail_legacy()
+                    .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_detail_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"instance\":{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"deleted\":false,\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysqlxlarge.arm.2.ha\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.162\"],\"ram\":4,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"d738399de028480fabb2b8120d4e01a4in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.168.0.142\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.168.10.76\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":[\"10.154.219.187\"],\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_detail_v3()
+        .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/436aaafb689c4250a9a5bb33cb271e8cin07",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance\":{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"deleted\":false,\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysqlxlarge.arm.2.ha\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.162\"],\"ram\":4,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:36:18+0800\",\"vcpus\":1,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"d738399de028480fabb2b8120d4e01a4in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.168.0.142\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.168.10.76\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":[\"10.154.219.187\"],\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_detail_v3()
+                    .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_instance_detail_v3_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_detail_v3().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_instance_eip_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14465,6 +17336,79 @@ async fn show_job_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn show_job_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job\":{\"created\":\"2018-08-06T10:41:14+0000\",\"ended\":\"2018-08-06T16:41:14+0000\",\"entities\":{},\"id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"instance\":{\"id\":\"a48e43ff268f4c0e879652d65e63d0fb01\",\"name\":\"DO-NOT-TOUCH-mgr2-gaussdb\"},\"name\":\" RestartGaussDBInstance\",\"process\":\"\",\"status\":\"Completed\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_job_legacy()
+        .id("a9767ede-fe0f-4888-9003-e843a4c90514")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/jobs",
+                query: &[("id", "a9767ede-fe0f-4888-9003-e843a4c90514")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job\":{\"created\":\"2018-08-06T10:41:14+0000\",\"ended\":\"2018-08-06T16:41:14+0000\",\"entities\":{},\"id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"instance\":{\"id\":\"a48e43ff268f4c0e879652d65e63d0fb01\",\"name\":\"DO-NOT-TOUCH-mgr2-gaussdb\"},\"name\":\" RestartGaussDBInstance\",\"process\":\"\",\"status\":\"Completed\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_job_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_job_legacy()
+                    .id("a9767ede-fe0f-4888-9003-e843a4c90514")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_job_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_job_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_project_quotas_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14509,6 +17453,63 @@ async fn show_project_quotas_error_answers() {
             true,
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_project_quotas().r#type("instance").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_project_quotas_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quotas\":[{\"resources\":[{\"quota\":50,\"type\":\"instance\",\"used\":4}]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client.show_project_quotas_legacy().r#type("instance").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/project-quotas",
+                query: &[("type", "instance")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quotas\":[{\"resources\":[{\"quota\":50,\"type\":\"instance\",\"used\":4}]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_project_quotas_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_project_quotas_legacy()
+                    .r#type("instance")
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;
@@ -14581,6 +17582,152 @@ async fn show_proxy_access_control_checks_required_parameters() {
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_access_control().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"master_node\":{\"available_zones\":[{\"code\":\"az1xahz\",\"description\":\"az1xahz\"}],\"id\":\"294daeb0ec9e4c4eacf2c6dbd8246a9no07\",\"instance_id\":\"71215aadf19c428db088e51b157583f2in07\",\"name\":\"BUG-gauss-dw_node01\",\"status\":\"ACTIVE\",\"weight\":null},\"proxy\":{\"address\":null,\"delay_threshold_in_seconds\":null,\"eip\":null,\"elb_vip\":null,\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\",\"mode\":null,\"node_num\":null,\"nodes\":[],\"pool_id\":null,\"pool_status\":null,\"port\":null,\"ram\":null,\"status\":\"closed\",\"vcpus\":null},\"readonly_nodes\":[{\"available_zones\":[{\"code\":\"az1xahz\",\"description\":\"az1xahz\"}],\"id\":\"b36d70cc3c3b4ef680e34c5b25b168dano07\",\"instance_id\":\"71215aadf19c428db088e51b157583f2in07\",\"name\":\"BUG-gauss-dw_node02\",\"status\":\"ACTIVE\",\"weight\":null}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_proxy_legacy()
+        .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/mysql/v3/{project_id}/instances/436aaafb689c4250a9a5bb33cb271e8cin07/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"master_node\":{\"available_zones\":[{\"code\":\"az1xahz\",\"description\":\"az1xahz\"}],\"id\":\"294daeb0ec9e4c4eacf2c6dbd8246a9no07\",\"instance_id\":\"71215aadf19c428db088e51b157583f2in07\",\"name\":\"BUG-gauss-dw_node01\",\"status\":\"ACTIVE\",\"weight\":null},\"proxy\":{\"address\":null,\"delay_threshold_in_seconds\":null,\"eip\":null,\"elb_vip\":null,\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\",\"mode\":null,\"node_num\":null,\"nodes\":[],\"pool_id\":null,\"pool_status\":null,\"port\":null,\"ram\":null,\"status\":\"closed\",\"vcpus\":null},\"readonly_nodes\":[{\"available_zones\":[{\"code\":\"az1xahz\",\"description\":\"az1xahz\"}],\"id\":\"b36d70cc3c3b4ef680e34c5b25b168dano07\",\"instance_id\":\"71215aadf19c428db088e51b157583f2in07\",\"name\":\"BUG-gauss-dw_node02\",\"status\":\"ACTIVE\",\"weight\":null}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_proxy_legacy()
+                    .instance_id("436aaafb689c4250a9a5bb33cb271e8cin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_proxy_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_v3_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"master_node\":{\"available_zones\":{\"code\":\"az1xahz\",\"description\":\"可用区1\"},\"id\":\"5ee8010ab992460d8d9cffcc5edabb59no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node01\",\"status\":\"ACTIVE\",\"weight\":0},\"proxy\":{\"address\":\"192.168.125.69\",\"delay_threshold_in_seconds\":30,\"eip\":\"192.168.125.50\",\"elb_vip\":\"192.168.125.60\",\"mode\":\"Cluster\",\"name\":\"proxy-name\",\"node_num\":2,\"nodes\":{\"az_code\":\"az1xahz\",\"frozen_flag\":0,\"id\":\"db53a238a02240c49365e72e284a4890pn01\",\"name\":\"PROXY-2e7cf21d14794bafab623a334efd9ad8po01_0\",\"role\":\"master\",\"status\":\"ACTIVE\"},\"pool_id\":\"2e7cf21d14794bafab623a334efd9ad8po01\",\"pool_status\":\"ACTIVE\",\"port\":3306,\"ram\":8,\"status\":\"open\",\"vcpus\":4},\"readonly_nodes\":{\"available_zones\":{\"code\":\"az1xahz\",\"description\":\"可用区1\"},\"id\":\"d2353533138462880bfa1838fdfced2no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node02\",\"status\":\"ACTIVE\",\"weight\":100}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_proxy_v3()
+        .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/096c0fc43e804757b59946b80dc27f8bin07/proxy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: true,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"master_node\":{\"available_zones\":{\"code\":\"az1xahz\",\"description\":\"可用区1\"},\"id\":\"5ee8010ab992460d8d9cffcc5edabb59no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node01\",\"status\":\"ACTIVE\",\"weight\":0},\"proxy\":{\"address\":\"192.168.125.69\",\"delay_threshold_in_seconds\":30,\"eip\":\"192.168.125.50\",\"elb_vip\":\"192.168.125.60\",\"mode\":\"Cluster\",\"name\":\"proxy-name\",\"node_num\":2,\"nodes\":{\"az_code\":\"az1xahz\",\"frozen_flag\":0,\"id\":\"db53a238a02240c49365e72e284a4890pn01\",\"name\":\"PROXY-2e7cf21d14794bafab623a334efd9ad8po01_0\",\"role\":\"master\",\"status\":\"ACTIVE\"},\"pool_id\":\"2e7cf21d14794bafab623a334efd9ad8po01\",\"pool_status\":\"ACTIVE\",\"port\":3306,\"ram\":8,\"status\":\"open\",\"vcpus\":4},\"readonly_nodes\":{\"available_zones\":{\"code\":\"az1xahz\",\"description\":\"可用区1\"},\"id\":\"d2353533138462880bfa1838fdfced2no07\",\"instance_id\":\"7a871d6d494e4327ad2e326afb591108in07\",\"name\":\"taurus_mysql80_x86-ondemand-2-1U4G_1_202103070251274842281_node02\",\"status\":\"ACTIVE\",\"weight\":100}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_v3_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_proxy_v3()
+                    .instance_id("096c0fc43e804757b59946b80dc27f8bin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn show_proxy_v3_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_proxy_v3().send().await.map(drop)
             },
         )
         .await;
@@ -15321,6 +18468,91 @@ async fn update_backup_policy_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn update_backup_policy_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"ef25188419f941309882d2986b2210b9in07\",\"instance_name\":\"gauss-fhc\",\"status\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_backup_policy_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/backups/policy/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"ef25188419f941309882d2986b2210b9in07\",\"instance_name\":\"gauss-fhc\",\"status\":\"COMPLETED\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_backup_policy_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_backup_policy_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_backup_policy_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_backup_policy_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_click_house_database_user_password_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
@@ -15961,6 +19193,89 @@ async fn update_enterprise_project_quotas_checks_required_parameters() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
+async fn update_enterprise_project_quotas_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_enterprise_project_quotas_legacy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/mysql/v3/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_enterprise_project_quotas_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_enterprise_project_quotas_legacy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_enterprise_project_quotas_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_enterprise_project_quotas_legacy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_instance_alias_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{}")).await;
@@ -16250,6 +19565,83 @@ async fn update_instance_name_checks_required_parameters() {
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_instance_name_legacy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_instance_name_legacy()
+        .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+        .body(::clouddb_conformance::from_json("{\"name\":\"gaussdb-name\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/mysql/v3/{project_id}/instances/c3ec2c6148ad4d71b1a8411a62df0d3cin07/name",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_instance_name_legacy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_instance_name_legacy()
+                    .instance_id("c3ec2c6148ad4d71b1a8411a62df0d3cin07")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"name\":\"gaussdb-name\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_instance_name_legacy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_instance_name_legacy().send().await.map(drop)
             },
         )
         .await;
