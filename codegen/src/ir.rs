@@ -209,6 +209,10 @@ pub struct Checks {
     pub max_items: Option<usize>,
     /// The allowed values of an integer (an integer `enum`).
     pub one_of: Option<Vec<i64>>,
+    /// A number the value must be a multiple of.
+    pub multiple_of: Option<f64>,
+    /// Checks of each item of a list.
+    pub items: Option<Box<Checks>>,
 }
 
 impl Checks {

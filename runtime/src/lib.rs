@@ -25,7 +25,7 @@ pub use operation::{
     Setting,
 };
 pub use secret::Secret;
-pub use validate::{Checked, Rules, Validate, Validator};
+pub use validate::{Checked, ItemList, Rules, Validate, Validator};
 
 /// Re-exports for generated code, so that generated crates need no direct dependency on
 /// these crates' versions.

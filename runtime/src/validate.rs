@@ -62,6 +62,8 @@ pub struct Rules {
     pub max_items: Option<usize>,
     /// The allowed values of an integer (an integer `enum`).
     pub one_of: Option<&'static [i64]>,
+    /// A number the value must be a multiple of.
+    pub multiple_of: Option<f64>,
 }
 
 impl Rules {
@@ -77,6 +79,7 @@ impl Rules {
         min_items: None,
         max_items: None,
         one_of: None,
+        multiple_of: None,
     };
 }
 
@@ -167,7 +170,35 @@ impl<T> Checked for Vec<T> {
     }
 }
 
+/// A list whose items [`Rules`] can check: a `Vec` or an optional `Vec`.
+pub trait ItemList {
+    /// Records in `v` every rule an item breaks, with the item's index.
+    fn check_items(&self, rules: &Rules, v: &mut Validator);
+}
+
+impl<T: Checked> ItemList for Vec<T> {
+    fn check_items(&self, rules: &Rules, v: &mut Validator) {
+        for (i, item) in self.iter().enumerate() {
+            v.scoped(&format!("[{i}]"), |v| item.check(rules, v));
+        }
+    }
+}
+
+impl<T: Checked> ItemList for Option<Vec<T>> {
+    fn check_items(&self, rules: &Rules, v: &mut Validator) {
+        if let Some(items) = self {
+            items.check_items(rules, v);
+        }
+    }
+}
+
 fn check_range(value: f64, rules: &Rules, v: &mut Validator) {
+    if let Some(m) = rules.multiple_of {
+        let quotient = value / m;
+        if (quotient - quotient.round()).abs() > 1e-9 {
+            v.issue(format!("must be a multiple of {m} (is {value})"));
+        }
+    }
     if let Some(min) = rules.minimum {
         let broken = if rules.exclusive_minimum {
             value <= min
@@ -231,6 +262,12 @@ impl Validator {
     /// Checks `value` against `rules`, as the member `name` of the current value.
     pub fn value<T: Checked + ?Sized>(&mut self, name: &str, value: &T, rules: &Rules) {
         self.scoped(name, |v| value.check(rules, v));
+    }
+
+    /// Checks every item of a list (or of an optional list) against `rules`, as the member
+    /// `name` of the current value.
+    pub fn each<L: ItemList + ?Sized>(&mut self, name: &str, list: &L, rules: &Rules) {
+        self.scoped(name, |v| list.check_items(rules, v));
     }
 
     /// Validates `value`, as the member `name` of the current value.
@@ -361,6 +398,59 @@ mod tests {
         assert_eq!(
             err.validation_issues()[0].to_string(),
             "other: must be one of 300, 600, 900 (is 400)"
+        );
+    }
+
+    #[test]
+    fn item_rules_and_multiples() {
+        let mut v = Validator::new();
+        let priorities = vec![1, 17, 3];
+        v.each(
+            "priorities",
+            &priorities,
+            &Rules {
+                minimum: Some(1.0),
+                maximum: Some(16.0),
+                ..Rules::NONE
+            },
+        );
+        v.value(
+            "size",
+            &45,
+            &Rules {
+                multiple_of: Some(10.0),
+                ..Rules::NONE
+            },
+        );
+        v.value(
+            "ok",
+            &40_i64,
+            &Rules {
+                multiple_of: Some(10.0),
+                ..Rules::NONE
+            },
+        );
+        let none: Option<Vec<i32>> = None;
+        v.each(
+            "none",
+            &none,
+            &Rules {
+                minimum: Some(1.0),
+                ..Rules::NONE
+            },
+        );
+        let err = v.finish("Op").unwrap_err();
+        let issues: Vec<String> = err
+            .validation_issues()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            issues,
+            [
+                "priorities[1]: must be at most 16 (is 17)",
+                "size: must be a multiple of 10 (is 45)"
+            ]
         );
     }
 

@@ -21,6 +21,8 @@ fn widget_request() -> CreateWidgetRequest {
         ratio: Some(0.5),
         password: "Secret#123".into(),
         tags: None,
+        priorities: None,
+        disk_gb: None,
         labels: None,
         options: None,
         network: None,
@@ -426,6 +428,52 @@ async fn documented_error_codes_are_recognised() {
     assert_eq!(
         codes,
         ["SHOW.0001", "SHOW.0002", "SHOW.0404"],
+        "sorted for lookup"
+    );
+}
+
+#[tokio::test]
+async fn item_constraints_and_multiples_are_checked() {
+    let server = Server::start().await;
+    server.answer(201, Some("{}")).await;
+    let client: Client = server.client();
+    let body = CreateWidgetRequest {
+        priorities: Some(vec![1, 0, 16, 17]),
+        disk_gb: Some(45),
+        ..widget_request()
+    };
+    let err = client
+        .create_widget()
+        .body(body)
+        .send()
+        .await
+        .expect_err("broken constraints");
+    let issues: Vec<String> = err
+        .validation_issues()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        issues,
+        [
+            "body.priorities[1]: must be at least 1 (is 0)",
+            "body.priorities[3]: must be at most 16 (is 17)",
+            "body.disk_gb: must be a multiple of 10 (is 45)",
+        ]
+    );
+    assert!(server.requests().await.is_empty());
+}
+
+#[test]
+fn the_gaussdb_error_code_table_is_exposed() {
+    use huaweicloud_gaussdb_mysql::error_codes::{lookup, ERROR_CODES};
+    assert_eq!(ERROR_CODES.len(), 225, "every code of appendix A.3");
+    let code = lookup("DBS.05000000").expect("the first row of appendix A.3");
+    assert_eq!((code.status, code.message), (500, "server error."));
+    // Appendix A.1's sample error uses a code that the A.3 table does not list.
+    assert!(lookup("DBS.280234").is_none());
+    assert!(
+        ERROR_CODES.windows(2).all(|w| w[0].code < w[1].code),
         "sorted for lookup"
     );
 }

@@ -145,7 +145,8 @@ fn emit_struct_validate(
     }
 }
 
-/// The validator calls for one value: its constraint keywords, then its nested type.
+/// The validator calls for one value: its constraint keywords, the keywords of each of its
+/// items, then its nested type.
 pub(crate) fn value_checks(
     service: &Service,
     label: &str,
@@ -153,12 +154,20 @@ pub(crate) fn value_checks(
     ty: &TypeRef,
     checks: &Checks,
 ) -> TokenStream {
-    let rules = (!checks.is_empty()).then(|| {
-        let rules = rules_tokens(checks);
+    let own = Checks {
+        items: None,
+        ..checks.clone()
+    };
+    let rules = (!own.is_empty()).then(|| {
+        let rules = rules_tokens(&own);
         quote!(v.value(#label, #value, &#rules);)
     });
+    let items = checks.items.as_deref().map(|items| {
+        let rules = rules_tokens(items);
+        quote!(v.each(#label, #value, &#rules);)
+    });
     let nested = reaches_validated(service, ty).then(|| quote!(v.nested(#label, #value);));
-    quote!(#rules #nested)
+    quote!(#rules #items #nested)
 }
 
 fn reaches_validated(service: &Service, ty: &TypeRef) -> bool {
@@ -203,6 +212,10 @@ fn rules_tokens(checks: &Checks) -> TokenStream {
             let v = usize_lit(v);
             entries.push(quote!(#key: #v));
         }
+    }
+    if let Some(m) = checks.multiple_of {
+        let lit = proc_macro2::Literal::f64_suffixed(m);
+        entries.push(quote!(multiple_of: ::std::option::Option::Some(#lit)));
     }
     if let Some(values) = &checks.one_of {
         let values = values

@@ -157,8 +157,11 @@ impl Lowerer<'_> {
         let lowered = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.lower_string(schema, string, at, name),
             SchemaKind::Type(Type::Integer(int)) => {
-                if int.multiple_of.is_some() {
-                    self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
+                if int.multiple_of.is_some_and(|m| m <= 0) {
+                    self.error(
+                        &at.join("multipleOf"),
+                        "`multipleOf` must be greater than 0",
+                    );
                 }
                 let ty = match &int.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
@@ -179,6 +182,7 @@ impl Lowerer<'_> {
                     exclusive_maximum: int.exclusive_maximum,
                     one_of: (!int.enumeration.is_empty())
                         .then(|| int.enumeration.iter().flatten().copied().collect()),
+                    multiple_of: int.multiple_of.filter(|m| *m > 0).map(|m| m as f64),
                     ..Checks::default()
                 };
                 Some(Lowered {
@@ -190,14 +194,18 @@ impl Lowerer<'_> {
                 if !number.enumeration.is_empty() {
                     self.error(&at.join("enum"), "number enums are not supported");
                 }
-                if number.multiple_of.is_some() {
-                    self.error(&at.join("multipleOf"), "`multipleOf` is not supported");
+                if number.multiple_of.is_some_and(|m| m <= 0.0) {
+                    self.error(
+                        &at.join("multipleOf"),
+                        "`multipleOf` must be greater than 0",
+                    );
                 }
                 let checks = Checks {
                     minimum: number.minimum,
                     maximum: number.maximum,
                     exclusive_minimum: number.exclusive_minimum,
                     exclusive_maximum: number.exclusive_maximum,
+                    multiple_of: number.multiple_of.filter(|m| *m > 0.0),
                     ..Checks::default()
                 };
                 Some(Lowered {
@@ -340,14 +348,9 @@ impl Lowerer<'_> {
         let checks = Checks {
             min_items: array.min_items,
             max_items: array.max_items,
+            items: (!item.checks.is_empty()).then(|| Box::new(item.checks.clone())),
             ..Checks::default()
         };
-        if !item.checks.is_empty() {
-            self.error(
-                &at.join("items"),
-                "constraints on array items are not supported; name the item schema",
-            );
-        }
         Some(Lowered {
             checks,
             secret: item.secret,

@@ -57,6 +57,20 @@ pub struct CreateWidgetRequest {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Failover priority of each node, 1 to 16.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub priorities: ::std::option::Option<::std::vec::Vec<i32>>,
+    /// Disk size in GB, in steps of 10.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub disk_gb: ::std::option::Option<i32>,
     /// Free labels.
     #[serde(
         default,
@@ -87,6 +101,8 @@ impl ::std::fmt::Debug for CreateWidgetRequest {
             .field("ratio", &self.ratio)
             .field("password", &"<redacted>")
             .field("tags", &self.tags)
+            .field("priorities", &self.priorities)
+            .field("disk_gb", &self.disk_gb)
             .field("labels", &self.labels)
             .field("options", &self.options)
             .field("network", &self.network)
@@ -130,6 +146,23 @@ impl ::clouddb_runtime::Validate for CreateWidgetRequest {
             &self.tags,
             &::clouddb_runtime::Rules {
                 max_items: ::std::option::Option::Some(3),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.each(
+            "priorities",
+            &self.priorities,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(16f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "disk_gb",
+            &self.disk_gb,
+            &::clouddb_runtime::Rules {
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
