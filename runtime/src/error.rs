@@ -72,6 +72,7 @@ pub struct ApiError {
     body: String,
     structured: bool,
     documented: Option<&'static ErrorCode>,
+    retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -92,7 +93,19 @@ impl ApiError {
             body,
             structured,
             documented: None,
+            retry_after: None,
         }
+    }
+
+    /// Records the server's `Retry-After`.
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<std::time::Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// How long the server asked to wait before retrying (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after
     }
 
     /// Attaches the vendor's documentation of the error code, if the table has it.
@@ -176,6 +189,8 @@ struct Inner {
     api: Option<ApiError>,
     issues: Vec<ValidationIssue>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    sent: Option<bool>,
+    attempts: u32,
 }
 
 impl Error {
@@ -188,7 +203,38 @@ impl Error {
                 api: None,
                 issues: Vec::new(),
                 source: None,
+                sent: None,
+                attempts: 0,
             }),
+        }
+    }
+
+    /// A transport failure; `sent` says whether the request may have left the client.
+    pub(crate) fn transport(kind: ErrorKind, message: impl Into<String>, sent: bool) -> Self {
+        let mut e = Self::new(kind, message);
+        e.inner.sent = Some(sent);
+        e
+    }
+
+    /// Records how many attempts the call made.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    /// What the attempt that failed with this error came to, for the retry classifier.
+    pub(crate) fn outcome(&self) -> Option<crate::retry::AttemptOutcome<'_>> {
+        use crate::retry::AttemptOutcome;
+        match (self.inner.kind, self.inner.sent, &self.inner.api) {
+            (_, _, Some(api)) => Some(AttemptOutcome::Answered {
+                status: api.status(),
+                error_code: api.code(),
+            }),
+            (_, Some(false), None) => Some(AttemptOutcome::ConnectFailed),
+            (kind, Some(true), None) => Some(AttemptOutcome::NoAnswer {
+                timed_out: kind == ErrorKind::Timeout,
+            }),
+            _ => None,
         }
     }
 
@@ -259,6 +305,11 @@ impl Error {
     pub fn validation_issues(&self) -> &[ValidationIssue] {
         &self.inner.issues
     }
+
+    /// How many attempts the call made before failing (0 when it failed before sending).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
 }
 
 impl fmt::Display for Error {
@@ -266,7 +317,11 @@ impl fmt::Display for Error {
         if let Some(operation) = self.inner.operation {
             write!(f, "{operation}: ")?;
         }
-        f.write_str(&self.inner.message)
+        f.write_str(&self.inner.message)?;
+        if self.inner.attempts > 1 {
+            write!(f, " (after {} attempts)", self.inner.attempts)?;
+        }
+        Ok(())
     }
 }
 
@@ -275,7 +330,8 @@ impl fmt::Debug for Error {
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.inner.kind)
             .field("operation", &self.inner.operation)
-            .field("message", &self.inner.message);
+            .field("message", &self.inner.message)
+            .field("attempts", &self.inner.attempts);
         if let Some(api) = &self.inner.api {
             d.field("api", api);
         }

@@ -1,18 +1,25 @@
-//! The Huawei Cloud client: configuration, AK/SK signing or token auth, sending, and error
-//! answers. Generated crates wrap [`Client`] and call [`Client::execute`].
+//! The Huawei Cloud client: configuration and credential chain, AK/SK signing or token
+//! auth, project-id discovery, retried sending, and error answers. Generated crates wrap
+//! [`Client`] and call [`Client::execute_with`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use serde_json::Value;
+use tracing::Instrument;
 
+use crate::call::{CallConfig, CallOptions, Runner};
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
-use crate::error::{ApiError, Error, ErrorCode};
+use crate::environment::{huawei_keys, Environment, SystemEnvironment};
+use crate::error::{ApiError, Error, ErrorCode, ErrorKind};
 use crate::operation::{
     prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
+use crate::retry::{parse_retry_after, Sleep, TokioSleep};
 use crate::secret::Secret;
 use crate::signing::{self, encode_strict, huawei::Algorithm};
 use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
@@ -116,16 +123,26 @@ impl fmt::Debug for Credentials {
 }
 
 /// Builds a generated Huawei Cloud client.
+///
+/// Credentials come from [`credentials`](Self::credentials), else from the environment
+/// variables the vendor's SDKs read (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`,
+/// `HUAWEICLOUD_SDK_SECURITY_TOKEN`, `HUAWEICLOUD_SDK_PROJECT_ID`), else from their
+/// credentials file (`~/.huaweicloud/credentials`, or `HUAWEICLOUD_SDK_CREDENTIALS_FILE`).
+/// Without a project id, the client asks IAM for the region's project on first use.
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<S> {
     region: Option<String>,
     endpoint: Option<String>,
+    iam_endpoint: Option<String>,
     credentials: Option<Credentials>,
     project_id: Option<String>,
     language: Option<String>,
     algorithm: Algorithm,
     transport: TransportConfig,
+    calls: CallConfig,
     clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
+    environment: Arc<dyn Environment>,
     service: PhantomData<fn() -> S>,
 }
 
@@ -147,12 +164,16 @@ impl<S: Service> Default for ClientBuilder<S> {
         Self {
             region: None,
             endpoint: None,
+            iam_endpoint: None,
             credentials: None,
             project_id: None,
             language: None,
             algorithm: Algorithm::default(),
             transport: TransportConfig::default(),
+            calls: CallConfig::default(),
             clock: Arc::new(SystemClock),
+            sleep: Arc::new(TokioSleep),
+            environment: Arc::new(SystemEnvironment),
             service: PhantomData,
         }
     }
@@ -171,7 +192,14 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
-    /// How requests are authenticated.
+    /// The IAM endpoint used to discover the project id (default: the region's,
+    /// `https://iam.<region>.myhuaweicloud.com`, or `HUAWEICLOUD_SDK_IAM_ENDPOINT`).
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// How requests are authenticated (default: the environment, then the credentials file).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -195,51 +223,84 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
+    /// Where environment variables and the home directory come from (for tests; the
+    /// default is the process environment).
+    pub fn environment(mut self, environment: Arc<dyn Environment>) -> Self {
+        self.environment = environment;
+        self
+    }
+
     transport_setters!();
 
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration, finds the credentials, and builds the client.
     pub fn build(self) -> Result<S, Error> {
-        let endpoint = match (&self.endpoint, &self.region) {
-            (Some(endpoint), _) => Endpoint::parse(endpoint)?,
-            (None, Some(region)) => match S::INFO.host(region) {
-                Some(host) => Endpoint::parse(host)?,
-                None => {
-                    let known: Vec<&str> = S::INFO.endpoints.iter().map(|(r, _)| *r).collect();
-                    return Err(Error::config(format!(
-                        "{} has no endpoint for region `{region}`; known regions: {}; or set an explicit endpoint",
-                        S::INFO.crate_name,
-                        known.join(", ")
-                    )));
-                }
-            },
-            (None, None) => {
-                return Err(Error::config(format!(
-                    "{}: set a region or an endpoint",
-                    S::INFO.crate_name
-                )))
+        let endpoint = self.resolve_endpoint()?;
+        let (credentials, found_project) = match self.credentials {
+            Some(credentials) => (
+                credentials,
+                self.environment.var("HUAWEICLOUD_SDK_PROJECT_ID"),
+            ),
+            None => {
+                let keys = huawei_keys(self.environment.as_ref())?;
+                let credentials = Credentials(Auth::AkSk {
+                    access_key: keys.access_key,
+                    secret_key: keys.secret_key,
+                    security_token: keys.security_token,
+                });
+                (credentials, keys.project_id)
             }
         };
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::config(format!(
-                "{}: no credentials; set them with `credentials(Credentials::ak_sk(..))`",
-                S::INFO.crate_name
-            ))
-        })?;
-        let user_agent = user_agent(S::INFO.crate_name, S::INFO.crate_version);
+        let iam_endpoint = match (
+            &self.iam_endpoint,
+            self.environment.var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+            &self.region,
+        ) {
+            (Some(explicit), _, _) => Some(Endpoint::parse(explicit)?),
+            (None, Some(from_env), _) => Some(Endpoint::parse(&from_env)?),
+            (None, None, Some(region)) => {
+                Some(Endpoint::parse(&format!("iam.{region}.myhuaweicloud.com"))?)
+            }
+            (None, None, None) => None,
+        };
         let inner = Inner {
-            error_codes: S::INFO.error_codes,
+            service: S::INFO,
             endpoint,
+            iam_endpoint,
+            region: self.region,
             credentials,
-            project_id: self.project_id,
+            project_id: Mutex::new(self.project_id.or(found_project)),
             language: self.language,
             algorithm: self.algorithm,
             transport: Transport::new(&self.transport)?,
+            calls: self.calls,
             clock: self.clock,
-            user_agent,
+            sleep: self.sleep,
+            user_agent: user_agent(S::INFO.crate_name, S::INFO.crate_version),
         };
         Ok(S::from_client(Client {
             inner: Arc::new(inner),
         }))
+    }
+
+    fn resolve_endpoint(&self) -> Result<Endpoint, Error> {
+        match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => Endpoint::parse(endpoint),
+            (None, Some(region)) => match S::INFO.host(region) {
+                Some(host) => Endpoint::parse(host),
+                None => {
+                    let known: Vec<&str> = S::INFO.endpoints.iter().map(|(r, _)| *r).collect();
+                    Err(Error::config(format!(
+                        "{} has no endpoint for region `{region}`; known regions: {}; or set an explicit endpoint",
+                        S::INFO.crate_name,
+                        known.join(", ")
+                    )))
+                }
+            },
+            (None, None) => Err(Error::config(format!(
+                "{}: set a region or an endpoint",
+                S::INFO.crate_name
+            ))),
+        }
     }
 }
 
@@ -250,67 +311,161 @@ pub struct Client {
 }
 
 struct Inner {
-    error_codes: &'static [ErrorCode],
+    service: &'static ServiceInfo,
     endpoint: Endpoint,
+    iam_endpoint: Option<Endpoint>,
+    region: Option<String>,
     credentials: Credentials,
-    project_id: Option<String>,
+    project_id: Mutex<Option<String>>,
     language: Option<String>,
     algorithm: Algorithm,
     transport: Transport,
+    calls: CallConfig,
     clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
     user_agent: String,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("service", &self.inner.service.crate_name)
             .field("endpoint", &self.inner.endpoint)
+            .field("region", &self.inner.region)
             .field("credentials", &self.inner.credentials)
-            .field("project_id", &self.inner.project_id)
             .finish_non_exhaustive()
     }
 }
 
+/// A request with everything but its signature: what every attempt signs afresh.
+struct Prepared {
+    method: http::Method,
+    host: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    project_id: Option<String>,
+}
+
+/// Project ids found through IAM, per access key (or token digest) and region.
+fn discovered_projects() -> &'static Mutex<HashMap<(String, String), String>> {
+    static CACHE: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 impl Client {
-    /// Validates, sends and decodes one operation.
+    /// Validates, sends and decodes one operation with the client's settings.
     pub async fn execute<O: Operation>(&self, input: O) -> Result<Response<O::Output>, Error> {
-        let spec = O::SPEC;
-        let writer = prepare(&input, QueryLists::Repeated)?;
-        let raw = self
-            .send(spec, writer)
-            .await
-            .map_err(|e| e.for_operation(spec.id))?;
-        let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-        Ok(Response::new(&raw, request_id(&raw.headers), body))
+        self.execute_with(input, &CallOptions::default()).await
     }
 
-    /// Signs and sends a written request; returns the raw answer of a success status.
+    /// Validates, sends (retrying as allowed) and decodes one operation, with per-call
+    /// options.
+    pub async fn execute_with<O: Operation>(
+        &self,
+        input: O,
+        options: &CallOptions,
+    ) -> Result<Response<O::Output>, Error> {
+        let spec = O::SPEC;
+        let span = tracing::info_span!(
+            "call",
+            service = self.inner.service.crate_name,
+            operation = spec.id,
+            method = %spec.method,
+            path = spec.path,
+        );
+        async {
+            let writer = prepare(&input, QueryLists::Repeated)?;
+            let raw = self
+                .send(spec, writer, options)
+                .await
+                .map_err(|e| e.for_operation(spec.id))?;
+            let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
+            Ok(Response::new(&raw, request_id(&raw.headers), body))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Prepares a written request, then signs and sends it, retrying as allowed.
     async fn send(
         &self,
         spec: &'static OperationSpec,
         writer: RequestWriter,
+        options: &CallOptions,
     ) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let query = writer.text_query()?;
-        let (path, mut headers, body) = writer.into_parts();
-        let path = self.fill_settings(spec, path)?;
-        let mut base = vec![
+        let (path, extra_headers, body) = writer.into_parts();
+        let project_id = if spec.uses(Setting::ProjectId) {
+            Some(self.project_id(options).await?)
+        } else {
+            self.known_project_id()
+        };
+        let path = fill_path(path, project_id.as_deref())?;
+        let mut headers = vec![
             ("Content-Type".to_owned(), "application/json".to_owned()),
             ("User-Agent".to_owned(), inner.user_agent.clone()),
         ];
         if let (true, Some(language)) = (spec.uses(Setting::Language), &inner.language) {
-            base.push(("X-Language".to_owned(), language.clone()));
+            headers.push(("X-Language".to_owned(), language.clone()));
         }
-        base.append(&mut headers);
-        let unsigned = signing::huawei::UnsignedRequest {
-            method: spec.method.as_str().to_owned(),
+        headers.extend(extra_headers);
+        let prepared = Prepared {
+            method: spec.method.clone(),
             host: inner.endpoint.authority.clone(),
             path,
             query,
-            headers: base,
+            headers,
             body,
+            project_id,
         };
-        let request = match &inner.credentials.0 {
+        self.runner(options, spec.idempotent)
+            .run(|_, timeout| self.attempt(&prepared, &inner.endpoint, timeout))
+            .await
+    }
+
+    fn runner<'a>(&'a self, options: &'a CallOptions, idempotent: bool) -> Runner<'a> {
+        Runner {
+            config: &self.inner.calls,
+            options,
+            clock: self.inner.clock.as_ref(),
+            sleep: self.inner.sleep.as_ref(),
+            idempotent,
+        }
+    }
+
+    /// One attempt: sign afresh (a new `X-Sdk-Date`), send, and turn an error answer into
+    /// an API error.
+    async fn attempt(
+        &self,
+        prepared: &Prepared,
+        endpoint: &Endpoint,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        let request = self.authenticate(prepared, endpoint)?;
+        let raw = inner.transport.send(request, timeout).await?;
+        tracing::debug!(status = raw.status, request_id = ?request_id(&raw.headers), "answer");
+        if (200..300).contains(&raw.status) {
+            return Ok(raw);
+        }
+        let retry_after = raw
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, inner.clock.now()));
+        let error = api_error(&raw)
+            .with_documentation(inner.service.error_codes)
+            .with_retry_after(retry_after);
+        Err(Error::api(error))
+    }
+
+    /// The wire request of an attempt, signed (AK/SK) or carrying the token.
+    fn authenticate(&self, prepared: &Prepared, endpoint: &Endpoint) -> Result<WireRequest, Error> {
+        let inner = &self.inner;
+        match &inner.credentials.0 {
             Auth::AkSk {
                 access_key,
                 secret_key,
@@ -321,89 +476,192 @@ impl Client {
                 if let Some(token) = security_token {
                     credentials = credentials.with_security_token(token.expose());
                 }
-                if let Some(project_id) = &inner.project_id {
+                if let Some(project_id) = &prepared.project_id {
                     credentials = credentials.with_project_id(project_id);
                 }
+                let unsigned = signing::huawei::UnsignedRequest {
+                    method: prepared.method.as_str().to_owned(),
+                    host: prepared.host.clone(),
+                    path: prepared.path.clone(),
+                    query: prepared.query.clone(),
+                    headers: prepared.headers.clone(),
+                    body: prepared.body.clone(),
+                };
                 let signed = signing::huawei::sign(
                     &unsigned,
                     &credentials,
                     &inner.algorithm,
                     inner.clock.now(),
                 )?;
-                WireRequest {
-                    method: spec.method.clone(),
-                    url: inner.endpoint.url(&signed.uri()),
+                Ok(WireRequest {
+                    method: prepared.method.clone(),
+                    url: endpoint.url(&signed.uri()),
                     headers: signed.headers,
-                    body: unsigned.body,
-                }
+                    body: prepared.body.clone(),
+                })
             }
-            Auth::Token(token) => self.token_request(spec, unsigned, token),
-        };
-        tracing::debug!(operation = spec.id, method = %spec.method, "sending request");
-        let raw = inner.transport.send(request).await?;
-        tracing::debug!(operation = spec.id, status = raw.status, request_id = ?request_id(&raw.headers), "received answer");
-        if (200..300).contains(&raw.status) {
-            Ok(raw)
-        } else {
-            Err(Error::api(
-                api_error(&raw).with_documentation(inner.error_codes),
-            ))
+            Auth::Token(token) => {
+                let mut query = prepared.query.clone();
+                query.sort();
+                let query = query
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", encode_strict(k), encode_strict(v)))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                let target = if query.is_empty() {
+                    prepared.path.clone()
+                } else {
+                    format!("{}?{query}", prepared.path)
+                };
+                let mut headers = prepared.headers.clone();
+                headers.push(("Host".to_owned(), prepared.host.clone()));
+                headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
+                if let Some(project_id) = &prepared.project_id {
+                    headers.push(("X-Project-Id".to_owned(), project_id.clone()));
+                }
+                Ok(WireRequest {
+                    method: prepared.method.clone(),
+                    url: endpoint.url(&target),
+                    headers,
+                    body: prepared.body.clone(),
+                })
+            }
         }
     }
 
-    /// A token-authenticated request: the canonical query on the wire, no signature.
-    fn token_request(
-        &self,
-        spec: &OperationSpec,
-        unsigned: signing::huawei::UnsignedRequest,
-        token: &Secret,
-    ) -> WireRequest {
+    fn known_project_id(&self) -> Option<String> {
+        self.inner
+            .project_id
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The project id: configured, or discovered from IAM for the region (once per key and
+    /// region in the process).
+    async fn project_id(&self, options: &CallOptions) -> Result<String, Error> {
+        if let Some(id) = self.known_project_id() {
+            return Ok(id);
+        }
         let inner = &self.inner;
-        let mut query: Vec<(String, String)> = unsigned.query;
-        query.sort();
-        let query = query
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode_strict(k), encode_strict(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let target = if query.is_empty() {
-            unsigned.path
-        } else {
-            format!("{}?{query}", unsigned.path)
+        let (Some(region), Some(iam)) = (&inner.region, &inner.iam_endpoint) else {
+            return Err(Error::config(
+                "this operation needs a project id; set it with `project_id(..)` on the client builder, \
+                 or set a region so that the client can look it up in IAM",
+            ));
         };
-        let mut headers = unsigned.headers;
-        headers.push(("Host".to_owned(), inner.endpoint.authority.clone()));
-        headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
-        if let Some(project_id) = &inner.project_id {
-            headers.push(("X-Project-Id".to_owned(), project_id.clone()));
-        }
-        WireRequest {
-            method: spec.method.clone(),
-            url: inner.endpoint.url(&target),
-            headers,
-            body: unsigned.body,
+        let key = (self.cache_key(), region.clone());
+        let cached = discovered_projects()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .cloned();
+        let id = match cached {
+            Some(id) => id,
+            None => {
+                let id = self.discover_project(region, iam, options).await?;
+                discovered_projects()
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(key, id.clone());
+                id
+            }
+        };
+        *inner
+            .project_id
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(id.clone());
+        Ok(id)
+    }
+
+    fn cache_key(&self) -> String {
+        use sha2::Digest;
+        match &self.inner.credentials.0 {
+            Auth::AkSk { access_key, .. } => format!("ak:{access_key}"),
+            Auth::Token(token) => format!(
+                "token:{:x}",
+                sha2::Sha256::digest(token.expose().as_bytes())
+            ),
         }
     }
 
-    /// Fills `{project_id}`; a path never leaves with a template segment in it.
-    fn fill_settings(&self, spec: &OperationSpec, path: String) -> Result<String, Error> {
-        let path = if spec.uses(Setting::ProjectId) {
-            let project_id = self.inner.project_id.as_deref().ok_or_else(|| {
-                Error::config("this operation needs a project id; set it with `project_id(..)` on the client builder")
-            })?;
-            path.replace("{project_id}", &encode_strict(project_id))
-        } else {
-            path
+    /// `GET /v3/projects?name=<region>` on the IAM endpoint; exactly one project must match.
+    async fn discover_project(
+        &self,
+        region: &str,
+        iam: &Endpoint,
+        options: &CallOptions,
+    ) -> Result<String, Error> {
+        let prepared = Prepared {
+            method: http::Method::GET,
+            host: iam.authority.clone(),
+            path: "/v3/projects".to_owned(),
+            query: vec![("name".to_owned(), region.to_owned())],
+            headers: vec![("User-Agent".to_owned(), self.inner.user_agent.clone())],
+            body: None,
+            project_id: None,
         };
-        if let Some(start) = path.find('{') {
-            let rest = &path[start..];
-            let name = rest.split('}').next().unwrap_or(rest);
-            return Err(Error::config(format!(
-                "path segment `{name}}}` was not filled"
-            )));
+        let span = tracing::info_span!("discover_project_id", region);
+        let raw = self
+            .runner(options, true)
+            .run(|_, timeout| self.attempt(&prepared, iam, timeout))
+            .instrument(span)
+            .await
+            .map_err(|e| {
+                let message =
+                    format!("cannot look up the project id of region `{region}` in IAM: {e}");
+                Error::new(e.kind(), message).with_source(e)
+            })?;
+        let trace_id = raw
+            .headers
+            .get("x-iam-trace-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|id| format!(" (X-IAM-Trace-Id {id})"))
+            .unwrap_or_default();
+        let answer: Value = serde_json::from_slice(&raw.body).map_err(|e| {
+            Error::new(
+                ErrorKind::Decode,
+                format!("IAM's project list is not JSON: {e}{trace_id}"),
+            )
+        })?;
+        let ids: Vec<String> = answer
+            .get("projects")
+            .and_then(Value::as_array)
+            .map(|projects| {
+                projects
+                    .iter()
+                    .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match ids.as_slice() {
+            [id] => Ok(id.clone()),
+            [] => Err(Error::config(format!(
+                "IAM has no project named `{region}` for these credentials{trace_id}; set the project id explicitly"
+            ))),
+            many => Err(Error::config(format!(
+                "IAM has {} projects named `{region}` for these credentials ({}){trace_id}; set the project id explicitly",
+                many.len(),
+                many.join(", ")
+            ))),
         }
-        Ok(path)
     }
+}
+
+/// Fills `{project_id}`; a path never leaves with a template segment in it.
+fn fill_path(path: String, project_id: Option<&str>) -> Result<String, Error> {
+    let path = match project_id {
+        Some(id) => path.replace("{project_id}", &encode_strict(id)),
+        None => path,
+    };
+    if let Some(start) = path.find('{') {
+        let rest = &path[start..];
+        let name = rest.split('}').next().unwrap_or(rest);
+        return Err(Error::config(format!(
+            "path segment `{name}}}` was not filled"
+        )));
+    }
+    Ok(path)
 }
 
 /// The request id of an answer (`X-Request-Id`).

@@ -7,18 +7,22 @@
 
 #![warn(missing_docs, unreachable_pub)]
 
+mod call;
 pub mod clock;
 mod endpoint;
+pub mod environment;
 mod error;
 pub mod huawei;
 pub mod lenient;
 mod operation;
 pub mod qingcloud;
+pub mod retry;
 mod secret;
 pub mod signing;
 mod transport;
 mod validate;
 
+pub use call::CallOptions;
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
 pub use operation::{
     decode_json, flatten_qingcloud, Operation, OperationSpec, RawResponse, RequestWriter, Response,

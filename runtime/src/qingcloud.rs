@@ -1,18 +1,25 @@
 //! The QingCloud client: action-style requests with every parameter in a signed query
-//! string, and `ret_code` errors inside HTTP 200 answers. Generated crates wrap [`Client`].
+//! string, `ret_code` errors inside HTTP 200 answers, and the vendor's configuration file.
+//! Generated crates wrap [`Client`].
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
+use tracing::Instrument;
 
+use crate::call::{CallConfig, CallOptions, Runner};
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
+use crate::environment::{qingcloud_file, Environment, SystemEnvironment};
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{
     prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
+use crate::retry::{Sleep, TokioSleep};
 use crate::secret::Secret;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
 use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
@@ -67,14 +74,22 @@ impl fmt::Debug for Credentials {
 }
 
 /// Builds a generated QingCloud client.
+///
+/// Settings not given explicitly come from the vendor's configuration file
+/// (`~/.qingcloud/config.yaml`: `qy_access_key_id`, `qy_secret_access_key`, `zone`, `host`,
+/// `port`, `protocol`), with the vendor's defaults (`https`, `api.qingcloud.com`, 443).
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<S> {
-    endpoint: String,
+    endpoint: Option<String>,
     credentials: Option<Credentials>,
     zone: Option<String>,
+    config_file: Option<PathBuf>,
     signature_method: SignatureMethod,
     transport: TransportConfig,
+    calls: CallConfig,
     clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
+    environment: Arc<dyn Environment>,
     service: PhantomData<fn() -> S>,
 }
 
@@ -84,6 +99,7 @@ impl<S> fmt::Debug for ClientBuilder<S> {
             .field("endpoint", &self.endpoint)
             .field("credentials", &self.credentials)
             .field("zone", &self.zone)
+            .field("config_file", &self.config_file)
             .finish_non_exhaustive()
     }
 }
@@ -91,25 +107,30 @@ impl<S> fmt::Debug for ClientBuilder<S> {
 impl<S: Service> Default for ClientBuilder<S> {
     fn default() -> Self {
         Self {
-            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            endpoint: None,
             credentials: None,
             zone: None,
+            config_file: None,
             signature_method: SignatureMethod::HmacSha256,
             transport: TransportConfig::default(),
+            calls: CallConfig::default(),
             clock: Arc::new(SystemClock),
+            sleep: Arc::new(TokioSleep),
+            environment: Arc::new(SystemEnvironment),
             service: PhantomData,
         }
     }
 }
 
 impl<S: Service> ClientBuilder<S> {
-    /// The API endpoint (`https://host[:port]`; default `https://api.qingcloud.com`).
+    /// The API endpoint (`https://host[:port]`; default: the configuration file's, else
+    /// `https://api.qingcloud.com`).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = endpoint.into();
+        self.endpoint = Some(endpoint.into());
         self
     }
 
-    /// The access key pair.
+    /// The access key pair (default: the configuration file's).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -117,7 +138,13 @@ impl<S: Service> ClientBuilder<S> {
 
     /// The zone of the resources (`sh1a`); QingCloud wants it in lower case.
     pub fn zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into().to_lowercase());
+        self.zone = Some(zone.into());
+        self
+    }
+
+    /// The configuration file to read instead of `~/.qingcloud/config.yaml`.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config_file = Some(path.into());
         self
     }
 
@@ -127,27 +154,53 @@ impl<S: Service> ClientBuilder<S> {
         self
     }
 
+    /// Where the home directory comes from (for tests; the default is the process
+    /// environment).
+    pub fn environment(mut self, environment: Arc<dyn Environment>) -> Self {
+        self.environment = environment;
+        self
+    }
+
     transport_setters!();
 
-    /// Checks the configuration and builds the client.
+    /// Checks the configuration, reads the configuration file for what is not given, and
+    /// builds the client.
     pub fn build(self) -> Result<S, Error> {
-        let endpoint = Endpoint::parse(&self.endpoint)?;
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::config(format!(
-                "{}: no credentials; set them with `credentials(Credentials::new(..))`",
-                S::INFO.crate_name
-            ))
-        })?;
-        let user_agent = user_agent(S::INFO.crate_name, S::INFO.crate_version);
+        let needs_file =
+            self.credentials.is_none() || self.zone.is_none() || self.endpoint.is_none();
+        let (path, file) = if needs_file {
+            qingcloud_file(self.environment.as_ref(), self.config_file.as_ref())?
+        } else {
+            (PathBuf::new(), None)
+        };
+        let file = file.unwrap_or_default();
+        let credentials = match (self.credentials, &file.access_key_id, &file.secret_access_key) {
+            (Some(credentials), _, _) => credentials,
+            (None, Some(id), Some(secret)) => Credentials::new(id.clone(), secret.clone()),
+            (None, _, _) => {
+                return Err(Error::config(format!(
+                    "{}: no QingCloud credentials found; looked at: explicit credentials (none given); \
+                     configuration file {} (no qy_access_key_id and qy_secret_access_key)",
+                    S::INFO.crate_name,
+                    path.display()
+                )))
+            }
+        };
+        let endpoint = self
+            .endpoint
+            .or(file.endpoint)
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
         let inner = Inner {
-            error_codes: S::INFO.error_codes,
-            endpoint,
+            service: S::INFO,
+            endpoint: Endpoint::parse(&endpoint)?,
             credentials,
-            zone: self.zone,
+            zone: self.zone.or(file.zone).map(|z| z.to_lowercase()),
             signature_method: self.signature_method,
             transport: Transport::new(&self.transport)?,
+            calls: self.calls,
             clock: self.clock,
-            user_agent,
+            sleep: self.sleep,
+            user_agent: user_agent(S::INFO.crate_name, S::INFO.crate_version),
         };
         Ok(S::from_client(Client {
             inner: Arc::new(inner),
@@ -162,19 +215,22 @@ pub struct Client {
 }
 
 struct Inner {
-    error_codes: &'static [ErrorCode],
+    service: &'static ServiceInfo,
     endpoint: Endpoint,
     credentials: Credentials,
     zone: Option<String>,
     signature_method: SignatureMethod,
     transport: Transport,
+    calls: CallConfig,
     clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
     user_agent: String,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("service", &self.inner.service.crate_name)
             .field("endpoint", &self.inner.endpoint)
             .field("credentials", &self.inner.credentials)
             .field("zone", &self.inner.zone)
@@ -183,25 +239,47 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Validates, sends and decodes one operation.
+    /// Validates, sends and decodes one operation with the client's settings.
     pub async fn execute<O: Operation>(&self, input: O) -> Result<Response<O::Output>, Error> {
-        let spec = O::SPEC;
-        let writer = prepare(&input, QueryLists::DotIndexed)?;
-        let req_id = uuid::Uuid::new_v4().simple().to_string();
-        let raw = self
-            .send(spec, &writer, &req_id)
-            .await
-            .map_err(|e| e.for_operation(spec.id))?;
-        let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-        Ok(Response::new(&raw, Some(req_id), body))
+        self.execute_with(input, &CallOptions::default()).await
     }
 
+    /// Validates, sends (retrying as allowed) and decodes one operation, with per-call
+    /// options.
+    pub async fn execute_with<O: Operation>(
+        &self,
+        input: O,
+        options: &CallOptions,
+    ) -> Result<Response<O::Output>, Error> {
+        let spec = O::SPEC;
+        let span = tracing::info_span!(
+            "call",
+            service = self.inner.service.crate_name,
+            operation = spec.id,
+            method = %spec.method,
+            path = spec.path,
+        );
+        async {
+            let writer = prepare(&input, QueryLists::DotIndexed)?;
+            let (raw, req_id) = self
+                .send(spec, &writer, options)
+                .await
+                .map_err(|e| e.for_operation(spec.id))?;
+            let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
+            Ok(Response::new(&raw, Some(req_id), body))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Signs (afresh for every attempt, with a new `req_id`) and sends, retrying as allowed;
+    /// returns the answer and the `req_id` of the attempt that got it.
     async fn send(
         &self,
         spec: &'static OperationSpec,
         writer: &RequestWriter,
-        req_id: &str,
-    ) -> Result<RawResponse, Error> {
+        options: &CallOptions,
+    ) -> Result<(RawResponse, String), Error> {
         let inner = &self.inner;
         let mut action = None;
         let mut params: Vec<(String, Value)> = Vec::new();
@@ -217,20 +295,48 @@ impl Client {
         let zone = match (spec.uses(Setting::Zone), &inner.zone) {
             (true, None) => {
                 return Err(Error::config(
-                    "this operation needs a zone; set it with `zone(..)` on the client builder",
+                    "this operation needs a zone; set it with `zone(..)` on the client builder or in the configuration file",
                 ))
             }
             (_, zone) => zone.clone().unwrap_or_default(),
         };
+        let runner = Runner {
+            config: &inner.calls,
+            options,
+            clock: inner.clock.as_ref(),
+            sleep: inner.sleep.as_ref(),
+            idempotent: spec.idempotent,
+        };
+        let mut last_req_id = String::new();
+        let raw = runner
+            .run(|_, timeout| {
+                let req_id = uuid::Uuid::new_v4().simple().to_string();
+                last_req_id = req_id.clone();
+                self.attempt(spec, action, &zone, &params, req_id, timeout)
+            })
+            .await?;
+        Ok((raw, last_req_id))
+    }
+
+    async fn attempt(
+        &self,
+        spec: &OperationSpec,
+        action: &str,
+        zone: &str,
+        params: &[(String, Value)],
+        req_id: String,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
         let request = ActionRequest {
             method: signer::Method::Get,
             path: spec.path.to_owned(),
             action: action.to_owned(),
-            zone,
-            params,
+            zone: zone.to_owned(),
+            params: params.to_vec(),
             expires: None,
-            req_id: Some(req_id.to_owned()),
-            signature_method: self.inner.signature_method,
+            req_id: Some(req_id.clone()),
+            signature_method: inner.signature_method,
         };
         let credentials = signer::Credentials::new(
             inner.credentials.access_key_id.clone(),
@@ -243,15 +349,9 @@ impl Client {
             headers: vec![("User-Agent".to_owned(), inner.user_agent.clone())],
             body: None,
         };
-        tracing::debug!(operation = spec.id, action, req_id, "sending request");
-        let raw = inner.transport.send(wire).await?;
-        tracing::debug!(
-            operation = spec.id,
-            status = raw.status,
-            req_id,
-            "received answer"
-        );
-        check_answer(raw, req_id, inner.error_codes)
+        let raw = inner.transport.send(wire, timeout).await?;
+        tracing::debug!(status = raw.status, req_id, "answer");
+        check_answer(raw, &req_id, inner.service.error_codes)
     }
 }
 

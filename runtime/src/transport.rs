@@ -1,24 +1,27 @@
 //! Sending requests over HTTP (reqwest with rustls, HTTP/1.1 only) exactly as they were
-//! signed, and reading the answer.
+//! signed, and reading the answer; connect timeout, proxy and CA bundle are set here.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind};
 use crate::operation::RawResponse;
 
-/// Timeouts and other settings of the HTTP client.
+/// Settings of the HTTP client.
 #[derive(Debug, Clone)]
 pub(crate) struct TransportConfig {
     pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
+    pub(crate) proxy: Option<String>,
+    pub(crate) ca_bundle: Option<PathBuf>,
 }
 
 impl Default for TransportConfig {
     fn default() -> Self {
-        // The vendors' SDKs default to 60 s to connect and 120 s to read.
+        // The vendors' SDKs connect within 60 s.
         Self {
             connect_timeout: Duration::from_secs(60),
-            timeout: Duration::from_secs(120),
+            proxy: None,
+            ca_bundle: None,
         }
     }
 }
@@ -32,8 +35,9 @@ pub(crate) fn user_agent(crate_name: &str, crate_version: &str) -> String {
     )
 }
 
-/// Defines the builder setters that every client builder shares: timeouts and clock. The
-/// builder must have `transport: TransportConfig` and `clock: Arc<dyn Clock>` fields.
+/// Defines the builder setters that every client builder shares: timeouts, retries, proxy,
+/// CA bundle, clock and sleep. The builder must have `transport: TransportConfig`,
+/// `calls: CallConfig`, `clock: Arc<dyn Clock>` and `sleep: Arc<dyn Sleep>` fields.
 macro_rules! transport_setters {
     () => {
         /// How long connecting may take (default 60 s).
@@ -42,15 +46,57 @@ macro_rules! transport_setters {
             self
         }
 
-        /// How long a whole request may take (default 120 s).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.transport.timeout = timeout;
+        /// How long one attempt may take, sending and reading included (default 120 s).
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.calls.attempt_timeout = timeout;
             self
         }
 
-        /// The clock that dates signatures (for tests; the default is the system clock).
+        /// How long a whole call may take, retries and waits included (default: no limit
+        /// beyond the attempts' own).
+        pub fn call_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.calls.call_timeout = Some(timeout);
+            self
+        }
+
+        /// When and how often to retry (default: 3 attempts with exponential backoff).
+        pub fn retry_policy(mut self, policy: crate::retry::RetryPolicy) -> Self {
+            self.calls.policy = policy;
+            self
+        }
+
+        /// Which outcomes may be retried (default [`StandardClassifier`](crate::retry::StandardClassifier)).
+        pub fn retry_classifier(
+            mut self,
+            classifier: std::sync::Arc<dyn crate::retry::RetryClassifier>,
+        ) -> Self {
+            self.calls.classifier = classifier;
+            self
+        }
+
+        /// An HTTPS proxy (`http://[user:password@]host:port`).
+        pub fn https_proxy(mut self, proxy: impl Into<String>) -> Self {
+            self.transport.proxy = Some(proxy.into());
+            self
+        }
+
+        /// A PEM bundle of certificate authorities to trust, in addition to the built-in
+        /// roots.
+        pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+            self.transport.ca_bundle = Some(path.into());
+            self
+        }
+
+        /// The clock that dates signatures and measures the call's time budget (for tests;
+        /// the default is the system clock).
         pub fn clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
             self.clock = clock;
+            self
+        }
+
+        /// How to wait between attempts (for tests; the default is tokio's timer).
+        pub fn sleep(mut self, sleep: std::sync::Arc<dyn crate::retry::Sleep>) -> Self {
+            self.sleep = sleep;
             self
         }
     };
@@ -76,21 +122,53 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(config: &TransportConfig) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .http1_only()
             .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &config.proxy {
+            let proxy = reqwest::Proxy::https(proxy).map_err(|e| {
+                Error::config(format!(
+                    "the HTTPS proxy is not a valid URL: {}",
+                    e.without_url()
+                ))
             })?;
+            builder = builder.proxy(proxy);
+        }
+        if let Some(path) = &config.ca_bundle {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::config(format!("cannot read the CA bundle {}: {e}", path.display()))
+            })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                Error::config(format!("the CA bundle {} is not PEM: {e}", path.display()))
+            })?;
+            if certificates.is_empty() {
+                return Err(Error::config(format!(
+                    "the CA bundle {} holds no certificate",
+                    path.display()
+                )));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(|e| {
+            Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
+        })?;
         Ok(Self { http })
     }
 
-    pub(crate) async fn send(&self, request: WireRequest) -> Result<RawResponse, Error> {
-        let mut builder = self.http.request(request.method, &request.url);
+    /// Sends one attempt, which may take at most `timeout`.
+    pub(crate) async fn send(
+        &self,
+        request: WireRequest,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let mut builder = self
+            .http
+            .request(request.method, &request.url)
+            .timeout(timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -110,14 +188,22 @@ impl Transport {
 }
 
 fn transport_error(error: reqwest::Error) -> Error {
+    // Only a failed connection proves the request did not leave; anything later (a reset,
+    // a timeout, a body cut short) may come after the server received it.
+    let sent = !error.is_connect();
     let (kind, what) = if error.is_timeout() {
         (ErrorKind::Timeout, "timed out")
     } else if error.is_connect() {
         (ErrorKind::Transport, "could not connect")
+    } else if error.is_body() || error.is_decode() {
+        (ErrorKind::Transport, "got an incomplete answer")
     } else {
         (ErrorKind::Transport, "failed")
     };
     // The URL is left out: a QingCloud URL carries the access key id and a signature.
     let error = error.without_url();
-    Error::new(kind, format!("the request {what}: {error}")).with_source(error)
+    let detail = std::error::Error::source(&error)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    Error::transport(kind, format!("the request {what}{detail}"), sent).with_source(error)
 }

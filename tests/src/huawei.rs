@@ -115,6 +115,10 @@ impl<S: Service> TestClient for S {
             .credentials(Credentials::ak_sk(ACCESS_KEY, SECRET_KEY))
             .project_id(PROJECT_ID)
             .language(LANGUAGE)
+            .environment(std::sync::Arc::new(
+                clouddb_runtime::environment::FixedEnvironment::new(),
+            ))
+            .sleep(std::sync::Arc::new(crate::NoSleep))
             .build();
         match built {
             Ok(client) => client,

@@ -17,6 +17,20 @@ pub mod qingcloud;
 mod wire;
 
 pub use json::{assert_json_matches, matches_leniently};
+
+/// A sleep that returns at once: retried error answers stay fast in tests, and the number
+/// of attempts is still exact.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSleep;
+
+impl clouddb_runtime::retry::Sleep for NoSleep {
+    fn sleep(
+        &self,
+        _duration: std::time::Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        Box::pin(std::future::ready(()))
+    }
+}
 pub use wire::{Expected, TestServer};
 
 use clouddb_runtime::Error;

@@ -62,6 +62,10 @@ impl Server {
             .endpoint(self.mock.uri())
             .credentials(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY))
             .zone(ZONE)
+            .environment(std::sync::Arc::new(
+                clouddb_runtime::environment::FixedEnvironment::new(),
+            ))
+            .sleep(std::sync::Arc::new(crate::NoSleep))
             .build();
         match built {
             Ok(client) => client,

@@ -258,11 +258,21 @@ fn configuration_errors_say_what_is_missing() {
         "lists the known regions: {err}"
     );
 
+    let empty = clouddb_runtime::environment::FixedEnvironment::new().home("/nonexistent-home");
     let err = Client::builder()
         .region("cn-north-4")
+        .environment(std::sync::Arc::new(empty))
         .build()
         .expect_err("no credentials");
-    assert!(err.to_string().contains("no credentials"), "{err}");
+    let text = err.to_string();
+    assert!(text.starts_with("no Huawei Cloud credentials found; looked at: "), "{text}");
+    for place in [
+        "explicit credentials (none given)",
+        "environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (not set)",
+        "credentials file /nonexistent-home/.huaweicloud/credentials",
+    ] {
+        assert!(text.contains(place), "{text} should name {place}");
+    }
 
     let client = Client::builder()
         .region("eu-west-101")
@@ -322,7 +332,8 @@ async fn connection_failures_and_timeouts_are_distinct_kinds() {
         .endpoint(server.uri())
         .credentials(HuaweiCredentials::ak_sk("a", "b"))
         .project_id(huawei::PROJECT_ID)
-        .timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_millis(200))
+        .retry_policy(clouddb_runtime::retry::RetryPolicy::none())
         .build()
         .expect("builds");
     let err = client.list_widgets().send().await.expect_err("too slow");

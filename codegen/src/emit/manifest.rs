@@ -82,7 +82,7 @@ pub(crate) fn lib_rs(service: &Service) -> String {
         }
     }
     out.push_str(
-        "pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};\n",
+        "pub use clouddb_runtime::retry::RetryPolicy;\npub use clouddb_runtime::{\n    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,\n};\n",
     );
     out
 }

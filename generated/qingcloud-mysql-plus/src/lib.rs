@@ -30,4 +30,7 @@ pub mod types;
 
 pub use client::{Client, ClientBuilder};
 pub use clouddb_runtime::qingcloud::Credentials;
-pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};
+pub use clouddb_runtime::retry::RetryPolicy;
+pub use clouddb_runtime::{
+    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,
+};

@@ -31,4 +31,7 @@ pub mod types;
 
 pub use client::{Client, ClientBuilder, ENDPOINTS};
 pub use clouddb_runtime::huawei::Credentials;
-pub use clouddb_runtime::{ApiError, Error, ErrorCode, ErrorKind, Response, ValidationIssue};
+pub use clouddb_runtime::retry::RetryPolicy;
+pub use clouddb_runtime::{
+    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,
+};
