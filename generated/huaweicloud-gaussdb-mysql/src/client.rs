@@ -60,6 +60,22 @@ impl Client {
     {
         self.inner.execute(input).await
     }
+
+    /// Like [`execute`](Self::execute), with options for this call only (attempts,
+    /// timeouts).
+    pub async fn execute_with<O>(
+        &self,
+        input: O,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<O::Output>,
+        ::clouddb_runtime::Error,
+    >
+    where
+        O: ::clouddb_runtime::Operation<Service = Client>,
+    {
+        self.inner.execute_with(input, options).await
+    }
 }
 
 impl ::clouddb_runtime::huawei::Service for Client {

@@ -3324,7 +3324,7 @@ pub struct ClickHouseDatabaseUserDetail {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// DML permission: `1` (read only) or `2` (read and write).
+    /// DML permission: `1` (read only) or `2` (read and settings).
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
@@ -7541,7 +7541,7 @@ pub struct CreateClickHouseDatabaseUserRequest {
     /// Databases the account may access; `*` means all databases.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub databases: ::std::vec::Vec<::std::string::String>,
-    /// DML permission: `1` (read only) or `2` (read and write); defaults to 2.
+    /// DML permission: `1` (read only) or `2` (read and settings); defaults to 2.
     ///
     /// Defaults to `2`.
     #[serde(
@@ -8272,7 +8272,9 @@ impl ::clouddb_runtime::Validate for CreateGaussMySqlDatabase {
             &::clouddb_runtime::Rules {
                 min_length: ::std::option::Option::Some(1),
                 max_length: ::std::option::Option::Some(64),
-                pattern: ::std::option::Option::Some("^[A-Za-z0-9_-]+$"),
+                pattern: ::std::option::Option::Some(
+                    "^[A-Za-z0-9_]*(?:-[A-Za-z0-9_]*){0,10}$",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -9382,6 +9384,7 @@ impl ::clouddb_runtime::Validate for CreateInstanceLegacyVolume {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(40f64),
                 maximum: ::std::option::Option::Some(128000f64),
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -9757,8 +9760,7 @@ impl ::clouddb_runtime::Validate for CreateInstanceRequest {
             "lower_case_table_names",
             &self.lower_case_table_names,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(1f64),
+                one_of: ::std::option::Option::Some(&[0, 1]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -10860,6 +10862,15 @@ pub struct CreateReadonlyNodesLegacyRequest {
 
 impl ::clouddb_runtime::Validate for CreateReadonlyNodesLegacyRequest {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.each(
+            "priorities",
+            &self.priorities,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(16f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
         v.nested("is_auto_pay", &self.is_auto_pay);
     }
 }
@@ -11041,6 +11052,15 @@ pub struct CreateReadonlyNodesRequest {
 
 impl ::clouddb_runtime::Validate for CreateReadonlyNodesRequest {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.each(
+            "priorities",
+            &self.priorities,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(1f64),
+                maximum: ::std::option::Option::Some(16f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
         v.nested("is_auto_pay", &self.is_auto_pay);
     }
 }
@@ -11396,8 +11416,7 @@ impl ::clouddb_runtime::Validate for CreateStarRocksDatabaseUserRequest {
             "dml",
             &self.dml,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(3f64),
+                one_of: ::std::option::Option::Some(&[0, 1, 2, 3]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -11405,8 +11424,7 @@ impl ::clouddb_runtime::Validate for CreateStarRocksDatabaseUserRequest {
             "ddl",
             &self.ddl,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(1f64),
+                one_of: ::std::option::Option::Some(&[0, 1]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13715,6 +13733,7 @@ impl ::clouddb_runtime::Validate for ExtendInstanceVolumeLegacyRequest {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(40f64),
                 maximum: ::std::option::Option::Some(128000f64),
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13882,6 +13901,7 @@ impl ::clouddb_runtime::Validate for ExtendInstanceVolumeRequest {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(10f64),
                 maximum: ::std::option::Option::Some(128000f64),
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -19077,6 +19097,101 @@ impl ::clouddb_runtime::lenient::Lenient for ListGaussMysqlDatabaseInfo {
     }
 }
 
+/// The `ListHtapEngineVersionsEngineName` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListHtapEngineVersionsEngineName {
+    /// `star-rocks`
+    StarRocks,
+    /// `click-house`
+    ClickHouse,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl ListHtapEngineVersionsEngineName {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &["star-rocks", "click-house"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StarRocks => "star-rocks",
+            Self::ClickHouse => "click-house",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ListHtapEngineVersionsEngineName {
+    fn from(value: &str) -> Self {
+        match value {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for ListHtapEngineVersionsEngineName {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "star-rocks" => Self::StarRocks,
+            "click-house" => Self::ClickHouse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ListHtapEngineVersionsEngineName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ListHtapEngineVersionsEngineName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListHtapEngineVersionsEngineName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for ListHtapEngineVersionsEngineName {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for ListHtapEngineVersionsEngineName {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for ListHtapEngineVersionsEngineName {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Versions of an HTAP engine.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListHtapEngineVersionsResponse {
@@ -22717,6 +22832,12 @@ pub struct ListStarRocksDatabaseUsersResponse {
     pub total_count: ::std::option::Option<i32>,
 }
 
+impl ::clouddb_runtime::Validate for ListStarRocksDatabaseUsersResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("user_details", &self.user_details);
+    }
+}
+
 impl ::clouddb_runtime::lenient::Lenient for ListStarRocksDatabaseUsersResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23337,8 +23458,7 @@ impl ::clouddb_runtime::Validate for MysqlBackupPolicy {
             "retention_num_backup_level1",
             &self.retention_num_backup_level1,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(1f64),
+                one_of: ::std::option::Option::Some(&[0, 1]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -28477,6 +28597,7 @@ pub struct MysqlInstanceResponse {
 impl ::clouddb_runtime::Validate for MysqlInstanceResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("charge_info", &self.charge_info);
+        v.nested("volume", &self.volume);
     }
 }
 
@@ -31530,6 +31651,19 @@ pub struct MysqlVolumeResp {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub size: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for MysqlVolumeResp {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "size",
+            &self.size,
+            &::clouddb_runtime::Rules {
+                multiple_of: ::std::option::Option::Some(10f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for MysqlVolumeResp {
@@ -36348,8 +36482,7 @@ impl ::clouddb_runtime::Validate for SetInstanceAutoScalingPolicyRequest {
             "monitor_cycle",
             &self.monitor_cycle,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(300f64),
-                maximum: ::std::option::Option::Some(1800f64),
+                one_of: ::std::option::Option::Some(&[300, 600, 900, 1800]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -36357,8 +36490,9 @@ impl ::clouddb_runtime::Validate for SetInstanceAutoScalingPolicyRequest {
             "silence_cycle",
             &self.silence_cycle,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(300f64),
-                maximum: ::std::option::Option::Some(604800f64),
+                one_of: ::std::option::Option::Some(
+                    &[300, 600, 1800, 3600, 7200, 10800, 86400, 604800],
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -36571,8 +36705,7 @@ impl ::clouddb_runtime::Validate for SetInstanceMonitorPolicyRequest {
             "period",
             &self.period,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::Some(5f64),
+                one_of: ::std::option::Option::Some(&[1, 5]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -38373,6 +38506,24 @@ impl ::clouddb_runtime::Validate for ShowAutoScalingPolicyResponse {
         );
         v.nested("status", &self.status);
         v.value(
+            "monitor_cycle",
+            &self.monitor_cycle,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[300, 600, 900, 1800]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "silence_cycle",
+            &self.silence_cycle,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(
+                    &[300, 600, 1800, 3600, 7200, 10800, 86400, 604800],
+                ),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
             "enlarge_threshold",
             &self.enlarge_threshold,
             &::clouddb_runtime::Rules {
@@ -40149,6 +40300,19 @@ pub struct ShowInstanceMonitorPolicyResponse {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub period: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for ShowInstanceMonitorPolicyResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "period",
+            &self.period,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[1, 5]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ShowInstanceMonitorPolicyResponse {
@@ -42097,6 +42261,7 @@ impl ::clouddb_runtime::Validate for StarRocksCreateBeVolume {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(50f64),
                 maximum: ::std::option::Option::Some(32000f64),
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -42247,6 +42412,7 @@ impl ::clouddb_runtime::Validate for StarRocksCreateFeVolume {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(50f64),
                 maximum: ::std::option::Option::Some(1000f64),
+                multiple_of: ::std::option::Option::Some(10f64),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -42881,6 +43047,27 @@ pub struct StarRocksDatabaseUserDetail {
         deserialize_with = "::clouddb_runtime::lenient::deserialize",
     )]
     pub ddl: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for StarRocksDatabaseUserDetail {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "dml",
+            &self.dml,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1, 2, 3]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "ddl",
+            &self.ddl,
+            &::clouddb_runtime::Rules {
+                one_of: ::std::option::Option::Some(&[0, 1]),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for StarRocksDatabaseUserDetail {
@@ -46586,7 +46773,7 @@ pub struct UpdateClickHouseDatabaseUserPrivilegesRequest {
     /// Databases the account may access; `*` means all databases.
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub databases: ::std::vec::Vec<::std::string::String>,
-    /// DML permission: `1` (read only) or `2` (read and write).
+    /// DML permission: `1` (read only) or `2` (read and settings).
     #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub dml: i32,
 }
@@ -48142,8 +48329,7 @@ impl ::clouddb_runtime::Validate for UpdateStarRocksDatabaseUserPermissionReques
             "dml",
             &self.dml,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(3f64),
+                one_of: ::std::option::Option::Some(&[0, 1, 2, 3]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -48151,8 +48337,7 @@ impl ::clouddb_runtime::Validate for UpdateStarRocksDatabaseUserPermissionReques
             "ddl",
             &self.ddl,
             &::clouddb_runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::Some(1f64),
+                one_of: ::std::option::Option::Some(&[0, 1]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

@@ -120,7 +120,8 @@ impl AddProxyNodesLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -130,6 +131,18 @@ impl AddProxyNodesLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::AddProxyNodesLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -138,6 +151,8 @@ impl crate::Client {
     /// Old form of AddProxyNodes under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use AddProxyNodes instead. Adds 1 to 30 nodes to the database proxy; the proxy has at most 32 nodes afterwards. Dedicated-cloud (DeC) accounts cannot use database proxies.
     ///
     /// Operation `AddProxyNodesLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/proxy/enlarge`; section 5.7.6 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of AddProxyNodes (4.7.5).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::add_proxy_nodes` instead"
     )]

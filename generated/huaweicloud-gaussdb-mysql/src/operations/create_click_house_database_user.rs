@@ -129,7 +129,8 @@ impl CreateClickHouseDatabaseUserBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -139,12 +140,24 @@ impl CreateClickHouseDatabaseUserBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateClickHouseDatabaseUserResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
     /// Create a database account of a ClickHouse instance.
     ///
-    /// Creates a database account of a ClickHouse instance with access to the given databases (`*` for all) and read-only or read-write DML permission. The password has 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, and must differ from the account name and from the account name reversed.
+    /// Creates a database account of a ClickHouse instance with access to the given databases (`*` for all) and a DML permission (read only, or read and settings). The password has 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, and must differ from the account name and from the account name reversed.
     ///
     /// Operation `CreateClickHouseDatabaseUser`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/users`; section 4.16.19 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn create_click_house_database_user(

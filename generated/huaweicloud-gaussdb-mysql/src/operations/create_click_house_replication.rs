@@ -125,7 +125,8 @@ impl CreateClickHouseReplicationBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -134,6 +135,18 @@ impl CreateClickHouseReplicationBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateClickHouseReplicationResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -144,7 +157,7 @@ impl crate::Client {
     ///
     /// Operation `CreateClickHouseReplication`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication`; section 4.16.23 of the source document; documented error statuses 400, 500; not idempotent.
     ///
-    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication` (a slash lost in the conversion); the vendor's online reference, and the other synchronization paths of this chapter, have `.../clickhouse/replication`. The spec uses `.../clickhouse/replication`.
+    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication` (a slash lost in the conversion). The URI lines of 4.16.9, 4.16.10, 4.16.12, 4.16.23, 4.16.24 and 4.16.25 all read `.../clickhousereplication`; only 4.16.9's example URL and 4.16.13's URI line have `.../clickhouse/replication`. The vendor's API definition is `.../clickhouse/replication`, which the spec uses.
     pub fn create_click_house_replication(&self) -> CreateClickHouseReplicationBuilder {
         CreateClickHouseReplicationBuilder::new(self.clone())
     }

@@ -91,7 +91,8 @@ impl CreateInstanceLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -101,6 +102,18 @@ impl CreateInstanceLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateInstanceLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -109,6 +122,8 @@ impl crate::Client {
     /// Old form of CreateInstance under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateInstance instead. Creates a cluster instance with a primary node and 1 to 9 read-only nodes (an instance has at most 15 read-only nodes). Billing is pay-per-use unless `charge_info` asks for a yearly/monthly subscription, which dedicated-cloud (DeC) accounts cannot use; `volume` applies to subscriptions. `security_group_id` is required unless the network ACL switch is on, `enterprise_project_id` is required when the account uses enterprise projects, and `master_availability_zone` is required with `availability_zone_mode` `multi` and not allowed with `single`. A pay-per-use creation answers the job id, a subscription the order id.
     ///
     /// Operation `CreateInstanceLegacy`: `POST /mysql/v3/{project_id}/instances`; section 5.3.1 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of CreateInstance (4.3.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::create_instance` instead"
     )]

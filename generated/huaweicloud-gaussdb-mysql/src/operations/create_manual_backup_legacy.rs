@@ -93,7 +93,8 @@ impl CreateManualBackupLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -103,6 +104,18 @@ impl CreateManualBackupLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateManualBackupLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -111,6 +124,8 @@ impl crate::Client {
     /// Old form of CreateManualBackup under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateManualBackup instead. Starts a manual full backup of an instance and answers the new backup.
     ///
     /// Operation `CreateManualBackupLegacy`: `POST /mysql/v3/{project_id}/backups/create`; section 5.4.2 of the source document; IAM action `gaussdb:backup:create`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of CreateManualBackup (4.4.2).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::create_manual_backup` instead"
     )]

@@ -116,7 +116,8 @@ impl CreateProxyLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -126,6 +127,18 @@ impl CreateProxyLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateProxyLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -134,6 +147,8 @@ impl crate::Client {
     /// Old form of CreateProxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateProxy instead. Opens a database proxy (ELB mode only) with the given flavor and number of nodes. Dedicated-cloud (DeC) accounts cannot use database proxies.
     ///
     /// Operation `CreateProxyLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/proxy`; section 5.7.1 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of CreateProxy (4.7.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::create_proxy` instead"
     )]

@@ -126,7 +126,8 @@ impl CreateReadonlyNodesLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -136,14 +137,28 @@ impl CreateReadonlyNodesLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
     /// Add read-only nodes to an instance (deprecated `/mysql` form).
     ///
-    /// Old form of CreateReadonlyNodes under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateReadonlyNodes instead. Adds one read-only node per entry of `priorities`, each with its failover priority. A pay-per-use instance answers the job id, a yearly/monthly one the order id.
+    /// Old form of CreateReadonlyNodes under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateReadonlyNodes instead. Adds one read-only node per entry of `priorities`, each with its failover priority. The answer carries the job id and, for a yearly/monthly instance, the order id.
     ///
     /// Operation `CreateReadonlyNodesLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/nodes/enlarge`; section 5.3.8 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of CreateReadonlyNodes (4.3.4).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::create_readonly_nodes` instead"
     )]

@@ -121,7 +121,8 @@ impl DeleteClickHouseReplicationBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -130,6 +131,18 @@ impl DeleteClickHouseReplicationBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::DeleteClickHouseReplicationResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -140,7 +153,7 @@ impl crate::Client {
     ///
     /// Operation `DeleteClickHouseReplication`: `DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/replication/{database_name}`; section 4.16.25 of the source document; documented error statuses 400, 500.
     ///
-    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication/{database_name}` (a slash lost in the conversion); the vendor's online reference, and the other synchronization paths of this chapter, have `.../clickhouse/replication/...`. The spec uses `.../clickhouse/replication/{database_name}`.
+    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication/{database_name}` (a slash lost in the conversion), as do the URI lines of 4.16.9, 4.16.10, 4.16.12, 4.16.23 and 4.16.24; only 4.16.9's example URL and 4.16.13's URI line have `.../clickhouse/replication/...`, which is the vendor's API definition. The spec uses `.../clickhouse/replication/{database_name}`.
     pub fn delete_click_house_replication(&self) -> DeleteClickHouseReplicationBuilder {
         DeleteClickHouseReplicationBuilder::new(self.clone())
     }

@@ -92,7 +92,8 @@ impl DeleteInstanceLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -102,6 +103,18 @@ impl DeleteInstanceLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -110,6 +123,8 @@ impl crate::Client {
     /// Old form of DeleteInstance under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteInstance instead. Deletes the instance and answers the id of the deletion job.
     ///
     /// Operation `DeleteInstanceLegacy`: `DELETE /mysql/v3/{project_id}/instances/{instance_id}`; section 5.3.4 of the source document; IAM action `gaussdb:instance:delete`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of DeleteInstance (4.3.3).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::delete_instance` instead"
     )]

@@ -92,7 +92,8 @@ impl DeleteProxyLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -102,6 +103,18 @@ impl DeleteProxyLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::DeleteProxyLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -110,6 +123,8 @@ impl crate::Client {
     /// Old form of closing a database proxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteProxies instead, which names the proxies to close. This form takes no body and closes the proxy of the instance. Dedicated-cloud (DeC) accounts cannot use database proxies.
     ///
     /// Operation `DeleteProxyLegacy`: `DELETE /mysql/v3/{project_id}/instances/{instance_id}/proxy`; section 5.7.2 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of DeleteProxies (4.7.2).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::delete_proxies` instead"
     )]

@@ -119,7 +119,8 @@ impl DeleteReadonlyNodeLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -129,6 +130,18 @@ impl DeleteReadonlyNodeLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -137,6 +150,8 @@ impl crate::Client {
     /// Old form of DeleteReadonlyNode under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use DeleteReadonlyNode instead. In multi-zone mode a read-only node can be deleted only if the remaining read-only nodes and the primary node are still in different availability zones.
     ///
     /// Operation `DeleteReadonlyNodeLegacy`: `DELETE /mysql/v3/{project_id}/instances/{instance_id}/nodes/{node_id}`; section 5.3.9 of the source document; IAM action `gaussdb:instance:delete`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of DeleteReadonlyNode (4.3.5).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::delete_readonly_node` instead"
     )]

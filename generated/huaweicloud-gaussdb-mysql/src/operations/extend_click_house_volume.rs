@@ -6,7 +6,7 @@
 pub struct ExtendClickHouseVolumeInput {
     /// Id of the ClickHouse instance.
     ///
-    /// Erratum of the source document: The table calls this the ClickHouse instance id and says it strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) ends in `in07`, like the GaussDB(for MySQL) instance id of the instance deletion and detail examples, and is not a UUID. The spec declares no pattern.
+    /// Erratum of the source document: The table calls this the ClickHouse instance id and says it strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) ends in `in07`, like the GaussDB(for MySQL) instance id of the instance deletion and detail examples, and is not a UUID. The spec declares no pattern. Which id the server expects cannot be settled from the document; the spec follows the table (the ClickHouse instance id).
     pub instance_id: ::std::string::String,
     /// The request body.
     ///
@@ -74,7 +74,7 @@ impl ExtendClickHouseVolumeBuilder {
 
     /// Id of the ClickHouse instance.
     ///
-    /// Erratum of the source document: The table calls this the ClickHouse instance id and says it strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) ends in `in07`, like the GaussDB(for MySQL) instance id of the instance deletion and detail examples, and is not a UUID. The spec declares no pattern.
+    /// Erratum of the source document: The table calls this the ClickHouse instance id and says it strictly follows UUID rules, but the example id (fb632d1d531a4107804f0f082581810fin07) ends in `in07`, like the GaussDB(for MySQL) instance id of the instance deletion and detail examples, and is not a UUID. The spec declares no pattern. Which id the server expects cannot be settled from the document; the spec follows the table (the ClickHouse instance id).
     ///
     /// Required.
     pub fn instance_id(
@@ -123,7 +123,8 @@ impl ExtendClickHouseVolumeBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -132,6 +133,18 @@ impl ExtendClickHouseVolumeBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ExtendClickHouseVolumeResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 

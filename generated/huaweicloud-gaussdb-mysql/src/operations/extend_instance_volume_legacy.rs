@@ -126,7 +126,8 @@ impl ExtendInstanceVolumeLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -136,6 +137,18 @@ impl ExtendInstanceVolumeLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ExtendInstanceVolumeLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -144,6 +157,8 @@ impl crate::Client {
     /// Old form of ExtendInstanceVolume under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ExtendInstanceVolume instead. Sets the storage of a yearly/monthly instance to a new size and answers the order id. The size grows by at least 10 GB and must be a multiple of 10.
     ///
     /// Operation `ExtendInstanceVolumeLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/volume/extend`; section 5.3.10 of the source document; IAM action `gaussdb:instance:modifySpec`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 201, the status of ExtendInstanceVolume (4.3.6).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::extend_instance_volume` instead"
     )]

@@ -232,7 +232,8 @@ impl ListBackupsLegacyBuilder {
         })
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -242,6 +243,18 @@ impl ListBackupsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListBackupsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -250,6 +263,8 @@ impl crate::Client {
     /// Old form of ListBackups under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListBackups instead. Lists automatic and manual full backups, optionally filtered by instance, backup id, type and time window, one page at a time.
     ///
     /// Operation `ListBackupsLegacy`: `GET /mysql/v3/{project_id}/backups`; section 5.4.3 of the source document; IAM action `gaussdb:backup:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListBackups (4.4.3).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_backups` instead"
     )]

@@ -54,7 +54,8 @@ impl ListConfigurationsLegacyBuilder {
         ::std::result::Result::Ok(ListConfigurationsLegacyInput {})
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -64,6 +65,18 @@ impl ListConfigurationsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListConfigurationsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -72,6 +85,8 @@ impl crate::Client {
     /// Old form of ListConfigurations under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListConfigurations instead. Lists the default parameter templates of all engines and the templates the user created.
     ///
     /// Operation `ListConfigurationsLegacy`: `GET /mysql/v3/{project_id}/configurations`; section 5.5.1 of the source document; IAM action `gaussdb:param:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListConfigurations (4.5.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_configurations` instead"
     )]

@@ -96,7 +96,8 @@ impl ListEngineVersionsLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -106,6 +107,18 @@ impl ListEngineVersionsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListEngineVersionsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -114,6 +127,8 @@ impl crate::Client {
     /// Old form of ListEngineVersions under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListEngineVersions instead. Returns the id and the two-part major version of each engine version.
     ///
     /// Operation `ListEngineVersionsLegacy`: `GET /mysql/v3/{project_id}/datastores/{database_name}`; section 5.1.1 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListEngineVersions (4.1.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_engine_versions` instead"
     )]

@@ -142,7 +142,8 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
         })
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -154,6 +155,20 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<
+            crate::types::ListEnterpriseProjectQuotasLegacyResponse,
+        >,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -162,6 +177,8 @@ impl crate::Client {
     /// Old form of ListEnterpriseProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListEnterpriseProjectQuotas instead. Returns the instance, vCPU and memory quotas of enterprise projects and what remains of them, one page at a time.
     ///
     /// Operation `ListEnterpriseProjectQuotasLegacy`: `GET /mysql/v3/{project_id}/quotas`; section 5.6.2 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListEnterpriseProjectQuotas (4.6.2).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_enterprise_project_quotas` instead"
     )]

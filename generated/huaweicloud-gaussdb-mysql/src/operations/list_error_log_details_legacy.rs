@@ -10,7 +10,7 @@ pub struct ListErrorLogDetailsLegacyInput {
     pub node_id: ::std::string::String,
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`.
     pub start_date: ::std::string::String,
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     pub end_date: ::std::string::String,
     /// Number of records to skip before the first one returned; defaults to 0.
     pub offset: ::std::option::Option<i32>,
@@ -166,7 +166,7 @@ impl ListErrorLogDetailsLegacyBuilder {
         self
     }
 
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     ///
     /// Required.
     pub fn end_date(
@@ -244,7 +244,8 @@ impl ListErrorLogDetailsLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -254,6 +255,18 @@ impl ListErrorLogDetailsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -262,6 +275,8 @@ impl crate::Client {
     /// Old form of ListErrorLogDetails under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListErrorLogDetails instead. Returns the error log entries of one node in a time window, optionally of one level, one page at a time. Only the last month can be queried.
     ///
     /// Operation `ListErrorLogDetailsLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}/errorlog`; section 5.8.1 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListErrorLogDetails (4.8.4).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_error_log_details` instead"
     )]

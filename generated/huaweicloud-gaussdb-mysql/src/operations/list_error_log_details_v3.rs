@@ -8,7 +8,7 @@ pub struct ListErrorLogDetailsV3Input {
     pub instance_id: ::std::string::String,
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2022-07-10T00:00:00+0800`.
     pub start_date: ::std::string::String,
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     pub end_date: ::std::string::String,
     /// Number of records to skip before the first one returned; defaults to 0.
     pub offset: ::std::option::Option<i32>,
@@ -158,7 +158,7 @@ impl ListErrorLogDetailsV3Builder {
         self
     }
 
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     ///
     /// Required.
     pub fn end_date(
@@ -244,7 +244,8 @@ impl ListErrorLogDetailsV3Builder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -253,6 +254,18 @@ impl ListErrorLogDetailsV3Builder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsV3Response>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 

@@ -159,7 +159,8 @@ impl ListFlavorsLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -169,6 +170,18 @@ impl ListFlavorsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListFlavorsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -177,6 +190,8 @@ impl crate::Client {
     /// Old form of ListFlavors under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListFlavors instead. Returns the flavors offered for an engine version and availability-zone mode, with the sales status of each flavor per availability zone.
     ///
     /// Operation `ListFlavorsLegacy`: `GET /mysql/v3/{project_id}/flavors/{database_name}`; section 5.2.1 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status a query normally answers (ListFlavors, 4.2.1, documents 202 for the same query; any 2xx decodes the same way).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_flavors` instead"
     )]

@@ -5,9 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListHtapEngineVersionsInput {
     /// HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).
-    ///
-    /// Erratum of the source document: The request example's URL ends in `star-rock`, which is not one of the two values the table allows (`star-rocks`, `click-house`); the text describes a StarRocks query. The spec declares no enum, so that the client can send what the document shows, and keeps the example as shown.
-    pub engine_name: ::std::string::String,
+    pub engine_name: crate::types::ListHtapEngineVersionsEngineName,
 }
 
 impl ::clouddb_runtime::Operation for ListHtapEngineVersionsInput {
@@ -16,6 +14,10 @@ impl ::clouddb_runtime::Operation for ListHtapEngineVersionsInput {
     type Output = crate::types::ListHtapEngineVersionsResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
+
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("engine_name", &self.engine_name);
+    }
 
     fn write(
         &self,
@@ -50,7 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListHtapEngineVersionsBuilder {
     client: crate::Client,
-    engine_name: ::std::option::Option<::std::string::String>,
+    engine_name: ::std::option::Option<crate::types::ListHtapEngineVersionsEngineName>,
 }
 
 impl ListHtapEngineVersionsBuilder {
@@ -63,12 +65,10 @@ impl ListHtapEngineVersionsBuilder {
 
     /// HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).
     ///
-    /// Erratum of the source document: The request example's URL ends in `star-rock`, which is not one of the two values the table allows (`star-rocks`, `click-house`); the text describes a StarRocks query. The spec declares no enum, so that the client can send what the document shows, and keeps the example as shown.
-    ///
     /// Required.
     pub fn engine_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<crate::types::ListHtapEngineVersionsEngineName>,
     ) -> Self {
         self.engine_name = ::std::option::Option::Some(value.into());
         self
@@ -95,7 +95,8 @@ impl ListHtapEngineVersionsBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -105,14 +106,28 @@ impl ListHtapEngineVersionsBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListHtapEngineVersionsResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
     /// List the versions of an HTAP engine.
     ///
-    /// Returns the versions of an HTAP engine (StarRocks or ClickHouse) available for new instances, each with its major version and full kernel version.
+    /// Returns the versions of an HTAP engine (StarRocks or ClickHouse), each with its id, major version and full kernel version.
     ///
     /// Operation `ListHtapEngineVersions`: `GET /v3/{project_id}/htap/datastores/{engine_name}`; section 4.15.9 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The URI line doubles the braces of its placeholders (`/v3/{{project_id}}/htap/datastores/{{engine_name}}`); the spec uses single-brace placeholders, as the example URL does.
     pub fn list_htap_engine_versions(&self) -> ListHtapEngineVersionsBuilder {
         ListHtapEngineVersionsBuilder::new(self.clone())
     }

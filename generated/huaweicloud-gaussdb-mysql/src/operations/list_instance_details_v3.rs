@@ -91,7 +91,8 @@ impl ListInstanceDetailsV3Builder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -101,6 +102,18 @@ impl ListInstanceDetailsV3Builder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListInstanceDetailsV3Response>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -109,6 +122,8 @@ impl crate::Client {
     /// Old `/v3` form of ListInstanceDetails, scheduled to be withdrawn on 2025-03-31; the section names no replacement, and ListInstanceDetails (`/v3.1`) is the current operation. Returns the details of up to 20 instances at once.
     ///
     /// Operation `ListInstanceDetailsV3`: `GET /v3/{project_id}/instances/details`; section 5.3.6 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section names no replacement; ListInstanceDetails (4.3.33, `/v3.1/.../instances/details`) is the same query and is named as the replacement.
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_instance_details` instead"
     )]

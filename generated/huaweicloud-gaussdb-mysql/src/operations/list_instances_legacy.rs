@@ -231,7 +231,8 @@ impl ListInstancesLegacyBuilder {
         })
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -241,6 +242,18 @@ impl ListInstancesLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListInstancesLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -249,6 +262,8 @@ impl crate::Client {
     /// Old form of ListInstances under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListInstances (`/v3.1`) instead. Lists the instances matching the optional filters, one page at a time. For `id` and `name`, a leading `*` asks for a fuzzy match on the rest of the value (`*` alone is not allowed); otherwise the match is exact.
     ///
     /// Operation `ListInstancesLegacy`: `GET /mysql/v3/{project_id}/instances`; section 5.3.2 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListInstances (4.3.31).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_instances` instead"
     )]

@@ -88,7 +88,8 @@ impl ListProxyFlavorsLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -98,6 +99,18 @@ impl ListProxyFlavorsLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListProxyFlavorsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -106,6 +119,8 @@ impl crate::Client {
     /// Old form of ListProxyFlavors under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListProxyFlavors instead. Returns the proxy flavors offered for the instance, grouped by CPU architecture, with their sales status per availability zone. Dedicated-cloud (DeC) accounts cannot use database proxies.
     ///
     /// Operation `ListProxyFlavorsLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}/proxy/flavors`; section 5.7.5 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListProxyFlavors (4.7.4).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_proxy_flavors` instead"
     )]

@@ -10,7 +10,7 @@ pub struct ListSlowLogDetailsLegacyInput {
     pub node_id: ::std::string::String,
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0800`.
     pub start_date: ::std::string::String,
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     pub end_date: ::std::string::String,
     /// Number of records to skip before the first one returned; defaults to 0.
     pub offset: ::std::option::Option<i32>,
@@ -166,7 +166,7 @@ impl ListSlowLogDetailsLegacyBuilder {
         self
     }
 
-    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; at most one month before now.
+    /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; only logs of the last month can be queried.
     ///
     /// Required.
     pub fn end_date(
@@ -241,7 +241,8 @@ impl ListSlowLogDetailsLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -250,6 +251,18 @@ impl ListSlowLogDetailsLegacyBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListSlowLogDetailsLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -261,6 +274,8 @@ impl crate::Client {
     /// Operation `ListSlowLogDetailsLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}/slowlog`; section 5.8.3 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line and the URI sample send `level` (the sample `level=ALL`), a parameter of the error-log query, where the parameter table documents `type` (statement type) and no `level`. The spec follows the table, like the section's `/v3` twin (5.8.4), whose example sends `type`; the sample's level=ALL is not in the example.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListSlowLogDetails (4.8.3).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_slow_log_details` instead"
     )]

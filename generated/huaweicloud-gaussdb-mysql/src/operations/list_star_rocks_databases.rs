@@ -172,7 +172,8 @@ impl ListStarRocksDatabasesBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -181,6 +182,18 @@ impl ListStarRocksDatabasesBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ListStarRocksDatabasesResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -191,7 +204,7 @@ impl crate::Client {
     ///
     /// Operation `ListStarRocksDatabases`: `GET /v3/{project_id}/instances/{instance_id}/starrocks/databases`; section 4.15.19 of the source document; documented error statuses 400, 500.
     ///
-    /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter, which the client fills from its language setting.
+    /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter: the client sends it only when a language is configured and otherwise relies on the service's documented default (en-us).
     pub fn list_star_rocks_databases(&self) -> ListStarRocksDatabasesBuilder {
         ListStarRocksDatabasesBuilder::new(self.clone())
     }

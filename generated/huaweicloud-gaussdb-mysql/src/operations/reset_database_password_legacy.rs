@@ -126,7 +126,8 @@ impl ResetDatabasePasswordLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -136,6 +137,18 @@ impl ResetDatabasePasswordLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ResetDatabasePasswordLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -144,6 +157,8 @@ impl crate::Client {
     /// Old form of ResetDatabasePassword under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ResetDatabasePassword instead. Sets a new password of the database administrator; weak passwords are refused.
     ///
     /// Operation `ResetDatabasePasswordLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/password`; section 5.3.12 of the source document; IAM action `gaussdb:instance:modify`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ResetDatabasePassword (4.3.8).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::reset_database_password` instead"
     )]

@@ -126,7 +126,8 @@ impl ResizeInstanceFlavorLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -136,6 +137,18 @@ impl ResizeInstanceFlavorLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -144,6 +157,8 @@ impl crate::Client {
     /// Old form of ResizeInstanceFlavor under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ResizeInstanceFlavor instead. Changes the instance to the flavor with the given specification code. A pay-per-use instance answers the job id, a yearly/monthly one the order id.
     ///
     /// Operation `ResizeInstanceFlavorLegacy`: `POST /mysql/v3/{project_id}/instances/{instance_id}/action`; section 5.3.13 of the source document; IAM action `gaussdb:instance:modifySpec`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ResizeInstanceFlavor (4.3.9).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::resize_instance_flavor` instead"
     )]

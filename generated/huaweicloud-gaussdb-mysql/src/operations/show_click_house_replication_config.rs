@@ -121,7 +121,8 @@ impl ShowClickHouseReplicationConfigBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -133,6 +134,20 @@ impl ShowClickHouseReplicationConfigBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<
+            crate::types::ShowClickHouseReplicationConfigResponse,
+        >,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -142,7 +157,7 @@ impl crate::Client {
     ///
     /// Operation `ShowClickHouseReplicationConfig`: `GET /v3/{project_id}/instances/{instance_id}/clickhouse/replication/config`; section 4.16.12 of the source document; documented error statuses 400, 500.
     ///
-    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication/config` (a slash lost in the conversion); the vendor's online reference, and the other synchronization paths of this chapter, have `.../clickhouse/replication/...`. The spec uses `.../clickhouse/replication/config`.
+    /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication/config` (a slash lost in the conversion), as do the URI lines of 4.16.9, 4.16.10, 4.16.23, 4.16.24 and 4.16.25; only 4.16.9's example URL and 4.16.13's URI line have `.../clickhouse/replication/...`, which is the vendor's API definition. The spec uses `.../clickhouse/replication/config`.
     pub fn show_click_house_replication_config(
         &self,
     ) -> ShowClickHouseReplicationConfigBuilder {

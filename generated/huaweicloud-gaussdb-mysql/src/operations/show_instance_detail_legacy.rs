@@ -88,7 +88,8 @@ impl ShowInstanceDetailLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -98,6 +99,18 @@ impl ShowInstanceDetailLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ShowInstanceDetailLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -106,6 +119,8 @@ impl crate::Client {
     /// Old form of ShowInstanceDetail under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowInstanceDetail (`/v3.1`) instead. Returns the settings and nodes of one instance.
     ///
     /// Operation `ShowInstanceDetailLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}`; section 5.3.7 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ShowInstanceDetail (4.3.32).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::show_instance_detail` instead"
     )]

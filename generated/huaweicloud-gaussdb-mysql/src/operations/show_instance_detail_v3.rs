@@ -91,7 +91,8 @@ impl ShowInstanceDetailV3Builder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -100,6 +101,18 @@ impl ShowInstanceDetailV3Builder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ShowInstanceDetailV3Response>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -111,6 +124,8 @@ impl crate::Client {
     /// Operation `ShowInstanceDetailV3`: `GET /v3/{project_id}/instances/{instance_id}`; section 5.3.5 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The response section gives status 200 for the answer, the response example status 201. The spec documents both statuses with the same body, so either decodes.
+    ///
+    /// Erratum of the source document: The section names no replacement; ShowInstanceDetail (4.3.32, `/v3.1/.../instances/{instance_id}`) is the same query and is named as the replacement.
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::show_instance_detail` instead"
     )]

@@ -87,7 +87,8 @@ impl ShowJobBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -96,6 +97,18 @@ impl ShowJobBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ShowJobResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 

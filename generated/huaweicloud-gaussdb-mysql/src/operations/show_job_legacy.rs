@@ -86,7 +86,8 @@ impl ShowJobLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -96,6 +97,18 @@ impl ShowJobLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ShowJobLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -104,6 +117,8 @@ impl crate::Client {
     /// Old form of ShowJob under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ShowJob instead. Returns the state, progress and affected instance of one asynchronous job.
     ///
     /// Operation `ShowJobLegacy`: `GET /mysql/v3/{project_id}/jobs`; section 5.9.1 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ShowJob (4.13.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::show_job` instead"
     )]

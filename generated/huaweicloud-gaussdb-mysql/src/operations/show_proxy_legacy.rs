@@ -88,7 +88,8 @@ impl ShowProxyLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -98,6 +99,18 @@ impl ShowProxyLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::ShowProxyLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -106,6 +119,8 @@ impl crate::Client {
     /// Old form of querying the database proxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListProxies instead, which lists all proxies of the instance. Returns the proxy with its nodes and the instance's primary and read-only nodes with their read weights. Dedicated-cloud (DeC) accounts cannot use database proxies.
     ///
     /// Operation `ShowProxyLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}/proxy`; section 5.7.4 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of ListProxies (4.7.3).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::list_proxies` instead"
     )]

@@ -130,7 +130,8 @@ impl ShowStarRocksDataReplicationConfigBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -142,6 +143,20 @@ impl ShowStarRocksDataReplicationConfigBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<
+            crate::types::ShowStarRocksDataReplicationConfigResponse,
+        >,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -151,7 +166,7 @@ impl crate::Client {
     ///
     /// Operation `ShowStarRocksDataReplicationConfig`: `GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration`; section 4.15.17 of the source document; documented error statuses 400, 500.
     ///
-    /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter, which the client fills from its language setting.
+    /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter: the client sends it only when a language is configured and otherwise relies on the service's documented default (en-us).
     pub fn show_star_rocks_data_replication_config(
         &self,
     ) -> ShowStarRocksDataReplicationConfigBuilder {

@@ -123,7 +123,8 @@ impl UpdateBackupPolicyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -133,12 +134,24 @@ impl UpdateBackupPolicyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
     /// Set the same-region automatic backup policy of an instance.
     ///
-    /// Replaces the automatic backup policy of an instance: the one-hour UTC window in which the daily backup starts, the weekdays on which it runs and how many days backups are kept. The retention count of level-1 backups must be sent when level-1 backups are switched on and must be left out otherwise.
+    /// Replaces the automatic backup policy of an instance: the one-hour UTC window in which the automatic backup starts, the weekdays on which it runs and how many days backups are kept. The retention count of level-1 backups must be sent when level-1 backups are switched on and must be left out otherwise.
     ///
     /// Operation `UpdateBackupPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/backups/policy/update`; section 4.4.1 of the source document; IAM action `gaussdb:instance:modifyBackupPolicy`; documented error statuses 400, 500.
     pub fn update_backup_policy(&self) -> UpdateBackupPolicyBuilder {

@@ -120,7 +120,8 @@ impl UpdateBackupPolicyLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -130,6 +131,18 @@ impl UpdateBackupPolicyLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -138,6 +151,8 @@ impl crate::Client {
     /// Old form of UpdateBackupPolicy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateBackupPolicy instead. Sets the retention, the daily time window and the weekdays of automatic backups.
     ///
     /// Operation `UpdateBackupPolicyLegacy`: `PUT /mysql/v3/{project_id}/instances/{instance_id}/backups/policy/update`; section 5.4.1 of the source document; IAM action `gaussdb:instance:modifyBackupPolicy`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of UpdateBackupPolicy (4.4.1).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::update_backup_policy` instead"
     )]

@@ -131,7 +131,8 @@ impl UpdateClickHouseDatabaseUserPrivilegesBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -143,12 +144,26 @@ impl UpdateClickHouseDatabaseUserPrivilegesBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<
+            crate::types::UpdateClickHouseDatabaseUserPrivilegesResponse,
+        >,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
     /// Change the permissions of a database account of a ClickHouse instance.
     ///
-    /// Replaces the databases (`*` for all) a database account of a ClickHouse instance may access and its DML permission (read-only or read-write).
+    /// Replaces the databases (`*` for all) a database account of a ClickHouse instance may access and its DML permission (read only, or read and settings).
     ///
     /// Operation `UpdateClickHouseDatabaseUserPrivileges`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/users/permission`; section 4.16.22 of the source document; documented error statuses 400, 500.
     pub fn update_click_house_database_user_privileges(

@@ -101,7 +101,8 @@ impl UpdateEnterpriseProjectQuotasLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -113,6 +114,20 @@ impl UpdateEnterpriseProjectQuotasLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<
+            crate::types::UpdateEnterpriseProjectQuotasLegacyResponse,
+        >,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -123,6 +138,8 @@ impl crate::Client {
     /// Operation `UpdateEnterpriseProjectQuotasLegacy`: `PUT /mysql/v3/{project_id}/quotas`; section 5.6.4 of the source document; IAM action `gaussdb:quota:modify`; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI parameter table lists quota_list (required) next to project_id, but it is the field of the request body. The spec puts it in the body and keeps it required.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of UpdateEnterpriseProjectQuotas (4.6.4).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::update_enterprise_project_quotas` instead"
     )]

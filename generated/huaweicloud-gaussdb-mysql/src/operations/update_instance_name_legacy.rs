@@ -116,7 +116,8 @@ impl UpdateInstanceNameLegacyBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -126,6 +127,18 @@ impl UpdateInstanceNameLegacyBuilder {
         let client = self.client.clone();
         client.execute(self.build()?).await
     }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<crate::types::UpdateInstanceNameLegacyResponse>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
+    }
 }
 
 impl crate::Client {
@@ -134,6 +147,8 @@ impl crate::Client {
     /// Old form of UpdateInstanceName under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateInstanceName instead. Instances of the same type in a project may share a name.
     ///
     /// Operation `UpdateInstanceNameLegacy`: `PUT /mysql/v3/{project_id}/instances/{instance_id}/name`; section 5.3.11 of the source document; IAM action `gaussdb:instance:modify`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: The section states no status code. The spec uses 200, the status of UpdateInstanceName (4.3.7).
     #[deprecated(
         note = "the vendor is taking this operation offline; use `Client::update_instance_name` instead"
     )]

@@ -123,7 +123,8 @@ impl UpdateInstanceTagsBuilder {
         }
     }
 
-    /// Checks the required parameters, then validates, signs and sends the request.
+    /// Checks the required parameters, then validates, signs and sends the request,
+    /// retrying as the client's policy allows.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -132,6 +133,18 @@ impl UpdateInstanceTagsBuilder {
     > {
         let client = self.client.clone();
         client.execute(self.build()?).await
+    }
+
+    /// Like [`send`](Self::send), with options for this call only (attempts, timeouts).
+    pub async fn send_with(
+        self,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<
+        ::clouddb_runtime::Response<()>,
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_with(self.build()?, options).await
     }
 }
 
@@ -142,7 +155,7 @@ impl crate::Client {
     ///
     /// Operation `UpdateInstanceTags`: `POST /v3/{project_id}/instances/{instance_id}/tags/action`; section 4.9.3 of the source document; documented error statuses 400, 500; not idempotent.
     ///
-    /// Erratum of the source document: The response section lists only the error statuses 400 and 500 and the response example is "none", so the document gives no success status. The spec declares 200 without a body, the status the service's other editions of this document give.
+    /// Erratum of the source document: The response section lists only the error statuses 400 and 500 and the response example is "none", so the document gives no success status. The spec declares 200 without a body; any other 2xx is decoded the same way.
     pub fn update_instance_tags(&self) -> UpdateInstanceTagsBuilder {
         UpdateInstanceTagsBuilder::new(self.clone())
     }

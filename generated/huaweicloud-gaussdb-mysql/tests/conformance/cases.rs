@@ -871,7 +871,9 @@ fn every_example_round_trips() {
             ),
             (
                 "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/parameters/1/examples/doc/value",
-                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapEngineVersionsEngineName,
+                >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/responses/200/content/application~1json/examples/doc/value",
@@ -10583,14 +10585,14 @@ async fn list_htap_engine_versions_doc() {
     let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
     let result = client
         .list_htap_engine_versions()
-        .engine_name("star-rock")
+        .engine_name("star-rocks")
         .send()
         .await;
     server
         .expect(
             &::clouddb_conformance::huawei::Expected {
                 method: "GET",
-                path: "/v3/{project_id}/htap/datastores/star-rock",
+                path: "/v3/{project_id}/htap/datastores/star-rocks",
                 query: &[],
                 json_query: &[],
                 headers: &[],
@@ -10619,7 +10621,7 @@ async fn list_htap_engine_versions_error_answers() {
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
                     .list_htap_engine_versions()
-                    .engine_name("star-rock")
+                    .engine_name("star-rocks")
                     .send()
                     .await
                     .map(drop)
