@@ -11,6 +11,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod examples;
+pub mod faults;
 pub mod huawei;
 mod json;
 pub mod qingcloud;

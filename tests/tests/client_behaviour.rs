@@ -265,7 +265,10 @@ fn configuration_errors_say_what_is_missing() {
         .build()
         .expect_err("no credentials");
     let text = err.to_string();
-    assert!(text.starts_with("no Huawei Cloud credentials found; looked at: "), "{text}");
+    assert!(
+        text.starts_with("no Huawei Cloud credentials found; looked at: "),
+        "{text}"
+    );
     for place in [
         "explicit credentials (none given)",
         "environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (not set)",

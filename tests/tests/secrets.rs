@@ -1,0 +1,209 @@
+//! Secrets never leak: requests are built and sent with known secret keys, tokens and a
+//! password field, against a server that succeeds, fails and times out; every `Debug` and
+//! `Display` output, every error (with its sources) and every trace line at TRACE level is
+//! collected, and none may contain a secret or a signature the server received.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clouddb_conformance::faults::{RecordingSleep, ScriptedServer, Step};
+use clouddb_runtime::environment::FixedEnvironment;
+use clouddb_runtime::huawei::Credentials;
+
+const SECRET_KEY: &str = "SECRET-SK-6f1d2c";
+const SECURITY_TOKEN: &str = "SECRET-SESSION-TOKEN-9a8b";
+const IAM_TOKEN: &str = "SECRET-IAM-TOKEN-77e1";
+const QINGCLOUD_SECRET: &str = "SECRET-QY-KEY-51c0";
+const PASSWORD: &str = "SECRET-Passw0rd-3e";
+
+/// Everything the tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn huawei_builder(
+    uri: &str,
+    credentials: Credentials,
+) -> clouddb_runtime::huawei::ClientBuilder<fixture_showcase_rest::Client> {
+    fixture_showcase_rest::Client::builder()
+        .endpoint(uri)
+        .credentials(credentials)
+        .project_id("0123456789abcdef0123456789abcdef")
+        .environment(Arc::new(FixedEnvironment::new()))
+        .sleep(Arc::new(RecordingSleep::default()))
+        .attempt_timeout(Duration::from_millis(300))
+}
+
+fn widget() -> fixture_showcase_rest::types::CreateWidgetRequest {
+    let json = format!(r#"{{"name":"widget-1","type":"small","size":3,"password":"{PASSWORD}"}}"#);
+    serde_json::from_str(&json).expect("a valid body")
+}
+
+/// The signature material a server received: Authorization values and QingCloud signatures.
+fn signatures(heads: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for head in heads {
+        for line in head.lines() {
+            if let Some(value) = line
+                .strip_prefix("authorization: ")
+                .or_else(|| line.strip_prefix("Authorization: "))
+            {
+                if let Some(signature) = value.split("Signature=").nth(1) {
+                    found.push(signature.trim().to_owned());
+                }
+            }
+            if let Some(query) = line.split_once('?').map(|(_, q)| q) {
+                for pair in query.split(['&', ' ']) {
+                    if let Some(signature) = pair.strip_prefix("signature=") {
+                        found.push(signature.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn no_secret_or_signature_appears_in_any_output() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mut outputs: Vec<String> = Vec::new();
+    let mut heads: Vec<String> = Vec::new();
+    let mut record = |text: String| outputs.push(text);
+
+    // Huawei, temporary AK/SK: a success, a vendor error, a timeout.
+    let server = ScriptedServer::start(vec![
+        Step::answer(201, r#"{"id":"w-1"}"#),
+        Step::answer(
+            400,
+            r#"{"error_code":"SHOW.0001","error_msg":"Invalid widget name."}"#,
+        ),
+        Step::Slow {
+            delay: Duration::from_secs(2),
+            status: 201,
+            body: "{}".into(),
+        },
+    ])
+    .await;
+    let credentials = Credentials::temporary("AKSECRETS", SECRET_KEY, SECURITY_TOKEN);
+    record(format!("{credentials:?}"));
+    let builder = huawei_builder(&server.uri(), credentials);
+    record(format!("{builder:?}"));
+    let client = builder.build().expect("builds");
+    record(format!("{client:?}"));
+    let input = client
+        .create_widget()
+        .body(widget())
+        .build()
+        .expect("complete");
+    record(format!("{input:?}"));
+    record(format!("{:?}", client.create_widget().body(widget())));
+    for _ in 0..3 {
+        match client.create_widget().body(widget()).send().await {
+            Ok(response) => record(format!("{response:?}")),
+            Err(error) => {
+                record(format!("{error} / {error:?}"));
+                let mut source = std::error::Error::source(&error);
+                while let Some(inner) = source {
+                    record(format!("{inner} / {inner:?}"));
+                    source = inner.source();
+                }
+            }
+        }
+    }
+    heads.extend(server.request_heads());
+
+    // Huawei, IAM token.
+    let server = ScriptedServer::start(vec![Step::answer(
+        401,
+        r#"{"error_code":"APIG.0301","error_msg":"Incorrect token."}"#,
+    )])
+    .await;
+    let client = huawei_builder(&server.uri(), Credentials::token(IAM_TOKEN))
+        .build()
+        .expect("builds");
+    record(format!("{client:?}"));
+    if let Err(error) = client.list_widgets().send().await {
+        record(format!("{error} / {error:?}"));
+    }
+
+    // QingCloud: a ret_code error, then a reset connection.
+    let server = ScriptedServer::start(vec![
+        Step::answer(200, r#"{"ret_code":1200,"message":"AuthFailure"}"#),
+        Step::ResetAfterReading,
+        Step::ResetAfterReading,
+        Step::ResetAfterReading,
+    ])
+    .await;
+    let builder = fixture_showcase_action::Client::builder()
+        .endpoint(server.uri())
+        .credentials(clouddb_runtime::qingcloud::Credentials::new(
+            "QYSECRETS",
+            QINGCLOUD_SECRET,
+        ))
+        .zone("sh1a")
+        .environment(Arc::new(FixedEnvironment::new()))
+        .sleep(Arc::new(RecordingSleep::default()));
+    record(format!("{builder:?}"));
+    let client = builder.build().expect("builds");
+    record(format!("{client:?}"));
+    for _ in 0..2 {
+        if let Err(error) = client.describe_cluster_nodes().cluster("cl-1").send().await {
+            record(format!("{error} / {error:?}"));
+        }
+    }
+    heads.extend(server.request_heads());
+
+    let traces =
+        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    assert!(
+        traces.contains("attempt"),
+        "the traces were captured: {traces}"
+    );
+    let mut secrets: Vec<String> = [
+        SECRET_KEY,
+        SECURITY_TOKEN,
+        IAM_TOKEN,
+        QINGCLOUD_SECRET,
+        PASSWORD,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let received = signatures(&heads);
+    assert!(
+        received.len() >= 4,
+        "signatures were sent and collected: {received:?}"
+    );
+    secrets.extend(received);
+    let everything = format!("{}\n{traces}", outputs.join("\n"));
+    let leaks: Vec<&String> = secrets
+        .iter()
+        .filter(|s| everything.contains(s.as_str()))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "secrets leaked into Debug, Display, errors or traces: {leaks:?}"
+    );
+}
