@@ -169,6 +169,13 @@ fn record(span: &tracing::Span, result: &Result<RawResponse, Error>, duration_ms
     match result {
         Ok(raw) => {
             span.record("status", raw.status);
+            if let Some(id) = raw
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+            {
+                span.record("request_id", id);
+            }
         }
         Err(error) => {
             if let Some(api) = error.api_error() {

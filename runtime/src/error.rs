@@ -246,6 +246,13 @@ impl Error {
         self
     }
 
+    /// Says what the failing step was for, keeping the kind, the API answer, the attempt
+    /// count and the source.
+    pub(crate) fn context(mut self, what: impl fmt::Display) -> Self {
+        self.inner.message = format!("{what}: {}", self.inner.message);
+        self
+    }
+
     pub(crate) fn for_operation(mut self, operation: &'static str) -> Self {
         self.inner.operation.get_or_insert(operation);
         self

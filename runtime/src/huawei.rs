@@ -608,9 +608,9 @@ impl Client {
             .instrument(span)
             .await
             .map_err(|e| {
-                let message =
-                    format!("cannot look up the project id of region `{region}` in IAM: {e}");
-                Error::new(e.kind(), message).with_source(e)
+                e.context(format_args!(
+                    "cannot look up the project id of region `{region}` in IAM"
+                ))
             })?;
         let trace_id = raw
             .headers

@@ -55,6 +55,11 @@ impl Server {
             .await;
     }
 
+    /// The server's base URL (`http://127.0.0.1:port`).
+    pub fn uri(&self) -> String {
+        self.mock.uri()
+    }
+
     /// A generated client configured for this server with the test credentials and zone.
     #[track_caller]
     pub fn client<S: Service>(&self) -> S {

@@ -86,6 +86,7 @@ async fn no_secret_or_signature_appears_in_any_output() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let mut outputs: Vec<String> = Vec::new();
@@ -177,10 +178,21 @@ async fn no_secret_or_signature_appears_in_any_output() {
 
     let traces =
         String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
-    assert!(
-        traces.contains("attempt"),
-        "the traces were captured: {traces}"
-    );
+    for field in [
+        "service=\"fixture-showcase-rest\"",
+        "operation=\"CreateWidget\"",
+        "method=POST",
+        "path=\"/v1/{project_id}/widgets\"",
+        "attempt=1",
+        "status=201",
+        "status=400",
+        "error_code=\"SHOW.0001\"",
+        "duration_ms=",
+        "service=\"fixture-showcase-action\"",
+        "error_code=\"1200\"",
+    ] {
+        assert!(traces.contains(field), "the spans carry {field}: {traces}");
+    }
     let mut secrets: Vec<String> = [
         SECRET_KEY,
         SECURITY_TOKEN,
