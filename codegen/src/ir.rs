@@ -37,6 +37,108 @@ pub struct Service {
     pub examples: Vec<Example>,
     /// The documented error codes (`x-error-codes`), sorted by code.
     pub error_codes: Vec<ErrorCodeDef>,
+    /// How the service reports on asynchronous jobs (`x-job-poller`), if it documents it.
+    pub job_poller: Option<JobPoller>,
+}
+
+/// The operation that tells how an asynchronous job is doing, and how to read its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobPoller {
+    /// The operationId of the job-information operation (`ShowJob`).
+    pub operation: String,
+    /// Its method name (`show_job`).
+    pub method_name: String,
+    /// Rust name of its parameter that takes the job id.
+    pub id_param: String,
+    /// Whether that parameter is a list (QingCloud's `jobs`), given the one id.
+    pub id_is_list: bool,
+    /// JSON pointer of the job's status in the poller's answer.
+    pub status: String,
+    /// Statuses meaning the job finished well.
+    pub succeeded: Vec<String>,
+    /// Statuses meaning the job failed.
+    pub failed: Vec<String>,
+    /// JSON pointer of the job's progress, if the answer has one.
+    pub progress: Option<String>,
+    /// JSON pointer of the failure reason, if the answer has one.
+    pub failure_reason: Option<String>,
+}
+
+/// How a paged list operation pages (`x-pagination`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// What the cursor counts.
+    pub style: PageStyle,
+    /// The parameter (or body field) that carries the cursor.
+    pub cursor: PageParam,
+    /// The parameter (or body field) that carries the page size, if any.
+    pub limit: Option<PageParam>,
+    /// The answer's field holding the page's items.
+    pub items: ResponseField,
+    /// Type of one item.
+    pub item_ty: TypeRef,
+    /// The answer's field holding the total number of items, if any.
+    pub total: Option<ResponseField>,
+    /// Marker style: where the next page's marker comes from.
+    pub next_marker: Option<MarkerSource>,
+}
+
+/// What a page cursor counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// Items to skip.
+    Offset,
+    /// Page number, the first page being `first`.
+    Page {
+        /// Number of the first page (usually 1).
+        first: u64,
+    },
+    /// An opaque marker taken from the previous page.
+    Marker,
+}
+
+/// A parameter or body field that pagination sets or reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageParam {
+    /// Rust name of the parameter, or of the field of the request body.
+    pub name: String,
+    /// Whether it is a field of the request body rather than a parameter.
+    pub in_body: bool,
+    /// Its type (without `Option`).
+    pub ty: TypeRef,
+    /// Whether it is required (not an `Option`).
+    pub required: bool,
+}
+
+/// A field of an answer (or of an item) that pagination reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseField {
+    /// Rust name of the field.
+    pub name: String,
+    /// Whether it is required (not an `Option`).
+    pub required: bool,
+}
+
+/// Where the marker of the next page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkerSource {
+    /// A field of the answer.
+    Response(ResponseField),
+    /// A field of the page's last item.
+    LastItem(ResponseField),
+}
+
+/// The field of an operation's answer that holds the id of the job it started (`x-job`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRef {
+    /// Rust name of the field.
+    pub field: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Whether it is required (not an `Option`).
+    pub required: bool,
+    /// Whether it holds a list of job ids rather than one.
+    pub many: bool,
 }
 
 /// A documented error code.
@@ -308,6 +410,10 @@ pub struct Operation {
     pub request_examples: Vec<RequestExample>,
     /// Example of an error answer, if the spec has one.
     pub error_example: Option<Value>,
+    /// How the list pages, for paged list operations.
+    pub pagination: Option<Pagination>,
+    /// The answer's job id, for operations that start an asynchronous job.
+    pub job: Option<JobRef>,
 }
 
 /// Where a parameter travels.

@@ -1,24 +1,49 @@
 //! Command line of the generator: `cargo run -p codegen` regenerates every crate from
-//! `spec/`; `--check` only reports (and exits non-zero) when `generated/` is not fresh.
+//! `spec/`; `--check` only reports (and exits non-zero) when `generated/` is not fresh;
+//! `diff <rev>` reviews how the specs changed since a git revision.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use codegen::diff::{self, DiffError};
 use codegen::{GenerateError, Settings};
 
 const USAGE: &str = "usage: codegen [--check] [--root DIR]
+       codegen diff <rev> [--accept-breaking] [--root DIR]
 
 Regenerates every crate in generated/ from the specs in spec/.
   --check     write nothing; exit 1 and list the files that differ
-  --root DIR  the workspace root (default: the repository this binary was built from)";
+  --root DIR  the workspace root (default: the repository this binary was built from)
+
+diff <rev> compares the specs in spec/ at git revision <rev> (`origin/main`, `HEAD`, …)
+with the working tree and lists every change of the generated API, breaking or compatible.
+It exits 0 when nothing is breaking, 1 when something is.
+  --accept-breaking  exit 0 even when changes are breaking
+
+Exit codes: 2 usage errors (a revision git does not know included), 3 specs that do not
+lower, 4 files or git that cannot be read.";
+
+/// What the command line asks for.
+enum Mode {
+    /// Regenerate, or with `check` only compare.
+    Generate { check: bool },
+    /// Review the change since a revision.
+    Diff {
+        revision: String,
+        accept_breaking: bool,
+    },
+}
 
 fn main() -> ExitCode {
     let mut check = false;
+    let mut accept_breaking = false;
     let mut root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let mut positional = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
+            "--accept-breaking" => accept_breaking = true,
             "--root" => match args.next() {
                 Some(dir) => root = PathBuf::from(dir),
                 None => return usage_error("--root needs a directory"),
@@ -27,14 +52,38 @@ fn main() -> ExitCode {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
-            other => return usage_error(&format!("unknown argument `{other}`")),
+            other if other.starts_with('-') || (positional.is_empty() && other != "diff") => {
+                return usage_error(&format!("unknown argument `{other}`"));
+            }
+            _ => positional.push(arg),
         }
     }
+    let mode = match positional.as_slice() {
+        [] if accept_breaking => return usage_error("--accept-breaking is an option of `diff`"),
+        [] => Mode::Generate { check },
+        [_diff] => return usage_error("`diff` needs a git revision (`codegen diff origin/main`)"),
+        [_diff, _] if check => return usage_error("--check is not an option of `diff`"),
+        [_diff, revision] => Mode::Diff {
+            revision: revision.clone(),
+            accept_breaking,
+        },
+        [_, _, extra, ..] => return usage_error(&format!("unexpected argument `{extra}`")),
+    };
     let settings = Settings::new(root);
+    match mode {
+        Mode::Generate { check } => generate(&settings, check),
+        Mode::Diff {
+            revision,
+            accept_breaking,
+        } => review(&settings, &revision, accept_breaking),
+    }
+}
+
+fn generate(settings: &Settings, check: bool) -> ExitCode {
     let result = if check {
-        codegen::check(&settings)
+        codegen::check(settings)
     } else {
-        codegen::write_all(&settings)
+        codegen::write_all(settings)
     };
     match result {
         Ok(paths) if check && !paths.is_empty() => {
@@ -61,6 +110,36 @@ fn main() -> ExitCode {
             match error {
                 GenerateError::Spec(_) => ExitCode::from(3),
                 GenerateError::Io(_) | GenerateError::Internal(_) => ExitCode::from(4),
+            }
+        }
+    }
+}
+
+/// `diff <rev>`: prints the report; fails when a change is breaking and not accepted.
+fn review(settings: &Settings, revision: &str, accept_breaking: bool) -> ExitCode {
+    match diff::against_revision(settings, revision) {
+        Ok(report) => {
+            println!("API changes from `{revision}` to the working tree (spec/):\n");
+            println!("{report}");
+            if !report.has_breaking() {
+                ExitCode::SUCCESS
+            } else if accept_breaking {
+                eprintln!("breaking changes accepted (--accept-breaking)");
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "{} breaking change(s); if they are intended, rerun with --accept-breaking",
+                    report.breaking_count()
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            match error {
+                DiffError::Revision(_) => ExitCode::from(2),
+                DiffError::Spec { .. } => ExitCode::from(3),
+                DiffError::Git(_) | DiffError::Io(_) => ExitCode::from(4),
             }
         }
     }

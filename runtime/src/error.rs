@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Api,
     /// The service answered success, but the body does not have the documented shape.
     Decode,
+    /// An asynchronous job the client waited for ended in failure ([`Error::job`] has its
+    /// last state and the vendor's failure details).
+    JobFailed,
 }
 
 /// One broken constraint of a request, found before anything was sent.
@@ -191,6 +194,7 @@ struct Inner {
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     sent: Option<bool>,
     attempts: u32,
+    job: Option<Box<crate::wait::Job>>,
 }
 
 impl Error {
@@ -205,6 +209,7 @@ impl Error {
                 source: None,
                 sent: None,
                 attempts: 0,
+                job: None,
             }),
         }
     }
@@ -243,6 +248,12 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    /// Attaches the state of the job a wait ended with.
+    pub(crate) fn with_job(mut self, job: crate::wait::Job) -> Self {
+        self.inner.job = Some(Box::new(job));
         self
     }
 
@@ -317,6 +328,12 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
+
+    /// The last state of the job, for [`ErrorKind::JobFailed`] and for a wait that ran out
+    /// of time ([`ErrorKind::Timeout`]).
+    pub fn job(&self) -> Option<&crate::wait::Job> {
+        self.inner.job.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -341,6 +358,9 @@ impl fmt::Debug for Error {
             .field("attempts", &self.inner.attempts);
         if let Some(api) = &self.inner.api {
             d.field("api", api);
+        }
+        if let Some(job) = &self.inner.job {
+            d.field("job", job);
         }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
@@ -369,7 +389,7 @@ impl From<crate::signing::SigningError> for Error {
 }
 
 /// The first 200 characters of a body, for messages.
-fn excerpt(body: &str) -> String {
+pub(crate) fn excerpt(body: &str) -> String {
     const MAX: usize = 200;
     match body.char_indices().nth(MAX) {
         Some((cut, _)) => format!("{}…", &body[..cut]),

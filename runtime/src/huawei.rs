@@ -21,6 +21,7 @@ use crate::operation::{
 };
 use crate::retry::{parse_retry_after, Sleep, TokioSleep};
 use crate::secret::Secret;
+use crate::signed::SignedRequest;
 use crate::signing::{self, encode_strict, huawei::Algorithm};
 use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
 
@@ -388,6 +389,49 @@ impl Client {
         .await
     }
 
+    /// Waits for a job to end, asking about it with `poll` (generated clients pass their
+    /// job-information operation); see [`crate::wait`].
+    pub async fn wait_for_job<F, Fut, T>(
+        &self,
+        poller: &crate::wait::JobPoller,
+        job_id: &str,
+        options: &crate::wait::WaitOptions,
+        poll: F,
+    ) -> Result<crate::wait::Job, Error>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+        T: serde::Serialize,
+    {
+        crate::wait::wait_for_job(
+            poller,
+            job_id,
+            options,
+            self.inner.clock.as_ref(),
+            self.inner.sleep.as_ref(),
+            poll,
+        )
+        .await
+    }
+
+    /// Validates, prepares and signs one operation exactly as an attempt of
+    /// [`execute_with`](Self::execute_with) would, and returns the signed request without
+    /// sending it. Without a configured project id, the project is still looked up in IAM.
+    pub async fn dry_run<O: Operation>(&self, input: O) -> Result<SignedRequest, Error> {
+        let spec = O::SPEC;
+        let signed = async {
+            let writer = prepare(&input, QueryLists::Repeated)?;
+            let prepared = self
+                .prepare_request(spec, writer, &CallOptions::default())
+                .await?;
+            self.authenticate(&prepared, &self.inner.endpoint)
+        };
+        signed
+            .await
+            .map(SignedRequest::new)
+            .map_err(|e| e.for_operation(spec.id))
+    }
+
     /// Prepares a written request, then signs and sends it, retrying as allowed.
     async fn send(
         &self,
@@ -395,6 +439,20 @@ impl Client {
         writer: RequestWriter,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
+        let prepared = self.prepare_request(spec, writer, options).await?;
+        self.runner(options, spec.idempotent)
+            .run(|_, timeout| self.attempt(&prepared, &self.inner.endpoint, timeout))
+            .await
+    }
+
+    /// Everything of a request but its signature: the project id (discovered if needed),
+    /// the filled path, the query and the headers. Sending and dry runs share it.
+    async fn prepare_request(
+        &self,
+        spec: &'static OperationSpec,
+        writer: RequestWriter,
+        options: &CallOptions,
+    ) -> Result<Prepared, Error> {
         let inner = &self.inner;
         let query = writer.text_query()?;
         let (path, extra_headers, body) = writer.into_parts();
@@ -412,7 +470,7 @@ impl Client {
             headers.push(("X-Language".to_owned(), language.clone()));
         }
         headers.extend(extra_headers);
-        let prepared = Prepared {
+        Ok(Prepared {
             method: spec.method.clone(),
             host: inner.endpoint.authority.clone(),
             path,
@@ -420,10 +478,7 @@ impl Client {
             headers,
             body,
             project_id,
-        };
-        self.runner(options, spec.idempotent)
-            .run(|_, timeout| self.attempt(&prepared, &inner.endpoint, timeout))
-            .await
+        })
     }
 
     fn runner<'a>(&'a self, options: &'a CallOptions, idempotent: bool) -> Runner<'a> {

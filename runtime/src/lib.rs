@@ -15,12 +15,15 @@ mod error;
 pub mod huawei;
 pub mod lenient;
 mod operation;
+pub mod paginate;
 pub mod qingcloud;
 pub mod retry;
 mod secret;
+mod signed;
 pub mod signing;
 mod transport;
 mod validate;
+pub mod wait;
 
 pub use call::CallOptions;
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
@@ -29,6 +32,7 @@ pub use operation::{
     Setting,
 };
 pub use secret::Secret;
+pub use signed::{Redacted, SecretFields, SignedRequest};
 pub use validate::{Checked, ItemList, Rules, Validate, Validator};
 
 /// Re-exports for generated code, so that generated crates need no direct dependency on

@@ -21,6 +21,7 @@ use crate::operation::{
 };
 use crate::retry::{Sleep, TokioSleep};
 use crate::secret::Secret;
+use crate::signed::SignedRequest;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
 use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
 
@@ -272,6 +273,44 @@ impl Client {
         .await
     }
 
+    /// Waits for a job to end, asking about it with `poll` (generated clients pass their
+    /// job-information operation); see [`crate::wait`].
+    pub async fn wait_for_job<F, Fut, T>(
+        &self,
+        poller: &crate::wait::JobPoller,
+        job_id: &str,
+        options: &crate::wait::WaitOptions,
+        poll: F,
+    ) -> Result<crate::wait::Job, Error>
+    where
+        F: FnMut(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+        T: serde::Serialize,
+    {
+        crate::wait::wait_for_job(
+            poller,
+            job_id,
+            options,
+            self.inner.clock.as_ref(),
+            self.inner.sleep.as_ref(),
+            poll,
+        )
+        .await
+    }
+
+    /// Validates, prepares and signs one operation exactly as an attempt of
+    /// [`execute_with`](Self::execute_with) would (with a fresh `req_id`), and returns the
+    /// signed request without sending it.
+    pub async fn dry_run<O: Operation>(&self, input: O) -> Result<SignedRequest, Error> {
+        let spec = O::SPEC;
+        let signed = prepare(&input, QueryLists::DotIndexed)
+            .and_then(|writer| self.prepare_action(spec, &writer))
+            .map(|action| self.sign(spec, &action, new_req_id()));
+        signed
+            .map(SignedRequest::new)
+            .map_err(|e| e.for_operation(spec.id))
+    }
+
     /// Signs (afresh for every attempt, with a new `req_id`) and sends, retrying as allowed;
     /// returns the answer and the `req_id` of the attempt that got it.
     async fn send(
@@ -281,6 +320,32 @@ impl Client {
         options: &CallOptions,
     ) -> Result<(RawResponse, String), Error> {
         let inner = &self.inner;
+        let action = self.prepare_action(spec, writer)?;
+        let runner = Runner {
+            config: &inner.calls,
+            options,
+            clock: inner.clock.as_ref(),
+            sleep: inner.sleep.as_ref(),
+            idempotent: spec.idempotent,
+        };
+        let mut last_req_id = String::new();
+        let raw = runner
+            .run(|_, timeout| {
+                let req_id = new_req_id();
+                last_req_id = req_id.clone();
+                self.attempt(spec, &action, req_id, timeout)
+            })
+            .await?;
+        Ok((raw, last_req_id))
+    }
+
+    /// Everything of a request but its `req_id` and signature: the action, the zone and
+    /// the parameters. Sending and dry runs share it.
+    fn prepare_action(
+        &self,
+        spec: &'static OperationSpec,
+        writer: &RequestWriter,
+    ) -> Result<PreparedAction, Error> {
         let mut action = None;
         let mut params: Vec<(String, Value)> = Vec::new();
         for (name, value) in spec.fixed_query {
@@ -292,7 +357,7 @@ impl Client {
         }
         let action = action.ok_or_else(|| Error::config(format!("{} has no `action`", spec.id)))?;
         params.extend(writer.value_query().iter().cloned());
-        let zone = match (spec.uses(Setting::Zone), &inner.zone) {
+        let zone = match (spec.uses(Setting::Zone), &self.inner.zone) {
             (true, None) => {
                 return Err(Error::config(
                     "this operation needs a zone; set it with `zone(..)` on the client builder or in the configuration file",
@@ -300,42 +365,24 @@ impl Client {
             }
             (_, zone) => zone.clone().unwrap_or_default(),
         };
-        let runner = Runner {
-            config: &inner.calls,
-            options,
-            clock: inner.clock.as_ref(),
-            sleep: inner.sleep.as_ref(),
-            idempotent: spec.idempotent,
-        };
-        let mut last_req_id = String::new();
-        let raw = runner
-            .run(|_, timeout| {
-                let req_id = uuid::Uuid::new_v4().simple().to_string();
-                last_req_id = req_id.clone();
-                self.attempt(spec, action, &zone, &params, req_id, timeout)
-            })
-            .await?;
-        Ok((raw, last_req_id))
+        Ok(PreparedAction {
+            action,
+            zone,
+            params,
+        })
     }
 
-    async fn attempt(
-        &self,
-        spec: &OperationSpec,
-        action: &str,
-        zone: &str,
-        params: &[(String, Value)],
-        req_id: String,
-        timeout: Duration,
-    ) -> Result<RawResponse, Error> {
+    /// The wire request of an attempt, signed with its `req_id`.
+    fn sign(&self, spec: &OperationSpec, prepared: &PreparedAction, req_id: String) -> WireRequest {
         let inner = &self.inner;
         let request = ActionRequest {
             method: signer::Method::Get,
             path: spec.path.to_owned(),
-            action: action.to_owned(),
-            zone: zone.to_owned(),
-            params: params.to_vec(),
+            action: prepared.action.to_owned(),
+            zone: prepared.zone.clone(),
+            params: prepared.params.clone(),
             expires: None,
-            req_id: Some(req_id.clone()),
+            req_id: Some(req_id),
             signature_method: inner.signature_method,
         };
         let credentials = signer::Credentials::new(
@@ -343,16 +390,39 @@ impl Client {
             inner.credentials.secret_access_key.expose(),
         );
         let signed = signer::sign(&request, &credentials, inner.clock.now());
-        let wire = WireRequest {
+        WireRequest {
             method: http::Method::GET,
             url: inner.endpoint.url(&signed.request_target()),
             headers: vec![("User-Agent".to_owned(), inner.user_agent.clone())],
             body: None,
-        };
+        }
+    }
+
+    async fn attempt(
+        &self,
+        spec: &OperationSpec,
+        prepared: &PreparedAction,
+        req_id: String,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let inner = &self.inner;
+        let wire = self.sign(spec, prepared, req_id.clone());
         let raw = inner.transport.send(wire, timeout).await?;
         tracing::debug!(status = raw.status, req_id, "answer");
         check_answer(raw, &req_id, inner.service.error_codes)
     }
+}
+
+/// An action request with everything but its `req_id` and signature.
+struct PreparedAction {
+    action: &'static str,
+    zone: String,
+    params: Vec<(String, Value)>,
+}
+
+/// A fresh `req_id` for one attempt.
+fn new_req_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// An answer is a success only with HTTP 200 and `ret_code` 0 (or absent).

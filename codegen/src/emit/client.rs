@@ -53,6 +53,7 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
         escape(&service.title)
     ));
     let builder_doc = doc_attrs(&builder_doc(service));
+    let job_poller = super::lists_and_jobs::emit_job_poller(service.job_poller.as_ref());
     quote! {
         #header
 
@@ -92,6 +93,8 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
                 self.inner.execute_with(input, options).await
             }
         }
+
+        #job_poller
 
         impl #runtime::Service for Client {
             const INFO: &'static #runtime::ServiceInfo = &SERVICE;

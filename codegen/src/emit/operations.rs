@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_block, escape, module_doc_attrs, paragraphs};
+use super::lists_and_jobs;
 use super::types::{emit_redacting_debug, value_checks};
 use super::{crate_types, ident, is_enum, type_tokens};
 use crate::ir::{
@@ -51,14 +52,16 @@ pub(crate) fn emit_operation(service: &Service, op: &Operation) -> TokenStream {
     let fields = input_fields(op);
     let input = emit_input(op, &fields);
     let operation_impl = emit_operation_impl(service, op, &fields);
+    let paginated = lists_and_jobs::emit_paginated_impl(op);
     let spec = emit_spec(op);
     let output = emit_output_enum(op);
     let builder = emit_builder(service, op, &fields);
-    let method = emit_client_method(op);
+    let method = emit_client_method(service, op);
     quote! {
         #header
         #input
         #operation_impl
+        #paginated
         #spec
         #output
         #builder
@@ -353,6 +356,8 @@ fn emit_builder(service: &Service, op: &Operation, fields: &[Field]) -> TokenStr
     });
     let setters = fields.iter().map(|f| emit_setter(service, f));
     let build = emit_build(op, fields, &input);
+    let paging = lists_and_jobs::emit_paging_methods(op);
+    let job = lists_and_jobs::emit_job_methods(service, op);
     let debug = if fields.iter().any(|f| f.secret) {
         let label = op.builder_name.clone();
         quote! {
@@ -397,6 +402,10 @@ fn emit_builder(service: &Service, op: &Operation, fields: &[Field]) -> TokenStr
                 let client = self.client.clone();
                 client.execute_with(self.build()?, options).await
             }
+
+            #paging
+
+            #job
         }
     }
 }
@@ -481,10 +490,10 @@ fn emit_build(op: &Operation, fields: &[Field], input: &proc_macro2::Ident) -> T
     }
 }
 
-fn emit_client_method(op: &Operation) -> TokenStream {
+fn emit_client_method(service: &Service, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
     let builder = format_ident!("{}", op.builder_name);
-    let docs = doc_block(&method_doc(op), "");
+    let docs = doc_block(&method_doc(service, op), "");
     let deprecated = op.deprecated.then(|| {
         let note = match &op.replaced_by {
             Some(method) => format!(
@@ -507,7 +516,7 @@ fn emit_client_method(op: &Operation) -> TokenStream {
 }
 
 /// The client method's documentation: what it does, where it is documented, what it needs.
-fn method_doc(op: &Operation) -> Vec<String> {
+fn method_doc(service: &Service, op: &Operation) -> Vec<String> {
     let mut parts = paragraphs(&Docs {
         errata: Vec::new(),
         ..op.docs.clone()
@@ -515,6 +524,12 @@ fn method_doc(op: &Operation) -> Vec<String> {
     if parts.is_empty() {
         parts.push(format!("Calls `{}`.", op.id));
     }
+    if op.pagination.is_some() {
+        parts.push(
+            "A paged list: the builder's `pages` and `items` follow it to its end.".to_owned(),
+        );
+    }
+    parts.extend(lists_and_jobs::job_doc(service, op));
     let mut facts = vec![format!("`{} {}`", op.method.as_str(), op.path)];
     if let Some(section) = &op.doc_section {
         facts.push(format!(

@@ -3,6 +3,7 @@
 
 mod checks;
 mod examples;
+mod lists_and_jobs;
 mod operations;
 mod refs;
 mod schemas;
@@ -93,6 +94,7 @@ impl<'a> Lowerer<'a> {
         let version = api.info.version.clone();
         self.mark_validated_types();
         let error_codes = self.lower_error_codes(&root);
+        let job_poller = self.lower_job_poller(&operations);
         Some(Service {
             spec_file: self.doc.file.clone(),
             crate_name: crate_name.to_owned(),
@@ -116,6 +118,7 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect(),
             error_codes,
+            job_poller,
         })
     }
 

@@ -63,6 +63,7 @@ impl Lowerer<'_> {
         self.lower_all_component_schemas();
         self.check_unique_operations(&operations);
         self.resolve_replacements(&mut operations);
+        self.lower_lists_and_jobs(&mut operations);
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         operations
     }
@@ -305,6 +306,8 @@ impl Lowerer<'_> {
             error_statuses,
             request_examples,
             error_example,
+            pagination: None,
+            job: None,
         })
     }
 

@@ -3,7 +3,7 @@
 //!
 //! A made-up QingCloud-style service that exercises the action-style features of the generator: constant query pairs in the path key, dot-indexed lists of values and of objects, JSON-valued query parameters and ret_code errors.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/showcase-action.yaml` (source document version `1`): 2 operation(s), 7 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/showcase-action.yaml` (source document version `1`): 3 operation(s), 9 type(s).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_showcase_action::Error> {

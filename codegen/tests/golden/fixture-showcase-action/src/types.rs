@@ -277,6 +277,76 @@ impl ::clouddb_runtime::Checked for DescribeClusterNodesResponseNodeSetItemStatu
     }
 }
 
+/// Answer to DescribeJobs.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DescribeJobsResponse {
+    /// Name of the answered action.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub action: ::std::option::Option<::std::string::String>,
+    /// The jobs.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_set: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DescribeJobsResponseJobSetItem>,
+    >,
+    /// How many jobs match.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// 0 on success.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ret_code: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `DescribeJobsResponseJobSetItem` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DescribeJobsResponseJobSetItem {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// Status of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponseJobSetItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// Resources of a node.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResourceConf {

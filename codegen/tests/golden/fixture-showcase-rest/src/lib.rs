@@ -3,7 +3,7 @@
 //!
 //! A made-up Huawei-style service that exercises every feature of the generator, so that the golden crate generated from it is compiled and tested even where the vendor specs do not use a feature yet.
 //!
-//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 5 operation(s), 12 type(s).
+//! Generated from `codegen/tests/fixtures/good/fixture/showcase-rest.yaml` (source document version `1`): 8 operation(s), 18 type(s).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), fixture_showcase_rest::Error> {

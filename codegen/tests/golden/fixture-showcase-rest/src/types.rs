@@ -385,6 +385,143 @@ impl ::clouddb_runtime::lenient::Lenient for Widget {
     }
 }
 
+/// A page of events.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetEvents {
+    /// The events.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub events: ::std::option::Option<
+        ::std::vec::Vec<crate::types::WidgetEventsEventsItem>,
+    >,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetEvents {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The `WidgetEventsEventsItem` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetEventsEventsItem {
+    /// Sequence number of the event.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub line_num: ::std::option::Option<::std::string::String>,
+    /// What happened.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetEventsEventsItem {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Which events to read.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetEventsRequest {
+    /// Events per page.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub limit: ::std::option::Option<i32>,
+    /// Sequence number of the last event of the previous page.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub line_num: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetEventsRequest {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// A job and how it is doing.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetJobAnswer {
+    /// The job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job: ::std::option::Option<crate::types::WidgetJobAnswerJob>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswer {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// The job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetJobAnswerJob {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Running, Completed or Failed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<::std::string::String>,
+    /// How far it is.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub progress: ::std::option::Option<::std::string::String>,
+    /// Why it failed.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub fail_reason: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswerJob {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 /// A page of widgets.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetList {
@@ -615,6 +752,33 @@ impl ::clouddb_runtime::Checked for WidgetType {
         v: &mut ::clouddb_runtime::Validator,
     ) {
         self.as_str().check(rules, v);
+    }
+}
+
+/// A page of versions.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetVersions {
+    /// The versions.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// How many versions there are.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Lenient for WidgetVersions {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 

@@ -191,10 +191,37 @@ impl AddClusterNodesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::describe_jobs`](crate::Client::describe_jobs) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::AddClusterNodesResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("AddClusterNodes", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Add nodes to a cluster.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `AddClusterNodes`: `GET /iaas/`; section add-nodes of the source document; not idempotent.
     pub fn add_cluster_nodes(&self) -> AddClusterNodesBuilder {

@@ -6,3 +6,6 @@ pub use add_cluster_nodes::{AddClusterNodesBuilder, AddClusterNodesInput};
 
 mod describe_cluster_nodes;
 pub use describe_cluster_nodes::{DescribeClusterNodesBuilder, DescribeClusterNodesInput};
+
+mod describe_jobs;
+pub use describe_jobs::{DescribeJobsBuilder, DescribeJobsInput};

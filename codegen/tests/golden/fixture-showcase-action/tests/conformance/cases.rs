@@ -61,6 +61,26 @@ fn every_example_round_trips() {
                     ::fixture_showcase_action::types::DescribeClusterNodesResponse,
                 >,
             ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_action::types::DescribeJobsResponse,
+                >,
+            ),
         ],
     );
 }
@@ -230,6 +250,74 @@ async fn describe_cluster_nodes_checks_required_parameters() {
             &["cluster"],
             |client: ::fixture_showcase_action::Client| async move {
                 client.describe_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_jobs_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"job_id\":\"j-1\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::fixture_showcase_action::Client = server.client();
+    let result = client
+        .describe_jobs()
+        .jobs(::clouddb_conformance::from_json("[\"j-1\"]"))
+        .offset(0)
+        .limit(20)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeJobs"),
+                    ("jobs.1", "j-1"),
+                    ("offset", "0"),
+                    ("limit", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"job_id\":\"j-1\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_jobs_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"message\":\"PermissionDenied, resource [cl-abc] does not belong to you\",\"ret_code\":1400}",
+            ),
+            true,
+            |client: ::fixture_showcase_action::Client| async move {
+                client
+                    .describe_jobs()
+                    .jobs(::clouddb_conformance::from_json("[\"j-1\"]"))
+                    .offset(0)
+                    .limit(20)
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;

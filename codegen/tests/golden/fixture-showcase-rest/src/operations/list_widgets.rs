@@ -4,6 +4,8 @@
 /// The whole input of `ListWidgets` ([`Client::list_widgets`](crate::Client::list_widgets)); send it with [`Client::execute`](crate::Client::execute).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListWidgetsInput {
+    /// Widgets to skip.
+    pub offset: ::std::option::Option<i32>,
     /// Only these widgets.
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Page size.
@@ -21,6 +23,14 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
 
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
+            "offset",
+            &self.offset,
+            &::clouddb_runtime::Rules {
+                minimum: ::std::option::Option::Some(0f64),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
             "limit",
             &self.limit,
             &::clouddb_runtime::Rules {
@@ -35,6 +45,9 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        if let ::std::option::Option::Some(value) = &self.offset {
+            w.query("offset", value)?;
+        }
         if let ::std::option::Option::Some(value) = &self.ids {
             w.query("ids", value)?;
         }
@@ -54,6 +67,40 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListWidgetsInput {
+    type Item = crate::types::Widget;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.widgets.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.widgets.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListWidgets",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -69,6 +116,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListWidgetsBuilder {
     client: crate::Client,
+    offset: ::std::option::Option<i32>,
     ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     limit: ::std::option::Option<i32>,
     detailed: ::std::option::Option<bool>,
@@ -78,10 +126,19 @@ impl ListWidgetsBuilder {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
+            offset: ::std::option::Option::None,
             ids: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             detailed: ::std::option::Option::None,
         }
+    }
+
+    /// Widgets to skip.
+    ///
+    /// Optional.
+    pub fn offset(mut self, value: i32) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
     }
 
     /// Only these widgets.
@@ -113,6 +170,7 @@ impl ListWidgetsBuilder {
         self,
     ) -> ::std::result::Result<ListWidgetsInput, ::clouddb_runtime::Error> {
         ::std::result::Result::Ok(ListWidgetsInput {
+            offset: self.offset,
             ids: self.ids,
             limit: self.limit,
             detailed: self.detailed,
@@ -142,10 +200,29 @@ impl ListWidgetsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListWidgetsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`widgets` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Widget> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List widgets.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListWidgets`: `GET /v1/{project_id}/widgets`; section 1.2 of the source document; documented error statuses 400.
     pub fn list_widgets(&self) -> ListWidgetsBuilder {

@@ -10,8 +10,17 @@ pub use delete_widget::{DeleteWidgetBuilder, DeleteWidgetInput};
 mod delete_widget_async;
 pub use delete_widget_async::{DeleteWidgetAsyncBuilder, DeleteWidgetAsyncInput};
 
+mod list_widget_events;
+pub use list_widget_events::{ListWidgetEventsBuilder, ListWidgetEventsInput};
+
+mod list_widget_versions;
+pub use list_widget_versions::{ListWidgetVersionsBuilder, ListWidgetVersionsInput};
+
 mod list_widgets;
 pub use list_widgets::{ListWidgetsBuilder, ListWidgetsInput};
+
+mod show_widget_job;
+pub use show_widget_job::{ShowWidgetJobBuilder, ShowWidgetJobInput};
 
 mod update_widget_settings;
 pub use update_widget_settings::{UpdateWidgetSettingsBuilder, UpdateWidgetSettingsInput};

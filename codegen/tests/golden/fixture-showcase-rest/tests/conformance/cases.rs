@@ -20,17 +20,57 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v1~1{project_id}~1jobs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1jobs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_rest::types::WidgetJobAnswer,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widget-events/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_rest::types::WidgetEventsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widget-events/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_rest::types::WidgetEvents,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widget-versions/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widget-versions/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widget-versions/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::fixture_showcase_rest::types::WidgetVersions,
+                >,
+            ),
+            (
                 "#/paths/~1v1~1{project_id}~1widgets/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1widgets/get/parameters/2/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::std::vec::Vec<::std::string::String>,
                 >,
             ),
             (
-                "#/paths/~1v1~1{project_id}~1widgets/get/parameters/2/examples/doc/value",
+                "#/paths/~1v1~1{project_id}~1widgets/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<i32>,
             ),
             (
-                "#/paths/~1v1~1{project_id}~1widgets/get/parameters/3/examples/doc/value",
+                "#/paths/~1v1~1{project_id}~1widgets/get/parameters/4/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<bool>,
             ),
             (
@@ -280,6 +320,138 @@ async fn delete_widget_async_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_widget_events_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"events\":[{\"line_num\":\"1690000000002\",\"message\":\"started\"}]}",
+            ),
+        )
+        .await;
+    let client: ::fixture_showcase_rest::Client = server.client();
+    let result = client
+        .list_widget_events()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"limit\":2,\"line_num\":\"1690000000001\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/widget-events",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"limit\":2,\"line_num\":\"1690000000001\"}",
+                ),
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"events\":[{\"line_num\":\"1690000000002\",\"message\":\"started\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_widget_events_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
+            ),
+            true,
+            |client: ::fixture_showcase_rest::Client| async move {
+                client
+                    .list_widget_events()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"limit\":2,\"line_num\":\"1690000000001\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_widget_events_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::fixture_showcase_rest::Client| async move {
+                client.list_widget_events().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_widget_versions_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"total\":3,\"versions\":[\"8.0\",\"8.1\"]}"),
+        )
+        .await;
+    let client: ::fixture_showcase_rest::Client = server.client();
+    let result = client.list_widget_versions().page_no("1").page_size(2).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/widget-versions",
+                query: &[("page_no", "1"), ("page_size", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"total\":3,\"versions\":[\"8.0\",\"8.1\"]}"),
+    );
+}
+
+#[tokio::test]
+async fn list_widget_versions_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
+            ),
+            true,
+            |client: ::fixture_showcase_rest::Client| async move {
+                client
+                    .list_widget_versions()
+                    .page_no("1")
+                    .page_size(2)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_widgets_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -293,6 +465,7 @@ async fn list_widgets_doc() {
     let client: ::fixture_showcase_rest::Client = server.client();
     let result = client
         .list_widgets()
+        .offset(0)
         .ids(::clouddb_conformance::from_json("[\"w-1\",\"w 2\"]"))
         .limit(10)
         .detailed(true)
@@ -304,6 +477,7 @@ async fn list_widgets_doc() {
                 method: "GET",
                 path: "/v1/{project_id}/widgets",
                 query: &[
+                    ("offset", "0"),
                     ("ids", "w-1"),
                     ("ids", "w 2"),
                     ("limit", "10"),
@@ -336,12 +510,74 @@ async fn list_widgets_error_answers() {
             |client: ::fixture_showcase_rest::Client| async move {
                 client
                     .list_widgets()
+                    .offset(0)
                     .ids(::clouddb_conformance::from_json("[\"w-1\",\"w 2\"]"))
                     .limit(10)
                     .detailed(true)
                     .send()
                     .await
                     .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_widget_job_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job\":{\"id\":\"job-2\",\"progress\":\"40%\",\"status\":\"Running\"}}",
+            ),
+        )
+        .await;
+    let client: ::fixture_showcase_rest::Client = server.client();
+    let result = client.show_widget_job().id("job-2").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/jobs",
+                query: &[("id", "job-2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job\":{\"id\":\"job-2\",\"progress\":\"40%\",\"status\":\"Running\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_widget_job_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
+            ),
+            true,
+            |client: ::fixture_showcase_rest::Client| async move {
+                client.show_widget_job().id("job-2").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_widget_job_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["id"],
+            |client: ::fixture_showcase_rest::Client| async move {
+                client.show_widget_job().send().await.map(drop)
             },
         )
         .await;

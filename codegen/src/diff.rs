@@ -1,0 +1,1003 @@
+//! Reviewing a spec change: the services lowered from `spec/` at a git revision are compared
+//! with those of the working tree, and every difference is described in terms of the
+//! generated Rust API and classified as breaking or compatible.
+//!
+//! Crates are matched by crate name, operations by method name (which the operationId gives),
+//! parameters and struct fields by Rust name, types by Rust name, enum values by wire value,
+//! regions by region id and error codes by code. Documentation, examples, client-side checks
+//! and other details that do not change the generated API or what goes on the wire are not
+//! compared.
+//!
+//! # What counts as breaking
+//!
+//! A change is breaking when code written against the old crate may stop compiling, or when a
+//! call the old crate makes may stop working against the service. The rules follow what
+//! `emit` generates:
+//!
+//! - Crates, operations, types, parameters, struct fields, enum values and regions that are
+//!   removed are breaking; crates, operations and types that are added are compatible.
+//! - An operation whose operationId, HTTP method, path or fixed query changed is breaking (the
+//!   old crate calls what is no longer there). Deprecating an operation, or undoing it, is
+//!   compatible and reported.
+//! - Parameters are judged by the request builder, the way the generated docs start a call: an
+//!   added optional parameter is compatible, an added required one breaking (existing calls
+//!   fail in `build`), optional becoming required breaking, required becoming optional
+//!   compatible (the setter keeps its signature). A changed type, location, wire name or
+//!   encoding is breaking. The request body follows the same rules. (The `<Op>Input` structs
+//!   have public fields too, so a struct literal of one needs every new parameter; building
+//!   inputs by hand is taken as unsupported.)
+//! - A changed output type is breaking; so is any change to the variants of a per-status
+//!   output enum (it is not `#[non_exhaustive]`, so matches on it are exhaustive). A changed
+//!   list of success statuses with the same output type is compatible and reported.
+//! - Struct fields: generated structs have public fields and no `#[non_exhaustive]`, so a
+//!   struct literal must name every field. A field added to a struct that requests reach (a
+//!   parameter or request body type, directly or through other types, in the old or the new
+//!   spec) is breaking, even when optional: callers build those. A field added as optional to
+//!   a struct only answers reach is compatible: callers read those, and decoding ignores
+//!   unknown fields. A required field added is always breaking (the struct also loses its
+//!   `Default` when it had one). A field whose type, wire name or optionality changed is
+//!   breaking; required becoming optional included, since the field's Rust type changes from
+//!   `T` to `Option<T>`.
+//! - Enum values: an added value is compatible, since generated enums keep values they do not
+//!   know in `Unknown(String)`, so old and new crates decode the same answers; a `match` is
+//!   expected to handle `Unknown` with a wildcard. A removed value is breaking.
+//! - A type whose kind changed (struct, enum, alias) or an alias whose target changed is
+//!   breaking.
+//! - Documented error codes added, removed or changed are compatible and reported. Regions
+//!   added are compatible; regions removed breaking (clients configured for them stop
+//!   working); a changed host of a region, or of the default endpoint, is compatible and
+//!   reported. A changed protocol is breaking.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diagnostics::{Diagnostics, Pointer, SpecError};
+use crate::ir::{
+    Body, Field, Operation, Output, Param, ParamLocation, Service, TypeDef, TypeKind, TypeRef,
+};
+use crate::{load, lower, lower_file, names, spec_files, GenerateError, Settings};
+
+/// The spec folder that is compared: the vendor specs. The generator's own fixtures are no
+/// published API.
+pub const SPEC_DIR: &str = "spec";
+
+/// One difference between the old and the new generated API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Package name of the crate (`huaweicloud-css`).
+    pub crate_name: String,
+    /// What changed: `crate`, `client`, ``operation `list_jobs` (ListJobs)``,
+    /// ``type `Job`, field `name` ``, …
+    pub location: String,
+    /// How it changed, in a few words.
+    pub description: String,
+    /// Whether code or calls written against the old crate may stop working.
+    pub breaking: bool,
+}
+
+/// Every difference found, grouped by crate, breaking changes first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The changes, sorted by crate, then breaking before compatible, then in the order of
+    /// the generated API (client, operations, types, error codes).
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// How many changes are breaking.
+    pub fn breaking_count(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// How many changes are compatible.
+    pub fn compatible_count(&self) -> usize {
+        self.changes.iter().filter(|c| !c.breaking).count()
+    }
+
+    /// Whether any change is breaking.
+    pub fn has_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.breaking)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut changes: Vec<&Change> = self.changes.iter().collect();
+        changes.sort_by(|a, b| {
+            a.crate_name
+                .cmp(&b.crate_name)
+                .then(b.breaking.cmp(&a.breaking))
+        });
+        if changes.is_empty() {
+            writeln!(f, "no changes to the generated API")?;
+        }
+        let mut current: Option<&str> = None;
+        for change in &changes {
+            if current != Some(change.crate_name.as_str()) {
+                if current.is_some() {
+                    writeln!(f)?;
+                }
+                writeln!(f, "{}", change.crate_name)?;
+                current = Some(&change.crate_name);
+            }
+            let label = if change.breaking {
+                "breaking  "
+            } else {
+                "compatible"
+            };
+            writeln!(f, "  {label}  {}: {}", change.location, change.description)?;
+        }
+        if !changes.is_empty() {
+            writeln!(f)?;
+        }
+        write!(
+            f,
+            "{} breaking, {} compatible",
+            self.breaking_count(),
+            self.compatible_count()
+        )
+    }
+}
+
+/// Compares the services of the old specs with those of the new ones.
+pub fn compare(old: &[Service], new: &[Service]) -> Report {
+    let mut changes = Vec::new();
+    for pair in pair_up(old, new, |s| s.crate_name.clone()) {
+        match pair {
+            Pair::Removed(service) => {
+                Recorder::new(&service.crate_name, &mut changes).breaking(
+                    "crate",
+                    format!("removed (its spec {} is gone)", service.spec_file),
+                );
+            }
+            Pair::Added(service) => {
+                Recorder::new(&service.crate_name, &mut changes)
+                    .compatible("crate", format!("added (from {})", service.spec_file));
+            }
+            Pair::Both(old, new) => {
+                compare_service(old, new, &mut Recorder::new(&new.crate_name, &mut changes));
+            }
+        }
+    }
+    // A stable sort: within a crate and a class the changes keep the order of the API.
+    changes.sort_by(|a, b| {
+        a.crate_name
+            .cmp(&b.crate_name)
+            .then(b.breaking.cmp(&a.breaking))
+    });
+    Report { changes }
+}
+
+/// Collects the changes of one crate.
+struct Recorder<'a> {
+    crate_name: &'a str,
+    changes: &'a mut Vec<Change>,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(crate_name: &'a str, changes: &'a mut Vec<Change>) -> Self {
+        Self {
+            crate_name,
+            changes,
+        }
+    }
+
+    fn push(&mut self, location: &str, description: String, breaking: bool) {
+        self.changes.push(Change {
+            crate_name: self.crate_name.to_owned(),
+            location: location.to_owned(),
+            description,
+            breaking,
+        });
+    }
+
+    fn breaking(&mut self, location: &str, description: impl Into<String>) {
+        self.push(location, description.into(), true);
+    }
+
+    fn compatible(&mut self, location: &str, description: impl Into<String>) {
+        self.push(location, description.into(), false);
+    }
+}
+
+/// An item of the old list, of the new one, or of both.
+enum Pair<'a, T> {
+    Removed(&'a T),
+    Added(&'a T),
+    Both(&'a T, &'a T),
+}
+
+/// Matches the items of two lists by key, in key order.
+fn pair_up<'a, T, K: Ord>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> K) -> Vec<Pair<'a, T>> {
+    let mut slots: BTreeMap<K, (Option<&T>, Option<&T>)> = BTreeMap::new();
+    for item in old {
+        slots.entry(key(item)).or_default().0 = Some(item);
+    }
+    for item in new {
+        slots.entry(key(item)).or_default().1 = Some(item);
+    }
+    slots
+        .into_values()
+        .filter_map(|slot| match slot {
+            (Some(old), Some(new)) => Some(Pair::Both(old, new)),
+            (Some(old), None) => Some(Pair::Removed(old)),
+            (None, Some(new)) => Some(Pair::Added(new)),
+            (None, None) => None,
+        })
+        .collect()
+}
+
+fn compare_service(old: &Service, new: &Service, out: &mut Recorder<'_>) {
+    compare_client(old, new, out);
+    let requests: BTreeSet<String> = request_types(old)
+        .union(&request_types(new))
+        .cloned()
+        .collect();
+    for pair in pair_up(&old.operations, &new.operations, |op| {
+        op.method_name.clone()
+    }) {
+        match pair {
+            Pair::Removed(op) => out.breaking(&operation_location(op), "removed"),
+            Pair::Added(op) => out.compatible(&operation_location(op), "added"),
+            Pair::Both(old, new) => compare_operation(old, new, out),
+        }
+    }
+    for pair in pair_up(&old.types, &new.types, |t| t.name.clone()) {
+        match pair {
+            Pair::Removed(def) => out.breaking(&type_location(def), "removed"),
+            Pair::Added(def) => out.compatible(
+                &type_location(def),
+                format!("added ({})", kind_name(&def.kind)),
+            ),
+            Pair::Both(old, new) => compare_type(old, new, requests.contains(&new.name), out),
+        }
+    }
+    for pair in pair_up(&old.error_codes, &new.error_codes, |c| c.code.clone()) {
+        match pair {
+            Pair::Removed(code) => {
+                out.compatible(&format!("error code `{}`", code.code), "removed");
+            }
+            Pair::Added(code) => out.compatible(
+                &format!("error code `{}`", code.code),
+                format!("added (status {}: {})", code.status, code.message),
+            ),
+            Pair::Both(old, new) => {
+                let location = format!("error code `{}`", new.code);
+                if old.status != new.status {
+                    out.compatible(
+                        &location,
+                        format!("status changed from {} to {}", old.status, new.status),
+                    );
+                }
+                if old.message != new.message {
+                    out.compatible(
+                        &location,
+                        format!(
+                            "message changed from \"{}\" to \"{}\"",
+                            old.message, new.message
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The protocol, the default host and the region table.
+fn compare_client(old: &Service, new: &Service, out: &mut Recorder<'_>) {
+    if old.protocol != new.protocol {
+        out.breaking(
+            "client",
+            format!(
+                "protocol changed from {:?} to {:?}",
+                old.protocol, new.protocol
+            ),
+        );
+    }
+    if old.default_host != new.default_host {
+        out.compatible(
+            "client",
+            format!(
+                "default host changed from `{}` to `{}`",
+                old.default_host, new.default_host
+            ),
+        );
+    }
+    for pair in pair_up(&old.endpoints, &new.endpoints, |(region, _)| region.clone()) {
+        match pair {
+            Pair::Removed((region, host)) => out.breaking(
+                &format!("region `{region}`"),
+                format!("removed (was `{host}`)"),
+            ),
+            Pair::Added((region, host)) => {
+                out.compatible(&format!("region `{region}`"), format!("added (`{host}`)"));
+            }
+            Pair::Both((region, old_host), (_, new_host)) if old_host != new_host => out
+                .compatible(
+                    &format!("region `{region}`"),
+                    format!("host changed from `{old_host}` to `{new_host}`"),
+                ),
+            Pair::Both(..) => {}
+        }
+    }
+}
+
+/// The named types that requests reach: parameter and body types, and every type reachable
+/// from them through struct fields and aliases.
+fn request_types(service: &Service) -> BTreeSet<String> {
+    let mut pending: Vec<String> = service
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.body.as_ref().map(|b| &b.ty))
+        })
+        .filter_map(|ty| ty.named().map(str::to_owned))
+        .collect();
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        let Some(def) = service.types.iter().find(|t| t.name == name) else {
+            continue;
+        };
+        match &def.kind {
+            TypeKind::Struct(fields) => pending.extend(
+                fields
+                    .iter()
+                    .filter_map(|f| f.ty.named().map(str::to_owned)),
+            ),
+            TypeKind::Alias(ty) => pending.extend(ty.named().map(str::to_owned)),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    reached
+}
+
+fn operation_location(op: &Operation) -> String {
+    format!("operation `{}` ({})", op.method_name, op.id)
+}
+
+fn compare_operation(old: &Operation, new: &Operation, out: &mut Recorder<'_>) {
+    let location = operation_location(new);
+    if old.id != new.id {
+        out.breaking(
+            &location,
+            format!(
+                "operationId changed from {} to {} (the input and builder types are renamed)",
+                old.id, new.id
+            ),
+        );
+    }
+    if old.method != new.method || old.path != new.path {
+        out.breaking(
+            &location,
+            format!(
+                "now `{} {}` (was `{} {}`)",
+                new.method.as_str(),
+                new.path,
+                old.method.as_str(),
+                old.path
+            ),
+        );
+    }
+    if old.fixed_query != new.fixed_query {
+        out.breaking(
+            &location,
+            format!(
+                "fixed query changed from `{}` to `{}`",
+                query_text(&old.fixed_query),
+                query_text(&new.fixed_query)
+            ),
+        );
+    }
+    match (old.deprecated, new.deprecated) {
+        (false, true) => {
+            let replacement = new
+                .replaced_by
+                .as_ref()
+                .map(|m| format!(" (replaced by `{m}`)"))
+                .unwrap_or_default();
+            out.compatible(&location, format!("deprecated{replacement}"));
+        }
+        (true, false) => out.compatible(&location, "no longer deprecated"),
+        _ => {}
+    }
+    for pair in pair_up(&old.params, &new.params, |p| p.name.clone()) {
+        match pair {
+            Pair::Removed(param) => out.breaking(&param_location(new, param), "removed"),
+            Pair::Added(param) if param.required => out.breaking(
+                &param_location(new, param),
+                "added as required (calls that do not set it fail)",
+            ),
+            Pair::Added(param) => out.compatible(&param_location(new, param), "added (optional)"),
+            Pair::Both(old_param, new_param) => compare_param(new, old_param, new_param, out),
+        }
+    }
+    compare_body(new, old.body.as_ref(), new.body.as_ref(), out);
+    compare_output(new, &old.output, &new.output, out);
+}
+
+fn query_text(pairs: &[(String, String)]) -> String {
+    let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join("&")
+}
+
+fn param_location(op: &Operation, param: &Param) -> String {
+    format!("{}, parameter `{}`", operation_location(op), param.name)
+}
+
+fn compare_param(op: &Operation, old: &Param, new: &Param, out: &mut Recorder<'_>) {
+    let location = param_location(op, new);
+    if old.ty != new.ty {
+        out.breaking(
+            &location,
+            format!(
+                "type changed from `{}` to `{}`",
+                type_text(&old.ty),
+                type_text(&new.ty)
+            ),
+        );
+    }
+    match (old.required, new.required) {
+        (false, true) => out.breaking(&location, "now required"),
+        (true, false) => out.compatible(
+            &location,
+            format!(
+                "now optional (the setter is unchanged; the `{}` field becomes an `Option`)",
+                op.input_name
+            ),
+        ),
+        _ => {}
+    }
+    if old.location != new.location || old.wire_name != new.wire_name {
+        out.breaking(
+            &location,
+            format!(
+                "now sent as {} `{}` (was {} `{}`)",
+                location_name(new),
+                new.wire_name,
+                location_name(old),
+                old.wire_name
+            ),
+        );
+    }
+    if old.style != new.style {
+        out.breaking(
+            &location,
+            format!("encoding changed from {:?} to {:?}", old.style, new.style),
+        );
+    }
+}
+
+fn location_name(param: &Param) -> &'static str {
+    match param.location {
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn compare_body(op: &Operation, old: Option<&Body>, new: Option<&Body>, out: &mut Recorder<'_>) {
+    let location = format!("{}, request body", operation_location(op));
+    match (old, new) {
+        (None, None) => {}
+        (Some(_), None) => out.breaking(&location, "removed"),
+        (None, Some(body)) if body.required => out.breaking(
+            &location,
+            format!(
+                "added as required `{}` (calls that do not set it fail)",
+                type_text(&body.ty)
+            ),
+        ),
+        (None, Some(body)) => out.compatible(
+            &location,
+            format!("added as optional `{}`", type_text(&body.ty)),
+        ),
+        (Some(old), Some(new)) => {
+            if old.ty != new.ty {
+                out.breaking(
+                    &location,
+                    format!(
+                        "type changed from `{}` to `{}`",
+                        type_text(&old.ty),
+                        type_text(&new.ty)
+                    ),
+                );
+            }
+            match (old.required, new.required) {
+                (false, true) => out.breaking(&location, "now required"),
+                (true, false) => out.compatible(
+                    &location,
+                    format!(
+                        "now optional (the setter is unchanged; the `{}` field becomes an `Option`)",
+                        op.input_name
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn compare_output(op: &Operation, old: &Output, new: &Output, out: &mut Recorder<'_>) {
+    let location = format!("{}, output", operation_location(op));
+    let (old_type, new_type) = (output_text(old), output_text(new));
+    if old_type != new_type {
+        out.breaking(
+            &location,
+            format!("type changed from `{old_type}` to `{new_type}`"),
+        );
+        return;
+    }
+    match (old, new) {
+        (
+            Output::PerStatus {
+                name,
+                variants: old_variants,
+                ..
+            },
+            Output::PerStatus {
+                variants: new_variants,
+                ..
+            },
+        ) => {
+            for pair in pair_up(old_variants, new_variants, |(_, variant, _)| {
+                variant.clone()
+            }) {
+                match pair {
+                    Pair::Removed((status, variant, _)) => out.breaking(
+                        &location,
+                        format!("variant `{name}::{variant}` (status {status}) removed"),
+                    ),
+                    Pair::Added((status, variant, _)) => out.breaking(
+                        &location,
+                        format!("variant `{name}::{variant}` (status {status}) added"),
+                    ),
+                    Pair::Both((old_status, variant, old_ty), (new_status, _, new_ty)) => {
+                        if old_ty != new_ty {
+                            out.breaking(
+                                &location,
+                                format!(
+                                    "variant `{name}::{variant}` now holds {} (was {})",
+                                    body_text(new_ty.as_ref()),
+                                    body_text(old_ty.as_ref())
+                                ),
+                            );
+                        }
+                        if old_status != new_status {
+                            out.compatible(
+                                &location,
+                                format!(
+                                    "variant `{name}::{variant}` now answers status {new_status} (was {old_status})"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        (
+            Output::Single {
+                statuses: old_statuses,
+                ..
+            },
+            Output::Single {
+                statuses: new_statuses,
+                ..
+            },
+        ) if old_statuses != new_statuses => out.compatible(
+            &location,
+            format!(
+                "success statuses changed from {} to {}",
+                statuses_text(old_statuses),
+                statuses_text(new_statuses)
+            ),
+        ),
+        (Output::Empty { status: old_status }, Output::Empty { status: new_status })
+            if old_status != new_status =>
+        {
+            out.compatible(
+                &location,
+                format!("success status changed from {old_status} to {new_status}"),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The Rust type an operation returns.
+fn output_text(output: &Output) -> String {
+    match output {
+        Output::Empty { .. } => "()".to_owned(),
+        Output::Single { ty, .. } => type_text(ty),
+        Output::PerStatus { name, .. } => name.clone(),
+    }
+}
+
+fn body_text(ty: Option<&TypeRef>) -> String {
+    ty.map_or_else(|| "no body".to_owned(), |ty| format!("`{}`", type_text(ty)))
+}
+
+fn statuses_text(statuses: &[u16]) -> String {
+    let statuses: Vec<String> = statuses.iter().map(u16::to_string).collect();
+    statuses.join(", ")
+}
+
+fn type_location(def: &TypeDef) -> String {
+    format!("type `{}`", def.name)
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
+/// Compares two definitions of a type; `in_requests`: whether requests reach it.
+fn compare_type(old: &TypeDef, new: &TypeDef, in_requests: bool, out: &mut Recorder<'_>) {
+    let location = type_location(new);
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct(old_fields), TypeKind::Struct(new_fields)) => {
+            compare_fields(new, old_fields, new_fields, in_requests, out);
+        }
+        (TypeKind::Enum(old_variants), TypeKind::Enum(new_variants)) => {
+            for pair in pair_up(old_variants, new_variants, |v| v.value.clone()) {
+                match pair {
+                    Pair::Removed(variant) => out.breaking(
+                        &format!("{location}, value `{}`", variant.value),
+                        format!("removed (variant `{}`)", variant.name),
+                    ),
+                    Pair::Added(variant) => out.compatible(
+                        &format!("{location}, value `{}`", variant.value),
+                        format!(
+                            "added (variant `{}`; the old crate decodes it as `Unknown`)",
+                            variant.name
+                        ),
+                    ),
+                    Pair::Both(old_variant, new_variant)
+                        if old_variant.name != new_variant.name =>
+                    {
+                        out.breaking(
+                            &format!("{location}, value `{}`", new_variant.value),
+                            format!(
+                                "variant renamed from `{}` to `{}`",
+                                old_variant.name, new_variant.name
+                            ),
+                        );
+                    }
+                    Pair::Both(..) => {}
+                }
+            }
+        }
+        (TypeKind::Alias(old_ty), TypeKind::Alias(new_ty)) if old_ty != new_ty => out.breaking(
+            &location,
+            format!(
+                "now an alias of `{}` (was `{}`)",
+                type_text(new_ty),
+                type_text(old_ty)
+            ),
+        ),
+        (TypeKind::Alias(_), TypeKind::Alias(_)) => {}
+        (old_kind, new_kind) => out.breaking(
+            &location,
+            format!(
+                "kind changed from {} to {}",
+                kind_name(old_kind),
+                kind_name(new_kind)
+            ),
+        ),
+    }
+}
+
+fn compare_fields(
+    def: &TypeDef,
+    old: &[Field],
+    new: &[Field],
+    in_requests: bool,
+    out: &mut Recorder<'_>,
+) {
+    let field_location = |field: &Field| format!("{}, field `{}`", type_location(def), field.name);
+    for pair in pair_up(old, new, |f| f.name.clone()) {
+        match pair {
+            Pair::Removed(field) => out.breaking(&field_location(field), "removed"),
+            Pair::Added(field) if field.required => out.breaking(
+                &field_location(field),
+                format!("added as required `{}`", type_text(&field.ty)),
+            ),
+            Pair::Added(field) if in_requests => out.breaking(
+                &field_location(field),
+                format!(
+                    "added as optional `{}` (requests use `{}`; a struct literal of it must name the new field)",
+                    type_text(&field.ty),
+                    def.name
+                ),
+            ),
+            Pair::Added(field) => out.compatible(
+                &field_location(field),
+                format!(
+                    "added as optional `{}` (only answers use `{}`)",
+                    type_text(&field.ty),
+                    def.name
+                ),
+            ),
+            Pair::Both(old_field, new_field) => {
+                let location = field_location(new_field);
+                if old_field.ty != new_field.ty {
+                    out.breaking(
+                        &location,
+                        format!(
+                            "type changed from `{}` to `{}`",
+                            type_text(&old_field.ty),
+                            type_text(&new_field.ty)
+                        ),
+                    );
+                }
+                let ty = type_text(&new_field.ty);
+                match (old_field.required, new_field.required) {
+                    (false, true) => out.breaking(
+                        &location,
+                        format!("now required (`Option<{ty}>` becomes `{ty}`)"),
+                    ),
+                    (true, false) => out.breaking(
+                        &location,
+                        format!("now optional (`{ty}` becomes `Option<{ty}>`)"),
+                    ),
+                    _ => {}
+                }
+                if old_field.wire_name != new_field.wire_name {
+                    out.breaking(
+                        &location,
+                        format!(
+                            "wire name changed from `{}` to `{}`",
+                            old_field.wire_name, new_field.wire_name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A type reference as Rust source, without paths (`Vec<String>`).
+fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_text(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
+    }
+}
+
+/// Why the specs of one side could not be read.
+#[derive(Debug)]
+pub enum DiffError {
+    /// The revision is not a commit of the git repository at the root (or the root is not in
+    /// a git repository).
+    Revision(String),
+    /// git could not be run, or failed reading a revision it knows.
+    Git(String),
+    /// The specs of one side do not lower.
+    Spec {
+        /// Which side: ``at revision `HEAD` (commit 1a2b3c4)`` or `in the working tree`.
+        side: String,
+        /// Every problem, sorted.
+        errors: Vec<SpecError>,
+    },
+    /// Reading the working tree failed.
+    Io(String),
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::Revision(message) | DiffError::Git(message) | DiffError::Io(message) => {
+                write!(f, "error: {message}")
+            }
+            DiffError::Spec { side, errors } => {
+                writeln!(f, "error: the specs {side} do not lower:")?;
+                for error in errors {
+                    writeln!(f, "error: {error}")?;
+                }
+                write!(f, "{} problem(s) found in the specs {side}", errors.len())
+            }
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}
+
+/// Compares the specs of `spec/` at `revision` of the git repository at the root with those
+/// of the working tree.
+pub fn against_revision(settings: &Settings, revision: &str) -> Result<Report, DiffError> {
+    let old = services_at_revision(&settings.root, revision)?;
+    let new = working_tree_services(settings)?;
+    Ok(compare(&old, &new))
+}
+
+/// Lowers the specs of `spec/` as they are at `revision` of the git repository at `root`.
+pub fn services_at_revision(root: &Path, revision: &str) -> Result<Vec<Service>, DiffError> {
+    let commit = resolve_revision(root, revision)?;
+    let short: String = commit.chars().take(12).collect();
+    let side = format!("at revision `{revision}` (commit {short})");
+    let listing = run_git(
+        root,
+        &["ls-tree", "-r", "-z", "--name-only", &commit, "--", "spec/"],
+    )
+    .map_err(|failure| {
+        failure
+            .into_error(|reason| DiffError::Git(format!("cannot list the specs {side}: {reason}")))
+    })?;
+    let mut files: Vec<String> = String::from_utf8_lossy(&listing)
+        .split('\0')
+        .filter(|path| is_spec_path(path))
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    let mut diagnostics = Diagnostics::default();
+    let mut services = Vec::new();
+    for file in &files {
+        let blob = run_git(root, &["cat-file", "blob", &format!("{commit}:./{file}")]).map_err(
+            |failure| {
+                failure.into_error(|reason| {
+                    DiffError::Git(format!("cannot read {file} {side}: {reason}"))
+                })
+            },
+        )?;
+        let Ok(text) = String::from_utf8(blob) else {
+            diagnostics.push(file, &Pointer::root(), "the file is not UTF-8 text");
+            continue;
+        };
+        let lowered =
+            load::parse(&text, file).and_then(|doc| lower::lower(&doc, &crate_name_of(file)));
+        match lowered {
+            Ok(service) => services.push(service),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(services)
+    } else {
+        Err(DiffError::Spec {
+            side,
+            errors: diagnostics.into_sorted(),
+        })
+    }
+}
+
+/// Lowers the specs of `spec/` in the working tree.
+pub fn working_tree_services(settings: &Settings) -> Result<Vec<Service>, DiffError> {
+    let side = "in the working tree".to_owned();
+    let files = spec_files(settings, SPEC_DIR).map_err(|error| match error {
+        GenerateError::Spec(errors) => DiffError::Spec {
+            side: side.clone(),
+            errors,
+        },
+        GenerateError::Io(message) | GenerateError::Internal(message) => DiffError::Io(message),
+    })?;
+    let mut diagnostics = Diagnostics::default();
+    let mut services = Vec::new();
+    for file in &files {
+        match lower_file(settings, file) {
+            Ok(service) => services.push(service),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(services)
+    } else {
+        Err(DiffError::Spec {
+            side,
+            errors: diagnostics.into_sorted(),
+        })
+    }
+}
+
+/// Whether a path listed by git is a spec as `spec_files` finds them:
+/// `spec/<vendor>/<service>.yaml`.
+fn is_spec_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts.as_slice(), [dir, vendor, file]
+        if *dir == SPEC_DIR && !vendor.is_empty() && file.len() > ".yaml".len() && file.ends_with(".yaml"))
+}
+
+/// The crate name of a spec path, as `lower_file` derives it.
+fn crate_name_of(file: &str) -> String {
+    let path = Path::new(file);
+    let vendor = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    names::crate_name(&vendor, &stem)
+}
+
+/// The full commit id a revision names.
+fn resolve_revision(root: &Path, revision: &str) -> Result<String, DiffError> {
+    if revision.is_empty() || revision.starts_with('-') {
+        return Err(DiffError::Revision(format!(
+            "`{revision}` is not a git revision"
+        )));
+    }
+    let output = run_git(
+        root,
+        &["rev-parse", "--verify", &format!("{revision}^{{commit}}")],
+    )
+    .map_err(|failure| {
+        failure.into_error(|reason| {
+            DiffError::Revision(format!(
+                "`{revision}` is not a commit of the git repository at {}: {reason}",
+                root.display()
+            ))
+        })
+    })?;
+    let commit = String::from_utf8_lossy(&output).trim().to_owned();
+    if commit.is_empty() {
+        return Err(DiffError::Revision(format!(
+            "git named no commit for `{revision}`"
+        )));
+    }
+    Ok(commit)
+}
+
+/// Why a git command failed.
+enum GitFailure {
+    /// git could not be started.
+    Spawn(PathBuf, std::io::Error),
+    /// git ran and failed, saying this.
+    Failed(String),
+}
+
+impl GitFailure {
+    /// The error to report: a failed command in the caller's words, a missing git as is.
+    fn into_error(self, failed: impl FnOnce(String) -> DiffError) -> DiffError {
+        match self {
+            GitFailure::Spawn(root, error) => DiffError::Git(format!(
+                "cannot run `git` in {}: {error} (is git installed and on the PATH?)",
+                root.display()
+            )),
+            GitFailure::Failed(reason) => failed(reason),
+        }
+    }
+}
+
+/// Runs git in `root` and returns what it printed.
+fn run_git(root: &Path, args: &[&str]) -> Result<Vec<u8>, GitFailure> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| GitFailure::Spawn(root.to_owned(), e))?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let reason = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(GitFailure::Failed(if reason.is_empty() {
+        format!("git {} failed ({})", args.join(" "), output.status)
+    } else {
+        reason
+    }))
+}

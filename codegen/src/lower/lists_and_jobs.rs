@@ -1,0 +1,553 @@
+//! Lowering `x-pagination` (how a list operation pages), `x-job` (which answer field holds
+//! the id of the job an operation started) and the root `x-job-poller` (how to ask about a
+//! job). These read the already lowered operations and types, so every name they mention
+//! is checked against what the generated code will have.
+
+use serde_json::{Map, Value};
+
+use super::Lowerer;
+use crate::diagnostics::Pointer;
+use crate::ir::{
+    Field, JobPoller, JobRef, MarkerSource, Operation, Output, PageParam, PageStyle, Pagination,
+    ResponseField, TypeKind, TypeRef,
+};
+
+/// The keys `x-pagination` may have.
+const PAGINATION_KEYS: [&str; 8] = [
+    "style",
+    "cursor",
+    "limit",
+    "items",
+    "total",
+    "first-page",
+    "next-marker",
+    "next-marker-from-last-item",
+];
+
+/// The keys `x-job-poller` may have.
+const POLLER_KEYS: [&str; 7] = [
+    "operation",
+    "job-id-parameter",
+    "status",
+    "succeeded",
+    "failed",
+    "progress",
+    "failure-reason",
+];
+
+impl Lowerer<'_> {
+    /// Reads `x-pagination` and `x-job` of every operation.
+    pub(crate) fn lower_lists_and_jobs(&mut self, operations: &mut [Operation]) {
+        for op in operations.iter_mut() {
+            let at = Pointer::parse(&op.pointer).unwrap_or_default();
+            let node = self.doc.node(&at).cloned().unwrap_or(Value::Null);
+            if let Some(value) = node.get("x-pagination") {
+                op.pagination = self.lower_pagination(op, value, &at.join("x-pagination"));
+            }
+            if let Some(value) = node.get("x-job") {
+                op.job = self.lower_job_ref(op, value, &at.join("x-job"));
+            }
+        }
+    }
+
+    /// Reads the root `x-job-poller`.
+    pub(crate) fn lower_job_poller(&mut self, operations: &[Operation]) -> Option<JobPoller> {
+        let at = Pointer::root().join("x-job-poller");
+        let value = self.doc.raw.get("x-job-poller")?.clone();
+        let map = self.extension_map(&value, &at, &POLLER_KEYS)?;
+        let operation = self.required_text(&map, "operation", &at)?;
+        let Some(poller) = operations.iter().find(|op| op.id == operation) else {
+            self.error(
+                &at.join("operation"),
+                format!("`{operation}` is not an operationId of this spec"),
+            );
+            return None;
+        };
+        let id_param = self.required_text(&map, "job-id-parameter", &at)?;
+        let Some(param) = poller.params.iter().find(|p| p.wire_name == id_param) else {
+            self.error(
+                &at.join("job-id-parameter"),
+                format!("`{operation}` has no parameter `{id_param}`"),
+            );
+            return None;
+        };
+        let id_is_list = match &param.ty {
+            TypeRef::String => false,
+            TypeRef::Array(item) if **item == TypeRef::String => true,
+            _ => {
+                self.error(
+                    &at.join("job-id-parameter"),
+                    format!("`{id_param}` must be a string or a list of strings to take a job id"),
+                );
+                return None;
+            }
+        };
+        let mut other_required = poller
+            .params
+            .iter()
+            .filter(|p| p.required && p.wire_name != id_param);
+        if let Some(other) = other_required.next() {
+            self.error(
+                &at.join("operation"),
+                format!(
+                    "`{operation}` needs `{}` besides the job id, so it cannot poll a job alone",
+                    other.wire_name
+                ),
+            );
+            return None;
+        }
+        let answer = match &poller.output {
+            Output::Single { ty, .. } => ty.clone(),
+            _ => {
+                self.error(
+                    &at.join("operation"),
+                    format!("`{operation}` must have one success answer body to be polled"),
+                );
+                return None;
+            }
+        };
+        let status = self.required_text(&map, "status", &at)?;
+        self.check_answer_pointer(&answer, &status, &at.join("status"));
+        let mut optional_pointer = |key: &str| {
+            let text = map.get(key).and_then(Value::as_str).map(str::to_owned);
+            if let Some(pointer) = &text {
+                self.check_answer_pointer(&answer, pointer, &at.join(key));
+            }
+            text
+        };
+        let progress = optional_pointer("progress");
+        let failure_reason = optional_pointer("failure-reason");
+        let succeeded = self.text_list(&map, "succeeded", &at)?;
+        let failed = self.text_list(&map, "failed", &at)?;
+        if let Some(both) = succeeded.iter().find(|s| failed.contains(s)) {
+            self.error(
+                &at.join("failed"),
+                format!("`{both}` cannot mean both success and failure"),
+            );
+        }
+        if let Some(many) = operations
+            .iter()
+            .find(|op| op.job.as_ref().is_some_and(|j| j.many))
+        {
+            let at = Pointer::parse(&many.pointer)
+                .unwrap_or_default()
+                .join("x-job");
+            self.error(
+                &at,
+                "waiting for a list of jobs is not supported; `x-job` must name one job id",
+            );
+        }
+        Some(JobPoller {
+            operation: poller.id.clone(),
+            method_name: poller.method_name.clone(),
+            id_param: param.name.clone(),
+            id_is_list,
+            status,
+            succeeded,
+            failed,
+            progress,
+            failure_reason,
+        })
+    }
+
+    fn lower_pagination(
+        &mut self,
+        op: &Operation,
+        value: &Value,
+        at: &Pointer,
+    ) -> Option<Pagination> {
+        let map = self.extension_map(value, at, &PAGINATION_KEYS)?;
+        let style = match map.get("style").and_then(Value::as_str) {
+            Some("offset") => PageStyle::Offset,
+            Some("page") => {
+                let first = match map.get("first-page") {
+                    None => 1,
+                    Some(v) => match v.as_u64() {
+                        Some(first) => first,
+                        None => {
+                            self.error(
+                                &at.join("first-page"),
+                                "`first-page` must be a whole number",
+                            );
+                            return None;
+                        }
+                    },
+                };
+                PageStyle::Page { first }
+            }
+            Some("marker") => PageStyle::Marker,
+            _ => {
+                self.error(
+                    &at.join("style"),
+                    "`style` must be `offset`, `page` or `marker`",
+                );
+                return None;
+            }
+        };
+        if map.contains_key("first-page") && !matches!(style, PageStyle::Page { .. }) {
+            self.error(
+                &at.join("first-page"),
+                "`first-page` is only for `style: page`",
+            );
+        }
+        let cursor_name = self.required_text(&map, "cursor", at)?;
+        let cursor = self.page_param(op, &cursor_name, &at.join("cursor"))?;
+        let counts = matches!(cursor.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64);
+        if !counts {
+            self.error(
+                &at.join("cursor"),
+                format!("the cursor `{cursor_name}` must be a string or an integer"),
+            );
+        }
+        let limit = match map.get("limit").and_then(Value::as_str) {
+            Some(name) => Some(self.page_param(op, name, &at.join("limit"))?),
+            None => None,
+        };
+        let Output::Single {
+            ty: TypeRef::Named(answer),
+            ..
+        } = &op.output
+        else {
+            self.error(
+                at,
+                "a paged list needs one success answer body that is an object",
+            );
+            return None;
+        };
+        let answer = answer.clone();
+        let items_name = self.required_text(&map, "items", at)?;
+        let items_field = self.struct_field(&answer, &items_name, &at.join("items"))?;
+        let TypeRef::Array(item_ty) = self.resolve_alias(&items_field.ty) else {
+            self.error(
+                &at.join("items"),
+                format!("the answer's `{items_name}` is not a list"),
+            );
+            return None;
+        };
+        let item_ty = *item_ty;
+        let items = response_field(&items_field);
+        let total = match map.get("total").and_then(Value::as_str) {
+            Some(name) => {
+                let field = self.struct_field(&answer, name, &at.join("total"))?;
+                if !matches!(field.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
+                    self.error(
+                        &at.join("total"),
+                        format!("the answer's `{name}` must be an integer to be a total"),
+                    );
+                }
+                Some(response_field(&field))
+            }
+            None => None,
+        };
+        let next_marker = match (
+            map.get("next-marker").and_then(Value::as_str),
+            map.get("next-marker-from-last-item")
+                .and_then(Value::as_str),
+        ) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    at,
+                    "give `next-marker` or `next-marker-from-last-item`, not both",
+                );
+                return None;
+            }
+            (Some(name), None) => {
+                let field = self.struct_field(&answer, name, &at.join("next-marker"))?;
+                self.check_marker_type(&field, &at.join("next-marker"));
+                Some(MarkerSource::Response(response_field(&field)))
+            }
+            (None, Some(name)) => {
+                let at = at.join("next-marker-from-last-item");
+                let TypeRef::Named(item) = &item_ty else {
+                    self.error(
+                        &at,
+                        "the items are not objects, so they have no marker field",
+                    );
+                    return None;
+                };
+                let item = item.clone();
+                let field = self.struct_field(&item, name, &at)?;
+                self.check_marker_type(&field, &at);
+                Some(MarkerSource::LastItem(response_field(&field)))
+            }
+            (None, None) => None,
+        };
+        match (style, &next_marker) {
+            (PageStyle::Marker, None) => {
+                self.error(
+                    at,
+                    "`style: marker` needs `next-marker` or `next-marker-from-last-item`",
+                );
+                return None;
+            }
+            (PageStyle::Offset | PageStyle::Page { .. }, Some(_)) => {
+                self.error(at, "a next marker is only for `style: marker`");
+            }
+            _ => {}
+        }
+        Some(Pagination {
+            style,
+            cursor,
+            limit,
+            items,
+            item_ty,
+            total,
+            next_marker,
+        })
+    }
+
+    fn check_marker_type(&mut self, field: &Field, at: &Pointer) {
+        if !matches!(field.ty, TypeRef::String | TypeRef::I32 | TypeRef::I64) {
+            self.error(
+                at,
+                format!(
+                    "the marker `{}` must be a string or an integer",
+                    field.wire_name
+                ),
+            );
+        }
+    }
+
+    /// A parameter (`name`) or request body field (`body.name`) of `op`, by wire name.
+    fn page_param(&mut self, op: &Operation, name: &str, at: &Pointer) -> Option<PageParam> {
+        if let Some(field_name) = name.strip_prefix("body.") {
+            let Some(body) = &op.body else {
+                self.error(
+                    at,
+                    format!("`{name}` names a body field, but there is no body"),
+                );
+                return None;
+            };
+            if !body.required {
+                self.error(
+                    at,
+                    format!("`{name}` is a field of an optional body; make the body required"),
+                );
+                return None;
+            }
+            let TypeRef::Named(body_type) = &body.ty else {
+                self.error(at, "the request body is not an object");
+                return None;
+            };
+            let body_type = body_type.clone();
+            let field = self.struct_field(&body_type, field_name, at)?;
+            return Some(PageParam {
+                name: field.name.clone(),
+                in_body: true,
+                ty: field.ty.clone(),
+                required: field.required,
+            });
+        }
+        match op.params.iter().find(|p| p.wire_name == name) {
+            Some(param) => Some(PageParam {
+                name: param.name.clone(),
+                in_body: false,
+                ty: param.ty.clone(),
+                required: param.required,
+            }),
+            None => {
+                self.error(
+                    at,
+                    format!(
+                        "`{}` has no parameter `{name}` (a body field is `body.<name>`)",
+                        op.id
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn lower_job_ref(&mut self, op: &Operation, value: &Value, at: &Pointer) -> Option<JobRef> {
+        let Some(name) = value.as_str() else {
+            self.error(
+                at,
+                "`x-job` must name the answer's field holding the job id",
+            );
+            return None;
+        };
+        let Output::Single {
+            ty: TypeRef::Named(answer),
+            ..
+        } = &op.output
+        else {
+            self.error(
+                at,
+                "an operation that starts a job needs one success answer body that is an object",
+            );
+            return None;
+        };
+        let answer = answer.clone();
+        let field = self.struct_field(&answer, name, at)?;
+        let many = match &field.ty {
+            TypeRef::String => false,
+            TypeRef::Array(item) if **item == TypeRef::String => true,
+            _ => {
+                self.error(
+                    at,
+                    format!("the answer's `{name}` must be a string or a list of strings"),
+                );
+                return None;
+            }
+        };
+        Some(JobRef {
+            field: field.name.clone(),
+            wire_name: field.wire_name.clone(),
+            required: field.required,
+            many,
+        })
+    }
+
+    /// Checks that a JSON pointer into an answer of type `ty` reaches a field.
+    fn check_answer_pointer(&mut self, ty: &TypeRef, pointer: &str, at: &Pointer) {
+        let Some(parsed) =
+            Pointer::parse(&format!("#{pointer}")).filter(|_| pointer.starts_with('/'))
+        else {
+            self.error(
+                at,
+                format!("`{pointer}` is not a JSON pointer (`/job/status`)"),
+            );
+            return;
+        };
+        let mut current = ty.clone();
+        for segment in parsed.segments() {
+            current = match self.resolve_alias(&current) {
+                TypeRef::Array(item) if segment.parse::<usize>().is_ok() => *item,
+                TypeRef::Named(name) => match self.struct_fields(&name) {
+                    Some(fields) => match fields.iter().find(|f| &f.wire_name == segment) {
+                        Some(field) => field.ty.clone(),
+                        None => {
+                            self.error(
+                                at,
+                                format!("`{pointer}`: `{name}` has no field `{segment}`"),
+                            );
+                            return;
+                        }
+                    },
+                    None => {
+                        self.error(at, format!("`{pointer}`: `{name}` is not an object"));
+                        return;
+                    }
+                },
+                TypeRef::Json => return,
+                _ => {
+                    self.error(
+                        at,
+                        format!("`{pointer}` goes into a value that has no `{segment}`"),
+                    );
+                    return;
+                }
+            };
+        }
+    }
+
+    fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..16 {
+            let TypeRef::Named(name) = &current else {
+                break;
+            };
+            match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => current = inner.clone(),
+                _ => break,
+            }
+        }
+        current
+    }
+
+    fn struct_fields(&self, name: &str) -> Option<&Vec<Field>> {
+        match self.resolve_alias(&TypeRef::Named(name.to_owned())) {
+            TypeRef::Named(resolved) => match self.types.get(&resolved).map(|t| &t.kind) {
+                Some(TypeKind::Struct(fields)) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The field of struct `type_name` with wire name `wire`, or an error at `at`.
+    fn struct_field(&mut self, type_name: &str, wire: &str, at: &Pointer) -> Option<Field> {
+        let found = match self.struct_fields(type_name) {
+            Some(fields) => fields.iter().find(|f| f.wire_name == wire).cloned(),
+            None => {
+                self.error(at, format!("`{type_name}` is not an object"));
+                return None;
+            }
+        };
+        if found.is_none() {
+            self.error(at, format!("`{type_name}` has no field `{wire}`"));
+        }
+        found
+    }
+
+    fn extension_map(
+        &mut self,
+        value: &Value,
+        at: &Pointer,
+        keys: &[&str],
+    ) -> Option<Map<String, Value>> {
+        let Value::Object(map) = value else {
+            self.error(at, "must be an object");
+            return None;
+        };
+        for key in map.keys() {
+            if !keys.contains(&key.as_str()) {
+                self.error(
+                    &at.join(key),
+                    format!("unknown key `{key}`; the keys are {}", keys.join(", ")),
+                );
+            }
+        }
+        Some(map.clone())
+    }
+
+    fn required_text(
+        &mut self,
+        map: &Map<String, Value>,
+        key: &str,
+        at: &Pointer,
+    ) -> Option<String> {
+        match map.get(key) {
+            Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
+            Some(_) => {
+                self.error(&at.join(key), format!("`{key}` must be a non-empty string"));
+                None
+            }
+            None => {
+                self.error(at, format!("missing `{key}`"));
+                None
+            }
+        }
+    }
+
+    fn text_list(
+        &mut self,
+        map: &Map<String, Value>,
+        key: &str,
+        at: &Pointer,
+    ) -> Option<Vec<String>> {
+        let list = map.get(key).and_then(Value::as_array).and_then(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        });
+        match list {
+            Some(list) if !list.is_empty() => Some(list),
+            _ => {
+                self.error(
+                    &at.join(key),
+                    format!("`{key}` must be a non-empty list of statuses"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn response_field(field: &Field) -> ResponseField {
+    ResponseField {
+        name: field.name.clone(),
+        required: field.required,
+    }
+}
