@@ -254,6 +254,24 @@ fn compare_service(old: &Service, new: &Service, out: &mut Recorder<'_>) {
             Pair::Both(old, new) => compare_type(old, new, requests.contains(&new.name), out),
         }
     }
+    match (&old.job_poller, &new.job_poller) {
+        (Some(_), None) => out.breaking(
+            "client",
+            "no longer has `wait_for_job` (the job poller was removed)",
+        ),
+        (None, Some(poller)) => out.compatible(
+            "client",
+            format!("`wait_for_job` added (polls `{}`)", poller.method_name),
+        ),
+        (Some(before), Some(after)) if before != after => out.compatible(
+            "client",
+            format!(
+                "`wait_for_job` polls differently (now `{}`, status at `{}`)",
+                after.method_name, after.status
+            ),
+        ),
+        _ => {}
+    }
     for pair in pair_up(&old.error_codes, &new.error_codes, |c| c.code.clone()) {
         match pair {
             Pair::Removed(code) => {
@@ -421,6 +439,45 @@ fn compare_operation(old: &Operation, new: &Operation, out: &mut Recorder<'_>) {
     }
     compare_body(new, old.body.as_ref(), new.body.as_ref(), out);
     compare_output(new, &old.output, &new.output, out);
+    compare_paging_and_job(old, new, out);
+}
+
+/// `pages`/`items` exist only on paged lists, `send_and_wait` only on job-starting
+/// operations: losing them breaks callers, gaining them does not. A changed way of paging
+/// keeps the methods but changes which requests they send, so it is reported.
+fn compare_paging_and_job(old: &Operation, new: &Operation, out: &mut Recorder<'_>) {
+    let location = operation_location(new);
+    match (&old.pagination, &new.pagination) {
+        (Some(_), None) => out.breaking(&location, "no longer paged (`pages` and `items` removed)"),
+        (None, Some(_)) => out.compatible(&location, "now paged (`pages` and `items` added)"),
+        (Some(before), Some(after)) if before != after => {
+            out.compatible(
+                &location,
+                "pages differently (cursor, page size or end of list changed)",
+            );
+        }
+        _ => {}
+    }
+    match (&old.job, &new.job) {
+        (Some(_), None) => out.breaking(
+            &location,
+            "no longer starts a job (`send_and_wait` removed)",
+        ),
+        (None, Some(_)) => out.compatible(
+            &location,
+            "now starts a job (`send_and_wait` added where the service has a job poller)",
+        ),
+        (Some(before), Some(after)) if before != after => {
+            out.breaking(
+                &location,
+                format!(
+                    "the job id is now in `{}` (was `{}`)",
+                    after.wire_name, before.wire_name
+                ),
+            );
+        }
+        _ => {}
+    }
 }
 
 fn query_text(pairs: &[(String, String)]) -> String {

@@ -561,3 +561,90 @@ fn spec_that_does_not_lower_at_the_revision_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn paging_and_jobs_added_and_removed() {
+    // The showcase spec, and the same spec without its paging and job extensions.
+    let file = "tests/fixtures/good/fixture/showcase-rest.yaml";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .expect("the showcase spec");
+    let mut bare: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    if let Some(root) = bare.as_mapping_mut() {
+        root.remove("x-job-poller");
+    }
+    if let Some(paths) = bare.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
+        for (_, item) in paths.iter_mut() {
+            for (_, op) in item.as_mapping_mut().into_iter().flatten() {
+                if let Some(op) = op.as_mapping_mut() {
+                    op.remove("x-pagination");
+                    op.remove("x-job");
+                }
+            }
+        }
+    }
+    let bare_text = serde_yaml::to_string(&bare).expect("YAML");
+    let lower = |text: &str| {
+        let doc = codegen::load::parse(text, file).unwrap_or_else(|e| panic!("{e}"));
+        codegen::lower::lower(&doc, "fixture-showcase-rest").unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (with, without) = (lower(&text), lower(&bare_text));
+
+    let added = diff::compare(std::slice::from_ref(&without), std::slice::from_ref(&with));
+    assert_changes(
+        &added,
+        &[
+            (
+                COMPATIBLE,
+                "client",
+                "`wait_for_job` added (polls `show_widget_job`)",
+            ),
+            (
+                COMPATIBLE,
+                "operation `list_widgets` (ListWidgets)",
+                "now paged",
+            ),
+            (
+                COMPATIBLE,
+                "operation `list_widget_events` (ListWidgetEvents)",
+                "now paged",
+            ),
+            (
+                COMPATIBLE,
+                "operation `list_widget_versions` (ListWidgetVersions)",
+                "now paged",
+            ),
+            (
+                COMPATIBLE,
+                "operation `delete_widget_async` (DeleteWidgetAsync)",
+                "now starts a job",
+            ),
+        ],
+    );
+    let removed = diff::compare(&[with], &[without]);
+    assert_changes(
+        &removed,
+        &[
+            (BREAKING, "client", "no longer has `wait_for_job`"),
+            (
+                BREAKING,
+                "operation `list_widgets` (ListWidgets)",
+                "no longer paged",
+            ),
+            (
+                BREAKING,
+                "operation `list_widget_events` (ListWidgetEvents)",
+                "no longer paged",
+            ),
+            (
+                BREAKING,
+                "operation `list_widget_versions` (ListWidgetVersions)",
+                "no longer paged",
+            ),
+            (
+                BREAKING,
+                "operation `delete_widget_async` (DeleteWidgetAsync)",
+                "no longer starts a job",
+            ),
+        ],
+    );
+}

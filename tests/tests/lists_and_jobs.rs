@@ -37,13 +37,16 @@ fn query(request: &Request, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Changes the list after the page with the given number was served.
+type ListChange = Arc<dyn Fn(u32, &mut Vec<String>) + Send + Sync>;
+
 /// Widgets served by offset and limit, with a hook that may change the list after each
 /// page; a page can also be made to fail.
 #[derive(Clone)]
 struct WidgetShelf {
     widgets: Arc<Mutex<Vec<String>>>,
     pages_served: Arc<Mutex<u32>>,
-    after_page: Arc<dyn Fn(u32, &mut Vec<String>) + Send + Sync>,
+    after_page: ListChange,
     fail_page: Option<u32>,
 }
 
@@ -579,4 +582,110 @@ async fn qingcloud_jobs_done_with_failure_are_failures() {
             (Some("DescribeJobs".to_owned()), Some("j-1".to_owned())),
         ]
     );
+}
+
+#[tokio::test]
+async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
+    // GaussDB: restart an instance and wait for the job through ShowJob.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"job_id": "dff1d289-4d03-4942-8b9f-463ea07c000d"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v3/{PROJECT}/jobs")))
+        .respond_with(JobScript::new(vec![
+            json!({"job": {"id": "dff1d289-4d03-4942-8b9f-463ea07c000d", "status": "Running", "process": "50%"}}),
+            json!({"job": {"id": "dff1d289-4d03-4942-8b9f-463ea07c000d", "status": "Completed", "process": ""}}),
+        ]))
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let gaussdb = huaweicloud_gaussdb_mysql::Client::builder()
+        .endpoint(server.uri())
+        .credentials(Credentials::ak_sk("AKGAUSS", "sk"))
+        .project_id(PROJECT)
+        .environment(Arc::new(FixedEnvironment::new()))
+        .sleep(Arc::new(sleep.clone()))
+        .build()
+        .expect("builds");
+    let (_, job) = gaussdb
+        .restart_instance()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send_and_wait(&WaitOptions::new())
+        .await
+        .expect("the restart completes");
+    assert_eq!((job.status.as_str(), job.polls), ("Completed", 2));
+
+    // QingCloud: rebuild a read-only node and wait through DescribeJobs.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(JobScript::new(vec![
+            json!({"action": "RunClusterCustomServiceResponse", "job_id": "j-1gz8cx6v0r8", "ret_code": 0}),
+            json!({"action": "DescribeJobsResponse", "job_set": [{"job_id": "j-1gz8cx6v0r8", "status": "pending"}], "total_count": 1, "ret_code": 0}),
+            json!({"action": "DescribeJobsResponse", "job_set": [{"job_id": "j-1gz8cx6v0r8", "status": "successful"}], "total_count": 1, "ret_code": 0}),
+        ]))
+        .mount(&server)
+        .await;
+    let mysql_plus = qingcloud_mysql_plus::Client::builder()
+        .endpoint(server.uri())
+        .credentials(clouddb_runtime::qingcloud::Credentials::new("QYPLUS", "secret"))
+        .zone("sh1a")
+        .environment(Arc::new(FixedEnvironment::new()))
+        .sleep(Arc::new(sleep.clone()))
+        .build()
+        .expect("builds");
+    let params: qingcloud_mysql_plus::types::RebuildReadOnlyNodeServiceParams =
+        serde_json::from_value(json!({"node_id": "cln-peanv086"})).expect("params");
+    let (_, job) = mysql_plus
+        .rebuild_read_only_node()
+        .cluster("cl-ouhutv70")
+        .service_params(params)
+        .send_and_wait(&WaitOptions::new())
+        .await
+        .expect("the rebuild succeeds");
+    assert_eq!(job.status, "successful");
+
+    // Paging DescribeJobs: 3 jobs, 2 per page.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(JobScript::new(vec![
+            json!({"action": "DescribeJobsResponse", "job_set": [{"job_id": "j-1"}, {"job_id": "j-2"}], "total_count": 3, "ret_code": 0}),
+            json!({"action": "DescribeJobsResponse", "job_set": [{"job_id": "j-3"}], "total_count": 3, "ret_code": 0}),
+        ]))
+        .mount(&server)
+        .await;
+    let mysql_plus = qingcloud_mysql_plus::Client::builder()
+        .endpoint(server.uri())
+        .credentials(clouddb_runtime::qingcloud::Credentials::new("QYPLUS", "secret"))
+        .zone("sh1a")
+        .environment(Arc::new(FixedEnvironment::new()))
+        .build()
+        .expect("builds");
+    let (jobs, error) = mysql_plus.describe_jobs().limit(2).items().collect_all().await;
+    assert!(error.is_none(), "{error:?}");
+    let ids: Vec<String> = jobs.into_iter().filter_map(|j| j.job_id).collect();
+    assert_eq!(ids, ["j-1", "j-2", "j-3"]);
+    let offsets: Vec<Option<String>> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| query(r, "offset"))
+        .collect();
+    assert_eq!(offsets, [Some("0".to_owned()), Some("2".to_owned())]);
+}
+
+#[test]
+fn services_without_a_job_api_say_so_instead_of_pretending() {
+    for (file, text) in [
+        ("css", include_str!("../../generated/huaweicloud-css/src/operations/restart_cluster.rs")),
+        ("dws", include_str!("../../generated/huaweicloud-dws/src/operations/shrink_cluster.rs")),
+    ] {
+        assert!(
+            text.contains("The service documents no operation that reports on a job, so this client cannot wait for it"),
+            "{file}"
+        );
+        assert!(!text.contains("send_and_wait"), "{file}");
+    }
 }

@@ -565,7 +565,7 @@ impl Lowerer<'_> {
         let is_scalar = matches!(
             ty,
             TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
-        ) || ty.named().is_some_and(|n| self.is_enum(n));
+        ) || matches!(ty, TypeRef::Named(n) if self.is_enum(n));
         let is_list = matches!(ty, TypeRef::Array(inner) if !matches!(**inner, TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json));
         let data = param.parameter_data_ref();
         let dot_indexed = match data.extensions.get("x-style") {

@@ -78,6 +78,41 @@ impl Client {
     }
 }
 
+/// How this service reports on asynchronous jobs.
+static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
+    operation: "ShowJob",
+    status: "/job/status",
+    succeeded: &["Completed"],
+    failed: &["Failed"],
+    progress: ::std::option::Option::Some("/job/process"),
+    failure_reason: ::std::option::Option::Some("/job/fail_reason"),
+};
+
+impl Client {
+    /// Waits for the asynchronous job `job_id` to end, asking [`show_job`](Self::show_job) with growing intervals as `options` says.
+    ///
+    /// Returns the job's last state when its status is one of `Completed`. A status of `Failed` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    pub async fn wait_for_job(
+        &self,
+        job_id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait_for_job(
+                &JOB_POLLER,
+                job_id,
+                options,
+                |id| {
+                    let request = self.show_job().id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
 impl ::clouddb_runtime::huawei::Service for Client {
     const INFO: &'static ::clouddb_runtime::huawei::ServiceInfo = &SERVICE;
 

@@ -55,6 +55,41 @@ impl Client {
     }
 }
 
+/// How this service reports on asynchronous jobs.
+static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
+    operation: "DescribeJobs",
+    status: "/job_set/0/status",
+    succeeded: &["successful"],
+    failed: &["failed", "done with failure"],
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::None,
+};
+
+impl Client {
+    /// Waits for the asynchronous job `job_id` to end, asking [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
+    ///
+    /// Returns the job's last state when its status is one of `successful`. A status of `failed`, `done with failure` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    pub async fn wait_for_job(
+        &self,
+        job_id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait_for_job(
+                &JOB_POLLER,
+                job_id,
+                options,
+                |id| {
+                    let request = self.describe_jobs().jobs(::std::vec![id]);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
 impl ::clouddb_runtime::qingcloud::Service for Client {
     const INFO: &'static ::clouddb_runtime::qingcloud::ServiceInfo = &SERVICE;
 

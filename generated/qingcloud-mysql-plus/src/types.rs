@@ -28,6 +28,251 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     }
 }
 
+/// Answer to DescribeJobs.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DescribeJobsResponse {
+    /// Name of the answered action (`DescribeJobsResponse`).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub action: ::std::option::Option<::std::string::String>,
+    /// How many jobs match, over all pages.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub total_count: ::std::option::Option<i32>,
+    /// The jobs of this page.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_set: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
+    /// 0 on success; any other value is an error code.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub ret_code: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::Validate for DescribeJobsResponse {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("job_set", &self.job_set);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// An asynchronous job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Job {
+    /// Id of the job.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// The action that started it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub job_action: ::std::option::Option<::std::string::String>,
+    /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status: ::std::option::Option<crate::types::JobStatus>,
+    /// When the status last changed (UTC, ISO 8601).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub status_time: ::std::option::Option<::std::string::String>,
+    /// When the job was created (UTC, ISO 8601).
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub create_time: ::std::option::Option<::std::string::String>,
+    /// Id of the user who owns it.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub owner: ::std::option::Option<::std::string::String>,
+    /// Ids of the resources it works on, comma-separated.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub resource_ids: ::std::option::Option<::std::string::String>,
+    /// The request that started the job, as JSON text. It echoes every parameter of that request, the signature included.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub directive: ::std::option::Option<::std::string::String>,
+    /// Error codes of the parts of the job that failed, if any.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::clouddb_runtime::lenient::deserialize",
+    )]
+    pub error_codes: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::Validate for Job {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for Job {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
+/// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum JobStatus {
+    /// `pending`
+    Pending,
+    /// `working`
+    Working,
+    /// `successful`
+    Successful,
+    /// `failed`
+    Failed,
+    /// `done with failure`
+    DoneWithFailure,
+    /// A value this version of the crate does not know; it is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl JobStatus {
+    /// Every documented value.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "working",
+        "successful",
+        "failed",
+        "done with failure",
+    ];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Working => "working",
+            Self::Successful => "successful",
+            Self::Failed => "failed",
+            Self::DoneWithFailure => "done with failure",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for JobStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "working" => Self::Working,
+            "successful" => Self::Successful,
+            "failed" => Self::Failed,
+            "done with failure" => Self::DoneWithFailure,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for JobStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "working" => Self::Working,
+            "successful" => Self::Successful,
+            "failed" => Self::Failed,
+            "done with failure" => Self::DoneWithFailure,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ::std::fmt::Display for JobStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for JobStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
+            .map(Self::from)
+    }
+}
+
+impl ::clouddb_runtime::Validate for JobStatus {
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        if let Self::Unknown(value) = self {
+            v.unknown_value(value, Self::VALUES);
+        }
+    }
+}
+
+impl ::clouddb_runtime::lenient::Lenient for JobStatus {
+    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+}
+
+impl ::clouddb_runtime::Checked for JobStatus {
+    fn check(
+        &self,
+        rules: &::clouddb_runtime::Rules,
+        v: &mut ::clouddb_runtime::Validator,
+    ) {
+        self.as_str().check(rules, v);
+    }
+}
+
 /// Answer to a rebuildme request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RebuildReadOnlyNodeResponse {

@@ -116,6 +116,8 @@ impl crate::Client {
     ///
     /// Restarts every node of the cluster. The cluster does not serve requests while it restarts. The answer carries the id of the restart job.
     ///
+    /// Starts asynchronous work whose job id is the answer's `jobId`. The service documents no operation that reports on a job, so this client cannot wait for it: poll the resource's own status instead.
+    ///
     /// Operation `RestartCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/restart`; section css_03_0021 of the source document; documented error statuses 400, 404; not idempotent.
     pub fn restart_cluster(&self) -> RestartClusterBuilder {
         RestartClusterBuilder::new(self.clone())

@@ -143,6 +143,8 @@ impl crate::Client {
     ///
     /// Removes nodes from the cluster. Nodes are removed a whole ring at a time (a ring is the group of hosts, for example three or four, that holds the primary, standby and secondary data nodes of each other), and only in the reverse order of the scale-outs that added them: after adding 3 nodes and then 4, a shrink can remove 4 or 7 nodes. A long shrink needs an agency (delegated authorization); without one it may fail.
     ///
+    /// Starts asynchronous work whose job id is the answer's `job_id`. The service documents no operation that reports on a job, so this client cannot wait for it: poll the resource's own status instead.
+    ///
     /// Operation `ShrinkCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/cluster-shrink`; section ZH-CN_TOPIC_0000001437421877 of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     ///
     /// Erratum of the source document: The request example line reads "https://{Endpoint} /v1.0/..." with a space before the path; the URI section has no space. The spec uses the URI section's path.

@@ -146,12 +146,39 @@ impl AddProxyNodesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::AddProxyNodesResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("AddProxyNodes", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Add nodes to a database proxy.
     ///
     /// Adds 1 to 30 nodes to a database proxy of the instance; afterwards the instance may have at most 32 proxy nodes in total. The proxy may be omitted when the instance has a single proxy. Returns the id of the asynchronous job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `AddProxyNodes`: `POST /v3/{project_id}/instances/{instance_id}/proxy/enlarge`; section 4.7.5 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn add_proxy_nodes(&self) -> AddProxyNodesBuilder {

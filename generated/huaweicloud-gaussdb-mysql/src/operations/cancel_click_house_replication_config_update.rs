@@ -148,12 +148,44 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<
+                crate::types::CancelClickHouseReplicationConfigUpdateResponse,
+            >,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CancelClickHouseReplicationConfigUpdate",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Stop a table-scope change of a ClickHouse data synchronization.
     ///
     /// Stops the change of the table scope of one synchronized database that UpdateClickHouseReplicationConfig started. The answer carries the id of the job that stops it.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CancelClickHouseReplicationConfigUpdate`: `DELETE /v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config`; section 4.16.27 of the source document; documented error statuses 400, 500.
     ///

@@ -146,12 +146,42 @@ impl CreateClickHouseInstanceBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateClickHouseInstanceResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CreateClickHouseInstance",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Create a ClickHouse instance attached to an instance.
     ///
     /// Creates an HTAP lite edition (ClickHouse) instance for a GaussDB(for MySQL) instance, with its engine version, deployment mode, node flavor, root password, availability zones, storage and tags, optionally billed yearly or monthly. The answer describes the new instance (initially being created) and the id of the job that creates it. When the deployment mode is `Ha`, several availability zones are given, separated by commas.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateClickHouseInstance`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse`; section 4.16.14 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn create_click_house_instance(&self) -> CreateClickHouseInstanceBuilder {

@@ -146,12 +146,42 @@ impl CreateDatabaseUsersBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateDatabaseUsersResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CreateDatabaseUsers",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Create database users.
     ///
     /// Creates up to 50 database accounts on an instance, each with its password, the hosts it may connect from and, optionally, privileges on existing databases. Runs as an asynchronous job whose id is returned. Comments take effect only on kernel version 2.0.13.0 or later.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateDatabaseUsers`: `POST /v3/{project_id}/instances/{instance_id}/db-users`; section 4.10.1 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn create_database_users(&self) -> CreateDatabaseUsersBuilder {

@@ -117,12 +117,39 @@ impl CreateInstanceBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateInstanceResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("CreateInstance", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Create an instance, optionally restored from a backup or a point in time.
     ///
     /// Creates a GaussDB(for MySQL) cluster instance with its primary node and the given number of read-only nodes (at most 9 per call). Billing is pay-per-use unless `charge_info` asks for a yearly/monthly subscription; `volume` may be given only for a subscription. A pay-per-use creation answers the job id, a subscription the order id. `security_group_id` is required unless the network ACL switch is on, and `enterprise_project_id` is required when the account uses enterprise projects. With `restore_point` the new instance is filled from a backup of another instance or from that instance's state at a point in time. Choosing a kernel version or enabling transparent data encryption needs the vendor's approval.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateInstance`: `POST /v3/{project_id}/instances`; section 4.3.1 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
     pub fn create_instance(&self) -> CreateInstanceBuilder {

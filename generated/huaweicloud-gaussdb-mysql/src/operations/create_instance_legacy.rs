@@ -114,12 +114,42 @@ impl CreateInstanceLegacyBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateInstanceLegacyResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CreateInstanceLegacy",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Create an instance (deprecated `/mysql` form).
     ///
     /// Old form of CreateInstance under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateInstance instead. Creates a cluster instance with a primary node and 1 to 9 read-only nodes (an instance has at most 15 read-only nodes). Billing is pay-per-use unless `charge_info` asks for a yearly/monthly subscription, which dedicated-cloud (DeC) accounts cannot use; `volume` applies to subscriptions. `security_group_id` is required unless the network ACL switch is on, `enterprise_project_id` is required when the account uses enterprise projects, and `master_availability_zone` is required with `availability_zone_mode` `multi` and not allowed with `single`. A pay-per-use creation answers the job id, a subscription the order id.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateInstanceLegacy`: `POST /mysql/v3/{project_id}/instances`; section 5.3.1 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
     ///

@@ -146,12 +146,39 @@ impl CreateProxyBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("CreateProxy", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Enable a database proxy for an instance.
     ///
     /// Creates (enables) a database proxy for the instance, with the given proxy flavor and number of proxy nodes; only the ELB mode is supported. An instance can have several proxies. In read-only mode, read weights can only be given to read replicas. The fields for automatically adding new nodes to the proxy (new_node_auto_add_status) are accepted only for accounts on the vendor's allow list. Returns the id of the asynchronous job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateProxy`: `POST /v3/{project_id}/instances/{instance_id}/proxy`; section 4.7.1 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn create_proxy(&self) -> CreateProxyBuilder {

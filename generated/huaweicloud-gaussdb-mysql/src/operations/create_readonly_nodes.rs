@@ -146,12 +146,42 @@ impl CreateReadonlyNodesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CreateReadonlyNodes",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Add read-only nodes to an instance.
     ///
     /// Adds one read-only node per entry of `priorities`, each with that failover priority. Only the first 9 read-only nodes of an instance take part in failover; further nodes get priority -1 and are never promoted. Choosing the availability zones of the new nodes is in open beta (it needs the vendor's approval) and may fail for lack of resources. A pay-per-use instance answers the job id, a yearly/monthly one the order id.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateReadonlyNodes`: `POST /v3/{project_id}/instances/{instance_id}/nodes/enlarge`; section 4.3.4 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
     pub fn create_readonly_nodes(&self) -> CreateReadonlyNodesBuilder {

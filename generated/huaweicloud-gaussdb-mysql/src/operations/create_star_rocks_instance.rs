@@ -146,12 +146,42 @@ impl CreateStarRocksInstanceBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateStarRocksInstanceResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "CreateStarRocksInstance",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Create a StarRocks instance for a GaussDB(for MySQL) instance.
     ///
     /// Creates an HTAP standard edition (StarRocks) instance attached to a GaussDB(for MySQL) instance, with FE and BE nodes of the given flavors and storage. A single-node (`Single`) deployment has exactly one FE and one BE node; a cluster has 3 to 10 of each. Only pay-per-use billing and a single availability zone are offered. The answer describes the new instance and carries the id of the creation job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateStarRocksInstance`: `POST /v3/{project_id}/instances/{instance_id}/starrocks`; section 4.15.3 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn create_star_rocks_instance(&self) -> CreateStarRocksInstanceBuilder {

@@ -145,12 +145,42 @@ impl DeleteReadonlyNodeBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "DeleteReadonlyNode",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Delete a read-only node or unsubscribe it.
     ///
     /// Deletes a read-only node of a pay-per-use instance, or unsubscribes it for a yearly/monthly instance. In a multi-zone instance the node can only be deleted if the remaining read-only nodes are still in availability zones other than the primary node's.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `DeleteReadonlyNode`: `DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}`; section 4.3.5 of the source document; IAM action `gaussdb:instance:delete`; documented error statuses 400, 500.
     pub fn delete_readonly_node(&self) -> DeleteReadonlyNodeBuilder {

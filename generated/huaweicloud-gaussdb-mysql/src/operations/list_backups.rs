@@ -140,6 +140,40 @@ impl ::clouddb_runtime::Operation for ListBackupsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListBackupsInput {
+    type Item = crate::types::Backups;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.backups.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.backups.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListBackups",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -328,12 +362,31 @@ impl ListBackupsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListBackupsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`backups` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Backups> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List full backups.
     ///
     /// Lists the automatic and manual full backups of the project, optionally filtered by instance, backup id, backup type, name, instance name and a time window, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListBackups`: `GET /v3/{project_id}/backups`; section 4.4.3 of the source document; IAM action `gaussdb:backup:list`; documented error statuses 400, 500.
     pub fn list_backups(&self) -> ListBackupsBuilder {

@@ -67,6 +67,40 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabaseUsersInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListClickHouseDatabaseUsersInput {
+    type Item = crate::types::ClickHouseDatabaseUserDetail;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.user_details.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.user_details.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListClickHouseDatabaseUsers",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -192,12 +226,35 @@ impl ListClickHouseDatabaseUsersBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseDatabaseUsersInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`user_details` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::ClickHouseDatabaseUserDetail> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the database accounts of a ClickHouse instance.
     ///
     /// Lists the database accounts of a ClickHouse instance with their authorized databases and DML and DDL permissions, optionally filtered by account name, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListClickHouseDatabaseUsers`: `GET /v3/{project_id}/instances/{instance_id}/clickhouse/users`; section 4.16.20 of the source document; documented error statuses 400, 500.
     pub fn list_click_house_database_users(&self) -> ListClickHouseDatabaseUsersBuilder {

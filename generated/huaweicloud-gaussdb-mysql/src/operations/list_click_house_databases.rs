@@ -67,6 +67,40 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabasesInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListClickHouseDatabasesInput {
+    type Item = ::std::string::String;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.databases.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.databases.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListClickHouseDatabases",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -189,12 +223,33 @@ impl ListClickHouseDatabasesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseDatabasesInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`databases` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<::std::string::String> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the databases of a ClickHouse instance.
     ///
     /// Lists the names of the databases of a ClickHouse instance, optionally filtered by database name, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListClickHouseDatabases`: `GET /v3/{project_id}/instances/{instance_id}/clickhouse/databases`; section 4.16.11 of the source document; documented error statuses 400, 500.
     pub fn list_click_house_databases(&self) -> ListClickHouseDatabasesBuilder {

@@ -62,6 +62,40 @@ impl ::clouddb_runtime::Operation for ListClickHouseReplicationsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListClickHouseReplicationsInput {
+    type Item = crate::types::ChDatabaseReplicationInfo;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.replications.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.replications.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListClickHouseReplications",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -173,12 +207,35 @@ impl ListClickHouseReplicationsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseReplicationsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`replications` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::ChDatabaseReplicationInfo> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the data synchronizations of a ClickHouse instance.
     ///
     /// Lists the database synchronizations of a ClickHouse instance with their source and target databases, state, stage and progress, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListClickHouseReplications`: `GET /v3/{project_id}/instances/{instance_id}/clickhouse/replication`; section 4.16.24 of the source document; documented error statuses 400, 500.
     ///

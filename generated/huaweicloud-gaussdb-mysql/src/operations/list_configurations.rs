@@ -57,6 +57,40 @@ impl ::clouddb_runtime::Operation for ListConfigurationsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListConfigurationsInput {
+    type Item = crate::types::ConfigurationSummary;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.configurations.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.configurations.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListConfigurations",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -137,12 +171,33 @@ impl ListConfigurationsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListConfigurationsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`configurations` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::ConfigurationSummary> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List parameter templates.
     ///
     /// Returns one page of parameter templates: the default templates of every engine and the templates created by the user.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListConfigurations`: `GET /v3/{project_id}/configurations`; section 4.5.1 of the source document; IAM action `gaussdb:param:list`; documented error statuses 400, 500.
     pub fn list_configurations(&self) -> ListConfigurationsBuilder {

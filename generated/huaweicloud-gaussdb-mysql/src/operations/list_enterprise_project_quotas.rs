@@ -61,6 +61,40 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectQuotasInput {
+    type Item = crate::types::Quota;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.quota_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.quota_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListEnterpriseProjectQuotas",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -164,12 +198,33 @@ impl ListEnterpriseProjectQuotasBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListEnterpriseProjectQuotasInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`quota_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Quota> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the resource quotas of enterprise projects.
     ///
     /// Lists, per enterprise project, the instance, vCPU and memory quotas and what remains of them, optionally for one enterprise project name, one page at a time. -1 means unlimited. The operation is in public beta and must be enabled for the account through a service ticket.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListEnterpriseProjectQuotas`: `GET /v3/{project_id}/quotas`; section 4.6.2 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
     pub fn list_enterprise_project_quotas(&self) -> ListEnterpriseProjectQuotasBuilder {

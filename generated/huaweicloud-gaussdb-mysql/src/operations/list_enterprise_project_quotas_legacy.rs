@@ -63,6 +63,40 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectQuotasLegacyInput {
+    type Item = crate::types::EnterpriseProjectQuotaLegacy;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.quota_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.quota_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListEnterpriseProjectQuotasLegacy",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -169,12 +203,35 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListEnterpriseProjectQuotasLegacyInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`quota_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::EnterpriseProjectQuotaLegacy> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the resource quotas of enterprise projects (deprecated `/mysql` form).
     ///
     /// Old form of ListEnterpriseProjectQuotas under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListEnterpriseProjectQuotas instead. Returns the instance, vCPU and memory quotas of enterprise projects and what remains of them, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListEnterpriseProjectQuotasLegacy`: `GET /mysql/v3/{project_id}/quotas`; section 5.6.2 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
     ///

@@ -41,6 +41,44 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListErrorLogDetailsInput {
+    type Item = crate::types::LtsLogErrorDetail;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Marker(
+            ::clouddb_runtime::paginate::marker(&self.body.line_num),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.body.line_num = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.body.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.error_log_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::std::option::Option::None,
+            next_marker: output
+                .error_log_list
+                .as_ref()
+                .and_then(|items| items.last())
+                .and_then(|item| ::clouddb_runtime::paginate::marker(&item.line_num)),
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.error_log_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListErrorLogDetails",
     method: ::clouddb_runtime::export::http::Method::POST,
@@ -146,12 +184,33 @@ impl ListErrorLogDetailsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's marker (or the start) until a page without a next marker says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListErrorLogDetailsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`error_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::LtsLogErrorDetail> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the error log entries of a node.
     ///
     /// Returns error log entries of one node of an instance within a time window, optionally filtered by log level. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListErrorLogDetails`: `POST /v3.1/{project_id}/instances/{instance_id}/error-logs`; section 4.8.4 of the source document; documented error statuses 400, 500.
     pub fn list_error_log_details(&self) -> ListErrorLogDetailsBuilder {

@@ -95,6 +95,40 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsLegacyInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListErrorLogDetailsLegacyInput {
+    type Item = crate::types::ListErrorLogDetailsLegacyEntry;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.error_log_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_record),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.error_log_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListErrorLogDetailsLegacy",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -267,12 +301,37 @@ impl ListErrorLogDetailsLegacyBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_record` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListErrorLogDetailsLegacyInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`error_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<
+        crate::types::ListErrorLogDetailsLegacyEntry,
+    > {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the error log of an instance node (deprecated `/mysql` form).
     ///
     /// Old form of ListErrorLogDetails under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListErrorLogDetails instead. Returns the error log entries of one node in a time window, optionally of one level, one page at a time. Only the last month can be queried.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListErrorLogDetailsLegacy`: `GET /mysql/v3/{project_id}/instances/{instance_id}/errorlog`; section 5.8.1 of the source document; documented error statuses 400, 500.
     ///

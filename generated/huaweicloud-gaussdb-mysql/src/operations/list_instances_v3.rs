@@ -111,6 +111,40 @@ impl ::clouddb_runtime::Operation for ListInstancesV3Input {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListInstancesV3Input {
+    type Item = crate::types::MysqlInstanceListInfo;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.instances.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.instances.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListInstancesV3",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -331,12 +365,33 @@ impl ListInstancesV3Builder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListInstancesV3Input> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`instances` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::MysqlInstanceListInfo> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List instances (deprecated `/v3` form).
     ///
     /// Old `/v3` form of ListInstances, scheduled to be withdrawn on 2025-12-31; use ListInstances (`/v3.1`) instead. Lists the instances matching the optional filters, one page at a time. For `id` and `name`, a leading `*` asks for a fuzzy match on the rest of the value (`*` alone is not allowed); otherwise the match is exact.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListInstancesV3`: `GET /v3/{project_id}/instances`; section 5.3.3 of the source document; IAM action `gaussdb:instance:list`; documented error statuses 400, 500.
     #[deprecated(

@@ -68,6 +68,40 @@ impl ::clouddb_runtime::Operation for ListProxiesInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListProxiesInput {
+    type Item = crate::types::MysqlShowProxyResponseV3;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.proxy_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::std::option::Option::None,
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.proxy_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListProxies",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -174,12 +208,33 @@ impl ListProxiesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until a short or empty page says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListProxiesInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`proxy_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::MysqlShowProxyResponseV3> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the database proxies of an instance.
     ///
     /// Returns the database proxies of the instance, one page at a time, each with its settings, its proxy nodes, and the primary node and read replicas it routes to.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListProxies`: `GET /v3/{project_id}/instances/{instance_id}/proxies`; section 4.7.3 of the source document; documented error statuses 400, 500.
     pub fn list_proxies(&self) -> ListProxiesBuilder {

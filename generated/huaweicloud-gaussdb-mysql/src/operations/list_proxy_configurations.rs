@@ -68,6 +68,40 @@ impl ::clouddb_runtime::Operation for ListProxyConfigurationsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListProxyConfigurationsInput {
+    type Item = crate::types::ProxyConfiguration;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.configurations.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.configurations.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListProxyConfigurations",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -208,12 +242,35 @@ impl ListProxyConfigurationsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListProxyConfigurationsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`configurations` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::ProxyConfiguration> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the kernel parameters of a database proxy.
     ///
     /// Returns the configurable kernel parameters of a database proxy with their type, allowed range and default value, one page at a time, optionally only the parameter with a given name.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListProxyConfigurations`: `GET /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations`; section 4.7.20 of the source document; documented error statuses 400, 500.
     pub fn list_proxy_configurations(&self) -> ListProxyConfigurationsBuilder {

@@ -65,6 +65,44 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseUsersInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListStarRocksDatabaseUsersInput {
+    type Item = crate::types::StarRocksDatabaseUserDetail;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        if let ::std::option::Option::Some(position) = ::clouddb_runtime::paginate::position(
+            cursor,
+        )? {
+            self.offset = position;
+        }
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.user_details.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.user_details.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListStarRocksDatabaseUsers",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -200,12 +238,35 @@ impl ListStarRocksDatabaseUsersBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    pub fn pages(
+        self,
+    ) -> ::clouddb_runtime::paginate::Pages<ListStarRocksDatabaseUsersInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`user_details` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::StarRocksDatabaseUserDetail> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the database accounts of a StarRocks instance.
     ///
     /// Returns the database accounts of the StarRocks instance with their databases and DML and DDL privileges, optionally only one account, one page at a time.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListStarRocksDatabaseUsers`: `GET /v3/{project_id}/instances/{instance_id}/starrocks/users`; section 4.15.20 of the source document; documented error statuses 400, 500.
     pub fn list_star_rocks_database_users(&self) -> ListStarRocksDatabaseUsersBuilder {

@@ -169,12 +169,39 @@ impl RemoveProxyNodesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::RemoveProxyNodesResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("RemoveProxyNodes", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Remove nodes from a database proxy.
     ///
     /// Removes 1 to 14 nodes from a database proxy; the proxy must keep between 2 and 16 nodes. Each call removes the given number of nodes again, so the operation is not idempotent although it is a PUT. Dedicated-cloud (DeC) accounts do not support database proxies. Returns the id of the asynchronous job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RemoveProxyNodes`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/reduce`; section 4.7.6 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn remove_proxy_nodes(&self) -> RemoveProxyNodesBuilder {

@@ -125,12 +125,42 @@ impl RestoreToExistingInstanceBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::RestoreToExistingInstanceResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "RestoreToExistingInstance",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Restore a backup or a point in time to the current or an existing instance.
     ///
     /// Restores the data of a source instance into a target instance, which may be the source instance itself or another existing instance, either from a full backup (type `backup` with backup_id) or to a point in time (type `timestamp` with restore_time). A different target instance must have the same engine, engine version and table-name case sensitivity as the source. The answer carries the id of the restore job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RestoreToExistingInstance`: `POST /v3/{project_id}/instances/restore`; section 4.4.6 of the source document; documented error statuses 400, 500; not idempotent.
     pub fn restore_to_existing_instance(&self) -> RestoreToExistingInstanceBuilder {

@@ -169,12 +169,42 @@ impl SetProxyRouteModeBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::SetProxyRouteModeResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "SetProxyRouteMode",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Set the routing mode of a database proxy.
     ///
     /// Sets how a database proxy routes reads (by weight, or load balancing with or without the primary node) together with the matching weights. The allowed weights depend on the mode: in weight mode (0) 0 to 1000; in load-balancing mode 1 the primary node takes 0 and read replicas 0 or 1; in mode 2 the primary node takes 1 and read replicas 0 or 1. The operation is in public beta and must be enabled for the account through a service ticket; the new-node fields need the vendor's allow list. Returns the id of the asynchronous job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetProxyRouteMode`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/route-mode`; section 4.7.9 of the source document; documented error statuses 400, 500.
     pub fn set_proxy_route_mode(&self) -> SetProxyRouteModeBuilder {

@@ -146,12 +146,42 @@ impl SetSqlFilterSwitchBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::SetSqlFilterSwitchResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "SetSqlFilterSwitch",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Turn SQL throttling on or off.
     ///
     /// Turns SQL throttling (concurrency limits per SQL pattern) of an instance on or off. Runs as an asynchronous job whose id is returned.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetSqlFilterSwitch`: `POST /v3/{project_id}/instances/{instance_id}/sql-filter/switch`; section 4.12.1 of the source document; documented error statuses 400, 500.
     ///

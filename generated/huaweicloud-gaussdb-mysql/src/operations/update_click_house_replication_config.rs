@@ -152,12 +152,44 @@ impl UpdateClickHouseReplicationConfigBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<
+                crate::types::UpdateClickHouseReplicationConfigResponse,
+            >,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "UpdateClickHouseReplicationConfig",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Change the table scope of a ClickHouse data synchronization.
     ///
     /// Changes the set of tables of one synchronized database. Only the tables of the existing white or black list can be changed, not the kind of list. The new scope travels as a JSON object inside a string, keyed by the existing list kind, with the tables separated by commas (for example `{"white_list": "t1,t2,t3"}`). The answer carries the id of the job that applies the change.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateClickHouseReplicationConfig`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config`; section 4.16.26 of the source document; documented error statuses 400, 500.
     pub fn update_click_house_replication_config(

@@ -142,12 +142,42 @@ impl UpdateConfigurationBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::UpdateConfigurationResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "UpdateConfiguration",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Modify a parameter template.
     ///
     /// Changes the name, the description or parameter values of a user-created parameter template. Supported for primary/standby dedicated instances; default templates cannot be modified. At least one of name, description and parameter_values must be given (not empty). The new name must not equal a default template's name, and each value must lie within the range the engine version's default template allows. Parameters left out keep their values.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateConfiguration`: `PUT /v3/{project_id}/configurations/{configuration_id}`; section 4.5.5 of the source document; documented error statuses 400, 500.
     pub fn update_configuration(&self) -> UpdateConfigurationBuilder {

@@ -139,12 +139,42 @@ impl UpdateInstanceNameLegacyBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::UpdateInstanceNameLegacyResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id(
+                        "UpdateInstanceNameLegacy",
+                        "job_id",
+                    ),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Rename an instance (deprecated `/mysql` form).
     ///
     /// Old form of UpdateInstanceName under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use UpdateInstanceName instead. Instances of the same type in a project may share a name.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateInstanceNameLegacy`: `PUT /mysql/v3/{project_id}/instances/{instance_id}/name`; section 5.3.11 of the source document; IAM action `gaussdb:instance:modify`; documented error statuses 400, 500.
     ///

@@ -169,12 +169,39 @@ impl UpdateProxyPortBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits for the job it starts (`job_id` of the answer) to end, asking [`Client::show_job`](crate::Client::show_job) as `options` says. A job that fails is an error of kind `JobFailed` carrying the vendor's details, never a success.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::UpdateProxyPortResponse>,
+            ::clouddb_runtime::wait::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let response = self.send().await?;
+        let job_id = match &response.body().job_id {
+            ::std::option::Option::Some(id) => id.clone(),
+            ::std::option::Option::None => {
+                return ::std::result::Result::Err(
+                    ::clouddb_runtime::wait::missing_job_id("UpdateProxyPort", "job_id"),
+                );
+            }
+        };
+        let job = client.wait_for_job(&job_id, options).await?;
+        ::std::result::Result::Ok((response, job))
+    }
 }
 
 impl crate::Client {
     /// Change the port of a database proxy.
     ///
     /// Changes the port of a database proxy's read-write splitting address. The port must be between 1025 and 65534 and must not be 1033, 5342 to 5345, 12017, 20000, 20201, 20202, 33062 or 33071. Returns the id of the asynchronous job.
+    ///
+    /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateProxyPort`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port`; section 4.7.14 of the source document; documented error statuses 400, 500.
     pub fn update_proxy_port(&self) -> UpdateProxyPortBuilder {

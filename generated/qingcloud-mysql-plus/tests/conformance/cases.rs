@@ -12,6 +12,40 @@ fn every_example_round_trips() {
         "spec/qingcloud/mysql-plus.yaml",
         &[
             (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::qingcloud_mysql_plus::types::JobStatus>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeJobsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1iaas~1?action=RunClusterCustomService&service=rebuildme&role=readinstance/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -29,6 +63,84 @@ fn every_example_round_trips() {
             ),
         ],
     );
+}
+
+#[tokio::test]
+async fn describe_jobs_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_jobs()
+        .jobs(::clouddb_conformance::from_json("[\"j-1gz8cx6v0r8\"]"))
+        .status(::clouddb_conformance::from_json("[\"working\",\"successful\"]"))
+        .job_action("RunClusterCustomService")
+        .verbose(0)
+        .offset(0)
+        .limit(20)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeJobs"),
+                    ("jobs.1", "j-1gz8cx6v0r8"),
+                    ("status.1", "working"),
+                    ("status.2", "successful"),
+                    ("job_action", "RunClusterCustomService"),
+                    ("verbose", "0"),
+                    ("offset", "0"),
+                    ("limit", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_jobs_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_jobs()
+                    .jobs(::clouddb_conformance::from_json("[\"j-1gz8cx6v0r8\"]"))
+                    .status(
+                        ::clouddb_conformance::from_json("[\"working\",\"successful\"]"),
+                    )
+                    .job_action("RunClusterCustomService")
+                    .verbose(0)
+                    .offset(0)
+                    .limit(20)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
