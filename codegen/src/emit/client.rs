@@ -53,7 +53,10 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
         escape(&service.title)
     ));
     let builder_doc = doc_attrs(&builder_doc(service));
-    let job_poller = super::lists_and_jobs::emit_job_poller(service.job_poller.as_ref());
+    let job_poller = super::lists_and_jobs::emit_job_poller(
+        service.job_poller.as_ref(),
+        &super::features::Features::of(service).poller_cfg(),
+    );
     quote! {
         #header
 

@@ -238,7 +238,7 @@ pub(crate) fn job_doc(service: &Service, op: &Operation) -> Option<String> {
 }
 
 /// The job poller of `client.rs`: a static description and `Client::wait_for_job`.
-pub(crate) fn emit_job_poller(poller: Option<&JobPoller>) -> TokenStream {
+pub(crate) fn emit_job_poller(poller: Option<&JobPoller>, cfg: &TokenStream) -> TokenStream {
     let Some(poller) = poller else {
         return quote!();
     };
@@ -273,6 +273,7 @@ pub(crate) fn emit_job_poller(poller: Option<&JobPoller>) -> TokenStream {
     ));
     quote! {
         /// How this service reports on asynchronous jobs.
+        #cfg
         static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
             operation: #operation,
             status: #status,
@@ -282,6 +283,7 @@ pub(crate) fn emit_job_poller(poller: Option<&JobPoller>) -> TokenStream {
             failure_reason: #failure_reason,
         };
 
+        #cfg
         impl Client {
             #docs
             pub async fn wait_for_job(&self, job_id: &str, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {

@@ -5,6 +5,7 @@
 use crate::ir::{Protocol, Service};
 
 use super::conformance;
+use super::features::{self, Features};
 
 /// The one-line header of every generated file, in the file's comment syntax.
 pub fn header(comment: &str, service: &Service) -> String {
@@ -39,10 +40,50 @@ serde_json.workspace = true
 [dev-dependencies]
 clouddb-conformance.workspace = true
 tokio = {{ workspace = true, features = ["macros", "rt"] }}
+
+{features}
+[[test]]
+name = "conformance"
+path = "tests/conformance.rs"
+required-features = ["{full}"]
 "#,
         header = header("#", service),
         name = service.crate_name,
+        features = features_toml(service),
+        full = features::FULL,
     )
+}
+
+/// The `[features]` table: one feature per tag, `full` for all of them (the default).
+fn features_toml(service: &Service) -> String {
+    let features = Features::of(service);
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "[features]\ndefault = [\"{full}\"]\n# Every operation.\n{full} = [{}]\n",
+        quoted(&mut features.tags.iter()),
+        full = features::FULL
+    );
+    for tag in &features.tags {
+        let count = service.operations.iter().filter(|op| &op.tag == tag).count();
+        let description = service
+            .tags
+            .iter()
+            .find(|t| &t.name == tag)
+            .and_then(|t| t.description.as_deref())
+            .map(|d| format!(": {}", d.trim().trim_end_matches('.')))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "# {count} operation(s){}\n{tag} = [{}]\n",
+            description.replace('\n', " "),
+            quoted(&mut features.enables.get(tag).into_iter().flatten())
+        ));
+    }
+    out
 }
 
 /// The crate root: documentation with a usage example, module declarations, re-exports.
@@ -62,6 +103,8 @@ pub(crate) fn lib_rs(service: &Service) -> String {
     ));
     doc.push(String::new());
     doc.extend(usage_example(service));
+    doc.push(String::new());
+    doc.extend(features_doc(service));
     for line in doc {
         if line.is_empty() {
             out.push_str("//!\n");
@@ -85,6 +128,36 @@ pub(crate) fn lib_rs(service: &Service) -> String {
         "pub use clouddb_runtime::retry::RetryPolicy;\npub use clouddb_runtime::{\n    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,\n};\n",
     );
     out
+}
+
+/// The crate documentation's list of features.
+fn features_doc(service: &Service) -> Vec<String> {
+    let features = Features::of(service);
+    let mut lines = vec![
+        "# Features".to_owned(),
+        String::new(),
+        format!(
+            "Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `{}` (the default) enables them all. To compile only some, turn off the default features and name the tags:",
+            features::FULL
+        ),
+        String::new(),
+    ];
+    for tag in &features.tags {
+        let count = service.operations.iter().filter(|op| &op.tag == tag).count();
+        let also = match features.enables.get(tag) {
+            Some(others) => format!(
+                " (enables {}, whose job operation `send_and_wait` uses)",
+                others
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
+        lines.push(format!("- `{tag}`: {count} operation(s){also}"));
+    }
+    lines
 }
 
 /// A compiled (not run) example: build a client, call the first operation.

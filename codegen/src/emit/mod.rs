@@ -6,6 +6,7 @@ mod conformance;
 mod coverage;
 mod docs;
 mod error_codes;
+mod features;
 mod lists_and_jobs;
 mod manifest;
 mod operations;

@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_block, escape, module_doc_attrs, paragraphs};
+use super::features::Features;
 use super::lists_and_jobs;
 use super::types::{emit_redacting_debug, value_checks};
 use super::{crate_types, ident, is_enum, type_tokens};
@@ -16,7 +17,9 @@ use crate::ir::{
 /// `operations/mod.rs`: the module list and re-exports.
 pub(crate) fn emit_module_index(service: &Service) -> TokenStream {
     let header = module_doc_attrs("One module per operation: its input, its builder and, where the answer differs by status, its output enum.");
+    let features = Features::of(service);
     let modules = service.operations.iter().map(|op| {
+        let cfg = features.operation_cfg(op);
         let module = format_ident!("{}", op.method_name);
         let input = format_ident!("{}", op.input_name);
         let builder = format_ident!("{}", op.builder_name);
@@ -28,7 +31,9 @@ pub(crate) fn emit_module_index(service: &Service) -> TokenStream {
             _ => quote!(),
         };
         quote! {
+            #cfg
             mod #module;
+            #cfg
             pub use #module::{#builder, #input #output};
         }
     });

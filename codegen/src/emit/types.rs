@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_block, escape, module_doc_attrs, paragraphs};
+use super::features::Features;
 use super::{crate_types, ident, type_tokens};
 use crate::ir::{Checks, Field, Service, TypeDef, TypeKind, TypeRef, Variant};
 
@@ -14,10 +15,26 @@ pub(crate) fn emit_types(service: &Service) -> TokenStream {
         "Types of the {} API: request and response bodies and their parts.",
         escape(&service.title)
     ));
-    let items = service.types.iter().map(|def| emit_type(service, def));
+    let features = Features::of(service);
+    let items = service
+        .types
+        .iter()
+        .map(|def| gate(emit_type(service, def), &features.type_cfg(&def.name)));
     quote! {
         #header
         #(#items)*
+    }
+}
+
+/// Puts `cfg` on every item of `tokens` (a type and its impls).
+fn gate(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return tokens;
+    }
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => file.items.iter().map(|item| quote!(#cfg #item)).collect(),
+        // Emitted tokens always parse; formatting reports it if they do not.
+        Err(_) => tokens,
     }
 }
 

@@ -79,6 +79,7 @@ impl Client {
 }
 
 /// How this service reports on asynchronous jobs.
+#[cfg(feature = "jobs")]
 static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
     operation: "ShowJob",
     status: "/job/status",
@@ -88,6 +89,7 @@ static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait:
     failure_reason: ::std::option::Option::Some("/job/fail_reason"),
 };
 
+#[cfg(feature = "jobs")]
 impl Client {
     /// Waits for the asynchronous job `job_id` to end, asking [`show_job`](Self::show_job) with growing intervals as `options` says.
     ///

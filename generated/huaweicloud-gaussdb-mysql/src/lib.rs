@@ -17,6 +17,27 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
+//!
+//! - `engine-versions`: 2 operation(s)
+//! - `flavors`: 2 operation(s)
+//! - `instances`: 54 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `backups`: 17 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `parameter-templates`: 15 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `quotas`: 9 operation(s)
+//! - `proxy`: 30 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `logs`: 14 operation(s)
+//! - `tags`: 3 operation(s)
+//! - `database-users`: 7 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `databases`: 5 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `sql-throttling`: 5 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `jobs`: 7 operation(s)
+//! - `diagnostics`: 2 operation(s)
+//! - `htap-standard`: 24 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `htap-lite`: 28 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
 
 #![warn(missing_docs)]
 

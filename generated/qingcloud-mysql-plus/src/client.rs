@@ -56,6 +56,7 @@ impl Client {
 }
 
 /// How this service reports on asynchronous jobs.
+#[cfg(feature = "jobs")]
 static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
     operation: "DescribeJobs",
     status: "/job_set/0/status",
@@ -65,6 +66,7 @@ static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait:
     failure_reason: ::std::option::Option::None,
 };
 
+#[cfg(feature = "jobs")]
 impl Client {
     /// Waits for the asynchronous job `job_id` to end, asking [`describe_jobs`](Self::describe_jobs) with growing intervals as `options` says.
     ///

@@ -16,6 +16,13 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
+//!
+//! - `clusters`: 1 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `jobs`: 1 operation(s)
 
 #![warn(missing_docs)]
 

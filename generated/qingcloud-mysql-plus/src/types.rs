@@ -28,6 +28,7 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     }
 }
 
+#[cfg(feature = "jobs")]
 /// Answer to DescribeJobs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DescribeJobsResponse {
@@ -61,12 +62,14 @@ pub struct DescribeJobsResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for DescribeJobsResponse {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("job_set", &self.job_set);
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -75,6 +78,7 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
     }
 }
 
+#[cfg(feature = "jobs")]
 /// An asynchronous job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Job {
@@ -143,12 +147,14 @@ pub struct Job {
     pub error_codes: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for Job {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::lenient::Lenient for Job {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -157,6 +163,7 @@ impl ::clouddb_runtime::lenient::Lenient for Job {
     }
 }
 
+#[cfg(feature = "jobs")]
 /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum JobStatus {
@@ -174,6 +181,7 @@ pub enum JobStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "jobs")]
 impl JobStatus {
     /// Every documented value.
     pub const VALUES: &'static [&'static str] = &[
@@ -197,6 +205,7 @@ impl JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::std::convert::From<&str> for JobStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -210,6 +219,7 @@ impl ::std::convert::From<&str> for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::std::convert::From<::std::string::String> for JobStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -223,12 +233,14 @@ impl ::std::convert::From<::std::string::String> for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::serde::Serialize for JobStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -238,6 +250,7 @@ impl ::serde::Serialize for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl<'de> ::serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -247,6 +260,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for JobStatus {
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
@@ -255,6 +269,7 @@ impl ::clouddb_runtime::Validate for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::lenient::Lenient for JobStatus {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,6 +278,7 @@ impl ::clouddb_runtime::lenient::Lenient for JobStatus {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Checked for JobStatus {
     fn check(
         &self,
@@ -273,6 +289,7 @@ impl ::clouddb_runtime::Checked for JobStatus {
     }
 }
 
+#[cfg(feature = "clusters")]
 /// Answer to a rebuildme request.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RebuildReadOnlyNodeResponse {
@@ -320,6 +337,7 @@ pub struct RebuildReadOnlyNodeResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "clusters")]
 impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -328,6 +346,7 @@ impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
     }
 }
 
+#[cfg(feature = "clusters")]
 /// Parameters of the rebuildme custom service.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RebuildReadOnlyNodeServiceParams {
@@ -336,6 +355,7 @@ pub struct RebuildReadOnlyNodeServiceParams {
     pub node_id: ::std::string::String,
 }
 
+#[cfg(feature = "clusters")]
 impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeServiceParams {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,

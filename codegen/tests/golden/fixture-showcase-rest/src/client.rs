@@ -63,6 +63,7 @@ impl Client {
 }
 
 /// How this service reports on asynchronous jobs.
+#[cfg(feature = "widgets")]
 static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
     operation: "ShowWidgetJob",
     status: "/job/status",
@@ -72,6 +73,7 @@ static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait:
     failure_reason: ::std::option::Option::Some("/job/fail_reason"),
 };
 
+#[cfg(feature = "widgets")]
 impl Client {
     /// Waits for the asynchronous job `job_id` to end, asking [`show_widget_job`](Self::show_widget_job) with growing intervals as `options` says.
     ///

@@ -17,6 +17,12 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! Each tag of the spec is a Cargo feature that compiles its operations and the types they use; `full` (the default) enables them all. To compile only some, turn off the default features and name the tags:
+//!
+//! - `widgets`: 8 operation(s)
 
 #![warn(missing_docs)]
 
