@@ -81,6 +81,62 @@ pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
+/// The package name of a service's command-line client (`huaweicloud-css` →
+/// `huaweicloud-css-cli`).
+pub fn cli_crate_name(crate_name: &str) -> String {
+    format!("{crate_name}-cli")
+}
+
+/// The program name of a service's command-line client, from its spec file's stem
+/// (`css` → `clouddb-css`).
+pub fn cli_bin_name(spec_stem: &str) -> String {
+    format!("clouddb-{spec_stem}")
+}
+
+/// Flags every command-line client defines itself (clap's, the shared ones and both
+/// vendors'); a parameter whose flag would take one of these names gets `-param` appended.
+/// Keep in step with `clouddb-cli`'s `command.rs`, `huawei.rs` and `qingcloud.rs`.
+const RESERVED_FLAGS: &[&str] = &[
+    "help",
+    "version",
+    "body",
+    "body-file",
+    "dry-run",
+    "compact",
+    "max-attempts",
+    "connect-timeout",
+    "attempt-timeout",
+    "call-timeout",
+    "all",
+    "wait",
+    "region",
+    "endpoint",
+    "project-id",
+    "language",
+    "zone",
+    "config-file",
+];
+
+/// The subcommand of an operation: its method name in kebab-case
+/// (`list_immediate_jobs` → `list-immediate-jobs`).
+pub fn subcommand_name(method_name: &str) -> String {
+    method_name.trim_start_matches("r#").replace('_', "-")
+}
+
+/// The flag of a parameter: its Rust name in kebab-case (`job_id` → `job-id`, `r#type` →
+/// `type`), with `-param` appended when the CLI already uses the name.
+pub fn flag_name(param_name: &str) -> String {
+    let flag = param_name
+        .trim_start_matches("r#")
+        .trim_end_matches('_')
+        .replace('_', "-");
+    if RESERVED_FLAGS.contains(&flag.as_str()) {
+        format!("{flag}-param")
+    } else {
+        flag
+    }
+}
+
 fn prefix_leading_digit(name: &str, prefix: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{prefix}{name}")
@@ -160,6 +216,27 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(variant_ident(input).as_deref(), Ok(expected), "{input}");
         }
+    }
+
+    #[test]
+    fn cli_names() {
+        assert_eq!(
+            subcommand_name("list_immediate_jobs"),
+            "list-immediate-jobs"
+        );
+        let flags = [
+            ("job_id", "job-id"),
+            ("r#type", "type"),
+            ("self_", "self"),
+            ("x_client_token", "x-client-token"),
+            ("region", "region-param"),
+            ("body_file", "body-file-param"),
+        ];
+        for (input, expected) in flags {
+            assert_eq!(flag_name(input), expected, "{input}");
+        }
+        assert_eq!(cli_crate_name("huaweicloud-css"), "huaweicloud-css-cli");
+        assert_eq!(cli_bin_name("gaussdb-mysql"), "clouddb-gaussdb-mysql");
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! - [`huawei::Server`] and [`qingcloud::Server`] are local HTTP servers that answer with a
 //!   documented example and check the request that arrived: method, path, query, headers,
 //!   body, and the signature recomputed from exactly what arrived;
-//! - `check_error_answers` and `check_missing_parameters` check error kinds.
+//! - `check_error_answers` and `check_missing_parameters` check error kinds;
+//! - [`cli::Cli`] runs a generated command-line client against those servers.
 
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod cli;
 pub mod examples;
 pub mod faults;
 pub mod huawei;

@@ -63,7 +63,7 @@ pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream 
     }
 }
 
-fn protocol_module(service: &Service) -> TokenStream {
+pub(crate) fn protocol_module(service: &Service) -> TokenStream {
     match service.protocol {
         Protocol::HuaweiRest => quote!(::clouddb_conformance::huawei),
         Protocol::QingCloudAction => quote!(::clouddb_conformance::qingcloud),
@@ -120,7 +120,7 @@ fn single_output(op: &Operation) -> bool {
     matches!(op.output, Output::Single { .. })
 }
 
-fn option_str(text: Option<&str>) -> TokenStream {
+pub(crate) fn option_str(text: Option<&str>) -> TokenStream {
     match text {
         Some(text) => quote!(::std::option::Option::Some(#text)),
         None => quote!(::std::option::Option::None),
@@ -250,7 +250,7 @@ fn json_decode(json: &str) -> TokenStream {
 }
 
 /// The text of a scalar JSON value as it travels in a path, query or header.
-fn scalar_text(value: &Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -260,7 +260,11 @@ fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// The request the operation must send for this example.
-fn expected_request(service: &Service, op: &Operation, example: &RequestExample) -> TokenStream {
+pub(crate) fn expected_request(
+    service: &Service,
+    op: &Operation,
+    example: &RequestExample,
+) -> TokenStream {
     let mut path = op.path.clone();
     let mut query: Vec<(String, String)> = op.fixed_query.clone();
     let mut json_query: Vec<(String, String)> = Vec::new();
@@ -357,7 +361,7 @@ fn flatten_dot_indexed(
 
 /// An example as the generated types encode it: keys that a field lists in `x-aliases`
 /// become the field's name, following the types into fields, list items and map values.
-fn normalize(service: &Service, value: &Value, ty: &TypeRef) -> Value {
+pub(crate) fn normalize(service: &Service, value: &Value, ty: &TypeRef) -> Value {
     let def = |name: &str| service.types.iter().find(|t| t.name == name);
     match (value, ty) {
         (Value::Array(items), TypeRef::Array(inner)) => {

@@ -1,6 +1,7 @@
 //! Emitting: the IR becomes the files of one generated crate. Emitters read only the IR;
 //! each builds its named pieces first and then one `quote!` that looks like the output.
 
+mod cli;
 mod client;
 mod conformance;
 mod coverage;
@@ -37,7 +38,8 @@ pub enum FileKind {
     Text(String),
 }
 
-/// Every file of the crate generated for `service`, under `out_dir` (`generated`).
+/// Every file of the crate generated for `service`, under `out_dir` (`generated`), and of
+/// its command-line client beside it (`<crate>-cli`).
 pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
     let base = format!("{out_dir}/{}", service.crate_name);
     let rust = |path: String, tokens: TokenStream| OutputFile {
@@ -81,6 +83,7 @@ pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
             operations::emit_operation(service, op),
         ));
     }
+    files.extend(cli::emit_cli_crate(service, out_dir));
     files
 }
 

@@ -318,7 +318,7 @@ fn emit_output_enum(op: &Operation) -> TokenStream {
     };
     let name = format_ident!("{}", name);
     let docs = doc_attrs(&format!(
-        "The answer of `{}`, which differs by HTTP status.",
+        "The answer of `{}`, which differs by HTTP status. It encodes as the variant's body alone (`null` for a variant without one).",
         op.id
     ));
     let variants = variants.iter().map(|(status, variant, ty)| {
@@ -334,7 +334,8 @@ fn emit_output_enum(op: &Operation) -> TokenStream {
     });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
         pub enum #name {
             #(#variants)*
         }

@@ -75,8 +75,9 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     ],
 };
 
-/// The answer of `CreateWidget`, which differs by HTTP status.
-#[derive(Clone, Debug, PartialEq)]
+/// The answer of `CreateWidget`, which differs by HTTP status. It encodes as the variant's body alone (`null` for a variant without one).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
 pub enum CreateWidgetOutput {
     /// The answer with HTTP status 201.
     Status201(crate::types::Widget),

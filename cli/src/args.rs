@@ -1,0 +1,132 @@
+//! The parsed flags of one subcommand, read back as the types of the operation's input.
+//!
+//! Every flag's value is parsed by clap into JSON (text, a number, a boolean, a listed
+//! value or a JSON document, see [`Kind`](crate::Kind)), so that a bad number is reported
+//! by clap naming the flag; the JSON then decodes into whatever type the input's field has
+//! (a string, an integer, a generated enum or struct), through serde.
+
+use clap::ArgMatches;
+use clouddb_runtime::paginate::Paginated;
+use clouddb_runtime::Operation;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::body::{self, Source};
+use crate::call::{Backend, Call};
+use crate::exit::Failure;
+use crate::{Flag, OperationCli};
+
+/// The flags of one subcommand, as the generated code reads them.
+pub struct Args<'a> {
+    matches: &'a ArgMatches,
+    flags: &'static [Flag],
+    body_secrets: &'static [&'static str],
+}
+
+impl std::fmt::Debug for Args<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Flag values may be secrets; only their names are shown.
+        let ids: Vec<&str> = self.matches.ids().map(|id| id.as_str()).collect();
+        f.debug_struct("Args").field("given", &ids).finish()
+    }
+}
+
+impl<'a> Args<'a> {
+    pub(crate) fn new<C>(matches: &'a ArgMatches, operation: &OperationCli<C>) -> Self {
+        Self {
+            matches,
+            flags: operation.flags,
+            body_secrets: operation.secrets.body,
+        }
+    }
+
+    /// The value of a required flag (clap has already refused a missing one).
+    pub fn required<T: DeserializeOwned>(&self, flag: &str) -> crate::Result<T> {
+        self.optional(flag)?
+            .ok_or_else(|| Failure::usage(format!("the flag --{flag} is required")))
+    }
+
+    /// The value of an optional flag; a repeated flag gives a list.
+    pub fn optional<T: DeserializeOwned>(&self, flag: &str) -> crate::Result<Option<T>> {
+        let values = match self.matches.try_get_many::<Value>(flag) {
+            Ok(Some(values)) => values.cloned().collect::<Vec<_>>(),
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(Failure::usage(format!("--{flag}: {e}"))),
+        };
+        let list = self.flags.iter().any(|f| f.name == flag && f.list);
+        let value = if list {
+            Value::Array(values)
+        } else {
+            values.into_iter().next().unwrap_or(Value::Null)
+        };
+        serde_path_to_error::deserialize(value)
+            .map(Some)
+            .map_err(|e| {
+                let at = match e.path().to_string().as_str() {
+                    "." => String::new(),
+                    path => format!(" at `{path}`"),
+                };
+                Failure::usage(format!("invalid value for --{flag}{at}: {}", e.inner()))
+            })
+    }
+
+    /// The required body, from `--body` or `--body-file`.
+    pub fn body<T: DeserializeOwned>(&self) -> crate::Result<T> {
+        self.optional_body()?
+            .ok_or_else(|| Failure::usage("the body is required: give --body or --body-file"))
+    }
+
+    /// The optional body, from `--body` or `--body-file`.
+    pub fn optional_body<T: DeserializeOwned>(&self) -> crate::Result<Option<T>> {
+        let text = self.matches.get_one::<String>("body");
+        let file = self.matches.get_one::<String>("body-file");
+        let source = match (text, file) {
+            (Some(text), None) => Source::Text(text),
+            (None, Some(path)) => Source::File(path),
+            (None, None) => return Ok(None),
+            (Some(_), Some(_)) => {
+                return Err(Failure::usage(
+                    "give either --body or --body-file, not both",
+                ))
+            }
+        };
+        body::decode(source, self.body_secrets).map(Some)
+    }
+
+    /// The call of a whole input, sent as one request.
+    pub fn call<C, O>(&self, input: O) -> crate::Result<Call<C>>
+    where
+        C: Backend,
+        O: Operation + 'static,
+        O::Output: Serialize,
+    {
+        Ok(Call::single(input))
+    }
+
+    /// The call of a paged list: one page, or every item with `--all`.
+    pub fn call_paged<C, O>(&self, input: O) -> crate::Result<Call<C>>
+    where
+        C: Backend,
+        O: Paginated + Sync,
+        O::Output: Serialize + 'static,
+        O::Item: Serialize,
+    {
+        Ok(Call::paged(input))
+    }
+
+    /// The call of an operation that starts a job, whose id `job_id` reads from the
+    /// answer; with `--wait`, the job is waited for.
+    pub fn call_waiting<C, O>(
+        &self,
+        input: O,
+        job_id: fn(&O::Output) -> Option<String>,
+    ) -> crate::Result<Call<C>>
+    where
+        C: Backend,
+        O: Operation + 'static,
+        O::Output: Serialize,
+    {
+        Ok(Call::waiting(input, job_id))
+    }
+}

@@ -1,0 +1,261 @@
+//! Building the clap command from a service's table: a subcommand per operation, a flag
+//! per parameter with its value parser, the body flags, and the flags every subcommand
+//! shares (output, dry run, attempts and timeouts) next to the vendor's.
+
+use std::time::Duration;
+
+use clap::builder::{BoolValueParser, PossibleValuesParser, StringValueParser, TypedValueParser};
+use clap::{value_parser, Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use clouddb_runtime::wait::WaitOptions;
+use clouddb_runtime::CallOptions;
+use serde_json::Value;
+
+use crate::exit::Exit;
+use crate::{Flag, Kind, OperationCli, ServiceCli};
+
+/// Heading of the flags that every subcommand shares.
+pub(crate) const GLOBAL: &str = "Global options";
+
+/// The whole command: the shared and vendor flags, then one subcommand per operation.
+pub(crate) fn command<C>(service: &ServiceCli<C>, vendor_flags: Vec<Arg>) -> Command {
+    let mut root = Command::new(service.bin)
+        .version(service.version)
+        .about(service.about)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(Exit::help())
+        .args(common_flags())
+        .args(
+            vendor_flags
+                .into_iter()
+                .map(|arg| arg.global(true).help_heading(GLOBAL)),
+        );
+    if !service.long_about.is_empty() {
+        root = root.long_about(service.long_about);
+    }
+    root.subcommands(service.operations.iter().map(operation))
+}
+
+fn operation<C>(op: &OperationCli<C>) -> Command {
+    let mut command = Command::new(op.name)
+        .about(op.about)
+        .long_about(op.long_about)
+        .args(op.flags.iter().map(flag));
+    if let Some(replacement) = op.deprecated {
+        command = command
+            .hide(true)
+            .before_help(deprecation(op.name, replacement));
+    }
+    if op.pages {
+        command = command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Reads every page from this request's position on and prints all the items as one JSON array"),
+        );
+    }
+    if op.job {
+        command = command.args([
+            Arg::new("wait")
+                .long("wait")
+                .action(ArgAction::SetTrue)
+                .help("Waits for the job the call starts to end, printing its progress on standard error, then prints the job as JSON"),
+            Arg::new("wait-interval")
+                .long("wait-interval")
+                .value_name("SECONDS")
+                .requires("wait")
+                .value_parser(parse_seconds)
+                .help("Seconds before the first poll of the job, and between polls at first (default 1, then 2 growing to 30)"),
+            Arg::new("wait-timeout")
+                .long("wait-timeout")
+                .value_name("SECONDS")
+                .requires("wait")
+                .value_parser(parse_seconds)
+                .help("The longest wait for the job (default 3600); the job goes on on the server"),
+        ]);
+    }
+    if let Some(body) = op.body {
+        command = command
+            .arg(
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON")
+                    .help(format!("The request body, as JSON. {}", body.help)),
+            )
+            .arg(
+                Arg::new("body-file")
+                    .long("body-file")
+                    .value_name("PATH")
+                    .help("Reads the request body (JSON) from a file; `-` reads standard input"),
+            )
+            .group(
+                ArgGroup::new("body-source")
+                    .args(["body", "body-file"])
+                    .required(body.required),
+            );
+    }
+    command
+}
+
+/// What a deprecated subcommand says in its help and on use.
+pub(crate) fn deprecation(name: &str, replacement: &str) -> String {
+    if replacement.is_empty() {
+        format!(
+            "`{name}` is deprecated: the vendor is taking it offline and documents no replacement."
+        )
+    } else {
+        format!(
+            "`{name}` is deprecated: the vendor is taking it offline; use `{replacement}` instead."
+        )
+    }
+}
+
+fn flag(flag: &Flag) -> Arg {
+    let arg = Arg::new(flag.name)
+        .long(flag.name)
+        .help(flag.help)
+        .required(flag.required)
+        .action(if flag.list {
+            ArgAction::Append
+        } else {
+            ArgAction::Set
+        });
+    match flag.kind {
+        Kind::String => arg
+            .value_name("TEXT")
+            .value_parser(StringValueParser::new().map(Value::String)),
+        Kind::Int32 => arg
+            .value_name("INTEGER")
+            .value_parser(value_parser!(i32).map(Value::from)),
+        Kind::Int64 => arg
+            .value_name("INTEGER")
+            .value_parser(value_parser!(i64).map(Value::from)),
+        Kind::Number => arg.value_name("NUMBER").value_parser(parse_number),
+        Kind::Bool => arg
+            .value_name("BOOL")
+            .value_parser(BoolValueParser::new().map(Value::Bool)),
+        Kind::Enum(values) => arg
+            .value_name("VALUE")
+            .value_parser(PossibleValuesParser::new(values.iter().copied()).map(Value::String)),
+        Kind::Json => arg.value_name("JSON").value_parser(parse_json),
+    }
+}
+
+fn parse_number(text: &str) -> Result<Value, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| "not a finite number".to_owned())
+}
+
+fn parse_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err("not a positive number of seconds".to_owned()),
+    }
+}
+
+/// The flags of every subcommand: output, dry run, attempts and timeouts.
+fn common_flags() -> Vec<Arg> {
+    let switch = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .help(help)
+            .action(ArgAction::SetTrue)
+    };
+    let seconds = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name("SECONDS")
+            .help(help)
+            .value_parser(parse_seconds)
+    };
+    vec![
+        switch(
+            "dry-run",
+            "Prints the signed request (method, URL, headers, body) without sending it; \
+             signatures, tokens and secret fields are redacted",
+        ),
+        switch("compact", "Prints the answer as one line of JSON"),
+        Arg::new("max-attempts")
+            .long("max-attempts")
+            .value_name("N")
+            .help("Attempts in all, the first included (1 disables retries; default 3)")
+            .value_parser(value_parser!(u32).range(1..)),
+        seconds(
+            "connect-timeout",
+            "How long connecting may take (default 60)",
+        ),
+        seconds(
+            "attempt-timeout",
+            "How long one attempt may take (default 120)",
+        ),
+        seconds(
+            "call-timeout",
+            "How long the whole call may take, retries included",
+        ),
+    ]
+    .into_iter()
+    .map(|arg| arg.global(true).help_heading(GLOBAL))
+    .collect()
+}
+
+/// The shared flags as given.
+#[derive(Debug, Clone)]
+pub(crate) struct Common {
+    pub(crate) dry_run: bool,
+    pub(crate) compact: bool,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) options: CallOptions,
+    pub(crate) all: bool,
+    /// `--wait`, with the waiting options (progress goes to standard error).
+    pub(crate) wait: Option<WaitOptions>,
+}
+
+impl Common {
+    pub(crate) fn from_matches(matches: &ArgMatches) -> Self {
+        let mut options = CallOptions::new();
+        if let Some(attempts) = matches.get_one::<u32>("max-attempts") {
+            options = options.max_attempts(*attempts);
+        }
+        if let Some(timeout) = matches.get_one::<Duration>("attempt-timeout") {
+            options = options.attempt_timeout(*timeout);
+        }
+        if let Some(timeout) = matches.get_one::<Duration>("call-timeout") {
+            options = options.call_timeout(*timeout);
+        }
+        let flag = |name: &str| matches!(matches.try_get_one::<bool>(name), Ok(Some(true)));
+        let seconds = |name: &str| {
+            matches
+                .try_get_one::<Duration>(name)
+                .ok()
+                .flatten()
+                .copied()
+        };
+        let wait = flag("wait").then(|| {
+            let mut wait = WaitOptions::new().on_progress(|job| eprintln!("{job}"));
+            if let Some(interval) = seconds("wait-interval") {
+                wait = wait
+                    .first_poll(interval)
+                    .interval(interval, interval.max(Duration::from_secs(30)));
+            }
+            if let Some(timeout) = seconds("wait-timeout") {
+                wait = wait.max_wait(timeout);
+            }
+            wait
+        });
+        Self {
+            dry_run: matches.get_flag("dry-run"),
+            compact: matches.get_flag("compact"),
+            connect_timeout: matches.get_one::<Duration>("connect-timeout").copied(),
+            options,
+            all: flag("all"),
+            wait,
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Huawei Cloud command-line clients: the `--region`, `--endpoint`, `--project-id` and
+//! `--language` flags, the client built from them and the library's credential chain, and
+//! the entry point that generated `main` functions call.
+
+use std::marker::PhantomData;
+use std::process::ExitCode;
+
+use clap::{Arg, ArgMatches};
+use clouddb_runtime::huawei::{self, ClientBuilder, Service};
+
+use crate::command::Common;
+use crate::run::{self, Vendor};
+
+/// A call of a Huawei Cloud operation.
+pub type Call = crate::Call<huawei::Client>;
+/// An operation of a Huawei Cloud command-line client.
+pub type OperationCli = crate::OperationCli<huawei::Client>;
+/// A Huawei Cloud command-line client.
+pub type ServiceCli = crate::ServiceCli<huawei::Client>;
+
+const CREDENTIALS: &str =
+    "Credentials: the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
+(with HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary keys, and HUAWEICLOUD_SDK_PROJECT_ID), \
+else the file ~/.huaweicloud/credentials (or the one HUAWEICLOUD_SDK_CREDENTIALS_FILE names). \
+Without a project id, the region's project is looked up in IAM.";
+
+/// Runs the command-line client of the service `S` with the process's arguments.
+pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
+    let regions: Vec<&str> = S::INFO
+        .endpoints
+        .iter()
+        .map(|(region, _)| *region)
+        .collect();
+    let flags = vec![
+        Arg::new("region")
+            .long("region")
+            .value_name("REGION")
+            .help(format!(
+                "The region, whose endpoint comes from the service's table ({})",
+                regions.join(", ")
+            )),
+        Arg::new("endpoint")
+            .long("endpoint")
+            .value_name("URL")
+            .help("An explicit endpoint (https://host[:port]), which wins over the region's"),
+        Arg::new("project-id")
+            .long("project-id")
+            .value_name("ID")
+            .help(
+            "The project id (default: HUAWEICLOUD_SDK_PROJECT_ID, the credentials file, or IAM)",
+        ),
+        Arg::new("language")
+            .long("language")
+            .value_name("LANGUAGE")
+            .help("The X-Language of operations that accept one (en-us or zh-cn)"),
+    ];
+    run::main(
+        service,
+        Vendor {
+            flags,
+            credentials: CREDENTIALS,
+            connect: connect::<S>,
+        },
+    )
+}
+
+fn connect<S: Service>(
+    matches: &ArgMatches,
+    common: &Common,
+) -> Result<huawei::Client, clouddb_runtime::Error> {
+    let mut builder = ClientBuilder::<Runtime<S>>::default();
+    let text = |name: &str| matches.get_one::<String>(name);
+    if let Some(region) = text("region") {
+        builder = builder.region(region);
+    }
+    if let Some(endpoint) = text("endpoint") {
+        builder = builder.endpoint(endpoint);
+    }
+    if let Some(project_id) = text("project-id") {
+        builder = builder.project_id(project_id);
+    }
+    if let Some(language) = text("language") {
+        builder = builder.language(language);
+    }
+    if let Some(timeout) = common.connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    builder.build().map(|runtime| runtime.client)
+}
+
+/// The runtime client of the service `S`: the service's endpoints, error codes and name,
+/// without its generated wrapper.
+struct Runtime<S> {
+    client: huawei::Client,
+    service: PhantomData<fn() -> S>,
+}
+
+impl<S: Service> Service for Runtime<S> {
+    const INFO: &'static huawei::ServiceInfo = S::INFO;
+
+    fn from_client(client: huawei::Client) -> Self {
+        Self {
+            client,
+            service: PhantomData,
+        }
+    }
+}

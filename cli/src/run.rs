@@ -1,0 +1,90 @@
+//! The main loop of every command-line client: parse the flags, build the call, build the
+//! client, send (or sign without sending), print, and exit with the outcome's status.
+
+use std::process::ExitCode;
+
+use clap::{Arg, ArgMatches};
+
+use crate::args::Args;
+use crate::call::{Backend, Plan};
+use crate::command::{self, Common};
+use crate::exit::{Exit, Failure};
+use crate::output::{print_failure, print_outcome};
+use crate::ServiceCli;
+
+/// What a vendor adds to the shared main loop.
+pub(crate) struct Vendor<C> {
+    /// Its global flags (region, zone, endpoint, ...).
+    pub(crate) flags: Vec<Arg>,
+    /// Where its credentials come from, for `--help`.
+    pub(crate) credentials: &'static str,
+    /// Builds the client from the flags and the credential chain.
+    pub(crate) connect: fn(&ArgMatches, &Common) -> Result<C, clouddb_runtime::Error>,
+}
+
+/// Runs the program with the process's arguments.
+pub(crate) fn main<C: Backend>(service: &ServiceCli<C>, vendor: Vendor<C>) -> ExitCode {
+    run(service, vendor, std::env::args_os()).into()
+}
+
+fn run<C: Backend>(
+    service: &ServiceCli<C>,
+    vendor: Vendor<C>,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Exit {
+    let command = command::command(service, vendor.flags).after_help(format!(
+        "{}\n{}",
+        vendor.credentials,
+        Exit::help()
+    ));
+    let matches = match command.try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Help and version go to standard output and succeed; the rest are usage errors.
+            let exit = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            };
+            let _ = e.print();
+            return exit;
+        }
+    };
+    let Some((name, matches)) = matches.subcommand() else {
+        return print_failure(&Failure::usage("no operation given"));
+    };
+    let Some(operation) = service.operations.iter().find(|op| op.name == name) else {
+        return print_failure(&Failure::usage(format!("unknown operation `{name}`")));
+    };
+    if let Some(replacement) = operation.deprecated {
+        eprintln!("warning: {}", command::deprecation(name, replacement));
+    }
+    let common = Common::from_matches(matches);
+    let call = match (operation.build)(&Args::new(matches, operation)) {
+        Ok(call) => call,
+        Err(failure) => return print_failure(&failure),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return print_failure(&Failure::other(format!("cannot start the runtime: {e}"))),
+    };
+    let _entered = runtime.enter();
+    let client = match (vendor.connect)(matches, &common) {
+        Ok(client) => client,
+        Err(error) => return print_failure(&error.into()),
+    };
+    let plan = Plan {
+        dry_run: common.dry_run,
+        options: common.options,
+        compact: common.compact,
+        all: common.all,
+        wait: common.wait.zip(service.wait_for_job),
+    };
+    match runtime.block_on(call.run(&client, plan)) {
+        Ok(outcome) => print_outcome(&outcome, &operation.secrets),
+        Err(failure) => print_failure(&failure),
+    }
+}

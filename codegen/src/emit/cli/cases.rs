@@ -1,0 +1,582 @@
+//! Emitting the tests of a command-line client, run against the conformance harness's
+//! local servers: the help of every operation, a wire test per operation (its first
+//! request example given as flags, the signed request checked by the server, the answer
+//! printed as JSON), and one test per outcome the program distinguishes (usage errors,
+//! API errors, refused connections, missing credentials, dry runs without secrets, bodies
+//! from files and standard input, compact output, `--all` and `--wait`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{bin_name, flag_kind, is_json, secret_paths, waits};
+use crate::emit::conformance::{
+    expected_request, normalize, option_str, protocol_module, scalar_text,
+};
+use crate::emit::header;
+use crate::ir::{Operation, Output, Protocol, RequestExample, Service};
+use crate::names;
+
+/// The test root, which includes the generated cases.
+pub(super) fn test_root(service: &Service) -> String {
+    format!(
+        "{}//! Tests of the command-line client `{}`, generated from its spec: it is run as a\n//! child process against local servers.\n\n#[rustfmt::skip]\n#[path = \"cli/cases.rs\"]\nmod cases;\n",
+        header("//", service),
+        bin_name(service)
+    )
+}
+
+/// An operation with its first request example.
+type Example<'a> = (&'a Operation, &'a RequestExample);
+
+/// The generated cases.
+pub(super) fn emit_tests(service: &Service) -> TokenStream {
+    let bin = bin_name(service);
+    let env = format!("CARGO_BIN_EXE_{bin}");
+    let vendor = protocol_module(service);
+    let cli = match service.protocol {
+        Protocol::HuaweiRest => quote!(Cli::huawei),
+        Protocol::QingCloudAction => quote!(Cli::qingcloud),
+    };
+    let examples: Vec<Example<'_>> = service
+        .operations
+        .iter()
+        .filter_map(|op| Some((op, op.request_examples.first()?)))
+        .collect();
+    let primary = examples
+        .iter()
+        .find(|(op, _)| !op.deprecated)
+        .or(examples.first());
+    let mut tests = vec![emit_help_test(service)];
+    tests.extend(
+        examples
+            .iter()
+            .map(|example| emit_wire_test(service, example)),
+    );
+    tests.extend(emit_usage_tests(service));
+    if let Some(primary) = primary {
+        tests.push(emit_outcome_tests(service, primary));
+    }
+    let secret_example = examples
+        .iter()
+        .find(|(op, e)| !example_secrets(service, op, e).is_empty())
+        .or(primary);
+    if let Some(example) = secret_example {
+        tests.push(emit_dry_run_test(service, example));
+    }
+    if let Some(example) = examples.iter().find(|(_, e)| e.body.is_some()) {
+        tests.push(emit_body_tests(service, example));
+    }
+    if let Some(example) = examples.iter().find(|(op, _)| op.pagination.is_some()) {
+        tests.push(emit_all_test(example));
+    }
+    if let Some(example) = examples.iter().find(|(op, _)| waits(service, op)) {
+        tests.push(emit_wait_tests(service, example));
+    }
+    quote! {
+        //! Generated cases.
+
+        use ::clouddb_conformance::cli::Cli;
+        use ::clouddb_conformance::TestServer as _;
+        use #vendor as vendor;
+
+        const BIN: &str = ::std::env!(#env);
+
+        /// A run against `server` with the test credentials.
+        fn cli(server: &vendor::Server) -> Cli {
+            #cli(BIN, &server.uri())
+        }
+
+        #(#tests)*
+    }
+}
+
+/// `--help` lists the operations and the exit statuses; each operation's help lists its
+/// flags; a deprecated operation is hidden and names its replacement.
+fn emit_help_test(service: &Service) -> TokenStream {
+    let listed = service
+        .operations
+        .iter()
+        .filter(|op| !op.deprecated)
+        .map(|op| {
+            let name = names::subcommand_name(&op.method_name);
+            quote!(#name,)
+        });
+    let operations = service.operations.iter().map(|op| {
+        let name = names::subcommand_name(&op.method_name);
+        let mut needles: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| format!("--{}", names::flag_name(&p.name)))
+            .collect();
+        if op.body.is_some() {
+            needles.push("--body-file".to_owned());
+        }
+        if op.pagination.is_some() {
+            needles.push("--all".to_owned());
+        }
+        if waits(service, op) {
+            needles.push("--wait".to_owned());
+        }
+        if let (true, Some(replacement)) = (op.deprecated, &op.replaced_by) {
+            needles.push(format!(
+                "use `{}` instead",
+                names::subcommand_name(replacement)
+            ));
+        }
+        quote!((#name, &[#(#needles),*]),)
+    });
+    let hidden = service
+        .operations
+        .iter()
+        .filter(|op| op.deprecated)
+        .map(|op| {
+            let name = format!("\n  {} ", names::subcommand_name(&op.method_name));
+            quote!(#name,)
+        });
+    quote! {
+        #[tokio::test]
+        async fn help_describes_every_operation() {
+            let run = Cli::new(BIN).args(["--help"]).run().await;
+            run.expect_exit(0).expect_stdout("Exit status:");
+            let listed: &[&str] = &[#(#listed)*];
+            for name in listed {
+                run.expect_stdout(name);
+            }
+            let hidden: &[&str] = &[#(#hidden)*];
+            for hidden in hidden {
+                assert!(!run.stdout.contains(hidden), "{hidden:?} is listed");
+            }
+            let operations: &[(&str, &[&str])] = &[#(#operations)*];
+            for (name, needles) in operations {
+                let run = Cli::new(BIN).args([*name, "--help"]).run().await;
+                run.expect_exit(0);
+                for needle in *needles {
+                    run.expect_stdout(needle);
+                }
+            }
+        }
+    }
+}
+
+/// The flags of a request example: `--flag=value` per parameter (repeated for lists, JSON
+/// for structured values), then `--body`.
+fn example_args(service: &Service, op: &Operation, example: &RequestExample) -> Vec<String> {
+    let mut args = vec![names::subcommand_name(&op.method_name)];
+    for (name, value) in &example.params {
+        let Some(param) = op.params.iter().find(|p| &p.name == name) else {
+            continue;
+        };
+        let flag = names::flag_name(name);
+        let (kind, list) = flag_kind(service, &param.ty);
+        let text = |v: &Value| scalar_text(v).unwrap_or_else(|| v.to_string());
+        match value {
+            Value::Array(items) if list => {
+                args.extend(items.iter().map(|item| format!("--{flag}={}", text(item))))
+            }
+            _ if is_json(&kind) => args.push(format!("--{flag}={value}")),
+            _ => args.push(format!("--{flag}={}", text(value))),
+        }
+    }
+    if let Some(body) = &example.body {
+        args.push(format!("--body={body}"));
+    }
+    args
+}
+
+/// The status and body the server answers for an example, and the JSON the program must
+/// print then (`None`: nothing).
+fn example_answer(
+    service: &Service,
+    op: &Operation,
+    example: &RequestExample,
+) -> (u16, Option<String>, Option<String>) {
+    let (status, body) = match &example.response {
+        Some((status, body)) => (*status, body.clone()),
+        None => (200, None),
+    };
+    let body = body
+        .or_else(|| (!matches!(op.output, Output::Empty { .. })).then(|| serde_json::json!({})));
+    let printed = match (&op.output, &body) {
+        (Output::Empty { .. }, _) | (_, None) => None,
+        (Output::Single { ty, .. }, Some(body)) => Some(normalize(service, body, ty)),
+        (Output::PerStatus { variants, .. }, Some(body)) => {
+            match variants
+                .iter()
+                .find(|(s, _, _)| *s == status)
+                .or(variants.first())
+            {
+                Some((_, _, Some(ty))) => Some(normalize(service, body, ty)),
+                _ => None,
+            }
+        }
+    };
+    (
+        status,
+        body.map(|b| b.to_string()),
+        printed.map(|p| p.to_string()),
+    )
+}
+
+/// The operation's first example, as flags, checked on the wire and in the output.
+fn emit_wire_test(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let test = format_ident!("{}", op.method_name);
+    let args = example_args(service, op, example);
+    let (status, answer, printed) = example_answer(service, op, example);
+    let answer = option_str(answer.as_deref());
+    let printed = option_str(printed.as_deref());
+    let expected = expected_request(service, op, example);
+    quote! {
+        #[tokio::test]
+        async fn #test() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, #answer).await;
+            let run = cli(&server).args([#(#args),*]).run().await;
+            server.expect(&#expected).await;
+            run.expect_exit(0).expect_json(#printed);
+        }
+    }
+}
+
+/// A missing required flag and a number that does not parse are usage errors (exit 2)
+/// naming the flag, and nothing is sent.
+fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
+    let mut tests = Vec::new();
+    let required = service.operations.iter().find_map(|op| {
+        let param = op.params.iter().find(|p| p.required)?;
+        Some((op, param))
+    });
+    if let Some((op, param)) = required {
+        let name = names::subcommand_name(&op.method_name);
+        let flag = format!("--{}", names::flag_name(&param.name));
+        tests.push(quote! {
+            #[tokio::test]
+            async fn missing_required_flag_is_a_usage_error() {
+                let server = vendor::Server::start().await;
+                let run = cli(&server).args([#name]).run().await;
+                run.expect_exit(2).expect_stderr(#flag);
+                assert!(server.requests().await.is_empty(), "a request was sent");
+            }
+        });
+    }
+    let number = service.operations.iter().find_map(|op| {
+        let param = op.params.iter().find(|p| {
+            let (kind, list) = flag_kind(service, &p.ty);
+            !list && matches!(kind.to_string().as_str(), "Kind :: Int32" | "Kind :: Int64")
+        })?;
+        Some((op, param))
+    });
+    if let Some((op, param)) = number {
+        let name = names::subcommand_name(&op.method_name);
+        let flag = format!("--{}", names::flag_name(&param.name));
+        let value = format!("{flag}=twelve");
+        tests.push(quote! {
+            #[tokio::test]
+            async fn a_number_that_does_not_parse_is_a_usage_error() {
+                let server = vendor::Server::start().await;
+                let run = cli(&server).args([#name, #value]).run().await;
+                run.expect_exit(2).expect_stderr(#flag).expect_stderr("twelve");
+                assert!(server.requests().await.is_empty(), "a request was sent");
+            }
+        });
+    }
+    tests
+}
+
+/// API errors (exit 3 with status, code, message and request id), refused connections
+/// (exit 4), missing credentials (exit 5) and compact output, on one operation.
+fn emit_outcome_tests(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let args = example_args(service, op, example);
+    let (status, answer, printed) = example_answer(service, op, example);
+    let answer = option_str(answer.as_deref());
+    let (error_status, error_body, code, request_id) = match service.protocol {
+        Protocol::HuaweiRest => (
+            400u16,
+            r#"{"error_code":"CLI.0400","error_msg":"refused by the test server"}"#,
+            "CLI.0400",
+            quote!(vendor::REQUEST_ID),
+        ),
+        Protocol::QingCloudAction => (
+            200u16,
+            r#"{"ret_code":1400,"message":"refused by the test server"}"#,
+            "1400",
+            quote!("request id:"),
+        ),
+    };
+    let compact = printed.is_some().then(|| {
+        quote! {
+            #[tokio::test]
+            async fn compact_prints_one_line() {
+                let server = vendor::Server::start().await;
+                server.answer(#status, #answer).await;
+                let run = cli(&server).args([#(#args),*]).args(["--compact"]).run().await;
+                run.expect_exit(0).expect_one_line();
+            }
+        }
+    });
+    let credentials = match service.protocol {
+        Protocol::HuaweiRest => quote!(Cli::new(BIN).args(["--endpoint", &server.uri()])),
+        Protocol::QingCloudAction => {
+            quote!(Cli::new(BIN).args(["--endpoint", &server.uri(), "--zone", vendor::ZONE]))
+        }
+    };
+    let refused = match service.protocol {
+        Protocol::HuaweiRest => quote!(Cli::huawei(BIN, &endpoint)),
+        Protocol::QingCloudAction => quote!(Cli::qingcloud(BIN, &endpoint)),
+    };
+    quote! {
+        #[tokio::test]
+        async fn api_errors_exit_3_with_code_message_and_request_id() {
+            let server = vendor::Server::start().await;
+            server.answer(#error_status, ::std::option::Option::Some(#error_body)).await;
+            let run = cli(&server).args([#(#args),*]).run().await;
+            run.expect_exit(3)
+                .expect_stderr(#code)
+                .expect_stderr("refused by the test server")
+                .expect_stderr(#request_id);
+        }
+
+        #[tokio::test]
+        async fn refused_connections_exit_4() {
+            let endpoint = ::clouddb_conformance::cli::closed_endpoint();
+            let run = #refused.args([#(#args),*]).args(["--max-attempts", "1"]).run().await;
+            run.expect_exit(4).expect_stderr("could not connect");
+        }
+
+        #[tokio::test]
+        async fn missing_credentials_exit_5() {
+            let server = vendor::Server::start().await;
+            let run = #credentials.args([#(#args),*]).run().await;
+            run.expect_exit(5).expect_stderr("credentials");
+            assert!(server.requests().await.is_empty(), "a request was sent");
+        }
+
+        #compact
+    }
+}
+
+/// The secret values of an example's body (the spec's `format: password` fields).
+fn example_secrets(service: &Service, op: &Operation, example: &RequestExample) -> Vec<String> {
+    let (Some(body), Some(value)) = (&op.body, &example.body) else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    secret_paths(service, &body.ty, "", &mut Vec::new(), &mut paths);
+    let mut found = Vec::new();
+    for path in paths {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        collect_at(value, &segments, &mut found);
+    }
+    found
+}
+
+fn collect_at(value: &Value, segments: &[&str], out: &mut Vec<String>) {
+    let Some((first, rest)) = segments.split_first() else {
+        out.extend(scalar_text(value).filter(|s| s.len() >= 4));
+        return;
+    };
+    match (value, *first) {
+        (Value::Array(items), "*") => items.iter().for_each(|v| collect_at(v, rest, out)),
+        (Value::Object(map), "*") => map.values().for_each(|v| collect_at(v, rest, out)),
+        (Value::Object(map), name) => {
+            if let Some(v) = map.get(name) {
+                collect_at(v, rest, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `--dry-run` prints the signed request, sends nothing and shows no secret.
+fn emit_dry_run_test(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let args = example_args(service, op, example);
+    let secrets = example_secrets(service, op, example);
+    let method = format!("{} ", op.method.as_str());
+    let (setup, hidden, shown) = match service.protocol {
+        Protocol::HuaweiRest => (
+            quote!(.env("HUAWEICLOUD_SDK_SECURITY_TOKEN", ::clouddb_conformance::cli::SECURITY_TOKEN)),
+            quote!([
+                vendor::SECRET_KEY,
+                ::clouddb_conformance::cli::SECURITY_TOKEN
+            ]),
+            "Signature=<redacted>",
+        ),
+        Protocol::QingCloudAction => (
+            quote!(),
+            quote!([vendor::SECRET_ACCESS_KEY]),
+            "signature=<redacted>",
+        ),
+    };
+    quote! {
+        #[tokio::test]
+        async fn dry_run_sends_nothing_and_shows_no_secret() {
+            let server = vendor::Server::start().await;
+            let run = cli(&server) #setup .args([#(#args),*]).args(["--dry-run"]).run().await;
+            run.expect_exit(0).expect_stdout(#method).expect_stdout(#shown);
+            for secret in #hidden.into_iter().chain([#(#secrets),*]) {
+                run.expect_hidden(secret);
+            }
+            assert!(server.requests().await.is_empty(), "a request was sent");
+        }
+    }
+}
+
+/// The body from a file and from standard input sends the same request; a body that does
+/// not decode is a usage error.
+fn emit_body_tests(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let args: Vec<String> = example_args(service, op, example)
+        .into_iter()
+        .filter(|a| !a.starts_with("--body="))
+        .collect();
+    let body = example
+        .body
+        .as_ref()
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let (status, answer, _) = example_answer(service, op, example);
+    let answer = option_str(answer.as_deref());
+    let expected = expected_request(service, op, example);
+    quote! {
+        #[tokio::test]
+        async fn bodies_from_a_file_and_from_standard_input() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, #answer).await;
+            let from_file = cli(&server);
+            let path = from_file.write("body.json", #body);
+            let run = from_file.args([#(#args),*]).args(["--body-file"]).args([path]).run().await;
+            server.expect(&#expected).await;
+            run.expect_exit(0);
+            let server = vendor::Server::start().await;
+            server.answer(#status, #answer).await;
+            let run = cli(&server).args([#(#args),*]).args(["--body-file", "-"]).stdin(#body).run().await;
+            server.expect(&#expected).await;
+            run.expect_exit(0);
+        }
+
+        #[tokio::test]
+        async fn a_body_that_does_not_decode_is_a_usage_error() {
+            let server = vendor::Server::start().await;
+            let run = cli(&server).args([#(#args),*]).args(["--body", "{\"unclosed\": "]).run().await;
+            run.expect_exit(2).expect_stderr("does not decode");
+            assert!(server.requests().await.is_empty(), "a request was sent");
+        }
+    }
+}
+
+/// `--all` prints the items as one JSON array (here, of a list that ends at once).
+fn emit_all_test((op, example): &Example<'_>) -> TokenStream {
+    let name = names::subcommand_name(&op.method_name);
+    let _ = example;
+    let status = match &op.output {
+        Output::Single { statuses, .. } => statuses.first().copied().unwrap_or(200),
+        _ => 200,
+    };
+    let required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .filter_map(|p| {
+            let value = example.params.iter().find(|(n, _)| n == &p.name)?.1.clone();
+            Some(format!(
+                "--{}={}",
+                names::flag_name(&p.name),
+                scalar_text(&value).unwrap_or_else(|| value.to_string())
+            ))
+        })
+        .collect();
+    let body = example.body.as_ref().map(|b| format!("--body={b}"));
+    let body = body.iter();
+    quote! {
+        #[tokio::test]
+        async fn all_prints_every_item_as_one_array() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, ::std::option::Option::Some("{}")).await;
+            let run = cli(&server).args([#name, "--all" #(, #required)* #(, #body)*]).run().await;
+            run.expect_exit(0).expect_json(::std::option::Option::Some("[]"));
+        }
+    }
+}
+
+/// `--wait` polls the job until it ends: a job that succeeds prints the job as JSON and its
+/// progress on standard error; one that fails exits 3 with the job's status.
+fn emit_wait_tests(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let Some(poller) = &service.job_poller else {
+        return quote!();
+    };
+    let args = example_args(service, op, example);
+    let (status, answer, _) = example_answer(service, op, example);
+    let base: Value = answer
+        .and_then(|a| serde_json::from_str(&a).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
+    let job_answer = |state: &str| {
+        let mut value = base.clone();
+        set_pointer(&mut value, &poller.status, Value::String(state.to_owned()));
+        value.to_string()
+    };
+    let succeeded = poller.succeeded.first().cloned().unwrap_or_default();
+    let failed = poller.failed.first().cloned().unwrap_or_default();
+    let (done, broken) = (job_answer(&succeeded), job_answer(&failed));
+    let status_json = format!("\"status\":\"{succeeded}\"");
+    quote! {
+        #[tokio::test]
+        async fn wait_prints_the_job_once_it_ended() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, ::std::option::Option::Some(#done)).await;
+            let run = cli(&server).args([#(#args),*]).args(["--wait", "--wait-interval", "0.01", "--compact"]).run().await;
+            run.expect_exit(0).expect_stdout(#status_json).expect_stderr(#succeeded);
+            assert_eq!(server.requests().await.len(), 2, "one call and one poll");
+        }
+
+        #[tokio::test]
+        async fn wait_for_a_failed_job_exits_3() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, ::std::option::Option::Some(#broken)).await;
+            let run = cli(&server).args([#(#args),*]).args(["--wait", "--wait-interval", "0.01"]).run().await;
+            run.expect_exit(3).expect_stderr("job status:").expect_stderr(#failed);
+        }
+    }
+}
+
+/// Sets the value at a JSON pointer, creating objects (and lists, for numeric segments).
+fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
+    let mut current = value;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        current = match segment.parse::<usize>() {
+            Ok(index) => {
+                if !current.is_array() {
+                    *current = Value::Array(Vec::new());
+                }
+                let Value::Array(items) = current else { return };
+                while items.len() <= index {
+                    items.push(serde_json::json!({}));
+                }
+                &mut items[index]
+            }
+            Err(_) => {
+                if !current.is_object() {
+                    *current = serde_json::json!({});
+                }
+                let Value::Object(map) = current else { return };
+                map.entry(segment).or_insert(Value::Null)
+            }
+        };
+    }
+    *current = new;
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn pointers_are_created() {
+        let mut value = serde_json::json!({"job_id": "j"});
+        set_pointer(&mut value, "/job_set/0/status", Value::from("successful"));
+        set_pointer(&mut value, "/job/status", Value::from("Completed"));
+        assert_eq!(
+            value,
+            serde_json::json!({"job_id": "j", "job_set": [{"status": "successful"}], "job": {"status": "Completed"}})
+        );
+    }
+}
