@@ -589,7 +589,10 @@ async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
     // GaussDB: restart an instance and wait for the job through ShowJob.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"job_id": "dff1d289-4d03-4942-8b9f-463ea07c000d"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"job_id": "dff1d289-4d03-4942-8b9f-463ea07c000d"})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -629,7 +632,9 @@ async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
         .await;
     let mysql_plus = qingcloud_mysql_plus::Client::builder()
         .endpoint(server.uri())
-        .credentials(clouddb_runtime::qingcloud::Credentials::new("QYPLUS", "secret"))
+        .credentials(clouddb_runtime::qingcloud::Credentials::new(
+            "QYPLUS", "secret",
+        ))
         .zone("sh1a")
         .environment(Arc::new(FixedEnvironment::new()))
         .sleep(Arc::new(sleep.clone()))
@@ -657,12 +662,19 @@ async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
         .await;
     let mysql_plus = qingcloud_mysql_plus::Client::builder()
         .endpoint(server.uri())
-        .credentials(clouddb_runtime::qingcloud::Credentials::new("QYPLUS", "secret"))
+        .credentials(clouddb_runtime::qingcloud::Credentials::new(
+            "QYPLUS", "secret",
+        ))
         .zone("sh1a")
         .environment(Arc::new(FixedEnvironment::new()))
         .build()
         .expect("builds");
-    let (jobs, error) = mysql_plus.describe_jobs().limit(2).items().collect_all().await;
+    let (jobs, error) = mysql_plus
+        .describe_jobs()
+        .limit(2)
+        .items()
+        .collect_all()
+        .await;
     assert!(error.is_none(), "{error:?}");
     let ids: Vec<String> = jobs.into_iter().filter_map(|j| j.job_id).collect();
     assert_eq!(ids, ["j-1", "j-2", "j-3"]);
@@ -679,8 +691,14 @@ async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
 #[test]
 fn services_without_a_job_api_say_so_instead_of_pretending() {
     for (file, text) in [
-        ("css", include_str!("../../generated/huaweicloud-css/src/operations/restart_cluster.rs")),
-        ("dws", include_str!("../../generated/huaweicloud-dws/src/operations/shrink_cluster.rs")),
+        (
+            "css",
+            include_str!("../../generated/huaweicloud-css/src/operations/restart_cluster.rs"),
+        ),
+        (
+            "dws",
+            include_str!("../../generated/huaweicloud-dws/src/operations/shrink_cluster.rs"),
+        ),
     ] {
         assert!(
             text.contains("The service documents no operation that reports on a job, so this client cannot wait for it"),

@@ -108,7 +108,9 @@ fn reachable_types(service: &Service, op: &Operation) -> BTreeSet<String> {
     match &op.output {
         Output::Empty { .. } => {}
         Output::Single { ty, .. } => roots.push(ty),
-        Output::PerStatus { variants, .. } => roots.extend(variants.iter().filter_map(|v| v.2.as_ref())),
+        Output::PerStatus { variants, .. } => {
+            roots.extend(variants.iter().filter_map(|v| v.2.as_ref()))
+        }
     }
     let by_name: BTreeMap<&str, &TypeKind> = service
         .types
@@ -126,7 +128,11 @@ fn reachable_types(service: &Service, op: &Operation) -> BTreeSet<String> {
         }
         match by_name.get(name.as_str()) {
             Some(TypeKind::Struct(fields)) => {
-                pending.extend(fields.iter().filter_map(|f| f.ty.named().map(str::to_owned)));
+                pending.extend(
+                    fields
+                        .iter()
+                        .filter_map(|f| f.ty.named().map(str::to_owned)),
+                );
             }
             Some(TypeKind::Alias(ty)) => pending.extend(ty.named().map(str::to_owned)),
             _ => {}

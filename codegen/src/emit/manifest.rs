@@ -69,7 +69,11 @@ fn features_toml(service: &Service) -> String {
         full = features::FULL
     );
     for tag in &features.tags {
-        let count = service.operations.iter().filter(|op| &op.tag == tag).count();
+        let count = service
+            .operations
+            .iter()
+            .filter(|op| &op.tag == tag)
+            .count();
         let description = service
             .tags
             .iter()
@@ -143,7 +147,11 @@ fn features_doc(service: &Service) -> Vec<String> {
         String::new(),
     ];
     for tag in &features.tags {
-        let count = service.operations.iter().filter(|op| &op.tag == tag).count();
+        let count = service
+            .operations
+            .iter()
+            .filter(|op| &op.tag == tag)
+            .count();
         let also = match features.enables.get(tag) {
             Some(others) => format!(
                 " (enables {}, whose job operation `send_and_wait` uses)",
