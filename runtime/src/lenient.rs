@@ -292,10 +292,70 @@ impl<T: Lenient> Lenient for BTreeMap<String, T> {
     }
 }
 
+/// A generated struct, decoded field by field from a JSON object. Generated code
+/// implements it instead of deriving `Deserialize`: one small generic function per struct
+/// compiles much faster than serde's derive with a lenient decoder on every field.
+pub trait Object: Sized {
+    /// Wire names of the fields, then of their aliases; a key's index in this list is what
+    /// [`from_map`](Self::from_map) matches on.
+    const FIELDS: &'static [&'static str];
+
+    /// Decodes the fields of an object. Keys are read with [`Key`], values with [`Seed`];
+    /// unknown keys are skipped.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Reads an object key as its index in a field list (`None` for a key not in it).
+pub struct Key(pub &'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for Key {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|field| *field == v))
+    }
+}
+
+/// Reads a value leniently as `T`.
+pub struct Seed<T>(PhantomData<T>);
+
+impl<T> Seed<T> {
+    /// The seed of a `T`.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: Lenient> de::DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize_lenient(deserializer)
+    }
+}
+
+/// The value of a required field, or serde's "missing field" error.
+pub fn required<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
+}
+
 /// Accepts an object, or a list holding exactly one object, as `T` (a generated struct).
 struct ObjectVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -303,12 +363,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map))
+        T::from_map(map)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
         let item = seq
-            .next_element::<T>()?
+            .next_element_seed(ObjectSeed::<T>(PhantomData))?
             .ok_or_else(|| de::Error::custom("an empty list where one object is expected"))?;
         if seq.next_element::<de::IgnoredAny>()?.is_some() {
             return Err(de::Error::custom(
@@ -319,10 +379,33 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
+/// Reads exactly an object as `T` (the element of a list standing for one object).
+struct ObjectSeed<T>(PhantomData<T>);
+
+impl<'de, T: Object> de::DeserializeSeed<'de> for ObjectSeed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(MapOnly(PhantomData))
+    }
+}
+
+struct MapOnly<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for MapOnly<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
 /// Decodes a generated struct leniently: an object, or a list holding exactly one object.
-pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
+pub fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_any(ObjectVisitor(PhantomData))
 }
 
@@ -363,9 +446,39 @@ mod tests {
         assert!(decode::<f64>("\"NaN\"").is_err());
     }
 
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    /// What generated code writes for a struct with one required field and an alias.
+    #[derive(Debug, PartialEq)]
     struct Item {
         id: String,
+    }
+
+    impl Object for Item {
+        const FIELDS: &'static [&'static str] = &["id", "ID"];
+
+        fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut id = None;
+            while let Some(key) = map.next_key_seed(Key(Self::FIELDS))? {
+                match key {
+                    Some(0 | 1) => id = Some(map.next_value_seed(Seed::new())?),
+                    _ => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Self {
+                id: required(id, "id")?,
+            })
+        }
+    }
+
+    #[test]
+    fn objects_read_known_fields_and_aliases_and_skip_the_rest() {
+        let one = Item { id: "7".into() };
+        assert_eq!(decode::<Item>("{\"x\": [1, {}], \"id\": 7}").unwrap(), one);
+        assert_eq!(decode::<Item>("{\"ID\": \"7\"}").unwrap(), one);
+        let missing = decode::<Item>("{\"x\": 1}").unwrap_err().to_string();
+        assert!(missing.contains("missing field `id`"), "{missing}");
+        assert!(decode::<Item>("\"7\"").is_err());
     }
 
     impl Lenient for Item {

@@ -160,6 +160,7 @@ pub(crate) fn emit_paging_methods(op: &Operation) -> TokenStream {
     ));
     quote! {
         #pages_doc
+        #[inline]
         pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<#input> {
             let client = self.client.clone();
             ::clouddb_runtime::paginate::Pages::new(self.build(), move |input| {
@@ -169,6 +170,7 @@ pub(crate) fn emit_paging_methods(op: &Operation) -> TokenStream {
         }
 
         #items_doc
+        #[inline]
         pub fn items(self) -> ::clouddb_runtime::paginate::Items<#item> {
             self.pages().items()
         }

@@ -162,6 +162,7 @@ fn emit_operation_impl(service: &Service, op: &Operation, fields: &[Field]) -> T
         .collect();
     let validate = (!checks.is_empty()).then(|| {
         quote! {
+            #[inline]
             fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
                 #(#checks)*
             }
@@ -195,6 +196,7 @@ fn emit_operation_impl(service: &Service, op: &Operation, fields: &[Field]) -> T
 
             #validate
 
+            #[inline]
             fn write(&self, #writer: &mut ::clouddb_runtime::RequestWriter) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
                 #(#writes)*
                 ::std::result::Result::Ok(())
@@ -274,6 +276,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
         }
     };
     quote! {
+        #[inline]
         fn decode(response: &::clouddb_runtime::RawResponse) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
             #body
         }

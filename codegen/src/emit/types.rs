@@ -71,14 +71,98 @@ fn emit_struct(
     let validate = def
         .validated
         .then(|| emit_struct_validate(service, &name, fields));
+    let decode = emit_object_impl(&name, fields);
     quote! {
         #docs
-        #[derive(Clone, #debug #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #debug #default PartialEq, ::serde::Serialize)]
         pub struct #name {
             #(#members)*
         }
         #debug_impl
         #validate
+        #decode
+    }
+}
+
+/// Decoding: `Object::from_map` reads the fields by index in `FIELDS` (wire names, then
+/// aliases), each leniently; `Deserialize` and `Lenient` go through it. This is much less
+/// code to compile than serde's derive with a lenient decoder on every field.
+fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let mut names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let mut slots: Vec<Vec<usize>> = (0..fields.len()).map(|i| vec![i]).collect();
+    for (i, field) in fields.iter().enumerate() {
+        for alias in &field.aliases {
+            slots[i].push(names.len());
+            names.push(alias);
+        }
+    }
+    let locals: Vec<proc_macro2::Ident> = (0..fields.len())
+        .map(|i| format_ident!("field_{}", i))
+        .collect();
+    let declarations = fields.iter().zip(&locals).map(|(f, local)| {
+        let ty = type_tokens(&f.ty, &crate_types());
+        quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    let arms = fields
+        .iter()
+        .zip(&locals)
+        .zip(&slots)
+        .map(|((f, local), slots)| {
+            let slots = slots
+                .iter()
+                .map(|s| proc_macro2::Literal::usize_unsuffixed(*s));
+            let read = if f.required {
+                quote!(::std::option::Option::Some(
+                    map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?
+                ))
+            } else {
+                quote!(map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?)
+            };
+            quote!(::std::option::Option::Some(#(#slots)|*) => #local = #read,)
+        });
+    let inits = fields.iter().zip(&locals).map(|(f, local)| {
+        let member = ident(&f.name);
+        if f.required {
+            let wire = &f.wire_name;
+            quote!(#member: ::clouddb_runtime::lenient::required(#local, #wire)?,)
+        } else {
+            quote!(#member: #local,)
+        }
+    });
+    let read_fields = if fields.is_empty() {
+        quote! {
+            while map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?.is_some() {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(key) = map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))? {
+                match key {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        impl ::clouddb_runtime::lenient::Object for #name {
+            const FIELDS: &'static [&'static str] = &[#(#names),*];
+
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                #(#declarations)*
+                #read_fields
+                ::std::result::Result::Ok(Self { #(#inits)* })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::clouddb_runtime::lenient::object(deserializer)
+            }
+        }
 
         impl ::clouddb_runtime::lenient::Lenient for #name {
             fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -94,15 +178,8 @@ fn emit_field(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty, &crate_types());
     let wire = &field.wire_name;
     let rename = (field.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
-    let aliases = field.aliases.iter().map(|a| quote!(alias = #a,));
-    let aliases = quote!(#(#aliases)*);
-    let lenient = field
-        .ty
-        .needs_lenient_decoder()
-        .then(|| quote!(deserialize_with = "::clouddb_runtime::lenient::deserialize",));
     if field.required {
-        let attr = (rename.is_some() || lenient.is_some() || !field.aliases.is_empty())
-            .then(|| quote!(#[serde(#rename #aliases #lenient)]));
+        let attr = rename.map(|rename| quote!(#[serde(#rename)]));
         quote! {
             #docs
             #attr
@@ -111,7 +188,7 @@ fn emit_field(field: &Field) -> TokenStream {
     } else {
         quote! {
             #docs
-            #[serde(#rename #aliases default, skip_serializing_if = "::std::option::Option::is_none", #lenient)]
+            #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
             pub #name: ::std::option::Option<#ty>,
         }
     }
@@ -155,6 +232,7 @@ fn emit_struct_validate(
     });
     quote! {
         impl ::clouddb_runtime::Validate for #name {
+            #[inline]
             fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
                 #(#checks)*
             }
@@ -318,6 +396,7 @@ fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStr
         }
 
         impl ::clouddb_runtime::Validate for #name {
+            #[inline]
             fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
                 if let Self::Unknown(value) = self {
                     v.unknown_value(value, Self::VALUES);

@@ -2,22 +2,54 @@
 //! Types of the Huawei Cloud CSS (Cloud Search Service) API: request and response bodies and their parts.
 
 /// Error object returned by Huawei Cloud services.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ApiError {
     /// Vendor error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Human-readable error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ApiError {
+    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: field_0,
+            error_msg: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ApiError {
@@ -29,18 +61,45 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
 }
 
 /// Answer to a cluster restart.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct RestartClusterResponse {
     /// Id of the restart job (a list of one id).
     ///
     /// Erratum of the source document: The response table types jobId as String, but the response example shows a list holding one id, and the vendor's own SDK models it as a list of strings. The spec follows the example and the SDK: an array of strings.
-    #[serde(
-        rename = "jobId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::lenient::Object for RestartClusterResponse {
+    const FIELDS: &'static [&'static str] = &["jobId"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self { job_id: field_0 })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RestartClusterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for RestartClusterResponse {

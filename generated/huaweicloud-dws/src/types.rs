@@ -2,22 +2,54 @@
 //! Types of the Huawei Cloud GaussDB(DWS) API: request and response bodies and their parts.
 
 /// Error object returned by Huawei Cloud services.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ApiError {
     /// Vendor error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Human-readable error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ApiError {
+    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: field_0,
+            error_msg: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ApiError {
@@ -29,35 +61,106 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
 }
 
 /// How to shrink the cluster.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ShrinkClusterRequest {
     /// Number of nodes to remove: a whole number of rings, in reverse order of the scale-outs.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub shrink_number: i32,
     /// Whether to shrink while the cluster keeps serving.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub online: bool,
     /// Kind of cluster.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub r#type: crate::types::ShrinkClusterRequestType,
     /// Whether this request retries a shrink that failed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retry: ::std::option::Option<bool>,
     /// Whether to take a backup before shrinking.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub force_backup: bool,
     /// Whether the shrink uses an agency (delegated authorization); long shrinks need one.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub need_agency: bool,
 }
 
 impl ::clouddb_runtime::Validate for ShrinkClusterRequest {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for ShrinkClusterRequest {
+    const FIELDS: &'static [&'static str] = &[
+        "shrink_number",
+        "online",
+        "type",
+        "retry",
+        "force_backup",
+        "need_agency",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<crate::types::ShrinkClusterRequestType> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut field_4: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut field_5: ::std::option::Option<bool> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(4) => {
+                    field_4 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(5) => {
+                    field_5 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            shrink_number: ::clouddb_runtime::lenient::required(
+                field_0,
+                "shrink_number",
+            )?,
+            online: ::clouddb_runtime::lenient::required(field_1, "online")?,
+            r#type: ::clouddb_runtime::lenient::required(field_2, "type")?,
+            retry: field_3,
+            force_backup: ::clouddb_runtime::lenient::required(field_4, "force_backup")?,
+            need_agency: ::clouddb_runtime::lenient::required(field_5, "need_agency")?,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShrinkClusterRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -144,6 +247,7 @@ impl<'de> ::serde::Deserialize<'de> for ShrinkClusterRequestType {
 }
 
 impl ::clouddb_runtime::Validate for ShrinkClusterRequestType {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
@@ -170,15 +274,43 @@ impl ::clouddb_runtime::Checked for ShrinkClusterRequestType {
 }
 
 /// Answer to a shrink request.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ShrinkClusterResponse {
     /// Id of the shrink job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ShrinkClusterResponse {
+    const FIELDS: &'static [&'static str] = &["job_id"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self { job_id: field_0 })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShrinkClusterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterResponse {
@@ -190,17 +322,16 @@ impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterResponse {
 }
 
 /// How to redistribute.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct StartRedistributionRequest {
     /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` does not.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub redis_mode: crate::types::StartRedistributionRequestRedisMode,
     /// Number of tables redistributed concurrently.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub parallel_jobs: i32,
 }
 
 impl ::clouddb_runtime::Validate for StartRedistributionRequest {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("redis_mode", &self.redis_mode);
         v.value(
@@ -212,6 +343,53 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequest {
                 ..::clouddb_runtime::Rules::NONE
             },
         );
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for StartRedistributionRequest {
+    const FIELDS: &'static [&'static str] = &["redis_mode", "parallel_jobs"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<
+            crate::types::StartRedistributionRequestRedisMode,
+        > = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            redis_mode: ::clouddb_runtime::lenient::required(field_0, "redis_mode")?,
+            parallel_jobs: ::clouddb_runtime::lenient::required(
+                field_1,
+                "parallel_jobs",
+            )?,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StartRedistributionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -294,6 +472,7 @@ impl<'de> ::serde::Deserialize<'de> for StartRedistributionRequestRedisMode {
 }
 
 impl ::clouddb_runtime::Validate for StartRedistributionRequestRedisMode {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);

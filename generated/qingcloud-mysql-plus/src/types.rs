@@ -2,22 +2,54 @@
 //! Types of the QingCloud MySQL Plus API: request and response bodies and their parts.
 
 /// Error answer of the QingCloud API.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ApiError {
     /// Error code (never 0).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
     /// Human-readable error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ApiError {
+    const FIELDS: &'static [&'static str] = &["ret_code", "message"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ret_code: field_0,
+            message: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ApiError {
@@ -30,42 +62,86 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
 
 #[cfg(feature = "jobs")]
 /// Answer to DescribeJobs.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct DescribeJobsResponse {
     /// Name of the answered action (`DescribeJobsResponse`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// How many jobs match, over all pages.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The jobs of this page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_set: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
     /// 0 on success; any other value is an error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
 }
 
 #[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for DescribeJobsResponse {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("job_set", &self.job_set);
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "total_count",
+        "job_set",
+        "ret_code",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::vec::Vec<crate::types::Job>> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: field_0,
+            total_count: field_1,
+            job_set: field_2,
+            ret_code: field_3,
+        })
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -80,77 +156,136 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
 
 #[cfg(feature = "jobs")]
 /// An asynchronous job.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct Job {
     /// Id of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// The action that started it.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_action: ::std::option::Option<::std::string::String>,
     /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::JobStatus>,
     /// When the status last changed (UTC, ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_time: ::std::option::Option<::std::string::String>,
     /// When the job was created (UTC, ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Id of the user who owns it.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<::std::string::String>,
     /// Ids of the resources it works on, comma-separated.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_ids: ::std::option::Option<::std::string::String>,
     /// The request that started the job, as JSON text. It echoes every parameter of that request, the signature included.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub directive: ::std::option::Option<::std::string::String>,
     /// Error codes of the parts of the job that failed, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_codes: ::std::option::Option<::std::string::String>,
 }
 
 #[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for Job {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl ::clouddb_runtime::lenient::Object for Job {
+    const FIELDS: &'static [&'static str] = &[
+        "job_id",
+        "job_action",
+        "status",
+        "status_time",
+        "create_time",
+        "owner",
+        "resource_ids",
+        "directive",
+        "error_codes",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<crate::types::JobStatus> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(4) => {
+                    field_4 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(5) => {
+                    field_5 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(6) => {
+                    field_6 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(7) => {
+                    field_7 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(8) => {
+                    field_8 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            job_id: field_0,
+            job_action: field_1,
+            status: field_2,
+            status_time: field_3,
+            create_time: field_4,
+            owner: field_5,
+            resource_ids: field_6,
+            directive: field_7,
+            error_codes: field_8,
+        })
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl<'de> ::serde::Deserialize<'de> for Job {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -262,6 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatus {
 
 #[cfg(feature = "jobs")]
 impl ::clouddb_runtime::Validate for JobStatus {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
@@ -291,50 +427,99 @@ impl ::clouddb_runtime::Checked for JobStatus {
 
 #[cfg(feature = "clusters")]
 /// Answer to a rebuildme request.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct RebuildReadOnlyNodeResponse {
     /// Custom service that was run.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service: ::std::option::Option<::std::string::String>,
     /// Role of the node it runs on.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Id of the cluster.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Name of the answered action.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// Id of the job that runs the service.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// 0 on success; any other value is an error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
+}
+
+#[cfg(feature = "clusters")]
+impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "service",
+        "role",
+        "cluster_id",
+        "action",
+        "job_id",
+        "ret_code",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_5: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(4) => {
+                    field_4 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(5) => {
+                    field_5 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            service: field_0,
+            role: field_1,
+            cluster_id: field_2,
+            action: field_3,
+            job_id: field_4,
+            ret_code: field_5,
+        })
+    }
+}
+
+#[cfg(feature = "clusters")]
+impl<'de> ::serde::Deserialize<'de> for RebuildReadOnlyNodeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 #[cfg(feature = "clusters")]
@@ -348,11 +533,47 @@ impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
 
 #[cfg(feature = "clusters")]
 /// Parameters of the rebuildme custom service.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct RebuildReadOnlyNodeServiceParams {
     /// Id of the read-only node to rebuild.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub node_id: ::std::string::String,
+}
+
+#[cfg(feature = "clusters")]
+impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeServiceParams {
+    const FIELDS: &'static [&'static str] = &["node_id"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            node_id: ::clouddb_runtime::lenient::required(field_0, "node_id")?,
+        })
+    }
+}
+
+#[cfg(feature = "clusters")]
+impl<'de> ::serde::Deserialize<'de> for RebuildReadOnlyNodeServiceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 #[cfg(feature = "clusters")]

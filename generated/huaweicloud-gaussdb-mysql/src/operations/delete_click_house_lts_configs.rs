@@ -17,10 +17,12 @@ impl ::clouddb_runtime::Operation for DeleteClickHouseLtsConfigsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for DeleteClickHouseReplicationInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -28,6 +29,7 @@ impl ::clouddb_runtime::Operation for DeleteClickHouseReplicationInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for DeleteLtsConfigsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,

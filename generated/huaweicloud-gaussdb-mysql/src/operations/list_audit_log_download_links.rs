@@ -27,6 +27,7 @@ impl ::clouddb_runtime::Operation for ListAuditLogDownloadLinksInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "start_time",
@@ -59,6 +60,7 @@ impl ::clouddb_runtime::Operation for ListAuditLogDownloadLinksInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -78,6 +80,7 @@ impl ::clouddb_runtime::Operation for ListAuditLogDownloadLinksInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

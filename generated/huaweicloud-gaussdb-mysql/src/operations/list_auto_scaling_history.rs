@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListAutoScalingHistoryInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -38,6 +39,7 @@ impl ::clouddb_runtime::Operation for ListAutoScalingHistoryInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -52,6 +54,7 @@ impl ::clouddb_runtime::Operation for ListAutoScalingHistoryInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -207,6 +210,7 @@ impl ListAutoScalingHistoryBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListAutoScalingHistoryInput> {
@@ -221,6 +225,7 @@ impl ListAutoScalingHistoryBuilder {
     }
 
     /// Every item of the list (`records` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::AutoScalingRecordInfo> {

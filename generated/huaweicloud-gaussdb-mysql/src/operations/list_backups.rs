@@ -35,6 +35,7 @@ impl ::clouddb_runtime::Operation for ListBackupsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("backup_type", &self.backup_type);
         v.value(
@@ -99,6 +100,7 @@ impl ::clouddb_runtime::Operation for ListBackupsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -133,6 +135,7 @@ impl ::clouddb_runtime::Operation for ListBackupsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -364,6 +367,7 @@ impl ListBackupsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListBackupsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -376,6 +380,7 @@ impl ListBackupsBuilder {
     }
 
     /// Every item of the list (`backups` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Backups> {
         self.pages().items()
     }

@@ -27,6 +27,7 @@ impl ::clouddb_runtime::Operation for ListBackupsLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("backup_type", &self.backup_type);
         v.value(
@@ -67,6 +68,7 @@ impl ::clouddb_runtime::Operation for ListBackupsLegacyInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -95,6 +97,7 @@ impl ::clouddb_runtime::Operation for ListBackupsLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -291,6 +294,7 @@ impl ListBackupsLegacyBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListBackupsLegacyInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -303,6 +307,7 @@ impl ListBackupsLegacyBuilder {
     }
 
     /// Every item of the list (`backups` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ListBackupsLegacyItem> {

@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabaseUsersInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -43,6 +44,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabaseUsersInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -60,6 +62,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabaseUsersInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -228,6 +231,7 @@ impl ListClickHouseDatabaseUsersBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseDatabaseUsersInput> {
@@ -242,6 +246,7 @@ impl ListClickHouseDatabaseUsersBuilder {
     }
 
     /// Every item of the list (`user_details` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ClickHouseDatabaseUserDetail> {

@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseLtsConfigsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -45,6 +46,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseLtsConfigsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -67,6 +69,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseLtsConfigsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -234,6 +237,7 @@ impl ListClickHouseLtsConfigsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseLtsConfigsInput> {
@@ -248,6 +252,7 @@ impl ListClickHouseLtsConfigsBuilder {
     }
 
     /// Every item of the list (`instance_lts_configs` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ChInstanceLtsConfigs> {

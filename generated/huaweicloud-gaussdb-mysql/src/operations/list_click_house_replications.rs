@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseReplicationsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -41,6 +42,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseReplicationsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -55,6 +57,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseReplicationsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -209,6 +212,7 @@ impl ListClickHouseReplicationsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseReplicationsInput> {
@@ -223,6 +227,7 @@ impl ListClickHouseReplicationsBuilder {
     }
 
     /// Every item of the list (`replications` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ChDatabaseReplicationInfo> {

@@ -21,10 +21,12 @@ impl ::clouddb_runtime::Operation for ListClickHouseSlowLogsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -34,6 +36,7 @@ impl ::clouddb_runtime::Operation for ListClickHouseSlowLogsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -186,6 +189,7 @@ impl ListClickHouseSlowLogsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's marker (or the start) until a page without a next marker says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListClickHouseSlowLogsInput> {
@@ -200,6 +204,7 @@ impl ListClickHouseSlowLogsBuilder {
     }
 
     /// Every item of the list (`slow_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ClickHouseSlowLogListItem> {

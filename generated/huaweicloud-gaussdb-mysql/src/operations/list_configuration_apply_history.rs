@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationApplyHistoryInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -39,6 +40,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationApplyHistoryInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -53,6 +55,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationApplyHistoryInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -202,6 +205,7 @@ impl ListConfigurationApplyHistoryBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListConfigurationApplyHistoryInput> {
@@ -216,6 +220,7 @@ impl ListConfigurationApplyHistoryBuilder {
     }
 
     /// Every item of the list (`histories` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::TemplateApplyHistory> {

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationModifyHistoryInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -39,6 +40,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationModifyHistoryInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -53,6 +55,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationModifyHistoryInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -209,6 +212,7 @@ impl ListConfigurationModifyHistoryBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListConfigurationModifyHistoryInput> {
@@ -223,6 +227,7 @@ impl ListConfigurationModifyHistoryBuilder {
     }
 
     /// Every item of the list (`histories` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ParamGroupHistoryResponse> {

@@ -11,6 +11,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationsLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         _w: &mut ::clouddb_runtime::RequestWriter,
@@ -18,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListConfigurationsLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

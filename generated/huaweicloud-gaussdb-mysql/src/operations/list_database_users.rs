@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for ListDatabaseUsersInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -41,6 +42,7 @@ impl ::clouddb_runtime::Operation for ListDatabaseUsersInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -55,6 +57,7 @@ impl ::clouddb_runtime::Operation for ListDatabaseUsersInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -206,6 +209,7 @@ impl ListDatabaseUsersBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListDatabaseUsersInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -218,6 +222,7 @@ impl ListDatabaseUsersBuilder {
     }
 
     /// Every item of the list (`users` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ListGaussMySqlDatabaseUser> {

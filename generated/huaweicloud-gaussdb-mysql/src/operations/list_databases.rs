@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for ListDatabasesInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "instance_id",
@@ -51,6 +52,7 @@ impl ::clouddb_runtime::Operation for ListDatabasesInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -71,6 +73,7 @@ impl ::clouddb_runtime::Operation for ListDatabasesInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -248,6 +251,7 @@ impl ListDatabasesBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListDatabasesInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -260,6 +264,7 @@ impl ListDatabasesBuilder {
     }
 
     /// Every item of the list (`databases` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ListGaussMysqlDatabaseInfo> {

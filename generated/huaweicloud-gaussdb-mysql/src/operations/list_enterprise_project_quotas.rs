@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -38,6 +39,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -54,6 +56,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -200,6 +203,7 @@ impl ListEnterpriseProjectQuotasBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListEnterpriseProjectQuotasInput> {
@@ -214,6 +218,7 @@ impl ListEnterpriseProjectQuotasBuilder {
     }
 
     /// Every item of the list (`quota_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Quota> {
         self.pages().items()
     }

@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -40,6 +41,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -56,6 +58,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -205,6 +208,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListEnterpriseProjectQuotasLegacyInput> {
@@ -219,6 +223,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     }
 
     /// Every item of the list (`quota_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::EnterpriseProjectQuotaLegacy> {

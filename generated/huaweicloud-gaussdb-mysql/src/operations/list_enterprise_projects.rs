@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -37,6 +38,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -50,6 +52,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -173,6 +176,7 @@ impl ListEnterpriseProjectsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListEnterpriseProjectsInput> {
@@ -187,6 +191,7 @@ impl ListEnterpriseProjectsBuilder {
     }
 
     /// Every item of the list (`enterprise_projects` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::EnterpriseProjectItem> {

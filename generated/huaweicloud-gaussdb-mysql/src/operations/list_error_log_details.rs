@@ -21,10 +21,12 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -34,6 +36,7 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -186,6 +189,7 @@ impl ListErrorLogDetailsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's marker (or the start) until a page without a next marker says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListErrorLogDetailsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -198,6 +202,7 @@ impl ListErrorLogDetailsBuilder {
     }
 
     /// Every item of the list (`error_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::LtsLogErrorDetail> {

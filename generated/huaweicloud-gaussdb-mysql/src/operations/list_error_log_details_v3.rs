@@ -27,6 +27,7 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsV3Input {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "start_date",
@@ -68,6 +69,7 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsV3Input {
         v.nested("level", &self.level);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -88,6 +90,7 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsV3Input {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -303,6 +306,7 @@ impl ListErrorLogDetailsV3Builder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_record` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListErrorLogDetailsV3Input> {
@@ -317,6 +321,7 @@ impl ListErrorLogDetailsV3Builder {
     }
 
     /// Every item of the list (`error_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::MysqlErrorLogList> {

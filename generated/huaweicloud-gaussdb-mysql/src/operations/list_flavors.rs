@@ -23,12 +23,14 @@ impl ::clouddb_runtime::Operation for ListFlavorsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("database_name", &self.database_name);
         v.nested("availability_zone_mode", &self.availability_zone_mode);
         v.nested("version_name", &self.version_name);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -44,6 +46,7 @@ impl ::clouddb_runtime::Operation for ListFlavorsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

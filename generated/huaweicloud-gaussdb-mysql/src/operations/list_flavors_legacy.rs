@@ -21,12 +21,14 @@ impl ::clouddb_runtime::Operation for ListFlavorsLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("database_name", &self.database_name);
         v.nested("version_name", &self.version_name);
         v.nested("availability_zone_mode", &self.availability_zone_mode);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -42,6 +44,7 @@ impl ::clouddb_runtime::Operation for ListFlavorsLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

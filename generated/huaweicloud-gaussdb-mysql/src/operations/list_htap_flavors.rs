@@ -23,11 +23,13 @@ impl ::clouddb_runtime::Operation for ListHtapFlavorsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("engine_name", &self.engine_name);
         v.nested("availability_zone_mode", &self.availability_zone_mode);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -45,6 +47,7 @@ impl ::clouddb_runtime::Operation for ListHtapFlavorsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

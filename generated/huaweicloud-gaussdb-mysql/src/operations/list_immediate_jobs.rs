@@ -31,6 +31,7 @@ impl ::clouddb_runtime::Operation for ListImmediateJobsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
         v.value(
@@ -64,6 +65,7 @@ impl ::clouddb_runtime::Operation for ListImmediateJobsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -92,6 +94,7 @@ impl ::clouddb_runtime::Operation for ListImmediateJobsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -295,6 +298,7 @@ impl ListImmediateJobsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListImmediateJobsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -307,6 +311,7 @@ impl ListImmediateJobsBuilder {
     }
 
     /// Every item of the list (`jobs` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::TaskDetailInfo> {

@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -57,6 +58,7 @@ impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -77,6 +79,7 @@ impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -262,6 +265,7 @@ impl ListIncrementalBackupsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListIncrementalBackupsInput> {
@@ -276,6 +280,7 @@ impl ListIncrementalBackupsBuilder {
     }
 
     /// Every item of the list (`backups` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::IncrementalBackups> {

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListInstanceConfigurationsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "instance_id",
@@ -47,6 +48,7 @@ impl ::clouddb_runtime::Operation for ListInstanceConfigurationsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -61,6 +63,7 @@ impl ::clouddb_runtime::Operation for ListInstanceConfigurationsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -213,6 +216,7 @@ impl ListInstanceConfigurationsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListInstanceConfigurationsInput> {
@@ -227,6 +231,7 @@ impl ListInstanceConfigurationsBuilder {
     }
 
     /// Every item of the list (`parameter_values` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ParameterValuesInfo> {

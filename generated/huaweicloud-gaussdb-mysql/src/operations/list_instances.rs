@@ -37,6 +37,7 @@ impl ::clouddb_runtime::Operation for ListInstancesInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
         v.nested("datastore_type", &self.datastore_type);
@@ -59,6 +60,7 @@ impl ::clouddb_runtime::Operation for ListInstancesInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -102,6 +104,7 @@ impl ::clouddb_runtime::Operation for ListInstancesInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -365,6 +368,7 @@ impl ListInstancesBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListInstancesInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -377,6 +381,7 @@ impl ListInstancesBuilder {
     }
 
     /// Every item of the list (`instances` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<

@@ -31,6 +31,7 @@ impl ::clouddb_runtime::Operation for ListInstancesLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
         v.nested("datastore_type", &self.datastore_type);
@@ -53,6 +54,7 @@ impl ::clouddb_runtime::Operation for ListInstancesLegacyInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -84,6 +86,7 @@ impl ::clouddb_runtime::Operation for ListInstancesLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -290,6 +293,7 @@ impl ListInstancesLegacyBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListInstancesLegacyInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -302,6 +306,7 @@ impl ListInstancesLegacyBuilder {
     }
 
     /// Every item of the list (`instances` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ListInstancesLegacyInstance> {

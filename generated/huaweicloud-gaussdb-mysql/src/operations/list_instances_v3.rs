@@ -39,6 +39,7 @@ impl ::clouddb_runtime::Operation for ListInstancesV3Input {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
         v.nested("datastore_type", &self.datastore_type);
@@ -61,6 +62,7 @@ impl ::clouddb_runtime::Operation for ListInstancesV3Input {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -104,6 +106,7 @@ impl ::clouddb_runtime::Operation for ListInstancesV3Input {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -367,6 +370,7 @@ impl ListInstancesV3Builder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListInstancesV3Input> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -379,6 +383,7 @@ impl ListInstancesV3Builder {
     }
 
     /// Every item of the list (`instances` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::MysqlInstanceListInfo> {

@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for ListLtsConfigsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -42,6 +43,7 @@ impl ::clouddb_runtime::Operation for ListLtsConfigsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -64,6 +66,7 @@ impl ::clouddb_runtime::Operation for ListLtsConfigsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -235,6 +238,7 @@ impl ListLtsConfigsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListLtsConfigsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -247,6 +251,7 @@ impl ListLtsConfigsBuilder {
     }
 
     /// Every item of the list (`instance_lts_configs` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::LtsConfigsV3> {

@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for ListProxyConfigurationsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -43,6 +44,7 @@ impl ::clouddb_runtime::Operation for ListProxyConfigurationsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -61,6 +63,7 @@ impl ::clouddb_runtime::Operation for ListProxyConfigurationsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -244,6 +247,7 @@ impl ListProxyConfigurationsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListProxyConfigurationsInput> {
@@ -258,6 +262,7 @@ impl ListProxyConfigurationsBuilder {
     }
 
     /// Every item of the list (`configurations` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::ProxyConfiguration> {

@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for ListRestorableTablesInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "restore_time",
@@ -37,6 +38,7 @@ impl ::clouddb_runtime::Operation for ListRestorableTablesInput {
         v.nested("last_table_info", &self.last_table_info);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -53,6 +55,7 @@ impl ::clouddb_runtime::Operation for ListRestorableTablesInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "date",
@@ -30,6 +31,7 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -41,6 +43,7 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

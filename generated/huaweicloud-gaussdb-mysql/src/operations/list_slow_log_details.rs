@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "instance_id",
@@ -31,6 +32,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsInput {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -40,6 +42,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -190,6 +193,7 @@ impl ListSlowLogDetailsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's marker (or the start) until a page without a next marker says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListSlowLogDetailsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -202,6 +206,7 @@ impl ListSlowLogDetailsBuilder {
     }
 
     /// Every item of the list (`slow_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::LtsLogSlowDetail> {

@@ -27,6 +27,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsLegacyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "start_date",
@@ -68,6 +69,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsLegacyInput {
         v.nested("type", &self.r#type);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -88,6 +90,7 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsLegacyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -300,6 +303,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_record` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListSlowLogDetailsLegacyInput> {
@@ -314,6 +318,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     }
 
     /// Every item of the list (`slow_log_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDataReplicationsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -30,6 +31,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDataReplicationsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -44,6 +46,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDataReplicationsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -202,6 +205,7 @@ impl ListStarRocksDataReplicationsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListStarRocksDataReplicationsInput> {
@@ -216,6 +220,7 @@ impl ListStarRocksDataReplicationsBuilder {
     }
 
     /// Every item of the list (`replications` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::StarRocksReplicationInfo> {

@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseUsersInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "limit",
@@ -45,6 +46,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseUsersInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -58,6 +60,7 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseUsersInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -240,6 +243,7 @@ impl ListStarRocksDatabaseUsersBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(
         self,
     ) -> ::clouddb_runtime::paginate::Pages<ListStarRocksDatabaseUsersInput> {
@@ -254,6 +258,7 @@ impl ListStarRocksDatabaseUsersBuilder {
     }
 
     /// Every item of the list (`user_details` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::StarRocksDatabaseUserDetail> {

@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for RestartInstanceInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -32,6 +33,7 @@ impl ::clouddb_runtime::Operation for RestartInstanceInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for SetSlowLogDesensitizationInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,

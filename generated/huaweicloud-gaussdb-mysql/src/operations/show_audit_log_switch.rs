@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for ShowAuditLogSwitchInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -25,6 +26,7 @@ impl ::clouddb_runtime::Operation for ShowAuditLogSwitchInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -15,6 +15,7 @@ impl ::clouddb_runtime::Operation for ShowAutoScalingPolicyInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "instance_id",
@@ -26,6 +27,7 @@ impl ::clouddb_runtime::Operation for ShowAutoScalingPolicyInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -34,6 +36,7 @@ impl ::clouddb_runtime::Operation for ShowAutoScalingPolicyInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

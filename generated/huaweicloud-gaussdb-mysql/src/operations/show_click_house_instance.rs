@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for ShowClickHouseInstanceInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -30,6 +31,7 @@ impl ::clouddb_runtime::Operation for ShowClickHouseInstanceInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

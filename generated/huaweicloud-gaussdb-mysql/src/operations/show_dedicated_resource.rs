@@ -15,6 +15,7 @@ impl ::clouddb_runtime::Operation for ShowDedicatedResourceInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -23,6 +24,7 @@ impl ::clouddb_runtime::Operation for ShowDedicatedResourceInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for ShowProxyVersionInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -33,6 +34,7 @@ impl ::clouddb_runtime::Operation for ShowProxyVersionInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

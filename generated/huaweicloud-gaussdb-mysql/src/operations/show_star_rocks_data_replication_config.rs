@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for ShowStarRocksDataReplicationConfigInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "task_name",
@@ -30,6 +31,7 @@ impl ::clouddb_runtime::Operation for ShowStarRocksDataReplicationConfigInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -39,6 +41,7 @@ impl ::clouddb_runtime::Operation for ShowStarRocksDataReplicationConfigInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

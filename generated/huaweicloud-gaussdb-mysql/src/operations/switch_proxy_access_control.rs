@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for SwitchProxyAccessControlInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -35,6 +36,7 @@ impl ::clouddb_runtime::Operation for SwitchProxyAccessControlInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -21,10 +21,12 @@ impl ::clouddb_runtime::Operation for UpdateStarRocksDatabaseUserPermissionInput
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -34,6 +36,7 @@ impl ::clouddb_runtime::Operation for UpdateStarRocksDatabaseUserPermissionInput
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

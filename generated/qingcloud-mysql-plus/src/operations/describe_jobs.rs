@@ -25,6 +25,7 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
         v.value(
@@ -54,6 +55,7 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -79,6 +81,7 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -246,6 +249,7 @@ impl DescribeJobsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<DescribeJobsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -258,6 +262,7 @@ impl DescribeJobsBuilder {
     }
 
     /// Every item of the list (`job_set` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Job> {
         self.pages().items()
     }

@@ -2,36 +2,77 @@
 //! Types of the Showcase action service API: request and response bodies and their parts.
 
 /// Answer to AddClusterNodes.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct AddClusterNodesResponse {
     /// Name of the answered action.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// Id of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// Ids of the new nodes.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_node_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// 0 on success.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Object for AddClusterNodesResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "job_id",
+        "new_node_ids",
+        "ret_code",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: field_0,
+            job_id: field_1,
+            new_node_ids: field_2,
+            ret_code: field_3,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddClusterNodesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for AddClusterNodesResponse {
@@ -43,22 +84,54 @@ impl ::clouddb_runtime::lenient::Lenient for AddClusterNodesResponse {
 }
 
 /// Error answer.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ApiError {
     /// Error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
     /// Error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ApiError {
+    const FIELDS: &'static [&'static str] = &["ret_code", "message"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ret_code: field_0,
+            message: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ApiError {
@@ -70,43 +143,87 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
 }
 
 /// Answer to DescribeClusterNodes.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct DescribeClusterNodesResponse {
     /// Name of the answered action.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// The nodes.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_set: ::std::option::Option<
         ::std::vec::Vec<crate::types::DescribeClusterNodesResponseNodeSetItem>,
     >,
     /// How many nodes there are.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// 0 on success.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
 }
 
 impl ::clouddb_runtime::Validate for DescribeClusterNodesResponse {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("node_set", &self.node_set);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "node_set",
+        "total_count",
+        "ret_code",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<
+            ::std::vec::Vec<crate::types::DescribeClusterNodesResponseNodeSetItem>,
+        > = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: field_0,
+            node_set: field_1,
+            total_count: field_2,
+            ret_code: field_3,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -119,29 +236,64 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponse {
 }
 
 /// The `DescribeClusterNodesResponseNodeSetItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct DescribeClusterNodesResponseNodeSetItem {
     /// Id of the node.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Status of the node.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         crate::types::DescribeClusterNodesResponseNodeSetItemStatus,
     >,
 }
 
 impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItem {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponseNodeSetItem {
+    const FIELDS: &'static [&'static str] = &["node_id", "status"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<
+            crate::types::DescribeClusterNodesResponseNodeSetItemStatus,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            node_id: field_0,
+            status: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponseNodeSetItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -251,6 +403,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponseNodeSetItemS
 }
 
 impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItemStatus {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
@@ -278,38 +431,81 @@ impl ::clouddb_runtime::Checked for DescribeClusterNodesResponseNodeSetItemStatu
 }
 
 /// Answer to DescribeJobs.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct DescribeJobsResponse {
     /// Name of the answered action.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<::std::string::String>,
     /// The jobs.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_set: ::std::option::Option<
         ::std::vec::Vec<crate::types::DescribeJobsResponseJobSetItem>,
     >,
     /// How many jobs match.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// 0 on success.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ret_code: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "job_set",
+        "total_count",
+        "ret_code",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<
+            ::std::vec::Vec<crate::types::DescribeJobsResponseJobSetItem>,
+        > = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: field_0,
+            job_set: field_1,
+            total_count: field_2,
+            ret_code: field_3,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
@@ -321,22 +517,54 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
 }
 
 /// The `DescribeJobsResponseJobSetItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct DescribeJobsResponseJobSetItem {
     /// Id of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// Status of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for DescribeJobsResponseJobSetItem {
+    const FIELDS: &'static [&'static str] = &["job_id", "status"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            job_id: field_0,
+            status: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponseJobSetItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponseJobSetItem {
@@ -348,22 +576,54 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponseJobSetItem {
 }
 
 /// Resources of a node.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ResourceConf {
     /// CPU cores.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu: ::std::option::Option<i32>,
     /// Memory in MiB.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub memory: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ResourceConf {
+    const FIELDS: &'static [&'static str] = &["cpu", "memory"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpu: field_0,
+            memory: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceConf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ResourceConf {
@@ -375,18 +635,54 @@ impl ::clouddb_runtime::lenient::Lenient for ResourceConf {
 }
 
 /// A network of the new nodes.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct VxnetConf {
     /// Id of the network.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub vxnet_id: ::std::string::String,
     /// Fixed addresses in it.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::clouddb_runtime::lenient::Object for VxnetConf {
+    const FIELDS: &'static [&'static str] = &["vxnet_id", "ips"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            vxnet_id: ::clouddb_runtime::lenient::required(field_0, "vxnet_id")?,
+            ips: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VxnetConf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for VxnetConf {

@@ -2,22 +2,54 @@
 //! Types of the Showcase REST service API: request and response bodies and their parts.
 
 /// Error object.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ApiError {
     /// Error code.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error message.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for ApiError {
+    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: field_0,
+            error_msg: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for ApiError {
@@ -29,66 +61,38 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
 }
 
 /// What to create.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateWidgetRequest {
     /// Name of the widget.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub name: ::std::string::String,
     /// Kind of widget.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub r#type: crate::types::WidgetType,
     /// Size in units.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub size: i32,
     /// A ratio, exclusive of 0.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// Administrator password.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub password: ::std::string::String,
     /// Tags, at most three.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Failover priority of each node, 1 to 16.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priorities: ::std::option::Option<::std::vec::Vec<i32>>,
     /// Disk size in GB, in steps of 10.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_gb: ::std::option::Option<i32>,
     /// Free labels.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Free-form options passed through.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::serde_json::Value>,
     /// Where the widget lives.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network: ::std::option::Option<crate::types::CreateWidgetRequestNetwork>,
 }
 
@@ -111,6 +115,7 @@ impl ::std::fmt::Debug for CreateWidgetRequest {
 }
 
 impl ::clouddb_runtime::Validate for CreateWidgetRequest {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "name",
@@ -169,6 +174,120 @@ impl ::clouddb_runtime::Validate for CreateWidgetRequest {
     }
 }
 
+impl ::clouddb_runtime::lenient::Object for CreateWidgetRequest {
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "size",
+        "ratio",
+        "password",
+        "tags",
+        "priorities",
+        "disk_gb",
+        "labels",
+        "options",
+        "network",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<crate::types::WidgetType> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_5: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut field_6: ::std::option::Option<::std::vec::Vec<i32>> = ::std::option::Option::None;
+        let mut field_7: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_8: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut field_9: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
+        let mut field_10: ::std::option::Option<
+            crate::types::CreateWidgetRequestNetwork,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(4) => {
+                    field_4 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(5) => {
+                    field_5 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(6) => {
+                    field_6 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(7) => {
+                    field_7 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(8) => {
+                    field_8 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(9) => {
+                    field_9 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(10) => {
+                    field_10 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: ::clouddb_runtime::lenient::required(field_0, "name")?,
+            r#type: ::clouddb_runtime::lenient::required(field_1, "type")?,
+            size: ::clouddb_runtime::lenient::required(field_2, "size")?,
+            ratio: field_3,
+            password: ::clouddb_runtime::lenient::required(field_4, "password")?,
+            tags: field_5,
+            priorities: field_6,
+            disk_gb: field_7,
+            labels: field_8,
+            options: field_9,
+            network: field_10,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequest {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -178,24 +297,58 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequest {
 }
 
 /// Where the widget lives.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct CreateWidgetRequestNetwork {
     /// Id of the VPC.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Subnets to attach.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subnets: ::std::option::Option<
         ::std::vec::Vec<crate::types::CreateWidgetRequestNetworkSubnetsItem>,
     >,
+}
+
+impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetwork {
+    const FIELDS: &'static [&'static str] = &["vpc_id", "subnets"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CreateWidgetRequestNetworkSubnetsItem>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            vpc_id: field_0,
+            subnets: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequestNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetwork {
@@ -207,18 +360,54 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetwork {
 }
 
 /// The `CreateWidgetRequestNetworkSubnetsItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CreateWidgetRequestNetworkSubnetsItem {
     /// Id of the subnet.
-    #[serde(deserialize_with = "::clouddb_runtime::lenient::deserialize")]
     pub id: ::std::string::String,
     /// Whether it is the primary subnet.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub primary: ::std::option::Option<bool>,
+}
+
+impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetworkSubnetsItem {
+    const FIELDS: &'static [&'static str] = &["id", "primary"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<bool> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = ::std::option::Option::Some(
+                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
+                    );
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::clouddb_runtime::lenient::required(field_0, "id")?,
+            primary: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequestNetworkSubnetsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetworkSubnetsItem {
@@ -230,15 +419,43 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetworkSubnetsIt
 }
 
 /// The job that builds the widget.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct JobAnswer {
     /// Id of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for JobAnswer {
+    const FIELDS: &'static [&'static str] = &["job_id"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self { job_id: field_0 })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobAnswer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for JobAnswer {
@@ -250,32 +467,21 @@ impl ::clouddb_runtime::lenient::Lenient for JobAnswer {
 }
 
 /// Settings of a widget; every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct Settings {
     /// Days to keep backups.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retention_days: ::std::option::Option<i32>,
     /// Seconds between checks; one of the listed values.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_interval: ::std::option::Option<i32>,
     /// Maintenance window.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub window: ::std::option::Option<::std::string::String>,
 }
 
 impl ::clouddb_runtime::Validate for Settings {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "retention_days",
@@ -297,6 +503,56 @@ impl ::clouddb_runtime::Validate for Settings {
     }
 }
 
+impl ::clouddb_runtime::lenient::Object for Settings {
+    const FIELDS: &'static [&'static str] = &[
+        "retention_days",
+        "check_interval",
+        "window",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            retention_days: field_0,
+            check_interval: field_1,
+            window: field_2,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Settings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 impl ::clouddb_runtime::lenient::Lenient for Settings {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,8 +562,30 @@ impl ::clouddb_runtime::lenient::Lenient for Settings {
 }
 
 /// The `UpdateWidgetSettingsResponse` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct UpdateWidgetSettingsResponse {}
+impl ::clouddb_runtime::lenient::Object for UpdateWidgetSettingsResponse {
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        while map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?.is_some()
+        {
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        }
+        ::std::result::Result::Ok(Self {})
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateWidgetSettingsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
+}
+
 impl ::clouddb_runtime::lenient::Lenient for UpdateWidgetSettingsResponse {
     fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -317,63 +595,114 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateWidgetSettingsResponse {
 }
 
 /// A widget.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct Widget {
     /// Id of the widget.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the widget.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Kind of widget.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::WidgetType>,
     /// Size in units (the example shows it as a string).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
     /// The ratio.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f64>,
     /// Engine version (the example shows it as a number).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// Lifecycle status.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::WidgetStatus>,
 }
 
 impl ::clouddb_runtime::Validate for Widget {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("type", &self.r#type);
         v.nested("status", &self.status);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for Widget {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "type",
+        "size",
+        "ratio",
+        "version",
+        "status",
+    ];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<crate::types::WidgetType> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_4: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut field_5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_6: ::std::option::Option<crate::types::WidgetStatus> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(4) => {
+                    field_4 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(5) => {
+                    field_5 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(6) => {
+                    field_6 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: field_0,
+            name: field_1,
+            r#type: field_2,
+            size: field_3,
+            ratio: field_4,
+            version: field_5,
+            status: field_6,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Widget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -386,17 +715,47 @@ impl ::clouddb_runtime::lenient::Lenient for Widget {
 }
 
 /// A page of events.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetEvents {
     /// The events.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<crate::types::WidgetEventsEventsItem>,
     >,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetEvents {
+    const FIELDS: &'static [&'static str] = &["events"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<
+            ::std::vec::Vec<crate::types::WidgetEventsEventsItem>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self { events: field_0 })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetEvents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetEvents {
@@ -408,22 +767,54 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEvents {
 }
 
 /// The `WidgetEventsEventsItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetEventsEventsItem {
     /// Sequence number of the event.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line_num: ::std::option::Option<::std::string::String>,
     /// What happened.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetEventsEventsItem {
+    const FIELDS: &'static [&'static str] = &["line_num", "message"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            line_num: field_0,
+            message: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetEventsEventsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetEventsEventsItem {
@@ -435,22 +826,54 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEventsEventsItem {
 }
 
 /// Which events to read.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetEventsRequest {
     /// Events per page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i32>,
     /// Sequence number of the last event of the previous page.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub line_num: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetEventsRequest {
+    const FIELDS: &'static [&'static str] = &["limit", "line_num"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            limit: field_0,
+            line_num: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetEventsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetEventsRequest {
@@ -462,15 +885,43 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEventsRequest {
 }
 
 /// A job and how it is doing.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetJobAnswer {
     /// The job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<crate::types::WidgetJobAnswerJob>,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetJobAnswer {
+    const FIELDS: &'static [&'static str] = &["job"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<crate::types::WidgetJobAnswerJob> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self { job: field_0 })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetJobAnswer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswer {
@@ -482,36 +933,72 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswer {
 }
 
 /// The job.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetJobAnswerJob {
     /// Id of the job.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Running, Completed or Failed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// How far it is.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: ::std::option::Option<::std::string::String>,
     /// Why it failed.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fail_reason: ::std::option::Option<::std::string::String>,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetJobAnswerJob {
+    const FIELDS: &'static [&'static str] = &["id", "status", "progress", "fail_reason"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(2) => {
+                    field_2 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(3) => {
+                    field_3 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: field_0,
+            status: field_1,
+            progress: field_2,
+            fail_reason: field_3,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetJobAnswerJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswerJob {
@@ -523,27 +1010,60 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswerJob {
 }
 
 /// A page of widgets.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetList {
     /// A list of widgets.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub widgets: ::std::option::Option<crate::types::Widgets>,
     /// How many widgets match.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
 
 impl ::clouddb_runtime::Validate for WidgetList {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.nested("widgets", &self.widgets);
+    }
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetList {
+    const FIELDS: &'static [&'static str] = &["widgets", "total_count"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<crate::types::Widgets> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            widgets: field_0,
+            total_count: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
     }
 }
 
@@ -630,6 +1150,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetStatus {
 }
 
 impl ::clouddb_runtime::Validate for WidgetStatus {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
@@ -730,6 +1251,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetType {
 }
 
 impl ::clouddb_runtime::Validate for WidgetType {
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         if let Self::Unknown(value) = self {
             v.unknown_value(value, Self::VALUES);
@@ -756,22 +1278,54 @@ impl ::clouddb_runtime::Checked for WidgetType {
 }
 
 /// A page of versions.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct WidgetVersions {
     /// The versions.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// How many versions there are.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::clouddb_runtime::lenient::deserialize",
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
+}
+
+impl ::clouddb_runtime::lenient::Object for WidgetVersions {
+    const FIELDS: &'static [&'static str] = &["versions", "total"];
+
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
+        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+        {
+            match key {
+                ::std::option::Option::Some(0) => {
+                    field_0 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                ::std::option::Option::Some(1) => {
+                    field_1 = map
+                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                }
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            versions: field_0,
+            total: field_1,
+        })
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WidgetVersions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::clouddb_runtime::lenient::object(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::lenient::Lenient for WidgetVersions {

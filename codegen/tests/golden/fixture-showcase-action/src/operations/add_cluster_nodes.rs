@@ -23,6 +23,7 @@ impl ::clouddb_runtime::Operation for AddClusterNodesInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "node_count",
@@ -35,6 +36,7 @@ impl ::clouddb_runtime::Operation for AddClusterNodesInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -53,6 +55,7 @@ impl ::clouddb_runtime::Operation for AddClusterNodesInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for CreateWidgetInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "X-Client-Token",
@@ -31,6 +32,7 @@ impl ::clouddb_runtime::Operation for CreateWidgetInput {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -42,6 +44,7 @@ impl ::clouddb_runtime::Operation for CreateWidgetInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {

@@ -15,6 +15,7 @@ impl ::clouddb_runtime::Operation for DeleteWidgetInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,

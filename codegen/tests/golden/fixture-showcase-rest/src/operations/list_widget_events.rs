@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for ListWidgetEventsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -25,6 +26,7 @@ impl ::clouddb_runtime::Operation for ListWidgetEventsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -150,6 +152,7 @@ impl ListWidgetEventsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's marker (or the start) until a page without a next marker says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListWidgetEventsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -162,6 +165,7 @@ impl ListWidgetEventsBuilder {
     }
 
     /// Every item of the list (`events` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(
         self,
     ) -> ::clouddb_runtime::paginate::Items<crate::types::WidgetEventsEventsItem> {

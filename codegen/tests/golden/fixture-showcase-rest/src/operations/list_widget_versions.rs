@@ -17,6 +17,7 @@ impl ::clouddb_runtime::Operation for ListWidgetVersionsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -30,6 +31,7 @@ impl ::clouddb_runtime::Operation for ListWidgetVersionsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -153,6 +155,7 @@ impl ListWidgetVersionsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's page (or the first) until the total in `total` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListWidgetVersionsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -165,6 +168,7 @@ impl ListWidgetVersionsBuilder {
     }
 
     /// Every item of the list (`versions` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(self) -> ::clouddb_runtime::paginate::Items<::std::string::String> {
         self.pages().items()
     }

@@ -21,6 +21,7 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "offset",
@@ -41,6 +42,7 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
         );
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -60,6 +62,7 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
@@ -202,6 +205,7 @@ impl ListWidgetsBuilder {
     }
 
     /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
     pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListWidgetsInput> {
         let client = self.client.clone();
         ::clouddb_runtime::paginate::Pages::new(
@@ -214,6 +218,7 @@ impl ListWidgetsBuilder {
     }
 
     /// Every item of the list (`widgets` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
     pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Widget> {
         self.pages().items()
     }

@@ -19,6 +19,7 @@ impl ::clouddb_runtime::Operation for UpdateWidgetSettingsInput {
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
+    #[inline]
     fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
         v.value(
             "widget_name",
@@ -31,6 +32,7 @@ impl ::clouddb_runtime::Operation for UpdateWidgetSettingsInput {
         v.nested("body", &self.body);
     }
 
+    #[inline]
     fn write(
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
@@ -40,6 +42,7 @@ impl ::clouddb_runtime::Operation for UpdateWidgetSettingsInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
         response: &::clouddb_runtime::RawResponse,
     ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
