@@ -19,7 +19,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::percent::{decode_form_pairs, decode_lossy};
-use super::{encode_strict, SigningError};
+use super::{push_encoded_strict, SigningError};
 
 /// Name of the header holding the signing time.
 const DATE_HEADER: &str = "X-Sdk-Date";
@@ -496,8 +496,11 @@ fn add_host_unless_present(headers: &mut Vec<(String, String)>, host: &str) {
 fn trimmed_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String)>, SigningError> {
     headers
         .into_iter()
-        .map(|(name, value)| {
-            let value = python_strip(&value).to_owned();
+        .map(|(name, mut value)| {
+            let stripped = python_strip(&value);
+            if stripped.len() != value.len() {
+                value = stripped.to_owned();
+            }
             check_header(&name, &value)?;
             Ok((name, value))
         })
@@ -581,22 +584,29 @@ fn payload_hash(body: Option<&[u8]>, headers: &[(String, String)], hash: HashFun
 fn canonical_query(pairs: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort();
-    sorted
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode_strict(name), encode_strict(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut query = String::new();
+    for (index, (name, value)) in sorted.into_iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+        }
+        push_encoded_strict(&mut query, name);
+        query.push('=');
+        push_encoded_strict(&mut query, value);
+    }
+    query
 }
 
 /// The canonical URI: the path percent-decoded, split on `/`, each segment re-encoded
 /// strictly, joined with `/`, and ending with `/` (which is signed but not sent).
 fn canonical_uri(path: &str) -> String {
     let decoded = decode_lossy(path);
-    let mut uri = decoded
-        .split('/')
-        .map(encode_strict)
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut uri = String::with_capacity(decoded.len() + 1);
+    for (index, segment) in decoded.split('/').enumerate() {
+        if index > 0 {
+            uri.push('/');
+        }
+        push_encoded_strict(&mut uri, segment);
+    }
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -622,20 +632,36 @@ struct CanonicalRequest<'a> {
 impl CanonicalRequest<'_> {
     /// Renders `METHOD\nURI\nQUERY\nHEADERS\nSIGNED\nHASH`, where HEADERS ends with `\n`.
     fn render(&self) -> String {
-        let headers: String = self
+        let uri = canonical_uri(self.path);
+        let headers_len: usize = self
             .headers
             .iter()
-            .map(|(name, value)| format!("{name}:{value}\n"))
-            .collect();
-        format!(
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            self.method.to_ascii_uppercase(),
-            canonical_uri(self.path),
-            self.query,
-            headers,
-            self.signed_headers,
-            self.payload_hash
-        )
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum();
+        let mut out = String::with_capacity(
+            self.method.len()
+                + uri.len()
+                + self.query.len()
+                + headers_len
+                + self.signed_headers.len()
+                + self.payload_hash.len()
+                + 5,
+        );
+        for line in [self.method.to_ascii_uppercase().as_str(), &uri, self.query] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        for (name, value) in &self.headers {
+            out.push_str(name);
+            out.push(':');
+            out.push_str(value);
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(self.signed_headers);
+        out.push('\n');
+        out.push_str(self.payload_hash);
+        out
     }
 }
 

@@ -15,6 +15,7 @@ mod percent;
 pub mod qingcloud;
 
 pub use percent::encode_strict;
+pub(crate) use percent::push_encoded_strict;
 
 /// Why a request could not be signed, or why a received request failed verification.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -28,6 +28,12 @@ pub fn encode_strict(s: &str) -> String {
     utf8_percent_encode(s, STRICT).to_string()
 }
 
+/// Appends `s`, percent-encoded as [`encode_strict`] does, to `out` without allocating a
+/// string of its own.
+pub(crate) fn push_encoded_strict(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, STRICT));
+}
+
 /// Percent-decodes `s`, replacing invalid UTF-8 with U+FFFD and keeping `+` as `+`.
 ///
 /// This matches Python's `urllib.parse.unquote`, which the Huawei Cloud signer applies to
@@ -61,6 +67,13 @@ fn decode_form_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pushing_encodes_like_encode_strict() {
+        let mut out = String::from("k=");
+        push_encoded_strict(&mut out, "a b*/~Ω");
+        assert_eq!(out, format!("k={}", encode_strict("a b*/~Ω")));
+    }
 
     #[test]
     fn unreserved_characters_stay_literal() {

@@ -19,7 +19,7 @@ use sha2::Sha256;
 use time::{OffsetDateTime, UtcOffset};
 
 use super::percent::decode_form_pairs;
-use super::{encode_strict, SigningError};
+use super::{encode_strict, push_encoded_strict, SigningError};
 
 /// The name of the parameter that carries the signature; it is never signed.
 const SIGNATURE_PARAM: &str = "signature";
@@ -500,11 +500,16 @@ fn received_signature_method(
 /// The canonical query: `enc(name)=enc(value)` for every parameter in byte-wise name
 /// order (a `BTreeMap<String, _>` iterates in that order), joined with `&`.
 fn canonical_query(params: &BTreeMap<String, String>) -> String {
-    params
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode_strict(name), encode_strict(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut query = String::new();
+    for (index, (name, value)) in params.iter().enumerate() {
+        if index > 0 {
+            query.push('&');
+        }
+        push_encoded_strict(&mut query, name);
+        query.push('=');
+        push_encoded_strict(&mut query, value);
+    }
+    query
 }
 
 /// `METHOD\n<path>\n<canonical query>`, with no trailing newline.
