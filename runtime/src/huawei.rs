@@ -383,7 +383,8 @@ impl Client {
                 .await
                 .map_err(|e| e.for_operation(spec.id))?;
             let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-            Ok(Response::new(&raw, request_id(&raw.headers), body))
+            let request_id = request_id(&raw.headers);
+            Ok(Response::new(raw, request_id, body))
         }
         .instrument(span)
         .await

@@ -242,10 +242,10 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(raw: &RawResponse, request_id: Option<String>, body: T) -> Self {
+    pub(crate) fn new(raw: RawResponse, request_id: Option<String>, body: T) -> Self {
         Self {
             status: raw.status,
-            headers: raw.headers.clone(),
+            headers: raw.headers,
             request_id,
             body,
         }

@@ -267,7 +267,7 @@ impl Client {
                 .await
                 .map_err(|e| e.for_operation(spec.id))?;
             let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-            Ok(Response::new(&raw, Some(req_id), body))
+            Ok(Response::new(raw, Some(req_id), body))
         }
         .instrument(span)
         .await

@@ -175,9 +175,9 @@ impl Transport {
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let mut response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport_error)?;
         Ok(RawResponse {
             status,
