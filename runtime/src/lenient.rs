@@ -296,19 +296,28 @@ impl<T: Lenient> Lenient for BTreeMap<String, T> {
 /// implements it instead of deriving `Deserialize`: one small generic function per struct
 /// compiles much faster than serde's derive with a lenient decoder on every field.
 pub trait Object: Sized {
-    /// Wire names of the fields, then of their aliases; a key's index in this list is what
-    /// [`from_map`](Self::from_map) matches on.
-    const FIELDS: &'static [&'static str];
+    /// The index of the field whose wire name (or alias) is `key`, `None` for a key the
+    /// type does not know. Generated as a `match` on the names, which the compiler turns
+    /// into a comparison by length first, as serde's derive does.
+    fn field(key: &str) -> Option<usize>;
 
-    /// Decodes the fields of an object. Keys are read with [`Key`], values with [`Seed`];
-    /// unknown keys are skipped.
+    /// Decodes the fields of an object. Keys are read with [`Key`], values with
+    /// [`read_optional`] and [`read_required`]; unknown keys are skipped.
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
-/// Reads an object key as its index in a field list (`None` for a key not in it).
-pub struct Key(pub &'static [&'static str]);
+/// Reads an object key as the index of `T`'s field ([`Object::field`]).
+pub struct Key<T>(PhantomData<T>);
 
-impl<'de> de::DeserializeSeed<'de> for Key {
+impl<T> Key<T> {
+    /// The key seed of `T`'s objects.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<'de, T: Object> de::DeserializeSeed<'de> for Key<T> {
     type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -316,7 +325,7 @@ impl<'de> de::DeserializeSeed<'de> for Key {
     }
 }
 
-impl Visitor<'_> for Key {
+impl<T: Object> Visitor<'_> for Key<T> {
     type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -324,28 +333,8 @@ impl Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(field_index(self.0, v))
+        Ok(T::field(v))
     }
-}
-
-/// The index of `key` in `fields`.
-///
-/// Names are compared by length and by first and last byte before the whole name: the
-/// fields of a struct that share a length almost never share both ends, so only the
-/// matching field is compared in full. Comparing every same-length name in full made
-/// finding keys a tenth of the time of decoding a large answer.
-fn field_index(fields: &[&str], key: &str) -> Option<usize> {
-    let key = key.as_bytes();
-    let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
-        return fields.iter().position(|field| field.is_empty());
-    };
-    fields.iter().position(|field| {
-        let field = field.as_bytes();
-        field.len() == key.len()
-            && field[0] == first
-            && field[field.len() - 1] == last
-            && field == key
-    })
 }
 
 /// Reads a value leniently as `T`.
@@ -365,6 +354,32 @@ impl<'de, T: Lenient> de::DeserializeSeed<'de> for Seed<T> {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         T::deserialize_lenient(deserializer)
     }
+}
+
+/// Reads the value of an optional field leniently into its slot (a repeated key replaces
+/// the earlier value, as with serde's derive).
+///
+/// Generated `from_map`s call this (and [`read_required`]) instead of decoding inline: the
+/// slots then stay in memory rather than in registers that the key loop shuffles on every
+/// key, which made decoding a struct of many fields markedly slower than serde's derive,
+/// and one copy per value type is shared by every struct.
+#[inline(never)]
+pub fn read_optional<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value_seed(Seed::<Option<T>>::new())?;
+    Ok(())
+}
+
+/// Reads the value of a required field leniently into its slot; see [`read_optional`].
+#[inline(never)]
+pub fn read_required<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value_seed(Seed::<T>::new())?);
+    Ok(())
 }
 
 /// The value of a required field, or serde's "missing field" error.
@@ -473,13 +488,18 @@ mod tests {
     }
 
     impl Object for Item {
-        const FIELDS: &'static [&'static str] = &["id", "ID"];
+        fn field(key: &str) -> Option<usize> {
+            match key {
+                "id" | "ID" => Some(0),
+                _ => None,
+            }
+        }
 
         fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut id = None;
-            while let Some(key) = map.next_key_seed(Key(Self::FIELDS))? {
+            while let Some(key) = map.next_key_seed(Key::<Self>::new())? {
                 match key {
-                    Some(0 | 1) => id = Some(map.next_value_seed(Seed::new())?),
+                    Some(0) => read_required(&mut map, &mut id)?,
                     _ => {
                         map.next_value::<de::IgnoredAny>()?;
                     }
@@ -489,18 +509,6 @@ mod tests {
                 id: required(id, "id")?,
             })
         }
-    }
-
-    #[test]
-    fn keys_are_found_by_their_exact_name() {
-        let fields = ["name", "port", "type", "tags", "", "t", "tt", "ta"];
-        for (index, field) in fields.iter().enumerate() {
-            assert_eq!(field_index(&fields, field), Some(index), "{field:?}");
-        }
-        for missing in ["nam", "names", "Name", "tabs", "tg", "x"] {
-            assert_eq!(field_index(&fields, missing), None, "{missing:?}");
-        }
-        assert_eq!(field_index(&["a"], ""), None);
     }
 
     #[test]

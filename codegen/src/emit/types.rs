@@ -84,21 +84,19 @@ fn emit_struct(
     }
 }
 
-/// Decoding: `Object::from_map` reads the fields by index in `FIELDS` (wire names, then
-/// aliases), each leniently; `Deserialize` and `Lenient` go through it. This is much less
-/// code to compile than serde's derive with a lenient decoder on every field.
+/// Decoding: `Object::field` matches a key (wire name or alias) to a field's index, and
+/// `Object::from_map` reads the fields by index, each leniently; `Deserialize` and
+/// `Lenient` go through it. This is much less code to compile than serde's derive with a
+/// lenient decoder on every field.
 fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let mut names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let mut slots: Vec<Vec<usize>> = (0..fields.len()).map(|i| vec![i]).collect();
-    for (i, field) in fields.iter().enumerate() {
-        for alias in &field.aliases {
-            slots[i].push(names.len());
-            names.push(alias);
-        }
-    }
     let locals: Vec<proc_macro2::Ident> = (0..fields.len())
         .map(|i| format_ident!("field_{}", i))
         .collect();
+    let key_arms = fields.iter().enumerate().map(|(i, f)| {
+        let names = std::iter::once(&f.wire_name).chain(&f.aliases);
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#(#names)|* => ::std::option::Option::Some(#index),)
+    });
     let declarations = fields.iter().zip(&locals).map(|(f, local)| {
         let ty = type_tokens(&f.ty, &crate_types());
         quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
@@ -106,19 +104,15 @@ fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream 
     let arms = fields
         .iter()
         .zip(&locals)
-        .zip(&slots)
-        .map(|((f, local), slots)| {
-            let slots = slots
-                .iter()
-                .map(|s| proc_macro2::Literal::usize_unsuffixed(*s));
+        .enumerate()
+        .map(|(i, (f, local))| {
+            let index = proc_macro2::Literal::usize_unsuffixed(i);
             let read = if f.required {
-                quote!(::std::option::Option::Some(
-                    map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?
-                ))
+                quote!(::clouddb_runtime::lenient::read_required)
             } else {
-                quote!(map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?)
+                quote!(::clouddb_runtime::lenient::read_optional)
             };
-            quote!(::std::option::Option::Some(#(#slots)|*) => #local = #read,)
+            quote!(::std::option::Option::Some(#index) => #read(&mut map, &mut #local)?,)
         });
     let inits = fields.iter().zip(&locals).map(|(f, local)| {
         let member = ident(&f.name);
@@ -129,15 +123,31 @@ fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream 
             quote!(#member: #local,)
         }
     });
+    let field_fn = if fields.is_empty() {
+        quote! {
+            fn field(_key: &str) -> ::std::option::Option<usize> {
+                ::std::option::Option::None
+            }
+        }
+    } else {
+        quote! {
+            fn field(key: &str) -> ::std::option::Option<usize> {
+                match key {
+                    #(#key_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    };
     let read_fields = if fields.is_empty() {
         quote! {
-            while map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?.is_some() {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
                 map.next_value::<::serde::de::IgnoredAny>()?;
             }
         }
     } else {
         quote! {
-            while let ::std::option::Option::Some(key) = map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))? {
+            while let ::std::option::Option::Some(key) = map.next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())? {
                 match key {
                     #(#arms)*
                     _ => {
@@ -149,7 +159,7 @@ fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream 
     };
     quote! {
         impl ::clouddb_runtime::lenient::Object for #name {
-            const FIELDS: &'static [&'static str] = &[#(#names),*];
+            #field_fn
 
             fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
                 #(#declarations)*

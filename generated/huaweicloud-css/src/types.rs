@@ -13,7 +13,13 @@ pub struct ApiError {
 }
 
 impl ::clouddb_runtime::lenient::Object for ApiError {
-    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "error_code" => ::std::option::Option::Some(0),
+            "error_msg" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -21,16 +27,14 @@ impl ::clouddb_runtime::lenient::Object for ApiError {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -71,19 +75,23 @@ pub struct RestartClusterResponse {
 }
 
 impl ::clouddb_runtime::lenient::Object for RestartClusterResponse {
-    const FIELDS: &'static [&'static str] = &["jobId"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "jobId" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;

@@ -13,7 +13,13 @@ pub struct ApiError {
 }
 
 impl ::clouddb_runtime::lenient::Object for ApiError {
-    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "error_code" => ::std::option::Option::Some(0),
+            "error_msg" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -21,16 +27,14 @@ impl ::clouddb_runtime::lenient::Object for ApiError {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -86,14 +90,17 @@ impl ::clouddb_runtime::Validate for ShrinkClusterRequest {
 }
 
 impl ::clouddb_runtime::lenient::Object for ShrinkClusterRequest {
-    const FIELDS: &'static [&'static str] = &[
-        "shrink_number",
-        "online",
-        "type",
-        "retry",
-        "force_backup",
-        "need_agency",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "shrink_number" => ::std::option::Option::Some(0),
+            "online" => ::std::option::Option::Some(1),
+            "type" => ::std::option::Option::Some(2),
+            "retry" => ::std::option::Option::Some(3),
+            "force_backup" => ::std::option::Option::Some(4),
+            "need_agency" => ::std::option::Option::Some(5),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -105,37 +112,26 @@ impl ::clouddb_runtime::lenient::Object for ShrinkClusterRequest {
         let mut field_4: ::std::option::Option<bool> = ::std::option::Option::None;
         let mut field_5: ::std::option::Option<bool> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 ::std::option::Option::Some(4) => {
-                    field_4 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_4)?
                 }
                 ::std::option::Option::Some(5) => {
-                    field_5 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_5)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -282,19 +278,23 @@ pub struct ShrinkClusterResponse {
 }
 
 impl ::clouddb_runtime::lenient::Object for ShrinkClusterResponse {
-    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "job_id" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -347,7 +347,13 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequest {
 }
 
 impl ::clouddb_runtime::lenient::Object for StartRedistributionRequest {
-    const FIELDS: &'static [&'static str] = &["redis_mode", "parallel_jobs"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "redis_mode" => ::std::option::Option::Some(0),
+            "parallel_jobs" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -357,18 +363,14 @@ impl ::clouddb_runtime::lenient::Object for StartRedistributionRequest {
         > = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;

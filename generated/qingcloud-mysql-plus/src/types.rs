@@ -13,7 +13,13 @@ pub struct ApiError {
 }
 
 impl ::clouddb_runtime::lenient::Object for ApiError {
-    const FIELDS: &'static [&'static str] = &["ret_code", "message"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "ret_code" => ::std::option::Option::Some(0),
+            "message" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -21,16 +27,14 @@ impl ::clouddb_runtime::lenient::Object for ApiError {
         let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -88,12 +92,15 @@ impl ::clouddb_runtime::Validate for DescribeJobsResponse {
 
 #[cfg(feature = "jobs")]
 impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "total_count",
-        "job_set",
-        "ret_code",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "action" => ::std::option::Option::Some(0),
+            "total_count" => ::std::option::Option::Some(1),
+            "job_set" => ::std::option::Option::Some(2),
+            "ret_code" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -103,24 +110,20 @@ impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
         let mut field_2: ::std::option::Option<::std::vec::Vec<crate::types::Job>> = ::std::option::Option::None;
         let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -197,17 +200,20 @@ impl ::clouddb_runtime::Validate for Job {
 
 #[cfg(feature = "jobs")]
 impl ::clouddb_runtime::lenient::Object for Job {
-    const FIELDS: &'static [&'static str] = &[
-        "job_id",
-        "job_action",
-        "status",
-        "status_time",
-        "create_time",
-        "owner",
-        "resource_ids",
-        "directive",
-        "error_codes",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "job_id" => ::std::option::Option::Some(0),
+            "job_action" => ::std::option::Option::Some(1),
+            "status" => ::std::option::Option::Some(2),
+            "status_time" => ::std::option::Option::Some(3),
+            "create_time" => ::std::option::Option::Some(4),
+            "owner" => ::std::option::Option::Some(5),
+            "resource_ids" => ::std::option::Option::Some(6),
+            "directive" => ::std::option::Option::Some(7),
+            "error_codes" => ::std::option::Option::Some(8),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -222,44 +228,35 @@ impl ::clouddb_runtime::lenient::Object for Job {
         let mut field_7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 ::std::option::Option::Some(4) => {
-                    field_4 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
                 }
                 ::std::option::Option::Some(5) => {
-                    field_5 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
                 }
                 ::std::option::Option::Some(6) => {
-                    field_6 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
                 }
                 ::std::option::Option::Some(7) => {
-                    field_7 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_7)?
                 }
                 ::std::option::Option::Some(8) => {
-                    field_8 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_8)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -451,14 +448,17 @@ pub struct RebuildReadOnlyNodeResponse {
 
 #[cfg(feature = "clusters")]
 impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "service",
-        "role",
-        "cluster_id",
-        "action",
-        "job_id",
-        "ret_code",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "service" => ::std::option::Option::Some(0),
+            "role" => ::std::option::Option::Some(1),
+            "cluster_id" => ::std::option::Option::Some(2),
+            "action" => ::std::option::Option::Some(3),
+            "job_id" => ::std::option::Option::Some(4),
+            "ret_code" => ::std::option::Option::Some(5),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -470,32 +470,26 @@ impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeResponse {
         let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_5: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 ::std::option::Option::Some(4) => {
-                    field_4 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
                 }
                 ::std::option::Option::Some(5) => {
-                    field_5 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -541,20 +535,23 @@ pub struct RebuildReadOnlyNodeServiceParams {
 
 #[cfg(feature = "clusters")]
 impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeServiceParams {
-    const FIELDS: &'static [&'static str] = &["node_id"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "node_id" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;

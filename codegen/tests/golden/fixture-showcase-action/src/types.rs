@@ -19,12 +19,15 @@ pub struct AddClusterNodesResponse {
 }
 
 impl ::clouddb_runtime::lenient::Object for AddClusterNodesResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "job_id",
-        "new_node_ids",
-        "ret_code",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "action" => ::std::option::Option::Some(0),
+            "job_id" => ::std::option::Option::Some(1),
+            "new_node_ids" => ::std::option::Option::Some(2),
+            "ret_code" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -34,24 +37,20 @@ impl ::clouddb_runtime::lenient::Object for AddClusterNodesResponse {
         let mut field_2: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
         let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -95,7 +94,13 @@ pub struct ApiError {
 }
 
 impl ::clouddb_runtime::lenient::Object for ApiError {
-    const FIELDS: &'static [&'static str] = &["ret_code", "message"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "ret_code" => ::std::option::Option::Some(0),
+            "message" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -103,16 +108,14 @@ impl ::clouddb_runtime::lenient::Object for ApiError {
         let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -169,12 +172,15 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponse {
 }
 
 impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "node_set",
-        "total_count",
-        "ret_code",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "action" => ::std::option::Option::Some(0),
+            "node_set" => ::std::option::Option::Some(1),
+            "total_count" => ::std::option::Option::Some(2),
+            "ret_code" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -186,24 +192,20 @@ impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponse {
         let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -256,7 +258,13 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItem {
 }
 
 impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponseNodeSetItem {
-    const FIELDS: &'static [&'static str] = &["node_id", "status"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "node_id" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -266,16 +274,14 @@ impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponseNodeSetI
             crate::types::DescribeClusterNodesResponseNodeSetItemStatus,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -450,12 +456,15 @@ pub struct DescribeJobsResponse {
 }
 
 impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "job_set",
-        "total_count",
-        "ret_code",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "action" => ::std::option::Option::Some(0),
+            "job_set" => ::std::option::Option::Some(1),
+            "total_count" => ::std::option::Option::Some(2),
+            "ret_code" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -467,24 +476,20 @@ impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
         let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -528,7 +533,13 @@ pub struct DescribeJobsResponseJobSetItem {
 }
 
 impl ::clouddb_runtime::lenient::Object for DescribeJobsResponseJobSetItem {
-    const FIELDS: &'static [&'static str] = &["job_id", "status"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "job_id" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -536,16 +547,14 @@ impl ::clouddb_runtime::lenient::Object for DescribeJobsResponseJobSetItem {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -587,7 +596,13 @@ pub struct ResourceConf {
 }
 
 impl ::clouddb_runtime::lenient::Object for ResourceConf {
-    const FIELDS: &'static [&'static str] = &["cpu", "memory"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "cpu" => ::std::option::Option::Some(0),
+            "memory" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -595,16 +610,14 @@ impl ::clouddb_runtime::lenient::Object for ResourceConf {
         let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -645,7 +658,13 @@ pub struct VxnetConf {
 }
 
 impl ::clouddb_runtime::lenient::Object for VxnetConf {
-    const FIELDS: &'static [&'static str] = &["vxnet_id", "ips"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "vxnet_id" => ::std::option::Option::Some(0),
+            "ips" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -653,17 +672,14 @@ impl ::clouddb_runtime::lenient::Object for VxnetConf {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;

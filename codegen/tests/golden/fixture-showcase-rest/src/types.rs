@@ -13,7 +13,13 @@ pub struct ApiError {
 }
 
 impl ::clouddb_runtime::lenient::Object for ApiError {
-    const FIELDS: &'static [&'static str] = &["error_code", "error_msg"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "error_code" => ::std::option::Option::Some(0),
+            "error_msg" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -21,16 +27,14 @@ impl ::clouddb_runtime::lenient::Object for ApiError {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -175,19 +179,22 @@ impl ::clouddb_runtime::Validate for CreateWidgetRequest {
 }
 
 impl ::clouddb_runtime::lenient::Object for CreateWidgetRequest {
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "type",
-        "size",
-        "ratio",
-        "password",
-        "tags",
-        "priorities",
-        "disk_gb",
-        "labels",
-        "options",
-        "network",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "name" => ::std::option::Option::Some(0),
+            "type" => ::std::option::Option::Some(1),
+            "size" => ::std::option::Option::Some(2),
+            "ratio" => ::std::option::Option::Some(3),
+            "password" => ::std::option::Option::Some(4),
+            "tags" => ::std::option::Option::Some(5),
+            "priorities" => ::std::option::Option::Some(6),
+            "disk_gb" => ::std::option::Option::Some(7),
+            "labels" => ::std::option::Option::Some(8),
+            "options" => ::std::option::Option::Some(9),
+            "network" => ::std::option::Option::Some(10),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -208,56 +215,41 @@ impl ::clouddb_runtime::lenient::Object for CreateWidgetRequest {
             crate::types::CreateWidgetRequestNetwork,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 ::std::option::Option::Some(4) => {
-                    field_4 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_4)?
                 }
                 ::std::option::Option::Some(5) => {
-                    field_5 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
                 }
                 ::std::option::Option::Some(6) => {
-                    field_6 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
                 }
                 ::std::option::Option::Some(7) => {
-                    field_7 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_7)?
                 }
                 ::std::option::Option::Some(8) => {
-                    field_8 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_8)?
                 }
                 ::std::option::Option::Some(9) => {
-                    field_9 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_9)?
                 }
                 ::std::option::Option::Some(10) => {
-                    field_10 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_10)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -310,7 +302,13 @@ pub struct CreateWidgetRequestNetwork {
 }
 
 impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetwork {
-    const FIELDS: &'static [&'static str] = &["vpc_id", "subnets"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "vpc_id" => ::std::option::Option::Some(0),
+            "subnets" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -320,16 +318,14 @@ impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetwork {
             ::std::vec::Vec<crate::types::CreateWidgetRequestNetworkSubnetsItem>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -370,7 +366,13 @@ pub struct CreateWidgetRequestNetworkSubnetsItem {
 }
 
 impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetworkSubnetsItem {
-    const FIELDS: &'static [&'static str] = &["id", "primary"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => ::std::option::Option::Some(0),
+            "primary" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -378,17 +380,14 @@ impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetworkSubnetsIte
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<bool> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = ::std::option::Option::Some(
-                        map.next_value_seed(::clouddb_runtime::lenient::Seed::new())?,
-                    );
+                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -427,19 +426,23 @@ pub struct JobAnswer {
 }
 
 impl ::clouddb_runtime::lenient::Object for JobAnswer {
-    const FIELDS: &'static [&'static str] = &["job_id"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "job_id" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -504,11 +507,14 @@ impl ::clouddb_runtime::Validate for Settings {
 }
 
 impl ::clouddb_runtime::lenient::Object for Settings {
-    const FIELDS: &'static [&'static str] = &[
-        "retention_days",
-        "check_interval",
-        "window",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "retention_days" => ::std::option::Option::Some(0),
+            "check_interval" => ::std::option::Option::Some(1),
+            "window" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -517,20 +523,17 @@ impl ::clouddb_runtime::lenient::Object for Settings {
         let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -565,13 +568,14 @@ impl ::clouddb_runtime::lenient::Lenient for Settings {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct UpdateWidgetSettingsResponse {}
 impl ::clouddb_runtime::lenient::Object for UpdateWidgetSettingsResponse {
-    const FIELDS: &'static [&'static str] = &[];
+    fn field(_key: &str) -> ::std::option::Option<usize> {
+        ::std::option::Option::None
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        while map.next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?.is_some()
-        {
+        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
             map.next_value::<::serde::de::IgnoredAny>()?;
         }
         ::std::result::Result::Ok(Self {})
@@ -629,15 +633,18 @@ impl ::clouddb_runtime::Validate for Widget {
 }
 
 impl ::clouddb_runtime::lenient::Object for Widget {
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "type",
-        "size",
-        "ratio",
-        "version",
-        "status",
-    ];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => ::std::option::Option::Some(0),
+            "name" => ::std::option::Option::Some(1),
+            "type" => ::std::option::Option::Some(2),
+            "size" => ::std::option::Option::Some(3),
+            "ratio" => ::std::option::Option::Some(4),
+            "version" => ::std::option::Option::Some(5),
+            "status" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -650,36 +657,29 @@ impl ::clouddb_runtime::lenient::Object for Widget {
         let mut field_5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_6: ::std::option::Option<crate::types::WidgetStatus> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 ::std::option::Option::Some(4) => {
-                    field_4 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
                 }
                 ::std::option::Option::Some(5) => {
-                    field_5 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
                 }
                 ::std::option::Option::Some(6) => {
-                    field_6 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -725,7 +725,12 @@ pub struct WidgetEvents {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetEvents {
-    const FIELDS: &'static [&'static str] = &["events"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "events" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -734,12 +739,11 @@ impl ::clouddb_runtime::lenient::Object for WidgetEvents {
             ::std::vec::Vec<crate::types::WidgetEventsEventsItem>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -778,7 +782,13 @@ pub struct WidgetEventsEventsItem {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetEventsEventsItem {
-    const FIELDS: &'static [&'static str] = &["line_num", "message"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "line_num" => ::std::option::Option::Some(0),
+            "message" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -786,16 +796,14 @@ impl ::clouddb_runtime::lenient::Object for WidgetEventsEventsItem {
         let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -837,7 +845,13 @@ pub struct WidgetEventsRequest {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetEventsRequest {
-    const FIELDS: &'static [&'static str] = &["limit", "line_num"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "limit" => ::std::option::Option::Some(0),
+            "line_num" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -845,16 +859,14 @@ impl ::clouddb_runtime::lenient::Object for WidgetEventsRequest {
         let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -893,19 +905,23 @@ pub struct WidgetJobAnswer {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetJobAnswer {
-    const FIELDS: &'static [&'static str] = &["job"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "job" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let mut field_0: ::std::option::Option<crate::types::WidgetJobAnswerJob> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -950,7 +966,15 @@ pub struct WidgetJobAnswerJob {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetJobAnswerJob {
-    const FIELDS: &'static [&'static str] = &["id", "status", "progress", "fail_reason"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "id" => ::std::option::Option::Some(0),
+            "status" => ::std::option::Option::Some(1),
+            "progress" => ::std::option::Option::Some(2),
+            "fail_reason" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -960,24 +984,20 @@ impl ::clouddb_runtime::lenient::Object for WidgetJobAnswerJob {
         let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 ::std::option::Option::Some(2) => {
-                    field_2 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
                 }
                 ::std::option::Option::Some(3) => {
-                    field_3 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1028,7 +1048,13 @@ impl ::clouddb_runtime::Validate for WidgetList {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetList {
-    const FIELDS: &'static [&'static str] = &["widgets", "total_count"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "widgets" => ::std::option::Option::Some(0),
+            "total_count" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -1036,16 +1062,14 @@ impl ::clouddb_runtime::lenient::Object for WidgetList {
         let mut field_0: ::std::option::Option<crate::types::Widgets> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1289,7 +1313,13 @@ pub struct WidgetVersions {
 }
 
 impl ::clouddb_runtime::lenient::Object for WidgetVersions {
-    const FIELDS: &'static [&'static str] = &["versions", "total"];
+    fn field(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "versions" => ::std::option::Option::Some(0),
+            "total" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut map: A,
@@ -1297,16 +1327,14 @@ impl ::clouddb_runtime::lenient::Object for WidgetVersions {
         let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
         let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key(Self::FIELDS))?
+            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
         {
             match key {
                 ::std::option::Option::Some(0) => {
-                    field_0 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
                 }
                 ::std::option::Option::Some(1) => {
-                    field_1 = map
-                        .next_value_seed(::clouddb_runtime::lenient::Seed::new())?;
+                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
                 }
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
