@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod output;
+mod parallel;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -134,29 +135,66 @@ pub fn lower_file(settings: &Settings, file: &str) -> Result<ir::Service, Diagno
 /// Generates every crate of every target: every spec is loaded and lowered (all problems
 /// of all specs are collected), then emitted and formatted. The files come per target.
 pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>, GenerateError> {
-    let mut diagnostics = Diagnostics::default();
-    let mut lowered = Vec::new();
-    for target in &settings.targets {
-        let mut services = Vec::new();
+    let mut specs = Vec::new();
+    for (t, target) in settings.targets.iter().enumerate() {
         for file in spec_files(settings, &target.spec_dir)? {
-            match lower_file(settings, &file) {
-                Ok(service) => services.push(service),
-                Err(errors) => diagnostics.extend(errors),
-            }
+            specs.push((t, file));
         }
-        lowered.push((target.clone(), services));
+    }
+    let results = parallel::map(&specs, |(_, file)| lower_file(settings, file));
+    let mut diagnostics = Diagnostics::default();
+    let mut lowered: Vec<(Target, Vec<ir::Service>)> = settings
+        .targets
+        .iter()
+        .map(|target| (target.clone(), Vec::new()))
+        .collect();
+    for ((t, _), result) in specs.iter().zip(results) {
+        match result {
+            Ok(service) => lowered[*t].1.push(service),
+            Err(errors) => diagnostics.extend(errors),
+        }
     }
     if !diagnostics.is_empty() {
         return Err(GenerateError::Spec(diagnostics.into_sorted()));
     }
+    // Every part of every crate of every target, emitted and formatted in parallel (tokens
+    // cannot leave the thread that made them; formatted text can).
+    let emitters: Vec<(usize, emit::Emitter)> = lowered
+        .iter()
+        .enumerate()
+        .flat_map(|(t, (target, services))| {
+            services
+                .iter()
+                .map(move |s| (t, emit::Emitter::new(s, &target.out_dir)))
+        })
+        .collect();
+    let parts: Vec<(usize, emit::Part)> = emitters
+        .iter()
+        .enumerate()
+        .flat_map(|(e, (_, emitter))| {
+            emit::parts(emitter.service())
+                .into_iter()
+                .map(move |p| (e, p))
+        })
+        .collect();
+    let formatted = parallel::map(&parts, |(e, part)| {
+        emitters[*e]
+            .1
+            .emit(*part)
+            .into_iter()
+            .map(output::format)
+            .collect::<Result<Vec<_>, String>>()
+    });
+    let mut pieces_of_target: Vec<Vec<(output::Formatted, &ir::Service)>> =
+        lowered.iter().map(|_| Vec::new()).collect();
+    for ((e, _), pieces) in parts.iter().zip(formatted) {
+        let (t, emitter) = &emitters[*e];
+        let pieces = pieces.map_err(GenerateError::Internal)?;
+        pieces_of_target[*t].extend(pieces.into_iter().map(|p| (p, emitter.service())));
+    }
     let mut out = Vec::new();
-    for (target, services) in lowered {
-        let mut rendered = Vec::new();
-        for service in &services {
-            for file in emit::emit_crate(service, &target.out_dir) {
-                rendered.push(output::render(&file, service).map_err(GenerateError::Internal)?);
-            }
-        }
+    for ((target, services), pieces) in lowered.iter().zip(pieces_of_target) {
+        let mut rendered = output::assemble(pieces);
         let all: Vec<&ir::Service> = services.iter().collect();
         let coverage = emit::emit_coverage(&all, &target.out_dir);
         if let emit::FileKind::Text(contents) = coverage.kind {
@@ -165,7 +203,7 @@ pub fn generate(settings: &Settings) -> Result<Vec<(Target, Vec<RenderedFile>)>,
                 contents,
             });
         }
-        out.push((target, rendered));
+        out.push((target.clone(), rendered));
     }
     Ok(out)
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{FileKind, OutputFile};
+use syn::parse::Parser;
+
+use crate::emit::{FileKind, OutputFile, RustChunk};
 use crate::ir::Service;
 
 /// A generated file, ready to write.
@@ -17,23 +19,102 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
-/// Formats one emitted file; an error here is a generator bug, reported with the path.
-pub fn render(file: &OutputFile, service: &Service) -> Result<RenderedFile, String> {
-    let contents = match &file.kind {
-        FileKind::Text(text) => text.clone(),
-        FileKind::Rust(tokens) => {
-            let parsed = syn::parse_file(tokens)
-                .map_err(|e| format!("{}: the generator emitted invalid Rust: {e}", file.path))?;
-            let header = crate::emit::header("//", service);
-            format!(
-                "{header}{}",
-                separate_items(&prettyplease::unparse(&parsed))
-            )
+/// A generated file, or a slice of one, formatted but not yet headed.
+#[derive(Debug)]
+pub struct Formatted {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// Whether it is Rust code (headed with `//` comments, its items separated).
+    pub rust: bool,
+    /// The formatted code, or the text.
+    pub contents: String,
+}
+
+/// Formats an emitted file's chunks with prettyplease; an error here is a generator bug,
+/// reported with the path.
+pub fn format(file: OutputFile) -> Result<Formatted, String> {
+    let (rust, contents) = match file.kind {
+        FileKind::Text(text) => (false, text),
+        FileKind::Rust(chunks) => {
+            let mut code = String::new();
+            for chunk in chunks {
+                code.push_str(&format_chunk(&file.path, chunk)?);
+            }
+            (true, code)
         }
     };
-    Ok(RenderedFile {
-        path: file.path.clone(),
+    Ok(Formatted {
+        path: file.path,
+        rust,
         contents,
+    })
+}
+
+/// Joins consecutive slices of the same Rust file and heads every Rust file with the
+/// header of its service.
+pub fn assemble<'a>(
+    pieces: impl IntoIterator<Item = (Formatted, &'a Service)>,
+) -> Vec<RenderedFile> {
+    let mut files: Vec<(Formatted, &Service)> = Vec::new();
+    for (piece, service) in pieces {
+        match files.last_mut() {
+            Some((last, _)) if last.rust && piece.rust && last.path == piece.path => {
+                last.contents.push_str(&piece.contents);
+            }
+            _ => files.push((piece, service)),
+        }
+    }
+    files
+        .into_iter()
+        .map(|(file, service)| RenderedFile {
+            contents: if file.rust {
+                let header = crate::emit::header("//", service);
+                format!("{header}{}", separate_items(&file.contents))
+            } else {
+                file.contents
+            },
+            path: file.path,
+        })
+        .collect()
+}
+
+/// Formats one chunk of a file with prettyplease, its gate put first on every item.
+fn format_chunk(path: &str, chunk: RustChunk) -> Result<String, String> {
+    let invalid = |e: syn::Error| format!("{path}: the generator emitted invalid Rust: {e}");
+    let mut parsed = syn::parse_file(&chunk.tokens).map_err(invalid)?;
+    if !chunk.gate.is_empty() {
+        let gate = syn::Attribute::parse_outer
+            .parse_str(&chunk.gate)
+            .map_err(invalid)?;
+        for item in &mut parsed.items {
+            let attrs =
+                item_attrs(item).ok_or_else(|| format!("{path}: an item that cannot be gated"))?;
+            attrs.splice(0..0, gate.iter().cloned());
+        }
+    }
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// The attributes of an item.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
     })
 }
 

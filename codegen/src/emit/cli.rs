@@ -26,7 +26,7 @@ pub(crate) fn emit_cli_crate(service: &Service, out_dir: &str) -> Vec<OutputFile
         },
         OutputFile {
             path: format!("{base}/src/commands.rs"),
-            kind: FileKind::Rust(emit_commands(service).to_string()),
+            kind: FileKind::rust(emit_commands(service)),
         },
         OutputFile {
             path: format!("{base}/tests/cli.rs"),
@@ -34,7 +34,7 @@ pub(crate) fn emit_cli_crate(service: &Service, out_dir: &str) -> Vec<OutputFile
         },
         OutputFile {
             path: format!("{base}/tests/cli/cases.rs"),
-            kind: FileKind::Rust(cases::emit_tests(service).to_string()),
+            kind: FileKind::rust(cases::emit_tests(service)),
         },
     ]
 }

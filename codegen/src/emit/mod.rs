@@ -32,59 +32,178 @@ pub struct OutputFile {
 /// What a generated file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileKind {
-    /// Rust tokens, formatted on output.
-    Rust(String),
+    /// Rust code, formatted on output: whole items in chunks, each formatted on its own.
+    Rust(Vec<RustChunk>),
     /// Text written as is.
     Text(String),
 }
 
-/// Every file of the crate generated for `service`, under `out_dir` (`generated`), and of
-/// its command-line client beside it (`<crate>-cli`).
-pub fn emit_crate(service: &Service, out_dir: &str) -> Vec<OutputFile> {
+/// Some whole items of a Rust file, as text (formatting parses text faster than it takes
+/// the nested token trees `quote!` builds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustChunk {
+    /// The items (the first chunk of a file also holds its inner attributes).
+    pub tokens: String,
+    /// An attribute put first on every item of the chunk (a `#[cfg(...)]` gate), or empty.
+    pub gate: String,
+}
+
+impl RustChunk {
+    /// Items without a gate.
+    pub(crate) fn new(tokens: TokenStream) -> Self {
+        Self {
+            tokens: tokens.to_string(),
+            gate: String::new(),
+        }
+    }
+
+    /// Items each put behind the attribute `gate` (may be empty).
+    pub(crate) fn gated(tokens: TokenStream, gate: TokenStream) -> Self {
+        Self {
+            tokens: tokens.to_string(),
+            gate: gate.to_string(),
+        }
+    }
+}
+
+impl FileKind {
+    /// A Rust file of one chunk.
+    pub(crate) fn rust(tokens: TokenStream) -> Self {
+        Self::Rust(vec![RustChunk::new(tokens)])
+    }
+}
+
+/// A part of the crates generated for a service, emitted on its own (in parallel with the
+/// others by [`crate::generate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `Cargo.toml`, `lib.rs` and `client.rs`.
+    Library,
+    /// A slice of `types.rs`: the types from this index on, [`TYPES_PER_PART`] of them
+    /// (the first slice also holds the module docs).
+    Types(usize),
+    /// `error_codes.rs`, `operations/mod.rs` and the conformance test root.
+    Index,
+    /// The conformance test cases.
+    Conformance,
+    /// The module of the operation at this index.
+    Operation(usize),
+    /// The command-line client crate.
+    Cli,
+}
+
+/// How many types one [`Part::Types`] emits: a slice small enough that the parts of a
+/// large `types.rs` spread over every core.
+pub const TYPES_PER_PART: usize = 64;
+
+/// The parts of the crates of `service`, in the order of their files (the slices of
+/// `types.rs` are consecutive, and their formatted code is joined).
+pub fn parts(service: &Service) -> Vec<Part> {
+    [Part::Library]
+        .into_iter()
+        .chain(
+            (0..service.types.len().max(1))
+                .step_by(TYPES_PER_PART)
+                .map(Part::Types),
+        )
+        .chain([Part::Index, Part::Conformance])
+        .chain((0..service.operations.len()).map(Part::Operation))
+        .chain([Part::Cli])
+        .collect()
+}
+
+/// Emits the parts of the crates of one service; what every part needs is computed once.
+#[derive(Debug)]
+pub struct Emitter<'a> {
+    service: &'a Service,
+    out_dir: &'a str,
+    features: features::Features,
+}
+
+impl<'a> Emitter<'a> {
+    /// The emitter of the crates of `service` under `out_dir` (`generated`): the library crate
+    /// and its command-line client beside it (`<crate>-cli`).
+    pub fn new(service: &'a Service, out_dir: &'a str) -> Self {
+        Self {
+            service,
+            out_dir,
+            features: features::Features::of(service),
+        }
+    }
+
+    /// The service.
+    pub fn service(&self) -> &'a Service {
+        self.service
+    }
+
+    /// The files of one part.
+    pub fn emit(&self, part: Part) -> Vec<OutputFile> {
+        emit_part(self.service, &self.features, self.out_dir, part)
+    }
+}
+
+/// The files of one part of the crates generated for `service`.
+fn emit_part(
+    service: &Service,
+    features: &features::Features,
+    out_dir: &str,
+    part: Part,
+) -> Vec<OutputFile> {
     let base = format!("{out_dir}/{}", service.crate_name);
     let rust = |path: String, tokens: TokenStream| OutputFile {
         path,
-        kind: FileKind::Rust(tokens.to_string()),
+        kind: FileKind::rust(tokens),
     };
-    let mut files = vec![
-        OutputFile {
-            path: format!("{base}/Cargo.toml"),
-            kind: FileKind::Text(manifest::cargo_toml(service)),
-        },
-        OutputFile {
-            path: format!("{base}/src/lib.rs"),
-            kind: FileKind::Text(manifest::lib_rs(service)),
-        },
-        rust(
-            format!("{base}/src/client.rs"),
-            client::emit_client(service),
-        ),
-        rust(format!("{base}/src/types.rs"), types::emit_types(service)),
-        rust(
-            format!("{base}/src/error_codes.rs"),
-            error_codes::emit_error_codes(service),
-        ),
-        rust(
-            format!("{base}/src/operations/mod.rs"),
-            operations::emit_module_index(service),
-        ),
-        OutputFile {
-            path: format!("{base}/tests/conformance.rs"),
-            kind: FileKind::Text(manifest::conformance_root(service)),
-        },
-        rust(
+    match part {
+        Part::Library => vec![
+            OutputFile {
+                path: format!("{base}/Cargo.toml"),
+                kind: FileKind::Text(manifest::cargo_toml(service)),
+            },
+            OutputFile {
+                path: format!("{base}/src/lib.rs"),
+                kind: FileKind::Text(manifest::lib_rs(service)),
+            },
+            rust(
+                format!("{base}/src/client.rs"),
+                client::emit_client(service),
+            ),
+        ],
+        Part::Types(first) => vec![OutputFile {
+            path: format!("{base}/src/types.rs"),
+            kind: FileKind::Rust(types::emit_types(service, features, first, TYPES_PER_PART)),
+        }],
+        Part::Index => vec![
+            rust(
+                format!("{base}/src/error_codes.rs"),
+                error_codes::emit_error_codes(service),
+            ),
+            rust(
+                format!("{base}/src/operations/mod.rs"),
+                operations::emit_module_index(service),
+            ),
+            OutputFile {
+                path: format!("{base}/tests/conformance.rs"),
+                kind: FileKind::Text(manifest::conformance_root(service)),
+            },
+        ],
+        Part::Conformance => vec![rust(
             format!("{base}/tests/conformance/cases.rs"),
             conformance::emit_conformance(service, out_dir),
-        ),
-    ];
-    for op in &service.operations {
-        files.push(rust(
-            format!("{base}/src/operations/{}.rs", op.method_name),
-            operations::emit_operation(service, op),
-        ));
+        )],
+        Part::Operation(index) => service
+            .operations
+            .get(index)
+            .map(|op| {
+                rust(
+                    format!("{base}/src/operations/{}.rs", op.method_name),
+                    operations::emit_operation(service, op),
+                )
+            })
+            .into_iter()
+            .collect(),
+        Part::Cli => cli::emit_cli_crate(service, out_dir),
     }
-    files.extend(cli::emit_cli_crate(service, out_dir));
-    files
 }
 
 /// The `COVERAGE.md` of a folder of generated crates.

@@ -6,36 +6,34 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_block, escape, module_doc_attrs, paragraphs};
 use super::features::Features;
-use super::{crate_types, ident, type_tokens};
+use super::{crate_types, ident, type_tokens, RustChunk};
 use crate::ir::{Checks, Field, Service, TypeDef, TypeKind, TypeRef, Variant};
 
-/// The whole `types.rs`.
-pub(crate) fn emit_types(service: &Service) -> TokenStream {
-    let header = module_doc_attrs(&format!(
-        "Types of the {} API: request and response bodies and their parts.",
-        escape(&service.title)
-    ));
-    let features = Features::of(service);
-    let items = service
-        .types
-        .iter()
-        .map(|def| gate(emit_type(service, def), &features.type_cfg(&def.name)));
-    quote! {
-        #header
-        #(#items)*
-    }
-}
-
-/// Puts `cfg` on every item of `tokens` (a type and its impls).
-fn gate(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return tokens;
-    }
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => file.items.iter().map(|item| quote!(#cfg #item)).collect(),
-        // Emitted tokens always parse; formatting reports it if they do not.
-        Err(_) => tokens,
-    }
+/// `count` types of `types.rs` from index `first` on, one chunk per type (its definition
+/// and impls) behind the type's feature gate; from index 0, the module docs first.
+pub(crate) fn emit_types(
+    service: &Service,
+    features: &Features,
+    first: usize,
+    count: usize,
+) -> Vec<RustChunk> {
+    let header = (first == 0).then(|| {
+        RustChunk::new(module_doc_attrs(&format!(
+            "Types of the {} API: request and response bodies and their parts.",
+            escape(&service.title)
+        )))
+    });
+    header
+        .into_iter()
+        .chain(
+            service
+                .types
+                .iter()
+                .skip(first)
+                .take(count)
+                .map(|def| RustChunk::gated(emit_type(service, def), features.type_cfg(&def.name))),
+        )
+        .collect()
 }
 
 fn emit_type(service: &Service, def: &TypeDef) -> TokenStream {
