@@ -341,11 +341,9 @@ impl fmt::Debug for Client {
 /// A request with everything but its signature: what every attempt signs afresh.
 struct Prepared {
     method: http::Method,
-    host: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Option<Vec<u8>>,
+    /// What is signed: method, host, path, query, headers and body. Every attempt signs
+    /// it as it is, without copying it.
+    request: signing::huawei::UnsignedRequest,
     project_id: Option<String>,
 }
 
@@ -473,11 +471,14 @@ impl Client {
         headers.extend(extra_headers);
         Ok(Prepared {
             method: spec.method.clone(),
-            host: inner.endpoint.authority.clone(),
-            path,
-            query,
-            headers,
-            body,
+            request: signing::huawei::UnsignedRequest {
+                method: spec.method.as_str().to_owned(),
+                host: inner.endpoint.authority.clone(),
+                path,
+                query,
+                headers,
+                body,
+            },
             project_id,
         })
     }
@@ -535,16 +536,8 @@ impl Client {
                 if let Some(project_id) = &prepared.project_id {
                     credentials = credentials.with_project_id(project_id);
                 }
-                let unsigned = signing::huawei::UnsignedRequest {
-                    method: prepared.method.as_str().to_owned(),
-                    host: prepared.host.clone(),
-                    path: prepared.path.clone(),
-                    query: prepared.query.clone(),
-                    headers: prepared.headers.clone(),
-                    body: prepared.body.clone(),
-                };
                 let signed = signing::huawei::sign(
-                    &unsigned,
+                    &prepared.request,
                     &credentials,
                     &inner.algorithm,
                     inner.clock.now(),
@@ -553,11 +546,12 @@ impl Client {
                     method: prepared.method.clone(),
                     url: endpoint.url(&signed.uri()),
                     headers: signed.headers,
-                    body: prepared.body.clone(),
+                    body: prepared.request.body.clone(),
                 })
             }
             Auth::Token(token) => {
-                let mut query = prepared.query.clone();
+                let request = &prepared.request;
+                let mut query = request.query.clone();
                 query.sort();
                 let query = query
                     .iter()
@@ -565,12 +559,12 @@ impl Client {
                     .collect::<Vec<_>>()
                     .join("&");
                 let target = if query.is_empty() {
-                    prepared.path.clone()
+                    request.path.clone()
                 } else {
-                    format!("{}?{query}", prepared.path)
+                    format!("{}?{query}", request.path)
                 };
-                let mut headers = prepared.headers.clone();
-                headers.push(("Host".to_owned(), prepared.host.clone()));
+                let mut headers = request.headers.clone();
+                headers.push(("Host".to_owned(), request.host.clone()));
                 headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
                 if let Some(project_id) = &prepared.project_id {
                     headers.push(("X-Project-Id".to_owned(), project_id.clone()));
@@ -579,7 +573,7 @@ impl Client {
                     method: prepared.method.clone(),
                     url: endpoint.url(&target),
                     headers,
-                    body: prepared.body.clone(),
+                    body: prepared.request.body.clone(),
                 })
             }
         }
@@ -650,11 +644,14 @@ impl Client {
     ) -> Result<String, Error> {
         let prepared = Prepared {
             method: http::Method::GET,
-            host: iam.authority.clone(),
-            path: "/v3/projects".to_owned(),
-            query: vec![("name".to_owned(), region.to_owned())],
-            headers: vec![("User-Agent".to_owned(), self.inner.user_agent.clone())],
-            body: None,
+            request: signing::huawei::UnsignedRequest {
+                method: "GET".to_owned(),
+                host: iam.authority.clone(),
+                path: "/v3/projects".to_owned(),
+                query: vec![("name".to_owned(), region.to_owned())],
+                headers: vec![("User-Agent".to_owned(), self.inner.user_agent.clone())],
+                body: None,
+            },
             project_id: None,
         };
         let span = tracing::info_span!("discover_project_id", region);
