@@ -7,16 +7,13 @@
 //! varied from the spec's example) over kept-alive connections; it counts requests, so
 //! that the check before measuring can prove that each call made exactly one attempt.
 
-use std::time::Duration;
-
-use clouddb_bench::gaussdb::{self, ACCESS_KEY, LANGUAGE, PROJECT_ID, SECRET_KEY};
-use clouddb_bench::hand_written::{self, HuaweiRequest};
+use clouddb_bench::gaussdb;
+use clouddb_bench::hand_written::GaussDbClient;
 use clouddb_bench::loopback::Server;
 use clouddb_bench::{data, plain};
 use criterion::{criterion_group, criterion_main, Criterion};
 use huaweicloud_gaussdb_mysql::types::ListInstancesResponse;
 use huaweicloud_gaussdb_mysql::Client;
-use time::OffsetDateTime;
 use tokio::runtime::Runtime;
 
 /// Instances in the answer page.
@@ -33,49 +30,6 @@ async fn generated_call(client: &Client) -> ListInstancesResponse {
         .into_body()
 }
 
-/// What a hand-written client needs: reqwest configured like the runtime's transport.
-struct HandWrittenClient {
-    http: reqwest::Client,
-    authority: String,
-    user_agent: String,
-}
-
-impl HandWrittenClient {
-    async fn list_instances(&self) -> plain::ListInstancesResponse {
-        let path = format!("/v3.1/{PROJECT_ID}/instances");
-        let limit = PAGE.to_string();
-        let query = [("limit", limit.as_str()), ("offset", "0")];
-        let headers = [
-            ("Content-Type", "application/json"),
-            ("User-Agent", self.user_agent.as_str()),
-            ("X-Language", LANGUAGE),
-            ("X-Project-Id", PROJECT_ID),
-        ];
-        let signed = hand_written::sign_huawei(
-            &HuaweiRequest {
-                method: "GET",
-                host: &self.authority,
-                path: &path,
-                query: &query,
-                headers: &headers,
-                body: b"",
-            },
-            ACCESS_KEY,
-            SECRET_KEY,
-            OffsetDateTime::now_utc(),
-        );
-        let url = format!("http://{}{path}?{}", self.authority, signed.query);
-        let mut request = self.http.get(url).timeout(Duration::from_secs(120));
-        for (name, value) in &signed.headers {
-            request = request.header(name, value);
-        }
-        let response = request.send().await.expect("the call succeeds");
-        assert!(response.status().is_success(), "{}", response.status());
-        let body = response.bytes().await.expect("the answer arrives");
-        serde_json::from_slice(&body).expect("the answer decodes")
-    }
-}
-
 fn list_instances(c: &mut Criterion) {
     let spec = data::load_spec();
     let body = data::list_instances_body(&spec, PAGE);
@@ -87,21 +41,13 @@ fn list_instances(c: &mut Criterion) {
         .expect("the client's runtime starts");
 
     let client = gaussdb::client(&endpoint, None);
-    let hand_written = HandWrittenClient {
-        http: reqwest::Client::builder()
-            .http1_only()
-            .connect_timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("the HTTP client builds"),
-        authority: endpoint.trim_start_matches("http://").to_owned(),
-        user_agent: "clouddb/0.1.0 huaweicloud-gaussdb-mysql/0.1.0".to_owned(),
-    };
+    let hand_written = GaussDbClient::new(&endpoint);
 
     let before = server.requests();
     let ours = runtime.block_on(generated_call(&client));
     assert_eq!(server.requests(), before + 1, "one attempt per call");
-    let theirs = runtime.block_on(hand_written.list_instances());
+    let theirs =
+        runtime.block_on(hand_written.list_instances::<plain::ListInstancesResponse>(PAGE));
     assert_eq!(server.requests(), before + 2, "one request per call");
     assert_eq!(
         data::without_nulls(serde_json::to_value(&ours).expect("encodes")),
@@ -111,7 +57,7 @@ fn list_instances(c: &mut Criterion) {
 
     for _ in 0..10 {
         runtime.block_on(generated_call(&client));
-        runtime.block_on(hand_written.list_instances());
+        runtime.block_on(hand_written.list_instances::<plain::ListInstancesResponse>(PAGE));
     }
     assert_eq!(
         server.connections(),
@@ -124,7 +70,9 @@ fn list_instances(c: &mut Criterion) {
         b.iter(|| runtime.block_on(generated_call(&client)))
     });
     group.bench_function("hand-written", |b| {
-        b.iter(|| runtime.block_on(hand_written.list_instances()))
+        b.iter(|| {
+            runtime.block_on(hand_written.list_instances::<plain::ListInstancesResponse>(PAGE))
+        })
     });
     group.finish();
     eprintln!(

@@ -184,3 +184,78 @@ pub fn sign_qingcloud(
         signature,
     }
 }
+
+/// The baseline GaussDB client of the call benchmarks: reqwest configured like the
+/// runtime's transport (HTTP/1.1 only, no redirects), [`sign_huawei`], and `serde_json`
+/// into whatever type the caller asks for.
+#[derive(Debug)]
+pub struct GaussDbClient {
+    http: reqwest::Client,
+    authority: String,
+    user_agent: String,
+}
+
+impl GaussDbClient {
+    /// A client of the server at `endpoint` (`http://host:port`).
+    pub fn new(endpoint: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .http1_only()
+                .connect_timeout(std::time::Duration::from_secs(60))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("the HTTP client builds"),
+            authority: endpoint.trim_start_matches("http://").to_owned(),
+            user_agent: "clouddb/0.1.0 huaweicloud-gaussdb-mysql/0.1.0".to_owned(),
+        }
+    }
+
+    /// `GET /v3.1/{project}/instances?limit=…&offset=0`, signed now, its answer decoded as `T`.
+    pub async fn list_instances<T: serde::de::DeserializeOwned>(&self, limit: usize) -> T {
+        use crate::gaussdb::{ACCESS_KEY, LANGUAGE, PROJECT_ID, SECRET_KEY};
+        let path = format!("/v3.1/{PROJECT_ID}/instances");
+        let limit = limit.to_string();
+        let query = [("limit", limit.as_str()), ("offset", "0")];
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("User-Agent", self.user_agent.as_str()),
+            ("X-Language", LANGUAGE),
+            ("X-Project-Id", PROJECT_ID),
+        ];
+        let signed = sign_huawei(
+            &HuaweiRequest {
+                method: "GET",
+                host: &self.authority,
+                path: &path,
+                query: &query,
+                headers: &headers,
+                body: b"",
+            },
+            ACCESS_KEY,
+            SECRET_KEY,
+            OffsetDateTime::now_utc(),
+        );
+        let url = format!("http://{}{path}?{}", self.authority, signed.query);
+        self.send(reqwest::Method::GET, &url, &signed.headers).await
+    }
+
+    /// Sends a request as given and decodes the answer's body as `T`.
+    pub async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(String, String)],
+    ) -> T {
+        let mut request = self
+            .http
+            .request(method, url)
+            .timeout(std::time::Duration::from_secs(120));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.expect("the call succeeds");
+        assert!(response.status().is_success(), "{}", response.status());
+        let body = response.bytes().await.expect("the answer arrives");
+        serde_json::from_slice(&body).expect("the answer decodes")
+    }
+}
