@@ -12,23 +12,10 @@ use clouddb_bench::hand_written::GaussDbClient;
 use clouddb_bench::loopback::Server;
 use clouddb_bench::{data, plain};
 use criterion::{criterion_group, criterion_main, Criterion};
-use huaweicloud_gaussdb_mysql::types::ListInstancesResponse;
-use huaweicloud_gaussdb_mysql::Client;
 use tokio::runtime::Runtime;
 
 /// Instances in the answer page.
 const PAGE: usize = 10;
-
-async fn generated_call(client: &Client) -> ListInstancesResponse {
-    client
-        .list_instances()
-        .limit(PAGE as i32)
-        .offset(0)
-        .send()
-        .await
-        .expect("the call succeeds")
-        .into_body()
-}
 
 fn list_instances(c: &mut Criterion) {
     let spec = data::load_spec();
@@ -44,7 +31,7 @@ fn list_instances(c: &mut Criterion) {
     let hand_written = GaussDbClient::new(&endpoint);
 
     let before = server.requests();
-    let ours = runtime.block_on(generated_call(&client));
+    let ours = runtime.block_on(gaussdb::list_instances(&client, PAGE));
     assert_eq!(server.requests(), before + 1, "one attempt per call");
     let theirs =
         runtime.block_on(hand_written.list_instances::<plain::ListInstancesResponse>(PAGE));
@@ -56,7 +43,7 @@ fn list_instances(c: &mut Criterion) {
     );
 
     for _ in 0..10 {
-        runtime.block_on(generated_call(&client));
+        runtime.block_on(gaussdb::list_instances(&client, PAGE));
         runtime.block_on(hand_written.list_instances::<plain::ListInstancesResponse>(PAGE));
     }
     assert_eq!(
@@ -67,7 +54,7 @@ fn list_instances(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("call/list-instances-loopback");
     group.bench_function("generated", |b| {
-        b.iter(|| runtime.block_on(generated_call(&client)))
+        b.iter(|| runtime.block_on(gaussdb::list_instances(&client, PAGE)))
     });
     group.bench_function("hand-written", |b| {
         b.iter(|| {

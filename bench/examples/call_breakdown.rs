@@ -107,16 +107,7 @@ fn main() {
             .send::<ListInstancesResponse>(signed.method().clone(), signed.url(), signed.headers())
             .await
     };
-    let generated = || async {
-        client
-            .list_instances()
-            .limit(PAGE as i32)
-            .offset(0)
-            .send()
-            .await
-            .expect("the call succeeds")
-            .into_body()
-    };
+    let generated = || gaussdb::list_instances(&client, PAGE);
 
     // Warm up the connections and caches.
     for _ in 0..100 {

@@ -72,3 +72,19 @@ impl Service for Runtime {
         Self(client)
     }
 }
+
+/// The generated client's ListInstances call of the call benchmarks: `limit` instances
+/// from offset 0, as a user writes it.
+pub async fn list_instances(
+    client: &Client,
+    limit: usize,
+) -> huaweicloud_gaussdb_mysql::types::ListInstancesResponse {
+    client
+        .list_instances()
+        .limit(i32::try_from(limit).expect("a small page"))
+        .offset(0)
+        .send()
+        .await
+        .expect("the call succeeds")
+        .into_body()
+}
