@@ -516,19 +516,14 @@ fn check_header(name: &str, value: &str) -> Result<(), SigningError> {
     if name.is_empty() || !name.bytes().all(is_token_byte) {
         return Err(invalid("the name is not an HTTP token"));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\t' && !is_high_control(c))
-    {
+    // The control characters other than tab and the C1 range (U+0080 to U+009F, which
+    // travel as UTF-8 bytes above 0x7F and are valid `obs-text`) are U+0000 to U+001F and
+    // U+007F: single bytes in UTF-8 that never occur inside a multi-byte character, so
+    // the bytes can be checked without decoding the characters.
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         return Err(invalid("the value holds a control character"));
     }
     Ok(())
-}
-
-/// Whether `c` is a C1 control character (U+0080 to U+009F), which travels as UTF-8
-/// bytes above 0x7F and is therefore valid `obs-text` on the wire.
-fn is_high_control(c: char) -> bool {
-    ('\u{80}'..='\u{9f}').contains(&c)
 }
 
 /// Whether `b` may appear in an HTTP header name (RFC 9110 `tchar`).
@@ -1067,6 +1062,15 @@ mod tests {
     fn canonical_query_encodes_strictly() {
         let query = pairs(&[("k*", "a b+c/d~")]);
         assert_eq!(canonical_query(&query), "k%2A=a%20b%2Bc%2Fd~");
+    }
+
+    #[test]
+    fn header_values_refuse_exactly_the_controls_other_than_tab_and_c1() {
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let refused = c.is_control() && c != '\t' && !('\u{80}'..='\u{9f}').contains(&c);
+            let value = format!("a{c}b");
+            assert_eq!(check_header("X-Test", &value).is_err(), refused, "{:?}", c);
+        }
     }
 
     #[test]

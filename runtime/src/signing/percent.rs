@@ -1,6 +1,8 @@
 //! Percent-encoding and decoding shared by the signers: the strict RFC 3986 encoder both
 //! vendors sign with, and the lenient decoders a verifying server applies to what it received.
 
+use std::borrow::Cow;
+
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~`.
@@ -39,8 +41,8 @@ pub(crate) fn push_encoded_strict(out: &mut String, s: &str) {
 /// This matches Python's `urllib.parse.unquote`, which the Huawei Cloud signer applies to
 /// the resource path before it re-encodes each segment. Malformed escapes such as `%zz`
 /// are kept literally.
-pub(crate) fn decode_lossy(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
+pub(crate) fn decode_lossy(s: &str) -> Cow<'_, str> {
+    percent_decode_str(s).decode_utf8_lossy()
 }
 
 /// Splits an `application/x-www-form-urlencoded` string (a query string or a form body)
@@ -61,7 +63,7 @@ pub(crate) fn decode_form_pairs(s: &str) -> Vec<(String, String)> {
 
 /// Decodes one name or value of a form-encoded string: `+` is a space, then `%XX` escapes.
 fn decode_form_component(s: &str) -> String {
-    decode_lossy(&s.replace('+', " "))
+    decode_lossy(&s.replace('+', " ")).into_owned()
 }
 
 #[cfg(test)]
