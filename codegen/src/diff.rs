@@ -917,8 +917,8 @@ pub fn services_at_revision(root: &Path, revision: &str) -> Result<Vec<Service>,
             diagnostics.push(file, &Pointer::root(), "the file is not UTF-8 text");
             continue;
         };
-        let lowered =
-            load::parse(&text, file).and_then(|doc| lower::lower(&doc, &crate_name_of(file)));
+        let lowered = load::parse(&text, file)
+            .and_then(|doc| lower::lower(&doc, &names::crate_name_of_spec(file)));
         match lowered {
             Ok(service) => services.push(service),
             Err(errors) => diagnostics.extend(errors),
@@ -968,21 +968,6 @@ fn is_spec_path(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     matches!(parts.as_slice(), [dir, vendor, file]
         if *dir == SPEC_DIR && !vendor.is_empty() && file.len() > ".yaml".len() && file.ends_with(".yaml"))
-}
-
-/// The crate name of a spec path, as `lower_file` derives it.
-fn crate_name_of(file: &str) -> String {
-    let path = Path::new(file);
-    let vendor = path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    names::crate_name(&vendor, &stem)
 }
 
 /// The full commit id a revision names.

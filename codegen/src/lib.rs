@@ -119,17 +119,7 @@ fn relative(root: &Path, path: &Path) -> String {
 /// Loads and lowers one spec file (relative to the root).
 pub fn lower_file(settings: &Settings, file: &str) -> Result<ir::Service, Diagnostics> {
     let doc = load::load(&settings.root.join(file), file)?;
-    let path = Path::new(file);
-    let vendor = path
-        .parent()
-        .and_then(Path::file_name)
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    lower::lower(&doc, &names::crate_name(&vendor, &stem))
+    lower::lower(&doc, &names::crate_name_of_spec(file))
 }
 
 /// Generates every crate of every target: every spec is loaded and lowered (all problems

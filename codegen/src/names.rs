@@ -76,6 +76,22 @@ pub fn crate_name(vendor_dir: &str, file_stem: &str) -> String {
     format!("{vendor_dir}-{file_stem}")
 }
 
+/// The name of the generated package for a spec path relative to the workspace root
+/// (`spec/huaweicloud/css.yaml` → `huaweicloud-css`), by [`crate_name`].
+pub fn crate_name_of_spec(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let vendor = path
+        .parent()
+        .and_then(std::path::Path::file_name)
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate_name(&vendor, &stem)
+}
+
 /// The name of the generated library for a package name (`huaweicloud-css` → `huaweicloud_css`).
 pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
