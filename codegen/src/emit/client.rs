@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, escape, module_doc_attrs};
+use super::features::Features;
 use crate::ir::{Protocol, Service};
 
 /// The whole `client.rs`.
-pub(crate) fn emit_client(service: &Service) -> TokenStream {
+pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream {
     let header = module_doc_attrs(&format!(
         "The client of the {} API.",
         escape(&service.title)
@@ -53,10 +54,8 @@ pub(crate) fn emit_client(service: &Service) -> TokenStream {
         escape(&service.title)
     ));
     let builder_doc = doc_attrs(&builder_doc(service));
-    let job_poller = super::lists_and_jobs::emit_job_poller(
-        service.job_poller.as_ref(),
-        &super::features::Features::of(service).poller_cfg(),
-    );
+    let job_poller =
+        super::lists_and_jobs::emit_job_poller(service.job_poller.as_ref(), &features.poller_cfg());
     quote! {
         #header
 

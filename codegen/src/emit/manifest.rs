@@ -16,7 +16,7 @@ pub fn header(comment: &str, service: &Service) -> String {
 }
 
 /// The crate's `Cargo.toml`.
-pub(crate) fn cargo_toml(service: &Service) -> String {
+pub(crate) fn cargo_toml(service: &Service, features: &Features) -> String {
     let description = format!(
         "Typed client for the {} API, generated from {}.",
         service.title, service.spec_file
@@ -49,14 +49,13 @@ required-features = ["{full}"]
 "#,
         header = header("#", service),
         name = service.crate_name,
-        features = features_toml(service),
+        features = features_toml(service, features),
         full = features::FULL,
     )
 }
 
 /// The `[features]` table: one feature per tag, `full` for all of them (the default).
-fn features_toml(service: &Service) -> String {
-    let features = Features::of(service);
+fn features_toml(service: &Service, features: &Features) -> String {
     let quoted = |names: &mut dyn Iterator<Item = &String>| {
         names
             .map(|n| format!("\"{n}\""))
@@ -91,7 +90,7 @@ fn features_toml(service: &Service) -> String {
 }
 
 /// The crate root: documentation with a usage example, module declarations, re-exports.
-pub(crate) fn lib_rs(service: &Service) -> String {
+pub(crate) fn lib_rs(service: &Service, features: &Features) -> String {
     let mut out = header("//", service);
     let mut doc = vec![format!("# {}", service.title), String::new()];
     if let Some(description) = &service.description {
@@ -108,7 +107,7 @@ pub(crate) fn lib_rs(service: &Service) -> String {
     doc.push(String::new());
     doc.extend(usage_example(service));
     doc.push(String::new());
-    doc.extend(features_doc(service));
+    doc.extend(features_doc(service, features));
     for line in doc {
         if line.is_empty() {
             out.push_str("//!\n");
@@ -135,8 +134,7 @@ pub(crate) fn lib_rs(service: &Service) -> String {
 }
 
 /// The crate documentation's list of features.
-fn features_doc(service: &Service) -> Vec<String> {
-    let features = Features::of(service);
+fn features_doc(service: &Service, features: &Features) -> Vec<String> {
     let mut lines = vec![
         "# Features".to_owned(),
         String::new(),

@@ -158,15 +158,15 @@ fn emit_part(
         Part::Library => vec![
             OutputFile {
                 path: format!("{base}/Cargo.toml"),
-                kind: FileKind::Text(manifest::cargo_toml(service)),
+                kind: FileKind::Text(manifest::cargo_toml(service, features)),
             },
             OutputFile {
                 path: format!("{base}/src/lib.rs"),
-                kind: FileKind::Text(manifest::lib_rs(service)),
+                kind: FileKind::Text(manifest::lib_rs(service, features)),
             },
             rust(
                 format!("{base}/src/client.rs"),
-                client::emit_client(service),
+                client::emit_client(service, features),
             ),
         ],
         Part::Types(first) => vec![OutputFile {
@@ -180,7 +180,7 @@ fn emit_part(
             ),
             rust(
                 format!("{base}/src/operations/mod.rs"),
-                operations::emit_module_index(service),
+                operations::emit_module_index(service, features),
             ),
             OutputFile {
                 path: format!("{base}/tests/conformance.rs"),

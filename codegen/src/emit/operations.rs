@@ -15,9 +15,8 @@ use crate::ir::{
 };
 
 /// `operations/mod.rs`: the module list and re-exports.
-pub(crate) fn emit_module_index(service: &Service) -> TokenStream {
+pub(crate) fn emit_module_index(service: &Service, features: &Features) -> TokenStream {
     let header = module_doc_attrs("One module per operation: its input, its builder and, where the answer differs by status, its output enum.");
-    let features = Features::of(service);
     let modules = service.operations.iter().map(|op| {
         let cfg = features.operation_cfg(op);
         let module = format_ident!("{}", op.method_name);
