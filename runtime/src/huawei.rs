@@ -347,6 +347,25 @@ struct Prepared {
     project_id: Option<String>,
 }
 
+impl Prepared {
+    /// A request to `host` (the endpoint's authority) whose method is `method`, signed as
+    /// its text.
+    fn new(method: http::Method, host: String, path: String, project_id: Option<String>) -> Self {
+        Self {
+            request: signing::huawei::UnsignedRequest {
+                method: method.as_str().to_owned(),
+                host,
+                path,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: None,
+            },
+            method,
+            project_id,
+        }
+    }
+}
+
 /// Project ids found through IAM, per access key (or token digest) and region.
 fn discovered_projects() -> &'static Mutex<HashMap<(String, String), String>> {
     static CACHE: OnceLock<Mutex<HashMap<(String, String), String>>> = OnceLock::new();
@@ -469,18 +488,16 @@ impl Client {
             headers.push(("X-Language".to_owned(), language.clone()));
         }
         headers.extend(extra_headers);
-        Ok(Prepared {
-            method: spec.method.clone(),
-            request: signing::huawei::UnsignedRequest {
-                method: spec.method.as_str().to_owned(),
-                host: inner.endpoint.authority.clone(),
-                path,
-                query,
-                headers,
-                body,
-            },
+        let mut prepared = Prepared::new(
+            spec.method.clone(),
+            inner.endpoint.authority.clone(),
+            path,
             project_id,
-        })
+        );
+        prepared.request.query = query;
+        prepared.request.headers = headers;
+        prepared.request.body = body;
+        Ok(prepared)
     }
 
     fn runner<'a>(&'a self, options: &'a CallOptions, idempotent: bool) -> Runner<'a> {
@@ -642,18 +659,14 @@ impl Client {
         iam: &Endpoint,
         options: &CallOptions,
     ) -> Result<String, Error> {
-        let prepared = Prepared {
-            method: http::Method::GET,
-            request: signing::huawei::UnsignedRequest {
-                method: "GET".to_owned(),
-                host: iam.authority.clone(),
-                path: "/v3/projects".to_owned(),
-                query: vec![("name".to_owned(), region.to_owned())],
-                headers: vec![("User-Agent".to_owned(), self.inner.user_agent.clone())],
-                body: None,
-            },
-            project_id: None,
-        };
+        let mut prepared = Prepared::new(
+            http::Method::GET,
+            iam.authority.clone(),
+            "/v3/projects".to_owned(),
+            None,
+        );
+        prepared.request.query = vec![("name".to_owned(), region.to_owned())];
+        prepared.request.headers = vec![("User-Agent".to_owned(), self.inner.user_agent.clone())];
         let span = tracing::info_span!("discover_project_id", region);
         let raw = self
             .runner(options, true)
