@@ -338,12 +338,11 @@ impl<T: Object> Visitor<'_> for Key<T> {
 }
 
 /// Reads a value leniently as `T`.
-pub struct Seed<T>(PhantomData<T>);
+struct Seed<T>(PhantomData<T>);
 
 impl<T> Seed<T> {
     /// The seed of a `T`.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
+    fn new() -> Self {
         Self(PhantomData)
     }
 }
