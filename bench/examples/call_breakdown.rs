@@ -12,6 +12,11 @@
 //! It also counts the allocations of one call of each way with a counting allocator.
 //!
 //! Run: `cargo run --release -p clouddb-bench --example call_breakdown`
+//!
+//! With `-- --only N [--rounds R]` (N from 1 to 4) it runs only variant N, 100 calls to
+//! warm up and then R (default 30) times 500 calls, untimed, for a profiler or a simulator:
+//! `tools/call-cost.sh` runs each variant once under callgrind's cache and branch
+//! simulation, a deterministic estimate that does not drift with the machine's load.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;
@@ -60,7 +65,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Seconds per call of `CALLS` calls of `call`.
+/// Seconds per call of `CALLS` calls of `call` (never inlined, so that a profiler can
+/// collect only inside it).
+#[inline(never)]
 fn time_calls<F: Future>(runtime: &Runtime, mut call: impl FnMut() -> F) -> f64 {
     let started = Instant::now();
     for _ in 0..CALLS {
@@ -76,6 +83,31 @@ fn count_allocations<F: Future>(runtime: &Runtime, mut call: impl FnMut() -> F) 
         std::hint::black_box(runtime.block_on(call()));
     }
     (ALLOCATIONS.load(Ordering::Relaxed) - before) / u64::from(CALLS)
+}
+
+/// `--only N [--rounds R]`: run only variant N, R times `CALLS` calls (default `ROUNDS`).
+struct Only {
+    variant: u8,
+    rounds: u32,
+}
+
+/// The `--only` arguments, if given; exits with a usage message on anything else.
+fn only_variant() -> Option<Only> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let parsed = match args.as_slice() {
+        [] => return None,
+        ["--only", n] => n.parse().ok().map(|variant| (variant, ROUNDS)),
+        ["--only", n, "--rounds", r] => n.parse().ok().zip(r.parse().ok()),
+        _ => None,
+    };
+    match parsed {
+        Some((variant @ 1..=4, rounds)) => Some(Only { variant, rounds }),
+        _ => {
+            eprintln!("usage: call_breakdown [--only N [--rounds R]], N from 1 to 4");
+            std::process::exit(2);
+        }
+    }
 }
 
 fn main() {
@@ -108,6 +140,24 @@ fn main() {
             .await
     };
     let generated = || gaussdb::list_instances(&client, PAGE);
+
+    if let Some(only) = only_variant() {
+        let variant = || async {
+            match only.variant {
+                1 => drop(baseline().await),
+                2 => drop(generated_types().await),
+                3 => drop(runtime_request().await),
+                _ => drop(generated().await),
+            }
+        };
+        for _ in 0..100 {
+            runtime.block_on(variant());
+        }
+        for _ in 0..only.rounds {
+            time_calls(&runtime, variant);
+        }
+        return;
+    }
 
     // Warm up the connections and caches.
     for _ in 0..100 {

@@ -10,6 +10,10 @@ pub(crate) struct Endpoint {
     pub(crate) scheme: &'static str,
     /// Host with its port exactly as given (`x:443` stays `x:443`).
     pub(crate) authority: String,
+    /// The endpoint as a URL with the path `/`, parsed once: a request's URL is this with
+    /// its path and query set, so that the scheme and host are not parsed again on every
+    /// attempt.
+    base: reqwest::Url,
 }
 
 impl Endpoint {
@@ -35,15 +39,25 @@ impl Endpoint {
                 "endpoint `{text}` must be `https://host[:port]` without a path"
             )));
         }
+        let base = reqwest::Url::parse(&format!("{scheme}://{authority}/"))
+            .map_err(|e| Error::config(format!("endpoint `{text}` is not a valid URL: {e}")))?;
         Ok(Self {
             scheme,
             authority: authority.to_owned(),
+            base,
         })
     }
 
-    /// The URL of a request target (`/path?query`).
-    pub(crate) fn url(&self, target: &str) -> String {
-        format!("{}://{}{}", self.scheme, self.authority, target)
+    /// The URL of a request target (`/path?query`), already percent-encoded.
+    pub(crate) fn url(&self, target: &str) -> reqwest::Url {
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (target, None),
+        };
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url.set_query(query);
+        url
     }
 }
 
@@ -55,9 +69,14 @@ mod tests {
     fn keeps_the_authority_literally() {
         let e = Endpoint::parse("https://gaussdb.cn-north-4.myhuaweicloud.com:443/").unwrap();
         assert_eq!(e.authority, "gaussdb.cn-north-4.myhuaweicloud.com:443");
+        // The URL drops the scheme's default port; `Host` and the signature keep it.
         assert_eq!(
-            e.url("/v3/x?a=b"),
-            "https://gaussdb.cn-north-4.myhuaweicloud.com:443/v3/x?a=b"
+            e.url("/v3/x?a=b%20c&d=%2F").as_str(),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com/v3/x?a=b%20c&d=%2F"
+        );
+        assert_eq!(
+            e.url("/v3/a%2Fb/c").as_str(),
+            "https://gaussdb.cn-north-4.myhuaweicloud.com/v3/a%2Fb/c"
         );
         let e = Endpoint::parse("127.0.0.1:8080").unwrap();
         assert_eq!(
@@ -76,5 +95,6 @@ mod tests {
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("https://").is_err());
         assert!(Endpoint::parse("https://user@x").is_err());
+        assert!(Endpoint::parse("https://x:port").is_err());
     }
 }

@@ -626,7 +626,9 @@ impl Client {
         let id = match cached {
             Some(id) => id,
             None => {
-                let id = self.discover_project(region, iam, options).await?;
+                // Boxed: the lookup happens once per process, and its future (a whole IAM
+                // call) would otherwise make every call's future several times larger.
+                let id = Box::pin(self.discover_project(region, iam, options)).await?;
                 discovered_projects()
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -54,7 +54,7 @@ impl SignedRequest {
     pub(crate) fn new(wire: WireRequest) -> Self {
         Self {
             method: wire.method,
-            url: wire.url,
+            url: wire.url.into(),
             headers: wire.headers,
             body: wire.body,
         }
@@ -237,7 +237,7 @@ mod tests {
     fn request(url: &str, headers: &[(&str, &str)], body: Option<&str>) -> SignedRequest {
         SignedRequest::new(WireRequest {
             method: http::Method::POST,
-            url: url.to_owned(),
+            url: reqwest::Url::parse(url).expect("a test URL parses"),
             headers: headers
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

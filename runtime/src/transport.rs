@@ -109,7 +109,7 @@ pub(crate) use transport_setters;
 #[derive(Debug)]
 pub(crate) struct WireRequest {
     pub(crate) method: http::Method,
-    pub(crate) url: String,
+    pub(crate) url: reqwest::Url,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
 }
@@ -165,17 +165,27 @@ impl Transport {
         request: WireRequest,
         timeout: Duration,
     ) -> Result<RawResponse, Error> {
-        let mut builder = self
-            .http
-            .request(request.method, &request.url)
-            .timeout(timeout);
+        let mut wire = reqwest::Request::new(request.method, request.url);
+        *wire.timeout_mut() = Some(timeout);
+        let headers = wire.headers_mut();
+        // Room for reqwest's default `Accept` too, so that the map never grows (and
+        // rehashes) while it is filled.
+        headers.reserve(request.headers.len() + 1);
         for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+            let invalid = |what: &str| {
+                Error::new(
+                    ErrorKind::Encode,
+                    format!("header `{name}` cannot be sent: {what}"),
+                )
+            };
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("the name is not an HTTP token"))?;
+            let value = http::HeaderValue::from_str(value)
+                .map_err(|_| invalid("the value holds a control character"))?;
+            headers.append(name, value);
         }
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
-        let mut response = builder.send().await.map_err(transport_error)?;
+        *wire.body_mut() = request.body.map(reqwest::Body::from);
+        let mut response = self.http.execute(wire).await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport_error)?;

@@ -108,6 +108,15 @@ impl HashFunction {
         }
     }
 
+    /// Lower-case hex digest of the empty string, the payload hash of every request
+    /// without a body (a constant, checked against the hash functions in a test).
+    fn empty_hex_digest(self) -> &'static str {
+        match self {
+            Self::Sha256 => "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            Self::Sm3 => "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b",
+        }
+    }
+
     /// The unsigned-payload marker header that goes with this hash function.
     fn content_hash_header(self) -> &'static str {
         match self {
@@ -182,7 +191,7 @@ impl Credentials {
 
     /// The credential headers the SDK adds before signing, in its order. Empty values are
     /// treated as absent, as the SDK's truthiness checks do.
-    fn headers(&self) -> Vec<(&'static str, &str)> {
+    fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let candidates = [
             ("X-Project-Id", self.project_id.as_deref()),
             ("X-Domain-Id", self.domain_id.as_deref()),
@@ -191,7 +200,6 @@ impl Credentials {
         candidates
             .into_iter()
             .filter_map(|(name, value)| value.filter(|v| !v.is_empty()).map(|v| (name, v)))
-            .collect()
     }
 }
 
@@ -545,10 +553,10 @@ fn signed_header_names(headers: &[(String, String)]) -> Vec<String> {
 
 /// The `(name, value)` lines of the canonical headers, one per signed name; when several
 /// headers share a lower-cased name, the last one's value wins.
-fn canonical_header_values(
-    headers: &[(String, String)],
-    signed_names: &[String],
-) -> Vec<(String, String)> {
+fn canonical_header_values<'a>(
+    headers: &'a [(String, String)],
+    signed_names: &'a [String],
+) -> Vec<(&'a str, &'a str)> {
     signed_names
         .iter()
         .map(|signed| {
@@ -556,9 +564,8 @@ fn canonical_header_values(
                 .iter()
                 .rev()
                 .find(|(name, _)| name.eq_ignore_ascii_case(signed))
-                .map(|(_, value)| value.clone())
-                .unwrap_or_default();
-            (signed.clone(), value)
+                .map_or("", |(_, value)| value.as_str());
+            (signed.as_str(), value)
         })
         .collect()
 }
@@ -567,7 +574,7 @@ fn canonical_header_values(
 /// marker), the marker header's value if present, otherwise the hash of the body bytes.
 fn payload_hash(body: Option<&[u8]>, headers: &[(String, String)], hash: HashFunction) -> String {
     match body {
-        None | Some([]) => hash.hex_digest(b""),
+        None | Some([]) => hash.empty_hex_digest().to_owned(),
         Some(bytes) => find_ignore_case(headers, hash.content_hash_header())
             .map(str::to_owned)
             .unwrap_or_else(|| hash.hex_digest(bytes)),
@@ -617,7 +624,7 @@ struct CanonicalRequest<'a> {
     /// The canonical query.
     query: &'a str,
     /// The `(lower-case name, trimmed value)` of each signed header, in signed order.
-    headers: Vec<(String, String)>,
+    headers: Vec<(&'a str, &'a str)>,
     /// The `;`-joined signed header names.
     signed_headers: &'a str,
     /// The payload hash.
@@ -642,9 +649,10 @@ impl CanonicalRequest<'_> {
                 + self.payload_hash.len()
                 + 5,
         );
-        for line in [self.method.to_ascii_uppercase().as_str(), &uri, self.query] {
+        out.push_str(self.method);
+        out.make_ascii_uppercase();
+        for line in ["\n", &uri, "\n", self.query, "\n"] {
             out.push_str(line);
-            out.push('\n');
         }
         for (name, value) in &self.headers {
             out.push_str(name);
@@ -772,10 +780,10 @@ fn derive_key_hex(access_key: &str, secret_key: &str, scope: &str) -> String {
 }
 
 /// The raw HMAC-SHA256 of `message` under `key`.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(message);
-    mac.finalize().into_bytes().to_vec()
+    mac.finalize().into_bytes().into()
 }
 
 /// The fields of a received `Authorization` header.
@@ -888,10 +896,10 @@ fn derived_scheme(scope: &str, date: &str) -> Result<SignatureScheme, SigningErr
 
 /// The `(name, trimmed value)` of each signed header of a received request; `host`
 /// comes from the received Host value, repeated headers take the last value.
-fn received_signed_headers(
-    received: &ReceivedRequest<'_>,
-    signed_names: &[String],
-) -> Result<Vec<(String, String)>, SigningError> {
+fn received_signed_headers<'a>(
+    received: &ReceivedRequest<'a>,
+    signed_names: &'a [String],
+) -> Result<Vec<(&'a str, &'a str)>, SigningError> {
     signed_names
         .iter()
         .map(|name| {
@@ -906,7 +914,7 @@ fn received_signed_headers(
                     .map(|(_, v)| v.as_str())
             };
             let value = value.ok_or_else(|| SigningError::MissingSignedHeader(name.clone()))?;
-            Ok((name.clone(), python_strip(value).to_owned()))
+            Ok((name.as_str(), python_strip(value)))
         })
         .collect()
 }
@@ -1029,6 +1037,15 @@ mod tests {
 
     fn header<'a>(signed: &'a SignedRequest, name: &str) -> Option<&'a str> {
         find_ignore_case(&signed.headers, name)
+    }
+
+    #[test]
+    fn empty_payload_hashes_are_the_digests_of_nothing() {
+        for hash in [HashFunction::Sha256, HashFunction::Sm3] {
+            assert_eq!(hash.empty_hex_digest(), hash.hex_digest(b""));
+        }
+        assert_eq!(HashFunction::Sha256.empty_hex_digest(), EMPTY_SHA256);
+        assert_eq!(HashFunction::Sm3.empty_hex_digest(), EMPTY_SM3);
     }
 
     #[test]
