@@ -468,11 +468,11 @@ impl Client {
     async fn prepare_request(
         &self,
         spec: &'static OperationSpec,
-        writer: RequestWriter,
+        mut writer: RequestWriter,
         options: &CallOptions,
     ) -> Result<Prepared, Error> {
         let inner = &self.inner;
-        let query = writer.text_query()?;
+        let query = writer.take_text_query()?;
         let (path, extra_headers, body) = writer.into_parts();
         let project_id = if spec.uses(Setting::ProjectId) {
             Some(self.project_id(options).await?)

@@ -143,14 +143,14 @@ impl RequestWriter {
         Ok(())
     }
 
-    /// Query pairs as the Huawei signer wants them: raw text.
-    pub(crate) fn text_query(&self) -> Result<Vec<(String, String)>, Error> {
-        self.query
-            .iter()
+    /// Takes the query pairs as the Huawei signer wants them: raw text.
+    pub(crate) fn take_text_query(&mut self) -> Result<Vec<(String, String)>, Error> {
+        std::mem::take(&mut self.query)
+            .into_iter()
             .map(|(name, value)| match value {
-                Value::String(s) => Ok((name.clone(), s.clone())),
-                Value::Number(n) => Ok((name.clone(), n.to_string())),
-                Value::Bool(b) => Ok((name.clone(), b.to_string())),
+                Value::String(s) => Ok((name, s)),
+                Value::Number(n) => Ok((name, n.to_string())),
+                Value::Bool(b) => Ok((name, b.to_string())),
                 other => Err(Error::new(
                     ErrorKind::Encode,
                     format!("query parameter `{name}` must be a scalar, not {other}"),
@@ -305,7 +305,7 @@ mod tests {
         w.query("limit", &10).unwrap();
         w.query("on", &true).unwrap();
         assert_eq!(
-            w.text_query().unwrap(),
+            w.take_text_query().unwrap(),
             [
                 ("ids".to_owned(), "a".to_owned()),
                 ("ids".to_owned(), "b".to_owned()),

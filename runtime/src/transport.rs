@@ -217,3 +217,33 @@ fn transport_error(error: reqwest::Error) -> Error {
         .unwrap_or_default();
     Error::transport(kind, format!("the request {what}{detail}"), sent).with_source(error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn headers_that_cannot_be_sent_are_named_in_the_error() {
+        let transport = Transport::new(&TransportConfig::default()).unwrap();
+        for (name, value, reason) in [
+            ("X Bad", "v", "the name is not an HTTP token"),
+            ("X-Ok", "a\nb", "the value holds a control character"),
+        ] {
+            let request = WireRequest {
+                method: http::Method::GET,
+                // Nothing listens there; the request must fail before it is sent.
+                url: reqwest::Url::parse("http://127.0.0.1:9/").unwrap(),
+                headers: vec![(name.to_owned(), value.to_owned())],
+                body: None,
+            };
+            let error = transport
+                .send(request, Duration::from_secs(1))
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Encode, "{error}");
+            let text = error.to_string();
+            assert!(text.contains(name) && text.contains(reason), "{text}");
+            assert!(!text.contains("a\nb"), "the value is not shown: {text}");
+        }
+    }
+}

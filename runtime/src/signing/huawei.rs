@@ -315,15 +315,14 @@ pub fn sign(
     now: OffsetDateTime,
 ) -> Result<SignedRequest, SigningError> {
     let (mut headers, date) = headers_to_sign(request, credentials, algorithm, now)?;
-    let signed_names = signed_header_names(&headers);
-    let signed_headers = signed_names.join(";");
+    let signed_headers = signed_header_names(&headers);
     let query = canonical_query(&request.query);
     let payload_hash = payload_hash(request.body.as_deref(), &headers, algorithm.hash());
     let canonical_request = CanonicalRequest {
         method: &request.method,
         path: &request.path,
         query: &query,
-        headers: canonical_header_values(&headers, &signed_names),
+        headers: canonical_header_values(&headers, &signed_headers),
         signed_headers: &signed_headers,
         payload_hash: &payload_hash,
     }
@@ -539,33 +538,45 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// The names of the signed headers: every header whose name has no `_`, lower-cased and
-/// sorted. Names that differ only in case appear once per header, as in the SDK.
-fn signed_header_names(headers: &[(String, String)]) -> Vec<String> {
-    let mut names: Vec<String> = headers
+/// The `;`-joined names of the signed headers: every header whose name has no `_`,
+/// lower-cased and sorted. Names that differ only in case appear once per header, as in
+/// the SDK. Names are HTTP tokens (checked before), so lower-casing is ASCII-only.
+fn signed_header_names(headers: &[(String, String)]) -> String {
+    let mut names: Vec<&str> = headers
         .iter()
-        .filter(|(name, _)| !name.contains('_'))
-        .map(|(name, _)| name.to_ascii_lowercase())
+        .map(|(name, _)| name.as_str())
+        .filter(|name| !name.contains('_'))
         .collect();
-    names.sort();
-    names
+    names.sort_by(|a, b| {
+        let a = a.bytes().map(|byte| byte.to_ascii_lowercase());
+        a.cmp(b.bytes().map(|byte| byte.to_ascii_lowercase()))
+    });
+    let mut joined = String::with_capacity(names.iter().map(|name| name.len() + 1).sum());
+    for (index, name) in names.into_iter().enumerate() {
+        if index > 0 {
+            joined.push(';');
+        }
+        joined.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    joined
 }
 
-/// The `(name, value)` lines of the canonical headers, one per signed name; when several
-/// headers share a lower-cased name, the last one's value wins.
+/// The `(name, value)` lines of the canonical headers, one per name of `signed_headers`
+/// (`;`-joined); when several headers share a lower-cased name, the last one's value wins.
 fn canonical_header_values<'a>(
     headers: &'a [(String, String)],
-    signed_names: &'a [String],
+    signed_headers: &'a str,
 ) -> Vec<(&'a str, &'a str)> {
-    signed_names
-        .iter()
+    signed_headers
+        .split(';')
+        .filter(|name| !name.is_empty())
         .map(|signed| {
             let value = headers
                 .iter()
                 .rev()
                 .find(|(name, _)| name.eq_ignore_ascii_case(signed))
                 .map_or("", |(_, value)| value.as_str());
-            (signed.as_str(), value)
+            (signed, value)
         })
         .collect()
 }
