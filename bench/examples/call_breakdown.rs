@@ -14,7 +14,7 @@
 //! Run: `cargo run --release -p clouddb-bench --example call_breakdown`
 //!
 //! With `-- --only N [--rounds R]` (N from 1 to 4) it runs only variant N, 100 calls to
-//! warm up and then R (default 30) times 500 calls, untimed, for a profiler or a simulator:
+//! warm up and then R (default 75) times 200 calls, untimed, for a profiler or a simulator:
 //! `tools/call-cost.sh` runs each variant once under callgrind's cache and branch
 //! simulation, a deterministic estimate that does not drift with the machine's load.
 
@@ -33,9 +33,9 @@ use tokio::runtime::Runtime;
 /// Instances in the answer page, as in the `call` benchmark.
 const PAGE: usize = 10;
 /// Calls per variant per round.
-const CALLS: u32 = 500;
+const CALLS: u32 = 200;
 /// Rounds.
-const ROUNDS: u32 = 30;
+const ROUNDS: u32 = 75;
 
 /// The system allocator, counting allocations (of every thread, the server's included).
 struct Counting;
@@ -167,13 +167,31 @@ fn main() {
         runtime.block_on(generated());
     }
 
-    let mut best = [f64::MAX; 4];
-    for _ in 0..ROUNDS {
-        best[0] = best[0].min(time_calls(&runtime, baseline));
-        best[1] = best[1].min(time_calls(&runtime, generated_types));
-        best[2] = best[2].min(time_calls(&runtime, runtime_request));
-        best[3] = best[3].min(time_calls(&runtime, generated));
+    // Each round times every variant once, starting with a different one each round so
+    // that no variant always follows the same other.
+    let mut rounds: Vec<[f64; 4]> = Vec::new();
+    for round in 0..ROUNDS {
+        let mut times = [0.0; 4];
+        for step in 0..4 {
+            let variant = (round as usize + step) % 4;
+            times[variant] = match variant {
+                0 => time_calls(&runtime, baseline),
+                1 => time_calls(&runtime, generated_types),
+                2 => time_calls(&runtime, runtime_request),
+                _ => time_calls(&runtime, generated),
+            };
+        }
+        rounds.push(times);
     }
+    let best: [f64; 4] =
+        std::array::from_fn(|v| rounds.iter().map(|t| t[v]).fold(f64::MAX, f64::min));
+    // The median over rounds of each variant's time divided by the baseline's in the same
+    // round: drift in the machine's load between rounds cancels out.
+    let median_ratio: [f64; 4] = std::array::from_fn(|v| {
+        let mut ratios: Vec<f64> = rounds.iter().map(|t| t[v] / t[0]).collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    });
     let allocations = [
         count_allocations(&runtime, baseline),
         count_allocations(&runtime, generated_types),
@@ -187,13 +205,17 @@ fn main() {
         "runtime request, hand-written send, generated types",
         "generated client send()",
     ];
-    println!("| ListInstances on loopback, {PAGE} instances | fastest of {ROUNDS} rounds | ratio | allocations per call |");
-    println!("| --- | --- | --- | --- |");
-    for ((name, seconds), allocations) in names.iter().zip(best).zip(allocations) {
+    println!(
+        "| ListInstances on loopback, {PAGE} instances | fastest of {ROUNDS} rounds | ratio of fastest | median of paired ratios | allocations per call |"
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for (v, name) in names.iter().enumerate() {
         println!(
-            "| {name} | {:.1} µs | {:.3} | {allocations} |",
-            seconds * 1e6,
-            seconds / best[0]
+            "| {name} | {:.1} µs | {:.3} | {:.3} | {} |",
+            best[v] * 1e6,
+            best[v] / best[0],
+            median_ratio[v],
+            allocations[v]
         );
     }
 }
