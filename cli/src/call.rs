@@ -9,6 +9,7 @@ use clouddb_runtime::paginate::{Pages, Paginated};
 use clouddb_runtime::wait::{Job, WaitOptions};
 use clouddb_runtime::{huawei, qingcloud, CallOptions, Error, Operation, Response, SignedRequest};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::exit::Failure;
 
@@ -173,7 +174,7 @@ where
                 return Ok(Outcome::Request(client.dry_run(self.0).await?));
             }
             let response = client.execute(self.0, &plan.options).await?;
-            Ok(Outcome::Json(to_json(response.body(), plan.compact)?))
+            Ok(Outcome::Json(answer_json(&response, plan.compact)?))
         })
     }
 }
@@ -248,7 +249,7 @@ where
                 polls: job.polls,
                 elapsed_seconds: job.elapsed.as_secs_f64(),
                 answer: &job.answer,
-                response: response.body(),
+                response: &answer_raw(&response)?,
             };
             Ok(Outcome::Json(to_json(&report, plan.compact)?))
         })
@@ -258,7 +259,7 @@ where
 /// What `--wait` prints: the job's last state, the service's last answer about it, and
 /// the answer of the call that started it.
 #[derive(Serialize)]
-struct JobReport<'a, T> {
+struct JobReport<'a> {
     id: &'a str,
     status: &'a str,
     progress: Option<&'a str>,
@@ -266,15 +267,46 @@ struct JobReport<'a, T> {
     polls: u32,
     elapsed_seconds: f64,
     answer: &'a serde_json::Value,
-    response: &'a T,
+    response: &'a RawValue,
 }
 
-/// A value as JSON text, its fields in spec order.
+/// A value as JSON text, its fields in spec order (a raw answer inside it as received).
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T, compact: bool) -> Result<String, Failure> {
-    let text = if compact {
-        serde_json::to_string(value)
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::other(format!("cannot encode the answer as JSON: {e}")))?;
+    reformat(text.as_bytes(), compact)
+        .map_err(|e| Failure::other(format!("cannot encode the answer as JSON: {e}")))
+}
+
+/// An answer as JSON text: the body as the service sent it, every field in its order,
+/// those the spec does not describe included (the decoded body would leave them out);
+/// the decoded body only when the answer has no JSON body.
+fn answer_json<T: Serialize>(response: &Response<T>, compact: bool) -> Result<String, Failure> {
+    match reformat(response.raw_body(), compact) {
+        Ok(text) => Ok(text),
+        Err(_) => to_json(response.body(), compact),
+    }
+}
+
+/// The answer as a raw JSON value to embed in a report, as [`answer_json`] chooses it.
+fn answer_raw<T: Serialize>(response: &Response<T>) -> Result<Box<RawValue>, Failure> {
+    answer_json(response, true).and_then(|text| {
+        RawValue::from_string(text)
+            .map_err(|e| Failure::other(format!("cannot encode the answer as JSON: {e}")))
+    })
+}
+
+/// JSON text re-indented (or compacted), values and field order unchanged.
+fn reformat(json: &[u8], compact: bool) -> Result<String, serde_json::Error> {
+    let mut input = serde_json::Deserializer::from_slice(json);
+    let mut out = Vec::with_capacity(json.len() * 2);
+    if compact {
+        let mut output = serde_json::Serializer::new(&mut out);
+        serde_transcode::transcode(&mut input, &mut output)?;
     } else {
-        serde_json::to_string_pretty(value)
-    };
-    text.map_err(|e| Failure::other(format!("cannot encode the answer as JSON: {e}")))
+        let mut output = serde_json::Serializer::pretty(&mut out);
+        serde_transcode::transcode(&mut input, &mut output)?;
+    }
+    input.end()?;
+    String::from_utf8(out).map_err(<serde_json::Error as serde::ser::Error>::custom)
 }

@@ -238,6 +238,7 @@ pub struct Response<T> {
     status: u16,
     headers: HeaderMap,
     request_id: Option<String>,
+    raw_body: bytes::Bytes,
     body: T,
 }
 
@@ -247,6 +248,7 @@ impl<T> Response<T> {
             status: raw.status,
             headers: raw.headers,
             request_id,
+            raw_body: raw.body,
             body,
         }
     }
@@ -264,6 +266,12 @@ impl<T> Response<T> {
     /// The request id to quote to support (`X-Request-Id`; QingCloud: the `req_id` sent).
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The body bytes as received, before decoding: every field the service sent,
+    /// including those the spec does not describe (which the decoded body leaves out).
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw_body
     }
 
     /// The decoded body.

@@ -1,7 +1,7 @@
 //! Emitting the tests of a command-line client, run against the conformance harness's
 //! local servers: the help of every operation, a wire test per operation (its first
 //! request example given as flags, the signed request checked by the server, the answer
-//! printed as JSON), and one test per outcome the program distinguishes (usage errors,
+//! printed as JSON, unknown fields included), and one test per outcome the program distinguishes (usage errors,
 //! API errors, refused connections, missing credentials, dry runs without secrets, bodies
 //! from files and standard input, compact output, `--all` and `--wait`).
 
@@ -10,9 +10,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{bin_name, flag_kind, is_json, secret_paths, waits};
-use crate::emit::conformance::{
-    expected_request, normalize, option_str, protocol_module, scalar_text,
-};
+use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
 use crate::ir::{Operation, Output, Protocol, RequestExample, Service};
 use crate::names;
@@ -56,6 +54,7 @@ pub(super) fn emit_tests(service: &Service) -> TokenStream {
     tests.extend(emit_usage_tests(service));
     if let Some(primary) = primary {
         tests.push(emit_outcome_tests(service, primary));
+        tests.push(emit_raw_answer_test(service, primary));
     }
     let secret_example = examples
         .iter()
@@ -187,7 +186,6 @@ fn example_args(service: &Service, op: &Operation, example: &RequestExample) -> 
 /// The status and body the server answers for an example, and the JSON the program must
 /// print then (`None`: nothing).
 fn example_answer(
-    service: &Service,
     op: &Operation,
     example: &RequestExample,
 ) -> (u16, Option<String>, Option<String>) {
@@ -197,20 +195,9 @@ fn example_answer(
     };
     let body = body
         .or_else(|| (!matches!(op.output, Output::Empty { .. })).then(|| serde_json::json!({})));
-    let printed = match (&op.output, &body) {
-        (Output::Empty { .. }, _) | (_, None) => None,
-        (Output::Single { ty, .. }, Some(body)) => Some(normalize(service, body, ty)),
-        (Output::PerStatus { variants, .. }, Some(body)) => {
-            match variants
-                .iter()
-                .find(|(s, _, _)| *s == status)
-                .or(variants.first())
-            {
-                Some((_, _, Some(ty))) => Some(normalize(service, body, ty)),
-                _ => None,
-            }
-        }
-    };
+    // The program prints the answer as the service sent it (re-indented), whatever the
+    // operation's output type; an answer without a body prints nothing.
+    let printed = body.as_ref().filter(|body| !body.is_null()).cloned();
     (
         status,
         body.map(|b| b.to_string()),
@@ -218,11 +205,38 @@ fn example_answer(
     )
 }
 
+/// The answer is printed as the service sent it: a field the spec does not describe is
+/// kept, and fields keep their order (the test's unknown field comes first, its keys out of
+/// order).
+fn emit_raw_answer_test(service: &Service, (op, example): &Example<'_>) -> TokenStream {
+    let args = example_args(service, op, example);
+    let (status, answer, _) = example_answer(op, example);
+    let Some(Value::Object(fields)) = answer.and_then(|a| serde_json::from_str(&a).ok()) else {
+        return quote!();
+    };
+    let known = Value::Object(fields).to_string();
+    let rest = known.strip_prefix('{').unwrap_or("}");
+    let separator = if rest == "}" { "" } else { "," };
+    let answer =
+        format!("{{\"zz_not_in_the_spec\":{{\"z\":[1,\"two\"],\"a\":null}}{separator}{rest}");
+    let printed = format!("{answer}\n");
+    quote! {
+        #[tokio::test]
+        async fn answers_are_printed_as_sent() {
+            let server = vendor::Server::start().await;
+            server.answer(#status, ::std::option::Option::Some(#answer)).await;
+            let run = cli(&server).args([#(#args),*]).args(["--compact"]).run().await;
+            run.expect_exit(0);
+            assert_eq!(run.stdout, #printed, "the answer as sent, unknown field included");
+        }
+    }
+}
+
 /// The operation's first example, as flags, checked on the wire and in the output.
 fn emit_wire_test(service: &Service, (op, example): &Example<'_>) -> TokenStream {
     let test = format_ident!("{}", op.method_name);
     let args = example_args(service, op, example);
-    let (status, answer, printed) = example_answer(service, op, example);
+    let (status, answer, printed) = example_answer(op, example);
     let answer = option_str(answer.as_deref());
     let printed = option_str(printed.as_deref());
     let expected = expected_request(service, op, example);
@@ -287,7 +301,7 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
 /// (exit 4), missing credentials (exit 5) and compact output, on one operation.
 fn emit_outcome_tests(service: &Service, (op, example): &Example<'_>) -> TokenStream {
     let args = example_args(service, op, example);
-    let (status, answer, printed) = example_answer(service, op, example);
+    let (status, answer, printed) = example_answer(op, example);
     let answer = option_str(answer.as_deref());
     let (error_status, error_body, code, request_id) = match service.protocol {
         Protocol::HuaweiRest => (
@@ -433,7 +447,7 @@ fn emit_body_tests(service: &Service, (op, example): &Example<'_>) -> TokenStrea
         .as_ref()
         .map(Value::to_string)
         .unwrap_or_default();
-    let (status, answer, _) = example_answer(service, op, example);
+    let (status, answer, _) = example_answer(op, example);
     let answer = option_str(answer.as_deref());
     let expected = expected_request(service, op, example);
     quote! {
@@ -504,7 +518,7 @@ fn emit_wait_tests(service: &Service, (op, example): &Example<'_>) -> TokenStrea
         return quote!();
     };
     let args = example_args(service, op, example);
-    let (status, answer, _) = example_answer(service, op, example);
+    let (status, answer, _) = example_answer(op, example);
     let base: Value = answer
         .and_then(|a| serde_json::from_str(&a).ok())
         .unwrap_or_else(|| serde_json::json!({}));

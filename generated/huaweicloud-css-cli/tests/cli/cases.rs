@@ -142,6 +142,30 @@ async fn compact_prints_one_line() {
 }
 
 #[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}\n",
+        "the answer as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)

@@ -197,6 +197,34 @@ async fn compact_prints_one_line() {
 }
 
 #[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "shrink-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+        ])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}\n",
+        "the answer as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)

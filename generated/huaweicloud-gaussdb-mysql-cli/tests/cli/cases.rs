@@ -4550,7 +4550,7 @@ async fn list_htap_instances() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"instances\":[{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094408228,\"current_actions\":[],\"data_ips\":{\"node_id\":\"36d62cd6a77a4e80a335077867e7912bno16\",\"node_ip\":\"192.168.0.207\",\"node_name\":\"htap-1244_shard01_node01\"},\"data_vip\":\"192.168.0.207\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"bfc970d8e9b34a399b4c422aabe11409in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjld\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094228737,\"current_actions\":[],\"data_ips\":[\"192.168.0.201\"],\"data_vip\":\"192.168.0.201\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"656c539296bd47b49fe29983368b9fb2in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"HTAP-1711093893\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711075260516,\"current_actions\":[],\"data_ips\":[\"192.168.0.183\",\"192.168.0.7\",\"192.168.0.41\"],\"data_vip\":\"192.168.0.249\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Cluster\",\"id\":\"04c48d11f0d24c8d8aee254981a3b94fin17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlc\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":6,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711021269903,\"current_actions\":[],\"data_ips\":[\"192.168.0.151\",\"192.168.0.209\"],\"data_vip\":\"192.168.0.209\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enterprise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"f2d2441a88384023b2e30f0b600a0013in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlb\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"}],\"max_htap_instance_num_of_taurus\":10,\"total\":4}",
+                "{\"instances\":[{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094408228,\"current_actions\":[],\"data_ips\":{\"node_id\":\"36d62cd6a77a4e80a335077867e7912bno16\",\"node_ip\":\"192.168.0.207\",\"node_name\":\"htap-1244_shard01_node01\"},\"data_vip\":\"192.168.0.207\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prie_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"bfc970d8e9b34a399b4c422aabe11409in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjld\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711094228737,\"current_actions\":[],\"data_ips\":[\"192.168.0.201\"],\"data_vip\":\"192.168.0.201\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"656c539296bd47b49fe29983368b9fb2in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"HTAP-1711093893\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"az\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711075260516,\"current_actions\":[],\"data_ips\":[\"192.168.0.183\",\"192.168.0.7\",\"192.168.0.41\"],\"data_vip\":\"192.168.0.249\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Cluster\",\"id\":\"04c48d11f0d24c8d8aee254981a3b94fin17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlc\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":6,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"},{\"alter_order_id\":\"\",\"available_zones\":[{\"az_type\":\"Center\",\"code\":\"cn-southwest-244b\",\"description\":\"az2\"}],\"ch_master_node_id\":null,\"create_at\":1711021269903,\"current_actions\":[],\"data_ips\":[\"192.168.0.151\",\"192.168.0.209\"],\"data_vip\":\"192.168.0.209\",\"data_vip_v6\":null,\"dedicated_resource_id\":\"\",\"engine_name\":\"star-rocks\",\"engine_version\":\"3.1.6\",\"enter_prise_project_id\":\"0\",\"ha_mode\":\"Single\",\"id\":\"f2d2441a88384023b2e30f0b600a0013in17\",\"instance_state\":{\"create_fail_error_code\":null,\"fail_message\":null,\"instance_status\":\"normal\",\"wait_restart_for_params\":false},\"is_frozen\":false,\"name\":\"htap-fjlb\",\"network\":{\"security_group_id\":\"\",\"sub_net_id\":\"8926baca-467a-4556-8603-b4077805ff9d\",\"vpc_id\":\"f7876b94-3696-419b-a609-161de4b42d59\"},\"node_num\":2,\"order_id\":null,\"pay_model\":\"0\",\"port\":3306,\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"proxy_ips\":[],\"server_type\":\"KVM\",\"volume_type\":\"SSD\"}],\"max_htap_instance_num_of_taurus\":10,\"total\":4}",
             ),
         );
 }
@@ -4834,7 +4834,7 @@ async fn list_instance_tags() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"total_count\":2}",
+                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"totalL_count\":2}",
             ),
         );
 }
@@ -4948,7 +4948,7 @@ async fn list_instances_legacy() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"name\":\"oMoS_001\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"public_ips\":[\"10.154.219.187\"],\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"ACTIVE\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:50+0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}],\"total_count\":6}",
+                "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49+0800\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.c3.small.4\",\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"name\":\"oMoS_001\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"public_ips\":[\"10.154.219.187\"],\"region\":\"aaa\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"status\":\"ACTIVE\",\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:50+0800\",\"volume\":{\"type\":\"POOL\",\"used_size\":100},\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}],\"total_count\":6}",
             ),
         );
 }
@@ -5694,7 +5694,7 @@ async fn list_star_rocks_database_users() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"total_count\":2,\"user_details\":[{\"data_bases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"data_bases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test\"}]}",
+                "{\"total_count\":2,\"user_details\":[{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"root\"},{\"databases\":[\"*\"],\"ddl\":0,\"dml\":2,\"user_name\":\"user_test\"}]}",
             ),
         );
 }
@@ -8259,7 +8259,7 @@ async fn show_star_rocks_data_replication_config() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_info\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
             ),
         );
 }
@@ -9670,6 +9670,34 @@ async fn compact_prints_one_line() {
         .run()
         .await;
     run.expect_exit(0).expect_one_line();
+}
+
+#[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-proxy-nodes",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--body={\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
+        ])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}\n",
+        "the answer as sent, unknown field included"
+    );
 }
 
 #[tokio::test]

@@ -263,6 +263,39 @@ async fn compact_prints_one_line() {
 }
 
 #[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-jobs",
+            "--jobs=j-1gz8cx6v0r8",
+            "--status=working",
+            "--status=successful",
+            "--job-action=RunClusterCustomService",
+            "--verbose=0",
+            "--offset=0",
+            "--limit=20",
+        ])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}\n",
+        "the answer as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)

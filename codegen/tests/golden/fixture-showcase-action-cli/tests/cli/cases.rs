@@ -303,6 +303,38 @@ async fn compact_prints_one_line() {
 }
 
 #[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-cluster-nodes",
+            "--cluster=cl-abc",
+            "--node-count=2",
+            "--private-ips=192.168.0.10",
+            "--private-ips=192.168.0.11",
+            "--resource-conf={\"cpu\":2,\"memory\":4096}",
+            "--vxnets=[{\"ips\":[\"10.0.0.1\"],\"vxnet_id\":\"vxnet-1\"},{\"vxnet_id\":\"vxnet-2\"}]",
+        ])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}\n",
+        "the answer as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)

@@ -426,6 +426,34 @@ async fn compact_prints_one_line() {
 }
 
 #[tokio::test]
+async fn answers_are_printed_as_sent() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-widget",
+            "--x-client-token=token-1",
+            "--body={\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
+        ])
+        .args(["--compact"])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}\n",
+        "the answer as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)
