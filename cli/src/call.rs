@@ -138,6 +138,12 @@ impl<C: Backend> Call<C> {
         Self(Box::new(Waiting { input, job_id }))
     }
 
+    /// Checks the input's documented constraints before any client is built, so that a
+    /// broken constraint is a usage error whatever the configuration.
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        self.0.validate()
+    }
+
     pub(crate) fn run(
         self,
         client: &C,
@@ -148,11 +154,21 @@ impl<C: Backend> Call<C> {
 }
 
 trait Erased<C> {
+    /// Checks the input's documented constraints, as running it would first.
+    fn validate(&self) -> Result<(), Error>;
+
     fn run<'a>(
         self: Box<Self>,
         client: &'a C,
         plan: Plan<C>,
     ) -> LocalFuture<'a, Result<Outcome, Failure>>;
+}
+
+/// Checks `input` as a call does before it sends anything.
+fn validate<O: Operation>(input: &O) -> Result<(), Error> {
+    let mut validator = clouddb_runtime::Validator::new();
+    input.validate(&mut validator);
+    validator.finish(O::SPEC.id)
 }
 
 /// One request, one answer.
@@ -164,6 +180,10 @@ where
     O: Operation + 'static,
     O::Output: Serialize,
 {
+    fn validate(&self) -> Result<(), Error> {
+        validate(&self.0)
+    }
+
     fn run<'a>(
         self: Box<Self>,
         client: &'a C,
@@ -189,6 +209,10 @@ where
     O::Output: Serialize + 'static,
     O::Item: Serialize,
 {
+    fn validate(&self) -> Result<(), Error> {
+        validate(&self.0)
+    }
+
     fn run<'a>(
         self: Box<Self>,
         client: &'a C,
@@ -224,6 +248,10 @@ where
     O: Operation + 'static,
     O::Output: Serialize,
 {
+    fn validate(&self) -> Result<(), Error> {
+        validate(&self.input)
+    }
+
     fn run<'a>(
         self: Box<Self>,
         client: &'a C,

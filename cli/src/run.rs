@@ -64,6 +64,9 @@ fn run<C: Backend>(
         Ok(call) => call,
         Err(failure) => return print_failure(&failure),
     };
+    if let Err(error) = call.validate() {
+        return print_failure(&error.into());
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -252,8 +252,9 @@ fn emit_wire_test(service: &Service, (op, example): &Example<'_>) -> TokenStream
     }
 }
 
-/// A missing required flag and a number that does not parse are usage errors (exit 2)
-/// naming the flag, and nothing is sent.
+/// A missing required flag, a number that does not parse and a number above its maximum
+/// (checked before credentials are looked for) are usage errors (exit 2), and nothing is
+/// sent.
 fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
     let mut tests = Vec::new();
     let required = service.operations.iter().find_map(|op| {
@@ -290,6 +291,39 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
                 let server = vendor::Server::start().await;
                 let run = cli(&server).args([#name, #value]).run().await;
                 run.expect_exit(2).expect_stderr(#flag).expect_stderr("twelve");
+                assert!(server.requests().await.is_empty(), "a request was sent");
+            }
+        });
+    }
+    let bounded = service.operations.iter().find_map(|op| {
+        if op.params.iter().any(|p| p.required) {
+            return None;
+        }
+        let param = op.params.iter().find(|p| {
+            let (kind, list) = flag_kind(service, &p.ty);
+            !list
+                && matches!(kind.to_string().as_str(), "Kind :: Int32" | "Kind :: Int64")
+                && p.checks
+                    .maximum
+                    .is_some_and(|m| m.fract() == 0.0 && m < 1e9)
+        })?;
+        Some((op, param, param.checks.maximum? as i64))
+    });
+    if let Some((op, param, maximum)) = bounded {
+        let name = names::subcommand_name(&op.method_name);
+        let value = format!("--{}={}", names::flag_name(&param.name), maximum + 1);
+        let without_credentials = match service.protocol {
+            Protocol::HuaweiRest => quote!(Cli::new(BIN).args(["--endpoint", &server.uri()])),
+            Protocol::QingCloudAction => {
+                quote!(Cli::new(BIN).args(["--endpoint", &server.uri(), "--zone", vendor::ZONE]))
+            }
+        };
+        tests.push(quote! {
+            #[tokio::test]
+            async fn a_broken_constraint_is_a_usage_error_before_credentials_are_needed() {
+                let server = vendor::Server::start().await;
+                let run = #without_credentials.args([#name, #value]).run().await;
+                run.expect_exit(2).expect_stderr("must be at most");
                 assert!(server.requests().await.is_empty(), "a request was sent");
             }
         });

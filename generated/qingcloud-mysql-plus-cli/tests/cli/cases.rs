@@ -164,6 +164,18 @@ async fn a_number_that_does_not_parse_is_a_usage_error() {
 }
 
 #[tokio::test]
+async fn a_broken_constraint_is_a_usage_error_before_credentials_are_needed() {
+    let server = vendor::Server::start().await;
+    let run = Cli::new(BIN)
+        .args(["--endpoint", &server.uri(), "--zone", vendor::ZONE])
+        .args(["describe-jobs", "--limit=101"])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("must be at most");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
 async fn api_errors_exit_3_with_code_message_and_request_id() {
     let server = vendor::Server::start().await;
     server
