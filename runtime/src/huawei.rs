@@ -62,22 +62,19 @@ pub struct Credentials(Auth);
 
 #[derive(Clone)]
 enum Auth {
-    AkSk {
-        access_key: String,
-        secret_key: Secret,
-        security_token: Option<Secret>,
-    },
+    /// AK/SK credentials as the signer takes them, built once rather than per attempt
+    /// (their `Debug` output redacts the secret key and the token). The project id is not
+    /// among them: it is a header of each request.
+    AkSk(signing::huawei::Credentials),
     Token(Secret),
 }
 
 impl Credentials {
     /// Permanent AK/SK credentials.
     pub fn ak_sk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        Self(Auth::AkSk {
-            access_key: access_key.into(),
-            secret_key: Secret::new(secret_key),
-            security_token: None,
-        })
+        Self(Auth::AkSk(signing::huawei::Credentials::new(
+            access_key, secret_key,
+        )))
     }
 
     /// Temporary AK/SK credentials with their security token (sent as `X-Security-Token`).
@@ -86,11 +83,10 @@ impl Credentials {
         secret_key: impl Into<String>,
         security_token: impl Into<String>,
     ) -> Self {
-        Self(Auth::AkSk {
-            access_key: access_key.into(),
-            secret_key: Secret::new(secret_key),
-            security_token: Some(Secret::new(security_token)),
-        })
+        Self(Auth::AkSk(
+            signing::huawei::Credentials::new(access_key, secret_key)
+                .with_security_token(security_token),
+        ))
     }
 
     /// An IAM token (sent as `X-Auth-Token`), scoped to the project.
@@ -102,18 +98,9 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Auth::AkSk {
-                access_key,
-                security_token,
-                ..
-            } => f
-                .debug_struct("Credentials::AkSk")
-                .field("access_key", access_key)
-                .field("secret_key", &"<redacted>")
-                .field(
-                    "security_token",
-                    &security_token.as_ref().map(|_| "<redacted>"),
-                )
+            Auth::AkSk(credentials) => f
+                .debug_tuple("Credentials::AkSk")
+                .field(credentials)
                 .finish(),
             Auth::Token(_) => f
                 .debug_tuple("Credentials::Token")
@@ -243,11 +230,12 @@ impl<S: Service> ClientBuilder<S> {
             ),
             None => {
                 let keys = huawei_keys(self.environment.as_ref())?;
-                let credentials = Credentials(Auth::AkSk {
-                    access_key: keys.access_key,
-                    secret_key: keys.secret_key,
-                    security_token: keys.security_token,
-                });
+                let mut signing =
+                    signing::huawei::Credentials::new(keys.access_key, keys.secret_key.expose());
+                if let Some(token) = keys.security_token {
+                    signing = signing.with_security_token(token.expose());
+                }
+                let credentials = Credentials(Auth::AkSk(signing));
                 (credentials, keys.project_id)
             }
         };
@@ -488,6 +476,16 @@ impl Client {
             headers.push(("X-Language".to_owned(), language.clone()));
         }
         headers.extend(extra_headers);
+        if let (Auth::AkSk(_), Some(id)) = (&inner.credentials.0, &project_id) {
+            // Where the signer puts a credential's project id: replacing a header of the
+            // same name in place, else after the request's own headers.
+            if !id.is_empty() {
+                match headers.iter_mut().find(|(name, _)| name == "X-Project-Id") {
+                    Some((_, value)) => value.clone_from(id),
+                    None => headers.push(("X-Project-Id".to_owned(), id.clone())),
+                }
+            }
+        }
         let mut prepared = Prepared::new(
             spec.method.clone(),
             inner.endpoint.authority.clone(),
@@ -540,22 +538,11 @@ impl Client {
     fn authenticate(&self, prepared: &Prepared, endpoint: &Endpoint) -> Result<WireRequest, Error> {
         let inner = &self.inner;
         match &inner.credentials.0 {
-            Auth::AkSk {
-                access_key,
-                secret_key,
-                security_token,
-            } => {
-                let mut credentials =
-                    signing::huawei::Credentials::new(access_key, secret_key.expose());
-                if let Some(token) = security_token {
-                    credentials = credentials.with_security_token(token.expose());
-                }
-                if let Some(project_id) = &prepared.project_id {
-                    credentials = credentials.with_project_id(project_id);
-                }
+            Auth::AkSk(credentials) => {
+                // `X-Project-Id` is already among the prepared headers.
                 let signed = signing::huawei::sign(
                     &prepared.request,
-                    &credentials,
+                    credentials,
                     &inner.algorithm,
                     inner.clock.now(),
                 )?;
@@ -646,7 +633,7 @@ impl Client {
     fn cache_key(&self) -> String {
         use sha2::Digest;
         match &self.inner.credentials.0 {
-            Auth::AkSk { access_key, .. } => format!("ak:{access_key}"),
+            Auth::AkSk(credentials) => format!("ak:{}", credentials.access_key()),
             Auth::Token(token) => format!(
                 "token:{:x}",
                 sha2::Sha256::digest(token.expose().as_bytes())
