@@ -171,18 +171,19 @@ impl Transport {
         // Room for reqwest's default `Accept` too, so that the map never grows (and
         // rehashes) while it is filled.
         headers.reserve(request.headers.len() + 1);
-        for (name, value) in &request.headers {
+        for (name, value) in request.headers {
             let invalid = |what: &str| {
                 Error::new(
                     ErrorKind::Encode,
                     format!("header `{name}` cannot be sent: {what}"),
                 )
             };
-            let name = http::HeaderName::from_bytes(name.as_bytes())
+            let header = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid("the name is not an HTTP token"))?;
-            let value = http::HeaderValue::from_str(value)
+            // The value's bytes are handed over, not copied.
+            let value = http::HeaderValue::from_maybe_shared(bytes::Bytes::from(value))
                 .map_err(|_| invalid("the value holds a control character"))?;
-            headers.append(name, value);
+            headers.append(header, value);
         }
         *wire.body_mut() = request.body.map(reqwest::Body::from);
         let mut response = self.http.execute(wire).await.map_err(transport_error)?;
