@@ -48,12 +48,10 @@ impl Endpoint {
         })
     }
 
-    /// The URL of a request target (`/path?query`), already percent-encoded.
-    pub(crate) fn url(&self, target: &str) -> reqwest::Url {
-        let (path, query) = match target.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (target, None),
-        };
+    /// The URL of a request's path and query (without `?`; empty for none), both
+    /// already percent-encoded.
+    pub(crate) fn url(&self, path: &str, query: &str) -> reqwest::Url {
+        let query = (!query.is_empty()).then_some(query);
         let mut url = self.base.clone();
         url.set_path(path);
         url.set_query(query);
@@ -71,11 +69,11 @@ mod tests {
         assert_eq!(e.authority, "gaussdb.cn-north-4.myhuaweicloud.com:443");
         // The URL drops the scheme's default port; `Host` and the signature keep it.
         assert_eq!(
-            e.url("/v3/x?a=b%20c&d=%2F").as_str(),
+            e.url("/v3/x", "a=b%20c&d=%2F").as_str(),
             "https://gaussdb.cn-north-4.myhuaweicloud.com/v3/x?a=b%20c&d=%2F"
         );
         assert_eq!(
-            e.url("/v3/a%2Fb/c").as_str(),
+            e.url("/v3/a%2Fb/c", "").as_str(),
             "https://gaussdb.cn-north-4.myhuaweicloud.com/v3/a%2Fb/c"
         );
         let e = Endpoint::parse("127.0.0.1:8080").unwrap();

@@ -548,7 +548,7 @@ impl Client {
                 )?;
                 Ok(WireRequest {
                     method: prepared.method.clone(),
-                    url: endpoint.url(&signed.uri()),
+                    url: endpoint.url(&signed.path, &signed.query),
                     headers: signed.headers,
                     body: prepared.request.body.clone(),
                 })
@@ -562,11 +562,6 @@ impl Client {
                     .map(|(k, v)| format!("{}={}", encode_strict(k), encode_strict(v)))
                     .collect::<Vec<_>>()
                     .join("&");
-                let target = if query.is_empty() {
-                    request.path.clone()
-                } else {
-                    format!("{}?{query}", request.path)
-                };
                 let mut headers = request.headers.clone();
                 headers.push(("Host".to_owned(), request.host.clone()));
                 headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));
@@ -575,7 +570,7 @@ impl Client {
                 }
                 Ok(WireRequest {
                     method: prepared.method.clone(),
-                    url: endpoint.url(&target),
+                    url: endpoint.url(&request.path, &query),
                     headers,
                     body: prepared.request.body.clone(),
                 })

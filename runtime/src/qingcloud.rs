@@ -392,7 +392,9 @@ impl Client {
         let signed = signer::sign(&request, &credentials, inner.clock.now());
         WireRequest {
             method: http::Method::GET,
-            url: inner.endpoint.url(&signed.request_target()),
+            url: inner
+                .endpoint
+                .url(&signed.path, signed.query().unwrap_or_default()),
             headers: vec![("User-Agent".to_owned(), inner.user_agent.clone())],
             body: None,
         }

@@ -193,6 +193,14 @@ impl SignedRequest {
         }
     }
 
+    /// The query string to send (`GET` only).
+    pub fn query(&self) -> Option<&str> {
+        match &self.wire {
+            WireParams::Query(query) => Some(query),
+            WireParams::FormBody(_) => None,
+        }
+    }
+
     /// The form body to send (`POST` only).
     pub fn form_body(&self) -> Option<&str> {
         match &self.wire {
