@@ -42,6 +42,10 @@ pub(crate) fn push_encoded_strict(out: &mut String, s: &str) {
 /// the resource path before it re-encodes each segment. Malformed escapes such as `%zz`
 /// are kept literally.
 pub(crate) fn decode_lossy(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        // Nothing to decode (the usual path); `contains` scans faster than the decoder.
+        return Cow::Borrowed(s);
+    }
     percent_decode_str(s).decode_utf8_lossy()
 }
 
