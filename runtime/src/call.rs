@@ -98,11 +98,15 @@ impl Runner<'_> {
             .attempt_timeout
             .unwrap_or(self.config.attempt_timeout);
         let call_timeout = self.options.call_timeout.or(self.config.call_timeout);
-        let started = self.clock.now();
+        // The clock is read only for what needs it: a call's time budget, and the
+        // attempt's duration when its span is recorded by a subscriber.
+        let started = call_timeout.map(|_| self.clock.now());
         let mut number = 0;
         loop {
             number += 1;
-            let left = call_timeout.map(|budget| remaining(budget, started, self.clock.now()));
+            let left = call_timeout
+                .zip(started)
+                .map(|(budget, started)| remaining(budget, started, self.clock.now()));
             let timeout = left.map_or(attempt_timeout, |r| r.min(attempt_timeout));
             if timeout.is_zero() {
                 let message = "the call's time budget ran out before another attempt";
@@ -118,9 +122,11 @@ impl Runner<'_> {
                 request_id = field::Empty,
                 duration_ms = field::Empty,
             );
-            let begun = self.clock.now();
+            let begun = (!span.is_disabled()).then(|| self.clock.now());
             let result = attempt(number, timeout).instrument(span.clone()).await;
-            record(&span, &result, duration_ms(begun, self.clock.now()));
+            if let Some(begun) = begun {
+                record(&span, &result, duration_ms(begun, self.clock.now()));
+            }
             let error = match result {
                 Ok(raw) => return Ok(raw),
                 Err(error) => error,
@@ -136,7 +142,7 @@ impl Runner<'_> {
                 .config
                 .policy
                 .delay(number, fastrand::f64(), retry_after);
-            if let Some(budget) = call_timeout {
+            if let Some((budget, started)) = call_timeout.zip(started) {
                 if delay >= remaining(budget, started, self.clock.now()) {
                     return Err(error.with_attempts(number));
                 }
