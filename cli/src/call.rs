@@ -222,11 +222,18 @@ where
             return Box::new(Single(self.0)).run(client, plan);
         }
         Box::pin(async move {
-            let (items, error) = client
-                .pages(self.0, plan.options)
-                .items()
-                .collect_all()
-                .await;
+            let mut pages = client.pages(self.0, plan.options);
+            let mut items: Vec<Box<RawValue>> = Vec::new();
+            let mut error = None;
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => items.extend(page_items::<O>(page)?),
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
             let json = to_json(&items, plan.compact)?;
             Ok(match error {
                 None => Outcome::Json(json),
@@ -234,6 +241,31 @@ where
             })
         })
     }
+}
+
+/// The items of one page as the service sent them (every field, in its order), or the
+/// decoded items when the answer's items field is not a JSON array (a lenient list of one,
+/// say).
+fn page_items<O: Paginated>(page: Response<O::Output>) -> Result<Vec<Box<RawValue>>, Failure>
+where
+    O::Item: Serialize,
+{
+    if let Some(items) = raw_items(page.raw_body(), O::ITEMS_FIELD) {
+        return Ok(items);
+    }
+    O::into_items(page.into_body())
+        .iter()
+        .map(|item| {
+            serde_json::value::to_raw_value(item)
+                .map_err(|e| Failure::other(format!("cannot encode an item as JSON: {e}")))
+        })
+        .collect()
+}
+
+/// The items of the array `field` of the JSON object `body`, each as its own raw text.
+fn raw_items(body: &[u8], field: &str) -> Option<Vec<Box<RawValue>>> {
+    let object: std::collections::HashMap<String, &RawValue> = serde_json::from_slice(body).ok()?;
+    serde_json::from_str(object.get(field)?.get()).ok()
 }
 
 /// An operation that starts a job: its answer, or with `--wait` the job once it ended.
@@ -324,17 +356,138 @@ fn answer_raw<T: Serialize>(response: &Response<T>) -> Result<Box<RawValue>, Fai
     })
 }
 
-/// JSON text re-indented (or compacted), values and field order unchanged.
+/// JSON text re-indented as `serde_json`'s pretty printer does (or compacted), values
+/// and field order unchanged: the text is checked by the parser, then only the whitespace
+/// between tokens is rewritten. (Parsing into values and printing them again would turn
+/// `1.50` into `1.5` and integers beyond 64 bits into floats.)
 fn reformat(json: &[u8], compact: bool) -> Result<String, serde_json::Error> {
-    let mut input = serde_json::Deserializer::from_slice(json);
-    let mut out = Vec::with_capacity(json.len() * 2);
-    if compact {
-        let mut output = serde_json::Serializer::new(&mut out);
-        serde_transcode::transcode(&mut input, &mut output)?;
-    } else {
-        let mut output = serde_json::Serializer::pretty(&mut out);
-        serde_transcode::transcode(&mut input, &mut output)?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(json)?;
+    let mut out: Vec<u8> = Vec::with_capacity(json.len() + json.len() / 2);
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        if !compact {
+            out.push(b'\n');
+            out.resize(out.len() + 2 * depth, b' ');
+        }
+    };
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut bytes = json.iter().copied().peekable();
+    while let Some(byte) = bytes.next() {
+        if in_string {
+            out.push(byte);
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'"' => {
+                out.push(byte);
+                in_string = true;
+            }
+            b'{' | b'[' => {
+                out.push(byte);
+                while bytes.next_if(u8::is_ascii_whitespace).is_some() {}
+                let close = if byte == b'{' { b'}' } else { b']' };
+                if let Some(close) = bytes.next_if_eq(&close) {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(byte);
+            }
+            b',' => {
+                out.push(byte);
+                newline(&mut out, depth);
+            }
+            b':' => {
+                out.push(byte);
+                if !compact {
+                    out.push(b' ');
+                }
+            }
+            _ => out.push(byte),
+        }
     }
-    input.end()?;
+    // The parser accepted the text, so it is UTF-8, and only ASCII was added.
     String::from_utf8(out).map_err(<serde_json::Error as serde::ser::Error>::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_items_keep_every_field_in_order() {
+        let body =
+            br#"{"total":2,"instances":[{"id":"a","zz_not_in_spec":{"b":1,"a":2}},{"id":"b"}]}"#;
+        let items = raw_items(body, "instances").expect("the field is an array");
+        let texts: Vec<&str> = items.iter().map(|item| item.get()).collect();
+        assert_eq!(
+            texts,
+            [
+                r#"{"id":"a","zz_not_in_spec":{"b":1,"a":2}}"#,
+                r#"{"id":"b"}"#
+            ]
+        );
+        assert_eq!(
+            to_json(&items, true).unwrap(),
+            r#"[{"id":"a","zz_not_in_spec":{"b":1,"a":2}},{"id":"b"}]"#
+        );
+    }
+
+    #[test]
+    fn raw_items_leave_other_shapes_to_the_decoder() {
+        for body in [
+            &br#"{"instances":{"id":"a"}}"#[..],
+            br#"{"instances":null}"#,
+            br#"{"other":[]}"#,
+            br#"[1,2]"#,
+            b"not json",
+        ] {
+            assert!(raw_items(body, "instances").is_none(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn reformatting_keeps_order_and_values() {
+        let text = r#"{"z":[1,"t\"w{o,:",{"y":null,"x":1.50,"e":{},"l":[ ]}],"big":123456789012345678901234567890,"a":true}"#;
+        let spaced = "{ \"z\" : [ 1 ,\n\t\"t\\\"w{o,:\" , { \"y\":null,\r\n\"x\" : 1.50 , \"e\" : { } , \"l\" : [ ] } ] , \"big\" : 123456789012345678901234567890 , \"a\" : true }";
+        assert_eq!(
+            reformat(spaced.as_bytes(), true).unwrap(),
+            text.replace("[ ]", "[]")
+        );
+        let pretty = reformat(text.as_bytes(), false).unwrap();
+        // The same layout as serde_json's pretty printer, numbers as they were sent.
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let expected = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace("1.5,", "1.50,")
+            .replace("1.2345678901234568e+29", "123456789012345678901234567890");
+        let order = ["\"z\"", "\"big\"", "\"a\""];
+        assert!(
+            order
+                .windows(2)
+                .all(|w| pretty.find(w[0]) < pretty.find(w[1])),
+            "{pretty}"
+        );
+        let sorted = |text: &str| {
+            let mut lines: Vec<String> = text
+                .lines()
+                .map(|l| l.trim_end_matches(',').to_owned())
+                .collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(sorted(&pretty), sorted(&expected), "{pretty}");
+        assert!(reformat(b"{} trailing", true).is_err());
+    }
 }

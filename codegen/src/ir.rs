@@ -115,6 +115,8 @@ pub struct PageParam {
 pub struct ResponseField {
     /// Rust name of the field.
     pub name: String,
+    /// Name of the field on the wire.
+    pub wire_name: String,
     /// Whether it is required (not an `Option`).
     pub required: bool,
 }

@@ -52,6 +52,9 @@ pub trait Paginated: Operation + Clone + 'static {
     /// One item of the list.
     type Item: Send + 'static;
 
+    /// The wire name of the answer's field that holds the page's items.
+    const ITEMS_FIELD: &'static str;
+
     /// The cursor of this request as built: the caller's offset, page or marker, or the
     /// start of the list.
     fn cursor(&self) -> Cursor;

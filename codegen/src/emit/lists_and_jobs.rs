@@ -72,9 +72,12 @@ pub(crate) fn emit_paginated_impl(op: &Operation) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let next_marker = next_marker(paging, &items_member);
+    let items_field = &paging.items.wire_name;
     quote! {
         impl ::clouddb_runtime::paginate::Paginated for #input {
             type Item = #item;
+
+            const ITEMS_FIELD: &'static str = #items_field;
 
             fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
                 #cursor

@@ -548,6 +548,7 @@ impl Lowerer<'_> {
 fn response_field(field: &Field) -> ResponseField {
     ResponseField {
         name: field.name.clone(),
+        wire_name: field.wire_name.clone(),
         required: field.required,
     }
 }

@@ -65,6 +65,8 @@ impl ::clouddb_runtime::Operation for ListAutoScalingHistoryInput {
 impl ::clouddb_runtime::paginate::Paginated for ListAutoScalingHistoryInput {
     type Item = crate::types::AutoScalingRecordInfo;
 
+    const ITEMS_FIELD: &'static str = "records";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

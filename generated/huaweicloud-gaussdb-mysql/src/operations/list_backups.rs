@@ -146,6 +146,8 @@ impl ::clouddb_runtime::Operation for ListBackupsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListBackupsInput {
     type Item = crate::types::Backups;
 
+    const ITEMS_FIELD: &'static str = "backups";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -108,6 +108,8 @@ impl ::clouddb_runtime::Operation for ListBackupsLegacyInput {
 impl ::clouddb_runtime::paginate::Paginated for ListBackupsLegacyInput {
     type Item = crate::types::ListBackupsLegacyItem;
 
+    const ITEMS_FIELD: &'static str = "backups";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

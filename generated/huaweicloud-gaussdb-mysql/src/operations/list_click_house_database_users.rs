@@ -73,6 +73,8 @@ impl ::clouddb_runtime::Operation for ListClickHouseDatabaseUsersInput {
 impl ::clouddb_runtime::paginate::Paginated for ListClickHouseDatabaseUsersInput {
     type Item = crate::types::ClickHouseDatabaseUserDetail;
 
+    const ITEMS_FIELD: &'static str = "user_details";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

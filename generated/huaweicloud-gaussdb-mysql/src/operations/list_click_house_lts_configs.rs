@@ -80,6 +80,8 @@ impl ::clouddb_runtime::Operation for ListClickHouseLtsConfigsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListClickHouseLtsConfigsInput {
     type Item = crate::types::ChInstanceLtsConfigs;
 
+    const ITEMS_FIELD: &'static str = "instance_lts_configs";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -68,6 +68,8 @@ impl ::clouddb_runtime::Operation for ListClickHouseReplicationsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListClickHouseReplicationsInput {
     type Item = crate::types::ChDatabaseReplicationInfo;
 
+    const ITEMS_FIELD: &'static str = "replications";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

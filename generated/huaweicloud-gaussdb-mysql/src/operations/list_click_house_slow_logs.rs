@@ -47,6 +47,8 @@ impl ::clouddb_runtime::Operation for ListClickHouseSlowLogsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListClickHouseSlowLogsInput {
     type Item = crate::types::ClickHouseSlowLogListItem;
 
+    const ITEMS_FIELD: &'static str = "slow_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Marker(
             ::clouddb_runtime::paginate::marker(&self.body.line_num),

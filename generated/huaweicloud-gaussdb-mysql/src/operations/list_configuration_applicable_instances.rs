@@ -67,6 +67,8 @@ impl ::clouddb_runtime::paginate::Paginated
 for ListConfigurationApplicableInstancesInput {
     type Item = crate::types::ApplicableInstances;
 
+    const ITEMS_FIELD: &'static str = "instances";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

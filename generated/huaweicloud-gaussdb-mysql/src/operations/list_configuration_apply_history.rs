@@ -66,6 +66,8 @@ impl ::clouddb_runtime::Operation for ListConfigurationApplyHistoryInput {
 impl ::clouddb_runtime::paginate::Paginated for ListConfigurationApplyHistoryInput {
     type Item = crate::types::TemplateApplyHistory;
 
+    const ITEMS_FIELD: &'static str = "histories";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

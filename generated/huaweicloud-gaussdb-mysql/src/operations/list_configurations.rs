@@ -63,6 +63,8 @@ impl ::clouddb_runtime::Operation for ListConfigurationsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListConfigurationsInput {
     type Item = crate::types::ConfigurationSummary;
 
+    const ITEMS_FIELD: &'static str = "configurations";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

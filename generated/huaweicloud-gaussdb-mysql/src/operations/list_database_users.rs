@@ -68,6 +68,8 @@ impl ::clouddb_runtime::Operation for ListDatabaseUsersInput {
 impl ::clouddb_runtime::paginate::Paginated for ListDatabaseUsersInput {
     type Item = crate::types::ListGaussMySqlDatabaseUser;
 
+    const ITEMS_FIELD: &'static str = "users";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

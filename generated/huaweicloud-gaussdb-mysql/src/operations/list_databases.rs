@@ -84,6 +84,8 @@ impl ::clouddb_runtime::Operation for ListDatabasesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListDatabasesInput {
     type Item = crate::types::ListGaussMysqlDatabaseInfo;
 
+    const ITEMS_FIELD: &'static str = "databases";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

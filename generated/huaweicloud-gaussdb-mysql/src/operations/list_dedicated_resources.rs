@@ -63,6 +63,8 @@ impl ::clouddb_runtime::Operation for ListDedicatedResourcesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListDedicatedResourcesInput {
     type Item = crate::types::DedicatedResource;
 
+    const ITEMS_FIELD: &'static str = "resources";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -66,6 +66,8 @@ impl ::clouddb_runtime::Operation for ListDiagnosisInstanceInfosInput {
 impl ::clouddb_runtime::paginate::Paginated for ListDiagnosisInstanceInfosInput {
     type Item = crate::types::InstanceInfoForDiagnosis;
 
+    const ITEMS_FIELD: &'static str = "instance_infos";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

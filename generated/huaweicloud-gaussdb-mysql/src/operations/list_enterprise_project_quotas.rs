@@ -67,6 +67,8 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasInput {
 impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectQuotasInput {
     type Item = crate::types::Quota;
 
+    const ITEMS_FIELD: &'static str = "quota_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

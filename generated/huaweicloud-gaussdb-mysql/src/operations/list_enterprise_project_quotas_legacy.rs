@@ -69,6 +69,8 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
 impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectQuotasLegacyInput {
     type Item = crate::types::EnterpriseProjectQuotaLegacy;
 
+    const ITEMS_FIELD: &'static str = "quota_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

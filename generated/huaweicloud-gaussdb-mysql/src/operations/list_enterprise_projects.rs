@@ -63,6 +63,8 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectsInput {
     type Item = crate::types::EnterpriseProjectItem;
 
+    const ITEMS_FIELD: &'static str = "enterprise_projects";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -47,6 +47,8 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListErrorLogDetailsInput {
     type Item = crate::types::LtsLogErrorDetail;
 
+    const ITEMS_FIELD: &'static str = "error_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Marker(
             ::clouddb_runtime::paginate::marker(&self.body.line_num),

@@ -101,6 +101,8 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsV3Input {
 impl ::clouddb_runtime::paginate::Paginated for ListErrorLogDetailsV3Input {
     type Item = crate::types::MysqlErrorLogList;
 
+    const ITEMS_FIELD: &'static str = "error_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

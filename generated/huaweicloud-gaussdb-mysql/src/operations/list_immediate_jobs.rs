@@ -105,6 +105,8 @@ impl ::clouddb_runtime::Operation for ListImmediateJobsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListImmediateJobsInput {
     type Item = crate::types::TaskDetailInfo;
 
+    const ITEMS_FIELD: &'static str = "jobs";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -90,6 +90,8 @@ impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListIncrementalBackupsInput {
     type Item = crate::types::IncrementalBackups;
 
+    const ITEMS_FIELD: &'static str = "backups";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

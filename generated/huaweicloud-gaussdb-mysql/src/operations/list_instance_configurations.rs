@@ -74,6 +74,8 @@ impl ::clouddb_runtime::Operation for ListInstanceConfigurationsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListInstanceConfigurationsInput {
     type Item = crate::types::ParameterValuesInfo;
 
+    const ITEMS_FIELD: &'static str = "parameter_values";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -68,6 +68,8 @@ impl ::clouddb_runtime::Operation for ListInstanceTagsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListInstanceTagsInput {
     type Item = crate::types::ResourceTagItem;
 
+    const ITEMS_FIELD: &'static str = "tags";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

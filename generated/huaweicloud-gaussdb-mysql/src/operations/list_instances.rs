@@ -115,6 +115,8 @@ impl ::clouddb_runtime::Operation for ListInstancesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListInstancesInput {
     type Item = crate::types::MysqlInstanceListInfoUnifyStatus;
 
+    const ITEMS_FIELD: &'static str = "instances";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

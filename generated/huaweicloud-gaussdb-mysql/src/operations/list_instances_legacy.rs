@@ -97,6 +97,8 @@ impl ::clouddb_runtime::Operation for ListInstancesLegacyInput {
 impl ::clouddb_runtime::paginate::Paginated for ListInstancesLegacyInput {
     type Item = crate::types::ListInstancesLegacyInstance;
 
+    const ITEMS_FIELD: &'static str = "instances";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

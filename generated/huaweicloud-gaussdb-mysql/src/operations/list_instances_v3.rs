@@ -117,6 +117,8 @@ impl ::clouddb_runtime::Operation for ListInstancesV3Input {
 impl ::clouddb_runtime::paginate::Paginated for ListInstancesV3Input {
     type Item = crate::types::MysqlInstanceListInfo;
 
+    const ITEMS_FIELD: &'static str = "instances";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -77,6 +77,8 @@ impl ::clouddb_runtime::Operation for ListLtsConfigsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListLtsConfigsInput {
     type Item = crate::types::LtsConfigsV3;
 
+    const ITEMS_FIELD: &'static str = "instance_lts_configs";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -63,6 +63,8 @@ impl ::clouddb_runtime::Operation for ListProjectTagsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListProjectTagsInput {
     type Item = crate::types::ProjectTagItem;
 
+    const ITEMS_FIELD: &'static str = "tags";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

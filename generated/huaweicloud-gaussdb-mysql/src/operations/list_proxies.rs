@@ -74,6 +74,8 @@ impl ::clouddb_runtime::Operation for ListProxiesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListProxiesInput {
     type Item = crate::types::MysqlShowProxyResponseV3;
 
+    const ITEMS_FIELD: &'static str = "proxy_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

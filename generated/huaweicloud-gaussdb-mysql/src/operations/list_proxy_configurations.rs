@@ -74,6 +74,8 @@ impl ::clouddb_runtime::Operation for ListProxyConfigurationsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListProxyConfigurationsInput {
     type Item = crate::types::ProxyConfiguration;
 
+    const ITEMS_FIELD: &'static str = "configurations";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -63,6 +63,8 @@ impl ::clouddb_runtime::Operation for ListRecycleInstancesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListRecycleInstancesInput {
     type Item = crate::types::RecycleInstanceV3;
 
+    const ITEMS_FIELD: &'static str = "instances";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

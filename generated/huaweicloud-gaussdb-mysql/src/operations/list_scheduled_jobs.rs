@@ -100,6 +100,8 @@ impl ::clouddb_runtime::Operation for ListScheduledJobsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListScheduledJobsInput {
     type Item = crate::types::ScheduleTask;
 
+    const ITEMS_FIELD: &'static str = "schedules";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -53,6 +53,8 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListSlowLogDetailsInput {
     type Item = crate::types::LtsLogSlowDetail;
 
+    const ITEMS_FIELD: &'static str = "slow_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Marker(
             ::clouddb_runtime::paginate::marker(&self.body.line_num),

@@ -101,6 +101,8 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsLegacyInput {
 impl ::clouddb_runtime::paginate::Paginated for ListSlowLogDetailsLegacyInput {
     type Item = crate::types::ListSlowLogDetailsLegacyEntry;
 
+    const ITEMS_FIELD: &'static str = "slow_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -101,6 +101,8 @@ impl ::clouddb_runtime::Operation for ListSlowLogDetailsV3Input {
 impl ::clouddb_runtime::paginate::Paginated for ListSlowLogDetailsV3Input {
     type Item = crate::types::MysqlSlowLogList;
 
+    const ITEMS_FIELD: &'static str = "slow_log_list";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

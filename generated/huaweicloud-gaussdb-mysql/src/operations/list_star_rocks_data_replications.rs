@@ -57,6 +57,8 @@ impl ::clouddb_runtime::Operation for ListStarRocksDataReplicationsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListStarRocksDataReplicationsInput {
     type Item = crate::types::StarRocksReplicationInfo;
 
+    const ITEMS_FIELD: &'static str = "replications";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -71,6 +71,8 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseUsersInput {
 impl ::clouddb_runtime::paginate::Paginated for ListStarRocksDatabaseUsersInput {
     type Item = crate::types::StarRocksDatabaseUserDetail;
 
+    const ITEMS_FIELD: &'static str = "user_details";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

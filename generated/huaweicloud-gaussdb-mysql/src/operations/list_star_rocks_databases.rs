@@ -73,6 +73,8 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabasesInput {
 impl ::clouddb_runtime::paginate::Paginated for ListStarRocksDatabasesInput {
     type Item = ::std::string::String;
 
+    const ITEMS_FIELD: &'static str = "databases";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

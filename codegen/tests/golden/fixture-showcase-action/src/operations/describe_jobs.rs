@@ -47,6 +47,8 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
 impl ::clouddb_runtime::paginate::Paginated for DescribeJobsInput {
     type Item = crate::types::DescribeJobsResponseJobSetItem;
 
+    const ITEMS_FIELD: &'static str = "job_set";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),

@@ -37,6 +37,8 @@ impl ::clouddb_runtime::Operation for ListWidgetEventsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListWidgetEventsInput {
     type Item = crate::types::WidgetEventsEventsItem;
 
+    const ITEMS_FIELD: &'static str = "events";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Marker(
             ::clouddb_runtime::paginate::marker(&self.body.line_num),

@@ -42,6 +42,8 @@ impl ::clouddb_runtime::Operation for ListWidgetVersionsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListWidgetVersionsInput {
     type Item = ::std::string::String;
 
+    const ITEMS_FIELD: &'static str = "versions";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Page(
             ::clouddb_runtime::paginate::count(&self.page_no).unwrap_or(1u64),

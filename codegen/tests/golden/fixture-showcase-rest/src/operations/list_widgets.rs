@@ -73,6 +73,8 @@ impl ::clouddb_runtime::Operation for ListWidgetsInput {
 impl ::clouddb_runtime::paginate::Paginated for ListWidgetsInput {
     type Item = crate::types::Widget;
 
+    const ITEMS_FIELD: &'static str = "widgets";
+
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
             ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
