@@ -77,15 +77,23 @@ impl Server {
     }
 }
 
+/// An answer with `status`, the request id, and a JSON body (or none).
+fn json_answer(status: u16, body: Option<&str>) -> ResponseTemplate {
+    let template = ResponseTemplate::new(status).insert_header("X-Request-Id", REQUEST_ID);
+    match body {
+        Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
+        None => template,
+    }
+}
+
 impl TestServer for Server {
     /// Answers every request with `status` and a JSON body (or none).
     async fn answer(&self, status: u16, body: Option<&str>) {
-        let template = ResponseTemplate::new(status).insert_header("X-Request-Id", REQUEST_ID);
-        let template = match body {
-            Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
-            None => template,
-        };
-        self.mount(template).await;
+        self.mount(json_answer(status, body)).await;
+    }
+
+    async fn answer_once(&self, status: u16, body: &str) {
+        crate::wire::mount_once(&self.mock, json_answer(status, Some(body))).await;
     }
 
     /// Answers every request with `status` and a raw body of some content type.

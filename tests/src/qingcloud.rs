@@ -90,15 +90,23 @@ impl Server {
     }
 }
 
+/// An answer with `status` and a JSON body (or none).
+fn json_answer(status: u16, body: Option<&str>) -> ResponseTemplate {
+    let template = ResponseTemplate::new(status);
+    match body {
+        Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
+        None => template,
+    }
+}
+
 impl TestServer for Server {
     /// Answers every request with `status` and a JSON body (or none).
     async fn answer(&self, status: u16, body: Option<&str>) {
-        let template = ResponseTemplate::new(status);
-        let template = match body {
-            Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
-            None => template,
-        };
-        self.mount(template).await;
+        self.mount(json_answer(status, body)).await;
+    }
+
+    async fn answer_once(&self, status: u16, body: &str) {
+        crate::wire::mount_once(&self.mock, json_answer(status, Some(body))).await;
     }
 
     /// Answers every request with `status` and a raw body of some content type.

@@ -137,6 +137,16 @@ pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut 
 }
 
 /// Panics with every problem, if there is one.
+/// Mounts `template` for the next request only, ahead of the standing answer.
+pub(crate) async fn mount_once(mock: &wiremock::MockServer, template: wiremock::ResponseTemplate) {
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(template)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(mock)
+        .await;
+}
+
 #[track_caller]
 pub(crate) fn report(what: &str, problems: &[String]) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
@@ -149,6 +159,9 @@ pub trait TestServer {
     async fn answer(&self, status: u16, body: Option<&str>);
     /// Answers every request with `status` and a raw body of some content type.
     async fn answer_raw(&self, status: u16, body: &str, content_type: &str);
+    /// Answers the next request with `status` and a JSON body, ahead of the standing
+    /// answer, which answers the requests after it (call after [`answer`](Self::answer)).
+    async fn answer_once(&self, status: u16, body: &str);
     /// The requests received so far.
     async fn requests(&self) -> Vec<Request>;
 }

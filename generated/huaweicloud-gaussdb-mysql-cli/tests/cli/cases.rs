@@ -9838,6 +9838,33 @@ async fn all_prints_every_item_as_one_array() {
 }
 
 #[tokio::test]
+async fn all_prints_items_as_sent() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"records\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-auto-scaling-history",
+            "--all",
+            "--compact",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}]\n",
+        "the items as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn wait_prints_the_job_once_it_ended() {
     let server = vendor::Server::start().await;
     server

@@ -340,6 +340,25 @@ async fn all_prints_every_item_as_one_array() {
 }
 
 #[tokio::test]
+async fn all_prints_items_as_sent() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+        )
+        .await;
+    let run = cli(&server).args(["describe-jobs", "--all", "--compact"]).run().await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}]\n",
+        "the items as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn wait_prints_the_job_once_it_ended() {
     let server = vendor::Server::start().await;
     server

@@ -593,6 +593,33 @@ async fn all_prints_every_item_as_one_array() {
 }
 
 #[tokio::test]
+async fn all_prints_items_as_sent() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"events\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"line_num\":\"1690000000002\",\"message\":\"started\"}]}",
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-widget-events",
+            "--all",
+            "--compact",
+            "--body={\"limit\":2,\"line_num\":\"1690000000001\"}",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"line_num\":\"1690000000002\",\"message\":\"started\"}]\n",
+        "the items as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
 async fn wait_prints_the_job_once_it_ended() {
     let server = vendor::Server::start().await;
     server
