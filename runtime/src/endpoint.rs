@@ -6,11 +6,10 @@ use crate::error::Error;
 /// A parsed endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Endpoint {
-    /// `https` or `http`.
-    pub(crate) scheme: &'static str,
     /// Host with its port exactly as given (`x:443` stays `x:443`).
     pub(crate) authority: String,
-    /// The endpoint as a URL with the path `/`, parsed once: a request's URL is this with
+    /// The endpoint as a URL with the path `/` (its scheme `https` or `http`), parsed once:
+    /// a request's URL is this with
     /// its path and query set, so that the scheme and host are not parsed again on every
     /// attempt.
     base: reqwest::Url,
@@ -42,7 +41,6 @@ impl Endpoint {
         let base = reqwest::Url::parse(&format!("{scheme}://{authority}/"))
             .map_err(|e| Error::config(format!("endpoint `{text}` is not a valid URL: {e}")))?;
         Ok(Self {
-            scheme,
             authority: authority.to_owned(),
             base,
         })
@@ -78,11 +76,11 @@ mod tests {
         );
         let e = Endpoint::parse("127.0.0.1:8080").unwrap();
         assert_eq!(
-            (e.scheme, e.authority.as_str()),
+            (e.base.scheme(), e.authority.as_str()),
             ("https", "127.0.0.1:8080")
         );
         assert_eq!(
-            Endpoint::parse("http://127.0.0.1:1").unwrap().scheme,
+            Endpoint::parse("http://127.0.0.1:1").unwrap().base.scheme(),
             "http"
         );
     }

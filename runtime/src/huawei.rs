@@ -477,13 +477,9 @@ impl Client {
         }
         headers.extend(extra_headers);
         if let (Auth::AkSk(_), Some(id)) = (&inner.credentials.0, &project_id) {
-            // Where the signer puts a credential's project id: replacing a header of the
-            // same name in place, else after the request's own headers.
+            // Where and how the signer puts a credential's project id.
             if !id.is_empty() {
-                match headers.iter_mut().find(|(name, _)| name == "X-Project-Id") {
-                    Some((_, value)) => value.clone_from(id),
-                    None => headers.push(("X-Project-Id".to_owned(), id.clone())),
-                }
+                signing::huawei::set_exact(&mut headers, "X-Project-Id", id);
             }
         }
         let mut prepared = Prepared::new(

@@ -950,7 +950,7 @@ fn find_ignore_case<'h>(headers: &'h [(String, String)], name: &str) -> Option<&
 
 /// Sets the header named exactly `name`: the first such header gets `value`, or a new
 /// header is appended, as assigning to a Python dict key does.
-fn set_exact(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+pub(crate) fn set_exact(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
     match headers.iter_mut().find(|(n, _)| n == name) {
         Some((_, existing)) => *existing = value.to_owned(),
         None => headers.push((name.to_owned(), value.to_owned())),
