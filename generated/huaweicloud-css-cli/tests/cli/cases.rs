@@ -148,7 +148,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}",
             ),
         )
         .await;
@@ -160,7 +160,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}\n",
         "the answer as sent, unknown field included"
     );
 }

@@ -203,7 +203,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             202u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
             ),
         )
         .await;
@@ -219,7 +219,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}\n",
         "the answer as sent, unknown field included"
     );
 }

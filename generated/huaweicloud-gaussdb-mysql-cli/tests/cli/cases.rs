@@ -9691,7 +9691,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             201u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
             ),
         )
         .await;
@@ -9707,7 +9707,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -9844,7 +9844,7 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"records\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
+            "{\"records\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
         )
         .await;
     let run = cli(&server)
@@ -9859,7 +9859,7 @@ async fn all_prints_items_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}]\n",
         "the items as sent, unknown field included"
     );
 }

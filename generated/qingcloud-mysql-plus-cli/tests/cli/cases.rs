@@ -281,7 +281,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
             ),
         )
         .await;
@@ -302,7 +302,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -346,14 +346,14 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
         )
         .await;
     let run = cli(&server).args(["describe-jobs", "--all", "--compact"]).run().await;
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}]\n",
         "the items as sent, unknown field included"
     );
 }

@@ -309,7 +309,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}",
             ),
         )
         .await;
@@ -329,7 +329,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"AddClusterNodesResponse\",\"job_id\":\"j-1\",\"new_node_ids\":[\"cln-1\",\"cln-2\"],\"ret_code\":0}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -372,14 +372,14 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"job_id\":\"j-1\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":1}",
+            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"j-1\",\"status\":\"working\"}],\"ret_code\":0,\"total_count\":1}",
         )
         .await;
     let run = cli(&server).args(["describe-jobs", "--all", "--compact"]).run().await;
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"job_id\":\"j-1\",\"status\":\"working\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"j-1\",\"status\":\"working\"}]\n",
         "the items as sent, unknown field included"
     );
 }

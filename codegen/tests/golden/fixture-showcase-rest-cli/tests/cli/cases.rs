@@ -444,7 +444,7 @@ async fn answers_are_printed_as_sent() {
         .answer(
             201u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}",
             ),
         )
         .await;
@@ -460,7 +460,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\"],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"id\":\"w-1\",\"name\":\"widget-1\",\"ratio\":0.5,\"size\":\"3\",\"status\":\"ACTIVE\",\"type\":\"small\",\"version\":8.0}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -599,7 +599,7 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"events\":[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"line_num\":\"1690000000002\",\"message\":\"started\"}]}",
+            "{\"events\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"line_num\":\"1690000000002\",\"message\":\"started\"}]}",
         )
         .await;
     let run = cli(&server)
@@ -614,7 +614,7 @@ async fn all_prints_items_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":1,\"a\":2.50},\"line_num\":\"1690000000002\",\"message\":\"started\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"line_num\":\"1690000000002\",\"message\":\"started\"}]\n",
         "the items as sent, unknown field included"
     );
 }
