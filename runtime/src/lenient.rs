@@ -15,6 +15,78 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 pub trait Lenient: Sized {
     /// Decodes `Self`, accepting the other JSON scalar kinds where they carry the value.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+
+    /// Decodes an optional `Self`: `null` is `None`, anything else is decoded as `Self`.
+    ///
+    /// The default asks the deserializer for an option first; the types whose decoder
+    /// takes any JSON value override it to ask once, with a visitor that also takes
+    /// `null` ([`Optional`]), which saves a dispatch on every optional field.
+    fn deserialize_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+/// A visitor of `Option<V::Value>`: `null` (a unit or a none) is `None`, every other value
+/// goes to `V`. Used with `deserialize_any`, it decodes an optional value in one dispatch.
+struct Optional<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Optional<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)?;
+        f.write_str(", or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self.0).map(Some)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.0.visit_bool(v).map(Some)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.0.visit_i64(v).map(Some)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.0.visit_u64(v).map(Some)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.visit_f64(v).map(Some)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.0.visit_str(v).map(Some)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        self.0.visit_borrowed_str(v).map(Some)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.0.visit_string(v).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(seq).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(map).map(Some)
+    }
 }
 
 /// Decodes any [`Lenient`] type; use as `#[serde(deserialize_with = "…::lenient::deserialize")]`.
@@ -71,6 +143,12 @@ impl Lenient for String {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(StringVisitor)
     }
+
+    fn deserialize_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(Optional(StringVisitor))
+    }
 }
 
 /// Accepts integers, integral floats and strings holding an integer.
@@ -116,6 +194,12 @@ macro_rules! lenient_int {
             fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_any(IntVisitor::<$ty>(PhantomData))
             }
+
+            fn deserialize_optional<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<Self>, D::Error> {
+                deserializer.deserialize_any(Optional(IntVisitor::<$ty>(PhantomData)))
+            }
         }
     )*};
 }
@@ -156,6 +240,12 @@ impl Lenient for f64 {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(FloatVisitor)
     }
+
+    fn deserialize_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(Optional(FloatVisitor))
+    }
 }
 
 struct BoolVisitor;
@@ -184,6 +274,12 @@ impl Lenient for bool {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(BoolVisitor)
     }
+
+    fn deserialize_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(Optional(BoolVisitor))
+    }
 }
 
 struct OptionVisitor<T>(PhantomData<T>);
@@ -209,8 +305,9 @@ impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
 }
 
 impl<T: Lenient> Lenient for Option<T> {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_option(OptionVisitor(PhantomData))
+        T::deserialize_optional(deserializer)
     }
 }
 
@@ -265,6 +362,12 @@ impl<'de, T: Lenient> Visitor<'de> for SeqVisitor<T> {
 impl<T: Lenient> Lenient for Vec<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(SeqVisitor(PhantomData))
+    }
+
+    fn deserialize_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Self>, D::Error> {
+        deserializer.deserialize_any(Optional(SeqVisitor(PhantomData)))
     }
 }
 
@@ -443,6 +546,20 @@ pub fn object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T
     deserializer.deserialize_any(ObjectVisitor(PhantomData))
 }
 
+/// Decodes an optional generated struct leniently: `null`, or what [`object`] accepts.
+pub fn optional_object<'de, D: Deserializer<'de>, T: Object>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    deserializer.deserialize_any(Optional(ObjectVisitor(PhantomData)))
+}
+
+/// Decodes an optional generated string enum leniently: `null`, or what `String` accepts.
+pub fn optional_enum<'de, D: Deserializer<'de>, T: From<String>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    String::deserialize_optional(deserializer).map(|value| value.map(T::from))
+}
+
 impl Lenient for serde_json::Value {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         serde_json::Value::deserialize(deserializer)
@@ -526,6 +643,69 @@ mod tests {
         ) -> Result<Self, D::Error> {
             object(deserializer)
         }
+
+        fn deserialize_optional<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Self>, D::Error> {
+            optional_object(deserializer)
+        }
+    }
+
+    /// A string enum as generated: unknown values are kept.
+    #[derive(Debug, PartialEq)]
+    struct Kind(String);
+
+    impl From<String> for Kind {
+        fn from(value: String) -> Self {
+            Self(value)
+        }
+    }
+
+    /// Optional values are decoded in one dispatch (`Optional`) for every type that
+    /// overrides `deserialize_optional`, and through `deserialize_option` for the rest; both
+    /// must accept exactly what the type accepts, plus `null`.
+    #[test]
+    fn optional_values_accept_null_and_what_their_type_accepts() {
+        assert_eq!(decode::<Option<String>>("null").unwrap(), None);
+        assert_eq!(
+            decode::<Option<String>>("false").unwrap(),
+            Some("false".into())
+        );
+        assert_eq!(decode::<Option<i32>>("\"4\"").unwrap(), Some(4));
+        assert_eq!(decode::<Option<i64>>("null").unwrap(), None);
+        assert_eq!(decode::<Option<f64>>("\"2.5\"").unwrap(), Some(2.5));
+        assert_eq!(decode::<Option<bool>>("\"TRUE\"").unwrap(), Some(true));
+        assert_eq!(decode::<Option<Vec<String>>>("null").unwrap(), None);
+        assert_eq!(
+            decode::<Option<Vec<String>>>("\"one\"").unwrap(),
+            Some(vec!["one".to_owned()])
+        );
+        assert_eq!(decode::<Option<Item>>("null").unwrap(), None);
+        assert_eq!(
+            decode::<Option<Item>>("[{\"id\": 1}]").unwrap(),
+            Some(Item { id: "1".into() })
+        );
+        assert_eq!(
+            decode::<Option<BTreeMap<String, i32>>>("{\"a\": \"1\"}")
+                .unwrap()
+                .map(|map| map["a"]),
+            Some(1)
+        );
+        let mut de = serde_json::Deserializer::from_str("7");
+        assert_eq!(
+            optional_enum::<_, Kind>(&mut de).unwrap(),
+            Some(Kind("7".into()))
+        );
+        let mut de = serde_json::Deserializer::from_str("null");
+        assert_eq!(optional_enum::<_, Kind>(&mut de).unwrap(), None);
+        // A value of the wrong kind is the error its type gives without the option.
+        let error = decode::<Option<String>>("[1]").unwrap_err().to_string();
+        assert_eq!(error, decode::<String>("[1]").unwrap_err().to_string());
+        assert!(error.contains("expected a string"), "{error}");
+        let error = decode::<Option<i32>>("\"x\"").unwrap_err().to_string();
+        assert!(error.contains("`x` is not an integer"), "{error}");
+        assert!(decode::<Option<Item>>("[]").is_err());
+        assert!(decode::<Option<bool>>("{}").is_err());
     }
 
     #[test]

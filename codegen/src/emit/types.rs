@@ -176,6 +176,10 @@ fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream 
             fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::clouddb_runtime::lenient::object(deserializer)
             }
+
+            fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+                ::clouddb_runtime::lenient::optional_object(deserializer)
+            }
         }
     }
 }
@@ -415,6 +419,10 @@ fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStr
         impl ::clouddb_runtime::lenient::Lenient for #name {
             fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+            }
+
+            fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+                ::clouddb_runtime::lenient::optional_enum(deserializer)
             }
         }
 

@@ -62,6 +62,12 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// Answer to a cluster restart.
@@ -115,5 +121,11 @@ impl ::clouddb_runtime::lenient::Lenient for RestartClusterResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }

@@ -62,6 +62,12 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// How to shrink the cluster.
@@ -166,6 +172,12 @@ impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequest {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// Kind of cluster.
@@ -257,6 +269,12 @@ impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequestType {
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::Checked for ShrinkClusterRequestType {
@@ -318,6 +336,12 @@ impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -400,6 +424,12 @@ impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -487,6 +517,12 @@ impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequestRedisMode
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
     }
 }
 

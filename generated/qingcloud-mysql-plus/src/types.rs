@@ -62,6 +62,12 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -154,6 +160,12 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -293,6 +305,12 @@ impl ::clouddb_runtime::lenient::Lenient for Job {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -409,6 +427,12 @@ impl ::clouddb_runtime::lenient::Lenient for JobStatus {
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
+    }
 }
 
 #[cfg(feature = "jobs")]
@@ -523,6 +547,12 @@ impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 #[cfg(feature = "clusters")]
@@ -579,5 +609,11 @@ impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeServiceParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }

@@ -80,6 +80,12 @@ impl ::clouddb_runtime::lenient::Lenient for AddClusterNodesResponse {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// Error answer.
@@ -142,6 +148,12 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -235,6 +247,12 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponse {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// The `DescribeClusterNodesResponseNodeSetItem` schema.
@@ -308,6 +326,12 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponseNodeSet
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -424,6 +448,12 @@ for DescribeClusterNodesResponseNodeSetItemStatus {
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::Checked for DescribeClusterNodesResponseNodeSetItemStatus {
@@ -519,6 +549,12 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// The `DescribeJobsResponseJobSetItem` schema.
@@ -581,6 +617,12 @@ impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponseJobSetItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -645,6 +687,12 @@ impl ::clouddb_runtime::lenient::Lenient for ResourceConf {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// A network of the new nodes.
@@ -706,5 +754,11 @@ impl ::clouddb_runtime::lenient::Lenient for VxnetConf {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }

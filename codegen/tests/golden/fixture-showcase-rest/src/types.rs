@@ -62,6 +62,12 @@ impl ::clouddb_runtime::lenient::Lenient for ApiError {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// What to create.
@@ -286,6 +292,12 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequest {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// Where the widget lives.
@@ -353,6 +365,12 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetwork {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// The `CreateWidgetRequestNetworkSubnetsItem` schema.
@@ -415,6 +433,12 @@ impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetworkSubnetsIt
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// The job that builds the widget.
@@ -466,6 +490,12 @@ impl ::clouddb_runtime::lenient::Lenient for JobAnswer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -562,6 +592,12 @@ impl ::clouddb_runtime::lenient::Lenient for Settings {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// The `UpdateWidgetSettingsResponse` schema.
@@ -595,6 +631,12 @@ impl ::clouddb_runtime::lenient::Lenient for UpdateWidgetSettingsResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -712,6 +754,12 @@ impl ::clouddb_runtime::lenient::Lenient for Widget {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// A page of events.
@@ -767,6 +815,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEvents {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -831,6 +885,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEventsEventsItem {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// Which events to read.
@@ -894,6 +954,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetEventsRequest {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// A job and how it is doing.
@@ -945,6 +1011,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -1027,6 +1099,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswerJob {
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
+    }
 }
 
 /// A page of widgets.
@@ -1096,6 +1174,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetList {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
@@ -1187,6 +1271,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetStatus {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
     }
 }
 
@@ -1289,6 +1379,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetType {
     ) -> ::std::result::Result<Self, D::Error> {
         <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
     }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_enum(deserializer)
+    }
 }
 
 impl ::clouddb_runtime::Checked for WidgetType {
@@ -1361,6 +1457,12 @@ impl ::clouddb_runtime::lenient::Lenient for WidgetVersions {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ::clouddb_runtime::lenient::object(deserializer)
+    }
+
+    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
+        ::clouddb_runtime::lenient::optional_object(deserializer)
     }
 }
 
