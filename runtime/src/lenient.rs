@@ -553,11 +553,56 @@ pub fn optional_object<'de, D: Deserializer<'de>, T: Object>(
     deserializer.deserialize_any(Optional(ObjectVisitor(PhantomData)))
 }
 
-/// Decodes an optional generated string enum leniently: `null`, or what `String` accepts.
-pub fn optional_enum<'de, D: Deserializer<'de>, T: From<String>>(
+/// Reads a generated string enum from what `String` accepts. A value the enum knows is
+/// matched from the borrowed text, without allocating a `String` first.
+struct EnumVisitor<T>(PhantomData<T>);
+
+impl<T: for<'a> From<&'a str> + From<String>> Visitor<'_> for EnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        StringVisitor.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        StringVisitor.visit_i64(v).map(T::from)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        StringVisitor.visit_u64(v).map(T::from)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        StringVisitor.visit_f64(v).map(T::from)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        StringVisitor.visit_bool(v).map(T::from)
+    }
+}
+
+/// Decodes a generated string enum leniently: what `String` accepts, kept as the enum's
+/// `Unknown` variant when the enum does not know it.
+pub fn string_enum<'de, D: Deserializer<'de>, T: for<'a> From<&'a str> + From<String>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_any(EnumVisitor(PhantomData))
+}
+
+/// Decodes an optional generated string enum leniently: `null`, or what [`string_enum`]
+/// accepts.
+pub fn optional_enum<'de, D: Deserializer<'de>, T: for<'a> From<&'a str> + From<String>>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
-    String::deserialize_optional(deserializer).map(|value| value.map(T::from))
+    deserializer.deserialize_any(Optional(EnumVisitor(PhantomData)))
 }
 
 impl Lenient for serde_json::Value {
@@ -661,6 +706,12 @@ mod tests {
         }
     }
 
+    impl From<&str> for Kind {
+        fn from(value: &str) -> Self {
+            Self(value.to_owned())
+        }
+    }
+
     /// Optional values are decoded in one dispatch (`Optional`) for every type that
     /// overrides `deserialize_optional`, and through `deserialize_option` for the rest; both
     /// must accept exactly what the type accepts, plus `null`.
@@ -698,6 +749,18 @@ mod tests {
         );
         let mut de = serde_json::Deserializer::from_str("null");
         assert_eq!(optional_enum::<_, Kind>(&mut de).unwrap(), None);
+        for (json, kind) in [
+            ("\"a\"", "a"),
+            ("\"a\\\"b\"", "a\"b"),
+            ("true", "true"),
+            ("-1.5", "-1.5"),
+        ] {
+            let mut de = serde_json::Deserializer::from_str(json);
+            assert_eq!(string_enum::<_, Kind>(&mut de).unwrap(), Kind(kind.into()));
+        }
+        let mut de = serde_json::Deserializer::from_str("[\"a\"]");
+        let error = string_enum::<_, Kind>(&mut de).unwrap_err().to_string();
+        assert_eq!(error, decode::<String>("[\"a\"]").unwrap_err().to_string());
         // A value of the wrong kind is the error its type gives without the option.
         let error = decode::<Option<String>>("[1]").unwrap_err().to_string();
         assert_eq!(error, decode::<String>("[1]").unwrap_err().to_string());

@@ -403,7 +403,7 @@ fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStr
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer).map(Self::from)
+                ::clouddb_runtime::lenient::string_enum(deserializer)
             }
         }
 

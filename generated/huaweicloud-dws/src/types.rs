@@ -249,8 +249,7 @@ impl<'de> ::serde::Deserialize<'de> for ShrinkClusterRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -498,8 +497,7 @@ impl<'de> ::serde::Deserialize<'de> for StartRedistributionRequestRedisMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 

@@ -965,8 +965,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusFlavorSwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1078,8 +1077,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusReadOnlySwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1191,8 +1189,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoScalingSwitchStatusScalingSwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1558,8 +1555,7 @@ impl<'de> ::serde::Deserialize<'de> for BackupStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1665,8 +1661,7 @@ impl<'de> ::serde::Deserialize<'de> for BackupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1985,8 +1980,7 @@ impl<'de> ::serde::Deserialize<'de> for BackupsBackupLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -2112,8 +2106,7 @@ impl<'de> ::serde::Deserialize<'de> for BackupsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -2224,8 +2217,7 @@ impl<'de> ::serde::Deserialize<'de> for BackupsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -2753,8 +2745,7 @@ impl<'de> ::serde::Deserialize<'de> for ChDatabaseConfigCheckResultCheckResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -3248,8 +3239,7 @@ impl<'de> ::serde::Deserialize<'de> for ChDatabaseReplicationInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -3524,8 +3514,7 @@ impl<'de> ::serde::Deserialize<'de> for ChDatabaseTableReplConfigInfoReplType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -3724,8 +3713,7 @@ impl<'de> ::serde::Deserialize<'de> for ChDatabaseTableReplConfigInfoRespReplTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -4809,8 +4797,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckResourceInfoAvailabilityZoneMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -4916,8 +4903,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckResourceInfoMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -5123,8 +5109,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckResourceRequestAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -5684,8 +5669,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckStarRocksResourceRequestAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -6050,8 +6034,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseDeleteLtsConfigLogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -6319,8 +6302,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseEngineInfoRespType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -6426,8 +6408,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseEngineInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -6609,8 +6590,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseHaMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -7167,8 +7147,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -7280,8 +7259,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailClusterMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -7392,8 +7370,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceDetailPayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -7606,8 +7583,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseInstanceGroupGroupTypeName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -7934,8 +7910,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeDatastoreType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -8421,8 +8396,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeInfoPayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -8533,8 +8507,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -8826,8 +8799,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseNodeVolumeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -9222,8 +9194,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoPayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -9456,8 +9427,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespIsAutoRenew {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -9568,8 +9538,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespPayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -9680,8 +9649,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHousePayInfoRespPeriodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -10043,8 +10011,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseSaveLtsConfigLogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -10780,8 +10747,7 @@ impl<'de> ::serde::Deserialize<'de> for ClickHouseVolumeIoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -11299,8 +11265,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationSummaryDatastoreName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -11407,8 +11372,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationSummaryDatastoreVersionName
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -12071,8 +12035,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -12183,8 +12146,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoHaMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -12316,8 +12278,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateChInstanceInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -12824,8 +12785,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateClickHouseInstanceRequestAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -14274,8 +14234,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyChargeInfoChargeMode
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -14387,8 +14346,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyChargeInfoPeriodType
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -14575,8 +14533,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyDatastoreType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -15400,8 +15357,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyRequestAvailabilityZ
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -15508,8 +15464,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceLegacyRequestMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -15954,8 +15909,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstancePrivateDnsRequestDnsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -16504,8 +16458,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceRequestAvailabilityZoneMod
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -16611,8 +16564,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateInstanceRequestMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -17027,8 +16979,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateManualBackupLegacyBackupStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -17134,8 +17085,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateManualBackupLegacyBackupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -17960,8 +17910,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateProxyRequestNewNodeAutoAddStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -18074,8 +18023,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateProxyRequestProxyMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -18346,8 +18294,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateReadonlyNodesLegacyRequestIsAutoPa
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -18658,8 +18605,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateReadonlyNodesRequestIsAutoPay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -19667,8 +19613,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateStarRocksInstanceRequestAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -20248,8 +20193,7 @@ impl<'de> ::serde::Deserialize<'de> for DatastoreResultInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -20355,8 +20299,7 @@ impl<'de> ::serde::Deserialize<'de> for DatastoreResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -20656,8 +20599,7 @@ impl<'de> ::serde::Deserialize<'de> for DbConfigCheckResultCheckResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -21202,8 +21144,7 @@ impl<'de> ::serde::Deserialize<'de> for DedicatedResourceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -22689,8 +22630,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteNodeSqlFilterRuleSqlType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -23799,8 +23739,7 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseProjectItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -24369,8 +24308,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtendInstanceVolumeLegacyRequestIsAutoP
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -24653,8 +24591,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtendInstanceVolumeRequestIsAutoPay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -25091,8 +25028,7 @@ impl<'de> ::serde::Deserialize<'de> for FlavorLegacyAzStatusValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -25198,8 +25134,7 @@ impl<'de> ::serde::Deserialize<'de> for FlavorLegacyInstanceMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -25631,8 +25566,7 @@ impl<'de> ::serde::Deserialize<'de> for GetJobInfoDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -26388,8 +26322,7 @@ impl<'de> ::serde::Deserialize<'de> for HtapFlavorAzStatusValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -26500,8 +26433,7 @@ impl<'de> ::serde::Deserialize<'de> for HtapFlavorInstanceMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -26617,8 +26549,7 @@ impl<'de> ::serde::Deserialize<'de> for HtapFlavorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -27053,8 +26984,7 @@ impl<'de> ::serde::Deserialize<'de> for HtapInstancePayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -28364,8 +28294,7 @@ impl<'de> ::serde::Deserialize<'de> for ListBackupsBackupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -28476,8 +28405,7 @@ impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyBackupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -28765,8 +28693,7 @@ impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemBackupLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -28892,8 +28819,7 @@ impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -29004,8 +28930,7 @@ impl<'de> ::serde::Deserialize<'de> for ListBackupsLegacyItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -31016,8 +30941,7 @@ impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsDatabaseName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -31124,8 +31048,7 @@ impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsLegacyDatabaseName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -31732,8 +31655,7 @@ impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsLegacyEntryLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -31871,8 +31793,7 @@ impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsLegacyLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32248,8 +32169,7 @@ impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsRequestLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32453,8 +32373,7 @@ impl<'de> ::serde::Deserialize<'de> for ListErrorLogDetailsV3Level {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32650,8 +32569,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsAvailabilityZoneMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32757,8 +32675,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsDatabaseName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32870,8 +32787,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyAvailabilityZoneMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -32977,8 +32893,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyDatabaseName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -33156,8 +33071,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsLegacyVersionName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -33335,8 +33249,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFlavorsVersionName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -33710,8 +33623,7 @@ impl<'de> ::serde::Deserialize<'de> for ListHtapEngineVersionsEngineName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -33884,8 +33796,7 @@ impl<'de> ::serde::Deserialize<'de> for ListHtapFlavorsAvailabilityZoneMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -33996,8 +33907,7 @@ impl<'de> ::serde::Deserialize<'de> for ListHtapFlavorsEngineName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -34272,8 +34182,7 @@ impl<'de> ::serde::Deserialize<'de> for ListHtapStorageTypesDatabase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -34455,8 +34364,7 @@ impl<'de> ::serde::Deserialize<'de> for ListImmediateJobsLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -34665,8 +34573,7 @@ impl<'de> ::serde::Deserialize<'de> for ListImmediateJobsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -34782,8 +34689,7 @@ impl<'de> ::serde::Deserialize<'de> for ListIncrementalBackupsLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -35294,8 +35200,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesDatastoreType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -35554,8 +35459,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyChargeInfoChargeMode 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -35661,8 +35565,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyDatastoreType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -36199,8 +36102,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesLegacyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -36466,8 +36368,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -36573,8 +36474,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesV3DatastoreType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -36765,8 +36665,7 @@ impl<'de> ::serde::Deserialize<'de> for ListInstancesV3Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -37310,8 +37209,7 @@ impl<'de> ::serde::Deserialize<'de> for ListProxyFlavorsLegacyFlavorAzStatusValu
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -37513,8 +37411,7 @@ impl<'de> ::serde::Deserialize<'de> for ListProxyFlavorsLegacyGroupGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -37848,8 +37745,7 @@ impl<'de> ::serde::Deserialize<'de> for ListRestorableTablesLastTableInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -38201,8 +38097,7 @@ impl<'de> ::serde::Deserialize<'de> for ListScheduledJobsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -38603,8 +38498,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSlowLogDetailsLegacyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -38934,8 +38828,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSlowLogDetailsRequestOperateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -39245,8 +39138,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSlowLogDetailsV3Type {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -39447,8 +39339,7 @@ impl<'de> ::serde::Deserialize<'de> for ListSqlFilterRulesSqlType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -40373,8 +40264,7 @@ impl<'de> ::serde::Deserialize<'de> for LtsLogSlowDetailType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -40654,8 +40544,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlBackupDatastoreVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -41376,8 +41265,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoChargeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -41624,8 +41512,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoDetailChargeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -41736,8 +41623,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoDetailIsAutoPay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -41848,8 +41734,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoDetailIsAutoRenew {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -41960,8 +41845,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoDetailPeriodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42074,8 +41958,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoIsAutoPay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42188,8 +42071,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoIsAutoRenew {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42419,8 +42301,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoLegacyChargeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42531,8 +42412,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoLegacyPeriodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42643,8 +42523,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoPeriodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42872,8 +42751,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoRespChargeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -42984,8 +42862,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlChargeInfoRespPeriodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -43261,8 +43138,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlDatastoreInReqType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -43547,8 +43423,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlDatastoreWithKernelVersionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -43876,8 +43751,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlErrorLogListLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -44301,8 +44175,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlFlavorsInfoAzStatusValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -44408,8 +44281,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlFlavorsInfoInstanceMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -44525,8 +44397,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlFlavorsInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -44632,8 +44503,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlFlavorsInfoVersionName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -45323,8 +45193,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -45506,8 +45375,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -46011,8 +45879,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailUnifyStatusAzMode
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -46139,8 +46006,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailUnifyStatusStatus
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -46247,8 +46113,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceInfoDetailUnifyStatusType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -47007,8 +46872,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceListInfoUnifyStatusStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -47115,8 +46979,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceListInfoUnifyStatusType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -47699,8 +47562,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceNodeInfoLegacyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -47811,8 +47673,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlInstanceNodeInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -49303,8 +49164,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyNodeV3Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -49672,8 +49532,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyNodesLegacyRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -49784,8 +49643,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyNodesRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -49911,8 +49769,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyNodesStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50038,8 +49895,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyPoolStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50189,8 +50045,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50647,8 +50502,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3ConnectionPoolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50764,8 +50618,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3ConsistenceMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50871,8 +50724,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3Mode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -50983,8 +50835,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3NewNodeAutoAddStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -51110,8 +50961,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3PoolStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -51222,8 +51072,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3SslOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -51385,8 +51234,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlProxyV3Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -51661,8 +51509,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlRestorePointType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -52488,8 +52335,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlTdeInfoDetailEncryptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -52600,8 +52446,7 @@ impl<'de> ::serde::Deserialize<'de> for MysqlTdeInfoEncryptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -53290,8 +53135,7 @@ impl<'de> ::serde::Deserialize<'de> for NodeSqlFilterRuleSqlType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -53871,8 +53715,7 @@ impl<'de> ::serde::Deserialize<'de> for ParameterConfigurationInfoDatastoreName 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -53981,8 +53824,7 @@ impl<'de> ::serde::Deserialize<'de> for ParameterConfigurationInfoDatastoreVersi
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -54243,8 +54085,7 @@ impl<'de> ::serde::Deserialize<'de> for ParameterValuesInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -54693,8 +54534,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectQuotaResourceLegacyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -54800,8 +54640,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectQuotaResourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -55556,8 +55395,7 @@ impl<'de> ::serde::Deserialize<'de> for QueryActionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -57135,8 +56973,7 @@ impl<'de> ::serde::Deserialize<'de> for ResizeInstanceFlavorLegacyRequestIsAutoP
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -57412,8 +57249,7 @@ impl<'de> ::serde::Deserialize<'de> for ResizeInstanceFlavorRequestIsAutoPay {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -58433,8 +58269,7 @@ impl<'de> ::serde::Deserialize<'de> for RestoreTablesRequestLastTableInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -58804,8 +58639,7 @@ impl<'de> ::serde::Deserialize<'de> for RestoreToExistingInstanceRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -59352,8 +59186,7 @@ impl<'de> ::serde::Deserialize<'de> for ScalingStrategyInfoFlavorSwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -59464,8 +59297,7 @@ impl<'de> ::serde::Deserialize<'de> for ScalingStrategyInfoReadOnlySwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -59666,8 +59498,7 @@ impl<'de> ::serde::Deserialize<'de> for ScalingStrategyReqInfoFlavorSwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -59779,8 +59610,7 @@ impl<'de> ::serde::Deserialize<'de> for ScalingStrategyReqInfoReadOnlySwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -60248,8 +60078,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTaskJobName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -60375,8 +60204,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTaskJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -60564,8 +60392,7 @@ impl<'de> ::serde::Deserialize<'de> for SetAuditLogSwitchRequestSwitchStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -60836,8 +60663,7 @@ impl<'de> ::serde::Deserialize<'de> for SetBackupEncryptionRequestEncryptionStat
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -60943,8 +60769,7 @@ impl<'de> ::serde::Deserialize<'de> for SetBackupEncryptionRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -61130,8 +60955,7 @@ impl<'de> ::serde::Deserialize<'de> for SetBackupEncryptionResponseEncryptionSta
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -61967,8 +61791,7 @@ impl<'de> ::serde::Deserialize<'de> for SetInstanceAutoScalingPolicyRequestStatu
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -62656,8 +62479,7 @@ impl<'de> ::serde::Deserialize<'de> for SetProxyAccessControlRulesRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -62910,8 +62732,7 @@ for SetProxyConnectionPoolTypeRequestConnectionPoolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -63181,8 +63002,7 @@ impl<'de> ::serde::Deserialize<'de> for SetProxyNewNodeAutoAddRequestSwitchStatu
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -63498,8 +63318,7 @@ impl<'de> ::serde::Deserialize<'de> for SetProxyRouteModeRequestNewNodeAutoAddSt
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -63772,8 +63591,7 @@ for SetProxySessionConsistencyRequestConsistenceMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -63889,8 +63707,7 @@ for SetProxySessionConsistencyRequestSessionConsistence {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -64278,8 +64095,7 @@ impl<'de> ::serde::Deserialize<'de> for SetProxyTransactionSplitRequestTransacti
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -65236,8 +65052,7 @@ impl<'de> ::serde::Deserialize<'de> for SetSqlFilterSwitchRequestSwitchStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -65485,8 +65300,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowAuditLogSwitchResponseSwitchStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -65861,8 +65675,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowAutoScalingPolicyResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -66048,8 +65861,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowBackupEncryptionResponseEncryptionSt
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -67411,8 +67223,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyInstanceAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -67593,8 +67404,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyInstanceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -67938,8 +67748,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowInstanceDetailLegacyNodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -68614,8 +68423,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowInstanceEipResponseBandwidthShareTyp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -69201,8 +69009,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowJobLegacyJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -69518,8 +69325,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProjectQuotasLegacyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -69695,8 +69501,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProjectQuotasType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -69899,8 +69704,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProxyAccessControlResponseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -70527,8 +70331,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyNodeRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -70654,8 +70457,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyNodeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -70805,8 +70607,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowProxyLegacyProxyStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -71388,8 +71189,7 @@ impl<'de> ::serde::Deserialize<'de> for ShowSqlFilterSwitchResponseSwitchStatus 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -71986,8 +71786,7 @@ impl<'de> ::serde::Deserialize<'de> for SqlFilterRuleSqlType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -72267,8 +72066,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksCreateEngineType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -72541,8 +72339,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksCreateHaMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -72732,8 +72529,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksCreateSysTagKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -72839,8 +72635,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksCreateSysTagValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -73248,8 +73043,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksCreatedInstanceAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -74204,8 +73998,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksInstanceInfoAzMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -74713,8 +74506,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksNodeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -75090,8 +74882,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksPayInfoPayModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -75466,8 +75257,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoCatchupStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -75601,8 +75391,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -75713,8 +75502,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksReplicationInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -75982,8 +75770,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksResourceInfoAvailabilityZoneMod
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -76094,8 +75881,7 @@ impl<'de> ::serde::Deserialize<'de> for StarRocksResourceInfoMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -76866,8 +76652,7 @@ impl<'de> ::serde::Deserialize<'de> for TableConfigCheckResultCheckResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -77069,8 +76854,7 @@ impl<'de> ::serde::Deserialize<'de> for TableReplConfigReplScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -77181,8 +76965,7 @@ impl<'de> ::serde::Deserialize<'de> for TableReplConfigReplType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -77588,8 +77371,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskDetailInfoInstanceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -77879,8 +77661,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskDetailInfoJobName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -78006,8 +77787,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskDetailInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -78784,8 +78564,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateBackupPolicyLegacyResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -79067,8 +78846,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateBackupPolicyResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -81502,8 +81280,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceNameRequestIsModifyNodeNam
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -82169,8 +81946,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateInstanceTagsRequestAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 

@@ -1252,8 +1252,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
@@ -1359,8 +1358,7 @@ impl<'de> ::serde::Deserialize<'de> for WidgetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::deserialize::<D, ::std::string::String>(deserializer)
-            .map(Self::from)
+        ::clouddb_runtime::lenient::string_enum(deserializer)
     }
 }
 
