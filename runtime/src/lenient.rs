@@ -1,8 +1,9 @@
 //! Lenient decoding of scalar fields, as lenient as the vendors' own SDKs: a string field
 //! accepts a JSON number or boolean (kept as its JSON text), and a number or boolean field
 //! accepts a string holding one, a list accepts a single value (as a list of one), and an
-//! object accepts a list holding just that object. Generated types implement [`Lenient`]
-//! through [`object`], and their fields use [`deserialize`].
+//! object accepts a list holding just that object. Generated structs implement [`Lenient`]
+//! through [`object`] and [`optional_object`], generated string enums through
+//! [`string_enum`] and [`optional_enum`], and their fields use [`deserialize`].
 
 use std::collections::BTreeMap;
 use std::fmt;
