@@ -21,7 +21,7 @@ pub trait Lenient: Sized {
     ///
     /// The default asks the deserializer for an option first; the types whose decoder
     /// takes any JSON value override it to ask once, with a visitor that also takes
-    /// `null` ([`Optional`]), which saves a dispatch on every optional field.
+    /// `null`, which saves a dispatch on every optional field.
     fn deserialize_optional<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Self>, D::Error> {
