@@ -129,21 +129,41 @@ impl HashFunction {
 /// AK/SK credentials, with the optional values the SDK turns into signed headers.
 ///
 /// The `Debug` output never shows the secret key or the security token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key: String,
     secret_key: String,
+    /// HMAC-SHA256 keyed with the secret key, before any message: `SDK-HMAC-SHA256`
+    /// signatures start from a copy of it instead of hashing the key into the HMAC pads
+    /// again on every request.
+    keyed_sha256: Hmac<Sha256>,
     security_token: Option<String>,
     project_id: Option<String>,
     domain_id: Option<String>,
 }
 
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        // `keyed_sha256` is a function of `secret_key`.
+        self.access_key == other.access_key
+            && self.secret_key == other.secret_key
+            && self.security_token == other.security_token
+            && self.project_id == other.project_id
+            && self.domain_id == other.domain_id
+    }
+}
+
+impl Eq for Credentials {}
+
 impl Credentials {
     /// Permanent credentials from an access key id and a secret access key.
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        let secret_key = secret_key.into();
         Self {
             access_key: access_key.into(),
-            secret_key: secret_key.into(),
+            keyed_sha256: Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
+                .expect("HMAC accepts keys of any length"),
+            secret_key,
             security_token: None,
             project_id: None,
             domain_id: None,
@@ -330,7 +350,7 @@ pub fn sign(
     let scheme = SignatureScheme::for_signing(algorithm, credentials, &date);
     let computed = scheme.compute(
         credentials.access_key(),
-        &credentials.secret_key,
+        SecretKey::Keyed(credentials),
         &date,
         &canonical_request,
     );
@@ -410,7 +430,7 @@ pub fn verify(received: &ReceivedRequest<'_>, secret_key: &str) -> Result<(), Si
     .render();
     let computed = scheme.compute(
         &authorization.access_key,
-        secret_key,
+        SecretKey::Text(secret_key),
         &date,
         &canonical_request,
     );
@@ -690,6 +710,25 @@ enum SignatureScheme {
     },
 }
 
+/// The secret key a signature is computed with.
+#[derive(Clone, Copy)]
+enum SecretKey<'a> {
+    /// Credentials, whose keyed HMAC-SHA256 state is reused.
+    Keyed(&'a Credentials),
+    /// A key given as text (verifying).
+    Text(&'a str),
+}
+
+impl SecretKey<'_> {
+    /// The key's text.
+    fn text(&self) -> &str {
+        match self {
+            Self::Keyed(credentials) => &credentials.secret_key,
+            Self::Text(text) => text,
+        }
+    }
+}
+
 /// The outputs of a signature computation.
 struct ComputedSignature {
     /// The string to sign.
@@ -739,7 +778,7 @@ impl SignatureScheme {
     fn compute(
         &self,
         access_key: &str,
-        secret_key: &str,
+        secret_key: SecretKey<'_>,
         date: &str,
         canonical_request: &str,
     ) -> ComputedSignature {
@@ -748,7 +787,14 @@ impl SignatureScheme {
         match self {
             Self::Direct(_) => {
                 let string_to_sign = format!("{}\n{date}\n{request_hash}", self.name());
-                let signature = hash.hex_hmac(secret_key.as_bytes(), string_to_sign.as_bytes());
+                let signature = match (hash, secret_key) {
+                    (HashFunction::Sha256, SecretKey::Keyed(credentials)) => {
+                        let mut mac = credentials.keyed_sha256.clone();
+                        mac.update(string_to_sign.as_bytes());
+                        hex(&mac.finalize().into_bytes())
+                    }
+                    _ => hash.hex_hmac(secret_key.text().as_bytes(), string_to_sign.as_bytes()),
+                };
                 ComputedSignature {
                     string_to_sign,
                     signature,
@@ -757,7 +803,7 @@ impl SignatureScheme {
             }
             Self::Derived { scope } => {
                 let string_to_sign = format!("{}\n{date}\n{scope}\n{request_hash}", self.name());
-                let key = derive_key_hex(access_key, secret_key, scope);
+                let key = derive_key_hex(access_key, secret_key.text(), scope);
                 let signature = hash.hex_hmac(key.as_bytes(), string_to_sign.as_bytes());
                 ComputedSignature {
                     string_to_sign,
@@ -1397,6 +1443,19 @@ mod tests {
         req.headers = pairs(&[("Content-Type", "application/json")]);
         req.body = Some(b"{\"a\":1}".to_vec());
         sign_now(&req, algorithm)
+    }
+
+    #[test]
+    fn credentials_compare_by_their_values_and_never_show_the_secret() {
+        let credentials = Credentials::new("AK", "s3cr3t-key");
+        assert_eq!(credentials, Credentials::new("AK", "s3cr3t-key"));
+        assert_ne!(credentials, Credentials::new("AK", "other-key"));
+        assert_ne!(
+            credentials,
+            Credentials::new("AK", "s3cr3t-key").with_project_id("p")
+        );
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 
     #[test]
