@@ -135,8 +135,8 @@ pub struct Credentials {
     secret_key: String,
     /// HMAC-SHA256 keyed with the secret key, before any message: `SDK-HMAC-SHA256`
     /// signatures start from a copy of it instead of hashing the key into the HMAC pads
-    /// again on every request.
-    keyed_sha256: Hmac<Sha256>,
+    /// again on every request. Boxed: it is 200-odd bytes, and credentials are moved around.
+    keyed_sha256: Box<Hmac<Sha256>>,
     security_token: Option<String>,
     project_id: Option<String>,
     domain_id: Option<String>,
@@ -161,8 +161,10 @@ impl Credentials {
         let secret_key = secret_key.into();
         Self {
             access_key: access_key.into(),
-            keyed_sha256: Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
-                .expect("HMAC accepts keys of any length"),
+            keyed_sha256: Box::new(
+                Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
+                    .expect("HMAC accepts keys of any length"),
+            ),
             secret_key,
             security_token: None,
             project_id: None,
@@ -789,7 +791,8 @@ impl SignatureScheme {
                 let string_to_sign = format!("{}\n{date}\n{request_hash}", self.name());
                 let signature = match (hash, secret_key) {
                     (HashFunction::Sha256, SecretKey::Keyed(credentials)) => {
-                        let mut mac = credentials.keyed_sha256.clone();
+                        // A copy of the state on the stack, not of the box.
+                        let mut mac = Hmac::<Sha256>::clone(&credentials.keyed_sha256);
                         mac.update(string_to_sign.as_bytes());
                         hex(&mac.finalize().into_bytes())
                     }
