@@ -164,13 +164,6 @@ trait Erased<C> {
     ) -> LocalFuture<'a, Result<Outcome, Failure>>;
 }
 
-/// Checks `input` as a call does before it sends anything.
-fn validate<O: Operation>(input: &O) -> Result<(), Error> {
-    let mut validator = clouddb_runtime::Validator::new();
-    input.validate(&mut validator);
-    validator.finish(O::SPEC.id)
-}
-
 /// One request, one answer.
 struct Single<O>(O);
 
@@ -181,7 +174,7 @@ where
     O::Output: Serialize,
 {
     fn validate(&self) -> Result<(), Error> {
-        validate(&self.0)
+        clouddb_runtime::validate_input(&self.0)
     }
 
     fn run<'a>(
@@ -210,7 +203,7 @@ where
     O::Item: Serialize,
 {
     fn validate(&self) -> Result<(), Error> {
-        validate(&self.0)
+        clouddb_runtime::validate_input(&self.0)
     }
 
     fn run<'a>(
@@ -281,7 +274,7 @@ where
     O::Output: Serialize,
 {
     fn validate(&self) -> Result<(), Error> {
-        validate(&self.input)
+        clouddb_runtime::validate_input(&self.input)
     }
 
     fn run<'a>(

@@ -28,8 +28,8 @@ pub mod wait;
 pub use call::CallOptions;
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
 pub use operation::{
-    decode_json, flatten_qingcloud, Operation, OperationSpec, RawResponse, RequestWriter, Response,
-    Setting,
+    decode_json, flatten_qingcloud, validate_input, Operation, OperationSpec, RawResponse,
+    RequestWriter, Response, Setting,
 };
 pub use secret::Secret;
 pub use signed::{Redacted, SecretFields, SignedRequest};

@@ -181,13 +181,20 @@ fn encode_error(name: &str, error: serde_json::Error) -> Error {
     .with_source(error)
 }
 
+/// Checks an input's documented constraints, as every call does before it sends anything
+/// (and a command-line client before it builds a client). The error names the operation
+/// and lists every broken constraint.
+pub fn validate_input<O: Operation>(input: &O) -> Result<(), Error> {
+    let mut validator = Validator::new();
+    input.validate(&mut validator);
+    validator.finish(O::SPEC.id)
+}
+
 /// Validates an input and writes its parameters: the protocol-independent first half of
 /// every call. Errors name the operation.
 pub(crate) fn prepare<O: Operation>(input: &O, lists: QueryLists) -> Result<RequestWriter, Error> {
     let spec = O::SPEC;
-    let mut validator = Validator::new();
-    input.validate(&mut validator);
-    validator.finish(spec.id)?;
+    validate_input(input)?;
     let mut writer = RequestWriter::new(spec, lists);
     input
         .write(&mut writer)
