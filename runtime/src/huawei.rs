@@ -551,13 +551,9 @@ impl Client {
             }
             Auth::Token(token) => {
                 let request = &prepared.request;
-                let mut query = request.query.clone();
-                query.sort();
-                let query = query
-                    .iter()
-                    .map(|(k, v)| format!("{}={}", encode_strict(k), encode_strict(v)))
-                    .collect::<Vec<_>>()
-                    .join("&");
+                // The query a signed request would send, so both kinds of credentials
+                // send the same bytes.
+                let query = signing::huawei::canonical_query(&request.query);
                 let mut headers = request.headers.clone();
                 headers.push(("Host".to_owned(), request.host.clone()));
                 headers.push(("X-Auth-Token".to_owned(), token.expose().to_owned()));

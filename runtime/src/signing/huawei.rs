@@ -616,7 +616,7 @@ fn payload_hash(body: Option<&[u8]>, headers: &[(String, String)], hash: HashFun
 
 /// The canonical query: pairs sorted by raw name then raw value (byte order), each
 /// emitted as `enc(name)=enc(value)`, joined with `&`. Repeated names are all kept.
-fn canonical_query(pairs: &[(String, String)]) -> String {
+pub(crate) fn canonical_query(pairs: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort();
     let mut query = String::new();
