@@ -345,6 +345,11 @@ fn is_json(kind: &TokenStream) -> bool {
     kind.to_string() == quote!(Kind::Json).to_string()
 }
 
+fn is_integer(kind: &TokenStream) -> bool {
+    let kind = kind.to_string();
+    kind == quote!(Kind::Int32).to_string() || kind == quote!(Kind::Int64).to_string()
+}
+
 /// The paths of the secret fields a value of `ty` holds (`/password`, `/users/*/password`).
 pub(crate) fn secret_paths(
     service: &Service,

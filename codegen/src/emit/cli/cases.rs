@@ -1,15 +1,16 @@
 //! Emitting the tests of a command-line client, run against the conformance harness's
 //! local servers: the help of every operation, a wire test per operation (its first
 //! request example given as flags, the signed request checked by the server, the answer
-//! printed as JSON, unknown fields included), and one test per outcome the program distinguishes (usage errors,
-//! API errors, refused connections, missing credentials, dry runs without secrets, bodies
-//! from files and standard input, compact output, `--all` and `--wait`).
+//! printed as JSON, unknown fields included), and one test per outcome the program
+//! distinguishes (usage errors, API errors, refused connections, missing credentials, dry
+//! runs without secrets, bodies from files and standard input, compact output, `--all` and
+//! `--wait`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{bin_name, flag_kind, is_json, secret_paths, waits};
+use super::{bin_name, flag_kind, is_integer, is_json, secret_paths, waits};
 use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
 use crate::ir::{Operation, Output, Protocol, RequestExample, Service};
@@ -318,7 +319,7 @@ fn emit_usage_tests(service: &Service) -> Vec<TokenStream> {
         let param = op.params.iter().find(|p| {
             let (kind, list) = flag_kind(service, &p.ty);
             !list
-                && matches!(kind.to_string().as_str(), "Kind :: Int32" | "Kind :: Int64")
+                && is_integer(&kind)
                 && p.checks
                     .maximum
                     .is_some_and(|m| m.fract() == 0.0 && m < 1e9)
