@@ -9,9 +9,8 @@ pub(crate) struct Endpoint {
     /// Host with its port exactly as given (`x:443` stays `x:443`).
     pub(crate) authority: String,
     /// The endpoint as a URL with the path `/` (its scheme `https` or `http`), parsed once:
-    /// a request's URL is this with
-    /// its path and query set, so that the scheme and host are not parsed again on every
-    /// attempt.
+    /// a request's URL is this with its path and query set, so that the scheme and host
+    /// are not parsed again on every attempt.
     base: reqwest::Url,
 }
 

@@ -136,7 +136,6 @@ pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut 
     }
 }
 
-/// Panics with every problem, if there is one.
 /// Mounts `template` for the next request only, ahead of the standing answer.
 pub(crate) async fn mount_once(mock: &wiremock::MockServer, template: wiremock::ResponseTemplate) {
     wiremock::Mock::given(wiremock::matchers::any())
@@ -147,6 +146,7 @@ pub(crate) async fn mount_once(mock: &wiremock::MockServer, template: wiremock::
         .await;
 }
 
+/// Panics with every problem, if there is one.
 #[track_caller]
 pub(crate) fn report(what: &str, problems: &[String]) {
     assert!(problems.is_empty(), "{what}:\n  {}", problems.join("\n  "));
