@@ -10,6 +10,7 @@ use codegen::{GenerateError, Settings};
 
 const USAGE: &str = "usage: codegen [--check] [--root DIR]
        codegen diff <rev> [--accept-breaking] [--root DIR]
+       codegen lint <spec.yaml>...
 
 Regenerates every crate in generated/ from the specs in spec/.
   --check     write nothing; exit 1 and list the files that differ
@@ -19,6 +20,9 @@ diff <rev> compares the specs in spec/ at git revision <rev> (`origin/main`, `HE
 with the working tree and lists every change of the generated API, breaking or compatible.
 It exits 0 when nothing is breaking, 1 when something is.
   --accept-breaking  exit 0 even when changes are breaking
+
+lint loads and lowers the given spec files (anywhere on disk) and lists every problem,
+without writing or comparing generated code; it exits 3 when a spec does not lower.
 
 Exit codes: 2 usage errors (a revision git does not know included), 3 specs that do not
 lower, 4 files or git that cannot be read.";
@@ -35,6 +39,10 @@ enum Mode {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("lint") {
+        return lint(&args[1..]);
+    }
     let mut check = false;
     let mut accept_breaking = false;
     let mut root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
@@ -142,6 +150,37 @@ fn review(settings: &Settings, revision: &str, accept_breaking: bool) -> ExitCod
                 DiffError::Git(_) | DiffError::Io(_) => ExitCode::from(4),
             }
         }
+    }
+}
+
+/// `lint <file>...`: loads and lowers each spec file and prints every problem found.
+fn lint(files: &[String]) -> ExitCode {
+    if files.is_empty() {
+        return usage_error("`lint` needs at least one spec file");
+    }
+    let mut failed = false;
+    for file in files {
+        let path = PathBuf::from(file);
+        let lowered = codegen::load::load(&path, file).and_then(|doc| {
+            let crate_name = codegen::names::crate_name_of_spec(file);
+            codegen::lower::lower(&doc, &crate_name)
+        });
+        match lowered {
+            Ok(service) => println!(
+                "{file}: {} operation(s), {} type(s)",
+                service.operations.len(),
+                service.types.len()
+            ),
+            Err(diagnostics) => {
+                failed = true;
+                eprintln!("{diagnostics}");
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
