@@ -231,8 +231,9 @@ fn pair_up<'a, T, K: Ord>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> K) -> 
 
 fn compare_service(old: &Service, new: &Service, out: &mut Recorder<'_>) {
     compare_client(old, new, out);
-    let requests: BTreeSet<String> = request_types(old)
-        .union(&request_types(new))
+    let requests: BTreeSet<String> = old
+        .request_types()
+        .union(&new.request_types())
         .cloned()
         .collect();
     for pair in pair_up(&old.operations, &new.operations, |op| {
@@ -340,41 +341,6 @@ fn compare_client(old: &Service, new: &Service, out: &mut Recorder<'_>) {
             Pair::Both(..) => {}
         }
     }
-}
-
-/// The named types that requests reach: parameter and body types, and every type reachable
-/// from them through struct fields and aliases.
-fn request_types(service: &Service) -> BTreeSet<String> {
-    let mut pending: Vec<String> = service
-        .operations
-        .iter()
-        .flat_map(|op| {
-            op.params
-                .iter()
-                .map(|p| &p.ty)
-                .chain(op.body.as_ref().map(|b| &b.ty))
-        })
-        .filter_map(|ty| ty.named().map(str::to_owned))
-        .collect();
-    let mut reached = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if !reached.insert(name.clone()) {
-            continue;
-        }
-        let Some(def) = service.types.iter().find(|t| t.name == name) else {
-            continue;
-        };
-        match &def.kind {
-            TypeKind::Struct(fields) => pending.extend(
-                fields
-                    .iter()
-                    .filter_map(|f| f.ty.named().map(str::to_owned)),
-            ),
-            TypeKind::Alias(ty) => pending.extend(ty.named().map(str::to_owned)),
-            TypeKind::Enum(_) => {}
-        }
-    }
-    reached
 }
 
 fn operation_location(op: &Operation) -> String {

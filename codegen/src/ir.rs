@@ -41,6 +41,43 @@ pub struct Service {
     pub job_poller: Option<JobPoller>,
 }
 
+impl Service {
+    /// The named types that requests reach: parameter and body types, and every type reachable
+    /// from them through struct fields and aliases.
+    pub fn request_types(&self) -> std::collections::BTreeSet<String> {
+        let mut pending: Vec<String> = self
+            .operations
+            .iter()
+            .flat_map(|op| {
+                op.params
+                    .iter()
+                    .map(|p| &p.ty)
+                    .chain(op.body.as_ref().map(|b| &b.ty))
+            })
+            .filter_map(|ty| ty.named().map(str::to_owned))
+            .collect();
+        let mut reached = std::collections::BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if !reached.insert(name.clone()) {
+                continue;
+            }
+            let Some(def) = self.types.iter().find(|t| t.name == name) else {
+                continue;
+            };
+            match &def.kind {
+                TypeKind::Struct(fields) => pending.extend(
+                    fields
+                        .iter()
+                        .filter_map(|f| f.ty.named().map(str::to_owned)),
+                ),
+                TypeKind::Alias(ty) => pending.extend(ty.named().map(str::to_owned)),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        reached
+    }
+}
+
 /// The operation that tells how an asynchronous job is doing, and how to read its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobPoller {
@@ -207,6 +244,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Whether the type has client-side checks (itself or through its fields).
     pub validated: bool,
+    /// Whether only answers reach the type (no request parameter or body does): such
+    /// structs are `#[non_exhaustive]`, so that a field added later is compatible.
+    pub answer_only: bool,
 }
 
 /// The shape of a named type.

@@ -26,6 +26,7 @@ mod validate;
 pub mod wait;
 
 pub use call::CallOptions;
+pub use clouddb_derive::{Object, StringEnum};
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
 pub use operation::{
     decode_json, flatten_qingcloud, validate_input, Operation, OperationSpec, RawResponse,

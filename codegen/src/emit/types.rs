@@ -69,118 +69,16 @@ fn emit_struct(
     let validate = def
         .validated
         .then(|| emit_struct_validate(service, &name, fields));
-    let decode = emit_object_impl(&name, fields);
+    let non_exhaustive = def.answer_only.then(|| quote!(#[non_exhaustive]));
     quote! {
         #docs
-        #[derive(Clone, #debug #default PartialEq, ::serde::Serialize)]
+        #[derive(Clone, #debug #default PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
+        #non_exhaustive
         pub struct #name {
             #(#members)*
         }
         #debug_impl
         #validate
-        #decode
-    }
-}
-
-/// Decoding: `Object::field` matches a key (wire name or alias) to a field's index, and
-/// `Object::from_map` reads the fields by index, each leniently; `Deserialize` and
-/// `Lenient` go through it. This is much less code to compile than serde's derive with a
-/// lenient decoder on every field.
-fn emit_object_impl(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
-    let locals: Vec<proc_macro2::Ident> = (0..fields.len())
-        .map(|i| format_ident!("field_{}", i))
-        .collect();
-    let key_arms = fields.iter().enumerate().map(|(i, f)| {
-        let names = std::iter::once(&f.wire_name).chain(&f.aliases);
-        let index = proc_macro2::Literal::usize_unsuffixed(i);
-        quote!(#(#names)|* => ::std::option::Option::Some(#index),)
-    });
-    let declarations = fields.iter().zip(&locals).map(|(f, local)| {
-        let ty = type_tokens(&f.ty, &crate_types());
-        quote!(let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None;)
-    });
-    let arms = fields
-        .iter()
-        .zip(&locals)
-        .enumerate()
-        .map(|(i, (f, local))| {
-            let index = proc_macro2::Literal::usize_unsuffixed(i);
-            let read = if f.required {
-                quote!(::clouddb_runtime::lenient::read_required)
-            } else {
-                quote!(::clouddb_runtime::lenient::read_optional)
-            };
-            quote!(::std::option::Option::Some(#index) => #read(&mut map, &mut #local)?,)
-        });
-    let inits = fields.iter().zip(&locals).map(|(f, local)| {
-        let member = ident(&f.name);
-        if f.required {
-            let wire = &f.wire_name;
-            quote!(#member: ::clouddb_runtime::lenient::required(#local, #wire)?,)
-        } else {
-            quote!(#member: #local,)
-        }
-    });
-    let field_fn = if fields.is_empty() {
-        quote! {
-            fn field(_key: &str) -> ::std::option::Option<usize> {
-                ::std::option::Option::None
-            }
-        }
-    } else {
-        quote! {
-            fn field(key: &str) -> ::std::option::Option<usize> {
-                match key {
-                    #(#key_arms)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    };
-    let read_fields = if fields.is_empty() {
-        quote! {
-            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-    } else {
-        quote! {
-            while let ::std::option::Option::Some(key) = map.next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())? {
-                match key {
-                    #(#arms)*
-                    _ => {
-                        map.next_value::<::serde::de::IgnoredAny>()?;
-                    }
-                }
-            }
-        }
-    };
-    quote! {
-        impl ::clouddb_runtime::lenient::Object for #name {
-            #field_fn
-
-            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
-                #(#declarations)*
-                #read_fields
-                ::std::result::Result::Ok(Self { #(#inits)* })
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::clouddb_runtime::lenient::object(deserializer)
-            }
-        }
-
-        impl ::clouddb_runtime::lenient::Lenient for #name {
-            fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::clouddb_runtime::lenient::object(deserializer)
-            }
-
-            fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-                ::clouddb_runtime::lenient::optional_object(deserializer)
-            }
-        }
     }
 }
 
@@ -189,20 +87,26 @@ fn emit_field(field: &Field) -> TokenStream {
     let docs = doc_block(&paragraphs(&field.docs), "A field of the schema.");
     let ty = type_tokens(&field.ty, &crate_types());
     let wire = &field.wire_name;
-    let rename = (field.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
-    if field.required {
-        let attr = rename.map(|rename| quote!(#[serde(#rename)]));
-        quote! {
-            #docs
-            #attr
-            pub #name: #ty,
-        }
+    let mut serde = Vec::new();
+    if field.name.trim_start_matches("r#") != wire {
+        serde.push(quote!(rename = #wire));
+    }
+    serde.extend(field.aliases.iter().map(|alias| quote!(alias = #alias)));
+    if !field.required {
+        serde.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
+    }
+    let attr = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let ty = if field.required {
+        ty
     } else {
-        quote! {
-            #docs
-            #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
-            pub #name: ::std::option::Option<#ty>,
-        }
+        quote!(::std::option::Option<#ty>)
+    };
+    quote! {
+        #docs
+        #attr
+        pub #name: #ty,
     }
 }
 
@@ -340,96 +244,24 @@ fn rules_tokens(checks: &Checks) -> TokenStream {
 
 fn emit_enum(def: &TypeDef, variants: &[Variant], docs: TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let idents: Vec<_> = variants
-        .iter()
-        .map(|v| format_ident!("{}", v.name))
-        .collect();
-    let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
-    let variant_docs = values.iter().map(|v| {
-        let text = format!(" `{v}`");
-        quote!(#[doc = #text])
+    let members = variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let value = &v.value;
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #[wire = #value]
+            #ident,
+        }
     });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+        #[non_exhaustive]
         pub enum #name {
-            #(#variant_docs #idents,)*
+            #(#members)*
             /// A value this version of the crate does not know; it is kept as received.
             Unknown(::std::string::String),
-        }
-
-        impl #name {
-            /// Every documented value.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#values => Self::#idents,)*
-                    _ => Self::Unknown(value),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::clouddb_runtime::lenient::string_enum(deserializer)
-            }
-        }
-
-        impl ::clouddb_runtime::Validate for #name {
-            #[inline]
-            fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-                if let Self::Unknown(value) = self {
-                    v.unknown_value(value, Self::VALUES);
-                }
-            }
-        }
-
-        impl ::clouddb_runtime::lenient::Lenient for #name {
-            fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-            }
-
-            fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-                ::clouddb_runtime::lenient::optional_enum(deserializer)
-            }
-        }
-
-        impl ::clouddb_runtime::Checked for #name {
-            fn check(&self, rules: &::clouddb_runtime::Rules, v: &mut ::clouddb_runtime::Validator) {
-                self.as_str().check(rules, v);
-            }
         }
     }
 }

@@ -95,7 +95,7 @@ impl<'a> Lowerer<'a> {
         self.mark_validated_types();
         let error_codes = self.lower_error_codes(&root);
         let job_poller = self.lower_job_poller(&operations);
-        Some(Service {
+        let mut service = Service {
             spec_file: self.doc.file.clone(),
             crate_name: crate_name.to_owned(),
             lib_name: names::lib_name(crate_name),
@@ -119,7 +119,9 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             error_codes,
             job_poller,
-        })
+        };
+        mark_answer_only(&mut service);
+        Some(service)
     }
 
     /// The root `x-error-codes` table: a list of `{code, status, message}`.
@@ -425,6 +427,14 @@ impl<'a> Lowerer<'a> {
             description: description.cloned(),
             errata: self.errata(extensions, pointer),
         }
+    }
+}
+
+/// Marks the types that only answers reach (see [`TypeDef::answer_only`]).
+fn mark_answer_only(service: &mut Service) {
+    let requests = service.request_types();
+    for def in &mut service.types {
+        def.answer_only = !requests.contains(&def.name);
     }
 }
 

@@ -139,6 +139,7 @@ impl Lowerer<'_> {
             docs,
             kind: TypeKind::Alias(lowered.ty.clone()),
             validated: false,
+            answer_only: false,
         });
         Lowered {
             ty: TypeRef::Named(name.to_owned()),
@@ -335,6 +336,7 @@ impl Lowerer<'_> {
             docs,
             kind: TypeKind::Enum(variants),
             validated: true,
+            answer_only: false,
         });
         Some(TypeRef::Named(name.to_owned()))
     }
@@ -446,6 +448,7 @@ impl Lowerer<'_> {
             docs,
             kind: TypeKind::Struct(fields),
             validated: false,
+            answer_only: false,
         });
         Lowered::plain(TypeRef::Named(name.to_owned()))
     }

@@ -2,7 +2,15 @@
 //! Types of the Huawei Cloud CSS (Cloud Search Service) API: request and response bodies and their parts.
 
 /// Error object returned by Huawei Cloud services.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Vendor error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12,120 +20,20 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ApiError {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "error_code" => ::std::option::Option::Some(0),
-            "error_msg" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            error_code: field_0,
-            error_msg: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ApiError {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Answer to a cluster restart.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct RestartClusterResponse {
     /// Id of the restart job (a list of one id).
     ///
     /// Erratum of the source document: The response table types jobId as String, but the response example shows a list holding one id, and the vendor's own SDK models it as a list of strings. The spec follows the example and the SDK: an array of strings.
     #[serde(rename = "jobId", skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-
-impl ::clouddb_runtime::lenient::Object for RestartClusterResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "jobId" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self { job_id: field_0 })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RestartClusterResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for RestartClusterResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
 }

@@ -2,7 +2,15 @@
 //! Types of the Huawei Cloud GaussDB(DWS) API: request and response bodies and their parts.
 
 /// Error object returned by Huawei Cloud services.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Vendor error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12,66 +20,8 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ApiError {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "error_code" => ::std::option::Option::Some(0),
-            "error_msg" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            error_code: field_0,
-            error_msg: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ApiError {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// How to shrink the cluster.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct ShrinkClusterRequest {
     /// Number of nodes to remove: a whole number of rings, in reverse order of the scale-outs.
     pub shrink_number: i32,
@@ -95,257 +45,41 @@ impl ::clouddb_runtime::Validate for ShrinkClusterRequest {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for ShrinkClusterRequest {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "shrink_number" => ::std::option::Option::Some(0),
-            "online" => ::std::option::Option::Some(1),
-            "type" => ::std::option::Option::Some(2),
-            "retry" => ::std::option::Option::Some(3),
-            "force_backup" => ::std::option::Option::Some(4),
-            "need_agency" => ::std::option::Option::Some(5),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<bool> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<crate::types::ShrinkClusterRequestType> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<bool> = ::std::option::Option::None;
-        let mut field_4: ::std::option::Option<bool> = ::std::option::Option::None;
-        let mut field_5: ::std::option::Option<bool> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                ::std::option::Option::Some(4) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_4)?
-                }
-                ::std::option::Option::Some(5) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_5)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            shrink_number: ::clouddb_runtime::lenient::required(
-                field_0,
-                "shrink_number",
-            )?,
-            online: ::clouddb_runtime::lenient::required(field_1, "online")?,
-            r#type: ::clouddb_runtime::lenient::required(field_2, "type")?,
-            retry: field_3,
-            force_backup: ::clouddb_runtime::lenient::required(field_4, "force_backup")?,
-            need_agency: ::clouddb_runtime::lenient::required(field_5, "need_agency")?,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ShrinkClusterRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequest {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Kind of cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum ShrinkClusterRequestType {
     /// `dws`
+    #[wire = "dws"]
     Dws,
     /// `stream`
+    #[wire = "stream"]
     Stream,
     /// `hybrid`
+    #[wire = "hybrid"]
     Hybrid,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
 }
 
-impl ShrinkClusterRequestType {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &["dws", "stream", "hybrid"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dws => "dws",
-            Self::Stream => "stream",
-            Self::Hybrid => "hybrid",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for ShrinkClusterRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dws" => Self::Dws,
-            "stream" => Self::Stream,
-            "hybrid" => Self::Hybrid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for ShrinkClusterRequestType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "dws" => Self::Dws,
-            "stream" => Self::Stream,
-            "hybrid" => Self::Hybrid,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ShrinkClusterRequestType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ShrinkClusterRequestType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ShrinkClusterRequestType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Validate for ShrinkClusterRequestType {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterRequestType {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Checked for ShrinkClusterRequestType {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
-}
-
 /// Answer to a shrink request.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ShrinkClusterResponse {
     /// Id of the shrink job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ShrinkClusterResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "job_id" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self { job_id: field_0 })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ShrinkClusterResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ShrinkClusterResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// How to redistribute.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct StartRedistributionRequest {
     /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` does not.
     pub redis_mode: crate::types::StartRedistributionRequestRedisMode,
@@ -369,167 +103,16 @@ impl ::clouddb_runtime::Validate for StartRedistributionRequest {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for StartRedistributionRequest {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "redis_mode" => ::std::option::Option::Some(0),
-            "parallel_jobs" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<
-            crate::types::StartRedistributionRequestRedisMode,
-        > = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            redis_mode: ::clouddb_runtime::lenient::required(field_0, "redis_mode")?,
-            parallel_jobs: ::clouddb_runtime::lenient::required(
-                field_1,
-                "parallel_jobs",
-            )?,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for StartRedistributionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequest {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Redistribution mode: `online` keeps the cluster serving reads and writes, `offline` does not.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum StartRedistributionRequestRedisMode {
     /// `online`
+    #[wire = "online"]
     Online,
     /// `offline`
+    #[wire = "offline"]
     Offline,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
-}
-
-impl StartRedistributionRequestRedisMode {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &["online", "offline"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Online => "online",
-            Self::Offline => "offline",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for StartRedistributionRequestRedisMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "online" => Self::Online,
-            "offline" => Self::Offline,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for StartRedistributionRequestRedisMode {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "online" => Self::Online,
-            "offline" => Self::Offline,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for StartRedistributionRequestRedisMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for StartRedistributionRequestRedisMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for StartRedistributionRequestRedisMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Validate for StartRedistributionRequestRedisMode {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for StartRedistributionRequestRedisMode {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Checked for StartRedistributionRequestRedisMode {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
 }

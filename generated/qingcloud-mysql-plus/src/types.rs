@@ -2,7 +2,15 @@
 //! Types of the QingCloud MySQL Plus API: request and response bodies and their parts.
 
 /// Error answer of the QingCloud API.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Error code (never 0).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12,67 +20,17 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ApiError {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "ret_code" => ::std::option::Option::Some(0),
-            "message" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            ret_code: field_0,
-            message: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ApiError {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 #[cfg(feature = "jobs")]
 /// Answer to DescribeJobs.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct DescribeJobsResponse {
     /// Name of the answered action (`DescribeJobsResponse`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -97,81 +55,16 @@ impl ::clouddb_runtime::Validate for DescribeJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "action" => ::std::option::Option::Some(0),
-            "total_count" => ::std::option::Option::Some(1),
-            "job_set" => ::std::option::Option::Some(2),
-            "ret_code" => ::std::option::Option::Some(3),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::vec::Vec<crate::types::Job>> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            action: field_0,
-            total_count: field_1,
-            job_set: field_2,
-            ret_code: field_3,
-        })
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
 /// An asynchronous job.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct Job {
     /// Id of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -211,243 +104,40 @@ impl ::clouddb_runtime::Validate for Job {
 }
 
 #[cfg(feature = "jobs")]
-impl ::clouddb_runtime::lenient::Object for Job {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "job_id" => ::std::option::Option::Some(0),
-            "job_action" => ::std::option::Option::Some(1),
-            "status" => ::std::option::Option::Some(2),
-            "status_time" => ::std::option::Option::Some(3),
-            "create_time" => ::std::option::Option::Some(4),
-            "owner" => ::std::option::Option::Some(5),
-            "resource_ids" => ::std::option::Option::Some(6),
-            "directive" => ::std::option::Option::Some(7),
-            "error_codes" => ::std::option::Option::Some(8),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<crate::types::JobStatus> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_6: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_7: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_8: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                ::std::option::Option::Some(4) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
-                }
-                ::std::option::Option::Some(5) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
-                }
-                ::std::option::Option::Some(6) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
-                }
-                ::std::option::Option::Some(7) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_7)?
-                }
-                ::std::option::Option::Some(8) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_8)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            job_id: field_0,
-            job_action: field_1,
-            status: field_2,
-            status_time: field_3,
-            create_time: field_4,
-            owner: field_5,
-            resource_ids: field_6,
-            directive: field_7,
-            error_codes: field_8,
-        })
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl<'de> ::serde::Deserialize<'de> for Job {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::clouddb_runtime::lenient::Lenient for Job {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
 /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `pending`
+    #[wire = "pending"]
     Pending,
     /// `working`
+    #[wire = "working"]
     Working,
     /// `successful`
+    #[wire = "successful"]
     Successful,
     /// `failed`
+    #[wire = "failed"]
     Failed,
     /// `done with failure`
+    #[wire = "done with failure"]
     DoneWithFailure,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
 }
 
-#[cfg(feature = "jobs")]
-impl JobStatus {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "working",
-        "successful",
-        "failed",
-        "done with failure",
-    ];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Working => "working",
-            Self::Successful => "successful",
-            Self::Failed => "failed",
-            Self::DoneWithFailure => "done with failure",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::std::convert::From<&str> for JobStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "working" => Self::Working,
-            "successful" => Self::Successful,
-            "failed" => Self::Failed,
-            "done with failure" => Self::DoneWithFailure,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::std::convert::From<::std::string::String> for JobStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "working" => Self::Working,
-            "successful" => Self::Successful,
-            "failed" => Self::Failed,
-            "done with failure" => Self::DoneWithFailure,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::std::fmt::Display for JobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::serde::Serialize for JobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl<'de> ::serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::clouddb_runtime::Validate for JobStatus {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::clouddb_runtime::lenient::Lenient for JobStatus {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl ::clouddb_runtime::Checked for JobStatus {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
-}
-
 #[cfg(feature = "clusters")]
 /// Answer to a rebuildme request.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct RebuildReadOnlyNodeResponse {
     /// Custom service that was run.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -470,149 +160,9 @@ pub struct RebuildReadOnlyNodeResponse {
 }
 
 #[cfg(feature = "clusters")]
-impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "service" => ::std::option::Option::Some(0),
-            "role" => ::std::option::Option::Some(1),
-            "cluster_id" => ::std::option::Option::Some(2),
-            "action" => ::std::option::Option::Some(3),
-            "job_id" => ::std::option::Option::Some(4),
-            "ret_code" => ::std::option::Option::Some(5),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_5: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                ::std::option::Option::Some(4) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
-                }
-                ::std::option::Option::Some(5) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            service: field_0,
-            role: field_1,
-            cluster_id: field_2,
-            action: field_3,
-            job_id: field_4,
-            ret_code: field_5,
-        })
-    }
-}
-
-#[cfg(feature = "clusters")]
-impl<'de> ::serde::Deserialize<'de> for RebuildReadOnlyNodeResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-#[cfg(feature = "clusters")]
-impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
-#[cfg(feature = "clusters")]
 /// Parameters of the rebuildme custom service.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct RebuildReadOnlyNodeServiceParams {
     /// Id of the read-only node to rebuild.
     pub node_id: ::std::string::String,
-}
-
-#[cfg(feature = "clusters")]
-impl ::clouddb_runtime::lenient::Object for RebuildReadOnlyNodeServiceParams {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "node_id" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            node_id: ::clouddb_runtime::lenient::required(field_0, "node_id")?,
-        })
-    }
-}
-
-#[cfg(feature = "clusters")]
-impl<'de> ::serde::Deserialize<'de> for RebuildReadOnlyNodeServiceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-#[cfg(feature = "clusters")]
-impl ::clouddb_runtime::lenient::Lenient for RebuildReadOnlyNodeServiceParams {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
 }

@@ -2,7 +2,15 @@
 //! Types of the Showcase action service API: request and response bodies and their parts.
 
 /// Answer to AddClusterNodes.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct AddClusterNodesResponse {
     /// Name of the answered action.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18,78 +26,16 @@ pub struct AddClusterNodesResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
-impl ::clouddb_runtime::lenient::Object for AddClusterNodesResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "action" => ::std::option::Option::Some(0),
-            "job_id" => ::std::option::Option::Some(1),
-            "new_node_ids" => ::std::option::Option::Some(2),
-            "ret_code" => ::std::option::Option::Some(3),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            action: field_0,
-            job_id: field_1,
-            new_node_ids: field_2,
-            ret_code: field_3,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddClusterNodesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for AddClusterNodesResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Error answer.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -99,66 +45,16 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ApiError {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "ret_code" => ::std::option::Option::Some(0),
-            "message" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            ret_code: field_0,
-            message: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ApiError {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Answer to DescribeClusterNodes.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct DescribeClusterNodesResponse {
     /// Name of the answered action.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -183,80 +79,16 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponse {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "action" => ::std::option::Option::Some(0),
-            "node_set" => ::std::option::Option::Some(1),
-            "total_count" => ::std::option::Option::Some(2),
-            "ret_code" => ::std::option::Option::Some(3),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<
-            ::std::vec::Vec<crate::types::DescribeClusterNodesResponseNodeSetItem>,
-        > = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            action: field_0,
-            node_set: field_1,
-            total_count: field_2,
-            ret_code: field_3,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The `DescribeClusterNodesResponseNodeSetItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct DescribeClusterNodesResponseNodeSetItem {
     /// Id of the node.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -275,198 +107,42 @@ impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItem {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for DescribeClusterNodesResponseNodeSetItem {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "node_id" => ::std::option::Option::Some(0),
-            "status" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<
-            crate::types::DescribeClusterNodesResponseNodeSetItemStatus,
-        > = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            node_id: field_0,
-            status: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponseNodeSetItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for DescribeClusterNodesResponseNodeSetItem {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Status of the node.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum DescribeClusterNodesResponseNodeSetItemStatus {
     /// `pending`
+    #[wire = "pending"]
     Pending,
     /// `active`
+    #[wire = "active"]
     Active,
     /// `stopped`
+    #[wire = "stopped"]
     Stopped,
     /// `suspended`
+    #[wire = "suspended"]
     Suspended,
     /// `deleted`
+    #[wire = "deleted"]
     Deleted,
     /// `ceased`
+    #[wire = "ceased"]
     Ceased,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
 }
 
-impl DescribeClusterNodesResponseNodeSetItemStatus {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "active",
-        "stopped",
-        "suspended",
-        "deleted",
-        "ceased",
-    ];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Stopped => "stopped",
-            Self::Suspended => "suspended",
-            Self::Deleted => "deleted",
-            Self::Ceased => "ceased",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "stopped" => Self::Stopped,
-            "suspended" => Self::Suspended,
-            "deleted" => Self::Deleted,
-            "ceased" => Self::Ceased,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String>
-for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "active" => Self::Active,
-            "stopped" => Self::Stopped,
-            "suspended" => Self::Suspended,
-            "deleted" => Self::Deleted,
-            "ceased" => Self::Ceased,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Validate for DescribeClusterNodesResponseNodeSetItemStatus {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient
-for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Checked for DescribeClusterNodesResponseNodeSetItemStatus {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
-}
-
 /// Answer to DescribeJobs.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct DescribeJobsResponse {
     /// Name of the answered action.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -484,80 +160,16 @@ pub struct DescribeJobsResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
-impl ::clouddb_runtime::lenient::Object for DescribeJobsResponse {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "action" => ::std::option::Option::Some(0),
-            "job_set" => ::std::option::Option::Some(1),
-            "total_count" => ::std::option::Option::Some(2),
-            "ret_code" => ::std::option::Option::Some(3),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<
-            ::std::vec::Vec<crate::types::DescribeJobsResponseJobSetItem>,
-        > = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            action: field_0,
-            job_set: field_1,
-            total_count: field_2,
-            ret_code: field_3,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The `DescribeJobsResponseJobSetItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct DescribeJobsResponseJobSetItem {
     /// Id of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -567,66 +179,15 @@ pub struct DescribeJobsResponseJobSetItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for DescribeJobsResponseJobSetItem {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "job_id" => ::std::option::Option::Some(0),
-            "status" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            job_id: field_0,
-            status: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DescribeJobsResponseJobSetItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for DescribeJobsResponseJobSetItem {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Resources of a node.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
 pub struct ResourceConf {
     /// CPU cores.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -636,128 +197,12 @@ pub struct ResourceConf {
     pub memory: ::std::option::Option<i32>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ResourceConf {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "cpu" => ::std::option::Option::Some(0),
-            "memory" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            cpu: field_0,
-            memory: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ResourceConf {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ResourceConf {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// A network of the new nodes.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct VxnetConf {
     /// Id of the network.
     pub vxnet_id: ::std::string::String,
     /// Fixed addresses in it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-
-impl ::clouddb_runtime::lenient::Object for VxnetConf {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "vxnet_id" => ::std::option::Option::Some(0),
-            "ips" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            vxnet_id: ::clouddb_runtime::lenient::required(field_0, "vxnet_id")?,
-            ips: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VxnetConf {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for VxnetConf {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
 }

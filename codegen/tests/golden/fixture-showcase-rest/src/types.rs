@@ -2,7 +2,15 @@
 //! Types of the Showcase REST service API: request and response bodies and their parts.
 
 /// Error object.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Error code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -12,66 +20,8 @@ pub struct ApiError {
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for ApiError {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "error_code" => ::std::option::Option::Some(0),
-            "error_msg" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            error_code: field_0,
-            error_msg: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for ApiError {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// What to create.
-#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct CreateWidgetRequest {
     /// Name of the widget.
     pub name: ::std::string::String,
@@ -184,124 +134,15 @@ impl ::clouddb_runtime::Validate for CreateWidgetRequest {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for CreateWidgetRequest {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "name" => ::std::option::Option::Some(0),
-            "type" => ::std::option::Option::Some(1),
-            "size" => ::std::option::Option::Some(2),
-            "ratio" => ::std::option::Option::Some(3),
-            "password" => ::std::option::Option::Some(4),
-            "tags" => ::std::option::Option::Some(5),
-            "priorities" => ::std::option::Option::Some(6),
-            "disk_gb" => ::std::option::Option::Some(7),
-            "labels" => ::std::option::Option::Some(8),
-            "options" => ::std::option::Option::Some(9),
-            "network" => ::std::option::Option::Some(10),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<crate::types::WidgetType> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<f64> = ::std::option::Option::None;
-        let mut field_4: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_5: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
-        let mut field_6: ::std::option::Option<::std::vec::Vec<i32>> = ::std::option::Option::None;
-        let mut field_7: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_8: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut field_9: ::std::option::Option<::serde_json::Value> = ::std::option::Option::None;
-        let mut field_10: ::std::option::Option<
-            crate::types::CreateWidgetRequestNetwork,
-        > = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                ::std::option::Option::Some(4) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_4)?
-                }
-                ::std::option::Option::Some(5) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
-                }
-                ::std::option::Option::Some(6) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
-                }
-                ::std::option::Option::Some(7) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_7)?
-                }
-                ::std::option::Option::Some(8) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_8)?
-                }
-                ::std::option::Option::Some(9) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_9)?
-                }
-                ::std::option::Option::Some(10) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_10)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            name: ::clouddb_runtime::lenient::required(field_0, "name")?,
-            r#type: ::clouddb_runtime::lenient::required(field_1, "type")?,
-            size: ::clouddb_runtime::lenient::required(field_2, "size")?,
-            ratio: field_3,
-            password: ::clouddb_runtime::lenient::required(field_4, "password")?,
-            tags: field_5,
-            priorities: field_6,
-            disk_gb: field_7,
-            labels: field_8,
-            options: field_9,
-            network: field_10,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequest {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Where the widget lives.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
 pub struct CreateWidgetRequestNetwork {
     /// Id of the VPC.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -313,68 +154,8 @@ pub struct CreateWidgetRequestNetwork {
     >,
 }
 
-impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetwork {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "vpc_id" => ::std::option::Option::Some(0),
-            "subnets" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<
-            ::std::vec::Vec<crate::types::CreateWidgetRequestNetworkSubnetsItem>,
-        > = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            vpc_id: field_0,
-            subnets: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequestNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetwork {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The `CreateWidgetRequestNetworkSubnetsItem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct CreateWidgetRequestNetworkSubnetsItem {
     /// Id of the subnet.
     pub id: ::std::string::String,
@@ -383,124 +164,31 @@ pub struct CreateWidgetRequestNetworkSubnetsItem {
     pub primary: ::std::option::Option<bool>,
 }
 
-impl ::clouddb_runtime::lenient::Object for CreateWidgetRequestNetworkSubnetsItem {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "id" => ::std::option::Option::Some(0),
-            "primary" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<bool> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_required(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::clouddb_runtime::lenient::required(field_0, "id")?,
-            primary: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CreateWidgetRequestNetworkSubnetsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for CreateWidgetRequestNetworkSubnetsItem {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The job that builds the widget.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct JobAnswer {
     /// Id of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for JobAnswer {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "job_id" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self { job_id: field_0 })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for JobAnswer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for JobAnswer {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Settings of a widget; every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
 pub struct Settings {
     /// Days to keep backups.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -536,112 +224,27 @@ impl ::clouddb_runtime::Validate for Settings {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for Settings {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "retention_days" => ::std::option::Option::Some(0),
-            "check_interval" => ::std::option::Option::Some(1),
-            "window" => ::std::option::Option::Some(2),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            retention_days: field_0,
-            check_interval: field_1,
-            window: field_2,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Settings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for Settings {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The `UpdateWidgetSettingsResponse` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct UpdateWidgetSettingsResponse {}
-impl ::clouddb_runtime::lenient::Object for UpdateWidgetSettingsResponse {
-    fn field(_key: &str) -> ::std::option::Option<usize> {
-        ::std::option::Option::None
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-            map.next_value::<::serde::de::IgnoredAny>()?;
-        }
-        ::std::result::Result::Ok(Self {})
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UpdateWidgetSettingsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for UpdateWidgetSettingsResponse {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// A widget.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct Widget {
     /// Id of the widget.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -674,96 +277,16 @@ impl ::clouddb_runtime::Validate for Widget {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for Widget {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "id" => ::std::option::Option::Some(0),
-            "name" => ::std::option::Option::Some(1),
-            "type" => ::std::option::Option::Some(2),
-            "size" => ::std::option::Option::Some(3),
-            "ratio" => ::std::option::Option::Some(4),
-            "version" => ::std::option::Option::Some(5),
-            "status" => ::std::option::Option::Some(6),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<crate::types::WidgetType> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_4: ::std::option::Option<f64> = ::std::option::Option::None;
-        let mut field_5: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_6: ::std::option::Option<crate::types::WidgetStatus> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                ::std::option::Option::Some(4) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_4)?
-                }
-                ::std::option::Option::Some(5) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_5)?
-                }
-                ::std::option::Option::Some(6) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_6)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            id: field_0,
-            name: field_1,
-            r#type: field_2,
-            size: field_3,
-            ratio: field_4,
-            version: field_5,
-            status: field_6,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Widget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for Widget {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// A page of events.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetEvents {
     /// The events.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -772,60 +295,16 @@ pub struct WidgetEvents {
     >,
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetEvents {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "events" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<
-            ::std::vec::Vec<crate::types::WidgetEventsEventsItem>,
-        > = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self { events: field_0 })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetEvents {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetEvents {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The `WidgetEventsEventsItem` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetEventsEventsItem {
     /// Sequence number of the event.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -835,66 +314,15 @@ pub struct WidgetEventsEventsItem {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetEventsEventsItem {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "line_num" => ::std::option::Option::Some(0),
-            "message" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            line_num: field_0,
-            message: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetEventsEventsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetEventsEventsItem {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Which events to read.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
 pub struct WidgetEventsRequest {
     /// Events per page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -904,124 +332,32 @@ pub struct WidgetEventsRequest {
     pub line_num: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetEventsRequest {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "limit" => ::std::option::Option::Some(0),
-            "line_num" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            limit: field_0,
-            line_num: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetEventsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetEventsRequest {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// A job and how it is doing.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetJobAnswer {
     /// The job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<crate::types::WidgetJobAnswerJob>,
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetJobAnswer {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "job" => ::std::option::Option::Some(0),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<crate::types::WidgetJobAnswerJob> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self { job: field_0 })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetJobAnswer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswer {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// The job.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetJobAnswerJob {
     /// Id of the job.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1037,78 +373,16 @@ pub struct WidgetJobAnswerJob {
     pub fail_reason: ::std::option::Option<::std::string::String>,
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetJobAnswerJob {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "id" => ::std::option::Option::Some(0),
-            "status" => ::std::option::Option::Some(1),
-            "progress" => ::std::option::Option::Some(2),
-            "fail_reason" => ::std::option::Option::Some(3),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_2: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut field_3: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                ::std::option::Option::Some(2) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_2)?
-                }
-                ::std::option::Option::Some(3) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_3)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            id: field_0,
-            status: field_1,
-            progress: field_2,
-            fail_reason: field_3,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetJobAnswerJob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetJobAnswerJob {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// A page of widgets.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetList {
     /// A list of widgets.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1125,278 +399,50 @@ impl ::clouddb_runtime::Validate for WidgetList {
     }
 }
 
-impl ::clouddb_runtime::lenient::Object for WidgetList {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "widgets" => ::std::option::Option::Some(0),
-            "total_count" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<crate::types::Widgets> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i64> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            widgets: field_0,
-            total_count: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetList {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
-}
-
 /// Lifecycle status.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum WidgetStatus {
     /// `ACTIVE`
+    #[wire = "ACTIVE"]
     Active,
     /// `BUILD`
+    #[wire = "BUILD"]
     Build,
     /// `ERROR`
+    #[wire = "ERROR"]
     Error,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
 }
 
-impl WidgetStatus {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "BUILD", "ERROR"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Build => "BUILD",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for WidgetStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "BUILD" => Self::Build,
-            "ERROR" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for WidgetStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ACTIVE" => Self::Active,
-            "BUILD" => Self::Build,
-            "ERROR" => Self::Error,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for WidgetStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for WidgetStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Validate for WidgetStatus {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetStatus {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Checked for WidgetStatus {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
-}
-
 /// Kind of widget.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
+#[non_exhaustive]
 pub enum WidgetType {
     /// `small`
+    #[wire = "small"]
     Small,
     /// `large`
+    #[wire = "large"]
     Large,
     /// `x-large`
+    #[wire = "x-large"]
     XLarge,
     /// A value this version of the crate does not know; it is kept as received.
     Unknown(::std::string::String),
 }
 
-impl WidgetType {
-    /// Every documented value.
-    pub const VALUES: &'static [&'static str] = &["small", "large", "x-large"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::XLarge => "x-large",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for WidgetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "small" => Self::Small,
-            "large" => Self::Large,
-            "x-large" => Self::XLarge,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for WidgetType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "small" => Self::Small,
-            "large" => Self::Large,
-            "x-large" => Self::XLarge,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for WidgetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for WidgetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::string_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Validate for WidgetType {
-    #[inline]
-    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
-        if let Self::Unknown(value) = self {
-            v.unknown_value(value, Self::VALUES);
-        }
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetType {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <Self as ::serde::Deserialize<'de>>::deserialize(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_enum(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::Checked for WidgetType {
-    fn check(
-        &self,
-        rules: &::clouddb_runtime::Rules,
-        v: &mut ::clouddb_runtime::Validator,
-    ) {
-        self.as_str().check(rules, v);
-    }
-}
-
 /// A page of versions.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    ::serde::Serialize,
+    ::clouddb_runtime::Object
+)]
+#[non_exhaustive]
 pub struct WidgetVersions {
     /// The versions.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1404,64 +450,6 @@ pub struct WidgetVersions {
     /// How many versions there are.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i32>,
-}
-
-impl ::clouddb_runtime::lenient::Object for WidgetVersions {
-    fn field(key: &str) -> ::std::option::Option<usize> {
-        match key {
-            "versions" => ::std::option::Option::Some(0),
-            "total" => ::std::option::Option::Some(1),
-            _ => ::std::option::Option::None,
-        }
-    }
-
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut field_0: ::std::option::Option<::std::vec::Vec<::std::string::String>> = ::std::option::Option::None;
-        let mut field_1: ::std::option::Option<i32> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map
-            .next_key_seed(::clouddb_runtime::lenient::Key::<Self>::new())?
-        {
-            match key {
-                ::std::option::Option::Some(0) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_0)?
-                }
-                ::std::option::Option::Some(1) => {
-                    ::clouddb_runtime::lenient::read_optional(&mut map, &mut field_1)?
-                }
-                _ => {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            versions: field_0,
-            total: field_1,
-        })
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for WidgetVersions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-}
-
-impl ::clouddb_runtime::lenient::Lenient for WidgetVersions {
-    fn deserialize_lenient<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::clouddb_runtime::lenient::object(deserializer)
-    }
-
-    fn deserialize_optional<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<Self>, D::Error> {
-        ::clouddb_runtime::lenient::optional_object(deserializer)
-    }
 }
 
 /// A list of widgets.
