@@ -29,20 +29,26 @@
 //! - A changed output type is breaking; so is any change to the variants of a per-status
 //!   output enum (it is not `#[non_exhaustive]`, so matches on it are exhaustive). A changed
 //!   list of success statuses with the same output type is compatible and reported.
-//! - Struct fields: generated structs have public fields and no `#[non_exhaustive]`, so a
-//!   struct literal must name every field. A field added to a struct that requests reach (a
-//!   parameter or request body type, directly or through other types, in the old or the new
-//!   spec) is breaking, even when optional: callers build those. A field added as optional to
-//!   a struct only answers reach is compatible: callers read those, and decoding ignores
-//!   unknown fields. A required field added is always breaking (the struct also loses its
-//!   `Default` when it had one). A field whose type, wire name or optionality changed is
-//!   breaking; required becoming optional included, since the field's Rust type changes from
-//!   `T` to `Option<T>`.
-//! - Enum values: an added value is compatible, since generated enums keep values they do not
-//!   know in `Unknown(String)`, so old and new crates decode the same answers; a `match` is
-//!   expected to handle `Unknown` with a wildcard. A removed value is breaking.
+//! - Struct fields: generated structs have public fields. Structs that only answers reach
+//!   are `#[non_exhaustive]` (no struct literal or exhaustive pattern outside the crate), so
+//!   a field added to them as optional is compatible: callers read those, and decoding
+//!   ignores unknown fields. Structs that requests reach (a parameter or request body type,
+//!   directly or through other types, in the old or the new spec) are built by callers with
+//!   struct literals, so any field added to them is breaking, even an optional one. A
+//!   required field added is always breaking (the struct also loses its `Default` when it
+//!   had one). A field whose type, wire name or optionality changed is breaking; required
+//!   becoming optional included, since the field's Rust type changes from `T` to
+//!   `Option<T>`.
+//! - Enum values: generated string enums are `#[non_exhaustive]` and keep values they do not
+//!   know in `Unknown(String)`, so an added value is compatible: old and new crates decode
+//!   the same answers, and a `match` outside the crate already needs a wildcard arm. A
+//!   removed value is breaking.
 //! - A type whose kind changed (struct, enum, alias) or an alias whose target changed is
 //!   breaking.
+//! - Identical schemas are generated once (see `lower::merge`): a type that becomes an alias
+//!   of an identical type keeps its name and shape, which is compatible and reported. Both
+//!   sides are compared with merged names expanded to their shapes, so a merge, or a type
+//!   leaving a merge because its shape changed, is judged by the shape alone.
 //! - Documented error codes added, removed or changed are compatible and reported. Regions
 //!   added are compatible; regions removed breaking (clients configured for them stop
 //!   working); a changed host of a region, or of the default endpoint, is compatible and
@@ -157,7 +163,27 @@ pub fn compare(old: &[Service], new: &[Service]) -> Report {
                     .compatible("crate", format!("added (from {})", service.spec_file));
             }
             Pair::Both(old, new) => {
-                compare_service(old, new, &mut Recorder::new(&new.crate_name, &mut changes));
+                let mut out = Recorder::new(&new.crate_name, &mut changes);
+                report_merges(old, new, &mut out);
+                let old_merged = merged_names(old);
+                let new_merged = merged_names(new);
+                // An old reference names what the old crate called the type; seen from the
+                // new crate, a name merged there is its canonical type.
+                let old_names = |name: &str| {
+                    let first = old_merged.get(name).map_or(name, String::as_str);
+                    Some(
+                        new_merged
+                            .get(first)
+                            .map_or(first, String::as_str)
+                            .to_owned(),
+                    )
+                };
+                let new_names = |name: &str| new_merged.get(name).cloned();
+                compare_service(
+                    &lower::merge::unmerged_view(old, &old_names),
+                    &lower::merge::unmerged_view(new, &new_names),
+                    &mut out,
+                );
             }
         }
     }
@@ -168,6 +194,34 @@ pub fn compare(old: &[Service], new: &[Service]) -> Report {
             .then(b.breaking.cmp(&a.breaking))
     });
     Report { changes }
+}
+
+/// Each merged name of a service and the canonical type it is an alias of.
+fn merged_names(service: &Service) -> BTreeMap<String, String> {
+    service
+        .merged_types
+        .iter()
+        .flat_map(|group| {
+            group
+                .aliases
+                .iter()
+                .map(|(alias, _)| (alias.clone(), group.canonical.clone()))
+        })
+        .collect()
+}
+
+/// Types newly generated as aliases of an identical type: compatible, since the name stays
+/// and means the same shape. (Their shapes are compared like any other type's.)
+fn report_merges(old: &Service, new: &Service, out: &mut Recorder<'_>) {
+    let before = merged_names(old);
+    for (alias, canonical) in merged_names(new) {
+        if before.get(&alias) != Some(&canonical) {
+            out.compatible(
+                &format!("type `{alias}`"),
+                format!("now an alias of the identical `{canonical}`"),
+            );
+        }
+    }
 }
 
 /// Collects the changes of one crate.

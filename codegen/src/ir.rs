@@ -39,6 +39,8 @@ pub struct Service {
     pub error_codes: Vec<ErrorCodeDef>,
     /// How the service reports on asynchronous jobs (`x-job-poller`), if it documents it.
     pub job_poller: Option<JobPoller>,
+    /// Groups of identical schemas generated as one type (the others are aliases of it).
+    pub merged_types: Vec<crate::lower::merge::MergedGroup>,
 }
 
 impl Service {

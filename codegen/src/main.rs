@@ -22,7 +22,9 @@ It exits 0 when nothing is breaking, 1 when something is.
   --accept-breaking  exit 0 even when changes are breaking
 
 lint loads and lowers the given spec files (anywhere on disk) and lists every problem,
-without writing or comparing generated code; it exits 3 when a spec does not lower.
+without writing or comparing generated code; it exits 3 when a spec does not lower. It
+also lists the groups of identical schemas that are generated as one type, so that the
+spec can name them (a named component schema becomes the group's name).
 
 Exit codes: 2 usage errors (a revision git does not know included), 3 specs that do not
 lower, 4 files or git that cannot be read.";
@@ -166,11 +168,24 @@ fn lint(files: &[String]) -> ExitCode {
             codegen::lower::lower(&doc, &crate_name)
         });
         match lowered {
-            Ok(service) => println!(
-                "{file}: {} operation(s), {} type(s)",
-                service.operations.len(),
-                service.types.len()
-            ),
+            Ok(service) => {
+                let aliases: usize = service.merged_types.iter().map(|g| g.aliases.len()).sum();
+                println!(
+                    "{file}: {} operations, {} types ({aliases} of them identical to another \
+                     and generated as its alias)",
+                    service.operations.len(),
+                    service.types.len()
+                );
+                for group in &service.merged_types {
+                    println!(
+                        "  identical schemas, generated once as `{}`:",
+                        group.canonical
+                    );
+                    for (alias, pointer) in &group.aliases {
+                        println!("    {alias} ({pointer})");
+                    }
+                }
+            }
             Err(diagnostics) => {
                 failed = true;
                 eprintln!("{diagnostics}");

@@ -78,7 +78,8 @@ pub fn assemble<'a>(
         .collect()
 }
 
-/// Formats one chunk of a file with prettyplease, its gate put first on every item.
+/// Formats one chunk of a file with prettyplease, its gate put on every item after the
+/// item's doc comment (so that the docs stay first, as a person writes them).
 fn format_chunk(path: &str, chunk: RustChunk) -> Result<String, String> {
     let invalid = |e: syn::Error| format!("{path}: the generator emitted invalid Rust: {e}");
     let mut parsed = syn::parse_file(&chunk.tokens).map_err(invalid)?;
@@ -89,7 +90,11 @@ fn format_chunk(path: &str, chunk: RustChunk) -> Result<String, String> {
         for item in &mut parsed.items {
             let attrs =
                 item_attrs(item).ok_or_else(|| format!("{path}: an item that cannot be gated"))?;
-            attrs.splice(0..0, gate.iter().cloned());
+            let after_docs = attrs
+                .iter()
+                .take_while(|a| a.path().is_ident("doc"))
+                .count();
+            attrs.splice(after_docs..after_docs, gate.iter().cloned());
         }
     }
     Ok(prettyplease::unparse(&parsed))

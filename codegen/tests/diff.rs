@@ -288,6 +288,35 @@ fn enum_values() {
     );
 }
 
+/// Types that become identical to another one are generated as its alias: the name stays
+/// and the shape is judged as usual (an added enum value is compatible, a removed field of
+/// an answer breaking); nothing is reported about the references that now name the
+/// canonical type.
+#[test]
+fn identical_types_merge() {
+    assert_changes(
+        &compare_case("merges"),
+        &[
+            (
+                COMPATIBLE,
+                "type `JobStatus`",
+                "now an alias of the identical `JobPhase`",
+            ),
+            (
+                COMPATIBLE,
+                "type `JobPhase`, value `failed`",
+                "added (variant `Failed`",
+            ),
+            (
+                COMPATIBLE,
+                "type `Creator`",
+                "now an alias of the identical `Owner`",
+            ),
+            (BREAKING, "type `Creator`, field `name`", "removed"),
+        ],
+    );
+}
+
 #[test]
 fn types_added_removed_and_reshaped() {
     assert_changes(

@@ -39,6 +39,17 @@ impl Features {
                 reached.entry(name).or_default().insert(op.tag.clone());
             }
         }
+        // A name merged into another type is reached by no operation (references point at
+        // the canonical type); it is there whenever its canonical type is.
+        for def in &service.types {
+            if let TypeKind::Alias(TypeRef::Named(target)) = &def.kind {
+                if !reached.contains_key(&def.name) {
+                    if let Some(tags) = reached.get(target).cloned() {
+                        reached.insert(def.name.clone(), tags);
+                    }
+                }
+            }
+        }
         let all: BTreeSet<String> = tags.iter().cloned().collect();
         let type_tags = reached
             .into_iter()

@@ -38,7 +38,19 @@ pub(crate) fn emit_types(
 
 fn emit_type(service: &Service, def: &TypeDef) -> TokenStream {
     let fallback = format!("The `{}` schema.", def.name);
-    let docs = doc_block(&paragraphs(&def.docs), &fallback);
+    let mut parts = paragraphs(&def.docs);
+    if let Some(group) = service
+        .merged_types
+        .iter()
+        .find(|g| g.aliases.iter().any(|(alias, _)| *alias == def.name))
+    {
+        parts.push(format!(
+            "The same schema as [`{0}`](crate::types::{0}): identical schemas are generated \
+             once, and this name stays as an alias of it.",
+            group.canonical
+        ));
+    }
+    let docs = doc_block(&parts, &fallback);
     match &def.kind {
         TypeKind::Struct(fields) => emit_struct(service, def, fields, docs),
         TypeKind::Enum(variants) => emit_enum(def, variants, docs),

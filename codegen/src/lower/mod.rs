@@ -4,6 +4,7 @@
 mod checks;
 mod examples;
 mod lists_and_jobs;
+pub mod merge;
 mod operations;
 mod refs;
 mod schemas;
@@ -119,7 +120,9 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             error_codes,
             job_poller,
+            merged_types: Vec::new(),
         };
+        service.merged_types = merge::merge_identical_types(&mut service);
         mark_answer_only(&mut service);
         Some(service)
     }

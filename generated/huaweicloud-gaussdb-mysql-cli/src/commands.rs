@@ -1157,7 +1157,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "backup-type",
-                    Kind::Enum(types::ListBackupsBackupType::VALUES),
+                    Kind::Enum(types::BackupsType::VALUES),
                     "Only backups of this type: `auto` (automatic full) or `manual` (manual full).",
                 ),
                 Flag::new(
@@ -1207,7 +1207,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new("backup-id", Kind::String, "Only the backup with this id."),
                 Flag::new(
                     "backup-type",
-                    Kind::Enum(types::ListBackupsLegacyBackupType::VALUES),
+                    Kind::Enum(types::BackupsType::VALUES),
                     "Only backups of this type, `auto` (automatic full) or `manual` (manual full).",
                 ),
                 Flag::new(
@@ -1657,7 +1657,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "database-name",
-                        Kind::Enum(types::ListEngineVersionsDatabaseName::VALUES),
+                        Kind::Enum(types::DatastoreResultType::VALUES),
                         "Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.",
                     )
                     .required(),
@@ -1676,7 +1676,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "database-name",
-                        Kind::Enum(types::ListEngineVersionsLegacyDatabaseName::VALUES),
+                        Kind::Enum(types::DatastoreResultType::VALUES),
                         "Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.",
                     )
                     .required(),
@@ -1812,7 +1812,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
                 Flag::new(
                     "level",
-                    Kind::Enum(types::ListErrorLogDetailsLegacyLevel::VALUES),
+                    Kind::Enum(types::MysqlErrorLogListLevel::VALUES),
                     "Only entries of this level; `ALL` (the default) returns every level.",
                 ),
             ],
@@ -1849,7 +1849,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
                 Flag::new(
                     "level",
-                    Kind::Enum(types::ListErrorLogDetailsV3Level::VALUES),
+                    Kind::Enum(types::MysqlErrorLogListLevel::VALUES),
                     "Only entries of this level; `ALL` (the default) returns every level.",
                 ),
                 Flag::new(
@@ -1873,13 +1873,13 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "database-name",
-                        Kind::Enum(types::ListFlavorsDatabaseName::VALUES),
+                        Kind::Enum(types::DatastoreResultType::VALUES),
                         "Database engine; the only engine is `gaussdb-mysql`.",
                     )
                     .required(),
                 Flag::new(
                         "availability-zone-mode",
-                        Kind::Enum(types::ListFlavorsAvailabilityZoneMode::VALUES),
+                        Kind::Enum(types::StarRocksInstanceInfoAzMode::VALUES),
                         "Availability-zone mode of the flavors to list: `single` (one zone) or `multi` (several zones).",
                     )
                     .required(),
@@ -1908,18 +1908,18 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "database-name",
-                        Kind::Enum(types::ListFlavorsLegacyDatabaseName::VALUES),
+                        Kind::Enum(types::DatastoreResultType::VALUES),
                         "Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.",
                     )
                     .required(),
                 Flag::new(
                     "version-name",
-                    Kind::Enum(types::ListFlavorsLegacyVersionName::VALUES),
+                    Kind::Enum(types::ListFlavorsVersionName::VALUES),
                     "Engine version of the flavors (see ListEngineVersions); only MySQL 8.0 compatibility is offered.",
                 ),
                 Flag::new(
                         "availability-zone-mode",
-                        Kind::Enum(types::ListFlavorsLegacyAvailabilityZoneMode::VALUES),
+                        Kind::Enum(types::StarRocksInstanceInfoAzMode::VALUES),
                         "Availability-zone mode of the flavors, `single` or `multi`; the server compares it case-insensitively.",
                     )
                     .required(),
@@ -1943,7 +1943,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "engine-name",
-                        Kind::Enum(types::ListHtapEngineVersionsEngineName::VALUES),
+                        Kind::Enum(types::ListHtapFlavorsEngineName::VALUES),
                         "HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).",
                     )
                     .required(),
@@ -2015,7 +2015,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                         "database",
-                        Kind::Enum(types::ListHtapStorageTypesDatabase::VALUES),
+                        Kind::Enum(types::ListHtapFlavorsEngineName::VALUES),
                         "HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).",
                     )
                     .required(),
@@ -2040,7 +2040,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                     "status",
-                    Kind::Enum(types::ListImmediateJobsStatus::VALUES),
+                    Kind::Enum(types::TaskDetailInfoStatus::VALUES),
                     "Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).",
                 ),
                 Flag::new(
@@ -2090,7 +2090,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "limit",
-                    Kind::Enum(types::ListIncrementalBackupsLimit::VALUES),
+                    Kind::Enum(types::ListImmediateJobsLimit::VALUES),
                     "Page size, sent as a string; one of 10, 20 or 50, defaults to 10.",
                 ),
                 Flag::new(
@@ -2219,12 +2219,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "type",
-                    Kind::Enum(types::ListInstancesType::VALUES),
+                    Kind::Enum(types::MysqlProxyV3Mode::VALUES),
                     "Only instances of this type; only `Cluster` exists.",
                 ),
                 Flag::new(
                     "datastore-type",
-                    Kind::Enum(types::ListInstancesDatastoreType::VALUES),
+                    Kind::Enum(types::DatastoreResultType::VALUES),
                     "Only instances of this database engine; only `gaussdb-mysql` exists.",
                 ),
                 Flag::new(
@@ -2288,12 +2288,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "type",
-                    Kind::Enum(types::ListInstancesLegacyType::VALUES),
+                    Kind::Enum(types::MysqlProxyV3Mode::VALUES),
                     "Only instances of this type; only `Cluster`.",
                 ),
                 Flag::new(
                     "datastore-type",
-                    Kind::Enum(types::ListInstancesLegacyDatastoreType::VALUES),
+                    Kind::Enum(types::DatastoreResultType::VALUES),
                     "Only instances of this database engine; only `gaussdb-mysql`.",
                 ),
                 Flag::new(
@@ -2337,12 +2337,12 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "type",
-                    Kind::Enum(types::ListInstancesV3Type::VALUES),
+                    Kind::Enum(types::MysqlProxyV3Mode::VALUES),
                     "Only instances of this type; only `Cluster`.",
                 ),
                 Flag::new(
                     "datastore-type",
-                    Kind::Enum(types::ListInstancesV3DatastoreType::VALUES),
+                    Kind::Enum(types::DatastoreResultType::VALUES),
                     "Only instances of this database engine; only `gaussdb-mysql`.",
                 ),
                 Flag::new(
@@ -2563,7 +2563,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     .required(),
                 Flag::new(
                         "last-table-info",
-                        Kind::Enum(types::ListRestorableTablesLastTableInfo::VALUES),
+                        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
                         "`true` to list the tables as they are now, `false` to list them as they were at the restore time.",
                     )
                     .required(),
@@ -2621,7 +2621,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
                 Flag::new(
                     "status",
-                    Kind::Enum(types::ListScheduledJobsStatus::VALUES),
+                    Kind::Enum(types::TaskDetailInfoStatus::VALUES),
                     "Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).",
                 ),
                 Flag::new(
@@ -2702,7 +2702,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
                 Flag::new(
                     "type",
-                    Kind::Enum(types::ListSlowLogDetailsLegacyType::VALUES),
+                    Kind::Enum(types::ListSlowLogDetailsV3Type::VALUES),
                     "Only statements of this type; `ALL` (the default) or an empty value returns every type.",
                 ),
             ],
@@ -2770,7 +2770,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     .required(),
                 Flag::new(
                     "sql-type",
-                    Kind::Enum(types::ListSqlFilterRulesSqlType::VALUES),
+                    Kind::Enum(types::SqlFilterRuleSqlType::VALUES),
                     "Only rules of this statement type; the server compares it case-insensitively. Without it, the rules of every type are returned.",
                 ),
             ],
@@ -3898,7 +3898,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                     "type",
-                    Kind::Enum(types::ShowProjectQuotasLegacyType::VALUES),
+                    Kind::Enum(types::ShowProjectQuotasType::VALUES),
                     "Only the quota of this resource type; only `instance`.",
                 ),
             ],

@@ -20,8 +20,8 @@ pub struct ApiError {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "jobs")]
 /// Answer to DescribeJobs.
+#[cfg(feature = "jobs")]
 #[derive(
     Clone,
     Debug,
@@ -54,8 +54,8 @@ impl ::clouddb_runtime::Validate for DescribeJobsResponse {
     }
 }
 
-#[cfg(feature = "jobs")]
 /// An asynchronous job.
+#[cfg(feature = "jobs")]
 #[derive(
     Clone,
     Debug,
@@ -103,8 +103,8 @@ impl ::clouddb_runtime::Validate for Job {
     }
 }
 
-#[cfg(feature = "jobs")]
 /// Status of a job: `pending` and `working` while it runs, then `successful`, `failed` or `done with failure` (it ended, but part of its work failed).
+#[cfg(feature = "jobs")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, ::clouddb_runtime::StringEnum)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -127,8 +127,8 @@ pub enum JobStatus {
     Unknown(::std::string::String),
 }
 
-#[cfg(feature = "clusters")]
 /// Answer to a rebuildme request.
+#[cfg(feature = "clusters")]
 #[derive(
     Clone,
     Debug,
@@ -159,8 +159,8 @@ pub struct RebuildReadOnlyNodeResponse {
     pub ret_code: ::std::option::Option<i32>,
 }
 
-#[cfg(feature = "clusters")]
 /// Parameters of the rebuildme custom service.
+#[cfg(feature = "clusters")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
 pub struct RebuildReadOnlyNodeServiceParams {
     /// Id of the read-only node to rebuild.

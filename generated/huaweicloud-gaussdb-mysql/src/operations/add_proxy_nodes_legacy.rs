@@ -17,7 +17,7 @@ pub struct AddProxyNodesLegacyInput {
 impl ::clouddb_runtime::Operation for AddProxyNodesLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::AddProxyNodesLegacyResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -128,7 +128,7 @@ impl AddProxyNodesLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::AddProxyNodesLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -140,7 +140,7 @@ impl AddProxyNodesLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::AddProxyNodesLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -153,7 +153,7 @@ impl AddProxyNodesLegacyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::AddProxyNodesLegacyResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

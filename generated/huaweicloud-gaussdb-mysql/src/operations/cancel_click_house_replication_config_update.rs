@@ -15,7 +15,7 @@ pub struct CancelClickHouseReplicationConfigUpdateInput {
 impl ::clouddb_runtime::Operation for CancelClickHouseReplicationConfigUpdateInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CancelClickHouseReplicationConfigUpdateResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -128,9 +128,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::CancelClickHouseReplicationConfigUpdateResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -142,9 +140,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::CancelClickHouseReplicationConfigUpdateResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -157,9 +153,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::CancelClickHouseReplicationConfigUpdateResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

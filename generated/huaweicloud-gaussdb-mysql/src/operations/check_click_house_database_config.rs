@@ -17,7 +17,7 @@ pub struct CheckClickHouseDatabaseConfigInput {
 impl ::clouddb_runtime::Operation for CheckClickHouseDatabaseConfigInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CheckClickHouseDatabaseConfigResponse;
+    type Output = crate::types::ChDatabaseConfigResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl CheckClickHouseDatabaseConfigBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CheckClickHouseDatabaseConfigResponse>,
+        ::clouddb_runtime::Response<crate::types::ChDatabaseConfigResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl CheckClickHouseDatabaseConfigBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CheckClickHouseDatabaseConfigResponse>,
+        ::clouddb_runtime::Response<crate::types::ChDatabaseConfigResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -13,7 +13,7 @@ pub struct CheckStarRocksResourceInput {
 impl ::clouddb_runtime::Operation for CheckStarRocksResourceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CheckStarRocksResourceResponse;
+    type Output = crate::types::CheckResourceResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -104,7 +104,7 @@ impl CheckStarRocksResourceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CheckStarRocksResourceResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckResourceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -116,7 +116,7 @@ impl CheckStarRocksResourceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CheckStarRocksResourceResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckResourceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -19,7 +19,7 @@ pub struct CopyInstanceConfigurationInput {
 impl ::clouddb_runtime::Operation for CopyInstanceConfigurationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CopyInstanceConfigurationResponse;
+    type Output = crate::types::CopyConfigurationResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -156,7 +156,7 @@ impl CopyInstanceConfigurationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CopyInstanceConfigurationResponse>,
+        ::clouddb_runtime::Response<crate::types::CopyConfigurationResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -168,7 +168,7 @@ impl CopyInstanceConfigurationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CopyInstanceConfigurationResponse>,
+        ::clouddb_runtime::Response<crate::types::CopyConfigurationResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

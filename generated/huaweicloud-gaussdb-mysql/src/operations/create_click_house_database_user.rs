@@ -17,7 +17,7 @@ pub struct CreateClickHouseDatabaseUserInput {
 impl ::clouddb_runtime::Operation for CreateClickHouseDatabaseUserInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateClickHouseDatabaseUserResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl CreateClickHouseDatabaseUserBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateClickHouseDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl CreateClickHouseDatabaseUserBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateClickHouseDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct CreateClickHouseReplicationInput {
 impl ::clouddb_runtime::Operation for CreateClickHouseReplicationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateClickHouseReplicationResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,7 +132,7 @@ impl CreateClickHouseReplicationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateClickHouseReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -144,7 +144,7 @@ impl CreateClickHouseReplicationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateClickHouseReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -157,9 +157,7 @@ impl CreateClickHouseReplicationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::CreateClickHouseReplicationResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct CreateInstancePrivateDnsInput {
 impl ::clouddb_runtime::Operation for CreateInstancePrivateDnsInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateInstancePrivateDnsResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -131,7 +131,7 @@ impl CreateInstancePrivateDnsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateInstancePrivateDnsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -143,7 +143,7 @@ impl CreateInstancePrivateDnsBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateInstancePrivateDnsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -156,7 +156,7 @@ impl CreateInstancePrivateDnsBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::CreateInstancePrivateDnsResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct CreateReadonlyNodesLegacyInput {
 impl ::clouddb_runtime::Operation for CreateReadonlyNodesLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateReadonlyNodesLegacyResponse;
+    type Output = crate::types::CreateReadonlyNodesResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -134,7 +134,7 @@ impl CreateReadonlyNodesLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,7 +146,7 @@ impl CreateReadonlyNodesLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -159,7 +159,7 @@ impl CreateReadonlyNodesLegacyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesLegacyResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

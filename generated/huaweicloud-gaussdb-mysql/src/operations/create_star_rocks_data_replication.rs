@@ -15,7 +15,7 @@ pub struct CreateStarRocksDataReplicationInput {
 impl ::clouddb_runtime::Operation for CreateStarRocksDataReplicationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateStarRocksDataReplicationResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -133,9 +133,7 @@ impl CreateStarRocksDataReplicationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::CreateStarRocksDataReplicationResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -147,9 +145,7 @@ impl CreateStarRocksDataReplicationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::CreateStarRocksDataReplicationResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -162,9 +158,7 @@ impl CreateStarRocksDataReplicationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::CreateStarRocksDataReplicationResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct CreateStarRocksDatabaseUserInput {
 impl ::clouddb_runtime::Operation for CreateStarRocksDatabaseUserInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateStarRocksDatabaseUserResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl CreateStarRocksDatabaseUserBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateStarRocksDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl CreateStarRocksDatabaseUserBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateStarRocksDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct DeleteClickHouseDatabaseUserInput {
 impl ::clouddb_runtime::Operation for DeleteClickHouseDatabaseUserInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteClickHouseDatabaseUserResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,7 +132,7 @@ impl DeleteClickHouseDatabaseUserBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -144,7 +144,7 @@ impl DeleteClickHouseDatabaseUserBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct DeleteClickHouseInstanceInput {
 impl ::clouddb_runtime::Operation for DeleteClickHouseInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteClickHouseInstanceResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -129,7 +129,7 @@ impl DeleteClickHouseInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -141,7 +141,7 @@ impl DeleteClickHouseInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -154,7 +154,7 @@ impl DeleteClickHouseInstanceBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::DeleteClickHouseInstanceResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -15,7 +15,7 @@ pub struct DeleteClickHouseReplicationInput {
 impl ::clouddb_runtime::Operation for DeleteClickHouseReplicationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteClickHouseReplicationResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -128,7 +128,7 @@ impl DeleteClickHouseReplicationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -140,7 +140,7 @@ impl DeleteClickHouseReplicationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteClickHouseReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -153,9 +153,7 @@ impl DeleteClickHouseReplicationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::DeleteClickHouseReplicationResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct DeleteInstanceScheduledJobInput {
 impl ::clouddb_runtime::Operation for DeleteInstanceScheduledJobInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteInstanceScheduledJobResponse;
+    type Output = crate::types::CheckResourceResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,7 +132,7 @@ impl DeleteInstanceScheduledJobBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteInstanceScheduledJobResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckResourceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -144,7 +144,7 @@ impl DeleteInstanceScheduledJobBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteInstanceScheduledJobResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckResourceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

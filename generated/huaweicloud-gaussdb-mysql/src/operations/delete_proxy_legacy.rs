@@ -13,7 +13,7 @@ pub struct DeleteProxyLegacyInput {
 impl ::clouddb_runtime::Operation for DeleteProxyLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteProxyLegacyResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -99,7 +99,7 @@ impl DeleteProxyLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteProxyLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -111,7 +111,7 @@ impl DeleteProxyLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteProxyLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -124,7 +124,7 @@ impl DeleteProxyLegacyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::DeleteProxyLegacyResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

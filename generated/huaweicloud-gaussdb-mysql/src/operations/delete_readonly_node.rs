@@ -17,7 +17,7 @@ pub struct DeleteReadonlyNodeInput {
 impl ::clouddb_runtime::Operation for DeleteReadonlyNodeInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteReadonlyNodeResponse;
+    type Output = crate::types::DeleteInstanceResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -129,7 +129,7 @@ impl DeleteReadonlyNodeBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -141,7 +141,7 @@ impl DeleteReadonlyNodeBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -154,7 +154,7 @@ impl DeleteReadonlyNodeBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeResponse>,
+            ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

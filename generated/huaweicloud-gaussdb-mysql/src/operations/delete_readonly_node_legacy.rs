@@ -17,7 +17,7 @@ pub struct DeleteReadonlyNodeLegacyInput {
 impl ::clouddb_runtime::Operation for DeleteReadonlyNodeLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteReadonlyNodeLegacyResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -126,7 +126,7 @@ impl DeleteReadonlyNodeLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -138,7 +138,7 @@ impl DeleteReadonlyNodeLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -151,7 +151,7 @@ impl DeleteReadonlyNodeLegacyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::DeleteReadonlyNodeLegacyResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

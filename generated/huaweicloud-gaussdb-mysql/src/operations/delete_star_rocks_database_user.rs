@@ -15,7 +15,7 @@ pub struct DeleteStarRocksDatabaseUserInput {
 impl ::clouddb_runtime::Operation for DeleteStarRocksDatabaseUserInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteStarRocksDatabaseUserResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -128,7 +128,7 @@ impl DeleteStarRocksDatabaseUserBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteStarRocksDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -140,7 +140,7 @@ impl DeleteStarRocksDatabaseUserBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteStarRocksDatabaseUserResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

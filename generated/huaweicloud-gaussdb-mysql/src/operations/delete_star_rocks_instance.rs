@@ -17,7 +17,7 @@ pub struct DeleteStarRocksInstanceInput {
 impl ::clouddb_runtime::Operation for DeleteStarRocksInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::DeleteStarRocksInstanceResponse;
+    type Output = crate::types::RestartStarRocksNodeResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -129,7 +129,7 @@ impl DeleteStarRocksInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteStarRocksInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -141,7 +141,7 @@ impl DeleteStarRocksInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::DeleteStarRocksInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

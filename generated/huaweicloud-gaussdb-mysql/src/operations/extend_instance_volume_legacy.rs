@@ -17,7 +17,7 @@ pub struct ExtendInstanceVolumeLegacyInput {
 impl ::clouddb_runtime::Operation for ExtendInstanceVolumeLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ExtendInstanceVolumeLegacyResponse;
+    type Output = crate::types::ExtendInstanceVolumeResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -134,7 +134,7 @@ impl ExtendInstanceVolumeLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ExtendInstanceVolumeLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::ExtendInstanceVolumeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,7 +146,7 @@ impl ExtendInstanceVolumeLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ExtendInstanceVolumeLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::ExtendInstanceVolumeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

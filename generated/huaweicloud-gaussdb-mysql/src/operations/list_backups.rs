@@ -13,7 +13,7 @@ pub struct ListBackupsInput {
     /// Erratum of the source document: The table says the id is 36 letters and digits ending in `br07`, but the request example sends c0c9f155c7b7423a9d30f0175998b63bb01 (35 characters ending in `b01`). The spec declares no pattern, so the example can be sent.
     pub backup_id: ::std::option::Option<::std::string::String>,
     /// Only backups of this type: `auto` (automatic full) or `manual` (manual full).
-    pub backup_type: ::std::option::Option<crate::types::ListBackupsBackupType>,
+    pub backup_type: ::std::option::Option<crate::types::BackupsType>,
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     pub offset: ::std::option::Option<::std::string::String>,
     /// Page size, a whole number from 1 to 100 sent as a string; defaults to 100.
@@ -199,7 +199,7 @@ pub struct ListBackupsBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     backup_id: ::std::option::Option<::std::string::String>,
-    backup_type: ::std::option::Option<crate::types::ListBackupsBackupType>,
+    backup_type: ::std::option::Option<crate::types::BackupsType>,
     offset: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<::std::string::String>,
     begin_time: ::std::option::Option<::std::string::String>,
@@ -255,7 +255,7 @@ impl ListBackupsBuilder {
     /// Optional.
     pub fn backup_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListBackupsBackupType>,
+        value: impl ::std::convert::Into<crate::types::BackupsType>,
     ) -> Self {
         self.backup_type = ::std::option::Option::Some(value.into());
         self

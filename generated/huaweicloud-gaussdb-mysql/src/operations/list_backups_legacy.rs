@@ -9,7 +9,7 @@ pub struct ListBackupsLegacyInput {
     /// Only the backup with this id.
     pub backup_id: ::std::option::Option<::std::string::String>,
     /// Only backups of this type, `auto` (automatic full) or `manual` (manual full).
-    pub backup_type: ::std::option::Option<crate::types::ListBackupsLegacyBackupType>,
+    pub backup_type: ::std::option::Option<crate::types::BackupsType>,
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     pub offset: ::std::option::Option<::std::string::String>,
     /// Page size, 1 to 100, sent as a string; defaults to 100.
@@ -158,7 +158,7 @@ pub struct ListBackupsLegacyBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     backup_id: ::std::option::Option<::std::string::String>,
-    backup_type: ::std::option::Option<crate::types::ListBackupsLegacyBackupType>,
+    backup_type: ::std::option::Option<crate::types::BackupsType>,
     offset: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<::std::string::String>,
     begin_time: ::std::option::Option<::std::string::String>,
@@ -206,7 +206,7 @@ impl ListBackupsLegacyBuilder {
     /// Optional.
     pub fn backup_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListBackupsLegacyBackupType>,
+        value: impl ::std::convert::Into<crate::types::BackupsType>,
     ) -> Self {
         self.backup_type = ::std::option::Option::Some(value.into());
         self

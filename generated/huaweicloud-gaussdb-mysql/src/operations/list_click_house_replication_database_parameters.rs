@@ -13,7 +13,7 @@ pub struct ListClickHouseReplicationDatabaseParametersInput {
 impl ::clouddb_runtime::Operation for ListClickHouseReplicationDatabaseParametersInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ListClickHouseReplicationDatabaseParametersResponse;
+    type Output = crate::types::ListStarRocksDatabaseParametersResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -106,7 +106,7 @@ impl ListClickHouseReplicationDatabaseParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ListClickHouseReplicationDatabaseParametersResponse,
+            crate::types::ListStarRocksDatabaseParametersResponse,
         >,
         ::clouddb_runtime::Error,
     > {
@@ -120,7 +120,7 @@ impl ListClickHouseReplicationDatabaseParametersBuilder {
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ListClickHouseReplicationDatabaseParametersResponse,
+            crate::types::ListStarRocksDatabaseParametersResponse,
         >,
         ::clouddb_runtime::Error,
     > {

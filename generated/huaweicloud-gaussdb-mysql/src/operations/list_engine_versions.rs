@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListEngineVersionsInput {
     /// Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.
-    pub database_name: crate::types::ListEngineVersionsDatabaseName,
+    pub database_name: crate::types::DatastoreResultType,
 }
 
 impl ::clouddb_runtime::Operation for ListEngineVersionsInput {
@@ -55,7 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListEngineVersionsBuilder {
     client: crate::Client,
-    database_name: ::std::option::Option<crate::types::ListEngineVersionsDatabaseName>,
+    database_name: ::std::option::Option<crate::types::DatastoreResultType>,
 }
 
 impl ListEngineVersionsBuilder {
@@ -71,7 +71,7 @@ impl ListEngineVersionsBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListEngineVersionsDatabaseName>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self

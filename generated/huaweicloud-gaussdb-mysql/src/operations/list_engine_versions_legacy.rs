@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListEngineVersionsLegacyInput {
     /// Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.
-    pub database_name: crate::types::ListEngineVersionsLegacyDatabaseName,
+    pub database_name: crate::types::DatastoreResultType,
 }
 
 impl ::clouddb_runtime::Operation for ListEngineVersionsLegacyInput {
@@ -52,9 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListEngineVersionsLegacyBuilder {
     client: crate::Client,
-    database_name: ::std::option::Option<
-        crate::types::ListEngineVersionsLegacyDatabaseName,
-    >,
+    database_name: ::std::option::Option<crate::types::DatastoreResultType>,
 }
 
 impl ListEngineVersionsLegacyBuilder {
@@ -70,9 +68,7 @@ impl ListEngineVersionsLegacyBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ListEngineVersionsLegacyDatabaseName,
-        >,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self

@@ -17,7 +17,7 @@ pub struct ListEnterpriseProjectQuotasLegacyInput {
 impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ListEnterpriseProjectQuotasLegacyResponse;
+    type Output = crate::types::ListEnterpriseProjectQuotasResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -67,7 +67,7 @@ impl ::clouddb_runtime::Operation for ListEnterpriseProjectQuotasLegacyInput {
 }
 
 impl ::clouddb_runtime::paginate::Paginated for ListEnterpriseProjectQuotasLegacyInput {
-    type Item = crate::types::EnterpriseProjectQuotaLegacy;
+    type Item = crate::types::Quota;
 
     const ITEMS_FIELD: &'static str = "quota_list";
 
@@ -186,9 +186,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ListEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::ListEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -200,9 +198,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ListEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::ListEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -226,9 +222,7 @@ impl ListEnterpriseProjectQuotasLegacyBuilder {
 
     /// Every item of the list (`quota_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
     #[inline]
-    pub fn items(
-        self,
-    ) -> ::clouddb_runtime::paginate::Items<crate::types::EnterpriseProjectQuotaLegacy> {
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Quota> {
         self.pages().items()
     }
 }

@@ -17,13 +17,13 @@ pub struct ListErrorLogDetailsLegacyInput {
     /// Page size, 1 to 100; defaults to 10.
     pub limit: ::std::option::Option<i32>,
     /// Only entries of this level; `ALL` (the default) returns every level.
-    pub level: ::std::option::Option<crate::types::ListErrorLogDetailsLegacyLevel>,
+    pub level: ::std::option::Option<crate::types::MysqlErrorLogListLevel>,
 }
 
 impl ::clouddb_runtime::Operation for ListErrorLogDetailsLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ListErrorLogDetailsLegacyResponse;
+    type Output = crate::types::ListErrorLogDetailsV3Response;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -99,7 +99,7 @@ impl ::clouddb_runtime::Operation for ListErrorLogDetailsLegacyInput {
 }
 
 impl ::clouddb_runtime::paginate::Paginated for ListErrorLogDetailsLegacyInput {
-    type Item = crate::types::ListErrorLogDetailsLegacyEntry;
+    type Item = crate::types::MysqlErrorLogList;
 
     const ITEMS_FIELD: &'static str = "error_log_list";
 
@@ -155,7 +155,7 @@ pub struct ListErrorLogDetailsLegacyBuilder {
     end_date: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
-    level: ::std::option::Option<crate::types::ListErrorLogDetailsLegacyLevel>,
+    level: ::std::option::Option<crate::types::MysqlErrorLogListLevel>,
 }
 
 impl ListErrorLogDetailsLegacyBuilder {
@@ -237,7 +237,7 @@ impl ListErrorLogDetailsLegacyBuilder {
     /// Optional.
     pub fn level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListErrorLogDetailsLegacyLevel>,
+        value: impl ::std::convert::Into<crate::types::MysqlErrorLogListLevel>,
     ) -> Self {
         self.level = ::std::option::Option::Some(value.into());
         self
@@ -288,7 +288,7 @@ impl ListErrorLogDetailsLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsV3Response>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -300,7 +300,7 @@ impl ListErrorLogDetailsLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::ListErrorLogDetailsV3Response>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -326,9 +326,7 @@ impl ListErrorLogDetailsLegacyBuilder {
     #[inline]
     pub fn items(
         self,
-    ) -> ::clouddb_runtime::paginate::Items<
-        crate::types::ListErrorLogDetailsLegacyEntry,
-    > {
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::MysqlErrorLogList> {
         self.pages().items()
     }
 }

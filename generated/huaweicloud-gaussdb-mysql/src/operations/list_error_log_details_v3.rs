@@ -15,7 +15,7 @@ pub struct ListErrorLogDetailsV3Input {
     /// Page size, 1 to 100; defaults to 100.
     pub limit: ::std::option::Option<i32>,
     /// Only entries of this level; `ALL` (the default) returns every level.
-    pub level: ::std::option::Option<crate::types::ListErrorLogDetailsV3Level>,
+    pub level: ::std::option::Option<crate::types::MysqlErrorLogListLevel>,
     /// Id of the instance node whose log is read.
     pub node_id: ::std::string::String,
 }
@@ -157,7 +157,7 @@ pub struct ListErrorLogDetailsV3Builder {
     end_date: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
-    level: ::std::option::Option<crate::types::ListErrorLogDetailsV3Level>,
+    level: ::std::option::Option<crate::types::MysqlErrorLogListLevel>,
     node_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -229,7 +229,7 @@ impl ListErrorLogDetailsV3Builder {
     /// Optional.
     pub fn level(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListErrorLogDetailsV3Level>,
+        value: impl ::std::convert::Into<crate::types::MysqlErrorLogListLevel>,
     ) -> Self {
         self.level = ::std::option::Option::Some(value.into());
         self

@@ -5,11 +5,11 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListFlavorsInput {
     /// Database engine; the only engine is `gaussdb-mysql`.
-    pub database_name: crate::types::ListFlavorsDatabaseName,
+    pub database_name: crate::types::DatastoreResultType,
     /// Availability-zone mode of the flavors to list: `single` (one zone) or `multi` (several zones).
     ///
     /// Erratum of the source document: The parameter is marked required but also documents a default (single availability zone). The spec keeps it required, so the client always sends it, and records the default.
-    pub availability_zone_mode: crate::types::ListFlavorsAvailabilityZoneMode,
+    pub availability_zone_mode: crate::types::StarRocksInstanceInfoAzMode,
     /// Engine version of the flavors; only MySQL 8.0 compatibility is offered.
     pub version_name: ::std::option::Option<crate::types::ListFlavorsVersionName>,
     /// Resource specification code to look up, for example `gaussdb.mysql.xlarge.x86.4`: product, compute size (xlarge is 4 vCPUs), CPU architecture, and the vCPU-to-memory ratio (4 means 1:4).
@@ -72,9 +72,9 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListFlavorsBuilder {
     client: crate::Client,
-    database_name: ::std::option::Option<crate::types::ListFlavorsDatabaseName>,
+    database_name: ::std::option::Option<crate::types::DatastoreResultType>,
     availability_zone_mode: ::std::option::Option<
-        crate::types::ListFlavorsAvailabilityZoneMode,
+        crate::types::StarRocksInstanceInfoAzMode,
     >,
     version_name: ::std::option::Option<crate::types::ListFlavorsVersionName>,
     spec_code: ::std::option::Option<::std::string::String>,
@@ -96,7 +96,7 @@ impl ListFlavorsBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsDatabaseName>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
@@ -109,7 +109,7 @@ impl ListFlavorsBuilder {
     /// Required.
     pub fn availability_zone_mode(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsAvailabilityZoneMode>,
+        value: impl ::std::convert::Into<crate::types::StarRocksInstanceInfoAzMode>,
     ) -> Self {
         self.availability_zone_mode = ::std::option::Option::Some(value.into());
         self

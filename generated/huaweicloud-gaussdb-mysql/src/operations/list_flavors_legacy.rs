@@ -5,11 +5,11 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListFlavorsLegacyInput {
     /// Database engine. The server compares it case-insensitively; the only engine is `gaussdb-mysql`.
-    pub database_name: crate::types::ListFlavorsLegacyDatabaseName,
+    pub database_name: crate::types::DatastoreResultType,
     /// Engine version of the flavors (see ListEngineVersions); only MySQL 8.0 compatibility is offered.
-    pub version_name: ::std::option::Option<crate::types::ListFlavorsLegacyVersionName>,
+    pub version_name: ::std::option::Option<crate::types::ListFlavorsVersionName>,
     /// Availability-zone mode of the flavors, `single` or `multi`; the server compares it case-insensitively.
-    pub availability_zone_mode: crate::types::ListFlavorsLegacyAvailabilityZoneMode,
+    pub availability_zone_mode: crate::types::StarRocksInstanceInfoAzMode,
     /// Only the flavor with this specification code.
     pub spec_code: ::std::option::Option<::std::string::String>,
 }
@@ -67,10 +67,10 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListFlavorsLegacyBuilder {
     client: crate::Client,
-    database_name: ::std::option::Option<crate::types::ListFlavorsLegacyDatabaseName>,
-    version_name: ::std::option::Option<crate::types::ListFlavorsLegacyVersionName>,
+    database_name: ::std::option::Option<crate::types::DatastoreResultType>,
+    version_name: ::std::option::Option<crate::types::ListFlavorsVersionName>,
     availability_zone_mode: ::std::option::Option<
-        crate::types::ListFlavorsLegacyAvailabilityZoneMode,
+        crate::types::StarRocksInstanceInfoAzMode,
     >,
     spec_code: ::std::option::Option<::std::string::String>,
 }
@@ -91,7 +91,7 @@ impl ListFlavorsLegacyBuilder {
     /// Required.
     pub fn database_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsLegacyDatabaseName>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.database_name = ::std::option::Option::Some(value.into());
         self
@@ -102,7 +102,7 @@ impl ListFlavorsLegacyBuilder {
     /// Optional.
     pub fn version_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListFlavorsLegacyVersionName>,
+        value: impl ::std::convert::Into<crate::types::ListFlavorsVersionName>,
     ) -> Self {
         self.version_name = ::std::option::Option::Some(value.into());
         self
@@ -113,9 +113,7 @@ impl ListFlavorsLegacyBuilder {
     /// Required.
     pub fn availability_zone_mode(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::types::ListFlavorsLegacyAvailabilityZoneMode,
-        >,
+        value: impl ::std::convert::Into<crate::types::StarRocksInstanceInfoAzMode>,
     ) -> Self {
         self.availability_zone_mode = ::std::option::Option::Some(value.into());
         self

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListHtapEngineVersionsInput {
     /// HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).
-    pub engine_name: crate::types::ListHtapEngineVersionsEngineName,
+    pub engine_name: crate::types::ListHtapFlavorsEngineName,
 }
 
 impl ::clouddb_runtime::Operation for ListHtapEngineVersionsInput {
@@ -55,7 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListHtapEngineVersionsBuilder {
     client: crate::Client,
-    engine_name: ::std::option::Option<crate::types::ListHtapEngineVersionsEngineName>,
+    engine_name: ::std::option::Option<crate::types::ListHtapFlavorsEngineName>,
 }
 
 impl ListHtapEngineVersionsBuilder {
@@ -71,7 +71,7 @@ impl ListHtapEngineVersionsBuilder {
     /// Required.
     pub fn engine_name(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListHtapEngineVersionsEngineName>,
+        value: impl ::std::convert::Into<crate::types::ListHtapFlavorsEngineName>,
     ) -> Self {
         self.engine_name = ::std::option::Option::Some(value.into());
         self

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListHtapStorageTypesInput {
     /// HTAP engine: `star-rocks` (standard edition) or `click-house` (lite edition).
-    pub database: crate::types::ListHtapStorageTypesDatabase,
+    pub database: crate::types::ListHtapFlavorsEngineName,
     /// Version of the engine (for example `3.1.6.0`).
     pub version_name: ::std::string::String,
 }
@@ -58,7 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListHtapStorageTypesBuilder {
     client: crate::Client,
-    database: ::std::option::Option<crate::types::ListHtapStorageTypesDatabase>,
+    database: ::std::option::Option<crate::types::ListHtapFlavorsEngineName>,
     version_name: ::std::option::Option<::std::string::String>,
 }
 
@@ -76,7 +76,7 @@ impl ListHtapStorageTypesBuilder {
     /// Required.
     pub fn database(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListHtapStorageTypesDatabase>,
+        value: impl ::std::convert::Into<crate::types::ListHtapFlavorsEngineName>,
     ) -> Self {
         self.database = ::std::option::Option::Some(value.into());
         self

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListImmediateJobsInput {
     /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).
-    pub status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
+    pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Only jobs of this kind (the operation that started them). The document lists `CreateGaussDBforMySQLInstance`, `RestoreGaussDBforMySQLNewInstance`, `AddGaussDBforMySQLNodes`, `DeleteGaussDBforMySQLNode`, `RebootGaussDBforMySQLInstance`, `ModifyGaussDBforMySQLPort`, `ModifyGaussDBforMySQLSecurityGroup`, `ResizeGaussDBforMySQLFlavor`, `SwitchoverGaussDBforMySQLMasterNode`, `GaussDBforMySQLBindEIP`, `GaussDBforMySQLUnbindEIP`, `RenameGaussDBforMySQLInstance`, `DeleteGaussDBforMySQLInstance`, `UpgradeGaussDBforMySQLDatabaseVersion`, `EnlargeGaussDBforMySQLProxy`, `OpenGaussDBforMySQLProxy`, `CloseGaussDBforMySQLProxy`, `GaussdbforMySQLModifyProxyIp`, `ScaleGaussDBforMySQLProxy`, `GaussDBforMySQLModifyInstanceMetricExtend`, `GaussDBforMySQLModifyInstanceDataVip`, `GaussDBforMySQLSwitchSSL`, `GaussDBforMySQLModifyProxyConsist`, `GaussDBforMySQLModifyProxyWeight`.
     ///
     /// Erratum of the source document: The document lists the job names as the allowed values, but the vendor's newer SDKs know more (for example ReduceGaussDBforMySQLProxy), so the list is not a closed set. The spec keeps it in the description instead of an enum, so that the client does not refuse a job name it does not know yet.
@@ -156,7 +156,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListImmediateJobsBuilder {
     client: crate::Client,
-    status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
+    status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     job_name: ::std::option::Option<::std::string::String>,
     job_id: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<::std::string::String>,
@@ -184,7 +184,7 @@ impl ListImmediateJobsBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListImmediateJobsStatus>,
+        value: impl ::std::convert::Into<crate::types::TaskDetailInfoStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

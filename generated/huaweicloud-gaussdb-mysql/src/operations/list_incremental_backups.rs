@@ -11,7 +11,7 @@ pub struct ListIncrementalBackupsInput {
     /// Number of records to skip before the first one returned. A non-negative whole number, sent as a string; defaults to 0.
     pub offset: ::std::option::Option<::std::string::String>,
     /// Page size, sent as a string; one of 10, 20 or 50, defaults to 10.
-    pub limit: ::std::option::Option<crate::types::ListIncrementalBackupsLimit>,
+    pub limit: ::std::option::Option<crate::types::ListImmediateJobsLimit>,
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`). Required when end_time is given.
     pub begin_time: ::std::option::Option<::std::string::String>,
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given.
@@ -143,7 +143,7 @@ pub struct ListIncrementalBackupsBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<crate::types::ListIncrementalBackupsLimit>,
+    limit: ::std::option::Option<crate::types::ListImmediateJobsLimit>,
     begin_time: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::std::string::String>,
 }
@@ -189,7 +189,7 @@ impl ListIncrementalBackupsBuilder {
     /// Optional.
     pub fn limit(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListIncrementalBackupsLimit>,
+        value: impl ::std::convert::Into<crate::types::ListImmediateJobsLimit>,
     ) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self

@@ -66,7 +66,7 @@ impl ::clouddb_runtime::Operation for ListInstanceTagsInput {
 }
 
 impl ::clouddb_runtime::paginate::Paginated for ListInstanceTagsInput {
-    type Item = crate::types::ResourceTagItem;
+    type Item = crate::types::InstanceTagItem;
 
     const ITEMS_FIELD: &'static str = "tags";
 
@@ -227,7 +227,7 @@ impl ListInstanceTagsBuilder {
     #[inline]
     pub fn items(
         self,
-    ) -> ::clouddb_runtime::paginate::Items<crate::types::ResourceTagItem> {
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::InstanceTagItem> {
         self.pages().items()
     }
 }

@@ -9,9 +9,9 @@ pub struct ListInstancesInput {
     /// Only instances with this name. A value starting with `*` matches the names that contain the rest of the value (fuzzy match); `*` alone is not allowed.
     pub name: ::std::option::Option<::std::string::String>,
     /// Only instances of this type; only `Cluster` exists.
-    pub r#type: ::std::option::Option<crate::types::ListInstancesType>,
+    pub r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
     /// Only instances of this database engine; only `gaussdb-mysql` exists.
-    pub datastore_type: ::std::option::Option<crate::types::ListInstancesDatastoreType>,
+    pub datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     /// Only instances in this virtual private cloud.
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Only instances in this subnet (its network id).
@@ -168,8 +168,8 @@ pub struct ListInstancesBuilder {
     client: crate::Client,
     id: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<crate::types::ListInstancesType>,
-    datastore_type: ::std::option::Option<crate::types::ListInstancesDatastoreType>,
+    r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
+    datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     vpc_id: ::std::option::Option<::std::string::String>,
     subnet_id: ::std::option::Option<::std::string::String>,
     private_ip: ::std::option::Option<::std::string::String>,
@@ -226,7 +226,7 @@ impl ListInstancesBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesType>,
+        value: impl ::std::convert::Into<crate::types::MysqlProxyV3Mode>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -237,7 +237,7 @@ impl ListInstancesBuilder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesDatastoreType>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self

@@ -9,11 +9,9 @@ pub struct ListInstancesLegacyInput {
     /// Only instances with this name, or with a name containing the text after a leading `*`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Only instances of this type; only `Cluster`.
-    pub r#type: ::std::option::Option<crate::types::ListInstancesLegacyType>,
+    pub r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
     /// Only instances of this database engine; only `gaussdb-mysql`.
-    pub datastore_type: ::std::option::Option<
-        crate::types::ListInstancesLegacyDatastoreType,
-    >,
+    pub datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     /// Only instances in this virtual private cloud.
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Only instances in the subnet with this network id.
@@ -147,10 +145,8 @@ pub struct ListInstancesLegacyBuilder {
     client: crate::Client,
     id: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<crate::types::ListInstancesLegacyType>,
-    datastore_type: ::std::option::Option<
-        crate::types::ListInstancesLegacyDatastoreType,
-    >,
+    r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
+    datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     vpc_id: ::std::option::Option<::std::string::String>,
     subnet_id: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
@@ -199,7 +195,7 @@ impl ListInstancesLegacyBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesLegacyType>,
+        value: impl ::std::convert::Into<crate::types::MysqlProxyV3Mode>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -210,7 +206,7 @@ impl ListInstancesLegacyBuilder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesLegacyDatastoreType>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self

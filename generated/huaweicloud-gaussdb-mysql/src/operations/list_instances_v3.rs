@@ -9,11 +9,9 @@ pub struct ListInstancesV3Input {
     /// Only instances with this name, or with a name containing the text after a leading `*`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Only instances of this type; only `Cluster`.
-    pub r#type: ::std::option::Option<crate::types::ListInstancesV3Type>,
+    pub r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
     /// Only instances of this database engine; only `gaussdb-mysql`.
-    pub datastore_type: ::std::option::Option<
-        crate::types::ListInstancesV3DatastoreType,
-    >,
+    pub datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     /// Only instances in this virtual private cloud.
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Only instances in the subnet with this network id.
@@ -170,8 +168,8 @@ pub struct ListInstancesV3Builder {
     client: crate::Client,
     id: ::std::option::Option<::std::string::String>,
     name: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<crate::types::ListInstancesV3Type>,
-    datastore_type: ::std::option::Option<crate::types::ListInstancesV3DatastoreType>,
+    r#type: ::std::option::Option<crate::types::MysqlProxyV3Mode>,
+    datastore_type: ::std::option::Option<crate::types::DatastoreResultType>,
     vpc_id: ::std::option::Option<::std::string::String>,
     subnet_id: ::std::option::Option<::std::string::String>,
     private_ip: ::std::option::Option<::std::string::String>,
@@ -228,7 +226,7 @@ impl ListInstancesV3Builder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesV3Type>,
+        value: impl ::std::convert::Into<crate::types::MysqlProxyV3Mode>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
@@ -239,7 +237,7 @@ impl ListInstancesV3Builder {
     /// Optional.
     pub fn datastore_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListInstancesV3DatastoreType>,
+        value: impl ::std::convert::Into<crate::types::DatastoreResultType>,
     ) -> Self {
         self.datastore_type = ::std::option::Option::Some(value.into());
         self

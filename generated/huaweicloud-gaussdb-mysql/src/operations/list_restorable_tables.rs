@@ -11,7 +11,7 @@ pub struct ListRestorableTablesInput {
     /// Point in time to restore to, a UNIX timestamp (in milliseconds, as the restorable time ranges give it), sent as a string.
     pub restore_time: ::std::string::String,
     /// `true` to list the tables as they are now, `false` to list them as they were at the restore time.
-    pub last_table_info: crate::types::ListRestorableTablesLastTableInfo,
+    pub last_table_info: crate::types::MysqlProxyV3SslOption,
     /// Only databases whose name matches this (fuzzy match).
     pub database_name: ::std::option::Option<::std::string::String>,
     /// Only tables whose name matches this (fuzzy match).
@@ -83,9 +83,7 @@ pub struct ListRestorableTablesBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     restore_time: ::std::option::Option<::std::string::String>,
-    last_table_info: ::std::option::Option<
-        crate::types::ListRestorableTablesLastTableInfo,
-    >,
+    last_table_info: ::std::option::Option<crate::types::MysqlProxyV3SslOption>,
     database_name: ::std::option::Option<::std::string::String>,
     table_name: ::std::option::Option<::std::string::String>,
 }
@@ -131,7 +129,7 @@ impl ListRestorableTablesBuilder {
     /// Required.
     pub fn last_table_info(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListRestorableTablesLastTableInfo>,
+        value: impl ::std::convert::Into<crate::types::MysqlProxyV3SslOption>,
     ) -> Self {
         self.last_table_info = ::std::option::Option::Some(value.into());
         self

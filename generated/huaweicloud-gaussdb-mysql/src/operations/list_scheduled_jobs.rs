@@ -9,7 +9,7 @@ pub struct ListScheduledJobsInput {
     /// Page size (a number of records), sent as a string; defaults to 10.
     pub limit: ::std::option::Option<::std::string::String>,
     /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).
-    pub status: ::std::option::Option<crate::types::ListScheduledJobsStatus>,
+    pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     /// Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T10:41:14+0100`.
     pub start_time: ::std::option::Option<::std::string::String>,
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset, for example `2018-08-06T12:41:14+0100`.
@@ -153,7 +153,7 @@ pub struct ListScheduledJobsBuilder {
     client: crate::Client,
     offset: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<crate::types::ListScheduledJobsStatus>,
+    status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
     start_time: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::std::string::String>,
     job_id: ::std::option::Option<::std::string::String>,
@@ -201,7 +201,7 @@ impl ListScheduledJobsBuilder {
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListScheduledJobsStatus>,
+        value: impl ::std::convert::Into<crate::types::TaskDetailInfoStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

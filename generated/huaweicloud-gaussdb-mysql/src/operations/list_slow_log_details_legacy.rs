@@ -17,7 +17,7 @@ pub struct ListSlowLogDetailsLegacyInput {
     /// Page size, 1 to 100; defaults to 10.
     pub limit: ::std::option::Option<i32>,
     /// Only statements of this type; `ALL` (the default) or an empty value returns every type.
-    pub r#type: ::std::option::Option<crate::types::ListSlowLogDetailsLegacyType>,
+    pub r#type: ::std::option::Option<crate::types::ListSlowLogDetailsV3Type>,
 }
 
 impl ::clouddb_runtime::Operation for ListSlowLogDetailsLegacyInput {
@@ -155,7 +155,7 @@ pub struct ListSlowLogDetailsLegacyBuilder {
     end_date: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
-    r#type: ::std::option::Option<crate::types::ListSlowLogDetailsLegacyType>,
+    r#type: ::std::option::Option<crate::types::ListSlowLogDetailsV3Type>,
 }
 
 impl ListSlowLogDetailsLegacyBuilder {
@@ -237,7 +237,7 @@ impl ListSlowLogDetailsLegacyBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSlowLogDetailsLegacyType>,
+        value: impl ::std::convert::Into<crate::types::ListSlowLogDetailsV3Type>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

@@ -11,7 +11,7 @@ pub struct ListSqlFilterRulesInput {
     /// Id of the node whose rules are returned.
     pub node_id: ::std::string::String,
     /// Only rules of this statement type; the server compares it case-insensitively. Without it, the rules of every type are returned.
-    pub sql_type: ::std::option::Option<crate::types::ListSqlFilterRulesSqlType>,
+    pub sql_type: ::std::option::Option<crate::types::SqlFilterRuleSqlType>,
 }
 
 impl ::clouddb_runtime::Operation for ListSqlFilterRulesInput {
@@ -67,7 +67,7 @@ pub struct ListSqlFilterRulesBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     node_id: ::std::option::Option<::std::string::String>,
-    sql_type: ::std::option::Option<crate::types::ListSqlFilterRulesSqlType>,
+    sql_type: ::std::option::Option<crate::types::SqlFilterRuleSqlType>,
 }
 
 impl ListSqlFilterRulesBuilder {
@@ -109,7 +109,7 @@ impl ListSqlFilterRulesBuilder {
     /// Optional.
     pub fn sql_type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ListSqlFilterRulesSqlType>,
+        value: impl ::std::convert::Into<crate::types::SqlFilterRuleSqlType>,
     ) -> Self {
         self.sql_type = ::std::option::Option::Some(value.into());
         self

@@ -15,7 +15,7 @@ pub struct PauseStarRocksDataReplicationInput {
 impl ::clouddb_runtime::Operation for PauseStarRocksDataReplicationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::PauseStarRocksDataReplicationResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -133,7 +133,7 @@ impl PauseStarRocksDataReplicationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::PauseStarRocksDataReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -145,7 +145,7 @@ impl PauseStarRocksDataReplicationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::PauseStarRocksDataReplicationResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -158,9 +158,7 @@ impl PauseStarRocksDataReplicationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::PauseStarRocksDataReplicationResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

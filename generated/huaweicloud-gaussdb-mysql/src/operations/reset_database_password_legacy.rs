@@ -11,13 +11,13 @@ pub struct ResetDatabasePasswordLegacyInput {
     /// The request body.
     ///
     /// The new password.
-    pub body: crate::types::ResetDatabasePasswordLegacyRequest,
+    pub body: crate::types::ResetDatabasePasswordRequest,
 }
 
 impl ::clouddb_runtime::Operation for ResetDatabasePasswordLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ResetDatabasePasswordLegacyResponse;
+    type Output = crate::types::DeleteJobResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -60,7 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ResetDatabasePasswordLegacyBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::ResetDatabasePasswordLegacyRequest>,
+    body: ::std::option::Option<crate::types::ResetDatabasePasswordRequest>,
 }
 
 impl ResetDatabasePasswordLegacyBuilder {
@@ -90,10 +90,7 @@ impl ResetDatabasePasswordLegacyBuilder {
     /// The new password.
     ///
     /// Required.
-    pub fn body(
-        mut self,
-        value: crate::types::ResetDatabasePasswordLegacyRequest,
-    ) -> Self {
+    pub fn body(mut self, value: crate::types::ResetDatabasePasswordRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -134,7 +131,7 @@ impl ResetDatabasePasswordLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResetDatabasePasswordLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,7 +143,7 @@ impl ResetDatabasePasswordLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResetDatabasePasswordLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

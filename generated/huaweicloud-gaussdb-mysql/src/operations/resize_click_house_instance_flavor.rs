@@ -17,7 +17,7 @@ pub struct ResizeClickHouseInstanceFlavorInput {
 impl ::clouddb_runtime::Operation for ResizeClickHouseInstanceFlavorInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ResizeClickHouseInstanceFlavorResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,9 +132,7 @@ impl ResizeClickHouseInstanceFlavorBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ResizeClickHouseInstanceFlavorResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,9 +144,7 @@ impl ResizeClickHouseInstanceFlavorBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ResizeClickHouseInstanceFlavorResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -15,7 +15,7 @@ pub struct ResizeInstanceFlavorInput {
 impl ::clouddb_runtime::Operation for ResizeInstanceFlavorInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ResizeInstanceFlavorResponse;
+    type Output = crate::types::DeleteInstanceResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -127,7 +127,7 @@ impl ResizeInstanceFlavorBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -139,7 +139,7 @@ impl ResizeInstanceFlavorBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -152,7 +152,7 @@ impl ResizeInstanceFlavorBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorResponse>,
+            ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -11,13 +11,13 @@ pub struct ResizeInstanceFlavorLegacyInput {
     /// The request body.
     ///
     /// The new flavor.
-    pub body: crate::types::ResizeInstanceFlavorLegacyRequest,
+    pub body: crate::types::ResizeInstanceFlavorRequest,
 }
 
 impl ::clouddb_runtime::Operation for ResizeInstanceFlavorLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ResizeInstanceFlavorLegacyResponse;
+    type Output = crate::types::DeleteInstanceResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -60,7 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ResizeInstanceFlavorLegacyBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::ResizeInstanceFlavorLegacyRequest>,
+    body: ::std::option::Option<crate::types::ResizeInstanceFlavorRequest>,
 }
 
 impl ResizeInstanceFlavorLegacyBuilder {
@@ -90,10 +90,7 @@ impl ResizeInstanceFlavorLegacyBuilder {
     /// The new flavor.
     ///
     /// Required.
-    pub fn body(
-        mut self,
-        value: crate::types::ResizeInstanceFlavorLegacyRequest,
-    ) -> Self {
+    pub fn body(mut self, value: crate::types::ResizeInstanceFlavorRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -134,7 +131,7 @@ impl ResizeInstanceFlavorLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,7 +143,7 @@ impl ResizeInstanceFlavorLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ResizeInstanceFlavorLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -159,9 +156,7 @@ impl ResizeInstanceFlavorLegacyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::ResizeInstanceFlavorLegacyResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -13,7 +13,7 @@ pub struct RestartClickHouseInstanceInput {
 impl ::clouddb_runtime::Operation for RestartClickHouseInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartClickHouseInstanceResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -105,7 +105,7 @@ impl RestartClickHouseInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartClickHouseInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -117,7 +117,7 @@ impl RestartClickHouseInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartClickHouseInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -130,7 +130,7 @@ impl RestartClickHouseInstanceBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::RestartClickHouseInstanceResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -11,13 +11,13 @@ pub struct RestartInstanceInput {
     /// The request body.
     ///
     /// When to restart the instance.
-    pub body: ::std::option::Option<crate::types::RestartInstanceRequest>,
+    pub body: ::std::option::Option<crate::types::RestartNodeRequest>,
 }
 
 impl ::clouddb_runtime::Operation for RestartInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartInstanceResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -60,7 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct RestartInstanceBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::RestartInstanceRequest>,
+    body: ::std::option::Option<crate::types::RestartNodeRequest>,
 }
 
 impl RestartInstanceBuilder {
@@ -90,7 +90,7 @@ impl RestartInstanceBuilder {
     /// When to restart the instance.
     ///
     /// Optional.
-    pub fn body(mut self, value: crate::types::RestartInstanceRequest) -> Self {
+    pub fn body(mut self, value: crate::types::RestartNodeRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -122,7 +122,7 @@ impl RestartInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -134,7 +134,7 @@ impl RestartInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -147,7 +147,7 @@ impl RestartInstanceBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::RestartInstanceResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -13,7 +13,7 @@ pub struct RestartStarRocksInstanceInput {
 impl ::clouddb_runtime::Operation for RestartStarRocksInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartStarRocksInstanceResponse;
+    type Output = crate::types::RestartStarRocksNodeResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -102,7 +102,7 @@ impl RestartStarRocksInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -114,7 +114,7 @@ impl RestartStarRocksInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksInstanceResponse>,
+        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -9,13 +9,13 @@ pub struct ResumeStarRocksDataReplicationInput {
     /// The request body.
     ///
     /// The task to resume.
-    pub body: crate::types::ResumeStarRocksDataReplicationRequest,
+    pub body: crate::types::PauseStarRocksDataReplicationRequest,
 }
 
 impl ::clouddb_runtime::Operation for ResumeStarRocksDataReplicationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ResumeStarRocksDataReplicationResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ResumeStarRocksDataReplicationBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::ResumeStarRocksDataReplicationRequest>,
+    body: ::std::option::Option<crate::types::PauseStarRocksDataReplicationRequest>,
 }
 
 impl ResumeStarRocksDataReplicationBuilder {
@@ -91,7 +91,7 @@ impl ResumeStarRocksDataReplicationBuilder {
     /// Required.
     pub fn body(
         mut self,
-        value: crate::types::ResumeStarRocksDataReplicationRequest,
+        value: crate::types::PauseStarRocksDataReplicationRequest,
     ) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
@@ -133,9 +133,7 @@ impl ResumeStarRocksDataReplicationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ResumeStarRocksDataReplicationResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -147,9 +145,7 @@ impl ResumeStarRocksDataReplicationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::ResumeStarRocksDataReplicationResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -162,9 +158,7 @@ impl ResumeStarRocksDataReplicationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::ResumeStarRocksDataReplicationResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct RevokeDatabaseUserPrivilegesInput {
 impl ::clouddb_runtime::Operation for RevokeDatabaseUserPrivilegesInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RevokeDatabaseUserPrivilegesResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl RevokeDatabaseUserPrivilegesBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RevokeDatabaseUserPrivilegesResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl RevokeDatabaseUserPrivilegesBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RevokeDatabaseUserPrivilegesResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -162,9 +162,7 @@ impl RevokeDatabaseUserPrivilegesBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::RevokeDatabaseUserPrivilegesResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -17,7 +17,7 @@ pub struct SetAuditLogSwitchInput {
 impl ::clouddb_runtime::Operation for SetAuditLogSwitchInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetAuditLogSwitchResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -131,7 +131,7 @@ impl SetAuditLogSwitchBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetAuditLogSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -143,7 +143,7 @@ impl SetAuditLogSwitchBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetAuditLogSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

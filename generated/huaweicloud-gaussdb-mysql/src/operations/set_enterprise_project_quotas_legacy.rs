@@ -13,7 +13,7 @@ pub struct SetEnterpriseProjectQuotasLegacyInput {
 impl ::clouddb_runtime::Operation for SetEnterpriseProjectQuotasLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetEnterpriseProjectQuotasLegacyResponse;
+    type Output = crate::types::SetEnterpriseProjectQuotasResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -107,9 +107,7 @@ impl SetEnterpriseProjectQuotasLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::SetEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -121,9 +119,7 @@ impl SetEnterpriseProjectQuotasLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::SetEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct SetInstanceMaintenanceWindowInput {
 impl ::clouddb_runtime::Operation for SetInstanceMaintenanceWindowInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetInstanceMaintenanceWindowResponse;
+    type Output = crate::types::DeleteJobResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,7 +132,7 @@ impl SetInstanceMaintenanceWindowBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceMaintenanceWindowResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -144,7 +144,7 @@ impl SetInstanceMaintenanceWindowBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceMaintenanceWindowResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

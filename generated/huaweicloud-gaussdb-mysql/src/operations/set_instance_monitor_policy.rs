@@ -15,7 +15,7 @@ pub struct SetInstanceMonitorPolicyInput {
 impl ::clouddb_runtime::Operation for SetInstanceMonitorPolicyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetInstanceMonitorPolicyResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -127,7 +127,7 @@ impl SetInstanceMonitorPolicyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceMonitorPolicyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -139,7 +139,7 @@ impl SetInstanceMonitorPolicyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceMonitorPolicyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -152,7 +152,7 @@ impl SetInstanceMonitorPolicyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::SetInstanceMonitorPolicyResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

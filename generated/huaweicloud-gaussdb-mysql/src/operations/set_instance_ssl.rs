@@ -11,13 +11,13 @@ pub struct SetInstanceSslInput {
     /// The request body.
     ///
     /// The SSL setting.
-    pub body: crate::types::SetInstanceSslRequest,
+    pub body: crate::types::SetProxySslRequest,
 }
 
 impl ::clouddb_runtime::Operation for SetInstanceSslInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetInstanceSslResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -58,7 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct SetInstanceSslBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::SetInstanceSslRequest>,
+    body: ::std::option::Option<crate::types::SetProxySslRequest>,
 }
 
 impl SetInstanceSslBuilder {
@@ -88,7 +88,7 @@ impl SetInstanceSslBuilder {
     /// The SSL setting.
     ///
     /// Required.
-    pub fn body(mut self, value: crate::types::SetInstanceSslRequest) -> Self {
+    pub fn body(mut self, value: crate::types::SetProxySslRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -126,7 +126,7 @@ impl SetInstanceSslBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceSslResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -138,7 +138,7 @@ impl SetInstanceSslBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetInstanceSslResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -151,7 +151,7 @@ impl SetInstanceSslBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::SetInstanceSslResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

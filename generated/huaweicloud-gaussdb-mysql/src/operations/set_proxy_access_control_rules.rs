@@ -21,7 +21,7 @@ pub struct SetProxyAccessControlRulesInput {
 impl ::clouddb_runtime::Operation for SetProxyAccessControlRulesInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetProxyAccessControlRulesResponse;
+    type Output = crate::types::SwitchProxyAccessControlResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -160,7 +160,7 @@ impl SetProxyAccessControlRulesBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyAccessControlRulesResponse>,
+        ::clouddb_runtime::Response<crate::types::SwitchProxyAccessControlResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -172,7 +172,7 @@ impl SetProxyAccessControlRulesBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyAccessControlRulesResponse>,
+        ::clouddb_runtime::Response<crate::types::SwitchProxyAccessControlResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -21,7 +21,7 @@ pub struct SetProxyConnectionPoolTypeInput {
 impl ::clouddb_runtime::Operation for SetProxyConnectionPoolTypeInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetProxyConnectionPoolTypeResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -160,7 +160,7 @@ impl SetProxyConnectionPoolTypeBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyConnectionPoolTypeResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -172,7 +172,7 @@ impl SetProxyConnectionPoolTypeBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyConnectionPoolTypeResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -185,9 +185,7 @@ impl SetProxyConnectionPoolTypeBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::SetProxyConnectionPoolTypeResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

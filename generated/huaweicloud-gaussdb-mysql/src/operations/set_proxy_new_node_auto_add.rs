@@ -21,7 +21,7 @@ pub struct SetProxyNewNodeAutoAddInput {
 impl ::clouddb_runtime::Operation for SetProxyNewNodeAutoAddInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetProxyNewNodeAutoAddResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -154,7 +154,7 @@ impl SetProxyNewNodeAutoAddBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyNewNodeAutoAddResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -166,7 +166,7 @@ impl SetProxyNewNodeAutoAddBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyNewNodeAutoAddResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

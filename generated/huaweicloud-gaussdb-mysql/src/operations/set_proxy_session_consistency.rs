@@ -21,7 +21,7 @@ pub struct SetProxySessionConsistencyInput {
 impl ::clouddb_runtime::Operation for SetProxySessionConsistencyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetProxySessionConsistencyResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -160,7 +160,7 @@ impl SetProxySessionConsistencyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxySessionConsistencyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -172,7 +172,7 @@ impl SetProxySessionConsistencyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxySessionConsistencyResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -185,9 +185,7 @@ impl SetProxySessionConsistencyBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::SetProxySessionConsistencyResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

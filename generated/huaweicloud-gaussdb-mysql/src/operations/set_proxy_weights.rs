@@ -21,7 +21,7 @@ pub struct SetProxyWeightsInput {
 impl ::clouddb_runtime::Operation for SetProxyWeightsInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetProxyWeightsResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -149,7 +149,7 @@ impl SetProxyWeightsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyWeightsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -161,7 +161,7 @@ impl SetProxyWeightsBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetProxyWeightsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -174,7 +174,7 @@ impl SetProxyWeightsBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::SetProxyWeightsResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -11,13 +11,13 @@ pub struct SetSqlFilterSwitchInput {
     /// The request body.
     ///
     /// The desired state of SQL throttling.
-    pub body: crate::types::SetSqlFilterSwitchRequest,
+    pub body: crate::types::SetAuditLogSwitchRequest,
 }
 
 impl ::clouddb_runtime::Operation for SetSqlFilterSwitchInput {
     type Service = crate::Client;
 
-    type Output = crate::types::SetSqlFilterSwitchResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -63,7 +63,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct SetSqlFilterSwitchBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::SetSqlFilterSwitchRequest>,
+    body: ::std::option::Option<crate::types::SetAuditLogSwitchRequest>,
 }
 
 impl SetSqlFilterSwitchBuilder {
@@ -93,7 +93,7 @@ impl SetSqlFilterSwitchBuilder {
     /// The desired state of SQL throttling.
     ///
     /// Required.
-    pub fn body(mut self, value: crate::types::SetSqlFilterSwitchRequest) -> Self {
+    pub fn body(mut self, value: crate::types::SetAuditLogSwitchRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -131,7 +131,7 @@ impl SetSqlFilterSwitchBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetSqlFilterSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -143,7 +143,7 @@ impl SetSqlFilterSwitchBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::SetSqlFilterSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -156,7 +156,7 @@ impl SetSqlFilterSwitchBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::SetSqlFilterSwitchResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

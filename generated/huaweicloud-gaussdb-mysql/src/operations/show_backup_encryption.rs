@@ -13,7 +13,7 @@ pub struct ShowBackupEncryptionInput {
 impl ::clouddb_runtime::Operation for ShowBackupEncryptionInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ShowBackupEncryptionResponse;
+    type Output = crate::types::SetBackupEncryptionResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -102,7 +102,7 @@ impl ShowBackupEncryptionBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ShowBackupEncryptionResponse>,
+        ::clouddb_runtime::Response<crate::types::SetBackupEncryptionResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -114,7 +114,7 @@ impl ShowBackupEncryptionBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ShowBackupEncryptionResponse>,
+        ::clouddb_runtime::Response<crate::types::SetBackupEncryptionResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

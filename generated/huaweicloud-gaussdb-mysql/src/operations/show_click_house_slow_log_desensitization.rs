@@ -13,7 +13,7 @@ pub struct ShowClickHouseSlowLogDesensitizationInput {
 impl ::clouddb_runtime::Operation for ShowClickHouseSlowLogDesensitizationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ShowClickHouseSlowLogDesensitizationResponse;
+    type Output = crate::types::SetClickHouseSlowLogDesensitizationResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -106,7 +106,7 @@ impl ShowClickHouseSlowLogDesensitizationBuilder {
         self,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ShowClickHouseSlowLogDesensitizationResponse,
+            crate::types::SetClickHouseSlowLogDesensitizationResponse,
         >,
         ::clouddb_runtime::Error,
     > {
@@ -120,7 +120,7 @@ impl ShowClickHouseSlowLogDesensitizationBuilder {
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ShowClickHouseSlowLogDesensitizationResponse,
+            crate::types::SetClickHouseSlowLogDesensitizationResponse,
         >,
         ::clouddb_runtime::Error,
     > {

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowProjectQuotasLegacyInput {
     /// Only the quota of this resource type; only `instance`.
-    pub r#type: ::std::option::Option<crate::types::ShowProjectQuotasLegacyType>,
+    pub r#type: ::std::option::Option<crate::types::ShowProjectQuotasType>,
 }
 
 impl ::clouddb_runtime::Operation for ShowProjectQuotasLegacyInput {
@@ -57,7 +57,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ShowProjectQuotasLegacyBuilder {
     client: crate::Client,
-    r#type: ::std::option::Option<crate::types::ShowProjectQuotasLegacyType>,
+    r#type: ::std::option::Option<crate::types::ShowProjectQuotasType>,
 }
 
 impl ShowProjectQuotasLegacyBuilder {
@@ -73,7 +73,7 @@ impl ShowProjectQuotasLegacyBuilder {
     /// Optional.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<crate::types::ShowProjectQuotasLegacyType>,
+        value: impl ::std::convert::Into<crate::types::ShowProjectQuotasType>,
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

@@ -13,7 +13,7 @@ pub struct ShowSqlFilterSwitchInput {
 impl ::clouddb_runtime::Operation for ShowSqlFilterSwitchInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ShowSqlFilterSwitchResponse;
+    type Output = crate::types::ShowAuditLogSwitchResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -102,7 +102,7 @@ impl ShowSqlFilterSwitchBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ShowSqlFilterSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::ShowAuditLogSwitchResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -114,7 +114,7 @@ impl ShowSqlFilterSwitchBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::ShowSqlFilterSwitchResponse>,
+        ::clouddb_runtime::Response<crate::types::ShowAuditLogSwitchResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

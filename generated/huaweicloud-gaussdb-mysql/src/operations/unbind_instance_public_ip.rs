@@ -13,7 +13,7 @@ pub struct UnbindInstancePublicIpInput {
 impl ::clouddb_runtime::Operation for UnbindInstancePublicIpInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UnbindInstancePublicIpResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -102,7 +102,7 @@ impl UnbindInstancePublicIpBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UnbindInstancePublicIpResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -114,7 +114,7 @@ impl UnbindInstancePublicIpBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UnbindInstancePublicIpResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -127,7 +127,7 @@ impl UnbindInstancePublicIpBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::UnbindInstancePublicIpResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

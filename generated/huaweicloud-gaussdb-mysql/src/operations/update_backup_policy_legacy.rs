@@ -17,7 +17,7 @@ pub struct UpdateBackupPolicyLegacyInput {
 impl ::clouddb_runtime::Operation for UpdateBackupPolicyLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateBackupPolicyLegacyResponse;
+    type Output = crate::types::UpdateBackupPolicyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -128,7 +128,7 @@ impl UpdateBackupPolicyLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -140,7 +140,7 @@ impl UpdateBackupPolicyLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyLegacyResponse>,
+        ::clouddb_runtime::Response<crate::types::UpdateBackupPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -11,13 +11,13 @@ pub struct UpdateClickHouseDatabaseUserPasswordInput {
     /// The request body.
     ///
     /// The account and its new password.
-    pub body: crate::types::UpdateClickHouseDatabaseUserPasswordRequest,
+    pub body: crate::types::UpdateStarRocksDatabaseUserPasswordRequest,
 }
 
 impl ::clouddb_runtime::Operation for UpdateClickHouseDatabaseUserPasswordInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateClickHouseDatabaseUserPasswordResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -64,7 +64,7 @@ pub struct UpdateClickHouseDatabaseUserPasswordBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<
-        crate::types::UpdateClickHouseDatabaseUserPasswordRequest,
+        crate::types::UpdateStarRocksDatabaseUserPasswordRequest,
     >,
 }
 
@@ -97,7 +97,7 @@ impl UpdateClickHouseDatabaseUserPasswordBuilder {
     /// Required.
     pub fn body(
         mut self,
-        value: crate::types::UpdateClickHouseDatabaseUserPasswordRequest,
+        value: crate::types::UpdateStarRocksDatabaseUserPasswordRequest,
     ) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
@@ -139,9 +139,7 @@ impl UpdateClickHouseDatabaseUserPasswordBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseDatabaseUserPasswordResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -153,9 +151,7 @@ impl UpdateClickHouseDatabaseUserPasswordBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseDatabaseUserPasswordResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

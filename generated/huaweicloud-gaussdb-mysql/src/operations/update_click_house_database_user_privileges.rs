@@ -17,7 +17,7 @@ pub struct UpdateClickHouseDatabaseUserPrivilegesInput {
 impl ::clouddb_runtime::Operation for UpdateClickHouseDatabaseUserPrivilegesInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateClickHouseDatabaseUserPrivilegesResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -139,9 +139,7 @@ impl UpdateClickHouseDatabaseUserPrivilegesBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseDatabaseUserPrivilegesResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -153,9 +151,7 @@ impl UpdateClickHouseDatabaseUserPrivilegesBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseDatabaseUserPrivilegesResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct UpdateClickHouseReplicationConfigInput {
 impl ::clouddb_runtime::Operation for UpdateClickHouseReplicationConfigInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateClickHouseReplicationConfigResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -132,9 +132,7 @@ impl UpdateClickHouseReplicationConfigBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseReplicationConfigResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,9 +144,7 @@ impl UpdateClickHouseReplicationConfigBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateClickHouseReplicationConfigResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -161,9 +157,7 @@ impl UpdateClickHouseReplicationConfigBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::UpdateClickHouseReplicationConfigResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -7,13 +7,13 @@ pub struct UpdateEnterpriseProjectQuotasInput {
     /// The request body.
     ///
     /// The quotas to change.
-    pub body: crate::types::UpdateEnterpriseProjectQuotasRequest,
+    pub body: crate::types::SetEnterpriseProjectQuotasRequest,
 }
 
 impl ::clouddb_runtime::Operation for UpdateEnterpriseProjectQuotasInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateEnterpriseProjectQuotasResponse;
+    type Output = crate::types::SetEnterpriseProjectQuotasResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -57,7 +57,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UpdateEnterpriseProjectQuotasBuilder {
     client: crate::Client,
-    body: ::std::option::Option<crate::types::UpdateEnterpriseProjectQuotasRequest>,
+    body: ::std::option::Option<crate::types::SetEnterpriseProjectQuotasRequest>,
 }
 
 impl UpdateEnterpriseProjectQuotasBuilder {
@@ -75,7 +75,7 @@ impl UpdateEnterpriseProjectQuotasBuilder {
     /// Required.
     pub fn body(
         mut self,
-        value: crate::types::UpdateEnterpriseProjectQuotasRequest,
+        value: crate::types::SetEnterpriseProjectQuotasRequest,
     ) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
@@ -110,7 +110,7 @@ impl UpdateEnterpriseProjectQuotasBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateEnterpriseProjectQuotasResponse>,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -122,7 +122,7 @@ impl UpdateEnterpriseProjectQuotasBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateEnterpriseProjectQuotasResponse>,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -7,13 +7,13 @@ pub struct UpdateEnterpriseProjectQuotasLegacyInput {
     /// The request body.
     ///
     /// The quotas to change.
-    pub body: crate::types::UpdateEnterpriseProjectQuotasLegacyRequest,
+    pub body: crate::types::SetEnterpriseProjectQuotasLegacyRequest,
 }
 
 impl ::clouddb_runtime::Operation for UpdateEnterpriseProjectQuotasLegacyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateEnterpriseProjectQuotasLegacyResponse;
+    type Output = crate::types::SetEnterpriseProjectQuotasResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -54,9 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UpdateEnterpriseProjectQuotasLegacyBuilder {
     client: crate::Client,
-    body: ::std::option::Option<
-        crate::types::UpdateEnterpriseProjectQuotasLegacyRequest,
-    >,
+    body: ::std::option::Option<crate::types::SetEnterpriseProjectQuotasLegacyRequest>,
 }
 
 impl UpdateEnterpriseProjectQuotasLegacyBuilder {
@@ -74,7 +72,7 @@ impl UpdateEnterpriseProjectQuotasLegacyBuilder {
     /// Required.
     pub fn body(
         mut self,
-        value: crate::types::UpdateEnterpriseProjectQuotasLegacyRequest,
+        value: crate::types::SetEnterpriseProjectQuotasLegacyRequest,
     ) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
@@ -109,9 +107,7 @@ impl UpdateEnterpriseProjectQuotasLegacyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -123,9 +119,7 @@ impl UpdateEnterpriseProjectQuotasLegacyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<
-            crate::types::UpdateEnterpriseProjectQuotasLegacyResponse,
-        >,
+        ::clouddb_runtime::Response<crate::types::SetEnterpriseProjectQuotasResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

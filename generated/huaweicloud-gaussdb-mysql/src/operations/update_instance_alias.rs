@@ -17,7 +17,7 @@ pub struct UpdateInstanceAliasInput {
 impl ::clouddb_runtime::Operation for UpdateInstanceAliasInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateInstanceAliasResponse;
+    type Output = crate::types::DeleteJobResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -131,7 +131,7 @@ impl UpdateInstanceAliasBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceAliasResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -143,7 +143,7 @@ impl UpdateInstanceAliasBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceAliasResponse>,
+        ::clouddb_runtime::Response<crate::types::DeleteJobResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -17,7 +17,7 @@ pub struct UpdateInstanceInternalIpInput {
 impl ::clouddb_runtime::Operation for UpdateInstanceInternalIpInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateInstanceInternalIpResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -126,7 +126,7 @@ impl UpdateInstanceInternalIpBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceInternalIpResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -138,7 +138,7 @@ impl UpdateInstanceInternalIpBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceInternalIpResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -151,7 +151,7 @@ impl UpdateInstanceInternalIpBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::UpdateInstanceInternalIpResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

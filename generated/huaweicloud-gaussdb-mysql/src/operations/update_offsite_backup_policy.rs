@@ -17,7 +17,7 @@ pub struct UpdateOffsiteBackupPolicyInput {
 impl ::clouddb_runtime::Operation for UpdateOffsiteBackupPolicyInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateOffsiteBackupPolicyResponse;
+    type Output = crate::types::RenameProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -137,7 +137,7 @@ impl UpdateOffsiteBackupPolicyBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateOffsiteBackupPolicyResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -149,7 +149,7 @@ impl UpdateOffsiteBackupPolicyBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateOffsiteBackupPolicyResponse>,
+        ::clouddb_runtime::Response<crate::types::RenameProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -21,7 +21,7 @@ pub struct UpdateProxyConfigurationsInput {
 impl ::clouddb_runtime::Operation for UpdateProxyConfigurationsInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateProxyConfigurationsResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -155,7 +155,7 @@ impl UpdateProxyConfigurationsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyConfigurationsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -167,7 +167,7 @@ impl UpdateProxyConfigurationsBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyConfigurationsResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -180,7 +180,7 @@ impl UpdateProxyConfigurationsBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::UpdateProxyConfigurationsResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

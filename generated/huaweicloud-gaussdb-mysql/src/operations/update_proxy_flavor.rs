@@ -21,7 +21,7 @@ pub struct UpdateProxyFlavorInput {
 impl ::clouddb_runtime::Operation for UpdateProxyFlavorInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateProxyFlavorResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -149,7 +149,7 @@ impl UpdateProxyFlavorBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyFlavorResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -161,7 +161,7 @@ impl UpdateProxyFlavorBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyFlavorResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -174,7 +174,7 @@ impl UpdateProxyFlavorBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::UpdateProxyFlavorResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -21,7 +21,7 @@ pub struct UpdateProxyPortInput {
 impl ::clouddb_runtime::Operation for UpdateProxyPortInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateProxyPortResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -154,7 +154,7 @@ impl UpdateProxyPortBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyPortResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -166,7 +166,7 @@ impl UpdateProxyPortBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateProxyPortResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -179,7 +179,7 @@ impl UpdateProxyPortBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::UpdateProxyPortResponse>,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -11,13 +11,13 @@ pub struct UpgradeInstanceKernelVersionInput {
     /// The request body.
     ///
     /// How to upgrade the kernel.
-    pub body: crate::types::UpgradeInstanceKernelVersionRequest,
+    pub body: crate::types::RestartNodeRequest,
 }
 
 impl ::clouddb_runtime::Operation for UpgradeInstanceKernelVersionInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpgradeInstanceKernelVersionResponse;
+    type Output = crate::types::CreateProxyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -58,7 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct UpgradeInstanceKernelVersionBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::UpgradeInstanceKernelVersionRequest>,
+    body: ::std::option::Option<crate::types::RestartNodeRequest>,
 }
 
 impl UpgradeInstanceKernelVersionBuilder {
@@ -88,10 +88,7 @@ impl UpgradeInstanceKernelVersionBuilder {
     /// How to upgrade the kernel.
     ///
     /// Required.
-    pub fn body(
-        mut self,
-        value: crate::types::UpgradeInstanceKernelVersionRequest,
-    ) -> Self {
+    pub fn body(mut self, value: crate::types::RestartNodeRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -132,7 +129,7 @@ impl UpgradeInstanceKernelVersionBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpgradeInstanceKernelVersionResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -144,7 +141,7 @@ impl UpgradeInstanceKernelVersionBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpgradeInstanceKernelVersionResponse>,
+        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -157,9 +154,7 @@ impl UpgradeInstanceKernelVersionBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::UpgradeInstanceKernelVersionResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
             ::clouddb_runtime::wait::Job,
         ),
         ::clouddb_runtime::Error,

@@ -30,7 +30,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1backups/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListBackupsLegacyBackupType,
+                    ::huaweicloud_gaussdb_mysql::types::BackupsType,
                 >,
             ),
             (
@@ -76,7 +76,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1datastores~1{database_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListEngineVersionsLegacyDatabaseName,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
@@ -88,19 +88,19 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyDatabaseName,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/2/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyVersionName,
+                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsVersionName,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsLegacyAvailabilityZoneMode,
+                    ::huaweicloud_gaussdb_mysql::types::StarRocksInstanceInfoAzMode,
                 >,
             ),
             (
@@ -124,13 +124,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesLegacyType,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlProxyV3Mode,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances/get/parameters/4/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesLegacyDatastoreType,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
@@ -174,7 +174,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -198,19 +198,19 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/requestBody/content/application~1json/examples/resize-gaussdb-large-4/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyRequest,
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorRequest,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/requestBody/content/application~1json/examples/resize-taurus-large-4/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyRequest,
+                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorRequest,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1action/post/responses/200/content/application~1json/examples/resize-gaussdb-large-4/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
                 >,
             ),
             (
@@ -236,7 +236,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1backups~1policy~1update/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyResponse,
                 >,
             ),
             (
@@ -266,13 +266,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/7/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsLegacyLevel,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlErrorLogListLevel,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsV3Response,
                 >,
             ),
             (
@@ -288,7 +288,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1name/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -304,7 +304,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateReadonlyNodesResponse,
                 >,
             ),
             (
@@ -318,7 +318,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -328,13 +328,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1password/post/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordLegacyRequest,
+                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordRequest,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1password/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResetDatabasePasswordLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteJobResponse,
                 >,
             ),
             (
@@ -344,7 +344,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteProxyLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -370,7 +370,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateProxyLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -386,7 +386,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -442,7 +442,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ExtendInstanceVolumeResponse,
                 >,
             ),
             (
@@ -458,7 +458,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1project-quotas/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasLegacyType,
+                    ::huaweicloud_gaussdb_mysql::types::ShowProjectQuotasType,
                 >,
             ),
             (
@@ -470,7 +470,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1quotas/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectQuotasLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectQuotasResponse,
                 >,
             ),
             (
@@ -482,19 +482,19 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1quotas/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasResponse,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1quotas/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasLegacyRequest,
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasLegacyRequest,
                 >,
             ),
             (
                 "#/paths/~1mysql~1v3~1{project_id}~1quotas/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasLegacyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasResponse,
                 >,
             ),
             (
@@ -520,13 +520,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesType,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlProxyV3Mode,
                 >,
             ),
             (
                 "#/paths/~1v3.1~1{project_id}~1instances/get/parameters/4/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesDatastoreType,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
@@ -610,7 +610,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1backups/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListBackupsBackupType,
+                    ::huaweicloud_gaussdb_mysql::types::BackupsType,
                 >,
             ),
             (
@@ -752,7 +752,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateConfigurationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -778,7 +778,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1apply/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ApplyConfigurationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -810,7 +810,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1datastores~1{database_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListEngineVersionsDatabaseName,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
@@ -844,13 +844,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsDatabaseName,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1flavors~1{database_name}/get/parameters/2/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListFlavorsAvailabilityZoneMode,
+                    ::huaweicloud_gaussdb_mysql::types::StarRocksInstanceInfoAzMode,
                 >,
             ),
             (
@@ -872,7 +872,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1htap~1datastores~1{engine_name}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListHtapEngineVersionsEngineName,
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapFlavorsEngineName,
                 >,
             ),
             (
@@ -914,7 +914,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1htap~1storage-type~1{database}/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListHtapStorageTypesDatabase,
+                    ::huaweicloud_gaussdb_mysql::types::ListHtapFlavorsEngineName,
                 >,
             ),
             (
@@ -962,13 +962,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesV3Type,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlProxyV3Mode,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances/get/parameters/4/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListInstancesV3DatastoreType,
+                    ::huaweicloud_gaussdb_mysql::types::DatastoreResultType,
                 >,
             ),
             (
@@ -1092,7 +1092,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1restore/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestoreToExistingInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1134,7 +1134,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1action/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResizeInstanceFlavorResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
                 >,
             ),
             (
@@ -1150,7 +1150,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1alias/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceAliasResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteJobResponse,
                 >,
             ),
             (
@@ -1202,7 +1202,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1encryption/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ShowBackupEncryptionResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetBackupEncryptionResponse,
                 >,
             ),
             (
@@ -1244,7 +1244,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1offsite-policy/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateOffsiteBackupPolicyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1284,7 +1284,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListRestorableTablesLastTableInfo,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlProxyV3SslOption,
                 >,
             ),
             (
@@ -1314,7 +1314,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestoreTablesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1366,7 +1366,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CancelClickHouseReplicationConfigUpdateResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1382,7 +1382,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1databases~1replication~1config/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseReplicationConfigResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1426,7 +1426,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1456,7 +1456,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-check/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CheckClickHouseDatabaseConfigResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ChDatabaseConfigResponse,
                 >,
             ),
             (
@@ -1466,7 +1466,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-parameter/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseReplicationDatabaseParametersResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDatabaseParametersResponse,
                 >,
             ),
             (
@@ -1496,7 +1496,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1{database_name}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteClickHouseReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1512,7 +1512,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize-flavor/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResizeClickHouseInstanceFlavorResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1528,7 +1528,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1resize/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ExtendClickHouseVolumeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1538,7 +1538,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1restart/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartClickHouseInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1564,7 +1564,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1slowlog-sensitive/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ShowClickHouseSlowLogDesensitizationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetClickHouseSlowLogDesensitizationResponse,
                 >,
             ),
             (
@@ -1610,7 +1610,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateClickHouseDatabaseUserResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1620,13 +1620,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1password/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPasswordRequest,
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPasswordRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1password/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPasswordResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1642,7 +1642,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1permission/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateClickHouseDatabaseUserPrivilegesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1656,7 +1656,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1users~1{user_name}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteClickHouseDatabaseUserResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1724,7 +1724,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations~1{configuration_id}~1copy/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CopyInstanceConfigurationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CopyConfigurationResponse,
                 >,
             ),
             (
@@ -1750,7 +1750,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/delete/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabasesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1792,7 +1792,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateDatabasesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1818,7 +1818,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1databases~1comment/put/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseCommentsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1828,13 +1828,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpgradeInstanceKernelVersionRequest,
+                    ::huaweicloud_gaussdb_mysql::types::RestartNodeRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-upgrade/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpgradeInstanceKernelVersionResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1850,7 +1850,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/delete/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteDatabaseUsersResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1884,7 +1884,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateDatabaseUsersResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1900,7 +1900,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1comment/put/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserCommentsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1916,7 +1916,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1password/put/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateDatabaseUserPasswordsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1932,7 +1932,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/delete/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RevokeDatabaseUserPrivilegesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1948,7 +1948,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1db-users~1privilege/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::GrantDatabaseUserPrivilegesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1964,7 +1964,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateInstancePrivateDnsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -1980,7 +1980,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePrivateDnsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2016,7 +2016,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1errorlog/get/parameters/6/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListErrorLogDetailsV3Level,
+                    ::huaweicloud_gaussdb_mysql::types::MysqlErrorLogListLevel,
                 >,
             ),
             (
@@ -2050,7 +2050,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/3/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListIncrementalBackupsLimit,
+                    ::huaweicloud_gaussdb_mysql::types::ListImmediateJobsLimit,
                 >,
             ),
             (
@@ -2080,7 +2080,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceInternalIpResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2106,7 +2106,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMonitorPolicyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2122,7 +2122,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1name/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceNameResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2154,7 +2154,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1name/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateNodeNamesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2176,13 +2176,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/on-demand/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}/delete/responses/200/content/application~1json/examples/prepaid/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteReadonlyNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceResponse,
                 >,
             ),
             (
@@ -2202,7 +2202,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateNodePriorityResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2222,7 +2222,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2238,7 +2238,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ops-window/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetInstanceMaintenanceWindowResponse,
+                    ::huaweicloud_gaussdb_mysql::types::DeleteJobResponse,
                 >,
             ),
             (
@@ -2264,7 +2264,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1port/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstancePortResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2298,7 +2298,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteProxiesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2340,7 +2340,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1enlarge/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::AddProxyNodesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2366,7 +2366,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1transaction-split/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyTransactionSplitResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2426,7 +2426,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1access-control/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyAccessControlRulesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SwitchProxyAccessControlResponse,
                 >,
             ),
             (
@@ -2460,7 +2460,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyConfigurationsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2480,7 +2480,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyConnectionPoolTypeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2500,7 +2500,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1flavor/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyFlavorResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2534,7 +2534,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1new-node-auto-add/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyNewNodeAutoAddResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -2554,7 +2554,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1port/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyPortResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2574,7 +2574,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1reduce/put/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RemoveProxyNodesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2608,7 +2608,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartProxyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2656,7 +2656,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1route-mode/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyRouteModeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2676,7 +2676,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1session-consistence/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxySessionConsistencyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2696,7 +2696,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1ssl/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxySslResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2736,7 +2736,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1weight/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetProxyWeightsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2770,7 +2770,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1bind/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::BindInstancePublicIpResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2780,7 +2780,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1public-ips~1unbind/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UnbindInstancePublicIpResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2790,13 +2790,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartInstanceRequest,
+                    ::huaweicloud_gaussdb_mysql::types::RestartNodeRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2826,7 +2826,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceSecurityGroupResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2908,7 +2908,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteSqlFilterRulesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2938,7 +2938,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1rules/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterRulesResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2948,7 +2948,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ShowSqlFilterSwitchResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ShowAuditLogSwitchResponse,
                 >,
             ),
             (
@@ -2962,19 +2962,19 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/requestBody/content/application~1json/examples/disable/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchRequest,
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogSwitchRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/requestBody/content/application~1json/examples/enable/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchRequest,
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogSwitchRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1switch/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetSqlFilterSwitchResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -2984,13 +2984,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ssl-option/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetInstanceSslRequest,
+                    ::huaweicloud_gaussdb_mysql::types::SetProxySslRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ssl-option/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetInstanceSslResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3042,7 +3042,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksDataReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3080,7 +3080,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDataReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3144,7 +3144,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1pause/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::PauseStarRocksDataReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3156,13 +3156,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResumeStarRocksDataReplicationRequest,
+                    ::huaweicloud_gaussdb_mysql::types::PauseStarRocksDataReplicationRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ResumeStarRocksDataReplicationResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3182,7 +3182,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksDatabaseUserResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -3212,7 +3212,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateStarRocksDatabaseUserResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -3228,7 +3228,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1password/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPasswordResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -3244,7 +3244,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1permission/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateStarRocksDatabaseUserPermissionResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -3258,7 +3258,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRocksInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
                 >,
             ),
             (
@@ -3288,7 +3288,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SwitchoverInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
             ),
             (
@@ -3352,7 +3352,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1restart/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksInstanceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
                 >,
             ),
             (
@@ -3392,7 +3392,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1audit-log~1switch/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogSwitchResponse,
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -3438,7 +3438,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instance~1{instance_id}~1scheduled-jobs/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::DeleteInstanceScheduledJobResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceResponse,
                 >,
             ),
             (
@@ -3512,13 +3512,13 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1quotas/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasRequest,
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasRequest,
                 >,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1quotas/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateEnterpriseProjectQuotasResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetEnterpriseProjectQuotasResponse,
                 >,
             ),
             (
@@ -3580,7 +3580,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1starrocks~1resource-check/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CheckStarRocksResourceResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CheckResourceResponse,
                 >,
             ),
             (
