@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use clouddb_runtime::clock::{Clock, FixedClock};
-use clouddb_runtime::huawei::{self, ClientBuilder, Service};
+use clouddb_runtime::huawei::{self, ClientBuilder, Huawei};
+use clouddb_runtime::Service;
 use huaweicloud_gaussdb_mysql::{Client, Credentials, RetryPolicy};
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -27,7 +28,10 @@ pub fn fixed_time() -> OffsetDateTime {
 }
 
 /// The settings every benchmark client shares; `clock` is the system clock unless given.
-fn builder<S: Service>(endpoint: &str, clock: Option<Arc<dyn Clock>>) -> ClientBuilder<S> {
+fn builder<S: Service<Vendor = Huawei>>(
+    endpoint: &str,
+    clock: Option<Arc<dyn Clock>>,
+) -> ClientBuilder<S> {
     let builder = ClientBuilder::<S>::default()
         .region(REGION)
         .endpoint(endpoint)
@@ -51,26 +55,12 @@ pub fn client(endpoint: &str, clock: Option<Arc<dyn Clock>>) -> Client {
 /// The runtime client a generated GaussDB client wraps, configured the same way; it has
 /// `dry_run`, which the generated client does not expose.
 pub fn runtime_client(endpoint: &str, clock: Option<Arc<dyn Clock>>) -> huawei::Client {
-    builder::<Runtime>(endpoint, clock)
-        .build()
-        .expect("the benchmark client is valid")
-        .0
+    client(endpoint, clock).client().clone()
 }
 
 /// A clock stuck at [`fixed_time`].
 pub fn fixed_clock() -> Arc<dyn Clock> {
     Arc::new(FixedClock(fixed_time()))
-}
-
-/// The GaussDB service description with the runtime client unwrapped.
-struct Runtime(huawei::Client);
-
-impl Service for Runtime {
-    const INFO: &'static huawei::ServiceInfo = <Client as Service>::INFO;
-
-    fn from_client(client: huawei::Client) -> Self {
-        Self(client)
-    }
 }
 
 /// The generated client's ListInstances call of the call benchmarks: `limit` instances

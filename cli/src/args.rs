@@ -13,9 +13,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::body::{self, Source};
-use crate::call::{Backend, Call};
+use crate::call::Call;
 use crate::exit::Failure;
 use crate::{Flag, OperationCli};
+use clouddb_runtime::Vendor;
 
 /// The flags of one subcommand, as the generated code reads them.
 pub struct Args<'a> {
@@ -33,7 +34,7 @@ impl std::fmt::Debug for Args<'_> {
 }
 
 impl<'a> Args<'a> {
-    pub(crate) fn new<C>(matches: &'a ArgMatches, operation: &OperationCli<C>) -> Self {
+    pub(crate) fn new<V>(matches: &'a ArgMatches, operation: &OperationCli<V>) -> Self {
         Self {
             matches,
             flags: operation.flags,
@@ -95,9 +96,9 @@ impl<'a> Args<'a> {
     }
 
     /// The call of a whole input, sent as one request.
-    pub fn call<C, O>(&self, input: O) -> crate::Result<Call<C>>
+    pub fn call<V, O>(&self, input: O) -> crate::Result<Call<V>>
     where
-        C: Backend,
+        V: Vendor,
         O: Operation + 'static,
         O::Output: Serialize,
     {
@@ -105,9 +106,9 @@ impl<'a> Args<'a> {
     }
 
     /// The call of a paged list: one page, or every item with `--all`.
-    pub fn call_paged<C, O>(&self, input: O) -> crate::Result<Call<C>>
+    pub fn call_paged<V, O>(&self, input: O) -> crate::Result<Call<V>>
     where
-        C: Backend,
+        V: Vendor,
         O: Paginated + Sync,
         O::Output: Serialize + 'static,
         O::Item: Serialize,
@@ -117,13 +118,13 @@ impl<'a> Args<'a> {
 
     /// The call of an operation that starts a job, whose id `job_id` reads from the
     /// answer; with `--wait`, the job is waited for.
-    pub fn call_waiting<C, O>(
+    pub fn call_waiting<V, O>(
         &self,
         input: O,
         job_id: fn(&O::Output) -> Option<String>,
-    ) -> crate::Result<Call<C>>
+    ) -> crate::Result<Call<V>>
     where
-        C: Backend,
+        V: Vendor,
         O: Operation + 'static,
         O::Output: Serialize,
     {

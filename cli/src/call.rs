@@ -5,9 +5,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use clouddb_runtime::client::Client;
 use clouddb_runtime::paginate::{Pages, Paginated};
-use clouddb_runtime::wait::{Job, WaitOptions};
-use clouddb_runtime::{huawei, qingcloud, CallOptions, Error, Operation, Response, SignedRequest};
+use clouddb_runtime::wait::WaitOptions;
+use clouddb_runtime::{CallOptions, Error, Job, Operation, Response, SignedRequest, Vendor};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -18,68 +19,24 @@ pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// Waits for a job with the service's job-information operation; generated once per
 /// service that has one (it calls the generated client's `wait_for_job`).
-pub type WaitFn<C> = for<'a> fn(&'a C, String, WaitOptions) -> LocalFuture<'a, Result<Job, Error>>;
+pub type WaitFn<V> =
+    for<'a> fn(&'a Client<V>, String, WaitOptions) -> LocalFuture<'a, Result<Job, Error>>;
 
-/// A runtime client the command-line clients drive; implemented for both vendors'.
-pub trait Backend: Clone + 'static {
-    /// Validates, sends and decodes one operation (`execute_with`).
-    fn execute<'a, O: Operation + 'a>(
-        &'a self,
-        input: O,
-        options: &'a CallOptions,
-    ) -> LocalFuture<'a, Result<Response<O::Output>, Error>>;
-
-    /// Validates, prepares and signs one operation without sending it (`dry_run`).
-    fn dry_run<'a, O: Operation + 'a>(
-        &'a self,
-        input: O,
-    ) -> LocalFuture<'a, Result<SignedRequest, Error>>;
-
-    /// Every page of the list that `input` starts.
-    fn pages<O>(&self, input: O, options: CallOptions) -> Pages<O>
-    where
-        O: Paginated + Sync,
-        O::Output: Send + 'static;
+/// Every page of the list that `input` starts.
+fn pages<V: Vendor, O>(client: &Client<V>, input: O, options: CallOptions) -> Pages<O>
+where
+    O: Paginated + Sync,
+    O::Output: Send + 'static,
+{
+    let client = client.clone();
+    Pages::new(Ok(input), move |input| {
+        let client = client.clone();
+        async move { client.execute_with(input, &options).await }
+    })
 }
-
-macro_rules! backend {
-    ($client:ty) => {
-        impl Backend for $client {
-            fn execute<'a, O: Operation + 'a>(
-                &'a self,
-                input: O,
-                options: &'a CallOptions,
-            ) -> LocalFuture<'a, Result<Response<O::Output>, Error>> {
-                Box::pin(self.execute_with(input, options))
-            }
-
-            fn dry_run<'a, O: Operation + 'a>(
-                &'a self,
-                input: O,
-            ) -> LocalFuture<'a, Result<SignedRequest, Error>> {
-                Box::pin(<$client>::dry_run(self, input))
-            }
-
-            fn pages<O>(&self, input: O, options: CallOptions) -> Pages<O>
-            where
-                O: Paginated + Sync,
-                O::Output: Send + 'static,
-            {
-                let client = self.clone();
-                Pages::new(Ok(input), move |input| {
-                    let client = client.clone();
-                    async move { client.execute_with(input, &options).await }
-                })
-            }
-        }
-    };
-}
-
-backend!(huawei::Client);
-backend!(qingcloud::Client);
 
 /// What to do with a call, from the shared flags.
-pub(crate) struct Plan<C> {
+pub(crate) struct Plan<V> {
     /// Sign it and return the request without sending.
     pub(crate) dry_run: bool,
     /// Attempts and timeouts of each request.
@@ -89,7 +46,7 @@ pub(crate) struct Plan<C> {
     /// Read every page (`--all`).
     pub(crate) all: bool,
     /// Wait for the job the call starts (`--wait`), with the service's waiter.
-    pub(crate) wait: Option<(WaitOptions, WaitFn<C>)>,
+    pub(crate) wait: Option<(WaitOptions, WaitFn<V>)>,
 }
 
 /// What a call produced.
@@ -103,16 +60,16 @@ pub(crate) enum Outcome {
     Partial(String, Failure),
 }
 
-/// An operation's input, built from the flags, ready to run on a client of type `C`.
-pub struct Call<C>(Box<dyn Erased<C>>);
+/// An operation's input, built from the flags, ready to run on a client of the vendor `V`.
+pub struct Call<V>(Box<dyn Erased<V>>);
 
-impl<C> std::fmt::Debug for Call<C> {
+impl<V> std::fmt::Debug for Call<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Call")
     }
 }
 
-impl<C: Backend> Call<C> {
+impl<V: Vendor> Call<V> {
     pub(crate) fn single<O>(input: O) -> Self
     where
         O: Operation + 'static,
@@ -146,30 +103,30 @@ impl<C: Backend> Call<C> {
 
     pub(crate) fn run(
         self,
-        client: &C,
-        plan: Plan<C>,
+        client: &Client<V>,
+        plan: Plan<V>,
     ) -> LocalFuture<'_, Result<Outcome, Failure>> {
         self.0.run(client, plan)
     }
 }
 
-trait Erased<C> {
+trait Erased<V> {
     /// Checks the input's documented constraints, as running it would first.
     fn validate(&self) -> Result<(), Error>;
 
     fn run<'a>(
         self: Box<Self>,
-        client: &'a C,
-        plan: Plan<C>,
+        client: &'a Client<V>,
+        plan: Plan<V>,
     ) -> LocalFuture<'a, Result<Outcome, Failure>>;
 }
 
 /// One request, one answer.
 struct Single<O>(O);
 
-impl<C, O> Erased<C> for Single<O>
+impl<V, O> Erased<V> for Single<O>
 where
-    C: Backend,
+    V: Vendor,
     O: Operation + 'static,
     O::Output: Serialize,
 {
@@ -179,14 +136,14 @@ where
 
     fn run<'a>(
         self: Box<Self>,
-        client: &'a C,
-        plan: Plan<C>,
+        client: &'a Client<V>,
+        plan: Plan<V>,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         Box::pin(async move {
             if plan.dry_run {
                 return Ok(Outcome::Request(client.dry_run(self.0).await?));
             }
-            let response = client.execute(self.0, &plan.options).await?;
+            let response = client.execute_with(self.0, &plan.options).await?;
             Ok(Outcome::Json(answer_json(&response, plan.compact)?))
         })
     }
@@ -195,9 +152,9 @@ where
 /// A paged list: one page, or every item with `--all`.
 struct Paged<O>(O);
 
-impl<C, O> Erased<C> for Paged<O>
+impl<V, O> Erased<V> for Paged<O>
 where
-    C: Backend,
+    V: Vendor,
     O: Paginated + Sync,
     O::Output: Serialize + 'static,
     O::Item: Serialize,
@@ -208,14 +165,14 @@ where
 
     fn run<'a>(
         self: Box<Self>,
-        client: &'a C,
-        plan: Plan<C>,
+        client: &'a Client<V>,
+        plan: Plan<V>,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         if !plan.all || plan.dry_run {
             return Box::new(Single(self.0)).run(client, plan);
         }
         Box::pin(async move {
-            let mut pages = client.pages(self.0, plan.options);
+            let mut pages = pages(client, self.0, plan.options);
             let mut items: Vec<Box<RawValue>> = Vec::new();
             let mut error = None;
             while let Some(page) = pages.next().await {
@@ -267,9 +224,9 @@ struct Waiting<O: Operation> {
     job_id: fn(&O::Output) -> Option<String>,
 }
 
-impl<C, O> Erased<C> for Waiting<O>
+impl<V, O> Erased<V> for Waiting<O>
 where
-    C: Backend,
+    V: Vendor,
     O: Operation + 'static,
     O::Output: Serialize,
 {
@@ -279,14 +236,14 @@ where
 
     fn run<'a>(
         self: Box<Self>,
-        client: &'a C,
-        mut plan: Plan<C>,
+        client: &'a Client<V>,
+        mut plan: Plan<V>,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         let Some((options, wait)) = plan.wait.take().filter(|_| !plan.dry_run) else {
             return Box::new(Single(self.input)).run(client, plan);
         };
         Box::pin(async move {
-            let response = client.execute(self.input, &plan.options).await?;
+            let response = client.execute_with(self.input, &plan.options).await?;
             let Some(job_id) = (self.job_id)(response.body()) else {
                 return Err(Failure::other(format!(
                     "{}: the answer has no job id to wait for",

@@ -2,21 +2,21 @@
 //! `--language` flags, the client built from them and the library's credential chain, and
 //! the entry point that generated `main` functions call.
 
-use std::marker::PhantomData;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches};
-use clouddb_runtime::huawei::{self, ClientBuilder, Service};
+use clouddb_runtime::huawei::{self, ClientBuilder, Huawei};
+use clouddb_runtime::Service;
 
 use crate::command::Common;
-use crate::run::{self, Vendor};
+use crate::run::{self, VendorCli};
 
 /// A call of a Huawei Cloud operation.
-pub type Call = crate::Call<huawei::Client>;
+pub type Call = crate::Call<Huawei>;
 /// An operation of a Huawei Cloud command-line client.
-pub type OperationCli = crate::OperationCli<huawei::Client>;
+pub type OperationCli = crate::OperationCli<Huawei>;
 /// A Huawei Cloud command-line client.
-pub type ServiceCli = crate::ServiceCli<huawei::Client>;
+pub type ServiceCli = crate::ServiceCli<Huawei>;
 
 const CREDENTIALS: &str =
     "Credentials: the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK \
@@ -25,7 +25,7 @@ else the file ~/.huaweicloud/credentials (or the one HUAWEICLOUD_SDK_CREDENTIALS
 Without a project id, the region's project is looked up in IAM.";
 
 /// Runs the command-line client of the service `S` with the process's arguments.
-pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
+pub fn main<S: Service<Vendor = Huawei>>(service: &ServiceCli) -> ExitCode {
     let regions: Vec<&str> = S::INFO
         .endpoints
         .iter()
@@ -56,7 +56,7 @@ pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
     ];
     run::main(
         service,
-        Vendor {
+        VendorCli {
             flags,
             credentials: CREDENTIALS,
             connect: connect::<S>,
@@ -64,11 +64,11 @@ pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
     )
 }
 
-fn connect<S: Service>(
+fn connect<S: Service<Vendor = Huawei>>(
     matches: &ArgMatches,
     common: &Common,
 ) -> Result<huawei::Client, clouddb_runtime::Error> {
-    let mut builder = ClientBuilder::<Runtime<S>>::default();
+    let mut builder = ClientBuilder::<S>::default();
     let text = |name: &str| matches.get_one::<String>(name);
     if let Some(region) = text("region") {
         builder = builder.region(region);
@@ -85,23 +85,5 @@ fn connect<S: Service>(
     if let Some(timeout) = common.connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
-    builder.build().map(|runtime| runtime.client)
-}
-
-/// The runtime client of the service `S`: the service's endpoints, error codes and name,
-/// without its generated wrapper.
-struct Runtime<S> {
-    client: huawei::Client,
-    service: PhantomData<fn() -> S>,
-}
-
-impl<S: Service> Service for Runtime<S> {
-    const INFO: &'static huawei::ServiceInfo = S::INFO;
-
-    fn from_client(client: huawei::Client) -> Self {
-        Self {
-            client,
-            service: PhantomData,
-        }
-    }
+    builder.build().map(|service| service.client().clone())
 }

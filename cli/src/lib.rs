@@ -28,7 +28,7 @@ pub mod qingcloud;
 mod run;
 
 pub use args::Args;
-pub use call::{Backend, Call, LocalFuture, WaitFn};
+pub use call::{Call, LocalFuture, WaitFn};
 pub use clouddb_runtime::SecretFields;
 pub use exit::{Exit, Failure};
 
@@ -36,7 +36,7 @@ pub use exit::{Exit, Failure};
 pub type Result<T> = std::result::Result<T, Failure>;
 
 /// A command-line client of one service: the program's name, its help and its operations.
-pub struct ServiceCli<C: 'static> {
+pub struct ServiceCli<V: 'static> {
     /// The program's name (`clouddb-css`).
     pub bin: &'static str,
     /// The program's version.
@@ -46,12 +46,12 @@ pub struct ServiceCli<C: 'static> {
     /// What the service is (the spec's description).
     pub long_about: &'static str,
     /// The operations, sorted by name.
-    pub operations: &'static [OperationCli<C>],
+    pub operations: &'static [OperationCli<V>],
     /// Waits for a job with the service's job-information operation, if it has one.
-    pub wait_for_job: Option<WaitFn<C>>,
+    pub wait_for_job: Option<WaitFn<V>>,
 }
 
-impl<C> std::fmt::Debug for ServiceCli<C> {
+impl<V> std::fmt::Debug for ServiceCli<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceCli")
             .field("bin", &self.bin)
@@ -61,7 +61,7 @@ impl<C> std::fmt::Debug for ServiceCli<C> {
 }
 
 /// One operation: a subcommand.
-pub struct OperationCli<C: 'static> {
+pub struct OperationCli<V: 'static> {
     /// The subcommand (`list-immediate-jobs`).
     pub name: &'static str,
     /// One line for the list of subcommands (the operation's summary).
@@ -82,10 +82,10 @@ pub struct OperationCli<C: 'static> {
     /// Secret parameters and body fields, redacted from `--dry-run` and from body errors.
     pub secrets: SecretFields<'static>,
     /// Builds the call from the parsed flags.
-    pub build: fn(&Args<'_>) -> Result<Call<C>>,
+    pub build: fn(&Args<'_>) -> Result<Call<V>>,
 }
 
-impl<C> std::fmt::Debug for OperationCli<C> {
+impl<V> std::fmt::Debug for OperationCli<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OperationCli")
             .field("name", &self.name)

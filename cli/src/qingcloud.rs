@@ -2,27 +2,27 @@
 //! the client built from them and the library's configuration file, and the entry point
 //! that generated `main` functions call.
 
-use std::marker::PhantomData;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches};
-use clouddb_runtime::qingcloud::{self, ClientBuilder, Service};
+use clouddb_runtime::qingcloud::{self, ClientBuilder, QingCloud};
+use clouddb_runtime::Service;
 
 use crate::command::Common;
-use crate::run::{self, Vendor};
+use crate::run::{self, VendorCli};
 
 /// A call of a QingCloud operation.
-pub type Call = crate::Call<qingcloud::Client>;
+pub type Call = crate::Call<QingCloud>;
 /// An operation of a QingCloud command-line client.
-pub type OperationCli = crate::OperationCli<qingcloud::Client>;
+pub type OperationCli = crate::OperationCli<QingCloud>;
 /// A QingCloud command-line client.
-pub type ServiceCli = crate::ServiceCli<qingcloud::Client>;
+pub type ServiceCli = crate::ServiceCli<QingCloud>;
 
 const CREDENTIALS: &str = "Credentials: the configuration file ~/.qingcloud/config.yaml \
 (or --config-file): qy_access_key_id, qy_secret_access_key, zone, host, port, protocol.";
 
 /// Runs the command-line client of the service `S` with the process's arguments.
-pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
+pub fn main<S: Service<Vendor = QingCloud>>(service: &ServiceCli) -> ExitCode {
     let flags = vec![
         Arg::new("zone")
             .long("zone")
@@ -41,7 +41,7 @@ pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
     ];
     run::main(
         service,
-        Vendor {
+        VendorCli {
             flags,
             credentials: CREDENTIALS,
             connect: connect::<S>,
@@ -49,11 +49,11 @@ pub fn main<S: Service>(service: &ServiceCli) -> ExitCode {
     )
 }
 
-fn connect<S: Service>(
+fn connect<S: Service<Vendor = QingCloud>>(
     matches: &ArgMatches,
     common: &Common,
 ) -> Result<qingcloud::Client, clouddb_runtime::Error> {
-    let mut builder = ClientBuilder::<Runtime<S>>::default();
+    let mut builder = ClientBuilder::<S>::default();
     let text = |name: &str| matches.get_one::<String>(name);
     if let Some(zone) = text("zone") {
         builder = builder.zone(zone);
@@ -67,22 +67,5 @@ fn connect<S: Service>(
     if let Some(timeout) = common.connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
-    builder.build().map(|runtime| runtime.client)
-}
-
-/// The runtime client of the service `S`, without its generated wrapper.
-struct Runtime<S> {
-    client: qingcloud::Client,
-    service: PhantomData<fn() -> S>,
-}
-
-impl<S: Service> Service for Runtime<S> {
-    const INFO: &'static qingcloud::ServiceInfo = S::INFO;
-
-    fn from_client(client: qingcloud::Client) -> Self {
-        Self {
-            client,
-            service: PhantomData,
-        }
-    }
+    builder.build().map(|service| service.client().clone())
 }

@@ -4,32 +4,34 @@
 use std::process::ExitCode;
 
 use clap::{Arg, ArgMatches};
+use clouddb_runtime::client::Client;
+use clouddb_runtime::Vendor;
 
 use crate::args::Args;
-use crate::call::{Backend, Plan};
+use crate::call::Plan;
 use crate::command::{self, Common};
 use crate::exit::{Exit, Failure};
 use crate::output::{print_failure, print_outcome};
 use crate::ServiceCli;
 
 /// What a vendor adds to the shared main loop.
-pub(crate) struct Vendor<C> {
+pub(crate) struct VendorCli<V> {
     /// Its global flags (region, zone, endpoint, ...).
     pub(crate) flags: Vec<Arg>,
     /// Where its credentials come from, for `--help`.
     pub(crate) credentials: &'static str,
     /// Builds the client from the flags and the credential chain.
-    pub(crate) connect: fn(&ArgMatches, &Common) -> Result<C, clouddb_runtime::Error>,
+    pub(crate) connect: fn(&ArgMatches, &Common) -> Result<Client<V>, clouddb_runtime::Error>,
 }
 
 /// Runs the program with the process's arguments.
-pub(crate) fn main<C: Backend>(service: &ServiceCli<C>, vendor: Vendor<C>) -> ExitCode {
+pub(crate) fn main<V: Vendor>(service: &ServiceCli<V>, vendor: VendorCli<V>) -> ExitCode {
     run(service, vendor, std::env::args_os()).into()
 }
 
-fn run<C: Backend>(
-    service: &ServiceCli<C>,
-    vendor: Vendor<C>,
+fn run<V: Vendor>(
+    service: &ServiceCli<V>,
+    vendor: VendorCli<V>,
     args: impl IntoIterator<Item = std::ffi::OsString>,
 ) -> Exit {
     let command = command::command(service, vendor.flags).after_help(format!(

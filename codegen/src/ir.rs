@@ -458,6 +458,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The answer's job id, for operations that start an asynchronous job.
     pub job: Option<JobRef>,
+    /// The `Content-Type` its requests carry (`application/json` unless the spec's
+    /// `x-content-type` says otherwise, lower-cased as the vendor SDKs send it).
+    pub content_type: String,
 }
 
 /// Where a parameter travels.

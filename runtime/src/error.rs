@@ -194,7 +194,7 @@ struct Inner {
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     sent: Option<bool>,
     attempts: u32,
-    job: Option<Box<crate::wait::Job>>,
+    job: Option<Box<crate::job::Job>>,
 }
 
 impl Error {
@@ -251,8 +251,20 @@ impl Error {
         self
     }
 
+    /// Keeps an answer's `Retry-After` in its API error (nothing for other errors).
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<std::time::Duration>) -> Self {
+        if retry_after.is_some() {
+            self.inner.api = self
+                .inner
+                .api
+                .take()
+                .map(|api| api.with_retry_after(retry_after));
+        }
+        self
+    }
+
     /// Attaches the state of the job a wait ended with.
-    pub(crate) fn with_job(mut self, job: crate::wait::Job) -> Self {
+    pub(crate) fn with_job(mut self, job: crate::job::Job) -> Self {
         self.inner.job = Some(Box::new(job));
         self
     }
@@ -331,7 +343,7 @@ impl Error {
 
     /// The last state of the job, for [`ErrorKind::JobFailed`] and for a wait that ran out
     /// of time ([`ErrorKind::Timeout`]).
-    pub fn job(&self) -> Option<&crate::wait::Job> {
+    pub fn job(&self) -> Option<&crate::job::Job> {
         self.inner.job.as_deref()
     }
 }

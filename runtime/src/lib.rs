@@ -1,18 +1,22 @@
 //! Runtime of the clouddb generated clients: everything that does not depend on a spec.
 //!
 //! Generated operations are thin: they describe themselves ([`OperationSpec`]), write their
-//! parameters into a [`RequestWriter`] and decode the answer. The clients in [`huawei`] and
-//! [`qingcloud`] validate ([`Validator`]), sign ([`signing`]), send and turn error answers
-//! into an [`Error`] that carries the vendor's code, message and request id.
+//! parameters into a [`RequestWriter`] and decode the answer. One client core
+//! ([`client::Client`]) validates ([`Validator`]), sends with retries and decodes every
+//! call; each vendor ([`huawei`], [`qingcloud`]) adds how a request is prepared and signed
+//! ([`signing`]) and how an error answer is read, into an [`Error`] that carries the
+//! vendor's code, message and request id.
 
 #![warn(missing_docs, unreachable_pub)]
 
 mod call;
+pub mod client;
 pub mod clock;
 mod endpoint;
 pub mod environment;
 mod error;
 pub mod huawei;
+mod job;
 pub mod lenient;
 mod operation;
 pub mod paginate;
@@ -26,8 +30,10 @@ mod validate;
 pub mod wait;
 
 pub use call::CallOptions;
+pub use client::{Service, ServiceInfo, Vendor};
 pub use clouddb_derive::{Object, StringEnum};
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
+pub use job::Job;
 pub use operation::{
     decode_json, flatten_qingcloud, validate_input, Operation, OperationSpec, RawResponse,
     RequestWriter, Response, Setting,

@@ -40,6 +40,9 @@ pub struct OperationSpec {
     pub success: &'static [u16],
     /// Client settings the operation uses.
     pub settings: &'static [Setting],
+    /// The `Content-Type` of its requests (`application/json`, or what the vendor's SDK
+    /// sends for it, such as `application/json;charset=utf-8`).
+    pub content_type: &'static str,
 }
 
 impl OperationSpec {
@@ -70,7 +73,7 @@ pub trait Operation: Send + Sized {
 
 /// How list-valued query parameters are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum QueryLists {
+pub enum QueryLists {
     /// Repeated keys (`k=a&k=b`), the Huawei SDKs' choice.
     Repeated,
     /// QingCloud's `k.1=a&k.2=b`.
@@ -304,6 +307,7 @@ mod tests {
         idempotent: true,
         success: &[200],
         settings: &[Setting::ProjectId],
+        content_type: "application/json",
     };
 
     #[test]

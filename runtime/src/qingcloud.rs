@@ -1,51 +1,34 @@
-//! The QingCloud client: action-style requests with every parameter in a signed query
-//! string, `ret_code` errors inside HTTP 200 answers, and the vendor's configuration file.
-//! Generated crates wrap [`Client`].
+//! The QingCloud vendor: action-style requests with every parameter in a signed query
+//! string (a fresh `req_id` on every attempt), `ret_code` errors inside HTTP 200 answers,
+//! and the vendor's configuration file ([`ClientBuilder`]). The call itself is the shared
+//! [`crate::client`] core.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::Value;
-use tracing::Instrument;
 
-use crate::call::{CallConfig, CallOptions, Runner};
+use crate::call::{CallConfig, CallOptions};
+use crate::client::{Attempt, Core, Service, Vendor};
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
 use crate::environment::{qingcloud_file, Environment, SystemEnvironment};
 use crate::error::{ApiError, Error, ErrorCode};
-use crate::operation::{
-    prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter, Response, Setting,
-};
+use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
 use crate::retry::{Sleep, TokioSleep};
 use crate::secret::Secret;
-use crate::signed::SignedRequest;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
 use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
 
 /// QingCloud's public API endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.qingcloud.com";
 
-/// What a generated crate tells the runtime about its service.
-#[derive(Debug)]
-pub struct ServiceInfo {
-    /// Package name of the generated crate.
-    pub crate_name: &'static str,
-    /// Version of the generated crate.
-    pub crate_version: &'static str,
-    /// The documented error codes (`ret_code` values as text), sorted by code.
-    pub error_codes: &'static [ErrorCode],
-}
+pub use crate::client::ServiceInfo;
 
-/// Implemented by each generated QingCloud client.
-pub trait Service: Sized {
-    /// The service's description.
-    const INFO: &'static ServiceInfo;
-    /// Wraps a configured runtime client.
-    fn from_client(client: Client) -> Self;
-}
+/// A configured QingCloud client, shared by clones.
+pub type Client = crate::client::Client<QingCloud>;
 
 /// An access key pair (`qy_access_key_id`, `qy_secret_access_key`). The `Debug` output
 /// never shows the secret.
@@ -105,7 +88,7 @@ impl<S> fmt::Debug for ClientBuilder<S> {
     }
 }
 
-impl<S: Service> Default for ClientBuilder<S> {
+impl<S: Service<Vendor = QingCloud>> Default for ClientBuilder<S> {
     fn default() -> Self {
         Self {
             endpoint: None,
@@ -123,7 +106,7 @@ impl<S: Service> Default for ClientBuilder<S> {
     }
 }
 
-impl<S: Service> ClientBuilder<S> {
+impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
     /// The API endpoint (`https://host[:port]`; default: the configuration file's, else
     /// `https://api.qingcloud.com`).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
@@ -191,160 +174,43 @@ impl<S: Service> ClientBuilder<S> {
             .endpoint
             .or(file.endpoint)
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let inner = Inner {
+        let core = Core {
             service: S::INFO,
             endpoint: Endpoint::parse(&endpoint)?,
-            credentials,
-            zone: self.zone.or(file.zone).map(|z| z.to_lowercase()),
-            signature_method: self.signature_method,
             transport: Transport::new(&self.transport)?,
             calls: self.calls,
             clock: self.clock,
             sleep: self.sleep,
             user_agent: user_agent(S::INFO.crate_name, S::INFO.crate_version),
         };
-        Ok(S::from_client(Client {
-            inner: Arc::new(inner),
-        }))
+        let vendor = QingCloud {
+            credentials,
+            zone: self.zone.or(file.zone).map(|z| z.to_lowercase()),
+            signature_method: self.signature_method,
+        };
+        Ok(S::from_client(crate::client::Client::new(core, vendor)))
     }
 }
 
-/// A configured QingCloud client, shared by clones.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    service: &'static ServiceInfo,
-    endpoint: Endpoint,
+/// The QingCloud part of a client: its access key pair, zone and signature method.
+pub struct QingCloud {
     credentials: Credentials,
     zone: Option<String>,
     signature_method: SignatureMethod,
-    transport: Transport,
-    calls: CallConfig,
-    clock: Arc<dyn Clock>,
-    sleep: Arc<dyn Sleep>,
-    user_agent: String,
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("service", &self.inner.service.crate_name)
-            .field("endpoint", &self.inner.endpoint)
-            .field("credentials", &self.inner.credentials)
-            .field("zone", &self.inner.zone)
-            .finish_non_exhaustive()
-    }
-}
+impl Vendor for QingCloud {
+    const LISTS: QueryLists = QueryLists::DotIndexed;
 
-impl Client {
-    /// Validates, sends and decodes one operation with the client's settings.
-    pub async fn execute<O: Operation>(&self, input: O) -> Result<Response<O::Output>, Error> {
-        self.execute_with(input, &CallOptions::default()).await
-    }
+    type Prepared = PreparedAction;
 
-    /// Validates, sends (retrying as allowed) and decodes one operation, with per-call
-    /// options.
-    pub async fn execute_with<O: Operation>(
+    /// The action, the zone and the parameters.
+    async fn prepare(
         &self,
-        input: O,
-        options: &CallOptions,
-    ) -> Result<Response<O::Output>, Error> {
-        let spec = O::SPEC;
-        let span = tracing::info_span!(
-            "call",
-            service = self.inner.service.crate_name,
-            operation = spec.id,
-            method = %spec.method,
-            path = spec.path,
-        );
-        async {
-            let writer = prepare(&input, QueryLists::DotIndexed)?;
-            let (raw, req_id) = self
-                .send(spec, &writer, options)
-                .await
-                .map_err(|e| e.for_operation(spec.id))?;
-            let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-            Ok(Response::new(raw, Some(req_id), body))
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// Waits for a job to end, asking about it with `poll` (generated clients pass their
-    /// job-information operation); see [`crate::wait`].
-    pub async fn wait_for_job<F, Fut, T>(
-        &self,
-        poller: &crate::wait::JobPoller,
-        job_id: &str,
-        options: &crate::wait::WaitOptions,
-        poll: F,
-    ) -> Result<crate::wait::Job, Error>
-    where
-        F: FnMut(String) -> Fut,
-        Fut: std::future::Future<Output = Result<T, Error>>,
-        T: serde::Serialize,
-    {
-        crate::wait::wait_for_job(
-            poller,
-            job_id,
-            options,
-            self.inner.clock.as_ref(),
-            self.inner.sleep.as_ref(),
-            poll,
-        )
-        .await
-    }
-
-    /// Validates, prepares and signs one operation exactly as an attempt of
-    /// [`execute_with`](Self::execute_with) would (with a fresh `req_id`), and returns the
-    /// signed request without sending it.
-    pub async fn dry_run<O: Operation>(&self, input: O) -> Result<SignedRequest, Error> {
-        let spec = O::SPEC;
-        let signed = prepare(&input, QueryLists::DotIndexed)
-            .and_then(|writer| self.prepare_action(spec, &writer))
-            .map(|action| self.sign(spec, &action, new_req_id()));
-        signed
-            .map(SignedRequest::new)
-            .map_err(|e| e.for_operation(spec.id))
-    }
-
-    /// Signs (afresh for every attempt, with a new `req_id`) and sends, retrying as allowed;
-    /// returns the answer and the `req_id` of the attempt that got it.
-    async fn send(
-        &self,
+        _core: &Core,
         spec: &'static OperationSpec,
-        writer: &RequestWriter,
-        options: &CallOptions,
-    ) -> Result<(RawResponse, String), Error> {
-        let inner = &self.inner;
-        let action = self.prepare_action(spec, writer)?;
-        let runner = Runner {
-            config: &inner.calls,
-            options,
-            clock: inner.clock.as_ref(),
-            sleep: inner.sleep.as_ref(),
-            idempotent: spec.idempotent,
-        };
-        let mut last_req_id = String::new();
-        let raw = runner
-            .run(|_, timeout| {
-                let req_id = new_req_id();
-                last_req_id = req_id.clone();
-                self.attempt(spec, &action, req_id, timeout)
-            })
-            .await?;
-        Ok((raw, last_req_id))
-    }
-
-    /// Everything of a request but its `req_id` and signature: the action, the zone and
-    /// the parameters. Sending and dry runs share it.
-    fn prepare_action(
-        &self,
-        spec: &'static OperationSpec,
-        writer: &RequestWriter,
+        writer: RequestWriter,
+        _options: &CallOptions,
     ) -> Result<PreparedAction, Error> {
         let mut action = None;
         let mut params: Vec<(String, Value)> = Vec::new();
@@ -357,7 +223,7 @@ impl Client {
         }
         let action = action.ok_or_else(|| Error::config(format!("{} has no `action`", spec.id)))?;
         params.extend(writer.value_query().iter().cloned());
-        let zone = match (spec.uses(Setting::Zone), &self.inner.zone) {
+        let zone = match (spec.uses(Setting::Zone), &self.zone) {
             (true, None) => {
                 return Err(Error::config(
                     "this operation needs a zone; set it with `zone(..)` on the client builder or in the configuration file",
@@ -372,9 +238,14 @@ impl Client {
         })
     }
 
-    /// The wire request of an attempt, signed with its `req_id`.
-    fn sign(&self, spec: &OperationSpec, prepared: &PreparedAction, req_id: String) -> WireRequest {
-        let inner = &self.inner;
+    /// The wire request of an attempt, signed with a fresh `req_id`.
+    fn sign(
+        &self,
+        core: &Core,
+        spec: &'static OperationSpec,
+        prepared: &PreparedAction,
+    ) -> Result<Attempt, Error> {
+        let req_id = new_req_id();
         let request = ActionRequest {
             method: signer::Method::Get,
             path: spec.path.to_owned(),
@@ -382,41 +253,54 @@ impl Client {
             zone: prepared.zone.clone(),
             params: prepared.params.clone(),
             expires: None,
-            req_id: Some(req_id),
-            signature_method: inner.signature_method,
+            req_id: Some(req_id.clone()),
+            signature_method: self.signature_method,
         };
         let credentials = signer::Credentials::new(
-            inner.credentials.access_key_id.clone(),
-            inner.credentials.secret_access_key.expose(),
+            self.credentials.access_key_id.clone(),
+            self.credentials.secret_access_key.expose(),
         );
-        let signed = signer::sign(&request, &credentials, inner.clock.now());
-        WireRequest {
+        let signed = signer::sign(&request, &credentials, core.clock.now());
+        let request = WireRequest {
             method: http::Method::GET,
-            url: inner
+            url: core
                 .endpoint
                 .url(&signed.path, signed.query().unwrap_or_default()),
-            headers: vec![("User-Agent".to_owned(), inner.user_agent.clone())],
+            headers: vec![("User-Agent".to_owned(), core.user_agent.clone())],
             body: None,
-        }
+        };
+        Ok(Attempt {
+            request,
+            request_id: Some(req_id),
+        })
     }
 
-    async fn attempt(
+    fn check(
         &self,
-        spec: &OperationSpec,
-        prepared: &PreparedAction,
-        req_id: String,
-        timeout: Duration,
+        core: &Core,
+        answer: RawResponse,
+        request_id: Option<&str>,
     ) -> Result<RawResponse, Error> {
-        let inner = &self.inner;
-        let wire = self.sign(spec, prepared, req_id.clone());
-        let raw = inner.transport.send(wire, timeout).await?;
-        tracing::debug!(status = raw.status, req_id, "answer");
-        check_answer(raw, &req_id, inner.service.error_codes)
+        check_answer(
+            answer,
+            request_id.unwrap_or_default(),
+            core.service.error_codes,
+        )
+    }
+
+    /// The `req_id` the attempt sent: QingCloud echoes no request id of its own.
+    fn request_id(&self, _answer: &RawResponse, sent: Option<&str>) -> Option<String> {
+        sent.map(str::to_owned)
+    }
+
+    fn describe(&self, out: &mut fmt::DebugStruct<'_, '_>) {
+        out.field("credentials", &self.credentials)
+            .field("zone", &self.zone);
     }
 }
 
 /// An action request with everything but its `req_id` and signature.
-struct PreparedAction {
+pub struct PreparedAction {
     action: &'static str,
     zone: String,
     params: Vec<(String, Value)>,

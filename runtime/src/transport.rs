@@ -107,11 +107,15 @@ pub(crate) use transport_setters;
 /// A request ready for the wire: every header is sent as given, nothing is added that
 /// was signed differently.
 #[derive(Debug)]
-pub(crate) struct WireRequest {
-    pub(crate) method: http::Method,
-    pub(crate) url: reqwest::Url,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+pub struct WireRequest {
+    /// The method.
+    pub method: http::Method,
+    /// The URL, path and query percent-encoded as they were signed.
+    pub url: reqwest::Url,
+    /// Every header, in the order they are sent.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Vec<u8>>,
 }
 
 /// The HTTP client.

@@ -4,8 +4,9 @@
 
 use std::future::Future;
 
-use clouddb_runtime::huawei::{Credentials, Service};
+use clouddb_runtime::huawei::{Credentials, Huawei};
 use clouddb_runtime::signing::huawei::{verify, ReceivedRequest};
+use clouddb_runtime::Service;
 use clouddb_runtime::{Error, ErrorKind};
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -56,7 +57,7 @@ impl Server {
 
     /// A generated client configured for this server with the test credentials.
     #[track_caller]
-    pub fn client<S: Service>(&self) -> S {
+    pub fn client<S: Service<Vendor = Huawei>>(&self) -> S {
         S::builder_for_tests(&self.uri())
     }
 
@@ -116,7 +117,7 @@ pub trait TestClient {
     fn builder_for_tests(endpoint: &str) -> Self;
 }
 
-impl<S: Service> TestClient for S {
+impl<S: Service<Vendor = Huawei>> TestClient for S {
     fn builder_for_tests(endpoint: &str) -> Self {
         let built = clouddb_runtime::huawei::ClientBuilder::<S>::default()
             .endpoint(endpoint)
@@ -153,7 +154,7 @@ fn check_request(
     }
     check_query(&query_pairs(request), expected, &[], problems);
     let mut want_headers: Vec<(&str, &str)> = vec![
-        ("content-type", "application/json"),
+        ("content-type", expected.content_type),
         ("x-project-id", PROJECT_ID),
         ("host", authority),
     ];
@@ -203,7 +204,7 @@ fn check_request(
 /// operations that decode JSON, a success answer that is not JSON.
 pub async fn check_error_answers<S, F, Fut>(documented: Option<&str>, decodes_json: bool, call: F)
 where
-    S: Service,
+    S: Service<Vendor = Huawei>,
     F: Fn(S) -> Fut,
     Fut: Future<Output = Result<(), Error>>,
 {
@@ -256,7 +257,7 @@ where
 /// naming every missing parameter.
 pub async fn check_missing_parameters<S, F, Fut>(required: &[&str], call: F)
 where
-    S: Service,
+    S: Service<Vendor = Huawei>,
     F: FnOnce(S) -> Fut,
     Fut: Future<Output = Result<(), Error>>,
 {

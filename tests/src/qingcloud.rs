@@ -3,8 +3,9 @@
 
 use std::future::Future;
 
-use clouddb_runtime::qingcloud::{Credentials, Service};
+use clouddb_runtime::qingcloud::{Credentials, QingCloud};
 use clouddb_runtime::signing::qingcloud::{verify, Method};
+use clouddb_runtime::Service;
 use clouddb_runtime::{Error, ErrorKind};
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -62,7 +63,7 @@ impl Server {
 
     /// A generated client configured for this server with the test credentials and zone.
     #[track_caller]
-    pub fn client<S: Service>(&self) -> S {
+    pub fn client<S: Service<Vendor = QingCloud>>(&self) -> S {
         let built = clouddb_runtime::qingcloud::ClientBuilder::<S>::default()
             .endpoint(self.mock.uri())
             .credentials(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY))
@@ -199,7 +200,7 @@ fn check_request(request: &Request, expected: &Expected, problems: &mut Vec<Stri
 /// a body that is not JSON, and, for operations that decode JSON, a success that is not JSON.
 pub async fn check_error_answers<S, F, Fut>(documented: Option<&str>, decodes_json: bool, call: F)
 where
-    S: Service,
+    S: Service<Vendor = QingCloud>,
     F: Fn(S) -> Fut,
     Fut: Future<Output = Result<(), Error>>,
 {
@@ -248,7 +249,7 @@ where
 /// naming every missing parameter.
 pub async fn check_missing_parameters<S, F, Fut>(required: &[&str], call: F)
 where
-    S: Service,
+    S: Service<Vendor = QingCloud>,
     F: FnOnce(S) -> Fut,
     Fut: Future<Output = Result<(), Error>>,
 {

@@ -24,6 +24,8 @@ pub struct Expected {
     pub body: Option<&'static str>,
     /// Whether the operation sends the client's `X-Language`.
     pub language: bool,
+    /// The `Content-Type` of the request (Huawei Cloud; QingCloud sends none).
+    pub content_type: &'static str,
 }
 
 /// The decoded query pairs of a request.

@@ -62,6 +62,7 @@ class Spec:
 
     def __init__(self, doc):
         self.doc = doc
+        self.broken = {}  # {$ref that does not resolve: pointer of the node holding it}
 
     def lookup(self, pointer):
         """The node at a JSON pointer of the document."""
@@ -78,8 +79,12 @@ class Spec:
         seen = set()
         while isinstance(node, dict) and "$ref" in node and node["$ref"] not in seen:
             seen.add(node["$ref"])
-            pointer = node["$ref"][1:]
-            node = self.lookup(pointer)
+            try:
+                target = self.lookup(node["$ref"][1:])
+            except (KeyError, IndexError, ValueError, TypeError):
+                self.broken.setdefault(node["$ref"], pointer)
+                return {}, pointer, reason
+            node, pointer = target, node["$ref"][1:]
             reason = explain(reason, node)
         return node, pointer, reason
 
@@ -203,6 +208,7 @@ class Comparison:
         self.only = set(only) if only else None
         self.differences = []
         self.counts = Counter()
+        self.moved = set()  # pointers of body fields paired with SDK parameters (this operation)
 
     # -- reporting
 
@@ -250,6 +256,9 @@ class Comparison:
                     "%s (SDK %s)" % (label, sdk_id(op, names)), op, path, operation,
                     pointer, reason)
         self.sdk_only(sdk_ops, names, matched)
+        for ref, pointer in self.spec.broken.items():
+            self.add("-", pointer, "$ref %s does not resolve (nothing compared under it)" % ref,
+                     None)
 
     def in_scope(self, op):
         """Whether an SDK operation is within --only."""
@@ -272,8 +281,8 @@ class Comparison:
             self.counts["sdk-only"] += 1
             i, reason = listed.get(name, (None, None))
             pointer = join("", "x-sdk-only-operations", i) if i is not None else ""
-            self.add(name, pointer, "operation only in the SDK (%s %s)" % (op["method"], op["path"]),
-                     reason)
+            self.add(name, pointer,
+                     "operation only in the SDK (%s %s)" % (op["method"], op["path"]), reason)
         if self.only is None:
             for name, (i, _) in listed.items():
                 if name not in known:
@@ -286,6 +295,7 @@ class Comparison:
 
     def compare_operation(self, label, op, path, operation, pointer, reason):
         """Compare one matched pair of operations."""
+        self.moved = set()
         self.compare_parameters(label, op, path, operation, pointer, reason)
         if self.action_style:
             return
@@ -304,7 +314,8 @@ class Comparison:
             schema, schema_ptr = node.get("schema"), join(ptr, "schema")
             if schema is None and node.get("content"):
                 key, entry = media(node["content"])
-                schema, schema_ptr = (entry or {}).get("schema"), join(ptr, "content", key, "schema")
+                schema = (entry or {}).get("schema")
+                schema_ptr = join(ptr, "content", key, "schema")
             params.append({"name": node.get("name"), "in": node.get("in"),
                            "required": bool(node.get("required")), "schema": schema,
                            "schema_pointer": schema_ptr, "pointer": ptr, "reason": why,
@@ -350,7 +361,8 @@ class Comparison:
                 self.sdk_only_parameter(label, sdk_param, spec, operation, pointer, reason)
                 continue
             if spec_param["in"] != sdk_param["in"]:
-                self.add(label, spec_param["pointer"], "parameter `%s` is in %s in the spec, in %s in the SDK"
+                self.add(label, spec_param["pointer"],
+                         "parameter `%s` is in %s in the spec, in %s in the SDK"
                          % (spec_param["name"], spec_param["in"], sdk_param["in"]),
                          spec_param["reason"])
             elif not same_name(sdk_param, spec_param):
@@ -360,10 +372,10 @@ class Comparison:
             self.compare_parameter(label, sdk_param, spec_param)
         paired = set(pairs.values())
         for p in spec:
-            if p["name"] in paired or (p.get("setting") and self.setting_is_automatic(p)):
+            if p["name"] in paired:
                 continue
-            self.add(label, p["pointer"], "%s parameter `%s` only in the spec" % (p["in"], p["name"]),
-                     p["reason"])
+            self.add(label, p["pointer"],
+                     "%s parameter `%s` only in the spec" % (p["in"], p["name"]), p["reason"])
 
     def sdk_only_parameter(self, label, sdk_param, spec, operation, pointer, reason):
         """Report an SDK parameter no spec parameter pairs with (unless the client fills
@@ -372,22 +384,18 @@ class Comparison:
             return
         where = self.body_location(sdk_param["name"], operation, pointer, reason)
         if where:
+            self.moved.add(where[0])
             self.add(label, where[0], "%s parameter `%s` is a body field in the spec"
                      % (sdk_param["in"], sdk_param["name"]), where[1])
         else:
             self.add(label, pointer, "%s parameter `%s` (%s%s) only in the SDK"
-                     % (sdk_param["in"], sdk_param["name"], sdk_param["type"],
+                     % (sdk_param["in"], sdk_param["name"], sdk_param["type"] or "type not stated",
                         ", required" if sdk_param["required"] else ""), reason)
 
     @staticmethod
     def has_setting(spec, sdk_param):
         """Whether the spec fills this automatic SDK parameter from the client's settings."""
         return any(p.get("setting") and p["name"] == sdk_param["name"] for p in spec)
-
-    def setting_is_automatic(self, param):
-        """Whether a client-setting parameter the SDK does not list is one the SDK adds on
-        its own (QingCloud's zone)."""
-        return self.action_style and param["setting"] == "zone"
 
     def body_location(self, name, operation, pointer, reason):
         """(pointer, reason) of a top-level request body field named `name`, if any."""
@@ -398,7 +406,8 @@ class Comparison:
         key, entry = media(node.get("content"))
         if not entry or "schema" not in entry:
             return None
-        schema, ptr, why = self.spec.deref(entry["schema"], join(ptr, "content", key, "schema"), why)
+        schema, ptr, why = self.spec.deref(entry["schema"], join(ptr, "content", key, "schema"),
+                                           why)
         props = schema.get("properties") or {}
         if name in props:
             return join(ptr, "properties", name), explain(why, props[name])
@@ -449,12 +458,14 @@ class Comparison:
             return
         key, entry = media(node.get("content"))
         if entry and "schema" in entry:
-            self.compare_value(label, sdk_type, entry["schema"], join(ptr, "content", key, "schema"),
-                               why, "body", request=True, seen=frozenset())
+            self.compare_value(label, sdk_type, entry["schema"],
+                               join(ptr, "content", key, "schema"), why, "body", request=True,
+                               seen=frozenset())
 
     def success_response(self, operation, pointer, reason):
         """(media key, schema, pointer, reason) of the lowest 2xx answer, or Nones."""
-        codes = sorted(c for c in (operation.get("responses") or {}) if str(c).startswith("2"))
+        codes = sorted((c for c in (operation.get("responses") or {}) if str(c).startswith("2")),
+                       key=str)
         if not codes:
             return None, None, pointer, reason
         node, ptr, why = self.spec.deref(operation["responses"][codes[0]],
@@ -480,9 +491,11 @@ class Comparison:
             if schema is not None:
                 self.add(label, ptr, "answer body only in the spec", why)
             return
+        if schema is None and sdk_type == "object":
+            return  # a free-form answer (the SDK's type for "empty or anything") fits no body
         if schema is None:
-            self.add(label, ptr, "answer body (%s) only in the SDK"
-                     % (sdk_type or ", ".join(sorted(f["json_name"] for f in fields.values()))), why)
+            names = sdk_type or ", ".join(sorted(f["json_name"] for f in fields.values()))
+            self.add(label, ptr, "answer body (%s) only in the SDK" % names, why)
             return
         if sdk_type is not None:
             self.compare_value(label, sdk_type, schema, ptr, why, "answer", request=False,
@@ -529,7 +542,8 @@ class Comparison:
                 self.compare_value(label, inner, extra, join(ptr, "additionalProperties"),
                                    why, name + "{}", request, seen)
         elif inner not in self.models:
-            self.add(label, ptr, "%s: the SDK type %s is not in the inventory" % (name, sdk_type), why)
+            self.add(label, ptr, "%s: the SDK type %s is not in the inventory" % (name, sdk_type),
+                     why)
         elif spec_type != "object" or (not node.get("properties") and self.models[inner]):
             self.add(label, ptr, "%s: the SDK has model %s, the spec %s"
                      % (name, inner, describe(node)), why)
@@ -566,9 +580,10 @@ class Comparison:
                                field_name, request, seen)
         paired = set(pairs.values())
         for spec_name, prop in props.items():
-            if spec_name not in paired:
-                self.add(label, join(pointer, "properties", spec_name), "field `%s.%s` only in the spec"
-                         % (name, spec_name), explain(reason, prop))
+            prop_ptr = join(pointer, "properties", spec_name)
+            if spec_name not in paired and prop_ptr not in self.moved:
+                self.add(label, prop_ptr, "field `%s.%s` only in the spec" % (name, spec_name),
+                         explain(reason, prop))
 
 
 def describe(node):
@@ -608,7 +623,7 @@ def pick_service(inventory, spec_path, name):
         if name not in inventory and len(inventory) == 1:
             name = next(iter(inventory))
     if name not in inventory:
-        raise SystemExit("compare.py: no service %r in the inventory (it has: %s); use --service"
+        raise ValueError("no service %r in the inventory (it has: %s); use --service"
                          % (name, ", ".join(sorted(inventory))))
     return name
 
@@ -669,12 +684,18 @@ def main(argv=None):
         inventory = json.load(f)
     with open(args.spec) as f:
         spec = yaml.safe_load(f)
-    name = pick_service(inventory, args.spec, args.service)
+    try:
+        name = pick_service(inventory, args.spec, args.service)
+    except ValueError as error:
+        parser.error(str(error))
     comparison = Comparison(spec, inventory[name], args.only)
     comparison.run()
     enforced = is_enforced(args.spec, args.enforced)
     result = summary(comparison, args.spec, name, enforced)
-    print(json.dumps(result, indent=1, ensure_ascii=False) if args.format == "json" else text(result))
+    if args.format == "json":
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        print(text(result))
     return 1 if enforced and result["differences"]["unexplained"] else 0
 
 

@@ -42,6 +42,7 @@ QINGCLOUD_SOURCES = (
 OAS_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean",
              "date": "string", "datetime": "string", "file": "string", "object": "object"}
 FORMATS = {"date": "date", "datetime": "date-time", "file": "binary"}
+DEPRECATED = "废弃"  # "deprecated" in the vendor's zh-CN descriptions
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -93,25 +94,28 @@ def required_attributes(cls):
     return required
 
 
-def descriptions(cls):
-    """{attribute: description} from the `:param x: text` lines of `__init__`'s docstring."""
-    doc = cls.__init__.__doc__ or ""
-    return {m.group(1): m.group(2).strip()
-            for m in re.finditer(r"^\s*:param (\w+):(.*)$", doc, re.M) if m.group(2).strip()}
+def description(cls, attr):
+    """The vendor's description of a field: its property getter's docstring between the
+    "Gets the ..." line and `:return:` (None when there is none)."""
+    doc = inspect.getdoc(getattr(cls, attr, None)) or ""
+    text = doc.partition("\n")[2].split(":return:")[0].strip()
+    return text or None
 
 
 def model_fields(cls, rename):
     """The inventory entry of one model: {attribute: field}."""
     required = required_attributes(cls)
-    texts = descriptions(cls)
     sensitive = set(getattr(cls, "sensitive_list", []))
     fields = {}
     for attr, sdk_type in sorted(cls.openapi_types.items()):
         field = {"json_name": cls.attribute_map[attr], "type": rename_type(sdk_type, rename),
                  "required": attr in required}
         field.update(type_info(sdk_type, rename))
-        if attr in texts:
-            field["description"] = texts[attr]
+        text = description(cls, attr)
+        if text:
+            field["description"] = text
+            if DEPRECATED in text:
+                field["deprecated_hint"] = True
         if attr in sensitive:
             field["sensitive"] = True
         fields[attr] = dict(sorted(field.items()))
@@ -212,12 +216,19 @@ def source_facts(client, name, request_cls):
     return notes, forms
 
 
-def parameter(value, wire, types, required, with_oas_type):
-    """The inventory entry of a path/query/header parameter read back from a Sentinel."""
-    entry = {"attr": value.attr, "name": wire, "required": value.attr in required,
-             "type": types[value.attr]}
-    if with_oas_type:
-        entry["oas_type"] = type_info(types[value.attr], str)["oas_type"]
+def header_parameter(value, wire, types, required):
+    """The inventory entry of a header parameter read back from its Sentinel."""
+    return {"attr": value.attr, "name": wire, "required": value.attr in required,
+            "type": types[value.attr]}
+
+
+def query_parameter(value, wire, types, required, formats):
+    """The inventory entry of a query parameter read back from its Sentinel (with the
+    SDK's collection format for lists, such as `csv`)."""
+    entry = header_parameter(value, wire, types, required)
+    entry["oas_type"] = type_info(types[value.attr], str)["oas_type"]
+    if value.attr in formats:
+        entry["collection_format"] = formats[value.attr]
     return dict(sorted(entry.items()))
 
 
@@ -239,16 +250,18 @@ def huawei_operation(client, name, version, module, rename):
         "body_type": rename_type(body_type, rename) if body_type else None,
         "client": client.__name__,
         "content_type": declared[0] if declared else "application/json",
-        "form_params": [{"attr": attr, "name": wire, "oas_type": type_info(form_types[attr], str)["oas_type"],
-                         "type": form_types[attr]} for wire, attr in forms],
-        "header_params": [parameter(v, w, types, required, False)
+        "form_params": [{"attr": attr, "name": wire, "type": form_types[attr],
+                         "oas_type": type_info(form_types[attr], str)["oas_type"]}
+                        for wire, attr in forms],
+        "header_params": [header_parameter(v, w, types, required)
                           for w, v in info["header_params"].items() if isinstance(v, Sentinel)],
         "method": info["method"],
         "name": name,
         "path": info["resource_path"],
         "path_param_types": {w: types[v.attr] for w, v in info["path_params"].items()},
         "path_params": path_names,
-        "query_params": [parameter(v, w, types, required, True) for w, v in info["query_params"]],
+        "query_params": [query_parameter(v, w, types, required, info["collection_formats"])
+                         for w, v in info["query_params"]],
         "request_model": rename(request_cls.__name__),
         "response_body_type": rename_type(response_body, rename) if response_body else None,
         "response_headers": list(info.get("response_headers") or []),
@@ -265,7 +278,8 @@ def huawei_operation(client, name, version, module, rename):
 def extract_huawei(package, client_name):
     """The inventory section of one Huawei Cloud SDK package (all its client versions)."""
     root = importlib.import_module(package)
-    versions = sorted(i.name for i in pkgutil.iter_modules(root.__path__) if re.fullmatch(r"v\d+", i.name))
+    versions = sorted(i.name for i in pkgutil.iter_modules(root.__path__)
+                      if re.fullmatch(r"v\d+", i.name))
     modules = {v: importlib.import_module("%s.%s" % (package, v)) for v in versions}
     renames = version_renames([(v, model_classes(modules[v])) for v in versions])
     operations, models = [], {}
@@ -282,6 +296,7 @@ def extract_huawei(package, client_name):
             match = re.fullmatch(r"_(\w+)_http_info", attr)
             if match:
                 operations.append(huawei_operation(client, match.group(1), version, module, rename))
+    operations.sort(key=lambda op: (op["version"], op["name"]))
     return {"models": dict(sorted(models.items())), "operations": operations,
             "package": package, "package_version": metadata.version(package),
             "versions": versions}
@@ -294,7 +309,8 @@ def extract_huawei(package, client_name):
 def strings(node):
     """The string constants of a list or tuple literal (else none)."""
     if isinstance(node, (ast.List, ast.Tuple)):
-        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return [e.value for e in node.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)]
     return []
 
 

@@ -307,8 +307,8 @@ fn emit_wait(service: &Service) -> TokenStream {
             client: &::clouddb_runtime::#vendor::Client,
             job_id: ::std::string::String,
             options: ::clouddb_runtime::wait::WaitOptions,
-        ) -> ::clouddb_cli::LocalFuture<'_, ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error>> {
-            let client = <::#lib::Client as ::clouddb_runtime::#vendor::Service>::from_client(client.clone());
+        ) -> ::clouddb_cli::LocalFuture<'_, ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>> {
+            let client = <::#lib::Client as ::clouddb_runtime::Service>::from_client(client.clone());
             ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
         }
     }

@@ -13,9 +13,15 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
         "The client of the {} API.",
         escape(&service.title)
     ));
-    let runtime = match service.protocol {
-        Protocol::HuaweiRest => quote!(::clouddb_runtime::huawei),
-        Protocol::QingCloudAction => quote!(::clouddb_runtime::qingcloud),
+    let (runtime, vendor) = match service.protocol {
+        Protocol::HuaweiRest => (
+            quote!(::clouddb_runtime::huawei),
+            quote!(::clouddb_runtime::huawei::Huawei),
+        ),
+        Protocol::QingCloudAction => (
+            quote!(::clouddb_runtime::qingcloud),
+            quote!(::clouddb_runtime::qingcloud::QingCloud),
+        ),
     };
     let crate_name = &service.crate_name;
     let (endpoints, info) = match service.protocol {
@@ -29,7 +35,7 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
                 pub const ENDPOINTS: &[(&str, &str)] = &[#(#rows),*];
             };
             let info = quote! {
-                static SERVICE: #runtime::ServiceInfo = #runtime::ServiceInfo {
+                static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo {
                     crate_name: #crate_name,
                     crate_version: ::std::env!("CARGO_PKG_VERSION"),
                     endpoints: ENDPOINTS,
@@ -41,9 +47,10 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
         Protocol::QingCloudAction => (
             quote!(),
             quote! {
-                static SERVICE: #runtime::ServiceInfo = #runtime::ServiceInfo {
+                static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo {
                     crate_name: #crate_name,
                     crate_version: ::std::env!("CARGO_PKG_VERSION"),
+                    endpoints: &[],
                     error_codes: crate::error_codes::ERROR_CODES,
                 };
             },
@@ -98,11 +105,17 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
 
         #job_poller
 
-        impl #runtime::Service for Client {
-            const INFO: &'static #runtime::ServiceInfo = &SERVICE;
+        impl ::clouddb_runtime::Service for Client {
+            type Vendor = #vendor;
+
+            const INFO: &'static ::clouddb_runtime::ServiceInfo = &SERVICE;
 
             fn from_client(client: #runtime::Client) -> Self {
                 Self { inner: client }
+            }
+
+            fn client(&self) -> &#runtime::Client {
+                &self.inner
             }
         }
     }

@@ -316,6 +316,7 @@ pub(crate) fn expected_request(
         .setting_params
         .iter()
         .any(|s| s.setting == crate::ir::Setting::Language);
+    let content_type = &op.content_type;
     quote! {
         #module::Expected {
             method: #method,
@@ -325,6 +326,7 @@ pub(crate) fn expected_request(
             headers: #headers,
             body: #body,
             language: #language,
+            content_type: #content_type,
         }
     }
 }

@@ -214,7 +214,7 @@ pub(crate) fn emit_job_methods(service: &Service, op: &Operation) -> TokenStream
     ));
     quote! {
         #docs
-        pub async fn send_and_wait(self, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<(::clouddb_runtime::Response<#output>, ::clouddb_runtime::wait::Job), ::clouddb_runtime::Error> {
+        pub async fn send_and_wait(self, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<(::clouddb_runtime::Response<#output>, ::clouddb_runtime::Job), ::clouddb_runtime::Error> {
             let client = self.client.clone();
             let response = self.send().await?;
             let job_id = #job_id;
@@ -279,21 +279,31 @@ pub(crate) fn emit_job_poller(poller: Option<&JobPoller>, cfg: &TokenStream) -> 
     quote! {
         /// How this service reports on asynchronous jobs.
         #cfg
-        static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
-            operation: #operation,
-            status: #status,
-            succeeded: &[#(#succeeded),*],
-            failed: &[#(#failed),*],
-            progress: #progress,
-            failure_reason: #failure_reason,
-        };
+        static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter::job(
+            #operation,
+            #status,
+            &[
+                ::clouddb_runtime::wait::Acceptor {
+                    pointer: #status,
+                    matcher: ::clouddb_runtime::wait::Matcher::Equals(&[#(#succeeded),*]),
+                    verdict: ::clouddb_runtime::wait::Verdict::Success,
+                },
+                ::clouddb_runtime::wait::Acceptor {
+                    pointer: #status,
+                    matcher: ::clouddb_runtime::wait::Matcher::Equals(&[#(#failed),*]),
+                    verdict: ::clouddb_runtime::wait::Verdict::Failure,
+                },
+            ],
+            #progress,
+            #failure_reason,
+        );
 
         #cfg
         impl Client {
             #docs
-            pub async fn wait_for_job(&self, job_id: &str, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {
+            pub async fn wait_for_job(&self, job_id: &str, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
                 self.inner
-                    .wait_for_job(&JOB_POLLER, job_id, options, |id| {
+                    .wait(&JOB_POLLER, job_id, options, |id| {
                         let request = self.#method().#setter(#id);
                         async move { request.send().await.map(::clouddb_runtime::Response::into_body) }
                     })

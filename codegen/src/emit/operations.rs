@@ -283,6 +283,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
 }
 
 fn emit_spec(op: &Operation) -> TokenStream {
+    let content_type = &op.content_type;
     let id = &op.id;
     let method = format_ident!("{}", op.method.as_str());
     let path = &op.path;
@@ -310,6 +311,7 @@ fn emit_spec(op: &Operation) -> TokenStream {
             idempotent: #idempotent,
             success: &[#(#statuses),*],
             settings: &[#(#settings),*],
+            content_type: #content_type,
         };
     }
 }

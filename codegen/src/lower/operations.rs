@@ -283,6 +283,7 @@ impl Lowerer<'_> {
         let body_examples = body.as_ref().map(|(b, named)| (b.required, named));
         let request_examples =
             self.request_examples(at, &params.params, body_examples, &output, &responses);
+        let content_type = self.content_type(&op.extensions, at);
         Some(Operation {
             input_name: names::input_ident(&id),
             builder_name: names::builder_ident(&id),
@@ -308,7 +309,32 @@ impl Lowerer<'_> {
             error_example,
             pagination: None,
             job: None,
+            content_type,
         })
+    }
+
+    /// The `Content-Type` of an operation's requests: `x-content-type` where the vendor's
+    /// SDK sends something else than `application/json`, lower-cased as the SDKs send it
+    /// (`application/json;charset=UTF-8` goes out as `application/json;charset=utf-8`).
+    fn content_type(
+        &mut self,
+        extensions: &super::indexmap_like::Extensions,
+        at: &Pointer,
+    ) -> String {
+        const JSON: &str = "application/json";
+        match extensions.get("x-content-type") {
+            None => JSON.to_owned(),
+            Some(Value::String(text)) if text.to_lowercase().starts_with(JSON) => {
+                text.to_lowercase()
+            }
+            Some(_) => {
+                self.error(
+                    &at.join("x-content-type"),
+                    "`x-content-type` must be a JSON media type (`application/json;charset=UTF-8`)",
+                );
+                JSON.to_owned()
+            }
+        }
     }
 
     fn operation_tag(

@@ -36,7 +36,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("tr-west-1", "dws.tr-west-1.myhuaweicloud.cn"),
 ];
 
-static SERVICE: ::clouddb_runtime::huawei::ServiceInfo = ::clouddb_runtime::huawei::ServiceInfo {
+static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo {
     crate_name: "huaweicloud-dws",
     crate_version: ::std::env!("CARGO_PKG_VERSION"),
     endpoints: ENDPOINTS,
@@ -91,10 +91,16 @@ impl Client {
     }
 }
 
-impl ::clouddb_runtime::huawei::Service for Client {
-    const INFO: &'static ::clouddb_runtime::huawei::ServiceInfo = &SERVICE;
+impl ::clouddb_runtime::Service for Client {
+    type Vendor = ::clouddb_runtime::huawei::Huawei;
+
+    const INFO: &'static ::clouddb_runtime::ServiceInfo = &SERVICE;
 
     fn from_client(client: ::clouddb_runtime::huawei::Client) -> Self {
         Self { inner: client }
+    }
+
+    fn client(&self) -> &::clouddb_runtime::huawei::Client {
+        &self.inner
     }
 }

@@ -23,7 +23,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("tr-west-1", "gaussdbformysql.tr-west-1.myhuaweicloud.com"),
 ];
 
-static SERVICE: ::clouddb_runtime::huawei::ServiceInfo = ::clouddb_runtime::huawei::ServiceInfo {
+static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo {
     crate_name: "huaweicloud-gaussdb-mysql",
     crate_version: ::std::env!("CARGO_PKG_VERSION"),
     endpoints: ENDPOINTS,
@@ -80,14 +80,24 @@ impl Client {
 
 /// How this service reports on asynchronous jobs.
 #[cfg(feature = "jobs")]
-static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
-    operation: "ShowJob",
-    status: "/job/status",
-    succeeded: &["Completed"],
-    failed: &["Failed"],
-    progress: ::std::option::Option::Some("/job/process"),
-    failure_reason: ::std::option::Option::Some("/job/fail_reason"),
-};
+static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter::job(
+    "ShowJob",
+    "/job/status",
+    &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/job/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["Completed"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/job/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["Failed"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    ::std::option::Option::Some("/job/process"),
+    ::std::option::Option::Some("/job/fail_reason"),
+);
 
 #[cfg(feature = "jobs")]
 impl Client {
@@ -98,9 +108,9 @@ impl Client {
         &self,
         job_id: &str,
         options: &::clouddb_runtime::wait::WaitOptions,
-    ) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
         self.inner
-            .wait_for_job(
+            .wait(
                 &JOB_POLLER,
                 job_id,
                 options,
@@ -115,10 +125,16 @@ impl Client {
     }
 }
 
-impl ::clouddb_runtime::huawei::Service for Client {
-    const INFO: &'static ::clouddb_runtime::huawei::ServiceInfo = &SERVICE;
+impl ::clouddb_runtime::Service for Client {
+    type Vendor = ::clouddb_runtime::huawei::Huawei;
+
+    const INFO: &'static ::clouddb_runtime::ServiceInfo = &SERVICE;
 
     fn from_client(client: ::clouddb_runtime::huawei::Client) -> Self {
         Self { inner: client }
+    }
+
+    fn client(&self) -> &::clouddb_runtime::huawei::Client {
+        &self.inner
     }
 }

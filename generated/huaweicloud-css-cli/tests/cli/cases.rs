@@ -59,6 +59,7 @@ async fn restart_cluster() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

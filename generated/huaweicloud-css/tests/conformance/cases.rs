@@ -52,6 +52,7 @@ async fn restart_cluster_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

@@ -68,6 +68,7 @@ async fn shrink_cluster() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -103,6 +104,7 @@ async fn start_redistribution() {
                     "{\"parallel_jobs\":3,\"redis_mode\":\"online\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -285,6 +287,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -318,6 +321,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

@@ -75,6 +75,7 @@ async fn shrink_cluster_doc() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -146,6 +147,7 @@ async fn start_redistribution_doc() {
                     "{\"parallel_jobs\":3,\"redis_mode\":\"online\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

@@ -936,6 +936,7 @@ async fn add_proxy_nodes() {
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -976,6 +977,7 @@ async fn add_proxy_nodes_legacy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":2}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1018,6 +1020,7 @@ async fn apply_configuration() {
                     "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1060,6 +1063,7 @@ async fn bind_instance_public_ip() {
                     "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1100,6 +1104,7 @@ async fn cancel_click_house_replication_config_update() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1141,6 +1146,7 @@ async fn cancel_scheduled_jobs() {
                     "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1183,6 +1189,7 @@ async fn check_click_house_database_config() {
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1225,6 +1232,7 @@ async fn check_click_house_table_config() {
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1259,6 +1267,7 @@ async fn check_resource() {
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1296,6 +1305,7 @@ async fn check_star_rocks_database_config() {
                     "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1330,6 +1340,7 @@ async fn check_star_rocks_resource() {
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1366,6 +1377,7 @@ async fn compare_configurations() {
                     "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1408,6 +1420,7 @@ async fn copy_configuration() {
                     "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1451,6 +1464,7 @@ async fn copy_instance_configuration() {
                     "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1486,6 +1500,7 @@ async fn create_click_house_database_user() {
                     "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1524,6 +1539,7 @@ async fn create_click_house_instance() {
                     "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1558,6 +1574,7 @@ async fn create_click_house_lts_configs() {
                     "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1595,6 +1612,7 @@ async fn create_click_house_replication() {
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1636,6 +1654,7 @@ async fn create_configuration() {
                     "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1678,6 +1697,7 @@ async fn create_database_users() {
                     "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1720,6 +1740,7 @@ async fn create_databases() {
                     "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1761,6 +1782,7 @@ async fn create_instance() {
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1802,6 +1824,7 @@ async fn create_instance_legacy() {
                     "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1842,6 +1865,7 @@ async fn create_instance_private_dns() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"dns_type\":\"private\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1876,6 +1900,7 @@ async fn create_lts_configs() {
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1912,6 +1937,7 @@ async fn create_manual_backup() {
                     "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1953,6 +1979,7 @@ async fn create_manual_backup_legacy() {
                     "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -1995,6 +2022,7 @@ async fn create_proxy() {
                     "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2037,6 +2065,7 @@ async fn create_proxy_legacy() {
                     "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2077,6 +2106,7 @@ async fn create_readonly_nodes() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1,2]}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2117,6 +2147,7 @@ async fn create_readonly_nodes_legacy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1]}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2152,6 +2183,7 @@ async fn create_star_rocks_data_replication() {
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2182,6 +2214,7 @@ async fn create_star_rocks_database_user() {
                     "{\"databases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dml\":2,\"password\":\"Rds_1234\",\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2220,6 +2253,7 @@ async fn create_star_rocks_instance() {
                     "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2253,6 +2287,7 @@ async fn delete_click_house_database_user() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2282,6 +2317,7 @@ async fn delete_click_house_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2311,6 +2347,7 @@ async fn delete_click_house_lts_configs() {
                     "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2346,6 +2383,7 @@ async fn delete_click_house_replication() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2385,6 +2423,7 @@ async fn delete_configuration() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2427,6 +2466,7 @@ async fn delete_database_users() {
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2467,6 +2507,7 @@ async fn delete_databases() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"databases\":[\"test\"]}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2503,6 +2544,7 @@ async fn delete_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2539,6 +2581,7 @@ async fn delete_instance_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2574,6 +2617,7 @@ async fn delete_instance_scheduled_job() {
                     "{\"job_id\":\"54c219a29a5f477ba69e36d0116d05d7\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2598,6 +2642,7 @@ async fn delete_job() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2627,6 +2672,7 @@ async fn delete_lts_configs() {
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2661,6 +2707,7 @@ async fn delete_manual_backup() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2703,6 +2750,7 @@ async fn delete_proxies() {
                     "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2739,6 +2787,7 @@ async fn delete_proxy_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2779,6 +2828,7 @@ async fn delete_readonly_node() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2819,6 +2869,7 @@ async fn delete_readonly_node_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2861,6 +2912,7 @@ async fn delete_sql_filter_rules() {
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2894,6 +2946,7 @@ async fn delete_star_rocks_data_replication() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2922,6 +2975,7 @@ async fn delete_star_rocks_database_user() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2958,6 +3012,7 @@ async fn delete_star_rocks_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -2998,6 +3053,7 @@ async fn extend_click_house_volume() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size_in_gb\":110}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3038,6 +3094,7 @@ async fn extend_instance_volume() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size\":50}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3080,6 +3137,7 @@ async fn extend_instance_volume_legacy() {
                     "{\"is_auto_pay\":\"true\",\"size\":50}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3122,6 +3180,7 @@ async fn grant_database_user_privileges() {
                     "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3175,6 +3234,7 @@ async fn list_audit_log_download_links() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3214,6 +3274,7 @@ async fn list_auto_scaling_history() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3267,6 +3328,7 @@ async fn list_backups() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3320,6 +3382,7 @@ async fn list_backups_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3360,6 +3423,7 @@ async fn list_click_house_database_users() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3402,6 +3466,7 @@ async fn list_click_house_databases() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3441,6 +3506,7 @@ async fn list_click_house_log_nodes() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3480,6 +3546,7 @@ async fn list_click_house_lts_configs() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3519,6 +3586,7 @@ async fn list_click_house_replication_database_parameters() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3560,6 +3628,7 @@ async fn list_click_house_replications() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3602,6 +3671,7 @@ async fn list_click_house_slow_logs() {
                     "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3641,6 +3711,7 @@ async fn list_configuration_applicable_instances() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3680,6 +3751,7 @@ async fn list_configuration_apply_history() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3719,6 +3791,7 @@ async fn list_configuration_modify_history() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3752,6 +3825,7 @@ async fn list_configurations() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3785,6 +3859,7 @@ async fn list_configurations_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3822,6 +3897,7 @@ async fn list_database_charsets() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3861,6 +3937,7 @@ async fn list_database_users() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3909,6 +3986,7 @@ async fn list_databases() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3942,6 +4020,7 @@ async fn list_dedicated_resources() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3975,6 +4054,7 @@ async fn list_diagnosis_instance_counts() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4020,6 +4100,7 @@ async fn list_diagnosis_instance_infos() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4056,6 +4137,7 @@ async fn list_engine_versions() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4092,6 +4174,7 @@ async fn list_engine_versions_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4125,6 +4208,7 @@ async fn list_enterprise_project_quotas() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4158,6 +4242,7 @@ async fn list_enterprise_project_quotas_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4191,6 +4276,7 @@ async fn list_enterprise_projects() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4233,6 +4319,7 @@ async fn list_error_log_details() {
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4285,6 +4372,7 @@ async fn list_error_log_details_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4337,6 +4425,7 @@ async fn list_error_log_details_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4383,6 +4472,7 @@ async fn list_flavors() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4429,6 +4519,7 @@ async fn list_flavors_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4465,6 +4556,7 @@ async fn list_htap_engine_versions() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4505,6 +4597,7 @@ async fn list_htap_flavors() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4544,6 +4637,7 @@ async fn list_htap_instances() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4584,6 +4678,7 @@ async fn list_htap_storage_types() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4617,6 +4712,7 @@ async fn list_immediate_jobs() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4665,6 +4761,7 @@ async fn list_incremental_backups() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4704,6 +4801,7 @@ async fn list_instance_configurations() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4743,6 +4841,7 @@ async fn list_instance_details() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4787,6 +4886,7 @@ async fn list_instance_details_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4828,6 +4928,7 @@ async fn list_instance_tags() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4887,6 +4988,7 @@ async fn list_instances() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4942,6 +5044,7 @@ async fn list_instances_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5001,6 +5104,7 @@ async fn list_instances_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5034,6 +5138,7 @@ async fn list_lts_configs() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5070,6 +5175,7 @@ async fn list_project_tags() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5111,6 +5217,7 @@ async fn list_proxies() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5151,6 +5258,7 @@ async fn list_proxy_configurations() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5190,6 +5298,7 @@ async fn list_proxy_flavors() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5229,6 +5338,7 @@ async fn list_proxy_flavors_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5262,6 +5372,7 @@ async fn list_recycle_instances() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5310,6 +5421,7 @@ async fn list_restorable_tables() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5350,6 +5462,7 @@ async fn list_restore_times() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5386,6 +5499,7 @@ async fn list_scheduled_jobs() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5428,6 +5542,7 @@ async fn list_slow_log_details() {
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5478,6 +5593,7 @@ async fn list_slow_log_details_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5530,6 +5646,7 @@ async fn list_slow_log_details_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5570,6 +5687,7 @@ async fn list_sql_filter_rules() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5611,6 +5729,7 @@ async fn list_star_rocks_data_replications() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5647,6 +5766,7 @@ async fn list_star_rocks_database_parameters() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5688,6 +5808,7 @@ async fn list_star_rocks_database_users() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5730,6 +5851,7 @@ async fn list_star_rocks_databases() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5763,6 +5885,7 @@ async fn pause_star_rocks_data_replication() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5799,6 +5922,7 @@ async fn remove_proxy_nodes() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":1}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5833,6 +5957,7 @@ async fn rename_proxy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"newName\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5862,6 +5987,7 @@ async fn reset_database_password() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5890,6 +6016,7 @@ async fn reset_database_password_legacy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5927,6 +6054,7 @@ async fn resize_click_house_instance_flavor() {
                     "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5969,6 +6097,7 @@ async fn resize_instance_flavor() {
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6011,6 +6140,7 @@ async fn resize_instance_flavor_legacy() {
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6050,6 +6180,7 @@ async fn restart_click_house_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6090,6 +6221,7 @@ async fn restart_instance() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6131,6 +6263,7 @@ async fn restart_node() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6171,6 +6304,7 @@ async fn restart_proxy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6210,6 +6344,7 @@ async fn restart_star_rocks_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6250,6 +6385,7 @@ async fn restart_star_rocks_node() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6292,6 +6428,7 @@ async fn restore_tables() {
                     "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6333,6 +6470,7 @@ async fn restore_to_existing_instance() {
                     "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6366,6 +6504,7 @@ async fn resume_star_rocks_data_replication() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6403,6 +6542,7 @@ async fn revoke_database_user_privileges() {
                     "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6436,6 +6576,7 @@ async fn set_audit_log_switch() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6469,6 +6610,7 @@ async fn set_backup_encryption() {
                     "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6505,6 +6647,7 @@ async fn set_click_house_slow_log_desensitization() {
                     "{\"open_slow_log_switch\":\"false\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6544,6 +6687,7 @@ async fn set_enterprise_project_quotas() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6585,6 +6729,7 @@ async fn set_enterprise_project_quotas_legacy() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6627,6 +6772,7 @@ async fn set_instance_auto_scaling_policy() {
                     "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6662,6 +6808,7 @@ async fn set_instance_maintenance_window() {
                     "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6699,6 +6846,7 @@ async fn set_instance_monitor_policy() {
                     "{\"monitor_switch\":true,\"period\":1}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6739,6 +6887,7 @@ async fn set_instance_ssl() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6777,6 +6926,7 @@ async fn set_proxy_access_control_rules() {
                     "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6816,6 +6966,7 @@ async fn set_proxy_connection_pool_type() {
                     "{\"connection_pool_type\":\"SESSION\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6852,6 +7003,7 @@ async fn set_proxy_new_node_auto_add() {
                     "{\"switch_status\":\"ON\",\"weight\":100}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6891,6 +7043,7 @@ async fn set_proxy_route_mode() {
                     "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6932,6 +7085,7 @@ async fn set_proxy_session_consistency() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"session_consistence\":\"true\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6973,6 +7127,7 @@ async fn set_proxy_ssl() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7015,6 +7170,7 @@ async fn set_proxy_transaction_split() {
                     "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7056,6 +7212,7 @@ async fn set_proxy_weights() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"master_weight\":100}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7090,6 +7247,7 @@ async fn set_recycle_policy() {
                     "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7118,6 +7276,7 @@ async fn set_serverless_policy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"max_vcpus\":4,\"min_vcpus\":1}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7146,6 +7305,7 @@ async fn set_slow_log_desensitization() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7183,6 +7343,7 @@ async fn set_sql_filter_rules() {
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7223,6 +7384,7 @@ async fn set_sql_filter_switch() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7257,6 +7419,7 @@ async fn show_audit_log_switch() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7292,6 +7455,7 @@ async fn show_auto_scaling_policy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7326,6 +7490,7 @@ async fn show_backup_encryption() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7361,6 +7526,7 @@ async fn show_backup_policy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7400,6 +7566,7 @@ async fn show_backup_policy_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7440,6 +7607,7 @@ async fn show_click_house_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7480,6 +7648,7 @@ async fn show_click_house_replication_config() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7517,6 +7686,7 @@ async fn show_click_house_slow_log_desensitization() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7554,6 +7724,7 @@ async fn show_configuration_detail() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7593,6 +7764,7 @@ async fn show_dedicated_resource() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7632,6 +7804,7 @@ async fn show_instance_database_version() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7671,6 +7844,7 @@ async fn show_instance_detail() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7710,6 +7884,7 @@ async fn show_instance_detail_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7749,6 +7924,7 @@ async fn show_instance_detail_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7788,6 +7964,7 @@ async fn show_instance_eip() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7825,6 +8002,7 @@ async fn show_instance_monitor_policy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7859,6 +8037,7 @@ async fn show_job() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7895,6 +8074,7 @@ async fn show_job_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7928,6 +8108,7 @@ async fn show_project_quotas() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7964,6 +8145,7 @@ async fn show_project_quotas_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8004,6 +8186,7 @@ async fn show_proxy_access_control() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8043,6 +8226,7 @@ async fn show_proxy_legacy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8079,6 +8263,7 @@ async fn show_proxy_v3() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8120,6 +8305,7 @@ async fn show_proxy_version() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8153,6 +8339,7 @@ async fn show_recycle_policy() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8187,6 +8374,7 @@ async fn show_slow_log_desensitization() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8217,6 +8405,7 @@ async fn show_sql_filter_switch() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8253,6 +8442,7 @@ async fn show_star_rocks_data_replication_config() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8293,6 +8483,7 @@ async fn show_star_rocks_instance() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8329,6 +8520,7 @@ async fn switch_proxy_access_control() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8367,6 +8559,7 @@ async fn switchover_instance() {
                     "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8406,6 +8599,7 @@ async fn unbind_instance_public_ip() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8448,6 +8642,7 @@ async fn update_backup_policy() {
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8490,6 +8685,7 @@ async fn update_backup_policy_legacy() {
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8525,6 +8721,7 @@ async fn update_click_house_database_user_password() {
                     "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8556,6 +8753,7 @@ async fn update_click_house_database_user_privileges() {
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8594,6 +8792,7 @@ async fn update_click_house_replication_config() {
                     "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8636,6 +8835,7 @@ async fn update_configuration() {
                     "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8678,6 +8878,7 @@ async fn update_database_comments() {
                     "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8720,6 +8921,7 @@ async fn update_database_user_comments() {
                     "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8762,6 +8964,7 @@ async fn update_database_user_passwords() {
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8803,6 +9006,7 @@ async fn update_enterprise_project_quotas() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8844,6 +9048,7 @@ async fn update_enterprise_project_quotas_legacy() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8877,6 +9082,7 @@ async fn update_instance_alias() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"Test_alias\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8914,6 +9120,7 @@ async fn update_instance_configurations() {
                     "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8954,6 +9161,7 @@ async fn update_instance_internal_ip() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"internal_ip\":\"192.*.*.\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8994,6 +9202,7 @@ async fn update_instance_name() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9034,6 +9243,7 @@ async fn update_instance_name_legacy() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9074,6 +9284,7 @@ async fn update_instance_port() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":8836}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9116,6 +9327,7 @@ async fn update_instance_private_dns() {
                     "{\"dns_name\":\"testmodifydnsname\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9158,6 +9370,7 @@ async fn update_instance_security_group() {
                     "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9193,6 +9406,7 @@ async fn update_instance_tags() {
                     "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9230,6 +9444,7 @@ async fn update_node_names() {
                     "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9271,6 +9486,7 @@ async fn update_node_priority() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priority\":2}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9306,6 +9522,7 @@ async fn update_offsite_backup_policy() {
                     "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9345,6 +9562,7 @@ async fn update_proxy_configurations() {
                     "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9388,6 +9606,7 @@ async fn update_proxy_flavor() {
                     "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9422,6 +9641,7 @@ async fn update_proxy_port() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":3308}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9453,6 +9673,7 @@ async fn update_star_rocks_database_user_password() {
                     "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9484,6 +9705,7 @@ async fn update_star_rocks_database_user_permission() {
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9520,6 +9742,7 @@ async fn upgrade_instance_kernel_version() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9563,6 +9786,7 @@ async fn upgrade_proxy_version() {
                     "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9773,6 +9997,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9804,6 +10029,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `AddProxyNodesLegacy` request; start it with [`Client::add_proxy_nodes_legacy`](crate::Client::add_proxy_nodes_legacy).
@@ -154,7 +155,7 @@ impl AddProxyNodesLegacyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -48,6 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CancelClickHouseReplicationConfigUpdate` request; start it with [`Client::cancel_click_house_replication_config_update`](crate::Client::cancel_click_house_replication_config_update).
@@ -154,7 +155,7 @@ impl CancelClickHouseReplicationConfigUpdateBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -55,6 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CheckClickHouseDatabaseConfig` request; start it with [`Client::check_click_house_database_config`](crate::Client::check_click_house_database_config).

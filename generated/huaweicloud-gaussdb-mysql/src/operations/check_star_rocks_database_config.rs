@@ -53,6 +53,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CheckStarRocksDatabaseConfig` request; start it with [`Client::check_star_rocks_database_config`](crate::Client::check_star_rocks_database_config).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CheckStarRocksResource` request; start it with [`Client::check_star_rocks_resource`](crate::Client::check_star_rocks_resource).

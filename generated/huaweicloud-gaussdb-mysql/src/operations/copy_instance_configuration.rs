@@ -58,6 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CopyInstanceConfiguration` request; start it with [`Client::copy_instance_configuration`](crate::Client::copy_instance_configuration).

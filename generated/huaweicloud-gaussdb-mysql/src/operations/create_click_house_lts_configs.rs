@@ -49,6 +49,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateClickHouseLtsConfigs` request; start it with [`Client::create_click_house_lts_configs`](crate::Client::create_click_house_lts_configs).

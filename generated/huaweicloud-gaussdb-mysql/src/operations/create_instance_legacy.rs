@@ -47,6 +47,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateInstanceLegacy` request; start it with [`Client::create_instance_legacy`](crate::Client::create_instance_legacy).
@@ -125,7 +126,7 @@ impl CreateInstanceLegacyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateInstanceLegacyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

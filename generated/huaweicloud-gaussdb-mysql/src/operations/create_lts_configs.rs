@@ -44,6 +44,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateLtsConfigs` request; start it with [`Client::create_lts_configs`](crate::Client::create_lts_configs).

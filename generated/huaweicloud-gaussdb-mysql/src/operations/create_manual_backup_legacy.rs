@@ -47,6 +47,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateManualBackupLegacy` request; start it with [`Client::create_manual_backup_legacy`](crate::Client::create_manual_backup_legacy).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateProxyLegacy` request; start it with [`Client::create_proxy_legacy`](crate::Client::create_proxy_legacy).
@@ -150,7 +151,7 @@ impl CreateProxyLegacyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `CreateReadonlyNodesLegacy` request; start it with [`Client::create_readonly_nodes_legacy`](crate::Client::create_readonly_nodes_legacy).
@@ -160,7 +161,7 @@ impl CreateReadonlyNodesLegacyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateReadonlyNodesResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -49,6 +49,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteClickHouseLtsConfigs` request; start it with [`Client::delete_click_house_lts_configs`](crate::Client::delete_click_house_lts_configs).

@@ -45,6 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteInstance` request; start it with [`Client::delete_instance`](crate::Client::delete_instance).
@@ -126,7 +127,7 @@ impl DeleteInstanceBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -44,6 +44,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteLtsConfigs` request; start it with [`Client::delete_lts_configs`](crate::Client::delete_lts_configs).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteReadonlyNode` request; start it with [`Client::delete_readonly_node`](crate::Client::delete_readonly_node).
@@ -155,7 +156,7 @@ impl DeleteReadonlyNodeBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -48,6 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteStarRocksDatabaseUser` request; start it with [`Client::delete_star_rocks_database_user`](crate::Client::delete_star_rocks_database_user).

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[201],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ExtendInstanceVolumeLegacy` request; start it with [`Client::extend_instance_volume_legacy`](crate::Client::extend_instance_volume_legacy).

@@ -99,6 +99,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListAuditLogDownloadLinks` request; start it with [`Client::list_audit_log_download_links`](crate::Client::list_audit_log_download_links).

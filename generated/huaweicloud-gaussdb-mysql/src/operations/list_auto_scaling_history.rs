@@ -109,6 +109,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListAutoScalingHistory` request; start it with [`Client::list_auto_scaling_history`](crate::Client::list_auto_scaling_history).

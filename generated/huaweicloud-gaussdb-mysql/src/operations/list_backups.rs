@@ -190,6 +190,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListBackups` request; start it with [`Client::list_backups`](crate::Client::list_backups).

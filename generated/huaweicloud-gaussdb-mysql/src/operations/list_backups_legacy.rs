@@ -149,6 +149,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListBackupsLegacy` request; start it with [`Client::list_backups_legacy`](crate::Client::list_backups_legacy).

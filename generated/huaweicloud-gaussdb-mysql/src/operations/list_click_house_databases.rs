@@ -117,6 +117,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListClickHouseDatabases` request; start it with [`Client::list_click_house_databases`](crate::Client::list_click_house_databases).

@@ -124,6 +124,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListClickHouseLtsConfigs` request; start it with [`Client::list_click_house_lts_configs`](crate::Client::list_click_house_lts_configs).

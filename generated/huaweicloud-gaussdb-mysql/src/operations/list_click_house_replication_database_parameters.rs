@@ -45,6 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListClickHouseReplicationDatabaseParameters` request; start it with [`Client::list_click_house_replication_database_parameters`](crate::Client::list_click_house_replication_database_parameters).

@@ -112,6 +112,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListClickHouseReplications` request; start it with [`Client::list_click_house_replications`](crate::Client::list_click_house_replications).

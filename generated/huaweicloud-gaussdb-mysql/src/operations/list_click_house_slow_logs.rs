@@ -95,6 +95,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListClickHouseSlowLogs` request; start it with [`Client::list_click_house_slow_logs`](crate::Client::list_click_house_slow_logs).

@@ -111,6 +111,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListConfigurationApplicableInstances` request; start it with [`Client::list_configuration_applicable_instances`](crate::Client::list_configuration_applicable_instances).

@@ -107,6 +107,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListConfigurationApplyHistory` request; start it with [`Client::list_configuration_apply_history`](crate::Client::list_configuration_apply_history).

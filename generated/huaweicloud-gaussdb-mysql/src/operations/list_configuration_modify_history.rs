@@ -110,6 +110,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListConfigurationModifyHistory` request; start it with [`Client::list_configuration_modify_history`](crate::Client::list_configuration_modify_history).

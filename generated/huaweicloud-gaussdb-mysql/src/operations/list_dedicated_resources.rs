@@ -107,6 +107,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListDedicatedResources` request; start it with [`Client::list_dedicated_resources`](crate::Client::list_dedicated_resources).

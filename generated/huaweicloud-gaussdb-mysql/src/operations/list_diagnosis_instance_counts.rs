@@ -38,6 +38,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListDiagnosisInstanceCounts` request; start it with [`Client::list_diagnosis_instance_counts`](crate::Client::list_diagnosis_instance_counts).

@@ -114,6 +114,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListDiagnosisInstanceInfos` request; start it with [`Client::list_diagnosis_instance_infos`](crate::Client::list_diagnosis_instance_infos).

@@ -111,6 +111,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListEnterpriseProjectQuotas` request; start it with [`Client::list_enterprise_project_quotas`](crate::Client::list_enterprise_project_quotas).

@@ -110,6 +110,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListEnterpriseProjectQuotasLegacy` request; start it with [`Client::list_enterprise_project_quotas_legacy`](crate::Client::list_enterprise_project_quotas_legacy).

@@ -107,6 +107,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListEnterpriseProjects` request; start it with [`Client::list_enterprise_projects`](crate::Client::list_enterprise_projects).

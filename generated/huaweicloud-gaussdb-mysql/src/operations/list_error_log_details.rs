@@ -95,6 +95,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListErrorLogDetails` request; start it with [`Client::list_error_log_details`](crate::Client::list_error_log_details).

@@ -142,6 +142,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListErrorLogDetailsLegacy` request; start it with [`Client::list_error_log_details_legacy`](crate::Client::list_error_log_details_legacy).

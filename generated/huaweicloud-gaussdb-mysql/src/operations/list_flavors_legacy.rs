@@ -60,6 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListFlavorsLegacy` request; start it with [`Client::list_flavors_legacy`](crate::Client::list_flavors_legacy).

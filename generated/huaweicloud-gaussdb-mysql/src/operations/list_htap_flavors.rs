@@ -66,6 +66,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListHtapFlavors` request; start it with [`Client::list_htap_flavors`](crate::Client::list_htap_flavors).

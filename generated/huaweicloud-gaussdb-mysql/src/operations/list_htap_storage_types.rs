@@ -51,6 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListHtapStorageTypes` request; start it with [`Client::list_htap_storage_types`](crate::Client::list_htap_storage_types).

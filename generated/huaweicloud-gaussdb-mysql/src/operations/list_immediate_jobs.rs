@@ -149,6 +149,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListImmediateJobs` request; start it with [`Client::list_immediate_jobs`](crate::Client::list_immediate_jobs).

@@ -134,6 +134,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListIncrementalBackups` request; start it with [`Client::list_incremental_backups`](crate::Client::list_incremental_backups).

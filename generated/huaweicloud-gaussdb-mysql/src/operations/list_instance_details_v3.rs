@@ -43,6 +43,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListInstanceDetailsV3` request; start it with [`Client::list_instance_details_v3`](crate::Client::list_instance_details_v3).

@@ -136,6 +136,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListInstancesLegacy` request; start it with [`Client::list_instances_legacy`](crate::Client::list_instances_legacy).

@@ -159,6 +159,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListInstancesV3` request; start it with [`Client::list_instances_v3`](crate::Client::list_instances_v3).

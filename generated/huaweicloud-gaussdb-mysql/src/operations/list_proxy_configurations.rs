@@ -118,6 +118,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListProxyConfigurations` request; start it with [`Client::list_proxy_configurations`](crate::Client::list_proxy_configurations).

@@ -45,6 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListProxyFlavors` request; start it with [`Client::list_proxy_flavors`](crate::Client::list_proxy_flavors).

@@ -74,6 +74,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListRestorableTables` request; start it with [`Client::list_restorable_tables`](crate::Client::list_restorable_tables).

@@ -144,6 +144,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListScheduledJobs` request; start it with [`Client::list_scheduled_jobs`](crate::Client::list_scheduled_jobs).

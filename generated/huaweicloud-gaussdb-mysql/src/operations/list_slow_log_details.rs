@@ -101,6 +101,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListSlowLogDetails` request; start it with [`Client::list_slow_log_details`](crate::Client::list_slow_log_details).

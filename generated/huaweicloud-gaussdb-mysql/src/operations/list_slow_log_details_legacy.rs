@@ -142,6 +142,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListSlowLogDetailsLegacy` request; start it with [`Client::list_slow_log_details_legacy`](crate::Client::list_slow_log_details_legacy).

@@ -58,6 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListSqlFilterRules` request; start it with [`Client::list_sql_filter_rules`](crate::Client::list_sql_filter_rules).

@@ -101,6 +101,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListStarRocksDataReplications` request; start it with [`Client::list_star_rocks_data_replications`](crate::Client::list_star_rocks_data_replications).

@@ -43,6 +43,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListStarRocksDatabaseParameters` request; start it with [`Client::list_star_rocks_database_parameters`](crate::Client::list_star_rocks_database_parameters).

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ResetDatabasePasswordLegacy` request; start it with [`Client::reset_database_password_legacy`](crate::Client::reset_database_password_legacy).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ResizeClickHouseInstanceFlavor` request; start it with [`Client::resize_click_house_instance_flavor`](crate::Client::resize_click_house_instance_flavor).

@@ -53,6 +53,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ResizeInstanceFlavor` request; start it with [`Client::resize_instance_flavor`](crate::Client::resize_instance_flavor).
@@ -153,7 +154,7 @@ impl ResizeInstanceFlavorBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ResizeInstanceFlavorLegacy` request; start it with [`Client::resize_instance_flavor_legacy`](crate::Client::resize_instance_flavor_legacy).
@@ -157,7 +158,7 @@ impl ResizeInstanceFlavorLegacyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::DeleteInstanceResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -46,6 +46,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `RestartProxy` request; start it with [`Client::restart_proxy`](crate::Client::restart_proxy).
@@ -147,7 +148,7 @@ impl RestartProxyBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -48,6 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `RestartStarRocksNode` request; start it with [`Client::restart_star_rocks_node`](crate::Client::restart_star_rocks_node).

@@ -53,6 +53,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ResumeStarRocksDataReplication` request; start it with [`Client::resume_star_rocks_data_replication`](crate::Client::resume_star_rocks_data_replication).
@@ -159,7 +160,7 @@ impl ResumeStarRocksDataReplicationBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetClickHouseSlowLogDesensitization` request; start it with [`Client::set_click_house_slow_log_desensitization`](crate::Client::set_click_house_slow_log_desensitization).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetEnterpriseProjectQuotas` request; start it with [`Client::set_enterprise_project_quotas`](crate::Client::set_enterprise_project_quotas).

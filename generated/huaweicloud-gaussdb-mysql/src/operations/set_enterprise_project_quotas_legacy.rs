@@ -47,6 +47,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetEnterpriseProjectQuotasLegacy` request; start it with [`Client::set_enterprise_project_quotas_legacy`](crate::Client::set_enterprise_project_quotas_legacy).

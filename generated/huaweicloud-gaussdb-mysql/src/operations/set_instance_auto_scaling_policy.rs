@@ -55,6 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetInstanceAutoScalingPolicy` request; start it with [`Client::set_instance_auto_scaling_policy`](crate::Client::set_instance_auto_scaling_policy).

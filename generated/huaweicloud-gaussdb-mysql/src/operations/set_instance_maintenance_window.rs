@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetInstanceMaintenanceWindow` request; start it with [`Client::set_instance_maintenance_window`](crate::Client::set_instance_maintenance_window).

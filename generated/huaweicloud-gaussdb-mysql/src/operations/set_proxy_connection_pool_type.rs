@@ -60,6 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetProxyConnectionPoolType` request; start it with [`Client::set_proxy_connection_pool_type`](crate::Client::set_proxy_connection_pool_type).
@@ -186,7 +187,7 @@ impl SetProxyConnectionPoolTypeBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -60,6 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetProxyNewNodeAutoAdd` request; start it with [`Client::set_proxy_new_node_auto_add`](crate::Client::set_proxy_new_node_auto_add).

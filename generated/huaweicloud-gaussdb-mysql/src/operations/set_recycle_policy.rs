@@ -49,6 +49,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SetRecyclePolicy` request; start it with [`Client::set_recycle_policy`](crate::Client::set_recycle_policy).

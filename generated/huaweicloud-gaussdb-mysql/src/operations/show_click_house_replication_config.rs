@@ -48,6 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowClickHouseReplicationConfig` request; start it with [`Client::show_click_house_replication_config`](crate::Client::show_click_house_replication_config).

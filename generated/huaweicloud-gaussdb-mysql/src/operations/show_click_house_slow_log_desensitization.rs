@@ -45,6 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowClickHouseSlowLogDesensitization` request; start it with [`Client::show_click_house_slow_log_desensitization`](crate::Client::show_click_house_slow_log_desensitization).

@@ -43,6 +43,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowConfigurationDetail` request; start it with [`Client::show_configuration_detail`](crate::Client::show_configuration_detail).

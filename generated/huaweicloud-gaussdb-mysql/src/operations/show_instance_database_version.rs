@@ -45,6 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowInstanceDatabaseVersion` request; start it with [`Client::show_instance_database_version`](crate::Client::show_instance_database_version).

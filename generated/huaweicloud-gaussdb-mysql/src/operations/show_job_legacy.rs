@@ -40,6 +40,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowJobLegacy` request; start it with [`Client::show_job_legacy`](crate::Client::show_job_legacy).

@@ -40,6 +40,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowProxyLegacy` request; start it with [`Client::show_proxy_legacy`](crate::Client::show_proxy_legacy).

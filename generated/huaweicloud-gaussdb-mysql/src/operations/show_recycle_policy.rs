@@ -38,6 +38,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowRecyclePolicy` request; start it with [`Client::show_recycle_policy`](crate::Client::show_recycle_policy).

@@ -60,6 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ShowStarRocksDataReplicationConfig` request; start it with [`Client::show_star_rocks_data_replication_config`](crate::Client::show_star_rocks_data_replication_config).

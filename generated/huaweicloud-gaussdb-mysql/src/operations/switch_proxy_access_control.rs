@@ -55,6 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `SwitchProxyAccessControl` request; start it with [`Client::switch_proxy_access_control`](crate::Client::switch_proxy_access_control).

@@ -52,6 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateBackupPolicyLegacy` request; start it with [`Client::update_backup_policy_legacy`](crate::Client::update_backup_policy_legacy).

@@ -55,6 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateClickHouseDatabaseUserPassword` request; start it with [`Client::update_click_house_database_user_password`](crate::Client::update_click_house_database_user_password).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateClickHouseReplicationConfig` request; start it with [`Client::update_click_house_replication_config`](crate::Client::update_click_house_replication_config).
@@ -158,7 +159,7 @@ impl UpdateClickHouseReplicationConfigBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateEnterpriseProjectQuotas` request; start it with [`Client::update_enterprise_project_quotas`](crate::Client::update_enterprise_project_quotas).

@@ -47,6 +47,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateEnterpriseProjectQuotasLegacy` request; start it with [`Client::update_enterprise_project_quotas_legacy`](crate::Client::update_enterprise_project_quotas_legacy).

@@ -50,6 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateInstanceConfigurations` request; start it with [`Client::update_instance_configurations`](crate::Client::update_instance_configurations).
@@ -160,7 +161,7 @@ impl UpdateInstanceConfigurationsBuilder {
             ::clouddb_runtime::Response<
                 crate::types::UpdateInstanceConfigurationsResponse,
             >,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -55,6 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateStarRocksDatabaseUserPassword` request; start it with [`Client::update_star_rocks_database_user_password`](crate::Client::update_star_rocks_database_user_password).

@@ -3635,6 +3635,7 @@ async fn add_proxy_nodes_doc() {
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3712,6 +3713,7 @@ async fn add_proxy_nodes_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":2}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3792,6 +3794,7 @@ async fn apply_configuration_doc() {
                     "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3874,6 +3877,7 @@ async fn bind_instance_public_ip_doc() {
                     "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -3950,6 +3954,7 @@ async fn cancel_click_house_replication_config_update_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4031,6 +4036,7 @@ async fn cancel_scheduled_jobs_doc() {
                     "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4112,6 +4118,7 @@ async fn check_click_house_database_config_doc() {
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4194,6 +4201,7 @@ async fn check_click_house_table_config_doc() {
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4268,6 +4276,7 @@ async fn check_resource_create_instance() {
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4305,6 +4314,7 @@ async fn check_resource_create_readonly_node() {
                     "{\"action\":\"createReadonlyNode\",\"resource\":{\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\",\"node_num\":1}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4342,6 +4352,7 @@ async fn check_resource_resize_flavor() {
                     "{\"action\":\"resizeFlavor\",\"resource\":{\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4421,6 +4432,7 @@ async fn check_star_rocks_database_config_doc() {
                     "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4495,6 +4507,7 @@ async fn check_star_rocks_resource_constructed() {
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4573,6 +4586,7 @@ async fn compare_configurations_doc() {
                     "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4654,6 +4668,7 @@ async fn copy_configuration_doc() {
                     "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4737,6 +4752,7 @@ async fn copy_instance_configuration_doc() {
                     "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4813,6 +4829,7 @@ async fn create_click_house_database_user_doc() {
                     "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4893,6 +4910,7 @@ async fn create_click_house_instance_doc() {
                     "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -4967,6 +4985,7 @@ async fn create_click_house_lts_configs_doc() {
                     "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5042,6 +5061,7 @@ async fn create_click_house_replication_doc() {
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5123,6 +5143,7 @@ async fn create_configuration_doc() {
                     "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5204,6 +5225,7 @@ async fn create_database_users_doc() {
                     "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5286,6 +5308,7 @@ async fn create_databases_doc() {
                     "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5367,6 +5390,7 @@ async fn create_instance_on_demand() {
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5413,6 +5437,7 @@ async fn create_instance_restore_from_backup() {
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance2\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaf9br07\",\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5459,6 +5484,7 @@ async fn create_instance_restore_to_point_in_time() {
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance3\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"restore_time\":1673852043000,\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5540,6 +5566,7 @@ async fn create_instance_legacy_doc() {
                     "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5617,6 +5644,7 @@ async fn create_instance_private_dns_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"dns_type\":\"private\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5687,6 +5715,7 @@ async fn create_lts_configs_doc() {
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5761,6 +5790,7 @@ async fn create_manual_backup_doc() {
                     "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5842,6 +5872,7 @@ async fn create_manual_backup_legacy_doc() {
                     "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -5925,6 +5956,7 @@ async fn create_proxy_doc() {
                     "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6008,6 +6040,7 @@ async fn create_proxy_legacy_doc() {
                     "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6086,6 +6119,7 @@ async fn create_readonly_nodes_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1,2]}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6159,6 +6193,7 @@ async fn create_readonly_nodes_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1]}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6232,6 +6267,7 @@ async fn create_star_rocks_data_replication_doc() {
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6305,6 +6341,7 @@ async fn create_star_rocks_database_user_doc() {
                     "{\"databases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dml\":2,\"password\":\"Rds_1234\",\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6385,6 +6422,7 @@ async fn create_star_rocks_instance_doc() {
                     "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6454,6 +6492,7 @@ async fn delete_click_house_database_user_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6517,6 +6556,7 @@ async fn delete_click_house_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6585,6 +6625,7 @@ async fn delete_click_house_lts_configs_doc() {
                     "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6654,6 +6695,7 @@ async fn delete_click_house_replication_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6725,6 +6767,7 @@ async fn delete_configuration_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6802,6 +6845,7 @@ async fn delete_database_users_doc() {
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6878,6 +6922,7 @@ async fn delete_databases_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"databases\":[\"test\"]}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6949,6 +6994,7 @@ async fn delete_instance_on_demand() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -6989,6 +7035,7 @@ async fn delete_instance_prepaid() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7060,6 +7107,7 @@ async fn delete_instance_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7132,6 +7180,7 @@ async fn delete_instance_scheduled_job_doc() {
                     "{\"job_id\":\"54c219a29a5f477ba69e36d0116d05d7\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7198,6 +7247,7 @@ async fn delete_job_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7265,6 +7315,7 @@ async fn delete_lts_configs_doc() {
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7333,6 +7384,7 @@ async fn delete_manual_backup_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7410,6 +7462,7 @@ async fn delete_proxies_doc() {
                     "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7486,6 +7539,7 @@ async fn delete_proxy_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7559,6 +7613,7 @@ async fn delete_readonly_node_on_demand() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7600,6 +7655,7 @@ async fn delete_readonly_node_prepaid() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7673,6 +7729,7 @@ async fn delete_readonly_node_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7753,6 +7810,7 @@ async fn delete_sql_filter_rules_doc() {
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7822,6 +7880,7 @@ async fn delete_star_rocks_data_replication_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7887,6 +7946,7 @@ async fn delete_star_rocks_database_user_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -7957,6 +8017,7 @@ async fn delete_star_rocks_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8029,6 +8090,7 @@ async fn extend_click_house_volume_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size_in_gb\":110}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8101,6 +8163,7 @@ async fn extend_instance_volume_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size\":50}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8174,6 +8237,7 @@ async fn extend_instance_volume_legacy_doc() {
                     "{\"is_auto_pay\":\"true\",\"size\":50}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8256,6 +8320,7 @@ async fn grant_database_user_privileges_doc() {
                     "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8347,6 +8412,7 @@ async fn list_audit_log_download_links_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8424,6 +8490,7 @@ async fn list_auto_scaling_history_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8508,6 +8575,7 @@ async fn list_backups_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8588,6 +8656,7 @@ async fn list_backups_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8655,6 +8724,7 @@ async fn list_click_house_database_users_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8729,6 +8799,7 @@ async fn list_click_house_databases_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8802,6 +8873,7 @@ async fn list_click_house_log_nodes_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8872,6 +8944,7 @@ async fn list_click_house_lts_configs_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -8931,6 +9004,7 @@ async fn list_click_house_replication_database_parameters_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9007,6 +9081,7 @@ async fn list_click_house_replications_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9086,6 +9161,7 @@ async fn list_click_house_slow_logs_doc() {
                     "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9161,6 +9237,7 @@ async fn list_configuration_applicable_instances_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9231,6 +9308,7 @@ async fn list_configuration_apply_history_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9301,6 +9379,7 @@ async fn list_configuration_modify_history_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9367,6 +9446,7 @@ async fn list_configurations_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9418,6 +9498,7 @@ async fn list_configurations_legacy_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9471,6 +9552,7 @@ async fn list_database_charsets_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9541,6 +9623,7 @@ async fn list_database_users_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9622,6 +9705,7 @@ async fn list_databases_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9692,6 +9776,7 @@ async fn list_dedicated_resources_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9742,6 +9827,7 @@ async fn list_diagnosis_instance_counts_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9802,6 +9888,7 @@ async fn list_diagnosis_instance_infos_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9874,6 +9961,7 @@ async fn list_engine_versions_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -9945,6 +10033,7 @@ async fn list_engine_versions_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10013,6 +10102,7 @@ async fn list_enterprise_project_quotas_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10064,6 +10154,7 @@ async fn list_enterprise_project_quotas_legacy_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10115,6 +10206,7 @@ async fn list_enterprise_projects_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10176,6 +10268,7 @@ async fn list_error_log_details_doc() {
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10265,6 +10358,7 @@ async fn list_error_log_details_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10357,6 +10451,7 @@ async fn list_error_log_details_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10442,6 +10537,7 @@ async fn list_flavors_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10523,6 +10619,7 @@ async fn list_flavors_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10598,6 +10695,7 @@ async fn list_htap_engine_versions_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10669,6 +10767,7 @@ async fn list_htap_flavors_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10740,6 +10839,7 @@ async fn list_htap_instances_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10811,6 +10911,7 @@ async fn list_htap_storage_types_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10878,6 +10979,7 @@ async fn list_immediate_jobs_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -10941,6 +11043,7 @@ async fn list_incremental_backups_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11015,6 +11118,7 @@ async fn list_instance_configurations_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11085,6 +11189,7 @@ async fn list_instance_details_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11163,6 +11268,7 @@ async fn list_instance_details_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11239,6 +11345,7 @@ async fn list_instance_tags_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11331,6 +11438,7 @@ async fn list_instances_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11416,6 +11524,7 @@ async fn list_instances_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11504,6 +11613,7 @@ async fn list_instances_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11569,6 +11679,7 @@ async fn list_lts_configs_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11619,6 +11730,7 @@ async fn list_project_tags_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11675,6 +11787,7 @@ async fn list_proxies_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11748,6 +11861,7 @@ async fn list_proxy_configurations_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11819,6 +11933,7 @@ async fn list_proxy_flavors_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11890,6 +12005,7 @@ async fn list_proxy_flavors_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -11958,6 +12074,7 @@ async fn list_recycle_instances_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12021,6 +12138,7 @@ async fn list_restorable_tables_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12096,6 +12214,7 @@ async fn list_restore_times_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12163,6 +12282,7 @@ async fn list_scheduled_jobs_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12230,6 +12350,7 @@ async fn list_slow_log_details_doc() {
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12317,6 +12438,7 @@ async fn list_slow_log_details_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12408,6 +12530,7 @@ async fn list_slow_log_details_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12487,6 +12610,7 @@ async fn list_sql_filter_rules_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12560,6 +12684,7 @@ async fn list_star_rocks_data_replications_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12632,6 +12757,7 @@ async fn list_star_rocks_database_parameters_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12704,6 +12830,7 @@ async fn list_star_rocks_database_users_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12779,6 +12906,7 @@ async fn list_star_rocks_databases_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12846,6 +12974,7 @@ async fn pause_star_rocks_data_replication_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12919,6 +13048,7 @@ async fn remove_proxy_nodes_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":1}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -12986,6 +13116,7 @@ async fn rename_proxy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"newName\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13050,6 +13181,7 @@ async fn reset_database_password_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13114,6 +13246,7 @@ async fn reset_database_password_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13196,6 +13329,7 @@ async fn resize_click_house_instance_flavor_doc() {
                     "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13278,6 +13412,7 @@ async fn resize_instance_flavor_doc() {
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13361,6 +13496,7 @@ async fn resize_instance_flavor_legacy_resize_gaussdb_large_4() {
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13409,6 +13545,7 @@ async fn resize_instance_flavor_legacy_resize_taurus_large_4() {
                     "{\"resize_flavor\":{\"spec_code\":\"taurus.large.4\"}}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13486,6 +13623,7 @@ async fn restart_click_house_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13557,6 +13695,7 @@ async fn restart_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13630,6 +13769,7 @@ async fn restart_node_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13703,6 +13843,7 @@ async fn restart_proxy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13774,6 +13915,7 @@ async fn restart_star_rocks_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13845,6 +13987,7 @@ async fn restart_star_rocks_node_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -13923,6 +14066,7 @@ async fn restore_tables_doc() {
                     "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14004,6 +14148,7 @@ async fn restore_to_existing_instance_backup_to_current() {
                     "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14050,6 +14195,7 @@ async fn restore_to_existing_instance_timestamp_to_current() {
                     "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14096,6 +14242,7 @@ async fn restore_to_existing_instance_backup_to_existing() {
                     "{\"backup_id\":\"be4ddfd7e2b94640b5e2cb44efb30b22br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14142,6 +14289,7 @@ async fn restore_to_existing_instance_timestamp_to_existing() {
                     "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14210,6 +14358,7 @@ async fn resume_star_rocks_data_replication_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14288,6 +14437,7 @@ async fn revoke_database_user_privileges_doc() {
                     "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14357,6 +14507,7 @@ async fn set_audit_log_switch_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14428,6 +14579,7 @@ async fn set_backup_encryption_enable() {
                     "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14462,6 +14614,7 @@ async fn set_backup_encryption_disable() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"encryption_status\":\"off\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14536,6 +14689,7 @@ async fn set_click_house_slow_log_desensitization_doc() {
                     "{\"open_slow_log_switch\":\"false\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14615,6 +14769,7 @@ async fn set_enterprise_project_quotas_doc() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14696,6 +14851,7 @@ async fn set_enterprise_project_quotas_legacy_doc() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14779,6 +14935,7 @@ async fn set_instance_auto_scaling_policy_doc() {
                     "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14854,6 +15011,7 @@ async fn set_instance_maintenance_window_doc() {
                     "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -14930,6 +15088,7 @@ async fn set_instance_monitor_policy_doc() {
                     "{\"monitor_switch\":true,\"period\":1}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15006,6 +15165,7 @@ async fn set_instance_ssl_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15080,6 +15240,7 @@ async fn set_proxy_access_control_rules_doc() {
                     "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15158,6 +15319,7 @@ async fn set_proxy_connection_pool_type_doc() {
                     "{\"connection_pool_type\":\"SESSION\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15233,6 +15395,7 @@ async fn set_proxy_new_node_auto_add_doc() {
                     "{\"switch_status\":\"ON\",\"weight\":100}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15315,6 +15478,7 @@ async fn set_proxy_route_mode_route_mode_0() {
                     "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15363,6 +15527,7 @@ async fn set_proxy_route_mode_route_mode_1() {
                     "{\"master_weight\":0,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":1},\"route_mode\":1}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15411,6 +15576,7 @@ async fn set_proxy_route_mode_route_mode_2() {
                     "{\"master_weight\":1,\"readonly_nodes\":[{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":0}],\"route_mode\":2}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15489,6 +15655,7 @@ async fn set_proxy_session_consistency_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"session_consistence\":\"true\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15567,6 +15734,7 @@ async fn set_proxy_ssl_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15646,6 +15814,7 @@ async fn set_proxy_transaction_split_doc() {
                     "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15723,6 +15892,7 @@ async fn set_proxy_weights_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"master_weight\":100}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15794,6 +15964,7 @@ async fn set_recycle_policy_doc() {
                     "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15856,6 +16027,7 @@ async fn set_serverless_policy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"max_vcpus\":4,\"min_vcpus\":1}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15919,6 +16091,7 @@ async fn set_slow_log_desensitization_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -15995,6 +16168,7 @@ async fn set_sql_filter_rules_doc() {
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16071,6 +16245,7 @@ async fn set_sql_filter_switch_enable() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16112,6 +16287,7 @@ async fn set_sql_filter_switch_disable() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"OFF\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16178,6 +16354,7 @@ async fn show_audit_log_switch_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16246,6 +16423,7 @@ async fn show_auto_scaling_policy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16311,6 +16489,7 @@ async fn show_backup_encryption_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16379,6 +16558,7 @@ async fn show_backup_policy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16450,6 +16630,7 @@ async fn show_backup_policy_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16523,6 +16704,7 @@ async fn show_click_house_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16595,6 +16777,7 @@ async fn show_click_house_replication_config_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16664,6 +16847,7 @@ async fn show_click_house_slow_log_desensitization_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16732,6 +16916,7 @@ async fn show_configuration_detail_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16802,6 +16987,7 @@ async fn show_dedicated_resource_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16872,6 +17058,7 @@ async fn show_instance_database_version_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -16942,6 +17129,7 @@ async fn show_instance_detail_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17013,6 +17201,7 @@ async fn show_instance_detail_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17086,6 +17275,7 @@ async fn show_instance_detail_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17158,6 +17348,7 @@ async fn show_instance_eip_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17226,6 +17417,7 @@ async fn show_instance_monitor_policy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17294,6 +17486,7 @@ async fn show_job_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17365,6 +17558,7 @@ async fn show_job_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17433,6 +17627,7 @@ async fn show_project_quotas_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17484,6 +17679,7 @@ async fn show_project_quotas_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17545,6 +17741,7 @@ async fn show_proxy_access_control_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17617,6 +17814,7 @@ async fn show_proxy_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17690,6 +17888,7 @@ async fn show_proxy_v3_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17764,6 +17963,7 @@ async fn show_proxy_version_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17832,6 +18032,7 @@ async fn show_recycle_policy_generated() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17881,6 +18082,7 @@ async fn show_slow_log_desensitization_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -17944,6 +18146,7 @@ async fn show_sql_filter_switch_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18013,6 +18216,7 @@ async fn show_star_rocks_data_replication_config_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18085,6 +18289,7 @@ async fn show_star_rocks_instance_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18153,6 +18358,7 @@ async fn switch_proxy_access_control_enable() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":true}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18188,6 +18394,7 @@ async fn switch_proxy_access_control_disable() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":false}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18269,6 +18476,7 @@ async fn switchover_instance_doc() {
                     "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18344,6 +18552,7 @@ async fn unbind_instance_public_ip_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18421,6 +18630,7 @@ async fn update_backup_policy_doc() {
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18504,6 +18714,7 @@ async fn update_backup_policy_legacy_doc() {
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18581,6 +18792,7 @@ async fn update_click_house_database_user_password_doc() {
                     "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18654,6 +18866,7 @@ async fn update_click_house_database_user_privileges_doc() {
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18738,6 +18951,7 @@ async fn update_click_house_replication_config_doc() {
                     "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18820,6 +19034,7 @@ async fn update_configuration_doc() {
                     "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18902,6 +19117,7 @@ async fn update_database_comments_doc() {
                     "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -18984,6 +19200,7 @@ async fn update_database_user_comments_doc() {
                     "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19066,6 +19283,7 @@ async fn update_database_user_passwords_doc() {
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19147,6 +19365,7 @@ async fn update_enterprise_project_quotas_doc() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19228,6 +19447,7 @@ async fn update_enterprise_project_quotas_legacy_doc() {
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19298,6 +19518,7 @@ async fn update_instance_alias_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"Test_alias\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19374,6 +19595,7 @@ async fn update_instance_configurations_doc() {
                     "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19450,6 +19672,7 @@ async fn update_instance_internal_ip_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"internal_ip\":\"192.*.*.\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19526,6 +19749,7 @@ async fn update_instance_name_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19601,6 +19825,7 @@ async fn update_instance_name_legacy_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19677,6 +19902,7 @@ async fn update_instance_port_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":8836}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19751,6 +19977,7 @@ async fn update_instance_private_dns_doc() {
                     "{\"dns_name\":\"testmodifydnsname\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19833,6 +20060,7 @@ async fn update_instance_security_group_doc() {
                     "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19908,6 +20136,7 @@ async fn update_instance_tags_add_tags() {
                     "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -19942,6 +20171,7 @@ async fn update_instance_tags_delete_tags() {
                     "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20018,6 +20248,7 @@ async fn update_node_names_doc() {
                     "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20095,6 +20326,7 @@ async fn update_node_priority_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priority\":2}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20167,6 +20399,7 @@ async fn update_offsite_backup_policy_doc() {
                     "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20248,6 +20481,7 @@ async fn update_proxy_configurations_doc() {
                     "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20332,6 +20566,7 @@ async fn update_proxy_flavor_doc() {
                     "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20403,6 +20638,7 @@ async fn update_proxy_port_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":3308}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20473,6 +20709,7 @@ async fn update_star_rocks_database_user_password_doc() {
                     "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20546,6 +20783,7 @@ async fn update_star_rocks_database_user_permission_doc() {
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20624,6 +20862,7 @@ async fn upgrade_instance_kernel_version_doc() {
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -20703,6 +20942,7 @@ async fn upgrade_proxy_version_doc() {
                     "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;

@@ -133,6 +133,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::Zone],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DescribeJobs` request; start it with [`Client::describe_jobs`](crate::Client::describe_jobs).

@@ -47,6 +47,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::Zone],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `RebuildReadOnlyNode` request; start it with [`Client::rebuild_read_only_node`](crate::Client::rebuild_read_only_node).
@@ -150,7 +151,7 @@ impl RebuildReadOnlyNodeBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::RebuildReadOnlyNodeResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -106,6 +106,7 @@ async fn describe_jobs_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -178,6 +179,7 @@ async fn rebuild_read_only_node_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

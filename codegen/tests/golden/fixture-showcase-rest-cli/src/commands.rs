@@ -222,9 +222,9 @@ fn wait_for_job(
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
-    ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error>,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
 > {
-    let client = <::fixture_showcase_rest::Client as ::clouddb_runtime::huawei::Service>::from_client(
+    let client = <::fixture_showcase_rest::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })

@@ -7,7 +7,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("eu-west-101", "showcase.eu-west-101.example.eu"),
 ];
 
-static SERVICE: ::clouddb_runtime::huawei::ServiceInfo = ::clouddb_runtime::huawei::ServiceInfo {
+static SERVICE: ::clouddb_runtime::ServiceInfo = ::clouddb_runtime::ServiceInfo {
     crate_name: "fixture-showcase-rest",
     crate_version: ::std::env!("CARGO_PKG_VERSION"),
     endpoints: ENDPOINTS,
@@ -64,14 +64,24 @@ impl Client {
 
 /// How this service reports on asynchronous jobs.
 #[cfg(feature = "widgets")]
-static JOB_POLLER: ::clouddb_runtime::wait::JobPoller = ::clouddb_runtime::wait::JobPoller {
-    operation: "ShowWidgetJob",
-    status: "/job/status",
-    succeeded: &["Completed"],
-    failed: &["Failed"],
-    progress: ::std::option::Option::Some("/job/progress"),
-    failure_reason: ::std::option::Option::Some("/job/fail_reason"),
-};
+static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter::job(
+    "ShowWidgetJob",
+    "/job/status",
+    &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/job/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["Completed"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/job/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["Failed"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    ::std::option::Option::Some("/job/progress"),
+    ::std::option::Option::Some("/job/fail_reason"),
+);
 
 #[cfg(feature = "widgets")]
 impl Client {
@@ -82,9 +92,9 @@ impl Client {
         &self,
         job_id: &str,
         options: &::clouddb_runtime::wait::WaitOptions,
-    ) -> ::std::result::Result<::clouddb_runtime::wait::Job, ::clouddb_runtime::Error> {
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
         self.inner
-            .wait_for_job(
+            .wait(
                 &JOB_POLLER,
                 job_id,
                 options,
@@ -99,10 +109,16 @@ impl Client {
     }
 }
 
-impl ::clouddb_runtime::huawei::Service for Client {
-    const INFO: &'static ::clouddb_runtime::huawei::ServiceInfo = &SERVICE;
+impl ::clouddb_runtime::Service for Client {
+    type Vendor = ::clouddb_runtime::huawei::Huawei;
+
+    const INFO: &'static ::clouddb_runtime::ServiceInfo = &SERVICE;
 
     fn from_client(client: ::clouddb_runtime::huawei::Client) -> Self {
         Self { inner: client }
+    }
+
+    fn client(&self) -> &::clouddb_runtime::huawei::Client {
+        &self.inner
     }
 }

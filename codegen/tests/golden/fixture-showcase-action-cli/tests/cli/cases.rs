@@ -96,6 +96,7 @@ async fn add_cluster_nodes() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -136,6 +137,7 @@ async fn describe_cluster_nodes() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -177,6 +179,7 @@ async fn describe_jobs() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

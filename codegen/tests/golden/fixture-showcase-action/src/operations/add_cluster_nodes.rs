@@ -71,6 +71,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::Zone],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `AddClusterNodes` request; start it with [`Client::add_cluster_nodes`](crate::Client::add_cluster_nodes).
@@ -202,7 +203,7 @@ impl AddClusterNodesBuilder {
     ) -> ::std::result::Result<
         (
             ::clouddb_runtime::Response<crate::types::AddClusterNodesResponse>,
-            ::clouddb_runtime::wait::Job,
+            ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
     > {

@@ -40,6 +40,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::Zone],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DescribeClusterNodes` request; start it with [`Client::describe_cluster_nodes`](crate::Client::describe_cluster_nodes).

@@ -133,6 +133,7 @@ async fn add_cluster_nodes_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -217,6 +218,7 @@ async fn describe_cluster_nodes_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -289,6 +291,7 @@ async fn describe_jobs_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;

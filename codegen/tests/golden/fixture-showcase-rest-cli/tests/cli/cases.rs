@@ -82,6 +82,7 @@ async fn create_widget() {
                     "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -111,6 +112,7 @@ async fn delete_widget() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -135,6 +137,7 @@ async fn delete_widget_async() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -172,6 +175,7 @@ async fn list_widget_events() {
                     "{\"limit\":2,\"line_num\":\"1690000000001\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -206,6 +210,7 @@ async fn list_widget_versions() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -253,6 +258,7 @@ async fn list_widgets() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -286,6 +292,7 @@ async fn show_widget_job() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -321,6 +328,7 @@ async fn update_widget_settings() {
                     "{\"retention_days\":7,\"window\":\"02:00-03:00\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -526,6 +534,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -559,6 +568,7 @@ async fn bodies_from_a_file_and_from_standard_input() {
                     "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;

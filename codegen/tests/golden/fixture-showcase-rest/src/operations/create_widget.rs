@@ -76,6 +76,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
+    content_type: "application/json",
 };
 
 /// The answer of `CreateWidget`, which differs by HTTP status. It encodes as the variant's body alone (`null` for a variant without one).

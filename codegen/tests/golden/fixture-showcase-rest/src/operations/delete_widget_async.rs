@@ -40,6 +40,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[202],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `DeleteWidgetAsync` request; start it with [`Client::delete_widget_async`](crate::Client::delete_widget_async).
@@ -119,10 +120,7 @@ impl DeleteWidgetAsyncBuilder {
         self,
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
-        (
-            ::clouddb_runtime::Response<crate::types::JobAnswer>,
-            ::clouddb_runtime::wait::Job,
-        ),
+        (::clouddb_runtime::Response<crate::types::JobAnswer>, ::clouddb_runtime::Job),
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -83,6 +83,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListWidgetVersions` request; start it with [`Client::list_widget_versions`](crate::Client::list_widget_versions).

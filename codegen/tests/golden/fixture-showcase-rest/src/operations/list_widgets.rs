@@ -114,6 +114,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `ListWidgets` request; start it with [`Client::list_widgets`](crate::Client::list_widgets).

@@ -58,6 +58,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: true,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
+    content_type: "application/json",
 };
 
 /// Builds and sends a `UpdateWidgetSettings` request; start it with [`Client::update_widget_settings`](crate::Client::update_widget_settings).

@@ -169,6 +169,7 @@ async fn create_widget_doc() {
                     "{\"labels\":{\"team\":\"db\"},\"name\":\"widget-1\",\"network\":{\"subnets\":[{\"id\":\"subnet-1\",\"primary\":true}],\"vpc_id\":\"vpc-1\"},\"options\":{\"anything\":[1,2]},\"password\":\"Secret#123\",\"ratio\":0.5,\"size\":3,\"tags\":[\"a\",\"b\"],\"type\":\"small\"}",
                 ),
                 language: true,
+                content_type: "application/json",
             },
         )
         .await;
@@ -228,6 +229,7 @@ async fn delete_widget_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -278,6 +280,7 @@ async fn delete_widget_async_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -352,6 +355,7 @@ async fn list_widget_events_doc() {
                     "{\"limit\":2,\"line_num\":\"1690000000001\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -420,6 +424,7 @@ async fn list_widget_versions_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -487,6 +492,7 @@ async fn list_widgets_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -545,6 +551,7 @@ async fn show_widget_job_doc() {
                 headers: &[],
                 body: ::std::option::Option::None,
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
@@ -610,6 +617,7 @@ async fn update_widget_settings_doc() {
                     "{\"retention_days\":7,\"window\":\"02:00-03:00\"}",
                 ),
                 language: false,
+                content_type: "application/json",
             },
         )
         .await;
