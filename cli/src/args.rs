@@ -116,6 +116,23 @@ impl<'a> Args<'a> {
         Ok(Call::paged(input))
     }
 
+    /// The call of an operation whose answer is a file, written to `--output-file` as it
+    /// arrives.
+    pub fn call_download<V, O>(&self, input: O) -> crate::Result<Call<V>>
+    where
+        V: Vendor,
+        O: Operation + 'static,
+    {
+        let path = self
+            .matches
+            .get_one::<String>("output-file")
+            .cloned()
+            .ok_or_else(|| {
+                crate::Failure::usage("--output-file is required: the answer is a file")
+            })?;
+        Ok(Call::download(input, path))
+    }
+
     /// The call of an operation that starts a job, whose id `job_id` reads from the
     /// answer; with `--wait`, the job is waited for.
     pub fn call_waiting<V, O>(

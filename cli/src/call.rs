@@ -95,6 +95,13 @@ impl<V: Vendor> Call<V> {
         Self(Box::new(Waiting { input, job_id }))
     }
 
+    pub(crate) fn download<O>(input: O, path: String) -> Self
+    where
+        O: Operation + 'static,
+    {
+        Self(Box::new(Downloading { input, path }))
+    }
+
     /// Checks the input's documented constraints before any client is built, so that a
     /// broken constraint is a usage error whatever the configuration.
     pub(crate) fn validate(&self) -> Result<(), Error> {
@@ -264,6 +271,74 @@ where
             Ok(Outcome::Json(to_json(&report, plan.compact)?))
         })
     }
+}
+
+/// An operation whose answer is a file, written to a path (`-`: standard output) as it
+/// arrives.
+struct Downloading<O> {
+    input: O,
+    path: String,
+}
+
+impl<V, O> Erased<V> for Downloading<O>
+where
+    V: Vendor,
+    O: Operation + 'static,
+{
+    fn validate(&self) -> Result<(), Error> {
+        clouddb_runtime::validate_input(&self.input)
+    }
+
+    fn run<'a>(
+        self: Box<Self>,
+        client: &'a Client<V>,
+        plan: Plan<V>,
+    ) -> LocalFuture<'a, Result<Outcome, Failure>> {
+        Box::pin(async move {
+            if plan.dry_run {
+                return Ok(Outcome::Request(client.dry_run(self.input).await?));
+            }
+            let mut download = client.download(self.input, &plan.options).await?;
+            let to_stdout = self.path == "-";
+            let mut out: Box<dyn std::io::Write> = if to_stdout {
+                Box::new(std::io::stdout().lock())
+            } else {
+                let file = std::fs::File::create(&self.path)
+                    .map_err(|e| Failure::other(format!("cannot create {}: {e}", self.path)))?;
+                Box::new(std::io::BufWriter::new(file))
+            };
+            let written =
+                |e: std::io::Error| Failure::other(format!("cannot write {}: {e}", self.path));
+            while let Some(chunk) = download.chunk().await? {
+                out.write_all(&chunk).map_err(written)?;
+            }
+            out.flush().map_err(written)?;
+            if to_stdout {
+                return Ok(Outcome::Json("null".to_owned()));
+            }
+            let summary = DownloadReport {
+                file: &self.path,
+                bytes: download.received(),
+                status: download.status(),
+                content_type: download
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+                request_id: download.request_id(),
+            };
+            Ok(Outcome::Json(to_json(&summary, plan.compact)?))
+        })
+    }
+}
+
+/// What a download prints once the file is written.
+#[derive(Serialize)]
+struct DownloadReport<'a> {
+    file: &'a str,
+    bytes: u64,
+    status: u16,
+    content_type: Option<&'a str>,
+    request_id: Option<&'a str>,
 }
 
 /// What `--wait` prints: the job's last state, the service's last answer about it, and

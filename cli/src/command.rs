@@ -74,6 +74,15 @@ fn operation<C>(op: &OperationCli<C>) -> Command {
                 .help("The longest wait for the job (default 3600); the job goes on on the server"),
         ]);
     }
+    if op.file {
+        command = command.arg(
+            Arg::new("output-file")
+                .long("output-file")
+                .value_name("PATH")
+                .required(true)
+                .help("Where to write the file the service answers with (- for standard output); a summary of the download is printed as JSON"),
+        );
+    }
     if let Some(body) = op.body {
         command = command
             .arg(

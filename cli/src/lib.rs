@@ -79,6 +79,8 @@ pub struct OperationCli<V: 'static> {
     pub pages: bool,
     /// Whether it starts a job that can be waited for (the subcommand gets `--wait`).
     pub job: bool,
+    /// Whether its answer is a file (the subcommand gets `--output-file`).
+    pub file: bool,
     /// Secret parameters and body fields, redacted from `--dry-run` and from body errors.
     pub secrets: SecretFields<'static>,
     /// Builds the call from the parsed flags.

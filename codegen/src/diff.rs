@@ -852,6 +852,8 @@ fn type_text(ty: &TypeRef) -> String {
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::File => "FormFile".to_owned(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Array(inner) => format!("Vec<{}>", type_text(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),

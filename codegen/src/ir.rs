@@ -307,6 +307,11 @@ pub enum TypeRef {
     Bool,
     /// Free-form JSON.
     Json,
+    /// A file's bytes: the whole answer of an operation whose answer is a file
+    /// (`application/octet-stream`).
+    Bytes,
+    /// A file to upload: a field of a `multipart/form-data` body (`format: binary`).
+    File,
     /// A named generated type.
     Named(String),
     /// A list.
@@ -539,6 +544,8 @@ pub struct Body {
     pub required: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Whether it is sent as `multipart/form-data` (a file upload) rather than JSON.
+    pub multipart: bool,
 }
 
 /// What an operation returns on success.

@@ -83,10 +83,11 @@ impl Runner<'_> {
     /// Runs attempts (`attempt(number, timeout)`, which signs and sends afresh) until one
     /// succeeds, the outcome is final, or attempts or time run out. The error of the last
     /// attempt is returned with the number of attempts made.
-    pub(crate) async fn run<F, Fut>(&self, mut attempt: F) -> Result<RawResponse, Error>
+    pub(crate) async fn run<T, F, Fut>(&self, mut attempt: F) -> Result<T, Error>
     where
+        T: Answered,
         F: FnMut(u32, Duration) -> Fut,
-        Fut: Future<Output = Result<RawResponse, Error>>,
+        Fut: Future<Output = Result<T, Error>>,
     {
         let max_attempts = self
             .options
@@ -170,13 +171,31 @@ fn duration_ms(from: time::OffsetDateTime, to: time::OffsetDateTime) -> u64 {
     Duration::try_from(to - from).map_or(0, |d| d.as_millis() as u64)
 }
 
-fn record(span: &tracing::Span, result: &Result<RawResponse, Error>, duration_ms: u64) {
+/// What the retry loop records of a successful attempt's answer.
+pub(crate) trait Answered {
+    /// The HTTP status.
+    fn status(&self) -> u16;
+    /// The answer's headers.
+    fn headers(&self) -> &http::HeaderMap;
+}
+
+impl Answered for RawResponse {
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+}
+
+fn record<T: Answered>(span: &tracing::Span, result: &Result<T, Error>, duration_ms: u64) {
     span.record("duration_ms", duration_ms);
     match result {
-        Ok(raw) => {
-            span.record("status", raw.status);
-            if let Some(id) = raw
-                .headers
+        Ok(answer) => {
+            span.record("status", answer.status());
+            if let Some(id) = answer
+                .headers()
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
             {

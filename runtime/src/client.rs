@@ -16,13 +16,14 @@ use tracing::Instrument;
 
 use crate::call::{CallConfig, CallOptions, Runner};
 use crate::clock::Clock;
+use crate::download::Download;
 use crate::endpoint::Endpoint;
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::job::Job;
 use crate::operation::{prepare, Operation, OperationSpec, QueryLists, RawResponse, RequestWriter};
 use crate::retry::{parse_retry_after, Sleep};
 use crate::signed::SignedRequest;
-use crate::transport::{Transport, WireRequest};
+use crate::transport::{Opened, Transport, WireRequest};
 use crate::wait::{WaitOptions, Waiter};
 use crate::Response;
 
@@ -111,8 +112,9 @@ pub trait Vendor: Send + Sync + Sized + 'static {
         request_id: Option<&str>,
     ) -> Result<RawResponse, Error>;
 
-    /// The request id of a success answer, to quote to support.
-    fn request_id(&self, answer: &RawResponse, sent: Option<&str>) -> Option<String>;
+    /// The request id of a success answer (from its headers, or the one the attempt
+    /// sent), to quote to support.
+    fn request_id(&self, headers: &http::HeaderMap, sent: Option<&str>) -> Option<String>;
 
     /// Adds the vendor's settings to a client's `Debug` output (never a secret).
     fn describe(&self, out: &mut fmt::DebugStruct<'_, '_>);
@@ -151,15 +153,47 @@ impl Core {
     ) -> Result<RawResponse, Error> {
         let raw = self.transport.send(attempt.request, timeout).await?;
         let sent = attempt.request_id.as_deref();
-        tracing::debug!(status = raw.status, request_id = ?vendor.request_id(&raw, sent), "answer");
-        let retry_after = raw
-            .headers
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, self.clock.now()));
+        tracing::debug!(status = raw.status, request_id = ?vendor.request_id(&raw.headers, sent), "answer");
+        let retry_after = self.retry_after(&raw.headers);
         vendor
             .check(self, raw, sent)
             .map_err(|e| e.with_retry_after(retry_after))
+    }
+
+    /// Sends one attempt of a file download: a success answer is returned as soon as its
+    /// headers arrive; an error answer is read whole and checked by the vendor.
+    pub(crate) async fn open<V: Vendor>(
+        &self,
+        vendor: &V,
+        attempt: Attempt,
+        timeout: Duration,
+    ) -> Result<Opened, Error> {
+        let opened = self.transport.open(attempt.request, timeout).await?;
+        let sent = attempt.request_id.as_deref();
+        tracing::debug!(status = opened.status, request_id = ?vendor.request_id(&opened.headers, sent), "answer");
+        if (200..300).contains(&opened.status) {
+            return Ok(opened);
+        }
+        let retry_after = self.retry_after(&opened.headers);
+        let raw = self.transport.read_opened(opened, timeout).await?;
+        let checked = vendor
+            .check(self, raw, sent)
+            .map_err(|e| e.with_retry_after(retry_after))?;
+        Err(Error::new(
+            ErrorKind::Decode,
+            format!(
+                "HTTP {} answer to a download is neither a file nor an error",
+                checked.status
+            ),
+        ))
+    }
+
+    /// The delay an answer's `Retry-After` asks for, if it has one.
+    fn retry_after(&self, headers: &http::HeaderMap) -> Option<Duration> {
+        headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, self.clock.now()))
     }
 }
 
@@ -227,11 +261,51 @@ impl<V: Vendor> Client<V> {
                 .await
                 .map_err(|e| e.for_operation(spec.id))?;
             let body = O::decode(&raw).map_err(|e| e.for_operation(spec.id))?;
-            let request_id = self.inner.vendor.request_id(&raw, sent.as_deref());
+            let request_id = self.inner.vendor.request_id(&raw.headers, sent.as_deref());
             Ok(Response::new(raw, request_id, body))
         }
         .instrument(span)
         .await
+    }
+
+    /// Validates and sends one operation whose answer is a file, retrying as allowed until
+    /// the answer's headers arrive, and returns the file as a stream ([`Download`]). Each
+    /// piece of the file must arrive within the attempt timeout.
+    pub async fn download<O: Operation>(
+        &self,
+        input: O,
+        options: &CallOptions,
+    ) -> Result<Download, Error> {
+        let spec = O::SPEC;
+        let Inner { core, vendor } = self.inner.as_ref();
+        let span = tracing::info_span!(
+            "call",
+            service = core.service.crate_name,
+            operation = spec.id,
+            method = %spec.method,
+            path = spec.path,
+        );
+        async {
+            let writer = prepare(&input, V::LISTS)?;
+            let prepared = vendor.prepare(core, spec, writer, options).await?;
+            let mut sent = None;
+            let opened = core
+                .runner(options, spec.idempotent)
+                .run(|_, timeout| {
+                    let attempt = vendor.sign(core, spec, &prepared);
+                    sent = attempt.as_ref().ok().and_then(|a| a.request_id.clone());
+                    async move { core.open(vendor, attempt?, timeout).await }
+                })
+                .await?;
+            let request_id = vendor.request_id(&opened.headers, sent.as_deref());
+            let idle = options
+                .attempt_timeout
+                .unwrap_or(core.calls.attempt_timeout);
+            Ok(Download::new(opened, request_id, idle))
+        }
+        .instrument(span)
+        .await
+        .map_err(|e: Error| e.for_operation(spec.id))
     }
 
     /// Waits until the work a waiter follows is over, asking with `poll` (generated clients

@@ -27,6 +27,9 @@ pub enum ErrorKind {
     /// An asynchronous job the client waited for ended in failure ([`Error::job`] has its
     /// last state and the vendor's failure details).
     JobFailed,
+    /// The answer was larger than the client's limit (`max_response_bytes`); the message
+    /// names the limit.
+    ResponseTooLarge,
 }
 
 /// One broken constraint of a request, found before anything was sent.

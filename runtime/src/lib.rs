@@ -12,9 +12,11 @@
 mod call;
 pub mod client;
 pub mod clock;
+mod download;
 mod endpoint;
 pub mod environment;
 mod error;
+mod form;
 pub mod huawei;
 mod job;
 pub mod lenient;
@@ -32,20 +34,24 @@ pub mod wait;
 pub use call::CallOptions;
 pub use client::{Service, ServiceInfo, Vendor};
 pub use clouddb_derive::{Object, StringEnum};
+pub use download::Download;
 pub use error::{ApiError, Error, ErrorCode, ErrorKind, ValidationIssue};
+pub use form::FormFile;
 pub use job::Job;
 pub use operation::{
-    decode_json, flatten_qingcloud, validate_input, Operation, OperationSpec, RawResponse,
-    RequestWriter, Response, Setting,
+    decode_bytes, decode_json, flatten_qingcloud, validate_input, Operation, OperationSpec,
+    QueryLists, RawResponse, RequestWriter, Response, Setting,
 };
 pub use secret::Secret;
 pub use signed::{Redacted, SecretFields, SignedRequest};
+pub use transport::DEFAULT_MAX_RESPONSE_BYTES;
 pub use validate::{Checked, ItemList, Rules, Validate, Validator};
 
 /// Re-exports for generated code, so that generated crates need no direct dependency on
 /// these crates' versions.
 #[doc(hidden)]
 pub mod export {
+    pub use bytes;
     pub use http;
     pub use serde;
     pub use serde_json;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
+use crate::form::{Form, FormFile};
 use crate::signing::{encode_strict, qingcloud};
 use crate::validate::Validator;
 
@@ -88,6 +89,7 @@ pub struct RequestWriter {
     query: Vec<(String, Value)>,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
+    form: Option<Form>,
     lists: QueryLists,
 }
 
@@ -98,6 +100,7 @@ impl RequestWriter {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            form: None,
             lists,
         }
     }
@@ -146,6 +149,22 @@ impl RequestWriter {
         Ok(())
     }
 
+    /// Adds a text field to the multipart body: a scalar as its text, anything else as
+    /// compact JSON.
+    pub fn form_text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let text = match to_value(name, value)? {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        self.form.get_or_insert_with(Form::default).text(name, text);
+        Ok(())
+    }
+
+    /// Adds a file to the multipart body (a local file is read now).
+    pub fn form_file(&mut self, name: &str, file: &FormFile) -> Result<(), Error> {
+        self.form.get_or_insert_with(Form::default).file(name, file)
+    }
+
     /// Takes the query pairs as the Huawei signer wants them: raw text.
     pub(crate) fn take_text_query(&mut self) -> Result<Vec<(String, String)>, Error> {
         std::mem::take(&mut self.query)
@@ -167,9 +186,31 @@ impl RequestWriter {
         &self.query
     }
 
-    pub(crate) fn into_parts(self) -> (String, Vec<(String, String)>, Option<Vec<u8>>) {
-        (self.path, self.headers, self.body)
+    /// The filled path, the headers, the body, and the body's own `Content-Type` when it
+    /// is not the operation's (a multipart body and its boundary).
+    pub(crate) fn into_parts(self) -> WrittenParts {
+        let (body, content_type) = match self.form {
+            Some(form) => {
+                let (body, content_type) = form.encode();
+                (Some(body), Some(content_type))
+            }
+            None => (self.body, None),
+        };
+        WrittenParts {
+            path: self.path,
+            headers: self.headers,
+            body,
+            content_type,
+        }
     }
+}
+
+/// What a request writer wrote, apart from the query.
+pub(crate) struct WrittenParts {
+    pub(crate) path: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) content_type: Option<String>,
 }
 
 fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error> {
@@ -220,6 +261,12 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// Response body.
     pub body: bytes::Bytes,
+}
+
+/// The body of a file answer, as received (used by generated operations whose answer is a
+/// file; `send_streaming` reads it as a stream instead).
+pub fn decode_bytes(response: &RawResponse) -> Result<bytes::Bytes, Error> {
+    Ok(response.body.clone())
 }
 
 /// Decodes a JSON body into `T` (used by generated operations).
@@ -314,7 +361,7 @@ mod tests {
     fn path_segments_are_strictly_encoded() {
         let mut w = RequestWriter::new(&SPEC, QueryLists::Repeated);
         w.path("job_id", &"a/b c*");
-        assert_eq!(w.into_parts().0, "/v3/{project_id}/jobs/a%2Fb%20c%2A");
+        assert_eq!(w.into_parts().path, "/v3/{project_id}/jobs/a%2Fb%20c%2A");
     }
 
     #[test]

@@ -289,7 +289,7 @@ impl Vendor for QingCloud {
     }
 
     /// The `req_id` the attempt sent: QingCloud echoes no request id of its own.
-    fn request_id(&self, _answer: &RawResponse, sent: Option<&str>) -> Option<String> {
+    fn request_id(&self, _headers: &http::HeaderMap, sent: Option<&str>) -> Option<String> {
         sent.map(str::to_owned)
     }
 

@@ -7,12 +7,18 @@ use std::time::Duration;
 use crate::error::{Error, ErrorKind};
 use crate::operation::RawResponse;
 
+/// The largest answer body read into memory by default: 64 MiB, sixty times the largest
+/// real list answer measured (a page of 1 150 GaussDB instances is about 1 MiB). File
+/// downloads read as a stream ([`crate::Download`]) are not limited.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
+
 /// Settings of the HTTP client.
 #[derive(Debug, Clone)]
 pub(crate) struct TransportConfig {
     pub(crate) connect_timeout: Duration,
     pub(crate) proxy: Option<String>,
     pub(crate) ca_bundle: Option<PathBuf>,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Default for TransportConfig {
@@ -22,6 +28,7 @@ impl Default for TransportConfig {
             connect_timeout: Duration::from_secs(60),
             proxy: None,
             ca_bundle: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -74,6 +81,15 @@ macro_rules! transport_setters {
             self
         }
 
+        /// The largest answer body read into memory (default
+        /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)); a larger answer
+        /// is an error of kind [`ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
+        /// naming the limit. Streamed file downloads are not limited.
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.transport.max_response_bytes = limit;
+            self
+        }
+
         /// An HTTPS proxy (`http://[user:password@]host:port`).
         pub fn https_proxy(mut self, proxy: impl Into<String>) -> Self {
             self.transport.proxy = Some(proxy.into());
@@ -122,6 +138,15 @@ pub struct WireRequest {
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     http: reqwest::Client,
+    max_response_bytes: usize,
+}
+
+/// An answer whose status and headers arrived, its body not read yet.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: reqwest::Response,
 }
 
 impl Transport {
@@ -160,17 +185,71 @@ impl Transport {
         let http = builder.build().map_err(|e| {
             Error::config(format!("cannot build the HTTP client: {e}")).with_source(e)
         })?;
-        Ok(Self { http })
+        Ok(Self {
+            http,
+            max_response_bytes: config.max_response_bytes,
+        })
     }
 
-    /// Sends one attempt, which may take at most `timeout`.
+    /// Sends one attempt and reads its whole answer, which may take at most `timeout` and
+    /// may not be larger than the configured limit.
     pub(crate) async fn send(
         &self,
         request: WireRequest,
         timeout: Duration,
     ) -> Result<RawResponse, Error> {
+        let wire = self.build(request, Some(timeout))?;
+        let response = self.http.execute(wire).await.map_err(transport_error)?;
+        self.read(response).await
+    }
+
+    /// Sends one attempt and returns as soon as the answer's status and headers arrived
+    /// (within `timeout`); the body is read later, as a stream.
+    pub(crate) async fn open(
+        &self,
+        request: WireRequest,
+        timeout: Duration,
+    ) -> Result<Opened, Error> {
+        let wire = self.build(request, None)?;
+        let mut response = tokio::time::timeout(timeout, self.http.execute(wire))
+            .await
+            .map_err(|_| answer_timeout(timeout))?
+            .map_err(transport_error)?;
+        Ok(Opened {
+            status: response.status().as_u16(),
+            headers: std::mem::take(response.headers_mut()),
+            body: response,
+        })
+    }
+
+    /// Reads the whole body of an opened answer within `timeout` (an error answer of a
+    /// download, which the vendor then reads).
+    pub(crate) async fn read_opened(
+        &self,
+        opened: Opened,
+        timeout: Duration,
+    ) -> Result<RawResponse, Error> {
+        let Opened {
+            status,
+            headers,
+            body,
+        } = opened;
+        let mut raw = tokio::time::timeout(timeout, self.read(body))
+            .await
+            .map_err(|_| answer_timeout(timeout))??;
+        raw.status = status;
+        raw.headers = headers;
+        Ok(raw)
+    }
+
+    /// The reqwest request of a wire request; `timeout` bounds the whole exchange.
+    fn build(
+        &self,
+        request: WireRequest,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Request, Error> {
         let mut wire = reqwest::Request::new(request.method, request.url);
-        *wire.timeout_mut() = Some(timeout);
+        *wire.timeout_mut() = timeout;
         let headers = wire.headers_mut();
         // Room for reqwest's default `Accept` too, so that the map never grows (and
         // rehashes) while it is filled.
@@ -190,19 +269,60 @@ impl Transport {
             headers.append(header, value);
         }
         *wire.body_mut() = request.body.map(reqwest::Body::from);
-        let mut response = self.http.execute(wire).await.map_err(transport_error)?;
+        Ok(wire)
+    }
+
+    /// Reads an answer's body, refusing one larger than the limit before it is all read
+    /// (a declared length over the limit is refused at once).
+    async fn read(&self, mut response: reqwest::Response) -> Result<RawResponse, Error> {
+        let limit = self.max_response_bytes;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(transport_error)?;
+        if let Some(length) = response.content_length().filter(|n| *n > limit as u64) {
+            return Err(too_large(limit, Some(length)));
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(limit, None));
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(RawResponse {
             status,
             headers,
-            body,
+            body: body.freeze(),
         })
     }
 }
 
-fn transport_error(error: reqwest::Error) -> Error {
+/// The error of an answer larger than the limit. The request was sent and answered, so
+/// it is not retried.
+pub(crate) fn too_large(limit: usize, declared: Option<u64>) -> Error {
+    let declared = declared
+        .map(|n| format!(" (it declares {n} bytes)"))
+        .unwrap_or_default();
+    Error::new(
+        ErrorKind::ResponseTooLarge,
+        format!(
+            "the answer is larger than the limit of {limit} bytes{declared}; raise it with `max_response_bytes` if the answer is expected to be this large"
+        ),
+    )
+}
+
+/// The error of an answer that did not arrive within `timeout`.
+pub(crate) fn answer_timeout(timeout: Duration) -> Error {
+    Error::transport(
+        ErrorKind::Timeout,
+        format!(
+            "the request timed out: no answer within {} s",
+            timeout.as_secs_f64()
+        ),
+        true,
+    )
+}
+
+pub(crate) fn transport_error(error: reqwest::Error) -> Error {
     // Only a failed connection proves the request did not leave; anything later (a reset,
     // a timeout, a body cut short) may come after the server received it.
     let sent = !error.is_connect();

@@ -234,6 +234,7 @@ fn emit_row(service: &Service, op: &Operation) -> TokenStream {
     };
     let pages = op.pagination.is_some();
     let job = waits(service, op);
+    let file = super::operations::answers_file(op);
     let build = format_ident!("{}", op.method_name);
     quote! {
         OperationCli {
@@ -245,6 +246,7 @@ fn emit_row(service: &Service, op: &Operation) -> TokenStream {
             body: #body,
             pages: #pages,
             job: #job,
+            file: #file,
             secrets: #secrets,
             build: #build,
         }
@@ -274,6 +276,7 @@ fn emit_build(service: &Service, op: &Operation) -> TokenStream {
     let input = quote!(op::#input { #(#fields)* #body });
     let call = match (&op.pagination, &op.job) {
         (Some(_), _) => quote!(a.call_paged(#input)),
+        (None, _) if super::operations::answers_file(op) => quote!(a.call_download(#input)),
         (None, Some(job)) if waits(service, op) => {
             let member = ident(&job.field);
             let read = if job.required {
@@ -337,7 +340,8 @@ fn flag_kind(service: &Service, ty: &TypeRef) -> (TokenStream, bool) {
             (kind, false) if !is_json(&kind) => (kind, true),
             _ => (quote!(Kind::Json), false),
         },
-        TypeRef::Json | TypeRef::Map(_) => (quote!(Kind::Json), false),
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => (quote!(Kind::Json), false),
+        TypeRef::File => (quote!(Kind::String), false),
     }
 }
 

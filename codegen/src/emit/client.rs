@@ -61,6 +61,22 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
         escape(&service.title)
     ));
     let builder_doc = doc_attrs(&builder_doc(service));
+    let download = service
+        .operations
+        .iter()
+        .any(super::operations::answers_file)
+        .then(|| {
+            quote! {
+                /// Sends a whole operation input whose answer is a file, retrying as allowed
+                /// until the answer's headers arrive, and returns the file as a stream.
+                pub async fn download<O>(&self, input: O, options: &::clouddb_runtime::CallOptions) -> ::std::result::Result<::clouddb_runtime::Download, ::clouddb_runtime::Error>
+                where
+                    O: ::clouddb_runtime::Operation<Service = Client>,
+                {
+                    self.inner.download(input, options).await
+                }
+            }
+        });
     let job_poller =
         super::lists_and_jobs::emit_job_poller(service.job_poller.as_ref(), &features.poller_cfg());
     quote! {
@@ -101,6 +117,8 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
             {
                 self.inner.execute_with(input, options).await
             }
+
+            #download
         }
 
         #job_poller

@@ -94,6 +94,9 @@ fn emit_wire_test(
     let expected_answer = option_str(expected_answer.as_deref());
     let answer = option_str(answer.as_deref());
     let expected = expected_request(service, op, example);
+    if super::operations::answers_file(op) {
+        return emit_file_test(service, op, &call, &expected, &test);
+    }
     let check_body = if single_output(op) {
         quote!(::clouddb_conformance::assert_json_matches(response.body(), #expected_answer);)
     } else {
@@ -120,6 +123,52 @@ fn single_output(op: &Operation) -> bool {
     matches!(op.output, Output::Single { .. })
 }
 
+/// The wire test of an operation whose answer is a file: the file's bytes come back as
+/// they were sent, read whole by `send` and as a stream by `send_streaming`.
+fn emit_file_test(
+    service: &Service,
+    op: &Operation,
+    call: &TokenStream,
+    expected: &TokenStream,
+    test: &proc_macro2::Ident,
+) -> TokenStream {
+    let lib = format_ident!("{}", service.lib_name);
+    let module = protocol_module(service);
+    let status = match &op.output {
+        Output::Single { statuses, .. } => statuses.first().copied().unwrap_or(200),
+        _ => 200,
+    };
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[tokio::test]
+        #allow
+        async fn #test() {
+            const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+            let server = #module::Server::start().await;
+            server.answer_raw(#status, FILE, "application/octet-stream").await;
+            let client: ::#lib::Client = server.client();
+            let result = client #call .send().await;
+            server.expect(&#expected).await;
+            let response = ::clouddb_conformance::expect_success(result);
+            assert_eq!(response.status(), #status);
+            assert_eq!(&response.body()[..], FILE.as_bytes());
+
+            server.answer_raw(#status, FILE, "application/octet-stream").await;
+            let mut download = client #call
+                .send_streaming(&::clouddb_runtime::CallOptions::default())
+                .await
+                .expect("the file answer opens");
+            server.expect(&#expected).await;
+            let mut received = ::std::vec::Vec::new();
+            while let ::std::option::Option::Some(chunk) = download.chunk().await.expect("the file arrives") {
+                received.extend_from_slice(&chunk);
+            }
+            assert_eq!(received, FILE.as_bytes());
+            assert_eq!(download.received(), FILE.len() as u64);
+        }
+    }
+}
+
 pub(crate) fn option_str(text: Option<&str>) -> TokenStream {
     match text {
         Some(text) => quote!(::std::option::Option::Some(#text)),
@@ -136,7 +185,7 @@ fn emit_error_test(service: &Service, op: &Operation) -> TokenStream {
         .map(|e| example_call(service, op, e))
         .unwrap_or_default();
     let documented = option_str(op.error_example.as_ref().map(Value::to_string).as_deref());
-    let decodes = single_output(op);
+    let decodes = single_output(op) && !super::operations::answers_file(op);
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
         #[tokio::test]

@@ -10,7 +10,7 @@ mod error_codes;
 mod features;
 mod lists_and_jobs;
 mod manifest;
-mod operations;
+pub(crate) mod operations;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -223,6 +223,8 @@ pub(crate) fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Bytes => quote!(::clouddb_runtime::export::bytes::Bytes),
+        TypeRef::File => quote!(::clouddb_runtime::FormFile),
         TypeRef::Named(name) => {
             let name = format_ident!("{}", name);
             quote!(#types::#name)

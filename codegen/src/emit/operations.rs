@@ -11,7 +11,7 @@ use super::lists_and_jobs;
 use super::types::{emit_redacting_debug, value_checks};
 use super::{crate_types, ident, is_enum, type_tokens};
 use crate::ir::{
-    Docs, Field, Operation, Output, ParamLocation, ParamStyle, Service, Setting, TypeRef,
+    Docs, Field, Operation, Output, ParamLocation, ParamStyle, Service, Setting, TypeKind, TypeRef,
 };
 
 /// `operations/mod.rs`: the module list and re-exports.
@@ -172,11 +172,16 @@ fn emit_operation_impl(service: &Service, op: &Operation, fields: &[Field]) -> T
         .iter()
         .map(|p| write_param(&p.name, &p.wire_name, p.location, p.style, p.required))
         .chain(op.body.as_ref().map(|b| {
+            let write = if b.multipart {
+                write_form(service, &b.ty)
+            } else {
+                quote!(w.json_body(body)?;)
+            };
             if b.required {
-                quote!(w.json_body(&self.body)?;)
+                quote!(let body = &self.body; #write)
             } else {
                 quote!(if let ::std::option::Option::Some(body) = &self.body {
-                    w.json_body(body)?;
+                    #write
                 })
             }
         }))
@@ -204,6 +209,45 @@ fn emit_operation_impl(service: &Service, op: &Operation, fields: &[Field]) -> T
             #decode
         }
     }
+}
+
+/// Writes a multipart body: each field of its struct as a text part or a file part, in
+/// the spec's order (the runtime sends the text parts first, as the vendor SDKs do).
+fn write_form(service: &Service, ty: &TypeRef) -> TokenStream {
+    let fields = ty
+        .named()
+        .and_then(|name| service.types.iter().find(|t| t.name == name))
+        .and_then(|def| match &def.kind {
+            TypeKind::Struct(fields) => Some(fields.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let parts = fields.iter().map(|f| {
+        let member = ident(&f.name);
+        let wire = &f.wire_name;
+        let call = |value: TokenStream| match f.ty {
+            TypeRef::File => quote!(w.form_file(#wire, #value)?;),
+            _ => quote!(w.form_text(#wire, #value)?;),
+        };
+        if f.required {
+            call(quote!(&body.#member))
+        } else {
+            let inner = call(quote!(value));
+            quote!(if let ::std::option::Option::Some(value) = &body.#member { #inner })
+        }
+    });
+    quote!(#(#parts)*)
+}
+
+/// Whether an operation's answer is a file.
+pub(crate) fn answers_file(op: &Operation) -> bool {
+    matches!(
+        op.output,
+        Output::Single {
+            ty: TypeRef::Bytes,
+            ..
+        }
+    )
 }
 
 fn write_param(
@@ -248,6 +292,9 @@ fn emit_decode(op: &Operation) -> TokenStream {
                 }
             }
         }
+        Output::Single {
+            ty: TypeRef::Bytes, ..
+        } => quote!(::clouddb_runtime::decode_bytes(response)),
         Output::Single { .. } => quote!(::clouddb_runtime::decode_json(SPEC.id, response)),
         Output::PerStatus { variants, .. } => {
             let arms = variants.iter().map(|(status, variant, ty)| {
@@ -368,6 +415,17 @@ fn emit_builder(service: &Service, op: &Operation, fields: &[Field]) -> TokenStr
     let build = emit_build(op, fields, &input);
     let paging = lists_and_jobs::emit_paging_methods(op);
     let job = lists_and_jobs::emit_job_methods(service, op);
+    let streaming = answers_file(op).then(|| {
+        quote! {
+            /// Checks the required parameters, then sends the request and returns the file
+            /// the service answers with as a stream, as soon as its headers arrive, so that
+            /// a large file never has to fit in memory ([`send`](Self::send) reads it whole).
+            pub async fn send_streaming(self, options: &::clouddb_runtime::CallOptions) -> ::std::result::Result<::clouddb_runtime::Download, ::clouddb_runtime::Error> {
+                let client = self.client.clone();
+                client.download(self.build()?, options).await
+            }
+        }
+    });
     let debug = if fields.iter().any(|f| f.secret) {
         let label = op.builder_name.clone();
         quote! {
@@ -416,6 +474,8 @@ fn emit_builder(service: &Service, op: &Operation, fields: &[Field]) -> TokenStr
             #paging
 
             #job
+
+            #streaming
         }
     }
 }

@@ -156,7 +156,7 @@ impl Lowerer<'_> {
                 }
                 _ => None,
             },
-            TypeRef::Map(_) | TypeRef::Json => None,
+            TypeRef::Map(_) | TypeRef::Json | TypeRef::Bytes | TypeRef::File => None,
         }
     }
 }

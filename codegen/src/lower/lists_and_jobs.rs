@@ -441,7 +441,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
+    pub(crate) fn resolve_alias(&self, ty: &TypeRef) -> TypeRef {
         let mut current = ty.clone();
         for _ in 0..16 {
             let TypeRef::Named(name) = &current else {
@@ -455,7 +455,7 @@ impl Lowerer<'_> {
         current
     }
 
-    fn struct_fields(&self, name: &str) -> Option<&Vec<Field>> {
+    pub(crate) fn struct_fields(&self, name: &str) -> Option<&Vec<Field>> {
         match self.resolve_alias(&TypeRef::Named(name.to_owned())) {
             TypeRef::Named(resolved) => match self.types.get(&resolved).map(|t| &t.kind) {
                 Some(TypeKind::Struct(fields)) => Some(fields),

@@ -213,6 +213,8 @@ fn rewrite(ty: &mut TypeRef, resolve: &dyn Fn(&str) -> Option<String>) {
         | TypeRef::I64
         | TypeRef::F64
         | TypeRef::Bool
-        | TypeRef::Json => {}
+        | TypeRef::Json
+        | TypeRef::Bytes
+        | TypeRef::File => {}
     }
 }

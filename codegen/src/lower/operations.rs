@@ -745,18 +745,35 @@ impl Lowerer<'_> {
             return None;
         }
         let (body, defined_at) = self.resolve_request_body(body, &pointer)?;
-        let (Some(media), 1) = (body.content.get("application/json"), body.content.len()) else {
-            let types: Vec<&String> = body.content.keys().collect();
-            self.error(&defined_at.join("content"), format!("unsupported request content type(s) {types:?}; only `application/json` is supported"));
-            return None;
+        const MULTIPART: &str = "multipart/form-data";
+        let (media_type, media) = match (body.content.len(), body.content.iter().next()) {
+            (1, Some((media_type, media)))
+                if media_type == "application/json" || media_type == MULTIPART =>
+            {
+                (media_type.clone(), media)
+            }
+            _ => {
+                let types: Vec<&String> = body.content.keys().collect();
+                self.error(&defined_at.join("content"), format!("unsupported request content type(s) {types:?}; use exactly one of `application/json` and `multipart/form-data`"));
+                return None;
+            }
         };
-        let media_at = defined_at.join("content").join("application/json");
+        let multipart = media_type == MULTIPART;
+        let media_at = defined_at.join("content").join(&media_type);
         let Some(schema) = &media.schema else {
             self.error(&media_at, "the request body needs a `schema`");
             return None;
         };
         let lowered =
             self.lower_schema(schema, &media_at.join("schema"), &format!("{id}Request"))?;
+        if multipart {
+            self.check_form_fields(&lowered.ty, &media_at.join("schema"));
+        } else if self.reaches_file(&lowered.ty) {
+            self.error(
+                &media_at.join("schema"),
+                "a JSON body cannot hold a file (`format: binary`); send files as `multipart/form-data`",
+            );
+        }
         let named = self.collect_examples(
             &media.examples,
             media.example.as_ref(),
@@ -778,9 +795,66 @@ impl Lowerer<'_> {
                 ty: lowered.ty,
                 required: body.required,
                 docs,
+                multipart,
             },
             named,
         ))
+    }
+
+    /// A multipart body is an object whose fields are scalars (sent as text parts) or files.
+    fn check_form_fields(&mut self, ty: &TypeRef, at: &Pointer) {
+        let fields = ty
+            .named()
+            .and_then(|name| self.struct_fields(name))
+            .cloned();
+        let Some(fields) = fields else {
+            self.error(
+                at,
+                "a multipart body must be an object of text and file fields",
+            );
+            return;
+        };
+        for field in fields {
+            let scalar = match self.resolve_alias(&field.ty) {
+                TypeRef::String
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::F64
+                | TypeRef::Bool
+                | TypeRef::File => true,
+                TypeRef::Named(name) => self.is_enum(&name),
+                _ => false,
+            };
+            if !scalar {
+                self.error(
+                    &at.join("properties").join(&field.wire_name),
+                    "a field of a multipart body must be a scalar (a text part) or a file (`format: binary`)",
+                );
+            }
+        }
+    }
+
+    /// Whether a type is, or holds, a file to upload.
+    fn reaches_file(&self, ty: &TypeRef) -> bool {
+        let mut pending = vec![ty.clone()];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(ty) = pending.pop() {
+            match ty {
+                TypeRef::File => return true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(*inner),
+                TypeRef::Named(name) if seen.insert(name.clone()) => {
+                    match self.types.get(&name).map(|t| &t.kind) {
+                        Some(crate::ir::TypeKind::Struct(fields)) => {
+                            pending.extend(fields.iter().map(|f| f.ty.clone()))
+                        }
+                        Some(crate::ir::TypeKind::Alias(target)) => pending.push(target.clone()),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     #[allow(clippy::type_complexity)]
@@ -871,12 +945,36 @@ impl Lowerer<'_> {
         if response.content.is_empty() {
             return Some((None, Vec::new()));
         }
+        if let (Some((media_type, media)), 1) =
+            (response.content.iter().next(), response.content.len())
+        {
+            if media_type != "application/json" {
+                // A file: any other media type whose schema is binary text.
+                let media_at = defined_at.join("content").join(media_type);
+                let binary = matches!(
+                    &media.schema,
+                    Some(ReferenceOr::Item(schema)) if matches!(
+                        &schema.schema_kind,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+                            if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+                    )
+                );
+                if !binary {
+                    self.error(
+                        &media_at,
+                        "a non-JSON answer is a file: its schema must be `{type: string, format: binary}`",
+                    );
+                    return None;
+                }
+                return Some((Some(TypeRef::Bytes), Vec::new()));
+            }
+        }
         let (Some(media), 1) = (
             response.content.get("application/json"),
             response.content.len(),
         ) else {
             let types: Vec<&String> = response.content.keys().collect();
-            self.error(&defined_at.join("content"), format!("unsupported response content type(s) {types:?}; only `application/json` is supported"));
+            self.error(&defined_at.join("content"), format!("unsupported response content type(s) {types:?}; use `application/json`, or one binary media type for a file"));
             return None;
         };
         let media_at = defined_at.join("content").join("application/json");

@@ -279,7 +279,14 @@ impl Lowerer<'_> {
             ..Checks::default()
         };
         let values: Vec<&String> = string.enumeration.iter().flatten().collect();
-        let ty = if values.is_empty() {
+        let binary = matches!(
+            string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+        );
+        let ty = if binary {
+            // A file to upload; only a multipart body may hold one (checked there).
+            TypeRef::File
+        } else if values.is_empty() {
             TypeRef::String
         } else {
             self.lower_enum(schema, &values, at, name)?

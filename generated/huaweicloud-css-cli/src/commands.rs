@@ -3,21 +3,1057 @@
 //! the flags.
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
-use ::clouddb_cli::{Args, Flag, Kind, Result, SecretFields};
-use ::huaweicloud_css::operations as op;
+use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
+use ::huaweicloud_css::{operations as op, types};
 
 /// The program's subcommands and help.
 pub(crate) static SERVICE: ServiceCli = ServiceCli {
     bin: "clouddb-css",
     version: ::std::env!("CARGO_PKG_VERSION"),
     about: "Calls the Huawei Cloud CSS (Cloud Search Service) API.",
-    long_about: "Calls the Huawei Cloud CSS (Cloud Search Service) API.\n\nControl-plane API of Huawei Cloud Search Service clusters. This document covers restarting a cluster.",
+    long_about: "Calls the Huawei Cloud CSS (Cloud Search Service) API.\n\nControl-plane API of Huawei Cloud Search Service (Elasticsearch, OpenSearch and Logstash clusters): clusters and their scaling, flavors and images, snapshots, custom dictionaries, tags, public and Kibana access, load balancers, VPC endpoints, certificates, logs, configuration files, Logstash pipelines and templates, and AI operations checks.",
     operations: &[
         OperationCli {
-            name: "restart-cluster",
-            about: "Restart a cluster.",
-            long_about: "Restart a cluster.\n\nRestarts every node of the cluster. The cluster does not serve requests while it restarts. The answer carries the id of the restart job.\n\nOperation RestartCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/restart; section css_03_0021 of the source document; not idempotent (not retried after it may have arrived).",
+            name: "add-favorite",
+            about: "Save a Logstash configuration file as a custom template.",
+            long_about: "Save a Logstash configuration file as a custom template.\n\nSaves the content of a configuration file of the Logstash cluster as a custom template of the project, under a template name. Custom templates are listed by ListTemplates and deleted by DeleteLogstashTemplate.\n\nOperation AddFavorite: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/favorite; section api-explorer:AddFavorite of the source document; not idempotent (not retried after it may have arrived).",
             deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the Logstash cluster holding the configuration file.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Configuration file to save as a custom template, and the template's name.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_favorite,
+        },
+        OperationCli {
+            name: "add-independent-node",
+            about: "Add dedicated master or client nodes.",
+            long_about: "Add dedicated master or client nodes.\n\nAdds dedicated master or client nodes to a cluster that has none, so that these roles no longer run on the data nodes. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation AddIndependentNode: POST /v1.0/{project_id}/clusters/{cluster_id}/type/{type}/independent; section api-explorer:AddIndependentNode of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "type",
+                        Kind::Enum(types::AddIndependentNodeType::VALUES),
+                        "Node type to add: `ess-master` (master) or `ess-client` (client).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The dedicated master or client nodes to add.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_independent_node,
+        },
+        OperationCli {
+            name: "change-cluster-subnet",
+            about: "Change the subnet for new nodes of a cluster.",
+            long_about: "Change the subnet for new nodes of a cluster.\n\nSets the subnet in which nodes added later (by scale-out and similar operations) are created. Subnets of one VPC reach each other by default; make sure the new subnet can reach your systems. A cluster with automatic IPv6 addresses can only switch to a subnet with IPv6 enabled.\n\nOperation ChangeClusterSubnet: POST /v1.0/{project_id}/clusters/{cluster_id}/subnet/change; section api-explorer:ChangeClusterSubnet of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new subnet. The SDK calls this body model ClusterChangeMainSubnet.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: change_cluster_subnet,
+        },
+        OperationCli {
+            name: "change-mode",
+            about: "Change the security mode of a cluster.",
+            long_about: "Change the security mode of a cluster.\n\nSwitches security mode (authentication) and HTTPS of the cluster on or off; switching security mode on sets the `admin` password.\n\nOperation ChangeMode: POST /v1.0/{project_id}/clusters/{cluster_id}/mode/change; section api-explorer:ChangeMode of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New security settings.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/admin_pwd"],
+            },
+            build: change_mode,
+        },
+        OperationCli {
+            name: "change-security-group",
+            about: "Change the security group of a cluster.",
+            long_about: "Change the security group of a cluster.\n\nPuts an existing cluster into another security group.\n\nOperation ChangeSecurityGroup: POST /v1.0/{project_id}/clusters/{cluster_id}/sg/change; section api-explorer:ChangeSecurityGroup of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new security group.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: change_security_group,
+        },
+        OperationCli {
+            name: "close-ai-ops-setting",
+            about: "Turn off the daily risk check of a cluster.",
+            long_about: "Turn off the daily risk check of a cluster.\n\nStops the cluster's daily intelligent O&M check; checks on demand (CreateAiOps) remain possible. No request body; the answer has no body.\n\nOperation CloseAiOpsSetting: PUT /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/close; section api-explorer:CloseAiOpsSetting of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: close_ai_ops_setting,
+        },
+        OperationCli {
+            name: "create-agency",
+            about: "Create or tighten the CSS service agency.",
+            long_about: "Create or tighten the CSS service agency.\n\nCreates the IAM agency that CSS needs (for example the one snapshots and log backups use to reach OBS) with the permissions CSS depends on. If the preset agency exists already, its high-risk permissions are removed so that it keeps only the minimum.\n\nOperation CreateAgency: POST /v1.0/{project_id}/agency/create; section api-explorer:CreateAgency of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "The account and the kind of agency to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_agency,
+        },
+        OperationCli {
+            name: "create-ai-ops",
+            about: "Run a risk check of a cluster.",
+            long_about: "Run a risk check of a cluster.\n\nStarts an intelligent O&M check of the cluster: all check items (`full_detection`), the items about cluster unavailability (`unavailability_detection`), or the chosen items (`partial_detection` with `check_items`, ids from ShowAiOpsDetector). The check runs in the background and its report appears in ListAiOps. The answer has no body and no task id.\n\nOperation CreateAiOps: POST /v1.0/{project_id}/clusters/{cluster_id}/ai-ops; section api-explorer:CreateAiOps of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to check.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to run a risk check (CreateAiOps).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_ai_ops,
+        },
+        OperationCli {
+            name: "create-auto-create-policy",
+            about: "Set the automatic snapshot policy of a cluster.",
+            long_about: "Set the automatic snapshot policy of a cluster.\n\nTurns automatic snapshots on (with `enable` \"true\") or off (with \"false\") and sets when they are taken, how they are named and how long they are kept; by default one snapshot is taken a day. When turning the policy on, `prefix`, `period` and `keepday` are required as well. When turning it off, `delete_auto` \"true\" also deletes every snapshot the policy created. The v2 operations StartAutoCreateSnapshots and StopAutoCreateSnapshots do the same in two separate calls.\n\nOperation CreateAutoCreatePolicy: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/policy; section css_03_0031 of the source document; IAM action css:snapshot:setSnapshotPolicy; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic snapshot policy is set.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Automatic snapshot policy of a cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_auto_create_policy,
+        },
+        OperationCli {
+            name: "create-bind-public",
+            about: "Enable public network access to a cluster.",
+            long_about: "Enable public network access to a cluster.\n\nBinds an elastic IP with the requested bandwidth to the cluster so that its search API can be reached from the internet, optionally limited to a whitelist of addresses. The vendor's reference allows this only for clusters in security mode with HTTPS enabled. The answer only confirms that the binding started (`action` is `bindZone`); ShowClusterDetail shows the public address (`publicIp`) and bandwidth (`bandwidthSize`) once it is in place. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1.\n\nOperation CreateBindPublic: POST /v1.0/{project_id}/clusters/{cluster_id}/public/open; section api-explorer:CreateBindPublic of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose public access is enabled.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to enable public network access (CreateBindPublic).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_bind_public,
+        },
+        OperationCli {
+            name: "create-cluster",
+            about: "Create a cluster (v1, deprecated).",
+            long_about: "Create a cluster (v1, deprecated).\n\nCreates a cluster whose nodes all have one type and flavor, optionally with security mode, HTTPS, automatic snapshots, tags and a yearly/monthly subscription. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). Deprecated: the vendor SDK marks this v1 form as deprecated; use CreateClusterV2, which also creates master, client and cold data nodes.\n\nOperation CreateCluster: POST /v1.0/{project_id}/clusters; section css_03_0019 of the source document; IAM action css:cluster:create; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("create-cluster-v2"),
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to create a cluster (v1).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/cluster/adminPwd"],
+            },
+            build: create_cluster,
+        },
+        OperationCli {
+            name: "create-cluster-v2",
+            about: "Create a cluster with several node types.",
+            long_about: "Create a cluster with several node types.\n\nCreates a cluster from one or more node types (data, master, client, cold data), each with its flavor, count and storage, optionally with security mode, HTTPS, public and Kibana public access, a VPC endpoint, disk encryption, automatic snapshots, tags and a yearly/monthly subscription. A pay-per-use cluster answers with its id and name, a yearly/monthly one with the order id. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). The API Explorer names this operation CreateCluster; it is CreateClusterV2 here because CreateCluster is the v1 form.\n\nOperation CreateClusterV2: POST /v2.0/{project_id}/clusters; section api-explorer:CreateCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to create a cluster (v2).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/cluster/adminPwd"],
+            },
+            build: create_cluster_v2,
+        },
+        OperationCli {
+            name: "create-clusters-tags",
+            about: "Add a tag to a cluster.",
+            long_about: "Add a tag to a cluster.\n\nAdds one tag to the cluster. A cluster carries at most 10 tags.\n\nOperation CreateClustersTags: POST /v1.0/{project_id}/{resource_type}/{cluster_id}/tags; section css_03_0083 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "resource-type",
+                        Kind::Enum(types::ShowClusterTagResourceType::VALUES),
+                        "Resource type; always `css-cluster`.",
+                    )
+                    .required(),
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tag to add. The SDK calls this body model TagReq.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_clusters_tags,
+        },
+        OperationCli {
+            name: "create-cnf",
+            about: "Create a Logstash configuration file.",
+            long_about: "Create a Logstash configuration file.\n\nCreates a configuration file on the Logstash cluster: its Logstash pipeline definition, the pipeline settings, and optionally strings to mask in the content returned later. The file is checked after creation; ListConfs shows its state (`checking`, then `available` or `unavailable`).\n\nOperation CreateCnf: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/submit; section api-explorer:CreateCnf of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A Logstash configuration file to create or update.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_cnf,
+        },
+        OperationCli {
+            name: "create-elb-listener",
+            about: "Create the listener of a cluster's load balancer.",
+            long_about: "Create the listener of a cluster's load balancer.\n\nConfigures the listener through which the cluster's dedicated load balancer forwards traffic, either to the search API (`type` `searchTool`, the default) or to Kibana / OpenSearch Dashboards (`viewTool`). The load balancer must have been enabled with EnableOrDisableElb. With HTTPS a server certificate is needed, and for two-way authentication also a CA certificate (see ListElbCerts). ShowElbDetail shows the resulting listener.\n\nOperation CreateElbListener: POST /v1.0/{project_id}/clusters/{cluster_id}/es-listeners; section api-explorer:CreateElbListener of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to create a load balancer listener (CreateElbListener).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_elb_listener,
+        },
+        OperationCli {
+            name: "create-load-ik-thesaurus",
+            about: "Load custom IK dictionaries from OBS into a cluster.",
+            long_about: "Load custom IK dictionaries from OBS into a cluster.\n\nLoads custom dictionaries of the IK analyzer into every node of the cluster from objects in an OBS bucket (standard or infrequent-access storage; archive storage is not supported). At least one of `main_object`, `stop_object` and `synonym_object` must be given, and only one main dictionary can be loaded at a time. Every file is UTF-8 text without a byte-order mark. Loading runs in the background: ShowIkThesaurus reports `Loading`, then `Loaded` or `Failed`. The dictionaries are shared by every index of the cluster. The API Explorer marks this operation as available only in some clouds (Chinese mainland, Huawei Cloud international and Hong Kong).\n\nOperation CreateLoadIkThesaurus: POST /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0027 of the source document; IAM action css:IKThesaurus:load; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster that loads the dictionaries.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "OBS bucket and objects of the custom IK dictionaries. At least one of main_object, stop_object and synonym_object is required.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_load_ik_thesaurus,
+        },
+        OperationCli {
+            name: "create-log-backup",
+            about: "Back up a cluster's logs now.",
+            long_about: "Back up a cluster's logs now.\n\nStarts a manual backup of the cluster's logs to the OBS bucket and path configured with StartLogs or UpdateLogSetting. The backup runs in the background: ListLogsJob shows it as a `Manual` record whose `status` goes from `RUNNING` to `SUCCESS` or `FAIL`. No request body; the answer has no body and no job id.\n\nOperation CreateLogBackup: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/collect; section api-explorer:CreateLogBackup of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose logs are backed up.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_log_backup,
+        },
+        OperationCli {
+            name: "create-snapshot",
+            about: "Create a snapshot of a cluster manually.",
+            long_about: "Create a snapshot of a cluster manually.\n\nStarts a manual snapshot of some or all indices of the cluster into the OBS bucket configured for its snapshots (see UpdateSnapshotSetting); the snapshot function must be enabled first. The answer only names the new snapshot: the backup runs in the background and its progress shows in ListSnapshots (`status`) and in the cluster's `actions` (SNAPSHOTTING) in ShowClusterDetail.\n\nOperation CreateSnapshot: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot; section css_03_0033 of the source document; IAM action css:snapshot:create; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to back up.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to back up in a manual snapshot.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_snapshot,
+        },
+        OperationCli {
+            name: "delete-ai-ops",
+            about: "Delete a risk check report of a cluster.",
+            long_about: "Delete a risk check report of a cluster.\n\nDeletes the record of one intelligent O&M check. The answer has no body.\n\nOperation DeleteAiOps: DELETE /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/{aiops_id}; section api-explorer:DeleteAiOps of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "aiops-id",
+                        Kind::String,
+                        "Id of the check to delete (ListAiOps `aiops_list[].id`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_ai_ops,
+        },
+        OperationCli {
+            name: "delete-certs",
+            about: "Delete a certificate file of a Logstash cluster.",
+            long_about: "Delete a certificate file of a Logstash cluster.\n\nRemoves an uploaded certificate file from the cluster. The answer has no body.\n\nOperation DeleteCerts: DELETE /v1.0/{project_id}/clusters/{cluster_id}/certs/{cert_id}/delete; section api-explorer:DeleteCerts of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cert-id",
+                        Kind::String,
+                        "Id of the certificate file to delete.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_certs,
+        },
+        OperationCli {
+            name: "delete-cluster",
+            about: "Delete a cluster.",
+            long_about: "Delete a cluster.\n\nDeletes the cluster and releases all of its resources, data included; create a snapshot first to keep the data. Also unsubscribes a yearly/monthly cluster. Clusters frozen by the authorities cannot be deleted. To learn when the cluster is gone, poll ShowClusterDetail until it answers 404.\n\nOperation DeleteCluster: DELETE /v1.0/{project_id}/clusters/{cluster_id}; section css_03_0020 of the source document; IAM action css:cluster:delete.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to delete.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_cluster,
+        },
+        OperationCli {
+            name: "delete-clusters-tags",
+            about: "Delete a tag of a cluster.",
+            long_about: "Delete a tag of a cluster.\n\nDeletes the tag with the given key from the cluster.\n\nOperation DeleteClustersTags: DELETE /v1.0/{project_id}/{resource_type}/{cluster_id}/tags/{key}; section css_03_0082 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "resource-type",
+                        Kind::Enum(types::ShowClusterTagResourceType::VALUES),
+                        "Resource type; always `css-cluster`.",
+                    )
+                    .required(),
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "key",
+                        Kind::String,
+                        "Key of the tag to delete; not empty. Non-ASCII keys (such as Chinese) are percent-encoded in the path.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_clusters_tags,
+        },
+        OperationCli {
+            name: "delete-conf",
+            about: "Delete a Logstash configuration file (v1, deprecated).",
+            long_about: "Delete a Logstash configuration file (v1, deprecated).\n\nDeprecated: use DeleteLogstashConf (v2, a POST with the same body). Deletes a configuration file of a Logstash cluster; the file is named in the body of this DELETE request.\n\nOperation DeleteConf: DELETE /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/delete; section api-explorer:DeleteConf of the source document.",
+            deprecated: ::std::option::Option::Some("delete-logstash-conf"),
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Configuration file to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_conf,
+        },
+        OperationCli {
+            name: "delete-ik-thesaurus",
+            about: "Delete the custom IK dictionaries of a cluster.",
+            long_about: "Delete the custom IK dictionaries of a cluster.\n\nRemoves the custom IK dictionaries loaded with CreateLoadIkThesaurus from the cluster.\n\nOperation DeleteIkThesaurus: DELETE /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0029 of the source document; IAM action css:IKThesaurus:delete.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose custom dictionaries are deleted.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_ik_thesaurus,
+        },
+        OperationCli {
+            name: "delete-logstash-conf",
+            about: "Delete a Logstash configuration file.",
+            long_about: "Delete a Logstash configuration file.\n\nDeletes a configuration file of a Logstash cluster, named in the body. It replaces the v1 DeleteConf, which sends the same body with DELETE.\n\nOperation DeleteLogstashConf: POST /v2.0/{project_id}/clusters/{cluster_id}/lgsconf/delete; section api-explorer:DeleteLogstashConf of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Configuration file to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_logstash_conf,
+        },
+        OperationCli {
+            name: "delete-logstash-template",
+            about: "Delete a custom Logstash template.",
+            long_about: "Delete a custom Logstash template.\n\nDeletes a custom configuration template of the project, named in the body. System templates cannot be deleted. It replaces the v1 DeleteTemplate, which sends the same body with DELETE.\n\nOperation DeleteLogstashTemplate: POST /v2.0/{project_id}/lgsconf/deletetemplate; section api-explorer:DeleteLogstashTemplate of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Custom template to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_logstash_template,
+        },
+        OperationCli {
+            name: "delete-snapshot",
+            about: "Delete a snapshot.",
+            long_about: "Delete a snapshot.\n\nDeletes one snapshot of the cluster.\n\nOperation DeleteSnapshot: DELETE /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/{snapshot_id}; section css_03_0036 of the source document; IAM action css:snapshot:delete.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster the snapshot belongs to.",
+                    )
+                    .required(),
+                Flag::new(
+                        "snapshot-id",
+                        Kind::String,
+                        "Id of the snapshot to delete (from ListSnapshots).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_snapshot,
+        },
+        OperationCli {
+            name: "delete-template",
+            about: "Delete a custom Logstash template (v1, deprecated).",
+            long_about: "Delete a custom Logstash template (v1, deprecated).\n\nDeprecated: use DeleteLogstashTemplate (v2, a POST with the same body). Deletes a custom configuration template of the project; the template is named in the body of this DELETE request. System templates cannot be deleted.\n\nOperation DeleteTemplate: DELETE /v1.0/{project_id}/lgsconf/deletetemplate; section api-explorer:DeleteTemplate of the source document.",
+            deprecated: ::std::option::Option::Some("delete-logstash-template"),
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Custom template to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_template,
+        },
+        OperationCli {
+            name: "download-cert",
+            about: "Download the security certificate of CSS clusters.",
+            long_about: "Download the security certificate of CSS clusters.\n\nReturns the CA certificate file that clients use to trust the HTTPS endpoint of the project's clusters in security mode. The answer is the file itself, not JSON.\n\nOperation DownloadCert: GET /v1.0/{project_id}/cer/download; section api-explorer:DownloadCert of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: true,
+            secrets: SecretFields::NONE,
+            build: download_cert,
+        },
+        OperationCli {
+            name: "enable-or-disable-elb",
+            about: "Attach or detach a cluster's dedicated load balancer.",
+            long_about: "Attach or detach a cluster's dedicated load balancer.\n\nEnables (`enable` true) or disables (`enable` false) a dedicated load balancer for the cluster. Enabling names the load balancer (one of ListElbs) and the IAM agency that lets CSS manage it. Observability clusters take no load balancer `type`. ShowElbDetail shows the result (`elb_enable`, `loadBalancer.provisioning_status`).\n\nOperation EnableOrDisableElb: POST /v1.0/{project_id}/clusters/{cluster_id}/loadbalancers/es-switch; section api-explorer:EnableOrDisableElb of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "Request to attach or detach the dedicated load balancer (EnableOrDisableElb).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_or_disable_elb,
+        },
+        OperationCli {
+            name: "list-actions",
+            about: "List the operation history of a Logstash cluster.",
+            long_about: "List the operation history of a Logstash cluster.\n\nLists the recorded operations on the configuration files and pipelines of a Logstash cluster (starts, stops, ...), with their outcome and error message, one page at a time.\n\nOperation ListActions: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listactions; section api-explorer:ListActions of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of records to skip, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, sent as a string; defaults to 10.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_actions,
+        },
+        OperationCli {
+            name: "list-ai-ops",
+            about: "List the risk check reports of a cluster.",
+            long_about: "List the risk check reports of a cluster.\n\nReturns the cluster's intelligent O&M checks with their state, scope, trigger, summary counts and the result and advice of each check item, one page at a time; `report` restricts the answer to the latest report or to the older ones.\n\nOperation ListAiOps: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops; section api-explorer:ListAiOps of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("limit", Kind::Int32, "Page size; 1 to 1000, defaults to 10."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of checks to skip; 0 to 1000, defaults to 0.",
+                ),
+                Flag::new(
+                    "report",
+                    Kind::Enum(types::ListAiOpsReport::VALUES),
+                    "`current` returns only the latest report, `history` only the earlier ones; when absent, all.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_ai_ops,
+        },
+        OperationCli {
+            name: "list-certs",
+            about: "List the certificates of a Logstash cluster.",
+            long_about: "List the certificates of a Logstash cluster.\n\nReturns the certificate files uploaded to the cluster (UploadCerts), or with `certsType` `defaultCerts` its default certificates, with their location and state. `offset` counts from 1 (the first certificate), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListCerts: GET /v1.0/{project_id}/clusters/{cluster_id}/certs; section api-explorer:ListCerts of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Position of the first certificate to return, counted from 1, as a string; defaults to 1.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Number of certificates to return, as a string; defaults to 10.",
+                ),
+                Flag::new(
+                    "certs-type",
+                    Kind::String,
+                    "Which certificates to list: `defaultCerts` for the default certificates; when absent, the custom (uploaded) certificates.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_certs,
+        },
+        OperationCli {
+            name: "list-clusters-details",
+            about: "List clusters.",
+            long_about: "List clusters.\n\nLists the clusters of the project with their state, nodes and settings, newest first, one page at a time. `offset` is the 1-based position of the first cluster returned (not a count of clusters to skip): the page after `offset=1&limit=10` starts at `offset=11`.\n\nOperation ListClustersDetails: GET /v1.0/{project_id}/clusters; section css_03_0018 of the source document; IAM action css:cluster:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Position of the first cluster to return, counted from 1 (default 1).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of clusters to return (default 10).",
+                ),
+                Flag::new(
+                    "datastore-type",
+                    Kind::String,
+                    "Only clusters of this engine type, for example `elasticsearch`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_clusters_details,
+        },
+        OperationCli {
+            name: "list-clusters-tags",
+            about: "List the tags used in the region.",
+            long_about: "List the tags used in the region.\n\nLists every tag key used on clusters of the project in the region, each with all of its values.\n\nOperation ListClustersTags: GET /v1.0/{project_id}/{resource_type}/tags; section css_03_0079 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "resource-type",
+                        Kind::Enum(types::ShowClusterTagResourceType::VALUES),
+                        "Resource type; always `css-cluster`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_clusters_tags,
+        },
+        OperationCli {
+            name: "list-confs",
+            about: "List the configuration files of a Logstash cluster.",
+            long_about: "List the configuration files of a Logstash cluster.\n\nLists the configuration files of a Logstash cluster with their content, pipeline settings and state, one page at a time. Unlike the other Logstash lists, `offset` here is the 1-based position of the first file returned (1, the default, starts at the first file), so it cannot be described as a plain skip count.\n\nOperation ListConfs: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listconfs; section api-explorer:ListConfs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "1-based position of the first configuration file returned, sent as a string; defaults to 1. The vendor's current reference gives the range 1 to 1000.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_confs,
+        },
+        OperationCli {
+            name: "list-disk-type",
+            about: "List the disk types per availability zone.",
+            long_about: "List the disk types per availability zone.\n\nLists the disk types each availability zone of the region offers.\n\nOperation ListDiskType: GET /v1.0/{project_id}/disktypes; section api-explorer:ListDiskType of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_disk_type,
+        },
+        OperationCli {
+            name: "list-elb-certs",
+            about: "List the certificates a cluster's load balancer listener may use.",
+            long_about: "List the certificates a cluster's load balancer listener may use.\n\nReturns the server and CA certificates of the load balancer service that can be attached to the cluster's listener (CreateElbListener `server_cert_id` and `ca_cert_id`, UpdateEsListener). The list is not paged.\n\nOperation ListElbCerts: GET /v1.0/{project_id}/clusters/{cluster_id}/elb/certificates; section api-explorer:ListElbCerts of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_elb_certs,
+        },
+        OperationCli {
+            name: "list-elbs",
+            about: "List the ELB v3 load balancers a cluster can use.",
+            long_about: "List the ELB v3 load balancers a cluster can use.\n\nReturns the dedicated (ELB v3) load balancers that can be attached to the cluster with EnableOrDisableElb. The list is not paged.\n\nOperation ListElbs: GET /v1.0/{project_id}/clusters/{cluster_id}/loadbalancers; section api-explorer:ListElbs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_elbs,
+        },
+        OperationCli {
+            name: "list-flavors",
+            about: "List the node flavors.",
+            long_about: "List the node flavors.\n\nLists the node flavors per engine version and node type with their ids, size, disk range and availability zones; the `name` is what CreateCluster takes as `flavorRef` and the `flavor_id` what the flavor-change operations take.\n\nOperation ListFlavors: GET /v1.0/{project_id}/es-flavors; section css_03_0023 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_flavors,
+        },
+        OperationCli {
+            name: "list-images",
+            about: "List the images a cluster can be upgraded to.",
+            long_about: "List the images a cluster can be upgraded to.\n\nLists the target images for a same-version upgrade (the latest image of the current version) or a cross-version upgrade, for use with UpgradeCore.\n\nOperation ListImages: GET /v1.0/{project_id}/clusters/{cluster_id}/target/{upgrade_type}/images; section api-explorer:ListImages of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to upgrade.")
+                    .required(),
+                Flag::new(
+                        "upgrade-type",
+                        Kind::String,
+                        "Kind of upgrade: `same` (same version) or `cross` (another version). The vendor's online reference also lists a cross-engine upgrade, which is not offered yet.",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of images to skip (default 0).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Number of images to return (default 10).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_images,
+        },
+        OperationCli {
+            name: "list-logs-job",
+            about: "List the log backup jobs of a cluster.",
+            long_about: "List the log backup jobs of a cluster.\n\nReturns the manual and automatic log backup jobs of the cluster with their state, backup path and times, one page at a time. `offset` counts from 1 (the first job), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListLogsJob: GET /v1.0/{project_id}/clusters/{cluster_id}/logs/records; section api-explorer:ListLogsJob of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Position of the first job to return, counted from 1; defaults to 1 (the first job).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of jobs to return; defaults to 10.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logs_job,
+        },
+        OperationCli {
+            name: "list-pipelines",
+            about: "List the pipelines of a Logstash cluster.",
+            long_about: "List the pipelines of a Logstash cluster.\n\nLists the pipelines of a Logstash cluster with their state, keep-alive setting and event counts, one page at a time. This is where the progress of StartPipeline, StopPipeline, StartHotPipeline and StopHotPipeline shows.\n\nOperation ListPipelines: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listpipelines; section api-explorer:ListPipelines of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of pipelines to skip, sent as a string; defaults to 0. The vendor's current reference gives the range 0 to 1000.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, sent as a string; defaults to 10. The vendor's current reference gives the range 1 to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_pipelines,
+        },
+        OperationCli {
+            name: "list-routes",
+            about: "List the routes of a cluster.",
+            long_about: "List the routes of a cluster.\n\nLists the routes configured on the cluster (destination address and mask).\n\nOperation ListRoutes: GET /v1.0/{project_id}/clusters/{cluster_id}/route; section api-explorer:ListRoutes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_routes,
+        },
+        OperationCli {
+            name: "list-smn-topics",
+            about: "List the SMN topics usable for risk check alarms (deprecated).",
+            long_about: "List the SMN topics usable for risk check alarms (deprecated).\n\nReturns the names of the SMN topics to which intelligent O&M reports could be sent. Deprecated by the vendor, together with the report sending it served (the `alarm` of CreateAiOps); there is no replacement operation.\n\nOperation ListSmnTopics: GET /v1.0/{project_id}/domains/{domain_id}/ai-ops/smn-topics; section api-explorer:ListSmnTopics of the source document.",
+            deprecated: ::std::option::Option::Some(""),
+            flags: &[
+                Flag::new("domain-id", Kind::String, "Id of the account (domain).")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_smn_topics,
+        },
+        OperationCli {
+            name: "list-snapshots",
+            about: "List the snapshots of a cluster.",
+            long_about: "List the snapshots of a cluster.\n\nReturns every snapshot of the cluster, manual and automatic, with its state, the indices it holds, shard counts, timing and the state of its latest restore. The list is not paged.\n\nOperation ListSnapshots: GET /v1.0/{project_id}/clusters/{cluster_id}/index_snapshots; section css_03_0034 of the source document; IAM action css:snapshot:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose snapshots are listed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshots,
+        },
+        OperationCli {
+            name: "list-templates",
+            about: "List the Logstash configuration templates.",
+            long_about: "List the Logstash configuration templates.\n\nLists the configuration templates available to the project: the system templates and the custom ones saved with AddFavorite, or only one kind. The list is not paged.\n\nOperation ListTemplates: GET /v1.0/{project_id}/lgsconf/template; section api-explorer:ListTemplates of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListTemplatesType::VALUES),
+                    "Kind of templates to list: `custom` or `system`. Both kinds are listed when it is absent.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_templates,
+        },
+        OperationCli {
+            name: "list-ymls",
+            about: "List the configurable parameters of a cluster.",
+            long_about: "List the configurable parameters of a cluster.\n\nReturns the cluster's parameters, keyed by parameter name, each with its current and default value, allowed values or pattern, whether it may be changed, the file it lives in and descriptions in Chinese and English. Use it before UpdateYmls.\n\nOperation ListYmls: GET /v1.0/{project_id}/clusters/{cluster_id}/ymls/template; section api-explorer:ListYmls of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_ymls,
+        },
+        OperationCli {
+            name: "list-ymls-job",
+            about: "List the parameter change jobs of a cluster.",
+            long_about: "List the parameter change jobs of a cluster.\n\nReturns the jobs that changed the cluster's configuration parameters (UpdateYmls), with the change made, the state, the error and the times, one page at a time. `offset` counts from 1 (the first job), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ListYmlsJob: GET /v1.0/{project_id}/clusters/{cluster_id}/ymls/joblists; section api-explorer:ListYmlsJob of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Position of the first job to return, counted from 1; defaults to 1 (the first job).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of jobs to return; defaults to 10.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_ymls_job,
+        },
+        OperationCli {
+            name: "reboot-cluster",
+            about: "Force-restart the VMs of a Logstash cluster.",
+            long_about: "Force-restart the VMs of a Logstash cluster.\n\nRestarts the virtual machines of a Logstash cluster; the cluster is unavailable meanwhile. The Logstash process is stopped: pipelines not marked as resident stop, resident pipelines go to a recovering state and return to working if Logstash is back within ten minutes, otherwise they fail.\n\nOperation RebootCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/reboot; section api-explorer:RebootCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: reboot_cluster,
+        },
+        OperationCli {
+            name: "reset-password",
+            about: "Change the administrator password.",
+            long_about: "Change the administrator password.\n\nSets a new password for the `admin` user of a cluster created in security mode.\n\nOperation ResetPassword: POST /v1.0/{project_id}/clusters/{cluster_id}/password/reset; section api-explorer:ResetPassword of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new administrator password.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/newpassword"],
+            },
+            build: reset_password,
+        },
+        OperationCli {
+            name: "restart-cluster",
+            about: "Restart a cluster (v1, deprecated).",
+            long_about: "Restart a cluster (v1, deprecated).\n\nRestarts every node of the cluster at once; the cluster does not serve requests meanwhile. The restart runs in the background: ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. Deprecated: the vendor SDK marks this v1 form as deprecated; use RestartClusterV2, which can also restart single nodes or node types, or RollingRestart, which restarts one node at a time so that the cluster keeps serving.\n\nOperation RestartCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/restart; section css_03_0021 of the source document; IAM action css:cluster:restart; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("restart-cluster-v2"),
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
                     .required(),
@@ -25,16 +1061,2362 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             body: ::std::option::Option::None,
             pages: false,
             job: false,
+            file: false,
             secrets: SecretFields::NONE,
             build: restart_cluster,
+        },
+        OperationCli {
+            name: "restart-cluster-v2",
+            about: "Restart a cluster, some node types or one node.",
+            long_about: "Restart a cluster, some node types or one node.\n\nRestarts one node, or all nodes of the given node types; the nodes restarted do not serve requests meanwhile. ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. RollingRestart restarts node by node instead. The API Explorer names this operation RestartCluster; it is RestartClusterV2 here because RestartCluster is the v1 form.\n\nOperation RestartClusterV2: POST /v2.0/{project_id}/clusters/{cluster_id}/restart; section api-explorer:RestartCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to restart. The SDK calls this body model RestartClusterReq.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restart_cluster_v2,
+        },
+        OperationCli {
+            name: "restore-snapshot",
+            about: "Restore a snapshot into a cluster.",
+            long_about: "Restore a snapshot into a cluster.\n\nRestores some or all indices of a snapshot into the target cluster, which may be the snapshot's own cluster or another one, optionally renaming the restored indices (`rename_pattern` and `rename_replacement` take effect only together). The restore runs in the background: the target cluster shows RESTORING in its `actions` in ShowClusterDetail while it runs, and the snapshot's `restoreStatus` in ListSnapshots reports the result.\n\nOperation RestoreSnapshot: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/{snapshot_id}/restore; section css_03_0035 of the source document; IAM action css:snapshot:restore; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster the snapshot belongs to.",
+                    )
+                    .required(),
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot to restore.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Where and what to restore from a snapshot.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_snapshot,
+        },
+        OperationCli {
+            name: "retry-upgrade-task",
+            about: "Retry or abort a failed upgrade task.",
+            long_about: "Retry or abort a failed upgrade task.\n\nRetries a failed upgrade or availability-zone change task (failures can come from network problems during the long run), or, with `retry_mode=abort`, ends the task and its effects. UpgradeDetail lists the tasks and their ids.\n\nOperation RetryUpgradeTask: PUT /v1.0/{project_id}/clusters/{cluster_id}/upgrade/{action_id}/retry; section api-explorer:RetryUpgradeTask of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "action-id",
+                        Kind::String,
+                        "Id of the task (the `id` of an entry of `detailList` in UpgradeDetail).",
+                    )
+                    .required(),
+                Flag::new(
+                    "retry-mode",
+                    Kind::Enum(types::RetryUpgradeTaskRetryMode::VALUES),
+                    "When given, the task is aborted instead of retried; only `abort` is accepted.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: retry_upgrade_task,
+        },
+        OperationCli {
+            name: "rolling-restart",
+            about: "Restart the nodes of a cluster one at a time.",
+            long_about: "Restart the nodes of a cluster one at a time.\n\nRestarts the nodes of the given node types one after the other so that the cluster keeps serving; with many indices this takes long. Only clusters with more than three nodes (master, client and cold data nodes included) support it. ShowClusterDetail shows the state of the cluster meanwhile.\n\nOperation RollingRestart: POST /v2.0/{project_id}/clusters/{cluster_id}/rolling-restart; section api-explorer:RollingRestart of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to restart.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Node types to restart one node at a time. The SDK calls this body model RollingRestartReq.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: rolling_restart,
+        },
+        OperationCli {
+            name: "show-ai-ops-detector",
+            about: "List the available risk check items.",
+            long_about: "List the available risk check items.\n\nReturns the check items available for the cluster, all of them and those about cluster unavailability, each with its id (for `check_items`), name and description.\n\nOperation ShowAiOpsDetector: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/detector; section api-explorer:ShowAiOpsDetector of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_ai_ops_detector,
+        },
+        OperationCli {
+            name: "show-ai-ops-setting",
+            about: "Show the daily risk check setting of a cluster.",
+            long_about: "Show the daily risk check setting of a cluster.\n\nReturns the scope and time of the cluster's daily intelligent O&M check.\n\nOperation ShowAiOpsSetting: GET /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/setting; section api-explorer:ShowAiOpsSetting of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_ai_ops_setting,
+        },
+        OperationCli {
+            name: "show-auto-create-policy",
+            about: "Show the automatic snapshot policy of a cluster.",
+            long_about: "Show the automatic snapshot policy of a cluster.\n\nReturns the automatic snapshot policy of the cluster (whether it is on, the daily time, name prefix, retention and indices) together with the snapshot repository settings: OBS bucket, path and IAM agency, and the per-node backup and restore rate limits.\n\nOperation ShowAutoCreatePolicy: GET /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/policy; section css_03_0032 of the source document; IAM action css:snapshot:getSnapshotPolicy.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic snapshot policy is returned.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_auto_create_policy,
+        },
+        OperationCli {
+            name: "show-certs-detail",
+            about: "Show a certificate file of a Logstash cluster.",
+            long_about: "Show a certificate file of a Logstash cluster.\n\nReturns the name, location, state and upload time of one certificate file.\n\nOperation ShowCertsDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/certs/{cert_id}; section api-explorer:ShowCertsDetail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("cert-id", Kind::String, "Id of the certificate file.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_certs_detail,
+        },
+        OperationCli {
+            name: "show-cluster-detail",
+            about: "Show a cluster.",
+            long_about: "Show a cluster.\n\nReturns one cluster with its state, running operations and their progress, failure reason, nodes, network, security, billing and public-access settings. This is the operation to poll while a cluster operation runs: `status` is `100` while an operation is in progress, `200` when the cluster is available and `303` when it is unavailable (for example after a failed creation, with `failedReason`).\n\nOperation ShowClusterDetail: GET /v1.0/{project_id}/clusters/{cluster_id}; section css_03_0026 of the source document; IAM action css:cluster:get.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_detail,
+        },
+        OperationCli {
+            name: "show-cluster-tag",
+            about: "List the tags of a cluster.",
+            long_about: "List the tags of a cluster.\n\nLists the tags of one cluster.\n\nOperation ShowClusterTag: GET /v1.0/{project_id}/{resource_type}/{cluster_id}/tags; section css_03_0078 of the source document; IAM action css:tag:get.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "resource-type",
+                        Kind::Enum(types::ShowClusterTagResourceType::VALUES),
+                        "Resource type; always `css-cluster`.",
+                    )
+                    .required(),
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_tag,
+        },
+        OperationCli {
+            name: "show-cluster-volume-usage",
+            about: "Show the disk usage of the nodes of a cluster.",
+            long_about: "Show the disk usage of the nodes of a cluster.\n\nReturns the storage capacity, used storage and usage percentage of every node.\n\nOperation ShowClusterVolumeUsage: GET /v1.0/{project_id}/clusters/{cluster_id}/volume; section api-explorer:ShowClusterVolumeUsage of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_volume_usage,
+        },
+        OperationCli {
+            name: "show-data-store-flavor-detail",
+            about: "List the flavors of an engine.",
+            long_about: "List the flavors of an engine.\n\nLists, per version of the given engine type, the node flavors offered with their size, disk range and sale status per region and zone, and the models offered with the engine.\n\nOperation ShowDataStoreFlavorDetail: GET /v1.0/{project_id}/datastore/{datastore_id}/flavors; section api-explorer:ShowDataStoreFlavorDetail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "datastore-id",
+                        Kind::String,
+                        "Id of the engine type: Elasticsearch `cf7e2c8f-096c-4fcf-b174-1ebe060679fb`, OpenSearch `07ec9f86-ec2f-49e7-8913-373003aedf32`, Logstash `575276bb-87e5-4e18-8e1e-e748d8ad3a06`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "datastore-version-id",
+                    Kind::String,
+                    "Only this engine version, for example Elasticsearch 7.10.2 `01f53413-0a58-4b0c-848a-f625846bae23`, OpenSearch 2.19.0 `11a9df5c-711f-496c-866d-a4521c179671`, Logstash 7.10.0 `f5609cf0-3514-49ef-87db-a3df2858a46f`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_data_store_flavor_detail,
+        },
+        OperationCli {
+            name: "show-elb-detail",
+            about: "Show a cluster's load balancer, listener and health checks.",
+            long_about: "Show a cluster's load balancer, listener and health checks.\n\nReturns whether the cluster's dedicated load balancer is enabled, the load balancer itself, its listener with the certificates in use and the authentication mode, and the health of each back-end node.\n\nOperation ShowElbDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/es-listeners; section api-explorer:ShowElbDetail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_elb_detail,
+        },
+        OperationCli {
+            name: "show-flavor-detail",
+            about: "Show a flavor.",
+            long_about: "Show a flavor.\n\nReturns the attributes (CPU, memory, disk range, category) and the sale status of one node flavor.\n\nOperation ShowFlavorDetail: GET /v1.0/{project_id}/flavors/{flavor_id}; section api-explorer:ShowFlavorDetail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "flavor-id",
+                        Kind::String,
+                        "Id of the flavor (from ListFlavors).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_flavor_detail,
+        },
+        OperationCli {
+            name: "show-get-conf-detail",
+            about: "Show a Logstash configuration file.",
+            long_about: "Show a Logstash configuration file.\n\nReturns one configuration file of a Logstash cluster: its content (with the sensitive strings masked when shielding is on), pipeline settings, state and last update time.\n\nOperation ShowGetConfDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/confdetail; section api-explorer:ShowGetConfDetail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+                Flag::new("name", Kind::String, "Name of the configuration file.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_get_conf_detail,
+        },
+        OperationCli {
+            name: "show-get-log-setting",
+            about: "Show the log settings of a cluster.",
+            long_about: "Show the log settings of a cluster.\n\nReturns the log backup settings (switch, OBS bucket and path, agency, automatic backup and its time) and, when real-time collection is on, its settings.\n\nOperation ShowGetLogSetting: GET /v1.0/{project_id}/clusters/{cluster_id}/logs/settings; section api-explorer:ShowGetLogSetting of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_get_log_setting,
+        },
+        OperationCli {
+            name: "show-ik-thesaurus",
+            about: "Show the loading state of the custom IK dictionaries of a cluster.",
+            long_about: "Show the loading state of the custom IK dictionaries of a cluster.\n\nReturns the custom IK dictionaries configured for the cluster (bucket and objects), their loading state (`Loading`, `Loaded`, `Failed`), the time of the last update and its details. Use it to follow a CreateLoadIkThesaurus call.\n\nOperation ShowIkThesaurus: GET /v1.0/{project_id}/clusters/{cluster_id}/thesaurus; section css_03_0028 of the source document; IAM action css:IKThesaurus:get.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose dictionaries are shown.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_ik_thesaurus,
+        },
+        OperationCli {
+            name: "show-log-backup",
+            about: "Search the logs of a cluster node.",
+            long_about: "Search the logs of a cluster node.\n\nReturns log lines of one node of the cluster (a node name from ShowClusterDetail `instances[].name`) of one log type, optionally filtered by level and keyword and limited to lines before a given time. At most 10,000 lines and 1 MB are returned per call; `completed` false means the answer stopped at one of these limits. It only reads, although it is a POST.\n\nOperation ShowLogBackup: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/search; section api-explorer:ShowLogBackup of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to search a node's logs (ShowLogBackup).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_log_backup,
+        },
+        OperationCli {
+            name: "show-resize-flavors",
+            about: "List the flavors a cluster can change to.",
+            long_about: "List the flavors a cluster can change to.\n\nLists, per engine version, the flavors the nodes of the given cluster can be changed to.\n\nOperation ShowResizeFlavors: GET /v1.0/{project_id}/resize-flavors; section api-explorer:ShowResizeFlavors of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_resize_flavors,
+        },
+        OperationCli {
+            name: "show-vpcep-connection",
+            about: "List the connections of a cluster's VPC endpoint service.",
+            long_about: "List the connections of a cluster's VPC endpoint service.\n\nReturns the endpoints connected to the cluster's endpoint service with their state, the service name, the account whitelist entries and the total number of endpoints, one page at a time. `offset` counts from 1 (the first endpoint), so the existing paging styles do not describe it; the spec declares no `x-pagination`.\n\nOperation ShowVpcepConnection: GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections; section api-explorer:ShowVpcepConnection of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Position of the first endpoint to return, counted from 1; defaults to 1 (the first endpoint).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of endpoints to return; defaults to 10.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_vpcep_connection,
+        },
+        OperationCli {
+            name: "start-auto-create-snapshots",
+            about: "Turn on automatic snapshots of a cluster.",
+            long_about: "Turn on automatic snapshots of a cluster.\n\nTurns on the automatic snapshot policy of the cluster with the given name prefix, retention, daily time and indices. The snapshot repository (bucket, path, agency) must be set up already, for example with UpdateSnapshotSetting.\n\nOperation StartAutoCreateSnapshots: POST /v2.0/{project_id}/clusters/{cluster_id}/snapshots/policy/open; section api-explorer:StartAutoCreateSnapshots of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic snapshots are turned on.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Automatic snapshot policy to turn on.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_auto_create_snapshots,
+        },
+        OperationCli {
+            name: "start-auto-setting",
+            about: "Enable snapshots with an automatically created bucket and agency (deprecated).",
+            long_about: "Enable snapshots with an automatically created bucket and agency (deprecated).\n\nDeprecated: use UpdateSnapshotSetting, which takes an existing bucket, path and agency. This operation enables the snapshot function of the cluster and sets up its repository by itself: an OBS bucket and a path in it for the snapshots, and an IAM agency that lets CSS write to OBS. Every cluster set up this way gets its own new bucket, which can exhaust the OBS bucket quota and leaves many buckets to maintain. When the cluster had snapshots enabled before, the previous settings are reused.\n\nOperation StartAutoSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/auto_setting; section css_03_0037 of the source document; IAM action css:snapshot:enableAtomaticSnapsot; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("update-snapshot-setting"),
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose snapshot function is set up.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_auto_setting,
+        },
+        OperationCli {
+            name: "start-connectivity-test",
+            about: "Test connectivity from a Logstash cluster.",
+            long_about: "Test connectivity from a Logstash cluster.\n\nChecks whether the cluster can reach each given address (and port) and answers with one result per address. It only checks; nothing is changed.\n\nOperation StartConnectivityTest: POST /v1.0/{project_id}/clusters/{cluster_id}/checkconnection; section api-explorer:StartConnectivityTest of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the Logstash cluster to test from.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Addresses to test from the cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_connectivity_test,
+        },
+        OperationCli {
+            name: "start-hot-pipeline",
+            about: "Add a pipeline to a running Logstash cluster without restarting it (hot start).",
+            long_about: "Add a pipeline to a running Logstash cluster without restarting it (hot start).\n\nStarts the pipeline of one configuration file while the other pipelines of the Logstash cluster keep running. `keep_alive` must match the keep-alive setting of the pipelines already running. The pipeline starts in the background; ListPipelines shows its state (`starting`, then `working`, or `failed`).\n\nOperation StartHotPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/hot-start; section api-explorer:StartHotPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Pipeline to hot-start.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_hot_pipeline,
+        },
+        OperationCli {
+            name: "start-kibana-public",
+            about: "Enable public network access to a cluster's Kibana.",
+            long_about: "Enable public network access to a cluster's Kibana.\n\nGives the cluster's Kibana (or OpenSearch Dashboards) a public address with the requested bandwidth, optionally with an address whitelist. The new address shows in ShowClusterDetail (`publicKibanaResp.publicKibanaIp`) once it is in place. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation StartKibanaPublic: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/open; section api-explorer:StartKibanaPublic of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose Kibana public access is enabled.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to enable Kibana public access (StartKibanaPublic).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_kibana_public,
+        },
+        OperationCli {
+            name: "start-log-auto-backup-policy",
+            about: "Turn on the daily automatic log backup of a cluster.",
+            long_about: "Turn on the daily automatic log backup of a cluster.\n\nBacks the cluster's logs up to OBS every day at the given time. The log function must be on (StartLogs). ShowGetLogSetting shows `logConfiguration.autoEnable` and `period`. The answer has no body.\n\nOperation StartLogAutoBackupPolicy: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/policy/update; section api-explorer:StartLogAutoBackupPolicy of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic log backup is turned on.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to turn on the daily log backup (StartLogAutoBackupPolicy).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_log_auto_backup_policy,
+        },
+        OperationCli {
+            name: "start-logs",
+            about: "Turn on log backup or real-time log collection for a cluster.",
+            long_about: "Turn on log backup or real-time log collection for a cluster.\n\nWith `action` `base_log_collect` (the default, the historical behaviour) turns on the backup of the cluster's logs to an OBS bucket, through an IAM agency that lets CSS write to OBS, optionally with a daily automatic backup. With `real_time_log_collect` starts collecting the logs in real time into indexes of another cluster; `target_cluster_id`, `index_prefix` and `keep_days` are then required. ShowGetLogSetting shows the resulting settings. The answer has no body.\n\nOperation StartLogs: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/open; section api-explorer:StartLogs of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose logs are backed up or collected.",
+                    )
+                    .required(),
+                Flag::new(
+                    "action",
+                    Kind::Enum(types::StartLogsAction::VALUES),
+                    "What to turn on: `base_log_collect` (log backup to OBS, the default when absent) or `real_time_log_collect` (real-time collection into another cluster).",
+                ),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to turn on log backup or collection (StartLogs).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_logs,
+        },
+        OperationCli {
+            name: "start-pipeline",
+            about: "Start Logstash pipelines to migrate data.",
+            long_about: "Start Logstash pipelines to migrate data.\n\nStarts the pipelines of the named configuration files on the Logstash cluster. With `keep_alive` true a daemon on every node restarts Logstash when it fails, which suits long-running jobs; for short jobs it can cause data to be migrated twice. The pipelines start in the background; ListPipelines shows their state (`starting`, then `working`, or `failed`).\n\nOperation StartPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/start; section api-explorer:StartPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Pipelines to start.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_pipeline,
+        },
+        OperationCli {
+            name: "start-public-whitelist",
+            about: "Turn on or replace the whitelist of a cluster's public network access.",
+            long_about: "Turn on or replace the whitelist of a cluster's public network access.\n\nTurns on filtering of public access by source address: only the given addresses and address ranges may then reach the cluster's public IP. ShowClusterDetail shows the state and the list in `elbWhiteList`. The answer has no body.\n\nOperation StartPublicWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/public/whitelist/update; section api-explorer:StartPublicWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose public access whitelist is set.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to set the public access whitelist (StartPublicWhitelist).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_public_whitelist,
+        },
+        OperationCli {
+            name: "start-target-cluster-connectivity-test",
+            about: "Test whether a cluster can reach a target cluster for log collection.",
+            long_about: "Test whether a cluster can reach a target cluster for log collection.\n\nChecks the network connectivity from the cluster to the cluster that would receive its logs in real-time collection (StartLogs with `real_time_log_collect`). It only checks and changes nothing.\n\nOperation StartTargetClusterConnectivityTest: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/connectivity; section api-explorer:StartTargetClusterConnectivityTest of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose connectivity is tested.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request of a connectivity test (StartTargetClusterConnectivityTest).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_target_cluster_connectivity_test,
+        },
+        OperationCli {
+            name: "start-vpcep",
+            about: "Open the VPC endpoint service of a cluster.",
+            long_about: "Open the VPC endpoint service of a cluster.\n\nCreates a VPC endpoint service for the cluster so that other VPCs can reach it privately, optionally with a private domain name, as a professional endpoint, and (professional endpoints only, with an IPv6-capable subnet) with dual-stack addressing. ShowClusterDetail `supportVpcep` says whether the cluster supports it. The answer confirms the start (`action` is `createVpcepservice`); the endpoint address shows in ShowClusterDetail (`vpcepIp`) once it exists.\n\nOperation StartVpcep: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/open; section api-explorer:StartVpcep of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose endpoint service is opened.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to open the VPC endpoint service (StartVpcep).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_vpcep,
+        },
+        OperationCli {
+            name: "stop-auto-create-snapshots",
+            about: "Turn off automatic snapshots of a cluster.",
+            long_about: "Turn off automatic snapshots of a cluster.\n\nTurns off the automatic snapshot policy of the cluster. The vendor's current reference says it applies to clusters whose automatic snapshots are on, and suggests it when automatic backups are not needed, to save storage costs.\n\nOperation StopAutoCreateSnapshots: PUT /v2.0/{project_id}/clusters/{cluster_id}/snapshots/policy/close; section api-explorer:StopAutoCreateSnapshots of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic snapshots are turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_auto_create_snapshots,
+        },
+        OperationCli {
+            name: "stop-hot-pipeline",
+            about: "Stop one pipeline of a running Logstash cluster (hot stop).",
+            long_about: "Stop one pipeline of a running Logstash cluster (hot stop).\n\nStops the pipeline of one configuration file while the other pipelines of the Logstash cluster keep running. ListPipelines shows its state (`stopping`, then `stopped`).\n\nOperation StopHotPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/hot-stop; section api-explorer:StopHotPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Pipeline to hot-stop.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_hot_pipeline,
+        },
+        OperationCli {
+            name: "stop-log-auto-backup-policy",
+            about: "Turn off the daily automatic log backup of a cluster.",
+            long_about: "Turn off the daily automatic log backup of a cluster.\n\nStops the daily automatic log backup; manual backups (CreateLogBackup) remain possible. No request body; the answer has no body.\n\nOperation StopLogAutoBackupPolicy: PUT /v1.0/{project_id}/clusters/{cluster_id}/logs/policy/close; section api-explorer:StopLogAutoBackupPolicy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose automatic log backup is turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_log_auto_backup_policy,
+        },
+        OperationCli {
+            name: "stop-logs",
+            about: "Turn off the log function of a cluster.",
+            long_about: "Turn off the log function of a cluster.\n\nTurns off log backup for the cluster (ShowGetLogSetting `logConfiguration.logSwitch` becomes false). No request body; the answer has no body.\n\nOperation StopLogs: PUT /v1.0/{project_id}/clusters/{cluster_id}/logs/close; section api-explorer:StopLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose log function is turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_logs,
+        },
+        OperationCli {
+            name: "stop-pipeline",
+            about: "Stop the Logstash pipelines of a cluster.",
+            long_about: "Stop the Logstash pipelines of a cluster.\n\nStops the data migration pipelines of the Logstash cluster; the request names no pipeline, so it applies to the cluster's running pipelines (to stop a single one and keep the others, use StopHotPipeline). ListPipelines shows their state (`stopping`, then `stopped`).\n\nOperation StopPipeline: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/stop; section api-explorer:StopPipeline of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_pipeline,
+        },
+        OperationCli {
+            name: "stop-public-kibana-whitelist",
+            about: "Turn off the whitelist of a cluster's Kibana public access.",
+            long_about: "Turn off the whitelist of a cluster's Kibana public access.\n\nStops filtering access to the public Kibana address by source address. ShowClusterDetail shows the state in `publicKibanaResp.elbWhiteListResp`. No request body; the answer has no body.\n\nOperation StopPublicKibanaWhitelist: PUT /v1.0/{project_id}/clusters/{cluster_id}/publickibana/whitelist/close; section api-explorer:StopPublicKibanaWhitelist of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose Kibana access whitelist is turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_public_kibana_whitelist,
+        },
+        OperationCli {
+            name: "stop-public-whitelist",
+            about: "Turn off the whitelist of a cluster's public network access.",
+            long_about: "Turn off the whitelist of a cluster's public network access.\n\nStops filtering public access by address: every internet address may then reach the cluster's public IP. ShowClusterDetail shows the state in `elbWhiteList.enableWhiteList`. No request body; the answer has no body.\n\nOperation StopPublicWhitelist: PUT /v1.0/{project_id}/clusters/{cluster_id}/public/whitelist/close; section api-explorer:StopPublicWhitelist of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose public access whitelist is turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_public_whitelist,
+        },
+        OperationCli {
+            name: "stop-snapshot",
+            about: "Disable the snapshot function of a cluster.",
+            long_about: "Disable the snapshot function of a cluster.\n\nTurns the snapshot function of the cluster off. It can be turned on again with UpdateSnapshotSetting.\n\nOperation StopSnapshot: DELETE /v1.0/{project_id}/clusters/{cluster_id}/index_snapshots; section css_03_0039 of the source document; IAM action css:snapshot:disableSnapshotFuction.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose snapshot function is turned off.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_snapshot,
+        },
+        OperationCli {
+            name: "stop-vpcep",
+            about: "Close the VPC endpoint service of a cluster.",
+            long_about: "Close the VPC endpoint service of a cluster.\n\nDeletes the cluster's VPC endpoint service; endpoints connected to it lose access. No request body. The answer confirms the start (`action` is `deleteVpcepservice`).\n\nOperation StopVpcep: PUT /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/close; section api-explorer:StopVpcep of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose endpoint service is closed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_vpcep,
+        },
+        OperationCli {
+            name: "update-ai-ops-setting",
+            about: "Set the daily risk check of a cluster.",
+            long_about: "Set the daily risk check of a cluster.\n\nTurns on (or changes) the daily intelligent O&M check of the cluster: its scope and the time of day it runs. CloseAiOpsSetting turns it off. The answer has no body.\n\nOperation UpdateAiOpsSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/ai-ops/setting; section api-explorer:UpdateAiOpsSetting of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to set the daily risk check (UpdateAiOpsSetting).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_ai_ops_setting,
+        },
+        OperationCli {
+            name: "update-alter-kibana",
+            about: "Change the bandwidth of a cluster's Kibana public access.",
+            long_about: "Change the bandwidth of a cluster's Kibana public access.\n\nSets a new bandwidth for the public address of the cluster's Kibana (or OpenSearch Dashboards). Kibana public access must be enabled. The value shows in ShowClusterDetail (`publicKibanaResp.eipSize`) once applied. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation UpdateAlterKibana: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/bandwidth; section api-explorer:UpdateAlterKibana of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose Kibana public bandwidth is changed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to change the Kibana public bandwidth (UpdateAlterKibana).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_alter_kibana,
+        },
+        OperationCli {
+            name: "update-az-by-instance-type",
+            about: "Move the nodes of a type to other availability zones.",
+            long_about: "Move the nodes of a type to other availability zones.\n\nSpreads the nodes of one type (or all nodes) over more availability zones, or moves them to another zone. UpgradeDetail with `action_mode=AZ_MIGRATION` shows its steps and RetryUpgradeTask retries or aborts a failed change.\n\nOperation UpdateAzByInstanceType: POST /v1.0/{project_id}/clusters/{cluster_id}/inst-type/{inst_type}/azmigrate; section api-explorer:UpdateAzByInstanceType of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "inst-type",
+                        Kind::Enum(types::UpdateAzByInstanceTypeInstType::VALUES),
+                        "Node type to move: `all`, `ess` (data), `ess-cold` (cold data), `ess-client` (client) or `ess-master` (master).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Availability-zone change.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_az_by_instance_type,
+        },
+        OperationCli {
+            name: "update-batch-clusters-tags",
+            about: "Add or delete tags of a cluster in one request.",
+            long_about: "Add or delete tags of a cluster in one request.\n\nAdds or deletes several tags of a cluster at once (the tag management service uses it). Keys may not repeat within a request. Adding an existing key overwrites its value; deleting a tag that does not exist succeeds. A cluster carries at most 10 tags. The page states that the operation is idempotent.\n\nOperation UpdateBatchClustersTags: POST /v1.0/{project_id}/{resource_type}/{cluster_id}/tags/action; section css_03_0081 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "resource-type",
+                        Kind::Enum(types::ShowClusterTagResourceType::VALUES),
+                        "Resource type; always `css-cluster`.",
+                    )
+                    .required(),
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Tags to add or delete. The SDK calls this body model BatchAddOrDeleteTagOnClusterReq.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_batch_clusters_tags,
+        },
+        OperationCli {
+            name: "update-close-kibana",
+            about: "Disable public network access to a cluster's Kibana.",
+            long_about: "Disable public network access to a cluster's Kibana.\n\nRemoves the public address of the cluster's Kibana (or OpenSearch Dashboards). Not available through the API for yearly/monthly clusters. The body takes a bandwidth and a whitelist like StartKibanaPublic; the sources document no effect of them on closing. ShowClusterDetail no longer shows `publicKibanaResp.publicKibanaIp` once it is done. The answer has no body.\n\nOperation UpdateCloseKibana: PUT /v1.0/{project_id}/clusters/{cluster_id}/publickibana/close; section api-explorer:UpdateCloseKibana of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose Kibana public access is disabled.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to disable Kibana public access (UpdateCloseKibana).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_close_kibana,
+        },
+        OperationCli {
+            name: "update-cluster-name",
+            about: "Rename a cluster or change its description.",
+            long_about: "Rename a cluster or change its description.\n\nChanges the display name and, optionally, the description of the cluster.\n\nOperation UpdateClusterName: POST /v1.0/{project_id}/clusters/{cluster_id}/changename; section api-explorer:UpdateClusterName of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New name and description.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_cluster_name,
+        },
+        OperationCli {
+            name: "update-cnf",
+            about: "Update a Logstash configuration file.",
+            long_about: "Update a Logstash configuration file.\n\nReplaces the content, pipeline settings and masked strings of an existing configuration file of the Logstash cluster, named by `name`. The body is the same as for CreateCnf.\n\nOperation UpdateCnf: POST /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/update; section api-explorer:UpdateCnf of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the Logstash cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A Logstash configuration file to create or update.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_cnf,
+        },
+        OperationCli {
+            name: "update-es-listener",
+            about: "Change the certificates of a cluster's load balancer listener.",
+            long_about: "Change the certificates of a cluster's load balancer listener.\n\nReplaces the server certificate of the listener and, for two-way authentication, its CA certificate. `type` selects the search API listener (`searchTool`, the default) or the Kibana / OpenSearch Dashboards one (`viewTool`). The answer is the updated listener.\n\nOperation UpdateEsListener: PUT /v1.0/{project_id}/clusters/{cluster_id}/es-listeners/{listener_id}; section api-explorer:UpdateEsListener of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "listener-id",
+                        Kind::String,
+                        "Id of the listener to change (ShowElbDetail `listener.id`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to change a load balancer listener (UpdateEsListener).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_es_listener,
+        },
+        OperationCli {
+            name: "update-extend-cluster",
+            about: "Add data nodes to a cluster (deprecated).",
+            long_about: "Add data nodes to a cluster (deprecated).\n\nAdds data nodes to a cluster that has only data nodes (no master, client or cold data nodes); the total may not exceed 32 nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING` while it runs, then state `200`, or a `failedReason` with CSS.6001 if it failed. Deprecated: the vendor SDK marks this operation as deprecated and the page recommends UpdateExtendInstanceStorage, which also grows storage and other node types.\n\nOperation UpdateExtendCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/extend; section css_03_0025 of the source document; IAM action css:cluster:scaleOut; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("update-extend-instance-storage"),
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How many data nodes to add.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_extend_cluster,
+        },
+        OperationCli {
+            name: "update-extend-instance-storage",
+            about: "Add nodes or storage per node type.",
+            long_about: "Add nodes or storage per node type.\n\nAdds nodes and/or storage to the listed node types; use it for clusters that already have dedicated master, client or cold data nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING`, then state `200`, or a `failedReason` with CSS.6001 if it failed.\n\nOperation UpdateExtendInstanceStorage: POST /v1.0/{project_id}/clusters/{cluster_id}/role_extend; section css_03_0038 of the source document; IAM action css:cluster:expand; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Nodes and storage to add, per node type.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_extend_instance_storage,
+        },
+        OperationCli {
+            name: "update-flavor",
+            about: "Change the flavor of the data nodes (deprecated).",
+            long_about: "Change the flavor of the data nodes (deprecated).\n\nChanges the flavor of the cluster's data nodes (`ess` only) to another flavor of the same engine version. The state of the cluster can be followed with ShowClusterDetail (the error-code table names CSS.6006 for a failed flavor change). Deprecated: the vendor SDK marks this operation as deprecated; use UpdateFlavorByType, which names the node type.\n\nOperation UpdateFlavor: POST /v1.0/{project_id}/clusters/{cluster_id}/flavor; section api-explorer:UpdateFlavor of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("update-flavor-by-type"),
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New flavor of the data nodes.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_flavor,
+        },
+        OperationCli {
+            name: "update-flavor-by-type",
+            about: "Change the flavor of one node type.",
+            long_about: "Change the flavor of one node type.\n\nChanges the flavor of the data, cold data, client or master nodes of the cluster to another flavor of the same engine version. For yearly/monthly clusters the answer carries the change order. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation UpdateFlavorByType: POST /v1.0/{project_id}/clusters/{cluster_id}/{types}/flavor; section api-explorer:UpdateFlavorByType of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "types",
+                        Kind::Enum(types::ShrinkNodeReqType::VALUES),
+                        "Node type to change: `ess` (data), `ess-cold` (cold data), `ess-client` (client) or `ess-master` (master).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New flavor of one node type.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_flavor_by_type,
+        },
+        OperationCli {
+            name: "update-instance",
+            about: "Replace a failed node.",
+            long_about: "Replace a failed node.\n\nReplaces a failed node of the cluster with a new one, optionally migrating its data. The state of the node can be followed with ShowClusterDetail.\n\nOperation UpdateInstance: PUT /v1.0/{project_id}/clusters/{cluster_id}/instance/{instance_id}/replace; section api-explorer:UpdateInstance of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the node to replace (the `id` of an entry of `instances` in ShowClusterDetail).",
+                    )
+                    .required(),
+                Flag::new(
+                    "migrate-data",
+                    Kind::Enum(types::SetRdsBackupCnfReqEnable::VALUES),
+                    "Whether the node's data is migrated: `true` or `false`.",
+                ),
+                Flag::new(
+                    "agency",
+                    Kind::String,
+                    "Name of the IAM agency that lets CSS call other cloud services on your behalf.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_instance,
+        },
+        OperationCli {
+            name: "update-log-setting",
+            about: "Change the log settings of a cluster.",
+            long_about: "Change the log settings of a cluster.\n\nChanges the log backup settings (OBS bucket and path, agency, automatic backup and its time) and the real-time collection settings (target cluster, index prefix, retention days). Only the fields sent are changed. The answer has no body.\n\nOperation UpdateLogSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/logs/settings; section api-explorer:UpdateLogSetting of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose log settings are changed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to change the log settings (UpdateLogSetting).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_log_setting,
+        },
+        OperationCli {
+            name: "update-ondemand-cluster-to-period",
+            about: "Switch a pay-per-use cluster to yearly/monthly billing.",
+            long_about: "Switch a pay-per-use cluster to yearly/monthly billing.\n\nOrders a yearly or monthly subscription for a pay-per-use cluster and answers with the order id. Unless `is_auto_pay` is 1, the order waits for the customer to pay it.\n\nOperation UpdateOndemandClusterToPeriod: POST /v1.0/{project_id}/cluster/{cluster_id}/period; section api-explorer:UpdateOndemandClusterToPeriod of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to switch.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Subscription to switch a pay-per-use cluster to.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_ondemand_cluster_to_period,
+        },
+        OperationCli {
+            name: "update-public-band-width",
+            about: "Change the bandwidth of a cluster's public network access.",
+            long_about: "Change the bandwidth of a cluster's public network access.\n\nSets a new bandwidth for the elastic IP through which the cluster is reached from the internet. Public access must be enabled. The new value shows in ShowClusterDetail (`bandwidthSize`) once applied. For yearly/monthly clusters the change creates an order, paid automatically only when `is_auto_pay` is 1. The answer has no body.\n\nOperation UpdatePublicBandWidth: POST /v1.0/{project_id}/clusters/{cluster_id}/public/bandwidth; section api-explorer:UpdatePublicBandWidth of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose public bandwidth is changed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to change the public access bandwidth (UpdatePublicBandWidth).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_public_band_width,
+        },
+        OperationCli {
+            name: "update-public-kibana-whitelist",
+            about: "Set the whitelist of a cluster's Kibana public access.",
+            long_about: "Set the whitelist of a cluster's Kibana public access.\n\nReplaces the list of addresses and address ranges allowed to reach the public Kibana address of the cluster; the list sent becomes the whole whitelist. The answer has no body.\n\nOperation UpdatePublicKibanaWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/publickibana/whitelist/update; section api-explorer:UpdatePublicKibanaWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose Kibana access whitelist is set.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to set the Kibana access whitelist (UpdatePublicKibanaWhitelist).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_public_kibana_whitelist,
+        },
+        OperationCli {
+            name: "update-route",
+            about: "Add or delete a route of a cluster.",
+            long_about: "Add or delete a route of a cluster.\n\nAdds a route to, or deletes a route from, the cluster, for example to reach a server that holds public source data.\n\nOperation UpdateRoute: POST /v1.0/{project_id}/clusters/{cluster_id}/route; section api-explorer:UpdateRoute of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Route to add or delete. The SDK calls this body model UpdateRouteRequestBody.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_route,
+        },
+        OperationCli {
+            name: "update-shrink-cluster",
+            about: "Remove nodes from a cluster by node type.",
+            long_about: "Remove nodes from a cluster by node type.\n\nRemoves the given number of nodes of each listed node type; the state of the cluster can be followed with ShowClusterDetail. Yearly/monthly clusters cannot be shrunk by node type through the API. Each node type must keep at least one node per availability zone (see `reducedNodeNum` for the other limits).\n\nOperation UpdateShrinkCluster: POST /v1.0/extend/{project_id}/clusters/{cluster_id}/role/shrink; section api-explorer:UpdateShrinkCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to shrink.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Node types to remove nodes from, and how many of each.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_shrink_cluster,
+        },
+        OperationCli {
+            name: "update-shrink-nodes",
+            about: "Remove given nodes from a cluster.",
+            long_about: "Remove given nodes from a cluster.\n\nRemoves the listed nodes, optionally migrating their data to the remaining nodes. Yearly/monthly clusters cannot be shrunk this way through the API. The state of the cluster can be followed with ShowClusterDetail.\n\nOperation UpdateShrinkNodes: POST /v1.0/{project_id}/clusters/{cluster_id}/node/offline; section api-explorer:UpdateShrinkNodes of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to shrink.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Nodes to remove.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_shrink_nodes,
+        },
+        OperationCli {
+            name: "update-snapshot-setting",
+            about: "Enable snapshots or change the snapshot repository settings of a cluster.",
+            long_about: "Enable snapshots or change the snapshot repository settings of a cluster.\n\nSets the OBS bucket, the path in it and the IAM agency the cluster uses for its snapshots, and optionally the automatic snapshot policy and the per-node backup and restore rate limits. If the snapshot function of the cluster is off, this call turns it on. The bucket cannot be changed once it holds snapshot data of the cluster.\n\nOperation UpdateSnapshotSetting: POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/setting; section css_03_0030 of the source document; IAM action css:snapshot:setSnapshotContiguration; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose snapshot settings are changed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Snapshot repository settings of a cluster, with an optional automatic policy.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_snapshot_setting,
+        },
+        OperationCli {
+            name: "update-unbind-public",
+            about: "Disable public network access to a cluster.",
+            long_about: "Disable public network access to a cluster.\n\nUnbinds the elastic IP through which the cluster is reached from the internet. Not available through the API for yearly/monthly clusters. The answer confirms that the unbinding started (`action` is `unbindZone`); ShowClusterDetail no longer shows a `publicIp` once it is done. The body's bandwidth is accepted but has no documented effect.\n\nOperation UpdateUnbindPublic: PUT /v1.0/{project_id}/clusters/{cluster_id}/public/close; section api-explorer:UpdateUnbindPublic of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose public access is disabled.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to disable public network access (UpdateUnbindPublic).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_unbind_public,
+        },
+        OperationCli {
+            name: "update-vpcep-connection",
+            about: "Accept or reject endpoint connections to a cluster.",
+            long_about: "Accept or reject endpoint connections to a cluster.\n\nAccepts (`receive`) or rejects (`reject`) the connections of the listed VPC endpoints to the cluster's endpoint service. ShowVpcepConnection shows each connection's `status` (`accepted` or `rejected`). The answer has no body.\n\nOperation UpdateVpcepConnection: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections; section api-explorer:UpdateVpcepConnection of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to accept or reject endpoint connections (UpdateVpcepConnection).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_vpcep_connection,
+        },
+        OperationCli {
+            name: "update-vpcep-whitelist",
+            about: "Set the account whitelist of a cluster's VPC endpoint service.",
+            long_about: "Set the account whitelist of a cluster's VPC endpoint service.\n\nSets the accounts (account ids) allowed to create endpoints that connect to the cluster's endpoint service. ShowVpcepConnection lists the entries in `permissions`. The answer has no body.\n\nOperation UpdateVpcepWhitelist: POST /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/permissions; section api-explorer:UpdateVpcepWhitelist of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to set the endpoint service whitelist (UpdateVpcepWhitelist).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_vpcep_whitelist,
+        },
+        OperationCli {
+            name: "update-ymls",
+            about: "Change the parameters of a cluster's configuration files.",
+            long_about: "Change the parameters of a cluster's configuration files.\n\nModifies, deletes (custom parameters) or resets parameters of the cluster's `elasticsearch.yml` (also used for `opensearch.yml`) and `kibana.yml` (also used for `opensearch_dashboards.yml`). At least one of `modify`, `delete` and `reset` must be given, and one parameter may appear in only one of them; for `delete` and `reset` the values sent do not matter. Values must be valid for the engine, otherwise the cluster fails to restart. The change runs as a job listed by ListYmlsJob. This operation has no API Explorer file; it comes from the SDK, with constraints from the vendor's current API reference page.\n\nOperation UpdateYmls: POST /v1.0/{project_id}/clusters/{cluster_id}/ymls/update; section sdk:update_ymls of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster whose parameters are changed.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to change configuration parameters (UpdateYmls).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_ymls,
+        },
+        OperationCli {
+            name: "upgrade-core",
+            about: "Upgrade the kernel (image) of a cluster.",
+            long_about: "Upgrade the kernel (image) of a cluster.\n\nUpgrades every node of the cluster to a target image (from ListImages): the latest image of the same version, or another version. Nodes are upgraded one after the other, their data migrating to other nodes first (at most 48 hours per node), so large clusters take long; at most 20 clusters can be upgraded at once, and a cluster with a running task cannot be upgraded. UpgradeDetail shows the progress and RetryUpgradeTask retries or aborts a failed upgrade. Sources: the SDK, with meanings and constraints from the vendor's current online reference (UpgradeCore).\n\nOperation UpgradeCore: POST /v1.0/{project_id}/clusters/{cluster_id}/inst-type/{inst_type}/image/upgrade; section sdk:upgrade_core of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to upgrade.")
+                    .required(),
+                Flag::new(
+                        "inst-type",
+                        Kind::Enum(types::UpgradeCoreInstType::VALUES),
+                        "Node types to upgrade; only `all` is supported.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Target image and checks of a kernel upgrade. The SDK calls this body model UpgradingTheKernelBody.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upgrade_core,
+        },
+        OperationCli {
+            name: "upgrade-detail",
+            about: "Show the upgrade or availability-zone change tasks of a cluster.",
+            long_about: "Show the upgrade or availability-zone change tasks of a cluster.\n\nLists the kernel upgrade tasks (UpgradeCore) or, with `action_mode=AZ_MIGRATION`, the availability-zone change tasks (UpdateAzByInstanceType) of the cluster, with the state of each task, the nodes done and the steps of the node in progress. `offset` is the 1-based position of the first task returned. Sources: the SDK, with ranges and defaults from the vendor's current online reference (UpgradeDetail).\n\nOperation UpgradeDetail: GET /v1.0/{project_id}/clusters/{cluster_id}/upgrade/detail; section sdk:upgrade_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Position of the first task to return, counted from 1 (default 1).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of tasks to return, 1 to 1000 (default 10).",
+                ),
+                Flag::new(
+                    "action-mode",
+                    Kind::Enum(types::UpgradeDetailActionMode::VALUES),
+                    "Which tasks to show: `UPGRADING` kernel upgrades (the default) or `AZ_MIGRATION` availability-zone changes.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upgrade_detail,
+        },
+        OperationCli {
+            name: "upload-certs",
+            about: "Upload a certificate file from OBS to a Logstash cluster.",
+            long_about: "Upload a certificate file from OBS to a Logstash cluster.\n\nCopies a certificate file stored in an OBS bucket to the cluster, for use by its Logstash pipelines. The bucket must use standard or infrequent-access storage (not archive). The file may be at most 1 MB; its name is 4 to 32 characters, starts with a letter, holds only letters, digits, hyphens, underscores and periods, and ends in .cer, .crt, .rsa, .jks, .pem, .p10, .pfx, .p12, .csr, .der or .keystore. ListCerts shows the uploaded file. This operation has no API Explorer file; it comes from the SDK, which documents no answer body.\n\nOperation UploadCerts: POST /v1.0/{project_id}/clusters/{cluster_id}/certs/upload; section sdk:upload_certs of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster that receives the certificate.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Request to upload a certificate (UploadCerts).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upload_certs,
         },
     ],
     wait_for_job: ::std::option::Option::None,
 };
 
+/// The input of `add-favorite`, from its flags.
+fn add_favorite(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddFavoriteInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `add-independent-node`, from its flags.
+fn add_independent_node(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddIndependentNodeInput {
+        cluster_id: a.required("cluster-id")?,
+        r#type: a.required("type")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `change-cluster-subnet`, from its flags.
+fn change_cluster_subnet(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ChangeClusterSubnetInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `change-mode`, from its flags.
+fn change_mode(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ChangeModeInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `change-security-group`, from its flags.
+fn change_security_group(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ChangeSecurityGroupInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `close-ai-ops-setting`, from its flags.
+fn close_ai_ops_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CloseAiOpsSettingInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `create-agency`, from its flags.
+fn create_agency(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateAgencyInput {
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `create-ai-ops`, from its flags.
+fn create_ai_ops(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateAiOpsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-auto-create-policy`, from its flags.
+fn create_auto_create_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateAutoCreatePolicyInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-bind-public`, from its flags.
+fn create_bind_public(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateBindPublicInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster`, from its flags.
+fn create_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster-v2`, from its flags.
+fn create_cluster_v2(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterV2Input {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-clusters-tags`, from its flags.
+fn create_clusters_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClustersTagsInput {
+        resource_type: a.required("resource-type")?,
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cnf`, from its flags.
+fn create_cnf(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateCnfInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-elb-listener`, from its flags.
+fn create_elb_listener(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateElbListenerInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-load-ik-thesaurus`, from its flags.
+fn create_load_ik_thesaurus(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateLoadIkThesaurusInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-log-backup`, from its flags.
+fn create_log_backup(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateLogBackupInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `create-snapshot`, from its flags.
+fn create_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateSnapshotInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-ai-ops`, from its flags.
+fn delete_ai_ops(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteAiOpsInput {
+        cluster_id: a.required("cluster-id")?,
+        aiops_id: a.required("aiops-id")?,
+    })
+}
+
+/// The input of `delete-certs`, from its flags.
+fn delete_certs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteCertsInput {
+        cluster_id: a.required("cluster-id")?,
+        cert_id: a.required("cert-id")?,
+    })
+}
+
+/// The input of `delete-cluster`, from its flags.
+fn delete_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClusterInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `delete-clusters-tags`, from its flags.
+fn delete_clusters_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClustersTagsInput {
+        resource_type: a.required("resource-type")?,
+        cluster_id: a.required("cluster-id")?,
+        key: a.required("key")?,
+    })
+}
+
+/// The input of `delete-conf`, from its flags.
+fn delete_conf(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteConfInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-ik-thesaurus`, from its flags.
+fn delete_ik_thesaurus(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteIkThesaurusInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `delete-logstash-conf`, from its flags.
+fn delete_logstash_conf(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteLogstashConfInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-logstash-template`, from its flags.
+fn delete_logstash_template(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteLogstashTemplateInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-snapshot`, from its flags.
+fn delete_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteSnapshotInput {
+        cluster_id: a.required("cluster-id")?,
+        snapshot_id: a.required("snapshot-id")?,
+    })
+}
+
+/// The input of `delete-template`, from its flags.
+fn delete_template(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteTemplateInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `download-cert`, from its flags.
+fn download_cert(a: &Args<'_>) -> Result<Call> {
+    a.call_download(op::DownloadCertInput {})
+}
+
+/// The input of `enable-or-disable-elb`, from its flags.
+fn enable_or_disable_elb(a: &Args<'_>) -> Result<Call> {
+    a.call(op::EnableOrDisableElbInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `list-actions`, from its flags.
+fn list_actions(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListActionsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-ai-ops`, from its flags.
+fn list_ai_ops(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListAiOpsInput {
+        cluster_id: a.required("cluster-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        report: a.optional("report")?,
+    })
+}
+
+/// The input of `list-certs`, from its flags.
+fn list_certs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListCertsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        certs_type: a.optional("certs-type")?,
+    })
+}
+
+/// The input of `list-clusters-details`, from its flags.
+fn list_clusters_details(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClustersDetailsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        datastore_type: a.optional("datastore-type")?,
+    })
+}
+
+/// The input of `list-clusters-tags`, from its flags.
+fn list_clusters_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClustersTagsInput {
+        resource_type: a.required("resource-type")?,
+    })
+}
+
+/// The input of `list-confs`, from its flags.
+fn list_confs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListConfsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-disk-type`, from its flags.
+fn list_disk_type(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListDiskTypeInput {})
+}
+
+/// The input of `list-elb-certs`, from its flags.
+fn list_elb_certs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListElbCertsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-elbs`, from its flags.
+fn list_elbs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListElbsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-flavors`, from its flags.
+fn list_flavors(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListFlavorsInput {})
+}
+
+/// The input of `list-images`, from its flags.
+fn list_images(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListImagesInput {
+        cluster_id: a.required("cluster-id")?,
+        upgrade_type: a.required("upgrade-type")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-logs-job`, from its flags.
+fn list_logs_job(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListLogsJobInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-pipelines`, from its flags.
+fn list_pipelines(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListPipelinesInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-routes`, from its flags.
+fn list_routes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListRoutesInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-smn-topics`, from its flags.
+fn list_smn_topics(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSmnTopicsInput {
+        domain_id: a.required("domain-id")?,
+    })
+}
+
+/// The input of `list-snapshots`, from its flags.
+fn list_snapshots(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-templates`, from its flags.
+fn list_templates(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListTemplatesInput {
+        r#type: a.optional("type")?,
+    })
+}
+
+/// The input of `list-ymls`, from its flags.
+fn list_ymls(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListYmlsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-ymls-job`, from its flags.
+fn list_ymls_job(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListYmlsJobInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `reboot-cluster`, from its flags.
+fn reboot_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RebootClusterInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `reset-password`, from its flags.
+fn reset_password(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ResetPasswordInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
 /// The input of `restart-cluster`, from its flags.
 fn restart_cluster(a: &Args<'_>) -> Result<Call> {
     a.call(op::RestartClusterInput {
         cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `restart-cluster-v2`, from its flags.
+fn restart_cluster_v2(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestartClusterV2Input {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `restore-snapshot`, from its flags.
+fn restore_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestoreSnapshotInput {
+        cluster_id: a.required("cluster-id")?,
+        snapshot_id: a.required("snapshot-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `retry-upgrade-task`, from its flags.
+fn retry_upgrade_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RetryUpgradeTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        action_id: a.required("action-id")?,
+        retry_mode: a.optional("retry-mode")?,
+    })
+}
+
+/// The input of `rolling-restart`, from its flags.
+fn rolling_restart(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RollingRestartInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-ai-ops-detector`, from its flags.
+fn show_ai_ops_detector(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAiOpsDetectorInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-ai-ops-setting`, from its flags.
+fn show_ai_ops_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAiOpsSettingInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-auto-create-policy`, from its flags.
+fn show_auto_create_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAutoCreatePolicyInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-certs-detail`, from its flags.
+fn show_certs_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowCertsDetailInput {
+        cluster_id: a.required("cluster-id")?,
+        cert_id: a.required("cert-id")?,
+    })
+}
+
+/// The input of `show-cluster-detail`, from its flags.
+fn show_cluster_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterDetailInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-cluster-tag`, from its flags.
+fn show_cluster_tag(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterTagInput {
+        resource_type: a.required("resource-type")?,
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-cluster-volume-usage`, from its flags.
+fn show_cluster_volume_usage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterVolumeUsageInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-data-store-flavor-detail`, from its flags.
+fn show_data_store_flavor_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDataStoreFlavorDetailInput {
+        datastore_id: a.required("datastore-id")?,
+        datastore_version_id: a.optional("datastore-version-id")?,
+    })
+}
+
+/// The input of `show-elb-detail`, from its flags.
+fn show_elb_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowElbDetailInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-flavor-detail`, from its flags.
+fn show_flavor_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowFlavorDetailInput {
+        flavor_id: a.required("flavor-id")?,
+    })
+}
+
+/// The input of `show-get-conf-detail`, from its flags.
+fn show_get_conf_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowGetConfDetailInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+    })
+}
+
+/// The input of `show-get-log-setting`, from its flags.
+fn show_get_log_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowGetLogSettingInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-ik-thesaurus`, from its flags.
+fn show_ik_thesaurus(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowIkThesaurusInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-log-backup`, from its flags.
+fn show_log_backup(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowLogBackupInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-resize-flavors`, from its flags.
+fn show_resize_flavors(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowResizeFlavorsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-vpcep-connection`, from its flags.
+fn show_vpcep_connection(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowVpcepConnectionInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `start-auto-create-snapshots`, from its flags.
+fn start_auto_create_snapshots(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartAutoCreateSnapshotsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-auto-setting`, from its flags.
+fn start_auto_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartAutoSettingInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `start-connectivity-test`, from its flags.
+fn start_connectivity_test(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartConnectivityTestInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-hot-pipeline`, from its flags.
+fn start_hot_pipeline(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartHotPipelineInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-kibana-public`, from its flags.
+fn start_kibana_public(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartKibanaPublicInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-log-auto-backup-policy`, from its flags.
+fn start_log_auto_backup_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartLogAutoBackupPolicyInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-logs`, from its flags.
+fn start_logs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartLogsInput {
+        cluster_id: a.required("cluster-id")?,
+        action: a.optional("action")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-pipeline`, from its flags.
+fn start_pipeline(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartPipelineInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-public-whitelist`, from its flags.
+fn start_public_whitelist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartPublicWhitelistInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-target-cluster-connectivity-test`, from its flags.
+fn start_target_cluster_connectivity_test(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartTargetClusterConnectivityTestInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-vpcep`, from its flags.
+fn start_vpcep(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartVpcepInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `stop-auto-create-snapshots`, from its flags.
+fn stop_auto_create_snapshots(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopAutoCreateSnapshotsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-hot-pipeline`, from its flags.
+fn stop_hot_pipeline(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopHotPipelineInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `stop-log-auto-backup-policy`, from its flags.
+fn stop_log_auto_backup_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopLogAutoBackupPolicyInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-logs`, from its flags.
+fn stop_logs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopLogsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-pipeline`, from its flags.
+fn stop_pipeline(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopPipelineInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-public-kibana-whitelist`, from its flags.
+fn stop_public_kibana_whitelist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopPublicKibanaWhitelistInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-public-whitelist`, from its flags.
+fn stop_public_whitelist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopPublicWhitelistInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-snapshot`, from its flags.
+fn stop_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopSnapshotInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-vpcep`, from its flags.
+fn stop_vpcep(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopVpcepInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `update-ai-ops-setting`, from its flags.
+fn update_ai_ops_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateAiOpsSettingInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-alter-kibana`, from its flags.
+fn update_alter_kibana(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateAlterKibanaInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-az-by-instance-type`, from its flags.
+fn update_az_by_instance_type(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateAzByInstanceTypeInput {
+        cluster_id: a.required("cluster-id")?,
+        inst_type: a.required("inst-type")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-batch-clusters-tags`, from its flags.
+fn update_batch_clusters_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateBatchClustersTagsInput {
+        resource_type: a.required("resource-type")?,
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-close-kibana`, from its flags.
+fn update_close_kibana(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateCloseKibanaInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-cluster-name`, from its flags.
+fn update_cluster_name(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateClusterNameInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-cnf`, from its flags.
+fn update_cnf(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateCnfInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-es-listener`, from its flags.
+fn update_es_listener(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateEsListenerInput {
+        cluster_id: a.required("cluster-id")?,
+        listener_id: a.required("listener-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-extend-cluster`, from its flags.
+fn update_extend_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateExtendClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-extend-instance-storage`, from its flags.
+fn update_extend_instance_storage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateExtendInstanceStorageInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-flavor`, from its flags.
+fn update_flavor(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateFlavorInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-flavor-by-type`, from its flags.
+fn update_flavor_by_type(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateFlavorByTypeInput {
+        cluster_id: a.required("cluster-id")?,
+        types: a.required("types")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-instance`, from its flags.
+fn update_instance(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateInstanceInput {
+        cluster_id: a.required("cluster-id")?,
+        instance_id: a.required("instance-id")?,
+        migrate_data: a.optional("migrate-data")?,
+        agency: a.optional("agency")?,
+    })
+}
+
+/// The input of `update-log-setting`, from its flags.
+fn update_log_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateLogSettingInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-ondemand-cluster-to-period`, from its flags.
+fn update_ondemand_cluster_to_period(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateOndemandClusterToPeriodInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-public-band-width`, from its flags.
+fn update_public_band_width(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdatePublicBandWidthInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-public-kibana-whitelist`, from its flags.
+fn update_public_kibana_whitelist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdatePublicKibanaWhitelistInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-route`, from its flags.
+fn update_route(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateRouteInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-shrink-cluster`, from its flags.
+fn update_shrink_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateShrinkClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-shrink-nodes`, from its flags.
+fn update_shrink_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateShrinkNodesInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-snapshot-setting`, from its flags.
+fn update_snapshot_setting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateSnapshotSettingInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-unbind-public`, from its flags.
+fn update_unbind_public(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateUnbindPublicInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-vpcep-connection`, from its flags.
+fn update_vpcep_connection(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateVpcepConnectionInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-vpcep-whitelist`, from its flags.
+fn update_vpcep_whitelist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateVpcepWhitelistInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-ymls`, from its flags.
+fn update_ymls(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateYmlsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `upgrade-core`, from its flags.
+fn upgrade_core(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpgradeCoreInput {
+        cluster_id: a.required("cluster-id")?,
+        inst_type: a.required("inst-type")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `upgrade-detail`, from its flags.
+fn upgrade_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpgradeDetailInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        action_mode: a.optional("action-mode")?,
+    })
+}
+
+/// The input of `upload-certs`, from its flags.
+fn upload_certs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UploadCertsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
     })
 }

@@ -10,10 +10,14 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("ap-southeast-2", "css.ap-southeast-2.myhuaweicloud.com"),
     ("ap-southeast-3", "css.ap-southeast-3.myhuaweicloud.com"),
     ("ap-southeast-4", "css.ap-southeast-4.myhuaweicloud.com"),
+    ("ap-southeast-5", "css.ap-southeast-5.myhuaweicloud.com"),
     ("cn-east-2", "es.cn-east-2.myhuaweicloud.com"),
     ("cn-east-3", "css.cn-east-3.myhuaweicloud.com"),
+    ("cn-east-4", "css.cn-east-4.myhuaweicloud.com"),
     ("cn-east-5", "css.cn-east-5.myhuaweicloud.com"),
     ("cn-north-1", "es.cn-north-1.myhuaweicloud.com"),
+    ("cn-north-11", "css.cn-north-11.myhuaweicloud.com"),
+    ("cn-north-12", "css.cn-north-12.myhuaweicloud.com"),
     ("cn-north-2", "css.cn-north-2.myhuaweicloud.com"),
     ("cn-north-4", "css.cn-north-4.myhuaweicloud.com"),
     ("cn-north-9", "css.cn-north-9.myhuaweicloud.com"),
@@ -21,11 +25,14 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("cn-south-2", "css.cn-south-2.myhuaweicloud.com"),
     ("cn-south-4", "css.cn-south-4.myhuaweicloud.com"),
     ("cn-southwest-2", "css.cn-southwest-2.myhuaweicloud.com"),
+    ("cn-southwest-3", "css.cn-southwest-3.myhuaweicloud.com"),
     ("eu-west-101", "css.eu-west-101.myhuaweicloud.com"),
     ("la-north-2", "css.la-north-2.myhuaweicloud.com"),
     ("la-south-2", "css.la-south-2.myhuaweicloud.com"),
+    ("me-east-1", "css.me-east-1.myhuaweicloud.com"),
     ("my-kualalumpur-1", "css.my-kualalumpur-1.myhuaweicloud.com"),
     ("na-mexico-1", "css.na-mexico-1.myhuaweicloud.com"),
+    ("ru-moscow-1", "css.ru-moscow-1.myhuaweicloud.com"),
     ("sa-brazil-1", "css.sa-brazil-1.myhuaweicloud.com"),
     ("tr-west-1", "css.tr-west-1.myhuaweicloud.com"),
 ];
@@ -82,6 +89,19 @@ impl Client {
         O: ::clouddb_runtime::Operation<Service = Client>,
     {
         self.inner.execute_with(input, options).await
+    }
+
+    /// Sends a whole operation input whose answer is a file, retrying as allowed
+    /// until the answer's headers arrive, and returns the file as a stream.
+    pub async fn download<O>(
+        &self,
+        input: O,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Download, ::clouddb_runtime::Error>
+    where
+        O: ::clouddb_runtime::Operation<Service = Client>,
+    {
+        self.inner.download(input, options).await
     }
 }
 

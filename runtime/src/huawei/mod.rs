@@ -316,21 +316,24 @@ impl Vendor for Huawei {
         options: &CallOptions,
     ) -> Result<Prepared, Error> {
         let query = writer.take_text_query()?;
-        let (path, extra_headers, body) = writer.into_parts();
+        let written = writer.into_parts();
         let project_id = if spec.uses(Setting::ProjectId) {
             Some(self.project_id(core, options).await?)
         } else {
             self.known_project_id()
         };
-        let path = fill_path(path, project_id.as_deref())?;
+        let path = fill_path(written.path, project_id.as_deref())?;
+        let content_type = written
+            .content_type
+            .unwrap_or_else(|| spec.content_type.to_owned());
         let mut headers = vec![
-            ("Content-Type".to_owned(), spec.content_type.to_owned()),
+            ("Content-Type".to_owned(), content_type),
             ("User-Agent".to_owned(), core.user_agent.clone()),
         ];
         if let (true, Some(language)) = (spec.uses(Setting::Language), &self.language) {
             headers.push(("X-Language".to_owned(), language.clone()));
         }
-        headers.extend(extra_headers);
+        headers.extend(written.headers);
         if let (Auth::AkSk(_), Some(id)) = (&self.credentials.0, &project_id) {
             // Where and how the signer puts a credential's project id.
             if !id.is_empty() {
@@ -345,7 +348,7 @@ impl Vendor for Huawei {
         );
         prepared.request.query = query;
         prepared.request.headers = headers;
-        prepared.request.body = body;
+        prepared.request.body = written.body;
         Ok(prepared)
     }
 
@@ -375,8 +378,8 @@ impl Vendor for Huawei {
         Err(Error::api(error))
     }
 
-    fn request_id(&self, answer: &RawResponse, _sent: Option<&str>) -> Option<String> {
-        errors::request_id(&answer.headers)
+    fn request_id(&self, headers: &http::HeaderMap, _sent: Option<&str>) -> Option<String> {
+        errors::request_id(headers)
     }
 
     fn describe(&self, out: &mut fmt::DebugStruct<'_, '_>) {

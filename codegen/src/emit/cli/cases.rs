@@ -257,6 +257,25 @@ fn emit_wire_test(service: &Service, (op, example): &Example<'_>) -> TokenStream
     let answer = option_str(answer.as_deref());
     let printed = option_str(printed.as_deref());
     let expected = expected_request(service, op, example);
+    if crate::emit::operations::answers_file(op) {
+        let file = format!("clouddb-{}-{}.out", service.crate_name, op.method_name);
+        return quote! {
+            #[tokio::test]
+            async fn #test() {
+                const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+                let path = ::std::env::temp_dir().join(::std::format!("{}-{}", ::std::process::id(), #file));
+                let server = vendor::Server::start().await;
+                server.answer_raw(#status, FILE, "application/octet-stream").await;
+                let output = ::std::format!("--output-file={}", path.display());
+                let run = cli(&server).args([#(#args),*]).args([output]).run().await;
+                server.expect(&#expected).await;
+                run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+                let written = ::std::fs::read(&path).expect("the file was written");
+                let _ = ::std::fs::remove_file(&path);
+                assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+            }
+        };
+    }
     quote! {
         #[tokio::test]
         async fn #test() {

@@ -16,15 +16,283 @@ fn cli(server: &vendor::Server) -> Cli {
 async fn help_describes_every_operation() {
     let run = Cli::new(BIN).args(["--help"]).run().await;
     run.expect_exit(0).expect_stdout("Exit status:");
-    let listed: &[&str] = &["restart-cluster"];
+    let listed: &[&str] = &[
+        "add-favorite",
+        "add-independent-node",
+        "change-cluster-subnet",
+        "change-mode",
+        "change-security-group",
+        "close-ai-ops-setting",
+        "create-agency",
+        "create-ai-ops",
+        "create-auto-create-policy",
+        "create-bind-public",
+        "create-cluster-v2",
+        "create-clusters-tags",
+        "create-cnf",
+        "create-elb-listener",
+        "create-load-ik-thesaurus",
+        "create-log-backup",
+        "create-snapshot",
+        "delete-ai-ops",
+        "delete-certs",
+        "delete-cluster",
+        "delete-clusters-tags",
+        "delete-ik-thesaurus",
+        "delete-logstash-conf",
+        "delete-logstash-template",
+        "delete-snapshot",
+        "download-cert",
+        "enable-or-disable-elb",
+        "list-actions",
+        "list-ai-ops",
+        "list-certs",
+        "list-clusters-details",
+        "list-clusters-tags",
+        "list-confs",
+        "list-disk-type",
+        "list-elb-certs",
+        "list-elbs",
+        "list-flavors",
+        "list-images",
+        "list-logs-job",
+        "list-pipelines",
+        "list-routes",
+        "list-snapshots",
+        "list-templates",
+        "list-ymls",
+        "list-ymls-job",
+        "reboot-cluster",
+        "reset-password",
+        "restart-cluster-v2",
+        "restore-snapshot",
+        "retry-upgrade-task",
+        "rolling-restart",
+        "show-ai-ops-detector",
+        "show-ai-ops-setting",
+        "show-auto-create-policy",
+        "show-certs-detail",
+        "show-cluster-detail",
+        "show-cluster-tag",
+        "show-cluster-volume-usage",
+        "show-data-store-flavor-detail",
+        "show-elb-detail",
+        "show-flavor-detail",
+        "show-get-conf-detail",
+        "show-get-log-setting",
+        "show-ik-thesaurus",
+        "show-log-backup",
+        "show-resize-flavors",
+        "show-vpcep-connection",
+        "start-auto-create-snapshots",
+        "start-connectivity-test",
+        "start-hot-pipeline",
+        "start-kibana-public",
+        "start-log-auto-backup-policy",
+        "start-logs",
+        "start-pipeline",
+        "start-public-whitelist",
+        "start-target-cluster-connectivity-test",
+        "start-vpcep",
+        "stop-auto-create-snapshots",
+        "stop-hot-pipeline",
+        "stop-log-auto-backup-policy",
+        "stop-logs",
+        "stop-pipeline",
+        "stop-public-kibana-whitelist",
+        "stop-public-whitelist",
+        "stop-snapshot",
+        "stop-vpcep",
+        "update-ai-ops-setting",
+        "update-alter-kibana",
+        "update-az-by-instance-type",
+        "update-batch-clusters-tags",
+        "update-close-kibana",
+        "update-cluster-name",
+        "update-cnf",
+        "update-es-listener",
+        "update-extend-instance-storage",
+        "update-flavor-by-type",
+        "update-instance",
+        "update-log-setting",
+        "update-ondemand-cluster-to-period",
+        "update-public-band-width",
+        "update-public-kibana-whitelist",
+        "update-route",
+        "update-shrink-cluster",
+        "update-shrink-nodes",
+        "update-snapshot-setting",
+        "update-unbind-public",
+        "update-vpcep-connection",
+        "update-vpcep-whitelist",
+        "update-ymls",
+        "upgrade-core",
+        "upgrade-detail",
+        "upload-certs",
+    ];
     for name in listed {
         run.expect_stdout(name);
     }
-    let hidden: &[&str] = &[];
+    let hidden: &[&str] = &[
+        "\n  create-cluster ",
+        "\n  delete-conf ",
+        "\n  delete-template ",
+        "\n  list-smn-topics ",
+        "\n  restart-cluster ",
+        "\n  start-auto-setting ",
+        "\n  update-extend-cluster ",
+        "\n  update-flavor ",
+    ];
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
-    let operations: &[(&str, &[&str])] = &[("restart-cluster", &["--cluster-id"])];
+    let operations: &[(&str, &[&str])] = &[
+        ("add-favorite", &["--cluster-id", "--body-file"]),
+        ("add-independent-node", &["--cluster-id", "--type", "--body-file"]),
+        ("change-cluster-subnet", &["--cluster-id", "--body-file"]),
+        ("change-mode", &["--cluster-id", "--body-file"]),
+        ("change-security-group", &["--cluster-id", "--body-file"]),
+        ("close-ai-ops-setting", &["--cluster-id"]),
+        ("create-agency", &["--body-file"]),
+        ("create-ai-ops", &["--cluster-id", "--body-file"]),
+        ("create-auto-create-policy", &["--cluster-id", "--body-file"]),
+        ("create-bind-public", &["--cluster-id", "--body-file"]),
+        ("create-cluster", &["--body-file", "use `create-cluster-v2` instead"]),
+        ("create-cluster-v2", &["--body-file"]),
+        ("create-clusters-tags", &["--resource-type", "--cluster-id", "--body-file"]),
+        ("create-cnf", &["--cluster-id", "--body-file"]),
+        ("create-elb-listener", &["--cluster-id", "--body-file"]),
+        ("create-load-ik-thesaurus", &["--cluster-id", "--body-file"]),
+        ("create-log-backup", &["--cluster-id"]),
+        ("create-snapshot", &["--cluster-id", "--body-file"]),
+        ("delete-ai-ops", &["--cluster-id", "--aiops-id"]),
+        ("delete-certs", &["--cluster-id", "--cert-id"]),
+        ("delete-cluster", &["--cluster-id"]),
+        ("delete-clusters-tags", &["--resource-type", "--cluster-id", "--key"]),
+        (
+            "delete-conf",
+            &["--cluster-id", "--body-file", "use `delete-logstash-conf` instead"],
+        ),
+        ("delete-ik-thesaurus", &["--cluster-id"]),
+        ("delete-logstash-conf", &["--cluster-id", "--body-file"]),
+        ("delete-logstash-template", &["--body-file"]),
+        ("delete-snapshot", &["--cluster-id", "--snapshot-id"]),
+        ("delete-template", &["--body-file", "use `delete-logstash-template` instead"]),
+        ("download-cert", &[]),
+        ("enable-or-disable-elb", &["--cluster-id", "--body-file"]),
+        ("list-actions", &["--cluster-id", "--offset", "--limit", "--all"]),
+        ("list-ai-ops", &["--cluster-id", "--limit", "--offset", "--report", "--all"]),
+        ("list-certs", &["--cluster-id", "--offset", "--limit", "--certs-type"]),
+        ("list-clusters-details", &["--offset", "--limit", "--datastore-type"]),
+        ("list-clusters-tags", &["--resource-type"]),
+        ("list-confs", &["--cluster-id", "--offset", "--limit"]),
+        ("list-disk-type", &[]),
+        ("list-elb-certs", &["--cluster-id"]),
+        ("list-elbs", &["--cluster-id"]),
+        ("list-flavors", &[]),
+        (
+            "list-images",
+            &["--cluster-id", "--upgrade-type", "--offset", "--limit", "--all"],
+        ),
+        ("list-logs-job", &["--cluster-id", "--offset", "--limit"]),
+        ("list-pipelines", &["--cluster-id", "--offset", "--limit", "--all"]),
+        ("list-routes", &["--cluster-id"]),
+        ("list-smn-topics", &["--domain-id"]),
+        ("list-snapshots", &["--cluster-id"]),
+        ("list-templates", &["--type"]),
+        ("list-ymls", &["--cluster-id"]),
+        ("list-ymls-job", &["--cluster-id", "--offset", "--limit"]),
+        ("reboot-cluster", &["--cluster-id"]),
+        ("reset-password", &["--cluster-id", "--body-file"]),
+        ("restart-cluster", &["--cluster-id", "use `restart-cluster-v2` instead"]),
+        ("restart-cluster-v2", &["--cluster-id", "--body-file"]),
+        ("restore-snapshot", &["--cluster-id", "--snapshot-id", "--body-file"]),
+        ("retry-upgrade-task", &["--cluster-id", "--action-id", "--retry-mode"]),
+        ("rolling-restart", &["--cluster-id", "--body-file"]),
+        ("show-ai-ops-detector", &["--cluster-id"]),
+        ("show-ai-ops-setting", &["--cluster-id"]),
+        ("show-auto-create-policy", &["--cluster-id"]),
+        ("show-certs-detail", &["--cluster-id", "--cert-id"]),
+        ("show-cluster-detail", &["--cluster-id"]),
+        ("show-cluster-tag", &["--resource-type", "--cluster-id"]),
+        ("show-cluster-volume-usage", &["--cluster-id"]),
+        ("show-data-store-flavor-detail", &["--datastore-id", "--datastore-version-id"]),
+        ("show-elb-detail", &["--cluster-id"]),
+        ("show-flavor-detail", &["--flavor-id"]),
+        ("show-get-conf-detail", &["--cluster-id", "--name"]),
+        ("show-get-log-setting", &["--cluster-id"]),
+        ("show-ik-thesaurus", &["--cluster-id"]),
+        ("show-log-backup", &["--cluster-id", "--body-file"]),
+        ("show-resize-flavors", &["--cluster-id"]),
+        ("show-vpcep-connection", &["--cluster-id", "--offset", "--limit"]),
+        ("start-auto-create-snapshots", &["--cluster-id", "--body-file"]),
+        (
+            "start-auto-setting",
+            &["--cluster-id", "use `update-snapshot-setting` instead"],
+        ),
+        ("start-connectivity-test", &["--cluster-id", "--body-file"]),
+        ("start-hot-pipeline", &["--cluster-id", "--body-file"]),
+        ("start-kibana-public", &["--cluster-id", "--body-file"]),
+        ("start-log-auto-backup-policy", &["--cluster-id", "--body-file"]),
+        ("start-logs", &["--cluster-id", "--action", "--body-file"]),
+        ("start-pipeline", &["--cluster-id", "--body-file"]),
+        ("start-public-whitelist", &["--cluster-id", "--body-file"]),
+        ("start-target-cluster-connectivity-test", &["--cluster-id", "--body-file"]),
+        ("start-vpcep", &["--cluster-id", "--body-file"]),
+        ("stop-auto-create-snapshots", &["--cluster-id"]),
+        ("stop-hot-pipeline", &["--cluster-id", "--body-file"]),
+        ("stop-log-auto-backup-policy", &["--cluster-id"]),
+        ("stop-logs", &["--cluster-id"]),
+        ("stop-pipeline", &["--cluster-id"]),
+        ("stop-public-kibana-whitelist", &["--cluster-id"]),
+        ("stop-public-whitelist", &["--cluster-id"]),
+        ("stop-snapshot", &["--cluster-id"]),
+        ("stop-vpcep", &["--cluster-id"]),
+        ("update-ai-ops-setting", &["--cluster-id", "--body-file"]),
+        ("update-alter-kibana", &["--cluster-id", "--body-file"]),
+        ("update-az-by-instance-type", &["--cluster-id", "--inst-type", "--body-file"]),
+        (
+            "update-batch-clusters-tags",
+            &["--resource-type", "--cluster-id", "--body-file"],
+        ),
+        ("update-close-kibana", &["--cluster-id", "--body-file"]),
+        ("update-cluster-name", &["--cluster-id", "--body-file"]),
+        ("update-cnf", &["--cluster-id", "--body-file"]),
+        ("update-es-listener", &["--cluster-id", "--listener-id", "--body-file"]),
+        (
+            "update-extend-cluster",
+            &[
+                "--cluster-id",
+                "--body-file",
+                "use `update-extend-instance-storage` instead",
+            ],
+        ),
+        ("update-extend-instance-storage", &["--cluster-id", "--body-file"]),
+        (
+            "update-flavor",
+            &["--cluster-id", "--body-file", "use `update-flavor-by-type` instead"],
+        ),
+        ("update-flavor-by-type", &["--cluster-id", "--types", "--body-file"]),
+        (
+            "update-instance",
+            &["--cluster-id", "--instance-id", "--migrate-data", "--agency"],
+        ),
+        ("update-log-setting", &["--cluster-id", "--body-file"]),
+        ("update-ondemand-cluster-to-period", &["--cluster-id", "--body-file"]),
+        ("update-public-band-width", &["--cluster-id", "--body-file"]),
+        ("update-public-kibana-whitelist", &["--cluster-id", "--body-file"]),
+        ("update-route", &["--cluster-id", "--body-file"]),
+        ("update-shrink-cluster", &["--cluster-id", "--body-file"]),
+        ("update-shrink-nodes", &["--cluster-id", "--body-file"]),
+        ("update-snapshot-setting", &["--cluster-id", "--body-file"]),
+        ("update-unbind-public", &["--cluster-id", "--body-file"]),
+        ("update-vpcep-connection", &["--cluster-id", "--body-file"]),
+        ("update-vpcep-whitelist", &["--cluster-id", "--body-file"]),
+        ("update-ymls", &["--cluster-id", "--body-file"]),
+        ("upgrade-core", &["--cluster-id", "--inst-type", "--body-file"]),
+        ("upgrade-detail", &["--cluster-id", "--offset", "--limit", "--action-mode"]),
+        ("upload-certs", &["--cluster-id", "--body-file"]),
+    ];
     for (name, needles) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
         run.expect_exit(0);
@@ -32,6 +300,1708 @@ async fn help_describes_every_operation() {
             run.expect_stdout(needle);
         }
     }
+}
+
+#[tokio::test]
+async fn add_favorite() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "add-favorite",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/favorite",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn add_independent_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"320afa24-ff2a-4f44-8460-6ba95e512ad4\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-independent-node",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--type=ess-client",
+            "--body={\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/type/ess-client/independent",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"id\":\"320afa24-ff2a-4f44-8460-6ba95e512ad4\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn change_cluster_subnet() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "change-cluster-subnet",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--body={\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/subnet/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn change_mode() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "change-mode",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/mode/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn change_security_group() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "change-security-group",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--body={\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/sg/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn close_ai_ops_setting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "close-ai-ops-setting",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_agency() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-agency",
+            "--body={\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/agency/create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_ai_ops() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-ai-ops",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"check_items\":[],\"check_type\":\"full_detection\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"check_items\":[],\"check_type\":\"full_detection\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_auto_create_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-auto-create-policy",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_bind_public() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"action\":\"bindZone\"}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-bind-public",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"action\":\"bindZone\"}"));
+}
+
+#[tokio::test]
+async fn create_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster",
+            "--body={\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster_v2() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster-v2",
+            "--body={\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_clusters_tags() {
+    let server = vendor::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-clusters-tags",
+            "--resource-type=css-cluster",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_cnf() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-cnf",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/submit",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_elb_listener() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"elb_id\":\"56a83547-a55a-407a-8245-7f9b3a0606c0\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-elb-listener",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/es-listeners",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"elb_id\":\"56a83547-a55a-407a-8245-7f9b3a0606c0\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_load_ik_thesaurus() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-load-ik-thesaurus",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_log_backup() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["create-log-backup", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/collect",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-snapshot",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_ai_ops() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-ai-ops",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--aiops-id=e19c9298-465e-42ad-a0ae-b6b552222925",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/e19c9298-465e-42ad-a0ae-b6b552222925",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_certs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-certs",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--cert-id=62967551-4087-402a-b9c5-68b56ac274cb",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/62967551-4087-402a-b9c5-68b56ac274cb/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["delete-cluster", "--cluster-id=2a197c4d-5467-4003-931d-83ec49939cf"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/2a197c4d-5467-4003-931d-83ec49939cf",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_clusters_tags() {
+    let server = vendor::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-clusters-tags",
+            "--resource-type=css-cluster",
+            "--cluster-id=2a197c4d-5467-4003-931d-83ec49939cf",
+            "--key=K1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/css-cluster/2a197c4d-5467-4003-931d-83ec49939cf/tags/K1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_conf() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-conf",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+            "--body={\"name\":\"conf1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"conf1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_ik_thesaurus() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-ik-thesaurus",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_logstash_conf() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-logstash-conf",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+            "--body={\"name\":\"conf1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"conf1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn delete_logstash_template() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["delete-logstash-template", "--body={\"name\":\"template1\"}"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/lgsconf/deletetemplate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"template1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_snapshot() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-snapshot",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--snapshot-id=29a2254e-947f-4463-b65a-5f0b17515fae",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/29a2254e-947f-4463-b65a-5f0b17515fae",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_template() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["delete-template", "--body={\"name\":\"template1\"}"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/lgsconf/deletetemplate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"template1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn download_cert() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let path = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-css-download_cert.out"
+            ),
+        );
+    let server = vendor::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let output = ::std::format!("--output-file={}", path.display());
+    let run = cli(&server).args(["download-cert"]).args([output]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/cer/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+    let written = ::std::fs::read(&path).expect("the file was written");
+    let _ = ::std::fs::remove_file(&path);
+    assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+}
+
+#[tokio::test]
+async fn enable_or_disable_elb() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "enable-or-disable-elb",
+            "--cluster-id=58ee0f27-70b3-47e0-ac72-9e3df6cd15cd",
+            "--body={\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/58ee0f27-70b3-47e0-ac72-9e3df6cd15cd/loadbalancers/es-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn list_actions() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"actions\":[{\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-actions", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listactions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"actions\":[{\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_ai_ops() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"aiops_list\":[{\"check_type\":\"full_detection\",\"create_time\":1763365380723,\"id\":\"0f896cea-c56a-4235-8cf2-69018229c903\",\"name\":\"aiops-1763365380724\",\"status\":200,\"summary\":{\"highRisk\":0,\"mediumRisk\":0,\"normal\":1,\"suggestion\":0},\"task_risks\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"level\":\"normal\",\"name\":\"name\",\"result\":\"result\",\"suggestion\":\"suggestion\"}],\"trigger_type\":\"manual\"}],\"total_size\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-ai-ops", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"aiops_list\":[{\"check_type\":\"full_detection\",\"create_time\":1763365380723,\"id\":\"0f896cea-c56a-4235-8cf2-69018229c903\",\"name\":\"aiops-1763365380724\",\"status\":200,\"summary\":{\"highRisk\":0,\"mediumRisk\":0,\"normal\":1,\"suggestion\":0},\"task_risks\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"level\":\"normal\",\"name\":\"name\",\"result\":\"result\",\"suggestion\":\"suggestion\"}],\"trigger_type\":\"manual\"}],\"total_size\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_certs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"certsRecords\":[{\"column\":\"证书描述\",\"desc\":\"云搜索服务(CSS)elasticsearch集群的默认CA证书。客户端连接Https安全服务端时,用来信任服务端。\",\"fileLocation\":\"/rds/datastore/logstash/v7.10.0/package/logstash-7.10.0/extend/\",\"fileName\":\"certs\",\"status\":\"available\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-certs", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"certsRecords\":[{\"column\":\"证书描述\",\"desc\":\"云搜索服务(CSS)elasticsearch集群的默认CA证书。客户端连接Https安全服务端时,用来信任服务端。\",\"fileLocation\":\"/rds/datastore/logstash/v7.10.0/package/logstash-7.10.0/extend/\",\"fileName\":\"certs\",\"status\":\"available\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_clusters_details() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-clusters-details", "--offset=1", "--limit=2"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("offset", "1"), ("limit", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_clusters_tags() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value1\",\"value2\"]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-clusters-tags", "--resource-type=css-cluster"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/css-cluster/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value1\",\"value2\"]}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_confs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"confs\":[{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-confs",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+            "--offset=1",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listconfs",
+                query: &[("offset", "1"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"confs\":[{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_disk_type() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"diskTypes\":[{\"availabilityZone\":\"cn-north-1a\",\"volumeNames\":[\"SATA\"]},{\"availabilityZone\":\"cn-north-1b\",\"volumeNames\":[\"SATA\",\"SAS\"]},{\"availabilityZone\":\"cn-north-1c\",\"volumeNames\":[\"SATA\",\"SAS\",\"SSD\"]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-disk-type"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/disktypes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"diskTypes\":[{\"availabilityZone\":\"cn-north-1a\",\"volumeNames\":[\"SATA\"]},{\"availabilityZone\":\"cn-north-1b\",\"volumeNames\":[\"SATA\",\"SAS\"]},{\"availabilityZone\":\"cn-north-1c\",\"volumeNames\":[\"SATA\",\"SAS\",\"SSD\"]}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_elb_certs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"certificates\":[{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server1\",\"type\":\"server\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"ca1\",\"type\":\"client\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server-css\",\"type\":\"server\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-elb-certs", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/elb/certificates",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"certificates\":[{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server1\",\"type\":\"server\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"ca1\",\"type\":\"client\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server-css\",\"type\":\"server\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_elbs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"loadbalancers\":[{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-css\"},{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6269\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-b832\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-elbs", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/loadbalancers",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"loadbalancers\":[{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-css\"},{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6269\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-b832\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_flavors() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"versions\":[{\"flavors\":[{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":4,\"diskrange\":\"40,2560\",\"flavor_id\":\"2d8daf1b-873f-4c2e-a7b9-2f9cbcf2f213\",\"name\":\"ess.spec-4u32g\",\"ram\":32,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":8,\"diskrange\":\"80,5120\",\"flavor_id\":\"b3d33ec6-d58a-40f0-aa51-4f671ce64b2a\",\"name\":\"ess.spec-8u64g\",\"ram\":64,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":16,\"diskrange\":\"160,10240\",\"flavor_id\":\"f74419ca-bc91-4558-b4e2-90eeefb37c6e\",\"name\":\"ess.spec-16u128g\",\"ram\":128,\"region\":\"xx-xxx-xx\"}],\"type\":\"ess\",\"version\":\"x.x.x\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-flavors"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/es-flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"versions\":[{\"flavors\":[{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":4,\"diskrange\":\"40,2560\",\"flavor_id\":\"2d8daf1b-873f-4c2e-a7b9-2f9cbcf2f213\",\"name\":\"ess.spec-4u32g\",\"ram\":32,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":8,\"diskrange\":\"80,5120\",\"flavor_id\":\"b3d33ec6-d58a-40f0-aa51-4f671ce64b2a\",\"name\":\"ess.spec-8u64g\",\"ram\":64,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":16,\"diskrange\":\"160,10240\",\"flavor_id\":\"f74419ca-bc91-4558-b4e2-90eeefb37c6e\",\"name\":\"ess.spec-16u128g\",\"ram\":128,\"region\":\"xx-xxx-xx\"}],\"type\":\"ess\",\"version\":\"x.x.x\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_images() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"imageInfoList\":[{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"imageDesc\":\"The latest image of version 7.10.2 will be officially released on December 30, 2022. the stability of the cluster has been optimized. It is recommended that you upgrade to this version.\",\"priority\":16}],\"needUploadUpgradePlugin\":false}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-images",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--upgrade-type=cross",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/target/cross/images",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"imageInfoList\":[{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"imageDesc\":\"The latest image of version 7.10.2 will be officially released on December 30, 2022. the stability of the cluster has been optimized. It is recommended that you upgrade to this version.\",\"priority\":16}],\"needUploadUpgradePlugin\":false}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logs_job() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusterLogRecord\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1656042837000,\"failedMsg\":null,\"finishedAt\":null,\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"jobId\":\"2c9080df7c171342017c5e0884f8011c\",\"jobTypes\":\"Manual\",\"logPath\":\"css-backup-1610678043608/css/log\",\"status\":\"RUNNING\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-logs-job", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"clusterLogRecord\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1656042837000,\"failedMsg\":null,\"finishedAt\":null,\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"jobId\":\"2c9080df7c171342017c5e0884f8011c\",\"jobTypes\":\"Manual\",\"logPath\":\"css-backup-1610678043608/css/log\",\"status\":\"RUNNING\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_pipelines() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"pipelines\":[{\"events\":\"xxxxxxxx\",\"keepAlive\":false,\"name\":\"conf1\",\"status\":\"stopped\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-pipelines", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listpipelines",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"pipelines\":[{\"events\":\"xxxxxxxx\",\"keepAlive\":false,\"name\":\"conf1\",\"status\":\"stopped\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_routes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"routeResps\":[{\"ipAddress\":\"1.2.3.65\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:09:20\"},{\"ipAddress\":\"1.1.1.1\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:08:50\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-routes", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/route",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"routeResps\":[{\"ipAddress\":\"1.2.3.65\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:09:20\"},{\"ipAddress\":\"1.1.1.1\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:08:50\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_smn_topics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"topicsName\":[\"aiops-test\"]}"))
+        .await;
+    let run = cli(&server)
+        .args(["list-smn-topics", "--domain-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/domains/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/smn-topics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"topicsName\":[\"aiops-test\"]}"));
+}
+
+#[tokio::test]
+async fn list_snapshots() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-07T07:34:47\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520408412219,\"failedShards\":0,\"id\":\"e29d99c1-3d19-4ea4-ae8d-f252df76cbe9\",\"indices\":\".kibanawebsite2\",\"name\":\"snapshot-002\",\"restoreStatus\":\"success\",\"startTime\":1520408087099,\"status\":\"COMPLETED\",\"totalShards\":6,\"updated\":\"2018-03-07T07:40:12\",\"version\":\"x.x.x\"},{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-06T15:42:37\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520351284357,\"failedShards\":0,\"id\":\"29a2254e-947f-4463-b65a-5f0b17515fae\",\"indices\":\".kibana\",\"name\":\"snapshot-001\",\"restoreStatus\":\"none\",\"startTime\":1520350957275,\"status\":\"COMPLETED\",\"totalShards\":1,\"updated\":\"2018-03-06T15:48:04\",\"version\":\"x.x.x\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-snapshots", "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-07T07:34:47\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520408412219,\"failedShards\":0,\"id\":\"e29d99c1-3d19-4ea4-ae8d-f252df76cbe9\",\"indices\":\".kibanawebsite2\",\"name\":\"snapshot-002\",\"restoreStatus\":\"success\",\"startTime\":1520408087099,\"status\":\"COMPLETED\",\"totalShards\":6,\"updated\":\"2018-03-07T07:40:12\",\"version\":\"x.x.x\"},{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-06T15:42:37\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520351284357,\"failedShards\":0,\"id\":\"29a2254e-947f-4463-b65a-5f0b17515fae\",\"indices\":\".kibana\",\"name\":\"snapshot-001\",\"restoreStatus\":\"none\",\"startTime\":1520350957275,\"status\":\"COMPLETED\",\"totalShards\":1,\"updated\":\"2018-03-06T15:48:04\",\"version\":\"x.x.x\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_templates() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"customTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"es到安全集群es\",\"id\":\"2e16fbba-49bf-4690-93af-3f89025c6523\",\"name\":\"es_to_https_es\"}],\"systemTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"logstash config for es\",\"id\":\"a03b1791-6dc6-453d-961d-88939adc82aa\",\"name\":\"elasticsearch\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-templates", "--type=custom"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/lgsconf/template",
+                query: &[("type", "custom")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"customTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"es到安全集群es\",\"id\":\"2e16fbba-49bf-4690-93af-3f89025c6523\",\"name\":\"es_to_https_es\"}],\"systemTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"logstash config for es\",\"id\":\"a03b1791-6dc6-453d-961d-88939adc82aa\",\"name\":\"elasticsearch\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_ymls() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"http.cors.allow-credentials\":{\"defaultValue\":\"false\",\"desc\":\"跨域访问是否返回头部的Access-Control-Allow-Credentials,布尔类型,包括true和false\",\"descENG\":\"Whether to return the Access-Control-Allow-Credentials of the header during cross-domain access. The value is a Boolean value and the options are true and false.\",\"enableValue\":\"true,false\",\"fileName\":\"elasticsearch.yml\",\"id\":\"b462d13c-294b-4e0f-91d3-58be2ad02b99\",\"key\":\"http.cors.allow-credentials\",\"modifyEnable\":\"true\",\"moduleDesc\":\"跨域访问\",\"moduleDescENG\":\"Cross-domain Access\",\"regex\":\"^(true|false)$\",\"type\":\"Boolean\",\"value\":\"false\",\"version\":null}}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-ymls", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/ymls/template",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"http.cors.allow-credentials\":{\"defaultValue\":\"false\",\"desc\":\"跨域访问是否返回头部的Access-Control-Allow-Credentials,布尔类型,包括true和false\",\"descENG\":\"Whether to return the Access-Control-Allow-Credentials of the header during cross-domain access. The value is a Boolean value and the options are true and false.\",\"enableValue\":\"true,false\",\"fileName\":\"elasticsearch.yml\",\"id\":\"b462d13c-294b-4e0f-91d3-58be2ad02b99\",\"key\":\"http.cors.allow-credentials\",\"modifyEnable\":\"true\",\"moduleDesc\":\"跨域访问\",\"moduleDescENG\":\"Cross-domain Access\",\"regex\":\"^(true|false)$\",\"type\":\"Boolean\",\"value\":\"false\",\"version\":null}}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_ymls_job() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configList\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1633658735000,\"failedMsg\":\"\",\"finishedAt\":null,\"id\":\"7ed7258a-60a8-46fe-8814-52819d491b80\",\"modifyDeleteReset\":\"{\\\"modify\\\":{\\\"elasticsearch.yml\\\":{\\\"thread_pool.force_merge.size\\\":\\\"1\\\"}}}\",\"status\":\"success\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-ymls-job", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/ymls/joblists",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"configList\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1633658735000,\"failedMsg\":\"\",\"finishedAt\":null,\"id\":\"7ed7258a-60a8-46fe-8814-52819d491b80\",\"modifyDeleteReset\":\"{\\\"modify\\\":{\\\"elasticsearch.yml\\\":{\\\"thread_pool.force_merge.size\\\":\\\"1\\\"}}}\",\"status\":\"success\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn reboot_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["reboot-cluster", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/reboot",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn reset_password() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "reset-password",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"newpassword\":\"xxxxxxxx\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/password/reset",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"newpassword\":\"xxxxxxxx\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
 }
 
 #[tokio::test]
@@ -72,10 +2042,2269 @@ async fn restart_cluster() {
 }
 
 #[tokio::test]
+async fn restart_cluster_v2() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "restart-cluster-v2",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"type\":\"role\",\"value\":\"ess\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":\"role\",\"value\":\"ess\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn restore_snapshot() {
+    let server = vendor::Server::start().await;
+    server.answer(201u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "restore-snapshot",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--snapshot-id=653c086f-ebe7-4383-b902-c031b354f1dd",
+            "--body={\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/653c086f-ebe7-4383-b902-c031b354f1dd/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn retry_upgrade_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "retry-upgrade-task",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--action-id=bcdb711c-a7f0-4007-b8ee-9f13c05f8326",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/bcdb711c-a7f0-4007-b8ee-9f13c05f8326/retry",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn rolling_restart() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "rolling-restart",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"type\":\"role\",\"value\":\"ess\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/rolling-restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":\"role\",\"value\":\"ess\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn show_ai_ops_detector() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"full_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}],\"unavailability_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-ai-ops-detector",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/detector",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"full_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}],\"unavailability_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_ai_ops_setting() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"check_items\":[\"nodeDiskCheck\",\"dataNodeDiskBalanceCheck\"],\"check_type\":\"full_detection\",\"period\":\"23:00 GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-ai-ops-setting",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"check_items\":[\"nodeDiskCheck\",\"dataNodeDiskBalanceCheck\"],\"check_type\":\"full_detection\",\"period\":\"23:00 GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_auto_create_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"agency\":\"usearch\",\"basePath\":\"css_repository/tests\",\"bucket\":\"es-backup\",\"enable\":\"true\",\"keepday\":2,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-auto-create-policy",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"agency\":\"usearch\",\"basePath\":\"css_repository/tests\",\"bucket\":\"es-backup\",\"enable\":\"true\",\"keepday\":2,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_certs_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"fileLocation\":\"/rds/datastore/logstash/vx.xx.xx/package/logstash-x.xx.xx/extend/custom_certs/\",\"fileName\":\"ab.txt\",\"id\":\"636b6718-b8ae-4eb9-bf70-5fed8aa52181\",\"status\":\"available\",\"updateAt\":\"2023-06-20T01:15:30\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-certs-detail",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--cert-id=62967551-4087-402a-b9c5-68b56ac274cb",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/62967551-4087-402a-b9c5-68b56ac274cb",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"fileLocation\":\"/rds/datastore/logstash/vx.xx.xx/package/logstash-x.xx.xx/extend/custom_certs/\",\"fileName\":\"ab.txt\",\"id\":\"636b6718-b8ae-4eb9-bf70-5fed8aa52181\",\"status\":\"available\",\"updateAt\":\"2023-06-20T01:15:30\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":true,\"backupAvailable\":true,\"bandwidthSize\":0,\"created\":\"2018-01-16T08:37:18\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"10.10.10.10\"},\"endpoint\":\"192.168.0.x:9200\",\"enterpriseProjectId\":\"3e1c74a0-xxx-xxx-xxx-c6b9e46cf81b\",\"httpsEnable\":true,\"id\":\"5c77b71c-5b35-4f50-8984-76387e42451a\",\"instances\":[{\"azCode\":\"xx-xxx-xx\",\"id\":\"3c7fe582-a9f6-46fd-9d01-956bed4a8bbc\",\"ip\":\"192.168.0.x\",\"name\":\"ES-1-16-test17-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\",\"5f51a3e2-bb2b-47a2-9db2-5bc0eae84858\",\"a52cd442-f7d4-4efd-b191-4562f81d6912\",\"e2ba53da-56f2-4382-8a27-e90e4fa4d67e\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"ES-1-16-test17\",\"period\":false,\"publicIp\":\"100.95.149.xx:9200\",\"publicKibanaResp\":{\"bandwidthResourceId\":\"7e340e9d-5b07-4bbf-9e0d-e31e06bb2765\",\"eipSize\":5,\"elbWhiteListResp\":{\"enableWhiteList\":true,\"whiteList\":\"11.11.11.11\"},\"publicKibanaIp\":\"100.95.158.x\"},\"securityGroupId\":\"0347aabc-xxx-xxx-xxx-6b10a79701e2\",\"status\":\"200\",\"subnetId\":\"025d45f9-xxx-xxx-xxx-e852c6455a5e\",\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"}],\"updated\":\"2018-01-16T08:37:18\",\"vpcId\":\"07e7ab39-xxx-xxx-xxx-d3f28ea7f051\",\"vpcepIp\":\"192.168.0.203\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-detail",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":true,\"backupAvailable\":true,\"bandwidthSize\":0,\"created\":\"2018-01-16T08:37:18\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"10.10.10.10\"},\"endpoint\":\"192.168.0.x:9200\",\"enterpriseProjectId\":\"3e1c74a0-xxx-xxx-xxx-c6b9e46cf81b\",\"httpsEnable\":true,\"id\":\"5c77b71c-5b35-4f50-8984-76387e42451a\",\"instances\":[{\"azCode\":\"xx-xxx-xx\",\"id\":\"3c7fe582-a9f6-46fd-9d01-956bed4a8bbc\",\"ip\":\"192.168.0.x\",\"name\":\"ES-1-16-test17-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\",\"5f51a3e2-bb2b-47a2-9db2-5bc0eae84858\",\"a52cd442-f7d4-4efd-b191-4562f81d6912\",\"e2ba53da-56f2-4382-8a27-e90e4fa4d67e\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"ES-1-16-test17\",\"period\":false,\"publicIp\":\"100.95.149.xx:9200\",\"publicKibanaResp\":{\"bandwidthResourceId\":\"7e340e9d-5b07-4bbf-9e0d-e31e06bb2765\",\"eipSize\":5,\"elbWhiteListResp\":{\"enableWhiteList\":true,\"whiteList\":\"11.11.11.11\"},\"publicKibanaIp\":\"100.95.158.x\"},\"securityGroupId\":\"0347aabc-xxx-xxx-xxx-6b10a79701e2\",\"status\":\"200\",\"subnetId\":\"025d45f9-xxx-xxx-xxx-e852c6455a5e\",\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"}],\"updated\":\"2018-01-16T08:37:18\",\"vpcId\":\"07e7ab39-xxx-xxx-xxx-d3f28ea7f051\",\"vpcepIp\":\"192.168.0.203\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_tag() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value3\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-tag",
+            "--resource-type=css-cluster",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value3\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_volume_usage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"diskInfoList\":[{\"diskCapacity\":\"97.86\",\"diskUsed\":\"5.05\",\"id\":\"700915c3-15da-455f-9a6e-8b853b8665ac\",\"name\":\"css-9062-ess-esn-1-1\",\"percentage\":\"5.16\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-volume-usage",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/volume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"diskInfoList\":[{\"diskCapacity\":\"97.86\",\"diskUsed\":\"5.05\",\"id\":\"700915c3-15da-455f-9a6e-8b853b8665ac\",\"name\":\"css-9062-ess-esn-1-1\",\"percentage\":\"5.16\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_data_store_flavor_detail() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-data-store-flavor-detail",
+            "--datastore-id=cf7e2c8f-096c-4fcf-b174-1ebe060679fb",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/datastore/cf7e2c8f-096c-4fcf-b174-1ebe060679fb/flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_elb_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authentication_type\":\"single\",\"cacertId\":null,\"cacertName\":null,\"elb_enable\":true,\"healthmonitors\":[{\"address\":\"10.0.0.87\",\"id\":\"bac86342-2222-43e6-817f-57f040a174a6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200},{\"address\":\"10.0.0.61\",\"id\":\"d935b82c-f94b-4ae0-9997-ddc90885d8c6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200}],\"listener\":{\"id\":\"41ff041d-c7b9-4142-9167-fa93d54f97da\",\"ipgroup\":null,\"name\":\"css-searchServer\",\"protocol\":\"HTTPS\",\"protocol_port\":9265},\"loadBalancer\":{\"billing_info\":null,\"description\":\"\",\"guaranteed\":\"true\",\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"listeners\":[{\"id\":\"011d14fa-908b-4cd9-b0d6-0768ddc6cb71\"},{\"id\":\"04b86029-c281-4490-a3bd-5ea1266658ba\"}],\"name\":\"elb-css\",\"provisioning_status\":\"ACTIVE\",\"publicips\":[{\"ip_version\":4,\"publicip_address\":\"100.1.1.1\",\"publicip_id\":\"f678e23c-96a5-49e8-8ea2-bd8b47d41e78\"}],\"vip_address\":\"10.0.0.1\",\"vpc_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"},\"serverCertId\":\"82375af01c0d40f6a44c15962c570625\",\"serverCertName\":\"server1\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-elb-detail", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/es-listeners",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"authentication_type\":\"single\",\"cacertId\":null,\"cacertName\":null,\"elb_enable\":true,\"healthmonitors\":[{\"address\":\"10.0.0.87\",\"id\":\"bac86342-2222-43e6-817f-57f040a174a6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200},{\"address\":\"10.0.0.61\",\"id\":\"d935b82c-f94b-4ae0-9997-ddc90885d8c6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200}],\"listener\":{\"id\":\"41ff041d-c7b9-4142-9167-fa93d54f97da\",\"ipgroup\":null,\"name\":\"css-searchServer\",\"protocol\":\"HTTPS\",\"protocol_port\":9265},\"loadBalancer\":{\"billing_info\":null,\"description\":\"\",\"guaranteed\":\"true\",\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"listeners\":[{\"id\":\"011d14fa-908b-4cd9-b0d6-0768ddc6cb71\"},{\"id\":\"04b86029-c281-4490-a3bd-5ea1266658ba\"}],\"name\":\"elb-css\",\"provisioning_status\":\"ACTIVE\",\"publicips\":[{\"ip_version\":4,\"publicip_address\":\"100.1.1.1\",\"publicip_id\":\"f678e23c-96a5-49e8-8ea2-bd8b47d41e78\"}],\"vip_address\":\"10.0.0.1\",\"vpc_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"},\"serverCertId\":\"82375af01c0d40f6a44c15962c570625\",\"serverCertName\":\"server1\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_flavor_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"condOperationAz\":\"cn-north-7a(sellout),cn-north-7b(normal),cn-north-7c(normal)\",\"condOperationStatus\":\"normal\",\"flavor_detail\":[{\"name\":\"cpu\",\"value\":\"2\"},{\"name\":\"diskrange\",\"value\":\"40,800\"},{\"name\":\"flavorTypeCn\",\"value\":\"通用计算型\"},{\"name\":\"flavorTypeEn\",\"value\":\"General computing\"},{\"name\":\"mem\",\"value\":\"8\"}],\"name\":\"ess.spec-2u8g\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-flavor-detail", "--flavor-id=b58dfcfb-5f73-4f05-8c06-5171b12fd618"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/flavors/b58dfcfb-5f73-4f05-8c06-5171b12fd618",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"condOperationAz\":\"cn-north-7a(sellout),cn-north-7b(normal),cn-north-7c(normal)\",\"condOperationStatus\":\"normal\",\"flavor_detail\":[{\"name\":\"cpu\",\"value\":\"2\"},{\"name\":\"diskrange\",\"value\":\"40,800\"},{\"name\":\"flavorTypeCn\",\"value\":\"通用计算型\"},{\"name\":\"flavorTypeEn\",\"value\":\"General computing\"},{\"name\":\"mem\",\"value\":\"8\"}],\"name\":\"ess.spec-2u8g\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_get_conf_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-get-conf-detail",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+            "--name=conf1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/confdetail",
+                query: &[("name", "conf1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_get_log_setting() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logConfiguration\":{\"agency\":\"css_obs_agency\",\"autoEnable\":false,\"basePath\":\"css/log\",\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"logSwitch\":true,\"obsBucket\":\"css-auto-test\",\"period\":\"00:00 GMT+08:00\",\"updateAt\":1633663681055}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-get-log-setting",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/settings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"logConfiguration\":{\"agency\":\"css_obs_agency\",\"autoEnable\":false,\"basePath\":\"css/log\",\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"logSwitch\":true,\"obsBucket\":\"css-auto-test\",\"period\":\"00:00 GMT+08:00\",\"updateAt\":1633663681055}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_ik_thesaurus() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"bucket\":\"test-bucket\",\"clusterId\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\",\"id\":\"e766bd5a-79b0-4d1a-8402-fdeb017a36d1\",\"mainObj\":\"word/main.txt\",\"operateStatus\":\"success\",\"status\":\"Loaded\",\"stopObj\":\"word/stop.txt\",\"synonymObj\":\"word/synonym.txt\",\"updateDetails\":\"allinstancesareloadedsuccessfully.\",\"updateTime\":1521184757000}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-ik-thesaurus", "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"bucket\":\"test-bucket\",\"clusterId\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\",\"id\":\"e766bd5a-79b0-4d1a-8402-fdeb017a36d1\",\"mainObj\":\"word/main.txt\",\"operateStatus\":\"success\",\"status\":\"Loaded\",\"stopObj\":\"word/stop.txt\",\"synonymObj\":\"word/synonym.txt\",\"updateDetails\":\"allinstancesareloadedsuccessfully.\",\"updateTime\":1521184757000}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_log_backup() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logList\":[{\"content\":\"xxxxxx\",\"date\":\"2021-10-08T03:55:54,718\",\"level\":\"INFO\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-log-backup",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/search",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"logList\":[{\"content\":\"xxxxxx\",\"date\":\"2021-10-08T03:55:54,718\",\"level\":\"INFO\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_resize_flavors() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"dbname\":\"elasticsearch\",\"id\":\"cf7e2c8f-096c-4fcf-b174-1ebe060679fb\",\"versions\":[{\"flavors\":[{\"condOperationStatus\":\"normal\",\"cpu\":2,\"diskrange\":\"40,800\",\"edge\":false,\"localdisk\":\"false\",\"name\":\"ess.spec-2u8g\",\"ram\":8,\"region\":\"cn-north-7\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618=\",\"support\":true,\"typename\":\"ess\"}],\"id\":\"01f53413-0a58-4b0c-848a-f625846bae23\",\"name\":\"7.10.2\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-resize-flavors",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/resize-flavors",
+                query: &[("clusterId", "4f3deec3-efa8-4598-bf91-560aad1377a3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"dbname\":\"elasticsearch\",\"id\":\"cf7e2c8f-096c-4fcf-b174-1ebe060679fb\",\"versions\":[{\"flavors\":[{\"condOperationStatus\":\"normal\",\"cpu\":2,\"diskrange\":\"40,800\",\"edge\":false,\"localdisk\":\"false\",\"name\":\"ess.spec-2u8g\",\"ram\":8,\"region\":\"cn-north-7\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618=\",\"support\":true,\"typename\":\"ess\"}],\"id\":\"01f53413-0a58-4b0c-848a-f625846bae23\",\"name\":\"7.10.2\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_vpcep_connection() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"connections\":[{\"created_at\":\"2021-09-17T08:00:07Z\",\"domain_id\":\"domainID\",\"id\":\"connectionsID\",\"maxSession\":\"3000\",\"specificationName\":\"default\",\"status\":\"accepted\",\"update_at\":null}],\"total_count\":1,\"vpcepUpdateSwitch\":\"false\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-vpcep-connection",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/vpcepservice/connections",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"connections\":[{\"created_at\":\"2021-09-17T08:00:07Z\",\"domain_id\":\"domainID\",\"id\":\"connectionsID\",\"maxSession\":\"3000\",\"specificationName\":\"default\",\"status\":\"accepted\",\"update_at\":null}],\"total_count\":1,\"vpcepUpdateSwitch\":\"false\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_auto_create_snapshots() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-auto-create-snapshots",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--body={\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/snapshots/policy/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_auto_setting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-auto-setting",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/auto_setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_connectivity_test() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"result\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\",\"status\":1}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "start-connectivity-test",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"addressAndPorts\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/checkconnection",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"address_and_ports\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"result\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\",\"status\":1}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_hot_pipeline() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-hot-pipeline",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"keepAlive\":false,\"name\":\"confName1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/hot-start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_alive\":false,\"name\":\"confName1\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_kibana_public() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-kibana-public",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_log_auto_backup_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-log-auto-backup-policy",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"period\":\"00:00 GMT+08:00\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/policy/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"period\":\"00:00 GMT+08:00\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_logs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-logs",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_pipeline() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-pipeline",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_public_whitelist() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "start-public-whitelist",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"white_list\":\"192.168.0.xx\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/whitelist/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"white_list\":\"192.168.0.xx\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn start_target_cluster_connectivity_test() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "start-target-cluster-connectivity-test",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/connectivity",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn start_vpcep() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"action\":\"createVpcepservice\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "start-vpcep",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"endpoint_with_dns_name\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"endpoint_with_dns_name\":true}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"action\":\"createVpcepservice\"}"));
+}
+
+#[tokio::test]
+async fn stop_auto_create_snapshots() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "stop-auto-create-snapshots",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/snapshots/policy/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_hot_pipeline() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "stop-hot-pipeline",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"name\":\"confName\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/hot-stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"confName\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_log_auto_backup_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "stop-log-auto-backup-policy",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/policy/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_logs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["stop-logs", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_pipeline() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["stop-pipeline", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_public_kibana_whitelist() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "stop-public-kibana-whitelist",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/publickibana/whitelist/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_public_whitelist() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "stop-public-whitelist",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/public/whitelist/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_snapshot() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["stop-snapshot", "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn stop_vpcep() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"action\":\"deleteVpcepservice\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["stop-vpcep", "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/vpcepservice/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"action\":\"deleteVpcepservice\"}"));
+}
+
+#[tokio::test]
+async fn update_ai_ops_setting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-ai-ops-setting",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_alter_kibana() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-alter-kibana",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/bandwidth",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_az_by_instance_type() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-az-by-instance-type",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--inst-type=all",
+            "--body={\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/inst-type/all/azmigrate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags() {
+    let server = vendor::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-batch-clusters-tags",
+            "--resource-type=css-cluster",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_close_kibana() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-close-kibana",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_cluster_name() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-cluster-name",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/changename",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_cnf() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-cnf",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_es_listener() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-es-listener",
+            "--cluster-id=58ee0f27-70b3-47e0-ac72-9e3df6cd15cd",
+            "--listener-id=4425eb63-78ce-4c63-b60e-492befdac0e7",
+            "--body={\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/58ee0f27-70b3-47e0-ac72-9e3df6cd15cd/es-listeners/4425eb63-78ce-4c63-b60e-492befdac0e7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_extend_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-extend-cluster",
+            "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e",
+            "--body={\"grow\":{\"modifySize\":4}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"grow\":{\"modifySize\":4}}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-extend-instance-storage",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role_extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_flavor() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-flavor",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_flavor_by_type() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-flavor-by-type",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--types=ess",
+            "--body={\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ess/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_instance() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-instance",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--instance-id=43e63449-339c-4280-a6e9-da36b0685995",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/instance/43e63449-339c-4280-a6e9-da36b0685995/replace",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_log_setting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-log-setting",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/settings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_ondemand_cluster_to_period() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-ondemand-cluster-to-period",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/period",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"));
+}
+
+#[tokio::test]
+async fn update_public_band_width() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-public-band-width",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/bandwidth",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_public_kibana_whitelist() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-public-kibana-whitelist",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+            "--body={\"white_list\":\"192.168.0.21\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/publickibana/whitelist/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"white_list\":\"192.168.0.21\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_route() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-route",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/route",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_shrink_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-shrink-cluster",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/extend/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role/shrink",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_shrink_nodes() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-shrink-nodes",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/node/offline",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_snapshot_setting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-snapshot-setting",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_unbind_public() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"action\":\"unbindZone\"}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-unbind-public",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"eip\":{\"bandWidth\":{\"size\":5}}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip\":{\"bandWidth\":{\"size\":5}}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"action\":\"unbindZone\"}"));
+}
+
+#[tokio::test]
+async fn update_vpcep_connection() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-vpcep-connection",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/connections",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_vpcep_whitelist() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-vpcep-whitelist",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/permissions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_ymls() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-ymls",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ymls/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn upgrade_core() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "upgrade-core",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--inst-type=all",
+            "--body={\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/inst-type/all/image/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn upgrade_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["upgrade-detail", "--cluster-id=ea244205-d641-45d9-9dcb-ab2236bcd07e"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/detail",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn upload_certs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "upload-certs",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/upload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
 async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
-    let run = cli(&server).args(["restart-cluster"]).run().await;
+    let run = cli(&server).args(["add-favorite"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster-id");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn a_number_that_does_not_parse_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server).args(["list-ai-ops", "--limit=twelve"]).run().await;
+    run.expect_exit(2).expect_stderr("--limit").expect_stderr("twelve");
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
@@ -91,7 +4320,11 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         )
         .await;
     let run = cli(&server)
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
+        .args([
+            "add-favorite",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        ])
         .run()
         .await;
     run.expect_exit(3)
@@ -104,7 +4337,11 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
 async fn refused_connections_exit_4() {
     let endpoint = ::clouddb_conformance::cli::closed_endpoint();
     let run = Cli::huawei(BIN, &endpoint)
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
+        .args([
+            "add-favorite",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        ])
         .args(["--max-attempts", "1"])
         .run()
         .await;
@@ -116,54 +4353,15 @@ async fn missing_credentials_exit_5() {
     let server = vendor::Server::start().await;
     let run = Cli::new(BIN)
         .args(["--endpoint", &server.uri()])
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
+        .args([
+            "add-favorite",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        ])
         .run()
         .await;
     run.expect_exit(5).expect_stderr("credentials");
     assert!(server.requests(). await .is_empty(), "a request was sent");
-}
-
-#[tokio::test]
-async fn compact_prints_one_line() {
-    let server = vendor::Server::start().await;
-    server
-        .answer(
-            200u16,
-            ::std::option::Option::Some(
-                "{\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}",
-            ),
-        )
-        .await;
-    let run = cli(&server)
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
-        .args(["--compact"])
-        .run()
-        .await;
-    run.expect_exit(0).expect_one_line();
-}
-
-#[tokio::test]
-async fn answers_are_printed_as_sent() {
-    let server = vendor::Server::start().await;
-    server
-        .answer(
-            200u16,
-            ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}",
-            ),
-        )
-        .await;
-    let run = cli(&server)
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
-        .args(["--compact"])
-        .run()
-        .await;
-    run.expect_exit(0);
-    assert_eq!(
-        run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"jobId\":[\"ff8080815fa0fa5e015fa365b6300007\"]}\n",
-        "the answer as sent, unknown field included"
-    );
 }
 
 #[tokio::test]
@@ -174,16 +4372,136 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
             "HUAWEICLOUD_SDK_SECURITY_TOKEN",
             ::clouddb_conformance::cli::SECURITY_TOKEN,
         )
-        .args(["restart-cluster", "--cluster-id=47e49a5e-8ced-4d0d-ae15-2af62ac468e3"])
+        .args([
+            "change-mode",
+            "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3",
+            "--body={\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+        ])
         .args(["--dry-run"])
         .run()
         .await;
     run.expect_exit(0).expect_stdout("POST ").expect_stdout("Signature=<redacted>");
     for secret in [vendor::SECRET_KEY, ::clouddb_conformance::cli::SECURITY_TOKEN]
         .into_iter()
-        .chain([])
+        .chain(["Huawei@1234"])
     {
         run.expect_hidden(secret);
     }
     assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn bodies_from_a_file_and_from_standard_input() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let from_file = cli(&server);
+    let path = from_file
+        .write(
+            "body.json",
+            "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        );
+    let run = from_file
+        .args(["add-favorite", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .args(["--body-file"])
+        .args([path])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/favorite",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0);
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["add-favorite", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .args(["--body-file", "-"])
+        .stdin(
+            "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+        )
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/favorite",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0);
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args(["add-favorite", "--cluster-id=4f3deec3-efa8-4598-bf91-560aad1377a3"])
+        .args(["--body", "{\"unclosed\": "])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("does not decode");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn all_prints_every_item_as_one_array() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "list-actions",
+            "--all",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("[]"));
+}
+
+#[tokio::test]
+async fn all_prints_items_as_sent() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"actions\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-actions",
+            "--all",
+            "--compact",
+            "--cluster-id=5c77b71c-5b35-4f50-8984-76387e42451a",
+        ])
+        .run()
+        .await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]\n",
+        "the items as sent, unknown field included"
+    );
 }

@@ -12,6 +12,916 @@ fn every_example_round_trips() {
         "spec/huaweicloud/css.yaml",
         &[
             (
+                "#/paths/~1v1.0~1extend~1{project_id}~1clusters~1{cluster_id}~1role~1shrink/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1extend~1{project_id}~1clusters~1{cluster_id}~1role~1shrink/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateShrinkClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1agency~1create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateAgencyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/1/examples/first-10/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/1/examples/first-2/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/1/examples/page-start-1/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/2/examples/first-10-limit/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/2/examples/first-10/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/2/examples/first-2-limit/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/2/examples/first-2/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/3/examples/engine/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListClustersDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListClustersDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListAiOpsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateAiOpsRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1detector/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1detector/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowAiOpsDetectorResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1setting/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1setting/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowAiOpsSettingResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1setting/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1setting/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::AiOpsSetting,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1{aiops_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ai-ops~1{aiops_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListCertsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1upload/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1upload/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UploadCertsRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1{cert_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1{cert_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1{cert_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowCertsDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1{cert_id}~1delete/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1certs~1{cert_id}~1delete/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1changename/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1changename/post/parameters/1/examples/name-only/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1changename/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateClusterNameRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1changename/post/requestBody/content/application~1json/examples/name-only/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateClusterNameRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1checkconnection/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1checkconnection/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartConnectivityTestRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1checkconnection/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartConnectivityTestResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1elb~1certificates/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1elb~1certificates/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListElbCertsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowElbDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateEsListenerRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateElbListenerResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners~1{listener_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners~1{listener_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1es-listeners~1{listener_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateEsListenerRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1extend/post/parameters/1/examples/auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1extend/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1extend/post/requestBody/content/application~1json/examples/auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1extend/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1extend/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1flavor/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1flavor/post/parameters/1/examples/no-auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1flavor/post/requestBody/content/application~1json/examples/no-auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateSnapshotReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateSnapshotReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/responses/201/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateSnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshots/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshots/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshots/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListSnapshotsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshots/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListSnapshotsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1auto_setting/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowAutoCreatePolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::SetRdsBackupCnfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1policy/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::SetRdsBackupCnfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1setting/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1setting/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1setting/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateSnapshotSettingReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1setting/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateSnapshotSettingReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/1/examples/explorer-camel/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/2/examples/explorer-camel/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/parameters/2/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RestoreSnapshotReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/requestBody/content/application~1json/examples/explorer-camel/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RestoreSnapshotReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot~1{snapshot_id}~1restore/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RestoreSnapshotReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1azmigrate/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1azmigrate/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateAzByInstanceTypeInstType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1azmigrate/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateAzByInstanceTypeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1image~1upgrade/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1image~1upgrade/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpgradeCoreInstType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1inst-type~1{inst_type}~1image~1upgrade/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpgradeCoreRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1instance~1{instance_id}~1replace/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1instance~1{instance_id}~1replace/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1confdetail/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1confdetail/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1confdetail/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::Confs,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1delete/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1delete/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::DeleteConfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1favorite/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1favorite/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::AddFavoriteReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1hot-start/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1hot-start/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartHotPipelineRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1hot-stop/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1hot-stop/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::DeleteConfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listactions/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listactions/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListActionsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listconfs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listconfs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listconfs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listconfs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListConfsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listpipelines/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1listpipelines/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListPipelinesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1start/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1start/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartPipelineReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1stop/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1submit/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1submit/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateCnfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1update/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1update/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateCnfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1loadbalancers/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1loadbalancers/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListElbsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1loadbalancers~1es-switch/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1loadbalancers~1es-switch/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateEsElbRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1collect/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1connectivity/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1connectivity/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartTargetClusterConnectivityTestReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1connectivity/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1open/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1open/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartLogsReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1policy~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1policy~1update/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1policy~1update/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartLogAutoBackupPolicyReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListLogsJobResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1search/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1search/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::GetLogBackupReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1search/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowLogBackupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1settings/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1settings/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowGetLogSettingResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1settings/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1logs~1settings/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateLogSettingReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1mode~1change/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1mode~1change/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ChangeModeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1node~1offline/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1node~1offline/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateShrinkNodesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1password~1reset/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1password~1reset/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ResetPasswordRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1bandwidth/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1bandwidth/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdatePublicKibanaBandwidthReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1close/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CloseKibanaPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1open/post/parameters/1/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1open/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1open/post/requestBody/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartKibanaPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1open/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartKibanaPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1whitelist~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1whitelist~1update/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1publickibana~1whitelist~1update/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartPublicWhitelistReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1bandwidth/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1bandwidth/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::BindPublicReqEipReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1close/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UnBindPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1close/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StopVpcepResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1open/post/parameters/1/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1open/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1open/post/requestBody/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::BindPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1open/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::BindPublicReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1open/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StopVpcepResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1whitelist~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1whitelist~1update/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1public~1whitelist~1update/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartPublicWhitelistReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1reboot/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
                 "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -21,11 +931,4390 @@ fn every_example_round_trips() {
                     ::huaweicloud_css::types::RestartClusterResponse,
                 >,
             ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/parameters/1/examples/ae/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/parameters/1/examples/auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/requestBody/content/application~1json/examples/ae/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendInstanceStorageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/requestBody/content/application~1json/examples/auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendInstanceStorageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateExtendInstanceStorageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1role_extend/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::IdListWrapper,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1route/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1route/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListRoutesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1route/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1route/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateRouteRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1sg~1change/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1sg~1change/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ChangeSecurityGroupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1subnet~1change/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1subnet~1change/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ChangeClusterSubnetRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1target~1{upgrade_type}~1images/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1target~1{upgrade_type}~1images/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1target~1{upgrade_type}~1images/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListImagesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowIkThesaurusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowIkThesaurusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::LoadCustomThesaurusReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1thesaurus/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::LoadCustomThesaurusReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1type~1{type}~1independent/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1type~1{type}~1independent/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::AddIndependentNodeType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1type~1{type}~1independent/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::AddIndependentNodeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1type~1{type}~1independent/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::IdListWrapper,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1detail/get/parameters/1/examples/az/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1detail/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1detail/get/parameters/4/examples/az/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpgradeDetailActionMode,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1detail/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpgradeDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1{action_id}~1retry/put/parameters/1/examples/abort/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1{action_id}~1retry/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1{action_id}~1retry/put/parameters/2/examples/abort/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1{action_id}~1retry/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1upgrade~1{action_id}~1retry/put/parameters/3/examples/abort/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RetryUpgradeTaskRetryMode,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1volume/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1volume/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterVolumeUsageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1close/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StopVpcepResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1connections/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1connections/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowVpcepConnectionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1connections/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1connections/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateVpcepConnectionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1open/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1open/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartVpecpReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1open/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StopVpcepResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1permissions/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1vpcepservice~1permissions/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateVpcepWhitelistReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1joblists/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1joblists/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListYmlsJobResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1template/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1template/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListYmlsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1update/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ymls~1update/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateYmlsReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/parameters/1/examples/no-auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShrinkNodeReqType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/parameters/2/examples/no-auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShrinkNodeReqType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateFlavorByTypeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1{types}~1flavor/post/requestBody/content/application~1json/examples/no-auto-pay/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateFlavorByTypeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1cluster~1{cluster_id}~1period/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1cluster~1{cluster_id}~1period/post/parameters/1/examples/text/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1cluster~1{cluster_id}~1period/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateOndemandClusterToPeriodRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1cluster~1{cluster_id}~1period/post/requestBody/content/application~1json/examples/text/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateOndemandClusterToPeriodRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1cluster~1{cluster_id}~1period/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateOndemandClusterToPeriodResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1datastore~1{datastore_id}~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1disktypes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListDiskTypeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1domains~1{domain_id}~1ai-ops~1smn-topics/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1domains~1{domain_id}~1ai-ops~1smn-topics/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListSmnTopicsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1es-flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1es-flavors/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1flavors~1{flavor_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1flavors~1{flavor_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowFlavorDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1lgsconf~1deletetemplate/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::DeleteConfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1lgsconf~1template/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListTemplatesType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1lgsconf~1template/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListTemplatesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1resize-flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1resize-flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowResizeFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1tags/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ListClustersTagsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/parameters/2/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClustersTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags/post/requestBody/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClustersTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/1/examples/page-create/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/1/examples/page-delete/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/2/examples/page-create/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/parameters/2/examples/page-delete/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateBatchClustersTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/requestBody/content/application~1json/examples/page-create/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateBatchClustersTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1action/post/requestBody/content/application~1json/examples/page-delete/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::UpdateBatchClustersTagsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/1/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::ShowClusterTagResourceType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/2/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1{resource_type}~1{cluster_id}~1tags~1{key}/delete/parameters/3/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClusterV2Request,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters/post/responses/200/content/application~1json/examples/yearly-monthly/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1lgsconf~1delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::DeleteConfReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/parameters/1/examples/node/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RestartClusterV2Request,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/requestBody/content/application~1json/examples/node/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RestartClusterV2Request,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1rolling-restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1rolling-restart/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::RollingRestartRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1snapshots~1policy~1close/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1snapshots~1policy~1open/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1clusters~1{cluster_id}~1snapshots~1policy~1open/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::StartAutoCreateSnapshotsReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2.0~1{project_id}~1lgsconf~1deletetemplate/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_css::types::DeleteConfReq,
+                >,
+            ),
         ],
     );
 }
 
 #[tokio::test]
+async fn add_favorite_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .add_favorite()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/favorite",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn add_favorite_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .add_favorite()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"name\":\"conf1\",\"template\":{\"desc\":\"自定义模板\",\"templateName\":\"template1\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_favorite_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.add_favorite().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_independent_node_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"320afa24-ff2a-4f44-8460-6ba95e512ad4\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .add_independent_node()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .r#type("ess-client")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/type/ess-client/independent",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"id\":\"320afa24-ff2a-4f44-8460-6ba95e512ad4\"}"),
+    );
+}
+
+#[tokio::test]
+async fn add_independent_node_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .add_independent_node()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .r#type("ess-client")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"type\":{\"flavor_ref\":\"d9dc06ae-b9c4-4ef4-acd8-953ef4205e27\",\"node_size\":3,\"volume_type\":\"COMMON\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_independent_node_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "type", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.add_independent_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_cluster_subnet_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .change_cluster_subnet()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/subnet/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn change_cluster_subnet_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .change_cluster_subnet()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"subnet_id\":\"b1234567-1f77-4ae9-b64d-9af56e123456\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_cluster_subnet_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.change_cluster_subnet().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_mode_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .change_mode()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/mode/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn change_mode_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .change_mode()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"admin_pwd\":\"Huawei@1234\",\"authority_enable\":true,\"https_enable\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_mode_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.change_mode().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_security_group_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .change_security_group()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/sg/change",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn change_security_group_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .change_security_group()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"security_group_ids\":\"b1038649-1f77-4ae9-b64d-9af56e422652\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_security_group_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.change_security_group().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn close_ai_ops_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .close_ai_ops_setting()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn close_ai_ops_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .close_ai_ops_setting()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn close_ai_ops_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.close_ai_ops_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_agency_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_agency()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/agency/create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_agency_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_agency()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"domain_id\":\"id\",\"domain_name\":\"name\",\"type\":\"obs\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_ai_ops_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_ai_ops()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"check_items\":[],\"check_type\":\"full_detection\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"check_items\":[],\"check_type\":\"full_detection\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_ai_ops_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_ai_ops()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"check_items\":[],\"check_type\":\"full_detection\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_ai_ops_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_ai_ops().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_auto_create_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_auto_create_policy()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_auto_create_policy_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_auto_create_policy()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_auto_create_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_auto_create_policy()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"delete_auto\":\"false\",\"enable\":\"true\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_auto_create_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_auto_create_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_bind_public_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"action\":\"bindZone\"}"))
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_bind_public()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"action\":\"bindZone\"}"),
+    );
+}
+
+#[tokio::test]
+async fn create_bind_public_doc_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"action\":\"bindZone\"}"))
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_bind_public()
+        .cluster_id("396c72ed-36b6-49e2-9d87-7797b3486eee")
+        .body(
+            ::clouddb_conformance::from_json("{\"eip\":{\"band_width\":{\"size\":5}}}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/396c72ed-36b6-49e2-9d87-7797b3486eee/public/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip\":{\"band_width\":{\"size\":5}}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"action\":\"bindZone\"}"),
+    );
+}
+
+#[tokio::test]
+async fn create_bind_public_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_bind_public()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"eip\":{\"band_width\":{\"size\":5}},\"is_auto_pay\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_bind_public_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_bind_public().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_cluster()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_cluster()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"adminPwd\":\"12334fdsf@\",\"authorityEnable\":true,\"backupStrategy\":{\"keepday\":1,\"period\":\"18:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.6.2\"},\"httpsEnable\":true,\"instance\":{\"availability_zone\":\"cn-north-7c\",\"flavorRef\":\"ess.spec-2u8g\",\"nics\":{\"netId\":\"025d45f9-cbcb-4ad5-8345-e882c6455a5e\",\"securityGroupId\":\"0347aabc-6371-4fb9-ab34-6b19a79701e2\",\"vpcId\":\"07e7ab39-6df8-4298-863f-d3f28ea7f001\"},\"volume\":{\"size\":40,\"volume_type\":\"HIGH\"}},\"instanceNum\":1,\"name\":\"ES-Test\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_v2_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_cluster_v2()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"id\":\"ef683016-871e-48bc-bf93-74a29d60d214\",\"name\":\"ES-Test\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_v2_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_cluster_v2()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"adminPwd\":\"{password}\",\"authorityEnable\":true,\"availability_zone\":\"{Az code}\",\"backupStrategy\":{\"agency\":\"css_obs_agency\",\"basePath\":\"css_repository/obs-path\",\"bucket\":\"OBS-obsName\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"},\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"{cluster-version}\"},\"enterprise_project_id\":0,\"httpsEnable\":true,\"loadBalance\":{\"endpointWithDnsName\":false,\"vpcPermissions\":[\"{Account ID}\"]},\"name\":\"css-cluster\",\"nics\":{\"netId\":\"{NET ID}\",\"securityGroupId\":\"{Security group ID}\",\"vpcId\":\"{VPC ID}\"},\"payInfo\":{\"isAutoPay\":1,\"isAutoRenew\":1,\"payModel\":2,\"period\":1},\"publicIPReq\":{\"eip\":{\"bandWidth\":{\"size\":5}},\"eipId\":null,\"elbWhiteListReq\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"},\"publicBindType\":\"auto_assign\"},\"publicKibanaReq\":{\"eipSize\":5,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"127.0.0.1\"}},\"roles\":[{\"flavorRef\":\"ess.spec-4u8g\",\"instanceNum\":1,\"type\":\"ess\",\"volume\":{\"size\":100,\"volume_type\":\"COMMON\"}}],\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"},{\"key\":\"k2\",\"value\":\"v2\"}]}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_v2_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_cluster_v2().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_clusters_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn create_clusters_tags_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tag\":{\"key\":\"DEV\",\"value\":\"DEV1\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tag\":{\"key\":\"DEV\",\"value\":\"DEV1\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn create_clusters_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_clusters_tags()
+                    .resource_type("css-cluster")
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"tag\":{\"key\":\"K1\",\"value\":\"V1\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_clusters_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["resource_type", "cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_clusters_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cnf_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_cnf()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/submit",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_cnf_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_cnf()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cnf_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_cnf().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_elb_listener_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"elb_id\":\"56a83547-a55a-407a-8245-7f9b3a0606c0\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_elb_listener()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/es-listeners",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"elb_id\":\"56a83547-a55a-407a-8245-7f9b3a0606c0\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_elb_listener_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_elb_listener()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"ca_cert_id\":\"2a7b050f598e4ea8a61cffbe2bdb312f\",\"protocol\":\"HTTPS\",\"protocol_port\":9200,\"server_cert_id\":\"1b74ae4afad741e6bc9497429d3d0838\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_elb_listener_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_elb_listener().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_load_ik_thesaurus_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_load_ik_thesaurus()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_load_ik_thesaurus_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_load_ik_thesaurus()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"bucketName\":\"test-bucket\",\"mainObject\":\"word/main.txt\",\"stopObject\":\"word/stop.txt\",\"synonymObject\":\"word/synonym.txt\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bucket_name\":\"test-bucket\",\"main_object\":\"word/main.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_load_ik_thesaurus_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_load_ik_thesaurus()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"bucket_name\":\"test-bucket\",\"extra_main_object\":\"word/extraMain.txt\",\"extra_stop_object\":\"word/extraStop.txt\",\"main_object\":\"word/main.txt\",\"static_main_object\":\"word/staticMain.txt\",\"static_stop_object\":\"word/staticStop.txt\",\"stop_object\":\"word/stop.txt\",\"synonym_object\":\"word/synonym.txt\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_load_ik_thesaurus_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_load_ik_thesaurus().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_log_backup_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_log_backup()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/collect",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_log_backup_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_log_backup()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_log_backup_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_log_backup().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_snapshot()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_snapshot_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            201u16,
+            ::std::option::Option::Some(
+                "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .create_snapshot()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description\":\"\",\"indices\":\"myindex1,myindex2\",\"name\":\"snapshot_001\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description\":\"\",\"indices\":\"myindex1,myindex2\",\"name\":\"snapshot_001\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup\":{\"id\":\"9dc4f5c9-33c0-45c7-9378-ae35ae350682\",\"name\":\"snapshot_101\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .create_snapshot()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"indices\":\"myindex1myindex2\",\"name\":\"snapshot_001\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.create_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_ai_ops_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_ai_ops()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .aiops_id("e19c9298-465e-42ad-a0ae-b6b552222925")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/e19c9298-465e-42ad-a0ae-b6b552222925",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_ai_ops_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_ai_ops()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .aiops_id("e19c9298-465e-42ad-a0ae-b6b552222925")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_ai_ops_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "aiops_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_ai_ops().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_certs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_certs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .cert_id("62967551-4087-402a-b9c5-68b56ac274cb")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/62967551-4087-402a-b9c5-68b56ac274cb/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_certs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_certs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .cert_id("62967551-4087-402a-b9c5-68b56ac274cb")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_certs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "cert_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_certs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_cluster()
+        .cluster_id("2a197c4d-5467-4003-931d-83ec49939cf")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/2a197c4d-5467-4003-931d-83ec49939cf",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_cluster()
+                    .cluster_id("2a197c4d-5467-4003-931d-83ec49939cf")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_clusters_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("2a197c4d-5467-4003-931d-83ec49939cf")
+        .key("K1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/css-cluster/2a197c4d-5467-4003-931d-83ec49939cf/tags/K1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn delete_clusters_tags_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .key("key1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags/key1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn delete_clusters_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_clusters_tags()
+                    .resource_type("css-cluster")
+                    .cluster_id("2a197c4d-5467-4003-931d-83ec49939cf")
+                    .key("K1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_clusters_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["resource_type", "cluster_id", "key"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_clusters_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_conf_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_conf()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .body(::clouddb_conformance::from_json("{\"name\":\"conf1\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"conf1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_conf_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_conf()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .body(::clouddb_conformance::from_json("{\"name\":\"conf1\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_conf_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_conf().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_ik_thesaurus_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_ik_thesaurus()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_ik_thesaurus_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_ik_thesaurus()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_ik_thesaurus_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_ik_thesaurus().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logstash_conf_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_logstash_conf()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .body(::clouddb_conformance::from_json("{\"name\":\"conf1\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"conf1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_logstash_conf_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_logstash_conf()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .body(::clouddb_conformance::from_json("{\"name\":\"conf1\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logstash_conf_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_logstash_conf().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logstash_template_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_logstash_template()
+        .body(::clouddb_conformance::from_json("{\"name\":\"template1\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/lgsconf/deletetemplate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"template1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_logstash_template_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_logstash_template()
+                    .body(::clouddb_conformance::from_json("{\"name\":\"template1\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logstash_template_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_logstash_template().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_snapshot()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .snapshot_id("29a2254e-947f-4463-b65a-5f0b17515fae")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/29a2254e-947f-4463-b65a-5f0b17515fae",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_snapshot()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .snapshot_id("29a2254e-947f-4463-b65a-5f0b17515fae")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "snapshot_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_template_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .delete_template()
+        .body(::clouddb_conformance::from_json("{\"name\":\"template1\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/lgsconf/deletetemplate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"template1\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_template_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .delete_template()
+                    .body(::clouddb_conformance::from_json("{\"name\":\"template1\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_template_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.delete_template().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_cert_generated() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.download_cert().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/cer/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    assert_eq!(& response.body() [..], FILE.as_bytes());
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let mut download = client
+        .download_cert()
+        .send_streaming(&::clouddb_runtime::CallOptions::default())
+        .await
+        .expect("the file answer opens");
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/cer/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let mut received = ::std::vec::Vec::new();
+    while let ::std::option::Option::Some(chunk) = download
+        .chunk()
+        .await
+        .expect("the file arrives")
+    {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, FILE.as_bytes());
+    assert_eq!(download.received(), FILE.len() as u64);
+}
+
+#[tokio::test]
+async fn download_cert_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client.download_cert().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_or_disable_elb_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .enable_or_disable_elb()
+        .cluster_id("58ee0f27-70b3-47e0-ac72-9e3df6cd15cd")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/58ee0f27-70b3-47e0-ac72-9e3df6cd15cd/loadbalancers/es-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn enable_or_disable_elb_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .enable_or_disable_elb()
+                    .cluster_id("58ee0f27-70b3-47e0-ac72-9e3df6cd15cd")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"css_elb_agency\",\"elb_id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"enable\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_or_disable_elb_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.enable_or_disable_elb().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_actions_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"actions\":[{\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_actions()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listactions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"actions\":[{\"actionType\":\"stop\",\"confContent\":\"xxxxxxxx\",\"errorMsg\":\"xxxxxxxx\",\"id\":\"e487cb83-1b30-435d-a11a-def463bbe9aa\",\"message\":{\"confNames\":\"conf1\",\"keepAlive\":\"0\"},\"status\":\"success\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_actions_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_actions()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_actions_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_actions().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ai_ops_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"aiops_list\":[{\"check_type\":\"full_detection\",\"create_time\":1763365380723,\"id\":\"0f896cea-c56a-4235-8cf2-69018229c903\",\"name\":\"aiops-1763365380724\",\"status\":200,\"summary\":{\"highRisk\":0,\"mediumRisk\":0,\"normal\":1,\"suggestion\":0},\"task_risks\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"level\":\"normal\",\"name\":\"name\",\"result\":\"result\",\"suggestion\":\"suggestion\"}],\"trigger_type\":\"manual\"}],\"total_size\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_ai_ops()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"aiops_list\":[{\"check_type\":\"full_detection\",\"create_time\":1763365380723,\"id\":\"0f896cea-c56a-4235-8cf2-69018229c903\",\"name\":\"aiops-1763365380724\",\"status\":200,\"summary\":{\"highRisk\":0,\"mediumRisk\":0,\"normal\":1,\"suggestion\":0},\"task_risks\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"level\":\"normal\",\"name\":\"name\",\"result\":\"result\",\"suggestion\":\"suggestion\"}],\"trigger_type\":\"manual\"}],\"total_size\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_ai_ops_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_ai_ops()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ai_ops_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_ai_ops().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_certs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"certsRecords\":[{\"column\":\"证书描述\",\"desc\":\"云搜索服务(CSS)elasticsearch集群的默认CA证书。客户端连接Https安全服务端时,用来信任服务端。\",\"fileLocation\":\"/rds/datastore/logstash/v7.10.0/package/logstash-7.10.0/extend/\",\"fileName\":\"certs\",\"status\":\"available\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_certs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"certsRecords\":[{\"column\":\"证书描述\",\"desc\":\"云搜索服务(CSS)elasticsearch集群的默认CA证书。客户端连接Https安全服务端时,用来信任服务端。\",\"fileLocation\":\"/rds/datastore/logstash/v7.10.0/package/logstash-7.10.0/extend/\",\"fileName\":\"certs\",\"status\":\"available\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_certs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_certs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_certs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_certs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_clusters_details_first_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_details().offset(1).limit(2).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("offset", "1"), ("limit", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_first_10() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_details().offset(1).limit(10).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("offset", "1"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_page_start_1() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_details().offset(1).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("offset", "1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_first_2_limit() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_details().limit(2).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("limit", "2")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_first_10_limit() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_details().limit(10).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_engine() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_clusters_details()
+        .datastore_type("elasticsearch")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("datastoreType", "elasticsearch")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"7.10.2\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.100:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-test-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-test\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"},{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":false,\"backupAvailable\":false,\"bandwidthSize\":0,\"created\":\"2023-01-11T06:48:22\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"7.9.3\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":false,\"whiteList\":\"\"},\"endpoint\":\"192.168.0.101:9200\",\"httpsEnable\":false,\"id\":\"{CLUSTER_ID}\",\"instances\":[{\"azCode\":\"{AZ_CODE}\",\"id\":\"{INSTANCE_ID}\",\"ip\":\"192.168.0.100\",\"name\":\"css-new-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"css-new\",\"period\":false,\"publicIp\":null,\"publicKibanaResp\":null,\"securityGroupId\":\"{SECURITY_GROUP_ID}\",\"status\":\"200\",\"subnetId\":\"{SUBNET_ID}\",\"tags\":[],\"updated\":\"2023-01-11T08:19:14\",\"vpcId\":\"{VPC_ID}\"}],\"totalSize\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_clusters_details().offset(1).limit(2).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_clusters_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value1\",\"value2\"]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_clusters_tags().resource_type("css-cluster").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/css-cluster/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"tags\":[{\"key\":\"key1\",\"values\":[\"value1\",\"value2\"]},{\"key\":\"key2\",\"values\":[\"value1\",\"value2\"]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_clusters_tags()
+                    .resource_type("css-cluster")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_clusters_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["resource_type"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_clusters_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_confs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"confs\":[{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_confs()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .offset("1")
+        .limit("10")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listconfs",
+                query: &[("offset", "1"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"confs\":[{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_confs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_confs()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .offset("1")
+                    .limit("10")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_confs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_confs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_disk_type_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"diskTypes\":[{\"availabilityZone\":\"cn-north-1a\",\"volumeNames\":[\"SATA\"]},{\"availabilityZone\":\"cn-north-1b\",\"volumeNames\":[\"SATA\",\"SAS\"]},{\"availabilityZone\":\"cn-north-1c\",\"volumeNames\":[\"SATA\",\"SAS\",\"SSD\"]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_disk_type().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/disktypes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"diskTypes\":[{\"availabilityZone\":\"cn-north-1a\",\"volumeNames\":[\"SATA\"]},{\"availabilityZone\":\"cn-north-1b\",\"volumeNames\":[\"SATA\",\"SAS\"]},{\"availabilityZone\":\"cn-north-1c\",\"volumeNames\":[\"SATA\",\"SAS\",\"SSD\"]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_disk_type_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_disk_type().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elb_certs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"certificates\":[{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server1\",\"type\":\"server\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"ca1\",\"type\":\"client\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server-css\",\"type\":\"server\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_elb_certs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/elb/certificates",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"certificates\":[{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server1\",\"type\":\"server\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"ca1\",\"type\":\"client\"},{\"id\":\"8c415d2e2f4c4fdbbfc9c21c98d7832b\",\"name\":\"server-css\",\"type\":\"server\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_elb_certs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_elb_certs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elb_certs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_elb_certs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elbs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"loadbalancers\":[{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-css\"},{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6269\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-b832\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_elbs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/loadbalancers",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"loadbalancers\":[{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-css\"},{\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6269\",\"ip_target_enable\":true,\"l7_flavor_id\":\"9c8c2425-e061-4bf8-ac65-cd1db92b18e1\",\"name\":\"elb-b832\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_elbs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_elbs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elbs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_elbs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_flavors_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"versions\":[{\"flavors\":[{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":4,\"diskrange\":\"40,2560\",\"flavor_id\":\"2d8daf1b-873f-4c2e-a7b9-2f9cbcf2f213\",\"name\":\"ess.spec-4u32g\",\"ram\":32,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":8,\"diskrange\":\"80,5120\",\"flavor_id\":\"b3d33ec6-d58a-40f0-aa51-4f671ce64b2a\",\"name\":\"ess.spec-8u64g\",\"ram\":64,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":16,\"diskrange\":\"160,10240\",\"flavor_id\":\"f74419ca-bc91-4558-b4e2-90eeefb37c6e\",\"name\":\"ess.spec-16u128g\",\"ram\":128,\"region\":\"xx-xxx-xx\"}],\"type\":\"ess\",\"version\":\"x.x.x\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_flavors().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/es-flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"versions\":[{\"flavors\":[{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":4,\"diskrange\":\"40,2560\",\"flavor_id\":\"2d8daf1b-873f-4c2e-a7b9-2f9cbcf2f213\",\"name\":\"ess.spec-4u32g\",\"ram\":32,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":8,\"diskrange\":\"80,5120\",\"flavor_id\":\"b3d33ec6-d58a-40f0-aa51-4f671ce64b2a\",\"name\":\"ess.spec-8u64g\",\"ram\":64,\"region\":\"xx-xxx-xx\"},{\"availableAZ\":\"xx-xxx-xx,xx-xxx-xx\",\"cpu\":16,\"diskrange\":\"160,10240\",\"flavor_id\":\"f74419ca-bc91-4558-b4e2-90eeefb37c6e\",\"name\":\"ess.spec-16u128g\",\"ram\":128,\"region\":\"xx-xxx-xx\"}],\"type\":\"ess\",\"version\":\"x.x.x\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_images_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"imageInfoList\":[{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"imageDesc\":\"The latest image of version 7.10.2 will be officially released on December 30, 2022. the stability of the cluster has been optimized. It is recommended that you upgrade to this version.\",\"priority\":16}],\"needUploadUpgradePlugin\":false}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_images()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .upgrade_type("cross")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/target/cross/images",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"imageInfoList\":[{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"imageDesc\":\"The latest image of version 7.10.2 will be officially released on December 30, 2022. the stability of the cluster has been optimized. It is recommended that you upgrade to this version.\",\"priority\":16}],\"needUploadUpgradePlugin\":false}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_images_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_images()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .upgrade_type("cross")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_images_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "upgrade_type"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_images().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logs_job_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusterLogRecord\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1656042837000,\"failedMsg\":null,\"finishedAt\":null,\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"jobId\":\"2c9080df7c171342017c5e0884f8011c\",\"jobTypes\":\"Manual\",\"logPath\":\"css-backup-1610678043608/css/log\",\"status\":\"RUNNING\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_logs_job()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusterLogRecord\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1656042837000,\"failedMsg\":null,\"finishedAt\":null,\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"jobId\":\"2c9080df7c171342017c5e0884f8011c\",\"jobTypes\":\"Manual\",\"logPath\":\"css-backup-1610678043608/css/log\",\"status\":\"RUNNING\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logs_job_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_logs_job()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logs_job_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_logs_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_pipelines_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"pipelines\":[{\"events\":\"xxxxxxxx\",\"keepAlive\":false,\"name\":\"conf1\",\"status\":\"stopped\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_pipelines()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/listpipelines",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"pipelines\":[{\"events\":\"xxxxxxxx\",\"keepAlive\":false,\"name\":\"conf1\",\"status\":\"stopped\",\"updateAt\":\"2021-09-29T02:44:44\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_pipelines_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_pipelines()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_pipelines_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_pipelines().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_routes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"routeResps\":[{\"ipAddress\":\"1.2.3.65\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:09:20\"},{\"ipAddress\":\"1.1.1.1\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:08:50\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_routes()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/route",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"routeResps\":[{\"ipAddress\":\"1.2.3.65\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:09:20\"},{\"ipAddress\":\"1.1.1.1\",\"ipNetMask\":\"255.255.255.255\",\"updateAt\":\"2023-07-17T08:08:50\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_routes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_routes()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_routes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_routes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_smn_topics_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"topicsName\":[\"aiops-test\"]}"))
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_smn_topics()
+        .domain_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/domains/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/smn-topics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"topicsName\":[\"aiops-test\"]}"),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_smn_topics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_smn_topics()
+                    .domain_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn list_smn_topics_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["domain_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_smn_topics().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshots_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-07T07:34:47\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520408412219,\"failedShards\":0,\"id\":\"e29d99c1-3d19-4ea4-ae8d-f252df76cbe9\",\"indices\":\".kibanawebsite2\",\"name\":\"snapshot-002\",\"restoreStatus\":\"success\",\"startTime\":1520408087099,\"status\":\"COMPLETED\",\"totalShards\":6,\"updated\":\"2018-03-07T07:40:12\",\"version\":\"x.x.x\"},{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-06T15:42:37\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520351284357,\"failedShards\":0,\"id\":\"29a2254e-947f-4463-b65a-5f0b17515fae\",\"indices\":\".kibana\",\"name\":\"snapshot-001\",\"restoreStatus\":\"none\",\"startTime\":1520350957275,\"status\":\"COMPLETED\",\"totalShards\":1,\"updated\":\"2018-03-06T15:48:04\",\"version\":\"x.x.x\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_snapshots()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backups\":[{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-07T07:34:47\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520408412219,\"failedShards\":0,\"id\":\"e29d99c1-3d19-4ea4-ae8d-f252df76cbe9\",\"indices\":\".kibanawebsite2\",\"name\":\"snapshot-002\",\"restoreStatus\":\"success\",\"startTime\":1520408087099,\"status\":\"COMPLETED\",\"totalShards\":6,\"updated\":\"2018-03-07T07:40:12\",\"version\":\"x.x.x\"},{\"backupExpectedStartTime\":null,\"backupKeepDay\":null,\"backupMethod\":\"manual\",\"backupPeriod\":null,\"backupType\":\"1\",\"bucketName\":\"obs-b8ed\",\"clusterId\":\"37cb1075-c38e-4cd8-81df-442d52df3786\",\"clusterName\":\"Es-xfx\",\"created\":\"2018-03-06T15:42:37\",\"datastore\":{\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"description\":\"\",\"endTime\":1520351284357,\"failedShards\":0,\"id\":\"29a2254e-947f-4463-b65a-5f0b17515fae\",\"indices\":\".kibana\",\"name\":\"snapshot-001\",\"restoreStatus\":\"none\",\"startTime\":1520350957275,\"status\":\"COMPLETED\",\"totalShards\":1,\"updated\":\"2018-03-06T15:48:04\",\"version\":\"x.x.x\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshots_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_snapshots()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshots_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_snapshots().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_templates_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"customTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"es到安全集群es\",\"id\":\"2e16fbba-49bf-4690-93af-3f89025c6523\",\"name\":\"es_to_https_es\"}],\"systemTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"logstash config for es\",\"id\":\"a03b1791-6dc6-453d-961d-88939adc82aa\",\"name\":\"elasticsearch\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client.list_templates().r#type("custom").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/lgsconf/template",
+                query: &[("type", "custom")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"customTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"es到安全集群es\",\"id\":\"2e16fbba-49bf-4690-93af-3f89025c6523\",\"name\":\"es_to_https_es\"}],\"systemTemplates\":[{\"confContent\":\"xxxxxxxx\",\"desc\":\"logstash config for es\",\"id\":\"a03b1791-6dc6-453d-961d-88939adc82aa\",\"name\":\"elasticsearch\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_templates_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_templates().r#type("custom").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ymls_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":{\"http.cors.allow-credentials\":{\"defaultValue\":\"false\",\"desc\":\"跨域访问是否返回头部的Access-Control-Allow-Credentials,布尔类型,包括true和false\",\"descENG\":\"Whether to return the Access-Control-Allow-Credentials of the header during cross-domain access. The value is a Boolean value and the options are true and false.\",\"enableValue\":\"true,false\",\"fileName\":\"elasticsearch.yml\",\"id\":\"b462d13c-294b-4e0f-91d3-58be2ad02b99\",\"key\":\"http.cors.allow-credentials\",\"modifyEnable\":\"true\",\"moduleDesc\":\"跨域访问\",\"moduleDescENG\":\"Cross-domain Access\",\"regex\":\"^(true|false)$\",\"type\":\"Boolean\",\"value\":\"false\",\"version\":null}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_ymls()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/ymls/template",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":{\"http.cors.allow-credentials\":{\"defaultValue\":\"false\",\"desc\":\"跨域访问是否返回头部的Access-Control-Allow-Credentials,布尔类型,包括true和false\",\"descENG\":\"Whether to return the Access-Control-Allow-Credentials of the header during cross-domain access. The value is a Boolean value and the options are true and false.\",\"enableValue\":\"true,false\",\"fileName\":\"elasticsearch.yml\",\"id\":\"b462d13c-294b-4e0f-91d3-58be2ad02b99\",\"key\":\"http.cors.allow-credentials\",\"modifyEnable\":\"true\",\"moduleDesc\":\"跨域访问\",\"moduleDescENG\":\"Cross-domain Access\",\"regex\":\"^(true|false)$\",\"type\":\"Boolean\",\"value\":\"false\",\"version\":null}}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_ymls_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_ymls()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ymls_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_ymls().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ymls_job_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configList\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1633658735000,\"failedMsg\":\"\",\"finishedAt\":null,\"id\":\"7ed7258a-60a8-46fe-8814-52819d491b80\",\"modifyDeleteReset\":\"{\\\"modify\\\":{\\\"elasticsearch.yml\\\":{\\\"thread_pool.force_merge.size\\\":\\\"1\\\"}}}\",\"status\":\"success\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .list_ymls_job()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/ymls/joblists",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configList\":[{\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"createAt\":1633658735000,\"failedMsg\":\"\",\"finishedAt\":null,\"id\":\"7ed7258a-60a8-46fe-8814-52819d491b80\",\"modifyDeleteReset\":\"{\\\"modify\\\":{\\\"elasticsearch.yml\\\":{\\\"thread_pool.force_merge.size\\\":\\\"1\\\"}}}\",\"status\":\"success\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_ymls_job_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .list_ymls_job()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ymls_job_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.list_ymls_job().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reboot_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .reboot_cluster()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/reboot",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn reboot_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .reboot_cluster()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reboot_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.reboot_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_password_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .reset_password()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"newpassword\":\"xxxxxxxx\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/password/reset",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"newpassword\":\"xxxxxxxx\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn reset_password_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .reset_password()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"newpassword\":\"xxxxxxxx\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_password_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.reset_password().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
 async fn restart_cluster_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -65,6 +5354,7 @@ async fn restart_cluster_doc() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
 async fn restart_cluster_error_answers() {
     ::clouddb_conformance::huawei::check_error_answers(
             ::std::option::Option::None,
@@ -82,11 +5372,5198 @@ async fn restart_cluster_error_answers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
 async fn restart_cluster_checks_required_parameters() {
     ::clouddb_conformance::huawei::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.restart_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_v2_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .restart_cluster_v2()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"type\":\"role\",\"value\":\"ess\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":\"role\",\"value\":\"ess\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn restart_cluster_v2_node() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .restart_cluster_v2()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"type\":\"node\",\"value\":\"81b86722-xxx-xxx-xxx-23f99d62b47a\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":\"node\",\"value\":\"81b86722-xxx-xxx-xxx-23f99d62b47a\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn restart_cluster_v2_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .restart_cluster_v2()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"type\":\"role\",\"value\":\"ess\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_v2_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.restart_cluster_v2().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(201u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .restore_snapshot()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .snapshot_id("653c086f-ebe7-4383-b902-c031b354f1dd")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/653c086f-ebe7-4383-b902-c031b354f1dd/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+}
+
+#[tokio::test]
+async fn restore_snapshot_explorer_camel() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(201u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .restore_snapshot()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .snapshot_id("653c086f-ebe7-4383-b902-c031b354f1dd")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"indices\":\"myindex1,myindex2\",\"renamePattern\":\"index\",\"renameReplacement\":\"restored_index_$1\",\"targetCluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/653c086f-ebe7-4383-b902-c031b354f1dd/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+}
+
+#[tokio::test]
+async fn restore_snapshot_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(201u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .restore_snapshot()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .snapshot_id("29a2254e-947f-4463-b65a-5f0b17515fae")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"indices\":\"myindex1,myindex2\",\"targetCluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/29a2254e-947f-4463-b65a-5f0b17515fae/restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"myindex1,myindex2\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 201u16);
+}
+
+#[tokio::test]
+async fn restore_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .restore_snapshot()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .snapshot_id("653c086f-ebe7-4383-b902-c031b354f1dd")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"indices\":\"myindex1,myindex2\",\"rename_pattern\":\"index\",\"rename_replacement\":\"restored_index_$1\",\"target_cluster\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "snapshot_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.restore_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn retry_upgrade_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .retry_upgrade_task()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .action_id("bcdb711c-a7f0-4007-b8ee-9f13c05f8326")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/bcdb711c-a7f0-4007-b8ee-9f13c05f8326/retry",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn retry_upgrade_task_abort() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .retry_upgrade_task()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .action_id("bcdb711c-a7f0-4007-b8ee-9f13c05f8326")
+        .retry_mode("abort")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/bcdb711c-a7f0-4007-b8ee-9f13c05f8326/retry",
+                query: &[("retry_mode", "abort")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn retry_upgrade_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .retry_upgrade_task()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .action_id("bcdb711c-a7f0-4007-b8ee-9f13c05f8326")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn retry_upgrade_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "action_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.retry_upgrade_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rolling_restart_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .rolling_restart()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"type\":\"role\",\"value\":\"ess\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/rolling-restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"type\":\"role\",\"value\":\"ess\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn rolling_restart_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .rolling_restart()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"type\":\"role\",\"value\":\"ess\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rolling_restart_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.rolling_restart().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ai_ops_detector_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"full_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}],\"unavailability_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_ai_ops_detector()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/detector",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"full_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}],\"unavailability_detection\":[{\"desc\":\"desc\",\"id\":\"nodeDiskCheck\",\"name\":\"name\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_ai_ops_detector_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_ai_ops_detector()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ai_ops_detector_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_ai_ops_detector().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ai_ops_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"check_items\":[\"nodeDiskCheck\",\"dataNodeDiskBalanceCheck\"],\"check_type\":\"full_detection\",\"period\":\"23:00 GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_ai_ops_setting()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"check_items\":[\"nodeDiskCheck\",\"dataNodeDiskBalanceCheck\"],\"check_type\":\"full_detection\",\"period\":\"23:00 GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_ai_ops_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_ai_ops_setting()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ai_ops_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_ai_ops_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_create_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"agency\":\"usearch\",\"basePath\":\"css_repository/tests\",\"bucket\":\"es-backup\",\"enable\":\"true\",\"keepday\":2,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_auto_create_policy()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"agency\":\"usearch\",\"basePath\":\"css_repository/tests\",\"bucket\":\"es-backup\",\"enable\":\"true\",\"keepday\":2,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_auto_create_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_auto_create_policy()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_create_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_auto_create_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_certs_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"fileLocation\":\"/rds/datastore/logstash/vx.xx.xx/package/logstash-x.xx.xx/extend/custom_certs/\",\"fileName\":\"ab.txt\",\"id\":\"636b6718-b8ae-4eb9-bf70-5fed8aa52181\",\"status\":\"available\",\"updateAt\":\"2023-06-20T01:15:30\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_certs_detail()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .cert_id("62967551-4087-402a-b9c5-68b56ac274cb")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/62967551-4087-402a-b9c5-68b56ac274cb",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"fileLocation\":\"/rds/datastore/logstash/vx.xx.xx/package/logstash-x.xx.xx/extend/custom_certs/\",\"fileName\":\"ab.txt\",\"id\":\"636b6718-b8ae-4eb9-bf70-5fed8aa52181\",\"status\":\"available\",\"updateAt\":\"2023-06-20T01:15:30\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_certs_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_certs_detail()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .cert_id("62967551-4087-402a-b9c5-68b56ac274cb")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_certs_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "cert_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_certs_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":true,\"backupAvailable\":true,\"bandwidthSize\":0,\"created\":\"2018-01-16T08:37:18\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"10.10.10.10\"},\"endpoint\":\"192.168.0.x:9200\",\"enterpriseProjectId\":\"3e1c74a0-xxx-xxx-xxx-c6b9e46cf81b\",\"httpsEnable\":true,\"id\":\"5c77b71c-5b35-4f50-8984-76387e42451a\",\"instances\":[{\"azCode\":\"xx-xxx-xx\",\"id\":\"3c7fe582-a9f6-46fd-9d01-956bed4a8bbc\",\"ip\":\"192.168.0.x\",\"name\":\"ES-1-16-test17-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\",\"5f51a3e2-bb2b-47a2-9db2-5bc0eae84858\",\"a52cd442-f7d4-4efd-b191-4562f81d6912\",\"e2ba53da-56f2-4382-8a27-e90e4fa4d67e\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"ES-1-16-test17\",\"period\":false,\"publicIp\":\"100.95.149.xx:9200\",\"publicKibanaResp\":{\"bandwidthResourceId\":\"7e340e9d-5b07-4bbf-9e0d-e31e06bb2765\",\"eipSize\":5,\"elbWhiteListResp\":{\"enableWhiteList\":true,\"whiteList\":\"11.11.11.11\"},\"publicKibanaIp\":\"100.95.158.x\"},\"securityGroupId\":\"0347aabc-xxx-xxx-xxx-6b10a79701e2\",\"status\":\"200\",\"subnetId\":\"025d45f9-xxx-xxx-xxx-e852c6455a5e\",\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"}],\"updated\":\"2018-01-16T08:37:18\",\"vpcId\":\"07e7ab39-xxx-xxx-xxx-d3f28ea7f051\",\"vpcepIp\":\"192.168.0.203\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_cluster_detail()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"actionProgress\":{},\"actions\":[],\"authorityEnable\":true,\"backupAvailable\":true,\"bandwidthSize\":0,\"created\":\"2018-01-16T08:37:18\",\"datastore\":{\"supportSecuritymode\":false,\"type\":\"elasticsearch\",\"version\":\"x.x.x\"},\"diskEncrypted\":false,\"elbWhiteList\":{\"enableWhiteList\":true,\"whiteList\":\"10.10.10.10\"},\"endpoint\":\"192.168.0.x:9200\",\"enterpriseProjectId\":\"3e1c74a0-xxx-xxx-xxx-c6b9e46cf81b\",\"httpsEnable\":true,\"id\":\"5c77b71c-5b35-4f50-8984-76387e42451a\",\"instances\":[{\"azCode\":\"xx-xxx-xx\",\"id\":\"3c7fe582-a9f6-46fd-9d01-956bed4a8bbc\",\"ip\":\"192.168.0.x\",\"name\":\"ES-1-16-test17-ess-esn-1-1\",\"resourceId\":\"f0b26c12-eda7-4758-8b76-c891bd10abee\",\"specCode\":\"ess.spec-4u16g\",\"status\":\"200\",\"type\":\"ess\",\"volume\":{\"resourceIds\":[\"26c365a0-f114-4810-b3b1-b87c0ac077a6\",\"5f51a3e2-bb2b-47a2-9db2-5bc0eae84858\",\"a52cd442-f7d4-4efd-b191-4562f81d6912\",\"e2ba53da-56f2-4382-8a27-e90e4fa4d67e\"],\"size\":40,\"type\":\"COMMON\"}}],\"name\":\"ES-1-16-test17\",\"period\":false,\"publicIp\":\"100.95.149.xx:9200\",\"publicKibanaResp\":{\"bandwidthResourceId\":\"7e340e9d-5b07-4bbf-9e0d-e31e06bb2765\",\"eipSize\":5,\"elbWhiteListResp\":{\"enableWhiteList\":true,\"whiteList\":\"11.11.11.11\"},\"publicKibanaIp\":\"100.95.158.x\"},\"securityGroupId\":\"0347aabc-xxx-xxx-xxx-6b10a79701e2\",\"status\":\"200\",\"subnetId\":\"025d45f9-xxx-xxx-xxx-e852c6455a5e\",\"tags\":[{\"key\":\"k1\",\"value\":\"v1\"}],\"updated\":\"2018-01-16T08:37:18\",\"vpcId\":\"07e7ab39-xxx-xxx-xxx-d3f28ea7f051\",\"vpcepIp\":\"192.168.0.203\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_cluster_detail()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_cluster_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_tag_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value3\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_cluster_tag()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value3\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_tag_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_cluster_tag()
+                    .resource_type("css-cluster")
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_tag_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["resource_type", "cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_cluster_tag().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_volume_usage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"diskInfoList\":[{\"diskCapacity\":\"97.86\",\"diskUsed\":\"5.05\",\"id\":\"700915c3-15da-455f-9a6e-8b853b8665ac\",\"name\":\"css-9062-ess-esn-1-1\",\"percentage\":\"5.16\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_cluster_volume_usage()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/volume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"diskInfoList\":[{\"diskCapacity\":\"97.86\",\"diskUsed\":\"5.05\",\"id\":\"700915c3-15da-455f-9a6e-8b853b8665ac\",\"name\":\"css-9062-ess-esn-1-1\",\"percentage\":\"5.16\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_volume_usage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_cluster_volume_usage()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_volume_usage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_cluster_volume_usage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_data_store_flavor_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_data_store_flavor_detail()
+        .datastore_id("cf7e2c8f-096c-4fcf-b174-1ebe060679fb")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/datastore/cf7e2c8f-096c-4fcf-b174-1ebe060679fb/flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_data_store_flavor_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_data_store_flavor_detail()
+                    .datastore_id("cf7e2c8f-096c-4fcf-b174-1ebe060679fb")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_data_store_flavor_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["datastore_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_data_store_flavor_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_elb_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authentication_type\":\"single\",\"cacertId\":null,\"cacertName\":null,\"elb_enable\":true,\"healthmonitors\":[{\"address\":\"10.0.0.87\",\"id\":\"bac86342-2222-43e6-817f-57f040a174a6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200},{\"address\":\"10.0.0.61\",\"id\":\"d935b82c-f94b-4ae0-9997-ddc90885d8c6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200}],\"listener\":{\"id\":\"41ff041d-c7b9-4142-9167-fa93d54f97da\",\"ipgroup\":null,\"name\":\"css-searchServer\",\"protocol\":\"HTTPS\",\"protocol_port\":9265},\"loadBalancer\":{\"billing_info\":null,\"description\":\"\",\"guaranteed\":\"true\",\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"listeners\":[{\"id\":\"011d14fa-908b-4cd9-b0d6-0768ddc6cb71\"},{\"id\":\"04b86029-c281-4490-a3bd-5ea1266658ba\"}],\"name\":\"elb-css\",\"provisioning_status\":\"ACTIVE\",\"publicips\":[{\"ip_version\":4,\"publicip_address\":\"100.1.1.1\",\"publicip_id\":\"f678e23c-96a5-49e8-8ea2-bd8b47d41e78\"}],\"vip_address\":\"10.0.0.1\",\"vpc_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"},\"serverCertId\":\"82375af01c0d40f6a44c15962c570625\",\"serverCertName\":\"server1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_elb_detail()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/es-listeners",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"authentication_type\":\"single\",\"cacertId\":null,\"cacertName\":null,\"elb_enable\":true,\"healthmonitors\":[{\"address\":\"10.0.0.87\",\"id\":\"bac86342-2222-43e6-817f-57f040a174a6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200},{\"address\":\"10.0.0.61\",\"id\":\"d935b82c-f94b-4ae0-9997-ddc90885d8c6\",\"name\":\"\",\"operating_status\":\"ONLINE\",\"protocol_port\":9200}],\"listener\":{\"id\":\"41ff041d-c7b9-4142-9167-fa93d54f97da\",\"ipgroup\":null,\"name\":\"css-searchServer\",\"protocol\":\"HTTPS\",\"protocol_port\":9265},\"loadBalancer\":{\"billing_info\":null,\"description\":\"\",\"guaranteed\":\"true\",\"id\":\"5d45faad-6cb3-479b-96b8-3e2de0cc6268\",\"listeners\":[{\"id\":\"011d14fa-908b-4cd9-b0d6-0768ddc6cb71\"},{\"id\":\"04b86029-c281-4490-a3bd-5ea1266658ba\"}],\"name\":\"elb-css\",\"provisioning_status\":\"ACTIVE\",\"publicips\":[{\"ip_version\":4,\"publicip_address\":\"100.1.1.1\",\"publicip_id\":\"f678e23c-96a5-49e8-8ea2-bd8b47d41e78\"}],\"vip_address\":\"10.0.0.1\",\"vpc_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"},\"serverCertId\":\"82375af01c0d40f6a44c15962c570625\",\"serverCertName\":\"server1\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_elb_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_elb_detail()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_elb_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_elb_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_flavor_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"condOperationAz\":\"cn-north-7a(sellout),cn-north-7b(normal),cn-north-7c(normal)\",\"condOperationStatus\":\"normal\",\"flavor_detail\":[{\"name\":\"cpu\",\"value\":\"2\"},{\"name\":\"diskrange\",\"value\":\"40,800\"},{\"name\":\"flavorTypeCn\",\"value\":\"通用计算型\"},{\"name\":\"flavorTypeEn\",\"value\":\"General computing\"},{\"name\":\"mem\",\"value\":\"8\"}],\"name\":\"ess.spec-2u8g\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_flavor_detail()
+        .flavor_id("b58dfcfb-5f73-4f05-8c06-5171b12fd618")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/flavors/b58dfcfb-5f73-4f05-8c06-5171b12fd618",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"condOperationAz\":\"cn-north-7a(sellout),cn-north-7b(normal),cn-north-7c(normal)\",\"condOperationStatus\":\"normal\",\"flavor_detail\":[{\"name\":\"cpu\",\"value\":\"2\"},{\"name\":\"diskrange\",\"value\":\"40,800\"},{\"name\":\"flavorTypeCn\",\"value\":\"通用计算型\"},{\"name\":\"flavorTypeEn\",\"value\":\"General computing\"},{\"name\":\"mem\",\"value\":\"8\"}],\"name\":\"ess.spec-2u8g\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_flavor_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_flavor_detail()
+                    .flavor_id("b58dfcfb-5f73-4f05-8c06-5171b12fd618")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_flavor_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["flavor_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_flavor_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_get_conf_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batchDelayMs\":50,\"batchSize\":125,\"queueCheckPointWrites\":1024,\"queueMaxBytesMb\":1024,\"queueType\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_get_conf_detail()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .name("conf1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/confdetail",
+                query: &[("name", "conf1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"confContent\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2},\"status\":\"available\",\"updateAt\":\"2021-09-29T02:44:44\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_get_conf_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_get_conf_detail()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .name("conf1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_get_conf_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_get_conf_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_get_log_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logConfiguration\":{\"agency\":\"css_obs_agency\",\"autoEnable\":false,\"basePath\":\"css/log\",\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"logSwitch\":true,\"obsBucket\":\"css-auto-test\",\"period\":\"00:00 GMT+08:00\",\"updateAt\":1633663681055}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_get_log_setting()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/settings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"logConfiguration\":{\"agency\":\"css_obs_agency\",\"autoEnable\":false,\"basePath\":\"css/log\",\"clusterId\":\"4213d908-f5dc-4633-8401-cfd7175fca0c\",\"id\":\"d455a541-597e-4846-a6be-baad0ea361b1\",\"logSwitch\":true,\"obsBucket\":\"css-auto-test\",\"period\":\"00:00 GMT+08:00\",\"updateAt\":1633663681055}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_get_log_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_get_log_setting()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_get_log_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_get_log_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ik_thesaurus_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"bucket\":\"test-bucket\",\"clusterId\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\",\"id\":\"e766bd5a-79b0-4d1a-8402-fdeb017a36d1\",\"mainObj\":\"word/main.txt\",\"operateStatus\":\"success\",\"status\":\"Loaded\",\"stopObj\":\"word/stop.txt\",\"synonymObj\":\"word/synonym.txt\",\"updateDetails\":\"allinstancesareloadedsuccessfully.\",\"updateTime\":1521184757000}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_ik_thesaurus()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/thesaurus",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"bucket\":\"test-bucket\",\"clusterId\":\"ea244205-d641-45d9-9dcb-ab2236bcd07e\",\"id\":\"e766bd5a-79b0-4d1a-8402-fdeb017a36d1\",\"mainObj\":\"word/main.txt\",\"operateStatus\":\"success\",\"status\":\"Loaded\",\"stopObj\":\"word/stop.txt\",\"synonymObj\":\"word/synonym.txt\",\"updateDetails\":\"allinstancesareloadedsuccessfully.\",\"updateTime\":1521184757000}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_ik_thesaurus_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_ik_thesaurus()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_ik_thesaurus_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_ik_thesaurus().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_log_backup_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logList\":[{\"content\":\"xxxxxx\",\"date\":\"2021-10-08T03:55:54,718\",\"level\":\"INFO\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_log_backup()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/search",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"logList\":[{\"content\":\"xxxxxx\",\"date\":\"2021-10-08T03:55:54,718\",\"level\":\"INFO\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_log_backup_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_log_backup()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"instance_name\":\"css-4312-ess-esn-1-1\",\"level\":\"INFO\",\"log_type\":\"instance\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_log_backup_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_log_backup().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_resize_flavors_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"dbname\":\"elasticsearch\",\"id\":\"cf7e2c8f-096c-4fcf-b174-1ebe060679fb\",\"versions\":[{\"flavors\":[{\"condOperationStatus\":\"normal\",\"cpu\":2,\"diskrange\":\"40,800\",\"edge\":false,\"localdisk\":\"false\",\"name\":\"ess.spec-2u8g\",\"ram\":8,\"region\":\"cn-north-7\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618=\",\"support\":true,\"typename\":\"ess\"}],\"id\":\"01f53413-0a58-4b0c-848a-f625846bae23\",\"name\":\"7.10.2\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_resize_flavors()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/resize-flavors",
+                query: &[("clusterId", "4f3deec3-efa8-4598-bf91-560aad1377a3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"dbname\":\"elasticsearch\",\"id\":\"cf7e2c8f-096c-4fcf-b174-1ebe060679fb\",\"versions\":[{\"flavors\":[{\"condOperationStatus\":\"normal\",\"cpu\":2,\"diskrange\":\"40,800\",\"edge\":false,\"localdisk\":\"false\",\"name\":\"ess.spec-2u8g\",\"ram\":8,\"region\":\"cn-north-7\",\"str_id\":\"b58dfcfb-5f73-4f05-8c06-5171b12fd618=\",\"support\":true,\"typename\":\"ess\"}],\"id\":\"01f53413-0a58-4b0c-848a-f625846bae23\",\"name\":\"7.10.2\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_resize_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_resize_flavors()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_resize_flavors_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["clusterId"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_resize_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_vpcep_connection_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"connections\":[{\"created_at\":\"2021-09-17T08:00:07Z\",\"domain_id\":\"domainID\",\"id\":\"connectionsID\",\"maxSession\":\"3000\",\"specificationName\":\"default\",\"status\":\"accepted\",\"update_at\":null}],\"total_count\":1,\"vpcepUpdateSwitch\":\"false\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .show_vpcep_connection()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/vpcepservice/connections",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"connections\":[{\"created_at\":\"2021-09-17T08:00:07Z\",\"domain_id\":\"domainID\",\"id\":\"connectionsID\",\"maxSession\":\"3000\",\"specificationName\":\"default\",\"status\":\"accepted\",\"update_at\":null}],\"total_count\":1,\"vpcepUpdateSwitch\":\"false\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_vpcep_connection_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .show_vpcep_connection()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_vpcep_connection_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.show_vpcep_connection().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_auto_create_snapshots_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_auto_create_snapshots()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/snapshots/policy/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_auto_create_snapshots_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_auto_create_snapshots()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"indices\":\"*\",\"keepday\":7,\"period\":\"16:00 GMT+08:00\",\"prefix\":\"snapshot\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_auto_create_snapshots_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_auto_create_snapshots().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn start_auto_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_auto_setting()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/auto_setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn start_auto_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_auto_setting()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn start_auto_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_auto_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_connectivity_test_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"result\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\",\"status\":1}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_connectivity_test()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"addressAndPorts\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/checkconnection",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"address_and_ports\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"result\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\",\"status\":1}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_connectivity_test_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_connectivity_test()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"addressAndPorts\":[{\"address\":\"10.0.0.83\",\"port\":\"9200\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_connectivity_test_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_connectivity_test().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_hot_pipeline_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_hot_pipeline()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"keepAlive\":false,\"name\":\"confName1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/hot-start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_alive\":false,\"name\":\"confName1\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_hot_pipeline_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_hot_pipeline()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"keepAlive\":false,\"name\":\"confName1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_hot_pipeline_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_hot_pipeline().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_kibana_public_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_kibana_public()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_kibana_public_doc_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_kibana_public()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/publickibana/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_kibana_public_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_kibana_public()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"},\"is_auto_pay\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_kibana_public_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_kibana_public().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_log_auto_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_log_auto_backup_policy()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"period\":\"00:00 GMT+08:00\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/policy/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"period\":\"00:00 GMT+08:00\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_log_auto_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_log_auto_backup_policy()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"period\":\"00:00 GMT+08:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_log_auto_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_log_auto_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_logs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_logs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_pipeline_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_pipeline()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_pipeline_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_pipeline()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"keep_alive\":false,\"names\":[\"confName1\",\"confName2\",\"confName3\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_pipeline_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_pipeline().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_public_whitelist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_public_whitelist()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"white_list\":\"192.168.0.xx\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/whitelist/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"white_list\":\"192.168.0.xx\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn start_public_whitelist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_public_whitelist()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"white_list\":\"192.168.0.xx\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_public_whitelist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_public_whitelist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_target_cluster_connectivity_test_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_target_cluster_connectivity_test()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/connectivity",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn start_target_cluster_connectivity_test_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_target_cluster_connectivity_test()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"target_cluster_id\":\"4f3deec3-efa8-4598-bf91-560aad1377a4\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_target_cluster_connectivity_test_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_target_cluster_connectivity_test().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_vpcep_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"action\":\"createVpcepservice\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .start_vpcep()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"endpoint_with_dns_name\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/open",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"endpoint_with_dns_name\":true}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"action\":\"createVpcepservice\"}"),
+    );
+}
+
+#[tokio::test]
+async fn start_vpcep_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .start_vpcep()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"endpoint_with_dns_name\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_vpcep_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.start_vpcep().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_auto_create_snapshots_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_auto_create_snapshots()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/snapshots/policy/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_auto_create_snapshots_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_auto_create_snapshots()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_auto_create_snapshots_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_auto_create_snapshots().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_hot_pipeline_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_hot_pipeline()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"name\":\"confName\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/hot-stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"name\":\"confName\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_hot_pipeline_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_hot_pipeline()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(::clouddb_conformance::from_json("{\"name\":\"confName\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_hot_pipeline_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_hot_pipeline().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_log_auto_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_log_auto_backup_policy()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/policy/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_log_auto_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_log_auto_backup_policy()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_log_auto_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_log_auto_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_logs()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/logs/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_logs()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_pipeline_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_pipeline()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/lgsconf/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_pipeline_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_pipeline()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_pipeline_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_pipeline().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_public_kibana_whitelist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_public_kibana_whitelist()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/publickibana/whitelist/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_public_kibana_whitelist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_public_kibana_whitelist()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_public_kibana_whitelist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_public_kibana_whitelist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_public_whitelist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_public_whitelist()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/public/whitelist/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_public_whitelist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_public_whitelist()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_public_whitelist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_public_whitelist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_snapshot()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn stop_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_snapshot()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_vpcep_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"action\":\"deleteVpcepservice\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .stop_vpcep()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/vpcepservice/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"action\":\"deleteVpcepservice\"}"),
+    );
+}
+
+#[tokio::test]
+async fn stop_vpcep_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .stop_vpcep()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_vpcep_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.stop_vpcep().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ai_ops_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_ai_ops_setting()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ai-ops/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_ai_ops_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_ai_ops_setting()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"check_items\":[],\"check_type\":\"full_detection\",\"period\":\"11:30 GMT+08:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ai_ops_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_ai_ops_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_alter_kibana_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_alter_kibana()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/bandwidth",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_alter_kibana_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_alter_kibana()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_alter_kibana_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_alter_kibana().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_az_by_instance_type_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_az_by_instance_type()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .inst_type("all")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/inst-type/all/azmigrate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_az_by_instance_type_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_az_by_instance_type()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .inst_type("all")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"css-test-agency\",\"migrate_type\":\"az_migrate\",\"source_az\":\"cn-north-4c\",\"target_az\":\"cn-north-4a\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_az_by_instance_type_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "inst_type", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_az_by_instance_type().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_batch_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags_page_create() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_batch_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags_page_delete() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(204u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_batch_clusters_tags()
+        .resource_type("css-cluster")
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/css-cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/tags/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 204u16);
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_batch_clusters_tags()
+                    .resource_type("css-cluster")
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"create\",\"tags\":[{\"key\":\"K1\",\"value\":\"V1\"},{\"key\":\"K2\",\"value\":\"V2\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_batch_clusters_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["resource_type", "cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_batch_clusters_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_close_kibana_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_close_kibana()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/publickibana/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_close_kibana_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_close_kibana()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"eip_size\":5,\"elb_white_list\":{\"enable_white_list\":true,\"white_list\":\"192.168.0.xx\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_close_kibana_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_close_kibana().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_cluster_name()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/changename",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_cluster_name_name_only() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_cluster_name()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"display_name\":\"ES-Test-new\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/changename",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"display_name\":\"ES-Test-new\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_cluster_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_cluster_name()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"desc\":\"test\",\"display_name\":\"ES-Test-new\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_cluster_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cnf_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_cnf()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/lgsconf/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_cnf_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_cnf()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"conf_content\":\"xxxxxxxx\",\"name\":\"conf1\",\"setting\":{\"batch_delay_ms\":50,\"batch_size\":125,\"queue_check_point_writes\":1024,\"queue_max_bytes_mb\":1024,\"queue_type\":\"persisted\",\"workers\":2}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cnf_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_cnf().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_es_listener_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_es_listener()
+        .cluster_id("58ee0f27-70b3-47e0-ac72-9e3df6cd15cd")
+        .listener_id("4425eb63-78ce-4c63-b60e-492befdac0e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/58ee0f27-70b3-47e0-ac72-9e3df6cd15cd/es-listeners/4425eb63-78ce-4c63-b60e-492befdac0e7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_es_listener_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_es_listener()
+                    .cluster_id("58ee0f27-70b3-47e0-ac72-9e3df6cd15cd")
+                    .listener_id("4425eb63-78ce-4c63-b60e-492befdac0e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"listener\":{\"default_tls_container_ref\":\"9c82320a8dd049eba49b28e70a2c0c3e\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_es_listener_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "listener_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_es_listener().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_extend_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_extend_cluster()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(::clouddb_conformance::from_json("{\"grow\":{\"modifySize\":4}}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"grow\":{\"modifySize\":4}}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_extend_cluster_auto_pay() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_extend_cluster()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"grow\":{\"modifySize\":4},\"isAutoPay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":{\"modifySize\":4},\"isAutoPay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"id\":\"4b0fae9f-e3fb-4581-872b-330cdd09a3d5\",\"instances\":[{\"id\":\"2c47ec92-337b-4f22-8337-e342eb315063\",\"name\":\"Es-c1a2-ess-esn-4-1\",\"shard_id\":\"esn-4\",\"type\":\"ess\"},{\"id\":\"311077f8-debb-4350-97d5-9eafd2b438f2\",\"name\":\"Es-c1a2-ess-esn-5-1\",\"shard_id\":\"esn-5\",\"type\":\"ess\"},{\"id\":\"fcc3c59e-9420-4fd8-a8ad-836c45b6813e\",\"name\":\"Es-c1a2-ess-esn-6-1\",\"shard_id\":\"esn-6\",\"type\":\"ess\"},{\"id\":\"dd64e308-3799-4f2a-a57e-9b92e9f3ce45\",\"name\":\"Es-c1a2-ess-esn-7-1\",\"shard_id\":\"esn-7\",\"type\":\"ess\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_extend_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_extend_cluster()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"grow\":{\"modifySize\":4}}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_extend_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_extend_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_extend_instance_storage()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role_extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage_auto_pay() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_extend_instance_storage()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":40,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}],\"is_auto_pay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role_extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":40,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}],\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage_ae() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_extend_instance_storage()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":40,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role_extend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":40,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"id\":\"4f3deec3-efa8-4598-bf91-560aad1377a3\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_extend_instance_storage()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"grow\":[{\"disksize\":0,\"nodesize\":2,\"type\":\"ess-master\"},{\"disksize\":50,\"nodesize\":0,\"type\":\"ess\"},{\"disksize\":0,\"nodesize\":1,\"type\":\"ess-client\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_extend_instance_storage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_extend_instance_storage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_flavor()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_flavor_no_auto_pay() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_flavor()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_flavor()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"isAutoPay\":1,\"needCheckReplica\":false,\"newFlavorId\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn update_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_flavor_by_type_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_flavor_by_type()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .types("ess")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ess/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_flavor_by_type_no_auto_pay() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_flavor_by_type()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .types("ess")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ess/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_flavor_by_type_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_flavor_by_type()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .types("ess")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"is_auto_pay\":1,\"need_check_replica\":false,\"new_flavor_id\":\"35b060a4-f152-48ce-8773-36559ceb81f2\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_flavor_by_type_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "types", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_flavor_by_type().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_instance()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .instance_id("43e63449-339c-4280-a6e9-da36b0685995")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/instance/43e63449-339c-4280-a6e9-da36b0685995/replace",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_instance()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .instance_id("43e63449-339c-4280-a6e9-da36b0685995")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "instance_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_log_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_log_setting()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/logs/settings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_log_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_log_setting()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"css_obs_agency\",\"log_base_path\":\"css/log\",\"log_bucket\":\"000-words\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_log_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_log_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ondemand_cluster_to_period_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_ondemand_cluster_to_period()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/period",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_ondemand_cluster_to_period_text() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_ondemand_cluster_to_period()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/cluster/4f3deec3-efa8-4598-bf91-560aad1377a3/period",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"orderId\":\"CS2112281600EBHKR\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_ondemand_cluster_to_period_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_ondemand_cluster_to_period()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"console_url\":\"https://console.xxx.huawei.com/elasticsearch-pre/?locale=zh-cn&region=xxx#/es/management/elasticsearch\",\"is_auto_pay\":0,\"is_auto_renew\":1,\"period_num\":1,\"period_type\":2}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ondemand_cluster_to_period_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_ondemand_cluster_to_period().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_public_band_width_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_public_band_width()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/bandwidth",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_public_band_width_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_public_band_width()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"band_width\":{\"size\":5},\"is_auto_pay\":1}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_public_band_width_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_public_band_width().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_public_kibana_whitelist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_public_kibana_whitelist()
+        .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+        .body(::clouddb_conformance::from_json("{\"white_list\":\"192.168.0.21\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/5c77b71c-5b35-4f50-8984-76387e42451a/publickibana/whitelist/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"white_list\":\"192.168.0.21\"}"),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_public_kibana_whitelist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_public_kibana_whitelist()
+                    .cluster_id("5c77b71c-5b35-4f50-8984-76387e42451a")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"white_list\":\"192.168.0.21\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_public_kibana_whitelist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_public_kibana_whitelist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_route_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_route()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/route",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_route_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_route()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"configkey\":\"10.5.2.1\",\"configtype\":\"add_ip\",\"configvalue\":\"255.255.255.255\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_route_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_route().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_shrink_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_shrink_cluster()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/extend/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/role/shrink",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_shrink_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_shrink_cluster()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"shrink\":[{\"reducedNodeNum\":1,\"type\":\"ess\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_shrink_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_shrink_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_shrink_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_shrink_nodes()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/node/offline",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_shrink_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_shrink_nodes()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"migrate_data\":\"true\",\"shrink_nodes\":[\"2077bdf3-b90d-412e-b460-635b9b159c11\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_shrink_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_shrink_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_snapshot_setting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_snapshot_setting()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/index_snapshot/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_snapshot_setting_page() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_snapshot_setting()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"usearch\",\"basePath\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot/setting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_snapshot_setting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_snapshot_setting()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"usearch\",\"base_path\":\"css_repository/Es-name\",\"bucket\":\"test-bucket\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_snapshot_setting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_snapshot_setting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_unbind_public_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"action\":\"unbindZone\"}"))
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_unbind_public()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(::clouddb_conformance::from_json("{\"eip\":{\"bandWidth\":{\"size\":5}}}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/public/close",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"eip\":{\"bandWidth\":{\"size\":5}}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"action\":\"unbindZone\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_unbind_public_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_unbind_public()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"eip\":{\"bandWidth\":{\"size\":5}}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_unbind_public_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_unbind_public().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_vpcep_connection_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_vpcep_connection()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/connections",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_vpcep_connection_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_vpcep_connection()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"receive\",\"endpoint_id_list\":[\"f132bb14-e1d5-4f25-9f7c-a29e4c8effd4\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_vpcep_connection_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_vpcep_connection().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_vpcep_whitelist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_vpcep_whitelist()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/vpcepservice/permissions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_vpcep_whitelist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_vpcep_whitelist()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"vpcPermissions\":[\"dffef70c1db243cbb373e45791165281\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_vpcep_whitelist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_vpcep_whitelist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ymls_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .update_ymls()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/ymls/update",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_ymls_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .update_ymls()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"edit\":{\"modify\":{\"elasticsearch.yml\":{\"thread_pool.force_merge.size\":\"1\"}}}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_ymls_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.update_ymls().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_core_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .upgrade_core()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .inst_type("all")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/inst-type/all/image/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn upgrade_core_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .upgrade_core()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .inst_type("all")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"agency\":\"css-test-agency\",\"cluster_load_check\":true,\"indices_backup_check\":true,\"target_image_id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"upgrade_type\":\"same\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_core_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "inst_type", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.upgrade_core().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .upgrade_detail()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/detail",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn upgrade_detail_az() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .upgrade_detail()
+        .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+        .action_mode("AZ_MIGRATION")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/upgrade/detail",
+                query: &[("action_mode", "AZ_MIGRATION")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"detailList\":[{\"agencyName\":\"css-test-agency\",\"batchSize\":1,\"completedNodes\":\"css-test-ess-esn-1-1\",\"currentNodeDetail\":[{\"beginTime\":\"2024-01-09T08:30:00\",\"desc\":\"Migrating the data of the node\",\"endTime\":\"\",\"name\":\"migrate_data\",\"order\":1,\"status\":\"RUNNING\"}],\"currentNodeName\":\"css-test-ess-esn-2-1\",\"endTime\":\"\",\"executeTimes\":\"0\",\"id\":\"bcdb711c-a7f0-4007-b8ee-9f13c05f8326\",\"imageInfo\":{\"datastoreType\":\"elasticsearch\",\"datastoreVersion\":\"7.10.2\",\"displayName\":\"7.10.2_22.5.1_1230\",\"id\":\"439b5d30-5968-45df-b088-d030a858522d\",\"priority\":16},\"startTime\":\"2024-01-09T08:00:00\",\"status\":\"RUNNING\",\"totalNodes\":\"css-test-ess-esn-1-1,css-test-ess-esn-2-1\"}],\"totalSize\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn upgrade_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .upgrade_detail()
+                    .cluster_id("ea244205-d641-45d9-9dcb-ab2236bcd07e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.upgrade_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upload_certs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_css::Client = server.client();
+    let result = client
+        .upload_certs()
+        .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4f3deec3-efa8-4598-bf91-560aad1377a3/certs/upload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+                ),
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn upload_certs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_css::Client| async move {
+                client
+                    .upload_certs()
+                    .cluster_id("4f3deec3-efa8-4598-bf91-560aad1377a3")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"bucket_name\":\"css-certs\",\"certs_object\":\"server-cert.crt\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upload_certs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_css::Client| async move {
+                client.upload_certs().send().await.map(drop)
             },
         )
         .await;

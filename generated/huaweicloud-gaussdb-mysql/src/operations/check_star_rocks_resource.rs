@@ -27,7 +27,8 @@ impl ::clouddb_runtime::Operation for CheckStarRocksResourceInput {
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

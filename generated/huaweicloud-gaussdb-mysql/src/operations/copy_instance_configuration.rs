@@ -35,7 +35,8 @@ impl ::clouddb_runtime::Operation for CopyInstanceConfigurationInput {
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("instance_id", &self.instance_id);
         w.path("configuration_id", &self.configuration_id);
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

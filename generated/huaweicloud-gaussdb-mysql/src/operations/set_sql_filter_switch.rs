@@ -32,7 +32,8 @@ impl ::clouddb_runtime::Operation for SetSqlFilterSwitchInput {
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("instance_id", &self.instance_id);
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

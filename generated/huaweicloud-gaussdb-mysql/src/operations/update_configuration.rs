@@ -30,7 +30,8 @@ impl ::clouddb_runtime::Operation for UpdateConfigurationInput {
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("configuration_id", &self.configuration_id);
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

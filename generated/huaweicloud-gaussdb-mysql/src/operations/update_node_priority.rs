@@ -33,7 +33,8 @@ impl ::clouddb_runtime::Operation for UpdateNodePriorityInput {
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("instance_id", &self.instance_id);
         w.path("node_id", &self.node_id);
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

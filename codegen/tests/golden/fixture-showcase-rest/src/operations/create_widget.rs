@@ -40,7 +40,8 @@ impl ::clouddb_runtime::Operation for CreateWidgetInput {
         if let ::std::option::Option::Some(value) = &self.x_client_token {
             w.header("X-Client-Token", value);
         }
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 

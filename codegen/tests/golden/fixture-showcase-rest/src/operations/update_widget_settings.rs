@@ -38,7 +38,8 @@ impl ::clouddb_runtime::Operation for UpdateWidgetSettingsInput {
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("widget_name", &self.widget_name);
-        w.json_body(&self.body)?;
+        let body = &self.body;
+        w.json_body(body)?;
         ::std::result::Result::Ok(())
     }
 
