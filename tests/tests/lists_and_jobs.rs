@@ -693,10 +693,6 @@ async fn the_vendor_crates_page_and_wait_as_their_specs_say() {
 fn services_without_a_job_api_say_so_instead_of_pretending() {
     for (file, text) in [
         (
-            "css",
-            include_str!("../../generated/huaweicloud-css/src/operations/restart_cluster.rs"),
-        ),
-        (
             "dws",
             include_str!("../../generated/huaweicloud-dws/src/operations/shrink_cluster.rs"),
         ),
