@@ -4,44 +4,4193 @@
 
 use ::clouddb_cli::huawei::{Call, OperationCli, ServiceCli};
 use ::clouddb_cli::{Args, BodyFlag, Flag, Kind, Result, SecretFields};
-use ::huaweicloud_dws::operations as op;
+use ::huaweicloud_dws::{operations as op, types};
 
 /// The program's subcommands and help.
 pub(crate) static SERVICE: ServiceCli = ServiceCli {
     bin: "clouddb-dws",
     version: ::std::env!("CARGO_PKG_VERSION"),
     about: "Calls the Huawei Cloud GaussDB(DWS) API.",
-    long_about: "Calls the Huawei Cloud GaussDB(DWS) API.\n\nControl-plane API of the GaussDB(DWS) data warehouse service. This document covers starting a data redistribution and shrinking a cluster.",
+    long_about: "Calls the Huawei Cloud GaussDB(DWS) API.\n\nControl-plane API of the GaussDB(DWS) data warehouse service: clusters and their lifecycle, scaling and data redistribution, snapshots, disaster recovery, logical clusters, connections, configurations, upgrades and tags, and the jobs they start; monitoring, alarms and events, workload management, database users and their privileges, data sources, logs and operational tasks.",
     operations: &[
         OperationCli {
-            name: "shrink-cluster",
-            about: "Shrink a cluster by removing nodes.",
-            long_about: "Shrink a cluster by removing nodes.\n\nRemoves nodes from the cluster. Nodes are removed a whole ring at a time (a ring is the group of hosts, for example three or four, that holds the primary, standby and secondary data nodes of each other), and only in the reverse order of the scale-outs that added them: after adding 3 nodes and then 4, a shrink can remove 4 or 7 nodes. A long shrink needs an agency (delegated authorization); without one it may fail.\n\nOperation ShrinkCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/cluster-shrink; section ZH-CN_TOPIC_0000001437421877 of the source document; not idempotent (not retried after it may have arrived).",
+            name: "add-operational-task",
+            about: "Create a scheduled operational task.",
+            long_about: "Create a scheduled operational task.\n\nCreates a scheduled operational task, for example a VACUUM FULL of user tables (`vacuum_target` user_vacuumfull) or of system tables (system_vacuum), either once (`type` Date) or repeatedly in time windows (`type` Window, windows in `white_list`). With `vacuum_mode` manual the tables to process come from the request; with auto the service picks tables whose bloat exceeds `vacuum_threshold`. The answer is empty; ListOperationalTask shows the task and ListOperationalTaskDetail its runs. The API Explorer file is in a newer commit (2f4ba00) of the API Explorer repository than the local copy.\n\nOperation AddOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks; section api-explorer:AddOperationalTask of the source document; not idempotent (not retried after it may have arrived).",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
-                help: "How to shrink the cluster.",
+                help: "The scheduled operational task to create.",
             }),
             pages: false,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
-            build: shrink_cluster,
+            build: add_operational_task,
         },
         OperationCli {
-            name: "start-redistribution",
-            about: "Start redistributing a cluster's data.",
-            long_about: "Start redistributing a cluster's data.\n\nStarts redistributing table data across the cluster's data nodes, for example after the cluster was scaled out. The answer has no body.\n\nOperation StartRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution; section ZH-CN_TOPIC_0000001398131066 of the source document; not idempotent (not retried after it may have arrived).",
+            name: "add-queue-user-list",
+            about: "Bind database users to a resource pool.",
+            long_about: "Bind database users to a resource pool.\n\nBinds the listed database users to a resource pool; their queries then run with the pool's resources. The body repeats the pool's name.\n\nOperation AddQueueUserList: POST /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users/batch-create; section api-explorer:AddQueueUserList of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Users to bind to or unbind from a resource pool.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_queue_user_list,
+        },
+        OperationCli {
+            name: "add-workload-plan-stage",
+            about: "Add a stage to a resource management plan.",
+            long_about: "Add a stage to a resource management plan.\n\nAdds a stage to a plan: from `start_time` to `end_time` (`HH:mm:ss`) on the given days (`day`, comma-separated days of the month) of the given months (`month`, comma-separated), the plan applies the stage's resource configuration to the listed resource pools.\n\nOperation AddWorkloadPlanStage: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages; section api-explorer:AddWorkloadPlanStage of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A plan stage to add or apply.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_workload_plan_stage,
+        },
+        OperationCli {
+            name: "add-workload-queue",
+            about: "Create a resource pool.",
+            long_about: "Create a resource pool.\n\nCreates a resource pool (workload queue) in the cluster, or in one logical cluster with `logical_cluster_name`, with its resource settings. Every resource kind must be given: `memory` (0 to 100 %, 0: not controlled), `tablespace` (-1 to 2147483647, -1: no limit; mind the real storage), `activestatements` (-1 to 2147483647, -1 and 0: no limit), `cpu_limit` (0 to 99, clusters from 8.1.3 on) and `cpu_share` (0 to 99); `cpu_limit` and `cpu_share` exclude each other, so one of them must be 0. Users are bound to the pool with AddQueueUserList.\n\nOperation AddWorkloadQueue: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001448691073 of the source document.",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
             ],
             body: ::std::option::Option::Some(BodyFlag {
                 required: true,
-                help: "How to redistribute.",
+                help: "The resource pool to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_workload_queue,
+        },
+        OperationCli {
+            name: "add-workload-rule",
+            about: "Add an exception rule.",
+            long_about: "Add an exception rule.\n\nAdds an exception rule: a named set of conditions on running queries (for example `blocktime`, `elapsedtime`, `cpuavgpercent`, each a `rule_key` with its `rule_value`) and the `action` to take when they are met (for example `abort`). Neither the name nor the items may be empty. The answer lists the cluster's rules.\n\nOperation AddWorkloadRule: POST /v1/{project_id}/clusters/{cluster_id}/workload/rules; section api-explorer:AddWorkloadRule of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "An exception rule.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_workload_rule,
+        },
+        OperationCli {
+            name: "associate-eip",
+            about: "Bind an elastic IP to a cluster.",
+            long_about: "Bind an elastic IP to a cluster.\n\nBinds an unbound elastic IP (EIP) to the cluster for public access. The answer has no body.\n\nOperation AssociateEip: POST /v2/{project_id}/clusters/{cluster_id}/eips/{eip_id}; section ZH-CN_TOPIC_0000001387342380 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "eip-id",
+                        Kind::String,
+                        "Id of the elastic IP to bind (not bound yet).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: associate_eip,
+        },
+        OperationCli {
+            name: "associate-elb",
+            about: "Bind a load balancer to a cluster.",
+            long_about: "Bind a load balancer to a cluster.\n\nBinds an elastic load balancer (one of ListElbs) to the cluster. The binding runs as a job whose id is returned (ListJobDetails).\n\nOperation AssociateElb: POST /v2/{project_id}/clusters/{cluster_id}/elbs/{elb_id}; section ZH-CN_TOPIC_0000001437421901 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "elb-id",
+                        Kind::String,
+                        "Id of the load balancer to bind (not bound yet).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: associate_elb,
+        },
+        OperationCli {
+            name: "batch-create-cluster-cn",
+            about: "Add coordinator nodes to a cluster.",
+            long_about: "Add coordinator nodes to a cluster.\n\nAdds coordinator nodes (CNs) until the cluster has the requested total. While CNs are added or removed no other maintenance operation can run, and the workload should be stopped, so do it in a quiet period. If the change fails and its rollback fails too, the cluster has to be repaired by hand (see the vendor's troubleshooting guide on failed CN rollbacks). The answer carries the id of the job (ListJobDetails).\n\nOperation BatchCreateClusterCn: POST /v1.0/{project_id}/clusters/{cluster_id}/cns/batch-create; section ZH-CN_TOPIC_0000001437702057 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How many CNs the cluster should have.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_create_cluster_cn,
+        },
+        OperationCli {
+            name: "batch-create-resource-tag",
+            about: "Add tags to a cluster.",
+            long_about: "Add tags to a cluster.\n\nAttaches the given tags to the cluster; a tag whose key the cluster already has gets the new value. No response body.\n\nOperation BatchCreateResourceTag: POST /v1.0/{project_id}/clusters/{cluster_id}/tags/batch-create; section ZH-CN_TOPIC_0000001437661657 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tags to add.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_create_resource_tag,
+        },
+        OperationCli {
+            name: "batch-delete-cluster-cn",
+            about: "Remove coordinator nodes from a cluster.",
+            long_about: "Remove coordinator nodes from a cluster.\n\nRemoves the listed coordinator nodes (CNs, ids from ListClusterCn). While CNs are added or removed no other maintenance operation can run, and the workload should be stopped, so do it in a quiet period. If the change fails and its rollback fails too, the cluster has to be repaired by hand (see the vendor's troubleshooting guide on failed CN rollbacks). The answer carries the id of the job (ListJobDetails).\n\nOperation BatchDeleteClusterCn: POST /v1.0/{project_id}/clusters/{cluster_id}/cns/batch-delete; section ZH-CN_TOPIC_0000001387501956 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which CNs to remove.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_delete_cluster_cn,
+        },
+        OperationCli {
+            name: "batch-delete-resource-tag",
+            about: "Remove tags from a cluster.",
+            long_about: "Remove tags from a cluster.\n\nDetaches the given tags from the cluster. No response body.\n\nOperation BatchDeleteResourceTag: POST /v1.0/{project_id}/clusters/{cluster_id}/tags/batch-delete; section ZH-CN_TOPIC_0000001437421909 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tags to remove.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_delete_resource_tag,
+        },
+        OperationCli {
+            name: "cancel-readonly-cluster",
+            about: "Take a cluster out of read-only mode.",
+            long_about: "Take a cluster out of read-only mode.\n\nA cluster goes read-only (sub-status `READONLY`), usually because its disks are nearly full, and then refuses database writes. This call lifts the read-only state; free space or scale out first, or the cluster may become read-only again. Supported from cluster version 1.7.2. No request body.\n\nOperation CancelReadonlyCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/cancel-readonly; section ZH-CN_TOPIC_0000001387661912 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: cancel_readonly_cluster,
+        },
+        OperationCli {
+            name: "change-security-group",
+            about: "Change the security groups of a cluster.",
+            long_about: "Change the security groups of a cluster.\n\nReplaces the security groups bound to the cluster with the given list. No response body.\n\nOperation ChangeSecurityGroup: PUT /v1/{project_id}/clusters/{cluster_id}/security-group; section api-explorer:ChangeSecurityGroup of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The security groups to bind.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: change_security_group,
+        },
+        OperationCli {
+            name: "check-cluster",
+            about: "Check whether a cluster can be created.",
+            long_about: "Check whether a cluster can be created.\n\nChecks a planned cluster before CreateClusterV2 is called, to catch problems such as too few free addresses in the subnet, insufficient quota or a sold-out flavor before a creation fails. Nothing is created. A success answer (an empty object) means the checks passed; a failed check is an error answer.\n\nOperation CheckCluster: POST /v2/{project_id}/cluster-precheck; section ZH-CN_TOPIC_0000001437661625 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The planned cluster to check.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/cluster/db_password"],
+            },
+            build: check_cluster,
+        },
+        OperationCli {
+            name: "check-cluster-shrink",
+            about: "Check whether a cluster can be shrunk by a number of nodes.",
+            long_about: "Check whether a cluster can be shrunk by a number of nodes.\n\nRuns one pre-check of a shrink by `shrink_count` nodes: the GUC parameters (`guc`), tables in every schema that would block it (`schema`), or whether the remaining disks can hold the data (`disk`). When the check fails, try another count or the cluster does not meet the shrink's preconditions.\n\nOperation CheckClusterShrink: GET /v1/{project_id}/clusters/{cluster_id}/shrink-check; section api-explorer:CheckClusterShrink of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "check-item",
+                        Kind::Enum(types::CheckClusterShrinkCheckItem::VALUES),
+                        "What to check: `guc` (parameters allow the shrink), `schema` (no table in any schema blocks it) or `disk` (capacity after the shrink suffices).",
+                    )
+                    .required(),
+                Flag::new(
+                        "shrink-count",
+                        Kind::Int32,
+                        "Number of nodes to remove: at least 3, at most the cluster's node count minus 3.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_cluster_shrink,
+        },
+        OperationCli {
+            name: "check-disaster-name",
+            about: "Check a disaster-recovery name.",
+            long_about: "Check a disaster-recovery name.\n\nChecks whether a name can be used for a new disaster recovery. A success answer (no body) means the name is free; otherwise the service answers with an error.\n\nOperation CheckDisasterName: GET /v2/{project_id}/disaster-recovery/check-name; section api-explorer:CheckDisasterName of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("dr-name", Kind::String, "Name to check.").required(),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::CheckDisasterNameType::VALUES),
+                    "Kind of disaster recovery: `az` or `region`.",
+                ),
+                Flag::new(
+                    "standby-region",
+                    Kind::String,
+                    "Region of the standby cluster (cross-region).",
+                ),
+                Flag::new(
+                    "standby-project-id",
+                    Kind::String,
+                    "Project of the standby cluster (cross-region).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_disaster_name,
+        },
+        OperationCli {
+            name: "check-grow-cluster",
+            about: "Check whether a cluster can be scaled out.",
+            long_about: "Check whether a cluster can be scaled out.\n\nRuns the checks of a scale-out (subnet addresses, quotas, permissions, version, state) for the scale-out the body describes, without changing anything. Items that pass are normally left out of the answer; an item with `required` true that fails makes the scale-out fail, other failed items only warn. The answer's note tells whether the scale-out splits buckets. Check texts are in the language of the `X-Language` header.\n\nOperation CheckGrowCluster: POST /v2/{project_id}/clusters/{cluster_id}/grow-check; section api-explorer:CheckGrowCluster of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A scale-out, or the addition of idle nodes (also the body of the scale-out check).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_grow_cluster,
+        },
+        OperationCli {
+            name: "check-instance-storage",
+            about: "Check whether a cluster's disks can be expanded to a size.",
+            long_about: "Check whether a cluster's disks can be expanded to a size.\n\nChecks, without changing anything, whether ExpandInstanceStorage would accept the given per-node size. A failed check answers with an error.\n\nOperation CheckInstanceStorage: POST /v1/{project_id}/clusters/{cluster_id}/check-instance-storage; section api-explorer:CheckInstanceStorage of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "The disk size to check (SDK model `V1DiskExtExpandReq`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_instance_storage,
+        },
+        OperationCli {
+            name: "check-snapshot",
+            about: "Check a snapshot name.",
+            long_about: "Check a snapshot name.\n\nChecks whether a snapshot name can be used for a new snapshot. A success answer (an empty object) means the name is acceptable; otherwise the service answers with an error.\n\nOperation CheckSnapshot: POST /v1/{project_id}/snapshots/check; section sdk:check_snapshot of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "The snapshot name to check.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_snapshot,
+        },
+        OperationCli {
+            name: "check-table-restore",
+            about: "Check the table names of a table restore.",
+            long_about: "Check the table names of a table restore.\n\nChecks the source and target table names of a planned RestoreTable without restoring anything, and returns the names as the service resolved them.\n\nOperation CheckTableRestore: POST /v1/{project_id}/snapshots/{snapshot_id}/table-restore-check; section api-explorer:CheckTableRestore of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which tables would be restored and under which names.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_table_restore,
+        },
+        OperationCli {
+            name: "convert-to-logical-cluster",
+            about: "Convert a physical cluster into a logical cluster.",
+            long_about: "Convert a physical cluster into a logical cluster.\n\nTurns the whole physical cluster into one logical cluster of the given name, so that further logical clusters can be created next to it. The conversion runs in the background; ListLogicalClusters and ListLogicalClusterTasks (type `Switch`) show its progress.\n\nOperation ConvertToLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/convert-to-logical-cluster/{name}; section api-explorer:ConvertToLogicalCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "name",
+                        Kind::String,
+                        "Name of the logical cluster, 2 to 64 characters.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: convert_to_logical_cluster,
+        },
+        OperationCli {
+            name: "copy-snapshot",
+            about: "Copy an automated snapshot.",
+            long_about: "Copy an automated snapshot.\n\nMakes a manual copy of an automated snapshot, so that it outlives the policy's retention. The copy is made in the background; poll ListSnapshotDetails with the returned id until its status is `AVAILABLE` (or `UNAVAILABLE`).\n\nOperation CopySnapshot: POST /v1.0/{project_id}/snapshots/{snapshot_id}/linked-copy; section ZH-CN_TOPIC_0000001387182816 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "snapshot-id",
+                        Kind::String,
+                        "Id of the automated snapshot to copy.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The copy to make.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: copy_snapshot,
+        },
+        OperationCli {
+            name: "create-alarm-sub",
+            about: "Subscribe to alarms.",
+            long_about: "Subscribe to alarms.\n\nCreates an alarm subscription that sends the chosen alarms to an SMN topic: either every alarm of the listed severities (`alarm_level`), or individual alarms with their own severities (`alarm_detail`, which requires `alarm_level` to be empty), optionally only for one cluster. The answer is the new subscription with the alarms it covers.\n\nOperation CreateAlarmSub: POST /v2/{project_id}/alarm-subs; section ZH-CN_TOPIC_0000001387501980 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new alarm subscription.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_alarm_sub,
+        },
+        OperationCli {
+            name: "create-cluster",
+            about: "Create a cluster (old v1 form).",
+            long_about: "Create a cluster (old v1 form).\n\nOld form of cluster creation, kept working by the vendor but no longer extended; use CreateClusterV2 instead. The cluster runs inside a VPC, so the VPC, subnet and security group must exist first. The call only starts the creation, which takes about 10 to 15 minutes: poll ListClusterDetails with the returned id until the cluster's `status` leaves `CREATING` (`AVAILABLE` when done, `CREATE_FAILED` or `FAILED` on failure, with `failed_reasons` set).\n\nOperation CreateCluster: POST /v1.0/{project_id}/clusters; section api-explorer:CreateCluster of the source document; IAM action dws:openAPICluster:create; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some("create-cluster-v2"),
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The cluster to create (v1 form).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/cluster/user_pwd"],
+            },
+            build: create_cluster,
+        },
+        OperationCli {
+            name: "create-cluster-dns",
+            about: "Create a domain name for a cluster.",
+            long_about: "Create a domain name for a cluster.\n\nCreates a public or private domain name that resolves to the cluster. The answer has no body.\n\nOperation CreateClusterDns: POST /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001437541681 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The domain name to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_cluster_dns,
+        },
+        OperationCli {
+            name: "create-cluster-v2",
+            about: "Create a cluster.",
+            long_about: "Create a cluster.\n\nCreates a cluster, possibly spread over several availability zones (three different zones for a 3-AZ cluster), with cloud disks of the given type and size, optionally encrypted with a KMS key. The cluster runs inside a VPC, so the VPC and subnet must exist first; CheckCluster can verify the plan beforehand. The call only starts the creation, which takes about 10 to 15 minutes and returns no job id: poll ListClusterDetails with the returned id until `status` leaves `CREATING` (`AVAILABLE` when done, `CREATE_FAILED` or `FAILED` on failure, with `failed_reasons` set).\n\nOperation CreateClusterV2: POST /v2/{project_id}/clusters; section api-explorer:CreateClusterV2 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The cluster to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/cluster/db_password"],
+            },
+            build: create_cluster_v2,
+        },
+        OperationCli {
+            name: "create-cluster-workload",
+            about: "Turn workload management of a cluster on or off.",
+            long_about: "Turn workload management of a cluster on or off.\n\nSwitches the cluster's workload (resource) management on or off and sets the cluster-wide maximum number of concurrent queries. New clusters have it on. The answer's `workload_res_code` is 0 on success.\n\nOperation CreateClusterWorkload: POST /v2/{project_id}/clusters/{cluster_id}/workload; section ZH-CN_TOPIC_0000001437421893 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The workload management setting to apply.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_cluster_workload,
+        },
+        OperationCli {
+            name: "create-data-source",
+            about: "Create an external data source for a cluster.",
+            long_about: "Create an external data source for a cluster.\n\nConnects the cluster to an external data source. An OBS source needs `connect_info` (the database to connect) and takes the name of an OBS agency in `user_name`; an MRS source needs `data_source_id` (the MRS cluster) and `user_pwd`. `reboot` restarts the cluster so that the source takes effect. The work is asynchronous: the answer carries the id of the new source and of the job that creates it (ListJobDetails); the source's `status` in ListDataSource shows the result.\n\nOperation CreateDataSource: POST /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources; section ZH-CN_TOPIC_0000001387501972 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The external data source to create.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/user_pwd"],
+            },
+            build: create_data_source,
+        },
+        OperationCli {
+            name: "create-database-user",
+            about: "Create a database user or role.",
+            long_about: "Create a database user or role.\n\nCreates a database user (`type` `user`) or role (`type` `role`) in the cluster with its password, login, database and role creation rights, inheritance, connection limit and logical cluster, and optionally grants it permissions (`grant_list`) and makes it a member of roles (`grant_members`). The answer is an empty object.\n\nOperation CreateDatabaseUser: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/users; section api-explorer:CreateDatabaseUser of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (32 to 64 characters).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new database user or role.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/password"],
+            },
+            build: create_database_user,
+        },
+        OperationCli {
+            name: "create-disaster-recovery",
+            about: "Create a disaster recovery between two clusters.",
+            long_about: "Create a disaster recovery between two clusters.\n\nPairs a production (primary) cluster with a disaster-recovery (standby) cluster that receives its data every synchronization period. Only DWS 2.0 clusters qualify, and only when they are available or unbalanced. The relation is created in state `creating` and then `unstart` (or `create_failed`); it replicates only after StartDisasterRecovery. ListAvailableDisasterClusters lists the clusters that can be the standby and CheckDisasterName checks the name.\n\nOperation CreateDisasterRecovery: POST /v2/{project_id}/disaster-recoveries; section ZH-CN_TOPIC_0000001398290986 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The disaster recovery to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/disaster_recovery/primary_cluster_info/db_admin_pwd"],
+            },
+            build: create_disaster_recovery,
+        },
+        OperationCli {
+            name: "create-event-sub",
+            about: "Subscribe to events.",
+            long_about: "Subscribe to events.\n\nCreates an event subscription that sends the matching events (by source type and source, category, severity and tag; empty means any) to an SMN topic. The answer is the new subscription.\n\nOperation CreateEventSub: POST /v2/{project_id}/event-subs; section ZH-CN_TOPIC_0000001387182820 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new event subscription.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_event_sub,
+        },
+        OperationCli {
+            name: "create-logical-cluster",
+            about: "Create a logical cluster from rings of the elastic pool (no longer developed).",
+            long_about: "Create a logical cluster from rings of the elastic pool (no longer developed).\n\nCreates a logical cluster of the given name from rings of the elastic pool (ListLogicalClusterRings lists the free rings). The vendor no longer develops this operation, has already removed the function from new versions, and may withdraw it; it names no replacement (scheduled plans, CreateLogicalClusterPlan, create logical clusters in current versions). ListLogicalClusters and ListLogicalClusterTasks (type `Create`) show the progress.\n\nOperation CreateLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/logical-clusters; section api-explorer:CreateLogicalCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::Some(""),
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The logical cluster to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_logical_cluster,
+        },
+        OperationCli {
+            name: "create-logical-cluster-plan",
+            about: "Add a plan that creates or deletes a logical cluster on a schedule.",
+            long_about: "Add a plan that creates or deletes a logical cluster on a schedule.\n\nAdds a one-off or periodic plan whose actions create or delete a logical cluster of `node_num` nodes at the times given (a timestamp for one-off actions, a cron expression for periodic ones). The new logical cluster may be bound to a user or to a main logical cluster, not both. A cluster keeps at most 20 plans.\n\nOperation CreateLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans; section api-explorer:CreateLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A scheduled logical cluster plan (SDK model `LogicalClusterPlanBo`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_logical_cluster_plan,
+        },
+        OperationCli {
+            name: "create-snapshot",
+            about: "Take a manual snapshot of a cluster.",
+            long_about: "Take a manual snapshot of a cluster.\n\nStarts a manual snapshot of the given cluster and returns its id at once; the snapshot is taken in the background. Poll ListSnapshotDetails until its status leaves `CREATING`: `AVAILABLE` means the snapshot succeeded, `UNAVAILABLE` that it failed.\n\nOperation CreateSnapshot: POST /v1.0/{project_id}/snapshots; section ZH-CN_TOPIC_0000001387342340 of the source document; IAM action dws:openAPISnapshot:create; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Snapshot to take.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_snapshot,
+        },
+        OperationCli {
+            name: "create-snapshot-policy",
+            about: "Set the snapshot policy of a cluster.",
+            long_about: "Set the snapshot policy of a cluster.\n\nSets the automated-snapshot policy of a cluster: retention, backup medium and backup schedules. When a schedule is added, its name, cron expression, backup type and level are needed; NBU media need the server addresses, port and NBU parameters.\n\nOperation CreateSnapshotPolicy: PUT /v2/{project_id}/clusters/{cluster_id}/snapshot-policies; section ZH-CN_TOPIC_0000001387661920 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "Snapshot policy settings of the cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_snapshot_policy,
+        },
+        OperationCli {
+            name: "create-workload-plan",
+            about: "Create a resource management plan.",
+            long_about: "Create a resource management plan.\n\nCreates an empty resource management plan for the cluster (or, with `logical_cluster_name`, for one logical cluster). A plan switches the resource pools' configurations at the times of its stages (AddWorkloadPlanStage) once it is started (StartWorkloadPlan).\n\nOperation CreateWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans; section ZH-CN_TOPIC_0000001437541673 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The resource management plan to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_workload_plan,
+        },
+        OperationCli {
+            name: "delete-alarm-sub",
+            about: "Delete an alarm subscription.",
+            long_about: "Delete an alarm subscription.\n\nDeletes an alarm subscription; its alarms are no longer sent to the topic. The answer is the deleted subscription.\n\nOperation DeleteAlarmSub: DELETE /v2/{project_id}/alarm-subs/{alarm_sub_id}; section ZH-CN_TOPIC_0000001437421897 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("alarm-sub-id", Kind::String, "Id of the alarm subscription.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_alarm_sub,
+        },
+        OperationCli {
+            name: "delete-cluster",
+            about: "Delete a cluster (old v1 form).",
+            long_about: "Delete a cluster (old v1 form).\n\nOld form of cluster deletion; the vendor recommends DeleteDwsCluster, which covers all of its parameters. Deleting a cluster releases all of its resources including the data, so take a snapshot first. The request body says how many of the most recent manual snapshots to keep. The deletion runs in the background: the cluster's `status` is `DELETING` until it disappears from ListClusterDetails (404) or shows `DELETED`; `DELETE_FAILED` means it failed.\n\nOperation DeleteCluster: DELETE /v1.0/{project_id}/clusters/{cluster_id}; section ZH-CN_TOPIC_0000001437702049 of the source document; IAM action dws:openAPICluster:delete.",
+            deprecated: ::std::option::Option::Some("delete-dws-cluster"),
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to delete.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to keep when deleting a cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_cluster,
+        },
+        OperationCli {
+            name: "delete-cluster-dns",
+            about: "Delete the domain name of a cluster.",
+            long_about: "Delete the domain name of a cluster.\n\nDeletes the cluster's domain name of the given kind; only public domain names can be deleted so far. The answer has no body.\n\nOperation DeleteClusterDns: DELETE /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001387501984 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "type",
+                        Kind::Enum(types::DeleteClusterDnsType::VALUES),
+                        "Kind of domain name to delete; only `public` is supported.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_cluster_dns,
+        },
+        OperationCli {
+            name: "delete-cluster-nodes",
+            about: "Delete idle nodes of a cluster.",
+            long_about: "Delete idle nodes of a cluster.\n\nDeletes idle nodes (`delete`), or cleans up idle nodes whose creation failed (`clear`). Progress shows in the cluster details (`task_status` DELETING_NODE / DELETE_NODE_FAILED) and the node list.\n\nOperation DeleteClusterNodes: POST /v2/{project_id}/clusters/{cluster_id}/nodes/delete; section api-explorer:DeleteClusterNodes of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The idle nodes to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_cluster_nodes,
+        },
+        OperationCli {
+            name: "delete-data-source",
+            about: "Delete an external data source.",
+            long_about: "Delete an external data source.\n\nRemoves an external data source from the cluster. The work is asynchronous: the answer carries the id of the deletion job (ListJobDetails).\n\nOperation DeleteDataSource: DELETE /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources/{ext_data_source_id}; section ZH-CN_TOPIC_0000001398473392 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "ext-data-source-id",
+                        Kind::String,
+                        "Id of the data source (`id` in ListDataSource).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_data_source,
+        },
+        OperationCli {
+            name: "delete-database-user",
+            about: "Delete a database user.",
+            long_about: "Delete a database user.\n\nDeletes a database user of the cluster. The answer is an empty object.\n\nOperation DeleteDatabaseUser: DELETE /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section api-explorer:DeleteDatabaseUser of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (32 to 64 characters).",
+                    )
+                    .required(),
+                Flag::new(
+                        "name",
+                        Kind::String,
+                        "Name of the database user, 1 to 128 characters.",
+                    )
+                    .required(),
+                Flag::new(
+                    "cascade",
+                    Kind::Bool,
+                    "Whether to delete in cascade; defaults to false. (The API Explorer file and the SDK describe it as \"whether to ignore case\", which does not fit its name.)",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_database_user,
+        },
+        OperationCli {
+            name: "delete-disaster-recovery",
+            about: "Delete a disaster recovery.",
+            long_about: "Delete a disaster recovery.\n\nDeletes a disaster-recovery relation (DWS 2.0 clusters only). Allowed when it failed to be created, is not started, failed to start, is stopped, failed to stop or is abnormal. Afterwards no data is synchronized, and the relation cannot be restored. The deletion is asynchronous: the status becomes `deleting`, then `deleted`.\n\nOperation DeleteDisasterRecovery: DELETE /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section ZH-CN_TOPIC_0000001398131074 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+                Flag::new(
+                    "need-send-request",
+                    Kind::Int32,
+                    "For a cross-region disaster recovery, whether the request is also sent to the peer cluster's region.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_disaster_recovery,
+        },
+        OperationCli {
+            name: "delete-dws-cluster",
+            about: "Delete a cluster.",
+            long_about: "Delete a cluster.\n\nDeletes the cluster and releases all of its resources, including the data; take a snapshot first. Optionally keeps the most recent manual snapshots and releases the elastic IP bound to the cluster. The deletion runs as a job whose id is returned; meanwhile the cluster's `status` is `DELETING`.\n\nOperation DeleteDwsCluster: DELETE /v2/{project_id}/clusters/{cluster_id}; section api-explorer:DeleteDwsCluster of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster to delete (a UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                    "keep-last-manual-backup",
+                    Kind::String,
+                    "Number of the most recent manual snapshots to keep, as a decimal string; defaults to 0.",
+                ),
+                Flag::new(
+                    "release-eip-type",
+                    Kind::Enum(types::DeleteDwsClusterReleaseEipType::VALUES),
+                    "Whether the elastic IP bound to the cluster is released too: `NO_RELEASE` (the default) keeps it, `RELEASE_BINDING` releases it.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_dws_cluster,
+        },
+        OperationCli {
+            name: "delete-event-sub",
+            about: "Delete an event subscription.",
+            long_about: "Delete an event subscription.\n\nDeletes an event subscription; its events are no longer sent to the topic. The answer is the deleted subscription.\n\nOperation DeleteEventSub: DELETE /v2/{project_id}/event-subs/{event_sub_id}; section ZH-CN_TOPIC_0000001387661924 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("event-sub-id", Kind::String, "Id of the event subscription.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_event_sub,
+        },
+        OperationCli {
+            name: "delete-logical-cluster",
+            about: "Delete a logical cluster.",
+            long_about: "Delete a logical cluster.\n\nDeletes a logical cluster; its rings return to the elastic pool. The first logical cluster created or converted (`first_logical_cluster`) cannot be deleted, since it holds system views. ListLogicalClusters and ListLogicalClusterTasks (type `Delete`) show the progress.\n\nOperation DeleteLogicalCluster: DELETE /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}; section api-explorer:DeleteLogicalCluster of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "logical-cluster-id",
+                        Kind::String,
+                        "Id of the logical cluster to delete.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_logical_cluster,
+        },
+        OperationCli {
+            name: "delete-logical-cluster-plan",
+            about: "Delete a scheduled logical cluster plan.",
+            long_about: "Delete a scheduled logical cluster plan.\n\nDeletes a plan that creates or deletes a logical cluster on a schedule.\n\nOperation DeleteLogicalClusterPlan: DELETE /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}; section api-explorer:DeleteLogicalClusterPlan of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_logical_cluster_plan,
+        },
+        OperationCli {
+            name: "delete-operational-task",
+            about: "Delete scheduled operational tasks.",
+            long_about: "Delete scheduled operational tasks.\n\nDeletes the listed scheduled operational tasks. The answer is empty. The API Explorer file is in a newer commit (2f4ba00) of the API Explorer repository than the local copy.\n\nOperation DeleteOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-delete; section api-explorer:DeleteOperationalTask of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tasks to act on.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_operational_task,
+        },
+        OperationCli {
+            name: "delete-queue-user-list",
+            about: "Unbind database users from a resource pool.",
+            long_about: "Unbind database users from a resource pool.\n\nRemoves the listed database users from a resource pool. The body repeats the pool's name.\n\nOperation DeleteQueueUserList: POST /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users/batch-delete; section api-explorer:DeleteQueueUserList of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Users to bind to or unbind from a resource pool.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_queue_user_list,
+        },
+        OperationCli {
+            name: "delete-snapshot",
+            about: "Delete a manual snapshot.",
+            long_about: "Delete a manual snapshot.\n\nDeletes a manual snapshot; automated snapshots are removed by their policy's retention. The deletion is accepted with status 202; when the answer carries a job id, ListJobDetails shows its progress (the id may be null, in which case no job is tracked).\n\nOperation DeleteSnapshot: DELETE /v1.0/{project_id}/snapshots/{snapshot_id}; section ZH-CN_TOPIC_0000001387501960 of the source document; IAM action dws:openAPISnapshot:delete.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_snapshot,
+        },
+        OperationCli {
+            name: "delete-snapshot-policy",
+            about: "Delete a backup schedule of a cluster.",
+            long_about: "Delete a backup schedule of a cluster.\n\nDeletes one backup schedule (policy_id of ListSnapshotPolicy) of the cluster's snapshot policy. The answer has no body.\n\nOperation DeleteSnapshotPolicy: DELETE /v1.0/{project_id}/clusters/{cluster_id}/snapshot-policies/{id}; section ZH-CN_TOPIC_0000001437661629 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("id", Kind::String, "Id of the backup schedule (policy_id).")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_snapshot_policy,
+        },
+        OperationCli {
+            name: "delete-workload-plan",
+            about: "Delete a resource management plan.",
+            long_about: "Delete a resource management plan.\n\nDeletes a resource management plan and its stages.\n\nOperation DeleteWorkloadPlan: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}; section api-explorer:DeleteWorkloadPlan of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_workload_plan,
+        },
+        OperationCli {
+            name: "delete-workload-plan-stage",
+            about: "Delete a stage of a resource management plan.",
+            long_about: "Delete a stage of a resource management plan.\n\nRemoves one stage from a resource management plan.\n\nOperation DeleteWorkloadPlanStage: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section api-explorer:DeleteWorkloadPlanStage of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+                Flag::new("stage-id", Kind::String, "Id of the stage.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_workload_plan_stage,
+        },
+        OperationCli {
+            name: "delete-workload-queue",
+            about: "Delete a resource pool.",
+            long_about: "Delete a resource pool.\n\nDeletes a resource pool. In a cluster with logical clusters, `logical_cluster_name` must name the logical cluster the pool belongs to.\n\nOperation DeleteWorkloadQueue: DELETE /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001437661641 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Name of the logical cluster the pool belongs to; required in a cluster with logical clusters.",
+                ),
+                Flag::new(
+                        "workload-queue-name",
+                        Kind::String,
+                        "Name of the resource pool.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_workload_queue,
+        },
+        OperationCli {
+            name: "delete-workload-rule",
+            about: "Delete an exception rule.",
+            long_about: "Delete an exception rule.\n\nDeletes an exception rule. The answer lists the cluster's remaining rules.\n\nOperation DeleteWorkloadRule: DELETE /v1/{project_id}/clusters/{cluster_id}/workload/rules/{rule_name}; section api-explorer:DeleteWorkloadRule of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("rule-name", Kind::String, "Name of the exception rule.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_workload_rule,
+        },
+        OperationCli {
+            name: "disable-logical-cluster-plan",
+            about: "Disable a scheduled logical cluster plan.",
+            long_about: "Disable a scheduled logical cluster plan.\n\nStops a plan that creates or deletes a logical cluster on a schedule from running its actions, until EnableLogicalClusterPlan.\n\nOperation DisableLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}/disable; section api-explorer:DisableLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_logical_cluster_plan,
+        },
+        OperationCli {
+            name: "disable-lts-logs",
+            about: "Stop shipping a cluster's logs to LTS.",
+            long_about: "Stop shipping a cluster's logs to LTS.\n\nTurns off the shipping of the cluster's logs to the Log Tank Service. There is no request or answer body; ListLtsLogs shows the resulting state (`access_status`).\n\nOperation DisableLtsLogs: POST /v1/{project_id}/clusters/{cluster_id}/lts-logs/disable; section api-explorer:DisableLtsLogs of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_lts_logs,
+        },
+        OperationCli {
+            name: "disassociate-eip",
+            about: "Unbind an elastic IP from a cluster.",
+            long_about: "Unbind an elastic IP from a cluster.\n\nUnbinds the cluster's elastic IP (EIP). The answer has no body.\n\nOperation DisassociateEip: DELETE /v2/{project_id}/clusters/{cluster_id}/eips/{eip_id}; section ZH-CN_TOPIC_0000001387661940 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "eip-id",
+                        Kind::String,
+                        "Id of the elastic IP bound to the cluster.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disassociate_eip,
+        },
+        OperationCli {
+            name: "disassociate-elb",
+            about: "Unbind a load balancer from a cluster.",
+            long_about: "Unbind a load balancer from a cluster.\n\nUnbinds the cluster's elastic load balancer. The unbinding runs as a job whose id is returned (ListJobDetails).\n\nOperation DisassociateElb: DELETE /v2/{project_id}/clusters/{cluster_id}/elbs/{elb_id}; section ZH-CN_TOPIC_0000001387182840 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "elb-id",
+                        Kind::String,
+                        "Id of the load balancer bound to the cluster.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disassociate_elb,
+        },
+        OperationCli {
+            name: "enable-logical-cluster",
+            about: "Turn the logical cluster switch of a cluster on or off.",
+            long_about: "Turn the logical cluster switch of a cluster on or off.\n\nControls only whether the console shows the logical cluster functions for the cluster; for a cluster that already is a logical cluster it has no effect.\n\nOperation EnableLogicalCluster: PUT /v2/{project_id}/clusters/{cluster_id}/logical-clusters/enable; section api-explorer:EnableLogicalCluster of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The logical cluster switch.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_logical_cluster,
+        },
+        OperationCli {
+            name: "enable-logical-cluster-plan",
+            about: "Enable a scheduled logical cluster plan.",
+            long_about: "Enable a scheduled logical cluster plan.\n\nLets a disabled plan that creates or deletes a logical cluster run its actions again.\n\nOperation EnableLogicalClusterPlan: POST /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}/enable; section api-explorer:EnableLogicalClusterPlan of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_logical_cluster_plan,
+        },
+        OperationCli {
+            name: "enable-lts-logs",
+            about: "Start shipping a cluster's logs to LTS.",
+            long_about: "Start shipping a cluster's logs to LTS.\n\nTurns on the shipping of the cluster's logs to the Log Tank Service. There is no request or answer body; ListLtsLogs shows the resulting state (`access_status`) and the log streams.\n\nOperation EnableLtsLogs: POST /v1/{project_id}/clusters/{cluster_id}/lts-logs/enable; section api-explorer:EnableLtsLogs of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_lts_logs,
+        },
+        OperationCli {
+            name: "encrypt-cluster",
+            about: "Convert a cluster to an encrypted cluster.",
+            long_about: "Convert a cluster to an encrypted cluster.\n\nEncrypts an unencrypted cluster with a KMS key, using the international (AES-CBC) or the Chinese SM4 algorithm. Needs cluster version 8.0.0 and guestAgent 8.3.0.200 or later. The conversion runs as a job whose id is returned.\n\nOperation EncryptCluster: POST /v2/{project_id}/clusters/{cluster_id}/encrypt; section api-explorer:EncryptCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How to encrypt the cluster.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: encrypt_cluster,
+        },
+        OperationCli {
+            name: "execute-cluster-upgrade-action",
+            about: "Start, roll back, commit or retry a cluster upgrade.",
+            long_about: "Start, roll back, commit or retry a cluster upgrade.\n\nActs on one upgrade item of the cluster (an `id` from ListUpdatableVersion): `update` starts the upgrade, `rollback` rolls it back, `commit` commits it and `retry` retries a failed step. The action runs as a job whose id is returned; the item's `status` in ListUpdatableVersion and ListUpdateRecord also shows its progress.\n\nOperation ExecuteClusterUpgradeAction: POST /v1/{project_id}/clusters/{cluster_id}/upgrade-management/action; section api-explorer:ExecuteClusterUpgradeAction of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The upgrade action.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: execute_cluster_upgrade_action,
+        },
+        OperationCli {
+            name: "execute-database-om-user-action",
+            about: "Add, delete or extend the cluster's O&M account.",
+            long_about: "Add, delete or extend the cluster's O&M account.\n\nAdds the database O&M account of the cluster (`addOmUser`), deletes it (`deleteOmUser`) or extends its validity (`increaseOmUserPeriod`). The answer gives the account's state and expiry; a non-zero `error_code` in it means the operation failed. ShowDatabaseOmUserStatus reads the state later.\n\nOperation ExecuteDatabaseOmUserAction: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/om-user/action; section api-explorer:ExecuteDatabaseOmUserAction of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to do with the O&M account.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: execute_database_om_user_action,
+        },
+        OperationCli {
+            name: "execute-flavor-change",
+            about: "Change the node flavor of a cluster.",
+            long_about: "Change the node flavor of a cluster.\n\nMoves every node of the cluster to another flavor (ListTargetFlavors lists the possible ones), online or offline. Yearly/monthly clusters are not supported. Progress shows in the cluster details (`task_status` FLAVOR_RESIZING / FLAVOR_RESIZING_FAILED).\n\nOperation ExecuteFlavorChange: POST /v1/{project_id}/clusters/{cluster_id}/flavor; section api-explorer:ExecuteFlavorChange of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The target flavor (SDK model `SpecResizeRequest`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: execute_flavor_change,
+        },
+        OperationCli {
+            name: "expand-instance-storage",
+            about: "Expand the disk capacity of every node of a cluster.",
+            long_about: "Expand the disk capacity of every node of a cluster.\n\nGrows the usable storage of each node to `new_size` GB while the cluster keeps serving. Only clusters of version 8.1.1.203 or later whose flavor is a cloud SSD data-warehouse or real-time data-warehouse type support it. The new size must be larger than the current one, at most the flavor's maximum, and a multiple of the flavor's step (ShowClusterStorageExpandRange gives the range, CheckInstanceStorage checks a size first). With pay-per-use plus a discount package, capacity beyond the package is billed per use. Progress shows in the cluster details (`task_status` DISK_EXPANDING / DISK_EXPAND_FAILED).\n\nOperation ExpandInstanceStorage: POST /v1.0/{project_id}/clusters/{cluster_id}/expand-instance-storage; section ZH-CN_TOPIC_0000001451038729 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new disk size (SDK model `ExpandInstanceStorage`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: expand_instance_storage,
+        },
+        OperationCli {
+            name: "export-database-users",
+            about: "Export the database users or roles of a cluster as a spreadsheet.",
+            long_about: "Export the database users or roles of a cluster as a spreadsheet.\n\nReturns the cluster's database users or roles as an Excel (xlsx) file, a window of `limit` entries chosen by `offset`.\n\nOperation ExportDatabaseUsers: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/export; section api-explorer:ExportDatabaseUsers of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to export, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of entries per page; defaults to 10000.",
+                ),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListDatabaseUsersType::VALUES),
+                    "Export roles (`ROLE`) or users (`USER`); both when left out.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: true,
+            secrets: SecretFields::NONE,
+            build: export_database_users,
+        },
+        OperationCli {
+            name: "export-user-authority",
+            about: "Export the permissions of a database user or role as a spreadsheet.",
+            long_about: "Export the permissions of a database user or role as a spreadsheet.\n\nReturns the permissions a user or role holds as an Excel (xlsx) file, a window of `limit` entries chosen by `offset`.\n\nOperation ExportUserAuthority: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/authority/export; section api-explorer:ExportUserAuthority of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "Name of the user or role.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to export, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of entries per page; defaults to 10000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: true,
+            secrets: SecretFields::NONE,
+            build: export_user_authority,
+        },
+        OperationCli {
+            name: "list-actions",
+            about: "List the features enabled for the tenant.",
+            long_about: "List the features enabled for the tenant.\n\nReturns the tenant's feature whitelist: the ids of the features (actions) opened for this tenant, with a description in Chinese, or in English when the `X-Language` header is `en-us`. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListActions: GET /v1/{project_id}/actions; section sdk:list_actions of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("limit", Kind::Int32, "Page size; defaults to 100."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_actions,
+        },
+        OperationCli {
+            name: "list-alarm-configs",
+            about: "List the alarm definitions.",
+            long_about: "List the alarm definitions.\n\nLists the alarms the service can raise, each with its id, name, severity and whether it is shown to users and merged with earlier occurrences, one page at a time. Their ids are what alarm subscriptions refer to.\n\nOperation ListAlarmConfigs: GET /v2/{project_id}/alarm-configs; section ZH-CN_TOPIC_0000001387342368 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; unlimited when left out.",
+                ),
+                Flag::new(
+                    "name-space",
+                    Kind::String,
+                    "Service the alarms belong to; only `DWS` (2022 page only).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_alarm_configs,
+        },
+        OperationCli {
+            name: "list-alarm-detail",
+            about: "List the raised alarms.",
+            long_about: "List the raised alarms.\n\nLists the alarms raised for the project's resources, each with its definition, severity, source, message, location, time and whether it has cleared, within a time range (`from`/`to`) or the last days (`recent_day`), one page at a time.\n\nOperation ListAlarmDetail: GET /v2/{project_id}/alarms; section ZH-CN_TOPIC_0000001387661932 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "time-zone",
+                    Kind::String,
+                    "Time zone the times are shown in (for example `GMT` or `GMT+08:00`); defaults to `GMT+08:00`.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0 (the 2022 page caps it at 10000).",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; defaults to 10 (the 2022 page caps it at 1000).",
+                ),
+                Flag::new(
+                    "from",
+                    Kind::Int64,
+                    "Start of the time range, a UTC Unix time in milliseconds.",
+                ),
+                Flag::new(
+                    "to",
+                    Kind::Int64,
+                    "End of the time range, a UTC Unix time in milliseconds.",
+                ),
+                Flag::new(
+                    "recent-day",
+                    Kind::Int32,
+                    "Only the alarms of the last N days up to now; greater than 0.",
+                ),
+                Flag::new(
+                    "name-space",
+                    Kind::String,
+                    "Service the alarms belong to; only `DWS` (2022 page only).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_alarm_detail,
+        },
+        OperationCli {
+            name: "list-alarm-statistic",
+            about: "Show the daily alarm counts by severity.",
+            long_about: "Show the daily alarm counts by severity.\n\nReturns, for each of the last days, how many urgent, important, minor and informational alarms were raised, the days taken in the given time zone.\n\nOperation ListAlarmStatistic: GET /v2/{project_id}/alarm-statistic; section ZH-CN_TOPIC_0000001437541677 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "time-zone",
+                    Kind::String,
+                    "Time zone the days are counted in (for example `GMT` or `GMT+08:00`); defaults to `GMT+08:00`.",
+                ),
+                Flag::new(
+                    "name-space",
+                    Kind::String,
+                    "Service the alarms belong to; only `DWS` (2022 page only).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_alarm_statistic,
+        },
+        OperationCli {
+            name: "list-alarm-subs",
+            about: "List the alarm subscriptions.",
+            long_about: "List the alarm subscriptions.\n\nLists the project's alarm subscriptions with their topics, severities and covered alarms, one page at a time.\n\nOperation ListAlarmSubs: GET /v2/{project_id}/alarm-subs; section ZH-CN_TOPIC_0000001437702081 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_alarm_subs,
+        },
+        OperationCli {
+            name: "list-audit-log",
+            about: "List the audit log dump records of a cluster.",
+            long_about: "List the audit log dump records of a cluster.\n\nLists the runs that dumped the cluster's audit logs to an OBS bucket, each with the time window it covered, the bucket and path prefix, and its result. The list is not paged.\n\nOperation ListAuditLog: GET /v1.0/{project_id}/clusters/{cluster_id}/audit-log-records; section ZH-CN_TOPIC_0000001387182824 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_audit_log,
+        },
+        OperationCli {
+            name: "list-availability-zones",
+            about: "List the availability zones for new clusters.",
+            long_about: "List the availability zones for new clusters.\n\nReturns the availability zones of the region in which the tenant can create clusters, with the code to pass when creating a cluster and whether each zone is currently available.\n\nOperation ListAvailabilityZones: GET /v1.0/{project_id}/availability-zones; section ZH-CN_TOPIC_0000001387342372 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_availability_zones,
+        },
+        OperationCli {
+            name: "list-available-disaster-clusters",
+            about: "List the clusters that can be the standby of a disaster recovery.",
+            long_about: "List the clusters that can be the standby of a disaster recovery.\n\nReturns the clusters that can be paired as the standby with the given primary cluster in the given availability zone (and, for cross-region disaster recovery, region and project).\n\nOperation ListAvailableDisasterClusters: GET /v2/{project_id}/disaster-recovery-clusters; section api-explorer:ListAvailableDisasterClusters of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "primary-cluster-id",
+                        Kind::String,
+                        "Id of the primary cluster.",
+                    )
+                    .required(),
+                Flag::new(
+                        "standby-az-code",
+                        Kind::String,
+                        "Availability zone of the standby cluster.",
+                    )
+                    .required(),
+                Flag::new(
+                    "primary-spec-id",
+                    Kind::String,
+                    "Flavor id of the primary cluster.",
+                ),
+                Flag::new(
+                    "primary-cluster-dn-num",
+                    Kind::String,
+                    "Number of data nodes (DNs) of the primary cluster.",
+                ),
+                Flag::new(
+                    "standby-region",
+                    Kind::String,
+                    "Region of the standby cluster.",
+                ),
+                Flag::new(
+                    "standby-project-id",
+                    Kind::String,
+                    "Project of the standby cluster.",
+                ),
+                Flag::new(
+                    "dr-type",
+                    Kind::Enum(types::CheckDisasterNameType::VALUES),
+                    "Kind of disaster recovery: `az` (across availability zones) or `region` (across regions).",
+                ),
+                Flag::new(
+                    "datastore-type",
+                    Kind::Enum(types::DatastoreType::VALUES),
+                    "Kind of data warehouse: `dws` (storage and compute coupled), `dws3.0` (decoupled) or `hybrid` (real-time).",
+                ),
+                Flag::new(
+                    "datastore-version",
+                    Kind::String,
+                    "Version of the data warehouse.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_available_disaster_clusters,
+        },
+        OperationCli {
+            name: "list-cluster-actions",
+            about: "Show the progress details of a cluster task.",
+            long_about: "Show the progress details of a cluster task.\n\nReturns the step-by-step progress of one task of the cluster (a scale-out, restore, snapshot or fine-grained restore, running or failed): the task's state, its items and sub-steps with their state, times and details. Sub-step names are in English when the `X-Language` header asks for it. Only some tasks offer details, and only while they run or after they failed.\n\nOperation ListClusterActions: GET /v1/{project_id}/clusters/{cluster_id}/actions/{action_name}; section api-explorer:ListClusterActions of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "action-name",
+                        Kind::String,
+                        "The task, as shown in the cluster's `task_status`; currently `GROWING`, `RESIZE_FAILURE`, `RESTORING`, `RESTORING_FAILED`, `SNAPSHOTTING`, `SNAPSHOTTING_FAILED`, `FINE_GRAINED_RESTORING` or `FINE_GRAINED_RESTORING_FAILED` (the vendor may add more, so the spec does not close the list).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_actions,
+        },
+        OperationCli {
+            name: "list-cluster-cn",
+            about: "List the coordinator nodes of a cluster.",
+            long_about: "List the coordinator nodes of a cluster.\n\nReturns the coordinator nodes (CNs) of the cluster and the smallest and largest number of CNs it supports (the range BatchCreateClusterCn accepts).\n\nOperation ListClusterCn: GET /v1.0/{project_id}/clusters/{cluster_id}/cns; section ZH-CN_TOPIC_0000001437541653 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_cn,
+        },
+        OperationCli {
+            name: "list-cluster-configurations",
+            about: "List the parameter groups of a cluster.",
+            long_about: "List the parameter groups of a cluster.\n\nReturns the parameter groups attached to the cluster with their type and whether their parameters are applied. Only the `hiddenParameterGroup` (the parameters of the console's parameter page) and `securityParameterGroup` (security settings) groups can be changed through the API; the others are shown only.\n\nOperation ListClusterConfigurations: GET /v1.0/{project_id}/clusters/{cluster_id}/configurations; section ZH-CN_TOPIC_0000001387342336 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_configurations,
+        },
+        OperationCli {
+            name: "list-cluster-configurations-parameter",
+            about: "List the parameters of a cluster's parameter group.",
+            long_about: "List the parameters of a cluster's parameter group.\n\nReturns every parameter of one of the cluster's parameter groups: its current and default value on the coordinator (cn) and data (dn) nodes, type, unit, allowed range, whether it is read-only and whether a change needs a restart.\n\nOperation ListClusterConfigurationsParameter: GET /v1.0/{project_id}/clusters/{cluster_id}/configurations/{configuration_id}; section ZH-CN_TOPIC_0000001439269365 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "configuration-id",
+                        Kind::String,
+                        "Id of the parameter group (from ListClusterConfigurations).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_configurations_parameter,
+        },
+        OperationCli {
+            name: "list-cluster-details",
+            about: "Show the details of a cluster.",
+            long_about: "Show the details of a cluster.\n\nReturns one cluster: its state and running task with their progress, failure reason, version, network, connection addresses, nodes, flavor, tags, parameter group, maintenance window and the progress of a running scale-out. This is the operation to poll while a cluster is being created, started, stopped, restarted, resized or deleted (see `status`, `task_status` and `action_progress`).\n\nOperation ListClusterDetails: GET /v1.0/{project_id}/clusters/{cluster_id}; section ZH-CN_TOPIC_0000001387661908 of the source document; IAM action dws:openAPICluster:getDetail.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_details,
+        },
+        OperationCli {
+            name: "list-cluster-endpoints",
+            about: "Show the connection addresses of a cluster.",
+            long_about: "Show the connection addresses of a cluster.\n\nReturns how to reach the cluster: the private domain name, IPs and port (and the load balancer's private IP), the public domain name and elastic IP, and for each node whether it has an elastic IP bound. When several nodes have elastic IPs, `public_endpoints` shows only one of them.\n\nOperation ListClusterEndpoints: GET /v1/{project_id}/clusters/{cluster_id}/endpoints; section api-explorer:ListClusterEndpoints of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_endpoints,
+        },
+        OperationCli {
+            name: "list-cluster-nodes",
+            about: "List the nodes of a cluster.",
+            long_about: "List the nodes of a cluster.\n\nLists the cluster's nodes, both those in use and idle ones, optionally only some ids, filtered by resource state or node state and sorted by name, one page at a time.\n\nOperation ListClusterNodes: GET /v2/{project_id}/clusters/{cluster_id}/nodes; section api-explorer:ListClusterNodes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("node-ids", Kind::String, "Only the nodes with these ids.")
+                    .list(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size; defaults to 100."),
+                Flag::new(
+                    "filter-by",
+                    Kind::Enum(types::ListClusterNodesFilterBy::VALUES),
+                    "What `filter` applies to: `instCreateType` (whether the node is used by the cluster) or `status` (the node state).",
+                ),
+                Flag::new(
+                    "filter",
+                    Kind::String,
+                    "Value to filter on. For `instCreateType`: `ALL`, `INST` (in use) or `NODE` (idle). For `status`: `ALL`, `CREATING`, `FREE`, `ACTIVE`, `FAILED`, `UNKNOWN`, `CREATE_FAILED`, `DELETING` or `DELETE_FAILED`.",
+                ),
+                Flag::new(
+                    "order-by",
+                    Kind::Enum(types::ListClusterNodesOrderBy::VALUES),
+                    "Field to sort by; only `name`. Unsorted by default.",
+                ),
+                Flag::new(
+                    "order",
+                    Kind::Enum(types::ListMetricsSortBy::VALUES),
+                    "Sort direction, `asc` or `desc`.",
+                ),
+                Flag::new(
+                    "deleted",
+                    Kind::String,
+                    "Whether the node was deleted; no longer used.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_nodes,
+        },
+        OperationCli {
+            name: "list-cluster-scale-in-numbers",
+            about: "List the node counts a cluster can be shrunk by.",
+            long_about: "List the node counts a cluster can be shrunk by.\n\nLists the numbers of nodes that a shrink of the cluster (or, with `logical_cluster_name`, of one logical cluster) may remove: whole rings, in the reverse order of the scale-outs.\n\nOperation ListClusterScaleInNumbers: GET /v1.0/{project_id}/clusters/{cluster_id}/shrink-numbers; section ZH-CN_TOPIC_0000001398290982 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Name of a logical cluster, to get the counts for that logical cluster.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_scale_in_numbers,
+        },
+        OperationCli {
+            name: "list-cluster-security-configurations",
+            about: "List the security settings of a cluster.",
+            long_about: "List the security settings of a cluster.\n\nReturns the parameters of the cluster's security parameter group (the group of type `securityParameterGroup` in ListClusterConfigurations): audit switches and scopes, separation of duties, SSL, audit-log retention and dumping. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListClusterSecurityConfigurations: GET /v1/{project_id}/clusters/{cluster_id}/security-configurations/{configuration_id}; section sdk:list_cluster_security_configurations of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "configuration-id",
+                        Kind::String,
+                        "Id of the security parameter group.",
+                    )
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Page size; defaults to 100."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_security_configurations,
+        },
+        OperationCli {
+            name: "list-cluster-snapshots",
+            about: "List the snapshots of a cluster.",
+            long_about: "List the snapshots of a cluster.\n\nReturns the snapshots of one cluster, a page at a time, optionally sorted. Without `limit` every snapshot comes in one page.\n\nOperation ListClusterSnapshots: GET /v1.0/{project_id}/clusters/{cluster_id}/snapshots; section ZH-CN_TOPIC_0000001387342344 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Size of a page; no limit when omitted.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (the page number minus 1).",
+                ),
+                Flag::new(
+                    "sort-key",
+                    Kind::String,
+                    "Field to sort by; the 2022 page names `name`, `clusterName` and `startTime`. Use together with sort_dir.",
+                ),
+                Flag::new(
+                    "sort-dir",
+                    Kind::Enum(types::ListMetricsSortBy::VALUES),
+                    "Sort order: `asc` or `desc`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_snapshots,
+        },
+        OperationCli {
+            name: "list-cluster-tags",
+            about: "List the tags of a cluster.",
+            long_about: "List the tags of a cluster.\n\nReturns the tags (key and value) attached to the cluster.\n\nOperation ListClusterTags: GET /v1.0/{project_id}/clusters/{cluster_id}/tags; section ZH-CN_TOPIC_0000001387501988 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_tags,
+        },
+        OperationCli {
+            name: "list-cluster-workload",
+            about: "Show whether workload management of a cluster is on.",
+            long_about: "Show whether workload management of a cluster is on.\n\nShows the state of the cluster's workload management switch and its maximum number of concurrent queries.\n\nOperation ListClusterWorkload: GET /v2/{project_id}/clusters/{cluster_id}/workload; section ZH-CN_TOPIC_0000001387661928 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cluster_workload,
+        },
+        OperationCli {
+            name: "list-clusters",
+            about: "List the clusters of the project.",
+            long_about: "List the clusters of the project.\n\nReturns every cluster of the project with its state, nodes, connection addresses and tags, optionally only those of one enterprise project. The list is not paged; `count` is the number of clusters returned.\n\nOperation ListClusters: GET /v1.0/{project_id}/clusters; section ZH-CN_TOPIC_0000001387342324 of the source document; IAM action dws:openAPICluster:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "enterprise-project-id",
+                    Kind::String,
+                    "Only clusters of this enterprise project: `0` for the default enterprise project, `all_granted_eps` for every enterprise project the caller is granted, or an enterprise project id.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_clusters,
+        },
+        OperationCli {
+            name: "list-configurations-audit-records",
+            about: "List the parameter change records of a cluster.",
+            long_about: "List the parameter change records of a cluster.\n\nLists the changes made to the cluster's parameter configuration, each with who made it, when it started and ended, its state (applying, in sync, or waiting for a restart) and any failure reason, optionally filtered, one page at a time.\n\nOperation ListConfigurationsAuditRecords: GET /v1/{project_id}/clusters/{cluster_id}/configurations/audit-records; section api-explorer:ListConfigurationsAuditRecords of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                    "action-time",
+                    Kind::Int64,
+                    "Time of the change to look for (format not documented).",
+                ),
+                Flag::new(
+                    "filter-by",
+                    Kind::String,
+                    "Field the `filter` applies to (values not documented).",
+                ),
+                Flag::new("filter", Kind::String, "Value to filter on."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, greater than 0; defaults to 10.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_configurations_audit_records,
+        },
+        OperationCli {
+            name: "list-data-source",
+            about: "List the external data sources of a cluster.",
+            long_about: "List the external data sources of a cluster.\n\nLists every external data source configured for the cluster, with its type, connection, state (`status`), configuration state (`configure_status`) and the reason of a failure. The list is not paged.\n\nOperation ListDataSource: GET /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources; section ZH-CN_TOPIC_0000001437702069 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_data_source,
+        },
+        OperationCli {
+            name: "list-database-objects",
+            about: "List the database objects of a cluster.",
+            long_about: "List the database objects of a cluster.\n\nLists the names of the cluster's objects of one kind (databases, schemas, tables, views, columns, functions, sequences or node groups), optionally by name, within a database, schema or table, one page at a time. `schema` is needed for tables, views, columns, functions and sequences, and `table` for columns. Needs the cluster's guest agent 8.2.1.1 or later.\n\nOperation ListDatabaseObjects: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/objects; section api-explorer:ListDatabaseObjects of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                        "type",
+                        Kind::Enum(types::GrantAuthorityType::VALUES),
+                        "Kind of objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "name",
+                    Kind::String,
+                    "Only objects with this name (at most 64 characters).",
+                ),
+                Flag::new(
+                    "database",
+                    Kind::String,
+                    "Database the objects are in (at most 64 characters).",
+                ),
+                Flag::new(
+                    "schema",
+                    Kind::String,
+                    "Schema the objects are in (at most 64 characters); needed for tables, views, columns, functions and sequences.",
+                ),
+                Flag::new(
+                    "table",
+                    Kind::String,
+                    "Table the columns belong to (at most 64 characters); needed for columns.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 1000.",
+                ),
+                Flag::new(
+                    "is-fine-grained-disaster",
+                    Kind::Enum(types::ListDatabaseObjectsIsFineGrainedDisaster::VALUES),
+                    "Whether the objects are for fine-grained disaster recovery, `true` or `false`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_database_objects,
+        },
+        OperationCli {
+            name: "list-database-user-authorities",
+            about: "List the permissions of a database user or role.",
+            long_about: "List the permissions of a database user or role.\n\nLists the permissions a user or role holds, grouped by object (kind, database, schema, object, columns, whether for all or future objects), one page at a time.\n\nOperation ListDatabaseUserAuthorities: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/authority; section api-explorer:ListDatabaseUserAuthorities of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "Name of the user or role.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size; defaults to 1000."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_database_user_authorities,
+        },
+        OperationCli {
+            name: "list-database-user-roles",
+            about: "List the roles a database user belongs to.",
+            long_about: "List the roles a database user belongs to.\n\nLists the roles granted to a user or role, each with its description and whether the membership carries the admin option, optionally including the system roles (`query_all`), one page at a time. Documented by the SDK only.\n\nOperation ListDatabaseUserRoles: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}/roles; section sdk:list_database_user_roles of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "Name of the user or role.").required(),
+                Flag::new(
+                    "query-all",
+                    Kind::String,
+                    "Whether to list all roles, system roles included (values not documented).",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, sent as a string; defaults to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_database_user_roles,
+        },
+        OperationCli {
+            name: "list-database-users",
+            about: "List the database users or roles of a cluster.",
+            long_about: "List the database users or roles of a cluster.\n\nLists the cluster's database users or roles with whether they may log in and where they come from (ordinary, synchronized from IAM, or from OneAccess), one page at a time. The answer carries no total.\n\nOperation ListDatabaseUsers: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users; section api-explorer:ListDatabaseUsers of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size; defaults to 1000."),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListDatabaseUsersType::VALUES),
+                    "List roles (`ROLE`) or users (`USER`).",
+                ),
+                Flag::new(
+                    "user-type",
+                    Kind::Enum(types::ListDatabaseUsersUserType::VALUES),
+                    "Only users of this origin: `COMMON` (ordinary database users), `IAM` (synchronized from IAM) or `OneAccess`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_database_users,
+        },
+        OperationCli {
+            name: "list-disaster-recover",
+            about: "List disaster recoveries.",
+            long_about: "List disaster recoveries.\n\nReturns the disaster recoveries of the project (DWS 2.0 clusters only), optionally filtered by primary cluster, standby cluster or id. The list does not page. With `id` it shows one disaster recovery's `status`, which can be polled after the start, stop, switchover and failover actions.\n\nOperation ListDisasterRecover: GET /v2/{project_id}/disaster-recoveries; section ZH-CN_TOPIC_0000001388442662 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "primary-cluster-id",
+                    Kind::String,
+                    "Only the disaster recoveries of this primary cluster.",
+                ),
+                Flag::new(
+                    "standby-cluster-id",
+                    Kind::String,
+                    "Only the disaster recoveries of this standby cluster.",
+                ),
+                Flag::new("id", Kind::String, "Only the disaster recovery with this id."),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_disaster_recover,
+        },
+        OperationCli {
+            name: "list-dss-pools",
+            about: "List the dedicated distributed storage pools.",
+            long_about: "List the dedicated distributed storage pools.\n\nReturns the dedicated distributed storage (DSS) pools the tenant has opened and may place clusters on; only SSD pools are listed.\n\nOperation ListDssPools: GET /v1.0/{project_id}/dss-pools; section ZH-CN_TOPIC_0000001387182804 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_dss_pools,
+        },
+        OperationCli {
+            name: "list-elbs",
+            about: "List the load balancers a cluster can be bound to.",
+            long_about: "List the load balancers a cluster can be bound to.\n\nReturns the elastic load balancers (ELBs) that can be bound to the cluster, in one answer (the list does not page).\n\nOperation ListElbs: GET /v2/{project_id}/clusters/{cluster_id}/elbs; section ZH-CN_TOPIC_0000001437661649 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_elbs,
+        },
+        OperationCli {
+            name: "list-elbs-info",
+            about: "List the load balancers of the project.",
+            long_about: "List the load balancers of the project.\n\nReturns the elastic load balancers of the project, optionally only those of a VPC or subnet, a page at a time.\n\nOperation ListElbsInfo: GET /v2/{project_id}/elbs; section sdk:list_elbs_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("vpc-id", Kind::String, "Only load balancers of this VPC."),
+                Flag::new(
+                    "subnet-id",
+                    Kind::String,
+                    "Only load balancers of this subnet.",
+                ),
+                Flag::new("limit", Kind::Int32, "Size of a page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_elbs_info,
+        },
+        OperationCli {
+            name: "list-eps",
+            about: "List the enterprise projects of all clusters.",
+            long_about: "List the enterprise projects of all clusters.\n\nReturns, for each cluster of the project, the id of the enterprise project it belongs to. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListEps: GET /v1/{project_id}/enterprise-projects; section sdk:list_eps of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_eps,
+        },
+        OperationCli {
+            name: "list-event-specs",
+            about: "List the event definitions.",
+            long_about: "List the event definitions.\n\nLists the events the service can report, each with its name, display name, description, subject, category, severity and source type, optionally filtered, one page at a time.\n\nOperation ListEventSpecs: GET /v2/{project_id}/event-specs; section ZH-CN_TOPIC_0000001387501968 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "spec-name",
+                    Kind::String,
+                    "Only the definition with this name.",
+                ),
+                Flag::new(
+                    "category",
+                    Kind::Enum(types::ListEventSpecsCategory::VALUES),
+                    "Only events of this category: `management`, `monitor` or `security`.",
+                ),
+                Flag::new(
+                    "severity",
+                    Kind::String,
+                    "Only events of this severity (for example `normal` or `warning`).",
+                ),
+                Flag::new(
+                    "source-type",
+                    Kind::Enum(types::ListEventSpecsSourceType::VALUES),
+                    "Only events of this source type: `cluster`, `backup` (snapshots), `disaster-recovery`, `data.migration` or `dws.ingestion`.",
+                ),
+                Flag::new("tag", Kind::String, "Only events with this tag."),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                ),
+                Flag::new(
+                    "name-space",
+                    Kind::String,
+                    "Service the events belong to; only `DWS` (2022 page only).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_event_specs,
+        },
+        OperationCli {
+            name: "list-event-subs",
+            about: "List the event subscriptions.",
+            long_about: "List the event subscriptions.\n\nLists the project's event subscriptions with their filters and topics, one page at a time.\n\nOperation ListEventSubs: GET /v2/{project_id}/event-subs; section ZH-CN_TOPIC_0000001437661633 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_event_subs,
+        },
+        OperationCli {
+            name: "list-events",
+            about: "List the events that occurred.",
+            long_about: "List the events that occurred.\n\nLists the events reported for the project's resources, each with its definition, category, severity, source, time, state and message, one page at a time.\n\nOperation ListEvents: GET /v2/{project_id}/events; section ZH-CN_TOPIC_0000001437702065 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Page to return, counted from 0 (page number minus 1); 0 or more, sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, greater than 0, sent as a string; defaults to 1000.",
+                ),
+                Flag::new(
+                    "name-space",
+                    Kind::String,
+                    "Service the events belong to; only `DWS` (2022 page only).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_events,
+        },
+        OperationCli {
+            name: "list-host-disk",
+            about: "List the disks of the monitored hosts.",
+            long_about: "List the disks of the monitored hosts.\n\nReturns, for each disk of the project's cluster hosts, its capacity and usage, I/O latency and utilization and its read and write rates, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` select a window of it.\n\nOperation ListHostDisk: GET /v1.0/{project_id}/dms/disk; section ZH-CN_TOPIC_0000001398720164 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "cluster-id",
+                    Kind::String,
+                    "Only the disks of this cluster (a 36-character UUID).",
+                ),
+                Flag::new(
+                    "instance-id",
+                    Kind::String,
+                    "Only the disks of the instance (node) with this id.",
+                ),
+                Flag::new(
+                    "instance-name",
+                    Kind::String,
+                    "Only the disks of the instance (node) with this name.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of records to return, 1 to 2147483647; unlimited when left out.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_host_disk,
+        },
+        OperationCli {
+            name: "list-host-net",
+            about: "List the network cards of the monitored hosts.",
+            long_about: "List the network cards of the monitored hosts.\n\nReturns, for each network card of the project's cluster hosts, whether it is up, its speed, packet and drop counters and receive, send and total rates, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` select a window of it.\n\nOperation ListHostNet: GET /v1.0/{project_id}/dms/net; section ZH-CN_TOPIC_0000001399199876 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "cluster-id",
+                    Kind::String,
+                    "Only the cards of this cluster's hosts (a 36-character UUID).",
+                ),
+                Flag::new(
+                    "instance-name",
+                    Kind::String,
+                    "Only the cards of the instance (node) with this name.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Number of records to return, 1 to 2147483647; unlimited when left out.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Where the returned window starts, 0 to 2147483646; defaults to 0. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_host_net,
+        },
+        OperationCli {
+            name: "list-host-overview",
+            about: "Show an overview of the monitored hosts.",
+            long_about: "Show an overview of the monitored hosts.\n\nReturns, for each host of the project's clusters, its state and address and its current CPU, memory, swap, disk, disk I/O, network I/O and TCP retransmission figures, optionally only for one cluster or one instance. The answer is a bare JSON array; `offset` and `limit` (both required) select a window of it. An empty result may come back as 204 without a body.\n\nOperation ListHostOverview: GET /v1.0/{project_id}/dms/host-overview; section ZH-CN_TOPIC_0000001449199801 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "cluster-id",
+                    Kind::String,
+                    "Only the hosts of this cluster (a 36-character UUID).",
+                ),
+                Flag::new(
+                    "instance-name",
+                    Kind::String,
+                    "Only the host of the instance (node) with this name.",
+                ),
+                Flag::new(
+                        "limit",
+                        Kind::Int32,
+                        "Number of records to return, 1 to 2147483647.",
+                    )
+                    .required(),
+                Flag::new(
+                        "offset",
+                        Kind::Int32,
+                        "Where the returned window starts, 0 to 2147483646. The 2022 page calls it a record offset, the API Explorer file and the SDK the page number minus 1.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_host_overview,
+        },
+        OperationCli {
+            name: "list-job-details",
+            about: "Show the progress of an asynchronous job.",
+            long_about: "Show the progress of an asynchronous job.\n\nShows the state and progress of a job that an asynchronous operation started (for example ShrinkCluster or ResizePreparation), and on failure its error code and detail. `SUCCESS` is the successful end; `FAIL` and `STOP` end the job without success.\n\nOperation ListJobDetails: GET /v1.0/{project_id}/job/{job_id}; section ZH-CN_TOPIC_0000001448850739 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[Flag::new("job-id", Kind::String, "Id of the job.").required()],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_job_details,
+        },
+        OperationCli {
+            name: "list-logical-cluster-plans",
+            about: "List the scheduled logical cluster plans of a cluster.",
+            long_about: "List the scheduled logical cluster plans of a cluster.\n\nLists the cluster's plans that create or delete logical clusters on a schedule, with their actions and states. A cluster keeps at most 20 plans, and the answer holds them all.\n\nOperation ListLogicalClusterPlans: GET /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans; section api-explorer:ListLogicalClusterPlans of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logical_cluster_plans,
+        },
+        OperationCli {
+            name: "list-logical-cluster-rings",
+            about: "List the rings available for logical clusters.",
+            long_about: "List the rings available for logical clusters.\n\nLists the rings (groups of hosts) of the cluster that are free for logical clusters, with their hosts, one page at a time.\n\nOperation ListLogicalClusterRings: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/rings; section api-explorer:ListLogicalClusterRings of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logical_cluster_rings,
+        },
+        OperationCli {
+            name: "list-logical-cluster-tasks",
+            about: "List the tasks of the logical clusters of a cluster.",
+            long_about: "List the tasks of the logical clusters of a cluster.\n\nLists the tasks run on the cluster's logical clusters (conversion, creation, scale-out and scale-in, restart, deletion, start and stop), with their times, result and log, optionally for one logical cluster and one task type, sorted, one page at a time.\n\nOperation ListLogicalClusterTasks: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/tasks; section api-explorer:ListLogicalClusterTasks of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10.",
+                ),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Only the tasks of this logical cluster.",
+                ),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListLogicalClusterTasksType::VALUES),
+                    "Only tasks of this type: `Switch` (physical cluster converted), `Create`, `Expand` (scaled out from the elastic pool), `Restart`, `Delete`, `Shrink` (scaled in to the elastic pool), `Grow` (scaled out from outside), `Start`, `Stop`, `ShrinkElasticGroup` (elastic pool scaled in) or `elasticExpand` (automatic elastic scale-out).",
+                ),
+                Flag::new(
+                    "order-by",
+                    Kind::String,
+                    "Field to sort by (for example `startTime`).",
+                ),
+                Flag::new(
+                    "order",
+                    Kind::Enum(types::ListSchemasSortDir::VALUES),
+                    "Sort direction, `ASC` or `DESC`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logical_cluster_tasks,
+        },
+        OperationCli {
+            name: "list-logical-cluster-volumes",
+            about: "List the disk usage of the logical clusters of a cluster.",
+            long_about: "List the disk usage of the logical clusters of a cluster.\n\nLists, for each logical cluster of the cluster, its disk capacity, usage and usage ratio, one page at a time.\n\nOperation ListLogicalClusterVolumes: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters/volumes; section api-explorer:ListLogicalClusterVolumes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logical_cluster_volumes,
+        },
+        OperationCli {
+            name: "list-logical-clusters",
+            about: "List the logical clusters of a cluster.",
+            long_about: "List the logical clusters of a cluster.\n\nLists the cluster's logical clusters with their rings, nodes, state, last operation and its progress, and what may be done with each, one page at a time. `add_enable` false means another operation is running and no logical cluster can be added now.\n\nOperation ListLogicalClusters: GET /v2/{project_id}/clusters/{cluster_id}/logical-clusters; section api-explorer:ListLogicalClusters of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_logical_clusters,
+        },
+        OperationCli {
+            name: "list-lts-logs",
+            about: "List the LTS log streams of a cluster.",
+            long_about: "List the LTS log streams of a cluster.\n\nTells whether the cluster ships its logs to the Log Tank Service and lists its log streams (system, scale-out, backup, audit, GTM, CMS, CN, DN, upgrade logs and others), each with its state and the LTS console address where it can be read, one page at a time.\n\nOperation ListLtsLogs: GET /v1/{project_id}/clusters/{cluster_id}/lts-logs; section api-explorer:ListLtsLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, greater than 0; unlimited when left out.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_lts_logs,
+        },
+        OperationCli {
+            name: "list-metrics",
+            about: "List the metrics collected for a cluster.",
+            long_about: "List the metrics collected for a cluster.\n\nLists the metrics the monitoring service collects for the cluster, each with its scope, collection interval and time ranges, creation time and the columns of its data (read them with ListMetricsData), one page at a time.\n\nOperation ListMetrics: GET /v1/{project_id}/clusters/{cluster_id}/dms/metrics; section api-explorer:ListMetrics of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                        "offset",
+                        Kind::Int32,
+                        "Page to return, counted from 0 (page number minus 1).",
+                    )
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000.").required(),
+                Flag::new(
+                    "order-by",
+                    Kind::Enum(types::ListMetricsOrderBy::VALUES),
+                    "Field to sort by; only `create_time`.",
+                ),
+                Flag::new(
+                    "sort-by",
+                    Kind::Enum(types::ListMetricsSortBy::VALUES),
+                    "Sort direction, `asc` or `desc`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_metrics,
+        },
+        OperationCli {
+            name: "list-metrics-data",
+            about: "List the collected data of a cluster metric.",
+            long_about: "List the collected data of a cluster metric.\n\nReturns the rows collected for one metric of the cluster (see ListMetrics for the metrics and their columns) between two times at most one day apart, one page at a time. Each row is an object whose keys are the metric's columns plus the collection time `ctime`.\n\nOperation ListMetricsData: GET /v1/{project_id}/clusters/{cluster_id}/dms/metrics/{metric_name}; section api-explorer:ListMetricsData of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                        "metric-name",
+                        Kind::String,
+                        "Name of the metric, as ListMetrics returns it.",
+                    )
+                    .required(),
+                Flag::new(
+                        "offset",
+                        Kind::Int32,
+                        "Page to return, counted from 0 (page number minus 1).",
+                    )
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 1000.").required(),
+                Flag::new(
+                    "from",
+                    Kind::Int64,
+                    "Start of the collection time range: a 13-digit Unix timestamp in milliseconds.",
+                ),
+                Flag::new(
+                        "to",
+                        Kind::Int64,
+                        "End of the collection time range: a 13-digit Unix timestamp in milliseconds, at most one day after `from`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "order-by",
+                    Kind::Enum(types::ListMetricsDataOrderBy::VALUES),
+                    "Field to sort by; only `ctime` (the collection time).",
+                ),
+                Flag::new(
+                    "sort-by",
+                    Kind::Enum(types::ListMetricsSortBy::VALUES),
+                    "Sort direction, `asc` or `desc`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_metrics_data,
+        },
+        OperationCli {
+            name: "list-monitor-indicator-data",
+            about: "Show the history of a monitoring indicator.",
+            long_about: "Show the history of a monitoring indicator.\n\nReturns the data points of one monitoring indicator (see ListMonitorIndicators) of one monitored object between two times, optionally aggregated by a function over a period. `dim0` names the monitored object and `dim1` a sub-object; what they hold depends on the indicator. No source states the format of `from` and `to`, nor the values of `function` and `period`; the answer's timestamps are Unix times in milliseconds.\n\nOperation ListMonitorIndicatorData: GET /v1.0/{project_id}/dms/metric-data; section api-explorer:ListMonitorIndicatorData of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "from",
+                    Kind::String,
+                    "Start of the time range (format not documented).",
+                ),
+                Flag::new(
+                        "to",
+                        Kind::String,
+                        "End of the time range (format not documented).",
+                    )
+                    .required(),
+                Flag::new(
+                    "function",
+                    Kind::String,
+                    "How values are aggregated (values not documented).",
+                ),
+                Flag::new(
+                    "period",
+                    Kind::String,
+                    "Aggregation period (values not documented).",
+                ),
+                Flag::new(
+                        "indicator-name",
+                        Kind::String,
+                        "Name of the indicator, as ListMonitorIndicators returns it.",
+                    )
+                    .required(),
+                Flag::new(
+                        "dim0",
+                        Kind::String,
+                        "First level of the monitored object; depends on the indicator.",
+                    )
+                    .required(),
+                Flag::new(
+                    "dim1",
+                    Kind::String,
+                    "Second level of the monitored object; depends on the indicator.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_monitor_indicator_data,
+        },
+        OperationCli {
+            name: "list-monitor-indicators",
+            about: "List the monitoring indicators.",
+            long_about: "List the monitoring indicators.\n\nLists the performance monitoring indicators that can be queried with ListMonitorIndicatorData, each with its collecting module, default collection interval and the cluster versions that support it.\n\nOperation ListMonitorIndicators: GET /v1.0/{project_id}/dms/metric-data/indicators; section api-explorer:ListMonitorIndicators of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_monitor_indicators,
+        },
+        OperationCli {
+            name: "list-node-types",
+            about: "List the node flavors.",
+            long_about: "List the node flavors.\n\nReturns every node flavor (specification) DWS offers: its CPU, memory and storage, architecture, product type, the kernel versions it supports with their CN limits, the availability zones where it is sold, and for elastic-storage flavors the disk types and sizes allowed. The list is not paged.\n\nOperation ListNodeTypes: GET /v2/{project_id}/node-types; section ZH-CN_TOPIC_0000001437541649 of the source document; IAM action dws:openAPIFlavors:get.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_node_types,
+        },
+        OperationCli {
+            name: "list-operational-task",
+            about: "List the scheduled operational tasks of a cluster.",
+            long_about: "List the scheduled operational tasks of a cluster.\n\nLists the cluster's scheduled operational tasks, optionally only one-off (`Date`) or windowed (`Window`) ones, with times shown in the given time zone, a page at a time (`offset` is the page number counted from 0). `is_paused` tells whether a task is paused. Only the SDK documents this operation.\n\nOperation ListOperationalTask: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks; section sdk:list_operational_task of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "time-zone",
+                    Kind::String,
+                    "Time zone offset for the times in the answer, `±HHMM` from -2359 to +2359; default +0000 (UTC).",
+                ),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::TaskInfoType::VALUES),
+                    "Kind of task, `Date` (one-off) or `Window` (windowed, repeated).",
+                ),
+                Flag::new("limit", Kind::Int32, "Number of tasks per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_operational_task,
+        },
+        OperationCli {
+            name: "list-operational-task-detail",
+            about: "List the runs of scheduled operational tasks.",
+            long_about: "List the runs of scheduled operational tasks.\n\nLists the runs of the cluster's scheduled operational tasks (optionally of one task, in one state, or between two dates) with their progress, the space they reclaimed and the tables waiting, running, finished or cancelled, a page at a time (`offset` is the page number counted from 0). Only the SDK documents this operation.\n\nOperation ListOperationalTaskDetail: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks/detail; section sdk:list_operational_task_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "category",
+                    Kind::Enum(types::ListOperationalTaskDetailCategory::VALUES),
+                    "Category of task; only `VacuumFull` (the default).",
+                ),
+                Flag::new(
+                    "task-id",
+                    Kind::String,
+                    "Id of a task, to list only its runs.",
+                ),
+                Flag::new(
+                    "status",
+                    Kind::Enum(types::ListOperationalTaskDetailStatus::VALUES),
+                    "State of the runs to list.",
+                ),
+                Flag::new(
+                    "start-time",
+                    Kind::String,
+                    "Start date of the period to list (no format is documented).",
+                ),
+                Flag::new(
+                    "end-time",
+                    Kind::String,
+                    "End date of the period to list (no format is documented).",
+                ),
+                Flag::new("limit", Kind::Int32, "Number of runs per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_operational_task_detail,
+        },
+        OperationCli {
+            name: "list-plan-exec-logs",
+            about: "List the execution log of a resource management plan.",
+            long_about: "List the execution log of a resource management plan.\n\nLists the log entries a running plan wrote when it switched stages, with the result of each switch, a page at a time (`offset` is the page number counted from 0).\n\nOperation ListPlanExecLogs: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/logs; section api-explorer:ListPlanExecLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+                Flag::new("limit", Kind::Int32, "Number of log entries per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_plan_exec_logs,
+        },
+        OperationCli {
+            name: "list-queries",
+            about: "List the SQL queries running in a cluster.",
+            long_about: "List the SQL queries running in a cluster.\n\nLists the queries the monitoring service sees in the cluster, filtered by a list of conditions on their fields, sorted and one page at a time, together with session and query counts and average times. Only reads, although sent as POST. The body repeats the project and cluster ids, and `target` must be `db_queries`. The list sits in `data.queries`, so the generic pager cannot follow it; page with `offset` and `limit`.\n\nOperation ListQueries: POST /v2/{project_id}/clusters/{cluster_id}/dms/queries; section api-explorer:ListQueries of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which queries to list.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_queries,
+        },
+        OperationCli {
+            name: "list-quotas",
+            about: "Show the tenant's DWS quotas.",
+            long_about: "Show the tenant's DWS quotas.\n\nReturns, per resource type (instances, cores, memory, disks, disk capacity), the quota of the tenant in DWS and how much of it is used.\n\nOperation ListQuotas: GET /v1.0/{project_id}/quotas; section ZH-CN_TOPIC_0000001387342388 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_quotas,
+        },
+        OperationCli {
+            name: "list-redistribution-schema",
+            about: "List the schemas of a database whose tables are to be redistributed.",
+            long_about: "List the schemas of a database whose tables are to be redistributed.\n\nLists, one page at a time, the schemas of a database that hold tables still to be redistributed, with their redistribution priority.\n\nOperation ListRedistributionSchema: GET /v2/{project_id}/clusters/{cluster_id}/redistribution/schemas; section sdk:list_redistribution_schema of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "db-name",
+                        Kind::String,
+                        "Name of the database: up to 255 letters, digits, CJK characters, spaces and `_.+=:@!#-`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "schema-name",
+                    Kind::String,
+                    "Only these schemas: up to 2048 letters, digits, CJK characters, spaces and `_.+=,:@!#-`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_redistribution_schema,
+        },
+        OperationCli {
+            name: "list-resource-by-tag",
+            about: "Find clusters by tag.",
+            long_about: "Find clusters by tag.\n\nReturns the clusters carrying the given tags (each key with any of its listed values), with their tags and enterprise project. Only reads; paged by page index (`offset`, from 0) and page size (`limit`), both sent as strings.\n\nOperation ListResourceByTag: POST /v1/{project_id}/clusters/resource-instances/tag-filter; section sdk:list_resource_by_tag of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a positive whole number sent as a string; defaults to 10.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Index of the page to return, counted from 0 (the page number minus 1), sent as a string; defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tags to look for.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_resource_by_tag,
+        },
+        OperationCli {
+            name: "list-schemas",
+            about: "List the schemas of a database with their space usage.",
+            long_about: "List the schemas of a database with their space usage.\n\nLists the schemas of a database with their space limit (`perm_space`, -1 for none), their used space, its skew across the data nodes and the nodes holding the least and most, a page at a time (`offset` is the page number counted from 0). `keywords` filters by name; `sort_key` and `sort_dir` order the list.\n\nOperation ListSchemas: GET /v2/{project_id}/clusters/{cluster_id}/databases/{database_name}/schemas; section api-explorer:ListSchemas of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("database-name", Kind::String, "Name of the database.")
+                    .required(),
+                Flag::new(
+                    "sort-key",
+                    Kind::Enum(types::ListSchemasSortKey::VALUES),
+                    "Field to sort by; `schemaName` sorts by schema name.",
+                ),
+                Flag::new(
+                    "sort-dir",
+                    Kind::Enum(types::ListSchemasSortDir::VALUES),
+                    "Sort order, `ASC` (ascending) or `DESC` (descending).",
+                ),
+                Flag::new(
+                    "keywords",
+                    Kind::String,
+                    "Keyword to search schema names for.",
+                ),
+                Flag::new("limit", Kind::Int32, "Number of schemas per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_schemas,
+        },
+        OperationCli {
+            name: "list-snapshot-details",
+            about: "Show a snapshot.",
+            long_about: "Show a snapshot.\n\nReturns the details of one snapshot. This is the read to poll after CreateSnapshot or CopySnapshot: `snapshot.status` is `CREATING` while the snapshot is taken, then `AVAILABLE` (done) or `UNAVAILABLE` (failed).\n\nOperation ListSnapshotDetails: GET /v1.0/{project_id}/snapshots/{snapshot_id}; section ZH-CN_TOPIC_0000001437702061 of the source document; IAM action dws:openAPISnapshot:detail.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshot_details,
+        },
+        OperationCli {
+            name: "list-snapshot-flavor-info",
+            about: "List the flavors of a snapshot.",
+            long_about: "List the flavors of a snapshot.\n\nReturns the node flavor of the cluster a snapshot was taken of, or, with `type=restore`, also the flavors the snapshot can be restored into (optionally in given availability zones, and for fine-grained restores).\n\nOperation ListSnapshotFlavorInfo: GET /v2/{project_id}/snapshots/{snapshot_id}/flavors; section sdk:list_snapshot_flavor_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListSnapshotFlavorInfoType::VALUES),
+                    "Which flavors: `snapshot` (only the snapshot's own flavor) or `restore` (also the flavors it can be restored into).",
+                ),
+                Flag::new(
+                    "az-code",
+                    Kind::String,
+                    "Target availability zone of a restore, used to filter the flavors; for a three-AZ cluster three zone codes separated by commas, no spaces. Defaults to the zone of the snapshot's cluster.",
+                ),
+                Flag::new(
+                    "fine-grained-restore",
+                    Kind::Bool,
+                    "Whether the flavors are for a fine-grained restore.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshot_flavor_info,
+        },
+        OperationCli {
+            name: "list-snapshot-policy",
+            about: "Show the snapshot policy of a cluster.",
+            long_about: "Show the snapshot policy of a cluster.\n\nReturns the automated-snapshot policy of a cluster: retention, backup medium and the backup schedules with their next firing times.\n\nOperation ListSnapshotPolicy: GET /v2/{project_id}/clusters/{cluster_id}/snapshot-policies; section ZH-CN_TOPIC_0000001437541661 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshot_policy,
+        },
+        OperationCli {
+            name: "list-snapshot-statistics",
+            about: "Show the snapshot storage statistics of a cluster.",
+            long_about: "Show the snapshot storage statistics of a cluster.\n\nReturns how much snapshot storage the cluster has free of charge, how much is paid for and how much is used, each as a named value with its unit.\n\nOperation ListSnapshotStatistics: GET /v1.0/{project_id}/clusters/{cluster_id}/snapshots/statistics; section ZH-CN_TOPIC_0000001451118905 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshot_statistics,
+        },
+        OperationCli {
+            name: "list-snapshots",
+            about: "List the snapshots of the project.",
+            long_about: "List the snapshots of the project.\n\nReturns every snapshot of every cluster of the project, manual and automated, in one answer (the list does not page).\n\nOperation ListSnapshots: GET /v1.0/{project_id}/snapshots; section ZH-CN_TOPIC_0000001387661916 of the source document; IAM action dws:openAPISnapshot:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_snapshots,
+        },
+        OperationCli {
+            name: "list-statistics",
+            about: "Show the project's cluster, node and capacity counts.",
+            long_about: "Show the project's cluster, node and capacity counts.\n\nReturns the project's total and available clusters, total and available nodes and total storage capacity, each as a named value with its unit.\n\nOperation ListStatistics: GET /v1.0/{project_id}/statistics; section ZH-CN_TOPIC_0000001400638972 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_statistics,
+        },
+        OperationCli {
+            name: "list-sync-records",
+            about: "List the identity source synchronization records of a cluster.",
+            long_about: "List the identity source synchronization records of a cluster.\n\nLists the runs that synchronized users from an identity source (LDAP or OneAccess) into the cluster's database, each with its times, state and counts of added, updated, deleted and failed users, one page at a time. The feature is off by default; the list is empty until it is on and has run. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ListSyncRecords: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/sync-records; section sdk:list_sync_records of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, greater than 0; defaults to 1000.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_sync_records,
+        },
+        OperationCli {
+            name: "list-tables-statistic",
+            about: "List the skew or dirty-page rates of a cluster's tables.",
+            long_about: "List the skew or dirty-page rates of a cluster's tables.\n\nLists the cluster's tables with either their data skew rate or their dirty-page rate (`rate_type`), optionally filtered by database, schema, table or owner and sorted by size or rate, one page at a time. `collect_time` says when the figures were collected.\n\nOperation ListTablesStatistic: GET /v1/{project_id}/clusters/{cluster_id}/dms/tables/statistic; section api-explorer:ListTablesStatistic of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                        "rate-type",
+                        Kind::Enum(types::ListTablesStatisticRateType::VALUES),
+                        "What to list, `skew` (skew rate) or `dirtyPage` (dirty-page rate).",
+                    )
+                    .required(),
+                Flag::new(
+                        "offset",
+                        Kind::Int32,
+                        "Page to return, counted from 0 (page number minus 1).",
+                    )
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Page size, greater than 0.").required(),
+                Flag::new(
+                    "order-by",
+                    Kind::String,
+                    "Field to sort by: `table_size` or `rate`; empty for the default order.",
+                ),
+                Flag::new(
+                    "sort-by",
+                    Kind::Enum(types::ListSchemasSortDir::VALUES),
+                    "Sort direction, `ASC` or `DESC`.",
+                ),
+                Flag::new(
+                    "filter",
+                    Kind::String,
+                    "Field `value` applies to: `db_name`, `schema_name`, `table_name` or `table_owner`; empty for no filter.",
+                ),
+                Flag::new("value", Kind::String, "Value the `filter` field must have."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_tables_statistic,
+        },
+        OperationCli {
+            name: "list-tags",
+            about: "List the tags used in the project.",
+            long_about: "List the tags used in the project.\n\nReturns every tag key used on the project's clusters with all of its values.\n\nOperation ListTags: GET /v1.0/{project_id}/tags; section ZH-CN_TOPIC_0000001437702089 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_tags,
+        },
+        OperationCli {
+            name: "list-tags-for-resource",
+            about: "Show the enterprise project of a cluster.",
+            long_about: "Show the enterprise project of a cluster.\n\nReturns the system tags of the cluster that record its enterprise project (key `_sys_enterprise_project_id`, value the enterprise project id). Despite the SDK's name this is not the list of the cluster's user tags (see ListClusterTags). Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListTagsForResource: GET /v1/{project_id}/clusters/{cluster_id}/enterprise-projects; section sdk:list_tags_for_resource of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_tags_for_resource,
+        },
+        OperationCli {
+            name: "list-target-flavors",
+            about: "List the flavors a cluster flavor can be changed to.",
+            long_about: "List the flavors a cluster flavor can be changed to.\n\nLists (at most 20) flavors that ExecuteFlavorChange can move a cluster of the given flavor to, and which change modes are possible. Without `cluster_id` every convertible flavor is listed, some possibly sold out; with it only flavors with enough quota in the cluster's availability zone.\n\nOperation ListTargetFlavors: GET /v1/{project_id}/flavors/{flavor_id}/target-flavors; section sdk:list_target_flavors of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "flavor-id",
+                        Kind::String,
+                        "Id of the cluster's current flavor.",
+                    )
+                    .required(),
+                Flag::new(
+                    "cluster-id",
+                    Kind::String,
+                    "Id of a cluster, to list only flavors with enough quota in its availability zone.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_target_flavors,
+        },
+        OperationCli {
+            name: "list-topo-rings",
+            about: "List the rings of a cluster's topology.",
+            long_about: "List the rings of a cluster's topology.\n\nLists the cluster's rings, each with its instances (nodes) and their addresses, availability zone and state, one page at a time.\n\nOperation ListTopoRings: GET /v2/{project_id}/clusters/{cluster_id}/topo/rings; section api-explorer:ListTopoRings of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_topo_rings,
+        },
+        OperationCli {
+            name: "list-updatable-version",
+            about: "List the versions a cluster can be upgraded to.",
+            long_about: "List the versions a cluster can be upgraded to.\n\nReturns the upgrade paths open to the cluster (from its version to a target version, for a cluster upgrade or a hot patch), each with the upgrade item id to pass to ExecuteClusterUpgradeAction and the state and progress of that upgrade. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListUpdatableVersion: GET /v1/{project_id}/clusters/{cluster_id}/upgrade-management/avail-versions; section api-explorer:ListUpdatableVersion of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, at least 1; defaults to 10.",
+                ),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ListUpdatableVersionType::VALUES),
+                    "Only this kind of upgrade, `cluster` (version upgrade) or `hotpatch`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_updatable_version,
+        },
+        OperationCli {
+            name: "list-update-record",
+            about: "List the upgrade records of a cluster.",
+            long_about: "List the upgrade records of a cluster.\n\nReturns the upgrades carried out on the cluster: versions before and after, kind, state, times, failure reason and job id. Paged by page index (`offset`, from 0) and page size (`limit`).\n\nOperation ListUpdateRecord: GET /v1/{project_id}/clusters/{cluster_id}/upgrade-management/records; section api-explorer:ListUpdateRecord of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Index of the page to return, counted from 0 (the page number minus 1); defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, at least 1; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_update_record,
+        },
+        OperationCli {
+            name: "list-workload-plans",
+            about: "List the resource management plans of a cluster.",
+            long_about: "List the resource management plans of a cluster.\n\nLists the cluster's resource management plans with their state and stages, a page at a time (`offset` is the page number counted from 0). In a cluster with logical clusters, `logical_cluster_name` selects one. No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadPlans) does.\n\nOperation ListWorkloadPlans: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans; section sdk:list_workload_plans of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Name of a logical cluster, to list only its plans.",
+                ),
+                Flag::new("limit", Kind::Int32, "Number of plans per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_workload_plans,
+        },
+        OperationCli {
+            name: "list-workload-queue",
+            about: "List the resource pools of a cluster.",
+            long_about: "List the resource pools of a cluster.\n\nLists the names of the cluster's resource pools (and, in the SDK's answer model, each pool's resource settings). In a cluster with logical clusters, `logical_cluster_name` selects one. The list is not paged.\n\nOperation ListWorkloadQueue: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues; section ZH-CN_TOPIC_0000001437702077 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Name of a logical cluster, to list its pools; required in a cluster with logical clusters.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_workload_queue,
+        },
+        OperationCli {
+            name: "list-workload-queue-users",
+            about: "List the users bound to a resource pool.",
+            long_about: "List the users bound to a resource pool.\n\nLists the database users bound to a resource pool with the resources each one occupies, a page at a time (`offset` is the page number counted from 0). No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadQueueUsers) does.\n\nOperation ListWorkloadQueueUsers: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/users; section sdk:list_workload_queue_users of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Number of users per page."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_workload_queue_users,
+        },
+        OperationCli {
+            name: "list-workload-rules",
+            about: "List the exception rules of a cluster.",
+            long_about: "List the exception rules of a cluster.\n\nLists the cluster's exception rules, optionally only one rule (`rule_name`) or the rules bound to one resource pool (`queue_name`), a page at a time (`offset` is the page number counted from 0). No local page or API Explorer file documents this operation; the vendor's current API reference (ListWorkloadRules) does.\n\nOperation ListWorkloadRules: GET /v1/{project_id}/clusters/{cluster_id}/workload/rules; section sdk:list_workload_rules of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page number, counted from 0 (the page number minus 1).",
+                ),
+                Flag::new("limit", Kind::Int32, "Number of rules per page."),
+                Flag::new(
+                    "rule-name",
+                    Kind::String,
+                    "Name of an exception rule, to list only that rule.",
+                ),
+                Flag::new(
+                    "queue-name",
+                    Kind::String,
+                    "Name of a resource pool, to list only the rules bound to it.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_workload_rules,
+        },
+        OperationCli {
+            name: "modify-cluster-name",
+            about: "Rename a cluster.",
+            long_about: "Rename a cluster.\n\nChanges the name of the cluster. Needs guestAgent 8.3.1 or later on the cluster. The rename runs as a job whose id is returned.\n\nOperation ModifyClusterName: PUT /v1/{project_id}/clusters/{cluster_id}/cluster-name; section sdk:modify_cluster_name of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new name.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_cluster_name,
+        },
+        OperationCli {
+            name: "modify-cluster-timezone",
+            about: "Change the time zone of a cluster.",
+            long_about: "Change the time zone of a cluster.\n\nChanges the time zone of the cluster's operating systems and of the database. Needs guestAgent 8.3.0.202 or later on the cluster. The change runs as a job whose id is returned.\n\nOperation ModifyClusterTimezone: POST /v2/{project_id}/clusters/{cluster_id}/timezone; section sdk:modify_cluster_timezone of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new time zone.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_cluster_timezone,
+        },
+        OperationCli {
+            name: "pause-disaster-recovery",
+            about: "Stop a disaster recovery.",
+            long_about: "Stop a disaster recovery.\n\nStops replication (DWS 2.0 clusters only). Allowed when the disaster recovery is running or failed to stop; no data is synchronized afterwards. The status goes `stopping`, then stopped or `stop_failed`.\n\nOperation PauseDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/pause; section ZH-CN_TOPIC_0000001448930865 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: pause_disaster_recovery,
+        },
+        OperationCli {
+            name: "pause-operational-task",
+            about: "Pause scheduled operational tasks.",
+            long_about: "Pause scheduled operational tasks.\n\nPauses the listed scheduled operational tasks; they no longer run until resumed (ResumeOperationalTask). ListOperationalTask shows `is_paused` 1 for them. The answer is empty. Only the SDK documents this operation.\n\nOperation PauseOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-pause; section sdk:pause_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tasks to act on.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: pause_operational_task,
+        },
+        OperationCli {
+            name: "refresh-operational-task",
+            about: "Synchronize the state of a cluster's scheduled operational tasks.",
+            long_about: "Synchronize the state of a cluster's scheduled operational tasks.\n\nMakes the service refresh the state of the cluster's scheduled operational tasks from the cluster. The request has no body and the answer is empty. Only the SDK documents this operation.\n\nOperation RefreshOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/sync; section sdk:refresh_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: refresh_operational_task,
+        },
+        OperationCli {
+            name: "reset-password",
+            about: "Reset the password of the cluster administrator.",
+            long_about: "Reset the password of the cluster administrator.\n\nSets a new password for the cluster's database administrator (the `user_name` of the cluster). The new password must not equal a previous one, must not be a weak password and must not equal the user name or the user name reversed. No response body.\n\nOperation ResetPassword: POST /v1.0/{project_id}/clusters/{cluster_id}/reset-password; section ZH-CN_TOPIC_0000001437421873 of the source document; IAM action dws:openAPICluster:resetPassword; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new administrator password.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields {
+                params: &[],
+                body: &["/new_password"],
+            },
+            build: reset_password,
+        },
+        OperationCli {
+            name: "resize-cluster",
+            about: "Scale out a cluster, or add idle nodes to it.",
+            long_about: "Scale out a cluster, or add idle nodes to it.\n\nAdds nodes to the cluster. By default the new nodes join the cluster and, unless `auto_redistribute` is false, the data is redistributed onto them afterwards (with `auto_redistribute` false the cluster waits in the \"to be redistributed\" state until StartRedistribution is called, and no other operation is possible meanwhile). With `create_node_only` the nodes are only created as idle nodes, to be used later by ResizeClusterWithExistedNodes. `logical_cluster_name` scales out a logical cluster. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer carries no job id.\n\nOperation ResizeCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/resize; section ZH-CN_TOPIC_0000001437661621 of the source document; IAM action dws:cluster:scaleOutOrOpenAPIResize; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster to scale out.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A scale-out, or the addition of idle nodes (also the body of the scale-out check).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resize_cluster,
+        },
+        OperationCli {
+            name: "resize-cluster-with-existed-nodes",
+            about: "Scale out a cluster with its idle nodes.",
+            long_about: "Scale out a cluster with its idle nodes.\n\nScales the cluster out with idle nodes added before (ResizeCluster with `create_node_only`, or ResizePreparation), optionally into a logical cluster, and by default redistributes the data afterwards. The online mode (`insert`) is not supported by most clusters of older versions. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer is an empty object.\n\nOperation ResizeClusterWithExistedNodes: POST /v2/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes; section sdk:resize_cluster_with_existed_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A scale-out with idle nodes.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resize_cluster_with_existed_nodes,
+        },
+        OperationCli {
+            name: "resize-preparation",
+            about: "Prepare idle nodes for a scale-out.",
+            long_about: "Prepare idle nodes for a scale-out.\n\nPrepares `num_node` nodes for a later ResizeClusterWithExistedNodes (or retries a failed preparation with `is_retry`). The answer carries the id of the preparation job; ShowResizePreparation shows its state and progress.\n\nOperation ResizePreparation: POST /v1/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes/preparation; section sdk:resize_preparation of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to prepare (SDK model `ExpandPreparationRequestBody`).",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resize_preparation,
+        },
+        OperationCli {
+            name: "restart-cluster",
+            about: "Restart a cluster.",
+            long_about: "Restart a cluster.\n\nRestarts the cluster; the body carries an empty `restart` object as the restart flag. The restart runs in the background and returns no job id: poll ListClusterDetails until `task_status` is no longer `REBOOTING` (and `action_progress` has no `REBOOTING` key); `REBOOT_FAILURE` means it failed. No response body.\n\nOperation RestartCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/restart; section ZH-CN_TOPIC_0000001387501952 of the source document; IAM action dws:openAPICluster:restart; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The restart flag.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restart_cluster,
+        },
+        OperationCli {
+            name: "restart-logical-cluster",
+            about: "Restart a logical cluster.",
+            long_about: "Restart a logical cluster.\n\nRestarts the nodes of a logical cluster (allowed when its `restart_enable` is true). ListLogicalClusters (`action_info`) and ListLogicalClusterTasks (type `Restart`) show the progress.\n\nOperation RestartLogicalCluster: POST /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}/restart; section sdk:restart_logical_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "logical-cluster-id",
+                        Kind::String,
+                        "Id of the logical cluster to restart.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restart_logical_cluster,
+        },
+        OperationCli {
+            name: "restore-cluster",
+            about: "Restore a snapshot into a new cluster.",
+            long_about: "Restore a snapshot into a new cluster.\n\nCreates a new cluster from the snapshot. Network settings (VPC, subnet, security group) and the availability zone default to those of the original cluster. The answer carries the new cluster's id and the id of the restore job (ListJobDetails); the new cluster can also be watched with the cluster-detail read until it is available.\n\nOperation RestoreCluster: POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions; section ZH-CN_TOPIC_0000001437421881 of the source document; IAM action dws:openAPISnapshot:restore; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot to restore.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How to restore the snapshot.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_cluster,
+        },
+        OperationCli {
+            name: "restore-disaster",
+            about: "Switch a disaster recovery back after a failover.",
+            long_about: "Switch a disaster recovery back after a failover.\n\nSwitchback after an exception switchover, once the original production cluster is repaired (clusters of version 8.1.2 or later, DWS 2.0 only): the data of the current standby cluster is deleted and the relation is rebuilt with the new production cluster.\n\nOperation RestoreDisaster: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/recovery; section ZH-CN_TOPIC_0000001448610737 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_disaster,
+        },
+        OperationCli {
+            name: "restore-redistribution",
+            about: "Resume a suspended redistribution.",
+            long_about: "Resume a suspended redistribution.\n\nResumes the cluster's suspended redistribution (DWS 2.0 only). Progress shows in ShowClusterRedistribution.\n\nOperation RestoreRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution/recovery; section sdk:restore_redistribution of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_redistribution,
+        },
+        OperationCli {
+            name: "restore-table",
+            about: "Restore tables from a snapshot.",
+            long_about: "Restore tables from a snapshot.\n\nRestores the listed tables of one database from a fine-grained-capable snapshot into the snapshot's cluster, under the target names (CheckTableRestore checks the names first). The restore runs as a job whose id is returned (ListJobDetails).\n\nOperation RestoreTable: POST /v1/{project_id}/snapshots/{snapshot_id}/table-restore; section sdk:restore_table of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("snapshot-id", Kind::String, "Id of the snapshot.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which tables to restore and under which names.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_table,
+        },
+        OperationCli {
+            name: "resume-operational-task",
+            about: "Resume paused scheduled operational tasks.",
+            long_about: "Resume paused scheduled operational tasks.\n\nResumes the listed paused scheduled operational tasks; ListOperationalTask shows `is_paused` 0 for them again. The answer is empty. Only the SDK documents this operation.\n\nOperation ResumeOperationalTask: POST /v1/{project_id}/clusters/{cluster_id}/operational-tasks/batch-resume; section sdk:resume_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The tasks to act on.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resume_operational_task,
+        },
+        OperationCli {
+            name: "rotate-key",
+            about: "Rotate the encryption key of an encrypted cluster.",
+            long_about: "Rotate the encryption key of an encrypted cluster.\n\nRotates the data encryption key of an encrypted cluster under the given KMS key and returns when the rotation happened.\n\nOperation RotateKey: POST /v1/{project_id}/clusters/{cluster_id}/rotate-key; section sdk:rotate_key of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the encrypted cluster.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The KMS key to rotate under.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: rotate_key,
+        },
+        OperationCli {
+            name: "save-cluster-description-info",
+            about: "Change the description of a cluster.",
+            long_about: "Change the description of a cluster.\n\nReplaces the free-text description of the cluster.\n\nOperation SaveClusterDescriptionInfo: POST /v1/{project_id}/clusters/{cluster_id}/description; section sdk:save_cluster_description_info of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster (a UUID).")
+                    .required(),
+                Flag::new(
+                    "namespace",
+                    Kind::Enum(types::SaveClusterDescriptionInfoNamespace::VALUES),
+                    "Namespace of the description; always `DWS`, which is also the default.",
+                ),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new description.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: save_cluster_description_info,
+        },
+        OperationCli {
+            name: "set-redistribution-priority",
+            about: "Set the redistribution priority of tables.",
+            long_about: "Set the redistribution priority of tables.\n\nSets the order in which given tables of a database are redistributed (a lower number goes first), typically while the redistribution is suspended.\n\nOperation SetRedistributionPriority: PUT /v2/{project_id}/clusters/{cluster_id}/redistribution/priority; section sdk:set_redistribution_priority of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Table priorities (SDK model `RedisPriorityConf`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_redistribution_priority,
+        },
+        OperationCli {
+            name: "show-cluster-encrypt-info",
+            about: "Show the encryption settings of a cluster.",
+            long_about: "Show the encryption settings of a cluster.\n\nReturns the KMS key and algorithm that encrypt the cluster and when the key was last rotated. For a cluster that is not encrypted every field is empty (null).\n\nOperation ShowClusterEncryptInfo: GET /v1/{project_id}/clusters/{cluster_id}/encrypt-info; section sdk:show_cluster_encrypt_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_encrypt_info,
+        },
+        OperationCli {
+            name: "show-cluster-flavor",
+            about: "Show the flavor of a cluster.",
+            long_about: "Show the flavor of a cluster.\n\nShows the flavor the cluster's nodes use: its code, node count limits, kind, attributes, storage per node and the data warehouse version.\n\nOperation ShowClusterFlavor: GET /v2/{project_id}/clusters/{cluster_id}/flavor; section sdk:show_cluster_flavor of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "namespace",
+                    Kind::String,
+                    "Namespace of the flavor; normally `DWS`.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_flavor,
+        },
+        OperationCli {
+            name: "show-cluster-redistribution",
+            about: "Show the redistribution state and progress of a cluster.",
+            long_about: "Show the redistribution state and progress of a cluster.\n\nShows the current or last redistribution of the cluster: its mode and settings, state, progress (bytes and tables done and left, rate, estimated time) and, one page at a time (`offset`, `limit`, filtered by database, table and state), the tables and their redistribution state, plus which control actions (suspend, resume, retry, update) are allowed now. Needs DWS 2.0 8.1.1.200 or later; the table details need 8.2.1 or later.\n\nOperation ShowClusterRedistribution: GET /v2/{project_id}/clusters/{cluster_id}/redistribution; section sdk:show_cluster_redistribution of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size of the table details; defaults to 10.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Page of the table details to return, counted from 0 (page number minus 1); defaults to 0.",
+                ),
+                Flag::new("db-name", Kind::String, "Only tables of this database."),
+                Flag::new("table-name", Kind::String, "Only the table of this name."),
+                Flag::new(
+                    "type",
+                    Kind::String,
+                    "Only tables in these redistribution states (the `redistributed` column of `public.pgxc_redistb`), comma-separated: `i` (in progress), `y` (done), `n` (not started). No filter by default.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_redistribution,
+        },
+        OperationCli {
+            name: "show-cluster-storage-expand-range",
+            about: "Show the range a cluster's disks can be expanded to.",
+            long_about: "Show the range a cluster's disks can be expanded to.\n\nGives the current per-node disk size and the smallest size, largest size and step (all in GB) that ExpandInstanceStorage accepts for the cluster.\n\nOperation ShowClusterStorageExpandRange: GET /v1/{project_id}/clusters/{cluster_id}/storage-expand-range; section sdk:show_cluster_storage_expand_range of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_storage_expand_range,
+        },
+        OperationCli {
+            name: "show-cluster-volume",
+            about: "Show the disk usage of a cluster's nodes.",
+            long_about: "Show the disk usage of a cluster's nodes.\n\nReturns, for each node of the cluster, its disk capacity, the space used and the percentage used, and the number of disks per node.\n\nOperation ShowClusterVolume: GET /v1/{project_id}/clusters/{cluster_id}/volume; section sdk:show_cluster_volume of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_cluster_volume,
+        },
+        OperationCli {
+            name: "show-clusters",
+            about: "List the clusters of the project (v2).",
+            long_about: "List the clusters of the project (v2).\n\nThe v2 form of ListClusters: returns every cluster of the project with its state, nodes, connection addresses and tags. Unlike ListClusters it takes no enterprise project filter. The list is not paged; `count` is the number of clusters.\n\nOperation ShowClusters: GET /v2/{project_id}/clusters; section sdk:show_clusters of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_clusters,
+        },
+        OperationCli {
+            name: "show-database-authority",
+            about: "Show which roles hold permissions on database objects.",
+            long_about: "Show which roles hold permissions on database objects.\n\nReturns, for each named object of one kind (database, schema, table, view, column, function, sequence or node group), the roles that hold permissions on it and those permissions. `schema` is needed for tables, views, columns, functions and sequences, and `table` for columns. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseAuthority: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/authority; section sdk:show_database_authority of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "type",
+                        Kind::String,
+                        "Kind of the objects: `DATABASE`, `SCHEMA`, `TABLE`, `VIEW`, `COLUMN`, `FUNCTION`, `SEQUENCE` or `NODEGROUP` (the reference's own example sends lower case).",
+                    )
+                    .required(),
+                Flag::new("name", Kind::String, "Names of the objects.")
+                    .required()
+                    .list(),
+                Flag::new("database", Kind::String, "Database the objects are in.")
+                    .required(),
+                Flag::new(
+                    "schema",
+                    Kind::String,
+                    "Schema the objects are in; needed for tables, views, columns, functions and sequences.",
+                ),
+                Flag::new(
+                    "table",
+                    Kind::String,
+                    "Table the columns belong to; needed for columns.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_database_authority,
+        },
+        OperationCli {
+            name: "show-database-om-user-status",
+            about: "Show the state of the cluster's O&M account.",
+            long_about: "Show the state of the cluster's O&M account.\n\nReturns whether the cluster's database O&M account is on or off and when it expires; a non-zero `error_code` in the answer means the state could not be read. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseOmUserStatus: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/om-user/status; section sdk:show_database_om_user_status of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_database_om_user_status,
+        },
+        OperationCli {
+            name: "show-database-user",
+            about: "Show a database user or role.",
+            long_about: "Show a database user or role.\n\nReturns the attributes of one database user or role: login and administration rights, inheritance, foreign table access, connection limit, replication, validity period, lock, description, origin and logical cluster. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation ShowDatabaseUser: GET /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section sdk:show_database_user of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "Name of the user or role.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_database_user,
+        },
+        OperationCli {
+            name: "show-disaster-detail",
+            about: "Show a disaster recovery.",
+            long_about: "Show a disaster recovery.\n\nReturns one disaster recovery with both clusters' roles, states and last successful synchronization. `disaster_recovery.status` is the state to poll after creating, starting, stopping, switching over, failing over, switching back or deleting it.\n\nOperation ShowDisasterDetail: GET /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section sdk:show_disaster_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_disaster_detail,
+        },
+        OperationCli {
+            name: "show-disaster-progress",
+            about: "Show the replication progress of a disaster recovery.",
+            long_about: "Show the replication progress of a disaster recovery.\n\nReturns the current replication action of each cluster (backup on the primary, restore on the standby), with the backup sets still to restore and the recovery point and time objectives.\n\nOperation ShowDisasterProgress: GET /v1/{project_id}/disaster-recovery/{disaster_recovery_id}/show-progress; section sdk:show_disaster_progress of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_disaster_progress,
+        },
+        OperationCli {
+            name: "show-instance",
+            about: "Show one node (instance) of a cluster.",
+            long_about: "Show one node (instance) of a cluster.\n\nReturns one instance, that is one node of a cluster (a CN, DN, CMS, GTM or virtual-warehouse node): its state, role, flavor, disk, network, parameter group and the cluster it belongs to. Instance ids are the `nodes[].id` of ListClusterDetails.\n\nOperation ShowInstance: GET /v2/{project_id}/instances/{instance_id}; section sdk:show_instance of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_instance,
+        },
+        OperationCli {
+            name: "show-operational-task-config",
+            about: "Show the shared configuration of scheduled operational tasks.",
+            long_about: "Show the shared configuration of scheduled operational tasks.\n\nShows the settings all scheduled operational tasks of the cluster share: the concurrency range of user-table VACUUM FULL tasks and the small-CU thresholds. Only the SDK documents this operation.\n\nOperation ShowOperationalTaskConfig: GET /v1/{project_id}/clusters/{cluster_id}/operational-tasks/configuration; section sdk:show_operational_task_config of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_operational_task_config,
+        },
+        OperationCli {
+            name: "show-query-detail",
+            about: "Show the execution details of one SQL query.",
+            long_about: "Show the execution details of one SQL query.\n\nReturns what the monitoring service collected about one query of the cluster (see ListQueries): its text, plan, user, database, state, timings, memory, spill, I/O and skew figures. `ctime` picks the collection that is read. Documented by the SDK only.\n\nOperation ShowQueryDetail: GET /v1/{project_id}/clusters/{cluster_id}/dms/queries/{query_id}; section sdk:show_query_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "cluster-id",
+                        Kind::String,
+                        "Id of the cluster (a 36-character UUID).",
+                    )
+                    .required(),
+                Flag::new(
+                        "query-id",
+                        Kind::String,
+                        "Id of the query, as ListQueries returns it (`query_id`).",
+                    )
+                    .required(),
+                Flag::new(
+                    "ctime",
+                    Kind::Int64,
+                    "Collection time to read, a Unix timestamp (the collected times in the examples are in milliseconds).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_query_detail,
+        },
+        OperationCli {
+            name: "show-resize-preparation",
+            about: "Show the state of a scale-out preparation.",
+            long_about: "Show the state of a scale-out preparation.\n\nShows whether the cluster supports preparing a scale-out, and the state, progress and prepared node ids of the current preparation (ResizePreparation).\n\nOperation ShowResizePreparation: GET /v1/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes/preparation; section sdk:show_resize_preparation of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_resize_preparation,
+        },
+        OperationCli {
+            name: "show-resource-statistics",
+            about: "Show the project's active and total clusters and nodes.",
+            long_about: "Show the project's active and total clusters and nodes.\n\nReturns how many of the project's clusters and nodes there are in all and how many of them are active. Documented by the SDK only.\n\nOperation ShowResourceStatistics: GET /v1/{project_id}/resource-statistics; section sdk:show_resource_statistics of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "namespace",
+                    Kind::Enum(types::ShowResourceStatisticsNamespace::VALUES),
+                    "Namespace of the statistics; only `dws`, the default.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_resource_statistics,
+        },
+        OperationCli {
+            name: "show-workload-plan",
+            about: "Show a resource management plan.",
+            long_about: "Show a resource management plan.\n\nShows one resource management plan: whether it is running (`status`), its current stage and every stage with the resource configuration it applies. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadPlan) does.\n\nOperation ShowWorkloadPlan: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}; section sdk:show_workload_plan of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_workload_plan,
+        },
+        OperationCli {
+            name: "show-workload-plan-stage",
+            about: "Show a stage of a resource management plan.",
+            long_about: "Show a stage of a resource management plan.\n\nShows one stage of a plan: its time window, the next time it applies and the resource configuration of each resource pool. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadPlanStage) does.\n\nOperation ShowWorkloadPlanStage: GET /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section sdk:show_workload_plan_stage of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+                Flag::new("stage-id", Kind::String, "Id of the stage.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_workload_plan_stage,
+        },
+        OperationCli {
+            name: "show-workload-queue",
+            about: "Show a resource pool.",
+            long_about: "Show a resource pool.\n\nShows a resource pool: its resource settings and its short-query acceleration settings. In a cluster with logical clusters, `logical_cluster_name` names the pool's logical cluster. No local page or API Explorer file documents this operation; the vendor's current API reference (ShowWorkloadQueue) does.\n\nOperation ShowWorkloadQueue: GET /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}; section sdk:show_workload_queue of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+                Flag::new(
+                    "logical-cluster-name",
+                    Kind::String,
+                    "Name of the pool's logical cluster; left out in a cluster without logical clusters.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_workload_queue,
+        },
+        OperationCli {
+            name: "shrink-cluster",
+            about: "Shrink a cluster by removing nodes.",
+            long_about: "Shrink a cluster by removing nodes.\n\nRemoves nodes from the cluster. Nodes are removed a whole ring at a time (a ring is the group of hosts, for example three or four, that holds the primary, standby and secondary data nodes of each other), and only in the reverse order of the scale-outs that added them: after adding 3 nodes and then 4, a shrink can remove 4 or 7 nodes (ListClusterScaleInNumbers lists the valid counts, CheckClusterShrink checks a count first). A long shrink needs an agency (delegated authorization); without one it may fail. The answer carries the id of the shrink job (ListJobDetails).\n\nOperation ShrinkCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/cluster-shrink; section ZH-CN_TOPIC_0000001437421877 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How to shrink the cluster (SDK model `ClusterShrinkReq`).",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: shrink_cluster,
+        },
+        OperationCli {
+            name: "shrink-logical-cluster",
+            about: "Scale in a logical cluster to the elastic pool.",
+            long_about: "Scale in a logical cluster to the elastic pool.\n\nRemoves rings from a logical cluster, back to the elastic pool: either the rings given in `cluster_rings` or `shrink_node_num` nodes (when both are given, `cluster_rings` wins), and redistributes its data. ListLogicalClusters (`action_info`) and ListLogicalClusterTasks (type `Shrink`) show the progress.\n\nOperation ShrinkLogicalCluster: POST /v1/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}/shrink; section sdk:shrink_logical_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "logical-cluster-id",
+                        Kind::String,
+                        "Id of the logical cluster.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "What to remove from the logical cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: shrink_logical_cluster,
+        },
+        OperationCli {
+            name: "start-cluster",
+            about: "Start a stopped cluster.",
+            long_about: "Start a stopped cluster.\n\nStarts a cluster that was stopped with StopCluster. The start runs as a job whose id is returned; the cluster's state in ListClusterDetails also shows it. No request body.\n\nOperation StartCluster: POST /v1/{project_id}/clusters/{cluster_id}/start; section sdk:start_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_cluster,
+        },
+        OperationCli {
+            name: "start-disaster-recovery",
+            about: "Start a disaster recovery.",
+            long_about: "Start a disaster recovery.\n\nStarts replicating from the primary to the standby cluster (DWS 2.0 clusters only). Allowed when the disaster recovery is not started, failed to start or is stopped. While it runs, neither cluster can be restored, scaled out, upgraded, restarted, have nodes replaced or its password reset, and the standby cannot take backups; a running standby cluster is billed. The status goes `starting`, then `running` or `start_failed`.\n\nOperation StartDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/start; section ZH-CN_TOPIC_0000001448850725 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_disaster_recovery,
+        },
+        OperationCli {
+            name: "start-redistribution",
+            about: "Start redistributing a cluster's data.",
+            long_about: "Start redistributing a cluster's data.\n\nSpreads the table data of the old nodes evenly onto the nodes a scale-out added (API Explorer name ExecuteRedistributionCluster). It can be started by hand only while the cluster's task information says \"to be redistributed\", that is after a scale-out with `auto_redistribute` false. Needs DWS 2.0 8.1.1.200 or later; the offline scheduled mode is gone from 8.2.0. Tables are queued by their relpages size, so running ANALYZE on them first is advised. Progress shows in ShowClusterRedistribution (`/redis_info/status`) and in the cluster details.\n\nOperation StartRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution; section ZH-CN_TOPIC_0000001398131066 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How to redistribute (SDK model `RedistributionReq`).",
             }),
             pages: false,
             job: false,
@@ -49,15 +4198,2189 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             secrets: SecretFields::NONE,
             build: start_redistribution,
         },
+        OperationCli {
+            name: "start-workload-plan",
+            about: "Start a resource management plan.",
+            long_about: "Start a resource management plan.\n\nStarts a resource management plan: from now on the plan applies each stage's resource pool configuration at the stage's time. Whether the plan runs shows in ShowWorkloadPlan (`status` 1), the stage switches in ListPlanExecLogs. The request has no body. No local page or API Explorer file documents this operation; the vendor's current API reference (StartWorkloadPlan) does.\n\nOperation StartWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/start; section sdk:start_workload_plan of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_workload_plan,
+        },
+        OperationCli {
+            name: "stop-cluster",
+            about: "Stop a cluster.",
+            long_about: "Stop a cluster.\n\nStops the cluster; StartCluster starts it again. The stop runs as a job whose id is returned; the cluster's state in ListClusterDetails also shows it. No request body.\n\nOperation StopCluster: POST /v1/{project_id}/clusters/{cluster_id}/stop; section sdk:stop_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_cluster,
+        },
+        OperationCli {
+            name: "stop-redistribution",
+            about: "Suspend a redistribution.",
+            long_about: "Suspend a redistribution.\n\nSuspends the cluster's running redistribution (DWS 2.0 only). While it is suspended, table priorities (SetRedistributionPriority) and the concurrency (UpdateRedistributionConfigurations) can be changed; RestoreRedistribution resumes it. ShowClusterRedistribution shows `PAUSING` and then `PAUSE`.\n\nOperation StopRedistribution: POST /v2/{project_id}/clusters/{cluster_id}/redistribution/suspend; section sdk:stop_redistribution of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_redistribution,
+        },
+        OperationCli {
+            name: "stop-workload-plan",
+            about: "Stop a resource management plan.",
+            long_about: "Stop a resource management plan.\n\nStops a running resource management plan; its stages no longer switch the resource pools' configuration. The request has no body. No local page or API Explorer file documents this operation; the vendor's current API reference (StopWorkloadPlan) does.\n\nOperation StopWorkloadPlan: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stop; section sdk:stop_workload_plan of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_workload_plan,
+        },
+        OperationCli {
+            name: "switch-failover-disaster",
+            about: "Fail a disaster recovery over to the standby cluster.",
+            long_about: "Fail a disaster recovery over to the standby cluster.\n\nException switchover, for when the production cluster is faulty or the disaster recovery is abnormal: the standby cluster becomes the production cluster (clusters of version 8.1.2 or later, DWS 2.0 only). Data not yet synchronized to the standby cluster is lost; check the last synchronization time first. After the original production cluster is repaired, RestoreDisaster switches back.\n\nOperation SwitchFailoverDisaster: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/failover; section ZH-CN_TOPIC_0000001398450802 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switch_failover_disaster,
+        },
+        OperationCli {
+            name: "switch-over-cluster",
+            about: "Restore the primary/standby balance of a cluster.",
+            long_about: "Restore the primary/standby balance of a cluster.\n\nWhen a cluster is unbalanced (sub-status `UNBALANCED`), some nodes carry more primary instances than others and the cluster runs slower than when balanced. This call switches the primaries and standbys back to their original places. It interrupts the workload briefly (how long depends on the load), so run it off peak. Supported from cluster version 8.1.1.202. While it runs, `task_status` is `ACTIVE_STANDY_SWITCHOVER`; `ACTIVE_STANDY_SWITCHOVER_FAILURE` means it failed. No request or response body.\n\nOperation SwitchOverCluster: POST /v1.0/{project_id}/clusters/{cluster_id}/switchover; section ZH-CN_TOPIC_0000001451358557 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switch_over_cluster,
+        },
+        OperationCli {
+            name: "switch-plan-stage",
+            about: "Switch a resource management plan to one of its stages.",
+            long_about: "Switch a resource management plan to one of its stages.\n\nApplies the resource pool configuration of the given stage now, making it the plan's current stage. No local page or API Explorer file documents this operation; the vendor's current API reference (SwitchPlanStage) does.\n\nOperation SwitchPlanStage: POST /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stage-switch; section sdk:switch_plan_stage of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The stage to switch to.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switch_plan_stage,
+        },
+        OperationCli {
+            name: "switchover-disaster-recovery",
+            about: "Switch a disaster recovery over to the standby cluster.",
+            long_about: "Switch a disaster recovery over to the standby cluster.\n\nPlanned switchover: the standby cluster becomes the production cluster and the roles swap (DWS 2.0 clusters only). Allowed while the disaster recovery is running. The old production cluster is unavailable during the switchover. With an available production cluster no data is lost (RPO 0); with an unavailable one, data is at least as recent as the last successful synchronization. The status is `switchovering` until the roles have swapped.\n\nOperation SwitchoverDisasterRecovery: POST /v2/{project_id}/disaster-recovery/{disaster_recovery_id}/switchover; section ZH-CN_TOPIC_0000001398610770 of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switchover_disaster_recovery,
+        },
+        OperationCli {
+            name: "sync-iam-users",
+            about: "Synchronize IAM users into the cluster's database.",
+            long_about: "Synchronize IAM users into the cluster's database.\n\nCreates database users for the IAM users that may use the cluster. There is no request body; the answer lists the users that were created. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation SyncIamUsers: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/sync-iam-user; section sdk:sync_iam_users of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: sync_iam_users,
+        },
+        OperationCli {
+            name: "update-alarm-sub",
+            about: "Change an alarm subscription.",
+            long_about: "Change an alarm subscription.\n\nReplaces the settings of an alarm subscription: its name, whether it is on, the severities or individual alarms it covers, its cluster and its SMN topic. The answer is the changed subscription.\n\nOperation UpdateAlarmSub: PUT /v2/{project_id}/alarm-subs/{alarm_sub_id}; section ZH-CN_TOPIC_0000001437661645 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("alarm-sub-id", Kind::String, "Id of the alarm subscription.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new settings of an alarm subscription.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_alarm_sub,
+        },
+        OperationCli {
+            name: "update-cluster-dns",
+            about: "Change the domain name of a cluster.",
+            long_about: "Change the domain name of a cluster.\n\nChanges the public or private domain name of the cluster. The answer has no body.\n\nOperation UpdateClusterDns: PUT /v1.0/{project_id}/clusters/{cluster_id}/dns; section ZH-CN_TOPIC_0000001437702085 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new domain name.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_cluster_dns,
+        },
+        OperationCli {
+            name: "update-configuration",
+            about: "Change parameters of a cluster's parameter group.",
+            long_about: "Change parameters of a cluster's parameter group.\n\nSets the given parameters of one of the cluster's parameter groups, each for the coordinator (`cn`) or the data (`dn`) nodes. Parameters marked `restart_required` in ListClusterConfigurationsParameter take effect only after a restart (the group's status is then `Pending-Reboot`). No response body.\n\nOperation UpdateConfiguration: PUT /v2/{project_id}/clusters/{cluster_id}/configurations/{configuration_id}; section ZH-CN_TOPIC_0000001439548949 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "configuration-id",
+                        Kind::String,
+                        "Id of the parameter group (from ListClusterConfigurations).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The parameters to change.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_configuration,
+        },
+        OperationCli {
+            name: "update-data-source",
+            about: "Change the configuration of an external data source.",
+            long_about: "Change the configuration of an external data source.\n\nReconfigures an external data source: `agency` replaces the name of the agency the cluster uses to reach it, `reboot` restarts the cluster so that the change takes effect. The work is asynchronous: the answer carries the id of the job (ListJobDetails); ListDataSource shows the source's `configure_status`.\n\nOperation UpdateDataSource: PUT /v1.0/{project_id}/clusters/{cluster_id}/ext-data-sources/{ext_data_source_id}; section ZH-CN_TOPIC_0000001437661637 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "ext-data-source-id",
+                        Kind::String,
+                        "Id of the data source (`id` in ListDataSource).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new configuration of a data source.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_data_source,
+        },
+        OperationCli {
+            name: "update-database-authority",
+            about: "Grant or revoke permissions on database objects.",
+            long_about: "Grant or revoke permissions on database objects.\n\nGrants (`is_grant` true, with `grant_list`) or revokes (`is_grant` false, with `revoke_list`) permissions on objects of one kind to or from roles, optionally on every object of a schema (`all_object`) and, for revocations, in cascade (the default). The answer lists the SQL statements that were run. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation UpdateDatabaseAuthority: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/authority; section sdk:update_database_authority of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Permissions to grant or revoke.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_database_authority,
+        },
+        OperationCli {
+            name: "update-database-user-info",
+            about: "Change a database user or role.",
+            long_about: "Change a database user or role.\n\nChanges the attributes of one database user or role: login and administration rights, inheritance, foreign table access, connection limit (-1 for none), replication, validity period and lock. Fields left out keep their values. The answer is an empty object. Documented by the SDK and the vendor's current reference (no API Explorer file, no 2022 page).\n\nOperation UpdateDatabaseUserInfo: POST /v1/{project_id}/clusters/{cluster_id}/db-manager/users/{name}; section sdk:update_database_user_info of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "Name of the user or role.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New attributes of a database user or role; fields left out are kept.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_database_user_info,
+        },
+        OperationCli {
+            name: "update-disaster-info",
+            about: "Change the settings of a disaster recovery.",
+            long_about: "Change the settings of a disaster recovery.\n\nChanges the synchronization period and related settings of a disaster recovery. Only a disaster recovery that is not started or is stopped can be changed; the new settings apply from its next start.\n\nOperation UpdateDisasterInfo: PUT /v2/{project_id}/disaster-recovery/{disaster_recovery_id}; section sdk:update_disaster_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "disaster-recovery-id",
+                        Kind::String,
+                        "Id of the disaster recovery.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: false,
+                help: "The settings to change.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_disaster_info,
+        },
+        OperationCli {
+            name: "update-event-sub",
+            about: "Change an event subscription.",
+            long_about: "Change an event subscription.\n\nReplaces the settings of an event subscription: its name, whether it is on, the events it matches (source type and source, category, severity, tag) and its SMN topic. The answer is the changed subscription.\n\nOperation UpdateEventSub: PUT /v2/{project_id}/event-subs/{event_sub_id}; section ZH-CN_TOPIC_0000001387342352 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("event-sub-id", Kind::String, "Id of the event subscription.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new settings of an event subscription.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_event_sub,
+        },
+        OperationCli {
+            name: "update-logical-cluster",
+            about: "Change the rings of a logical cluster.",
+            long_about: "Change the rings of a logical cluster.\n\nSets the rings of a logical cluster: fewer rings than it has scale it in (the rings left out return to the elastic pool), more rings scale it out. For example a logical cluster of six nodes (two rings) edited with one ring is scaled in, with three rings scaled out. ListLogicalClusters (`action_info`) and ListLogicalClusterTasks show the progress.\n\nOperation UpdateLogicalCluster: PUT /v2/{project_id}/clusters/{cluster_id}/logical-clusters/{logical_cluster_id}; section sdk:update_logical_cluster of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "logical-cluster-id",
+                        Kind::String,
+                        "Id of the logical cluster to edit.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new rings of a logical cluster.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_logical_cluster,
+        },
+        OperationCli {
+            name: "update-logical-cluster-plan",
+            about: "Edit the actions of a scheduled logical cluster plan.",
+            long_about: "Edit the actions of a scheduled logical cluster plan.\n\nReplaces the actions (create or delete, with their cron expressions) of a plan that creates or deletes a logical cluster on a schedule.\n\nOperation UpdateLogicalClusterPlan: PUT /v1/{project_id}/clusters/{cluster_id}/logical-cluster-plans/{plan_id}; section sdk:update_logical_cluster_plan of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New actions of a plan (SDK model `UpdateLogicalClusterPlanBo`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_logical_cluster_plan,
+        },
+        OperationCli {
+            name: "update-maintenance-window",
+            about: "Change a cluster's weekly maintenance window.",
+            long_about: "Change a cluster's weekly maintenance window.\n\nSets the weekly time slot in which the service may carry out maintenance on the cluster; choose an off-peak slot, since maintenance can interrupt the workload. The slot is given in UTC as a day of the week and whole-hour start and end times exactly 4 hours apart (the end may fall on the next day, for example 22:00 to 02:00). No response body.\n\nOperation UpdateMaintenanceWindow: PUT /v1.0/{project_id}/clusters/{cluster_id}/maintenance-window; section ZH-CN_TOPIC_0000001451198581 of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The weekly maintenance window, in UTC: whole-hour start and end times exactly 4 hours apart.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_maintenance_window,
+        },
+        OperationCli {
+            name: "update-operational-task",
+            about: "Change a scheduled operational task.",
+            long_about: "Change a scheduled operational task.\n\nChanges a scheduled operational task (same fields as AddOperationalTask, sent without the `task_info` wrapper). The answer is empty. Unlike every other path of the service, this one has the singular segment `cluster`; the spec keeps it as the SDK sends it. Only the SDK documents this operation.\n\nOperation UpdateOperationalTask: POST /v1/{project_id}/cluster/{cluster_id}/operational-tasks/{task_id}; section sdk:update_operational_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "task-id",
+                        Kind::String,
+                        "Id of the task (`task_id` in ListOperationalTask).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A scheduled operational task.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_operational_task,
+        },
+        OperationCli {
+            name: "update-operational-task-config",
+            about: "Change the shared configuration of scheduled operational tasks.",
+            long_about: "Change the shared configuration of scheduled operational tasks.\n\nChanges the settings all scheduled operational tasks of the cluster share. The answer is empty. Only the SDK documents this operation.\n\nOperation UpdateOperationalTaskConfig: PUT /v1/{project_id}/clusters/{cluster_id}/operational-tasks/configuration; section sdk:update_operational_task_config of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Settings shared by a cluster's scheduled operational tasks.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_operational_task_config,
+        },
+        OperationCli {
+            name: "update-queue-base-info",
+            about: "Change the short-query settings of a resource pool.",
+            long_about: "Change the short-query settings of a resource pool.\n\nChanges a resource pool's basic settings: whether short queries are accelerated (`short_query_optimize`, default on) and how many short queries may run at once (`short_query_concurrency_num`, -1 or more, default -1 for no limit). Only the SDK documents this operation.\n\nOperation UpdateQueueBaseInfo: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}; section sdk:update_queue_base_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new basic settings of a resource pool.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_queue_base_info,
+        },
+        OperationCli {
+            name: "update-queue-resources",
+            about: "Change the resource settings of a resource pool.",
+            long_about: "Change the resource settings of a resource pool.\n\nReplaces the resource settings of a resource pool (same resource kinds and ranges as AddWorkloadQueue). No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateQueueResources) does.\n\nOperation UpdateQueueResources: PUT /v2/{project_id}/clusters/{cluster_id}/workload/queues/{queue_name}/resources; section sdk:update_queue_resources of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("queue-name", Kind::String, "Name of the resource pool.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new resource settings of a resource pool.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_queue_resources,
+        },
+        OperationCli {
+            name: "update-redistribution-configurations",
+            about: "Change the settings of a redistribution.",
+            long_about: "Change the settings of a redistribution.\n\nChanges the concurrency and the table order (large or small tables first) of the cluster's redistribution, typically while it is suspended (StopRedistribution).\n\nOperation UpdateRedistributionConfigurations: PUT /v2/{project_id}/clusters/{cluster_id}/redistribution/configurations; section sdk:update_redistribution_configurations of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "New redistribution settings (SDK model `RedistributionConf`).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_redistribution_configurations,
+        },
+        OperationCli {
+            name: "update-schemas",
+            about: "Change the space limit of a schema.",
+            long_about: "Change the space limit of a schema.\n\nSets the space limit (`perm_space`) of one schema of the database. The answer's `ret_code` is 0 on success. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateSchemas) does.\n\nOperation UpdateSchemas: PUT /v2/{project_id}/clusters/{cluster_id}/databases/{database_name}/schemas; section sdk:update_schemas of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("database-name", Kind::String, "Name of the database.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new space limit of a schema.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_schemas,
+        },
+        OperationCli {
+            name: "update-workload-plan-stage",
+            about: "Change a stage of a resource management plan.",
+            long_about: "Change a stage of a resource management plan.\n\nReplaces a stage's time window, days, months, name and resource pool configuration; the answer shows the stage as changed. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateWorkloadPlanStage) does.\n\nOperation UpdateWorkloadPlanStage: PUT /v2/{project_id}/clusters/{cluster_id}/workload/plans/{plan_id}/stages/{stage_id}; section sdk:update_workload_plan_stage of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("plan-id", Kind::String, "Id of the plan.").required(),
+                Flag::new("stage-id", Kind::String, "Id of the stage.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "A plan stage to add or apply.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_workload_plan_stage,
+        },
+        OperationCli {
+            name: "update-workload-rule",
+            about: "Change an exception rule.",
+            long_about: "Change an exception rule.\n\nReplaces the conditions and action of an exception rule. Neither the name nor the items may be empty. The answer's `workload_res_code` is 0 on success. No local page or API Explorer file documents this operation; the vendor's current API reference (UpdateWorkloadRule) does.\n\nOperation UpdateWorkloadRule: PUT /v1/{project_id}/clusters/{cluster_id}/workload/rules/{rule_name}; section sdk:update_workload_rule of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("rule-name", Kind::String, "Name of the exception rule.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "An exception rule.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_workload_rule,
+        },
+        OperationCli {
+            name: "validate-db-data",
+            about: "Check a list of schemas or tables of a database.",
+            long_about: "Check a list of schemas or tables of a database.\n\nChecks the listed schemas or tables (`type`) of a database and answers how many passed and failed, with the names that passed. It only checks, so it is safe to repeat. Only the SDK documents this operation.\n\nOperation ValidateDbData: POST /v1/{project_id}/clusters/{cluster_id}/{database}/validate; section sdk:validate_db_data of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-id", Kind::String, "Id of the cluster.").required(),
+                Flag::new("database", Kind::String, "Name of the database.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The objects to check.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: validate_db_data,
+        },
     ],
-    wait_for_job: ::std::option::Option::None,
+    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
+
+/// The input of `add-operational-task`, from its flags.
+fn add_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `add-queue-user-list`, from its flags.
+fn add_queue_user_list(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddQueueUserListInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `add-workload-plan-stage`, from its flags.
+fn add_workload_plan_stage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddWorkloadPlanStageInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `add-workload-queue`, from its flags.
+fn add_workload_queue(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddWorkloadQueueInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `add-workload-rule`, from its flags.
+fn add_workload_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AddWorkloadRuleInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `associate-eip`, from its flags.
+fn associate_eip(a: &Args<'_>) -> Result<Call> {
+    a.call(op::AssociateEipInput {
+        cluster_id: a.required("cluster-id")?,
+        eip_id: a.required("eip-id")?,
+    })
+}
+
+/// The input of `associate-elb`, from its flags.
+fn associate_elb(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AssociateElbInput {
+            cluster_id: a.required("cluster-id")?,
+            elb_id: a.required("elb-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `batch-create-cluster-cn`, from its flags.
+fn batch_create_cluster_cn(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::BatchCreateClusterCnInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `batch-create-resource-tag`, from its flags.
+fn batch_create_resource_tag(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchCreateResourceTagInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `batch-delete-cluster-cn`, from its flags.
+fn batch_delete_cluster_cn(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::BatchDeleteClusterCnInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `batch-delete-resource-tag`, from its flags.
+fn batch_delete_resource_tag(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchDeleteResourceTagInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `cancel-readonly-cluster`, from its flags.
+fn cancel_readonly_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CancelReadonlyClusterInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `change-security-group`, from its flags.
+fn change_security_group(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ChangeSecurityGroupInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-cluster`, from its flags.
+fn check_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckClusterInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-cluster-shrink`, from its flags.
+fn check_cluster_shrink(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckClusterShrinkInput {
+        cluster_id: a.required("cluster-id")?,
+        check_item: a.required("check-item")?,
+        shrink_count: a.required("shrink-count")?,
+    })
+}
+
+/// The input of `check-disaster-name`, from its flags.
+fn check_disaster_name(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckDisasterNameInput {
+        dr_name: a.required("dr-name")?,
+        r#type: a.optional("type")?,
+        standby_region: a.optional("standby-region")?,
+        standby_project_id: a.optional("standby-project-id")?,
+    })
+}
+
+/// The input of `check-grow-cluster`, from its flags.
+fn check_grow_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckGrowClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-instance-storage`, from its flags.
+fn check_instance_storage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckInstanceStorageInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `check-snapshot`, from its flags.
+fn check_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckSnapshotInput {
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `check-table-restore`, from its flags.
+fn check_table_restore(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckTableRestoreInput {
+        snapshot_id: a.required("snapshot-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `convert-to-logical-cluster`, from its flags.
+fn convert_to_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ConvertToLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+    })
+}
+
+/// The input of `copy-snapshot`, from its flags.
+fn copy_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CopySnapshotInput {
+        snapshot_id: a.required("snapshot-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-alarm-sub`, from its flags.
+fn create_alarm_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateAlarmSubInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster`, from its flags.
+fn create_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster-dns`, from its flags.
+fn create_cluster_dns(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterDnsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster-v2`, from its flags.
+fn create_cluster_v2(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterV2Input {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-cluster-workload`, from its flags.
+fn create_cluster_workload(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateClusterWorkloadInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-data-source`, from its flags.
+fn create_data_source(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::CreateDataSourceInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `create-database-user`, from its flags.
+fn create_database_user(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateDatabaseUserInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-disaster-recovery`, from its flags.
+fn create_disaster_recovery(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateDisasterRecoveryInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-event-sub`, from its flags.
+fn create_event_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateEventSubInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-logical-cluster`, from its flags.
+fn create_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-logical-cluster-plan`, from its flags.
+fn create_logical_cluster_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateLogicalClusterPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-snapshot`, from its flags.
+fn create_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateSnapshotInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-snapshot-policy`, from its flags.
+fn create_snapshot_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateSnapshotPolicyInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `create-workload-plan`, from its flags.
+fn create_workload_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateWorkloadPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-alarm-sub`, from its flags.
+fn delete_alarm_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteAlarmSubInput {
+        alarm_sub_id: a.required("alarm-sub-id")?,
+    })
+}
+
+/// The input of `delete-cluster`, from its flags.
+fn delete_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-cluster-dns`, from its flags.
+fn delete_cluster_dns(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClusterDnsInput {
+        cluster_id: a.required("cluster-id")?,
+        r#type: a.required("type")?,
+    })
+}
+
+/// The input of `delete-cluster-nodes`, from its flags.
+fn delete_cluster_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClusterNodesInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-data-source`, from its flags.
+fn delete_data_source(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteDataSourceInput {
+            cluster_id: a.required("cluster-id")?,
+            ext_data_source_id: a.required("ext-data-source-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-database-user`, from its flags.
+fn delete_database_user(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteDatabaseUserInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+        cascade: a.optional("cascade")?,
+    })
+}
+
+/// The input of `delete-disaster-recovery`, from its flags.
+fn delete_disaster_recovery(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteDisasterRecoveryInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+        need_send_request: a.optional("need-send-request")?,
+    })
+}
+
+/// The input of `delete-dws-cluster`, from its flags.
+fn delete_dws_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteDwsClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            keep_last_manual_backup: a.optional("keep-last-manual-backup")?,
+            release_eip_type: a.optional("release-eip-type")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-event-sub`, from its flags.
+fn delete_event_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteEventSubInput {
+        event_sub_id: a.required("event-sub-id")?,
+    })
+}
+
+/// The input of `delete-logical-cluster`, from its flags.
+fn delete_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_id: a.required("logical-cluster-id")?,
+    })
+}
+
+/// The input of `delete-logical-cluster-plan`, from its flags.
+fn delete_logical_cluster_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteLogicalClusterPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `delete-operational-task`, from its flags.
+fn delete_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-queue-user-list`, from its flags.
+fn delete_queue_user_list(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteQueueUserListInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `delete-snapshot`, from its flags.
+fn delete_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteSnapshotInput {
+            snapshot_id: a.required("snapshot-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-snapshot-policy`, from its flags.
+fn delete_snapshot_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteSnapshotPolicyInput {
+        cluster_id: a.required("cluster-id")?,
+        id: a.required("id")?,
+    })
+}
+
+/// The input of `delete-workload-plan`, from its flags.
+fn delete_workload_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteWorkloadPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `delete-workload-plan-stage`, from its flags.
+fn delete_workload_plan_stage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteWorkloadPlanStageInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        stage_id: a.required("stage-id")?,
+    })
+}
+
+/// The input of `delete-workload-queue`, from its flags.
+fn delete_workload_queue(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteWorkloadQueueInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+        workload_queue_name: a.required("workload-queue-name")?,
+    })
+}
+
+/// The input of `delete-workload-rule`, from its flags.
+fn delete_workload_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteWorkloadRuleInput {
+        cluster_id: a.required("cluster-id")?,
+        rule_name: a.required("rule-name")?,
+    })
+}
+
+/// The input of `disable-logical-cluster-plan`, from its flags.
+fn disable_logical_cluster_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DisableLogicalClusterPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `disable-lts-logs`, from its flags.
+fn disable_lts_logs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DisableLtsLogsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `disassociate-eip`, from its flags.
+fn disassociate_eip(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DisassociateEipInput {
+        cluster_id: a.required("cluster-id")?,
+        eip_id: a.required("eip-id")?,
+    })
+}
+
+/// The input of `disassociate-elb`, from its flags.
+fn disassociate_elb(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DisassociateElbInput {
+            cluster_id: a.required("cluster-id")?,
+            elb_id: a.required("elb-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `enable-logical-cluster`, from its flags.
+fn enable_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::EnableLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `enable-logical-cluster-plan`, from its flags.
+fn enable_logical_cluster_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::EnableLogicalClusterPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `enable-lts-logs`, from its flags.
+fn enable_lts_logs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::EnableLtsLogsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `encrypt-cluster`, from its flags.
+fn encrypt_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::EncryptClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `execute-cluster-upgrade-action`, from its flags.
+fn execute_cluster_upgrade_action(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ExecuteClusterUpgradeActionInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `execute-database-om-user-action`, from its flags.
+fn execute_database_om_user_action(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ExecuteDatabaseOmUserActionInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `execute-flavor-change`, from its flags.
+fn execute_flavor_change(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ExecuteFlavorChangeInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `expand-instance-storage`, from its flags.
+fn expand_instance_storage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ExpandInstanceStorageInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `export-database-users`, from its flags.
+fn export_database_users(a: &Args<'_>) -> Result<Call> {
+    a.call_download(op::ExportDatabaseUsersInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        r#type: a.optional("type")?,
+    })
+}
+
+/// The input of `export-user-authority`, from its flags.
+fn export_user_authority(a: &Args<'_>) -> Result<Call> {
+    a.call_download(op::ExportUserAuthorityInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-actions`, from its flags.
+fn list_actions(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListActionsInput {
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-alarm-configs`, from its flags.
+fn list_alarm_configs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListAlarmConfigsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        name_space: a.optional("name-space")?,
+    })
+}
+
+/// The input of `list-alarm-detail`, from its flags.
+fn list_alarm_detail(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListAlarmDetailInput {
+        time_zone: a.optional("time-zone")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        from: a.optional("from")?,
+        to: a.optional("to")?,
+        recent_day: a.optional("recent-day")?,
+        name_space: a.optional("name-space")?,
+    })
+}
+
+/// The input of `list-alarm-statistic`, from its flags.
+fn list_alarm_statistic(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListAlarmStatisticInput {
+        time_zone: a.optional("time-zone")?,
+        name_space: a.optional("name-space")?,
+    })
+}
+
+/// The input of `list-alarm-subs`, from its flags.
+fn list_alarm_subs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListAlarmSubsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-audit-log`, from its flags.
+fn list_audit_log(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListAuditLogInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-availability-zones`, from its flags.
+fn list_availability_zones(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListAvailabilityZonesInput {})
+}
+
+/// The input of `list-available-disaster-clusters`, from its flags.
+fn list_available_disaster_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListAvailableDisasterClustersInput {
+        primary_cluster_id: a.required("primary-cluster-id")?,
+        standby_az_code: a.required("standby-az-code")?,
+        primary_spec_id: a.optional("primary-spec-id")?,
+        primary_cluster_dn_num: a.optional("primary-cluster-dn-num")?,
+        standby_region: a.optional("standby-region")?,
+        standby_project_id: a.optional("standby-project-id")?,
+        dr_type: a.optional("dr-type")?,
+        datastore_type: a.optional("datastore-type")?,
+        datastore_version: a.optional("datastore-version")?,
+    })
+}
+
+/// The input of `list-cluster-actions`, from its flags.
+fn list_cluster_actions(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterActionsInput {
+        cluster_id: a.required("cluster-id")?,
+        action_name: a.required("action-name")?,
+    })
+}
+
+/// The input of `list-cluster-cn`, from its flags.
+fn list_cluster_cn(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterCnInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-cluster-configurations`, from its flags.
+fn list_cluster_configurations(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterConfigurationsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-cluster-configurations-parameter`, from its flags.
+fn list_cluster_configurations_parameter(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterConfigurationsParameterInput {
+        cluster_id: a.required("cluster-id")?,
+        configuration_id: a.required("configuration-id")?,
+    })
+}
+
+/// The input of `list-cluster-details`, from its flags.
+fn list_cluster_details(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterDetailsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-cluster-endpoints`, from its flags.
+fn list_cluster_endpoints(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterEndpointsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-cluster-nodes`, from its flags.
+fn list_cluster_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListClusterNodesInput {
+        cluster_id: a.required("cluster-id")?,
+        node_ids: a.optional("node-ids")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        filter_by: a.optional("filter-by")?,
+        filter: a.optional("filter")?,
+        order_by: a.optional("order-by")?,
+        order: a.optional("order")?,
+        deleted: a.optional("deleted")?,
+    })
+}
+
+/// The input of `list-cluster-scale-in-numbers`, from its flags.
+fn list_cluster_scale_in_numbers(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterScaleInNumbersInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+    })
+}
+
+/// The input of `list-cluster-security-configurations`, from its flags.
+fn list_cluster_security_configurations(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListClusterSecurityConfigurationsInput {
+        cluster_id: a.required("cluster-id")?,
+        configuration_id: a.required("configuration-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-cluster-snapshots`, from its flags.
+fn list_cluster_snapshots(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListClusterSnapshotsInput {
+        cluster_id: a.required("cluster-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        sort_key: a.optional("sort-key")?,
+        sort_dir: a.optional("sort-dir")?,
+    })
+}
+
+/// The input of `list-cluster-tags`, from its flags.
+fn list_cluster_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterTagsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-cluster-workload`, from its flags.
+fn list_cluster_workload(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClusterWorkloadInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-clusters`, from its flags.
+fn list_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListClustersInput {
+        enterprise_project_id: a.optional("enterprise-project-id")?,
+    })
+}
+
+/// The input of `list-configurations-audit-records`, from its flags.
+fn list_configurations_audit_records(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListConfigurationsAuditRecordsInput {
+        cluster_id: a.required("cluster-id")?,
+        action_time: a.optional("action-time")?,
+        filter_by: a.optional("filter-by")?,
+        filter: a.optional("filter")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-data-source`, from its flags.
+fn list_data_source(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListDataSourceInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-database-objects`, from its flags.
+fn list_database_objects(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListDatabaseObjectsInput {
+        cluster_id: a.required("cluster-id")?,
+        r#type: a.required("type")?,
+        name: a.optional("name")?,
+        database: a.optional("database")?,
+        schema: a.optional("schema")?,
+        table: a.optional("table")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        is_fine_grained_disaster: a.optional("is-fine-grained-disaster")?,
+    })
+}
+
+/// The input of `list-database-user-authorities`, from its flags.
+fn list_database_user_authorities(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListDatabaseUserAuthoritiesInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-database-user-roles`, from its flags.
+fn list_database_user_roles(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListDatabaseUserRolesInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+        query_all: a.optional("query-all")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-database-users`, from its flags.
+fn list_database_users(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListDatabaseUsersInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        r#type: a.optional("type")?,
+        user_type: a.optional("user-type")?,
+    })
+}
+
+/// The input of `list-disaster-recover`, from its flags.
+fn list_disaster_recover(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListDisasterRecoverInput {
+        primary_cluster_id: a.optional("primary-cluster-id")?,
+        standby_cluster_id: a.optional("standby-cluster-id")?,
+        id: a.optional("id")?,
+    })
+}
+
+/// The input of `list-dss-pools`, from its flags.
+fn list_dss_pools(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListDssPoolsInput {})
+}
+
+/// The input of `list-elbs`, from its flags.
+fn list_elbs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListElbsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-elbs-info`, from its flags.
+fn list_elbs_info(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListElbsInfoInput {
+        vpc_id: a.optional("vpc-id")?,
+        subnet_id: a.optional("subnet-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-eps`, from its flags.
+fn list_eps(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListEpsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-event-specs`, from its flags.
+fn list_event_specs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListEventSpecsInput {
+        spec_name: a.optional("spec-name")?,
+        category: a.optional("category")?,
+        severity: a.optional("severity")?,
+        source_type: a.optional("source-type")?,
+        tag: a.optional("tag")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        name_space: a.optional("name-space")?,
+    })
+}
+
+/// The input of `list-event-subs`, from its flags.
+fn list_event_subs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListEventSubsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-events`, from its flags.
+fn list_events(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListEventsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        name_space: a.optional("name-space")?,
+    })
+}
+
+/// The input of `list-host-disk`, from its flags.
+fn list_host_disk(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListHostDiskInput {
+        cluster_id: a.optional("cluster-id")?,
+        instance_id: a.optional("instance-id")?,
+        instance_name: a.optional("instance-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-host-net`, from its flags.
+fn list_host_net(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListHostNetInput {
+        cluster_id: a.optional("cluster-id")?,
+        instance_name: a.optional("instance-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-host-overview`, from its flags.
+fn list_host_overview(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListHostOverviewInput {
+        cluster_id: a.optional("cluster-id")?,
+        instance_name: a.optional("instance-name")?,
+        limit: a.required("limit")?,
+        offset: a.required("offset")?,
+    })
+}
+
+/// The input of `list-job-details`, from its flags.
+fn list_job_details(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListJobDetailsInput {
+        job_id: a.required("job-id")?,
+    })
+}
+
+/// The input of `list-logical-cluster-plans`, from its flags.
+fn list_logical_cluster_plans(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListLogicalClusterPlansInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-logical-cluster-rings`, from its flags.
+fn list_logical_cluster_rings(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListLogicalClusterRingsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-logical-cluster-tasks`, from its flags.
+fn list_logical_cluster_tasks(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListLogicalClusterTasksInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+        r#type: a.optional("type")?,
+        order_by: a.optional("order-by")?,
+        order: a.optional("order")?,
+    })
+}
+
+/// The input of `list-logical-cluster-volumes`, from its flags.
+fn list_logical_cluster_volumes(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListLogicalClusterVolumesInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-logical-clusters`, from its flags.
+fn list_logical_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListLogicalClustersInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-lts-logs`, from its flags.
+fn list_lts_logs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListLtsLogsInput {
+        cluster_id: a.required("cluster-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-metrics`, from its flags.
+fn list_metrics(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListMetricsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.required("offset")?,
+        limit: a.required("limit")?,
+        order_by: a.optional("order-by")?,
+        sort_by: a.optional("sort-by")?,
+    })
+}
+
+/// The input of `list-metrics-data`, from its flags.
+fn list_metrics_data(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListMetricsDataInput {
+        cluster_id: a.required("cluster-id")?,
+        metric_name: a.required("metric-name")?,
+        offset: a.required("offset")?,
+        limit: a.required("limit")?,
+        from: a.optional("from")?,
+        to: a.required("to")?,
+        order_by: a.optional("order-by")?,
+        sort_by: a.optional("sort-by")?,
+    })
+}
+
+/// The input of `list-monitor-indicator-data`, from its flags.
+fn list_monitor_indicator_data(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListMonitorIndicatorDataInput {
+        from: a.optional("from")?,
+        to: a.required("to")?,
+        function: a.optional("function")?,
+        period: a.optional("period")?,
+        indicator_name: a.required("indicator-name")?,
+        dim0: a.required("dim0")?,
+        dim1: a.optional("dim1")?,
+    })
+}
+
+/// The input of `list-monitor-indicators`, from its flags.
+fn list_monitor_indicators(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListMonitorIndicatorsInput {})
+}
+
+/// The input of `list-node-types`, from its flags.
+fn list_node_types(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListNodeTypesInput {})
+}
+
+/// The input of `list-operational-task`, from its flags.
+fn list_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        time_zone: a.optional("time-zone")?,
+        r#type: a.optional("type")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-operational-task-detail`, from its flags.
+fn list_operational_task_detail(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListOperationalTaskDetailInput {
+        cluster_id: a.required("cluster-id")?,
+        category: a.optional("category")?,
+        task_id: a.optional("task-id")?,
+        status: a.optional("status")?,
+        start_time: a.optional("start-time")?,
+        end_time: a.optional("end-time")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-plan-exec-logs`, from its flags.
+fn list_plan_exec_logs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListPlanExecLogsInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-queries`, from its flags.
+fn list_queries(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListQueriesInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `list-quotas`, from its flags.
+fn list_quotas(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListQuotasInput {})
+}
+
+/// The input of `list-redistribution-schema`, from its flags.
+fn list_redistribution_schema(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListRedistributionSchemaInput {
+        cluster_id: a.required("cluster-id")?,
+        db_name: a.required("db-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        schema_name: a.optional("schema-name")?,
+    })
+}
+
+/// The input of `list-resource-by-tag`, from its flags.
+fn list_resource_by_tag(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListResourceByTagInput {
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `list-schemas`, from its flags.
+fn list_schemas(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListSchemasInput {
+        cluster_id: a.required("cluster-id")?,
+        database_name: a.required("database-name")?,
+        sort_key: a.optional("sort-key")?,
+        sort_dir: a.optional("sort-dir")?,
+        keywords: a.optional("keywords")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-snapshot-details`, from its flags.
+fn list_snapshot_details(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotDetailsInput {
+        snapshot_id: a.required("snapshot-id")?,
+    })
+}
+
+/// The input of `list-snapshot-flavor-info`, from its flags.
+fn list_snapshot_flavor_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotFlavorInfoInput {
+        snapshot_id: a.required("snapshot-id")?,
+        r#type: a.optional("type")?,
+        az_code: a.optional("az-code")?,
+        fine_grained_restore: a.optional("fine-grained-restore")?,
+    })
+}
+
+/// The input of `list-snapshot-policy`, from its flags.
+fn list_snapshot_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotPolicyInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-snapshot-statistics`, from its flags.
+fn list_snapshot_statistics(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotStatisticsInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `list-snapshots`, from its flags.
+fn list_snapshots(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListSnapshotsInput {})
+}
+
+/// The input of `list-statistics`, from its flags.
+fn list_statistics(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListStatisticsInput {})
+}
+
+/// The input of `list-sync-records`, from its flags.
+fn list_sync_records(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListSyncRecordsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-tables-statistic`, from its flags.
+fn list_tables_statistic(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListTablesStatisticInput {
+        cluster_id: a.required("cluster-id")?,
+        rate_type: a.required("rate-type")?,
+        offset: a.required("offset")?,
+        limit: a.required("limit")?,
+        order_by: a.optional("order-by")?,
+        sort_by: a.optional("sort-by")?,
+        filter: a.optional("filter")?,
+        value: a.optional("value")?,
+    })
+}
+
+/// The input of `list-tags`, from its flags.
+fn list_tags(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListTagsInput {})
+}
+
+/// The input of `list-tags-for-resource`, from its flags.
+fn list_tags_for_resource(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListTagsForResourceInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-target-flavors`, from its flags.
+fn list_target_flavors(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListTargetFlavorsInput {
+        flavor_id: a.required("flavor-id")?,
+        cluster_id: a.optional("cluster-id")?,
+    })
+}
+
+/// The input of `list-topo-rings`, from its flags.
+fn list_topo_rings(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListTopoRingsInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-updatable-version`, from its flags.
+fn list_updatable_version(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListUpdatableVersionInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        r#type: a.optional("type")?,
+    })
+}
+
+/// The input of `list-update-record`, from its flags.
+fn list_update_record(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListUpdateRecordInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-workload-plans`, from its flags.
+fn list_workload_plans(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListWorkloadPlansInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-workload-queue`, from its flags.
+fn list_workload_queue(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListWorkloadQueueInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+    })
+}
+
+/// The input of `list-workload-queue-users`, from its flags.
+fn list_workload_queue_users(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListWorkloadQueueUsersInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-workload-rules`, from its flags.
+fn list_workload_rules(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListWorkloadRulesInput {
+        cluster_id: a.required("cluster-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        rule_name: a.optional("rule-name")?,
+        queue_name: a.optional("queue-name")?,
+    })
+}
+
+/// The input of `modify-cluster-name`, from its flags.
+fn modify_cluster_name(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ModifyClusterNameInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `modify-cluster-timezone`, from its flags.
+fn modify_cluster_timezone(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ModifyClusterTimezoneInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `pause-disaster-recovery`, from its flags.
+fn pause_disaster_recovery(a: &Args<'_>) -> Result<Call> {
+    a.call(op::PauseDisasterRecoveryInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `pause-operational-task`, from its flags.
+fn pause_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::PauseOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `refresh-operational-task`, from its flags.
+fn refresh_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RefreshOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `reset-password`, from its flags.
+fn reset_password(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ResetPasswordInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `resize-cluster`, from its flags.
+fn resize_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ResizeClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `resize-cluster-with-existed-nodes`, from its flags.
+fn resize_cluster_with_existed_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ResizeClusterWithExistedNodesInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `resize-preparation`, from its flags.
+fn resize_preparation(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ResizePreparationInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `restart-cluster`, from its flags.
+fn restart_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestartClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `restart-logical-cluster`, from its flags.
+fn restart_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestartLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_id: a.required("logical-cluster-id")?,
+    })
+}
+
+/// The input of `restore-cluster`, from its flags.
+fn restore_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RestoreClusterInput {
+            snapshot_id: a.required("snapshot-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `restore-disaster`, from its flags.
+fn restore_disaster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestoreDisasterInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `restore-redistribution`, from its flags.
+fn restore_redistribution(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RestoreRedistributionInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `restore-table`, from its flags.
+fn restore_table(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RestoreTableInput {
+            snapshot_id: a.required("snapshot-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `resume-operational-task`, from its flags.
+fn resume_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ResumeOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `rotate-key`, from its flags.
+fn rotate_key(a: &Args<'_>) -> Result<Call> {
+    a.call(op::RotateKeyInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `save-cluster-description-info`, from its flags.
+fn save_cluster_description_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SaveClusterDescriptionInfoInput {
+        cluster_id: a.required("cluster-id")?,
+        namespace: a.optional("namespace")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `set-redistribution-priority`, from its flags.
+fn set_redistribution_priority(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SetRedistributionPriorityInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-cluster-encrypt-info`, from its flags.
+fn show_cluster_encrypt_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterEncryptInfoInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-cluster-flavor`, from its flags.
+fn show_cluster_flavor(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterFlavorInput {
+        cluster_id: a.required("cluster-id")?,
+        namespace: a.optional("namespace")?,
+    })
+}
+
+/// The input of `show-cluster-redistribution`, from its flags.
+fn show_cluster_redistribution(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterRedistributionInput {
+        cluster_id: a.required("cluster-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        db_name: a.optional("db-name")?,
+        table_name: a.optional("table-name")?,
+        r#type: a.optional("type")?,
+    })
+}
+
+/// The input of `show-cluster-storage-expand-range`, from its flags.
+fn show_cluster_storage_expand_range(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterStorageExpandRangeInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-cluster-volume`, from its flags.
+fn show_cluster_volume(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClusterVolumeInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-clusters`, from its flags.
+fn show_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowClustersInput {})
+}
+
+/// The input of `show-database-authority`, from its flags.
+fn show_database_authority(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDatabaseAuthorityInput {
+        cluster_id: a.required("cluster-id")?,
+        r#type: a.required("type")?,
+        name: a.required("name")?,
+        database: a.required("database")?,
+        schema: a.optional("schema")?,
+        table: a.optional("table")?,
+    })
+}
+
+/// The input of `show-database-om-user-status`, from its flags.
+fn show_database_om_user_status(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDatabaseOmUserStatusInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-database-user`, from its flags.
+fn show_database_user(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDatabaseUserInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+    })
+}
+
+/// The input of `show-disaster-detail`, from its flags.
+fn show_disaster_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDisasterDetailInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `show-disaster-progress`, from its flags.
+fn show_disaster_progress(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDisasterProgressInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `show-instance`, from its flags.
+fn show_instance(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowInstanceInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-operational-task-config`, from its flags.
+fn show_operational_task_config(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowOperationalTaskConfigInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-query-detail`, from its flags.
+fn show_query_detail(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowQueryDetailInput {
+        cluster_id: a.required("cluster-id")?,
+        query_id: a.required("query-id")?,
+        ctime: a.optional("ctime")?,
+    })
+}
+
+/// The input of `show-resize-preparation`, from its flags.
+fn show_resize_preparation(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowResizePreparationInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `show-resource-statistics`, from its flags.
+fn show_resource_statistics(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowResourceStatisticsInput {
+        namespace: a.optional("namespace")?,
+    })
+}
+
+/// The input of `show-workload-plan`, from its flags.
+fn show_workload_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowWorkloadPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `show-workload-plan-stage`, from its flags.
+fn show_workload_plan_stage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowWorkloadPlanStageInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        stage_id: a.required("stage-id")?,
+    })
+}
+
+/// The input of `show-workload-queue`, from its flags.
+fn show_workload_queue(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowWorkloadQueueInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        logical_cluster_name: a.optional("logical-cluster-name")?,
+    })
+}
 
 /// The input of `shrink-cluster`, from its flags.
 fn shrink_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ShrinkClusterInput {
+    a.call_waiting(
+        op::ShrinkClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `shrink-logical-cluster`, from its flags.
+fn shrink_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShrinkLogicalClusterInput {
         cluster_id: a.required("cluster-id")?,
+        logical_cluster_id: a.required("logical-cluster-id")?,
         body: a.body()?,
+    })
+}
+
+/// The input of `start-cluster`, from its flags.
+fn start_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::StartClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `start-disaster-recovery`, from its flags.
+fn start_disaster_recovery(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartDisasterRecoveryInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
     })
 }
 
@@ -67,4 +6390,265 @@ fn start_redistribution(a: &Args<'_>) -> Result<Call> {
         cluster_id: a.required("cluster-id")?,
         body: a.body()?,
     })
+}
+
+/// The input of `start-workload-plan`, from its flags.
+fn start_workload_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartWorkloadPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `stop-cluster`, from its flags.
+fn stop_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::StopClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `stop-redistribution`, from its flags.
+fn stop_redistribution(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopRedistributionInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `stop-workload-plan`, from its flags.
+fn stop_workload_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopWorkloadPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+    })
+}
+
+/// The input of `switch-failover-disaster`, from its flags.
+fn switch_failover_disaster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SwitchFailoverDisasterInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `switch-over-cluster`, from its flags.
+fn switch_over_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SwitchOverClusterInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `switch-plan-stage`, from its flags.
+fn switch_plan_stage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SwitchPlanStageInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `switchover-disaster-recovery`, from its flags.
+fn switchover_disaster_recovery(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SwitchoverDisasterRecoveryInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+    })
+}
+
+/// The input of `sync-iam-users`, from its flags.
+fn sync_iam_users(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SyncIamUsersInput {
+        cluster_id: a.required("cluster-id")?,
+    })
+}
+
+/// The input of `update-alarm-sub`, from its flags.
+fn update_alarm_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateAlarmSubInput {
+        alarm_sub_id: a.required("alarm-sub-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-cluster-dns`, from its flags.
+fn update_cluster_dns(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateClusterDnsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-configuration`, from its flags.
+fn update_configuration(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateConfigurationInput {
+        cluster_id: a.required("cluster-id")?,
+        configuration_id: a.required("configuration-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-data-source`, from its flags.
+fn update_data_source(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateDataSourceInput {
+            cluster_id: a.required("cluster-id")?,
+            ext_data_source_id: a.required("ext-data-source-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `update-database-authority`, from its flags.
+fn update_database_authority(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateDatabaseAuthorityInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-database-user-info`, from its flags.
+fn update_database_user_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateDatabaseUserInfoInput {
+        cluster_id: a.required("cluster-id")?,
+        name: a.required("name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-disaster-info`, from its flags.
+fn update_disaster_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateDisasterInfoInput {
+        disaster_recovery_id: a.required("disaster-recovery-id")?,
+        body: a.optional_body()?,
+    })
+}
+
+/// The input of `update-event-sub`, from its flags.
+fn update_event_sub(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateEventSubInput {
+        event_sub_id: a.required("event-sub-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-logical-cluster`, from its flags.
+fn update_logical_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateLogicalClusterInput {
+        cluster_id: a.required("cluster-id")?,
+        logical_cluster_id: a.required("logical-cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-logical-cluster-plan`, from its flags.
+fn update_logical_cluster_plan(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateLogicalClusterPlanInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-maintenance-window`, from its flags.
+fn update_maintenance_window(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateMaintenanceWindowInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-operational-task`, from its flags.
+fn update_operational_task(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateOperationalTaskInput {
+        cluster_id: a.required("cluster-id")?,
+        task_id: a.required("task-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-operational-task-config`, from its flags.
+fn update_operational_task_config(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateOperationalTaskConfigInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-queue-base-info`, from its flags.
+fn update_queue_base_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateQueueBaseInfoInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-queue-resources`, from its flags.
+fn update_queue_resources(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateQueueResourcesInput {
+        cluster_id: a.required("cluster-id")?,
+        queue_name: a.required("queue-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-redistribution-configurations`, from its flags.
+fn update_redistribution_configurations(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateRedistributionConfigurationsInput {
+        cluster_id: a.required("cluster-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-schemas`, from its flags.
+fn update_schemas(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateSchemasInput {
+        cluster_id: a.required("cluster-id")?,
+        database_name: a.required("database-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-workload-plan-stage`, from its flags.
+fn update_workload_plan_stage(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateWorkloadPlanStageInput {
+        cluster_id: a.required("cluster-id")?,
+        plan_id: a.required("plan-id")?,
+        stage_id: a.required("stage-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-workload-rule`, from its flags.
+fn update_workload_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateWorkloadRuleInput {
+        cluster_id: a.required("cluster-id")?,
+        rule_name: a.required("rule-name")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `validate-db-data`, from its flags.
+fn validate_db_data(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ValidateDbDataInput {
+        cluster_id: a.required("cluster-id")?,
+        database: a.required("database")?,
+        body: a.body()?,
+    })
+}
+
+/// Waits for a job with the client's job-information operation, for `--wait`.
+fn wait_for_job(
+    client: &::clouddb_runtime::huawei::Client,
+    job_id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_dws::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
 }

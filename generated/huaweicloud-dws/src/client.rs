@@ -89,6 +89,66 @@ impl Client {
     {
         self.inner.execute_with(input, options).await
     }
+
+    /// Sends a whole operation input whose answer is a file, retrying as allowed
+    /// until the answer's headers arrive, and returns the file as a stream.
+    pub async fn download<O>(
+        &self,
+        input: O,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Download, ::clouddb_runtime::Error>
+    where
+        O: ::clouddb_runtime::Operation<Service = Client>,
+    {
+        self.inner.download(input, options).await
+    }
+}
+
+/// How this service reports on asynchronous jobs.
+#[cfg(feature = "jobs")]
+static JOB_POLLER: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter::job(
+    "ListJobDetails",
+    "/status",
+    &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["SUCCESS"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["FAIL", "STOP"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    ::std::option::Option::Some("/progress"),
+    ::std::option::Option::Some("/failed_detail"),
+);
+
+#[cfg(feature = "jobs")]
+impl Client {
+    /// Waits for the asynchronous job `job_id` to end, asking [`list_job_details`](Self::list_job_details) with growing intervals as `options` says.
+    ///
+    /// Returns the job's last state when its status is one of `SUCCESS`. A status of `FAIL`, `STOP` is an error of kind `JobFailed` carrying the job's state and the vendor's failure reason; running out of `max_wait` is a `Timeout` error (the job goes on on the server).
+    pub async fn wait_for_job(
+        &self,
+        job_id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &JOB_POLLER,
+                job_id,
+                options,
+                |id| {
+                    let request = self.list_job_details().job_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
 }
 
 impl ::clouddb_runtime::Service for Client {

@@ -16,17 +16,724 @@ fn cli(server: &vendor::Server) -> Cli {
 async fn help_describes_every_operation() {
     let run = Cli::new(BIN).args(["--help"]).run().await;
     run.expect_exit(0).expect_stdout("Exit status:");
-    let listed: &[&str] = &["shrink-cluster", "start-redistribution"];
+    let listed: &[&str] = &[
+        "add-operational-task",
+        "add-queue-user-list",
+        "add-workload-plan-stage",
+        "add-workload-queue",
+        "add-workload-rule",
+        "associate-eip",
+        "associate-elb",
+        "batch-create-cluster-cn",
+        "batch-create-resource-tag",
+        "batch-delete-cluster-cn",
+        "batch-delete-resource-tag",
+        "cancel-readonly-cluster",
+        "change-security-group",
+        "check-cluster",
+        "check-cluster-shrink",
+        "check-disaster-name",
+        "check-grow-cluster",
+        "check-instance-storage",
+        "check-snapshot",
+        "check-table-restore",
+        "convert-to-logical-cluster",
+        "copy-snapshot",
+        "create-alarm-sub",
+        "create-cluster-dns",
+        "create-cluster-v2",
+        "create-cluster-workload",
+        "create-data-source",
+        "create-database-user",
+        "create-disaster-recovery",
+        "create-event-sub",
+        "create-logical-cluster-plan",
+        "create-snapshot",
+        "create-snapshot-policy",
+        "create-workload-plan",
+        "delete-alarm-sub",
+        "delete-cluster-dns",
+        "delete-cluster-nodes",
+        "delete-data-source",
+        "delete-database-user",
+        "delete-disaster-recovery",
+        "delete-dws-cluster",
+        "delete-event-sub",
+        "delete-logical-cluster",
+        "delete-logical-cluster-plan",
+        "delete-operational-task",
+        "delete-queue-user-list",
+        "delete-snapshot",
+        "delete-snapshot-policy",
+        "delete-workload-plan",
+        "delete-workload-plan-stage",
+        "delete-workload-queue",
+        "delete-workload-rule",
+        "disable-logical-cluster-plan",
+        "disable-lts-logs",
+        "disassociate-eip",
+        "disassociate-elb",
+        "enable-logical-cluster",
+        "enable-logical-cluster-plan",
+        "enable-lts-logs",
+        "encrypt-cluster",
+        "execute-cluster-upgrade-action",
+        "execute-database-om-user-action",
+        "execute-flavor-change",
+        "expand-instance-storage",
+        "export-database-users",
+        "export-user-authority",
+        "list-actions",
+        "list-alarm-configs",
+        "list-alarm-detail",
+        "list-alarm-statistic",
+        "list-alarm-subs",
+        "list-audit-log",
+        "list-availability-zones",
+        "list-available-disaster-clusters",
+        "list-cluster-actions",
+        "list-cluster-cn",
+        "list-cluster-configurations",
+        "list-cluster-configurations-parameter",
+        "list-cluster-details",
+        "list-cluster-endpoints",
+        "list-cluster-nodes",
+        "list-cluster-scale-in-numbers",
+        "list-cluster-security-configurations",
+        "list-cluster-snapshots",
+        "list-cluster-tags",
+        "list-cluster-workload",
+        "list-clusters",
+        "list-configurations-audit-records",
+        "list-data-source",
+        "list-database-objects",
+        "list-database-user-authorities",
+        "list-database-user-roles",
+        "list-database-users",
+        "list-disaster-recover",
+        "list-dss-pools",
+        "list-elbs",
+        "list-elbs-info",
+        "list-eps",
+        "list-event-specs",
+        "list-event-subs",
+        "list-events",
+        "list-host-disk",
+        "list-host-net",
+        "list-host-overview",
+        "list-job-details",
+        "list-logical-cluster-plans",
+        "list-logical-cluster-rings",
+        "list-logical-cluster-tasks",
+        "list-logical-cluster-volumes",
+        "list-logical-clusters",
+        "list-lts-logs",
+        "list-metrics",
+        "list-metrics-data",
+        "list-monitor-indicator-data",
+        "list-monitor-indicators",
+        "list-node-types",
+        "list-operational-task",
+        "list-operational-task-detail",
+        "list-plan-exec-logs",
+        "list-queries",
+        "list-quotas",
+        "list-redistribution-schema",
+        "list-resource-by-tag",
+        "list-schemas",
+        "list-snapshot-details",
+        "list-snapshot-flavor-info",
+        "list-snapshot-policy",
+        "list-snapshot-statistics",
+        "list-snapshots",
+        "list-statistics",
+        "list-sync-records",
+        "list-tables-statistic",
+        "list-tags",
+        "list-tags-for-resource",
+        "list-target-flavors",
+        "list-topo-rings",
+        "list-updatable-version",
+        "list-update-record",
+        "list-workload-plans",
+        "list-workload-queue",
+        "list-workload-queue-users",
+        "list-workload-rules",
+        "modify-cluster-name",
+        "modify-cluster-timezone",
+        "pause-disaster-recovery",
+        "pause-operational-task",
+        "refresh-operational-task",
+        "reset-password",
+        "resize-cluster",
+        "resize-cluster-with-existed-nodes",
+        "resize-preparation",
+        "restart-cluster",
+        "restart-logical-cluster",
+        "restore-cluster",
+        "restore-disaster",
+        "restore-redistribution",
+        "restore-table",
+        "resume-operational-task",
+        "rotate-key",
+        "save-cluster-description-info",
+        "set-redistribution-priority",
+        "show-cluster-encrypt-info",
+        "show-cluster-flavor",
+        "show-cluster-redistribution",
+        "show-cluster-storage-expand-range",
+        "show-cluster-volume",
+        "show-clusters",
+        "show-database-authority",
+        "show-database-om-user-status",
+        "show-database-user",
+        "show-disaster-detail",
+        "show-disaster-progress",
+        "show-instance",
+        "show-operational-task-config",
+        "show-query-detail",
+        "show-resize-preparation",
+        "show-resource-statistics",
+        "show-workload-plan",
+        "show-workload-plan-stage",
+        "show-workload-queue",
+        "shrink-cluster",
+        "shrink-logical-cluster",
+        "start-cluster",
+        "start-disaster-recovery",
+        "start-redistribution",
+        "start-workload-plan",
+        "stop-cluster",
+        "stop-redistribution",
+        "stop-workload-plan",
+        "switch-failover-disaster",
+        "switch-over-cluster",
+        "switch-plan-stage",
+        "switchover-disaster-recovery",
+        "sync-iam-users",
+        "update-alarm-sub",
+        "update-cluster-dns",
+        "update-configuration",
+        "update-data-source",
+        "update-database-authority",
+        "update-database-user-info",
+        "update-disaster-info",
+        "update-event-sub",
+        "update-logical-cluster",
+        "update-logical-cluster-plan",
+        "update-maintenance-window",
+        "update-operational-task",
+        "update-operational-task-config",
+        "update-queue-base-info",
+        "update-queue-resources",
+        "update-redistribution-configurations",
+        "update-schemas",
+        "update-workload-plan-stage",
+        "update-workload-rule",
+        "validate-db-data",
+    ];
     for name in listed {
         run.expect_stdout(name);
     }
-    let hidden: &[&str] = &[];
+    let hidden: &[&str] = &[
+        "\n  create-cluster ",
+        "\n  create-logical-cluster ",
+        "\n  delete-cluster ",
+    ];
     for hidden in hidden {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
     let operations: &[(&str, &[&str])] = &[
-        ("shrink-cluster", &["--cluster-id", "--body-file"]),
+        ("add-operational-task", &["--cluster-id", "--body-file"]),
+        ("add-queue-user-list", &["--cluster-id", "--queue-name", "--body-file"]),
+        ("add-workload-plan-stage", &["--cluster-id", "--plan-id", "--body-file"]),
+        ("add-workload-queue", &["--cluster-id", "--body-file"]),
+        ("add-workload-rule", &["--cluster-id", "--body-file"]),
+        ("associate-eip", &["--cluster-id", "--eip-id"]),
+        ("associate-elb", &["--cluster-id", "--elb-id", "--wait"]),
+        ("batch-create-cluster-cn", &["--cluster-id", "--body-file", "--wait"]),
+        ("batch-create-resource-tag", &["--cluster-id", "--body-file"]),
+        ("batch-delete-cluster-cn", &["--cluster-id", "--body-file", "--wait"]),
+        ("batch-delete-resource-tag", &["--cluster-id", "--body-file"]),
+        ("cancel-readonly-cluster", &["--cluster-id"]),
+        ("change-security-group", &["--cluster-id", "--body-file"]),
+        ("check-cluster", &["--body-file"]),
+        ("check-cluster-shrink", &["--cluster-id", "--check-item", "--shrink-count"]),
+        (
+            "check-disaster-name",
+            &["--dr-name", "--type", "--standby-region", "--standby-project-id"],
+        ),
+        ("check-grow-cluster", &["--cluster-id", "--body-file"]),
+        ("check-instance-storage", &["--cluster-id", "--body-file"]),
+        ("check-snapshot", &["--body-file"]),
+        ("check-table-restore", &["--snapshot-id", "--body-file"]),
+        ("convert-to-logical-cluster", &["--cluster-id", "--name"]),
+        ("copy-snapshot", &["--snapshot-id", "--body-file"]),
+        ("create-alarm-sub", &["--body-file"]),
+        ("create-cluster", &["--body-file", "use `create-cluster-v2` instead"]),
+        ("create-cluster-dns", &["--cluster-id", "--body-file"]),
+        ("create-cluster-v2", &["--body-file"]),
+        ("create-cluster-workload", &["--cluster-id", "--body-file"]),
+        ("create-data-source", &["--cluster-id", "--body-file", "--wait"]),
+        ("create-database-user", &["--cluster-id", "--body-file"]),
+        ("create-disaster-recovery", &["--body-file"]),
+        ("create-event-sub", &["--body-file"]),
+        ("create-logical-cluster", &["--cluster-id", "--body-file"]),
+        ("create-logical-cluster-plan", &["--cluster-id", "--body-file"]),
+        ("create-snapshot", &["--body-file"]),
+        ("create-snapshot-policy", &["--cluster-id", "--body-file"]),
+        ("create-workload-plan", &["--cluster-id", "--body-file"]),
+        ("delete-alarm-sub", &["--alarm-sub-id"]),
+        (
+            "delete-cluster",
+            &["--cluster-id", "--body-file", "use `delete-dws-cluster` instead"],
+        ),
+        ("delete-cluster-dns", &["--cluster-id", "--type"]),
+        ("delete-cluster-nodes", &["--cluster-id", "--body-file"]),
+        ("delete-data-source", &["--cluster-id", "--ext-data-source-id", "--wait"]),
+        ("delete-database-user", &["--cluster-id", "--name", "--cascade"]),
+        ("delete-disaster-recovery", &["--disaster-recovery-id", "--need-send-request"]),
+        (
+            "delete-dws-cluster",
+            &[
+                "--cluster-id",
+                "--keep-last-manual-backup",
+                "--release-eip-type",
+                "--wait",
+            ],
+        ),
+        ("delete-event-sub", &["--event-sub-id"]),
+        ("delete-logical-cluster", &["--cluster-id", "--logical-cluster-id"]),
+        ("delete-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
+        ("delete-operational-task", &["--cluster-id", "--body-file"]),
+        ("delete-queue-user-list", &["--cluster-id", "--queue-name", "--body-file"]),
+        ("delete-snapshot", &["--snapshot-id", "--wait"]),
+        ("delete-snapshot-policy", &["--cluster-id", "--id"]),
+        ("delete-workload-plan", &["--cluster-id", "--plan-id"]),
+        ("delete-workload-plan-stage", &["--cluster-id", "--plan-id", "--stage-id"]),
+        (
+            "delete-workload-queue",
+            &["--cluster-id", "--logical-cluster-name", "--workload-queue-name"],
+        ),
+        ("delete-workload-rule", &["--cluster-id", "--rule-name"]),
+        ("disable-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
+        ("disable-lts-logs", &["--cluster-id"]),
+        ("disassociate-eip", &["--cluster-id", "--eip-id"]),
+        ("disassociate-elb", &["--cluster-id", "--elb-id", "--wait"]),
+        ("enable-logical-cluster", &["--cluster-id", "--body-file"]),
+        ("enable-logical-cluster-plan", &["--cluster-id", "--plan-id"]),
+        ("enable-lts-logs", &["--cluster-id"]),
+        ("encrypt-cluster", &["--cluster-id", "--body-file", "--wait"]),
+        ("execute-cluster-upgrade-action", &["--cluster-id", "--body-file", "--wait"]),
+        ("execute-database-om-user-action", &["--cluster-id", "--body-file"]),
+        ("execute-flavor-change", &["--cluster-id", "--body-file"]),
+        ("expand-instance-storage", &["--cluster-id", "--body-file"]),
+        ("export-database-users", &["--cluster-id", "--offset", "--limit", "--type"]),
+        ("export-user-authority", &["--cluster-id", "--name", "--offset", "--limit"]),
+        ("list-actions", &["--limit", "--offset", "--all"]),
+        ("list-alarm-configs", &["--offset", "--limit", "--name-space", "--all"]),
+        (
+            "list-alarm-detail",
+            &[
+                "--time-zone",
+                "--offset",
+                "--limit",
+                "--from",
+                "--to",
+                "--recent-day",
+                "--name-space",
+                "--all",
+            ],
+        ),
+        ("list-alarm-statistic", &["--time-zone", "--name-space"]),
+        ("list-alarm-subs", &["--offset", "--limit", "--all"]),
+        ("list-audit-log", &["--cluster-id"]),
+        ("list-availability-zones", &[]),
+        (
+            "list-available-disaster-clusters",
+            &[
+                "--primary-cluster-id",
+                "--standby-az-code",
+                "--primary-spec-id",
+                "--primary-cluster-dn-num",
+                "--standby-region",
+                "--standby-project-id",
+                "--dr-type",
+                "--datastore-type",
+                "--datastore-version",
+            ],
+        ),
+        ("list-cluster-actions", &["--cluster-id", "--action-name"]),
+        ("list-cluster-cn", &["--cluster-id"]),
+        ("list-cluster-configurations", &["--cluster-id"]),
+        (
+            "list-cluster-configurations-parameter",
+            &["--cluster-id", "--configuration-id"],
+        ),
+        ("list-cluster-details", &["--cluster-id"]),
+        ("list-cluster-endpoints", &["--cluster-id"]),
+        (
+            "list-cluster-nodes",
+            &[
+                "--cluster-id",
+                "--node-ids",
+                "--offset",
+                "--limit",
+                "--filter-by",
+                "--filter",
+                "--order-by",
+                "--order",
+                "--deleted",
+                "--all",
+            ],
+        ),
+        ("list-cluster-scale-in-numbers", &["--cluster-id", "--logical-cluster-name"]),
+        (
+            "list-cluster-security-configurations",
+            &["--cluster-id", "--configuration-id", "--limit", "--offset", "--all"],
+        ),
+        (
+            "list-cluster-snapshots",
+            &["--cluster-id", "--limit", "--offset", "--sort-key", "--sort-dir", "--all"],
+        ),
+        ("list-cluster-tags", &["--cluster-id"]),
+        ("list-cluster-workload", &["--cluster-id"]),
+        ("list-clusters", &["--enterprise-project-id"]),
+        (
+            "list-configurations-audit-records",
+            &[
+                "--cluster-id",
+                "--action-time",
+                "--filter-by",
+                "--filter",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        ("list-data-source", &["--cluster-id"]),
+        (
+            "list-database-objects",
+            &[
+                "--cluster-id",
+                "--type",
+                "--name",
+                "--database",
+                "--schema",
+                "--table",
+                "--offset",
+                "--limit",
+                "--is-fine-grained-disaster",
+                "--all",
+            ],
+        ),
+        (
+            "list-database-user-authorities",
+            &["--cluster-id", "--name", "--offset", "--limit", "--all"],
+        ),
+        (
+            "list-database-user-roles",
+            &["--cluster-id", "--name", "--query-all", "--offset", "--limit", "--all"],
+        ),
+        (
+            "list-database-users",
+            &["--cluster-id", "--offset", "--limit", "--type", "--user-type", "--all"],
+        ),
+        (
+            "list-disaster-recover",
+            &["--primary-cluster-id", "--standby-cluster-id", "--id"],
+        ),
+        ("list-dss-pools", &[]),
+        ("list-elbs", &["--cluster-id"]),
+        ("list-elbs-info", &["--vpc-id", "--subnet-id", "--limit", "--offset", "--all"]),
+        ("list-eps", &["--offset", "--limit", "--all"]),
+        (
+            "list-event-specs",
+            &[
+                "--spec-name",
+                "--category",
+                "--severity",
+                "--source-type",
+                "--tag",
+                "--offset",
+                "--limit",
+                "--name-space",
+                "--all",
+            ],
+        ),
+        ("list-event-subs", &["--offset", "--limit", "--all"]),
+        ("list-events", &["--offset", "--limit", "--name-space", "--all"]),
+        (
+            "list-host-disk",
+            &["--cluster-id", "--instance-id", "--instance-name", "--limit", "--offset"],
+        ),
+        ("list-host-net", &["--cluster-id", "--instance-name", "--limit", "--offset"]),
+        (
+            "list-host-overview",
+            &["--cluster-id", "--instance-name", "--limit", "--offset"],
+        ),
+        ("list-job-details", &["--job-id"]),
+        ("list-logical-cluster-plans", &["--cluster-id"]),
+        (
+            "list-logical-cluster-rings",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+        ),
+        (
+            "list-logical-cluster-tasks",
+            &[
+                "--cluster-id",
+                "--offset",
+                "--limit",
+                "--logical-cluster-name",
+                "--type",
+                "--order-by",
+                "--order",
+                "--all",
+            ],
+        ),
+        (
+            "list-logical-cluster-volumes",
+            &["--cluster-id", "--offset", "--limit", "--all"],
+        ),
+        ("list-logical-clusters", &["--cluster-id", "--offset", "--limit", "--all"]),
+        ("list-lts-logs", &["--cluster-id", "--limit", "--offset", "--all"]),
+        (
+            "list-metrics",
+            &["--cluster-id", "--offset", "--limit", "--order-by", "--sort-by", "--all"],
+        ),
+        (
+            "list-metrics-data",
+            &[
+                "--cluster-id",
+                "--metric-name",
+                "--offset",
+                "--limit",
+                "--from",
+                "--to",
+                "--order-by",
+                "--sort-by",
+                "--all",
+            ],
+        ),
+        (
+            "list-monitor-indicator-data",
+            &[
+                "--from",
+                "--to",
+                "--function",
+                "--period",
+                "--indicator-name",
+                "--dim0",
+                "--dim1",
+            ],
+        ),
+        ("list-monitor-indicators", &[]),
+        ("list-node-types", &[]),
+        (
+            "list-operational-task",
+            &["--cluster-id", "--time-zone", "--type", "--limit", "--offset", "--all"],
+        ),
+        (
+            "list-operational-task-detail",
+            &[
+                "--cluster-id",
+                "--category",
+                "--task-id",
+                "--status",
+                "--start-time",
+                "--end-time",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        (
+            "list-plan-exec-logs",
+            &["--cluster-id", "--plan-id", "--limit", "--offset", "--all"],
+        ),
+        ("list-queries", &["--cluster-id", "--body-file"]),
+        ("list-quotas", &[]),
+        (
+            "list-redistribution-schema",
+            &[
+                "--cluster-id",
+                "--db-name",
+                "--limit",
+                "--offset",
+                "--schema-name",
+                "--all",
+            ],
+        ),
+        ("list-resource-by-tag", &["--limit", "--offset", "--body-file", "--all"]),
+        (
+            "list-schemas",
+            &[
+                "--cluster-id",
+                "--database-name",
+                "--sort-key",
+                "--sort-dir",
+                "--keywords",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        ("list-snapshot-details", &["--snapshot-id"]),
+        (
+            "list-snapshot-flavor-info",
+            &["--snapshot-id", "--type", "--az-code", "--fine-grained-restore"],
+        ),
+        ("list-snapshot-policy", &["--cluster-id"]),
+        ("list-snapshot-statistics", &["--cluster-id"]),
+        ("list-snapshots", &[]),
+        ("list-statistics", &[]),
+        ("list-sync-records", &["--cluster-id", "--offset", "--limit", "--all"]),
+        (
+            "list-tables-statistic",
+            &[
+                "--cluster-id",
+                "--rate-type",
+                "--offset",
+                "--limit",
+                "--order-by",
+                "--sort-by",
+                "--filter",
+                "--value",
+                "--all",
+            ],
+        ),
+        ("list-tags", &[]),
+        ("list-tags-for-resource", &["--cluster-id", "--offset", "--limit", "--all"]),
+        ("list-target-flavors", &["--flavor-id", "--cluster-id"]),
+        ("list-topo-rings", &["--cluster-id", "--offset", "--limit", "--all"]),
+        (
+            "list-updatable-version",
+            &["--cluster-id", "--offset", "--limit", "--type", "--all"],
+        ),
+        ("list-update-record", &["--cluster-id", "--offset", "--limit", "--all"]),
+        (
+            "list-workload-plans",
+            &["--cluster-id", "--logical-cluster-name", "--limit", "--offset", "--all"],
+        ),
+        ("list-workload-queue", &["--cluster-id", "--logical-cluster-name"]),
+        (
+            "list-workload-queue-users",
+            &["--cluster-id", "--queue-name", "--limit", "--offset", "--all"],
+        ),
+        (
+            "list-workload-rules",
+            &[
+                "--cluster-id",
+                "--offset",
+                "--limit",
+                "--rule-name",
+                "--queue-name",
+                "--all",
+            ],
+        ),
+        ("modify-cluster-name", &["--cluster-id", "--body-file", "--wait"]),
+        ("modify-cluster-timezone", &["--cluster-id", "--body-file", "--wait"]),
+        ("pause-disaster-recovery", &["--disaster-recovery-id"]),
+        ("pause-operational-task", &["--cluster-id", "--body-file"]),
+        ("refresh-operational-task", &["--cluster-id"]),
+        ("reset-password", &["--cluster-id", "--body-file"]),
+        ("resize-cluster", &["--cluster-id", "--body-file"]),
+        ("resize-cluster-with-existed-nodes", &["--cluster-id", "--body-file"]),
+        ("resize-preparation", &["--cluster-id", "--body-file", "--wait"]),
+        ("restart-cluster", &["--cluster-id", "--body-file"]),
+        ("restart-logical-cluster", &["--cluster-id", "--logical-cluster-id"]),
+        ("restore-cluster", &["--snapshot-id", "--body-file", "--wait"]),
+        ("restore-disaster", &["--disaster-recovery-id"]),
+        ("restore-redistribution", &["--cluster-id"]),
+        ("restore-table", &["--snapshot-id", "--body-file", "--wait"]),
+        ("resume-operational-task", &["--cluster-id", "--body-file"]),
+        ("rotate-key", &["--cluster-id", "--body-file"]),
+        (
+            "save-cluster-description-info",
+            &["--cluster-id", "--namespace", "--body-file"],
+        ),
+        ("set-redistribution-priority", &["--cluster-id", "--body-file"]),
+        ("show-cluster-encrypt-info", &["--cluster-id"]),
+        ("show-cluster-flavor", &["--cluster-id", "--namespace"]),
+        (
+            "show-cluster-redistribution",
+            &[
+                "--cluster-id",
+                "--limit",
+                "--offset",
+                "--db-name",
+                "--table-name",
+                "--type",
+            ],
+        ),
+        ("show-cluster-storage-expand-range", &["--cluster-id"]),
+        ("show-cluster-volume", &["--cluster-id"]),
+        ("show-clusters", &[]),
+        (
+            "show-database-authority",
+            &["--cluster-id", "--type", "--name", "--database", "--schema", "--table"],
+        ),
+        ("show-database-om-user-status", &["--cluster-id"]),
+        ("show-database-user", &["--cluster-id", "--name"]),
+        ("show-disaster-detail", &["--disaster-recovery-id"]),
+        ("show-disaster-progress", &["--disaster-recovery-id"]),
+        ("show-instance", &["--instance-id"]),
+        ("show-operational-task-config", &["--cluster-id"]),
+        ("show-query-detail", &["--cluster-id", "--query-id", "--ctime"]),
+        ("show-resize-preparation", &["--cluster-id"]),
+        ("show-resource-statistics", &["--namespace"]),
+        ("show-workload-plan", &["--cluster-id", "--plan-id"]),
+        ("show-workload-plan-stage", &["--cluster-id", "--plan-id", "--stage-id"]),
+        (
+            "show-workload-queue",
+            &["--cluster-id", "--queue-name", "--logical-cluster-name"],
+        ),
+        ("shrink-cluster", &["--cluster-id", "--body-file", "--wait"]),
+        (
+            "shrink-logical-cluster",
+            &["--cluster-id", "--logical-cluster-id", "--body-file"],
+        ),
+        ("start-cluster", &["--cluster-id", "--wait"]),
+        ("start-disaster-recovery", &["--disaster-recovery-id"]),
         ("start-redistribution", &["--cluster-id", "--body-file"]),
+        ("start-workload-plan", &["--cluster-id", "--plan-id"]),
+        ("stop-cluster", &["--cluster-id", "--wait"]),
+        ("stop-redistribution", &["--cluster-id"]),
+        ("stop-workload-plan", &["--cluster-id", "--plan-id"]),
+        ("switch-failover-disaster", &["--disaster-recovery-id"]),
+        ("switch-over-cluster", &["--cluster-id"]),
+        ("switch-plan-stage", &["--cluster-id", "--plan-id", "--body-file"]),
+        ("switchover-disaster-recovery", &["--disaster-recovery-id"]),
+        ("sync-iam-users", &["--cluster-id"]),
+        ("update-alarm-sub", &["--alarm-sub-id", "--body-file"]),
+        ("update-cluster-dns", &["--cluster-id", "--body-file"]),
+        ("update-configuration", &["--cluster-id", "--configuration-id", "--body-file"]),
+        (
+            "update-data-source",
+            &["--cluster-id", "--ext-data-source-id", "--body-file", "--wait"],
+        ),
+        ("update-database-authority", &["--cluster-id", "--body-file"]),
+        ("update-database-user-info", &["--cluster-id", "--name", "--body-file"]),
+        ("update-disaster-info", &["--disaster-recovery-id", "--body-file"]),
+        ("update-event-sub", &["--event-sub-id", "--body-file"]),
+        (
+            "update-logical-cluster",
+            &["--cluster-id", "--logical-cluster-id", "--body-file"],
+        ),
+        ("update-logical-cluster-plan", &["--cluster-id", "--plan-id", "--body-file"]),
+        ("update-maintenance-window", &["--cluster-id", "--body-file"]),
+        ("update-operational-task", &["--cluster-id", "--task-id", "--body-file"]),
+        ("update-operational-task-config", &["--cluster-id", "--body-file"]),
+        ("update-queue-base-info", &["--cluster-id", "--queue-name", "--body-file"]),
+        ("update-queue-resources", &["--cluster-id", "--queue-name", "--body-file"]),
+        ("update-redistribution-configurations", &["--cluster-id", "--body-file"]),
+        ("update-schemas", &["--cluster-id", "--database-name", "--body-file"]),
+        (
+            "update-workload-plan-stage",
+            &["--cluster-id", "--plan-id", "--stage-id", "--body-file"],
+        ),
+        ("update-workload-rule", &["--cluster-id", "--rule-name", "--body-file"]),
+        ("validate-db-data", &["--cluster-id", "--database", "--body-file"]),
     ];
     for (name, needles) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
@@ -35,6 +742,6931 @@ async fn help_describes_every_operation() {
             run.expect_stdout(needle);
         }
     }
+}
+
+#[tokio::test]
+async fn add_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn add_queue_user_list() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-queue-user-list",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=resource1",
+            "--body={\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn add_workload_plan_stage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-workload-plan-stage",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0591129f-4970-44e7-b213-f7bce797de87",
+            "--body={\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0591129f-4970-44e7-b213-f7bce797de87/stages",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn add_workload_queue() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-workload-queue",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--body={\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn add_workload_rule() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-workload-rule",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn associate_eip() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "associate-eip",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--eip-id=ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/eips/ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn associate_elb() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "associate-elb",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--elb-id=1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs/1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_create_cluster_cn() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "batch-create-cluster-cn",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"num\":3}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/cns/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"num\":3}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_create_resource_tag() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "batch-create-resource-tag",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn batch_delete_cluster_cn() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "batch-delete-cluster-cn",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/cns/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_delete_resource_tag() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "batch-delete-resource-tag",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn cancel_readonly_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "cancel-readonly-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cancel-readonly",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn change_security_group() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "change-security-group",
+            "--cluster-id=58031bb5-7c1a-4449-a95f-3fbb6a91dfda",
+            "--body={\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/58031bb5-7c1a-4449-a95f-3fbb6a91dfda/security-group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn check_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "check-cluster",
+            "--body={\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/cluster-precheck",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn check_cluster_shrink() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"is_passed\":true}")).await;
+    let run = cli(&server)
+        .args([
+            "check-cluster-shrink",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--check-item=guc",
+            "--shrink-count=3",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-check",
+                query: &[("check_item", "guc"), ("shrink_count", "3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{\"is_passed\":true}"));
+}
+
+#[tokio::test]
+async fn check_disaster_name() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server).args(["check-disaster-name", "--dr-name=dws-it"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery/check-name",
+                query: &[("dr_name", "dws-it")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn check_grow_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"data\":[{\"desc\":\"子网IP检查\",\"pass\":false,\"reason\":\"子网IP超过配额:需要量 3,使用量 249 / 251\",\"required\":true,\"type\":\"配额\"}],\"note\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"25.00%\",\"after_scale_out_dn_num\":9,\"bucket_tilt_rate\":\"16.67%\",\"current_dn_num\":6,\"is_bucket_split\":false}}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-grow-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"scale_out\":{\"count\":3}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/grow-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"scale_out\":{\"count\":3}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"data\":[{\"desc\":\"子网IP检查\",\"pass\":false,\"reason\":\"子网IP超过配额:需要量 3,使用量 249 / 251\",\"required\":true,\"type\":\"配额\"}],\"note\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"25.00%\",\"after_scale_out_dn_num\":9,\"bucket_tilt_rate\":\"16.67%\",\"current_dn_num\":6,\"is_bucket_split\":false}}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn check_instance_storage() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "check-instance-storage",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"new_size\":300}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/check-instance-storage",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_size\":300}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn check_snapshot() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args(["check-snapshot", "--body={\"snapshot_name\":\"snapshot-3\"}"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"snapshot_name\":\"snapshot-3\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn check_table_restore() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"check_table_name_result\":{\"database\":\"postgres\",\"restore_table_list\":[\"public\"],\"target_table_list\":[\"public\"]}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-table-restore",
+            "--snapshot-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
+            "--body={\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/c719b1a7-c85c-4cb5-a721-7694908c2c11/table-restore-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"check_table_name_result\":{\"database\":\"postgres\",\"restore_table_list\":[\"public\"],\"target_table_list\":[\"public\"]}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn convert_to_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "convert-to-logical-cluster",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+            "--name=elastic_group",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/convert-to-logical-cluster/elastic_group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn copy_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot_id\":\"52adf601-67f7-4639-bf71-061a61482869\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "copy-snapshot",
+            "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"backup_name\":\"test1\",\"description\":\"\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/linked-copy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_name\":\"test1\",\"description\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"snapshot_id\":\"52adf601-67f7-4639-bf71-061a61482869\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_alarm_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-alarm-sub",
+            "--body={\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/alarm-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster",
+            "--body={\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster_dns() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "create-cluster-dns",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn create_cluster_v2() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster-v2",
+            "--body={\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster_workload() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success to modify the workload config.\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster-workload",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success to modify the workload config.\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_data_source() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-data-source",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_database_user() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "create-database-user",
+            "--cluster-id=cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
+            "--body={\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/db-manager/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn create_disaster_recovery() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"aa1a688b-4bde-44ec-931f-bd77042841fb\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-disaster-recovery",
+            "--body={\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recoveries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"aa1a688b-4bde-44ec-931f-bd77042841fb\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_event_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-event-sub",
+            "--body={\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/event-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-logical-cluster",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+            "--body={\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_logical_cluster_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"plan_id\":\"03eaf309-2d91-4b28-a93c-0a45980d3192\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-logical-cluster-plan",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"plan_id\":\"03eaf309-2d91-4b28-a93c-0a45980d3192\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-snapshot",
+            "--body={\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_snapshot_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "create-snapshot-policy",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshot-policies",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn create_workload_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success added workload plan\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-workload-plan",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--body={\"plan_name\":\"test2\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"plan_name\":\"test2\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success added workload plan\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_alarm_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-alarm-sub",
+            "--alarm-sub-id=273ce506-dad8-411c-92f9-be5004739b40",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/alarm-subs/273ce506-dad8-411c-92f9-be5004739b40",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(202u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"keep_last_manual_snapshot\":0}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"keep_last_manual_snapshot\":0}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn delete_cluster_dns() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-cluster-dns",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--type=public",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[("type", "public")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-cluster-nodes",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/nodes/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_data_source() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-data-source",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--ext-data-source-id=d303f19c-fbd1-4716-ae04-07d1ff358f22",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources/d303f19c-fbd1-4716-ae04-07d1ff358f22",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_database_user() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-database-user",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--name=user1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn delete_disaster_recovery() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-disaster-recovery",
+            "--disaster-recovery-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/disaster-recovery/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn delete_dws_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-dws-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_event_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-event-sub",
+            "--event-sub-id=41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/event-subs/41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"error_code\":\"0\",\"error_msg\":\"\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-logical-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--logical-cluster-id=0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some("{\"error_code\":\"0\",\"error_msg\":\"\"}"),
+        );
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"Request successfully processed.\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-logical-cluster-plan",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--plan-id=0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"Request successfully processed.\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn delete_queue_user_list() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-queue-user-list",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=resource1",
+            "--body={\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"dws.0000\",\"error_msg\":\"success\",\"job_id\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["delete-snapshot", "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"dws.0000\",\"error_msg\":\"success\",\"job_id\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_snapshot_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-snapshot-policy",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--id=4db196c8-32fc-4bf1-bf57-05980bbda9a4",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshot-policies/4db196c8-32fc-4bf1-bf57-05980bbda9a4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn delete_workload_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-workload-plan",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_workload_plan_stage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan stage\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-workload-plan-stage",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+            "--stage-id=00bc8bc5-c885-42e5-b205-80547d3f94c4",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan stage\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_workload_queue() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"删除队列成功.\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-workload-queue",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--logical-cluster-name=lc_test",
+            "--workload-queue-name=queue1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/queues",
+                query: &[
+                    ("logical_cluster_name", "lc_test"),
+                    ("workload_queue_name", "queue1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"删除队列成功.\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_workload_rule() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-workload-rule",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--rule-name=rule",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules/rule",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn disable_logical_cluster_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "disable-logical-cluster-plan",
+            "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+            "--plan-id=03eaf309-2d91-4b28-a93c-0a45980d3192",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192/disable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn disable_lts_logs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["disable-lts-logs", "--cluster-id=a862e17c-2981-4150-9018-f9a40511999c"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a862e17c-2981-4150-9018-f9a40511999c/lts-logs/disable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn disassociate_eip() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "disassociate-eip",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--eip-id=ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/eips/ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn disassociate_elb() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "disassociate-elb",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--elb-id=1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs/1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-logical-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"enable\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"enable\":true}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-logical-cluster-plan",
+            "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+            "--plan-id=03eaf309-2d91-4b28-a93c-0a45980d3192",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_lts_logs() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args(["enable-lts-logs", "--cluster-id=a862e17c-2981-4150-9018-f9a40511999c"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a862e17c-2981-4150-9018-f9a40511999c/lts-logs/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn encrypt_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "encrypt-cluster",
+            "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+            "--body={\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/encrypt",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn execute_cluster_upgrade_action() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c90807d89a6f9540189a9bef01f042b\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "execute-cluster-upgrade-action",
+            "--cluster-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
+            "--body={\"action\":\"update\",\"item_id\":\"xx\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"update\",\"item_id\":\"xx\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c90807d89a6f9540189a9bef01f042b\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "execute-database-om-user-action",
+            "--cluster-id=e7107fab-cac0-4261-916b-7f32b3053034",
+            "--body={\"operation\":\"addOmUser\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"operation\":\"addOmUser\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn execute_flavor_change() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "execute-flavor-change",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn expand_instance_storage() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "expand-instance-storage",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"new_size\":200}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/expand-instance-storage",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_size\":200}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn export_database_users() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let path = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-dws-export_database_users.out"
+            ),
+        );
+    let server = vendor::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let output = ::std::format!("--output-file={}", path.display());
+    let run = cli(&server)
+        .args([
+            "export-database-users",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+        ])
+        .args([output])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+    let written = ::std::fs::read(&path).expect("the file was written");
+    let _ = ::std::fs::remove_file(&path);
+    assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+}
+
+#[tokio::test]
+async fn export_user_authority() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let path = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-dws-export_user_authority.out"
+            ),
+        );
+    let server = vendor::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let output = ::std::format!("--output-file={}", path.display());
+    let run = cli(&server)
+        .args([
+            "export-user-authority",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--name=gs_role_block",
+        ])
+        .args([output])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/gs_role_block/authority/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+    let written = ::std::fs::read(&path).expect("the file was written");
+    let _ = ::std::fs::remove_file(&path);
+    assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+}
+
+#[tokio::test]
+async fn list_actions() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action_info\":[{\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-actions", "--limit=10", "--offset=0"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/actions",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action_info\":[{\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_alarm_configs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_configs\":[{\"alarm_id\":\"DWS_2000000021_1\",\"alarm_level\":\"urgent\",\"alarm_name\":\"文件句柄数使用率超阈值\",\"converge_time\":0,\"id\":\"fd02e440-b4e2-4d2c-8d98-4d80224cf848\",\"is_converge\":\"0\",\"is_maintain_visible\":\"0\",\"is_user_visible\":\"1\",\"name_space\":\"dws\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-alarm-configs", "--name-space=DWS"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-configs",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_configs\":[{\"alarm_id\":\"DWS_2000000021_1\",\"alarm_level\":\"urgent\",\"alarm_name\":\"文件句柄数使用率超阈值\",\"converge_time\":0,\"id\":\"fd02e440-b4e2-4d2c-8d98-4d80224cf848\",\"is_converge\":\"0\",\"is_maintain_visible\":\"0\",\"is_user_visible\":\"1\",\"name_space\":\"dws\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_alarm_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: z30013507-evs-09,集群类型: dws,domain_name: EI_dws_lwx565140,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: z30013507-evs-09, domain_name=EI_dws_lwx565140, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"z30013507-evs-09\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-alarm-detail", "--time-zone=GMT", "--name-space=DWS"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarms",
+                query: &[("time_zone", "GMT"), ("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: z30013507-evs-09,集群类型: dws,domain_name: EI_dws_lwx565140,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: z30013507-evs-09, domain_name=EI_dws_lwx565140, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"z30013507-evs-09\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_alarm_statistic() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-22\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-23\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-24\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-25\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-26\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-27\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":17}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-alarm-statistic", "--time-zone=GMT", "--name-space=DWS"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-statistic",
+                query: &[("time_zone", "GMT"), ("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-22\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-23\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-24\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-25\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-26\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-27\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":17}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_alarm_subs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_subscriptions\":[{\"alarm_level\":\"urgent,important,minor,prompt\",\"enable\":1,\"id\":\"e8d8359f-b8bd-4b80-bc4d-32c86c7c725e\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-alarm-subs"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_subscriptions\":[{\"alarm_level\":\"urgent,important,minor,prompt\",\"enable\":1,\"id\":\"e8d8359f-b8bd-4b80-bc4d-32c86c7c725e\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_audit_log() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":1,\"records\":[{\"begin_time\":\"2022-10-31T09:09:55\",\"bucket_name\":\"g30022255\",\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"end_time\":\"2022-10-31T09:19:55\",\"exector_time\":\"2022-10-31T09:11:31\",\"location_prefix\":\"test\",\"result\":\"RUNNING\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-audit-log", "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/audit-log-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":1,\"records\":[{\"begin_time\":\"2022-10-31T09:09:55\",\"bucket_name\":\"g30022255\",\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"end_time\":\"2022-10-31T09:19:55\",\"exector_time\":\"2022-10-31T09:11:31\",\"location_prefix\":\"test\",\"result\":\"RUNNING\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_availability_zones() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"availability_zones\":[{\"code\":\"az1\",\"name\":\"AZ1\",\"public_border_group\":\"center\",\"status\":\"available\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-availability-zones"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/availability-zones",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"availability_zones\":[{\"code\":\"az1\",\"name\":\"AZ1\",\"public_border_group\":\"center\",\"status\":\"available\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_available_disaster_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"disaster_recovery_clusters\":[]}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-available-disaster-clusters",
+            "--primary-cluster-id=3de21046-e65e-4fcf-86bf-583115b39c27",
+            "--standby-az-code=cn-north-7a",
+            "--standby-region=",
+            "--standby-project-id=",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery-clusters",
+                query: &[
+                    ("primary_cluster_id", "3de21046-e65e-4fcf-86bf-583115b39c27"),
+                    ("standby_az_code", "cn-north-7a"),
+                    ("standby_region", ""),
+                    ("standby_project_id", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"disaster_recovery_clusters\":[]}"));
+}
+
+#[tokio::test]
+async fn list_cluster_actions() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action_name\":\"SNAPSHOTTING_FAILED\",\"cluster_name\":\"cluster_779\",\"id\":\"abb30649-4ab5-448f-a199-f764d2a4271d\",\"items\":[{\"item_name\":\"创建快照\",\"sub_items\":[{\"begin_time\":\"2025-05-19 09:06:18\",\"detail\":\"{\\\"progressInfo\\\":\\\"{\\\\\\\"actionEndTime\\\\\\\":\\\\\\\"2025-05-19 09:07:42\\\\\\\",\\\\\\\"failedStep\\\\\\\":\\\\\\\"INIT\\\\\\\",\\\\\\\"partialPassKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"errorCode\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"updateTime\\\\\\\":\\\\\\\"2025-05-19 09:07:43\\\\\\\",\\\\\\\"errorMsg\\\\\\\":\\\\\\\"host-172-16-13-211    SUCCESS          host-172-16-47-24     SUCCESS          host-172-16-19-132    SUCCESS          \\\\\\\",\\\\\\\"backupSize\\\\\\\":157661926,\\\\\\\"backupRate\\\\\\\":{\\\\\\\"compressRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"consumerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"producerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\"},\\\\\\\"currentStep\\\\\\\":\\\\\\\"FINISH\\\\\\\",\\\\\\\"actionType\\\\\\\":\\\\\\\"Backup\\\\\\\",\\\\\\\"unrestoreKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"progress\\\\\\\":\\\\\\\"100.00%\\\\\\\",\\\\\\\"actionStartTime\\\\\\\":\\\\\\\"2025-05-19 09:07:28\\\\\\\",\\\\\\\"priorKey\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"key\\\\\\\":\\\\\\\"20250519_090729\\\\\\\"}\\\"}\",\"end_time\":\"2025-05-19 10:06:08\",\"estimated_time\":-1,\"status\":\"FAILED\",\"sub_item_name\":\"执行备份\"}]}],\"status\":\"FAILED\",\"submit_time\":\"2025-05-19 09:05:10\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-actions",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+            "--action-name=SNAPSHOTTING_FAILED",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/actions/SNAPSHOTTING_FAILED",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action_name\":\"SNAPSHOTTING_FAILED\",\"cluster_name\":\"cluster_779\",\"id\":\"abb30649-4ab5-448f-a199-f764d2a4271d\",\"items\":[{\"item_name\":\"创建快照\",\"sub_items\":[{\"begin_time\":\"2025-05-19 09:06:18\",\"detail\":\"{\\\"progressInfo\\\":\\\"{\\\\\\\"actionEndTime\\\\\\\":\\\\\\\"2025-05-19 09:07:42\\\\\\\",\\\\\\\"failedStep\\\\\\\":\\\\\\\"INIT\\\\\\\",\\\\\\\"partialPassKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"errorCode\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"updateTime\\\\\\\":\\\\\\\"2025-05-19 09:07:43\\\\\\\",\\\\\\\"errorMsg\\\\\\\":\\\\\\\"host-172-16-13-211    SUCCESS          host-172-16-47-24     SUCCESS          host-172-16-19-132    SUCCESS          \\\\\\\",\\\\\\\"backupSize\\\\\\\":157661926,\\\\\\\"backupRate\\\\\\\":{\\\\\\\"compressRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"consumerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"producerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\"},\\\\\\\"currentStep\\\\\\\":\\\\\\\"FINISH\\\\\\\",\\\\\\\"actionType\\\\\\\":\\\\\\\"Backup\\\\\\\",\\\\\\\"unrestoreKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"progress\\\\\\\":\\\\\\\"100.00%\\\\\\\",\\\\\\\"actionStartTime\\\\\\\":\\\\\\\"2025-05-19 09:07:28\\\\\\\",\\\\\\\"priorKey\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"key\\\\\\\":\\\\\\\"20250519_090729\\\\\\\"}\\\"}\",\"end_time\":\"2025-05-19 10:06:08\",\"estimated_time\":-1,\"status\":\"FAILED\",\"sub_item_name\":\"执行备份\"}]}],\"status\":\"FAILED\",\"submit_time\":\"2025-05-19 09:05:10\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_cn() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"id\":\"e07d1bfb-6eac-4827-96e0-d10b8ca29c41\",\"name\":\"demo-dws-cn-cn-1-1\",\"private_ip\":\"172.16.69.106\"}],\"max_num\":3,\"min_num\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-cluster-cn", "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"id\":\"e07d1bfb-6eac-4827-96e0-d10b8ca29c41\",\"name\":\"demo-dws-cn-cn-1-1\",\"private_ip\":\"172.16.69.106\"}],\"max_num\":3,\"min_num\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_configurations() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"fail_reason\":\"null\",\"id\":\"509be37f-5420-40fb-89c2-0c5c9b8c90f6\",\"name\":\"defaultGUCConfig\",\"status\":\"In-Sync\",\"type\":\"GUCConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f62172a-8258-46a3-a761-e691265d6689\",\"name\":\"parameterGroupFor_3bc94408-265d-4076-8c6d-cc35ebc2c747\",\"status\":\"In-Sync\",\"type\":\"hiddenParameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"93cb2c86-a598-48ca-8c2c-0389f4b78511\",\"name\":\"defaultOBSConfig\",\"status\":\"In-Sync\",\"type\":\"OBSConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f377a36-1fa2-48fe-a1fa-a8801dae01ed\",\"name\":\"Default-Parameter-Template-DWS-8_2_0\",\"status\":\"In-Sync\",\"type\":\"parameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"d8f9ec5a-8235-4000-9433-187409738e8b\",\"name\":\"security-paragroup-dws\",\"status\":\"In-Sync\",\"type\":\"securityParameterGroup\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-configurations",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"fail_reason\":\"null\",\"id\":\"509be37f-5420-40fb-89c2-0c5c9b8c90f6\",\"name\":\"defaultGUCConfig\",\"status\":\"In-Sync\",\"type\":\"GUCConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f62172a-8258-46a3-a761-e691265d6689\",\"name\":\"parameterGroupFor_3bc94408-265d-4076-8c6d-cc35ebc2c747\",\"status\":\"In-Sync\",\"type\":\"hiddenParameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"93cb2c86-a598-48ca-8c2c-0389f4b78511\",\"name\":\"defaultOBSConfig\",\"status\":\"In-Sync\",\"type\":\"OBSConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f377a36-1fa2-48fe-a1fa-a8801dae01ed\",\"name\":\"Default-Parameter-Template-DWS-8_2_0\",\"status\":\"In-Sync\",\"type\":\"parameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"d8f9ec5a-8235-4000-9433-187409738e8b\",\"name\":\"security-paragroup-dws\",\"status\":\"In-Sync\",\"type\":\"securityParameterGroup\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_parameter() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"description\":\"Specifies whether the informational constraint optimization execution plan can be used for an HDFS foreign table.\",\"name\":\"enable_constraint_optimization\",\"readonly\":false,\"restart_required\":false,\"type\":\"boolean\",\"unit\":null,\"value_range\":\"on|off\",\"values\":[{\"default_value\":\"on\",\"type\":\"cn\",\"value\":\"on\"},{\"default_value\":\"on\",\"type\":\"dn\",\"value\":\"on\"}]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-configurations-parameter",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--configuration-id=2846d355-cd2a-4239-ae54-a7aef0b7963d",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/2846d355-cd2a-4239-ae54-a7aef0b7963d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"description\":\"Specifies whether the informational constraint optimization execution plan can be used for an HDFS foreign table.\",\"name\":\"enable_constraint_optimization\",\"readonly\":false,\"restart_required\":false,\"type\":\"boolean\",\"unit\":null,\"value_range\":\"on|off\",\"values\":[{\"default_value\":\"on\",\"type\":\"cn\",\"value\":\"on\"},{\"default_value\":\"on\",\"type\":\"dn\",\"value\":\"on\"}]}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_details() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2018-02-10T14:28:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"maintain_window\":{\"day\":\"Wed\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"},\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"status\":\"200\"}],\"number_of_node\":3,\"parameter_group\":{\"id\":\"157e9cc4-64a8-11e8-adc0-fa7ae01bbebc\",\"name\":\"Default-Parameter-Group-dws \",\"status\":\"In-Sync\"},\"port\":8000,\"private_ip\":[\"192.168.0.12\",\"192.168.0.66\"],\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\",\"public_connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9etypeb2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"resize_info\":{\"origin_node_num\":\"3\",\"resize_status\":\"GROWING\",\"start_time\":\"2018-02-14T14:28:14Z\",\"target_node_num\":\"6\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2018-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-details",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2018-02-10T14:28:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"maintain_window\":{\"day\":\"Wed\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"},\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"status\":\"200\"}],\"number_of_node\":3,\"parameter_group\":{\"id\":\"157e9cc4-64a8-11e8-adc0-fa7ae01bbebc\",\"name\":\"Default-Parameter-Group-dws \",\"status\":\"In-Sync\"},\"port\":8000,\"private_ip\":[\"192.168.0.12\",\"192.168.0.66\"],\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\",\"public_connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9etypeb2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"resize_info\":{\"origin_node_num\":\"3\",\"resize_status\":\"GROWING\",\"start_time\":\"2018-02-14T14:28:14Z\",\"target_node_num\":\"6\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2018-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_endpoints() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"private_endpoints\":{\"bind_manage_ip_status\":1,\"domain_name\":\"dws_cluster-75\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws.dwscloud.com\",\"domain_name_ttl\":300,\"elb_ip\":\"192.168.200.120\",\"ip\":\"192.168.200.145,192.168.200.32,192.168.200.169\",\"port\":8000,\"zone_name\":\".dws.dwscloud.com\"},\"public_endpoints\":{\"domain_name\":\"dws_cluster751\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws5.dwscloud.com\",\"domain_name_ttl\":300,\"enabled\":true,\"ip\":\"8.8.8.8\",\"ip_bandwidth\":\"1\",\"ip_id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"ip_status\":\"ACTIVE\",\"port\":8000,\"zone_name\":\".dws5.dwscloud.com\"},\"public_ip_infos\":[{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde22\",\"instance_id\":\"064edaf0-775b-4337-86c5-900d73d0c969\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-2-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde66\",\"instance_id\":\"1ba6fa55-50aa-4c85-a45d-f914c9eff771\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-3-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"instance_id\":\"2fb695c4-4b9f-440a-ae69-33bb26516fba\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-1-1\",\"status\":\"ACTIVE\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-endpoints",
+            "--cluster-id=cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/endpoints",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"private_endpoints\":{\"bind_manage_ip_status\":1,\"domain_name\":\"dws_cluster-75\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws.dwscloud.com\",\"domain_name_ttl\":300,\"elb_ip\":\"192.168.200.120\",\"ip\":\"192.168.200.145,192.168.200.32,192.168.200.169\",\"port\":8000,\"zone_name\":\".dws.dwscloud.com\"},\"public_endpoints\":{\"domain_name\":\"dws_cluster751\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws5.dwscloud.com\",\"domain_name_ttl\":300,\"enabled\":true,\"ip\":\"8.8.8.8\",\"ip_bandwidth\":\"1\",\"ip_id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"ip_status\":\"ACTIVE\",\"port\":8000,\"zone_name\":\".dws5.dwscloud.com\"},\"public_ip_infos\":[{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde22\",\"instance_id\":\"064edaf0-775b-4337-86c5-900d73d0c969\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-2-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde66\",\"instance_id\":\"1ba6fa55-50aa-4c85-a45d-f914c9eff771\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-3-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"instance_id\":\"2fb695c4-4b9f-440a-ae69-33bb26516fba\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-1-1\",\"status\":\"ACTIVE\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_nodes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"failed_count\":0,\"node_list\":[{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"16413746-258e-4a3c-bea9-8496fdbefde3\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"},{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"46d8754b-3ed3-4b92-85b5-7479ef5b10ac\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-nodes",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":2,\"failed_count\":0,\"node_list\":[{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"16413746-258e-4a3c-bea9-8496fdbefde3\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"},{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"46d8754b-3ed3-4b92-85b5-7479ef5b10ac\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_scale_in_numbers() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"shrink_sequence\":[3,7]}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-scale-in-numbers",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-numbers",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"shrink_sequence\":[3,7]}"));
+}
+
+#[tokio::test]
+async fn list_cluster_security_configurations() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"name\":\"audit_dml_state\",\"value\":\"0\"},{\"name\":\"enableSeparationOfDuty\",\"value\":\"off\"},{\"name\":\"require_ssl\",\"value\":\"off\"}],\"count\":3}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-security-configurations",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--configuration-id=d8f9ec5a-8235-4000-9433-187409738e8b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/security-configurations/d8f9ec5a-8235-4000-9433-187409738e8b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"name\":\"audit_dml_state\",\"value\":\"0\"},{\"name\":\"enableSeparationOfDuty\",\"value\":\"off\"},{\"name\":\"require_ssl\",\"value\":\"off\"}],\"count\":3}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_snapshots() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"count\":1,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"snapshots\":[{\"backup_device\":\"OBS\",\"backup_key\":\"20221101_021217\",\"backup_method\":\"0\",\"backup_type\":\"1\",\"bak_expected_start_time\":\"1667295060000\",\"bak_keep_day\":3,\"bak_period\":\"0 31 1/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"20221101_021217\",\"base_backup_name\":\"kz-001\",\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"cluster_name\":\"ysj-1101-0917\",\"cluster_status\":\"AVAILABLE\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.1.3.200\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"fine_grained_backup_detail\":{},\"guest_agent_version\":\"8.2.0.1\",\"id\":\"02413539-6556-434c-a795-a44e9db7262d\",\"name\":\"kz-001\",\"prior_backup_key\":\"FULL\",\"size\":206400,\"status\":\"COMPLETED\",\"support_inplace_restore\":true,\"total_backup_size\":206400,\"updated\":\"2022-11-01T02:15:26\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-snapshots",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--limit=5",
+            "--offset=10",
+            "--sort-key=name",
+            "--sort-dir=desc",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/snapshots",
+                query: &[
+                    ("limit", "5"),
+                    ("offset", "10"),
+                    ("sort_key", "name"),
+                    ("sort_dir", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"count\":1,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"snapshots\":[{\"backup_device\":\"OBS\",\"backup_key\":\"20221101_021217\",\"backup_method\":\"0\",\"backup_type\":\"1\",\"bak_expected_start_time\":\"1667295060000\",\"bak_keep_day\":3,\"bak_period\":\"0 31 1/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"20221101_021217\",\"base_backup_name\":\"kz-001\",\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"cluster_name\":\"ysj-1101-0917\",\"cluster_status\":\"AVAILABLE\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.1.3.200\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"fine_grained_backup_detail\":{},\"guest_agent_version\":\"8.2.0.1\",\"id\":\"02413539-6556-434c-a795-a44e9db7262d\",\"name\":\"kz-001\",\"prior_backup_key\":\"FULL\",\"size\":206400,\"status\":\"COMPLETED\",\"support_inplace_restore\":true,\"total_backup_size\":206400,\"updated\":\"2022-11-01T02:15:26\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_tags() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-cluster-tags", "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cluster_workload() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager status\",\"workload_status\":{\"max_concurrency_num\":60,\"workload_switch\":\"on\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cluster-workload",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager status\",\"workload_status\":{\"max_concurrency_num\":60,\"workload_switch\":\"on\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2016-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.dwscloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.d1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"name\":\"dws-1-dws-cn-cn-2-1\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"name\":\"dws-1-dws-cn-cn-3-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\",\"public_connect_info\":\"dws-1.cn-north-4.dwscloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2016-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-clusters", "--enterprise-project-id=all_granted_eps"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("enterprise_project_id", "all_granted_eps")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2016-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.dwscloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.d1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"name\":\"dws-1-dws-cn-cn-2-1\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"name\":\"dws-1-dws-cn-cn-3-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\",\"public_connect_info\":\"dws-1.cn-north-4.dwscloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2016-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_configurations_audit_records() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"records\":[{\"end_time\":\"2026-07-06T08:13:40.000Z\",\"failed_reason\":\"success\",\"id\":\"1\",\"operator\":\"dws_vb\",\"start_time\":\"2026-07-06T08:13:23.000Z\",\"status\":\"In-Sync\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-configurations-audit-records",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/audit-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"records\":[{\"end_time\":\"2026-07-06T08:13:40.000Z\",\"failed_reason\":\"success\",\"id\":\"1\",\"operator\":\"dws_vb\",\"start_time\":\"2026-07-06T08:13:23.000Z\",\"status\":\"In-Sync\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_data_source() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":5,\"data_sources\":[{\"configure_status\":\"300\",\"connect_info\":\"gaussdb\",\"created\":\"2022-10-30T07:38:33\",\"description\":\"xxx\",\"extend_properties\":{},\"fail_reason\":\"\",\"id\":\"8010dbc0-c1d2-48d6-87eb-3229f9195fed\",\"name\":\"tes54\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}],\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"OBS\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-data-source", "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/ext-data-sources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":5,\"data_sources\":[{\"configure_status\":\"300\",\"connect_info\":\"gaussdb\",\"created\":\"2022-10-30T07:38:33\",\"description\":\"xxx\",\"extend_properties\":{},\"fail_reason\":\"\",\"id\":\"8010dbc0-c1d2-48d6-87eb-3229f9195fed\",\"name\":\"tes54\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}],\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"OBS\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_database_objects() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":\"2\",\"object_list\":[{\"obj_name\":\"gaussdb\"},{\"obj_name\":\"postgres\"}],\"type\":\"DATABASE\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-database-objects",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--type=DATABASE",
+            "--name=",
+            "--database=",
+            "--schema=",
+            "--table=",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/objects",
+                query: &[
+                    ("type", "DATABASE"),
+                    ("name", ""),
+                    ("database", ""),
+                    ("schema", ""),
+                    ("table", ""),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":\"2\",\"object_list\":[{\"obj_name\":\"gaussdb\"},{\"obj_name\":\"postgres\"}],\"type\":\"DATABASE\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_database_user_authorities() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authority_list\":[{\"all_object\":false,\"column_name\":null,\"database\":\"gaussdb\",\"future\":false,\"future_object_owners\":null,\"obj_name\":null,\"privileges\":[{\"grant_with\":false,\"permission\":\"CREATE\"},{\"grant_with\":false,\"permission\":\"TEMPORARY\"},{\"grant_with\":false,\"permission\":\"CONNECT\"}],\"schema\":null,\"type\":\"DATABASE\"}],\"count\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-database-user-authorities",
+            "--cluster-id=cc6588d6-8301-4c9a-b0c0-186bb824e8c0",
+            "--name=user1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/db-manager/users/user1/authority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"authority_list\":[{\"all_object\":false,\"column_name\":null,\"database\":\"gaussdb\",\"future\":false,\"future_object_owners\":null,\"obj_name\":null,\"privileges\":[{\"grant_with\":false,\"permission\":\"CREATE\"},{\"grant_with\":false,\"permission\":\"TEMPORARY\"},{\"grant_with\":false,\"permission\":\"CONNECT\"}],\"schema\":null,\"type\":\"DATABASE\"}],\"count\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_database_user_roles() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"roles\":[{\"desc\":\"\",\"grant_with\":false,\"name\":\"role1\",\"permission\":true}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-database-user-roles",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--name=user1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1/roles",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"roles\":[{\"desc\":\"\",\"grant_with\":false,\"name\":\"role1\",\"permission\":true}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_database_users() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"users\":[{\"login\":true,\"name\":\"user1\",\"user_type\":\"COMMON\"},{\"login\":false,\"name\":\"user2\",\"user_type\":\"IAM\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-database-users",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"users\":[{\"login\":true,\"name\":\"user1\",\"user_type\":\"COMMON\"},{\"login\":false,\"name\":\"user2\",\"user_type\":\"IAM\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_disaster_recover() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":[{\"create_time\":\"2022-10-26T12:04:10\",\"dr_type\":\"az\",\"id\":\"9956ee8a-2f5b-4d76-8c18-4115e2393433\",\"last_disaster_time\":\"2022-10-28T02:34:16\",\"name\":\"test-dr-1026-3\",\"primary_cluster_id\":\"f6dc1f82-8d66-4750-a5d2-569d3f72cf61\",\"primary_cluster_name\":\"dr_2\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":\"waiting\",\"standby_cluster_id\":\"fb34f3f3-f86a-446b-9f2f-e0581ba55e73\",\"standby_cluster_name\":\"dr_1\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":\"waiting\",\"start_time\":null,\"status\":\"stop_failed\"},{\"create_time\":\"2022-10-31T06:17:00\",\"dr_type\":\"az\",\"id\":\"a85dee93-cd49-4c52-a44b-c50b24f6caae\",\"last_disaster_time\":null,\"name\":\"test_dis\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_cluster_name\":\"t1031_02\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":null,\"standby_cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"standby_cluster_name\":\"t1028_02\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":null,\"start_time\":null,\"status\":\"creating\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-disaster-recover"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recoveries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":[{\"create_time\":\"2022-10-26T12:04:10\",\"dr_type\":\"az\",\"id\":\"9956ee8a-2f5b-4d76-8c18-4115e2393433\",\"last_disaster_time\":\"2022-10-28T02:34:16\",\"name\":\"test-dr-1026-3\",\"primary_cluster_id\":\"f6dc1f82-8d66-4750-a5d2-569d3f72cf61\",\"primary_cluster_name\":\"dr_2\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":\"waiting\",\"standby_cluster_id\":\"fb34f3f3-f86a-446b-9f2f-e0581ba55e73\",\"standby_cluster_name\":\"dr_1\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":\"waiting\",\"start_time\":null,\"status\":\"stop_failed\"},{\"create_time\":\"2022-10-31T06:17:00\",\"dr_type\":\"az\",\"id\":\"a85dee93-cd49-4c52-a44b-c50b24f6caae\",\"last_disaster_time\":null,\"name\":\"test_dis\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_cluster_name\":\"t1031_02\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":null,\"standby_cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"standby_cluster_name\":\"t1028_02\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":null,\"start_time\":null,\"status\":\"creating\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_dss_pools() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"pools\":[{\"availability_zone\":\"AZ1\",\"capacity\":\"1000\",\"created_at\":\"2014-12-18T15:57:56.299000\",\"id\":\"c950ee97-587c-4f24-8a74-3367e3da570f\",\"name\":\"pool-1\",\"project_id\":\"63d910f2705a487ebe4e1c274748d9e1\",\"status\":\"available\",\"type\":\"SSD\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-dss-pools"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dss-pools",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"pools\":[{\"availability_zone\":\"AZ1\",\"capacity\":\"1000\",\"created_at\":\"2014-12-18T15:57:56.299000\",\"id\":\"c950ee97-587c-4f24-8a74-3367e3da570f\",\"name\":\"pool-1\",\"project_id\":\"63d910f2705a487ebe4e1c274748d9e1\",\"status\":\"available\",\"type\":\"SSD\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_elbs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"name\":\"loadbalancer5\",\"vip_address\":\"192.168.0.222\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-elbs", "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"name\":\"loadbalancer5\",\"vip_address\":\"192.168.0.222\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_elbs_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "list-elbs-info",
+            "--vpc-id=85b20d7e-9eb7-4b2a-98f3-3c8843ea3574",
+            "--limit=10",
+            "--offset=0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/elbs",
+                query: &[
+                    ("vpc_id", "85b20d7e-9eb7-4b2a-98f3-3c8843ea3574"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn list_eps() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"resources\":[{\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"eps_id\":\"0\"},{\"cluster_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90\",\"eps_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-eps", "--offset=0", "--limit=10"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/enterprise-projects",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":2,\"resources\":[{\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"eps_id\":\"0\"},{\"cluster_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90\",\"eps_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_event_specs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_specs\":[{\"category\":\"management\",\"description\":\"配置集群%s的MRS外部数据源成功\",\"display_name\":\"配置集群的MRS外部数据源成功\",\"id\":\"fa6e1502-9d08-48c7-900c-26d3b5bd6078\",\"name\":\"configureMRSExtDataSourcesSuccess\",\"name_space\":\"dws\",\"severity\":\"normal\",\"source_type\":\"cluster\",\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-event-specs", "--name-space=DWS"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/event-specs",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_specs\":[{\"category\":\"management\",\"description\":\"配置集群%s的MRS外部数据源成功\",\"display_name\":\"配置集群的MRS外部数据源成功\",\"id\":\"fa6e1502-9d08-48c7-900c-26d3b5bd6078\",\"name\":\"configureMRSExtDataSourcesSuccess\",\"name_space\":\"dws\",\"severity\":\"normal\",\"source_type\":\"cluster\",\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_event_subs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_subscriptions\":[{\"category\":\"\",\"enable\":1,\"id\":\"4d62f33b-b9ee-41d3-b1bc-67e54b2239f9\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-event-subs"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/event-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_subscriptions\":[{\"category\":\"\",\"enable\":1,\"id\":\"4d62f33b-b9ee-41d3-b1bc-67e54b2239f9\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_events() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"events\":[{\"category\":\"management\",\"context\":\"集群test-ty-820-1006删除成功\",\"description\":\"集群%s删除成功\",\"display_name\":\"集群删除成功\",\"event_id\":\"f63ccf96-e3e0-474a-835a-fd1a779f68bd\",\"name\":\"deleteClusterSuccess\",\"name_space\":\"dws\",\"occur_time\":1664331248330,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"9defa0ce-b11c-47b2-abbc-5cad09ced772\",\"source_name\":\"test-ty-820-1006\",\"source_type\":\"cluster\",\"status\":2,\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-events", "--name-space=DWS"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/events",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"events\":[{\"category\":\"management\",\"context\":\"集群test-ty-820-1006删除成功\",\"description\":\"集群%s删除成功\",\"display_name\":\"集群删除成功\",\"event_id\":\"f63ccf96-e3e0-474a-835a-fd1a779f68bd\",\"name\":\"deleteClusterSuccess\",\"name_space\":\"dws\",\"occur_time\":1664331248330,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"9defa0ce-b11c-47b2-abbc-5cad09ced772\",\"source_name\":\"test-ty-820-1006\",\"source_type\":\"cluster\",\"status\":2,\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_host_disk() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"available\":40.99,\"await\":0.21,\"disk_name\":\"vda\",\"disk_type\":\"system\",\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"read_rate\":0,\"svctm\":0.03,\"total\":49,\"used\":5.64,\"used_percentage\":11.51,\"util\":0.01,\"write_rate\":52.72}]",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-host-disk", "--limit=1", "--offset=0"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/disk",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "[{\"available\":40.99,\"await\":0.21,\"disk_name\":\"vda\",\"disk_type\":\"system\",\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"read_rate\":0,\"svctm\":0.03,\"total\":49,\"used\":5.64,\"used_percentage\":11.51,\"util\":0.01,\"write_rate\":52.72}]",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_host_net() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"ctime\":1668071223000,\"host_id\":34,\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"interface_name\":\"eth2\",\"io_rate\":null,\"recv_drop\":0,\"recv_packets\":490595835,\"recv_rate\":16.35,\"send_packets\":533376765,\"send_rate\":11.71,\"speed\":-1,\"up\":true,\"virtualClusterId\":23}]",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-host-net", "--limit=1", "--offset=0"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/net",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "[{\"ctime\":1668071223000,\"host_id\":34,\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"interface_name\":\"eth2\",\"io_rate\":null,\"recv_drop\":0,\"recv_packets\":490595835,\"recv_rate\":16.35,\"send_packets\":533376765,\"send_rate\":11.71,\"speed\":-1,\"up\":true,\"virtualClusterId\":23}]",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_host_overview() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"cpu_idle\":90.57,\"cpu_iowait\":0.12,\"cpu_usage\":8.93,\"cpu_usage_sys\":3.37,\"cpu_usage_usr\":5.56,\"disk_available\":522,\"disk_io\":19.75,\"disk_io_read\":0,\"disk_io_write\":19.75,\"disk_total\":548.76,\"disk_usage_avg\":4.44,\"disk_used\":24.38,\"host_name\":\"host-172-16-11-62\",\"host_stat\":\"ONLINE\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"mem_buffer\":249.34,\"mem_cached\":9.26,\"mem_free\":1.45,\"mem_total\":14.89,\"mem_usage\":26.4,\"net_io\":0,\"swap_free\":0,\"swap_total\":0,\"tcp_resend_rate\":0,\"work_ip\":\"172.16.106.168\"}]",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-host-overview", "--limit=1", "--offset=0"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/host-overview",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "[{\"cpu_idle\":90.57,\"cpu_iowait\":0.12,\"cpu_usage\":8.93,\"cpu_usage_sys\":3.37,\"cpu_usage_usr\":5.56,\"disk_available\":522,\"disk_io\":19.75,\"disk_io_read\":0,\"disk_io_write\":19.75,\"disk_total\":548.76,\"disk_usage_avg\":4.44,\"disk_used\":24.38,\"host_name\":\"host-172-16-11-62\",\"host_stat\":\"ONLINE\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"mem_buffer\":249.34,\"mem_cached\":9.26,\"mem_free\":1.45,\"mem_total\":14.89,\"mem_usage\":26.4,\"net_io\":0,\"swap_free\":0,\"swap_total\":0,\"tcp_resend_rate\":0,\"work_ip\":\"172.16.106.168\"}]",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_job_details() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"2022-11-09T20:25:00\",\"end_time\":\"2022-11-09T20:30:00\",\"failed_code\":\"CreateELBTask-fail:DWS.0114\",\"failed_detail\":\"DWS.0114:ELB private IP is not configured.\",\"job_id\":\"2c9080e88459fa44018459fbeb600001\",\"job_name\":\"ecfClusterElbCreateJob\",\"progress\":\"9%\",\"status\":\"FAIL\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-job-details", "--job-id=2c9080e8845b207101845b245e1e0001"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/job/2c9080e8845b207101845b245e1e0001",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"2022-11-09T20:25:00\",\"end_time\":\"2022-11-09T20:30:00\",\"failed_code\":\"CreateELBTask-fail:DWS.0114\",\"failed_detail\":\"DWS.0114:ELB private IP is not configured.\",\"job_id\":\"2c9080e88459fa44018459fbeb600001\",\"job_name\":\"ecfClusterElbCreateJob\",\"progress\":\"9%\",\"status\":\"FAIL\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_plans() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"plans\":[{\"actions\":[{\"failed_reason\":null,\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"next_fire_time\":null,\"status\":\"finished\",\"strategy\":\"1740134866526\",\"type\":\"create\"}],\"end_time\":\"2025-02-21T11:03:38Z\",\"id\":\"5f70f6ba-4683-4cae-a5e6-3b05a310f6f9\",\"logical_cluster_name\":\"LC_0221_02\",\"node_num\":3,\"plan_type\":\"once\",\"start_time\":\"2025-02-21T10:47:48Z\",\"status\":\"finished\",\"update_time\":\"2025-02-21T11:03:38Z\",\"user\":null}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-logical-cluster-plans",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"plans\":[{\"actions\":[{\"failed_reason\":null,\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"next_fire_time\":null,\"status\":\"finished\",\"strategy\":\"1740134866526\",\"type\":\"create\"}],\"end_time\":\"2025-02-21T11:03:38Z\",\"id\":\"5f70f6ba-4683-4cae-a5e6-3b05a310f6f9\",\"logical_cluster_name\":\"LC_0221_02\",\"node_num\":3,\"plan_type\":\"once\",\"start_time\":\"2025-02-21T10:47:48Z\",\"status\":\"finished\",\"update_time\":\"2025-02-21T11:03:38Z\",\"user\":null}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_rings() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-logical-cluster-rings",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/rings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_tasks() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-logical-cluster-tasks",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/tasks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_volumes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"volumes\":[{\"logical_cluster_name\":\"v3_logical\",\"percent\":0.1,\"total\":\"10.0G\",\"usage\":\"1.0G\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-logical-cluster-volumes",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/volumes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"volumes\":[{\"logical_cluster_name\":\"v3_logical\",\"percent\":0.1,\"total\":\"10.0G\",\"usage\":\"1.0G\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_logical_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"add_enable\":true,\"count\":1,\"logical_clusters\":[{\"action_info\":{\"action_name\":\"Grow\",\"completed\":true,\"end_time\":\"2023-06-05 02:11:50\",\"logs\":null,\"progress\":100,\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\"},\"add_to_elastic\":true,\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"cluster_type\":null,\"delete_enable\":false,\"edit_enable\":true,\"first_logical_cluster\":false,\"logical_cluster_id\":\"fa9d69a0-3814-4fb9-98df-d9f4f5ef53ca\",\"logical_cluster_name\":\"elastic_group\",\"mode\":null,\"restart_enable\":true,\"status\":\"Normal\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-logical-clusters",
+            "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"add_enable\":true,\"count\":1,\"logical_clusters\":[{\"action_info\":{\"action_name\":\"Grow\",\"completed\":true,\"end_time\":\"2023-06-05 02:11:50\",\"logs\":null,\"progress\":100,\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\"},\"add_to_elastic\":true,\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"cluster_type\":null,\"delete_enable\":false,\"edit_enable\":true,\"first_logical_cluster\":false,\"logical_cluster_id\":\"fa9d69a0-3814-4fb9-98df-d9f4f5ef53ca\",\"logical_cluster_name\":\"elastic_group\",\"mode\":null,\"restart_enable\":true,\"status\":\"Normal\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_lts_logs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"access_status\":\"OPEN\",\"count\":2,\"lts_access_list\":[{\"access_url\":\"/lts/?region=cn-north-7&locale=#/cts/logEventsLeftMenu/events?groupId=b6680a92-e14f-4a7d-b669-4f702db806f7&groupName=z30024644-s-5&topicId=1a9fe6d0-d383-4d58-adb6-2c26d229944e&topicName=messages&epsId=0\",\"id\":\"c0c4e5f2-9b2a-4b47-a649-baf40b33e2e0\",\"log_desc\":\"operating system messages log\",\"log_type\":\"messages\",\"status\":\"OPEN\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-lts-logs", "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/lts-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"access_status\":\"OPEN\",\"count\":2,\"lts_access_list\":[{\"access_url\":\"/lts/?region=cn-north-7&locale=#/cts/logEventsLeftMenu/events?groupId=b6680a92-e14f-4a7d-b669-4f702db806f7&groupName=z30024644-s-5&topicId=1a9fe6d0-d383-4d58-adb6-2c26d229944e&topicName=messages&epsId=0\",\"id\":\"c0c4e5f2-9b2a-4b47-a649-baf40b33e2e0\",\"log_desc\":\"operating system messages log\",\"log_type\":\"messages\",\"status\":\"OPEN\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_metrics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":1,\"data\":[{\"collect_range\":[],\"collect_rate\":7200,\"create_time\":\"1701915436000\",\"fields\":[{\"column_name\":\"db_name\",\"column_type\":\"text\"},{\"column_name\":\"schema_name\",\"column_type\":\"text\"},{\"column_name\":\"table_name\",\"column_type\":\"text\"},{\"column_name\":\"table_owner\",\"column_type\":\"text\"},{\"column_name\":\"table_size\",\"column_type\":\"bigint\"},{\"column_name\":\"dirty_page_rate\",\"column_type\":\"double precision\"}],\"metric_name\":\"TableDirtyPageRate\",\"scope\":\"CN,ANY\"}],\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-metrics",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--offset=0",
+            "--limit=1",
+            "--order-by=create_time",
+            "--sort-by=desc",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/metrics",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("order_by", "create_time"),
+                    ("sort_by", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":1,\"data\":[{\"collect_range\":[],\"collect_rate\":7200,\"create_time\":\"1701915436000\",\"fields\":[{\"column_name\":\"db_name\",\"column_type\":\"text\"},{\"column_name\":\"schema_name\",\"column_type\":\"text\"},{\"column_name\":\"table_name\",\"column_type\":\"text\"},{\"column_name\":\"table_owner\",\"column_type\":\"text\"},{\"column_name\":\"table_size\",\"column_type\":\"bigint\"},{\"column_name\":\"dirty_page_rate\",\"column_type\":\"double precision\"}],\"metric_name\":\"TableDirtyPageRate\",\"scope\":\"CN,ANY\"}],\"msg\":\"OK\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_metrics_data() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":3,\"data\":[{\"ctime\":1701929836000,\"db_name\":\"postgres\",\"dirty_page_rate\":0.8,\"schema_name\":\"pmk\",\"table_name\":\"pmk_meta_data\",\"table_owner\":\"Ruby\",\"table_size\":40960,\"virtual_cluster_id\":53}],\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-metrics-data",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--metric-name=TableDirtyPageRate",
+            "--offset=0",
+            "--limit=1",
+            "--from=1701914324000",
+            "--to=1701942194000",
+            "--order-by=ctime",
+            "--sort-by=desc",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/metrics/TableDirtyPageRate",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("from", "1701914324000"),
+                    ("to", "1701942194000"),
+                    ("order_by", "ctime"),
+                    ("sort_by", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":3,\"data\":[{\"ctime\":1701929836000,\"db_name\":\"postgres\",\"dirty_page_rate\":0.8,\"schema_name\":\"pmk\",\"table_name\":\"pmk_meta_data\",\"table_owner\":\"Ruby\",\"table_size\":40960,\"virtual_cluster_id\":53}],\"msg\":\"OK\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_monitor_indicator_data() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"data_points\":[{\"result\":\"10.20\",\"timestamp\":1671058114000},{\"result\":\"10.20\",\"timestamp\":1671058144000}],\"indicator_name\":\"cluster cpu_usage\",\"object_id\":\"de658e95-5284-4adf-b6aa-7729b563dcb7\",\"query_time\":1671160536504,\"unit\":\"percentage\"}]",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-monitor-indicator-data",
+            "--from=1671058114000",
+            "--to=1671160536504",
+            "--indicator-name=cluster.cpu_usage",
+            "--dim0=de658e95-5284-4adf-b6aa-7729b563dcb7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/metric-data",
+                query: &[
+                    ("from", "1671058114000"),
+                    ("to", "1671160536504"),
+                    ("indicator_name", "cluster.cpu_usage"),
+                    ("dim0", "de658e95-5284-4adf-b6aa-7729b563dcb7"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "[{\"data_points\":[{\"result\":\"10.20\",\"timestamp\":1671058114000},{\"result\":\"10.20\",\"timestamp\":1671058144000}],\"indicator_name\":\"cluster cpu_usage\",\"object_id\":\"de658e95-5284-4adf-b6aa-7729b563dcb7\",\"query_time\":1671160536504,\"unit\":\"percentage\"}]",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_monitor_indicators() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"default_collect_rate\":\"30\",\"indicator_name\":\"cluster.cpu_usage\",\"plugin_name\":\"CpuStat\",\"support_datastore_version\":\"8.0.0\"}]",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-monitor-indicators"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/metric-data/indicators",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "[{\"default_collect_rate\":\"30\",\"indicator_name\":\"cluster.cpu_usage\",\"plugin_name\":\"CpuStat\",\"support_datastore_version\":\"8.0.0\"}]",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_node_types() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_types\":[{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"LOCAL_DISK\",\"unit\":\"GB\",\"value\":\"1675\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b6a67\",\"spec_name\":\"dws.d2.xlarge\"},{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"SSD\",\"unit\":\"GB\",\"value\":\"512\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\",\"spec_name\":\"dws.m1.xlarge.ultrahigh\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-node-types"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/node-types",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"node_types\":[{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"LOCAL_DISK\",\"unit\":\"GB\",\"value\":\"1675\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b6a67\",\"spec_name\":\"dws.d2.xlarge\"},{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"SSD\",\"unit\":\"GB\",\"value\":\"512\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\",\"spec_name\":\"dws.m1.xlarge.ultrahigh\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "list-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--time-zone=+0800",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
+                query: &[("time_zone", "+0800")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn list_operational_task_detail() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "list-operational-task-detail",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--task-id=g6aa82ba1fc9748389b613e8da13e2fe9",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/detail",
+                query: &[("task_id", "g6aa82ba1fc9748389b613e8da13e2fe9")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn list_plan_exec_logs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_logs\":[{\"exec_log\":\"2023-08-23 13:28:47.661892+00:00 UTC |INFO| start change stage.\",\"exec_result\":0,\"exec_time\":\"2023-08-23 13:28:50\",\"stage_info\":\"stage1\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-plan-exec-logs",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_logs\":[{\"exec_log\":\"2023-08-23 13:28:47.661892+00:00 UTC |INFO| start change stage.\",\"exec_result\":0,\"exec_time\":\"2023-08-23 13:28:50\",\"stage_info\":\"stage1\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_queries() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-queries",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_quotas() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quotas\":{\"resources\":[{\"quota\":\"100\",\"type\":\"instances\",\"unit\":\"null\",\"used\":\"3\"},{\"quota\":\"100\",\"type\":\"core\",\"unit\":\"null\",\"used\":\"12\"},{\"quota\":\"1000\",\"type\":\"ram\",\"unit\":\"GB\",\"used\":\"24\"},{\"quota\":\"100\",\"type\":\"disk\",\"unit\":\"null\",\"used\":\"6\"},{\"quota\":\"1000\",\"type\":\"disk_capacity\",\"unit\":\"GB\",\"used\":\"600\"}]}}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-quotas"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"quotas\":{\"resources\":[{\"quota\":\"100\",\"type\":\"instances\",\"unit\":\"null\",\"used\":\"3\"},{\"quota\":\"100\",\"type\":\"core\",\"unit\":\"null\",\"used\":\"12\"},{\"quota\":\"1000\",\"type\":\"ram\",\"unit\":\"GB\",\"used\":\"24\"},{\"quota\":\"100\",\"type\":\"disk\",\"unit\":\"null\",\"used\":\"6\"},{\"quota\":\"1000\",\"type\":\"disk_capacity\",\"unit\":\"GB\",\"used\":\"600\"}]}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_redistribution_schema() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"error_code\":\"DWS.0000\",\"error_msg\":\"Request processed.\",\"schemas\":[{\"redis_order\":1024,\"schema_name\":\"scheduler\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-redistribution-schema",
+            "--cluster-id=bcdfb00c-a5e3-4896-83c7-3c397ed99f28",
+            "--db-name=gaussdb",
+            "--limit=10",
+            "--offset=0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/bcdfb00c-a5e3-4896-83c7-3c397ed99f28/redistribution/schemas",
+                query: &[("db_name", "gaussdb"), ("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"error_code\":\"DWS.0000\",\"error_msg\":\"Request processed.\",\"schemas\":[{\"redis_order\":1024,\"schema_name\":\"scheduler\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_resource_by_tag() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"resources\":[{\"resource_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"resource_name\":\"dws-1\",\"sys_tags\":\"[{\\\"key\\\":\\\"_sys_enterprise_project_id\\\",\\\"value\\\":\\\"0\\\"}]\",\"tags\":\"[{\\\"key\\\":\\\"department\\\",\\\"value\\\":\\\"sales\\\"}]\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-resource-by-tag",
+            "--limit=10",
+            "--offset=0",
+            "--body={\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/resource-instances/tag-filter",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"resources\":[{\"resource_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"resource_name\":\"dws-1\",\"sys_tags\":\"[{\\\"key\\\":\\\"_sys_enterprise_project_id\\\",\\\"value\\\":\\\"0\\\"}]\",\"tags\":\"[{\\\"key\\\":\\\"department\\\",\\\"value\\\":\\\"sales\\\"}]\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_schemas() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"schemas\":[{\"database_name\":\"gaussdb\",\"dn_num\":3,\"max_dn\":\"\",\"max_value\":0,\"min_dn\":\"dn_6001_6002\",\"min_value\":0,\"perm_space\":-1,\"schema_name\":\"gs_logical_cluster\",\"skew_percent\":0.0,\"total_value\":0}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-schemas",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--database-name=gaussdb",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/databases/gaussdb/schemas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":2,\"schemas\":[{\"database_name\":\"gaussdb\",\"dn_num\":3,\"max_dn\":\"\",\"max_value\":0,\"min_dn\":\"dn_6001_6002\",\"min_value\":0,\"perm_space\":-1,\"schema_name\":\"gs_logical_cluster\",\"skew_percent\":0.0,\"total_value\":0}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_snapshot_details() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"snapshot description\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-snapshot-details",
+            "--snapshot-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/snapshots/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"snapshot description\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_snapshot_flavor_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "list-snapshot-flavor-info",
+            "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--type=restore",
+            "--az-code=cn-north-4a",
+            "--fine-grained-restore=false",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/flavors",
+                query: &[
+                    ("type", "restore"),
+                    ("az_code", "cn-north-4a"),
+                    ("fine_grained_restore", "false"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn list_snapshot_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_param\":\"\",\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 2 ? * 1\",\"backup_type\":\"full\",\"next_fire_time\":\"1667700000000\",\"policy_id\":\"20c8ab14-9201-4d79-bb7c-5c42d1af84b1\",\"policy_name\":\"test_1031_02-default-full-strategy\",\"update_time\":\"2022-10-31T02:54:54\"},{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 56 2/8 ? * 2,3,4,5,6,7\",\"backup_type\":\"increment\",\"next_fire_time\":\"1667213760000\",\"policy_id\":\"a3c9e2fc-37aa-4088-b0d0-c49dcbb0d2c2\",\"policy_name\":\"test_1031_02-default-increment-strategy\",\"update_time\":\"2022-10-31T02:54:54\"}],\"device_name\":\"obs\",\"keep_day\":3,\"server_ips\":null,\"server_port\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-snapshot-policy",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/snapshot-policies",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"backup_param\":\"\",\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 2 ? * 1\",\"backup_type\":\"full\",\"next_fire_time\":\"1667700000000\",\"policy_id\":\"20c8ab14-9201-4d79-bb7c-5c42d1af84b1\",\"policy_name\":\"test_1031_02-default-full-strategy\",\"update_time\":\"2022-10-31T02:54:54\"},{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 56 2/8 ? * 2,3,4,5,6,7\",\"backup_type\":\"increment\",\"next_fire_time\":\"1667213760000\",\"policy_id\":\"a3c9e2fc-37aa-4088-b0d0-c49dcbb0d2c2\",\"policy_name\":\"test_1031_02-default-increment-strategy\",\"update_time\":\"2022-10-31T02:54:54\"}],\"device_name\":\"obs\",\"keep_day\":3,\"server_ips\":null,\"server_port\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_snapshot_statistics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"storage.free\",\"unit\":\"GB\",\"value\":300.0},{\"name\":\"storage.paid\",\"unit\":\"GB\",\"value\":0},{\"name\":\"storage.used\",\"unit\":\"GB\",\"value\":128.5}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-snapshot-statistics",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshots/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"storage.free\",\"unit\":\"GB\",\"value\":300.0},{\"name\":\"storage.paid\",\"unit\":\"GB\",\"value\":0},{\"name\":\"storage.used\",\"unit\":\"GB\",\"value\":128.5}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_snapshots() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"snapshots\":[{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"},{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T18:22:12Z\",\"id\":\"4af11460-06ec-48a4-b3ad-0e3bbdcd8ab1\",\"name\":\"snapshot-2\",\"size\":500,\"started\":\"2016-08-23T18:20:00Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-snapshots"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":2,\"snapshots\":[{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"},{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T18:22:12Z\",\"id\":\"4af11460-06ec-48a4-b3ad-0e3bbdcd8ab1\",\"name\":\"snapshot-2\",\"size\":500,\"started\":\"2016-08-23T18:20:00Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_statistics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"cluster.total\",\"unit\":null,\"value\":3},{\"name\":\"cluster.normal\",\"unit\":null,\"value\":3},{\"name\":\"instance.total\",\"unit\":null,\"value\":9},{\"name\":\"instance.normal\",\"unit\":null,\"value\":9},{\"name\":\"storage.total\",\"unit\":\"GB\",\"value\":1800}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-statistics"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"cluster.total\",\"unit\":null,\"value\":3},{\"name\":\"cluster.normal\",\"unit\":null,\"value\":3},{\"name\":\"instance.total\",\"unit\":null,\"value\":9},{\"name\":\"instance.normal\",\"unit\":null,\"value\":9},{\"name\":\"storage.total\",\"unit\":\"GB\",\"value\":1800}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_sync_records() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sync_records\":[{\"add_count\":3,\"delete_count\":0,\"end_time\":1717401660000,\"failed_count\":0,\"id\":\"8e2f5a3c-3f1b-4b8e-9b0e-2a4c6d8e0f12\",\"identity_source_id\":\"0b7d3c1e-5a2f-4e6b-8c9d-1f2e3a4b5c6d\",\"identity_source_type\":\"ldap\",\"start_time\":1717401600000,\"status\":\"FINISHED\",\"update_count\":1}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-sync-records", "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/sync-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sync_records\":[{\"add_count\":3,\"delete_count\":0,\"end_time\":1717401660000,\"failed_count\":0,\"id\":\"8e2f5a3c-3f1b-4b8e-9b0e-2a4c6d8e0f12\",\"identity_source_id\":\"0b7d3c1e-5a2f-4e6b-8c9d-1f2e3a4b5c6d\",\"identity_source_type\":\"ldap\",\"start_time\":1717401600000,\"status\":\"FINISHED\",\"update_count\":1}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_tables_statistic() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"collect_time\":0,\"count\":3,\"data\":[{\"db_name\":\"postgres\",\"dirty_page_rate\":0.77,\"schema_name\":\"pmk\",\"skew_rate\":null,\"table_name\":\"pmk_snapshot_coordinator_stat\",\"table_owner\":\"Ruby\",\"table_size\":\"224 KB\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-tables-statistic",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--rate-type=dirtyPage",
+            "--offset=0",
+            "--limit=1",
+            "--order-by=",
+            "--sort-by=ASC",
+            "--filter=",
+            "--value=",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/tables/statistic",
+                query: &[
+                    ("rate_type", "dirtyPage"),
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("order_by", ""),
+                    ("sort_by", "ASC"),
+                    ("filter", ""),
+                    ("value", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"collect_time\":0,\"count\":3,\"data\":[{\"db_name\":\"postgres\",\"dirty_page_rate\":0.77,\"schema_name\":\"pmk\",\"skew_rate\":null,\"table_name\":\"pmk_snapshot_coordinator_stat\",\"table_owner\":\"Ruby\",\"table_size\":\"224 KB\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_tags() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"values\":[\"value-1\",\"value-2\"]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["list-tags"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"values\":[\"value-1\",\"value-2\"]}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_tags_for_resource() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-tags-for-resource",
+            "--cluster-id=7d85f602-a948-4a30-afd4-e84f47471c15",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/7d85f602-a948-4a30-afd4-e84f47471c15/enterprise-projects",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_target_flavors() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"flavors\":[{\"id\":\"4e26f8d5-d64f-458e-80e7-26680b46cd58\",\"is_current_flavor\":false,\"name\":\"dwsx2.xlarge\",\"ram\":\"32\",\"vcpus\":\"4\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-target-flavors",
+            "--flavor-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/flavors/b5c45780-1006-49e3-b2d5-b3229975bbc7/target-flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"flavors\":[{\"id\":\"4e26f8d5-d64f-458e-80e7-26680b46cd58\",\"is_current_flavor\":false,\"name\":\"dwsx2.xlarge\",\"ram\":\"32\",\"vcpus\":\"4\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_topo_rings() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"instance_info_lists\":[{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"a57e49db-c04b-45c7-9863-f7b6f3eed1b8\",\"internal_ip\":\"172.16.66.153\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.26.233\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.217\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"3a37f794-be37-42d1-a299-a3eb94888ccb\",\"internal_ip\":\"172.16.65.89\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.34.21\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"status\":200,\"traffic_ip\":\"192.168.0.80\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"8763cbf1-5851-44a5-9e71-cbae35201f27\",\"internal_ip\":\"172.16.67.64\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.9.16\",\"name\":\"ty-default--BGy6PUIN-K-dws-dn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.88\"}]}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-topo-rings", "--cluster-id=9b7ff56b-47b3-4d00-a1fd-4c023d34404b"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/topo/rings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"instance_info_lists\":[{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"a57e49db-c04b-45c7-9863-f7b6f3eed1b8\",\"internal_ip\":\"172.16.66.153\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.26.233\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.217\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"3a37f794-be37-42d1-a299-a3eb94888ccb\",\"internal_ip\":\"172.16.65.89\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.34.21\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"status\":200,\"traffic_ip\":\"192.168.0.80\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"8763cbf1-5851-44a5-9e71-cbae35201f27\",\"internal_ip\":\"172.16.67.64\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.9.16\",\"name\":\"ty-default--BGy6PUIN-K-dws-dn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.88\"}]}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_updatable_version() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"items\":[{\"end_time\":\"\",\"failed_reason\":null,\"from\":\"8.2.0\",\"id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"process\":\"0\",\"start_time\":\"2023-08-04T06:54:52\",\"status\":\"Update_Success\",\"to\":\"8.2.0.100\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-updatable-version",
+            "--cluster-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/avail-versions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"items\":[{\"end_time\":\"\",\"failed_reason\":null,\"from\":\"8.2.0\",\"id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"process\":\"0\",\"start_time\":\"2023-08-04T06:54:52\",\"status\":\"Update_Success\",\"to\":\"8.2.0.100\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_update_record() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"records\":[{\"end_time\":\"2023-08-04T06:54:59\",\"failed_reason\":null,\"from_version\":\"8.2.0\",\"item_id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"record_type\":\"update-kernel\",\"start_time\":\"2023-08-04T06:46:46\",\"status\":\"UpdateCompleted_Success\",\"to_version\":\"8.2.0.100\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-update-record",
+            "--cluster-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"records\":[{\"end_time\":\"2023-08-04T06:54:59\",\"failed_reason\":null,\"from_version\":\"8.2.0\",\"item_id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"record_type\":\"update-kernel\",\"start_time\":\"2023-08-04T06:46:46\",\"status\":\"UpdateCompleted_Success\",\"to_version\":\"8.2.0.100\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_workload_plans() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_list\":[{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":null,\"logical_cluster_name\":null,\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":null,\"status\":0}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-workload-plans",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_list\":[{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":null,\"logical_cluster_name\":null,\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":null,\"status\":0}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_workload_queue() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_queue_name_list\":[\"test1\"],\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager queue namel list\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-workload-queue",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_queue_name_list\":[\"test1\"],\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager queue namel list\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_workload_queue_users() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"queue_name\":\"rs1\",\"user_list\":[{\"occupy_resource_list\":[{\"resource_description\":\"\",\"resource_name\":\"memory_used\",\"resource_value\":0,\"value_unit\":\"M\"}],\"user_name\":\"user_batch\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-workload-queue-users",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=resource1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"queue_name\":\"rs1\",\"user_list\":[{\"occupy_resource_list\":[{\"resource_description\":\"\",\"resource_name\":\"memory_used\",\"resource_value\":0,\"value_unit\":\"M\"}],\"user_name\":\"user_batch\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_workload_rules() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-workload-rules",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_cluster_name() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-cluster-name",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+            "--body={\"cluster_name\":\"dws_cluster\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/cluster-name",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"cluster_name\":\"dws_cluster\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_cluster_timezone() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-cluster-timezone",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+            "--body={\"cluster_timezone\":\"Asia/Shanghai\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/timezone",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_timezone\":\"Asia/Shanghai\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn pause_disaster_recovery() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "pause-disaster-recovery",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/pause",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn pause_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "pause-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-pause",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn refresh_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "refresh-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/sync",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn reset_password() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "reset-password",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"new_password\":\"NewPassw0rd!\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/reset-password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_password\":\"NewPassw0rd!\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn resize_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "resize-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"scale_out\":{\"count\":3}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"scale_out\":{\"count\":3}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn resize_cluster_with_existed_nodes() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "resize-cluster-with-existed-nodes",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn resize_preparation() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80002\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "resize-preparation",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"is_retry\":false,\"num_node\":3}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes/preparation",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"is_retry\":false,\"num_node\":3}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80002\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restart_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "restart-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"restart\":{}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"restart\":{}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn restart_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restart-logical-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--logical-cluster-id=0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restore_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restore-cluster",
+            "--snapshot-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--body={\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/actions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restore_disaster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restore-disaster",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/recovery",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restore_redistribution() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "restore-redistribution",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/redistribution/recovery",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn restore_table() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c0894918c301894e503ef21b68\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restore-table",
+            "--snapshot-id=c719b1a7-c85c-4cb5-a721-7694908c2c11",
+            "--body={\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/c719b1a7-c85c-4cb5-a721-7694908c2c11/table-restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c0894918c301894e503ef21b68\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn resume_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "resume-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-resume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn rotate_key() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"9f76c502-fc9c-4a52-8656-65d0da6e3d57\",\"master_key_name\":\"KMS-1abd-1016\",\"rotate_key_time\":\"2025-05-14 08:02:59\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "rotate-key",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+            "--body={\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/rotate-key",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"9f76c502-fc9c-4a52-8656-65d0da6e3d57\",\"master_key_name\":\"KMS-1abd-1016\",\"rotate_key_time\":\"2025-05-14 08:02:59\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn save_cluster_description_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "save-cluster-description-info",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+            "--body={\"description_info\":\"Data warehouse of the sales department.\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/description",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description_info\":\"Data warehouse of the sales department.\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn set_redistribution_priority() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "set-redistribution-priority",
+            "--cluster-id=496c3032-c08f-4cd1-8c66-9b56a89a274d",
+            "--body={\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/496c3032-c08f-4cd1-8c66-9b56a89a274d/redistribution/priority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_cluster_encrypt_info() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":null,\"crypt_algorithm\":null,\"id\":null,\"last_rotate_key_time\":null,\"master_key_id\":null,\"master_key_name\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-encrypt-info",
+            "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/encrypt-info",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_id\":null,\"crypt_algorithm\":null,\"id\":null,\"last_rotate_key_time\":null,\"master_key_id\":null,\"master_key_name\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_flavor() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavor\":{\"attribute\":[{\"code\":\"cpuNum\",\"value\":\"4\"},{\"code\":\"diskType\",\"value\":\"SSD\"},{\"code\":\"ioGbSec\",\"value\":\"\"},{\"code\":\"localDisk\",\"value\":\"N\"},{\"code\":\"maxQueue\",\"value\":\"\"},{\"code\":\"memSize\",\"value\":\"32\"}],\"classify\":\"dws\",\"current_node\":3,\"datastore_version\":\"8.3.0.201\",\"id\":\"d60ef487-7aa8-44b7-969a-d543ddc5b96f\",\"max_node\":256,\"min_node\":3,\"spec_name\":\"dwsk2.xlarge\",\"volume_node\":{\"capacity\":100,\"volume_num\":2,\"volume_size\":100,\"volume_type\":\"SATA\"}}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-flavor",
+            "--cluster-id=c4b7a057-b121-4a80-9855-8d850108f85f",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/c4b7a057-b121-4a80-9855-8d850108f85f/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"flavor\":{\"attribute\":[{\"code\":\"cpuNum\",\"value\":\"4\"},{\"code\":\"diskType\",\"value\":\"SSD\"},{\"code\":\"ioGbSec\",\"value\":\"\"},{\"code\":\"localDisk\",\"value\":\"N\"},{\"code\":\"maxQueue\",\"value\":\"\"},{\"code\":\"memSize\",\"value\":\"32\"}],\"classify\":\"dws\",\"current_node\":3,\"datastore_version\":\"8.3.0.201\",\"id\":\"d60ef487-7aa8-44b7-969a-d543ddc5b96f\",\"max_node\":256,\"min_node\":3,\"spec_name\":\"dwsk2.xlarge\",\"volume_node\":{\"capacity\":100,\"volume_num\":2,\"volume_size\":100,\"volume_type\":\"SATA\"}}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_redistribution() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"control_enable\":false,\"error_msg\":null,\"pause_enable\":false,\"recover_enable\":true,\"redis_info\":{\"cluster_id\":\"37e6956b-17dd-4aef-980d-8ebd9c29f887\",\"end_time\":\"\",\"id\":\"1e1006ae-5243-4989-9452-c0217ad08776\",\"redis_conf\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"16.67%\",\"after_scale_out_dn_num\":6,\"bucket_tilt_rate\":\"9.09%\",\"current_bucket_num\":32,\"current_dn_num\":3,\"is_bucket_split\":false},\"parallel_jobs\":4,\"priority_policy\":\"default\",\"redis_mode\":\"online\",\"schedule_conf\":null},\"redis_progress\":{\"byte_left\":0,\"bytes_done\":7219200,\"completed\":false,\"estimated_time\":\"00:12:06\",\"fail_count\":0,\"initialed\":true,\"pause_by_user\":false,\"redis_rate\":\"21 MB/s\",\"redistributing\":true,\"status\":\"FAIL\",\"table_progress\":29,\"tables_done\":95,\"tables_left\":230,\"total_progress\":31},\"redis_table_detail\":{\"data\":[{\"id\":2147492808,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_69\"},{\"id\":2147493123,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_171\"},{\"id\":2147493327,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_236\"}],\"total\":3},\"start_time\":\"2025-05-15 14:04\",\"status\":\"PAUSE\"},\"retry_enable\":false,\"schedule_mode\":false,\"update_enable\":false}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-redistribution",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/redistribution",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"control_enable\":false,\"error_msg\":null,\"pause_enable\":false,\"recover_enable\":true,\"redis_info\":{\"cluster_id\":\"37e6956b-17dd-4aef-980d-8ebd9c29f887\",\"end_time\":\"\",\"id\":\"1e1006ae-5243-4989-9452-c0217ad08776\",\"redis_conf\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"16.67%\",\"after_scale_out_dn_num\":6,\"bucket_tilt_rate\":\"9.09%\",\"current_bucket_num\":32,\"current_dn_num\":3,\"is_bucket_split\":false},\"parallel_jobs\":4,\"priority_policy\":\"default\",\"redis_mode\":\"online\",\"schedule_conf\":null},\"redis_progress\":{\"byte_left\":0,\"bytes_done\":7219200,\"completed\":false,\"estimated_time\":\"00:12:06\",\"fail_count\":0,\"initialed\":true,\"pause_by_user\":false,\"redis_rate\":\"21 MB/s\",\"redistributing\":true,\"status\":\"FAIL\",\"table_progress\":29,\"tables_done\":95,\"tables_left\":230,\"total_progress\":31},\"redis_table_detail\":{\"data\":[{\"id\":2147492808,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_69\"},{\"id\":2147493123,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_171\"},{\"id\":2147493327,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_236\"}],\"total\":3},\"start_time\":\"2025-05-15 14:04\",\"status\":\"PAUSE\"},\"retry_enable\":false,\"schedule_mode\":false,\"update_enable\":false}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_storage_expand_range() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"current_size\":20,\"max_size\":2000,\"min_size\":20,\"step\":10}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-storage-expand-range",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/storage-expand-range",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"current_size\":20,\"max_size\":2000,\"min_size\":20,\"step\":10}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_cluster_volume() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disk_info_list\":[{\"disk_capacity\":\"400\",\"disk_used\":\"8.74\",\"id\":\"7240fb6b-c8d9-43da-9177-1540117989b5\",\"name\":\"dws-cluster-7-dws-cn-cn-3-1\",\"percentage\":\"2.18\"},{\"disk_capacity\":\"400\",\"disk_used\":\"8.78\",\"id\":\"af4c33f3-27bd-4a07-90a4-5a0ad2f50a13\",\"name\":\"dws-cluster-7-dws-cn-cn-2-1\",\"percentage\":\"2.19\"}],\"duplicate\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-cluster-volume",
+            "--cluster-id=9f76c502-fc9c-4a52-8656-65d0da6e3d57",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/volume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disk_info_list\":[{\"disk_capacity\":\"400\",\"disk_used\":\"8.74\",\"id\":\"7240fb6b-c8d9-43da-9177-1540117989b5\",\"name\":\"dws-cluster-7-dws-cn-cn-3-1\",\"percentage\":\"2.18\"},{\"disk_capacity\":\"400\",\"disk_used\":\"8.78\",\"id\":\"af4c33f3-27bd-4a07-90a4-5a0ad2f50a13\",\"name\":\"dws-cluster-7-dws-cn-cn-2-1\",\"percentage\":\"2.19\"}],\"duplicate\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{},\"availability_zone\":\"cn-north-4b\",\"created\":\"2024-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.dws.myhuaweiclouds.com:8000\",\"jdbc_url\":\"jdbc:postgresql://dws-1.dws.myhuaweiclouds.com:8000/<YOUR_DATABASE_NAME>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[],\"public_ip\":{\"public_bind_type\":\"not_use\"},\"recent_event\":0,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"NORMAL\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[],\"task_status\":\"\",\"updated\":\"2024-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"8.2.1\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["show-clusters"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{},\"availability_zone\":\"cn-north-4b\",\"created\":\"2024-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.dws.myhuaweiclouds.com:8000\",\"jdbc_url\":\"jdbc:postgresql://dws-1.dws.myhuaweiclouds.com:8000/<YOUR_DATABASE_NAME>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[],\"public_ip\":{\"public_bind_type\":\"not_use\"},\"recent_event\":0,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"NORMAL\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[],\"task_status\":\"\",\"updated\":\"2024-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"8.2.1\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_database_authority() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authorities\":[{\"name\":\"table1\",\"role_authority\":[{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role1\"},{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role2\"}]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-database-authority",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--type=table",
+            "--name=table1",
+            "--database=gaussdb",
+            "--schema=public",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/authority",
+                query: &[
+                    ("type", "table"),
+                    ("name", "table1"),
+                    ("database", "gaussdb"),
+                    ("schema", "public"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"authorities\":[{\"name\":\"table1\",\"role_authority\":[{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role1\"},{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role2\"}]}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_database_om_user_status() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-database-om-user-status",
+            "--cluster-id=e7107fab-cac0-4261-916b-7f32b3053034",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/status",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_database_user() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"inherit\":false,\"lock\":false,\"login\":true,\"name\":\"user1\",\"replication\":false,\"systemadmin\":false,\"useft\":true,\"valid_begin\":1681971166000,\"valid_until\":1681971166000}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-database-user",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--name=user1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"inherit\":false,\"lock\":false,\"login\":true,\"name\":\"user1\",\"replication\":false,\"systemadmin\":false,\"useft\":true,\"valid_begin\":1681971166000,\"valid_until\":1681971166000}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_disaster_detail() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-disaster-detail",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_disaster_progress() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery_progress\":{\"last_recovery_spend\":67,\"latest_barrier_time\":\"2023-03-27 20:16:37\",\"primary_cluster\":{\"action_end_time\":\"2023-03-27 20:17:00\",\"action_start_time\":\"2023-03-27 20:16:34\",\"action_type\":\"Backup\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"},\"recovery_point_object\":300,\"recovery_time_object\":67,\"standby_cluster\":{\"action_end_time\":\"2023-03-27 20:19:12\",\"action_start_time\":\"2023-03-27 20:18:05\",\"action_type\":\"Restore\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"}}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-disaster-progress",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/show-progress",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery_progress\":{\"last_recovery_spend\":67,\"latest_barrier_time\":\"2023-03-27 20:16:37\",\"primary_cluster\":{\"action_end_time\":\"2023-03-27 20:17:00\",\"action_start_time\":\"2023-03-27 20:16:34\",\"action_type\":\"Backup\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"},\"recovery_point_object\":300,\"recovery_time_object\":67,\"standby_cluster\":{\"action_end_time\":\"2023-03-27 20:19:12\",\"action_start_time\":\"2023-03-27 20:18:05\",\"action_type\":\"Restore\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"}}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_instance() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"azcode\":\"cn-north-4b\",\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"configuration_status\":\"In-Sync\",\"created\":\"2024-02-10T14:26:14\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.1\"},\"flavor\":{\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\"},\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"pay_model\":0,\"region\":\"cn-north-4\",\"role\":\"master\",\"secure_group\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"ACTIVE\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"type\":\"dws-cn\",\"updated\":\"2024-02-10T14:28:14\",\"volume\":{\"size\":100,\"type\":\"SSD\",\"used\":8.74},\"vpc\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-instance", "--instance-id=acaf62a4-41b3-4106-bf6b-2f669d88291e"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/instances/acaf62a4-41b3-4106-bf6b-2f669d88291e",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"azcode\":\"cn-north-4b\",\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"configuration_status\":\"In-Sync\",\"created\":\"2024-02-10T14:26:14\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.1\"},\"flavor\":{\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\"},\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"pay_model\":0,\"region\":\"cn-north-4\",\"role\":\"master\",\"secure_group\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"ACTIVE\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"type\":\"dws-cn\",\"updated\":\"2024-02-10T14:28:14\",\"volume\":{\"size\":100,\"type\":\"SSD\",\"used\":8.74},\"vpc\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_operational_task_config() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-operational-task-config",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/configuration",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_query_detail() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"data\":{\"application_name\":\"workload\",\"ctime\":1699062726000,\"db_name\":\"postgres\",\"duration\":0,\"elapsed_time\":64585,\"inst_name\":\"cn_5002\",\"pid\":\"140535026615872\",\"query\":\"WLM fetch collect info from data nodes\",\"query_id\":\"145522562959854219\",\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"system_query\":true,\"user_name\":\"Ruby\",\"waiting\":false},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-query-detail",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--query-id=145522562959854219",
+            "--ctime=1699062726000",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries/145522562959854219",
+                query: &[("ctime", "1699062726000")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"code\":0,\"data\":{\"application_name\":\"workload\",\"ctime\":1699062726000,\"db_name\":\"postgres\",\"duration\":0,\"elapsed_time\":64585,\"inst_name\":\"cn_5002\",\"pid\":\"140535026615872\",\"query\":\"WLM fetch collect info from data nodes\",\"query_id\":\"145522562959854219\",\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"system_query\":true,\"user_name\":\"Ruby\",\"waiting\":false},\"msg\":\"OK\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_resize_preparation() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_ids\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"is_support\":true,\"progress\":\"40%\",\"status\":\"PREPARING\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-resize-preparation",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes/preparation",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"instance_ids\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"is_support\":true,\"progress\":\"40%\",\"status\":\"PREPARING\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_resource_statistics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_statistics\":{\"active\":3,\"total\":4},\"node_statistics\":{\"active\":9,\"total\":12}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-resource-statistics", "--namespace=dws"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/resource-statistics",
+                query: &[("namespace", "dws")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"cluster_statistics\":{\"active\":3,\"total\":4},\"node_statistics\":{\"active\":9,\"total\":12}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_workload_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan\":{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":\"\",\"logical_cluster_name\":\"\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":[{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":\"Workload Queue Memory Percent\",\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":\"%\"}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}],\"status\":0}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-workload-plan",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_plan\":{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":\"\",\"logical_cluster_name\":\"\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":[{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":\"Workload Queue Memory Percent\",\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":\"%\"}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}],\"status\":0}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_workload_plan_stage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-workload-plan-stage",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+            "--stage-id=00bc8bc5-c885-42e5-b205-80547d3f94c4",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_workload_queue() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"queue_name\":\"resource1\",\"resource_item_list\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}],\"short_query_concurrency_num\":-1,\"short_query_optimize\":\"t\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-workload-queue",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=resource1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"queue_name\":\"resource1\",\"resource_item_list\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}],\"short_query_concurrency_num\":-1,\"short_query_optimize\":\"t\"}}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -68,7 +7700,7 @@ async fn shrink_cluster() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -81,9 +7713,130 @@ async fn shrink_cluster() {
 }
 
 #[tokio::test]
+async fn shrink_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "shrink-logical-cluster",
+            "--cluster-id=d29fd79b-d445-4e90-8fea-2f7d8b216bff",
+            "--logical-cluster-id=7dc7a0a9-1f43-4f3c-974e-4a5ee2070836",
+            "--body={\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/d29fd79b-d445-4e90-8fea-2f7d8b216bff/logical-clusters/7dc7a0a9-1f43-4f3c-974e-4a5ee2070836/shrink",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["start-cluster", "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_disaster_recovery() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "start-disaster-recovery",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
 async fn start_redistribution() {
     let server = vendor::Server::start().await;
-    server.answer(200u16, ::std::option::Option::None).await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let run = cli(&server)
         .args([
             "start-redistribution",
@@ -104,6 +7857,221 @@ async fn start_redistribution() {
                     "{\"parallel_jobs\":3,\"redis_mode\":\"online\"}",
                 ),
                 language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn start_workload_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "start-workload-plan",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn stop_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["stop-cluster", "--cluster-id=97cbaab3-939e-4dbc-9187-0fe240f2b9fd"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn stop_redistribution() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "stop-redistribution",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/redistribution/suspend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn stop_workload_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "stop-workload-plan",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn switch_failover_disaster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "switch-failover-disaster",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/failover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn switch_over_cluster() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "switch-over-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/switchover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
                 content_type: "application/json",
             },
         )
@@ -112,10 +8080,879 @@ async fn start_redistribution() {
 }
 
 #[tokio::test]
+async fn switch_plan_stage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "switch-plan-stage",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0591129f-4970-44e7-b213-f7bce797de87",
+            "--body={\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0591129f-4970-44e7-b213-f7bce797de87/stage-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn switchover_disaster_recovery() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "switchover-disaster-recovery",
+            "--disaster-recovery-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/switchover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn sync_iam_users() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"sync_user\":[\"user1\",\"user2\"]}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["sync-iam-users", "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/sync-iam-user",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some("{\"sync_user\":[\"user1\",\"user2\"]}"),
+        );
+}
+
+#[tokio::test]
+async fn update_alarm_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-alarm-sub",
+            "--alarm-sub-id=273ce506-dad8-411c-92f9-be5004739b40",
+            "--body={\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/alarm-subs/273ce506-dad8-411c-92f9-be5004739b40",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_cluster_dns() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-cluster-dns",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_configuration() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-configuration",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--configuration-id=2846d355-cd2a-4239-ae54-a7aef0b7963d",
+            "--body={\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/2846d355-cd2a-4239-ae54-a7aef0b7963d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_data_source() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-data-source",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--ext-data-source-id=d303f19c-fbd1-4716-ae04-07d1ff358f22",
+            "--body={\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources/d303f19c-fbd1-4716-ae04-07d1ff358f22",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_database_authority() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"view_sql\":[\"GRANT SELECT ON TABLE public.table1 TO role1;\"]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-database-authority",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--body={\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/authority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"view_sql\":[\"GRANT SELECT ON TABLE public.table1 TO role1;\"]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_database_user_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-database-user-info",
+            "--cluster-id=a89aea88-7ea2-40bd-8ac8-8b93e169e5d6",
+            "--name=user1",
+            "--body={\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_disaster_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-disaster-info",
+            "--disaster-recovery-id=b303b78d-438c-41dd-aaf6-c98eea1fc2a6",
+            "--body={\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/disaster-recovery/b303b78d-438c-41dd-aaf6-c98eea1fc2a6",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_event_sub() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-event-sub",
+            "--event-sub-id=41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+            "--body={\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/event-subs/41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_logical_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-logical-cluster",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--logical-cluster-id=0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+            "--body={\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_logical_cluster_plan() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-logical-cluster-plan",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--plan-id=03eaf309-2d91-4b28-a93c-0a45980d3192",
+            "--body={\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_maintenance_window() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-maintenance-window",
+            "--cluster-id=b5c45780-1006-49e3-b2d5-b3229975bbc7",
+            "--body={\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/maintenance-window",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_operational_task() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--task-id=g6aa82ba1fc9748389b613e8da13e2fe9",
+            "--body={\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/cluster/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/g6aa82ba1fc9748389b613e8da13e2fe9",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_operational_task_config() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-operational-task-config",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/configuration",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_queue_base_info() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-queue-base-info",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=resource1",
+            "--body={\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_queue_resources() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-queue-resources",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--queue-name=test11",
+            "--body={\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/test11/resources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_redistribution_configurations() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-redistribution-configurations",
+            "--cluster-id=496c3032-c08f-4cd1-8c66-9b56a89a274d",
+            "--body={\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/496c3032-c08f-4cd1-8c66-9b56a89a274d/redistribution/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_schemas() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"ret_code\":0}")).await;
+    let run = cli(&server)
+        .args([
+            "update-schemas",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--database-name=gaussdb",
+            "--body={\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/databases/gaussdb/schemas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{\"ret_code\":0}"));
+}
+
+#[tokio::test]
+async fn update_workload_plan_stage() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-workload-plan-stage",
+            "--cluster-id=e59d6b86-9072-46eb-a996-13f8b44994c1",
+            "--plan-id=0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+            "--stage-id=00bc8bc5-c885-42e5-b205-80547d3f94c4",
+            "--body={\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_workload_rule() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-workload-rule",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--rule-name=rule",
+            "--body={\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules/rule",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn validate_db_data() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "validate-db-data",
+            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+            "--database=gaussdb",
+            "--body={\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/gaussdb/validate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
 async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
-    let run = cli(&server).args(["shrink-cluster"]).run().await;
+    let run = cli(&server).args(["add-operational-task"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster-id");
+    assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn a_number_that_does_not_parse_is_a_usage_error() {
+    let server = vendor::Server::start().await;
+    let run = cli(&server)
+        .args(["check-cluster-shrink", "--shrink-count=twelve"])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("--shrink-count").expect_stderr("twelve");
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
@@ -132,9 +8969,9 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .await;
     let run = cli(&server)
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         ])
         .run()
         .await;
@@ -149,9 +8986,9 @@ async fn refused_connections_exit_4() {
     let endpoint = ::clouddb_conformance::cli::closed_endpoint();
     let run = Cli::huawei(BIN, &endpoint)
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -165,9 +9002,9 @@ async fn missing_credentials_exit_5() {
     let run = Cli::new(BIN)
         .args(["--endpoint", &server.uri()])
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         ])
         .run()
         .await;
@@ -178,19 +9015,12 @@ async fn missing_credentials_exit_5() {
 #[tokio::test]
 async fn compact_prints_one_line() {
     let server = vendor::Server::start().await;
-    server
-        .answer(
-            202u16,
-            ::std::option::Option::Some(
-                "{\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
-            ),
-        )
-        .await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let run = cli(&server)
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         ])
         .args(["--compact"])
         .run()
@@ -203,25 +9033,24 @@ async fn answers_are_printed_as_sent() {
     let server = vendor::Server::start().await;
     server
         .answer(
-            202u16,
+            200u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null}}",
             ),
         )
         .await;
     let run = cli(&server)
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+            "--body={\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         ])
         .args(["--compact"])
         .run()
         .await;
     run.expect_exit(0);
     assert_eq!(
-        run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}\n",
+        run.stdout, "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null}}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -235,9 +9064,8 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
             ::clouddb_conformance::cli::SECURITY_TOKEN,
         )
         .args([
-            "shrink-cluster",
-            "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
-            "--body={\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "create-cluster",
+            "--body={\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
         ])
         .args(["--dry-run"])
         .run()
@@ -245,7 +9073,7 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     run.expect_exit(0).expect_stdout("POST ").expect_stdout("Signature=<redacted>");
     for secret in [vendor::SECRET_KEY, ::clouddb_conformance::cli::SECURITY_TOKEN]
         .into_iter()
-        .chain([])
+        .chain(["Passw0rd!45674159"])
     {
         run.expect_hidden(secret);
     }
@@ -255,22 +9083,18 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
 #[tokio::test]
 async fn bodies_from_a_file_and_from_standard_input() {
     let server = vendor::Server::start().await;
-    server
-        .answer(
-            202u16,
-            ::std::option::Option::Some(
-                "{\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
-            ),
-        )
-        .await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let from_file = cli(&server);
     let path = from_file
         .write(
             "body.json",
-            "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         );
     let run = from_file
-        .args(["shrink-cluster", "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .args([
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ])
         .args(["--body-file"])
         .args([path])
         .run()
@@ -279,33 +9103,29 @@ async fn bodies_from_a_file_and_from_standard_input() {
         .expect(
             &::clouddb_conformance::huawei::Expected {
                 method: "POST",
-                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cluster-shrink",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
                 query: &[],
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some(
-                    "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+                    "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
                 ),
                 language: false,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0);
     let server = vendor::Server::start().await;
-    server
-        .answer(
-            202u16,
-            ::std::option::Option::Some(
-                "{\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}",
-            ),
-        )
-        .await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let run = cli(&server)
-        .args(["shrink-cluster", "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .args([
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ])
         .args(["--body-file", "-"])
         .stdin(
-            "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+            "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
         )
         .run()
         .await;
@@ -313,15 +9133,15 @@ async fn bodies_from_a_file_and_from_standard_input() {
         .expect(
             &::clouddb_conformance::huawei::Expected {
                 method: "POST",
-                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cluster-shrink",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
                 query: &[],
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some(
-                    "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
+                    "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
                 ),
                 language: false,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -332,10 +9152,87 @@ async fn bodies_from_a_file_and_from_standard_input() {
 async fn a_body_that_does_not_decode_is_a_usage_error() {
     let server = vendor::Server::start().await;
     let run = cli(&server)
-        .args(["shrink-cluster", "--cluster-id=4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90"])
+        .args([
+            "add-operational-task",
+            "--cluster-id=50aee999-9215-4dd0-a142-254ac6bf80e7",
+        ])
         .args(["--body", "{\"unclosed\": "])
         .run()
         .await;
     run.expect_exit(2).expect_stderr("does not decode");
     assert!(server.requests(). await .is_empty(), "a request was sent");
+}
+
+#[tokio::test]
+async fn all_prints_every_item_as_one_array() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server).args(["list-actions", "--all"]).run().await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("[]"));
+}
+
+#[tokio::test]
+async fn all_prints_items_as_sent() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    server
+        .answer_once(
+            200u16,
+            "{\"action_info\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":1}",
+        )
+        .await;
+    let run = cli(&server).args(["list-actions", "--all", "--compact"]).run().await;
+    run.expect_exit(0);
+    assert_eq!(
+        run.stdout,
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}]\n",
+        "the items as sent, unknown field included"
+    );
+}
+
+#[tokio::test]
+async fn wait_prints_the_job_once_it_ended() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\",\"status\":\"SUCCESS\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "associate-elb",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--elb-id=1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ])
+        .args(["--wait", "--wait-interval", "0.01", "--compact"])
+        .run()
+        .await;
+    run.expect_exit(0).expect_stdout("\"status\":\"SUCCESS\"").expect_stderr("SUCCESS");
+    assert_eq!(server.requests(). await .len(), 2, "one call and one poll");
+}
+
+#[tokio::test]
+async fn wait_for_a_failed_job_exits_3() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\",\"status\":\"FAIL\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "associate-elb",
+            "--cluster-id=194408fa-9d41-435c-a140-91edcf5fe519",
+            "--elb-id=1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+        ])
+        .args(["--wait", "--wait-interval", "0.01"])
+        .run()
+        .await;
+    run.expect_exit(3).expect_stderr("job status:").expect_stderr("FAIL");
 }

@@ -8,14 +8,14 @@ pub struct StartRedistributionInput {
     pub cluster_id: ::std::string::String,
     /// The request body.
     ///
-    /// How to redistribute.
+    /// How to redistribute (SDK model `RedistributionReq`).
     pub body: crate::types::StartRedistributionRequest,
 }
 
 impl ::clouddb_runtime::Operation for StartRedistributionInput {
     type Service = crate::Client;
 
-    type Output = ();
+    type Output = crate::types::CheckClusterResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -35,10 +35,11 @@ impl ::clouddb_runtime::Operation for StartRedistributionInput {
         ::std::result::Result::Ok(())
     }
 
+    #[inline]
     fn decode(
-        _response: &::clouddb_runtime::RawResponse,
-    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
-        ::std::result::Result::Ok(())
+        response: &::clouddb_runtime::RawResponse,
+    ) -> ::std::result::Result<Self::Output, ::clouddb_runtime::Error> {
+        ::clouddb_runtime::decode_json(SPEC.id, response)
     }
 }
 
@@ -50,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
     idempotent: false,
     success: &[200],
     settings: &[::clouddb_runtime::Setting::ProjectId],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `StartRedistribution` request; start it with [`Client::start_redistribution`](crate::Client::start_redistribution).
@@ -84,7 +85,7 @@ impl StartRedistributionBuilder {
 
     /// The request body.
     ///
-    /// How to redistribute.
+    /// How to redistribute (SDK model `RedistributionReq`).
     ///
     /// Required.
     pub fn body(mut self, value: crate::types::StartRedistributionRequest) -> Self {
@@ -122,7 +123,7 @@ impl StartRedistributionBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<()>,
+        ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -134,7 +135,7 @@ impl StartRedistributionBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<()>,
+        ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -145,7 +146,7 @@ impl StartRedistributionBuilder {
 impl crate::Client {
     /// Start redistributing a cluster's data.
     ///
-    /// Starts redistributing table data across the cluster's data nodes, for example after the cluster was scaled out. The answer has no body.
+    /// Spreads the table data of the old nodes evenly onto the nodes a scale-out added (API Explorer name ExecuteRedistributionCluster). It can be started by hand only while the cluster's task information says "to be redistributed", that is after a scale-out with `auto_redistribute` false. Needs DWS 2.0 8.1.1.200 or later; the offline scheduled mode is gone from 8.2.0. Tables are queued by their relpages size, so running ANALYZE on them first is advised. Progress shows in ShowClusterRedistribution (`/redis_info/status`) and in the cluster details.
     ///
     /// Operation `StartRedistribution`: `POST /v2/{project_id}/clusters/{cluster_id}/redistribution`; section ZH-CN_TOPIC_0000001398131066 of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn start_redistribution(&self) -> StartRedistributionBuilder {

@@ -12,8 +12,110 @@ fn every_example_round_trips() {
         "spec/huaweicloud/dws.yaml",
         &[
             (
+                "#/paths/~1v1.0~1{project_id}~1availability-zones/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAvailabilityZonesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DeleteClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/delete/responses/202/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1audit-log-records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1audit-log-records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAuditLogResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1audit-log-records/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAuditLogResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cancel-readonly/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cancel-readonly/post/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/parameters/1/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
                 "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/requestBody/content/application~1json/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShrinkClusterRequest,
+                >,
             ),
             (
                 "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/requestBody/content/application~1json/examples/doc/value",
@@ -22,13 +124,2279 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/responses/200/content/application~1json/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cluster-shrink/post/responses/202/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_dws::types::ShrinkClusterResponse,
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterCnResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-create/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchCreateClusterCnRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-create/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchDeleteClusterCnRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1cns~1batch-delete/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1configurations/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1configurations/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterConfigurationsParameterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DeleteClusterDnsType,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterDnsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1dns/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterDnsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1expand-instance-storage/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1expand-instance-storage/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ExpandInstanceStorageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1expand-instance-storage/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDataSourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/post/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ExtDataSourceReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/post/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ExtDataSourceReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateDataSourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ReconfigureExtDataSourceActionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/put/responses/200/content/application~1json/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateDataSourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1ext-data-sources~1{ext_data_source_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateDataSourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1maintenance-window/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1maintenance-window/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateMaintenanceWindowRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1reset-password/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1reset-password/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResetPasswordRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1resize/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1resize/post/parameters/1/examples/idle-nodes/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1resize/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResizeClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1resize/post/requestBody/content/application~1json/examples/idle-nodes/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResizeClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1resize/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1restart/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestartClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1shrink-numbers/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1shrink-numbers/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterScaleInNumbersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1shrink-numbers/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterScaleInNumbersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies~1{id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies~1{id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsSortBy,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterSnapshotsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterSnapshotsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots~1statistics/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1snapshots~1statistics/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListStatisticsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1switchover/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterTagsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-create/post/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-create/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-create/post/requestBody/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchCreateResourceTagRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchCreateResourceTagRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-delete/post/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-delete/post/requestBody/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchDeleteResourceTagRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1tags~1batch-delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::BatchDeleteResourceTagRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1disk/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1disk/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1disk/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListHostDiskResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1disk/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListHostDiskResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1host-overview/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1host-overview/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1host-overview/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListHostOverviewResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMonitorIndicatorDataResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1metric-data~1indicators/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMonitorIndicatorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1net/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1net/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1net/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListHostNetResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dms~1net/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListHostNetResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dss-pools/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDssPoolsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1dss-pools/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDssPoolsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1job~1{job_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1job~1{job_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListJobDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1quotas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListQuotasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSnapshotsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateSnapshotRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateSnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DeleteSnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSnapshotDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1actions/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1actions/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1actions/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/requestBody/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CopySnapshotRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CopySnapshotRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CopySnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1snapshots~1{snapshot_id}~1linked-copy/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CopySnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1statistics/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListStatisticsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1.0~1{project_id}~1tags/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTagsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1actions/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1actions/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1actions/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListActionsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1resource-instances~1tag-filter/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1resource-instances~1tag-filter/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1resource-instances~1tag-filter/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTagsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1resource-instances~1tag-filter/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListResourceByTagResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1actions~1{action_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1actions~1{action_name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1actions~1{action_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterActionsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1check-instance-storage/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1check-instance-storage/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckInstanceStorageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1check-instance-storage/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1cluster-name/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1cluster-name/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ModifyClusterNameRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1cluster-name/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1configurations~1audit-records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1configurations~1audit-records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListConfigurationsAuditRecordsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDatabaseAuthorityResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DatabasePermissionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1authority/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateDatabaseAuthorityResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::GrantAuthorityType,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1objects/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDatabaseObjectsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/parameters/1/examples/delete/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/parameters/1/examples/extend/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/requestBody/content/application~1json/examples/delete/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DatabaseOmUserActionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DatabaseOmUserActionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/requestBody/content/application~1json/examples/extend/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DatabaseOmUserActionReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1action/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDatabaseOmUserStatusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1status/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1status/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDatabaseOmUserStatusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1om-user~1status/get/responses/200/content/application~1json/examples/status-on/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDatabaseOmUserStatusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1sync-iam-user/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1sync-iam-user/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SyncIamUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1sync-records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1sync-records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSyncRecordsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDatabaseUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UserAuthorityReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1export/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDatabaseUserResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DatabaseUserInfoReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1authority/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1authority/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1authority/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDatabaseUserAuthoritiesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1authority~1export/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1authority~1export/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1roles/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1roles/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1db-manager~1users~1{name}~1roles/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDatabaseUserRolesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1description/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1description/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SaveClusterDescriptionInfoRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1description/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsOrderBy,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsSortBy,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsDataOrderBy,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsSortBy,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1metrics~1{metric_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListMetricsDataResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1queries~1{query_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1queries~1{query_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1queries~1{query_id}/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1queries~1{query_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowQueryDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTablesStatisticRateType,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSchemasSortDir,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1dms~1tables~1statistic/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTablesStatisticResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1encrypt-info/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1encrypt-info/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowClusterEncryptInfoResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1endpoints/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1endpoints/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterEndpointsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1enterprise-projects/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1enterprise-projects/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTagsForResourceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1flavor/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ExecuteFlavorChangeRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1flavor/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClusterPlansResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateLogicalClusterPlanRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateLogicalClusterPlanResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateLogicalClusterPlanRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1disable/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1disable/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1disable/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1enable/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1enable/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-cluster-plans~1{plan_id}~1enable/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1shrink/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1shrink/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1shrink/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShrinkLogicalClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1shrink/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1lts-logs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1lts-logs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLtsLogsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1lts-logs~1disable/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1lts-logs~1enable/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::OperationalTaskRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::OperationalTaskIdListRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-delete/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-pause/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-pause/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::OperationalTaskIdListRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-resume/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1batch-resume/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::OperationalTaskIdListRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1configuration/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1configuration/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1configuration/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::OperationalTaskConfiguration,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1detail/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1detail/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1operational-tasks~1sync/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes~1preparation/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes~1preparation/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowResizePreparationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes~1preparation/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes~1preparation/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResizePreparationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes~1preparation/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1rotate-key/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1rotate-key/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RotateKeyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1rotate-key/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RotateKeyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1security-configurations~1{configuration_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1security-configurations~1{configuration_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1security-configurations~1{configuration_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterSecurityConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1security-group/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1security-group/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ChangeSecurityGroupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/1/examples/disk/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/1/examples/schema/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/2/examples/disk/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterShrinkCheckItem,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterShrinkCheckItem,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/2/examples/schema/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterShrinkCheckItem,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/3/examples/disk/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/parameters/3/examples/schema/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1shrink-check/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterShrinkResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1start/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1start/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1stop/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1stop/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1storage-expand-range/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1storage-expand-range/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowClusterStorageExpandRangeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1action/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1action/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ExecuteClusterUpgradeActionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1action/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1avail-versions/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1avail-versions/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListUpdatableVersionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1upgrade-management~1records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListUpdateRecordResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1volume/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1volume/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowClusterVolumeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddWorkloadRuleResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddExceptRuleReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddWorkloadRuleResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/delete/responses/200/content/application~1json/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddWorkloadRuleResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddWorkloadRuleResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AddExceptRuleReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1workload~1rules~1{rule_name}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1{database}~1validate/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1{database}~1validate/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1clusters~1{cluster_id}~1{database}~1validate/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ValidateDbDataReq,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1cluster~1{cluster_id}~1operational-tasks~1{task_id}/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1cluster~1{cluster_id}~1operational-tasks~1{task_id}/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1cluster~1{cluster_id}~1operational-tasks~1{task_id}/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::TaskInfo,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1show-progress/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1show-progress/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowDisasterProgressResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1enterprise-projects/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1enterprise-projects/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1enterprise-projects/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListEpsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1flavors~1{flavor_id}~1target-flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1flavors~1{flavor_id}~1target-flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTargetFlavorsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1resource-statistics/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowResourceStatisticsNamespace,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1resource-statistics/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowResourceStatisticsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckSnapshotRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore-check/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreTableRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckTableRestoreResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreTableRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v1~1{project_id}~1snapshots~1{snapshot_id}~1table-restore/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-configs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-configs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmConfigsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-statistic/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-statistic/get/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-statistic/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-statistic/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmStatisticResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-statistic/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmStatisticResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmSubsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmSubsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/post/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs/post/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/delete/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubUpdateRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarm-subs~1{alarm_sub_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AlarmSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarms/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarms/get/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarms/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarms/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1alarms/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAlarmDetailResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1cluster-precheck/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1cluster-precheck/post/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterV2Request,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1configurations~1{configuration_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateConfigurationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1convert-to-logical-cluster~1{name}/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1convert-to-logical-cluster~1{name}/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1convert-to-logical-cluster~1{name}/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSchemasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadSchemaReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1databases~1{database_name}~1schemas/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateSchemasResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1dms~1queries/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1dms~1queries/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListQueriesRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1dms~1queries/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListQueriesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1eips~1{eip_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1eips~1{eip_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1eips~1{eip_id}/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1eips~1{eip_id}/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs/get/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListElbsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListElbsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1elbs~1{elb_id}/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::AssociateElbResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1encrypt/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1encrypt/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EncryptClusterRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1encrypt/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1flavor/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1flavor/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowClusterFlavorResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1grow-check/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1grow-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResizeClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1grow-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckGrowClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateLogicalClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1enable/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1enable/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EnableLogicalClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1enable/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1rings/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1rings/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClusterRingsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/1/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/2/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/3/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/4/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/5/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClusterTasksType,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/6/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/parameters/7/examples/filtered/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSchemasSortDir,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1tasks/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClusterTasksResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1volumes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1volumes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListLogicalClusterVolumesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateLogicalClusterRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1restart/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1restart/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1logical-clusters~1{logical_cluster_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes~1delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes~1delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::DeleteClusterNodesRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1nodes~1delete/post/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowClusterRedistributionResponse,
                 >,
             ),
             (
                 "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/post/parameters/1/examples/offline/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
@@ -37,8 +2405,14276 @@ fn every_example_round_trips() {
                     ::huaweicloud_dws::types::StartRedistributionRequest,
                 >,
             ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/post/requestBody/content/application~1json/examples/offline/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StartRedistributionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution/post/responses/200/content/application~1json/examples/offline/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1configurations/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1configurations/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateRedistributionConfigurationsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1configurations/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1priority/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1priority/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SetRedistributionPriorityRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1priority/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1recovery/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1recovery/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1schemas/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1schemas/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1schemas/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1schemas/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1schemas/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListRedistributionSchemaResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1suspend/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1redistribution~1suspend/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1resize-with-existed-nodes/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ResizeClusterWithExistedNodesRequestBody,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSnapshotPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/put/parameters/1/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/put/requestBody/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateSnapshotPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateSnapshotPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1snapshot-policies/put/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1timezone/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1timezone/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ModifyClusterTimezoneRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1timezone/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::StopClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1topo~1rings/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1topo~1rings/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListTopoRingsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterWorkloadResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListClusterWorkloadResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadStatusReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadStatusReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload/post/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListWorkloadPlansResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadPlanReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadPlanReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans/post/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowWorkloadPlanResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1logs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1logs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1logs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListPlanExecLogsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stage-switch/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stage-switch/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stage-switch/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadPlanStageIdReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stage-switch/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadPlanStageReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/delete/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowWorkloadPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/put/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadPlanStageReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stages~1{stage_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowWorkloadPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1start/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1start/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1start/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stop/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stop/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1plans~1{plan_id}~1stop/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/delete/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/delete/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/get/responses/200/content/application~1json/examples/current/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListWorkloadQueueResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListWorkloadQueueResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/parameters/1/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadQueueReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadQueueReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues/put/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowWorkloadQueueResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateWorkloadQueueReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1resources/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1resources/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1resources/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadQueueRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1resources/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListWorkloadQueueUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-create/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-create/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-create/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadQueueUserReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-create/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-delete/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-delete/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-delete/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::WorkloadQueueUserReq,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1clusters~1{cluster_id}~1workload~1queues~1{queue_name}~1users~1batch-delete/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::SwitchPlanStageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recoveries/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListDisasterRecoverResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recoveries/post/requestBody/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateDisasterRecoveryRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recoveries/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CreateDisasterRecoveryRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recoveries/post/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recoveries/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery-clusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery-clusters/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery-clusters/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery-clusters/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery-clusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListAvailableDisasterClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1check-name/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::CheckClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::UpdateDisasterInfoRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1failover/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1failover/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1pause/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1pause/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1recovery/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1recovery/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1start/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1start/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1switchover/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1disaster-recovery~1{disaster_recovery_id}~1switchover/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::RestoreDisasterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1elbs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1elbs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1elbs/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-specs/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-specs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListEventSpecsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListEventSubsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/get/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListEventSubsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/post/requestBody/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs/post/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/delete/responses/200/content/application~1json/examples/explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubUpdateRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1event-subs~1{event_sub_id}/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::EventSubscriptionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1events/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1events/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListEventsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1instances~1{instance_id}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1instances~1{instance_id}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ShowInstanceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1node-types/get/responses/200/content/application~1json/examples/api-explorer/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListNodeTypesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1node-types/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListNodeTypesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1snapshots~1{snapshot_id}~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1snapshots~1{snapshot_id}~1flavors/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_dws::types::ListSnapshotFlavorInfoType,
+                >,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1snapshots~1{snapshot_id}~1flavors/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v2~1{project_id}~1snapshots~1{snapshot_id}~1flavors/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<bool>,
+            ),
         ],
     );
+}
+
+#[tokio::test]
+async fn add_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn add_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .add_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_info\":{\"category\":\"VacuumFull\",\"description\":\"desc\",\"end_time\":1767225600000,\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"start_time\":1767211200000,\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"vacuum_retrieving_space\":\"\",\"vacuum_target\":\"\",\"vacuum_threshold\":\"\",\"white_list\":[{\"date_end\":\"08:00:00\",\"date_start\":\"04:00:00\",\"date_type\":\"1th\"}]}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.add_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_queue_user_list_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_queue_user_list()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("resource1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_queue_user_list_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .add_queue_user_list()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("resource1")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_queue_user_list_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.add_queue_user_list().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_plan_stage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_workload_plan_stage()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0591129f-4970-44e7-b213-f7bce797de87")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0591129f-4970-44e7-b213-f7bce797de87/stages",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_workload_plan_stage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .add_workload_plan_stage()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0591129f-4970-44e7-b213-f7bce797de87")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_plan_stage\":{\"day\":\"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\",\"end_time\":\"00:00:00\",\"month\":\"1,2,3,4,5,6,7,8,9,10,11,12\",\"queue_list\":[{\"queue_name\":\"test111\",\"queue_resources\":[{\"resource_description\":\"\",\"resource_name\":\"cpu\",\"resource_value\":12,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"cpu_limit\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"memory\",\"resource_value\":0,\"value_unit\":\"%\"},{\"resource_description\":\"\",\"resource_name\":\"concurrency\",\"resource_value\":10,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1,\"value_unit\":\"\"},{\"resource_description\":\"\",\"resource_name\":\"weight\",\"resource_value\":-1,\"value_unit\":\"\"}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_plan_stage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.add_workload_plan_stage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_queue_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_workload_queue()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_workload_queue_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_workload_queue()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test111\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"tablespace\",\"resource_value\":-1},{\"resource_name\":\"activestatements\",\"resource_value\":10},{\"resource_name\":\"weight\",\"resource_value\":-1},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test111\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"tablespace\",\"resource_value\":-1},{\"resource_name\":\"activestatements\",\"resource_value\":10},{\"resource_name\":\"weight\",\"resource_value\":-1},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_workload_queue_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .add_workload_queue()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"workload_queue_name\":\"test11\",\"workload_resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}]}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_queue_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.add_workload_queue().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .add_workload_rule()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_workload_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .add_workload_rule()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"600\"},{\"rule_key\":\"elapsedtime\",\"rule_value\":\"300\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule910_1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_workload_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.add_workload_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_eip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .associate_eip()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .eip_id("ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/eips/ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn associate_eip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .associate_eip()
+                    .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+                    .eip_id("ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_eip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "eip_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.associate_eip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_elb_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .associate_elb()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .elb_id("1e6e0b66-6223-4523-bfd9-033c88b4ce9f")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs/1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081838417d8850184196d8282002b\"}"),
+    );
+}
+
+#[tokio::test]
+async fn associate_elb_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .associate_elb()
+                    .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+                    .elb_id("1e6e0b66-6223-4523-bfd9-033c88b4ce9f")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_elb_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "elb_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.associate_elb().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_create_cluster_cn_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_create_cluster_cn()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(::clouddb_conformance::from_json("{\"num\":3}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/cns/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"num\":3}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c908185841339ce018414e9944b0020\"}"),
+    );
+}
+
+#[tokio::test]
+async fn batch_create_cluster_cn_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .batch_create_cluster_cn()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(::clouddb_conformance::from_json("{\"num\":3}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_create_cluster_cn_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.batch_create_cluster_cn().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_create_resource_tag_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_create_resource_tag()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn batch_create_resource_tag_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_create_resource_tag()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-create",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn batch_create_resource_tag_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .batch_create_resource_tag()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_create_resource_tag_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.batch_create_resource_tag().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_cluster_cn_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c908185841339ce018414e9944b0020\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_delete_cluster_cn()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/cns/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c908185841339ce018414e9944b0020\"}"),
+    );
+}
+
+#[tokio::test]
+async fn batch_delete_cluster_cn_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .batch_delete_cluster_cn()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"instances\":[\"b6ad3dc3-d2de-4d2c-a5df-fdde58eca8f0\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_cluster_cn_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.batch_delete_cluster_cn().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_resource_tag_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_delete_resource_tag()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn batch_delete_resource_tag_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .batch_delete_resource_tag()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/tags/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn batch_delete_resource_tag_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .batch_delete_resource_tag()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"tags\":{\"key\":\"key\",\"value\":\"value\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_resource_tag_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.batch_delete_resource_tag().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cancel_readonly_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .cancel_readonly_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cancel-readonly",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn cancel_readonly_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .cancel_readonly_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cancel_readonly_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.cancel_readonly_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_security_group_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .change_security_group()
+        .cluster_id("58031bb5-7c1a-4449-a95f-3fbb6a91dfda")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/58031bb5-7c1a-4449-a95f-3fbb6a91dfda/security-group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn change_security_group_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .change_security_group()
+                    .cluster_id("58031bb5-7c1a-4449-a95f-3fbb6a91dfda")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"security_groups\":[\"b3c812cb-2d90-4d89-a3df-c5480d915e2e\",\"0fbe2c34-8123-42b5-955f-242229e9318e\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_security_group_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.change_security_group().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_cluster()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/cluster-precheck",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn check_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_cluster()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"availability_zones\":[\"cn-north-7c\"],\"datastore_version\":\"8.2.0\",\"flavor\":\"dws.m3.xlarge\",\"num_node\":3,\"public_ip\":{\"eip_id\":\"1923e8b0-cd40-4469-8cb1-64546c7b530c\",\"public_bind_type\":\"bind_existing\"},\"security_group_id\":\"f54a4572-d5d2-40b6-823a-79049bd5b71c\",\"subnet_id\":\"ad9ef23f-1d03-4e52-af80-69604645e109\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_cluster_shrink_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"is_passed\":true}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_cluster_shrink()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .check_item("guc")
+        .shrink_count(3)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-check",
+                query: &[("check_item", "guc"), ("shrink_count", "3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"is_passed\":true}"),
+    );
+}
+
+#[tokio::test]
+async fn check_cluster_shrink_schema() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"is_passed\":true}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_cluster_shrink()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .check_item("schema")
+        .shrink_count(3)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-check",
+                query: &[("check_item", "schema"), ("shrink_count", "3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"is_passed\":true}"),
+    );
+}
+
+#[tokio::test]
+async fn check_cluster_shrink_disk() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"is_passed\":true}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_cluster_shrink()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .check_item("disk")
+        .shrink_count(3)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-check",
+                query: &[("check_item", "disk"), ("shrink_count", "3")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"is_passed\":true}"),
+    );
+}
+
+#[tokio::test]
+async fn check_cluster_shrink_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_cluster_shrink()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .check_item("guc")
+                    .shrink_count(3)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_cluster_shrink_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "check_item", "shrink_count"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_cluster_shrink().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_disaster_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.check_disaster_name().dr_name("dws-it").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery/check-name",
+                query: &[("dr_name", "dws-it")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn check_disaster_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_disaster_name().dr_name("dws-it").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_disaster_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["dr_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_disaster_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_grow_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"data\":[{\"desc\":\"子网IP检查\",\"pass\":false,\"reason\":\"子网IP超过配额:需要量 3,使用量 249 / 251\",\"required\":true,\"type\":\"配额\"}],\"note\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"25.00%\",\"after_scale_out_dn_num\":9,\"bucket_tilt_rate\":\"16.67%\",\"current_dn_num\":6,\"is_bucket_split\":false}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_grow_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"scale_out\":{\"count\":3}}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/grow-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"scale_out\":{\"count\":3}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"data\":[{\"desc\":\"子网IP检查\",\"pass\":false,\"reason\":\"子网IP超过配额:需要量 3,使用量 249 / 251\",\"required\":true,\"type\":\"配额\"}],\"note\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"25.00%\",\"after_scale_out_dn_num\":9,\"bucket_tilt_rate\":\"16.67%\",\"current_dn_num\":6,\"is_bucket_split\":false}}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_grow_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_grow_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"scale_out\":{\"count\":3}}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_grow_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_grow_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_instance_storage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_instance_storage()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(::clouddb_conformance::from_json("{\"new_size\":300}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/check-instance-storage",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_size\":300}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn check_instance_storage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_instance_storage()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(::clouddb_conformance::from_json("{\"new_size\":300}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_instance_storage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_instance_storage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_snapshot()
+        .body(::clouddb_conformance::from_json("{\"snapshot_name\":\"snapshot-3\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"snapshot_name\":\"snapshot-3\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn check_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_snapshot()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"snapshot_name\":\"snapshot-3\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_table_restore_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"check_table_name_result\":{\"database\":\"postgres\",\"restore_table_list\":[\"public\"],\"target_table_list\":[\"public\"]}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .check_table_restore()
+        .snapshot_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/c719b1a7-c85c-4cb5-a721-7694908c2c11/table-restore-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"check_table_name_result\":{\"database\":\"postgres\",\"restore_table_list\":[\"public\"],\"target_table_list\":[\"public\"]}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_table_restore_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .check_table_restore()
+                    .snapshot_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_table_restore_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.check_table_restore().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn convert_to_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .convert_to_logical_cluster()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .name("elastic_group")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/convert-to-logical-cluster/elastic_group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn convert_to_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .convert_to_logical_cluster()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .name("elastic_group")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn convert_to_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.convert_to_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot_id\":\"52adf601-67f7-4639-bf71-061a61482869\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .copy_snapshot()
+        .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_name\":\"test1\",\"description\":\"\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/linked-copy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_name\":\"test1\",\"description\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"snapshot_id\":\"52adf601-67f7-4639-bf71-061a61482869\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn copy_snapshot_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba92\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .copy_snapshot()
+        .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_name\":\"backup20\",\"description\":\"description\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/linked-copy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_name\":\"backup20\",\"description\":\"description\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"snapshot_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba92\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn copy_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .copy_snapshot()
+                    .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_name\":\"test1\",\"description\":\"\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn copy_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.copy_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_alarm_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_alarm_sub()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/alarm-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_alarm_sub_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_details\":[{\"alarm_id\":\"DWS_2000000031\",\"alarm_level\":\"important\",\"alarm_name\":\"DWS集群活跃会话数量使用率超阈值\",\"id\":\"011ceecb-4c09-47b7-8b19-d3ebd03f1f67\",\"name_space\":\"dws\"},{\"alarm_id\":\"DWS_2500000001\",\"alarm_level\":\"important\",\"alarm_name\":\"DWS集群schema使用率超阈值\",\"id\":\"2471e04b-b972-47d3-adbb-5500ddbb8f95\",\"name_space\":\"dws\"}],\"alarm_level\":\"urgent,important,minor\",\"cluster_id\":\"52e42b4f-90de-40c2-91f6-31d7728f6a32\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"dws-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_alarm_sub()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"alarm_level\":\"urgent,important,minor\",\"cluster_id\":\"52e42b4f-90de-40c2-91f6-31d7728f6a32\",\"enable\":1,\"name\":\"dws-test-12\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/alarm-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alarm_level\":\"urgent,important,minor\",\"cluster_id\":\"52e42b4f-90de-40c2-91f6-31d7728f6a32\",\"enable\":1,\"name\":\"dws-test-12\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_details\":[{\"alarm_id\":\"DWS_2000000031\",\"alarm_level\":\"important\",\"alarm_name\":\"DWS集群活跃会话数量使用率超阈值\",\"id\":\"011ceecb-4c09-47b7-8b19-d3ebd03f1f67\",\"name_space\":\"dws\"},{\"alarm_id\":\"DWS_2500000001\",\"alarm_level\":\"important\",\"alarm_name\":\"DWS集群schema使用率超阈值\",\"id\":\"2471e04b-b972-47d3-adbb-5500ddbb8f95\",\"name_space\":\"dws\"}],\"alarm_level\":\"urgent,important,minor\",\"cluster_id\":\"52e42b4f-90de-40c2-91f6-31d7728f6a32\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"dws-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_alarm_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_alarm_sub()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-12\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"time_zone\":\"GMT+08:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_alarm_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_alarm_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_cluster()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_cluster()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"number_of_node\":3,\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"user_name\":\"dbadmin\",\"user_pwd\":\"Passw0rd!45674159\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_dns_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_cluster_dns()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn create_cluster_dns_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_cluster_dns()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_dns_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_cluster_dns().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_v2_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_cluster_v2()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_v2_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_cluster_v2()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"availability_zones\":[\"az1\",\"az2\"],\"datastore_version\":\"8.2.1\",\"db_name\":\"dbadmin\",\"db_password\":\"Passw0rd!951357426\",\"db_port\":8000,\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"flavor\":\"dws.m1.xlarge.ultrahigh\",\"name\":\"dws-1\",\"num_cn\":3,\"num_node\":3,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"volume\":{\"capacity\":100,\"volume\":\"SSD\"},\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_v2_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_cluster_v2().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_workload_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success to modify the workload config.\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_cluster_workload()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"Success to modify the workload config.\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_workload_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_cluster_workload()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_status\":{\"max_concurrency_num\":5,\"workload_switch\":\"on\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_status\":{\"max_concurrency_num\":5,\"workload_switch\":\"on\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_workload_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_cluster_workload()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_status\":{\"max_concurrency_num\":\"5\",\"workload_switch\":\"on\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_workload_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_cluster_workload().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_data_source_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_data_source()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_data_source_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_data_source()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"source1\",\"description\":\"description\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"source1\",\"description\":\"description\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"id\":\"d303f19c-fbd1-4716-ae04-07d1ff358f22\",\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_data_source_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_data_source()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"connect_info\":\"gaussdb\",\"data_source_name\":\"test154\",\"description\":\"xxx\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_data_source_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_data_source().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_database_user()
+        .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/db-manager/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn create_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_database_user()
+                    .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"conn_limit\":-1,\"create_db\":false,\"create_role\":false,\"desc\":\"\",\"grant_list\":[],\"grant_members\":[],\"inherit\":true,\"logical_cluster\":\"v3_logical\",\"login\":true,\"name\":\"user1\",\"password\":\"*****\",\"password_disable\":false,\"system_admin\":false,\"type\":\"user\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_disaster_recovery_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"aa1a688b-4bde-44ec-931f-bd77042841fb\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_disaster_recovery()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recoveries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"aa1a688b-4bde-44ec-931f-bd77042841fb\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_disaster_recovery_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_disaster_recovery()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e09\",\"primary_obs_bucket\":null,\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":null}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recoveries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e09\",\"primary_obs_bucket\":null,\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":null}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_disaster_recovery_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_disaster_recovery()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"disaster_recovery\":{\"dr_sync_period\":\"5m\",\"dr_type\":\"az\",\"name\":\"test_dr4\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_obs_bucket\":\"\",\"standby_cluster_id\":\"e7fed7fe-f4a7-499a-afed-1fdb5c1978cb\",\"standby_obs_bucket\":\"\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_disaster_recovery_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_disaster_recovery().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_event_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_event_sub()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/event-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_event_sub_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"management\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"dws-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"\",\"source_type\":\"cluster\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_event_sub()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"category\":\"management\",\"enable\":1,\"name\":\"dws-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal\",\"source_id\":\"\",\"source_type\":\"cluster\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/event-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"management\",\"enable\":1,\"name\":\"dws-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal\",\"source_id\":\"\",\"source_type\":\"cluster\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"category\":\"management\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"dws-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"\",\"source_type\":\"cluster\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_event_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_event_sub()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_event_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_event_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_logical_cluster()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_logical_cluster()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"logical_cluster\":{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0}]}],\"logical_cluster_name\":\"v3_logical\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn create_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_logical_cluster_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"plan_id\":\"03eaf309-2d91-4b28-a93c-0a45980d3192\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_logical_cluster_plan()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"plan_id\":\"03eaf309-2d91-4b28-a93c-0a45980d3192\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_logical_cluster_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_logical_cluster_plan()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"actions\":[{\"strategy\":\"0 0 0 2 * ?\",\"type\":\"delete\"}],\"logical_cluster_name\":\"LC_0218\",\"main_logical_cluster\":null,\"node_num\":3,\"plan_type\":\"once\",\"user\":\"\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_logical_cluster_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_logical_cluster_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_snapshot()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"snapshot\":{\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_snapshot()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"snapshot\":{\"cluster_id\":\"44b277eb-39be-4921-be31-3d61b43651d7\",\"description\":\"Snapshot-3 description\",\"name\":\"snapshot-3\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_snapshot_policy()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshot-policies",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn create_snapshot_policy_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_snapshot_policy()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\",\"time_zone_offset\":0}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshot-policies",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\",\"time_zone_offset\":0}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn create_snapshot_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_snapshot_policy()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 3 ? * 1,2,3,4,5,6,7\",\"backup_type\":\"full\",\"policy_name\":\"test\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_snapshot_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_snapshot_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_workload_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success added workload plan\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .body(::clouddb_conformance::from_json("{\"plan_name\":\"test2\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"plan_name\":\"test2\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"success added workload plan\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_workload_plan_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .create_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"logical_cluster_name\":\"v3_logical\",\"plan_name\":\"planA\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"logical_cluster_name\":\"v3_logical\",\"plan_name\":\"planA\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_workload_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .create_workload_plan()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .body(::clouddb_conformance::from_json("{\"plan_name\":\"test2\"}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_workload_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.create_workload_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_alarm_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_alarm_sub()
+        .alarm_sub_id("273ce506-dad8-411c-92f9-be5004739b40")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/alarm-subs/273ce506-dad8-411c-92f9-be5004739b40",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_alarm_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_alarm_sub()
+                    .alarm_sub_id("273ce506-dad8-411c-92f9-be5004739b40")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_alarm_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["alarm_sub_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_alarm_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(202u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"keep_last_manual_snapshot\":0}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"keep_last_manual_snapshot\":0}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"keep_last_manual_snapshot\":0}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn delete_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_dns_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_cluster_dns()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .r#type("public")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[("type", "public")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_cluster_dns_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_cluster_dns()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .r#type("public")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_dns_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "type"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_cluster_dns().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_cluster_nodes()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/nodes/delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_cluster_nodes()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_list\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"operate_type\":\"delete\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_data_source_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_data_source()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .ext_data_source_id("d303f19c-fbd1-4716-ae04-07d1ff358f22")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources/d303f19c-fbd1-4716-ae04-07d1ff358f22",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_data_source_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_data_source()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .ext_data_source_id("d303f19c-fbd1-4716-ae04-07d1ff358f22")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_data_source_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "ext_data_source_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_data_source().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_database_user()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("user1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_database_user()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .name("user1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_disaster_recovery_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_disaster_recovery()
+        .disaster_recovery_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/disaster-recovery/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_disaster_recovery_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_disaster_recovery()
+                    .disaster_recovery_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_disaster_recovery_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_disaster_recovery().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_dws_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_dws_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_dws_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_dws_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_dws_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_dws_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_event_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_event_sub()
+        .event_sub_id("41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/event-subs/41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_event_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_event_sub()
+                    .event_sub_id("41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_event_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["event_sub_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_event_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"error_code\":\"0\",\"error_msg\":\"\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_logical_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"0\",\"error_msg\":\"\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_logical_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "logical_cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"Request successfully processed.\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_logical_cluster_plan()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .plan_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":\"DWS.0000\",\"error_msg\":\"Request successfully processed.\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_logical_cluster_plan()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .plan_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_logical_cluster_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_logical_cluster_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_queue_user_list_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_queue_user_list()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("resource1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users/batch-delete",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_queue_user_list_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_queue_user_list()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("resource1")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"queue_name\":\"test11\",\"user_list\":[{\"user_name\":\"user_batch\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_queue_user_list_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_queue_user_list().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"dws.0000\",\"error_msg\":\"success\",\"job_id\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_snapshot()
+        .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":\"dws.0000\",\"error_msg\":\"success\",\"job_id\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_snapshot_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_snapshot()
+                    .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_snapshot_policy()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .id("4db196c8-32fc-4bf1-bf57-05980bbda9a4")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshot-policies/4db196c8-32fc-4bf1-bf57-05980bbda9a4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_snapshot_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_snapshot_policy()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .id("4db196c8-32fc-4bf1-bf57-05980bbda9a4")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_snapshot_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_snapshot_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_workload_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_workload_plan()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_workload_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_plan_stage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan stage\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_workload_plan_stage()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"success deleted workload plan stage\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_workload_plan_stage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_workload_plan_stage()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_plan_stage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "stage_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_workload_plan_stage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_queue_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"删除队列成功.\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_workload_queue()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .logical_cluster_name("lc_test")
+        .workload_queue_name("queue1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/queues",
+                query: &[
+                    ("logical_cluster_name", "lc_test"),
+                    ("workload_queue_name", "queue1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"删除队列成功.\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_workload_queue_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_workload_queue()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .logical_cluster_name("lc_test")
+                    .workload_queue_name("queue1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_queue_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "workload_queue_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_workload_queue().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .delete_workload_rule()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .rule_name("rule")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules/rule",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_workload_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .delete_workload_rule()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .rule_name("rule")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_workload_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "rule_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.delete_workload_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_logical_cluster_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .disable_logical_cluster_plan()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192/disable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":\"DWS.0000\",\"error_msg\":\"success\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn disable_logical_cluster_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .disable_logical_cluster_plan()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_logical_cluster_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.disable_logical_cluster_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_lts_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .disable_lts_logs()
+        .cluster_id("a862e17c-2981-4150-9018-f9a40511999c")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a862e17c-2981-4150-9018-f9a40511999c/lts-logs/disable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn disable_lts_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .disable_lts_logs()
+                    .cluster_id("a862e17c-2981-4150-9018-f9a40511999c")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_lts_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.disable_lts_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disassociate_eip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .disassociate_eip()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .eip_id("ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/eips/ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn disassociate_eip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .disassociate_eip()
+                    .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+                    .eip_id("ab60b4ac-10e3-4d83-bccd-9a6a1b0ba983")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disassociate_eip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "eip_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.disassociate_eip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disassociate_elb_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081838417d8850184196d8282002b\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .disassociate_elb()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .elb_id("1e6e0b66-6223-4523-bfd9-033c88b4ce9f")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs/1e6e0b66-6223-4523-bfd9-033c88b4ce9f",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081838417d8850184196d8282002b\"}"),
+    );
+}
+
+#[tokio::test]
+async fn disassociate_elb_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .disassociate_elb()
+                    .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+                    .elb_id("1e6e0b66-6223-4523-bfd9-033c88b4ce9f")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disassociate_elb_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "elb_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.disassociate_elb().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .enable_logical_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"enable\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"enable\":true}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .enable_logical_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(::clouddb_conformance::from_json("{\"enable\":true}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.enable_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .enable_logical_cluster_plan()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":\"\"}"),
+    );
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .enable_logical_cluster_plan()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_logical_cluster_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.enable_logical_cluster_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_lts_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .enable_lts_logs()
+        .cluster_id("a862e17c-2981-4150-9018-f9a40511999c")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a862e17c-2981-4150-9018-f9a40511999c/lts-logs/enable",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn enable_lts_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .enable_lts_logs()
+                    .cluster_id("a862e17c-2981-4150-9018-f9a40511999c")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_lts_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.enable_lts_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn encrypt_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .encrypt_cluster()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/encrypt",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}"),
+    );
+}
+
+#[tokio::test]
+async fn encrypt_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .encrypt_cluster()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"encrypt\":{\"crypt_algorithm\":\"generalCipher\",\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\",\"master_key_name\":\"KMS-1abd-1016\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn encrypt_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.encrypt_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_cluster_upgrade_action_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c90807d89a6f9540189a9bef01f042b\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .execute_cluster_upgrade_action()
+        .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"update\",\"item_id\":\"xx\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"update\",\"item_id\":\"xx\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c90807d89a6f9540189a9bef01f042b\"}"),
+    );
+}
+
+#[tokio::test]
+async fn execute_cluster_upgrade_action_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .execute_cluster_upgrade_action()
+                    .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"update\",\"item_id\":\"xx\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_cluster_upgrade_action_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.execute_cluster_upgrade_action().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .execute_database_om_user_action()
+        .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+        .body(::clouddb_conformance::from_json("{\"operation\":\"addOmUser\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"operation\":\"addOmUser\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action_delete() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .execute_database_om_user_action()
+        .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+        .body(::clouddb_conformance::from_json("{\"operation\":\"deleteOmUser\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"operation\":\"deleteOmUser\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action_extend() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .execute_database_om_user_action()
+        .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+        .body(
+            ::clouddb_conformance::from_json("{\"operation\":\"increaseOmUserPeriod\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/action",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"operation\":\"increaseOmUserPeriod\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":{\"om_user_expires_time\":1747214333491,\"om_user_status\":\"on\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .execute_database_om_user_action()
+                    .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"operation\":\"addOmUser\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_database_om_user_action_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.execute_database_om_user_action().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_flavor_change_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .execute_flavor_change()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn execute_flavor_change_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .execute_flavor_change()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"target_flavor_id\":\"908c1620-4cd8-3803-9082-2b29fc966917\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_flavor_change_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.execute_flavor_change().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn expand_instance_storage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .expand_instance_storage()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(::clouddb_conformance::from_json("{\"new_size\":200}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/expand-instance-storage",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_size\":200}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn expand_instance_storage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .expand_instance_storage()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(::clouddb_conformance::from_json("{\"new_size\":200}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn expand_instance_storage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.expand_instance_storage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn export_database_users_doc() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .export_database_users()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    assert_eq!(& response.body() [..], FILE.as_bytes());
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let mut download = client
+        .export_database_users()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .send_streaming(&::clouddb_runtime::CallOptions::default())
+        .await
+        .expect("the file answer opens");
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let mut received = ::std::vec::Vec::new();
+    while let ::std::option::Option::Some(chunk) = download
+        .chunk()
+        .await
+        .expect("the file arrives")
+    {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, FILE.as_bytes());
+    assert_eq!(download.received(), FILE.len() as u64);
+}
+
+#[tokio::test]
+async fn export_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .export_database_users()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn export_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.export_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn export_user_authority_doc() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .export_user_authority()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("gs_role_block")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/gs_role_block/authority/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    assert_eq!(& response.body() [..], FILE.as_bytes());
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let mut download = client
+        .export_user_authority()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("gs_role_block")
+        .send_streaming(&::clouddb_runtime::CallOptions::default())
+        .await
+        .expect("the file answer opens");
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/gs_role_block/authority/export",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let mut received = ::std::vec::Vec::new();
+    while let ::std::option::Option::Some(chunk) = download
+        .chunk()
+        .await
+        .expect("the file arrives")
+    {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, FILE.as_bytes());
+    assert_eq!(download.received(), FILE.len() as u64);
+}
+
+#[tokio::test]
+async fn export_user_authority_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .export_user_authority()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .name("gs_role_block")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn export_user_authority_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.export_user_authority().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_actions_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action_info\":[{\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_actions().limit(10).offset(0).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/actions",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action_info\":[{\"action\":\"cluster_encrypt\",\"description\":\"Convert a cluster to an encrypted cluster.\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_actions_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_actions().limit(10).offset(0).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_alarm_configs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_configs\":[{\"alarm_id\":\"DWS_2000000021_1\",\"alarm_level\":\"urgent\",\"alarm_name\":\"文件句柄数使用率超阈值\",\"converge_time\":0,\"id\":\"fd02e440-b4e2-4d2c-8d98-4d80224cf848\",\"is_converge\":\"0\",\"is_maintain_visible\":\"0\",\"is_user_visible\":\"1\",\"name_space\":\"dws\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_alarm_configs().name_space("DWS").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-configs",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_configs\":[{\"alarm_id\":\"DWS_2000000021_1\",\"alarm_level\":\"urgent\",\"alarm_name\":\"文件句柄数使用率超阈值\",\"converge_time\":0,\"id\":\"fd02e440-b4e2-4d2c-8d98-4d80224cf848\",\"is_converge\":\"0\",\"is_maintain_visible\":\"0\",\"is_user_visible\":\"1\",\"name_space\":\"dws\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_configs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_alarm_configs().name_space("DWS").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_alarm_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: z30013507-evs-09,集群类型: dws,domain_name: EI_dws_lwx565140,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: z30013507-evs-09, domain_name=EI_dws_lwx565140, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"z30013507-evs-09\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_alarm_detail()
+        .time_zone("GMT")
+        .name_space("DWS")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarms",
+                query: &[("time_zone", "GMT"), ("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: z30013507-evs-09,集群类型: dws,domain_name: EI_dws_lwx565140,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: z30013507-evs-09, domain_name=EI_dws_lwx565140, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"z30013507-evs-09\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_detail_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: evs-09,集群类型: dws,domain_name: ,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: evs-09, domain_name=, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"evs-09\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_alarm_detail().time_zone("GMT").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarms",
+                query: &[("time_zone", "GMT")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_details\":[{\"alarm_generate_date\":\"2022-10-27 08:11:29\",\"alarm_id\":\"DWS_01010\",\"alarm_level\":\"1\",\"alarm_location\":\"cluster_id: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7,cluster_name: evs-09,集群类型: dws,domain_name: ,domain_id: 0676610f3a0a4c2c80c50bea7ddf18c1,\",\"alarm_message\":\"CloudService=DWS, resourceId: 5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7, resourceIdName: evs-09, domain_name=, domain_id=0676610f3a0a4c2c80c50bea7ddf18c1, res_domain_name=op_svc_dws_0676610f3a0a4c2c80c50bea7ddf18c1\",\"alarm_name\":\"集群状态异常\",\"alarm_source\":\"DWS\",\"alarm_status\":\"0\",\"resource_id\":\"5e76e8e2-d0cf-4b64-9d9a-aadbb04b54f7\",\"resource_id_name\":\"evs-09\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_alarm_detail()
+                    .time_zone("GMT")
+                    .name_space("DWS")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_alarm_statistic_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-22\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-23\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-24\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-25\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-26\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-27\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":17}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_alarm_statistic()
+        .time_zone("GMT")
+        .name_space("DWS")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-statistic",
+                query: &[("time_zone", "GMT"), ("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-22\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-23\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-24\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-25\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-26\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":0},{\"date\":\"2022-10-27\",\"important\":0,\"minor\":0,\"prompt\":0,\"urgent\":17}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_statistic_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-22\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-23\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-24\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-25\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-26\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-27\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"17\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_alarm_statistic().time_zone("GMT").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-statistic",
+                query: &[("time_zone", "GMT")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_statistics\":[{\"date\":\"2022-10-21\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-22\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-23\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-24\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-25\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-26\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"0\"},{\"date\":\"2022-10-27\",\"important\":\"0\",\"minor\":\"0\",\"prompt\":\"0\",\"urgent\":\"17\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_statistic_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_alarm_statistic()
+                    .time_zone("GMT")
+                    .name_space("DWS")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_alarm_subs_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_subscriptions\":[{\"alarm_level\":\"urgent,important,minor,prompt\",\"enable\":1,\"id\":\"e8d8359f-b8bd-4b80-bc4d-32c86c7c725e\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_alarm_subs().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/alarm-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_subscriptions\":[{\"alarm_level\":\"urgent,important,minor,prompt\",\"enable\":1,\"id\":\"e8d8359f-b8bd-4b80-bc4d-32c86c7c725e\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_alarm_subs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_alarm_subs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_audit_log_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":1,\"records\":[{\"begin_time\":\"2022-10-31T09:09:55\",\"bucket_name\":\"g30022255\",\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"end_time\":\"2022-10-31T09:19:55\",\"exector_time\":\"2022-10-31T09:11:31\",\"location_prefix\":\"test\",\"result\":\"RUNNING\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_audit_log()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/audit-log-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":1,\"records\":[{\"begin_time\":\"2022-10-31T09:09:55\",\"bucket_name\":\"g30022255\",\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"end_time\":\"2022-10-31T09:19:55\",\"executor_time\":\"2022-10-31T09:11:31\",\"location_prefix\":\"test\",\"result\":\"RUNNING\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_audit_log_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_audit_log()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_audit_log_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_audit_log().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_availability_zones_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"availability_zones\":[{\"code\":\"az1\",\"name\":\"AZ1\",\"public_border_group\":\"center\",\"status\":\"available\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_availability_zones().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/availability-zones",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"availability_zones\":[{\"code\":\"az1\",\"name\":\"AZ1\",\"public_border_group\":\"center\",\"status\":\"available\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_availability_zones_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_availability_zones().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_available_disaster_clusters_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"disaster_recovery_clusters\":[]}"),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_available_disaster_clusters()
+        .primary_cluster_id("3de21046-e65e-4fcf-86bf-583115b39c27")
+        .standby_az_code("cn-north-7a")
+        .standby_region("")
+        .standby_project_id("")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery-clusters",
+                query: &[
+                    ("primary_cluster_id", "3de21046-e65e-4fcf-86bf-583115b39c27"),
+                    ("standby_az_code", "cn-north-7a"),
+                    ("standby_region", ""),
+                    ("standby_project_id", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"disaster_recovery_clusters\":[]}"),
+    );
+}
+
+#[tokio::test]
+async fn list_available_disaster_clusters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_available_disaster_clusters()
+                    .primary_cluster_id("3de21046-e65e-4fcf-86bf-583115b39c27")
+                    .standby_az_code("cn-north-7a")
+                    .standby_region("")
+                    .standby_project_id("")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_available_disaster_clusters_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["primary_cluster_id", "standby_az_code"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_available_disaster_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_actions_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action_name\":\"SNAPSHOTTING_FAILED\",\"cluster_name\":\"cluster_779\",\"id\":\"abb30649-4ab5-448f-a199-f764d2a4271d\",\"items\":[{\"item_name\":\"创建快照\",\"sub_items\":[{\"begin_time\":\"2025-05-19 09:06:18\",\"detail\":\"{\\\"progressInfo\\\":\\\"{\\\\\\\"actionEndTime\\\\\\\":\\\\\\\"2025-05-19 09:07:42\\\\\\\",\\\\\\\"failedStep\\\\\\\":\\\\\\\"INIT\\\\\\\",\\\\\\\"partialPassKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"errorCode\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"updateTime\\\\\\\":\\\\\\\"2025-05-19 09:07:43\\\\\\\",\\\\\\\"errorMsg\\\\\\\":\\\\\\\"host-172-16-13-211    SUCCESS          host-172-16-47-24     SUCCESS          host-172-16-19-132    SUCCESS          \\\\\\\",\\\\\\\"backupSize\\\\\\\":157661926,\\\\\\\"backupRate\\\\\\\":{\\\\\\\"compressRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"consumerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"producerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\"},\\\\\\\"currentStep\\\\\\\":\\\\\\\"FINISH\\\\\\\",\\\\\\\"actionType\\\\\\\":\\\\\\\"Backup\\\\\\\",\\\\\\\"unrestoreKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"progress\\\\\\\":\\\\\\\"100.00%\\\\\\\",\\\\\\\"actionStartTime\\\\\\\":\\\\\\\"2025-05-19 09:07:28\\\\\\\",\\\\\\\"priorKey\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"key\\\\\\\":\\\\\\\"20250519_090729\\\\\\\"}\\\"}\",\"end_time\":\"2025-05-19 10:06:08\",\"estimated_time\":-1,\"status\":\"FAILED\",\"sub_item_name\":\"执行备份\"}]}],\"status\":\"FAILED\",\"submit_time\":\"2025-05-19 09:05:10\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_actions()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .action_name("SNAPSHOTTING_FAILED")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/actions/SNAPSHOTTING_FAILED",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action_name\":\"SNAPSHOTTING_FAILED\",\"cluster_name\":\"cluster_779\",\"id\":\"abb30649-4ab5-448f-a199-f764d2a4271d\",\"items\":[{\"item_name\":\"创建快照\",\"sub_items\":[{\"begin_time\":\"2025-05-19 09:06:18\",\"detail\":\"{\\\"progressInfo\\\":\\\"{\\\\\\\"actionEndTime\\\\\\\":\\\\\\\"2025-05-19 09:07:42\\\\\\\",\\\\\\\"failedStep\\\\\\\":\\\\\\\"INIT\\\\\\\",\\\\\\\"partialPassKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"errorCode\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"updateTime\\\\\\\":\\\\\\\"2025-05-19 09:07:43\\\\\\\",\\\\\\\"errorMsg\\\\\\\":\\\\\\\"host-172-16-13-211    SUCCESS          host-172-16-47-24     SUCCESS          host-172-16-19-132    SUCCESS          \\\\\\\",\\\\\\\"backupSize\\\\\\\":157661926,\\\\\\\"backupRate\\\\\\\":{\\\\\\\"compressRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"consumerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\",\\\\\\\"producerRate\\\\\\\":\\\\\\\"0MB/s\\\\\\\"},\\\\\\\"currentStep\\\\\\\":\\\\\\\"FINISH\\\\\\\",\\\\\\\"actionType\\\\\\\":\\\\\\\"Backup\\\\\\\",\\\\\\\"unrestoreKeys\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"progress\\\\\\\":\\\\\\\"100.00%\\\\\\\",\\\\\\\"actionStartTime\\\\\\\":\\\\\\\"2025-05-19 09:07:28\\\\\\\",\\\\\\\"priorKey\\\\\\\":\\\\\\\"N/A\\\\\\\",\\\\\\\"key\\\\\\\":\\\\\\\"20250519_090729\\\\\\\"}\\\"}\",\"end_time\":\"2025-05-19 10:06:08\",\"estimated_time\":-1,\"status\":\"FAILED\",\"sub_item_name\":\"执行备份\"}]}],\"status\":\"FAILED\",\"submit_time\":\"2025-05-19 09:05:10\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_actions_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_actions()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .action_name("SNAPSHOTTING_FAILED")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_actions_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "action_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_actions().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_cn_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instances\":[{\"id\":\"e07d1bfb-6eac-4827-96e0-d10b8ca29c41\",\"name\":\"demo-dws-cn-cn-1-1\",\"private_ip\":\"172.16.69.106\"}],\"max_num\":3,\"min_num\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_cn()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instances\":[{\"id\":\"e07d1bfb-6eac-4827-96e0-d10b8ca29c41\",\"name\":\"demo-dws-cn-cn-1-1\",\"private_ip\":\"172.16.69.106\"}],\"max_num\":3,\"min_num\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_cn_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_cn()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_cn_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_cn().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"fail_reason\":\"null\",\"id\":\"509be37f-5420-40fb-89c2-0c5c9b8c90f6\",\"name\":\"defaultGUCConfig\",\"status\":\"In-Sync\",\"type\":\"GUCConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f62172a-8258-46a3-a761-e691265d6689\",\"name\":\"parameterGroupFor_3bc94408-265d-4076-8c6d-cc35ebc2c747\",\"status\":\"In-Sync\",\"type\":\"hiddenParameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"93cb2c86-a598-48ca-8c2c-0389f4b78511\",\"name\":\"defaultOBSConfig\",\"status\":\"In-Sync\",\"type\":\"OBSConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f377a36-1fa2-48fe-a1fa-a8801dae01ed\",\"name\":\"Default-Parameter-Template-DWS-8_2_0\",\"status\":\"In-Sync\",\"type\":\"parameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"d8f9ec5a-8235-4000-9433-187409738e8b\",\"name\":\"security-paragroup-dws\",\"status\":\"In-Sync\",\"type\":\"securityParameterGroup\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_configurations()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"fail_reason\":\"null\",\"id\":\"509be37f-5420-40fb-89c2-0c5c9b8c90f6\",\"name\":\"defaultGUCConfig\",\"status\":\"In-Sync\",\"type\":\"GUCConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f62172a-8258-46a3-a761-e691265d6689\",\"name\":\"parameterGroupFor_3bc94408-265d-4076-8c6d-cc35ebc2c747\",\"status\":\"In-Sync\",\"type\":\"hiddenParameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"93cb2c86-a598-48ca-8c2c-0389f4b78511\",\"name\":\"defaultOBSConfig\",\"status\":\"In-Sync\",\"type\":\"OBSConfig\"},{\"fail_reason\":\"null\",\"id\":\"3f377a36-1fa2-48fe-a1fa-a8801dae01ed\",\"name\":\"Default-Parameter-Template-DWS-8_2_0\",\"status\":\"In-Sync\",\"type\":\"parameterGroup\"},{\"fail_reason\":\"null\",\"id\":\"d8f9ec5a-8235-4000-9433-187409738e8b\",\"name\":\"security-paragroup-dws\",\"status\":\"In-Sync\",\"type\":\"securityParameterGroup\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_configurations()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_parameter_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"description\":\"Specifies whether the informational constraint optimization execution plan can be used for an HDFS foreign table.\",\"name\":\"enable_constraint_optimization\",\"readonly\":false,\"restart_required\":false,\"type\":\"boolean\",\"unit\":null,\"value_range\":\"on|off\",\"values\":[{\"default_value\":\"on\",\"type\":\"cn\",\"value\":\"on\"},{\"default_value\":\"on\",\"type\":\"dn\",\"value\":\"on\"}]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_configurations_parameter()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .configuration_id("2846d355-cd2a-4239-ae54-a7aef0b7963d")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/2846d355-cd2a-4239-ae54-a7aef0b7963d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"description\":\"Specifies whether the informational constraint optimization execution plan can be used for an HDFS foreign table.\",\"name\":\"enable_constraint_optimization\",\"readonly\":false,\"restart_required\":false,\"type\":\"boolean\",\"unit\":null,\"value_range\":\"on|off\",\"values\":[{\"default_value\":\"on\",\"type\":\"cn\",\"value\":\"on\"},{\"default_value\":\"on\",\"type\":\"dn\",\"value\":\"on\"}]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_parameter_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_configurations_parameter()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .configuration_id("2846d355-cd2a-4239-ae54-a7aef0b7963d")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_configurations_parameter_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "configuration_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_configurations_parameter().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2018-02-10T14:28:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"maintain_window\":{\"day\":\"Wed\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"},\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"status\":\"200\"}],\"number_of_node\":3,\"parameter_group\":{\"id\":\"157e9cc4-64a8-11e8-adc0-fa7ae01bbebc\",\"name\":\"Default-Parameter-Group-dws \",\"status\":\"In-Sync\"},\"port\":8000,\"private_ip\":[\"192.168.0.12\",\"192.168.0.66\"],\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\",\"public_connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9etypeb2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"resize_info\":{\"origin_node_num\":\"3\",\"resize_status\":\"GROWING\",\"start_time\":\"2018-02-14T14:28:14Z\",\"target_node_num\":\"6\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2018-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_details()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2018-02-10T14:28:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"maintain_window\":{\"day\":\"Wed\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"},\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"status\":\"200\"}],\"number_of_node\":3,\"parameter_group\":{\"id\":\"157e9cc4-64a8-11e8-adc0-fa7ae01bbebc\",\"name\":\"Default-Parameter-Group-dws \",\"status\":\"In-Sync\"},\"port\":8000,\"private_ip\":[\"192.168.0.12\",\"192.168.0.66\"],\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.myhuaweicloud.com/<YOUR_DATABASE_name>\",\"public_connect_info\":\"dws-1.cn-north-4.myhuaweicloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9etypeb2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"resize_info\":{\"origin_node_num\":\"3\",\"resize_status\":\"GROWING\",\"start_time\":\"2018-02-14T14:28:14Z\",\"target_node_num\":\"6\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2018-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_details()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_endpoints_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"private_endpoints\":{\"bind_manage_ip_status\":1,\"domain_name\":\"dws_cluster-75\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws.dwscloud.com\",\"domain_name_ttl\":300,\"elb_ip\":\"192.168.200.120\",\"ip\":\"192.168.200.145,192.168.200.32,192.168.200.169\",\"port\":8000,\"zone_name\":\".dws.dwscloud.com\"},\"public_endpoints\":{\"domain_name\":\"dws_cluster751\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws5.dwscloud.com\",\"domain_name_ttl\":300,\"enabled\":true,\"ip\":\"8.8.8.8\",\"ip_bandwidth\":\"1\",\"ip_id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"ip_status\":\"ACTIVE\",\"port\":8000,\"zone_name\":\".dws5.dwscloud.com\"},\"public_ip_infos\":[{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde22\",\"instance_id\":\"064edaf0-775b-4337-86c5-900d73d0c969\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-2-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde66\",\"instance_id\":\"1ba6fa55-50aa-4c85-a45d-f914c9eff771\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-3-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"instance_id\":\"2fb695c4-4b9f-440a-ae69-33bb26516fba\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-1-1\",\"status\":\"ACTIVE\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_endpoints()
+        .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/endpoints",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"private_endpoints\":{\"bind_manage_ip_status\":1,\"domain_name\":\"dws_cluster-75\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws.dwscloud.com\",\"domain_name_ttl\":300,\"elb_ip\":\"192.168.200.120\",\"ip\":\"192.168.200.145,192.168.200.32,192.168.200.169\",\"port\":8000,\"zone_name\":\".dws.dwscloud.com\"},\"public_endpoints\":{\"domain_name\":\"dws_cluster751\",\"domain_name_status\":\"ACTIVE\",\"domain_name_suffix\":\".dws5.dwscloud.com\",\"domain_name_ttl\":300,\"enabled\":true,\"ip\":\"8.8.8.8\",\"ip_bandwidth\":\"1\",\"ip_id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"ip_status\":\"ACTIVE\",\"port\":8000,\"zone_name\":\".dws5.dwscloud.com\"},\"public_ip_infos\":[{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde22\",\"instance_id\":\"064edaf0-775b-4337-86c5-900d73d0c969\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-2-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde66\",\"instance_id\":\"1ba6fa55-50aa-4c85-a45d-f914c9eff771\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-3-1\",\"status\":\"ACTIVE\"},{\"address\":\"8.8.8.8\",\"bandwidth_size\":\"1\",\"id\":\"76d86659-a1d8-421d-969e-da97af4fde34\",\"instance_id\":\"2fb695c4-4b9f-440a-ae69-33bb26516fba\",\"instance_name\":\"dws_cluster_751-dws-cn-cn-1-1\",\"status\":\"ACTIVE\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_endpoints_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_endpoints()
+                    .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_endpoints_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_endpoints().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"failed_count\":0,\"node_list\":[{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"16413746-258e-4a3c-bea9-8496fdbefde3\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"},{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"46d8754b-3ed3-4b92-85b5-7479ef5b10ac\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_nodes()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"failed_count\":0,\"node_list\":[{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"16413746-258e-4a3c-bea9-8496fdbefde3\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"},{\"alias_name\":null,\"az_code\":\"cn-north-4c\",\"id\":\"46d8754b-3ed3-4b92-85b5-7479ef5b10ac\",\"inst_create_type\":null,\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"spec\":\"dws2.kc1.2xlarge\",\"status\":\"ACTIVE\",\"sub_status\":\"CREATED\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_nodes()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_scale_in_numbers_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"shrink_sequence\":[3,7]}"))
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_scale_in_numbers()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/shrink-numbers",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"shrink_sequence\":[3,7]}"),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_scale_in_numbers_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_scale_in_numbers()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_scale_in_numbers_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_scale_in_numbers().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_security_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"configurations\":[{\"name\":\"audit_dml_state\",\"value\":\"0\"},{\"name\":\"enableSeparationOfDuty\",\"value\":\"off\"},{\"name\":\"require_ssl\",\"value\":\"off\"}],\"count\":3}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_security_configurations()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .configuration_id("d8f9ec5a-8235-4000-9433-187409738e8b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/security-configurations/d8f9ec5a-8235-4000-9433-187409738e8b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"configurations\":[{\"name\":\"audit_dml_state\",\"value\":\"0\"},{\"name\":\"enableSeparationOfDuty\",\"value\":\"off\"},{\"name\":\"require_ssl\",\"value\":\"off\"}],\"count\":3}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_security_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_security_configurations()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .configuration_id("d8f9ec5a-8235-4000-9433-187409738e8b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_security_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "configuration_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_security_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_snapshots_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"count\":1,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"snapshots\":[{\"backup_device\":\"OBS\",\"backup_key\":\"20221101_021217\",\"backup_method\":\"0\",\"backup_type\":\"1\",\"bak_expected_start_time\":\"1667295060000\",\"bak_keep_day\":3,\"bak_period\":\"0 31 1/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"20221101_021217\",\"base_backup_name\":\"kz-001\",\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"cluster_name\":\"ysj-1101-0917\",\"cluster_status\":\"AVAILABLE\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.1.3.200\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"fine_grained_backup_detail\":{},\"guest_agent_version\":\"8.2.0.1\",\"id\":\"02413539-6556-434c-a795-a44e9db7262d\",\"name\":\"kz-001\",\"prior_backup_key\":\"FULL\",\"size\":206400,\"status\":\"COMPLETED\",\"support_inplace_restore\":true,\"total_backup_size\":206400,\"updated\":\"2022-11-01T02:15:26\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_snapshots()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .limit(5)
+        .offset(10)
+        .sort_key("name")
+        .sort_dir("desc")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/snapshots",
+                query: &[
+                    ("limit", "5"),
+                    ("offset", "10"),
+                    ("sort_key", "name"),
+                    ("sort_dir", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"count\":1,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"snapshots\":[{\"backup_device\":\"OBS\",\"backup_key\":\"20221101_021217\",\"backup_method\":\"0\",\"backup_type\":\"1\",\"bak_expected_start_time\":\"1667295060000\",\"bak_keep_day\":3,\"bak_period\":\"0 31 1/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"20221101_021217\",\"base_backup_name\":\"kz-001\",\"cluster_id\":\"1446b166-b73f-4096-b9bd-9a30afe3071f\",\"cluster_name\":\"ysj-1101-0917\",\"cluster_status\":\"AVAILABLE\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.1.3.200\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"fine_grained_backup_detail\":{},\"guest_agent_version\":\"8.2.0.1\",\"id\":\"02413539-6556-434c-a795-a44e9db7262d\",\"name\":\"kz-001\",\"prior_backup_key\":\"FULL\",\"size\":206400,\"status\":\"COMPLETED\",\"support_inplace_restore\":true,\"total_backup_size\":206400,\"updated\":\"2022-11-01T02:15:26\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_snapshots_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\",\"count\":1,\"project_id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"snapshots\":[{\"backup_device\":\"obs\",\"backup_key\":\"backup20221027_041552\",\"bak_expected_start_time\":\"1666843740000\",\"bak_keep_day\":3,\"bak_period\":\"0 9 4/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"backup20221025_201556\",\"base_backup_name\":\"dws-test-20221025201427\",\"cluster_id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\",\"cluster_name\":\"test_1025_02\",\"cluster_task_status\":null,\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.0\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"guest_agent_version\":\"8.2.0\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"prior_backup_key\":\"backup20221026_201555\",\"size\":500,\"status\":\"AVAILABLE\",\"support_inplace_restore\":true,\"total_backup_size\":813475,\"type\":\"MANUAL\",\"updated\":\"2022-10-27T04:18:57\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_snapshots()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\",\"count\":1,\"project_id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"snapshots\":[{\"backup_device\":\"obs\",\"backup_key\":\"backup20221027_041552\",\"bak_expected_start_time\":\"1666843740000\",\"bak_keep_day\":3,\"bak_period\":\"0 9 4/8 ? * 2,3,4,5,6,7\",\"base_backup_key\":\"backup20221025_201556\",\"base_backup_name\":\"dws-test-20221025201427\",\"cluster_id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\",\"cluster_name\":\"test_1025_02\",\"cluster_task_status\":null,\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.0\"},\"db_user\":\"dbadmin\",\"description\":\"\",\"fine_grained_backup\":false,\"guest_agent_version\":\"8.2.0\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"prior_backup_key\":\"backup20221026_201555\",\"size\":500,\"status\":\"AVAILABLE\",\"support_inplace_restore\":true,\"total_backup_size\":813475,\"type\":\"MANUAL\",\"updated\":\"2022-10-27T04:18:57\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_snapshots_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_snapshots()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .limit(5)
+                    .offset(10)
+                    .sort_key("name")
+                    .sort_dir("desc")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_snapshots_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_snapshots().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_tags_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_tags()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"tags\":[{\"key\":\"key\",\"value\":\"value\"}]}"),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_tags()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_tags_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_workload_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager status\",\"workload_status\":{\"max_concurrency_num\":60,\"workload_switch\":\"on\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_cluster_workload()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager status\",\"workload_status\":{\"max_concurrency_num\":60,\"workload_switch\":\"on\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cluster_workload_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_cluster_workload()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cluster_workload_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_cluster_workload().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_clusters_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2016-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.dwscloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.d1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"name\":\"dws-1-dws-cn-cn-2-1\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"name\":\"dws-1-dws-cn-cn-3-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\",\"public_connect_info\":\"dws-1.cn-north-4.dwscloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2016-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_clusters()
+        .enterprise_project_id("all_granted_eps")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters",
+                query: &[("enterprise_project_id", "all_granted_eps")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"action_progress\":{\"SNAPSHOTTING\":\"20%\"},\"availability_zone\":\"cn-north-4b\",\"created\":\"2016-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.cn-north-4.dwscloud.com\",\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.d1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"},{\"id\":\"d32de51e-4fcd-4e5a-a9dc-bb903abb494b\",\"name\":\"dws-1-dws-cn-cn-2-1\",\"status\":\"200\"},{\"id\":\"d71a4a25-c9bc-4ffd-9f4a-e422aef327f9\",\"name\":\"dws-1-dws-cn-cn-3-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[{\"jdbc_url\":\"jdbc:postgresql://dws-1.cn-north-4.dwscloud.com/gaussdb\",\"public_connect_info\":\"dws-1.cn-north-4.dwscloud.com\"}],\"public_ip\":{\"eip_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\",\"public_bind_type\":\"auto_assign\"},\"recent_event\":6,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"READONLY\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}],\"task_status\":\"SNAPSHOTTING\",\"updated\":\"2016-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"1.2.0\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_clusters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_clusters()
+                    .enterprise_project_id("all_granted_eps")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configurations_audit_records_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"records\":[{\"end_time\":\"2026-07-06T08:13:40.000Z\",\"failed_reason\":\"success\",\"id\":\"1\",\"operator\":\"dws_vb\",\"start_time\":\"2026-07-06T08:13:23.000Z\",\"status\":\"In-Sync\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_configurations_audit_records()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/audit-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"records\":[{\"end_time\":\"2026-07-06T08:13:40.000Z\",\"failed_reason\":\"success\",\"id\":\"1\",\"operator\":\"dws_vb\",\"start_time\":\"2026-07-06T08:13:23.000Z\",\"status\":\"In-Sync\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_configurations_audit_records_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_configurations_audit_records()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_configurations_audit_records_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_configurations_audit_records().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_data_source_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":5,\"data_sources\":[{\"configure_status\":\"300\",\"connect_info\":\"gaussdb\",\"created\":\"2022-10-30T07:38:33\",\"description\":\"xxx\",\"extend_properties\":{},\"fail_reason\":\"\",\"id\":\"8010dbc0-c1d2-48d6-87eb-3229f9195fed\",\"name\":\"tes54\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}],\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"OBS\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_data_source()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/ext-data-sources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"count\":5,\"data_sources\":[{\"configure_status\":\"300\",\"connect_info\":\"gaussdb\",\"created\":\"2022-10-30T07:38:33\",\"description\":\"xxx\",\"extend_properties\":{},\"fail_reason\":\"\",\"id\":\"8010dbc0-c1d2-48d6-87eb-3229f9195fed\",\"name\":\"tes54\",\"type\":\"OBS\",\"user_name\":\"DWSAccessOBS\"}],\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"OBS\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_data_source_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_data_source()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_data_source_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_data_source().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_objects_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":\"2\",\"object_list\":[{\"obj_name\":\"gaussdb\"},{\"obj_name\":\"postgres\"}],\"type\":\"DATABASE\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_database_objects()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .r#type("DATABASE")
+        .name("")
+        .database("")
+        .schema("")
+        .table("")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/objects",
+                query: &[
+                    ("type", "DATABASE"),
+                    ("name", ""),
+                    ("database", ""),
+                    ("schema", ""),
+                    ("table", ""),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":\"2\",\"object_list\":[{\"obj_name\":\"gaussdb\"},{\"obj_name\":\"postgres\"}],\"type\":\"DATABASE\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_database_objects_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_database_objects()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .r#type("DATABASE")
+                    .name("")
+                    .database("")
+                    .schema("")
+                    .table("")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_objects_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "type"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_database_objects().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_user_authorities_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authority_list\":[{\"all_object\":false,\"column_name\":null,\"database\":\"gaussdb\",\"future\":false,\"future_object_owners\":null,\"obj_name\":null,\"privileges\":[{\"grant_with\":false,\"permission\":\"CREATE\"},{\"grant_with\":false,\"permission\":\"TEMPORARY\"},{\"grant_with\":false,\"permission\":\"CONNECT\"}],\"schema\":null,\"type\":\"DATABASE\"}],\"count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_database_user_authorities()
+        .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+        .name("user1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/cc6588d6-8301-4c9a-b0c0-186bb824e8c0/db-manager/users/user1/authority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"authority_list\":[{\"all_object\":false,\"column_name\":null,\"database\":\"gaussdb\",\"future\":false,\"future_object_owners\":null,\"obj_name\":null,\"privileges\":[{\"grant_with\":false,\"permission\":\"CREATE\"},{\"grant_with\":false,\"permission\":\"TEMPORARY\"},{\"grant_with\":false,\"permission\":\"CONNECT\"}],\"schema\":null,\"type\":\"DATABASE\"}],\"count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_database_user_authorities_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_database_user_authorities()
+                    .cluster_id("cc6588d6-8301-4c9a-b0c0-186bb824e8c0")
+                    .name("user1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_user_authorities_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_database_user_authorities().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_user_roles_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"roles\":[{\"desc\":\"\",\"grant_with\":false,\"name\":\"role1\",\"permission\":true}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_database_user_roles()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("user1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1/roles",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"roles\":[{\"desc\":\"\",\"grant_with\":false,\"name\":\"role1\",\"permission\":true}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_database_user_roles_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_database_user_roles()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .name("user1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_user_roles_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_database_user_roles().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"users\":[{\"login\":true,\"name\":\"user1\",\"user_type\":\"COMMON\"},{\"login\":false,\"name\":\"user2\",\"user_type\":\"IAM\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_database_users()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"users\":[{\"login\":true,\"name\":\"user1\",\"user_type\":\"COMMON\"},{\"login\":false,\"name\":\"user2\",\"user_type\":\"IAM\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_database_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_database_users()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_database_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_database_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_disaster_recover_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":[{\"create_time\":\"2022-10-26T12:04:10\",\"dr_type\":\"az\",\"id\":\"9956ee8a-2f5b-4d76-8c18-4115e2393433\",\"last_disaster_time\":\"2022-10-28T02:34:16\",\"name\":\"test-dr-1026-3\",\"primary_cluster_id\":\"f6dc1f82-8d66-4750-a5d2-569d3f72cf61\",\"primary_cluster_name\":\"dr_2\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":\"waiting\",\"standby_cluster_id\":\"fb34f3f3-f86a-446b-9f2f-e0581ba55e73\",\"standby_cluster_name\":\"dr_1\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":\"waiting\",\"start_time\":null,\"status\":\"stop_failed\"},{\"create_time\":\"2022-10-31T06:17:00\",\"dr_type\":\"az\",\"id\":\"a85dee93-cd49-4c52-a44b-c50b24f6caae\",\"last_disaster_time\":null,\"name\":\"test_dis\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_cluster_name\":\"t1031_02\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":null,\"standby_cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"standby_cluster_name\":\"t1028_02\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":null,\"start_time\":null,\"status\":\"creating\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_disaster_recover().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recoveries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":[{\"create_time\":\"2022-10-26T12:04:10\",\"dr_type\":\"az\",\"id\":\"9956ee8a-2f5b-4d76-8c18-4115e2393433\",\"last_disaster_time\":\"2022-10-28T02:34:16\",\"name\":\"test-dr-1026-3\",\"primary_cluster_id\":\"f6dc1f82-8d66-4750-a5d2-569d3f72cf61\",\"primary_cluster_name\":\"dr_2\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":\"waiting\",\"standby_cluster_id\":\"fb34f3f3-f86a-446b-9f2f-e0581ba55e73\",\"standby_cluster_name\":\"dr_1\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":\"waiting\",\"start_time\":null,\"status\":\"stop_failed\"},{\"create_time\":\"2022-10-31T06:17:00\",\"dr_type\":\"az\",\"id\":\"a85dee93-cd49-4c52-a44b-c50b24f6caae\",\"last_disaster_time\":null,\"name\":\"test_dis\",\"primary_cluster_id\":\"3ef5daaa-d017-4354-80b3-8a69caf2e094\",\"primary_cluster_name\":\"t1031_02\",\"primary_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"primary_cluster_region\":\"cn-north-7\",\"primary_cluster_role\":\"primary\",\"primary_cluster_status\":null,\"standby_cluster_id\":\"a07cb2f7-b17e-4d95-923b-a33d0c884d37\",\"standby_cluster_name\":\"t1028_02\",\"standby_cluster_project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"standby_cluster_region\":\"cn-north-7\",\"standby_cluster_role\":\"standby\",\"standby_cluster_status\":null,\"start_time\":null,\"status\":\"creating\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_disaster_recover_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_disaster_recover().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_dss_pools_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"pools\":[{\"availability_zone\":\"AZ1\",\"capacity\":\"1000\",\"created_at\":\"2014-12-18T15:57:56.299000\",\"id\":\"c950ee97-587c-4f24-8a74-3367e3da570f\",\"name\":\"pool-1\",\"project_id\":\"63d910f2705a487ebe4e1c274748d9e1\",\"status\":\"available\",\"type\":\"SSD\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_dss_pools().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dss-pools",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"pools\":[{\"availability_zone\":\"AZ1\",\"capacity\":\"1000\",\"created_at\":\"2014-12-18T15:57:56.299000\",\"id\":\"c950ee97-587c-4f24-8a74-3367e3da570f\",\"name\":\"pool-1\",\"project_id\":\"63d910f2705a487ebe4e1c274748d9e1\",\"status\":\"available\",\"type\":\"SSD\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_dss_pools_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_dss_pools().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elbs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"name\":\"loadbalancer5\",\"vip_address\":\"192.168.0.222\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_elbs()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"name\":\"loadbalancer5\",\"vip_address\":\"192.168.0.222\",\"vpc_id\":\"c9f1171e-dc90-4ae9-bf22-f9736983ce2d\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_elbs_api_explorer() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"cluster_id\":\"194408fa-9d41-435c-a140-91edcf5fe519\",\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"ip_target_enable\":true,\"name\":\"loadbalancer5\",\"tenant_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"Internal\",\"vip_address\":\"\",\"vip_subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"7f1222cb-e1b4-41c5-a594-8ea47de370e6\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_elbs()
+        .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/194408fa-9d41-435c-a140-91edcf5fe519/elbs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"elbs\":[{\"admin_state_up\":true,\"bandwidth\":0,\"cluster_id\":\"194408fa-9d41-435c-a140-91edcf5fe519\",\"description\":\"simple lb\",\"id\":\"1e6e0b66-6223-4523-bfd9-033c88b4ce9f\",\"ip_target_enable\":true,\"name\":\"loadbalancer5\",\"tenant_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"type\":\"Internal\",\"vip_address\":\"\",\"vip_subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"7f1222cb-e1b4-41c5-a594-8ea47de370e6\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_elbs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_elbs()
+                    .cluster_id("194408fa-9d41-435c-a140-91edcf5fe519")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elbs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_elbs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_elbs_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_elbs_info()
+        .vpc_id("85b20d7e-9eb7-4b2a-98f3-3c8843ea3574")
+        .limit(10)
+        .offset(0)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/elbs",
+                query: &[
+                    ("vpc_id", "85b20d7e-9eb7-4b2a-98f3-3c8843ea3574"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn list_elbs_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_elbs_info()
+                    .vpc_id("85b20d7e-9eb7-4b2a-98f3-3c8843ea3574")
+                    .limit(10)
+                    .offset(0)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_eps_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"resources\":[{\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"eps_id\":\"0\"},{\"cluster_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90\",\"eps_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_eps().offset(0).limit(10).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/enterprise-projects",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"resources\":[{\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"eps_id\":\"0\"},{\"cluster_id\":\"4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90\",\"eps_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_eps_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_eps().offset(0).limit(10).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_event_specs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_specs\":[{\"category\":\"management\",\"description\":\"配置集群%s的MRS外部数据源成功\",\"display_name\":\"配置集群的MRS外部数据源成功\",\"id\":\"fa6e1502-9d08-48c7-900c-26d3b5bd6078\",\"name\":\"configureMRSExtDataSourcesSuccess\",\"name_space\":\"dws\",\"severity\":\"normal\",\"source_type\":\"cluster\",\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_event_specs().name_space("DWS").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/event-specs",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"event_specs\":[{\"category\":\"management\",\"description\":\"配置集群%s的MRS外部数据源成功\",\"display_name\":\"配置集群的MRS外部数据源成功\",\"id\":\"fa6e1502-9d08-48c7-900c-26d3b5bd6078\",\"name\":\"configureMRSExtDataSourcesSuccess\",\"name_space\":\"dws\",\"severity\":\"normal\",\"source_type\":\"cluster\",\"subject\":\"DWS服务事件通知\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_event_specs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_event_specs().name_space("DWS").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_event_subs_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"event_subscriptions\":[{\"category\":\"\",\"enable\":1,\"id\":\"4d62f33b-b9ee-41d3-b1bc-67e54b2239f9\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_event_subs().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/event-subs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"event_subscriptions\":[{\"category\":\"\",\"enable\":1,\"id\":\"4d62f33b-b9ee-41d3-b1bc-67e54b2239f9\",\"language\":\"zh-cn\",\"name\":\"00\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:CGS\",\"notification_target_name\":\"CGS\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_event_subs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_event_subs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_events_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"events\":[{\"category\":\"management\",\"context\":\"集群test-ty-820-1006删除成功\",\"description\":\"集群%s删除成功\",\"display_name\":\"集群删除成功\",\"event_id\":\"f63ccf96-e3e0-474a-835a-fd1a779f68bd\",\"name\":\"deleteClusterSuccess\",\"name_space\":\"dws\",\"occur_time\":1664331248330,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"9defa0ce-b11c-47b2-abbc-5cad09ced772\",\"source_name\":\"test-ty-820-1006\",\"source_type\":\"cluster\",\"status\":2,\"subject\":\"DWS服务事件通知\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_events().name_space("DWS").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/events",
+                query: &[("name_space", "DWS")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"events\":[{\"category\":\"management\",\"context\":\"集群test-ty-820-1006删除成功\",\"description\":\"集群%s删除成功\",\"display_name\":\"集群删除成功\",\"event_id\":\"f63ccf96-e3e0-474a-835a-fd1a779f68bd\",\"name\":\"deleteClusterSuccess\",\"name_space\":\"dws\",\"occur_time\":1664331248330,\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal\",\"source_id\":\"9defa0ce-b11c-47b2-abbc-5cad09ced772\",\"source_name\":\"test-ty-820-1006\",\"source_type\":\"cluster\",\"status\":2,\"subject\":\"DWS服务事件通知\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_events_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_events().name_space("DWS").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_host_disk_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"available\":40.99,\"await\":0.21,\"disk_name\":\"vda\",\"disk_type\":\"system\",\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"read_rate\":0,\"svctm\":0.03,\"total\":49,\"used\":5.64,\"used_percentage\":11.51,\"util\":0.01,\"write_rate\":52.72}]",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_host_disk().limit(1).offset(0).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/disk",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "[{\"available\":40.99,\"await\":0.21,\"disk_name\":\"vda\",\"disk_type\":\"system\",\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"read_rate\":0,\"svctm\":0.03,\"total\":49,\"used\":5.64,\"used_percentage\":11.51,\"util\":0.01,\"write_rate\":52.72}]",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_host_disk_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_host_disk().limit(1).offset(0).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_host_net_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"ctime\":1668071223000,\"host_id\":34,\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"interface_name\":\"eth2\",\"io_rate\":null,\"recv_drop\":0,\"recv_packets\":490595835,\"recv_rate\":16.35,\"send_packets\":533376765,\"send_rate\":11.71,\"speed\":-1,\"up\":true,\"virtualClusterId\":23}]",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_host_net().limit(1).offset(0).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/net",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "[{\"ctime\":1668071223000,\"host_id\":34,\"host_name\":\"host-172-16-11-62\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"interface_name\":\"eth2\",\"io_rate\":null,\"recv_drop\":0,\"recv_packets\":490595835,\"recv_rate\":16.35,\"send_packets\":533376765,\"send_rate\":11.71,\"speed\":-1,\"up\":true,\"virtual_cluster_id\":23}]",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_host_net_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_host_net().limit(1).offset(0).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_host_overview_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"cpu_idle\":90.57,\"cpu_iowait\":0.12,\"cpu_usage\":8.93,\"cpu_usage_sys\":3.37,\"cpu_usage_usr\":5.56,\"disk_available\":522,\"disk_io\":19.75,\"disk_io_read\":0,\"disk_io_write\":19.75,\"disk_total\":548.76,\"disk_usage_avg\":4.44,\"disk_used\":24.38,\"host_name\":\"host-172-16-11-62\",\"host_stat\":\"ONLINE\",\"instance_name\":\"d30035376-dms-test07-dws-cn-cn-1-1\",\"mem_buffer\":249.34,\"mem_cached\":9.26,\"mem_free\":1.45,\"mem_total\":14.89,\"mem_usage\":26.4,\"net_io\":0,\"swap_free\":0,\"swap_total\":0,\"tcp_resend_rate\":0,\"work_ip\":\"172.16.106.168\"}]",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_host_overview().limit(1).offset(0).send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/host-overview",
+                query: &[("limit", "1"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn list_host_overview_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_host_overview().limit(1).offset(0).send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_host_overview_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["limit", "offset"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_host_overview().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_job_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"2022-11-09T20:25:00\",\"end_time\":\"2022-11-09T20:30:00\",\"failed_code\":\"CreateELBTask-fail:DWS.0114\",\"failed_detail\":\"DWS.0114:ELB private IP is not configured.\",\"job_id\":\"2c9080e88459fa44018459fbeb600001\",\"job_name\":\"ecfClusterElbCreateJob\",\"progress\":\"9%\",\"status\":\"FAIL\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_job_details()
+        .job_id("2c9080e8845b207101845b245e1e0001")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/job/2c9080e8845b207101845b245e1e0001",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"begin_time\":\"2022-11-09T20:25:00\",\"end_time\":\"2022-11-09T20:30:00\",\"failed_code\":\"CreateELBTask-fail:DWS.0114\",\"failed_detail\":\"DWS.0114:ELB private IP is not configured.\",\"job_id\":\"2c9080e88459fa44018459fbeb600001\",\"job_name\":\"ecfClusterElbCreateJob\",\"progress\":\"9%\",\"status\":\"FAIL\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_job_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_job_details()
+                    .job_id("2c9080e8845b207101845b245e1e0001")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_job_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["job_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_job_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_plans_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"plans\":[{\"actions\":[{\"failed_reason\":null,\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"next_fire_time\":null,\"status\":\"finished\",\"strategy\":\"1740134866526\",\"type\":\"create\"}],\"end_time\":\"2025-02-21T11:03:38Z\",\"id\":\"5f70f6ba-4683-4cae-a5e6-3b05a310f6f9\",\"logical_cluster_name\":\"LC_0221_02\",\"node_num\":3,\"plan_type\":\"once\",\"start_time\":\"2025-02-21T10:47:48Z\",\"status\":\"finished\",\"update_time\":\"2025-02-21T11:03:38Z\",\"user\":null}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_cluster_plans()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"plans\":[{\"actions\":[{\"failed_reason\":null,\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"next_fire_time\":null,\"status\":\"finished\",\"strategy\":\"1740134866526\",\"type\":\"create\"}],\"end_time\":\"2025-02-21T11:03:38Z\",\"id\":\"5f70f6ba-4683-4cae-a5e6-3b05a310f6f9\",\"logical_cluster_name\":\"LC_0221_02\",\"node_num\":3,\"plan_type\":\"once\",\"start_time\":\"2025-02-21T10:47:48Z\",\"status\":\"finished\",\"update_time\":\"2025-02-21T11:03:38Z\",\"user\":null}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_plans_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_logical_cluster_plans()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_plans_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_logical_cluster_plans().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_rings_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_cluster_rings()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/rings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_rings_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_logical_cluster_rings()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_rings_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_logical_cluster_rings().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_tasks_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_cluster_tasks()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/tasks",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_tasks_filtered() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_cluster_tasks()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .offset(0)
+        .limit(10)
+        .logical_cluster_name("test_logical")
+        .r#type("Expand")
+        .order_by("startTime")
+        .order("DESC")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/tasks",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("logical_cluster_name", "test_logical"),
+                    ("type", "Expand"),
+                    ("order_by", "startTime"),
+                    ("order", "DESC"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"logical_cluster_tasks\":[{\"end_time\":\"2023-06-05 02:11:50\",\"log\":\"Expand from outside success\",\"logical_cluster_name\":\"elastic_group\",\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\",\"type\":\"Grow\"},{\"end_time\":\"2023-06-21 08:36:14\",\"log\":\"list index out of range\\\\nChecking whether the reentry command is consistent with the previous command.\",\"logical_cluster_name\":\"test_logical\",\"result\":\"failed\",\"start_time\":\"2023-06-21 08:35:58\",\"type\":\"Create\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_tasks_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_logical_cluster_tasks()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_tasks_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_logical_cluster_tasks().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_volumes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"volumes\":[{\"logical_cluster_name\":\"v3_logical\",\"percent\":0.1,\"total\":\"10.0G\",\"usage\":\"1.0G\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_cluster_volumes()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters/volumes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"volumes\":[{\"logical_cluster_name\":\"v3_logical\",\"percent\":0.1,\"total\":\"10.0G\",\"usage\":\"1.0G\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_cluster_volumes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_logical_cluster_volumes()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_cluster_volumes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_logical_cluster_volumes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_clusters_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"add_enable\":true,\"count\":1,\"logical_clusters\":[{\"action_info\":{\"action_name\":\"Grow\",\"completed\":true,\"end_time\":\"2023-06-05 02:11:50\",\"logs\":null,\"progress\":100,\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\"},\"add_to_elastic\":true,\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"cluster_type\":null,\"delete_enable\":false,\"edit_enable\":true,\"first_logical_cluster\":false,\"logical_cluster_id\":\"fa9d69a0-3814-4fb9-98df-d9f4f5ef53ca\",\"logical_cluster_name\":\"elastic_group\",\"mode\":null,\"restart_enable\":true,\"status\":\"Normal\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_logical_clusters()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/logical-clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"add_enable\":true,\"count\":1,\"logical_clusters\":[{\"action_info\":{\"action_name\":\"Grow\",\"completed\":true,\"end_time\":\"2023-06-05 02:11:50\",\"logs\":null,\"progress\":100,\"result\":\"success\",\"start_time\":\"2023-06-05 01:58:43\"},\"add_to_elastic\":true,\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"cluster_type\":null,\"delete_enable\":false,\"edit_enable\":true,\"first_logical_cluster\":false,\"logical_cluster_id\":\"fa9d69a0-3814-4fb9-98df-d9f4f5ef53ca\",\"logical_cluster_name\":\"elastic_group\",\"mode\":null,\"restart_enable\":true,\"status\":\"Normal\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_logical_clusters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_logical_clusters()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_logical_clusters_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_logical_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_lts_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"access_status\":\"OPEN\",\"count\":2,\"lts_access_list\":[{\"access_url\":\"/lts/?region=cn-north-7&locale=#/cts/logEventsLeftMenu/events?groupId=b6680a92-e14f-4a7d-b669-4f702db806f7&groupName=z30024644-s-5&topicId=1a9fe6d0-d383-4d58-adb6-2c26d229944e&topicName=messages&epsId=0\",\"id\":\"c0c4e5f2-9b2a-4b47-a649-baf40b33e2e0\",\"log_desc\":\"operating system messages log\",\"log_type\":\"messages\",\"status\":\"OPEN\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_lts_logs()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/lts-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"access_status\":\"OPEN\",\"count\":2,\"lts_access_list\":[{\"access_url\":\"/lts/?region=cn-north-7&locale=#/cts/logEventsLeftMenu/events?groupId=b6680a92-e14f-4a7d-b669-4f702db806f7&groupName=z30024644-s-5&topicId=1a9fe6d0-d383-4d58-adb6-2c26d229944e&topicName=messages&epsId=0\",\"id\":\"c0c4e5f2-9b2a-4b47-a649-baf40b33e2e0\",\"log_desc\":\"operating system messages log\",\"log_type\":\"messages\",\"status\":\"OPEN\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_lts_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_lts_logs()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_lts_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_lts_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_metrics_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":1,\"data\":[{\"collect_range\":[],\"collect_rate\":7200,\"create_time\":\"1701915436000\",\"fields\":[{\"column_name\":\"db_name\",\"column_type\":\"text\"},{\"column_name\":\"schema_name\",\"column_type\":\"text\"},{\"column_name\":\"table_name\",\"column_type\":\"text\"},{\"column_name\":\"table_owner\",\"column_type\":\"text\"},{\"column_name\":\"table_size\",\"column_type\":\"bigint\"},{\"column_name\":\"dirty_page_rate\",\"column_type\":\"double precision\"}],\"metric_name\":\"TableDirtyPageRate\",\"scope\":\"CN,ANY\"}],\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_metrics()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .offset(0)
+        .limit(1)
+        .order_by("create_time")
+        .sort_by("desc")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/metrics",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("order_by", "create_time"),
+                    ("sort_by", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"code\":0,\"count\":1,\"data\":[{\"collect_range\":[],\"collect_rate\":7200,\"create_time\":\"1701915436000\",\"fields\":[{\"column_name\":\"db_name\",\"column_type\":\"text\"},{\"column_name\":\"schema_name\",\"column_type\":\"text\"},{\"column_name\":\"table_name\",\"column_type\":\"text\"},{\"column_name\":\"table_owner\",\"column_type\":\"text\"},{\"column_name\":\"table_size\",\"column_type\":\"bigint\"},{\"column_name\":\"dirty_page_rate\",\"column_type\":\"double precision\"}],\"metric_name\":\"TableDirtyPageRate\",\"scope\":\"CN,ANY\"}],\"msg\":\"OK\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_metrics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_metrics()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .offset(0)
+                    .limit(1)
+                    .order_by("create_time")
+                    .sort_by("desc")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_metrics_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "offset", "limit"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_metrics().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_metrics_data_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":3,\"data\":[{\"ctime\":1701929836000,\"db_name\":\"postgres\",\"dirty_page_rate\":0.8,\"schema_name\":\"pmk\",\"table_name\":\"pmk_meta_data\",\"table_owner\":\"Ruby\",\"table_size\":40960,\"virtual_cluster_id\":53}],\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_metrics_data()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .metric_name("TableDirtyPageRate")
+        .offset(0)
+        .limit(1)
+        .from(1701914324000)
+        .to(1701942194000)
+        .order_by("ctime")
+        .sort_by("desc")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/metrics/TableDirtyPageRate",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("from", "1701914324000"),
+                    ("to", "1701942194000"),
+                    ("order_by", "ctime"),
+                    ("sort_by", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"code\":0,\"count\":3,\"data\":[{\"ctime\":1701929836000,\"db_name\":\"postgres\",\"dirty_page_rate\":0.8,\"schema_name\":\"pmk\",\"table_name\":\"pmk_meta_data\",\"table_owner\":\"Ruby\",\"table_size\":40960,\"virtual_cluster_id\":53}],\"msg\":\"OK\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_metrics_data_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_metrics_data()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .metric_name("TableDirtyPageRate")
+                    .offset(0)
+                    .limit(1)
+                    .from(1701914324000)
+                    .to(1701942194000)
+                    .order_by("ctime")
+                    .sort_by("desc")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_metrics_data_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "metric_name", "offset", "limit", "to"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_metrics_data().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_monitor_indicator_data_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"data_points\":[{\"result\":\"10.20\",\"timestamp\":1671058114000},{\"result\":\"10.20\",\"timestamp\":1671058144000}],\"indicator_name\":\"cluster cpu_usage\",\"object_id\":\"de658e95-5284-4adf-b6aa-7729b563dcb7\",\"query_time\":1671160536504,\"unit\":\"percentage\"}]",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_monitor_indicator_data()
+        .from("1671058114000")
+        .to("1671160536504")
+        .indicator_name("cluster.cpu_usage")
+        .dim0("de658e95-5284-4adf-b6aa-7729b563dcb7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/metric-data",
+                query: &[
+                    ("from", "1671058114000"),
+                    ("to", "1671160536504"),
+                    ("indicator_name", "cluster.cpu_usage"),
+                    ("dim0", "de658e95-5284-4adf-b6aa-7729b563dcb7"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "[{\"data_points\":[{\"result\":\"10.20\",\"timestamp\":1671058114000},{\"result\":\"10.20\",\"timestamp\":1671058144000}],\"indicator_name\":\"cluster cpu_usage\",\"object_id\":\"de658e95-5284-4adf-b6aa-7729b563dcb7\",\"query_time\":1671160536504,\"unit\":\"percentage\"}]",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_monitor_indicator_data_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_monitor_indicator_data()
+                    .from("1671058114000")
+                    .to("1671160536504")
+                    .indicator_name("cluster.cpu_usage")
+                    .dim0("de658e95-5284-4adf-b6aa-7729b563dcb7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_monitor_indicator_data_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["to", "indicator_name", "dim0"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_monitor_indicator_data().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_monitor_indicators_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "[{\"default_collect_rate\":\"30\",\"indicator_name\":\"cluster.cpu_usage\",\"plugin_name\":\"CpuStat\",\"support_datastore_version\":\"8.0.0\"}]",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_monitor_indicators().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/dms/metric-data/indicators",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "[{\"default_collect_rate\":\"30\",\"indicator_name\":\"cluster.cpu_usage\",\"plugin_name\":\"CpuStat\",\"support_datastore_version\":\"8.0.0\"}]",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_monitor_indicators_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_monitor_indicators().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_node_types_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_types\":[{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"LOCAL_DISK\",\"unit\":\"GB\",\"value\":\"1675\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b6a67\",\"spec_name\":\"dws.d2.xlarge\"},{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"SSD\",\"unit\":\"GB\",\"value\":\"512\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\",\"spec_name\":\"dws.m1.xlarge.ultrahigh\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_node_types().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/node-types",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"node_types\":[{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"LOCAL_DISK\",\"unit\":\"GB\",\"value\":\"1675\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b6a67\",\"spec_name\":\"dws.d2.xlarge\"},{\"detail\":[{\"type\":\"vCPU\",\"value\":\"4\"},{\"type\":\"SSD\",\"unit\":\"GB\",\"value\":\"512\"},{\"type\":\"mem\",\"unit\":\"GB\",\"value\":\"32\"}],\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\",\"spec_name\":\"dws.m1.xlarge.ultrahigh\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_node_types_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_node_types().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .time_zone("+0800")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks",
+                query: &[("time_zone", "+0800")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn list_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .time_zone("+0800")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_operational_task_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_operational_task_detail()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .task_id("g6aa82ba1fc9748389b613e8da13e2fe9")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/detail",
+                query: &[("task_id", "g6aa82ba1fc9748389b613e8da13e2fe9")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn list_operational_task_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_operational_task_detail()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .task_id("g6aa82ba1fc9748389b613e8da13e2fe9")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_operational_task_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_operational_task_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_plan_exec_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_logs\":[{\"exec_log\":\"2023-08-23 13:28:47.661892+00:00 UTC |INFO| start change stage.\",\"exec_result\":0,\"exec_time\":\"2023-08-23 13:28:50\",\"stage_info\":\"stage1\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_plan_exec_logs()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"plan_logs\":[{\"exec_log\":\"2023-08-23 13:28:47.661892+00:00 UTC |INFO| start change stage.\",\"exec_result\":0,\"exec_time\":\"2023-08-23 13:28:50\",\"stage_info\":\"stage1\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_plan_exec_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_plan_exec_logs()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_plan_exec_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_plan_exec_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_queries_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_queries()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"code\":0,\"count\":0,\"data\":{\"queries\":[{\"application_name\":\"workload\",\"average_dn_time\":0,\"average_peak_iops\":0,\"average_peak_memory\":0,\"average_spill_size\":0,\"backend_start\":1698998138,\"block_time\":0,\"client_address\":\"\",\"client_hostname\":\"\",\"client_port\":\"\",\"control_group\":\"\",\"cpu_skew_percent\":0,\"ctime\":1699062726000,\"curr_xact_start\":1699062726,\"db_name\":\"postgres\",\"dntime_skew_percent\":0,\"duration\":0,\"elapsed_time\":64585,\"enqueue\":\"\",\"estimate_left_time\":0,\"estimate_memory\":0,\"estimate_total_time\":0,\"inst_name\":\"cn_5002\",\"iops_skew_percent\":0,\"job_inst\":\"\",\"job_name\":\"\",\"lane\":\"\",\"max_cpu_time\":0,\"max_dn_time\":0,\"max_peak_iops\":0,\"max_peak_memory\":0,\"max_spill_size\":0,\"memory_skew_percent\":0,\"min_cpu_time\":0,\"min_dn_time\":0,\"min_peak_iops\":0,\"min_peak_memory\":0,\"min_spill_size\":0,\"pid\":\"140535026615872\",\"priority\":null,\"query\":\"WLM fetch collect info from data nodes\",\"query_band\":\"\",\"query_elapsed_time\":-1,\"query_id\":\"145522562959854219\",\"query_plan\":null,\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"spill_info\":\"\",\"spill_skew_percent\":0,\"start_time\":0,\"state_change\":1698998142,\"system_query\":true,\"total_cpu_time\":0,\"user_name\":\"Ruby\",\"virtual_cluster_id\":0,\"waiting\":false,\"warning\":\"\",\"wlm_attrib\":\"\",\"wlm_status\":\"\"}],\"status\":{\"average_query_waiting_time\":0,\"average_time_consumption_of_queries\":48799.8,\"average_time_consumption_of_sessions\":51297.58,\"queries_count\":19,\"session_count\":19}},\"msg\":\"OK\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_queries_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_queries()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_id\":\"cluster_id\",\"conditions\":[{\"field\":\"userName\",\"operator\":\"=\",\"value\":\"用户名称\"},{\"field\":\"applicationName\",\"operator\":\"<>\",\"value\":\"应用名称\"},{\"field\":\"dbName\",\"operator\":\"=\",\"value\":\"数据库名称\"},{\"field\":\"resourcePool\",\"operator\":\"<>\",\"value\":\"资源池\"},{\"field\":\"queryStatus\",\"operator\":\"=\",\"value\":\"查询状态\"},{\"field\":\"enqueue\",\"operator\":\"<>\",\"value\":\"排队状态\"},{\"field\":\"lane\",\"operator\":\"=\",\"value\":\"快慢车道\"},{\"field\":\"instName\",\"operator\":\"<>\",\"value\":\"接入CN\"},{\"field\":\"pid\",\"operator\":\"=\",\"value\":\"会话ID\"},{\"field\":\"blockTime\",\"operator\":\"=\",\"value\":\"1\"},{\"field\":\"duration\",\"operator\":\"<>\",\"value\":\"2\"},{\"field\":\"minCpuTime\",\"operator\":\">\",\"value\":\"3\"},{\"field\":\"maxCpuTime\",\"operator\":\"<\",\"value\":\"4\"},{\"field\":\"totalCpuTime\",\"operator\":\">=\",\"value\":\"5\"},{\"field\":\"cpuSkewPercent\",\"operator\":\"<=\",\"value\":\"6\"},{\"field\":\"spillInfo\",\"operator\":\"=\",\"value\":\"dn下盘信息\"},{\"field\":\"minSpillSize\",\"operator\":\"<>\",\"value\":\"7\"},{\"field\":\"maxSpillSize\",\"operator\":\">\",\"value\":\"8\"},{\"field\":\"averageSpillSize\",\"operator\":\"<\",\"value\":\"9\"},{\"field\":\"spillSkewPercent\",\"operator\":\">=\",\"value\":\"10\"},{\"field\":\"queryBand\",\"operator\":\"<>\",\"value\":\"作业类型\"},{\"field\":\"jobName\",\"operator\":\"=\",\"value\":\"任务名称\"},{\"field\":\"jobInst\",\"operator\":\"<>\",\"value\":\"任务实例\"},{\"field\":\"clientHostname\",\"operator\":\"=\",\"value\":\"主机名称\"},{\"field\":\"clientPort\",\"operator\":\"<>\",\"value\":\"TCP端口\"},{\"field\":\"waiting\",\"operator\":\"=\",\"value\":\"是否等待\"},{\"field\":\"estimateTotalTime\",\"operator\":\"=\",\"value\":\"11\"},{\"field\":\"estimateLeftTime\",\"operator\":\"<>\",\"value\":\"12\"},{\"field\":\"controlGroup\",\"operator\":\"like\",\"value\":\"cgroup\"},{\"field\":\"minPeakMemory\",\"operator\":\"=\",\"value\":\"13\"},{\"field\":\"maxPeakMemory\",\"operator\":\"<>\",\"value\":\"14\"},{\"field\":\"averagePeakMemory\",\"operator\":\">\",\"value\":\"15\"},{\"field\":\"memorySkewPercent\",\"operator\":\"<\",\"value\":\"16\"},{\"field\":\"estimateMemory\",\"operator\":\">=\",\"value\":\"17\"},{\"field\":\"minDnTime\",\"operator\":\"<=\",\"value\":\"18\"},{\"field\":\"maxDnTime\",\"operator\":\"=\",\"value\":\"19\"},{\"field\":\"averageDnTime\",\"operator\":\"<>\",\"value\":\"20\"},{\"field\":\"dntimeSkewPercent\",\"operator\":\">\",\"value\":\"21\"},{\"field\":\"warning\",\"operator\":\"=\",\"value\":\"告警\"},{\"field\":\"averagePeakIops\",\"operator\":\"<>\",\"value\":\"22\"},{\"field\":\"iopsSkewPercent\",\"operator\":\">\",\"value\":\"23\"},{\"field\":\"wlmStatus\",\"operator\":\"=\",\"value\":\"语句运行状态\"},{\"field\":\"wlmAttrib\",\"operator\":\"not like\",\"value\":\"语句属性\"}],\"limit\":1,\"offset\":0,\"order_by\":\"duration asc\",\"project_id\":\"project_id\",\"target\":\"db_queries\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_queries_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_queries().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_quotas_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"quotas\":{\"resources\":[{\"quota\":\"100\",\"type\":\"instances\",\"unit\":\"null\",\"used\":\"3\"},{\"quota\":\"100\",\"type\":\"core\",\"unit\":\"null\",\"used\":\"12\"},{\"quota\":\"1000\",\"type\":\"ram\",\"unit\":\"GB\",\"used\":\"24\"},{\"quota\":\"100\",\"type\":\"disk\",\"unit\":\"null\",\"used\":\"6\"},{\"quota\":\"1000\",\"type\":\"disk_capacity\",\"unit\":\"GB\",\"used\":\"600\"}]}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_quotas().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/quotas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"quotas\":{\"resources\":[{\"quota\":\"100\",\"type\":\"instances\",\"unit\":\"null\",\"used\":\"3\"},{\"quota\":\"100\",\"type\":\"core\",\"unit\":\"null\",\"used\":\"12\"},{\"quota\":\"1000\",\"type\":\"ram\",\"unit\":\"GB\",\"used\":\"24\"},{\"quota\":\"100\",\"type\":\"disk\",\"unit\":\"null\",\"used\":\"6\"},{\"quota\":\"1000\",\"type\":\"disk_capacity\",\"unit\":\"GB\",\"used\":\"600\"}]}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_quotas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_quotas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_redistribution_schema_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"error_code\":\"DWS.0000\",\"error_msg\":\"Request processed.\",\"schemas\":[{\"redis_order\":1024,\"schema_name\":\"scheduler\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_redistribution_schema()
+        .cluster_id("bcdfb00c-a5e3-4896-83c7-3c397ed99f28")
+        .db_name("gaussdb")
+        .limit(10)
+        .offset(0)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/bcdfb00c-a5e3-4896-83c7-3c397ed99f28/redistribution/schemas",
+                query: &[("db_name", "gaussdb"), ("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"error_code\":\"DWS.0000\",\"error_msg\":\"Request processed.\",\"schemas\":[{\"redis_order\":1024,\"schema_name\":\"scheduler\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_redistribution_schema_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_redistribution_schema()
+                    .cluster_id("bcdfb00c-a5e3-4896-83c7-3c397ed99f28")
+                    .db_name("gaussdb")
+                    .limit(10)
+                    .offset(0)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_redistribution_schema_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "db_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_redistribution_schema().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_resource_by_tag_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"resources\":[{\"resource_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"resource_name\":\"dws-1\",\"sys_tags\":\"[{\\\"key\\\":\\\"_sys_enterprise_project_id\\\",\\\"value\\\":\\\"0\\\"}]\",\"tags\":\"[{\\\"key\\\":\\\"department\\\",\\\"value\\\":\\\"sales\\\"}]\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_resource_by_tag()
+        .limit("10")
+        .offset("0")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/resource-instances/tag-filter",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"resources\":[{\"resource_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"resource_name\":\"dws-1\",\"sys_tags\":\"[{\\\"key\\\":\\\"_sys_enterprise_project_id\\\",\\\"value\\\":\\\"0\\\"}]\",\"tags\":\"[{\\\"key\\\":\\\"department\\\",\\\"value\\\":\\\"sales\\\"}]\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_resource_by_tag_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_resource_by_tag()
+                    .limit("10")
+                    .offset("0")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"tags\":[{\"key\":\"department\",\"values\":[\"sales\",\"finance\"]}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_resource_by_tag_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_resource_by_tag().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_schemas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"schemas\":[{\"database_name\":\"gaussdb\",\"dn_num\":3,\"max_dn\":\"\",\"max_value\":0,\"min_dn\":\"dn_6001_6002\",\"min_value\":0,\"perm_space\":-1,\"schema_name\":\"gs_logical_cluster\",\"skew_percent\":0.0,\"total_value\":0}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_schemas()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .database_name("gaussdb")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/databases/gaussdb/schemas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"schemas\":[{\"database_name\":\"gaussdb\",\"dn_num\":3,\"max_dn\":\"\",\"max_value\":0,\"min_dn\":\"dn_6001_6002\",\"min_value\":0,\"perm_space\":-1,\"schema_name\":\"gs_logical_cluster\",\"skew_percent\":0.0,\"total_value\":0}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_schemas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_schemas()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .database_name("gaussdb")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_schemas_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "database_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_schemas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"snapshot\":{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"snapshot description\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_snapshot_details()
+        .snapshot_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/snapshots/b5c45780-1006-49e3-b2d5-b3229975bbc7",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"snapshot\":{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"snapshot description\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshot_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_snapshot_details()
+                    .snapshot_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_snapshot_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_flavor_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_snapshot_flavor_info()
+        .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .r#type("restore")
+        .az_code("cn-north-4a")
+        .fine_grained_restore(false)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/flavors",
+                query: &[
+                    ("type", "restore"),
+                    ("az_code", "cn-north-4a"),
+                    ("fine_grained_restore", "false"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshot_flavor_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_snapshot_flavor_info()
+                    .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .r#type("restore")
+                    .az_code("cn-north-4a")
+                    .fine_grained_restore(false)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_flavor_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_snapshot_flavor_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_param\":\"\",\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 2 ? * 1\",\"backup_type\":\"full\",\"next_fire_time\":\"1667700000000\",\"policy_id\":\"20c8ab14-9201-4d79-bb7c-5c42d1af84b1\",\"policy_name\":\"test_1031_02-default-full-strategy\",\"update_time\":\"2022-10-31T02:54:54\"},{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 56 2/8 ? * 2,3,4,5,6,7\",\"backup_type\":\"increment\",\"next_fire_time\":\"1667213760000\",\"policy_id\":\"a3c9e2fc-37aa-4088-b0d0-c49dcbb0d2c2\",\"policy_name\":\"test_1031_02-default-increment-strategy\",\"update_time\":\"2022-10-31T02:54:54\"}],\"device_name\":\"obs\",\"keep_day\":3,\"server_ips\":null,\"server_port\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_snapshot_policy()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/snapshot-policies",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup_param\":\"\",\"backup_strategies\":[{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 0 2 ? * 1\",\"backup_type\":\"full\",\"next_fire_time\":\"1667700000000\",\"policy_id\":\"20c8ab14-9201-4d79-bb7c-5c42d1af84b1\",\"policy_name\":\"test_1031_02-default-full-strategy\",\"update_time\":\"2022-10-31T02:54:54\"},{\"backup_level\":\"cluster\",\"backup_strategy\":\"0 56 2/8 ? * 2,3,4,5,6,7\",\"backup_type\":\"increment\",\"next_fire_time\":\"1667213760000\",\"policy_id\":\"a3c9e2fc-37aa-4088-b0d0-c49dcbb0d2c2\",\"policy_name\":\"test_1031_02-default-increment-strategy\",\"update_time\":\"2022-10-31T02:54:54\"}],\"device_name\":\"obs\",\"keep_day\":3,\"server_ips\":null,\"server_port\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshot_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_snapshot_policy()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_snapshot_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_statistics_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"storage.free\",\"unit\":\"GB\",\"value\":300.0},{\"name\":\"storage.paid\",\"unit\":\"GB\",\"value\":0},{\"name\":\"storage.used\",\"unit\":\"GB\",\"value\":128.5}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_snapshot_statistics()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/snapshots/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"statistics\":[{\"name\":\"storage.free\",\"unit\":\"GB\",\"value\":300.0},{\"name\":\"storage.paid\",\"unit\":\"GB\",\"value\":0},{\"name\":\"storage.used\",\"unit\":\"GB\",\"value\":128.5}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshot_statistics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_snapshot_statistics()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshot_statistics_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_snapshot_statistics().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_snapshots_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":2,\"snapshots\":[{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"},{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T18:22:12Z\",\"id\":\"4af11460-06ec-48a4-b3ad-0e3bbdcd8ab1\",\"name\":\"snapshot-2\",\"size\":500,\"started\":\"2016-08-23T18:20:00Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_snapshots().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/snapshots",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":2,\"snapshots\":[{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T04:01:40Z\",\"id\":\"2a4d0f86-67cd-408a-8b66-017454fb7793\",\"name\":\"snapshot-1\",\"size\":500,\"started\":\"2016-08-23T03:59:23Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"},{\"cluster_id\":\"4f87d3c4-9e33-482f-b962-e23b30d1a18c\",\"description\":\"\",\"finished\":\"2016-08-23T18:22:12Z\",\"id\":\"4af11460-06ec-48a4-b3ad-0e3bbdcd8ab1\",\"name\":\"snapshot-2\",\"size\":500,\"started\":\"2016-08-23T18:20:00Z\",\"status\":\"AVAILABLE\",\"type\":\"MANUAL\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_snapshots_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_snapshots().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_statistics_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"name\":\"cluster.total\",\"unit\":null,\"value\":3},{\"name\":\"cluster.normal\",\"unit\":null,\"value\":3},{\"name\":\"instance.total\",\"unit\":null,\"value\":9},{\"name\":\"instance.normal\",\"unit\":null,\"value\":9},{\"name\":\"storage.total\",\"unit\":\"GB\",\"value\":1800}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_statistics().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"statistics\":[{\"name\":\"cluster.total\",\"unit\":null,\"value\":3},{\"name\":\"cluster.normal\",\"unit\":null,\"value\":3},{\"name\":\"instance.total\",\"unit\":null,\"value\":9},{\"name\":\"instance.normal\",\"unit\":null,\"value\":9},{\"name\":\"storage.total\",\"unit\":\"GB\",\"value\":1800}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_statistics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_statistics().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_sync_records_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sync_records\":[{\"add_count\":3,\"delete_count\":0,\"end_time\":1717401660000,\"failed_count\":0,\"id\":\"8e2f5a3c-3f1b-4b8e-9b0e-2a4c6d8e0f12\",\"identity_source_id\":\"0b7d3c1e-5a2f-4e6b-8c9d-1f2e3a4b5c6d\",\"identity_source_type\":\"ldap\",\"start_time\":1717401600000,\"status\":\"FINISHED\",\"update_count\":1}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_sync_records()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/sync-records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"sync_records\":[{\"add_count\":3,\"delete_count\":0,\"end_time\":1717401660000,\"failed_count\":0,\"id\":\"8e2f5a3c-3f1b-4b8e-9b0e-2a4c6d8e0f12\",\"identity_source_id\":\"0b7d3c1e-5a2f-4e6b-8c9d-1f2e3a4b5c6d\",\"identity_source_type\":\"ldap\",\"start_time\":1717401600000,\"status\":\"FINISHED\",\"update_count\":1}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_sync_records_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_sync_records()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_sync_records_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_sync_records().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_tables_statistic_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"collect_time\":0,\"count\":3,\"data\":[{\"db_name\":\"postgres\",\"dirty_page_rate\":0.77,\"schema_name\":\"pmk\",\"skew_rate\":null,\"table_name\":\"pmk_snapshot_coordinator_stat\",\"table_owner\":\"Ruby\",\"table_size\":\"224 KB\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_tables_statistic()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .rate_type("dirtyPage")
+        .offset(0)
+        .limit(1)
+        .order_by("")
+        .sort_by("ASC")
+        .filter("")
+        .value("")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/tables/statistic",
+                query: &[
+                    ("rate_type", "dirtyPage"),
+                    ("offset", "0"),
+                    ("limit", "1"),
+                    ("order_by", ""),
+                    ("sort_by", "ASC"),
+                    ("filter", ""),
+                    ("value", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"collect_time\":0,\"count\":3,\"data\":[{\"db_name\":\"postgres\",\"dirty_page_rate\":0.77,\"schema_name\":\"pmk\",\"skew_rate\":null,\"table_name\":\"pmk_snapshot_coordinator_stat\",\"table_owner\":\"Ruby\",\"table_size\":\"224 KB\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_tables_statistic_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_tables_statistic()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .rate_type("dirtyPage")
+                    .offset(0)
+                    .limit(1)
+                    .order_by("")
+                    .sort_by("ASC")
+                    .filter("")
+                    .value("")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_tables_statistic_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "rate_type", "offset", "limit"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_tables_statistic().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_tags_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"tags\":[{\"key\":\"key\",\"values\":[\"value-1\",\"value-2\"]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.list_tags().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1.0/{project_id}/tags",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"tags\":[{\"key\":\"key\",\"values\":[\"value-1\",\"value-2\"]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_tags_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_tags().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_tags_for_resource_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_tags_for_resource()
+        .cluster_id("7d85f602-a948-4a30-afd4-e84f47471c15")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/7d85f602-a948-4a30-afd4-e84f47471c15/enterprise-projects",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_tags_for_resource_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_tags_for_resource()
+                    .cluster_id("7d85f602-a948-4a30-afd4-e84f47471c15")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_tags_for_resource_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_tags_for_resource().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_target_flavors_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"flavors\":[{\"id\":\"4e26f8d5-d64f-458e-80e7-26680b46cd58\",\"is_current_flavor\":false,\"name\":\"dwsx2.xlarge\",\"ram\":\"32\",\"vcpus\":\"4\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_target_flavors()
+        .flavor_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/flavors/b5c45780-1006-49e3-b2d5-b3229975bbc7/target-flavors",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"flavors\":[{\"id\":\"4e26f8d5-d64f-458e-80e7-26680b46cd58\",\"is_current_flavor\":false,\"name\":\"dwsx2.xlarge\",\"ram\":\"32\",\"vcpus\":\"4\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_target_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_target_flavors()
+                    .flavor_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_target_flavors_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["flavor_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_target_flavors().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_topo_rings_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_rings\":[{\"instance_info_lists\":[{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"a57e49db-c04b-45c7-9863-f7b6f3eed1b8\",\"internal_ip\":\"172.16.66.153\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.26.233\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.217\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"3a37f794-be37-42d1-a299-a3eb94888ccb\",\"internal_ip\":\"172.16.65.89\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.34.21\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"status\":200,\"traffic_ip\":\"192.168.0.80\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"8763cbf1-5851-44a5-9e71-cbae35201f27\",\"internal_ip\":\"172.16.67.64\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.9.16\",\"name\":\"ty-default--BGy6PUIN-K-dws-dn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.88\"}]}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_topo_rings()
+        .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/9b7ff56b-47b3-4d00-a1fd-4c023d34404b/topo/rings",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_rings\":[{\"instance_info_lists\":[{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"a57e49db-c04b-45c7-9863-f7b6f3eed1b8\",\"internal_ip\":\"172.16.66.153\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.26.233\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.217\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"3a37f794-be37-42d1-a299-a3eb94888ccb\",\"internal_ip\":\"172.16.65.89\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.34.21\",\"name\":\"ty-default--BGy6PUIN-K-dws-cn-cn-2-1\",\"status\":200,\"traffic_ip\":\"192.168.0.80\"},{\"az_code\":\"cn-north-4c\",\"eip\":null,\"elb\":null,\"id\":\"8763cbf1-5851-44a5-9e71-cbae35201f27\",\"internal_ip\":\"172.16.67.64\",\"internal_mgnt_ip\":null,\"manage_ip\":\"172.16.9.16\",\"name\":\"ty-default--BGy6PUIN-K-dws-dn-1-1\",\"status\":200,\"traffic_ip\":\"192.168.0.88\"}]}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_topo_rings_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_topo_rings()
+                    .cluster_id("9b7ff56b-47b3-4d00-a1fd-4c023d34404b")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_topo_rings_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_topo_rings().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_updatable_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"items\":[{\"end_time\":\"\",\"failed_reason\":null,\"from\":\"8.2.0\",\"id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"process\":\"0\",\"start_time\":\"2023-08-04T06:54:52\",\"status\":\"Update_Success\",\"to\":\"8.2.0.100\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_updatable_version()
+        .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/avail-versions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"items\":[{\"end_time\":\"\",\"failed_reason\":null,\"from\":\"8.2.0\",\"id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"process\":\"0\",\"start_time\":\"2023-08-04T06:54:52\",\"status\":\"Update_Success\",\"to\":\"8.2.0.100\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_updatable_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_updatable_version()
+                    .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_updatable_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_updatable_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_update_record_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"records\":[{\"end_time\":\"2023-08-04T06:54:59\",\"failed_reason\":null,\"from_version\":\"8.2.0\",\"item_id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"record_type\":\"update-kernel\",\"start_time\":\"2023-08-04T06:46:46\",\"status\":\"UpdateCompleted_Success\",\"to_version\":\"8.2.0.100\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_update_record()
+        .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/c719b1a7-c85c-4cb5-a721-7694908c2c11/upgrade-management/records",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"records\":[{\"end_time\":\"2023-08-04T06:54:59\",\"failed_reason\":null,\"from_version\":\"8.2.0\",\"item_id\":\"930d2820-fc17-4a42-9a50-eb695bf05e83\",\"job_id\":\"2c90804789bf441e0189bf4c78fd0001\",\"record_type\":\"update-kernel\",\"start_time\":\"2023-08-04T06:46:46\",\"status\":\"UpdateCompleted_Success\",\"to_version\":\"8.2.0.100\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_update_record_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_update_record()
+                    .cluster_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_update_record_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_update_record().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_plans_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"plan_list\":[{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":null,\"logical_cluster_name\":null,\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":null,\"status\":0}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_workload_plans()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"plan_list\":[{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":null,\"logical_cluster_name\":null,\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":null,\"status\":0}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_workload_plans_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_workload_plans()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_plans_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_workload_plans().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_queue_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_queue_name_list\":[\"test1\"],\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager queue namel list\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_workload_queue()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_queue_name_list\":[\"test1\"],\"workload_res_code\":0,\"workload_res_str\":\"Success get workload manager queue namel list\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_workload_queue_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_workload_queue()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_queue_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_workload_queue().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_queue_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"queue_name\":\"rs1\",\"user_list\":[{\"occupy_resource_list\":[{\"resource_description\":\"\",\"resource_name\":\"memory_used\",\"resource_value\":0,\"value_unit\":\"M\"}],\"user_name\":\"user_batch\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_workload_queue_users()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("resource1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1/users",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"queue_name\":\"rs1\",\"user_list\":[{\"occupy_resource_list\":[{\"resource_description\":\"\",\"resource_name\":\"memory_used\",\"resource_value\":0,\"value_unit\":\"M\"}],\"user_name\":\"user_batch\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_workload_queue_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_workload_queue_users()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("resource1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_queue_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_workload_queue_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_rules_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .list_workload_rules()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":3,\"items\":[{\"action\":\"abort\",\"except_rules\":{\"action\":\"abort\",\"cpuavgpercent\":\"50\",\"elapsedtime\":\"900\"},\"name\":\"default_cpu_percent\",\"queues\":[]}],\"workload_res_code\":0,\"workload_res_str\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_workload_rules_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .list_workload_rules()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_workload_rules_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.list_workload_rules().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .modify_cluster_name()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .body(::clouddb_conformance::from_json("{\"cluster_name\":\"dws_cluster\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/cluster-name",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"cluster_name\":\"dws_cluster\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"g6aa82ba1fc9748389b613e8da13e2fe9\"}"),
+    );
+}
+
+#[tokio::test]
+async fn modify_cluster_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .modify_cluster_name()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_name\":\"dws_cluster\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.modify_cluster_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_timezone_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .modify_cluster_timezone()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .body(
+            ::clouddb_conformance::from_json("{\"cluster_timezone\":\"Asia/Shanghai\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/timezone",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_timezone\":\"Asia/Shanghai\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}"),
+    );
+}
+
+#[tokio::test]
+async fn modify_cluster_timezone_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .modify_cluster_timezone()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_timezone\":\"Asia/Shanghai\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_timezone_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.modify_cluster_timezone().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_disaster_recovery_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .pause_disaster_recovery()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/pause",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn pause_disaster_recovery_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .pause_disaster_recovery()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_disaster_recovery_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.pause_disaster_recovery().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .pause_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-pause",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn pause_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .pause_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn pause_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.pause_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn refresh_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .refresh_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/sync",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn refresh_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .refresh_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn refresh_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.refresh_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_password_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .reset_password()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"new_password\":\"NewPassw0rd!\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/reset-password",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"new_password\":\"NewPassw0rd!\"}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn reset_password_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .reset_password()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"new_password\":\"NewPassw0rd!\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn reset_password_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.reset_password().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .resize_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"scale_out\":{\"count\":3}}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"scale_out\":{\"count\":3}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn resize_cluster_idle_nodes() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .resize_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"create_node_only\":true,\"scale_out\":{\"count\":3}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"create_node_only\":true,\"scale_out\":{\"count\":3}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn resize_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .resize_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json("{\"scale_out\":{\"count\":3}}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.resize_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_with_existed_nodes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .resize_cluster_with_existed_nodes()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn resize_cluster_with_existed_nodes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .resize_cluster_with_existed_nodes()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"auto_redistribute\":true,\"expand_with_existed_node\":true,\"redis_conf\":{\"parallel_jobs\":4,\"redis_mode\":\"offLine\"},\"scale_out\":{\"count\":3}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_with_existed_nodes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.resize_cluster_with_existed_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_preparation_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80002\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .resize_preparation()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"is_retry\":false,\"num_node\":3}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes/preparation",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"is_retry\":false,\"num_node\":3}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081c88418ed420184197c8bc80002\"}"),
+    );
+}
+
+#[tokio::test]
+async fn resize_preparation_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .resize_preparation()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"is_retry\":false,\"num_node\":3}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_preparation_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.resize_preparation().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restart_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(::clouddb_conformance::from_json("{\"restart\":{}}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"restart\":{}}"),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn restart_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restart_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(::clouddb_conformance::from_json("{\"restart\":{}}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restart_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restart_logical_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d/restart",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn restart_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restart_logical_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "logical_cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restart_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restore_cluster()
+        .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/snapshots/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/actions",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster\":{\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restore_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restore_cluster()
+                    .snapshot_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"restore\":{\"availability_zone\":\"az1.dc1\",\"enterprise_project_id\":\"aca4e50a-266f-4786-827c-f8d6cc3fbada\",\"name\":\"dws-1\",\"port\":8000,\"public_ip\":{\"eip_id\":\"\",\"public_bind_type\":\"auto_assign\"},\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restore_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_disaster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restore_disaster()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/recovery",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restore_disaster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restore_disaster()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_disaster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restore_disaster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_redistribution_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restore_redistribution()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/redistribution/recovery",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn restore_redistribution_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restore_redistribution()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_redistribution_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restore_redistribution().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_table_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c0894918c301894e503ef21b68\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .restore_table()
+        .snapshot_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/snapshots/c719b1a7-c85c-4cb5-a721-7694908c2c11/table-restore",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081c0894918c301894e503ef21b68\"}"),
+    );
+}
+
+#[tokio::test]
+async fn restore_table_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .restore_table()
+                    .snapshot_id("c719b1a7-c85c-4cb5-a721-7694908c2c11")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"case_sensitive\":true,\"database\":\"postgres\",\"restore_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}],\"target_table_list\":[{\"schema_name\":\"postgres\",\"table_name\":\"public\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_table_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["snapshot_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.restore_table().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resume_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .resume_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/batch-resume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn resume_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .resume_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_ids\":[\"g6aa82ba1fc9748389b613e8da13e2fe9\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resume_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.resume_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rotate_key_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":\"9f76c502-fc9c-4a52-8656-65d0da6e3d57\",\"master_key_name\":\"KMS-1abd-1016\",\"rotate_key_time\":\"2025-05-14 08:02:59\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .rotate_key()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/rotate-key",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":\"9f76c502-fc9c-4a52-8656-65d0da6e3d57\",\"master_key_name\":\"KMS-1abd-1016\",\"rotate_key_time\":\"2025-05-14 08:02:59\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn rotate_key_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .rotate_key()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"master_key_id\":\"0f3196c8-5c23-469f-84da-92ecd2499dce\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn rotate_key_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.rotate_key().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn save_cluster_description_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .save_cluster_description_info()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"description_info\":\"Data warehouse of the sales department.\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/description",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"description_info\":\"Data warehouse of the sales department.\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn save_cluster_description_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .save_cluster_description_info()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"description_info\":\"Data warehouse of the sales department.\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn save_cluster_description_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.save_cluster_description_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_redistribution_priority_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .set_redistribution_priority()
+        .cluster_id("496c3032-c08f-4cd1-8c66-9b56a89a274d")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/496c3032-c08f-4cd1-8c66-9b56a89a274d/redistribution/priority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn set_redistribution_priority_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .set_redistribution_priority()
+                    .cluster_id("496c3032-c08f-4cd1-8c66-9b56a89a274d")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_name\":\"gaussdb\",\"priority\":[{\"id\":17449,\"redis_order\":55,\"schema_name\":\"public\",\"table_name\":\"test_1\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_redistribution_priority_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.set_redistribution_priority().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_encrypt_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_id\":null,\"crypt_algorithm\":null,\"id\":null,\"last_rotate_key_time\":null,\"master_key_id\":null,\"master_key_name\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_cluster_encrypt_info()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/encrypt-info",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_id\":null,\"crypt_algorithm\":null,\"id\":null,\"last_rotate_key_time\":null,\"master_key_id\":null,\"master_key_name\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_encrypt_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_cluster_encrypt_info()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_encrypt_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_cluster_encrypt_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavor\":{\"attribute\":[{\"code\":\"cpuNum\",\"value\":\"4\"},{\"code\":\"diskType\",\"value\":\"SSD\"},{\"code\":\"ioGbSec\",\"value\":\"\"},{\"code\":\"localDisk\",\"value\":\"N\"},{\"code\":\"maxQueue\",\"value\":\"\"},{\"code\":\"memSize\",\"value\":\"32\"}],\"classify\":\"dws\",\"current_node\":3,\"datastore_version\":\"8.3.0.201\",\"id\":\"d60ef487-7aa8-44b7-969a-d543ddc5b96f\",\"max_node\":256,\"min_node\":3,\"spec_name\":\"dwsk2.xlarge\",\"volume_node\":{\"capacity\":100,\"volume_num\":2,\"volume_size\":100,\"volume_type\":\"SATA\"}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_cluster_flavor()
+        .cluster_id("c4b7a057-b121-4a80-9855-8d850108f85f")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/c4b7a057-b121-4a80-9855-8d850108f85f/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"flavor\":{\"attribute\":[{\"code\":\"cpuNum\",\"value\":\"4\"},{\"code\":\"diskType\",\"value\":\"SSD\"},{\"code\":\"ioGbSec\",\"value\":\"\"},{\"code\":\"localDisk\",\"value\":\"N\"},{\"code\":\"maxQueue\",\"value\":\"\"},{\"code\":\"memSize\",\"value\":\"32\"}],\"classify\":\"dws\",\"current_node\":3,\"datastore_version\":\"8.3.0.201\",\"id\":\"d60ef487-7aa8-44b7-969a-d543ddc5b96f\",\"max_node\":256,\"min_node\":3,\"spec_name\":\"dwsk2.xlarge\",\"volume_node\":{\"capacity\":100,\"volume_num\":2,\"volume_size\":100,\"volume_type\":\"SATA\"}}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_cluster_flavor()
+                    .cluster_id("c4b7a057-b121-4a80-9855-8d850108f85f")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_cluster_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_redistribution_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"control_enable\":false,\"error_msg\":null,\"pause_enable\":false,\"recover_enable\":true,\"redis_info\":{\"cluster_id\":\"37e6956b-17dd-4aef-980d-8ebd9c29f887\",\"end_time\":\"\",\"id\":\"1e1006ae-5243-4989-9452-c0217ad08776\",\"redis_conf\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"16.67%\",\"after_scale_out_dn_num\":6,\"bucket_tilt_rate\":\"9.09%\",\"current_bucket_num\":32,\"current_dn_num\":3,\"is_bucket_split\":false},\"parallel_jobs\":4,\"priority_policy\":\"default\",\"redis_mode\":\"online\",\"schedule_conf\":null},\"redis_progress\":{\"byte_left\":0,\"bytes_done\":7219200,\"completed\":false,\"estimated_time\":\"00:12:06\",\"fail_count\":0,\"initialed\":true,\"pause_by_user\":false,\"redis_rate\":\"21 MB/s\",\"redistributing\":true,\"status\":\"FAIL\",\"table_progress\":29,\"tables_done\":95,\"tables_left\":230,\"total_progress\":31},\"redis_table_detail\":{\"data\":[{\"id\":2147492808,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_69\"},{\"id\":2147493123,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_171\"},{\"id\":2147493327,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_236\"}],\"total\":3},\"start_time\":\"2025-05-15 14:04\",\"status\":\"PAUSE\"},\"retry_enable\":false,\"schedule_mode\":false,\"update_enable\":false}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_cluster_redistribution()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/redistribution",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"control_enable\":false,\"error_msg\":null,\"pause_enable\":false,\"recover_enable\":true,\"redis_info\":{\"cluster_id\":\"37e6956b-17dd-4aef-980d-8ebd9c29f887\",\"end_time\":\"\",\"id\":\"1e1006ae-5243-4989-9452-c0217ad08776\",\"redis_conf\":{\"bucket_split_info\":{\"after_scale_out_bucket_num\":32,\"after_scale_out_bucket_tilt_rate\":\"16.67%\",\"after_scale_out_dn_num\":6,\"bucket_tilt_rate\":\"9.09%\",\"current_bucket_num\":32,\"current_dn_num\":3,\"is_bucket_split\":false},\"parallel_jobs\":4,\"priority_policy\":\"default\",\"redis_mode\":\"online\",\"schedule_conf\":null},\"redis_progress\":{\"byte_left\":0,\"bytes_done\":7219200,\"completed\":false,\"estimated_time\":\"00:12:06\",\"fail_count\":0,\"initialed\":true,\"pause_by_user\":false,\"redis_rate\":\"21 MB/s\",\"redistributing\":true,\"status\":\"FAIL\",\"table_progress\":29,\"tables_done\":95,\"tables_left\":230,\"total_progress\":31},\"redis_table_detail\":{\"data\":[{\"id\":2147492808,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_69\"},{\"id\":2147493123,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_171\"},{\"id\":2147493327,\"logical_cluster_name\":\"v3_logical\",\"schema_name\":\"public\",\"size\":77815808,\"status\":\"i\",\"table_name\":\"test_236\"}],\"total\":3},\"start_time\":\"2025-05-15 14:04\",\"status\":\"PAUSE\"},\"retry_enable\":false,\"schedule_mode\":false,\"update_enable\":false}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_redistribution_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_cluster_redistribution()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_redistribution_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_cluster_redistribution().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_storage_expand_range_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"current_size\":20,\"max_size\":2000,\"min_size\":20,\"step\":10}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_cluster_storage_expand_range()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/storage-expand-range",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"current_size\":20,\"max_size\":2000,\"min_size\":20,\"step\":10}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_storage_expand_range_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_cluster_storage_expand_range()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_storage_expand_range_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_cluster_storage_expand_range().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_volume_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disk_info_list\":[{\"disk_capacity\":\"400\",\"disk_used\":\"8.74\",\"id\":\"7240fb6b-c8d9-43da-9177-1540117989b5\",\"name\":\"dws-cluster-7-dws-cn-cn-3-1\",\"percentage\":\"2.18\"},{\"disk_capacity\":\"400\",\"disk_used\":\"8.78\",\"id\":\"af4c33f3-27bd-4a07-90a4-5a0ad2f50a13\",\"name\":\"dws-cluster-7-dws-cn-cn-2-1\",\"percentage\":\"2.19\"}],\"duplicate\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_cluster_volume()
+        .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/9f76c502-fc9c-4a52-8656-65d0da6e3d57/volume",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disk_info_list\":[{\"disk_capacity\":\"400\",\"disk_used\":\"8.74\",\"id\":\"7240fb6b-c8d9-43da-9177-1540117989b5\",\"name\":\"dws-cluster-7-dws-cn-cn-3-1\",\"percentage\":\"2.18\"},{\"disk_capacity\":\"400\",\"disk_used\":\"8.78\",\"id\":\"af4c33f3-27bd-4a07-90a4-5a0ad2f50a13\",\"name\":\"dws-cluster-7-dws-cn-cn-2-1\",\"percentage\":\"2.19\"}],\"duplicate\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_cluster_volume_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_cluster_volume()
+                    .cluster_id("9f76c502-fc9c-4a52-8656-65d0da6e3d57")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_cluster_volume_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_cluster_volume().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_clusters_generated() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"clusters\":[{\"action_progress\":{},\"availability_zone\":\"cn-north-4b\",\"created\":\"2024-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.dws.myhuaweiclouds.com:8000\",\"jdbc_url\":\"jdbc:postgresql://dws-1.dws.myhuaweiclouds.com:8000/<YOUR_DATABASE_NAME>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[],\"public_ip\":{\"public_bind_type\":\"not_use\"},\"recent_event\":0,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"NORMAL\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[],\"task_status\":\"\",\"updated\":\"2024-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"8.2.1\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.show_clusters().send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"clusters\":[{\"action_progress\":{},\"availability_zone\":\"cn-north-4b\",\"created\":\"2024-02-10T14:26:14Z\",\"endpoints\":[{\"connect_info\":\"dws-1.dws.myhuaweiclouds.com:8000\",\"jdbc_url\":\"jdbc:postgresql://dws-1.dws.myhuaweiclouds.com:8000/<YOUR_DATABASE_NAME>\"}],\"enterprise_project_id\":\"0\",\"id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"name\":\"dws-1\",\"node_type\":\"dws.m1.xlarge.ultrahigh\",\"nodes\":[{\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"status\":\"200\"}],\"number_of_node\":3,\"port\":8000,\"public_endpoints\":[],\"public_ip\":{\"public_bind_type\":\"not_use\"},\"recent_event\":0,\"security_group_id\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"AVAILABLE\",\"sub_status\":\"NORMAL\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"tags\":[],\"task_status\":\"\",\"updated\":\"2024-02-10T14:28:14Z\",\"user_name\":\"dbadmin\",\"version\":\"8.2.1\",\"vpc_id\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}],\"count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_clusters_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_authority_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"authorities\":[{\"name\":\"table1\",\"role_authority\":[{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role1\"},{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role2\"}]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_database_authority()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .r#type("table")
+        .name(::clouddb_conformance::from_json("[\"table1\"]"))
+        .database("gaussdb")
+        .schema("public")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/authority",
+                query: &[
+                    ("type", "table"),
+                    ("name", "table1"),
+                    ("database", "gaussdb"),
+                    ("schema", "public"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"authorities\":[{\"name\":\"table1\",\"role_authority\":[{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role1\"},{\"right_list\":[\"SELECT\",\"UPDATE\"],\"role\":\"role2\"}]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_database_authority_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_database_authority()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .r#type("table")
+                    .name(::clouddb_conformance::from_json("[\"table1\"]"))
+                    .database("gaussdb")
+                    .schema("public")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_authority_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "type", "name", "database"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_database_authority().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_om_user_status_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_database_om_user_status()
+        .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/e7107fab-cac0-4261-916b-7f32b3053034/db-manager/om-user/status",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":0,\"error_msg\":null,\"om_user_info\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_database_om_user_status_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_database_om_user_status()
+                    .cluster_id("e7107fab-cac0-4261-916b-7f32b3053034")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_om_user_status_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_database_om_user_status().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_user_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"inherit\":false,\"lock\":false,\"login\":true,\"name\":\"user1\",\"replication\":false,\"systemadmin\":false,\"useft\":true,\"valid_begin\":1681971166000,\"valid_until\":1681971166000}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_database_user()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("user1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"inherit\":false,\"lock\":false,\"login\":true,\"name\":\"user1\",\"replication\":false,\"systemadmin\":false,\"useft\":true,\"valid_begin\":1681971166000,\"valid_until\":1681971166000}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_database_user_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_database_user()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .name("user1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_database_user_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_disaster_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_disaster_detail()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_disaster_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_disaster_detail()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_disaster_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_disaster_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_disaster_progress_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery_progress\":{\"last_recovery_spend\":67,\"latest_barrier_time\":\"2023-03-27 20:16:37\",\"primary_cluster\":{\"action_end_time\":\"2023-03-27 20:17:00\",\"action_start_time\":\"2023-03-27 20:16:34\",\"action_type\":\"Backup\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"},\"recovery_point_object\":300,\"recovery_time_object\":67,\"standby_cluster\":{\"action_end_time\":\"2023-03-27 20:19:12\",\"action_start_time\":\"2023-03-27 20:18:05\",\"action_type\":\"Restore\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_disaster_progress()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/show-progress",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery_progress\":{\"last_recovery_spend\":67,\"latest_barrier_time\":\"2023-03-27 20:16:37\",\"primary_cluster\":{\"action_end_time\":\"2023-03-27 20:17:00\",\"action_start_time\":\"2023-03-27 20:16:34\",\"action_type\":\"Backup\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"},\"recovery_point_object\":300,\"recovery_time_object\":67,\"standby_cluster\":{\"action_end_time\":\"2023-03-27 20:19:12\",\"action_start_time\":\"2023-03-27 20:18:05\",\"action_type\":\"Restore\",\"key\":\"20230327_201637\",\"unrestore_keys\":\"N/A\"}}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_disaster_progress_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_disaster_progress()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_disaster_progress_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_disaster_progress().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"azcode\":\"cn-north-4b\",\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"configuration_status\":\"In-Sync\",\"created\":\"2024-02-10T14:26:14\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.1\"},\"flavor\":{\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\"},\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"pay_model\":0,\"region\":\"cn-north-4\",\"role\":\"master\",\"secure_group\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"ACTIVE\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"type\":\"dws-cn\",\"updated\":\"2024-02-10T14:28:14\",\"volume\":{\"size\":100,\"type\":\"SSD\",\"used\":8.74},\"vpc\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_instance()
+        .instance_id("acaf62a4-41b3-4106-bf6b-2f669d88291e")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/instances/acaf62a4-41b3-4106-bf6b-2f669d88291e",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"azcode\":\"cn-north-4b\",\"cluster_id\":\"7d85f602-a948-4a30-afd4-e84f47471c15\",\"configuration_status\":\"In-Sync\",\"created\":\"2024-02-10T14:26:14\",\"datastore\":{\"type\":\"dws\",\"version\":\"8.2.1\"},\"flavor\":{\"id\":\"ebe532d6-665f-40e6-a4d4-3c51545b4f71\"},\"id\":\"acaf62a4-41b3-4106-bf6b-2f669d88291e\",\"name\":\"dws-1-dws-cn-cn-1-1\",\"pay_model\":0,\"region\":\"cn-north-4\",\"role\":\"master\",\"secure_group\":\"dc3ec145-9029-4b39-b5a3-ace5a01f772b\",\"status\":\"ACTIVE\",\"subnet_id\":\"374eca02-cfc4-4de7-8ab5-dbebf7d9a720\",\"type\":\"dws-cn\",\"updated\":\"2024-02-10T14:28:14\",\"volume\":{\"size\":100,\"type\":\"SSD\",\"used\":8.74},\"vpc\":\"85b20d7e-9eb7-4b2a-98f3-3c8843ea3574\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_instance_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_instance()
+                    .instance_id("acaf62a4-41b3-4106-bf6b-2f669d88291e")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_instance().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_operational_task_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_operational_task_config()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/configuration",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_operational_task_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_operational_task_config()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_operational_task_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_operational_task_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_query_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"code\":0,\"data\":{\"application_name\":\"workload\",\"ctime\":1699062726000,\"db_name\":\"postgres\",\"duration\":0,\"elapsed_time\":64585,\"inst_name\":\"cn_5002\",\"pid\":\"140535026615872\",\"query\":\"WLM fetch collect info from data nodes\",\"query_id\":\"145522562959854219\",\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"system_query\":true,\"user_name\":\"Ruby\",\"waiting\":false},\"msg\":\"OK\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_query_detail()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .query_id("145522562959854219")
+        .ctime(1699062726000)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/dms/queries/145522562959854219",
+                query: &[("ctime", "1699062726000")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"code\":0,\"data\":{\"application_name\":\"workload\",\"ctime\":1699062726000,\"db_name\":\"postgres\",\"duration\":0,\"elapsed_time\":64585,\"inst_name\":\"cn_5002\",\"pid\":\"140535026615872\",\"query\":\"WLM fetch collect info from data nodes\",\"query_id\":\"145522562959854219\",\"query_start\":1698998142,\"query_status\":\"active\",\"resource_pool\":\"default_pool\",\"system_query\":true,\"user_name\":\"Ruby\",\"waiting\":false},\"msg\":\"OK\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_query_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_query_detail()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .query_id("145522562959854219")
+                    .ctime(1699062726000)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_query_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "query_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_query_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_resize_preparation_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_ids\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"is_support\":true,\"progress\":\"40%\",\"status\":\"PREPARING\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_resize_preparation()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/resize-with-existed-nodes/preparation",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_ids\":[\"16413746-258e-4a3c-bea9-8496fdbefde3\"],\"is_support\":true,\"progress\":\"40%\",\"status\":\"PREPARING\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_resize_preparation_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_resize_preparation()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_resize_preparation_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_resize_preparation().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_resource_statistics_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"cluster_statistics\":{\"active\":3,\"total\":4},\"node_statistics\":{\"active\":9,\"total\":12}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client.show_resource_statistics().namespace("dws").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v1/{project_id}/resource-statistics",
+                query: &[("namespace", "dws")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"cluster_statistics\":{\"active\":3,\"total\":4},\"node_statistics\":{\"active\":9,\"total\":12}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_resource_statistics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_resource_statistics().namespace("dws").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan\":{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":\"\",\"logical_cluster_name\":\"\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":[{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":\"Workload Queue Memory Percent\",\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":\"%\"}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}],\"status\":0}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_plan\":{\"cluster_id\":\"862201cd-f822-4dbc-ae3b-c7b9d080eea6\",\"current_stage\":\"\",\"logical_cluster_name\":\"\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"plan_name\":\"plan1\",\"project_id\":\"0536cdee2200d5912f7cc00b877980f1\",\"stage_list\":[{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":\"Workload Queue Memory Percent\",\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":\"%\"}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}],\"status\":0}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_workload_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_workload_plan()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_workload_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_plan_stage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_workload_plan_stage()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_plan_stage\":{\"day\":4,\"end_time\":\"00:00:00\",\"month\":4,\"next_valid_time\":\"2024-04-04 00:00:00\",\"plan_id\":\"dde42d0c-38f7-4592-841d-5a16c5512408\",\"queue_list\":[{\"queue_name\":\"resouce1\",\"queue_resources\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}]}],\"stage_id\":\"00bc8bc5-c885-42e5-b205-80547d3f94c4\",\"stage_name\":\"stage2\",\"start_time\":\"00:00:00\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_workload_plan_stage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_workload_plan_stage()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_plan_stage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "stage_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_workload_plan_stage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_queue_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"queue_name\":\"resource1\",\"resource_item_list\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}],\"short_query_concurrency_num\":-1,\"short_query_optimize\":\"t\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .show_workload_queue()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("resource1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"queue_name\":\"resource1\",\"resource_item_list\":[{\"resource_description\":null,\"resource_name\":\"cpu\",\"resource_value\":1,\"value_unit\":null}],\"short_query_concurrency_num\":-1,\"short_query_optimize\":\"t\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_workload_queue_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .show_workload_queue()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("resource1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_workload_queue_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.show_workload_queue().send().await.map(drop)
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -75,7 +16711,7 @@ async fn shrink_cluster_doc() {
                     "{\"force_backup\":true,\"need_agency\":false,\"online\":false,\"shrink_number\":3,\"type\":\"dws\"}",
                 ),
                 language: false,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -84,6 +16720,52 @@ async fn shrink_cluster_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some("{\"job_id\":\"89cd04f168b84af6be287f71730fdb4b\"}"),
+    );
+}
+
+#[tokio::test]
+async fn shrink_cluster_current() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .shrink_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"need_agency\":true,\"online\":false,\"parallel_jobs\":2,\"retry\":false,\"shrink_number\":3}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/cluster-shrink",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"need_agency\":true,\"online\":false,\"parallel_jobs\":2,\"retry\":false,\"shrink_number\":3}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}"),
     );
 }
 
@@ -121,9 +16803,228 @@ async fn shrink_cluster_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn shrink_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .shrink_logical_cluster()
+        .cluster_id("d29fd79b-d445-4e90-8fea-2f7d8b216bff")
+        .logical_cluster_id("7dc7a0a9-1f43-4f3c-974e-4a5ee2070836")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/d29fd79b-d445-4e90-8fea-2f7d8b216bff/logical-clusters/7dc7a0a9-1f43-4f3c-974e-4a5ee2070836/shrink",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn shrink_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .shrink_logical_cluster()
+                    .cluster_id("d29fd79b-d445-4e90-8fea-2f7d8b216bff")
+                    .logical_cluster_id("7dc7a0a9-1f43-4f3c-974e-4a5ee2070836")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"192.168.88.41\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-37-200\",\"memory\":16},{\"back_ip\":\"192.168.72.33\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-6-50\",\"memory\":16},{\"back_ip\":\"192.168.90.60\",\"cpu_cores\":4,\"disk_size\":110,\"host_name\":\"host-192-168-8-183\",\"memory\":16}]}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn shrink_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "logical_cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.shrink_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .start_cluster()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .start_cluster()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.start_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_disaster_recovery_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .start_disaster_recovery()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_disaster_recovery_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .start_disaster_recovery()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_disaster_recovery_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.start_disaster_recovery().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn start_redistribution_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
-    server.answer(200u16, ::std::option::Option::None).await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let client: ::huaweicloud_dws::Client = server.client();
     let result = client
         .start_redistribution()
@@ -147,19 +17048,62 @@ async fn start_redistribution_doc() {
                     "{\"parallel_jobs\":3,\"redis_mode\":\"online\"}",
                 ),
                 language: false,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     let response = ::clouddb_conformance::expect_success(result);
     assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn start_redistribution_offline() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .start_redistribution()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parallel_jobs\":100,\"redis_mode\":\"offline\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/redistribution",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parallel_jobs\":100,\"redis_mode\":\"offline\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
 }
 
 #[tokio::test]
 async fn start_redistribution_error_answers() {
     ::clouddb_conformance::huawei::check_error_answers(
             ::std::option::Option::None,
-            false,
+            true,
             |client: ::huaweicloud_dws::Client| async move {
                 client
                     .start_redistribution()
@@ -183,6 +17127,2148 @@ async fn start_redistribution_checks_required_parameters() {
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.start_redistribution().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_workload_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .start_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/start",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_workload_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .start_workload_plan()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_workload_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.start_workload_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .stop_cluster()
+        .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/97cbaab3-939e-4dbc-9187-0fe240f2b9fd/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"error_code\":null,\"error_msg\":null,\"job_id\":\"2c9080d08cc99d28018ccd139e942498\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn stop_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .stop_cluster()
+                    .cluster_id("97cbaab3-939e-4dbc-9187-0fe240f2b9fd")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.stop_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_redistribution_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .stop_redistribution()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/redistribution/suspend",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn stop_redistribution_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .stop_redistribution()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_redistribution_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.stop_redistribution().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_workload_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .stop_workload_plan()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn stop_workload_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .stop_workload_plan()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_workload_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.stop_workload_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_failover_disaster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .switch_failover_disaster()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/failover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn switch_failover_disaster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .switch_failover_disaster()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_failover_disaster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.switch_failover_disaster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_over_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .switch_over_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/switchover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn switch_over_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .switch_over_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_over_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.switch_over_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_plan_stage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .switch_plan_stage()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0591129f-4970-44e7-b213-f7bce797de87")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0591129f-4970-44e7-b213-f7bce797de87/stage-switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn switch_plan_stage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .switch_plan_stage()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0591129f-4970-44e7-b213-f7bce797de87")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"stage_id\":\"0c2145ad-4d76-4abe-bd1b-cdbe9128478a\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_plan_stage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.switch_plan_stage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switchover_disaster_recovery_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .switchover_disaster_recovery()
+        .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v2/{project_id}/disaster-recovery/e59d6b86-9072-46eb-a996-13f8b44994c1/switchover",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"disaster_recovery\":{\"id\":\"e59d6b86-9072-46eb-a996-13f8b44994c1\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn switchover_disaster_recovery_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .switchover_disaster_recovery()
+                    .disaster_recovery_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switchover_disaster_recovery_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.switchover_disaster_recovery().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn sync_iam_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"sync_user\":[\"user1\",\"user2\"]}"),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .sync_iam_users()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/sync-iam-user",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"sync_user\":[\"user1\",\"user2\"]}"),
+    );
+}
+
+#[tokio::test]
+async fn sync_iam_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .sync_iam_users()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn sync_iam_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.sync_iam_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_alarm_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_alarm_sub()
+        .alarm_sub_id("273ce506-dad8-411c-92f9-be5004739b40")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/alarm-subs/273ce506-dad8-411c-92f9-be5004739b40",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"id\":\"273ce506-dad8-411c-92f9-be5004739b40\",\"language\":\"zh-cn\",\"name\":\"zrf-test-13\",\"name_space\":\"dws\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_alarm_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_alarm_sub()
+                    .alarm_sub_id("273ce506-dad8-411c-92f9-be5004739b40")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"alarm_level\":\"urgent,important,minor\",\"enable\":1,\"name\":\"zrf-test-13\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_alarm_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["alarm_sub_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_alarm_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_dns_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_cluster_dns()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_cluster_dns_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_cluster_dns()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"name\":\"demo\",\"ttl\":300,\"type\":\"public\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_dns_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_cluster_dns().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_configuration()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .configuration_id("2846d355-cd2a-4239-ae54-a7aef0b7963d")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/configurations/2846d355-cd2a-4239-ae54-a7aef0b7963d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_configuration()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .configuration_id("2846d355-cd2a-4239-ae54-a7aef0b7963d")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"configurations\":[{\"name\":\"enable_constraint_optimization\",\"type\":\"cn\",\"value\":\"off\"},{\"name\":\"enable_constraint_optimization\",\"type\":\"dn\",\"value\":\"off\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "configuration_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_data_source_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_data_source()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .ext_data_source_id("d303f19c-fbd1-4716-ae04-07d1ff358f22")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/ext-data-sources/d303f19c-fbd1-4716-ae04-07d1ff358f22",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"job_id\":\"2c9081c88418ed420184197c8bc80001\"}"),
+    );
+}
+
+#[tokio::test]
+async fn update_data_source_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_data_source()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .ext_data_source_id("d303f19c-fbd1-4716-ae04-07d1ff358f22")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"reconfigure\":{\"agency\":\"DWSAccessOBS\",\"reboot\":false}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_data_source_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "ext_data_source_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_data_source().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_authority_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"view_sql\":[\"GRANT SELECT ON TABLE public.table1 TO role1;\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_database_authority()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/authority",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"view_sql\":[\"GRANT SELECT ON TABLE public.table1 TO role1;\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_database_authority_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_database_authority()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"database\":\"gaussdb\",\"grant_list\":[{\"grant_with\":false,\"permission\":\"SELECT\"}],\"is_grant\":true,\"object_list\":[\"table1\"],\"role_list\":[\"role1\"],\"schema\":\"public\",\"type\":\"TABLE\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_authority_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_database_authority().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_database_user_info()
+        .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+        .name("user1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/a89aea88-7ea2-40bd-8ac8-8b93e169e5d6/db-manager/users/user1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_database_user_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_database_user_info()
+                    .cluster_id("a89aea88-7ea2-40bd-8ac8-8b93e169e5d6")
+                    .name("user1")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"auditadmin\":false,\"conn_limit\":-1,\"createdb\":true,\"createrole\":true,\"login\":true,\"systemadmin\":false,\"useft\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_database_user_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_database_user_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_disaster_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_disaster_info()
+        .disaster_recovery_id("b303b78d-438c-41dd-aaf6-c98eea1fc2a6")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/disaster-recovery/b303b78d-438c-41dd-aaf6-c98eea1fc2a6",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_disaster_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_disaster_info()
+                    .disaster_recovery_id("b303b78d-438c-41dd-aaf6-c98eea1fc2a6")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"disaster_recovery\":{\"dr_sync_period\":\"3H\",\"primary_to_role\":\"primary\",\"reset_action\":\"DR_RUNNING\",\"standby_to_role\":\"standby\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_disaster_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["disaster_recovery_id"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_disaster_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_event_sub_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_event_sub()
+        .event_sub_id("41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/event-subs/41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"category\":\"\",\"enable\":1,\"id\":\"41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b\",\"language\":\"zh-cn\",\"name\":\"zrf-test-66\",\"name_space\":\"DWS\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"project_id\":\"4cf650fd46704908aa071b4df2453e1e\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\",\"time_zone\":\"GMT+08:00\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_event_sub_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_event_sub()
+                    .event_sub_id("41eb162b-cd3b-4c66-88d0-0c2c17fdfc2b")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"category\":\"\",\"enable\":1,\"name\":\"zrf-test-66\",\"notification_target\":\"urn:smn:cn-north-7:4cf650fd46704908aa071b4df2453e1e:dws-test-nodelete\",\"notification_target_name\":\"dws-test-nodelete\",\"notification_target_type\":\"SMN\",\"severity\":\"normal,warning\",\"source_id\":\"\",\"source_type\":\"\",\"tag\":\"\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_event_sub_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["event_sub_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_event_sub().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_logical_cluster_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_logical_cluster()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-clusters/0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn update_logical_cluster_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_logical_cluster()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .logical_cluster_id("0b494d0d-8431-4c4f-8a06-2cc42d0d0c7d")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_rings\":[{\"ring_hosts\":[{\"back_ip\":\"172.16.73.90\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-20-246\",\"memory\":32.0},{\"back_ip\":\"172.16.123.5\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-4-26\",\"memory\":32.0},{\"back_ip\":\"172.16.92.175\",\"cpu_cores\":8,\"disk_size\":800.0,\"host_name\":\"host-172-16-43-90\",\"memory\":32.0}]}],\"mode\":null,\"waiting_for_killing\":0}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_logical_cluster_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "logical_cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_logical_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_logical_cluster_plan_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DWS.0000\",\"error_msg\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_logical_cluster_plan()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/logical-cluster-plans/03eaf309-2d91-4b28-a93c-0a45980d3192",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"error_code\":\"DWS.0000\",\"error_msg\":null}"),
+    );
+}
+
+#[tokio::test]
+async fn update_logical_cluster_plan_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_logical_cluster_plan()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .plan_id("03eaf309-2d91-4b28-a93c-0a45980d3192")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"actions\":[{\"id\":\"b33f5783-8d9c-4ec6-9249-ccfd9186d105\",\"strategy\":\"0 0 8 ? * 2\",\"type\":\"create\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_logical_cluster_plan_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_logical_cluster_plan().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_maintenance_window_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_maintenance_window()
+        .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1.0/{project_id}/clusters/b5c45780-1006-49e3-b2d5-b3229975bbc7/maintenance-window",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_maintenance_window_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            false,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_maintenance_window()
+                    .cluster_id("b5c45780-1006-49e3-b2d5-b3229975bbc7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"day\":\"Thu\",\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_maintenance_window_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_maintenance_window().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_operational_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_operational_task()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .task_id("g6aa82ba1fc9748389b613e8da13e2fe9")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/cluster/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/g6aa82ba1fc9748389b613e8da13e2fe9",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_operational_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_operational_task()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .task_id("g6aa82ba1fc9748389b613e8da13e2fe9")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"category\":\"VacuumFull\",\"description\":\"nightly vacuum\",\"priority\":[{\"database_name\":\"postgres\",\"schema_name\":\"public\",\"table_name\":\"a\"}],\"task_name\":\"test1\",\"type\":\"Window\",\"vacuum_mode\":\"manual\",\"white_list\":[{\"date_end\":\"06:00:00\",\"date_start\":\"02:00:00\",\"date_type\":\"1th\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_operational_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "task_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_operational_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_operational_task_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_operational_task_config()
+        .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/50aee999-9215-4dd0-a142-254ac6bf80e7/operational-tasks/configuration",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_operational_task_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_operational_task_config()
+                    .cluster_id("50aee999-9215-4dd0-a142-254ac6bf80e7")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"parallel_max\":4,\"parallel_min\":1,\"small_cu_percentage\":10.5,\"small_cu_rows_limit\":100}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_operational_task_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_operational_task_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_queue_base_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_queue_base_info()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("resource1")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/resource1",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_queue_base_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_queue_base_info()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("resource1")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_queue\":{\"short_query_concurrency_num\":\"10\",\"short_query_optimize\":\"on\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_queue_base_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_queue_base_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_queue_resources_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_queue_resources()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .queue_name("test11")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/queues/test11/resources",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_queue_resources_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_queue_resources()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .queue_name("test11")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_queue\":{\"logical_cluster_name\":\"\",\"resource_item_list\":[{\"resource_name\":\"memory\",\"resource_value\":\"0\"},{\"resource_name\":\"tablespace\",\"resource_value\":\"-1\"},{\"resource_name\":\"activestatements\",\"resource_value\":\"10\"},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"cpu_share\",\"resource_value\":12}],\"workload_queue_name\":\"test11\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_queue_resources_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "queue_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_queue_resources().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_redistribution_configurations_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_redistribution_configurations()
+        .cluster_id("496c3032-c08f-4cd1-8c66-9b56a89a274d")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/496c3032-c08f-4cd1-8c66-9b56a89a274d/redistribution/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_redistribution_configurations_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_redistribution_configurations()
+                    .cluster_id("496c3032-c08f-4cd1-8c66-9b56a89a274d")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"parallel_jobs\":4,\"priority_policy\":\"large\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_redistribution_configurations_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_redistribution_configurations().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_schemas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"ret_code\":0}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_schemas()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .database_name("gaussdb")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/databases/gaussdb/schemas",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"ret_code\":0}"),
+    );
+}
+
+#[tokio::test]
+async fn update_schemas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_schemas()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .database_name("gaussdb")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"perm_space\":10240,\"schema_name\":\"gs_logical_cluster\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_schemas_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "database_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_schemas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_workload_plan_stage_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_workload_plan_stage()
+        .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+        .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+        .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v2/{project_id}/clusters/e59d6b86-9072-46eb-a996-13f8b44994c1/workload/plans/0c2145ad-4d76-4abe-bd1b-cdbe9128478a/stages/00bc8bc5-c885-42e5-b205-80547d3f94c4",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_workload_plan_stage_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_workload_plan_stage()
+                    .cluster_id("e59d6b86-9072-46eb-a996-13f8b44994c1")
+                    .plan_id("0c2145ad-4d76-4abe-bd1b-cdbe9128478a")
+                    .stage_id("00bc8bc5-c885-42e5-b205-80547d3f94c4")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"workload_plan_stage\":{\"day\":\"1\",\"end_time\":\"00:00:00\",\"month\":\"1\",\"queue_list\":[{\"queue_name\":\"test_1\",\"queue_resources\":[{\"resource_name\":\"cpu\",\"resource_value\":80},{\"resource_name\":\"cpu_limit\",\"resource_value\":0},{\"resource_name\":\"memory\",\"resource_value\":0},{\"resource_name\":\"concurrency\",\"resource_value\":10},{\"resource_name\":\"shortQueryConcurrencyNum\",\"resource_value\":-1},{\"resource_name\":\"weight\",\"resource_value\":-1}]}],\"stage_name\":\"stage1\",\"start_time\":\"00:00:00\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_workload_plan_stage_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "plan_id", "stage_id", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_workload_plan_stage().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_workload_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workload_res_code\":0,\"workload_res_str\":null}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .update_workload_rule()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .rule_name("rule")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/workload/rules/rule",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workload_res_code\":0,\"workload_res_str\":null}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_workload_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .update_workload_rule()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .rule_name("rule")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"except_rules\":[{\"rule_key\":\"blocktime\",\"rule_value\":\"20\"},{\"rule_key\":\"action\",\"rule_value\":\"abort\"}],\"rule_name\":\"rule\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_workload_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "rule_name", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.update_workload_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn validate_db_data_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_dws::Client = server.client();
+    let result = client
+        .validate_db_data()
+        .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+        .database("gaussdb")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v1/{project_id}/clusters/4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90/gaussdb/validate",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+                ),
+                language: false,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn validate_db_data_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_dws::Client| async move {
+                client
+                    .validate_db_data()
+                    .cluster_id("4ca46bf1-5c61-48ff-b4f3-0ad4e5e3ba90")
+                    .database("gaussdb")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"data\":[\"public\",\"sales\"],\"type\":\"schema\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn validate_db_data_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["cluster_id", "database", "body"],
+            |client: ::huaweicloud_dws::Client| async move {
+                client.validate_db_data().send().await.map(drop)
             },
         )
         .await;
