@@ -11,12 +11,862 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
     bin: "clouddb-mysql-plus",
     version: ::std::env!("CARGO_PKG_VERSION"),
     about: "Calls the QingCloud MySQL Plus API.",
-    long_about: "Calls the QingCloud MySQL Plus API.\n\nCluster operations of QingCloud MySQL Plus (an AppCenter application), sent through QingCloud's action-style IaaS API. This document covers rebuilding a read-only node and asking about the jobs that cluster operations start.",
+    long_about: "Calls the QingCloud MySQL Plus API.\n\nCluster operations of QingCloud MySQL Plus (an AppCenter application), sent through QingCloud's action-style IaaS API: clusters and their nodes (describe, add, delete, resize, start, stop, restart, cease, recover, network and public IPs, environment, monitoring), application versions and upgrades, the jobs cluster operations start, and every custom service of MySQL Plus (database users, primary and read-only nodes, SSL, standby clusters, migration, log server, Zabbix, restarting and rebuilding nodes, ClickHouse users), each a typed operation.",
     operations: &[
+        OperationCli {
+            name: "add-analysis-user",
+            about: "Create an analysis-instance (ClickHouse) account.",
+            long_about: "Create an analysis-instance (ClickHouse) account.\n\nCreates an account on the cluster's analysis instance (ClickHouse with the MaterializeMySQL engine), which is reached with its own accounts. It fails if the account already exists.\n\nOperation AddAnalysisUser: GET /iaas/; section add_ck_user of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_analysis_user,
+        },
+        OperationCli {
+            name: "add-cluster-nodes",
+            about: "Add nodes to a cluster.",
+            long_about: "Add nodes to a cluster.\n\nScales a cluster out by adding nodes of one role. Only roles whose `advanced_actions` include `scale_horizontal` can grow (see DescribeClusters or the version's configuration). The answer names the new nodes and the job that creates them.\n\nOperation AddClusterNodes: GET /iaas/; section add_cluster_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new("node-count", Kind::Int32, "Number of nodes to add.")
+                    .required(),
+                Flag::new(
+                    "node-role",
+                    Kind::String,
+                    "Role of the new nodes; omit it for applications without roles.",
+                ),
+                Flag::new("node-name", Kind::String, "Name of the new nodes."),
+                Flag::new(
+                    "resource-conf",
+                    Kind::Json,
+                    "Resource configuration of the new nodes, as JSON; omit it to keep the role's configuration.",
+                ),
+                Flag::new(
+                        "private-ips",
+                        Kind::String,
+                        "Private IP addresses for the new nodes.",
+                    )
+                    .list(),
+                Flag::new(
+                    "owner",
+                    Kind::String,
+                    "Id of the account that owns the cluster (SDK parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_cluster_nodes,
+        },
+        OperationCli {
+            name: "add-database-user",
+            about: "Create a database account.",
+            long_about: "Create a database account.\n\nCreates a MySQL account on the cluster. It fails if the account already exists.\n\nOperation AddDatabaseUser: GET /iaas/; section add_user of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: add_database_user,
+        },
+        OperationCli {
+            name: "assign-master-node",
+            about: "Make a node the primary of a cluster.",
+            long_about: "Make a node the primary of a cluster.\n\nSwitches the primary role of a MySQL Plus cluster to the given node.\n\nOperation AssignMasterNode: GET /iaas/; section assign_master_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: assign_master_node,
+        },
+        OperationCli {
+            name: "associate-eip-to-cluster-node",
+            about: "Bind a public IP to a cluster node.",
+            long_about: "Bind a public IP to a cluster node.\n\nBinds an elastic public IP to a node; the application must list `associate_eip` among the role's `advanced_actions`. Binding also puts the cluster behind the default security group.\n\nOperation AssociateEipToClusterNode: GET /iaas/; section associate_eip_to_cluster_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-node", Kind::String, "Id of the node.").required(),
+                Flag::new("eip", Kind::String, "Id of the public IP.").required(),
+                Flag::new(
+                    "nic",
+                    Kind::String,
+                    "Network interface to bind it to (Swagger parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: associate_eip_to_cluster_node,
+        },
+        OperationCli {
+            name: "cease-clusters",
+            about: "Destroy clusters permanently.",
+            long_about: "Destroy clusters permanently.\n\nDestroys one or more clusters for good (status `ceased`); they cannot be recovered afterwards.\n\nOperation CeaseClusters: GET /iaas/; section cease_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Ids of the clusters to destroy, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: cease_clusters,
+        },
+        OperationCli {
+            name: "change-cluster-vxnet",
+            about: "Move a cluster to another network.",
+            long_about: "Move a cluster to another network.\n\nMoves the nodes of a cluster (or of some roles) to another private network, optionally with chosen private IPs; the application must list `change_vxnet` among the roles' `advanced_actions`. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation ChangeClusterVxnet: GET /iaas/; section change_cluster_vxnet of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new("vxnet", Kind::String, "Id of the network to join.")
+                    .required(),
+                Flag::new("roles", Kind::String, "Only move the nodes of these roles.")
+                    .list(),
+                Flag::new(
+                    "private-ips",
+                    Kind::Json,
+                    "Private IPs for some nodes, sent as private_ips.1.node_id, private_ips.1.private_ip, private_ips.2.node_id, and so on.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: change_cluster_vxnet,
+        },
+        OperationCli {
+            name: "configure-ssl",
+            about: "Turn SSL transport encryption on or off.",
+            long_about: "Turn SSL transport encryption on or off.\n\nTurns SSL encryption of client connections on or off (it is off by default). SSL costs CPU and connection latency, and switching it restarts the database, so it is best done when the load is low.\n\nOperation ConfigureSsl: GET /iaas/; section config_ssl_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: configure_ssl,
+        },
+        OperationCli {
+            name: "create-cluster",
+            about: "Create a cluster from a configuration.",
+            long_about: "Create a cluster from a configuration.\n\nCreates a cluster from a configuration whose `version` names the application version; the Swagger form of DeployAppVersion without the version parameter. The answer carries the id of the creating job.\n\nOperation CreateCluster: GET /iaas/; section api-specs:CreateCluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "conf",
+                        Kind::Json,
+                        "Configuration of the cluster, as compact JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_cluster,
+        },
+        OperationCli {
+            name: "create-cluster-from-snapshot",
+            about: "Create a cluster from a backup.",
+            long_about: "Create a cluster from a backup.\n\nCreates a new cluster whose data comes from a cluster backup (snapshot), with the given configuration. The answer carries the id of the creating job.\n\nOperation CreateClusterFromSnapshot: GET /iaas/; section api-specs:CreateClusterFromSnapshot of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "conf",
+                        Kind::Json,
+                        "Configuration of the new cluster, as compact JSON.",
+                    )
+                    .required(),
+                Flag::new(
+                        "snapshot-id",
+                        Kind::String,
+                        "Id of the backup to create the cluster from.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_cluster_from_snapshot,
+        },
+        OperationCli {
+            name: "delete-analysis-user",
+            about: "Delete an analysis-instance (ClickHouse) account.",
+            long_about: "Delete an analysis-instance (ClickHouse) account.\n\nDeletes an account of the cluster's analysis instance.\n\nOperation DeleteAnalysisUser: GET /iaas/; section delete_ck_user of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_analysis_user,
+        },
+        OperationCli {
+            name: "delete-cluster-nodes",
+            about: "Delete nodes of a cluster.",
+            long_about: "Delete nodes of a cluster.\n\nScales a cluster in by deleting nodes, which the application must support for their role. The answer names the deleted nodes and the job that removes them.\n\nOperation DeleteClusterNodes: GET /iaas/; section delete_cluster_nodes of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "nodes",
+                        Kind::String,
+                        "Ids of the nodes to delete, sent as nodes.1, nodes.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+                Flag::new(
+                    "force",
+                    Kind::Int32,
+                    "1 to delete the nodes by force; 0 (the default) not to.",
+                ),
+                Flag::new(
+                    "owner",
+                    Kind::String,
+                    "Id of the account that owns the cluster (SDK parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_cluster_nodes,
+        },
+        OperationCli {
+            name: "delete-clusters",
+            about: "Delete clusters.",
+            long_about: "Delete clusters.\n\nDeletes one or more clusters: they go to the recycle bin (status `deleted`), from which RecoverClusters brings them back until they are destroyed for good, unless `direct_cease` is 1. A cluster can only be deleted once its lease exists, which the system creates a few seconds after the cluster is created. The answer maps each cluster id to its job id.\n\nOperation DeleteClusters: GET /iaas/; section delete_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Ids of the clusters to delete, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+                Flag::new(
+                    "direct-cease",
+                    Kind::Int32,
+                    "1 to destroy the clusters at once, bypassing the recycle bin; 0 (the default) to move them to the recycle bin.",
+                ),
+                Flag::new(
+                    "force",
+                    Kind::Int32,
+                    "Force flag of the Swagger definition (an integer; no source documents its values).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_clusters,
+        },
+        OperationCli {
+            name: "delete-database-user",
+            about: "Delete a database account.",
+            long_about: "Delete a database account.\n\nDeletes a MySQL account (`user`@`host`) from the cluster.\n\nOperation DeleteDatabaseUser: GET /iaas/; section delete_user of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_database_user,
+        },
+        OperationCli {
+            name: "deploy-app-version",
+            about: "Deploy a new cluster from an application version.",
+            long_about: "Deploy a new cluster from an application version.\n\nCreates a cluster of the given application version (for MySQL Plus, a new database cluster) from a configuration that follows the version's `config.json`. The cluster is `pending` while it is built and `active` when ready (see DescribeClusters); the answer carries the id of the creating job. A global uuid for the configuration can be obtained from GetGlobalUniqueId.\n\nOperation DeployAppVersion: GET /iaas/; section deploy_app_version of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "version-id",
+                        Kind::String,
+                        "Id of the application version to deploy.",
+                    )
+                    .required(),
+                Flag::new(
+                        "conf",
+                        Kind::Json,
+                        "Configuration of the cluster, as compact JSON (the page asks for the JSON without spaces or line breaks, URL-encoded once).",
+                    )
+                    .required(),
+                Flag::new(
+                    "debug",
+                    Kind::Int32,
+                    "1 to create a developer test cluster, which is not charged the application service fee; 0 (the default) for a normal cluster.",
+                ),
+                Flag::new(
+                    "charge-mode",
+                    Kind::String,
+                    "Billing mode of the cluster (Swagger and SDK parameter; no source lists the values).",
+                ),
+                Flag::new(
+                    "duration",
+                    Kind::Int32,
+                    "Length of a prepaid subscription (SDK parameter; no source documents its unit).",
+                ),
+                Flag::new(
+                    "hypervisor",
+                    Kind::String,
+                    "Virtualization of the nodes, for example `kvm` (SDK parameter).",
+                ),
+                Flag::new(
+                    "app-id",
+                    Kind::String,
+                    "Id of the application (Swagger parameter).",
+                ),
+                Flag::new(
+                    "app-type",
+                    Kind::String,
+                    "Type of the application (Swagger parameter).",
+                ),
+                Flag::new(
+                    "owner",
+                    Kind::String,
+                    "Id of the user to create the cluster for (Swagger parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: deploy_app_version,
+        },
+        OperationCli {
+            name: "describe-app-version-attachments",
+            about: "Get the configuration files of an application version.",
+            long_about: "Get the configuration files of an application version.\n\nReturns files of an application version's configuration package: `config.json` (the deployment parameters and their ranges, which DeployAppVersion's `conf` must follow), `cluster.json.mustache` (the cluster template) and the locale files.\n\nOperation DescribeAppVersionAttachments: GET /iaas/; section describe_app_version_attachments of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "attachment-ids",
+                        Kind::String,
+                        "Ids of the attachments (the version's `resource_kit`).",
+                    )
+                    .required()
+                    .list(),
+                Flag::new("version-id", Kind::String, "Id of the application version.")
+                    .required(),
+                Flag::new(
+                        "content-keys",
+                        Kind::Enum(
+                            types::DescribeAppVersionAttachmentsContentKeysItem::VALUES,
+                        ),
+                        "Files to return; `config.json` when omitted.",
+                    )
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_app_version_attachments,
+        },
+        OperationCli {
+            name: "describe-app-versions",
+            about: "Describe application versions.",
+            long_about: "Describe application versions.\n\nLists versions of AppCenter applications, by application or version ids (at least one of `app_ids` and `version_ids` must be given), optionally filtered by name, owner and status. A version's `resource_kit` is the attachment holding its configuration files (see DescribeAppVersionAttachments).\n\nOperation DescribeAppVersions: GET /iaas/; section describe_app_versions of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("app-ids", Kind::String, "Ids of the applications.").list(),
+                Flag::new("version-ids", Kind::String, "Ids of the versions.").list(),
+                Flag::new("name", Kind::String, "Only versions with this name."),
+                Flag::new(
+                        "status",
+                        Kind::String,
+                        "Only versions in these states (`active`, `suspended`; Swagger parameter).",
+                    )
+                    .list(),
+                Flag::new("owner", Kind::String, "Only versions of this account."),
+                Flag::new("sort-key", Kind::String, "Field to sort by."),
+                Flag::new(
+                    "verbose",
+                    Kind::Int32,
+                    "1 to include related resources, 0 not to.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+                Flag::new(
+                    "reverse",
+                    Kind::Int32,
+                    "1 to sort in descending order, 0 for ascending.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_app_versions,
+        },
+        OperationCli {
+            name: "describe-apps",
+            about: "Describe AppCenter applications.",
+            long_about: "Describe AppCenter applications.\n\nLists AppCenter applications (such as MySQL Plus), filtered by id, name, category, type, zone, tag or status.\n\nOperation DescribeApps: GET /iaas/; section api-specs:DescribeApps of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("app", Kind::String, "Only this application."),
+                Flag::new("app-name", Kind::String, "Only applications with this name."),
+                Flag::new(
+                    "category",
+                    Kind::String,
+                    "Only applications of this category.",
+                ),
+                Flag::new("app-type", Kind::String, "Only applications of these types.")
+                    .list(),
+                Flag::new(
+                        "zones",
+                        Kind::String,
+                        "Only applications available in these zones.",
+                    )
+                    .list(),
+                Flag::new("tags", Kind::String, "Only applications with these tags.")
+                    .list(),
+                Flag::new(
+                    "search-word",
+                    Kind::String,
+                    "Only applications whose name contains this text.",
+                ),
+                Flag::new("status", Kind::String, "Only applications in these states.")
+                    .list(),
+                Flag::new(
+                    "verbose",
+                    Kind::Int32,
+                    "1 for detailed information, 0 (the default) for less.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_apps,
+        },
+        OperationCli {
+            name: "describe-cluster-display-tabs",
+            about: "Describe a display tab of a cluster.",
+            long_about: "Describe a display tab of a cluster.\n\nRuns one of the display tabs the application defines (an information table such as the node roles) and returns its titles and rows. Only applications with display tabs support it.\n\nOperation DescribeClusterDisplayTabs: GET /iaas/; section describe_cluster_display_tabs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new("display-tabs", Kind::String, "Name of the display tab.")
+                    .required(),
+                Flag::new(
+                    "role",
+                    Kind::String,
+                    "Role whose tab to run (Swagger parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_cluster_display_tabs,
+        },
+        OperationCli {
+            name: "describe-cluster-environment",
+            about: "Describe the environment variables of a cluster.",
+            long_about: "Describe the environment variables of a cluster.\n\nReturns the service settings (environment variables) of a cluster or of one role, with their definitions; the `default` of each item is the value in effect.\n\nOperation DescribeClusterEnvironment: GET /iaas/; section describe_cluster_env of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new("role", Kind::String, "Role to describe; may be left out."),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_cluster_environment,
+        },
+        OperationCli {
+            name: "describe-cluster-jobs",
+            about: "Describe the jobs of clusters.",
+            long_about: "Describe the jobs of clusters.\n\nLists the operation log (jobs) of an application's or a cluster's clusters, optionally only some job ids or statuses; one of `app` and `cluster` must be given. An unknown job id or status value is an error.\n\nOperation DescribeClusterJobs: GET /iaas/; section describe_cluster_jobs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "app",
+                    Kind::String,
+                    "Id of the application whose cluster jobs to list (page parameter).",
+                ),
+                Flag::new(
+                    "cluster",
+                    Kind::String,
+                    "Id of the cluster whose jobs to list (SDK parameter).",
+                ),
+                Flag::new("jobs", Kind::String, "Only these jobs.").list(),
+                Flag::new(
+                        "status",
+                        Kind::Enum(types::JobStatus::VALUES),
+                        "Only jobs in these statuses.",
+                    )
+                    .list(),
+                Flag::new("sort-key", Kind::String, "Field to sort by (SDK parameter)."),
+                Flag::new(
+                    "reverse",
+                    Kind::Int32,
+                    "1 to sort in descending order, 0 for ascending.",
+                ),
+                Flag::new("verbose", Kind::Int32, "Verbosity of the answer."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_cluster_jobs,
+        },
+        OperationCli {
+            name: "describe-cluster-nodes",
+            about: "Describe the nodes of a cluster.",
+            long_about: "Describe the nodes of a cluster.\n\nLists the nodes of a cluster, optionally only some nodes or one role. Each node has a `status`, a `transition_status` (empty when idle) and a `health_status`.\n\nOperation DescribeClusterNodes: GET /iaas/; section describe_cluster_nodes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "cluster-nodes",
+                        Kind::String,
+                        "Only these nodes (page parameter).",
+                    )
+                    .list(),
+                Flag::new("nodes", Kind::String, "Only these nodes (Swagger parameter).")
+                    .list(),
+                Flag::new("role", Kind::String, "Only nodes of this role."),
+                Flag::new(
+                    "status",
+                    Kind::String,
+                    "Only nodes in this state (Swagger parameter).",
+                ),
+                Flag::new(
+                    "search-word",
+                    Kind::String,
+                    "Only nodes whose id or name contains this text (Swagger parameter).",
+                ),
+                Flag::new(
+                    "owner",
+                    Kind::String,
+                    "Only nodes of this account (Swagger parameter).",
+                ),
+                Flag::new(
+                    "console",
+                    Kind::String,
+                    "Only nodes of this console (Swagger parameter).",
+                ),
+                Flag::new(
+                    "sort-key",
+                    Kind::String,
+                    "Field to sort by (Swagger parameter).",
+                ),
+                Flag::new("verbose", Kind::Int32, "Verbosity; only 0 is supported."),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+                Flag::new(
+                    "reverse",
+                    Kind::Int32,
+                    "1 to sort in descending order, 0 for ascending.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_cluster_nodes,
+        },
+        OperationCli {
+            name: "describe-cluster-users",
+            about: "Describe the users of an application's clusters.",
+            long_about: "Describe the users of an application's clusters.\n\nFor application providers: lists the users who run clusters of the given applications in the given zones, optionally filtered by version, user and cluster status.\n\nOperation DescribeClusterUsers: GET /iaas/; section api-specs:DescribeClusterUsers of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("zones", Kind::String, "Zones to look in.").required().list(),
+                Flag::new("apps", Kind::String, "Ids of the applications.")
+                    .required()
+                    .list(),
+                Flag::new(
+                        "app-versions",
+                        Kind::String,
+                        "Only clusters of these versions.",
+                    )
+                    .list(),
+                Flag::new("users", Kind::String, "Only these users.").list(),
+                Flag::new(
+                        "cluster-status",
+                        Kind::Enum(types::ClusterStatus::VALUES),
+                        "Only clusters in these states.",
+                    )
+                    .list(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_cluster_users,
+        },
+        OperationCli {
+            name: "describe-clusters",
+            about: "Describe clusters.",
+            long_about: "Describe clusters.\n\nLists the clusters of the account in the zone, filtered by ids, applications, versions, status, network, tags and other criteria; without filters it returns every cluster. Each cluster has a `status` (see ClusterStatus) and a `transition_status` naming the operation in progress (empty when idle), which is how the end of long-running cluster operations shows.\n\nOperation DescribeClusters: GET /iaas/; section describe_clusters of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Only these clusters, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .list(),
+                Flag::new("apps", Kind::String, "Only clusters of these applications.")
+                    .list(),
+                Flag::new(
+                        "app-versions",
+                        Kind::String,
+                        "Only clusters of these application versions.",
+                    )
+                    .list(),
+                Flag::new(
+                    "scope",
+                    Kind::Enum(types::DescribeClustersScope::VALUES),
+                    "Kind of cluster to list: `app` (application clusters, the default), `cfgmgmt` (configuration-management clusters) or `all`.",
+                ),
+                Flag::new(
+                        "status",
+                        Kind::Enum(types::ClusterStatus::VALUES),
+                        "Only clusters in these states.",
+                    )
+                    .list(),
+                Flag::new(
+                    "transition-status",
+                    Kind::String,
+                    "Only clusters with this operation in progress (Swagger parameter).",
+                ),
+                Flag::new(
+                    "cluster-name",
+                    Kind::String,
+                    "Only clusters with this name (page parameter).",
+                ),
+                Flag::new(
+                    "name",
+                    Kind::String,
+                    "Only clusters with this name (Swagger parameter).",
+                ),
+                Flag::new(
+                    "search-word",
+                    Kind::String,
+                    "Only clusters whose id or name contains this text.",
+                ),
+                Flag::new(
+                    "role",
+                    Kind::String,
+                    "Only clusters with this role (Swagger and SDK parameter).",
+                ),
+                Flag::new("vxnet", Kind::String, "Only clusters in this network."),
+                Flag::new(
+                    "link",
+                    Kind::Json,
+                    "Only clusters whose external dependencies match, for example `{\"limits\": {\"app-d8yrwihf\": [\"v1-1\", \"v1-2\"]}}`.",
+                ),
+                Flag::new(
+                    "external-cluster-id",
+                    Kind::String,
+                    "Only clusters that depend on this cluster.",
+                ),
+                Flag::new(
+                    "cfgmgmt-id",
+                    Kind::String,
+                    "Only clusters managed by this configuration-management cluster (Swagger parameter).",
+                ),
+                Flag::new(
+                    "auto-scale-step",
+                    Kind::Enum(types::DescribeClustersAutoScaleStep::VALUES),
+                    "Auto-scaling option to filter by: `volume_size` or `count` (page parameter).",
+                ),
+                Flag::new(
+                        "tags",
+                        Kind::String,
+                        "Only clusters carrying these tags (tag ids).",
+                    )
+                    .list(),
+                Flag::new(
+                        "users",
+                        Kind::String,
+                        "Only clusters of these users (Swagger parameter).",
+                    )
+                    .list(),
+                Flag::new("owner", Kind::String, "Only clusters of this account."),
+                Flag::new(
+                    "console",
+                    Kind::String,
+                    "Only clusters of this console (Swagger parameter).",
+                ),
+                Flag::new(
+                    "sort-key",
+                    Kind::String,
+                    "Field to sort by (Swagger parameter).",
+                ),
+                Flag::new(
+                    "verbose",
+                    Kind::Int32,
+                    "1 to include related resources (such as the nodes) in each cluster, 0 not to.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of items to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Items per page, at most 100; defaults to 20.",
+                ),
+                Flag::new(
+                    "reverse",
+                    Kind::Int32,
+                    "1 to sort in descending order, 0 for ascending.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: describe_clusters,
+        },
         OperationCli {
             name: "describe-jobs",
             about: "Describe jobs.",
-            long_about: "Describe jobs.\n\nLists jobs of the account in the zone, newest first, optionally only the given job ids, statuses or actions. A job goes from `pending` to `working` and ends `successful`, `failed` or `done with failure` (some of its work failed). The client's `wait_for_job` polls this operation with one job id.\n\nOperation DescribeJobs: GET /iaas/; section DescribeJobs of the source document.",
+            long_about: "Describe jobs.\n\nLists jobs of the account in the zone, newest first, optionally only the given job ids, statuses or actions; without filters it returns every job the account started. An unknown job id or status value is an error. A job goes from `pending` to `working` and ends `successful`, `failed` or `done with failure` (some of its work failed). The client's `wait_for_job` polls this operation with one job id.\n\nOperation DescribeJobs: GET /iaas/; section describe_jobs of the source document.",
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
@@ -34,12 +884,17 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 Flag::new(
                     "job-action",
                     Kind::String,
-                    "Only jobs of this action (for example `RunClusterCustomService`).",
+                    "Only jobs of this action (for example `RunClusterCustomService`; SDK parameter).",
+                ),
+                Flag::new(
+                    "owner",
+                    Kind::String,
+                    "Only jobs of this account (Swagger parameter).",
                 ),
                 Flag::new(
                     "verbose",
                     Kind::Int32,
-                    "1 to include the details of the jobs' resources, 0 (the default) not to.",
+                    "Verbosity; only 0 (the default) is supported.",
                 ),
                 Flag::new(
                     "offset",
@@ -58,6 +913,332 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: describe_jobs,
+        },
+        OperationCli {
+            name: "disable-log-server",
+            about: "Stop the Caddy log server on a role's nodes.",
+            long_about: "Stop the Caddy log server on a role's nodes.\n\nStops the log server when it is no longer needed, which reduces the exposure of the database, optionally deleting the logs.\n\nOperation DisableLogServer: GET /iaas/; section disable_log_server of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "role",
+                        Kind::Enum(types::EnableLogServerRole::VALUES),
+                        "Role of the nodes to stop the log server on: `maininstance`, `readinstance` or `analysis`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_log_server,
+        },
+        OperationCli {
+            name: "disable-migration",
+            about: "Stop the online data migration.",
+            long_about: "Stop the online data migration.\n\nStops the online migration of the cluster. It must run after every migration before EnableMigration can start another one. The service takes no parameters.\n\nOperation DisableMigration: GET /iaas/; section disable_migration of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_migration,
+        },
+        OperationCli {
+            name: "disable-standby",
+            about: "Stop disaster-recovery replication.",
+            long_about: "Stop disaster-recovery replication.\n\nTurns off the disaster-recovery standby of the cluster. The service takes no parameters.\n\nOperation DisableStandby: GET /iaas/; section disable_standby of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_standby,
+        },
+        OperationCli {
+            name: "disable-zabbix",
+            about: "Stop the Zabbix agent.",
+            long_about: "Stop the Zabbix agent.\n\nStops the Zabbix agent of the cluster. The service takes no parameters.\n\nOperation DisableZabbix: GET /iaas/; section disable_zabbix of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: disable_zabbix,
+        },
+        OperationCli {
+            name: "dissociate-eip-from-cluster-node",
+            about: "Unbind public IPs from cluster nodes.",
+            long_about: "Unbind public IPs from cluster nodes.\n\nUnbinds public IPs from the nodes they are bound to (DescribeClusterNodes shows them). When no node of the cluster keeps a public IP, the cluster's security group is removed.\n\nOperation DissociateEipFromClusterNode: GET /iaas/; section dissociate_eip_from_cluster_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "eips",
+                        Kind::String,
+                        "Ids of the public IPs, sent as eips.1, eips.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: dissociate_eip_from_cluster_node,
+        },
+        OperationCli {
+            name: "enable-log-server",
+            about: "Start the Caddy log server on a role's nodes.",
+            long_about: "Start the Caddy log server on a role's nodes.\n\nStarts the Caddy HTTP server that lets the database logs be browsed and downloaded (off by default), protected by the given user name and password.\n\nOperation EnableLogServer: GET /iaas/; section enable_log_server of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "role",
+                        Kind::Enum(types::EnableLogServerRole::VALUES),
+                        "Role of the nodes to start the log server on: `maininstance`, `readinstance` or `analysis`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_log_server,
+        },
+        OperationCli {
+            name: "enable-migration",
+            about: "Start an online data migration into the cluster.",
+            long_about: "Start an online data migration into the cluster.\n\nStarts migrating the data of a remote MySQL database into this cluster while the source stays online; the source needs an account for the migration. Two methods exist: mysqldump (`xtrabackup` `NO`, with `host` and `port` of the source) and xtrabackup (`xtrabackup` `YES`, with the `cluster_id` of a source MySQL Plus cluster). After a migration, DisableMigration must run before another one can start.\n\nOperation EnableMigration: GET /iaas/; section enable_migration of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_migration,
+        },
+        OperationCli {
+            name: "enable-standby",
+            about: "Make the cluster a disaster-recovery standby of another cluster.",
+            long_about: "Make the cluster a disaster-recovery standby of another cluster.\n\nTurns this cluster into a disaster-recovery (standby) cluster that replicates the data of a source cluster, usually in another zone; if the source zone fails, the business can switch to the standby (see PromoteStandby).\n\nOperation EnableStandby: GET /iaas/; section enable_standby of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_standby,
+        },
+        OperationCli {
+            name: "enable-zabbix",
+            about: "Start the Zabbix agent.",
+            long_about: "Start the Zabbix agent.\n\nStarts the Zabbix agent on the cluster so that a Zabbix server can monitor the database.\n\nOperation EnableZabbix: GET /iaas/; section enable_zabbix of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: enable_zabbix,
+        },
+        OperationCli {
+            name: "exchange-cluster-reserved-ips",
+            about: "Swap reserved IPs with another cluster.",
+            long_about: "Swap reserved IPs with another cluster.\n\nExchanges the reserved (high-availability) IP addresses of this cluster and another one. It only succeeds between the two clusters of an online migration while the migration runs (see EnableMigration).\n\nOperation ExchangeClusterReservedIps: GET /iaas/; section exchange_reserved_ips of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of this cluster.").required(),
+                Flag::new(
+                        "remote-cluster",
+                        Kind::String,
+                        "Id of the cluster to exchange with.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: exchange_cluster_reserved_ips,
+        },
+        OperationCli {
+            name: "get-cluster-monitor",
+            about: "Get monitoring data of a cluster node.",
+            long_about: "Get monitoring data of a cluster node.\n\nReturns time series of a node between two instants at a fixed step. CPU and memory values are per mille (divide by 10 for a percentage); disk throughput (B/s) and IOPS come as `[read, write]` pairs; disk usage comes as `mount|percent|used MB|free MB`. The series are compressed: see `Meter.data_set`.\n\nOperation GetClusterMonitor: GET /iaas/; section get_cluster_monitor of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("resource", Kind::String, "Id of the node.").required(),
+                Flag::new(
+                        "meters",
+                        Kind::Enum(types::GetClusterMonitorMetersItem::VALUES),
+                        "Meters to return: `stats` (the application's own metrics), `cpu`, `memory`, `disk-us-volume` (disk usage), `disk-iops-volume` (disk IOPS), `disk-volume` (disk throughput) or `traffic`.",
+                    )
+                    .required()
+                    .list(),
+                Flag::new(
+                        "step",
+                        Kind::Enum(types::GetClusterMonitorStep::VALUES),
+                        "Interval between samples.",
+                    )
+                    .required(),
+                Flag::new("start-time", Kind::String, "Start of the series (UTC).")
+                    .required(),
+                Flag::new("end-time", Kind::String, "End of the series (UTC).")
+                    .required(),
+                Flag::new("role", Kind::String, "Role of the node."),
+                Flag::new("app-id", Kind::String, "Id of the cluster's application."),
+                Flag::new(
+                    "version-id",
+                    Kind::String,
+                    "Id of the cluster's application version (page parameter).",
+                ),
+                Flag::new(
+                    "app-version",
+                    Kind::String,
+                    "Id of the cluster's application version (Swagger parameter).",
+                ),
+                Flag::new(
+                        "app-versions",
+                        Kind::String,
+                        "Ids of application versions (Swagger parameter).",
+                    )
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: get_cluster_monitor,
+        },
+        OperationCli {
+            name: "get-global-unique-id",
+            about: "Get a globally unique id.",
+            long_about: "Get a globally unique id.\n\nReturns a new globally unique id, such as the `global_uuid` of a cluster configuration (DeployAppVersion). Nothing is created, so repeating the request is harmless.\n\nOperation GetGlobalUniqueId: GET /iaas/; section api-specs:GetGlobalUniqueId of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "user-id",
+                    Kind::String,
+                    "Id of the user to generate the id for.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: get_global_unique_id,
+        },
+        OperationCli {
+            name: "modify-cluster-attributes",
+            about: "Change the name, description or backup time of a cluster.",
+            long_about: "Change the name, description or backup time of a cluster.\n\nChanges descriptive attributes of a cluster and the hour of its daily automatic backup; it finishes at once.\n\nOperation ModifyClusterAttributes: GET /iaas/; section api-specs:ModifyClusterAttributes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new("name", Kind::String, "New name."),
+                Flag::new("description", Kind::String, "New description."),
+                Flag::new(
+                    "auto-backup-time",
+                    Kind::Int32,
+                    "Hour of the daily automatic backup; -1 turns automatic backup off.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_cluster_attributes,
+        },
+        OperationCli {
+            name: "modify-cluster-node-attributes",
+            about: "Rename a cluster node.",
+            long_about: "Rename a cluster node.\n\nChanges the name of a node; it finishes at once.\n\nOperation ModifyClusterNodeAttributes: GET /iaas/; section api-specs:ModifyClusterNodeAttributes of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster-node", Kind::String, "Id of the node.").required(),
+                Flag::new("name", Kind::String, "New name."),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_cluster_node_attributes,
+        },
+        OperationCli {
+            name: "promote-standby",
+            about: "Promote the standby cluster.",
+            long_about: "Promote the standby cluster.\n\nPromotes a disaster-recovery standby cluster: it stops replicating from the source, and its high-availability switchover, restart and configuration functions work again. The service takes no parameters.\n\nOperation PromoteStandby: GET /iaas/; section promote_standby of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: promote_standby,
         },
         OperationCli {
             name: "rebuild-read-only-node",
@@ -80,9 +1261,606 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             secrets: SecretFields::NONE,
             build: rebuild_read_only_node,
         },
+        OperationCli {
+            name: "recover-clusters",
+            about: "Recover clusters from the recycle bin.",
+            long_about: "Recover clusters from the recycle bin.\n\nBrings deleted clusters back from the recycle bin. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation RecoverClusters: GET /iaas/; section recover_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Ids of the clusters to recover, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+                Flag::new(
+                        "resources",
+                        Kind::String,
+                        "Ids of the clusters to recover, under the name the Swagger gives the list.",
+                    )
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: recover_clusters,
+        },
+        OperationCli {
+            name: "resize-cluster",
+            about: "Change the node size of a cluster.",
+            long_about: "Change the node size of a cluster.\n\nScales the nodes of a cluster (or of one role) vertically to the given CPU, memory, GPU or storage size; storage can only grow. The application must support resizing. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards.\n\nOperation ResizeCluster: GET /iaas/; section resize_cluster of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "node-role",
+                    Kind::String,
+                    "Role to resize; omit it for applications without roles.",
+                ),
+                Flag::new("cpu", Kind::Int32, "New number of CPU cores per node."),
+                Flag::new("memory", Kind::Int32, "New memory per node, in MB."),
+                Flag::new("gpu", Kind::Int32, "New number of GPUs per node."),
+                Flag::new(
+                    "storage-size",
+                    Kind::Int32,
+                    "New storage size per node, in GB; it can only grow.",
+                ),
+                Flag::new(
+                    "instance-class",
+                    Kind::Int32,
+                    "New instance class of the nodes (SDK parameter).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resize_cluster,
+        },
+        OperationCli {
+            name: "restart-cluster-service",
+            about: "Restart the service of a cluster.",
+            long_about: "Restart the service of a cluster.\n\nRestarts the application service on the nodes of a cluster, or of one role, using the `restart_service` command the application defines (applications without one cannot be restarted this way).\n\nOperation RestartClusterService: GET /iaas/; section restart_cluster_service of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "role",
+                    Kind::String,
+                    "Role whose nodes are restarted; all roles when omitted.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restart_cluster_service,
+        },
+        OperationCli {
+            name: "restart-node",
+            about: "Restart a node of a cluster.",
+            long_about: "Restart a node of a cluster.\n\nRestarts one node of a MySQL Plus cluster; `role` names the role of that node.\n\nOperation RestartNode: GET /iaas/; section restart_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "role",
+                        Kind::String,
+                        "Role of the node to restart, for example `maininstance` (primary instance), `readinstance` (read-only instance) or `analysis` (analysis instance).",
+                    )
+                    .required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restart_node,
+        },
+        OperationCli {
+            name: "restore-cluster-from-snapshot",
+            about: "Restore a cluster from one of its backups.",
+            long_about: "Restore a cluster from one of its backups.\n\nRestores the data of an existing cluster from a backup (snapshot), running the application's restore service. The answer carries the id of the restoring job.\n\nOperation RestoreClusterFromSnapshot: GET /iaas/; section api-specs:RestoreClusterFromSnapshot of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster to restore.")
+                    .required(),
+                Flag::new("snapshot", Kind::String, "Id of the backup to restore from.")
+                    .required(),
+                Flag::new(
+                    "service-params",
+                    Kind::Json,
+                    "Parameters of the application's restore service, as JSON.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: restore_cluster_from_snapshot,
+        },
+        OperationCli {
+            name: "run-cluster-custom-service",
+            about: "Run any custom service of a cluster.",
+            long_about: "Run any custom service of a cluster.\n\nRuns a custom service the cluster's application defines, on the nodes of one role. The typed operations of this chapter (AddDatabaseUser, AssignMasterNode, EnableStandby, ...) cover the documented MySQL Plus services; this one sends any service with free-form parameters. The answer carries the id of the job running the service.\n\nOperation RunClusterCustomService: GET /iaas/; section custom_service of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service",
+                        Kind::String,
+                        "Name of the custom service, for example `add_user`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "role",
+                    Kind::String,
+                    "Role of the nodes to run it on, for example `maininstance`.",
+                ),
+                Flag::new(
+                    "service-params",
+                    Kind::Json,
+                    "Parameters of the service, as compact JSON.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: run_cluster_custom_service,
+        },
+        OperationCli {
+            name: "set-read-only",
+            about: "Switch the primary instance to or from read-only.",
+            long_about: "Switch the primary instance to or from read-only.\n\nTurns read-only mode of the cluster's primary instance on or off.\n\nOperation SetReadOnly: GET /iaas/; section assign_readonly_node of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                        "service-params",
+                        Kind::Json,
+                        "Parameters of the service, as JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_read_only,
+        },
+        OperationCli {
+            name: "start-clusters",
+            about: "Start stopped clusters.",
+            long_about: "Start stopped clusters.\n\nStarts one or more clusters that are stopped. One job per cluster does the work; the answer maps each cluster id to its job id. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards. A started cluster is `active`.\n\nOperation StartClusters: GET /iaas/; section start_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Ids of the clusters to start, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_clusters,
+        },
+        OperationCli {
+            name: "stop-clusters",
+            about: "Stop running clusters.",
+            long_about: "Stop running clusters.\n\nStops one or more active clusters. One job per cluster does the work; the answer maps each cluster id to its job id. Progress shows in DescribeClusters: the cluster's `transition_status` is non-empty while the work runs and empty afterwards. A stopped cluster is `stopped`.\n\nOperation StopClusters: GET /iaas/; section stop_clusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "clusters",
+                        Kind::String,
+                        "Ids of the clusters to stop, sent as clusters.1, clusters.2, and so on.",
+                    )
+                    .required()
+                    .list(),
+                Flag::new(
+                    "force",
+                    Kind::Int32,
+                    "Force flag of the Swagger definition (an integer; no source documents its values).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_clusters,
+        },
+        OperationCli {
+            name: "update-cluster-environment",
+            about: "Change the environment variables of a cluster.",
+            long_about: "Change the environment variables of a cluster.\n\nSets service settings (environment variables) of a cluster or of one role, as the application's configuration defines them (see DescribeClusterEnvironment). The answer carries the id of the job that applies them.\n\nOperation UpdateClusterEnvironment: GET /iaas/; section update_cluster_env of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("cluster", Kind::String, "Id of the cluster.").required(),
+                Flag::new(
+                    "role",
+                    Kind::String,
+                    "Role to change; omit it for applications without roles (page parameter).",
+                ),
+                Flag::new("roles", Kind::String, "Roles to change (Swagger parameter).")
+                    .list(),
+                Flag::new(
+                        "env",
+                        Kind::Json,
+                        "The variables to set, by name, as compact JSON.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_cluster_environment,
+        },
+        OperationCli {
+            name: "upgrade-clusters",
+            about: "Upgrade clusters to another application version.",
+            long_about: "Upgrade clusters to another application version.\n\nUpgrades clusters to the given application version, running the version's upgrade service with the given parameters. The answer carries no job id: DescribeClusters shows the progress in `upgrade_status` and `transition_status`, and `app_version` changes when the upgrade is done.\n\nOperation UpgradeClusters: GET /iaas/; section api-specs:UpgradeClusters of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("clusters", Kind::String, "Ids of the clusters to upgrade.")
+                    .list(),
+                Flag::new(
+                    "app-version",
+                    Kind::String,
+                    "Id of the application version to upgrade to.",
+                ),
+                Flag::new(
+                    "service-params",
+                    Kind::Json,
+                    "Parameters of the upgrade service, as JSON.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upgrade_clusters,
+        },
     ],
     wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
+
+/// The input of `add-analysis-user`, from its flags.
+fn add_analysis_user(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AddAnalysisUserInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `add-cluster-nodes`, from its flags.
+fn add_cluster_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AddClusterNodesInput {
+            cluster: a.required("cluster")?,
+            node_count: a.required("node-count")?,
+            node_role: a.optional("node-role")?,
+            node_name: a.optional("node-name")?,
+            resource_conf: a.optional("resource-conf")?,
+            private_ips: a.optional("private-ips")?,
+            owner: a.optional("owner")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `add-database-user`, from its flags.
+fn add_database_user(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AddDatabaseUserInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `assign-master-node`, from its flags.
+fn assign_master_node(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AssignMasterNodeInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `associate-eip-to-cluster-node`, from its flags.
+fn associate_eip_to_cluster_node(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::AssociateEipToClusterNodeInput {
+            cluster_node: a.required("cluster-node")?,
+            eip: a.required("eip")?,
+            nic: a.optional("nic")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `cease-clusters`, from its flags.
+fn cease_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::CeaseClustersInput {
+            clusters: a.required("clusters")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `change-cluster-vxnet`, from its flags.
+fn change_cluster_vxnet(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ChangeClusterVxnetInput {
+            cluster: a.required("cluster")?,
+            vxnet: a.required("vxnet")?,
+            roles: a.optional("roles")?,
+            private_ips: a.optional("private-ips")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `configure-ssl`, from its flags.
+fn configure_ssl(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ConfigureSslInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `create-cluster`, from its flags.
+fn create_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::CreateClusterInput {
+            conf: a.required("conf")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `create-cluster-from-snapshot`, from its flags.
+fn create_cluster_from_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::CreateClusterFromSnapshotInput {
+            conf: a.required("conf")?,
+            snapshot_id: a.required("snapshot-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-analysis-user`, from its flags.
+fn delete_analysis_user(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteAnalysisUserInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-cluster-nodes`, from its flags.
+fn delete_cluster_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteClusterNodesInput {
+            cluster: a.required("cluster")?,
+            nodes: a.required("nodes")?,
+            force: a.optional("force")?,
+            owner: a.optional("owner")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-clusters`, from its flags.
+fn delete_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteClustersInput {
+        clusters: a.required("clusters")?,
+        direct_cease: a.optional("direct-cease")?,
+        force: a.optional("force")?,
+    })
+}
+
+/// The input of `delete-database-user`, from its flags.
+fn delete_database_user(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteDatabaseUserInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `deploy-app-version`, from its flags.
+fn deploy_app_version(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeployAppVersionInput {
+            version_id: a.required("version-id")?,
+            conf: a.required("conf")?,
+            debug: a.optional("debug")?,
+            charge_mode: a.optional("charge-mode")?,
+            duration: a.optional("duration")?,
+            hypervisor: a.optional("hypervisor")?,
+            app_id: a.optional("app-id")?,
+            app_type: a.optional("app-type")?,
+            owner: a.optional("owner")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `describe-app-version-attachments`, from its flags.
+fn describe_app_version_attachments(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DescribeAppVersionAttachmentsInput {
+        attachment_ids: a.required("attachment-ids")?,
+        version_id: a.required("version-id")?,
+        content_keys: a.optional("content-keys")?,
+    })
+}
+
+/// The input of `describe-app-versions`, from its flags.
+fn describe_app_versions(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::DescribeAppVersionsInput {
+        app_ids: a.optional("app-ids")?,
+        version_ids: a.optional("version-ids")?,
+        name: a.optional("name")?,
+        status: a.optional("status")?,
+        owner: a.optional("owner")?,
+        sort_key: a.optional("sort-key")?,
+        verbose: a.optional("verbose")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        reverse: a.optional("reverse")?,
+    })
+}
+
+/// The input of `describe-apps`, from its flags.
+fn describe_apps(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::DescribeAppsInput {
+        app: a.optional("app")?,
+        app_name: a.optional("app-name")?,
+        category: a.optional("category")?,
+        app_type: a.optional("app-type")?,
+        zones: a.optional("zones")?,
+        tags: a.optional("tags")?,
+        search_word: a.optional("search-word")?,
+        status: a.optional("status")?,
+        verbose: a.optional("verbose")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `describe-cluster-display-tabs`, from its flags.
+fn describe_cluster_display_tabs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DescribeClusterDisplayTabsInput {
+        cluster: a.required("cluster")?,
+        display_tabs: a.required("display-tabs")?,
+        role: a.optional("role")?,
+    })
+}
+
+/// The input of `describe-cluster-environment`, from its flags.
+fn describe_cluster_environment(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DescribeClusterEnvironmentInput {
+        cluster: a.required("cluster")?,
+        role: a.optional("role")?,
+    })
+}
+
+/// The input of `describe-cluster-jobs`, from its flags.
+fn describe_cluster_jobs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::DescribeClusterJobsInput {
+        app: a.optional("app")?,
+        cluster: a.optional("cluster")?,
+        jobs: a.optional("jobs")?,
+        status: a.optional("status")?,
+        sort_key: a.optional("sort-key")?,
+        reverse: a.optional("reverse")?,
+        verbose: a.optional("verbose")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `describe-cluster-nodes`, from its flags.
+fn describe_cluster_nodes(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::DescribeClusterNodesInput {
+        cluster: a.required("cluster")?,
+        cluster_nodes: a.optional("cluster-nodes")?,
+        nodes: a.optional("nodes")?,
+        role: a.optional("role")?,
+        status: a.optional("status")?,
+        search_word: a.optional("search-word")?,
+        owner: a.optional("owner")?,
+        console: a.optional("console")?,
+        sort_key: a.optional("sort-key")?,
+        verbose: a.optional("verbose")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        reverse: a.optional("reverse")?,
+    })
+}
+
+/// The input of `describe-cluster-users`, from its flags.
+fn describe_cluster_users(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DescribeClusterUsersInput {
+        zones: a.required("zones")?,
+        apps: a.required("apps")?,
+        app_versions: a.optional("app-versions")?,
+        users: a.optional("users")?,
+        cluster_status: a.optional("cluster-status")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `describe-clusters`, from its flags.
+fn describe_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::DescribeClustersInput {
+        clusters: a.optional("clusters")?,
+        apps: a.optional("apps")?,
+        app_versions: a.optional("app-versions")?,
+        scope: a.optional("scope")?,
+        status: a.optional("status")?,
+        transition_status: a.optional("transition-status")?,
+        cluster_name: a.optional("cluster-name")?,
+        name: a.optional("name")?,
+        search_word: a.optional("search-word")?,
+        role: a.optional("role")?,
+        vxnet: a.optional("vxnet")?,
+        link: a.optional("link")?,
+        external_cluster_id: a.optional("external-cluster-id")?,
+        cfgmgmt_id: a.optional("cfgmgmt-id")?,
+        auto_scale_step: a.optional("auto-scale-step")?,
+        tags: a.optional("tags")?,
+        users: a.optional("users")?,
+        owner: a.optional("owner")?,
+        console: a.optional("console")?,
+        sort_key: a.optional("sort-key")?,
+        verbose: a.optional("verbose")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        reverse: a.optional("reverse")?,
+    })
+}
 
 /// The input of `describe-jobs`, from its flags.
 fn describe_jobs(a: &Args<'_>) -> Result<Call> {
@@ -90,10 +1868,170 @@ fn describe_jobs(a: &Args<'_>) -> Result<Call> {
         jobs: a.optional("jobs")?,
         status: a.optional("status")?,
         job_action: a.optional("job-action")?,
+        owner: a.optional("owner")?,
         verbose: a.optional("verbose")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
     })
+}
+
+/// The input of `disable-log-server`, from its flags.
+fn disable_log_server(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DisableLogServerInput {
+            cluster: a.required("cluster")?,
+            role: a.required("role")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `disable-migration`, from its flags.
+fn disable_migration(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DisableMigrationInput {
+            cluster: a.required("cluster")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `disable-standby`, from its flags.
+fn disable_standby(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DisableStandbyInput {
+            cluster: a.required("cluster")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `disable-zabbix`, from its flags.
+fn disable_zabbix(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DisableZabbixInput {
+            cluster: a.required("cluster")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `dissociate-eip-from-cluster-node`, from its flags.
+fn dissociate_eip_from_cluster_node(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DissociateEipFromClusterNodeInput {
+            eips: a.required("eips")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `enable-log-server`, from its flags.
+fn enable_log_server(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::EnableLogServerInput {
+            cluster: a.required("cluster")?,
+            role: a.required("role")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `enable-migration`, from its flags.
+fn enable_migration(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::EnableMigrationInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `enable-standby`, from its flags.
+fn enable_standby(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::EnableStandbyInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `enable-zabbix`, from its flags.
+fn enable_zabbix(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::EnableZabbixInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `exchange-cluster-reserved-ips`, from its flags.
+fn exchange_cluster_reserved_ips(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ExchangeClusterReservedIpsInput {
+            cluster: a.required("cluster")?,
+            remote_cluster: a.required("remote-cluster")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `get-cluster-monitor`, from its flags.
+fn get_cluster_monitor(a: &Args<'_>) -> Result<Call> {
+    a.call(op::GetClusterMonitorInput {
+        resource: a.required("resource")?,
+        meters: a.required("meters")?,
+        step: a.required("step")?,
+        start_time: a.required("start-time")?,
+        end_time: a.required("end-time")?,
+        role: a.optional("role")?,
+        app_id: a.optional("app-id")?,
+        version_id: a.optional("version-id")?,
+        app_version: a.optional("app-version")?,
+        app_versions: a.optional("app-versions")?,
+    })
+}
+
+/// The input of `get-global-unique-id`, from its flags.
+fn get_global_unique_id(a: &Args<'_>) -> Result<Call> {
+    a.call(op::GetGlobalUniqueIdInput {
+        user_id: a.optional("user-id")?,
+    })
+}
+
+/// The input of `modify-cluster-attributes`, from its flags.
+fn modify_cluster_attributes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ModifyClusterAttributesInput {
+        cluster: a.required("cluster")?,
+        name: a.optional("name")?,
+        description: a.optional("description")?,
+        auto_backup_time: a.optional("auto-backup-time")?,
+    })
+}
+
+/// The input of `modify-cluster-node-attributes`, from its flags.
+fn modify_cluster_node_attributes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ModifyClusterNodeAttributesInput {
+        cluster_node: a.required("cluster-node")?,
+        name: a.optional("name")?,
+    })
+}
+
+/// The input of `promote-standby`, from its flags.
+fn promote_standby(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::PromoteStandbyInput {
+            cluster: a.required("cluster")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
 }
 
 /// The input of `rebuild-read-only-node`, from its flags.
@@ -105,6 +2043,129 @@ fn rebuild_read_only_node(a: &Args<'_>) -> Result<Call> {
         },
         |answer| answer.job_id.clone(),
     )
+}
+
+/// The input of `recover-clusters`, from its flags.
+fn recover_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RecoverClustersInput {
+            clusters: a.required("clusters")?,
+            resources: a.optional("resources")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `resize-cluster`, from its flags.
+fn resize_cluster(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ResizeClusterInput {
+            cluster: a.required("cluster")?,
+            node_role: a.optional("node-role")?,
+            cpu: a.optional("cpu")?,
+            memory: a.optional("memory")?,
+            gpu: a.optional("gpu")?,
+            storage_size: a.optional("storage-size")?,
+            instance_class: a.optional("instance-class")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `restart-cluster-service`, from its flags.
+fn restart_cluster_service(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RestartClusterServiceInput {
+            cluster: a.required("cluster")?,
+            role: a.optional("role")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `restart-node`, from its flags.
+fn restart_node(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RestartNodeInput {
+            cluster: a.required("cluster")?,
+            role: a.required("role")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `restore-cluster-from-snapshot`, from its flags.
+fn restore_cluster_from_snapshot(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RestoreClusterFromSnapshotInput {
+            cluster: a.required("cluster")?,
+            snapshot: a.required("snapshot")?,
+            service_params: a.optional("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `run-cluster-custom-service`, from its flags.
+fn run_cluster_custom_service(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::RunClusterCustomServiceInput {
+            cluster: a.required("cluster")?,
+            service: a.required("service")?,
+            role: a.optional("role")?,
+            service_params: a.optional("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `set-read-only`, from its flags.
+fn set_read_only(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SetReadOnlyInput {
+            cluster: a.required("cluster")?,
+            service_params: a.required("service-params")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `start-clusters`, from its flags.
+fn start_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StartClustersInput {
+        clusters: a.required("clusters")?,
+    })
+}
+
+/// The input of `stop-clusters`, from its flags.
+fn stop_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::StopClustersInput {
+        clusters: a.required("clusters")?,
+        force: a.optional("force")?,
+    })
+}
+
+/// The input of `update-cluster-environment`, from its flags.
+fn update_cluster_environment(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateClusterEnvironmentInput {
+            cluster: a.required("cluster")?,
+            role: a.optional("role")?,
+            roles: a.optional("roles")?,
+            env: a.required("env")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `upgrade-clusters`, from its flags.
+fn upgrade_clusters(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpgradeClustersInput {
+        clusters: a.optional("clusters")?,
+        app_version: a.optional("app-version")?,
+        service_params: a.optional("service-params")?,
+    })
 }
 
 /// Waits for a job with the client's job-information operation, for `--wait`.

@@ -16,7 +16,60 @@ fn cli(server: &vendor::Server) -> Cli {
 async fn help_describes_every_operation() {
     let run = Cli::new(BIN).args(["--help"]).run().await;
     run.expect_exit(0).expect_stdout("Exit status:");
-    let listed: &[&str] = &["describe-jobs", "rebuild-read-only-node"];
+    let listed: &[&str] = &[
+        "add-analysis-user",
+        "add-cluster-nodes",
+        "add-database-user",
+        "assign-master-node",
+        "associate-eip-to-cluster-node",
+        "cease-clusters",
+        "change-cluster-vxnet",
+        "configure-ssl",
+        "create-cluster",
+        "create-cluster-from-snapshot",
+        "delete-analysis-user",
+        "delete-cluster-nodes",
+        "delete-clusters",
+        "delete-database-user",
+        "deploy-app-version",
+        "describe-app-version-attachments",
+        "describe-app-versions",
+        "describe-apps",
+        "describe-cluster-display-tabs",
+        "describe-cluster-environment",
+        "describe-cluster-jobs",
+        "describe-cluster-nodes",
+        "describe-cluster-users",
+        "describe-clusters",
+        "describe-jobs",
+        "disable-log-server",
+        "disable-migration",
+        "disable-standby",
+        "disable-zabbix",
+        "dissociate-eip-from-cluster-node",
+        "enable-log-server",
+        "enable-migration",
+        "enable-standby",
+        "enable-zabbix",
+        "exchange-cluster-reserved-ips",
+        "get-cluster-monitor",
+        "get-global-unique-id",
+        "modify-cluster-attributes",
+        "modify-cluster-node-attributes",
+        "promote-standby",
+        "rebuild-read-only-node",
+        "recover-clusters",
+        "resize-cluster",
+        "restart-cluster-service",
+        "restart-node",
+        "restore-cluster-from-snapshot",
+        "run-cluster-custom-service",
+        "set-read-only",
+        "start-clusters",
+        "stop-clusters",
+        "update-cluster-environment",
+        "upgrade-clusters",
+    ];
     for name in listed {
         run.expect_stdout(name);
     }
@@ -25,19 +78,249 @@ async fn help_describes_every_operation() {
         assert!(! run.stdout.contains(hidden), "{hidden:?} is listed");
     }
     let operations: &[(&str, &[&str])] = &[
+        ("add-analysis-user", &["--cluster", "--service-params", "--wait"]),
         (
-            "describe-jobs",
+            "add-cluster-nodes",
             &[
-                "--jobs",
+                "--cluster",
+                "--node-count",
+                "--node-role",
+                "--node-name",
+                "--resource-conf",
+                "--private-ips",
+                "--owner",
+                "--wait",
+            ],
+        ),
+        ("add-database-user", &["--cluster", "--service-params", "--wait"]),
+        ("assign-master-node", &["--cluster", "--service-params", "--wait"]),
+        (
+            "associate-eip-to-cluster-node",
+            &["--cluster-node", "--eip", "--nic", "--wait"],
+        ),
+        ("cease-clusters", &["--clusters", "--wait"]),
+        (
+            "change-cluster-vxnet",
+            &["--cluster", "--vxnet", "--roles", "--private-ips", "--wait"],
+        ),
+        ("configure-ssl", &["--cluster", "--service-params", "--wait"]),
+        ("create-cluster", &["--conf", "--wait"]),
+        ("create-cluster-from-snapshot", &["--conf", "--snapshot-id", "--wait"]),
+        ("delete-analysis-user", &["--cluster", "--service-params", "--wait"]),
+        (
+            "delete-cluster-nodes",
+            &["--cluster", "--nodes", "--force", "--owner", "--wait"],
+        ),
+        ("delete-clusters", &["--clusters", "--direct-cease", "--force"]),
+        ("delete-database-user", &["--cluster", "--service-params", "--wait"]),
+        (
+            "deploy-app-version",
+            &[
+                "--version-id",
+                "--conf",
+                "--debug",
+                "--charge-mode",
+                "--duration",
+                "--hypervisor",
+                "--app-id",
+                "--app-type",
+                "--owner",
+                "--wait",
+            ],
+        ),
+        (
+            "describe-app-version-attachments",
+            &["--attachment-ids", "--version-id", "--content-keys"],
+        ),
+        (
+            "describe-app-versions",
+            &[
+                "--app-ids",
+                "--version-ids",
+                "--name",
                 "--status",
-                "--job-action",
+                "--owner",
+                "--sort-key",
+                "--verbose",
+                "--offset",
+                "--limit",
+                "--reverse",
+                "--all",
+            ],
+        ),
+        (
+            "describe-apps",
+            &[
+                "--app",
+                "--app-name",
+                "--category",
+                "--app-type",
+                "--zones",
+                "--tags",
+                "--search-word",
+                "--status",
                 "--verbose",
                 "--offset",
                 "--limit",
                 "--all",
             ],
         ),
+        ("describe-cluster-display-tabs", &["--cluster", "--display-tabs", "--role"]),
+        ("describe-cluster-environment", &["--cluster", "--role"]),
+        (
+            "describe-cluster-jobs",
+            &[
+                "--app",
+                "--cluster",
+                "--jobs",
+                "--status",
+                "--sort-key",
+                "--reverse",
+                "--verbose",
+                "--offset",
+                "--limit",
+                "--all",
+            ],
+        ),
+        (
+            "describe-cluster-nodes",
+            &[
+                "--cluster",
+                "--cluster-nodes",
+                "--nodes",
+                "--role",
+                "--status",
+                "--search-word",
+                "--owner",
+                "--console",
+                "--sort-key",
+                "--verbose",
+                "--offset",
+                "--limit",
+                "--reverse",
+                "--all",
+            ],
+        ),
+        (
+            "describe-cluster-users",
+            &[
+                "--zones",
+                "--apps",
+                "--app-versions",
+                "--users",
+                "--cluster-status",
+                "--offset",
+                "--limit",
+            ],
+        ),
+        (
+            "describe-clusters",
+            &[
+                "--clusters",
+                "--apps",
+                "--app-versions",
+                "--scope",
+                "--status",
+                "--transition-status",
+                "--cluster-name",
+                "--name",
+                "--search-word",
+                "--role",
+                "--vxnet",
+                "--link",
+                "--external-cluster-id",
+                "--cfgmgmt-id",
+                "--auto-scale-step",
+                "--tags",
+                "--users",
+                "--owner",
+                "--console",
+                "--sort-key",
+                "--verbose",
+                "--offset",
+                "--limit",
+                "--reverse",
+                "--all",
+            ],
+        ),
+        (
+            "describe-jobs",
+            &[
+                "--jobs",
+                "--status",
+                "--job-action",
+                "--owner",
+                "--verbose",
+                "--offset",
+                "--limit",
+                "--all",
+            ],
+        ),
+        ("disable-log-server", &["--cluster", "--role", "--service-params", "--wait"]),
+        ("disable-migration", &["--cluster", "--wait"]),
+        ("disable-standby", &["--cluster", "--wait"]),
+        ("disable-zabbix", &["--cluster", "--wait"]),
+        ("dissociate-eip-from-cluster-node", &["--eips", "--wait"]),
+        ("enable-log-server", &["--cluster", "--role", "--service-params", "--wait"]),
+        ("enable-migration", &["--cluster", "--service-params", "--wait"]),
+        ("enable-standby", &["--cluster", "--service-params", "--wait"]),
+        ("enable-zabbix", &["--cluster", "--service-params", "--wait"]),
+        ("exchange-cluster-reserved-ips", &["--cluster", "--remote-cluster", "--wait"]),
+        (
+            "get-cluster-monitor",
+            &[
+                "--resource",
+                "--meters",
+                "--step",
+                "--start-time",
+                "--end-time",
+                "--role",
+                "--app-id",
+                "--version-id",
+                "--app-version",
+                "--app-versions",
+            ],
+        ),
+        ("get-global-unique-id", &["--user-id"]),
+        (
+            "modify-cluster-attributes",
+            &["--cluster", "--name", "--description", "--auto-backup-time"],
+        ),
+        ("modify-cluster-node-attributes", &["--cluster-node", "--name"]),
+        ("promote-standby", &["--cluster", "--wait"]),
         ("rebuild-read-only-node", &["--cluster", "--service-params", "--wait"]),
+        ("recover-clusters", &["--clusters", "--resources", "--wait"]),
+        (
+            "resize-cluster",
+            &[
+                "--cluster",
+                "--node-role",
+                "--cpu",
+                "--memory",
+                "--gpu",
+                "--storage-size",
+                "--instance-class",
+                "--wait",
+            ],
+        ),
+        ("restart-cluster-service", &["--cluster", "--role", "--wait"]),
+        ("restart-node", &["--cluster", "--role", "--service-params", "--wait"]),
+        (
+            "restore-cluster-from-snapshot",
+            &["--cluster", "--snapshot", "--service-params", "--wait"],
+        ),
+        (
+            "run-cluster-custom-service",
+            &["--cluster", "--service", "--role", "--service-params", "--wait"],
+        ),
+        ("set-read-only", &["--cluster", "--service-params", "--wait"]),
+        ("start-clusters", &["--clusters"]),
+        ("stop-clusters", &["--clusters", "--force"]),
+        (
+            "update-cluster-environment",
+            &["--cluster", "--role", "--roles", "--env", "--wait"],
+        ),
+        ("upgrade-clusters", &["--clusters", "--app-version", "--service-params"]),
     ];
     for (name, needles) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
@@ -46,6 +329,1101 @@ async fn help_describes_every_operation() {
             run.expect_stdout(needle);
         }
     }
+}
+
+#[tokio::test]
+async fn add_analysis_user() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "add_ck_user"),
+                    ("role", "analysis"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn add_cluster_nodes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AddClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-kzpol0l3k1l\",\"new_node_ids\":[\"cln-2x5w6l81\",\"cln-b9gis6au\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-cluster-nodes",
+            "--cluster=cl-q1witcdk",
+            "--node-count=2",
+            "--node-role=",
+            "--node-name=",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "AddClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("node_count", "2"),
+                    ("node_role", ""),
+                    ("node_name", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"AddClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-kzpol0l3k1l\",\"new_node_ids\":[\"cln-2x5w6l81\",\"cln-b9gis6au\"],\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn add_database_user() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "add-database-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "add_user"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn assign_master_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ewfq9j2fivi\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"assignmaster\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "assign-master-node",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"node_id\":\"cln-vxosovur\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "assignmaster"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"node_id\":\"cln-vxosovur\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ewfq9j2fivi\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"assignmaster\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn associate_eip_to_cluster_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AssociateEipToClusterNodeResponse\",\"job_id\":\"j-olda0tqkyyc\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "associate-eip-to-cluster-node",
+            "--cluster-node=cln-jmrv7xfv",
+            "--eip=eip-ek3scgap",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "AssociateEipToClusterNode"),
+                    ("cluster_node", "cln-jmrv7xfv"),
+                    ("eip", "eip-ek3scgap"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"AssociateEipToClusterNodeResponse\",\"job_id\":\"j-olda0tqkyyc\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn cease_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CeaseClustersResponse\",\"job_id\":\"j-1br9d0839v1\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["cease-clusters", "--clusters=cl-2gi2b3oc"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "CeaseClusters"), ("clusters.1", "cl-2gi2b3oc")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"CeaseClustersResponse\",\"job_id\":\"j-1br9d0839v1\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn change_cluster_vxnet() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ChangeClusterVxnetResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-72j4zto5q7x\",\"ret_code\":0,\"vxnet_id\":\"vxnet-vzvzkno\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "change-cluster-vxnet",
+            "--cluster=cl-q1witcdk",
+            "--vxnet=vxnet-iuy3lnd",
+            "--private-ips=[{\"node_id\":\"cln-nqop00oj\",\"private_ip\":\"192.168.1.4\"},{\"node_id\":\"cln-oruuckuo\",\"private_ip\":\"192.168.1.2\"},{\"node_id\":\"cln-veb7g8nx\",\"private_ip\":\"192.168.1.3\"}]",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ChangeClusterVxnet"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("vxnet", "vxnet-iuy3lnd"),
+                    ("private_ips.1.node_id", "cln-nqop00oj"),
+                    ("private_ips.1.private_ip", "192.168.1.4"),
+                    ("private_ips.2.node_id", "cln-oruuckuo"),
+                    ("private_ips.2.private_ip", "192.168.1.2"),
+                    ("private_ips.3.node_id", "cln-veb7g8nx"),
+                    ("private_ips.3.private_ip", "192.168.1.3"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"ChangeClusterVxnetResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-72j4zto5q7x\",\"ret_code\":0,\"vxnet_id\":\"vxnet-vzvzkno\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn configure_ssl() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-g5xds89dhis\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"configuring_SSL\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "configure-ssl",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"configssl\":\"ON\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "configuring_SSL"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"configssl\":\"ON\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-g5xds89dhis\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"configuring_SSL\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster",
+            "--conf={\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "CreateCluster")],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_cluster_from_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterFromSnapshotResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-cluster-from-snapshot",
+            "--conf={\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+            "--snapshot-id=ss-ab1cd2ef",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "CreateClusterFromSnapshot"),
+                    ("snapshot_id", "ss-ab1cd2ef"),
+                ],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterFromSnapshotResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_analysis_user() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iaj5uvzxd12\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"del_ck_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"user\":\"test\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "del_ck_user"),
+                    ("role", "analysis"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"user\":\"test\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iaj5uvzxd12\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"del_ck_user\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"deleted_node_ids\":[\"cln-2x5w6l81\",\"cln-yrlus78f\"],\"job_id\":\"j-qgn3a6cegfe\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-cluster-nodes",
+            "--cluster=cl-q1witcdk",
+            "--nodes=cln-2x5w6l81",
+            "--nodes=cln-yrlus78f",
+            "--force=0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DeleteClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("nodes.1", "cln-2x5w6l81"),
+                    ("nodes.2", "cln-yrlus78f"),
+                    ("force", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"deleted_node_ids\":[\"cln-2x5w6l81\",\"cln-yrlus78f\"],\"job_id\":\"j-qgn3a6cegfe\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClustersResponse\",\"job_ids\":{\"cl-11esmufq\":\"j-bt9myvtwqt8\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["delete-clusters", "--clusters=cl-11esmufq"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "DeleteClusters"), ("clusters.1", "cl-11esmufq")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClustersResponse\",\"job_ids\":{\"cl-11esmufq\":\"j-bt9myvtwqt8\"},\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_database_user() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-gngc8xvc250\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"del_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-database-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"%\",\"user\":\"u1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "del_user"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"host\":\"%\",\"user\":\"u1\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-gngc8xvc250\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"del_user\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn deploy_app_version() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_count\":3,\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "deploy-app-version",
+            "--version-id=appv-gva21mw0",
+            "--conf={\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DeployAppVersion"),
+                    ("version_id", "appv-gva21mw0"),
+                ],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_count\":3,\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_app_version_attachments() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionAttachmentsResponse\",\"attachment_set\":[{\"attachment_content\":{\"cluster.json.mustache\":\"{\\n    \\\"name\\\": {{cluster.name}},\\n    \\\"description\\\": {{cluster.description}},\\n    \\\"vxnet\\\": {{cluster.vxnet}},\\n    \\\"nodes\\\": [{\\n        \\\"container\\\": {\\n            \\\"type\\\": \\\"kvm\\\",\\n            \\\"zone\\\": \\\"pek3a\\\",\\n            \\\"image\\\": \\\"img-svm7yple\\\"\\n        },\\n        \\\"count\\\": {{cluster.zk_node.count}},\\n        \\\"cpu\\\": {{cluster.zk_node.cpu}},\\n        \\\"memory\\\": {{cluster.zk_node.memory}},\\n\\t\\t\\\"instance_class\\\": {{cluster.zk_node.instance_class}},\\n        \\\"volume\\\": {\\n            \\\"size\\\": {{cluster.zk_node.volume_size}}\\n        },\\n        \\\"server_id_upper_bound\\\": 255,\\n        \\\"services\\\": {\\n            \\\"start\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\\\"\\n            },\\n            \\\"stop\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\\\"\\n            }\\n        },\\n\\t\\t\\\"advanced_actions\\\": [\\\"change_vxnet\\\", \\\"scale_horizontal\\\"],\\n\\t\\t\\\"vertical_scaling_policy\\\": \\\"sequential\\\"\\n    }],\\n\\t\\\"endpoints\\\": {\\n\\t\\t\\\"client\\\": {\\n\\t\\t\\t\\\"port\\\":\\t2181,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t},\\n\\t\\t\\\"rest\\\": {\\n\\t\\t\\t\\\"port\\\":\\t9998,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t}\\n\\t},\\n\\t\\\"health_check\\\":\\t{\\n\\t\\t\\\"enable\\\": true,\\n\\t\\t\\\"interval_sec\\\": 60,\\n\\t\\t\\\"timeout_sec\\\": 10,\\n\\t\\t\\\"action_timeout_sec\\\": 30,\\n\\t\\t\\\"healthy_threshold\\\": 2,\\n\\t\\t\\\"unhealthy_threshold\\\": 2,\\n\\t\\t\\\"check_cmd\\\": \\\"echo srvr | nc 127.0.0.1 2181\\\",\\n\\t\\t\\\"action_cmd\\\": \\\"/opt/zookeeper/bin/restart-server.sh\\\"\\n\\t},\\n\\t\\\"monitor\\\": {\\n        \\\"enable\\\": true,\\n        \\\"cmd\\\": \\\"/opt/zookeeper/bin/get-monitor.sh\\\",\\n        \\\"items\\\": {\\n            \\\"mode\\\": {\\n                \\\"unit\\\": \\\"\\\",\\n                \\\"value_type\\\": \\\"str\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n                \\\"enums\\\": [\\\"L\\\", \\\"F\\\", \\\"S\\\"]\\n            },\\n\\t\\t\\t\\\"min\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"min\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"avg\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"avg\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"max\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"max\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"received\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"sent\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"active\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"outstanding\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"znode\\\": {\\n                \\\"unit\\\": \\\"znode_count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            }\\n        },\\n\\t\\t\\\"groups\\\": {\\n\\t\\t\\t\\\"latency\\\":\\t[\\\"min\\\", \\\"avg\\\", \\\"max\\\"],\\n\\t\\t\\t\\\"throughput\\\": [\\\"received\\\", \\\"sent\\\"],\\n            \\\"connections\\\": [\\\"active\\\", \\\"outstanding\\\"]\\n\\t\\t},\\n        \\\"display\\\": [\\\"mode\\\", \\\"latency\\\", \\\"throughput\\\", \\\"connections\\\", \\\"znode\\\"],\\n        \\\"alarm\\\": [\\\"avg\\\"]\\n    }\\n}\\n\",\"config.json\":\"{\\n    \\\"type\\\": \\\"array\\\",\\n    \\\"properties\\\": [{\\n        \\\"key\\\": \\\"cluster\\\",\\n        \\\"description\\\": \\\"ZooKeeper release 3.4.9 cluster properties\\\",\\n        \\\"type\\\": \\\"array\\\",\\n        \\\"properties\\\": [{\\n            \\\"key\\\": \\\"name\\\",\\n            \\\"label\\\": \\\"Name\\\",\\n            \\\"description\\\": \\\"The name of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"ZooKeeper\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"description\\\",\\n            \\\"label\\\": \\\"Description\\\",\\n            \\\"description\\\": \\\"The description of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"vxnet\\\",\\n            \\\"label\\\": \\\"VxNet\\\",\\n            \\\"description\\\": \\\"Choose a vxnet to join\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"yes\\\"\\n        }, {\\n            \\\"key\\\": \\\"zk_node\\\",\\n            \\\"label\\\": \\\"ZooKeeper Node\\\",\\n            \\\"description\\\": \\\"role-based node properties\\\",\\n            \\\"type\\\": \\\"array\\\",\\n            \\\"properties\\\": [{\\n                \\\"key\\\": \\\"cpu\\\",\\n                \\\"label\\\": \\\"CPU\\\",\\n                \\\"description\\\": \\\"CPUs of each node\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 1,\\n                \\\"range\\\": [\\n                    1,\\n                    2,\\n                    4,\\n                    8\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"memory\\\",\\n                \\\"label\\\": \\\"Memory\\\",\\n                \\\"description\\\": \\\"memory of each node (in MiB)\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 2048,\\n                \\\"range\\\": [\\n                    1024,\\n                    2048,\\n                    4096,\\n                    8192,\\n                    16384,\\n                    32768\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"instance_class\\\",\\n                \\\"label\\\": \\\"Instance Class\\\",\\n                \\\"description\\\": \\\"The instance type for the cluster to run，such as high performance，high performance plus\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 0,\\n                \\\"range\\\": [0, 1],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"count\\\",\\n                \\\"label\\\": \\\"Node Count\\\",\\n                \\\"description\\\": \\\"Number of nodes for the cluster to create\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 3,\\n                \\\"range\\\": [\\n                    1,\\n                    3,\\n                    5,\\n                    7,\\n                    9\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n\\t\\t\\t\\t\\\"key\\\": \\\"volume_size\\\",\\n\\t\\t\\t\\t\\\"label\\\": \\\"Volume Size\\\",\\n\\t\\t\\t\\t\\\"description\\\": \\\"The volume size for each node\\\",\\n\\t\\t\\t\\t\\\"type\\\":\\t\\\"integer\\\",\\n\\t\\t\\t\\t\\\"default\\\": 10,\\n\\t\\t\\t\\t\\\"required\\\": \\\"yes\\\"\\n\\t\\t\\t}]\\n        }]\\n    }]\\n}\\n\",\"locale/en.json\":\"{\\n    \\\"Name\\\": \\\"Name\\\",\\n    \\\"Description\\\": \\\"Description\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"The name of the ZooKeeper service\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"The description of the ZooKeeper service\\\",\\n    \\\"VxNet\\\": \\\"VxNet\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"Choose a vxnet to join\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"CPUs of each node\\\",\\n    \\\"Memory\\\": \\\"Memory\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"Memory of each node (in MiB)\\\",\\n\\t\\\"Volume Size\\\": \\\"Volume Size\\\",\\n\\t\\\"Instance Class\\\": \\\"Instance Class\\\",\\n    \\\"The volume size for each node\\\": \\\"The volume size for each node\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper Node\\\",\\n\\t\\\"Node Count\\\": \\\"Node Count\\\",\\n    \\\"count\\\": \\\"count\\\",\\n\\t\\\"znode_count\\\": \\\"count\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"Number of nodes for the cluster to create\\\",\\n    \\\"instance class\\\": \\\"instance class\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\",\\n    \\\"zk_node\\\": \\\"zk_node\\\",\\n    \\\"latency\\\": \\\"latency\\\",\\n\\t\\\"throughput\\\": \\\"throughput\\\",\\n    \\\"connections\\\": \\\"connections\\\",\\n    \\\"znode\\\": \\\"znode\\\",\\n    \\\"mode\\\": \\\"mode (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"min\\\",\\n\\t\\\"avg\\\": \\\"avg\\\",\\n\\t\\\"max\\\": \\\"max\\\",\\n\\t\\\"received\\\": \\\"received\\\",\\n\\t\\\"sent\\\": \\\"sent\\\",\\n\\t\\\"active\\\": \\\"active\\\",\\n\\t\\\"outstanding\\\": \\\"outstanding\\\"\\n}\\n\\n\",\"locale/zh-cn.json\":\"{\\n    \\\"Name\\\": \\\"名称\\\",\\n    \\\"Description\\\": \\\"描述\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"ZooKeeper 服务名称\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"ZooKeeper 服务描述\\\",\\n    \\\"VxNet\\\": \\\"私有网络\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"选择要加入的私有网络\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"每个节点的 CPU 数量\\\",\\n    \\\"Memory\\\": \\\"内存\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"每个节点的内存数量（单位：MiB）\\\",\\n\\t\\\"Instance Class\\\": \\\"主机类型\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"Node Count\\\": \\\"节点数量\\\",\\n    \\\"count\\\": \\\"次\\\",\\n\\t\\\"znode_count\\\": \\\"个\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"要创建的节点数量\\\",\\n\\t\\\"Volume Size\\\": \\\"存储容量\\\",\\n    \\\"The volume size for each node\\\": \\\"每个节点的存储容量\\\",\\n    \\\"instance class\\\": \\\"实例类型\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"节点实例类型，比如性能型与超高性能型。\\\",\\n    \\\"zk_node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"latency\\\": \\\"响应延迟时间\\\",\\n\\t\\\"throughput\\\": \\\"吞吐量\\\",\\n    \\\"connections\\\": \\\"连接数\\\",\\n    \\\"znode\\\": \\\"节点数量\\\",\\n    \\\"mode\\\": \\\"角色 (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"最小响应延迟时间\\\",\\n\\t\\\"avg\\\": \\\"平均响应延迟时间\\\",\\n\\t\\\"max\\\": \\\"最大响应延迟时间\\\",\\n\\t\\\"received\\\": \\\"请求接收数\\\",\\n\\t\\\"sent\\\": \\\"发送响应数\\\",\\n\\t\\\"active\\\": \\\"活跃连接数\\\",\\n\\t\\\"outstanding\\\": \\\"待处理连接数\\\",\\n    \\\"client\\\": \\\"客户端\\\"\\n}\\n\\n\"},\"attachment_id\":\"ca-nx8rerlv\",\"attachment_type\":\"archive\",\"category\":\"resource_kit\",\"filename\":\"zk-3.4.9.tar.gz\",\"filesize\":2390,\"owner\":\"usr-XqlPq3qV\",\"resource_id\":\"appv-70gegwmp\",\"resource_type\":\"app_version\",\"sub_category\":\"\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-app-version-attachments",
+            "--attachment-ids=ca-nx8rerlv",
+            "--version-id=appv-70gegwmp",
+            "--content-keys=config.json",
+            "--content-keys=cluster.json.mustache",
+            "--content-keys=locale/zh-cn.json",
+            "--content-keys=locale/en.json",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeAppVersionAttachments"),
+                    ("attachment_ids.1", "ca-nx8rerlv"),
+                    ("version_id", "appv-70gegwmp"),
+                    ("content_keys.1", "config.json"),
+                    ("content_keys.2", "cluster.json.mustache"),
+                    ("content_keys.3", "locale/zh-cn.json"),
+                    ("content_keys.4", "locale/en.json"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionAttachmentsResponse\",\"attachment_set\":[{\"attachment_content\":{\"cluster.json.mustache\":\"{\\n    \\\"name\\\": {{cluster.name}},\\n    \\\"description\\\": {{cluster.description}},\\n    \\\"vxnet\\\": {{cluster.vxnet}},\\n    \\\"nodes\\\": [{\\n        \\\"container\\\": {\\n            \\\"type\\\": \\\"kvm\\\",\\n            \\\"zone\\\": \\\"pek3a\\\",\\n            \\\"image\\\": \\\"img-svm7yple\\\"\\n        },\\n        \\\"count\\\": {{cluster.zk_node.count}},\\n        \\\"cpu\\\": {{cluster.zk_node.cpu}},\\n        \\\"memory\\\": {{cluster.zk_node.memory}},\\n\\t\\t\\\"instance_class\\\": {{cluster.zk_node.instance_class}},\\n        \\\"volume\\\": {\\n            \\\"size\\\": {{cluster.zk_node.volume_size}}\\n        },\\n        \\\"server_id_upper_bound\\\": 255,\\n        \\\"services\\\": {\\n            \\\"start\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\\\"\\n            },\\n            \\\"stop\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\\\"\\n            }\\n        },\\n\\t\\t\\\"advanced_actions\\\": [\\\"change_vxnet\\\", \\\"scale_horizontal\\\"],\\n\\t\\t\\\"vertical_scaling_policy\\\": \\\"sequential\\\"\\n    }],\\n\\t\\\"endpoints\\\": {\\n\\t\\t\\\"client\\\": {\\n\\t\\t\\t\\\"port\\\":\\t2181,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t},\\n\\t\\t\\\"rest\\\": {\\n\\t\\t\\t\\\"port\\\":\\t9998,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t}\\n\\t},\\n\\t\\\"health_check\\\":\\t{\\n\\t\\t\\\"enable\\\": true,\\n\\t\\t\\\"interval_sec\\\": 60,\\n\\t\\t\\\"timeout_sec\\\": 10,\\n\\t\\t\\\"action_timeout_sec\\\": 30,\\n\\t\\t\\\"healthy_threshold\\\": 2,\\n\\t\\t\\\"unhealthy_threshold\\\": 2,\\n\\t\\t\\\"check_cmd\\\": \\\"echo srvr | nc 127.0.0.1 2181\\\",\\n\\t\\t\\\"action_cmd\\\": \\\"/opt/zookeeper/bin/restart-server.sh\\\"\\n\\t},\\n\\t\\\"monitor\\\": {\\n        \\\"enable\\\": true,\\n        \\\"cmd\\\": \\\"/opt/zookeeper/bin/get-monitor.sh\\\",\\n        \\\"items\\\": {\\n            \\\"mode\\\": {\\n                \\\"unit\\\": \\\"\\\",\\n                \\\"value_type\\\": \\\"str\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n                \\\"enums\\\": [\\\"L\\\", \\\"F\\\", \\\"S\\\"]\\n            },\\n\\t\\t\\t\\\"min\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"min\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"avg\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"avg\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"max\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"max\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"received\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"sent\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"active\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"outstanding\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"znode\\\": {\\n                \\\"unit\\\": \\\"znode_count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            }\\n        },\\n\\t\\t\\\"groups\\\": {\\n\\t\\t\\t\\\"latency\\\":\\t[\\\"min\\\", \\\"avg\\\", \\\"max\\\"],\\n\\t\\t\\t\\\"throughput\\\": [\\\"received\\\", \\\"sent\\\"],\\n            \\\"connections\\\": [\\\"active\\\", \\\"outstanding\\\"]\\n\\t\\t},\\n        \\\"display\\\": [\\\"mode\\\", \\\"latency\\\", \\\"throughput\\\", \\\"connections\\\", \\\"znode\\\"],\\n        \\\"alarm\\\": [\\\"avg\\\"]\\n    }\\n}\\n\",\"config.json\":\"{\\n    \\\"type\\\": \\\"array\\\",\\n    \\\"properties\\\": [{\\n        \\\"key\\\": \\\"cluster\\\",\\n        \\\"description\\\": \\\"ZooKeeper release 3.4.9 cluster properties\\\",\\n        \\\"type\\\": \\\"array\\\",\\n        \\\"properties\\\": [{\\n            \\\"key\\\": \\\"name\\\",\\n            \\\"label\\\": \\\"Name\\\",\\n            \\\"description\\\": \\\"The name of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"ZooKeeper\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"description\\\",\\n            \\\"label\\\": \\\"Description\\\",\\n            \\\"description\\\": \\\"The description of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"vxnet\\\",\\n            \\\"label\\\": \\\"VxNet\\\",\\n            \\\"description\\\": \\\"Choose a vxnet to join\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"yes\\\"\\n        }, {\\n            \\\"key\\\": \\\"zk_node\\\",\\n            \\\"label\\\": \\\"ZooKeeper Node\\\",\\n            \\\"description\\\": \\\"role-based node properties\\\",\\n            \\\"type\\\": \\\"array\\\",\\n            \\\"properties\\\": [{\\n                \\\"key\\\": \\\"cpu\\\",\\n                \\\"label\\\": \\\"CPU\\\",\\n                \\\"description\\\": \\\"CPUs of each node\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 1,\\n                \\\"range\\\": [\\n                    1,\\n                    2,\\n                    4,\\n                    8\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"memory\\\",\\n                \\\"label\\\": \\\"Memory\\\",\\n                \\\"description\\\": \\\"memory of each node (in MiB)\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 2048,\\n                \\\"range\\\": [\\n                    1024,\\n                    2048,\\n                    4096,\\n                    8192,\\n                    16384,\\n                    32768\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"instance_class\\\",\\n                \\\"label\\\": \\\"Instance Class\\\",\\n                \\\"description\\\": \\\"The instance type for the cluster to run，such as high performance，high performance plus\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 0,\\n                \\\"range\\\": [0, 1],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"count\\\",\\n                \\\"label\\\": \\\"Node Count\\\",\\n                \\\"description\\\": \\\"Number of nodes for the cluster to create\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 3,\\n                \\\"range\\\": [\\n                    1,\\n                    3,\\n                    5,\\n                    7,\\n                    9\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n\\t\\t\\t\\t\\\"key\\\": \\\"volume_size\\\",\\n\\t\\t\\t\\t\\\"label\\\": \\\"Volume Size\\\",\\n\\t\\t\\t\\t\\\"description\\\": \\\"The volume size for each node\\\",\\n\\t\\t\\t\\t\\\"type\\\":\\t\\\"integer\\\",\\n\\t\\t\\t\\t\\\"default\\\": 10,\\n\\t\\t\\t\\t\\\"required\\\": \\\"yes\\\"\\n\\t\\t\\t}]\\n        }]\\n    }]\\n}\\n\",\"locale/en.json\":\"{\\n    \\\"Name\\\": \\\"Name\\\",\\n    \\\"Description\\\": \\\"Description\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"The name of the ZooKeeper service\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"The description of the ZooKeeper service\\\",\\n    \\\"VxNet\\\": \\\"VxNet\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"Choose a vxnet to join\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"CPUs of each node\\\",\\n    \\\"Memory\\\": \\\"Memory\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"Memory of each node (in MiB)\\\",\\n\\t\\\"Volume Size\\\": \\\"Volume Size\\\",\\n\\t\\\"Instance Class\\\": \\\"Instance Class\\\",\\n    \\\"The volume size for each node\\\": \\\"The volume size for each node\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper Node\\\",\\n\\t\\\"Node Count\\\": \\\"Node Count\\\",\\n    \\\"count\\\": \\\"count\\\",\\n\\t\\\"znode_count\\\": \\\"count\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"Number of nodes for the cluster to create\\\",\\n    \\\"instance class\\\": \\\"instance class\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\",\\n    \\\"zk_node\\\": \\\"zk_node\\\",\\n    \\\"latency\\\": \\\"latency\\\",\\n\\t\\\"throughput\\\": \\\"throughput\\\",\\n    \\\"connections\\\": \\\"connections\\\",\\n    \\\"znode\\\": \\\"znode\\\",\\n    \\\"mode\\\": \\\"mode (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"min\\\",\\n\\t\\\"avg\\\": \\\"avg\\\",\\n\\t\\\"max\\\": \\\"max\\\",\\n\\t\\\"received\\\": \\\"received\\\",\\n\\t\\\"sent\\\": \\\"sent\\\",\\n\\t\\\"active\\\": \\\"active\\\",\\n\\t\\\"outstanding\\\": \\\"outstanding\\\"\\n}\\n\\n\",\"locale/zh-cn.json\":\"{\\n    \\\"Name\\\": \\\"名称\\\",\\n    \\\"Description\\\": \\\"描述\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"ZooKeeper 服务名称\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"ZooKeeper 服务描述\\\",\\n    \\\"VxNet\\\": \\\"私有网络\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"选择要加入的私有网络\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"每个节点的 CPU 数量\\\",\\n    \\\"Memory\\\": \\\"内存\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"每个节点的内存数量（单位：MiB）\\\",\\n\\t\\\"Instance Class\\\": \\\"主机类型\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"Node Count\\\": \\\"节点数量\\\",\\n    \\\"count\\\": \\\"次\\\",\\n\\t\\\"znode_count\\\": \\\"个\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"要创建的节点数量\\\",\\n\\t\\\"Volume Size\\\": \\\"存储容量\\\",\\n    \\\"The volume size for each node\\\": \\\"每个节点的存储容量\\\",\\n    \\\"instance class\\\": \\\"实例类型\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"节点实例类型，比如性能型与超高性能型。\\\",\\n    \\\"zk_node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"latency\\\": \\\"响应延迟时间\\\",\\n\\t\\\"throughput\\\": \\\"吞吐量\\\",\\n    \\\"connections\\\": \\\"连接数\\\",\\n    \\\"znode\\\": \\\"节点数量\\\",\\n    \\\"mode\\\": \\\"角色 (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"最小响应延迟时间\\\",\\n\\t\\\"avg\\\": \\\"平均响应延迟时间\\\",\\n\\t\\\"max\\\": \\\"最大响应延迟时间\\\",\\n\\t\\\"received\\\": \\\"请求接收数\\\",\\n\\t\\\"sent\\\": \\\"发送响应数\\\",\\n\\t\\\"active\\\": \\\"活跃连接数\\\",\\n\\t\\\"outstanding\\\": \\\"待处理连接数\\\",\\n    \\\"client\\\": \\\"客户端\\\"\\n}\\n\\n\"},\"attachment_id\":\"ca-nx8rerlv\",\"attachment_type\":\"archive\",\"category\":\"resource_kit\",\"filename\":\"zk-3.4.9.tar.gz\",\"filesize\":2390,\"owner\":\"usr-XqlPq3qV\",\"resource_id\":\"appv-70gegwmp\",\"resource_type\":\"app_version\",\"sub_category\":\"\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_app_versions() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":1,\"version_set\":[{\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["describe-app-versions", "--app-ids=app-tg3lbp0a", "--limit=20"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeAppVersions"),
+                    ("app_ids.1", "app-tg3lbp0a"),
+                    ("limit", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":1,\"version_set\":[{\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_apps() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppsResponse\",\"app_set\":[{\"app_id\":\"app-00r26u27\",\"app_name\":\"MySQL Plus\",\"status\":\"active\",\"visibility\":\"public\",\"zones\":[\"pek3b\",\"sh1a\"]}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["describe-apps", "--app=app-00r26u27"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "DescribeApps"), ("app", "app-00r26u27")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppsResponse\",\"app_set\":[{\"app_id\":\"app-00r26u27\",\"app_name\":\"MySQL Plus\",\"status\":\"active\",\"visibility\":\"public\",\"zones\":[\"pek3b\",\"sh1a\"]}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_cluster_display_tabs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterDisplayTabsResponse\",\"display_tabs\":{\"data\":[[\"192.168.0.13\",\"Master\"],[\"192.168.0.14\",\"Master\"],[\"192.168.0.9\",\"Master\"],[\"192.168.0.10\",\"Slave\"],[\"192.168.0.11\",\"Slave\"],[\"192.168.0.12\",\"Slave\"]],\"labels\":[\"ip\",\"role\"]},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-cluster-display-tabs",
+            "--cluster=cl-2gi2b3oc",
+            "--display-tabs=roles",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterDisplayTabs"),
+                    ("cluster", "cl-2gi2b3oc"),
+                    ("display_tabs", "roles"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterDisplayTabsResponse\",\"display_tabs\":{\"data\":[[\"192.168.0.13\",\"Master\"],[\"192.168.0.14\",\"Master\"],[\"192.168.0.9\",\"Master\"],[\"192.168.0.10\",\"Slave\"],[\"192.168.0.11\",\"Slave\"],[\"192.168.0.12\",\"Slave\"]],\"labels\":[\"ip\",\"role\"]},\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_cluster_environment() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterEnvironmentResponse\",\"config\":{\"description\":\"Redis service properties\",\"key\":\"env\",\"properties\":[{\"default\":60,\"description\":\"Max memory percent Redis can make use of.\",\"key\":\"maxmemory-percent\",\"label\":\"maxmemory-percent\",\"max\":95,\"min\":0,\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"*********\",\"description\":\"Require clients to issue AUTH <PASSWORD> before processing any other commands.\",\"key\":\"requirepass\",\"label\":\"requirepass\",\"required\":\"no\",\"type\":\"password\"},{\"default\":0,\"description\":\"Enable config and save commands(strongly not recommended to enable this)\",\"key\":\"enable-config\",\"label\":\"enable-config\",\"range\":[0,1],\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"Active rehashing uses 1 millisecond every 100 milliseconds of CPU time in order to help rehashing the main Redis hash table\",\"key\":\"activerehashing\",\"label\":\"activerehashing\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"yes\",\"description\":\"The Append Only File is an alternative persistence mode that provides much better durability.\",\"key\":\"appendonly\",\"label\":\"appendonly\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"everysec\",\"description\":\"It tells the Operating System to actually write data on disk instead of waiting for more data in the output buffer.\",\"key\":\"appendfsync\",\"label\":\"appendfsync\",\"range\":[\"everysec\",\"no\",\"always\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":1024,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries\",\"key\":\"hash-max-ziplist-entries\",\"label\":\"hash-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries, and the biggest entry does not exceed a given threshold\",\"key\":\"hash-max-ziplist-value\",\"label\":\"hash-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"It samples different operations at runtime in order to collect data related to possible sources of latency of a Redis instance.\",\"key\":\"latency-monitor-threshold\",\"label\":\"latency-monitor-threshold\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-entries\",\"label\":\"list-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-value\",\"label\":\"list-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":65000,\"description\":\"Set the max number of connected clients at the same time.\",\"key\":\"maxclients\",\"label\":\"maxclients\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"volatile-lru\",\"description\":\"The eviction policy to remove keys when the memory limit is reached.\",\"key\":\"maxmemory-policy\",\"label\":\"maxmemory-policy\",\"range\":[\"volatile-lru\",\"allkeys-lru\",\"volatile-random\",\"allkeys-random\",\"volatile-ttl\",\"noeviction\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":3,\"description\":\"LRU and minimal TTL algorithms are not precise algorithms but approximated algorithms (in order to save memory), using this to tune it for speed or accuracy.\",\"key\":\"maxmemory-samples\",\"label\":\"maxmemory-samples\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":10,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-max-lag\",\"label\":\"min-slaves-max-lag\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-to-write\",\"label\":\"min-slaves-to-write\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"It prevents fsync() from being called in the main process while a BGSAVE or BGREWRITEAOF is in progress.\",\"key\":\"no-appendfsync-on-rewrite\",\"label\":\"no-appendfsync-on-rewrite\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"\",\"description\":\"It selects the events that Redis will notify among a set of classes.\",\"key\":\"notify-keyspace-events\",\"label\":\"notify-keyspace-events\",\"required\":\"no\",\"type\":\"string\"},{\"default\":1048576,\"description\":\"Set the replication backlog size.\",\"key\":\"repl-backlog-size\",\"label\":\"repl-backlog-size\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":3600,\"description\":\"It configures the amount of seconds that need to elapse, starting from the time the last slave disconnected, for the backlog buffer to be freed.\",\"key\":\"repl-backlog-ttl\",\"label\":\"repl-backlog-ttl\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":60,\"description\":\"It is the replication timeout.\",\"key\":\"repl-timeout\",\"label\":\"repl-timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"It sets the limit in the size of the set in order to use this special memory saving encoding.\",\"key\":\"set-max-intset-entries\",\"label\":\"set-max-intset-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":-1,\"description\":\"It logs queries that exceeded a specified execution time.\",\"key\":\"slowlog-log-slower-than\",\"label\":\"slowlog-log-slower-than\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"It logs queries with the length of the slow log.\",\"key\":\"slowlog-max-len\",\"label\":\"slowlog-max-len\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"TCP keepalive between server and client.\",\"key\":\"tcp-keepalive\",\"label\":\"tcp-keepalive\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"Close the connection after a client is idle for N seconds (0 to disable).\",\"key\":\"timeout\",\"label\":\"timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-entries\",\"label\":\"zset-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-value\",\"label\":\"zset-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":5000,\"description\":\"Max execution time of a Lua script in milliseconds.\",\"key\":\"lua-time-limit\",\"label\":\"lua-time-limit\",\"required\":\"no\",\"type\":\"integer\"}],\"type\":\"array\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["describe-cluster-environment", "--cluster=cl-2gi2b3oc"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterEnvironment"),
+                    ("cluster", "cl-2gi2b3oc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterEnvironmentResponse\",\"config\":{\"description\":\"Redis service properties\",\"key\":\"env\",\"properties\":[{\"default\":60,\"description\":\"Max memory percent Redis can make use of.\",\"key\":\"maxmemory-percent\",\"label\":\"maxmemory-percent\",\"max\":95,\"min\":0,\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"*********\",\"description\":\"Require clients to issue AUTH <PASSWORD> before processing any other commands.\",\"key\":\"requirepass\",\"label\":\"requirepass\",\"required\":\"no\",\"type\":\"password\"},{\"default\":0,\"description\":\"Enable config and save commands(strongly not recommended to enable this)\",\"key\":\"enable-config\",\"label\":\"enable-config\",\"range\":[0,1],\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"Active rehashing uses 1 millisecond every 100 milliseconds of CPU time in order to help rehashing the main Redis hash table\",\"key\":\"activerehashing\",\"label\":\"activerehashing\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"yes\",\"description\":\"The Append Only File is an alternative persistence mode that provides much better durability.\",\"key\":\"appendonly\",\"label\":\"appendonly\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"everysec\",\"description\":\"It tells the Operating System to actually write data on disk instead of waiting for more data in the output buffer.\",\"key\":\"appendfsync\",\"label\":\"appendfsync\",\"range\":[\"everysec\",\"no\",\"always\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":1024,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries\",\"key\":\"hash-max-ziplist-entries\",\"label\":\"hash-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries, and the biggest entry does not exceed a given threshold\",\"key\":\"hash-max-ziplist-value\",\"label\":\"hash-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"It samples different operations at runtime in order to collect data related to possible sources of latency of a Redis instance.\",\"key\":\"latency-monitor-threshold\",\"label\":\"latency-monitor-threshold\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-entries\",\"label\":\"list-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-value\",\"label\":\"list-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":65000,\"description\":\"Set the max number of connected clients at the same time.\",\"key\":\"maxclients\",\"label\":\"maxclients\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"volatile-lru\",\"description\":\"The eviction policy to remove keys when the memory limit is reached.\",\"key\":\"maxmemory-policy\",\"label\":\"maxmemory-policy\",\"range\":[\"volatile-lru\",\"allkeys-lru\",\"volatile-random\",\"allkeys-random\",\"volatile-ttl\",\"noeviction\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":3,\"description\":\"LRU and minimal TTL algorithms are not precise algorithms but approximated algorithms (in order to save memory), using this to tune it for speed or accuracy.\",\"key\":\"maxmemory-samples\",\"label\":\"maxmemory-samples\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":10,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-max-lag\",\"label\":\"min-slaves-max-lag\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-to-write\",\"label\":\"min-slaves-to-write\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"It prevents fsync() from being called in the main process while a BGSAVE or BGREWRITEAOF is in progress.\",\"key\":\"no-appendfsync-on-rewrite\",\"label\":\"no-appendfsync-on-rewrite\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"\",\"description\":\"It selects the events that Redis will notify among a set of classes.\",\"key\":\"notify-keyspace-events\",\"label\":\"notify-keyspace-events\",\"required\":\"no\",\"type\":\"string\"},{\"default\":1048576,\"description\":\"Set the replication backlog size.\",\"key\":\"repl-backlog-size\",\"label\":\"repl-backlog-size\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":3600,\"description\":\"It configures the amount of seconds that need to elapse, starting from the time the last slave disconnected, for the backlog buffer to be freed.\",\"key\":\"repl-backlog-ttl\",\"label\":\"repl-backlog-ttl\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":60,\"description\":\"It is the replication timeout.\",\"key\":\"repl-timeout\",\"label\":\"repl-timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"It sets the limit in the size of the set in order to use this special memory saving encoding.\",\"key\":\"set-max-intset-entries\",\"label\":\"set-max-intset-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":-1,\"description\":\"It logs queries that exceeded a specified execution time.\",\"key\":\"slowlog-log-slower-than\",\"label\":\"slowlog-log-slower-than\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"It logs queries with the length of the slow log.\",\"key\":\"slowlog-max-len\",\"label\":\"slowlog-max-len\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"TCP keepalive between server and client.\",\"key\":\"tcp-keepalive\",\"label\":\"tcp-keepalive\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"Close the connection after a client is idle for N seconds (0 to disable).\",\"key\":\"timeout\",\"label\":\"timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-entries\",\"label\":\"zset-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-value\",\"label\":\"zset-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":5000,\"description\":\"Max execution time of a Lua script in milliseconds.\",\"key\":\"lua-time-limit\",\"label\":\"lua-time-limit\",\"required\":\"no\",\"type\":\"integer\"}],\"type\":\"array\"},\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_cluster_jobs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterJobsResponse\",\"job_set\":[{\"create_time\":\"2018-03-04T05:37:58Z\",\"directive\":\"{\\\"sender\\\":{\\\"lang\\\":\\\"en\\\",\\\"user_id\\\":\\\"system\\\",\\\"console_id\\\":\\\"system\\\",\\\"root_user_id\\\":\\\"system\\\",\\\"role\\\":\\\"global_admin\\\",\\\"privilege\\\":10,\\\"channel\\\":\\\"internal\\\"},\\\"zone\\\":\\\"pek3a\\\",\\\"expires\\\":\\\"2018-03-04T05:38:58Z\\\",\\\"action\\\":\\\"CeaseResources\\\",\\\"clusters\\\":[\\\"cl-xi3aoihf\\\"],\\\"resource_ids\\\":[\\\"cl-xi3aoihf\\\"]}\",\"error_codes\":\"\",\"extras\":{},\"job_action\":\"CeaseResources\",\"job_id\":\"j-etkt94ebqra\",\"owner\":\"system\",\"resource_ids\":\"cl-xi3aoihf\",\"resources\":{\"clusters\":[\"cl-xi3aoihf\"]},\"status\":\"successful\",\"status_time\":\"2018-03-04T05:38:05Z\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-cluster-jobs",
+            "--app=app-tg3lbp0a",
+            "--jobs=j-etkt94ebqra",
+            "--limit=1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterJobs"),
+                    ("app", "app-tg3lbp0a"),
+                    ("jobs.1", "j-etkt94ebqra"),
+                    ("limit", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterJobsResponse\",\"job_set\":[{\"create_time\":\"2018-03-04T05:37:58Z\",\"directive\":\"{\\\"sender\\\":{\\\"lang\\\":\\\"en\\\",\\\"user_id\\\":\\\"system\\\",\\\"console_id\\\":\\\"system\\\",\\\"root_user_id\\\":\\\"system\\\",\\\"role\\\":\\\"global_admin\\\",\\\"privilege\\\":10,\\\"channel\\\":\\\"internal\\\"},\\\"zone\\\":\\\"pek3a\\\",\\\"expires\\\":\\\"2018-03-04T05:38:58Z\\\",\\\"action\\\":\\\"CeaseResources\\\",\\\"clusters\\\":[\\\"cl-xi3aoihf\\\"],\\\"resource_ids\\\":[\\\"cl-xi3aoihf\\\"]}\",\"error_codes\":\"\",\"extras\":{},\"job_action\":\"CeaseResources\",\"job_id\":\"j-etkt94ebqra\",\"owner\":\"system\",\"resource_ids\":\"cl-xi3aoihf\",\"resources\":{\"clusters\":[\"cl-xi3aoihf\"]},\"status\":\"successful\",\"status_time\":\"2018-03-04T05:38:05Z\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_cluster_nodes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterNodesResponse\",\"node_set\":[{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":1,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-blny8gpg\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-35iuqdjz\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.3\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:04Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":2,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-x6uksame\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-oruuckuo\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.2\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:58Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":3,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-aib1f523\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-yrlus78f\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.4\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:59Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"}],\"ret_code\":0,\"total_count\":3}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-cluster-nodes",
+            "--cluster=cl-q1witcdk",
+            "--limit=20",
+            "--reverse=1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("limit", "20"),
+                    ("reverse", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterNodesResponse\",\"node_set\":[{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":1,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-blny8gpg\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-35iuqdjz\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.3\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:04Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":2,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-x6uksame\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-oruuckuo\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.2\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:58Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":3,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-aib1f523\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-yrlus78f\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.4\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:59Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"}],\"ret_code\":0,\"total_count\":3}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_cluster_users() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterUsersResponse\",\"apps\":[\"app-tg3lbp0a\"],\"ret_code\":0,\"users\":{\"usr-NzTfAWek\":\"cl-q1witcdk\"}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["describe-cluster-users", "--zones=pek3b", "--apps=app-tg3lbp0a"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterUsers"),
+                    ("zones.1", "pek3b"),
+                    ("apps.1", "app-tg3lbp0a"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterUsersResponse\",\"apps\":[\"app-tg3lbp0a\"],\"ret_code\":0,\"users\":{\"usr-NzTfAWek\":\"cl-q1witcdk\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn describe_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClustersResponse\",\"cluster_set\":[{\"add_links\":null,\"advanced_actions\":{\"\":\"change_vxnet,scale_horizontal\"},\"app_id\":\"app-tg3lbp0a\",\"app_info\":{\"app_id\":\"app-tg3lbp0a\",\"app_name\":\"ZooKeeper on QingCloud\",\"icon\":\"ca-iwg9qvsx\"},\"app_version\":\"appv-70gegwmp\",\"app_version_info\":{\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status_time\":\"2017-04-21T02:34:24Z\",\"upgrade_policy\":[],\"version_id\":\"appv-70gegwmp\"},\"auto_backup_time\":-1,\"auto_scale_step\":{\"\":{\"count\":1,\"volume_size\":20}},\"backup\":{\"\":false},\"backup_policy\":null,\"cluster_id\":\"cl-q1witcdk\",\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_service\":{},\"debug\":false,\"description\":\"\",\"display_tabs\":{},\"endpoints\":{\"client\":{\"port\":2181,\"protocol\":\"tcp\"},\"rest\":{\"port\":9998,\"protocol\":\"tcp\"}},\"health_check_enablement\":{\"\":true},\"incremental_backup_supported\":false,\"lastest_snapshot_time\":null,\"name\":\"ZooKeeper\",\"node_count\":3,\"owner\":\"usr-NzTfAWek\",\"partner_access\":false,\"role_count\":{\"\":3},\"roles\":[\"\"],\"security_group_id\":\"\",\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:26Z\",\"sub_code\":0,\"tags\":[],\"transition_status\":\"\",\"upgrade_policy\":[],\"upgrade_status\":\"\",\"upgrade_time\":\"2018-03-04T06:00:15Z\",\"vxnet\":{\"vpc_router_id\":\"rtr-bk8fnw71\",\"vxnet_id\":\"vxnet-pmefzgi\",\"vxnet_name\":\"\",\"vxnet_type\":1}}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "describe-clusters",
+            "--clusters=cl-q1witcdk",
+            "--scope=app",
+            "--limit=20",
+            "--reverse=1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusters"),
+                    ("clusters.1", "cl-q1witcdk"),
+                    ("scope", "app"),
+                    ("limit", "20"),
+                    ("reverse", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClustersResponse\",\"cluster_set\":[{\"add_links\":null,\"advanced_actions\":{\"\":\"change_vxnet,scale_horizontal\"},\"app_id\":\"app-tg3lbp0a\",\"app_info\":{\"app_id\":\"app-tg3lbp0a\",\"app_name\":\"ZooKeeper on QingCloud\",\"icon\":\"ca-iwg9qvsx\"},\"app_version\":\"appv-70gegwmp\",\"app_version_info\":{\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status_time\":\"2017-04-21T02:34:24Z\",\"upgrade_policy\":[],\"version_id\":\"appv-70gegwmp\"},\"auto_backup_time\":-1,\"auto_scale_step\":{\"\":{\"count\":1,\"volume_size\":20}},\"backup\":{\"\":false},\"backup_policy\":null,\"cluster_id\":\"cl-q1witcdk\",\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_service\":{},\"debug\":false,\"description\":\"\",\"display_tabs\":{},\"endpoints\":{\"client\":{\"port\":2181,\"protocol\":\"tcp\"},\"rest\":{\"port\":9998,\"protocol\":\"tcp\"}},\"health_check_enablement\":{\"\":true},\"incremental_backup_supported\":false,\"lastest_snapshot_time\":null,\"name\":\"ZooKeeper\",\"node_count\":3,\"owner\":\"usr-NzTfAWek\",\"partner_access\":false,\"role_count\":{\"\":3},\"roles\":[\"\"],\"security_group_id\":\"\",\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:26Z\",\"sub_code\":0,\"tags\":[],\"transition_status\":\"\",\"upgrade_policy\":[],\"upgrade_status\":\"\",\"upgrade_time\":\"2018-03-04T06:00:15Z\",\"vxnet\":{\"vpc_router_id\":\"rtr-bk8fnw71\",\"vxnet_id\":\"vxnet-pmefzgi\",\"vxnet_name\":\"\",\"vxnet_type\":1}}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -104,6 +1482,686 @@ async fn describe_jobs() {
 }
 
 #[tokio::test]
+async fn disable_log_server() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-9seoe27qdce\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_log_server\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "disable-log-server",
+            "--cluster=cl-ouhutv70",
+            "--role=maininstance",
+            "--service-params={\"clean_log\":\"NO\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_log_server"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[("service_params", "{\"clean_log\":\"NO\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-9seoe27qdce\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_log_server\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn disable_migration() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-a8un5gxk5vw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_migrate\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["disable-migration", "--cluster=cl-ouhutv70"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_migrate"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-a8un5gxk5vw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_migrate\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn disable_standby() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-r2lnvb6hl54\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_standby\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["disable-standby", "--cluster=cl-ouhutv70"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-r2lnvb6hl54\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_standby\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn disable_zabbix() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-deh8ca7n8fz\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_zabbix\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["disable-zabbix", "--cluster=cl-ouhutv70"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_zabbix"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-deh8ca7n8fz\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_zabbix\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn dissociate_eip_from_cluster_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DissociateEipFromClusterNodeResponse\",\"job_id\":\"j-7vr4wbltzn9\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["dissociate-eip-from-cluster-node", "--eips=eip-ek3scgap"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DissociateEipFromClusterNode"),
+                    ("eips.1", "eip-ek3scgap"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"DissociateEipFromClusterNodeResponse\",\"job_id\":\"j-7vr4wbltzn9\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_log_server() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-epn57wli5qo\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_log_server\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-log-server",
+            "--cluster=cl-ouhutv70",
+            "--role=maininstance",
+            "--service-params={\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_log_server"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-epn57wli5qo\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_log_server\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_migration() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-migration",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "migrate_data"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_standby() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-pfiu9d1waxq\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_standby\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-standby",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-pfiu9d1waxq\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_standby\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn enable_zabbix() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ae6221n88ii\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_zabbix\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "enable-zabbix",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_zabbix"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ae6221n88ii\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_zabbix\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn exchange_cluster_reserved_ips() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ExchangeClusterReservedIpsResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-eod2aq9ygxz\",\"remote_cluster_id\":\"cl-9np7ig3g\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "exchange-cluster-reserved-ips",
+            "--cluster=cl-ouhutv70",
+            "--remote-cluster=cl-9np7ig3g",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ExchangeClusterReservedIps"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("remote_cluster", "cl-9np7ig3g"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"ExchangeClusterReservedIpsResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-eod2aq9ygxz\",\"remote_cluster_id\":\"cl-9np7ig3g\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn get_cluster_monitor() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"GetClusterMonitorResponse\",\"meter_set\":[{\"data_set\":[[1520145900,\"healthy|1|0|0|0|follower|0|22|21|4\"],\"healthy|1|0|0|0|follower|0|13|12|4\",\"healthy|1|0|0|0|follower|0|8|7|4\",\"healthy|1|0|0|0|follower|0|44|43|4\",\"healthy|1|0|0|0|follower|0|89|88|4\",\"healthy|1|0|0|0|follower|0|134|133|4\",\"healthy|1|0|0|0|follower|0|179|178|4\",\"healthy|1|0|0|0|follower|0|224|223|4\",\"healthy|1|0|0|0|follower|0|269|268|4\",\"healthy|1|0|0|0|follower|0|314|313|4\",\"healthy|1|0|0|0|follower|0|359|358|4\",\"healthy|1|0|0|0|follower|0|404|403|4\"],\"meter_id\":\"stats\",\"meter_info\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"unit\":\"znode_count\",\"value_type\":\"int\"}}}}],\"resource_id\":\"cln-veb7g8nx\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "get-cluster-monitor",
+            "--resource=cln-veb7g8nx",
+            "--meters=stats",
+            "--step=5m",
+            "--start-time=2018-03-03T07:44:06.159Z",
+            "--end-time=2018-03-04T07:44:06.159Z",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "GetClusterMonitor"),
+                    ("resource", "cln-veb7g8nx"),
+                    ("meters.1", "stats"),
+                    ("step", "5m"),
+                    ("start_time", "2018-03-03T07:44:06.159Z"),
+                    ("end_time", "2018-03-04T07:44:06.159Z"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"GetClusterMonitorResponse\",\"meter_set\":[{\"data_set\":[[1520145900,\"healthy|1|0|0|0|follower|0|22|21|4\"],\"healthy|1|0|0|0|follower|0|13|12|4\",\"healthy|1|0|0|0|follower|0|8|7|4\",\"healthy|1|0|0|0|follower|0|44|43|4\",\"healthy|1|0|0|0|follower|0|89|88|4\",\"healthy|1|0|0|0|follower|0|134|133|4\",\"healthy|1|0|0|0|follower|0|179|178|4\",\"healthy|1|0|0|0|follower|0|224|223|4\",\"healthy|1|0|0|0|follower|0|269|268|4\",\"healthy|1|0|0|0|follower|0|314|313|4\",\"healthy|1|0|0|0|follower|0|359|358|4\",\"healthy|1|0|0|0|follower|0|404|403|4\"],\"meter_id\":\"stats\",\"meter_info\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"unit\":\"znode_count\",\"value_type\":\"int\"}}}}],\"resource_id\":\"cln-veb7g8nx\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn get_global_unique_id() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"GetGlobalUniqueIdResponse\",\"ret_code\":0,\"uuid\":\"93242219542648944\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["get-global-unique-id", "--user-id=usr-NzTfAWek"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "GetGlobalUniqueId"), ("user_id", "usr-NzTfAWek")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"GetGlobalUniqueIdResponse\",\"ret_code\":0,\"uuid\":\"93242219542648944\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_cluster_attributes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterAttributesResponse\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-cluster-attributes",
+            "--cluster=cl-q1witcdk",
+            "--name=mysql-prod",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ModifyClusterAttributes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("name", "mysql-prod"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterAttributesResponse\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_cluster_node_attributes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterNodeAttributesResponse\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-cluster-node-attributes",
+            "--cluster-node=cln-35iuqdjz",
+            "--name=primary-1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ModifyClusterNodeAttributes"),
+                    ("cluster_node", "cln-35iuqdjz"),
+                    ("name", "primary-1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterNodeAttributesResponse\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn promote_standby() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-hhz75a3pijw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"promote_standby\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["promote-standby", "--cluster=cl-ouhutv70"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "promote_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-hhz75a3pijw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"promote_standby\"}",
+            ),
+        );
+}
+
+#[tokio::test]
 async fn rebuild_read_only_node() {
     let server = vendor::Server::start().await;
     server
@@ -150,9 +2208,491 @@ async fn rebuild_read_only_node() {
 }
 
 #[tokio::test]
+async fn recover_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"cluster_id\":\"cl-kwy18xe7\",\"cluster_name\":\"ZooKeeper\",\"job_id\":\"j-lvilrk89641\",\"node_count\":1,\"node_ids\":[\"cln-hk5zf06w\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["recover-clusters", "--clusters=cl-q1witcdk"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "RecoverClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"cluster_id\":\"cl-kwy18xe7\",\"cluster_name\":\"ZooKeeper\",\"job_id\":\"j-lvilrk89641\",\"node_count\":1,\"node_ids\":[\"cln-hk5zf06w\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn resize_cluster() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ResizeClusterResponse\",\"cluster_id\":\"cl-q1witcdk\",\"cpu\":2,\"gpu\":0,\"job_id\":\"j-7l8mrrvlvxa\",\"memory\":4096,\"ret_code\":0,\"storage_size\":20}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "resize-cluster",
+            "--cluster=cl-q1witcdk",
+            "--cpu=2",
+            "--memory=4096",
+            "--storage-size=20",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ResizeCluster"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("cpu", "2"),
+                    ("memory", "4096"),
+                    ("storage_size", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"ResizeClusterResponse\",\"cluster_id\":\"cl-q1witcdk\",\"cpu\":2,\"gpu\":0,\"job_id\":\"j-7l8mrrvlvxa\",\"memory\":4096,\"ret_code\":0,\"storage_size\":20}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restart_cluster_service() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RestartClusterServiceResponse\",\"cluster_id\":\"cl-95av0jxo\",\"job_id\":\"j-itxd749281a\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["restart-cluster-service", "--cluster=cl-95av0jxo"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RestartClusterService"),
+                    ("cluster", "cl-95av0jxo"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RestartClusterServiceResponse\",\"cluster_id\":\"cl-95av0jxo\",\"job_id\":\"j-itxd749281a\",\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restart_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iz5c717tw6i\",\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"restart_node\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restart-node",
+            "--cluster=cl-ouhutv70",
+            "--role=readinstance",
+            "--service-params={\"node_id\":\"cln-peanv086\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "restart_node"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "readinstance"),
+                ],
+                json_query: &[("service_params", "{\"node_id\":\"cln-peanv086\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iz5c717tw6i\",\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"restart_node\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn restore_cluster_from_snapshot() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RestoreClusterFromSnapshotResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-7l8mrrvlvxa\",\"ret_code\":0,\"snapshot_id\":\"ss-ab1cd2ef\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "restore-cluster-from-snapshot",
+            "--cluster=cl-q1witcdk",
+            "--snapshot=ss-ab1cd2ef",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RestoreClusterFromSnapshot"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("snapshot", "ss-ab1cd2ef"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RestoreClusterFromSnapshotResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-7l8mrrvlvxa\",\"ret_code\":0,\"snapshot_id\":\"ss-ab1cd2ef\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn run_cluster_custom_service() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "run-cluster-custom-service",
+            "--cluster=cl-ouhutv70",
+            "--service=add_user",
+            "--role=maininstance",
+            "--service-params={\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("service", "add_user"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn set_read_only() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-mq8o80rqitx\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"set_readonly\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-read-only",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"readonly\":\"ON\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "set_readonly"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"readonly\":\"ON\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-mq8o80rqitx\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"set_readonly\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"StartClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["start-clusters", "--clusters=cl-q1witcdk"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "StartClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"StartClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn stop_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"StopClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server).args(["stop-clusters", "--clusters=cl-q1witcdk"]).run().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "StopClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"StopClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_cluster_environment() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"UpdateClusterEnvironmentResponse\",\"cluster_id\":\"cl-2gi2b3oc\",\"job_id\":\"j-e6jdaxk1tat\",\"ret_code\":0,\"role\":\"master\",\"updated_env\":[{\"env\":{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60},\"role\":\"master\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-cluster-environment",
+            "--cluster=cl-2gi2b3oc",
+            "--env={\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "UpdateClusterEnvironment"),
+                    ("cluster", "cl-2gi2b3oc"),
+                ],
+                json_query: &[
+                    (
+                        "env",
+                        "{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"UpdateClusterEnvironmentResponse\",\"cluster_id\":\"cl-2gi2b3oc\",\"job_id\":\"j-e6jdaxk1tat\",\"ret_code\":0,\"role\":\"master\",\"updated_env\":[{\"env\":{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60},\"role\":\"master\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn upgrade_clusters() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"UpgradeClustersResponse\",\"cluster_id\":[\"cl-q1witcdk\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "upgrade-clusters",
+            "--clusters=cl-q1witcdk",
+            "--app-version=appv-70gegwmp",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "UpgradeClusters"),
+                    ("clusters.1", "cl-q1witcdk"),
+                    ("app_version", "appv-70gegwmp"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"action\":\"UpgradeClustersResponse\",\"cluster_id\":[\"cl-q1witcdk\"],\"ret_code\":0}",
+            ),
+        );
+}
+
+#[tokio::test]
 async fn missing_required_flag_is_a_usage_error() {
     let server = vendor::Server::start().await;
-    let run = cli(&server).args(["rebuild-read-only-node"]).run().await;
+    let run = cli(&server).args(["add-analysis-user"]).run().await;
     run.expect_exit(2).expect_stderr("--cluster");
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
@@ -160,8 +2700,11 @@ async fn missing_required_flag_is_a_usage_error() {
 #[tokio::test]
 async fn a_number_that_does_not_parse_is_a_usage_error() {
     let server = vendor::Server::start().await;
-    let run = cli(&server).args(["describe-jobs", "--verbose=twelve"]).run().await;
-    run.expect_exit(2).expect_stderr("--verbose").expect_stderr("twelve");
+    let run = cli(&server)
+        .args(["add-cluster-nodes", "--node-count=twelve"])
+        .run()
+        .await;
+    run.expect_exit(2).expect_stderr("--node-count").expect_stderr("twelve");
     assert!(server.requests(). await .is_empty(), "a request was sent");
 }
 
@@ -170,7 +2713,7 @@ async fn a_broken_constraint_is_a_usage_error_before_credentials_are_needed() {
     let server = vendor::Server::start().await;
     let run = Cli::new(BIN)
         .args(["--endpoint", &server.uri(), "--zone", vendor::ZONE])
-        .args(["describe-jobs", "--limit=101"])
+        .args(["describe-app-versions", "--limit=101"])
         .run()
         .await;
     run.expect_exit(2).expect_stderr("must be at most");
@@ -190,14 +2733,9 @@ async fn api_errors_exit_3_with_code_message_and_request_id() {
         .await;
     let run = cli(&server)
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .run()
         .await;
@@ -212,14 +2750,9 @@ async fn refused_connections_exit_4() {
     let endpoint = ::clouddb_conformance::cli::closed_endpoint();
     let run = Cli::qingcloud(BIN, &endpoint)
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--max-attempts", "1"])
         .run()
@@ -233,14 +2766,9 @@ async fn missing_credentials_exit_5() {
     let run = Cli::new(BIN)
         .args(["--endpoint", &server.uri(), "--zone", vendor::ZONE])
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .run()
         .await;
@@ -255,20 +2783,15 @@ async fn compact_prints_one_line() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
             ),
         )
         .await;
     let run = cli(&server)
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--compact"])
         .run()
@@ -283,20 +2806,15 @@ async fn answers_are_printed_as_sent() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+                "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
             ),
         )
         .await;
     let run = cli(&server)
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--compact"])
         .run()
@@ -304,7 +2822,7 @@ async fn answers_are_printed_as_sent() {
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}\n",
+        "{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}\n",
         "the answer as sent, unknown field included"
     );
 }
@@ -314,14 +2832,9 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
     let server = vendor::Server::start().await;
     let run = cli(&server)
         .args([
-            "describe-jobs",
-            "--jobs=j-1gz8cx6v0r8",
-            "--status=working",
-            "--status=successful",
-            "--job-action=RunClusterCustomService",
-            "--verbose=0",
-            "--offset=0",
-            "--limit=20",
+            "add-analysis-user",
+            "--cluster=cl-ouhutv70",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--dry-run"])
         .run()
@@ -337,7 +2850,7 @@ async fn dry_run_sends_nothing_and_shows_no_secret() {
 async fn all_prints_every_item_as_one_array() {
     let server = vendor::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{}")).await;
-    let run = cli(&server).args(["describe-jobs", "--all"]).run().await;
+    let run = cli(&server).args(["describe-app-versions", "--all"]).run().await;
     run.expect_exit(0).expect_json(::std::option::Option::Some("[]"));
 }
 
@@ -348,14 +2861,17 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"action\":\"DescribeJobsResponse\",\"job_set\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}],\"ret_code\":0,\"total_count\":1}",
+            "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":1,\"version_set\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
         )
         .await;
-    let run = cli(&server).args(["describe-jobs", "--all", "--compact"]).run().await;
+    let run = cli(&server)
+        .args(["describe-app-versions", "--all", "--compact"])
+        .run()
+        .await;
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_time\":\"2022-01-04T08:57:33Z\",\"error_codes\":\"\",\"job_action\":\"RunClusterCustomService\",\"job_id\":\"j-1gz8cx6v0r8\",\"owner\":\"usr-1234abcd\",\"resource_ids\":\"cl-ouhutv70\",\"status\":\"successful\",\"status_time\":\"2022-01-04T08:57:39Z\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]\n",
         "the items as sent, unknown field included"
     );
 }
@@ -367,15 +2883,15 @@ async fn wait_prints_the_job_once_it_ended() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-1gz8cx6v0r8\",\"job_set\":[{\"status\":\"successful\"}],\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"rebuildme\"}",
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"job_set\":[{\"status\":\"successful\"}],\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
             ),
         )
         .await;
     let run = cli(&server)
         .args([
-            "rebuild-read-only-node",
+            "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"node_id\":\"cln-peanv086\"}",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--wait", "--wait-interval", "0.01", "--compact"])
         .run()
@@ -393,15 +2909,15 @@ async fn wait_for_a_failed_job_exits_3() {
         .answer(
             200u16,
             ::std::option::Option::Some(
-                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-1gz8cx6v0r8\",\"job_set\":[{\"status\":\"failed\"}],\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"rebuildme\"}",
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"job_set\":[{\"status\":\"failed\"}],\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
             ),
         )
         .await;
     let run = cli(&server)
         .args([
-            "rebuild-read-only-node",
+            "add-analysis-user",
             "--cluster=cl-ouhutv70",
-            "--service-params={\"node_id\":\"cln-peanv086\"}",
+            "--service-params={\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
         ])
         .args(["--wait", "--wait-interval", "0.01"])
         .run()

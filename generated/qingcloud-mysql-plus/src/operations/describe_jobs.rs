@@ -7,10 +7,16 @@ pub struct DescribeJobsInput {
     /// Only these jobs, sent as jobs.1, jobs.2, and so on.
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only jobs in these statuses, sent as status.1, status.2, and so on.
+    ///
+    /// Erratum of the source document: The page lists pending, working, failed and successful; the Swagger adds `done with failure`, which the enum keeps.
     pub status: ::std::option::Option<::std::vec::Vec<crate::types::JobStatus>>,
-    /// Only jobs of this action (for example `RunClusterCustomService`).
+    /// Only jobs of this action (for example `RunClusterCustomService`; SDK parameter).
     pub job_action: ::std::option::Option<::std::string::String>,
-    /// 1 to include the details of the jobs' resources, 0 (the default) not to.
+    /// Only jobs of this account (Swagger parameter).
+    pub owner: ::std::option::Option<::std::string::String>,
+    /// Verbosity; only 0 (the default) is supported.
+    ///
+    /// Erratum of the source document: The page says only 0 is supported and the Swagger enum is \[0\]; the earlier spec also allowed 1. The spec follows the sources.
     pub verbose: ::std::option::Option<i32>,
     /// Number of jobs to skip before the first one returned; defaults to 0.
     pub offset: ::std::option::Option<i32>,
@@ -32,7 +38,7 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
             "verbose",
             &self.verbose,
             &::clouddb_runtime::Rules {
-                one_of: ::std::option::Option::Some(&[0, 1]),
+                one_of: ::std::option::Option::Some(&[0]),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -68,6 +74,9 @@ impl ::clouddb_runtime::Operation for DescribeJobsInput {
         }
         if let ::std::option::Option::Some(value) = &self.job_action {
             w.query("job_action", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.owner {
+            w.query("owner", value)?;
         }
         if let ::std::option::Option::Some(value) = &self.verbose {
             w.query("verbose", value)?;
@@ -144,6 +153,7 @@ pub struct DescribeJobsBuilder {
     jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     status: ::std::option::Option<::std::vec::Vec<crate::types::JobStatus>>,
     job_action: ::std::option::Option<::std::string::String>,
+    owner: ::std::option::Option<::std::string::String>,
     verbose: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     limit: ::std::option::Option<i32>,
@@ -156,6 +166,7 @@ impl DescribeJobsBuilder {
             jobs: ::std::option::Option::None,
             status: ::std::option::Option::None,
             job_action: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
             verbose: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -172,13 +183,15 @@ impl DescribeJobsBuilder {
 
     /// Only jobs in these statuses, sent as status.1, status.2, and so on.
     ///
+    /// Erratum of the source document: The page lists pending, working, failed and successful; the Swagger adds `done with failure`, which the enum keeps.
+    ///
     /// Optional.
     pub fn status(mut self, value: ::std::vec::Vec<crate::types::JobStatus>) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
 
-    /// Only jobs of this action (for example `RunClusterCustomService`).
+    /// Only jobs of this action (for example `RunClusterCustomService`; SDK parameter).
     ///
     /// Optional.
     pub fn job_action(
@@ -189,7 +202,20 @@ impl DescribeJobsBuilder {
         self
     }
 
-    /// 1 to include the details of the jobs' resources, 0 (the default) not to.
+    /// Only jobs of this account (Swagger parameter).
+    ///
+    /// Optional.
+    pub fn owner(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.owner = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Verbosity; only 0 (the default) is supported.
+    ///
+    /// Erratum of the source document: The page says only 0 is supported and the Swagger enum is \[0\]; the earlier spec also allowed 1. The spec follows the sources.
     ///
     /// Optional.
     pub fn verbose(mut self, value: i32) -> Self {
@@ -221,6 +247,7 @@ impl DescribeJobsBuilder {
             jobs: self.jobs,
             status: self.status,
             job_action: self.job_action,
+            owner: self.owner,
             verbose: self.verbose,
             offset: self.offset,
             limit: self.limit,
@@ -274,11 +301,11 @@ impl DescribeJobsBuilder {
 impl crate::Client {
     /// Describe jobs.
     ///
-    /// Lists jobs of the account in the zone, newest first, optionally only the given job ids, statuses or actions. A job goes from `pending` to `working` and ends `successful`, `failed` or `done with failure` (some of its work failed). The client's `wait_for_job` polls this operation with one job id.
+    /// Lists jobs of the account in the zone, newest first, optionally only the given job ids, statuses or actions; without filters it returns every job the account started. An unknown job id or status value is an error. A job goes from `pending` to `working` and ends `successful`, `failed` or `done with failure` (some of its work failed). The client's `wait_for_job` polls this operation with one job id.
     ///
     /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
-    /// Operation `DescribeJobs`: `GET /iaas/`; section DescribeJobs of the source document.
+    /// Operation `DescribeJobs`: `GET /iaas/`; section describe_jobs of the source document.
     pub fn describe_jobs(&self) -> DescribeJobsBuilder {
         DescribeJobsBuilder::new(self.clone())
     }

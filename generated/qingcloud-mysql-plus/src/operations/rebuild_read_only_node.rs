@@ -7,7 +7,7 @@ pub struct RebuildReadOnlyNodeInput {
     /// Id of the cluster.
     pub cluster: ::std::string::String,
     /// Which node to rebuild, as JSON.
-    pub service_params: crate::types::RebuildReadOnlyNodeServiceParams,
+    pub service_params: crate::types::RestartNodeServiceParams,
 }
 
 impl ::clouddb_runtime::Operation for RebuildReadOnlyNodeInput {
@@ -56,9 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct RebuildReadOnlyNodeBuilder {
     client: crate::Client,
     cluster: ::std::option::Option<::std::string::String>,
-    service_params: ::std::option::Option<
-        crate::types::RebuildReadOnlyNodeServiceParams,
-    >,
+    service_params: ::std::option::Option<crate::types::RestartNodeServiceParams>,
 }
 
 impl RebuildReadOnlyNodeBuilder {
@@ -86,7 +84,7 @@ impl RebuildReadOnlyNodeBuilder {
     /// Required.
     pub fn service_params(
         mut self,
-        value: crate::types::RebuildReadOnlyNodeServiceParams,
+        value: crate::types::RestartNodeServiceParams,
     ) -> Self {
         self.service_params = ::std::option::Option::Some(value);
         self

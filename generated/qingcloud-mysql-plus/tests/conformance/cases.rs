@@ -12,6 +12,300 @@ fn every_example_round_trips() {
         "spec/qingcloud/mysql-plus.yaml",
         &[
             (
+                "#/paths/~1iaas~1?action=AddClusterNodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AddClusterNodes/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AddClusterNodes/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AddClusterNodes/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AddClusterNodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AddClusterNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AssociateEipToClusterNode/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AssociateEipToClusterNode/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=AssociateEipToClusterNode/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AssociateEipToClusterNodeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CeaseClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CeaseClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::CeaseClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ChangeClusterVxnet/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ChangeClusterVxnet/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ChangeClusterVxnet/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::qingcloud_mysql_plus::types::ClusterNodePrivateIp>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ChangeClusterVxnet/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ChangeClusterVxnetResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CreateCluster/get/parameters/1/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CreateCluster/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CreateClusterFromSnapshot/get/parameters/1/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CreateClusterFromSnapshot/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=CreateClusterFromSnapshot/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusterNodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusterNodes/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusterNodes/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusterNodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DeleteClusterNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeleteClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::StopClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeployAppVersion/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeployAppVersion/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DeployAppVersion/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersionAttachments/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersionAttachments/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersionAttachments/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<
+                        ::qingcloud_mysql_plus::types::DescribeAppVersionAttachmentsContentKeysItem,
+                    >,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersionAttachments/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeAppVersionAttachmentsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersions/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersions/get/parameters/9/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeAppVersions/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeAppVersionsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeApps/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeApps/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeAppsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterDisplayTabs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterDisplayTabs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterDisplayTabs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClusterDisplayTabsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterEnvironment/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterEnvironment/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClusterEnvironmentResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterJobs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterJobs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterJobs/get/parameters/9/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterJobs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeJobsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterNodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterNodes/get/parameters/12/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterNodes/get/parameters/13/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterNodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClusterNodesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterUsers/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterUsers/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusterUsers/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClusterUsersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusters/get/parameters/23/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusters/get/parameters/24/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusters/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClustersScope,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeClustersResponse,
+                >,
+            ),
+            (
                 "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::std::vec::Vec<::std::string::String>,
@@ -28,15 +322,15 @@ fn every_example_round_trips() {
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
-                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/4/examples/doc/value",
-                ::clouddb_conformance::examples::round_trip::<i32>,
-            ),
-            (
                 "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/5/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<i32>,
             ),
             (
                 "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/parameters/7/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<i32>,
             ),
             (
@@ -46,13 +340,315 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1iaas~1?action=DescribeJobs/get/responses/200/content/application~1json/examples/page/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DescribeJobsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DissociateEipFromClusterNode/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=DissociateEipFromClusterNode/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AssociateEipToClusterNodeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ExchangeClusterReservedIps/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ExchangeClusterReservedIps/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ExchangeClusterReservedIps/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ExchangeClusterReservedIpsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<
+                        ::qingcloud_mysql_plus::types::GetClusterMonitorMetersItem,
+                    >,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::GetClusterMonitorStep,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetClusterMonitor/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::GetClusterMonitorResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetGlobalUniqueId/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=GetGlobalUniqueId/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::GetGlobalUniqueIdResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterAttributes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterAttributes/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterAttributes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ModifyClusterAttributesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterNodeAttributes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterNodeAttributes/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ModifyClusterNodeAttributes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ModifyClusterAttributesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RecoverClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RecoverClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::CreateClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ResizeCluster/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ResizeCluster/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ResizeCluster/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ResizeCluster/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=ResizeCluster/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ResizeClusterResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RestartClusterService/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RestartClusterService/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RestartClusterServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RestoreClusterFromSnapshot/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RestoreClusterFromSnapshot/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RestoreClusterFromSnapshot/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RestoreClusterFromSnapshotResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_ck_user&role=analysis/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_ck_user&role=analysis/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AddAnalysisUserServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_ck_user&role=analysis/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_user&role=maininstance/get/parameters/1/examples/custom_service/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_user&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_user&role=maininstance/get/parameters/2/content/application~1json/examples/custom_service/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AddDatabaseUserServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_user&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::AddDatabaseUserServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=add_user&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=assignmaster&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=assignmaster&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RestartNodeServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=assignmaster&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=configuring_SSL&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=configuring_SSL&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::ConfigureSslServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=configuring_SSL&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_ck_user&role=analysis/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_ck_user&role=analysis/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DeleteAnalysisUserServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_ck_user&role=analysis/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_user&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_user&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DeleteDatabaseUserServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=del_user&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=migrate_data&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=migrate_data&role=maininstance/get/parameters/1/examples/xtrabackup/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=migrate_data&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableMigrationServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=migrate_data&role=maininstance/get/parameters/2/content/application~1json/examples/xtrabackup/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableMigrationServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=migrate_data&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=promote_standby&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=promote_standby&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
                 "#/paths/~1iaas~1?action=RunClusterCustomService&service=rebuildme&role=readinstance/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
                 "#/paths/~1iaas~1?action=RunClusterCustomService&service=rebuildme&role=readinstance/get/parameters/2/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::qingcloud_mysql_plus::types::RebuildReadOnlyNodeServiceParams,
+                    ::qingcloud_mysql_plus::types::RestartNodeServiceParams,
                 >,
             ),
             (
@@ -61,8 +657,2145 @@ fn every_example_round_trips() {
                     ::qingcloud_mysql_plus::types::RebuildReadOnlyNodeResponse,
                 >,
             ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=restart_node/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=restart_node/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=restart_node/get/parameters/3/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RestartNodeServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=restart_node/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=set_readonly&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=set_readonly&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::SetReadOnlyServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=set_readonly&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_log_server/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_log_server/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableLogServerRole,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_log_server/get/parameters/3/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableLogServerServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_log_server/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_standby&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_standby&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableStandbyServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_standby&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_zabbix&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_zabbix&role=maininstance/get/parameters/2/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableZabbixServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=start_zabbix&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_log_server/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_log_server/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::EnableLogServerRole,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_log_server/get/parameters/3/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::DisableLogServerServiceParams,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_log_server/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_migrate&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_migrate&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_standby&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_standby&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_zabbix&role=maininstance/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService&service=stop_zabbix&role=maininstance/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService/get/parameters/4/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=RunClusterCustomService/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::RunClusterCustomServiceResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=StartClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=StartClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::StopClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=StopClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=StopClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::StopClustersResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpdateClusterEnvironment/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpdateClusterEnvironment/get/parameters/4/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpdateClusterEnvironment/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::UpdateClusterEnvironmentResponse,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpgradeClusters/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpgradeClusters/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1iaas~1?action=UpgradeClusters/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::qingcloud_mysql_plus::types::UpgradeClustersResponse,
+                >,
+            ),
         ],
     );
+}
+
+#[tokio::test]
+async fn add_analysis_user_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .add_analysis_user()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "add_ck_user"),
+                    ("role", "analysis"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-i0oox8b5t90\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"add_ck_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_analysis_user_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .add_analysis_user()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"host\":\"::/0\",\"passwd\":\"Passwd@123\",\"user\":\"test\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_analysis_user_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.add_analysis_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_cluster_nodes_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AddClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-kzpol0l3k1l\",\"new_node_ids\":[\"cln-2x5w6l81\",\"cln-b9gis6au\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .add_cluster_nodes()
+        .cluster("cl-q1witcdk")
+        .node_count(2)
+        .node_role("")
+        .node_name("")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "AddClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("node_count", "2"),
+                    ("node_role", ""),
+                    ("node_name", ""),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"AddClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-kzpol0l3k1l\",\"new_node_ids\":[\"cln-2x5w6l81\",\"cln-b9gis6au\"],\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_cluster_nodes_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .add_cluster_nodes()
+                    .cluster("cl-q1witcdk")
+                    .node_count(2)
+                    .node_role("")
+                    .node_name("")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_cluster_nodes_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "node_count"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.add_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_database_user_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .add_database_user()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "add_user"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_database_user_custom_service() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .add_database_user()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "add_user"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn add_database_user_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .add_database_user()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Passwd@123\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn add_database_user_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.add_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn assign_master_node_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ewfq9j2fivi\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"assignmaster\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .assign_master_node()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json("{\"node_id\":\"cln-vxosovur\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "assignmaster"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"node_id\":\"cln-vxosovur\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ewfq9j2fivi\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"assignmaster\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn assign_master_node_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .assign_master_node()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_id\":\"cln-vxosovur\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn assign_master_node_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.assign_master_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_eip_to_cluster_node_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"AssociateEipToClusterNodeResponse\",\"job_id\":\"j-olda0tqkyyc\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .associate_eip_to_cluster_node()
+        .cluster_node("cln-jmrv7xfv")
+        .eip("eip-ek3scgap")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "AssociateEipToClusterNode"),
+                    ("cluster_node", "cln-jmrv7xfv"),
+                    ("eip", "eip-ek3scgap"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"AssociateEipToClusterNodeResponse\",\"job_id\":\"j-olda0tqkyyc\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn associate_eip_to_cluster_node_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .associate_eip_to_cluster_node()
+                    .cluster_node("cln-jmrv7xfv")
+                    .eip("eip-ek3scgap")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn associate_eip_to_cluster_node_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster_node", "eip"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.associate_eip_to_cluster_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cease_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CeaseClustersResponse\",\"job_id\":\"j-1br9d0839v1\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .cease_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-2gi2b3oc\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "CeaseClusters"), ("clusters.1", "cl-2gi2b3oc")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"CeaseClustersResponse\",\"job_id\":\"j-1br9d0839v1\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn cease_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .cease_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-2gi2b3oc\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn cease_clusters_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["clusters"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.cease_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_cluster_vxnet_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ChangeClusterVxnetResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-72j4zto5q7x\",\"ret_code\":0,\"vxnet_id\":\"vxnet-vzvzkno\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .change_cluster_vxnet()
+        .cluster("cl-q1witcdk")
+        .vxnet("vxnet-iuy3lnd")
+        .private_ips(
+            ::clouddb_conformance::from_json(
+                "[{\"node_id\":\"cln-nqop00oj\",\"private_ip\":\"192.168.1.4\"},{\"node_id\":\"cln-oruuckuo\",\"private_ip\":\"192.168.1.2\"},{\"node_id\":\"cln-veb7g8nx\",\"private_ip\":\"192.168.1.3\"}]",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ChangeClusterVxnet"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("vxnet", "vxnet-iuy3lnd"),
+                    ("private_ips.1.node_id", "cln-nqop00oj"),
+                    ("private_ips.1.private_ip", "192.168.1.4"),
+                    ("private_ips.2.node_id", "cln-oruuckuo"),
+                    ("private_ips.2.private_ip", "192.168.1.2"),
+                    ("private_ips.3.node_id", "cln-veb7g8nx"),
+                    ("private_ips.3.private_ip", "192.168.1.3"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"ChangeClusterVxnetResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-72j4zto5q7x\",\"ret_code\":0,\"vxnet_id\":\"vxnet-vzvzkno\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn change_cluster_vxnet_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .change_cluster_vxnet()
+                    .cluster("cl-q1witcdk")
+                    .vxnet("vxnet-iuy3lnd")
+                    .private_ips(
+                        ::clouddb_conformance::from_json(
+                            "[{\"node_id\":\"cln-nqop00oj\",\"private_ip\":\"192.168.1.4\"},{\"node_id\":\"cln-oruuckuo\",\"private_ip\":\"192.168.1.2\"},{\"node_id\":\"cln-veb7g8nx\",\"private_ip\":\"192.168.1.3\"}]",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn change_cluster_vxnet_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "vxnet"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.change_cluster_vxnet().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn configure_ssl_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-g5xds89dhis\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"configuring_SSL\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .configure_ssl()
+        .cluster("cl-ouhutv70")
+        .service_params(::clouddb_conformance::from_json("{\"configssl\":\"ON\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "configuring_SSL"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"configssl\":\"ON\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-g5xds89dhis\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"configuring_SSL\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn configure_ssl_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .configure_ssl()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json("{\"configssl\":\"ON\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn configure_ssl_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.configure_ssl().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .create_cluster()
+        .conf(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "CreateCluster")],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .create_cluster()
+                    .conf(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["conf"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.create_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_from_snapshot_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterFromSnapshotResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .create_cluster_from_snapshot()
+        .conf(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+            ),
+        )
+        .snapshot_id("ss-ab1cd2ef")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "CreateClusterFromSnapshot"),
+                    ("snapshot_id", "ss-ab1cd2ef"),
+                ],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"CreateClusterFromSnapshotResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_ids\":[\"cln-n9ujbr2z\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_cluster_from_snapshot_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .create_cluster_from_snapshot()
+                    .conf(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                        ),
+                    )
+                    .snapshot_id("ss-ab1cd2ef")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_cluster_from_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["conf", "snapshot_id"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.create_cluster_from_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_analysis_user_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iaj5uvzxd12\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"del_ck_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .delete_analysis_user()
+        .cluster("cl-ouhutv70")
+        .service_params(::clouddb_conformance::from_json("{\"user\":\"test\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "del_ck_user"),
+                    ("role", "analysis"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"user\":\"test\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iaj5uvzxd12\",\"ret_code\":0,\"role\":\"analysis\",\"service\":\"del_ck_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_analysis_user_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .delete_analysis_user()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json("{\"user\":\"test\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_analysis_user_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.delete_analysis_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"deleted_node_ids\":[\"cln-2x5w6l81\",\"cln-yrlus78f\"],\"job_id\":\"j-qgn3a6cegfe\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .delete_cluster_nodes()
+        .cluster("cl-q1witcdk")
+        .nodes(::clouddb_conformance::from_json("[\"cln-2x5w6l81\",\"cln-yrlus78f\"]"))
+        .force(0)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DeleteClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("nodes.1", "cln-2x5w6l81"),
+                    ("nodes.2", "cln-yrlus78f"),
+                    ("force", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DeleteClusterNodesResponse\",\"cluster_id\":\"cl-q1witcdk\",\"deleted_node_ids\":[\"cln-2x5w6l81\",\"cln-yrlus78f\"],\"job_id\":\"j-qgn3a6cegfe\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .delete_cluster_nodes()
+                    .cluster("cl-q1witcdk")
+                    .nodes(
+                        ::clouddb_conformance::from_json(
+                            "[\"cln-2x5w6l81\",\"cln-yrlus78f\"]",
+                        ),
+                    )
+                    .force(0)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_cluster_nodes_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "nodes"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.delete_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DeleteClustersResponse\",\"job_ids\":{\"cl-11esmufq\":\"j-bt9myvtwqt8\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .delete_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-11esmufq\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "DeleteClusters"), ("clusters.1", "cl-11esmufq")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DeleteClustersResponse\",\"job_ids\":{\"cl-11esmufq\":\"j-bt9myvtwqt8\"},\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .delete_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-11esmufq\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_clusters_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["clusters"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.delete_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_user_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-gngc8xvc250\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"del_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .delete_database_user()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json("{\"host\":\"%\",\"user\":\"u1\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "del_user"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"host\":\"%\",\"user\":\"u1\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-gngc8xvc250\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"del_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_database_user_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .delete_database_user()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"host\":\"%\",\"user\":\"u1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_database_user_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.delete_database_user().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn deploy_app_version_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_count\":3,\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .deploy_app_version()
+        .version_id("appv-gva21mw0")
+        .conf(
+            ::clouddb_conformance::from_json(
+                "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DeployAppVersion"),
+                    ("version_id", "appv-gva21mw0"),
+                ],
+                json_query: &[
+                    (
+                        "conf",
+                        "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-jwq1fzqo\",\"app_version\":\"appv-gva21mw0\",\"cluster_id\":\"cl-bgb7my01\",\"cluster_name\":\"Tomcat_Cluster\",\"job_id\":\"j-q7hez3rqxke\",\"node_count\":3,\"node_ids\":[\"cln-n9ujbr2z\",\"cln-pgnwwgos\",\"cln-w2h3rs7y\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn deploy_app_version_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .deploy_app_version()
+                    .version_id("appv-gva21mw0")
+                    .conf(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster\":{\"description\":\"\",\"global_uuid\":\"93242219542648944\",\"log_node\":{\"cpu\":1,\"instance_class\":0,\"memory\":2048,\"volume_size\":10},\"name\":\"Tomcat_Cluster\",\"tomcat_nodes\":{\"count\":2,\"cpu\":1,\"instance_class\":0,\"loadbalancer\":[{\"listener\":\"lbl-wdplf9gh\",\"policy\":\"\",\"port\":8080}],\"memory\":2048,\"volume_size\":10},\"vxnet\":\"vxnet-iuy3lnd\"},\"env\":{\"access_key_id\":\"\",\"bucket\":\"\",\"java_opts\":\"\",\"jdbc_dsname\":\"TestDB\",\"jdbc_maxActive\":\"100\",\"jdbc_maxIdle\":\"30\",\"jdbc_maxWait\":\"30000\",\"mysql_db_name\":\"mysql\",\"redis_db_num\":\"0\",\"threadpool_maxIdleTime\":\"60000\",\"threadpool_maxThreads\":\"200\",\"threadpool_minSpareThreads\":\"25\",\"tomcat_encoding\":\"UTF-8\",\"tomcat_log_level\":\"INFO\",\"tomcat_log_packages\":\"\",\"tomcat_pwd\":\"qing0pwd\",\"tomcat_user\":\"qingAdmin\",\"war_name\":\"\",\"war_source\":\"tomcat_manager\",\"zone\":\"pek3a\"},\"version\":\"appv-gva21mw0\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn deploy_app_version_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["version_id", "conf"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.deploy_app_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_app_version_attachments_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionAttachmentsResponse\",\"attachment_set\":[{\"attachment_content\":{\"cluster.json.mustache\":\"{\\n    \\\"name\\\": {{cluster.name}},\\n    \\\"description\\\": {{cluster.description}},\\n    \\\"vxnet\\\": {{cluster.vxnet}},\\n    \\\"nodes\\\": [{\\n        \\\"container\\\": {\\n            \\\"type\\\": \\\"kvm\\\",\\n            \\\"zone\\\": \\\"pek3a\\\",\\n            \\\"image\\\": \\\"img-svm7yple\\\"\\n        },\\n        \\\"count\\\": {{cluster.zk_node.count}},\\n        \\\"cpu\\\": {{cluster.zk_node.cpu}},\\n        \\\"memory\\\": {{cluster.zk_node.memory}},\\n\\t\\t\\\"instance_class\\\": {{cluster.zk_node.instance_class}},\\n        \\\"volume\\\": {\\n            \\\"size\\\": {{cluster.zk_node.volume_size}}\\n        },\\n        \\\"server_id_upper_bound\\\": 255,\\n        \\\"services\\\": {\\n            \\\"start\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\\\"\\n            },\\n            \\\"stop\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\\\"\\n            }\\n        },\\n\\t\\t\\\"advanced_actions\\\": [\\\"change_vxnet\\\", \\\"scale_horizontal\\\"],\\n\\t\\t\\\"vertical_scaling_policy\\\": \\\"sequential\\\"\\n    }],\\n\\t\\\"endpoints\\\": {\\n\\t\\t\\\"client\\\": {\\n\\t\\t\\t\\\"port\\\":\\t2181,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t},\\n\\t\\t\\\"rest\\\": {\\n\\t\\t\\t\\\"port\\\":\\t9998,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t}\\n\\t},\\n\\t\\\"health_check\\\":\\t{\\n\\t\\t\\\"enable\\\": true,\\n\\t\\t\\\"interval_sec\\\": 60,\\n\\t\\t\\\"timeout_sec\\\": 10,\\n\\t\\t\\\"action_timeout_sec\\\": 30,\\n\\t\\t\\\"healthy_threshold\\\": 2,\\n\\t\\t\\\"unhealthy_threshold\\\": 2,\\n\\t\\t\\\"check_cmd\\\": \\\"echo srvr | nc 127.0.0.1 2181\\\",\\n\\t\\t\\\"action_cmd\\\": \\\"/opt/zookeeper/bin/restart-server.sh\\\"\\n\\t},\\n\\t\\\"monitor\\\": {\\n        \\\"enable\\\": true,\\n        \\\"cmd\\\": \\\"/opt/zookeeper/bin/get-monitor.sh\\\",\\n        \\\"items\\\": {\\n            \\\"mode\\\": {\\n                \\\"unit\\\": \\\"\\\",\\n                \\\"value_type\\\": \\\"str\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n                \\\"enums\\\": [\\\"L\\\", \\\"F\\\", \\\"S\\\"]\\n            },\\n\\t\\t\\t\\\"min\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"min\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"avg\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"avg\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"max\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"max\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"received\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"sent\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"active\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"outstanding\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"znode\\\": {\\n                \\\"unit\\\": \\\"znode_count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            }\\n        },\\n\\t\\t\\\"groups\\\": {\\n\\t\\t\\t\\\"latency\\\":\\t[\\\"min\\\", \\\"avg\\\", \\\"max\\\"],\\n\\t\\t\\t\\\"throughput\\\": [\\\"received\\\", \\\"sent\\\"],\\n            \\\"connections\\\": [\\\"active\\\", \\\"outstanding\\\"]\\n\\t\\t},\\n        \\\"display\\\": [\\\"mode\\\", \\\"latency\\\", \\\"throughput\\\", \\\"connections\\\", \\\"znode\\\"],\\n        \\\"alarm\\\": [\\\"avg\\\"]\\n    }\\n}\\n\",\"config.json\":\"{\\n    \\\"type\\\": \\\"array\\\",\\n    \\\"properties\\\": [{\\n        \\\"key\\\": \\\"cluster\\\",\\n        \\\"description\\\": \\\"ZooKeeper release 3.4.9 cluster properties\\\",\\n        \\\"type\\\": \\\"array\\\",\\n        \\\"properties\\\": [{\\n            \\\"key\\\": \\\"name\\\",\\n            \\\"label\\\": \\\"Name\\\",\\n            \\\"description\\\": \\\"The name of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"ZooKeeper\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"description\\\",\\n            \\\"label\\\": \\\"Description\\\",\\n            \\\"description\\\": \\\"The description of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"vxnet\\\",\\n            \\\"label\\\": \\\"VxNet\\\",\\n            \\\"description\\\": \\\"Choose a vxnet to join\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"yes\\\"\\n        }, {\\n            \\\"key\\\": \\\"zk_node\\\",\\n            \\\"label\\\": \\\"ZooKeeper Node\\\",\\n            \\\"description\\\": \\\"role-based node properties\\\",\\n            \\\"type\\\": \\\"array\\\",\\n            \\\"properties\\\": [{\\n                \\\"key\\\": \\\"cpu\\\",\\n                \\\"label\\\": \\\"CPU\\\",\\n                \\\"description\\\": \\\"CPUs of each node\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 1,\\n                \\\"range\\\": [\\n                    1,\\n                    2,\\n                    4,\\n                    8\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"memory\\\",\\n                \\\"label\\\": \\\"Memory\\\",\\n                \\\"description\\\": \\\"memory of each node (in MiB)\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 2048,\\n                \\\"range\\\": [\\n                    1024,\\n                    2048,\\n                    4096,\\n                    8192,\\n                    16384,\\n                    32768\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"instance_class\\\",\\n                \\\"label\\\": \\\"Instance Class\\\",\\n                \\\"description\\\": \\\"The instance type for the cluster to run，such as high performance，high performance plus\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 0,\\n                \\\"range\\\": [0, 1],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"count\\\",\\n                \\\"label\\\": \\\"Node Count\\\",\\n                \\\"description\\\": \\\"Number of nodes for the cluster to create\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 3,\\n                \\\"range\\\": [\\n                    1,\\n                    3,\\n                    5,\\n                    7,\\n                    9\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n\\t\\t\\t\\t\\\"key\\\": \\\"volume_size\\\",\\n\\t\\t\\t\\t\\\"label\\\": \\\"Volume Size\\\",\\n\\t\\t\\t\\t\\\"description\\\": \\\"The volume size for each node\\\",\\n\\t\\t\\t\\t\\\"type\\\":\\t\\\"integer\\\",\\n\\t\\t\\t\\t\\\"default\\\": 10,\\n\\t\\t\\t\\t\\\"required\\\": \\\"yes\\\"\\n\\t\\t\\t}]\\n        }]\\n    }]\\n}\\n\",\"locale/en.json\":\"{\\n    \\\"Name\\\": \\\"Name\\\",\\n    \\\"Description\\\": \\\"Description\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"The name of the ZooKeeper service\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"The description of the ZooKeeper service\\\",\\n    \\\"VxNet\\\": \\\"VxNet\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"Choose a vxnet to join\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"CPUs of each node\\\",\\n    \\\"Memory\\\": \\\"Memory\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"Memory of each node (in MiB)\\\",\\n\\t\\\"Volume Size\\\": \\\"Volume Size\\\",\\n\\t\\\"Instance Class\\\": \\\"Instance Class\\\",\\n    \\\"The volume size for each node\\\": \\\"The volume size for each node\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper Node\\\",\\n\\t\\\"Node Count\\\": \\\"Node Count\\\",\\n    \\\"count\\\": \\\"count\\\",\\n\\t\\\"znode_count\\\": \\\"count\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"Number of nodes for the cluster to create\\\",\\n    \\\"instance class\\\": \\\"instance class\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\",\\n    \\\"zk_node\\\": \\\"zk_node\\\",\\n    \\\"latency\\\": \\\"latency\\\",\\n\\t\\\"throughput\\\": \\\"throughput\\\",\\n    \\\"connections\\\": \\\"connections\\\",\\n    \\\"znode\\\": \\\"znode\\\",\\n    \\\"mode\\\": \\\"mode (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"min\\\",\\n\\t\\\"avg\\\": \\\"avg\\\",\\n\\t\\\"max\\\": \\\"max\\\",\\n\\t\\\"received\\\": \\\"received\\\",\\n\\t\\\"sent\\\": \\\"sent\\\",\\n\\t\\\"active\\\": \\\"active\\\",\\n\\t\\\"outstanding\\\": \\\"outstanding\\\"\\n}\\n\\n\",\"locale/zh-cn.json\":\"{\\n    \\\"Name\\\": \\\"名称\\\",\\n    \\\"Description\\\": \\\"描述\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"ZooKeeper 服务名称\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"ZooKeeper 服务描述\\\",\\n    \\\"VxNet\\\": \\\"私有网络\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"选择要加入的私有网络\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"每个节点的 CPU 数量\\\",\\n    \\\"Memory\\\": \\\"内存\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"每个节点的内存数量（单位：MiB）\\\",\\n\\t\\\"Instance Class\\\": \\\"主机类型\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"Node Count\\\": \\\"节点数量\\\",\\n    \\\"count\\\": \\\"次\\\",\\n\\t\\\"znode_count\\\": \\\"个\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"要创建的节点数量\\\",\\n\\t\\\"Volume Size\\\": \\\"存储容量\\\",\\n    \\\"The volume size for each node\\\": \\\"每个节点的存储容量\\\",\\n    \\\"instance class\\\": \\\"实例类型\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"节点实例类型，比如性能型与超高性能型。\\\",\\n    \\\"zk_node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"latency\\\": \\\"响应延迟时间\\\",\\n\\t\\\"throughput\\\": \\\"吞吐量\\\",\\n    \\\"connections\\\": \\\"连接数\\\",\\n    \\\"znode\\\": \\\"节点数量\\\",\\n    \\\"mode\\\": \\\"角色 (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"最小响应延迟时间\\\",\\n\\t\\\"avg\\\": \\\"平均响应延迟时间\\\",\\n\\t\\\"max\\\": \\\"最大响应延迟时间\\\",\\n\\t\\\"received\\\": \\\"请求接收数\\\",\\n\\t\\\"sent\\\": \\\"发送响应数\\\",\\n\\t\\\"active\\\": \\\"活跃连接数\\\",\\n\\t\\\"outstanding\\\": \\\"待处理连接数\\\",\\n    \\\"client\\\": \\\"客户端\\\"\\n}\\n\\n\"},\"attachment_id\":\"ca-nx8rerlv\",\"attachment_type\":\"archive\",\"category\":\"resource_kit\",\"filename\":\"zk-3.4.9.tar.gz\",\"filesize\":2390,\"owner\":\"usr-XqlPq3qV\",\"resource_id\":\"appv-70gegwmp\",\"resource_type\":\"app_version\",\"sub_category\":\"\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_app_version_attachments()
+        .attachment_ids(::clouddb_conformance::from_json("[\"ca-nx8rerlv\"]"))
+        .version_id("appv-70gegwmp")
+        .content_keys(
+            ::clouddb_conformance::from_json(
+                "[\"config.json\",\"cluster.json.mustache\",\"locale/zh-cn.json\",\"locale/en.json\"]",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeAppVersionAttachments"),
+                    ("attachment_ids.1", "ca-nx8rerlv"),
+                    ("version_id", "appv-70gegwmp"),
+                    ("content_keys.1", "config.json"),
+                    ("content_keys.2", "cluster.json.mustache"),
+                    ("content_keys.3", "locale/zh-cn.json"),
+                    ("content_keys.4", "locale/en.json"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeAppVersionAttachmentsResponse\",\"attachment_set\":[{\"attachment_content\":{\"cluster.json.mustache\":\"{\\n    \\\"name\\\": {{cluster.name}},\\n    \\\"description\\\": {{cluster.description}},\\n    \\\"vxnet\\\": {{cluster.vxnet}},\\n    \\\"nodes\\\": [{\\n        \\\"container\\\": {\\n            \\\"type\\\": \\\"kvm\\\",\\n            \\\"zone\\\": \\\"pek3a\\\",\\n            \\\"image\\\": \\\"img-svm7yple\\\"\\n        },\\n        \\\"count\\\": {{cluster.zk_node.count}},\\n        \\\"cpu\\\": {{cluster.zk_node.cpu}},\\n        \\\"memory\\\": {{cluster.zk_node.memory}},\\n\\t\\t\\\"instance_class\\\": {{cluster.zk_node.instance_class}},\\n        \\\"volume\\\": {\\n            \\\"size\\\": {{cluster.zk_node.volume_size}}\\n        },\\n        \\\"server_id_upper_bound\\\": 255,\\n        \\\"services\\\": {\\n            \\\"start\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\\\"\\n            },\\n            \\\"stop\\\": {\\n                \\\"cmd\\\": \\\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\\\"\\n            }\\n        },\\n\\t\\t\\\"advanced_actions\\\": [\\\"change_vxnet\\\", \\\"scale_horizontal\\\"],\\n\\t\\t\\\"vertical_scaling_policy\\\": \\\"sequential\\\"\\n    }],\\n\\t\\\"endpoints\\\": {\\n\\t\\t\\\"client\\\": {\\n\\t\\t\\t\\\"port\\\":\\t2181,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t},\\n\\t\\t\\\"rest\\\": {\\n\\t\\t\\t\\\"port\\\":\\t9998,\\n\\t\\t\\t\\\"protocol\\\":\\t\\\"tcp\\\"\\n\\t\\t}\\n\\t},\\n\\t\\\"health_check\\\":\\t{\\n\\t\\t\\\"enable\\\": true,\\n\\t\\t\\\"interval_sec\\\": 60,\\n\\t\\t\\\"timeout_sec\\\": 10,\\n\\t\\t\\\"action_timeout_sec\\\": 30,\\n\\t\\t\\\"healthy_threshold\\\": 2,\\n\\t\\t\\\"unhealthy_threshold\\\": 2,\\n\\t\\t\\\"check_cmd\\\": \\\"echo srvr | nc 127.0.0.1 2181\\\",\\n\\t\\t\\\"action_cmd\\\": \\\"/opt/zookeeper/bin/restart-server.sh\\\"\\n\\t},\\n\\t\\\"monitor\\\": {\\n        \\\"enable\\\": true,\\n        \\\"cmd\\\": \\\"/opt/zookeeper/bin/get-monitor.sh\\\",\\n        \\\"items\\\": {\\n            \\\"mode\\\": {\\n                \\\"unit\\\": \\\"\\\",\\n                \\\"value_type\\\": \\\"str\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n                \\\"enums\\\": [\\\"L\\\", \\\"F\\\", \\\"S\\\"]\\n            },\\n\\t\\t\\t\\\"min\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"min\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"avg\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"avg\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"max\\\": {\\n                \\\"unit\\\": \\\"ms\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"max\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"received\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"sent\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"active\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"outstanding\\\": {\\n                \\\"unit\\\": \\\"count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            },\\n\\t\\t\\t\\\"znode\\\": {\\n                \\\"unit\\\": \\\"znode_count\\\",\\n                \\\"value_type\\\": \\\"int\\\",\\n                \\\"statistics_type\\\": \\\"latest\\\",\\n\\t\\t\\t\\t\\\"scale_factor_when_display\\\": 1\\n            }\\n        },\\n\\t\\t\\\"groups\\\": {\\n\\t\\t\\t\\\"latency\\\":\\t[\\\"min\\\", \\\"avg\\\", \\\"max\\\"],\\n\\t\\t\\t\\\"throughput\\\": [\\\"received\\\", \\\"sent\\\"],\\n            \\\"connections\\\": [\\\"active\\\", \\\"outstanding\\\"]\\n\\t\\t},\\n        \\\"display\\\": [\\\"mode\\\", \\\"latency\\\", \\\"throughput\\\", \\\"connections\\\", \\\"znode\\\"],\\n        \\\"alarm\\\": [\\\"avg\\\"]\\n    }\\n}\\n\",\"config.json\":\"{\\n    \\\"type\\\": \\\"array\\\",\\n    \\\"properties\\\": [{\\n        \\\"key\\\": \\\"cluster\\\",\\n        \\\"description\\\": \\\"ZooKeeper release 3.4.9 cluster properties\\\",\\n        \\\"type\\\": \\\"array\\\",\\n        \\\"properties\\\": [{\\n            \\\"key\\\": \\\"name\\\",\\n            \\\"label\\\": \\\"Name\\\",\\n            \\\"description\\\": \\\"The name of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"ZooKeeper\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"description\\\",\\n            \\\"label\\\": \\\"Description\\\",\\n            \\\"description\\\": \\\"The description of the ZooKeeper service\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"no\\\"\\n        }, {\\n            \\\"key\\\": \\\"vxnet\\\",\\n            \\\"label\\\": \\\"VxNet\\\",\\n            \\\"description\\\": \\\"Choose a vxnet to join\\\",\\n            \\\"type\\\": \\\"string\\\",\\n            \\\"default\\\": \\\"\\\",\\n            \\\"required\\\": \\\"yes\\\"\\n        }, {\\n            \\\"key\\\": \\\"zk_node\\\",\\n            \\\"label\\\": \\\"ZooKeeper Node\\\",\\n            \\\"description\\\": \\\"role-based node properties\\\",\\n            \\\"type\\\": \\\"array\\\",\\n            \\\"properties\\\": [{\\n                \\\"key\\\": \\\"cpu\\\",\\n                \\\"label\\\": \\\"CPU\\\",\\n                \\\"description\\\": \\\"CPUs of each node\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 1,\\n                \\\"range\\\": [\\n                    1,\\n                    2,\\n                    4,\\n                    8\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"memory\\\",\\n                \\\"label\\\": \\\"Memory\\\",\\n                \\\"description\\\": \\\"memory of each node (in MiB)\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 2048,\\n                \\\"range\\\": [\\n                    1024,\\n                    2048,\\n                    4096,\\n                    8192,\\n                    16384,\\n                    32768\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"instance_class\\\",\\n                \\\"label\\\": \\\"Instance Class\\\",\\n                \\\"description\\\": \\\"The instance type for the cluster to run，such as high performance，high performance plus\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 0,\\n                \\\"range\\\": [0, 1],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n                \\\"key\\\": \\\"count\\\",\\n                \\\"label\\\": \\\"Node Count\\\",\\n                \\\"description\\\": \\\"Number of nodes for the cluster to create\\\",\\n                \\\"type\\\": \\\"integer\\\",\\n                \\\"default\\\": 3,\\n                \\\"range\\\": [\\n                    1,\\n                    3,\\n                    5,\\n                    7,\\n                    9\\n                ],\\n                \\\"required\\\": \\\"yes\\\"\\n            }, {\\n\\t\\t\\t\\t\\\"key\\\": \\\"volume_size\\\",\\n\\t\\t\\t\\t\\\"label\\\": \\\"Volume Size\\\",\\n\\t\\t\\t\\t\\\"description\\\": \\\"The volume size for each node\\\",\\n\\t\\t\\t\\t\\\"type\\\":\\t\\\"integer\\\",\\n\\t\\t\\t\\t\\\"default\\\": 10,\\n\\t\\t\\t\\t\\\"required\\\": \\\"yes\\\"\\n\\t\\t\\t}]\\n        }]\\n    }]\\n}\\n\",\"locale/en.json\":\"{\\n    \\\"Name\\\": \\\"Name\\\",\\n    \\\"Description\\\": \\\"Description\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"The name of the ZooKeeper service\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"The description of the ZooKeeper service\\\",\\n    \\\"VxNet\\\": \\\"VxNet\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"Choose a vxnet to join\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"CPUs of each node\\\",\\n    \\\"Memory\\\": \\\"Memory\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"Memory of each node (in MiB)\\\",\\n\\t\\\"Volume Size\\\": \\\"Volume Size\\\",\\n\\t\\\"Instance Class\\\": \\\"Instance Class\\\",\\n    \\\"The volume size for each node\\\": \\\"The volume size for each node\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper Node\\\",\\n\\t\\\"Node Count\\\": \\\"Node Count\\\",\\n    \\\"count\\\": \\\"count\\\",\\n\\t\\\"znode_count\\\": \\\"count\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"Number of nodes for the cluster to create\\\",\\n    \\\"instance class\\\": \\\"instance class\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\",\\n    \\\"zk_node\\\": \\\"zk_node\\\",\\n    \\\"latency\\\": \\\"latency\\\",\\n\\t\\\"throughput\\\": \\\"throughput\\\",\\n    \\\"connections\\\": \\\"connections\\\",\\n    \\\"znode\\\": \\\"znode\\\",\\n    \\\"mode\\\": \\\"mode (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"min\\\",\\n\\t\\\"avg\\\": \\\"avg\\\",\\n\\t\\\"max\\\": \\\"max\\\",\\n\\t\\\"received\\\": \\\"received\\\",\\n\\t\\\"sent\\\": \\\"sent\\\",\\n\\t\\\"active\\\": \\\"active\\\",\\n\\t\\\"outstanding\\\": \\\"outstanding\\\"\\n}\\n\\n\",\"locale/zh-cn.json\":\"{\\n    \\\"Name\\\": \\\"名称\\\",\\n    \\\"Description\\\": \\\"描述\\\",\\n    \\\"The name of the ZooKeeper service\\\": \\\"ZooKeeper 服务名称\\\",\\n    \\\"The description of the ZooKeeper service\\\": \\\"ZooKeeper 服务描述\\\",\\n    \\\"VxNet\\\": \\\"私有网络\\\",\\n    \\\"Choose a vxnet to join\\\": \\\"选择要加入的私有网络\\\",\\n    \\\"CPU\\\": \\\"CPU\\\",\\n    \\\"CPUs of each node\\\": \\\"每个节点的 CPU 数量\\\",\\n    \\\"Memory\\\": \\\"内存\\\",\\n    \\\"Memory of each node (in MiB)\\\": \\\"每个节点的内存数量（单位：MiB）\\\",\\n\\t\\\"Instance Class\\\": \\\"主机类型\\\",\\n\\t\\\"ZooKeeper Node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"Node Count\\\": \\\"节点数量\\\",\\n    \\\"count\\\": \\\"次\\\",\\n\\t\\\"znode_count\\\": \\\"个\\\",\\n    \\\"Number of nodes for the cluster to create\\\": \\\"要创建的节点数量\\\",\\n\\t\\\"Volume Size\\\": \\\"存储容量\\\",\\n    \\\"The volume size for each node\\\": \\\"每个节点的存储容量\\\",\\n    \\\"instance class\\\": \\\"实例类型\\\",\\n    \\\"The instance type for the cluster to run, such as high performance, high performance plus\\\": \\\"节点实例类型，比如性能型与超高性能型。\\\",\\n    \\\"zk_node\\\": \\\"ZooKeeper 节点\\\",\\n\\t\\\"latency\\\": \\\"响应延迟时间\\\",\\n\\t\\\"throughput\\\": \\\"吞吐量\\\",\\n    \\\"connections\\\": \\\"连接数\\\",\\n    \\\"znode\\\": \\\"节点数量\\\",\\n    \\\"mode\\\": \\\"角色 (L:Leader,F:Flower,S:Standalone)\\\",\\n\\t\\\"min\\\": \\\"最小响应延迟时间\\\",\\n\\t\\\"avg\\\": \\\"平均响应延迟时间\\\",\\n\\t\\\"max\\\": \\\"最大响应延迟时间\\\",\\n\\t\\\"received\\\": \\\"请求接收数\\\",\\n\\t\\\"sent\\\": \\\"发送响应数\\\",\\n\\t\\\"active\\\": \\\"活跃连接数\\\",\\n\\t\\\"outstanding\\\": \\\"待处理连接数\\\",\\n    \\\"client\\\": \\\"客户端\\\"\\n}\\n\\n\"},\"attachment_id\":\"ca-nx8rerlv\",\"attachment_type\":\"archive\",\"category\":\"resource_kit\",\"filename\":\"zk-3.4.9.tar.gz\",\"filesize\":2390,\"owner\":\"usr-XqlPq3qV\",\"resource_id\":\"appv-70gegwmp\",\"resource_type\":\"app_version\",\"sub_category\":\"\"}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_app_version_attachments_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_app_version_attachments()
+                    .attachment_ids(
+                        ::clouddb_conformance::from_json("[\"ca-nx8rerlv\"]"),
+                    )
+                    .version_id("appv-70gegwmp")
+                    .content_keys(
+                        ::clouddb_conformance::from_json(
+                            "[\"config.json\",\"cluster.json.mustache\",\"locale/zh-cn.json\",\"locale/en.json\"]",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_app_version_attachments_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["attachment_ids", "version_id"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_app_version_attachments().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_app_versions_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":1,\"version_set\":[{\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_app_versions()
+        .app_ids(::clouddb_conformance::from_json("[\"app-tg3lbp0a\"]"))
+        .limit(20)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeAppVersions"),
+                    ("app_ids.1", "app-tg3lbp0a"),
+                    ("limit", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeAppVersionsResponse\",\"ret_code\":0,\"total_count\":1,\"version_set\":[{\"app_id\":\"app-tg3lbp0a\",\"console_id\":\"qingcloud\",\"create_time\":\"2017-04-21T02:34:24Z\",\"description\":\"此版本提供的是原生 Apache ZooKeeper 3.4.9 发行版，同时提供 ZooKeeper REST 服务\",\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status\":\"active\",\"status_time\":\"2017-04-21T02:34:24Z\",\"version_id\":\"appv-70gegwmp\",\"visibility\":\"public\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_app_versions_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_app_versions()
+                    .app_ids(::clouddb_conformance::from_json("[\"app-tg3lbp0a\"]"))
+                    .limit(20)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_apps_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeAppsResponse\",\"app_set\":[{\"app_id\":\"app-00r26u27\",\"app_name\":\"MySQL Plus\",\"status\":\"active\",\"visibility\":\"public\",\"zones\":[\"pek3b\",\"sh1a\"]}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.describe_apps().app("app-00r26u27").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "DescribeApps"), ("app", "app-00r26u27")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeAppsResponse\",\"app_set\":[{\"app_id\":\"app-00r26u27\",\"app_name\":\"MySQL Plus\",\"status\":\"active\",\"visibility\":\"public\",\"zones\":[\"pek3b\",\"sh1a\"]}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_apps_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_apps().app("app-00r26u27").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_display_tabs_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterDisplayTabsResponse\",\"display_tabs\":{\"data\":[[\"192.168.0.13\",\"Master\"],[\"192.168.0.14\",\"Master\"],[\"192.168.0.9\",\"Master\"],[\"192.168.0.10\",\"Slave\"],[\"192.168.0.11\",\"Slave\"],[\"192.168.0.12\",\"Slave\"]],\"labels\":[\"ip\",\"role\"]},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_cluster_display_tabs()
+        .cluster("cl-2gi2b3oc")
+        .display_tabs("roles")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterDisplayTabs"),
+                    ("cluster", "cl-2gi2b3oc"),
+                    ("display_tabs", "roles"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClusterDisplayTabsResponse\",\"display_tabs\":{\"data\":[[\"192.168.0.13\",\"Master\"],[\"192.168.0.14\",\"Master\"],[\"192.168.0.9\",\"Master\"],[\"192.168.0.10\",\"Slave\"],[\"192.168.0.11\",\"Slave\"],[\"192.168.0.12\",\"Slave\"]],\"labels\":[\"ip\",\"role\"]},\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_cluster_display_tabs_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_cluster_display_tabs()
+                    .cluster("cl-2gi2b3oc")
+                    .display_tabs("roles")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_display_tabs_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "display_tabs"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_cluster_display_tabs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_environment_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterEnvironmentResponse\",\"config\":{\"description\":\"Redis service properties\",\"key\":\"env\",\"properties\":[{\"default\":60,\"description\":\"Max memory percent Redis can make use of.\",\"key\":\"maxmemory-percent\",\"label\":\"maxmemory-percent\",\"max\":95,\"min\":0,\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"*********\",\"description\":\"Require clients to issue AUTH <PASSWORD> before processing any other commands.\",\"key\":\"requirepass\",\"label\":\"requirepass\",\"required\":\"no\",\"type\":\"password\"},{\"default\":0,\"description\":\"Enable config and save commands(strongly not recommended to enable this)\",\"key\":\"enable-config\",\"label\":\"enable-config\",\"range\":[0,1],\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"Active rehashing uses 1 millisecond every 100 milliseconds of CPU time in order to help rehashing the main Redis hash table\",\"key\":\"activerehashing\",\"label\":\"activerehashing\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"yes\",\"description\":\"The Append Only File is an alternative persistence mode that provides much better durability.\",\"key\":\"appendonly\",\"label\":\"appendonly\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"everysec\",\"description\":\"It tells the Operating System to actually write data on disk instead of waiting for more data in the output buffer.\",\"key\":\"appendfsync\",\"label\":\"appendfsync\",\"range\":[\"everysec\",\"no\",\"always\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":1024,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries\",\"key\":\"hash-max-ziplist-entries\",\"label\":\"hash-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries, and the biggest entry does not exceed a given threshold\",\"key\":\"hash-max-ziplist-value\",\"label\":\"hash-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"It samples different operations at runtime in order to collect data related to possible sources of latency of a Redis instance.\",\"key\":\"latency-monitor-threshold\",\"label\":\"latency-monitor-threshold\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-entries\",\"label\":\"list-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-value\",\"label\":\"list-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":65000,\"description\":\"Set the max number of connected clients at the same time.\",\"key\":\"maxclients\",\"label\":\"maxclients\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"volatile-lru\",\"description\":\"The eviction policy to remove keys when the memory limit is reached.\",\"key\":\"maxmemory-policy\",\"label\":\"maxmemory-policy\",\"range\":[\"volatile-lru\",\"allkeys-lru\",\"volatile-random\",\"allkeys-random\",\"volatile-ttl\",\"noeviction\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":3,\"description\":\"LRU and minimal TTL algorithms are not precise algorithms but approximated algorithms (in order to save memory), using this to tune it for speed or accuracy.\",\"key\":\"maxmemory-samples\",\"label\":\"maxmemory-samples\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":10,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-max-lag\",\"label\":\"min-slaves-max-lag\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-to-write\",\"label\":\"min-slaves-to-write\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"It prevents fsync() from being called in the main process while a BGSAVE or BGREWRITEAOF is in progress.\",\"key\":\"no-appendfsync-on-rewrite\",\"label\":\"no-appendfsync-on-rewrite\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"\",\"description\":\"It selects the events that Redis will notify among a set of classes.\",\"key\":\"notify-keyspace-events\",\"label\":\"notify-keyspace-events\",\"required\":\"no\",\"type\":\"string\"},{\"default\":1048576,\"description\":\"Set the replication backlog size.\",\"key\":\"repl-backlog-size\",\"label\":\"repl-backlog-size\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":3600,\"description\":\"It configures the amount of seconds that need to elapse, starting from the time the last slave disconnected, for the backlog buffer to be freed.\",\"key\":\"repl-backlog-ttl\",\"label\":\"repl-backlog-ttl\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":60,\"description\":\"It is the replication timeout.\",\"key\":\"repl-timeout\",\"label\":\"repl-timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"It sets the limit in the size of the set in order to use this special memory saving encoding.\",\"key\":\"set-max-intset-entries\",\"label\":\"set-max-intset-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":-1,\"description\":\"It logs queries that exceeded a specified execution time.\",\"key\":\"slowlog-log-slower-than\",\"label\":\"slowlog-log-slower-than\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"It logs queries with the length of the slow log.\",\"key\":\"slowlog-max-len\",\"label\":\"slowlog-max-len\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"TCP keepalive between server and client.\",\"key\":\"tcp-keepalive\",\"label\":\"tcp-keepalive\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"Close the connection after a client is idle for N seconds (0 to disable).\",\"key\":\"timeout\",\"label\":\"timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-entries\",\"label\":\"zset-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-value\",\"label\":\"zset-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":5000,\"description\":\"Max execution time of a Lua script in milliseconds.\",\"key\":\"lua-time-limit\",\"label\":\"lua-time-limit\",\"required\":\"no\",\"type\":\"integer\"}],\"type\":\"array\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_cluster_environment()
+        .cluster("cl-2gi2b3oc")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterEnvironment"),
+                    ("cluster", "cl-2gi2b3oc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClusterEnvironmentResponse\",\"config\":{\"description\":\"Redis service properties\",\"key\":\"env\",\"properties\":[{\"default\":60,\"description\":\"Max memory percent Redis can make use of.\",\"key\":\"maxmemory-percent\",\"label\":\"maxmemory-percent\",\"max\":95,\"min\":0,\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"*********\",\"description\":\"Require clients to issue AUTH <PASSWORD> before processing any other commands.\",\"key\":\"requirepass\",\"label\":\"requirepass\",\"required\":\"no\",\"type\":\"password\"},{\"default\":0,\"description\":\"Enable config and save commands(strongly not recommended to enable this)\",\"key\":\"enable-config\",\"label\":\"enable-config\",\"range\":[0,1],\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"Active rehashing uses 1 millisecond every 100 milliseconds of CPU time in order to help rehashing the main Redis hash table\",\"key\":\"activerehashing\",\"label\":\"activerehashing\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"yes\",\"description\":\"The Append Only File is an alternative persistence mode that provides much better durability.\",\"key\":\"appendonly\",\"label\":\"appendonly\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"everysec\",\"description\":\"It tells the Operating System to actually write data on disk instead of waiting for more data in the output buffer.\",\"key\":\"appendfsync\",\"label\":\"appendfsync\",\"range\":[\"everysec\",\"no\",\"always\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":1024,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries\",\"key\":\"hash-max-ziplist-entries\",\"label\":\"hash-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Hashes are encoded using a memory efficient data structure when they have a small number of entries, and the biggest entry does not exceed a given threshold\",\"key\":\"hash-max-ziplist-value\",\"label\":\"hash-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"It samples different operations at runtime in order to collect data related to possible sources of latency of a Redis instance.\",\"key\":\"latency-monitor-threshold\",\"label\":\"latency-monitor-threshold\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-entries\",\"label\":\"list-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Small lists are encoded in a special way in order to save a lot of space.\",\"key\":\"list-max-ziplist-value\",\"label\":\"list-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":65000,\"description\":\"Set the max number of connected clients at the same time.\",\"key\":\"maxclients\",\"label\":\"maxclients\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"volatile-lru\",\"description\":\"The eviction policy to remove keys when the memory limit is reached.\",\"key\":\"maxmemory-policy\",\"label\":\"maxmemory-policy\",\"range\":[\"volatile-lru\",\"allkeys-lru\",\"volatile-random\",\"allkeys-random\",\"volatile-ttl\",\"noeviction\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":3,\"description\":\"LRU and minimal TTL algorithms are not precise algorithms but approximated algorithms (in order to save memory), using this to tune it for speed or accuracy.\",\"key\":\"maxmemory-samples\",\"label\":\"maxmemory-samples\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":10,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-max-lag\",\"label\":\"min-slaves-max-lag\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"A master stops accepting writes if there are less than N slaves connected, having a lag less or equal than M seconds.\",\"key\":\"min-slaves-to-write\",\"label\":\"min-slaves-to-write\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":\"yes\",\"description\":\"It prevents fsync() from being called in the main process while a BGSAVE or BGREWRITEAOF is in progress.\",\"key\":\"no-appendfsync-on-rewrite\",\"label\":\"no-appendfsync-on-rewrite\",\"range\":[\"yes\",\"no\"],\"required\":\"no\",\"type\":\"string\"},{\"default\":\"\",\"description\":\"It selects the events that Redis will notify among a set of classes.\",\"key\":\"notify-keyspace-events\",\"label\":\"notify-keyspace-events\",\"required\":\"no\",\"type\":\"string\"},{\"default\":1048576,\"description\":\"Set the replication backlog size.\",\"key\":\"repl-backlog-size\",\"label\":\"repl-backlog-size\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":3600,\"description\":\"It configures the amount of seconds that need to elapse, starting from the time the last slave disconnected, for the backlog buffer to be freed.\",\"key\":\"repl-backlog-ttl\",\"label\":\"repl-backlog-ttl\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":60,\"description\":\"It is the replication timeout.\",\"key\":\"repl-timeout\",\"label\":\"repl-timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":512,\"description\":\"It sets the limit in the size of the set in order to use this special memory saving encoding.\",\"key\":\"set-max-intset-entries\",\"label\":\"set-max-intset-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":-1,\"description\":\"It logs queries that exceeded a specified execution time.\",\"key\":\"slowlog-log-slower-than\",\"label\":\"slowlog-log-slower-than\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"It logs queries with the length of the slow log.\",\"key\":\"slowlog-max-len\",\"label\":\"slowlog-max-len\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"TCP keepalive between server and client.\",\"key\":\"tcp-keepalive\",\"label\":\"tcp-keepalive\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":0,\"description\":\"Close the connection after a client is idle for N seconds (0 to disable).\",\"key\":\"timeout\",\"label\":\"timeout\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":128,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-entries\",\"label\":\"zset-max-ziplist-entries\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":64,\"description\":\"Sorted sets are specially encoded in order to save a lot of space.\",\"key\":\"zset-max-ziplist-value\",\"label\":\"zset-max-ziplist-value\",\"required\":\"no\",\"type\":\"integer\"},{\"default\":5000,\"description\":\"Max execution time of a Lua script in milliseconds.\",\"key\":\"lua-time-limit\",\"label\":\"lua-time-limit\",\"required\":\"no\",\"type\":\"integer\"}],\"type\":\"array\"},\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_cluster_environment_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_cluster_environment()
+                    .cluster("cl-2gi2b3oc")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_environment_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_cluster_environment().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_jobs_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterJobsResponse\",\"job_set\":[{\"create_time\":\"2018-03-04T05:37:58Z\",\"directive\":\"{\\\"sender\\\":{\\\"lang\\\":\\\"en\\\",\\\"user_id\\\":\\\"system\\\",\\\"console_id\\\":\\\"system\\\",\\\"root_user_id\\\":\\\"system\\\",\\\"role\\\":\\\"global_admin\\\",\\\"privilege\\\":10,\\\"channel\\\":\\\"internal\\\"},\\\"zone\\\":\\\"pek3a\\\",\\\"expires\\\":\\\"2018-03-04T05:38:58Z\\\",\\\"action\\\":\\\"CeaseResources\\\",\\\"clusters\\\":[\\\"cl-xi3aoihf\\\"],\\\"resource_ids\\\":[\\\"cl-xi3aoihf\\\"]}\",\"error_codes\":\"\",\"extras\":{},\"job_action\":\"CeaseResources\",\"job_id\":\"j-etkt94ebqra\",\"owner\":\"system\",\"resource_ids\":\"cl-xi3aoihf\",\"resources\":{\"clusters\":[\"cl-xi3aoihf\"]},\"status\":\"successful\",\"status_time\":\"2018-03-04T05:38:05Z\"}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_cluster_jobs()
+        .app("app-tg3lbp0a")
+        .jobs(::clouddb_conformance::from_json("[\"j-etkt94ebqra\"]"))
+        .limit(1)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterJobs"),
+                    ("app", "app-tg3lbp0a"),
+                    ("jobs.1", "j-etkt94ebqra"),
+                    ("limit", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClusterJobsResponse\",\"job_set\":[{\"create_time\":\"2018-03-04T05:37:58Z\",\"directive\":\"{\\\"sender\\\":{\\\"lang\\\":\\\"en\\\",\\\"user_id\\\":\\\"system\\\",\\\"console_id\\\":\\\"system\\\",\\\"root_user_id\\\":\\\"system\\\",\\\"role\\\":\\\"global_admin\\\",\\\"privilege\\\":10,\\\"channel\\\":\\\"internal\\\"},\\\"zone\\\":\\\"pek3a\\\",\\\"expires\\\":\\\"2018-03-04T05:38:58Z\\\",\\\"action\\\":\\\"CeaseResources\\\",\\\"clusters\\\":[\\\"cl-xi3aoihf\\\"],\\\"resource_ids\\\":[\\\"cl-xi3aoihf\\\"]}\",\"error_codes\":\"\",\"extras\":{},\"job_action\":\"CeaseResources\",\"job_id\":\"j-etkt94ebqra\",\"owner\":\"system\",\"resource_ids\":\"cl-xi3aoihf\",\"resources\":{\"clusters\":[\"cl-xi3aoihf\"]},\"status\":\"successful\",\"status_time\":\"2018-03-04T05:38:05Z\"}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_cluster_jobs_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_cluster_jobs()
+                    .app("app-tg3lbp0a")
+                    .jobs(::clouddb_conformance::from_json("[\"j-etkt94ebqra\"]"))
+                    .limit(1)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_nodes_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterNodesResponse\",\"node_set\":[{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":1,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-blny8gpg\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-35iuqdjz\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.3\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:04Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":2,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-x6uksame\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-oruuckuo\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.2\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:58Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":3,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-aib1f523\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-yrlus78f\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.4\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:59Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"}],\"ret_code\":0,\"total_count\":3}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_cluster_nodes()
+        .cluster("cl-q1witcdk")
+        .limit(20)
+        .reverse(1)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterNodes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("limit", "20"),
+                    ("reverse", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClusterNodesResponse\",\"node_set\":[{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":1,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-blny8gpg\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-35iuqdjz\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.3\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:04Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":2,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-x6uksame\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-oruuckuo\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.2\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:58Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"},{\"advanced_actions\":\"change_vxnet,scale_horizontal\",\"agent_installed\":true,\"alarm_status\":\"\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"backup_policy\":null,\"backup_service\":null,\"cluster_id\":\"cl-q1witcdk\",\"cpu\":1,\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_metadata_script\":null,\"custom_service\":null,\"delete_snapshot_service\":null,\"destroy_service\":null,\"display_tabs\":null,\"eip\":\"\",\"env\":null,\"gpu\":0,\"gpu_class\":0,\"group_id\":3,\"health_check\":{\"action_cmd\":\"/opt/zookeeper/bin/restart-server.sh\",\"action_timeout_sec\":30,\"check_cmd\":\"echo srvr | nc 127.0.0.1 2181\",\"enable\":true,\"healthy_threshold\":2,\"interval_sec\":60,\"timeout_sec\":10,\"unhealthy_threshold\":2},\"health_status\":\"healthy\",\"hypervisor\":\"kvm\",\"image_id\":\"img-svm7yple\",\"incremental_backup_supported\":false,\"init_service\":null,\"instance_id\":\"i-aib1f523\",\"instance_type\":\"\",\"memory\":2048,\"monitor\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"enable\":true,\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"statistics_type\":\"avg\",\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"statistics_type\":\"max\",\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"statistics_type\":\"min\",\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"statistics_type\":\"latest\",\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"statistics_type\":\"latest\",\"unit\":\"znode_count\",\"value_type\":\"int\"}}},\"name\":\"\",\"node_id\":\"cln-yrlus78f\",\"passphraseless\":\"\",\"private_ip\":\"192.168.0.4\",\"repl\":\"rpp-00000000\",\"resource_class\":0,\"restart_service\":null,\"restore_service\":null,\"role\":\"\",\"scale_in_service\":null,\"scale_out_service\":null,\"security_group\":\"\",\"server_id_upper_bound\":255,\"single_node_repl\":\"\",\"start_service\":{\"cmd\":\"/opt/zookeeper/bin/zkServer.sh start;/opt/zookeeper/bin/rest.sh start\",\"order\":0},\"status\":\"active\",\"status_time\":\"2018-03-04T06:01:59Z\",\"stop_service\":{\"cmd\":\"/opt/zookeeper/bin/rest.sh stop;/opt/zookeeper/bin/zkServer.sh stop\",\"order\":0},\"storage_size\":10,\"transition_status\":\"\",\"upgrade_service\":null,\"user_access\":0,\"vertical_scaling_policy\":\"sequential\",\"volume_type\":0,\"vxnet_id\":\"vxnet-pmefzgi\"}],\"ret_code\":0,\"total_count\":3}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_cluster_nodes_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_cluster_nodes()
+                    .cluster("cl-q1witcdk")
+                    .limit(20)
+                    .reverse(1)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_nodes_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_cluster_nodes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_users_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClusterUsersResponse\",\"apps\":[\"app-tg3lbp0a\"],\"ret_code\":0,\"users\":{\"usr-NzTfAWek\":\"cl-q1witcdk\"}}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_cluster_users()
+        .zones(::clouddb_conformance::from_json("[\"pek3b\"]"))
+        .apps(::clouddb_conformance::from_json("[\"app-tg3lbp0a\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusterUsers"),
+                    ("zones.1", "pek3b"),
+                    ("apps.1", "app-tg3lbp0a"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClusterUsersResponse\",\"apps\":[\"app-tg3lbp0a\"],\"ret_code\":0,\"users\":{\"usr-NzTfAWek\":\"cl-q1witcdk\"}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_cluster_users_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_cluster_users()
+                    .zones(::clouddb_conformance::from_json("[\"pek3b\"]"))
+                    .apps(::clouddb_conformance::from_json("[\"app-tg3lbp0a\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_cluster_users_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["zones", "apps"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.describe_cluster_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn describe_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DescribeClustersResponse\",\"cluster_set\":[{\"add_links\":null,\"advanced_actions\":{\"\":\"change_vxnet,scale_horizontal\"},\"app_id\":\"app-tg3lbp0a\",\"app_info\":{\"app_id\":\"app-tg3lbp0a\",\"app_name\":\"ZooKeeper on QingCloud\",\"icon\":\"ca-iwg9qvsx\"},\"app_version\":\"appv-70gegwmp\",\"app_version_info\":{\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status_time\":\"2017-04-21T02:34:24Z\",\"upgrade_policy\":[],\"version_id\":\"appv-70gegwmp\"},\"auto_backup_time\":-1,\"auto_scale_step\":{\"\":{\"count\":1,\"volume_size\":20}},\"backup\":{\"\":false},\"backup_policy\":null,\"cluster_id\":\"cl-q1witcdk\",\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_service\":{},\"debug\":false,\"description\":\"\",\"display_tabs\":{},\"endpoints\":{\"client\":{\"port\":2181,\"protocol\":\"tcp\"},\"rest\":{\"port\":9998,\"protocol\":\"tcp\"}},\"health_check_enablement\":{\"\":true},\"incremental_backup_supported\":false,\"lastest_snapshot_time\":null,\"name\":\"ZooKeeper\",\"node_count\":3,\"owner\":\"usr-NzTfAWek\",\"partner_access\":false,\"role_count\":{\"\":3},\"roles\":[\"\"],\"security_group_id\":\"\",\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:26Z\",\"sub_code\":0,\"tags\":[],\"transition_status\":\"\",\"upgrade_policy\":[],\"upgrade_status\":\"\",\"upgrade_time\":\"2018-03-04T06:00:15Z\",\"vxnet\":{\"vpc_router_id\":\"rtr-bk8fnw71\",\"vxnet_id\":\"vxnet-pmefzgi\",\"vxnet_name\":\"\",\"vxnet_type\":1}}],\"ret_code\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .describe_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+        .scope("app")
+        .limit(20)
+        .reverse(1)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DescribeClusters"),
+                    ("clusters.1", "cl-q1witcdk"),
+                    ("scope", "app"),
+                    ("limit", "20"),
+                    ("reverse", "1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DescribeClustersResponse\",\"cluster_set\":[{\"add_links\":null,\"advanced_actions\":{\"\":\"change_vxnet,scale_horizontal\"},\"app_id\":\"app-tg3lbp0a\",\"app_info\":{\"app_id\":\"app-tg3lbp0a\",\"app_name\":\"ZooKeeper on QingCloud\",\"icon\":\"ca-iwg9qvsx\"},\"app_version\":\"appv-70gegwmp\",\"app_version_info\":{\"name\":\"v1.0 - ZooKeeper 3.4.9\",\"resource_kit\":\"ca-nx8rerlv\",\"status_time\":\"2017-04-21T02:34:24Z\",\"upgrade_policy\":[],\"version_id\":\"appv-70gegwmp\"},\"auto_backup_time\":-1,\"auto_scale_step\":{\"\":{\"count\":1,\"volume_size\":20}},\"backup\":{\"\":false},\"backup_policy\":null,\"cluster_id\":\"cl-q1witcdk\",\"create_time\":\"2018-03-04T06:00:15Z\",\"custom_service\":{},\"debug\":false,\"description\":\"\",\"display_tabs\":{},\"endpoints\":{\"client\":{\"port\":2181,\"protocol\":\"tcp\"},\"rest\":{\"port\":9998,\"protocol\":\"tcp\"}},\"health_check_enablement\":{\"\":true},\"incremental_backup_supported\":false,\"lastest_snapshot_time\":null,\"name\":\"ZooKeeper\",\"node_count\":3,\"owner\":\"usr-NzTfAWek\",\"partner_access\":false,\"role_count\":{\"\":3},\"roles\":[\"\"],\"security_group_id\":\"\",\"status\":\"active\",\"status_time\":\"2018-03-04T06:02:26Z\",\"sub_code\":0,\"tags\":[],\"transition_status\":\"\",\"upgrade_policy\":[],\"upgrade_status\":\"\",\"upgrade_time\":\"2018-03-04T06:00:15Z\",\"vxnet\":{\"vpc_router_id\":\"rtr-bk8fnw71\",\"vxnet_id\":\"vxnet-pmefzgi\",\"vxnet_name\":\"\",\"vxnet_type\":1}}],\"ret_code\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn describe_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .describe_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+                    .scope("app")
+                    .limit(20)
+                    .reverse(1)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -145,6 +2878,1195 @@ async fn describe_jobs_error_answers() {
 }
 
 #[tokio::test]
+async fn disable_log_server_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-9seoe27qdce\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_log_server\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .disable_log_server()
+        .cluster("cl-ouhutv70")
+        .role("maininstance")
+        .service_params(::clouddb_conformance::from_json("{\"clean_log\":\"NO\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_log_server"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[("service_params", "{\"clean_log\":\"NO\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-9seoe27qdce\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_log_server\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn disable_log_server_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .disable_log_server()
+                    .cluster("cl-ouhutv70")
+                    .role("maininstance")
+                    .service_params(
+                        ::clouddb_conformance::from_json("{\"clean_log\":\"NO\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_log_server_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "role", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_log_server().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_migration_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-a8un5gxk5vw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_migrate\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.disable_migration().cluster("cl-ouhutv70").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_migrate"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-a8un5gxk5vw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_migrate\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn disable_migration_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_migration().cluster("cl-ouhutv70").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_migration_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_migration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_standby_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-r2lnvb6hl54\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_standby\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.disable_standby().cluster("cl-ouhutv70").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-r2lnvb6hl54\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_standby\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn disable_standby_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_standby().cluster("cl-ouhutv70").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_standby_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_standby().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_zabbix_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-deh8ca7n8fz\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_zabbix\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.disable_zabbix().cluster("cl-ouhutv70").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "stop_zabbix"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-deh8ca7n8fz\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"stop_zabbix\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn disable_zabbix_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_zabbix().cluster("cl-ouhutv70").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn disable_zabbix_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.disable_zabbix().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn dissociate_eip_from_cluster_node_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"DissociateEipFromClusterNodeResponse\",\"job_id\":\"j-7vr4wbltzn9\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .dissociate_eip_from_cluster_node()
+        .eips(::clouddb_conformance::from_json("[\"eip-ek3scgap\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "DissociateEipFromClusterNode"),
+                    ("eips.1", "eip-ek3scgap"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"DissociateEipFromClusterNodeResponse\",\"job_id\":\"j-7vr4wbltzn9\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn dissociate_eip_from_cluster_node_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .dissociate_eip_from_cluster_node()
+                    .eips(::clouddb_conformance::from_json("[\"eip-ek3scgap\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn dissociate_eip_from_cluster_node_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["eips"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.dissociate_eip_from_cluster_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_log_server_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-epn57wli5qo\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_log_server\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .enable_log_server()
+        .cluster("cl-ouhutv70")
+        .role("maininstance")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_log_server"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-epn57wli5qo\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_log_server\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn enable_log_server_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .enable_log_server()
+                    .cluster("cl-ouhutv70")
+                    .role("maininstance")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"http_password\":\"password\",\"http_user\":\"loguser\",\"mysql_log\":\"mysql-error,mysql-slow,mysql-audit,mysql-bin,mysql-cert\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_log_server_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "role", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.enable_log_server().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_migration_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .enable_migration()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "migrate_data"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn enable_migration_xtrabackup() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .enable_migration()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"cluster_id\":\"cl-9np7ig3g\",\"passwd\":\"passwd\",\"user\":\"migrate_user\",\"xtrabackup\":\"YES\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "migrate_data"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"cluster_id\":\"cl-9np7ig3g\",\"passwd\":\"passwd\",\"user\":\"migrate_user\",\"xtrabackup\":\"YES\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-17x4ar8b5x3\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"migrate_data\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn enable_migration_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .enable_migration()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"host\":\"192.168.0.232\",\"passwd\":\"Passwd@123\",\"port\":3306,\"user\":\"migrate_user\",\"xtrabackup\":\"NO\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_migration_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.enable_migration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_standby_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-pfiu9d1waxq\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_standby\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .enable_standby()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-pfiu9d1waxq\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_standby\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn enable_standby_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .enable_standby()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"cluster_id\":\"cl-9np7ig3g\",\"host\":\"192.168.0.232\",\"password\":\"Passwd@123\",\"port\":3306,\"sync_way\":\"full\",\"user\":\"migrate_user\",\"zone\":\"sh1a\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_standby_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.enable_standby().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_zabbix_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ae6221n88ii\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_zabbix\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .enable_zabbix()
+        .cluster("cl-ouhutv70")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "start_zabbix"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ae6221n88ii\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"start_zabbix\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn enable_zabbix_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .enable_zabbix()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"zabbix_agent_port\":10050,\"zabbix_server_ip\":\"192.168.0.1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn enable_zabbix_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.enable_zabbix().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn exchange_cluster_reserved_ips_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ExchangeClusterReservedIpsResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-eod2aq9ygxz\",\"remote_cluster_id\":\"cl-9np7ig3g\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .exchange_cluster_reserved_ips()
+        .cluster("cl-ouhutv70")
+        .remote_cluster("cl-9np7ig3g")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ExchangeClusterReservedIps"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("remote_cluster", "cl-9np7ig3g"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"ExchangeClusterReservedIpsResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-eod2aq9ygxz\",\"remote_cluster_id\":\"cl-9np7ig3g\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn exchange_cluster_reserved_ips_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .exchange_cluster_reserved_ips()
+                    .cluster("cl-ouhutv70")
+                    .remote_cluster("cl-9np7ig3g")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn exchange_cluster_reserved_ips_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "remote_cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.exchange_cluster_reserved_ips().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn get_cluster_monitor_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"GetClusterMonitorResponse\",\"meter_set\":[{\"data_set\":[[1520145900,\"healthy|1|0|0|0|follower|0|22|21|4\"],\"healthy|1|0|0|0|follower|0|13|12|4\",\"healthy|1|0|0|0|follower|0|8|7|4\",\"healthy|1|0|0|0|follower|0|44|43|4\",\"healthy|1|0|0|0|follower|0|89|88|4\",\"healthy|1|0|0|0|follower|0|134|133|4\",\"healthy|1|0|0|0|follower|0|179|178|4\",\"healthy|1|0|0|0|follower|0|224|223|4\",\"healthy|1|0|0|0|follower|0|269|268|4\",\"healthy|1|0|0|0|follower|0|314|313|4\",\"healthy|1|0|0|0|follower|0|359|358|4\",\"healthy|1|0|0|0|follower|0|404|403|4\"],\"meter_id\":\"stats\",\"meter_info\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"unit\":\"znode_count\",\"value_type\":\"int\"}}}}],\"resource_id\":\"cln-veb7g8nx\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .get_cluster_monitor()
+        .resource("cln-veb7g8nx")
+        .meters(::clouddb_conformance::from_json("[\"stats\"]"))
+        .step("5m")
+        .start_time("2018-03-03T07:44:06.159Z")
+        .end_time("2018-03-04T07:44:06.159Z")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "GetClusterMonitor"),
+                    ("resource", "cln-veb7g8nx"),
+                    ("meters.1", "stats"),
+                    ("step", "5m"),
+                    ("start_time", "2018-03-03T07:44:06.159Z"),
+                    ("end_time", "2018-03-04T07:44:06.159Z"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"GetClusterMonitorResponse\",\"meter_set\":[{\"data_set\":[[1520145900,\"healthy|1|0|0|0|follower|0|22|21|4\"],\"healthy|1|0|0|0|follower|0|13|12|4\",\"healthy|1|0|0|0|follower|0|8|7|4\",\"healthy|1|0|0|0|follower|0|44|43|4\",\"healthy|1|0|0|0|follower|0|89|88|4\",\"healthy|1|0|0|0|follower|0|134|133|4\",\"healthy|1|0|0|0|follower|0|179|178|4\",\"healthy|1|0|0|0|follower|0|224|223|4\",\"healthy|1|0|0|0|follower|0|269|268|4\",\"healthy|1|0|0|0|follower|0|314|313|4\",\"healthy|1|0|0|0|follower|0|359|358|4\",\"healthy|1|0|0|0|follower|0|404|403|4\"],\"meter_id\":\"stats\",\"meter_info\":{\"alarm\":[\"avg\"],\"cmd\":\"/opt/zookeeper/bin/get-monitor.sh\",\"display\":[\"mode\",\"latency\",\"throughput\",\"connections\",\"znode\"],\"groups\":{\"connections\":[\"active\",\"outstanding\"],\"latency\":[\"min\",\"avg\",\"max\"],\"throughput\":[\"received\",\"sent\"]},\"items\":{\"active\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"avg\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"max\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"min\":{\"scale_factor_when_display\":1,\"unit\":\"ms\",\"value_type\":\"int\"},\"mode\":{\"enums\":[\"L\",\"F\",\"S\"],\"unit\":\"\",\"value_type\":\"str\"},\"outstanding\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"received\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"sent\":{\"scale_factor_when_display\":1,\"unit\":\"count\",\"value_type\":\"int\"},\"znode\":{\"scale_factor_when_display\":1,\"unit\":\"znode_count\",\"value_type\":\"int\"}}}}],\"resource_id\":\"cln-veb7g8nx\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn get_cluster_monitor_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .get_cluster_monitor()
+                    .resource("cln-veb7g8nx")
+                    .meters(::clouddb_conformance::from_json("[\"stats\"]"))
+                    .step("5m")
+                    .start_time("2018-03-03T07:44:06.159Z")
+                    .end_time("2018-03-04T07:44:06.159Z")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn get_cluster_monitor_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["resource", "meters", "step", "start_time", "end_time"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.get_cluster_monitor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn get_global_unique_id_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"GetGlobalUniqueIdResponse\",\"ret_code\":0,\"uuid\":\"93242219542648944\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.get_global_unique_id().user_id("usr-NzTfAWek").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "GetGlobalUniqueId"), ("user_id", "usr-NzTfAWek")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"GetGlobalUniqueIdResponse\",\"ret_code\":0,\"uuid\":\"93242219542648944\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn get_global_unique_id_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .get_global_unique_id()
+                    .user_id("usr-NzTfAWek")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_attributes_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterAttributesResponse\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .modify_cluster_attributes()
+        .cluster("cl-q1witcdk")
+        .name("mysql-prod")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ModifyClusterAttributes"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("name", "mysql-prod"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"ModifyClusterAttributesResponse\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn modify_cluster_attributes_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .modify_cluster_attributes()
+                    .cluster("cl-q1witcdk")
+                    .name("mysql-prod")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_attributes_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.modify_cluster_attributes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_node_attributes_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ModifyClusterNodeAttributesResponse\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .modify_cluster_node_attributes()
+        .cluster_node("cln-35iuqdjz")
+        .name("primary-1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ModifyClusterNodeAttributes"),
+                    ("cluster_node", "cln-35iuqdjz"),
+                    ("name", "primary-1"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"ModifyClusterNodeAttributesResponse\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn modify_cluster_node_attributes_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .modify_cluster_node_attributes()
+                    .cluster_node("cln-35iuqdjz")
+                    .name("primary-1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_cluster_node_attributes_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster_node"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.modify_cluster_node_attributes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn promote_standby_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-hhz75a3pijw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"promote_standby\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.promote_standby().cluster("cl-ouhutv70").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "promote_standby"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-hhz75a3pijw\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"promote_standby\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn promote_standby_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.promote_standby().cluster("cl-ouhutv70").send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn promote_standby_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.promote_standby().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn rebuild_read_only_node_doc() {
     let server = ::clouddb_conformance::qingcloud::Server::start().await;
     server
@@ -221,6 +4143,843 @@ async fn rebuild_read_only_node_checks_required_parameters() {
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.rebuild_read_only_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn recover_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"cluster_id\":\"cl-kwy18xe7\",\"cluster_name\":\"ZooKeeper\",\"job_id\":\"j-lvilrk89641\",\"node_count\":1,\"node_ids\":[\"cln-hk5zf06w\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .recover_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "RecoverClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"CreateClusterResponse\",\"app_id\":\"app-tg3lbp0a\",\"app_version\":\"appv-70gegwmp\",\"cluster_id\":\"cl-kwy18xe7\",\"cluster_name\":\"ZooKeeper\",\"job_id\":\"j-lvilrk89641\",\"node_count\":1,\"node_ids\":[\"cln-hk5zf06w\"],\"ret_code\":0,\"vxnet_id\":\"vxnet-iuy3lnd\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn recover_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .recover_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn recover_clusters_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["clusters"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.recover_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"ResizeClusterResponse\",\"cluster_id\":\"cl-q1witcdk\",\"cpu\":2,\"gpu\":0,\"job_id\":\"j-7l8mrrvlvxa\",\"memory\":4096,\"ret_code\":0,\"storage_size\":20}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .resize_cluster()
+        .cluster("cl-q1witcdk")
+        .cpu(2)
+        .memory(4096)
+        .storage_size(20)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "ResizeCluster"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("cpu", "2"),
+                    ("memory", "4096"),
+                    ("storage_size", "20"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"ResizeClusterResponse\",\"cluster_id\":\"cl-q1witcdk\",\"cpu\":2,\"gpu\":0,\"job_id\":\"j-7l8mrrvlvxa\",\"memory\":4096,\"ret_code\":0,\"storage_size\":20}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn resize_cluster_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .resize_cluster()
+                    .cluster("cl-q1witcdk")
+                    .cpu(2)
+                    .memory(4096)
+                    .storage_size(20)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_cluster_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.resize_cluster().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_service_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RestartClusterServiceResponse\",\"cluster_id\":\"cl-95av0jxo\",\"job_id\":\"j-itxd749281a\",\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client.restart_cluster_service().cluster("cl-95av0jxo").send().await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RestartClusterService"),
+                    ("cluster", "cl-95av0jxo"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RestartClusterServiceResponse\",\"cluster_id\":\"cl-95av0jxo\",\"job_id\":\"j-itxd749281a\",\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restart_cluster_service_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .restart_cluster_service()
+                    .cluster("cl-95av0jxo")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_cluster_service_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.restart_cluster_service().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_node_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iz5c717tw6i\",\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"restart_node\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .restart_node()
+        .cluster("cl-ouhutv70")
+        .role("readinstance")
+        .service_params(
+            ::clouddb_conformance::from_json("{\"node_id\":\"cln-peanv086\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "restart_node"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("role", "readinstance"),
+                ],
+                json_query: &[("service_params", "{\"node_id\":\"cln-peanv086\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-iz5c717tw6i\",\"ret_code\":0,\"role\":\"readinstance\",\"service\":\"restart_node\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restart_node_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .restart_node()
+                    .cluster("cl-ouhutv70")
+                    .role("readinstance")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_id\":\"cln-peanv086\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restart_node_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "role", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.restart_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_cluster_from_snapshot_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RestoreClusterFromSnapshotResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-7l8mrrvlvxa\",\"ret_code\":0,\"snapshot_id\":\"ss-ab1cd2ef\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .restore_cluster_from_snapshot()
+        .cluster("cl-q1witcdk")
+        .snapshot("ss-ab1cd2ef")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RestoreClusterFromSnapshot"),
+                    ("cluster", "cl-q1witcdk"),
+                    ("snapshot", "ss-ab1cd2ef"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RestoreClusterFromSnapshotResponse\",\"cluster_id\":\"cl-q1witcdk\",\"job_id\":\"j-7l8mrrvlvxa\",\"ret_code\":0,\"snapshot_id\":\"ss-ab1cd2ef\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn restore_cluster_from_snapshot_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .restore_cluster_from_snapshot()
+                    .cluster("cl-q1witcdk")
+                    .snapshot("ss-ab1cd2ef")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn restore_cluster_from_snapshot_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "snapshot"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.restore_cluster_from_snapshot().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn run_cluster_custom_service_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .run_cluster_custom_service()
+        .cluster("cl-ouhutv70")
+        .service("add_user")
+        .role("maininstance")
+        .service_params(
+            ::clouddb_conformance::from_json(
+                "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("cluster", "cl-ouhutv70"),
+                    ("service", "add_user"),
+                    ("role", "maininstance"),
+                ],
+                json_query: &[
+                    (
+                        "service_params",
+                        "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-ltjtx2rsn84\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"add_user\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn run_cluster_custom_service_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .run_cluster_custom_service()
+                    .cluster("cl-ouhutv70")
+                    .service("add_user")
+                    .role("maininstance")
+                    .service_params(
+                        ::clouddb_conformance::from_json(
+                            "{\"database\":\"*\",\"host\":\"%\",\"passwd\":\"Zhu1241jie@\",\"priv\":\"StandardAccount\",\"ssl\":\"NO\",\"user\":\"u1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn run_cluster_custom_service_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.run_cluster_custom_service().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_read_only_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-mq8o80rqitx\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"set_readonly\"}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .set_read_only()
+        .cluster("cl-ouhutv70")
+        .service_params(::clouddb_conformance::from_json("{\"readonly\":\"ON\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "RunClusterCustomService"),
+                    ("service", "set_readonly"),
+                    ("role", "maininstance"),
+                    ("cluster", "cl-ouhutv70"),
+                ],
+                json_query: &[("service_params", "{\"readonly\":\"ON\"}")],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"RunClusterCustomServiceResponse\",\"cluster_id\":\"cl-ouhutv70\",\"job_id\":\"j-mq8o80rqitx\",\"ret_code\":0,\"role\":\"maininstance\",\"service\":\"set_readonly\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_read_only_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .set_read_only()
+                    .cluster("cl-ouhutv70")
+                    .service_params(
+                        ::clouddb_conformance::from_json("{\"readonly\":\"ON\"}"),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_read_only_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "service_params"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.set_read_only().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"StartClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .start_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "StartClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"StartClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .start_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_clusters_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["clusters"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.start_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"StopClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .stop_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[("action", "StopClusters"), ("clusters.1", "cl-q1witcdk")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"StopClustersResponse\",\"job_ids\":{\"cl-q1witcdk\":\"j-m430f0i8ldu\"},\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn stop_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .stop_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_clusters_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["clusters"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.stop_clusters().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_environment_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"UpdateClusterEnvironmentResponse\",\"cluster_id\":\"cl-2gi2b3oc\",\"job_id\":\"j-e6jdaxk1tat\",\"ret_code\":0,\"role\":\"master\",\"updated_env\":[{\"env\":{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60},\"role\":\"master\"}]}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .update_cluster_environment()
+        .cluster("cl-2gi2b3oc")
+        .env(
+            ::clouddb_conformance::from_json(
+                "{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "UpdateClusterEnvironment"),
+                    ("cluster", "cl-2gi2b3oc"),
+                ],
+                json_query: &[
+                    (
+                        "env",
+                        "{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}",
+                    ),
+                ],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"UpdateClusterEnvironmentResponse\",\"cluster_id\":\"cl-2gi2b3oc\",\"job_id\":\"j-e6jdaxk1tat\",\"ret_code\":0,\"role\":\"master\",\"updated_env\":[{\"env\":{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60},\"role\":\"master\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_cluster_environment_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .update_cluster_environment()
+                    .cluster("cl-2gi2b3oc")
+                    .env(
+                        ::clouddb_conformance::from_json(
+                            "{\"hash-max-ziplist-entries\":1024,\"maxmemory-percent\":60}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_cluster_environment_checks_required_parameters() {
+    ::clouddb_conformance::qingcloud::check_missing_parameters(
+            &["cluster", "env"],
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client.update_cluster_environment().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_clusters_doc() {
+    let server = ::clouddb_conformance::qingcloud::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"action\":\"UpgradeClustersResponse\",\"cluster_id\":[\"cl-q1witcdk\"],\"ret_code\":0}",
+            ),
+        )
+        .await;
+    let client: ::qingcloud_mysql_plus::Client = server.client();
+    let result = client
+        .upgrade_clusters()
+        .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+        .app_version("appv-70gegwmp")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::qingcloud::Expected {
+                method: "GET",
+                path: "/iaas/",
+                query: &[
+                    ("action", "UpgradeClusters"),
+                    ("clusters.1", "cl-q1witcdk"),
+                    ("app_version", "appv-70gegwmp"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                language: false,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"action\":\"UpgradeClustersResponse\",\"cluster_id\":[\"cl-q1witcdk\"],\"ret_code\":0}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn upgrade_clusters_error_answers() {
+    ::clouddb_conformance::qingcloud::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::qingcloud_mysql_plus::Client| async move {
+                client
+                    .upgrade_clusters()
+                    .clusters(::clouddb_conformance::from_json("[\"cl-q1witcdk\"]"))
+                    .app_version("appv-70gegwmp")
+                    .send()
+                    .await
+                    .map(drop)
             },
         )
         .await;
