@@ -22,6 +22,9 @@ pub struct Expected {
     pub headers: &'static [(&'static str, &'static str)],
     /// JSON body, if any.
     pub body: Option<&'static str>,
+    /// The parts of a multipart body, in order: `(field, text)`, a file's text being its
+    /// bytes.
+    pub form: Option<&'static [(&'static str, &'static str)]>,
     /// Whether the operation sends the client's `X-Language`.
     pub language: bool,
     /// The `Content-Type` of the request (Huawei Cloud; QingCloud sends none).
@@ -115,6 +118,9 @@ pub(crate) fn check_query(
 
 /// Compares the received body with the expected JSON body (or no body).
 pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut Vec<String>) {
+    if let Some(form) = expected.form {
+        return check_form(request, form, problems);
+    }
     match expected.body {
         None if request.body.is_empty() => {}
         None => problems.push(format!(
@@ -135,6 +141,39 @@ pub(crate) fn check_body(request: &Request, expected: &Expected, problems: &mut 
                 Err(e) => problems.push(format!("body is not JSON ({e})")),
             }
         }
+    }
+}
+
+/// Checks a multipart body part by part: the field names, in order, and each part's bytes.
+fn check_form(request: &Request, form: &[(&str, &str)], problems: &mut Vec<String>) {
+    let content_type = header(request, "content-type").unwrap_or_default();
+    let Some(boundary) = content_type.strip_prefix("multipart/form-data; boundary=") else {
+        return problems.push(format!(
+            "content-type: expected multipart/form-data with a boundary, got {content_type}"
+        ));
+    };
+    let body = String::from_utf8_lossy(&request.body);
+    let delimiter = format!("--{boundary}");
+    let Some(parts) = body
+        .strip_suffix(&format!("{delimiter}--\r\n"))
+        .and_then(|b| b.strip_prefix(&delimiter))
+    else {
+        return problems.push(format!("body: not a closed multipart body: {body}"));
+    };
+    let got: Vec<(String, String)> = parts
+        .split(&format!("\r\n{delimiter}"))
+        .filter_map(|part| {
+            let (head, value) = part.trim_start_matches("\r\n").split_once("\r\n\r\n")?;
+            let name = head.split("name=\"").nth(1)?.split('"').next()?.to_owned();
+            Some((name, value.trim_end_matches("\r\n").to_owned()))
+        })
+        .collect();
+    let want: Vec<(String, String)> = form
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    if got != want {
+        problems.push(format!("multipart parts: expected {want:?}, got {got:?}"));
     }
 }
 

@@ -356,7 +356,7 @@ async fn real_crates_check_documented_constraints() {
     let client: huaweicloud_dws::Client = server.client();
     let body = StartRedistributionRequest {
         redis_mode: StartRedistributionRequestRedisMode::Online,
-        parallel_jobs: 33,
+        parallel_jobs: 201,
     };
     let err = client
         .start_redistribution()
@@ -364,10 +364,10 @@ async fn real_crates_check_documented_constraints() {
         .body(body)
         .send()
         .await
-        .expect_err("parallel_jobs is at most 32");
+        .expect_err("parallel_jobs is at most 200");
     assert_eq!(
         err.validation_issues()[0].to_string(),
-        "body.parallel_jobs: must be at most 32 (is 33)"
+        "body.parallel_jobs: must be at most 200 (is 201)"
     );
     assert!(server.requests().await.is_empty());
 }

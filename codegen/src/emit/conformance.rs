@@ -229,6 +229,7 @@ fn emit_missing_test(service: &Service, op: &Operation) -> TokenStream {
 /// `.method().setter(value)…` for a request example.
 fn example_call(service: &Service, op: &Operation, example: &RequestExample) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
+    let lib = format_ident!("{}", service.lib_name);
     let setters = example.params.iter().filter_map(|(name, value)| {
         let param = op.params.iter().find(|p| &p.name == name)?;
         let setter = ident(name);
@@ -237,7 +238,28 @@ fn example_call(service: &Service, op: &Operation, example: &RequestExample) -> 
     });
     let body = example.body.as_ref().map(|body| {
         let value = json_decode(&body.to_string());
-        quote!(.body(#value))
+        match &op.body {
+            // A file field of the example names a file: the test sends its bytes.
+            Some(b) if b.multipart => {
+                let files = form_fields(service, &b.ty)
+                    .into_iter()
+                    .filter(|f| f.2)
+                    .filter_map(|(name, wire, _, required)| {
+                        let file_name = scalar_text(body.get(&wire)?)?;
+                        let content = example_file_content(&file_name);
+                        let member = ident(&name);
+                        let file = quote!(::clouddb_runtime::FormFile::bytes(#file_name, #content));
+                        Some(if required {
+                            quote!(body.#member = #file;)
+                        } else {
+                            quote!(body.#member = ::std::option::Option::Some(#file);)
+                        })
+                    });
+                let ty = type_tokens(&b.ty, &quote!(::#lib::types));
+                quote!(.body({ let mut body: #ty = #value; #(#files)* body }))
+            }
+            _ => quote!(.body(#value)),
+        }
     });
     quote!(.#method() #(#setters)* #body)
 }
@@ -356,7 +378,16 @@ pub(crate) fn expected_request(
         quote!(&[#(#items),*])
     };
     let (query, json_query, headers) = (pairs(&query), pairs(&json_query), pairs(&headers));
+    let form = match (&example.body, &op.body) {
+        (Some(value), Some(body)) if body.multipart => {
+            let parts = form_parts(service, &body.ty, value);
+            let items = parts.iter().map(|(name, value)| quote!((#name, #value)));
+            quote!(::std::option::Option::Some(&[#(#items),*]))
+        }
+        _ => quote!(::std::option::Option::None),
+    };
     let body = match (&example.body, &op.body) {
+        (Some(_), Some(body)) if body.multipart => None,
         (Some(value), Some(body)) => Some(normalize(service, value, &body.ty).to_string()),
         (value, _) => value.as_ref().map(Value::to_string),
     };
@@ -374,10 +405,61 @@ pub(crate) fn expected_request(
             json_query: #json_query,
             headers: #headers,
             body: #body,
+            form: #form,
             language: #language,
             content_type: #content_type,
         }
     }
+}
+
+/// The fields of a multipart body struct: (Rust name, wire name, whether a file).
+fn form_fields(service: &Service, ty: &TypeRef) -> Vec<(String, String, bool, bool)> {
+    ty.named()
+        .and_then(|name| service.types.iter().find(|t| t.name == name))
+        .and_then(|def| match &def.kind {
+            crate::ir::TypeKind::Struct(fields) => Some(
+                fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.name.clone(),
+                            f.wire_name.clone(),
+                            f.ty == TypeRef::File,
+                            f.required,
+                        )
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The bytes a test sends for an example's file (its value is a file name).
+pub(crate) fn example_file_content(file_name: &str) -> String {
+    format!("the bytes of {file_name}")
+}
+
+/// The parts a multipart example sends, as the runtime orders them: the text fields in the
+/// struct's order, then the files (each with the bytes the test sends).
+fn form_parts(service: &Service, ty: &TypeRef, value: &Value) -> Vec<(String, String)> {
+    let fields = form_fields(service, ty);
+    let present = |wire: &str| value.get(wire).filter(|v| !v.is_null());
+    let texts = fields
+        .iter()
+        .filter(|f| !f.2)
+        .filter_map(|(_, wire, _, _)| {
+            let v = present(wire)?;
+            Some((
+                wire.clone(),
+                scalar_text(v).unwrap_or_else(|| v.to_string()),
+            ))
+        });
+    let files = fields.iter().filter(|f| f.2).filter_map(|(_, wire, _, _)| {
+        let name = scalar_text(present(wire)?)?;
+        Some((wire.clone(), example_file_content(&name)))
+    });
+    texts.chain(files).collect()
 }
 
 /// QingCloud's `name.N` (and `name.N.field`) pairs of a list example; compound values of

@@ -2626,10 +2626,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     .required(),
                 Flag::new("limit", Kind::Int32, "Page size, 1 to 1000.").required(),
                 Flag::new(
-                    "from",
-                    Kind::Int64,
-                    "Start of the collection time range: a 13-digit Unix timestamp in milliseconds.",
-                ),
+                        "from",
+                        Kind::Int64,
+                        "Start of the collection time range: a 13-digit Unix timestamp in milliseconds.",
+                    )
+                    .required(),
                 Flag::new(
                         "to",
                         Kind::Int64,
@@ -2661,10 +2662,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new(
-                    "from",
-                    Kind::String,
-                    "Start of the time range (format not documented).",
-                ),
+                        "from",
+                        Kind::String,
+                        "Start of the time range (format not documented).",
+                    )
+                    .required(),
                 Flag::new(
                         "to",
                         Kind::String,
@@ -5769,7 +5771,7 @@ fn list_metrics_data(a: &Args<'_>) -> Result<Call> {
         metric_name: a.required("metric-name")?,
         offset: a.required("offset")?,
         limit: a.required("limit")?,
-        from: a.optional("from")?,
+        from: a.required("from")?,
         to: a.required("to")?,
         order_by: a.optional("order-by")?,
         sort_by: a.optional("sort-by")?,
@@ -5779,7 +5781,7 @@ fn list_metrics_data(a: &Args<'_>) -> Result<Call> {
 /// The input of `list-monitor-indicator-data`, from its flags.
 fn list_monitor_indicator_data(a: &Args<'_>) -> Result<Call> {
     a.call(op::ListMonitorIndicatorDataInput {
-        from: a.optional("from")?,
+        from: a.required("from")?,
         to: a.required("to")?,
         function: a.optional("function")?,
         period: a.optional("period")?,

@@ -73,6 +73,70 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: apply_configuration,
         },
         OperationCli {
+            name: "batch-change-instance-specification",
+            about: "Change the flavor of several instances at once.",
+            long_about: "Change the flavor of several instances at once.\n\nChanges the specification (vCPUs and memory) of several instances to one target flavor. The instances must share their current flavor, billing mode, instance type, availability-zone type, availability zone and kernel version; serverless instances cannot be changed this way. For pay-per-use instances the answer lists one job id per instance (poll each with ShowJob); for yearly/monthly instances it lists the billing order ids, paid automatically unless `is_auto_pay` is `false`.\n\nOperation BatchChangeInstanceSpecification: POST /v3/{project_id}/instances/batch/flavor; section api-explorer:BatchChangeInstanceSpecification of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Instances and their new flavor.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_change_instance_specification,
+        },
+        OperationCli {
+            name: "batch-delete-backup",
+            about: "Delete several manual backups at once.",
+            long_about: "Delete several manual backups at once.\n\nDeletes up to 50 manual full backups in one request. Each backup is handled on its own: the answer counts the backups deleted and those that could not be, and gives the error code and message of each failure (for example a backup that is not a manual one or no longer exists). Manual backups protected by an active compliance lock (ModifyBackupVaultLock) cannot be deleted. The request has a JSON body although the method is DELETE.\n\nOperation BatchDeleteBackup: DELETE /v3/{project_id}/backups; section api-explorer:BatchDeleteBackup of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Manual backups to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_delete_backup,
+        },
+        OperationCli {
+            name: "batch-update-backup-policy",
+            about: "Set the same-region automatic backup policy of several instances.",
+            long_about: "Set the same-region automatic backup policy of several instances.\n\nApplies one automatic backup policy to up to 50 instances: the daily UTC window in which backups run and one or more policies (a base policy and optionally a sparse one), each with its schedule and retention. Each instance is handled on its own; the answer counts the instances updated and those that failed, with the error of each failure.\n\nOperation BatchUpdateBackupPolicy: POST /v3/{project_id}/instances/backups/policy; section api-explorer:BatchUpdateBackupPolicy of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Backup policy and the instances to apply it to.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_update_backup_policy,
+        },
+        OperationCli {
+            name: "batch-upgrade-databases",
+            about: "Upgrade the kernel minor version of several instances.",
+            long_about: "Upgrade the kernel minor version of several instances.\n\nUpgrades the kernel of several instances to the latest minor version, either at once or, with `delay`, in each instance's maintenance window. Each instance is given with its current kernel version (ShowInstanceDatabaseVersion); the pre-check operations (CheckKernelUpgrade, ShowKernelUpgradeCheckResult) can be run first. The answer only confirms that the request was accepted; it carries no job id.\n\nOperation BatchUpgradeDatabases: POST /v3/{project_id}/instances/database-version/upgrade; section api-explorer:BatchUpgradeDatabases of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Instances to upgrade and when.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: batch_upgrade_databases,
+        },
+        OperationCli {
             name: "bind-instance-public-ip",
             about: "Bind an elastic public IP to an instance.",
             long_about: "Bind an elastic public IP to an instance.\n\nBinds an existing elastic public IP (EIP), given by address and id, to an instance so that it can be reached from the internet. The answer carries the id of the binding job.\n\nOperation BindInstancePublicIp: PUT /v3/{project_id}/instances/{instance_id}/public-ips/bind; section 4.3.17 of the source document.",
@@ -167,6 +231,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: check_click_house_table_config,
         },
         OperationCli {
+            name: "check-kernel-upgrade",
+            about: "Start the pre-check of a kernel version upgrade for instances.",
+            long_about: "Start the pre-check of a kernel version upgrade for instances.\n\nStarts a check of whether up to 100 instances can be upgraded to a newer kernel version (permissions, source version, resources and feature compatibility). All instances must have the same current kernel version. The answer lists the ids of the check jobs; ShowKernelUpgradeCheckResult returns the outcome. The check changes nothing on the instances.\n\nOperation CheckKernelUpgrade: POST /v3/{project_id}/instances/database-version/upgrade/pre-check; section api-explorer:CheckKernelUpgrade of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Instances whose kernel upgrade is pre-checked.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_kernel_upgrade,
+        },
+        OperationCli {
             name: "check-resource",
             about: "Check whether resources are available for an operation.",
             long_about: "Check whether resources are available for an operation.\n\nPre-checks whether enough resources are available before creating an instance, adding read-only nodes or changing the flavor of an instance. Which fields of `resource` are needed depends on `action`: creating an instance needs enterprise_project_id, instance_num, mode, availability_zone_mode, node_num, flavor_ref and subnet_id; adding read-only nodes needs instance_id and node_num; changing the flavor needs instance_id and flavor_ref. The answer says whether the check passed.\n\nOperation CheckResource: POST /v3/{project_id}/resource-check; section 4.3.30 of the source document; not idempotent (not retried after it may have arrived).",
@@ -181,6 +261,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: check_resource,
+        },
+        OperationCli {
+            name: "check-schedule-task-exist",
+            about: "Check whether an instance already has a scheduled task of a kind.",
+            long_about: "Check whether an instance already has a scheduled task of a kind.\n\nTells whether the task center already holds a scheduled task of the given kind (kernel or proxy minor version upgrade, flavor change, node or instance reboot) for the instance, optionally for one proxy, and lists those tasks. The request only reads.\n\nOperation CheckScheduleTaskExist: POST /v3/{project_id}/instances/{instance_id}/schedule-tasks/exist; section api-explorer:CheckScheduleTaskExist of the source document; IAM action gaussdb:instance:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The kind of scheduled task to look for.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_schedule_task_exist,
         },
         OperationCli {
             name: "check-star-rocks-database-config",
@@ -216,6 +319,93 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: check_star_rocks_resource,
+        },
+        OperationCli {
+            name: "check-starrocks-params",
+            about: "Compare the parameters of a StarRocks instance with its default template.",
+            long_about: "Compare the parameters of a StarRocks instance with its default template.\n\nReturns the parameters whose values in a StarRocks parameter template differ from the default template, with both values. The template id comes from the StarRocks instance's details. The operation only reads, so it is safe to repeat.\n\nOperation CheckStarrocksParams: POST /v3/{project_id}/configurations/starrocks/comparison; section api-explorer:CheckStarrocksParams of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The StarRocks parameter template to compare with the default one.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_starrocks_params,
+        },
+        OperationCli {
+            name: "check-table-config",
+            about: "Check the table settings of a StarRocks data synchronization.",
+            long_about: "Check the table settings of a StarRocks data synchronization.\n\nValidates the table whitelist or blacklist and the per-table settings of a planned or existing data synchronization against the source GaussDB(for MySQL) database, and returns a result per table. Nothing is changed, so the request can be repeated safely.\n\nOperation CheckTableConfig: POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/table-config-check; section api-explorer:CheckTableConfig of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The table settings to check.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: check_table_config,
+        },
+        OperationCli {
+            name: "clear-online-ddl-task-temp-table",
+            about: "Drop the temporary tables a non-blocking DDL task left behind.",
+            long_about: "Drop the temporary tables a non-blocking DDL task left behind.\n\nDrops the temporary tables of one task (named per database; the names are the `temp_table_name` of the task's record in ListOnlineDdlTaskRecords, present when automatic clearing was off). The answer carries the id of the job that drops them.\n\nOperation ClearOnlineDdlTaskTempTable: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/clear; section sdk:clear_online_ddl_task_temp_table of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The task and the temporary tables to drop.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: clear_online_ddl_task_temp_table,
+        },
+        OperationCli {
+            name: "collect-realtime-session",
+            about: "Start collecting the real-time sessions of a node.",
+            long_about: "Start collecting the real-time sessions of a node.\n\nStarts a task that collects the sessions of the node as they are at this moment, optionally only one kind (slow, active or long-transaction sessions) and only those matching a user, host, database, command or SQL text, sorted as requested. The answer carries the id of the collection task (not a task-center job): poll ShowRealtimeSessionTaskStatus with it until the task is finished, then fetch the result as a CSV file with DownloadRealtimeSession.\n\nOperation CollectRealtimeSession: POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session; section api-explorer:CollectRealtimeSession of the source document; IAM action gaussdb:instance:getRealtimeSession; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which sessions to collect and how to sort them; every field is optional (an empty object collects all sessions).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: collect_realtime_session,
         },
         OperationCli {
             name: "compare-configurations",
@@ -279,6 +469,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: copy_instance_configuration,
+        },
+        OperationCli {
+            name: "create-backup-resource-package",
+            about: "Buy yearly/monthly backup resource packages.",
+            long_about: "Buy yearly/monthly backup resource packages.\n\nOrders one or more backup resource packages of a specification (see ShowBackupResourcePackageFlavors) for a yearly or monthly subscription. The answer echoes the order and carries the id of the billing order; unless `is_auto_pay` is true the order waits for payment.\n\nOperation CreateBackupResourcePackage: POST /v3/{project_id}/backups/resource-package; section api-explorer:CreateBackupResourcePackage of the source document; IAM action gaussdb:backup:createResourcePackage; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Backup resource packages to buy.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_backup_resource_package,
         },
         OperationCli {
             name: "create-click-house-database-user",
@@ -541,6 +747,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: create_proxy,
         },
         OperationCli {
+            name: "create-proxy-dns-name",
+            about: "Apply for a private domain name for a database proxy.",
+            long_about: "Apply for a private domain name for a database proxy.\n\nCreates a private (VPC-internal) domain name that resolves to the address of one proxy of the instance. The request has no body. The answer carries the id of the job that creates the name; UpdateProxyPrivateDnsName changes it and DeleteProxyPrivateDnsName removes it.\n\nOperation CreateProxyDnsName: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section api-explorer:CreateProxyDnsName of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-id",
+                        Kind::String,
+                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: create_proxy_dns_name,
+        },
+        OperationCli {
             name: "create-proxy-legacy",
             about: "Open the database proxy of an instance (deprecated `/mysql` form).",
             long_about: "Open the database proxy of an instance (deprecated `/mysql` form).\n\nOld form of CreateProxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use CreateProxy instead. Opens a database proxy (ELB mode only) with the given flavor and number of nodes. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation CreateProxyLegacy: POST /mysql/v3/{project_id}/instances/{instance_id}/proxy; section 5.7.1 of the source document; not idempotent (not retried after it may have arrived).",
@@ -660,6 +892,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 body: &["/db_root_pwd"],
             },
             build: create_star_rocks_instance,
+        },
+        OperationCli {
+            name: "delete-auto-sql-limiting",
+            about: "Disable auto SQL throttling of a primary node.",
+            long_about: "Disable auto SQL throttling of a primary node.\n\nSwitches auto throttling off for a primary node; the throttling rules it created are removed. The answer has no body.\n\nOperation DeleteAutoSqlLimiting: DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting; section api-explorer:DeleteAutoSqlLimiting of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the primary node; a UUID without hyphens followed by `no07`, 36 characters.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_auto_sql_limiting,
         },
         OperationCli {
             name: "delete-click-house-database-user",
@@ -804,6 +1062,49 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: delete_databases,
         },
         OperationCli {
+            name: "delete-dynamic-serverless-policy",
+            about: "Delete the dynamic serverless compute policy of an instance.",
+            long_about: "Delete the dynamic serverless compute policy of an instance.\n\nRemoves the dynamic serverless policy of an instance, which switches dynamic serverless off. The feature is in open beta (service ticket). The answer carries the id of the job that removes the policy.\n\nOperation DeleteDynamicServerlessPolicy: DELETE /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section api-explorer:DeleteDynamicServerlessPolicy of the source document; IAM action gaussdb:serverless:deleteDynamicPolicy.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance (32 letters or digits followed by `in07`, 36 characters).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_dynamic_serverless_policy,
+        },
+        OperationCli {
+            name: "delete-htap-process-list",
+            about: "Kill sessions of a StarRocks instance.",
+            long_about: "Kill sessions of a StarRocks instance.\n\nEnds up to 20 sessions of a StarRocks instance, given their ids from ShowHtapProcessList. The request has a JSON body although the method is DELETE; the answer says whether the sessions were ended.\n\nOperation DeleteHtapProcessList: DELETE /v3/{project_id}/instances/{instance_id}/htap/process; section api-explorer:DeleteHtapProcessList of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The sessions to end.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_htap_process_list,
+        },
+        OperationCli {
             name: "delete-instance",
             about: "Delete a pay-per-use instance or unsubscribe a yearly/monthly one.",
             long_about: "Delete a pay-per-use instance or unsubscribe a yearly/monthly one.\n\nDeletes a pay-per-use instance, or unsubscribes a yearly/monthly instance, with the same request. The answer carries the job id, and for a subscription also the order id of the unsubscription.\n\nOperation DeleteInstance: DELETE /v3/{project_id}/instances/{instance_id}; section 4.3.3 of the source document; IAM action gaussdb:instance:delete.",
@@ -913,6 +1214,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: delete_manual_backup,
         },
         OperationCli {
+            name: "delete-online-ddl-task-record",
+            about: "Delete the record of a non-blocking DDL task.",
+            long_about: "Delete the record of a non-blocking DDL task.\n\nRemoves one task record (by its `task_id` from ListOnlineDdlTaskRecords) from the instance's non-blocking DDL history. The answer carries the id of the job that deletes it.\n\nOperation DeleteOnlineDdlTaskRecord: DELETE /v3/{project_id}/instances/{instance_id}/online-ddl-task; section sdk:delete_online_ddl_task_record of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The record to delete.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_online_ddl_task_record,
+        },
+        OperationCli {
             name: "delete-proxies",
             about: "Disable database proxies of an instance.",
             long_about: "Disable database proxies of an instance.\n\nDeletes (disables) database proxies of the instance. The body may be omitted when the instance has a single proxy; with several proxies, the ones to close must be listed. The request has a JSON body although the method is DELETE. Returns the id of the asynchronous job.\n\nOperation DeleteProxies: DELETE /v3/{project_id}/instances/{instance_id}/proxy; section 4.7.2 of the source document.",
@@ -944,6 +1268,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: delete_proxy_legacy,
+        },
+        OperationCli {
+            name: "delete-proxy-private-dns-name",
+            about: "Delete the private domain name of a database proxy.",
+            long_about: "Delete the private domain name of a database proxy.\n\nRemoves the private domain name of one proxy of the instance. The answer carries the id of the job that removes it.\n\nOperation DeleteProxyPrivateDnsName: DELETE /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section api-explorer:DeleteProxyPrivateDnsName of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-id",
+                        Kind::String,
+                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_proxy_private_dns_name,
         },
         OperationCli {
             name: "delete-readonly-node",
@@ -996,6 +1346,22 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: delete_sql_filter_rules,
+        },
+        OperationCli {
+            name: "delete-star-rock-lts-config",
+            about: "Delete LTS log configurations of StarRocks instances in bulk.",
+            long_about: "Delete LTS log configurations of StarRocks instances in bulk.\n\nStops shipping the given logs of the given StarRocks instances (at most 50 configurations) to the Log Tank Service (LTS). The request has a JSON body although the method is DELETE; the answer is an empty JSON object.\n\nOperation DeleteStarRockLtsConfig: DELETE /v3/{project_id}/starrocks/instances/logs/lts-configs; section api-explorer:DeleteStarRockLtsConfig of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The LTS configurations to delete.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_star_rock_lts_config,
         },
         OperationCli {
             name: "delete-star-rocks-data-replication",
@@ -1059,6 +1425,180 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: delete_star_rocks_instance,
+        },
+        OperationCli {
+            name: "delete-taurus-db-node-processes",
+            about: "Kill user session threads of a node.",
+            long_about: "Kill user session threads of a node.\n\nTerminates the listed user session threads of one node (at most 20 per call; ids from ListTaurusDbNodeProcesses or `SHOW PROCESSLIST`). Internal session threads among the ids are never killed. The answer separates the ids that were killed from those that do not exist.\n\nOperation DeleteTaurusDbNodeProcesses: DELETE /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes; section api-explorer:DeleteTaurusDbNodeProcesses of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits ending in `no07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The session threads to kill.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: delete_taurus_db_node_processes,
+        },
+        OperationCli {
+            name: "download-ddl-logs",
+            about: "Get download links of DDL log files.",
+            long_about: "Get download links of DDL log files.\n\nReturns a temporary download link for each of up to 10 DDL log files of an instance, identified by the ids ListDdlLogs returns, with the file's name, size and the time the link expires. The answer is JSON with links, not the files.\n\nOperation DownloadDdlLogs: POST /v3/{project_id}/instances/{instance_id}/ddl-log/download; section api-explorer:DownloadDdlLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters, digits and underscores.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "DDL log files to get links for.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: download_ddl_logs,
+        },
+        OperationCli {
+            name: "download-import-excel-template",
+            about: "Download the Excel template for importing StarRocks synchronization settings.",
+            long_about: "Download the Excel template for importing StarRocks synchronization settings.\n\nDownloads the Excel (.xlsx) template in which the databases and tables of a StarRocks data synchronization can be filled in, to be checked with UploadImportExcelTemplate. The answer is the file itself, not JSON.\n\nOperation DownloadImportExcelTemplate: GET /v3/{project_id}/instances/{instance_id}/htap/template; section api-explorer:DownloadImportExcelTemplate of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+                Flag::new(
+                        "template-type",
+                        Kind::Enum(
+                            types::DownloadImportExcelTemplateTemplateType::VALUES,
+                        ),
+                        "Template to download: `import_async`, the Excel import file.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: true,
+            secrets: SecretFields::NONE,
+            build: download_import_excel_template,
+        },
+        OperationCli {
+            name: "download-online-ddl-task-log",
+            about: "Get a download link for the log of a non-blocking DDL task.",
+            long_about: "Get a download link for the log of a non-blocking DDL task.\n\nReturns a link from which the execution log of one non-blocking DDL task can be downloaded. The answer is JSON holding the link, not the log itself.\n\nOperation DownloadOnlineDdlTaskLog: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/log/download; section sdk:download_online_ddl_task_log of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The task whose log to download.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: download_online_ddl_task_log,
+        },
+        OperationCli {
+            name: "download-realtime-session",
+            about: "Download the sessions collected by a real-time session task.",
+            long_about: "Download the sessions collected by a real-time session task.\n\nReturns, as a CSV file, the sessions a finished CollectRealtimeSession task collected (see ShowRealtimeSessionTaskStatus). The answer is the file itself, not JSON.\n\nOperation DownloadRealtimeSession: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-result; section api-explorer:DownloadRealtimeSession of the source document; IAM action gaussdb:instance:getRealtimeSession.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+                Flag::new(
+                        "request-id",
+                        Kind::String,
+                        "Id of the collection task, as CollectRealtimeSession returned it.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: true,
+            secrets: SecretFields::NONE,
+            build: download_realtime_session,
+        },
+        OperationCli {
+            name: "download-slow-log-file",
+            about: "Get download links for the slow query log files of a node.",
+            long_about: "Get download links for the slow query log files of a node.\n\nPrepares the slow query log files of one node for download and returns them with their links. A file in state `EXPORTING` is still being prepared: call again until it is `SUCCESS` (or `FAILED`). A link is valid for 5 minutes. The request has no body and changes nothing on the instance. The path has no `nodes/` segment before the node id.\n\nOperation DownloadSlowLogFile: POST /v3/{project_id}/instances/{instance_id}/{node_id}/slowlog-download; section api-explorer:DownloadSlowLogFile of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+                Flag::new("node-id", Kind::String, "Id of the node.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: download_slow_log_file,
+        },
+        OperationCli {
+            name: "execute-intelligent-kill-session",
+            about: "Kill sessions of a node intelligently.",
+            long_about: "Kill sessions of a node intelligently.\n\nGroups the sessions of a node by SQL template and kills the sessions of the three groups ranked highest by longest execution time, by number of sessions and by average execution time (ShowIntelligentKillSessionStatistic previews them). The answer carries the id of the kill task, which ListIntelligentKillSessionHistory lists.\n\nOperation ExecuteIntelligentKillSession: POST /v3/{project_id}/instances/{instance_id}/intelligent-kill-session; section api-explorer:ExecuteIntelligentKillSession of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Node whose sessions are killed (the SDK's IntelligentKillSessionsReq model).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: execute_intelligent_kill_session,
         },
         OperationCli {
             name: "extend-click-house-volume",
@@ -1174,6 +1714,50 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: list_audit_log_download_links,
+        },
+        OperationCli {
+            name: "list-audit-logs",
+            about: "List the audit log files of an instance.",
+            long_about: "List the audit log files of an instance.\n\nLists the audit log files of an instance written within a time window of at most 30 days, one page at a time, each with its id (for ShowAuditLogDownloadLink), file name, covered time span and size. offset and limit must both be sent.\n\nOperation ListAuditLogs: GET /v3/{project_id}/instances/{instance_id}/audit-logs; section api-explorer:ListAuditLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "start-time",
+                        Kind::String,
+                        "Start of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0800`).",
+                    )
+                    .required(),
+                Flag::new(
+                        "end-time",
+                        Kind::String,
+                        "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset; later than start_time and at most 30 days after it.",
+                    )
+                    .required(),
+                Flag::new(
+                        "offset",
+                        Kind::Int32,
+                        "Number of records to skip before the first one returned (0 for the first page; the sources give 0 as its default although they mark it required).",
+                    )
+                    .required(),
+                Flag::new(
+                        "limit",
+                        Kind::Int32,
+                        "Page size, 1 to 100. The sources give 10 as its default although they mark the parameter required, so the spec declares no default.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_audit_logs,
         },
         OperationCli {
             name: "list-auto-scaling-history",
@@ -1475,6 +2059,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: list_click_house_slow_logs,
         },
         OperationCli {
+            name: "list-cold-table-metas",
+            about: "List the metadata of the cold tables of an instance.",
+            long_about: "List the metadata of the cold tables of an instance.\n\nLists the table partitions of the instance that hot and cold data separation has moved to cold storage: database, table and partition, size, how long they have been kept and how long they stay valid, one page at a time, with the total count and the total cold data size.\n\nOperation ListColdTableMetas: GET /v3.1/{project_id}/instances/{instance_id}/cold-tables/meta; section api-explorer:ListColdTableMetas of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of records to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_cold_table_metas,
+        },
+        OperationCli {
             name: "list-configuration-applicable-instances",
             about: "List the instances a parameter template can be applied to.",
             long_about: "List the instances a parameter template can be applied to.\n\nReturns one page of the instances to which the parameter template can be applied.\n\nOperation ListConfigurationApplicableInstances: GET /v3/{project_id}/configurations/{configuration_id}/applicable-instances; section 4.5.9 of the source document.",
@@ -1664,6 +2274,48 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: list_databases,
+        },
+        OperationCli {
+            name: "list-ddl-logs",
+            about: "List the DDL log files of a node.",
+            long_about: "List the DDL log files of a node.\n\nLists the DDL log files of one node of an instance that can be downloaded (DownloadDdlLogs), optionally within a time window, one page at a time, together with the state of the DDL log download switch and the retention in days (SetDdlLogPolicy).\n\nOperation ListDdlLogs: GET /v3/{project_id}/instances/{instance_id}/ddl-log; section api-explorer:ListDdlLogs of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node of the instance whose DDL logs are listed.",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of records to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 10."),
+                Flag::new(
+                    "start-time",
+                    Kind::Int64,
+                    "Start of the time window, a UNIX timestamp in milliseconds (UTC).",
+                ),
+                Flag::new(
+                    "end-time",
+                    Kind::Int64,
+                    "End of the time window, a UNIX timestamp in milliseconds (UTC).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_ddl_logs,
         },
         OperationCli {
             name: "list-dedicated-resources",
@@ -2135,8 +2787,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new(
                     "status",
-                    Kind::Enum(types::TaskDetailInfoStatus::VALUES),
-                    "Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).",
+                    Kind::Enum(types::ListImmediateJobsStatus::VALUES),
+                    "Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, `Pending` (not started yet), `Unauthorized` (waiting for authorization) or `Canceled`.",
                 ),
                 Flag::new(
                     "job-name",
@@ -2198,6 +2850,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     "end-time",
                     Kind::String,
                     "End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given.",
+                ),
+                Flag::new(
+                    "display-offsite-backup",
+                    Kind::Bool,
+                    "`true` lists the incremental backups of this region and of the cross-region copies; `false` (the default) only those of this region.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2276,6 +2933,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: list_instance_details_v3,
+        },
+        OperationCli {
+            name: "list-instance-node",
+            about: "List the nodes of a StarRocks instance.",
+            long_about: "List the nodes of a StarRocks instance.\n\nReturns the nodes of a StarRocks instance with their names and roles (FE leader, follower or observer, or BE). Use a node id from this list to query the error and slow query logs of the instance.\n\nOperation ListInstanceNode: GET /v3/{project_id}/instances/{instance_id}/starrocks/nodes; section api-explorer:ListInstanceNode of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_instance_node,
         },
         OperationCli {
             name: "list-instance-tags",
@@ -2493,6 +3170,54 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: list_instances_v3,
         },
         OperationCli {
+            name: "list-intelligent-kill-session-history",
+            about: "List the intelligent session kills of a node.",
+            long_about: "List the intelligent session kills of a node.\n\nLists the intelligent session kill tasks run on a node within a time window, one page at a time, each with its task id, start and end time and a link to download its record.\n\nOperation ListIntelligentKillSessionHistory: GET /v3/{project_id}/instances/{instance_id}/intelligent-kill-session/history; section api-explorer:ListIntelligentKillSessionHistory of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters and digits ending in `no07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "start-time",
+                        Kind::Int64,
+                        "Start of the time window, a UNIX timestamp in milliseconds (UTC); earlier than end_time.",
+                    )
+                    .required(),
+                Flag::new(
+                        "end-time",
+                        Kind::Int64,
+                        "End of the time window, a UNIX timestamp in milliseconds (UTC); later than start_time.",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_intelligent_kill_session_history,
+        },
+        OperationCli {
             name: "list-lts-configs",
             about: "List the LTS log configurations of instances.",
             long_about: "List the LTS log configurations of instances.\n\nLists, per instance, which logs are shipped to Log Tank Service (LTS) and to which log group and stream, optionally filtered by enterprise project, instance id or instance name, one page at a time.\n\nOperation ListLtsConfigs: GET /v3/{project_id}/logs/lts-configs; section 4.8.6 of the source document.",
@@ -2530,6 +3255,38 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: list_lts_configs,
+        },
+        OperationCli {
+            name: "list-online-ddl-task-records",
+            about: "List the non-blocking DDL tasks of an instance.",
+            long_about: "List the non-blocking DDL tasks of an instance.\n\nPages through the non-blocking DDL task records of an instance, optionally only those of a time window. Each record gives the task's statements per database and table, its state and percentage, the kernel stage of the change, its start and end times, the failure reason and, when automatic clearing was off, the temporary table left behind.\n\nOperation ListOnlineDdlTaskRecords: GET /v3/{project_id}/instances/{instance_id}/operation-records; section sdk:list_online_ddl_task_records of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new("limit", Kind::Int32, "Maximum number of records to return."),
+                Flag::new("offset", Kind::Int32, "Number of records to skip."),
+                Flag::new(
+                    "start-time",
+                    Kind::String,
+                    "Start of the time window: a Unix timestamp in milliseconds (13 digits), in UTC (convert local times to UTC first).",
+                ),
+                Flag::new(
+                    "end-time",
+                    Kind::String,
+                    "End of the time window: a Unix timestamp in milliseconds (13 digits), in UTC.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_online_ddl_task_records,
         },
         OperationCli {
             name: "list-project-tags",
@@ -2616,6 +3373,16 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             deprecated: ::std::option::Option::None,
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+                Flag::new(
+                    "query-type",
+                    Kind::String,
+                    "Scenario the flavors are listed for (the sources name no values; leave it out for the plain list).",
+                ),
+                Flag::new(
+                    "proxy-id",
+                    Kind::String,
+                    "Id of a proxy whose flavor is to be changed; when given, flavors the proxy cannot change to are left out.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -2662,8 +3429,8 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
         OperationCli {
             name: "list-restorable-tables",
             about: "List the tables that can be restored to a point in time.",
-            long_about: "List the tables that can be restored to a point in time.\n\nLists, database by database, the tables of the instance that a table-level point-in-time restore can bring back, optionally filtered by database and table name (both matched fuzzily).\n\nOperation ListRestorableTables: GET /v3/{project_id}/instances/{instance_id}/backups/restore/tables; section 4.4.13 of the source document.",
-            deprecated: ::std::option::Option::None,
+            long_about: "List the tables that can be restored to a point in time.\n\nLists, database by database, the tables of the instance that a table-level point-in-time restore can bring back, optionally filtered by database and table name (both matched fuzzily). The vendor now lists this v3 operation as historical: use ShowRestoreAvailableTables (v3.1).\n\nOperation ListRestorableTables: GET /v3/{project_id}/instances/{instance_id}/backups/restore/tables; section 4.4.13 of the source document.",
+            deprecated: ::std::option::Option::Some("show-restore-available-tables"),
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
                 Flag::new(
@@ -2707,6 +3474,16 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     "date",
                     Kind::String,
                     "Only ranges of this UTC day, `yyyy-mm-dd`.",
+                ),
+                Flag::new(
+                    "start-time",
+                    Kind::String,
+                    "Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given.",
+                ),
+                Flag::new(
+                    "end-time",
+                    Kind::String,
+                    "Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given.",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2752,6 +3529,11 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                     "job-name",
                     Kind::String,
                     "Only jobs of this scheduling type (job name).",
+                ),
+                Flag::new(
+                    "instance-id",
+                    Kind::String,
+                    "Only jobs of this instance (its id, for example `a23fb62bd61e4e9e9636fd2225f395bein07`).",
                 ),
             ],
             body: ::std::option::Option::None,
@@ -2899,6 +3681,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: list_sql_filter_rules,
         },
         OperationCli {
+            name: "list-star-rocks-data-replication-config-by-data-base",
+            about: "Show the StarRocks data synchronization configuration of a target database.",
+            long_about: "Show the StarRocks data synchronization configuration of a target database.\n\nReturns the configuration of the data synchronization into one target database of the StarRocks instance: source instance and node, the database parameters with their check results, the table configuration and list, and whether the synchronized tables changed. It answers as ShowStarRocksDataReplicationConfig, which selects the task by name instead.\n\nOperation ListStarRocksDataReplicationConfigByDataBase: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/configuration/{database}; section api-explorer:ListStarRocksDataReplicationConfigByDataBase of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+                Flag::new(
+                        "database",
+                        Kind::String,
+                        "Name of the target database: 3 to 128 letters, digits or underscores.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_star_rocks_data_replication_config_by_data_base,
+        },
+        OperationCli {
             name: "list-star-rocks-data-replications",
             about: "List the data synchronization tasks of a StarRocks instance.",
             long_about: "List the data synchronization tasks of a StarRocks instance.\n\nReturns the data synchronization tasks of the StarRocks instance with their state, stage and progress, one page at a time.\n\nOperation ListStarRocksDataReplications: GET /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section 4.15.15 of the source document.",
@@ -2932,6 +3740,16 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             flags: &[
                 Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
                     .required(),
+                Flag::new(
+                    "add-task-scenario",
+                    Kind::String,
+                    "Scenario of adding a subtask to an existing synchronization; given, the answer tells which database parameters may be changed in that scenario.",
+                ),
+                Flag::new(
+                    "main-task-name",
+                    Kind::String,
+                    "Name of the main synchronization task the new subtask belongs to.",
+                ),
             ],
             body: ::std::option::Option::None,
             pages: false,
@@ -2995,6 +3813,126 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: list_star_rocks_databases,
+        },
+        OperationCli {
+            name: "list-taurus-db-node-processes",
+            about: "List the user session threads of a node.",
+            long_about: "List the user session threads of a node.\n\nPages through the user session threads of one node, as `SHOW PROCESSLIST` shows them; the node's internal session threads are left out. Each thread carries its id (the value DeleteTaurusDbNodeProcesses and ShowLockWaitSession take), user, client host, database, command, state, time in that state and statement.\n\nOperation ListTaurusDbNodeProcesses: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/processes; section api-explorer:ListTaurusDbNodeProcesses of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits ending in `no07`.",
+                    )
+                    .required(),
+                Flag::new("offset", Kind::Int32, "Number of session threads to skip."),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Maximum number of session threads to return.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: list_taurus_db_node_processes,
+        },
+        OperationCli {
+            name: "modify-auto-expand-policy",
+            about: "Change the storage autoscaling policy of an instance.",
+            long_about: "Change the storage autoscaling policy of an instance.\n\nTurns storage autoscaling on or off and sets its parameters: when the share of available storage drops to `trigger_available_percent` or below, the storage grows by `step_percent` of its size, up to `limit_size` GB (a multiple of 10). The change applies at once.\n\nOperation ModifyAutoExpandPolicy: PUT /v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy; section api-explorer:ModifyAutoExpandPolicy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new storage autoscaling policy.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_auto_expand_policy,
+        },
+        OperationCli {
+            name: "modify-backup-vault-lock",
+            about: "Enable the backup compliance lock of an instance or extend its retention.",
+            long_about: "Enable the backup compliance lock of an instance or extend its retention.\n\nSwitches on the compliance lock for the backups of an instance, or extends the retention period of a lock already on. While the lock is in force, manual full backups cannot be deleted and the instance cannot be deleted or unsubscribed. The lock cannot be switched off and its retention cannot be shortened.\n\nOperation ModifyBackupVaultLock: PUT /v3/{project_id}/instances/{instance_id}/backups/vault-lock; section sdk:modify_backup_vault_lock of the source document; IAM action gaussdb:backup:modifyVaultLock.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Compliance lock change (the SDK's BackupVaultLockRequest model).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_backup_vault_lock,
+        },
+        OperationCli {
+            name: "modify-data-sync",
+            about: "Change the configuration of a StarRocks data synchronization task.",
+            long_about: "Change the configuration of a StarRocks data synchronization task.\n\nChanges the settings of a task that synchronizes GaussDB(for MySQL) data into the StarRocks instance: the database-level parameters, the whole-instance or per-database scope, wildcard matching, and the table whitelist or blacklist with per-table settings. The answer carries the results of the database and table checks and the id of the job that applies the change.\n\nOperation ModifyDataSync: PUT /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication; section api-explorer:ModifyDataSync of the source document; IAM action gaussdb:htapInstance:modifyDataSync.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new settings of a data synchronization task.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_data_sync,
+        },
+        OperationCli {
+            name: "modify-star-rocks-security-group",
+            about: "Change the security group of a StarRocks instance.",
+            long_about: "Change the security group of a StarRocks instance.\n\nMoves a StarRocks instance to another security group of its VPC. The answer carries the id of the job that applies the change.\n\nOperation ModifyStarRocksSecurityGroup: PUT /v3/{project_id}/instances/{instance_id}/starrocks/security-group; section api-explorer:ModifyStarRocksSecurityGroup of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new security group.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: modify_star_rocks_security_group,
         },
         OperationCli {
             name: "pause-star-rocks-data-replication",
@@ -3151,6 +4089,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: resize_instance_flavor_legacy,
+        },
+        OperationCli {
+            name: "resize-star-rocks-flavor",
+            about: "Change the flavors of the FE and BE nodes of a StarRocks instance.",
+            long_about: "Change the flavors of the FE and BE nodes of a StarRocks instance.\n\nChanges the CPU and memory flavor of the FE nodes, the BE nodes or both of a StarRocks instance; a flavor left out or empty stays as it is. The answer carries the id of the job that changes the flavors.\n\nOperation ResizeStarRocksFlavor: POST /v3/{project_id}/instances/{instance_id}/starrocks/resize-flavor; section api-explorer:ResizeStarRocksFlavor of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new flavors.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: resize_star_rocks_flavor,
         },
         OperationCli {
             name: "restart-click-house-instance",
@@ -3336,6 +4293,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: revoke_database_user_privileges,
         },
         OperationCli {
+            name: "set-audit-log-policy",
+            about: "Set the audit log policy of an instance.",
+            long_about: "Set the audit log policy of an instance.\n\nSets how many days audit logs are kept (0 switches the audit log policy off) and which operation types are recorded (none given: every type). When the policy is switched off, `reserve_audit_logs` decides whether the audit logs already written are kept (the default) or deleted. The answer carries the id of the job and its result.\n\nOperation SetAuditLogPolicy: PUT /v3/{project_id}/instances/{instance_id}/audit-log-policy; section sdk:set_audit_log_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Audit log policy to set.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_audit_log_policy,
+        },
+        OperationCli {
             name: "set-audit-log-switch",
             about: "Turn full SQL (audit log) recording on or off.",
             long_about: "Turn full SQL (audit log) recording on or off.\n\nSwitches full SQL recording of an instance on or off. Turning it off can make the full-SQL features of DAS and DBSS unavailable. The path segment is `instance` (singular).\n\nOperation SetAuditLogSwitch: POST /v3/{project_id}/instance/{instance_id}/audit-log/switch; section 4.8.1 of the source document.",
@@ -3352,6 +4332,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: set_audit_log_switch,
+        },
+        OperationCli {
+            name: "set-auto-sql-limiting",
+            about: "Enable or change auto SQL throttling of primary nodes.",
+            long_about: "Enable or change auto SQL throttling of primary nodes.\n\nSets the auto throttling rule of one or more primary nodes: within a daily time window, when CPU usage and/or the number of active sessions stay above their thresholds for a given number of minutes, the service creates SQL throttling rules for the heaviest SELECT statements, limited to a maximum concurrency and lasting at most a given number of minutes. Only primary nodes can be throttled (kernel 2.0.69.250900 or later). Enabling auto throttling also enables SQL throttling; the rules it creates are removed when they expire or when auto throttling is changed or disabled, and existing SQL throttling rules are kept or cleared as `retain_sql_rule` says. The answer carries the id of the job.\n\nOperation SetAutoSqlLimiting: PUT /v3/{project_id}/instances/{instance_id}/auto-sql-limiting; section sdk:set_auto_sql_limiting of the source document; IAM action gaussdb:param:modify.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Auto throttling rules to set (the SDK's SetAutoSqlLimitingReq model).",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_auto_sql_limiting,
         },
         OperationCli {
             name: "set-backup-encryption",
@@ -3391,6 +4394,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: set_click_house_slow_log_desensitization,
         },
         OperationCli {
+            name: "set-ddl-log-policy",
+            about: "Set the DDL log download policy of an instance.",
+            long_about: "Set the DDL log download policy of an instance.\n\nSwitches the DDL log download feature of an instance on or off and sets how many days DDL log files are kept (1 to 30). The answer carries the id of the workflow that applies the change; ListDdlLogs shows the resulting switch state and retention.\n\nOperation SetDdlLogPolicy: PUT /v3/{project_id}/instances/{instance_id}/ddl-log; section sdk:set_ddl_log_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "DDL log download policy to set.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_ddl_log_policy,
+        },
+        OperationCli {
             name: "set-enterprise-project-quotas",
             about: "Set the resource quotas of enterprise projects.",
             long_about: "Set the resource quotas of enterprise projects.\n\nSets the instance, vCPU and memory quotas of up to 10 enterprise projects at once. Where the enterprise project already has instances, a quota must exceed what they already use. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation SetEnterpriseProjectQuotas: POST /v3/{project_id}/quotas; section 4.6.3 of the source document; IAM action gaussdb:quota:modify; not idempotent (not retried after it may have arrived).",
@@ -3421,6 +4447,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: set_enterprise_project_quotas_legacy,
+        },
+        OperationCli {
+            name: "set-htap-query-queues-rule",
+            about: "Set the query queue thresholds of a StarRocks instance.",
+            long_about: "Set the query queue thresholds of a StarRocks instance.\n\nSets the thresholds of the query queue of a StarRocks instance: concurrent queries, CPU and memory usage above which queries wait, the number of queries that may wait and how long. The answer says whether the change succeeded.\n\nOperation SetHtapQueryQueuesRule: PUT /v3/{project_id}/instances/{instance_id}/query-queue/rules; section sdk:set_htap_query_queues_rule of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The query queue thresholds to set.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_htap_query_queues_rule,
         },
         OperationCli {
             name: "set-instance-auto-scaling-policy",
@@ -3475,6 +4524,45 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: set_instance_monitor_policy,
+        },
+        OperationCli {
+            name: "set-instance-readonly-status",
+            about: "Make an instance read-only, or writable again.",
+            long_about: "Make an instance read-only, or writable again.\n\nSets the instance to read-only (`readonly` true), so that no data can be written to it, or lifts that setting (`readonly` false). The answer carries the id of the job that applies the change.\n\nOperation SetInstanceReadonlyStatus: PUT /v3/{project_id}/instances/{instance_id}/readonly-status; section sdk:set_instance_readonly_status of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The requested read-only setting.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_instance_readonly_status,
+        },
+        OperationCli {
+            name: "set-instance-schedule-events",
+            about: "Authorize, schedule or cancel planned maintenance events.",
+            long_about: "Authorize, schedule or cancel planned maintenance events.\n\nDecides on up to 20 planned maintenance events (ids from ShowInstanceScheduleEvents) at once: `execute` runs them now, `reservation` runs them in the given window (a day, and optionally a start and end time, default 01:00 to 03:00), `cancel` cancels them. The answer reports per event whether the decision was accepted and, if so, the id of the job it started; the events' own progress shows in ShowInstanceScheduleEvents.\n\nOperation SetInstanceScheduleEvents: POST /v3/{project_id}/schedule-events; section sdk:set_instance_schedule_events of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The decision and the events it applies to.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: set_instance_schedule_events,
         },
         OperationCli {
             name: "set-instance-ssl",
@@ -3746,6 +4834,49 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: set_sql_filter_switch,
         },
         OperationCli {
+            name: "show-audit-log-download-link",
+            about: "Get download links of audit log files.",
+            long_about: "Get download links of audit log files.\n\nReturns a temporary download link for each of up to 50 audit log files, identified by the ids ListAuditLogs returns. The links stay valid for five minutes. This creates links only; the files are unchanged.\n\nOperation ShowAuditLogDownloadLink: POST /v3/{project_id}/instances/{instance_id}/audit-log-link; section sdk:show_audit_log_download_link of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Audit log files to get links for (the SDK's AuditLogDownloadLinkRequestBody model).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_audit_log_download_link,
+        },
+        OperationCli {
+            name: "show-audit-log-policy",
+            about: "Show the audit log policy of an instance.",
+            long_about: "Show the audit log policy of an instance.\n\nReturns how many days audit logs are kept (0 means the policy is off), the operation types recorded (empty: every type) and the operation types that can be recorded.\n\nOperation ShowAuditLogPolicy: GET /v3/{project_id}/instances/{instance_id}/audit-log-policy; section sdk:show_audit_log_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_audit_log_policy,
+        },
+        OperationCli {
             name: "show-audit-log-switch",
             about: "Show whether full SQL (audit log) recording is on.",
             long_about: "Show whether full SQL (audit log) recording is on.\n\nReturns the state of the full SQL recording switch of an instance. The path segment is `instance` (singular).\n\nOperation ShowAuditLogSwitch: GET /v3/{project_id}/instance/{instance_id}/audit-log/switch-status; section 4.8.2 of the source document.",
@@ -3759,6 +4890,26 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_audit_log_switch,
+        },
+        OperationCli {
+            name: "show-auto-expand-policy",
+            about: "Show the storage autoscaling policy of an instance.",
+            long_about: "Show the storage autoscaling policy of an instance.\n\nReturns whether storage autoscaling is on and its trigger (share of available storage), step (percent) and upper limit (GB); see ModifyAutoExpandPolicy.\n\nOperation ShowAutoExpandPolicy: GET /v3/{project_id}/instances/{instance_id}/storage/auto-expand-policy; section sdk:show_auto_expand_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_auto_expand_policy,
         },
         OperationCli {
             name: "show-auto-scaling-policy",
@@ -3779,6 +4930,32 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_auto_scaling_policy,
+        },
+        OperationCli {
+            name: "show-auto-sql-limiting-log",
+            about: "List the throttling rules auto SQL throttling created on a primary node.",
+            long_about: "List the throttling rules auto SQL throttling created on a primary node.\n\nReturns the record of auto throttling on a primary node: each SQL throttling rule it created, with its keyword pattern, statement type, maximum concurrency and when it started and expires.\n\nOperation ShowAutoSqlLimitingLog: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/auto-sql-limiting/log; section sdk:show_auto_sql_limiting_log of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the primary node; a UUID without hyphens followed by `no07`, 36 characters.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_auto_sql_limiting_log,
         },
         OperationCli {
             name: "show-backup-encryption",
@@ -3824,6 +5001,46 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_backup_policy_legacy,
+        },
+        OperationCli {
+            name: "show-backup-resource-package-flavors",
+            about: "List the specifications of backup resource packages.",
+            long_about: "List the specifications of backup resource packages.\n\nLists the specifications that can be bought as yearly/monthly backup resource packages (CreateBackupResourcePackage), each with its specification code and size, one page at a time. The answer has no total count.\n\nOperation ShowBackupResourcePackageFlavors: GET /v3/{project_id}/backups/resource-package/flavors; section sdk:show_backup_resource_package_flavors of the source document; IAM action gaussdb:backup:listResourcePackageFlavor.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of records to skip before the first one returned; defaults to 0.",
+                ),
+                Flag::new("limit", Kind::Int32, "Page size, 1 to 100; defaults to 100."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_backup_resource_package_flavors,
+        },
+        OperationCli {
+            name: "show-backup-vault-lock",
+            about: "Show the backup compliance lock of an instance.",
+            long_about: "Show the backup compliance lock of an instance.\n\nReturns whether the backup compliance lock of an instance is on, its retention in days and when it started and ends.\n\nOperation ShowBackupVaultLock: GET /v3/{project_id}/instances/{instance_id}/backups/vault-lock; section sdk:show_backup_vault_lock of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_backup_vault_lock,
         },
         OperationCli {
             name: "show-click-house-instance",
@@ -3930,6 +5147,245 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: show_dedicated_resource,
         },
         OperationCli {
+            name: "show-dynamic-serverless-policy",
+            about: "Show the dynamic serverless compute policy of an instance.",
+            long_about: "Show the dynamic serverless compute policy of an instance.\n\nReturns the compute values an instance can use for dynamic serverless, and the current, minimum and maximum compute when dynamic serverless is on (null when it is off). The list is empty for an instance that does not support dynamic serverless. The feature is in open beta: it must be requested with a service ticket.\n\nOperation ShowDynamicServerlessPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section sdk:show_dynamic_serverless_policy of the source document; IAM action gaussdb:serverless:getDynamicPolicy.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_dynamic_serverless_policy,
+        },
+        OperationCli {
+            name: "show-error-log-download-link",
+            about: "Get download links for the error log files of a node.",
+            long_about: "Get download links for the error log files of a node.\n\nPrepares the error log files of one node for download and returns them with their links and the state of their export (the SDK lists no state values; like DownloadSlowLogFile, call again while a link is still being prepared). The request has no body and changes nothing on the instance. The path has no `nodes/` segment before the node id.\n\nOperation ShowErrorLogDownloadLink: POST /v3/{project_id}/instances/{instance_id}/{node_id}/errorlog-download; section sdk:show_error_log_download_link of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_error_log_download_link,
+        },
+        OperationCli {
+            name: "show-historical-sql-filter-rule",
+            about: "List the SQL throttling rules a node had in the past.",
+            long_about: "List the SQL throttling rules a node had in the past.\n\nReturns the throttling rules of one node that were deleted or have expired, each with its statement type, pattern, concurrency limit and its creation, expiry and deletion times; optionally only those of one statement type.\n\nOperation ShowHistoricalSqlFilterRule: GET /v3/{project_id}/instances/{instance_id}/sql-filter/history-rules; section sdk:show_historical_sql_filter_rule of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+                Flag::new(
+                    "sql-type",
+                    Kind::Enum(types::HistoricalSqlFilterRuleSqlType::VALUES),
+                    "Only rules of this statement type: `SELECT`, `UPDATE`, `DELETE` or `INSERT`; absent, rules of every type.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_historical_sql_filter_rule,
+        },
+        OperationCli {
+            name: "show-htap-error-log-detail",
+            about: "List the error log entries of a StarRocks node.",
+            long_about: "List the error log entries of a StarRocks node.\n\nReturns error log entries of one node of a StarRocks instance (a node id from ListInstanceNode) of a level within a time window. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ShowHtapErrorLogDetail: POST /v3/{project_id}/instances/{instance_id}/starrocks/error-logs; section sdk:show_htap_error_log_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Node, time window, level and page of an error log query.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_htap_error_log_detail,
+        },
+        OperationCli {
+            name: "show-htap-lts-config",
+            about: "List the LTS log configurations of StarRocks instances.",
+            long_about: "List the LTS log configurations of StarRocks instances.\n\nLists, per StarRocks instance, the Log Tank Service (LTS) log groups and streams its logs are shipped to, with brief information about the instance, optionally filtered by instance id, instance name and enterprise project, one page at a time.\n\nOperation ShowHtapLtsConfig: GET /v3/{project_id}/starrocks/instances/logs/lts-configs; section sdk:show_htap_lts_config of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "instance-id",
+                    Kind::String,
+                    "Only the StarRocks instance with this id (32 letters or digits followed by `in17`).",
+                ),
+                Flag::new(
+                    "enterprise-project-id",
+                    Kind::String,
+                    "Only instances of this enterprise project.",
+                ),
+                Flag::new(
+                    "instance-name",
+                    Kind::String,
+                    "Only instances with this name.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, from 0 to 100; defaults to 10.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of instances to skip before the first one returned, from 0 to 10000 (0 starts with the first); defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_htap_lts_config,
+        },
+        OperationCli {
+            name: "show-htap-process-list",
+            about: "List the current sessions of a StarRocks instance.",
+            long_about: "List the current sessions of a StarRocks instance.\n\nReturns the current sessions of a StarRocks instance (as SHOW PROCESSLIST does), with their user, host, database, command, state, duration and statement, one page at a time.\n\nOperation ShowHtapProcessList: GET /v3/{project_id}/instances/{instance_id}/htap/process; section sdk:show_htap_process_list of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of sessions to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_htap_process_list,
+        },
+        OperationCli {
+            name: "show-htap-query-queues-rule",
+            about: "Show the query queue switch and thresholds of a StarRocks instance.",
+            long_about: "Show the query queue switch and thresholds of a StarRocks instance.\n\nReturns whether query queues are switched on for a StarRocks instance and their thresholds.\n\nOperation ShowHtapQueryQueuesRule: GET /v3/{project_id}/instances/{instance_id}/query-queue/rules; section sdk:show_htap_query_queues_rule of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_htap_query_queues_rule,
+        },
+        OperationCli {
+            name: "show-instance-backups",
+            about: "List the full backups of one instance.",
+            long_about: "List the full backups of one instance.\n\nLists the full backups of an instance, optionally filtered by backup name and sorted by name, start time or type, one page at a time. Every value of the answer, including the sizes and the total count, is a string.\n\nOperation ShowInstanceBackups: GET /v3/{project_id}/instances/{instance_id}/backups; section sdk:show_instance_backups of the source document; IAM action gaussdb:backup:list.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of records to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a whole number from 1 to 100 sent as a string; defaults to 100.",
+                ),
+                Flag::new(
+                    "order-field",
+                    Kind::Enum(types::ShowInstanceBackupsOrderField::VALUES),
+                    "Field to sort by: `name` (backup name), `beginTime` (start of the backup) or `type` (backup type).",
+                ),
+                Flag::new(
+                    "order-rule",
+                    Kind::Enum(types::ShowInstanceBackupsOrderRule::VALUES),
+                    "Sort order, `asc` (ascending) or `desc` (descending).",
+                ),
+                Flag::new(
+                    "filter-field",
+                    Kind::Enum(types::ShowInstanceBackupsFilterField::VALUES),
+                    "Field that filter_content filters on; only `name` (the backup name).",
+                ),
+                Flag::new(
+                    "filter-content",
+                    Kind::String,
+                    "Value to filter the field named by filter_field with.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_instance_backups,
+        },
+        OperationCli {
             name: "show-instance-database-version",
             about: "Show the current and latest kernel versions of an instance.",
             long_about: "Show the current and latest kernel versions of an instance.\n\nReturns the database and kernel versions the instance runs, the newest ones available, and whether the instance can be upgraded (see UpgradeInstanceKernelVersion).\n\nOperation ShowInstanceDatabaseVersion: GET /v3/{project_id}/instances/{instance_id}/database-version; section 4.3.27 of the source document.",
@@ -3943,6 +5399,39 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_instance_database_version,
+        },
+        OperationCli {
+            name: "show-instance-databases-for-htap",
+            about: "List the databases of the source instance of a StarRocks instance.",
+            long_about: "List the databases of the source instance of a StarRocks instance.\n\nReturns, one page at a time, the names of the databases of a GaussDB(for MySQL) instance that can be synchronized into a StarRocks instance, optionally filtered by name (one name in the list makes a fuzzy search). This is a query sent as POST, so it is safe to repeat.\n\nOperation ShowInstanceDatabasesForHtap: POST /v3/{project_id}/instances/{instance_id}/htap/databases; section sdk:show_instance_databases_for_htap of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a whole number sent as a string; defaults to 100.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of databases to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which source databases to list.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_instance_databases_for_htap,
         },
         OperationCli {
             name: "show-instance-detail",
@@ -4020,6 +5509,116 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: show_instance_monitor_policy,
         },
         OperationCli {
+            name: "show-instance-schedule-events",
+            about: "List the planned maintenance events of the project's instances.",
+            long_about: "List the planned maintenance events of the project's instances.\n\nPages through the planned maintenance events (standby node rebuilds, kernel minor version upgrades, flavor changes for sustained high CPU or memory load), optionally filtered by event, instance, state, type and level and sorted by a time field. Each event gives its state and level, the instance, the nodes or instance it acts on with their own states, its reason and impact, and its execution window. The answer also counts events by state. Events waiting for authorization (`inquiring`) are authorized, scheduled or cancelled with SetInstanceScheduleEvents.\n\nOperation ShowInstanceScheduleEvents: GET /v3/{project_id}/schedule-events; section sdk:show_instance_schedule_events of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                    "id",
+                    Kind::String,
+                    "Only this event; 36 letters or digits (a UUID without hyphens followed by `ev07`).",
+                ),
+                Flag::new(
+                    "instance-id",
+                    Kind::String,
+                    "Only events of this instance; 36 letters or digits ending in `in07`.",
+                ),
+                Flag::new(
+                    "status",
+                    Kind::Enum(types::ScheduleEventInfoStatus::VALUES),
+                    "Only events in this state: `inquiring` (waiting for authorization), `scheduled` (waiting to run), `executing`, `completed`, `canceled` (closed) or `failed`.",
+                ),
+                Flag::new(
+                    "type",
+                    Kind::Enum(types::ScheduleEventInfoType::VALUES),
+                    "Only events of this type: `system.lifecycle.rebuild_node` (standby node rebuild), `system.lifecycle.db_upgrade` (kernel minor version upgrade) or `system.scheduled_event.high_cpu_memory` (flavor change needed for high CPU or memory load).",
+                ),
+                Flag::new(
+                    "level",
+                    Kind::Enum(types::ScheduleEventInfoLevel::VALUES),
+                    "Only events of this level: `critical`, `major`, `minor` or `info`.",
+                ),
+                Flag::new(
+                    "sort-field",
+                    Kind::Enum(types::ShowInstanceScheduleEventsSortField::VALUES),
+                    "Field to sort by: `created_time`, `updated_time`, `execution_time_window` or `execute_time`.",
+                ),
+                Flag::new(
+                    "order",
+                    Kind::Enum(types::ShowInstanceBackupsOrderRule::VALUES),
+                    "Sort direction, `asc` or `desc`; used only with sort_field.",
+                ),
+                Flag::new("limit", Kind::Int32, "Maximum number of events to return."),
+                Flag::new("offset", Kind::Int32, "Number of events to skip."),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_instance_schedule_events,
+        },
+        OperationCli {
+            name: "show-instance-tables-for-htap",
+            about: "List the tables of source databases of a StarRocks instance.",
+            long_about: "List the tables of source databases of a StarRocks instance.\n\nReturns, one page at a time, the tables of databases of the source GaussDB(for MySQL) instance that can be put on the whitelist or blacklist of a data synchronization, given the tables already selected. This is a query sent as POST, so it is safe to repeat.\n\nOperation ShowInstanceTablesForHtap: POST /v3/{project_id}/instances/{instance_id}/htap/tables; section sdk:show_instance_tables_for_htap of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+                Flag::new(
+                    "limit",
+                    Kind::String,
+                    "Page size, a whole number sent as a string; defaults to 100.",
+                ),
+                Flag::new(
+                    "offset",
+                    Kind::String,
+                    "Number of tables to skip before the first one returned, a non-negative whole number sent as a string; defaults to 0.",
+                ),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which source tables to list.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_instance_tables_for_htap,
+        },
+        OperationCli {
+            name: "show-intelligent-kill-session-statistic",
+            about: "Preview which sessions an intelligent session kill would end.",
+            long_about: "Preview which sessions an intelligent session kill would end.\n\nGroups the current sessions of a node by SQL template and returns, for each group an intelligent kill would select, the keyword of the template, the kill strategy that selected it, the number of sessions and their thread ids, their longest, average and total execution time and an example statement. Nothing is killed.\n\nOperation ShowIntelligentKillSessionStatistic: GET /v3/{project_id}/instances/{instance_id}/intelligent-kill-session/statistic; section sdk:show_intelligent_kill_session_statistic of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters and digits ending in `no07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_intelligent_kill_session_statistic,
+        },
+        OperationCli {
             name: "show-job",
             about: "Show a task-center job by id.",
             long_about: "Show a task-center job by id.\n\nReturns the state, progress and affected instance of one asynchronous job. Only jobs created within the last month can be queried, and a newly created job becomes visible only a few seconds after its id is returned.\n\nOperation ShowJob: GET /v3/{project_id}/jobs; section 4.13.1 of the source document; IAM action gaussdb:instance:list.",
@@ -4051,6 +5650,69 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_job_legacy,
+        },
+        OperationCli {
+            name: "show-kernel-upgrade-check-result",
+            about: "Show the result of a kernel upgrade pre-check.",
+            long_about: "Show the result of a kernel upgrade pre-check.\n\nReturns the outcome of the kernel upgrade pre-check (CheckKernelUpgrade) of the given instances: whether it passed overall, when it finished, and the result of each check item for each instance. This is a query sent as POST; the body takes the same instance list as the pre-check.\n\nOperation ShowKernelUpgradeCheckResult: POST /v3/{project_id}/instances/database-version/upgrade/pre-check-result; section sdk:show_kernel_upgrade_check_result of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Instances whose kernel upgrade is pre-checked.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_kernel_upgrade_check_result,
+        },
+        OperationCli {
+            name: "show-lock-wait-session",
+            about: "Show what a session of a node is waiting for (lock wait root cause).",
+            long_about: "Show what a session of a node is waiting for (lock wait root cause).\n\nAnalyses one user session thread of a node (by its process id, as ListTaurusDbNodeProcesses lists it) and, when the session is waiting for a row or table lock, returns the lock it waits for and the blocking session that holds it: the blocker's process and thread, its host, command, transaction state and age, the rows it locked and modified and the SQL it is running.\n\nOperation ShowLockWaitSession: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/process/lock-wait; section sdk:show_lock_wait_session of the source document; IAM action gaussdb:instance:listProcesses.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits.",
+                    )
+                    .required(),
+                Flag::new(
+                        "pid",
+                        Kind::Int64,
+                        "Process id of the waiting session (the `id` of a session thread in ListTaurusDbNodeProcesses); a positive integer.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_lock_wait_session,
+        },
+        OperationCli {
+            name: "show-multi-tenant",
+            about: "Show whether multi-tenancy is enabled for an instance.",
+            long_about: "Show whether multi-tenancy is enabled for an instance.\n\nReturns whether the multi-tenancy feature of an instance is switched on.\n\nOperation ShowMultiTenant: GET /v3/{project_id}/instances/{instance_id}/multi-tenant; section sdk:show_multi_tenant of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_multi_tenant,
         },
         OperationCli {
             name: "show-project-quotas",
@@ -4108,6 +5770,34 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: show_proxy_access_control,
         },
         OperationCli {
+            name: "show-proxy-flavors-by-az-code",
+            about: "List the proxy flavors offered in availability zones.",
+            long_about: "List the proxy flavors offered in availability zones.\n\nReturns the database proxy specifications (flavors) of a proxy engine, grouped by CPU architecture, with their sales status per availability zone and whether they support IPv6. Unlike ListProxyFlavors it needs no instance, only availability zones.\n\nOperation ShowProxyFlavorsByAzCode: GET /v3/{project_id}/proxy/flavors; section sdk:show_proxy_flavors_by_az_code of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "az-codes",
+                        Kind::String,
+                        "Availability zone (code) to list the flavors of.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-engine-name",
+                        Kind::Enum(
+                            types::ShowProxyFlavorsByAzCodeProxyEngineName::VALUES,
+                        ),
+                        "Proxy engine; the only value is `taurusproxy`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_proxy_flavors_by_az_code,
+        },
+        OperationCli {
             name: "show-proxy-legacy",
             about: "Show the database proxy of an instance (deprecated `/mysql` form).",
             long_about: "Show the database proxy of an instance (deprecated `/mysql` form).\n\nOld form of querying the database proxy under the `/mysql` prefix, scheduled to be withdrawn on 2025-03-31; use ListProxies instead, which lists all proxies of the instance. Returns the proxy with its nodes and the instance's primary and read-only nodes with their read weights. Dedicated-cloud (DeC) accounts cannot use database proxies.\n\nOperation ShowProxyLegacy: GET /mysql/v3/{project_id}/instances/{instance_id}/proxy; section 5.7.4 of the source document.",
@@ -4161,6 +5851,38 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: show_proxy_version,
         },
         OperationCli {
+            name: "show-realtime-session-task-status",
+            about: "Show the state of a real-time session collection task.",
+            long_about: "Show the state of a real-time session collection task.\n\nReturns the state of a task started by CollectRealtimeSession: `running` while it collects, `finished` when DownloadRealtimeSession can fetch the result, `error` when it failed.\n\nOperation ShowRealtimeSessionTaskStatus: GET /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/realtime-session-task; section sdk:show_realtime_session_task_status of the source document; IAM action gaussdb:instance:getRealtimeSession.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+                Flag::new(
+                        "request-id",
+                        Kind::String,
+                        "Id of the collection task, as CollectRealtimeSession returned it.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_realtime_session_task_status,
+        },
+        OperationCli {
             name: "show-recycle-policy",
             about: "Show the recycle bin policy.",
             long_about: "Show the recycle bin policy.\n\nReturns for how many days deleted instances are kept in the recycle bin.\n\nOperation ShowRecyclePolicy: GET /v3/{project_id}/instances/recycle-policy; section 4.3.35 of the source document.",
@@ -4172,6 +5894,88 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_recycle_policy,
+        },
+        OperationCli {
+            name: "show-restore-available-tables",
+            about: "List the tables that a table-level point-in-time restore can bring back (v3.1).",
+            long_about: "List the tables that a table-level point-in-time restore can bring back (v3.1).\n\nLists, database by database, the tables of the instance that can be restored to a point in time, with the total number of restorable tables. Database and table names can be filtered by fuzzy match. This is the v3.1 version of ListRestorableTables, which the vendor now lists among its historical APIs; this one reports the total number of tables rather than of databases.\n\nOperation ShowRestoreAvailableTables: GET /v3.1/{project_id}/instances/{instance_id}/backups/restore/tables; section sdk:show_restore_available_tables of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "restore-time",
+                        Kind::String,
+                        "Point in time to restore to, a UNIX timestamp in milliseconds (UTC), sent as a string. It must lie in one of the ranges ListRestoreTimes returns.",
+                    )
+                    .required(),
+                Flag::new(
+                        "last-table-info",
+                        Kind::Enum(types::MysqlProxyV3SslOption::VALUES),
+                        "`true` to list the tables as they are now, `false` to list them as they were at the restore time.",
+                    )
+                    .required(),
+                Flag::new(
+                    "database-name",
+                    Kind::String,
+                    "Only databases whose name matches this (fuzzy match).",
+                ),
+                Flag::new(
+                    "table-name",
+                    Kind::String,
+                    "Only tables whose name matches this (fuzzy match).",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_restore_available_tables,
+        },
+        OperationCli {
+            name: "show-serverless-compute-ability-policy",
+            about: "Show the serverless compute policy of an instance.",
+            long_about: "Show the serverless compute policy of an instance.\n\nReturns the vCPU range and the current compute of a serverless instance, and whether read replicas are added and removed automatically, with the range of replica counts.\n\nOperation ShowServerlessComputeAbilityPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/policy; section sdk:show_serverless_compute_ability_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the serverless instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_serverless_compute_ability_policy,
+        },
+        OperationCli {
+            name: "show-serverless-scaling-policy",
+            about: "Show the custom scale-up policy of a serverless instance.",
+            long_about: "Show the custom scale-up policy of a serverless instance.\n\nReturns the custom conditions (CPU and memory usage thresholds held for a time) under which a serverless instance scales up, and the custom scale-up step. Without a custom policy the service uses its default conditions. The feature is in open beta (service ticket).\n\nOperation ShowServerlessScalingPolicy: GET /v3/{project_id}/instances/{instance_id}/serverless/scaling-policy; section sdk:show_serverless_scaling_policy of the source document; IAM action gaussdb:serverless:getScalingPolicy.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the serverless instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_serverless_scaling_policy,
         },
         OperationCli {
             name: "show-slow-log-desensitization",
@@ -4187,6 +5991,66 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: show_slow_log_desensitization,
+        },
+        OperationCli {
+            name: "show-slow-log-detail",
+            about: "List the slow query log entries of a StarRocks node.",
+            long_about: "List the slow query log entries of a StarRocks node.\n\nReturns slow query log entries of one node of a StarRocks instance within a time window, optionally filtered by statement type and database. This is a query sent as POST. To page, pass the `line_num` of the last entry received with the next request; the first request has none.\n\nOperation ShowSlowLogDetail: POST /v3/{project_id}/instances/{instance_id}/starrocks/slow-logs; section sdk:show_slow_log_detail of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Node, time window, filters and page of a slow query log query.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_slow_log_detail,
+        },
+        OperationCli {
+            name: "show-slow-log-statistics",
+            about: "Show slow query statistics of a node, grouped by statement.",
+            long_about: "Show slow query statistics of a node, grouped by statement.\n\nAggregates the slow query log of one node over a time window (within the last month) per statement pattern: number of executions, average execution and lock time, average rows scanned and returned, with a sample statement, the database, the accounts and client addresses. Filters by database and statement type; sorts by number of executions, or by average execution time with `sort` set to `executeTime`. The request only reads.\n\nOperation ShowSlowLogStatistics: POST /v3/{project_id}/instances/{instance_id}/slow-logs/statistics; section sdk:show_slow_log_statistics of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The node, time window, filters, sorting and page.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_slow_log_statistics,
+        },
+        OperationCli {
+            name: "show-sql-auto-sql-limiting",
+            about: "Show the auto SQL throttling rules of primary nodes.",
+            long_about: "Show the auto SQL throttling rules of primary nodes.\n\nReturns the auto throttling rule of each of the given primary nodes of an instance. This is a query sent as POST.\n\nOperation ShowSqlAutoSqlLimiting: POST /v3/{project_id}/instances/{instance_id}/auto-sql-limiting; section sdk:show_sql_auto_sql_limiting of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Primary nodes whose auto throttling rules are queried (the SDK's ShowSqlAutoSqlLimitingReq model).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_sql_auto_sql_limiting,
         },
         OperationCli {
             name: "show-sql-filter-switch",
@@ -4252,6 +6116,255 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: show_star_rocks_instance,
         },
         OperationCli {
+            name: "show-star-rocks-slowlog-sensitive-status",
+            about: "Show the slow-log desensitization switch of a StarRocks instance.",
+            long_about: "Show the slow-log desensitization switch of a StarRocks instance.\n\nReturns whether literal values in the slow query logs of a StarRocks instance are masked. The state travels as a string (`\"true\"` or `\"false\"`).\n\nOperation ShowStarRocksSlowlogSensitiveStatus: GET /v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive; section sdk:show_star_rocks_slowlog_sensitive_status of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_star_rocks_slowlog_sensitive_status,
+        },
+        OperationCli {
+            name: "show-starrocks-params",
+            about: "List the parameters of the FE or BE nodes of a StarRocks instance.",
+            long_about: "List the parameters of the FE or BE nodes of a StarRocks instance.\n\nReturns the parameter group of a StarRocks instance and, one page at a time, the parameters of its FE or BE nodes with their values, types, allowed ranges and whether changing them needs a restart.\n\nOperation ShowStarrocksParams: GET /v3/{project_id}/instances/{instance_id}/starrocks/configurations; section sdk:show_starrocks_params of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+                Flag::new(
+                        "node-type",
+                        Kind::Enum(types::ShowStarrocksParamsNodeType::VALUES),
+                        "Kind of node whose parameters are returned: `be` or `fe`.",
+                    )
+                    .required(),
+                Flag::new(
+                    "offset",
+                    Kind::Int32,
+                    "Number of parameters to skip before the first one returned (0 starts with the first); defaults to 0.",
+                ),
+                Flag::new(
+                    "limit",
+                    Kind::Int32,
+                    "Page size, from 1 to 100; defaults to 100.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_starrocks_params,
+        },
+        OperationCli {
+            name: "show-table-meta-info",
+            about: "Show database names, table names or table columns of an instance.",
+            long_about: "Show database names, table names or table columns of an instance.\n\nReturns metadata of the instance's databases: database names, table names and the columns of a table (name, type, default, nullability, key and extra attributes). Which of the three lists is filled depends on the database and table names given; the SDK documents no more.\n\nOperation ShowTableMetaInfo: GET /v3/{project_id}/instances/{instance_id}/table-info; section sdk:show_table_meta_info of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+                Flag::new("database-name", Kind::String, "Name of a database."),
+                Flag::new(
+                    "table-name",
+                    Kind::String,
+                    "Name of a table of that database.",
+                ),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_table_meta_info,
+        },
+        OperationCli {
+            name: "show-task-details",
+            about: "Show the sub-tasks and progress of a task-center job.",
+            long_about: "Show the sub-tasks and progress of a task-center job.\n\nReturns one task-center job of the instance (identified by its id and name) with its state and the list of its sub-tasks, each with its state, percentage and remaining time.\n\nOperation ShowTaskDetails: GET /v3/{project_id}/instances/{instance_id}/task-center-detail; section sdk:show_task_details of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new("job-id", Kind::String, "Id of the job.").required(),
+                Flag::new(
+                        "job-name",
+                        Kind::String,
+                        "Name (kind) of the job, as the task center lists it.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_task_details,
+        },
+        OperationCli {
+            name: "show-taurus-db-advanced-backup-policy",
+            about: "Show the automatic backup policy of an instance, with its base and sparse policies.",
+            long_about: "Show the automatic backup policy of an instance, with its base and sparse policies.\n\nReturns the automatic backup policy of an instance in the form that supports several policies: the daily UTC backup window, each policy (base or sparse) with its schedule and retention, and, when level-1 backups are switched on, how many level-1 backups are kept.\n\nOperation ShowTaurusDbAdvancedBackupPolicy: GET /v3/{project_id}/instances/{instance_id}/backups/advanced-policy; section sdk:show_taurus_db_advanced_backup_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::None,
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_taurus_db_advanced_backup_policy,
+        },
+        OperationCli {
+            name: "show-taurus-db-txn-progress",
+            about: "Show the progress of large transactions being rolled back on a node.",
+            long_about: "Show the progress of large transactions being rolled back on a node.\n\nReturns the transactions of the primary node that are being rolled back, each with the rows it modified, its statement, its session thread and the estimated time left. Without `transaction_ids` every such transaction is listed, paged by `offset` and `limit`; with ids only those are returned (at most 100, paging is then ignored), and ids of transactions that ended or do not exist are left out. The node must be the primary node. The request only reads.\n\nOperation ShowTaurusDbTxnProgress: POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/txn-progress; section sdk:show_taurus_db_txn_progress of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the primary node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Which transactions to report.",
+            }),
+            pages: true,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: show_taurus_db_txn_progress,
+        },
+        OperationCli {
+            name: "start-online-ddl-task",
+            about: "Start a non-blocking (online) DDL task on an instance.",
+            long_about: "Start a non-blocking (online) DDL task on an instance.\n\nRuns `ALTER TABLE` statements as a non-blocking schema change, which works on a temporary copy of each table so that the table is not locked for the whole change. The task groups statements per database; several statements for one database are separated by semicolons. With `auto_clear` the temporary tables are dropped automatically afterwards; otherwise ListOnlineDdlTaskRecords names them and ClearOnlineDdlTaskTempTable drops them. The answer carries the id of the job that starts the task; the task's own progress is the `task_status` and `percentage` of its record in ListOnlineDdlTaskRecords.\n\nOperation StartOnlineDdlTask: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task; section sdk:start_online_ddl_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The statements to run as a non-blocking DDL task.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: start_online_ddl_task,
+        },
+        OperationCli {
+            name: "stop-online-ddl-task",
+            about: "Stop a running non-blocking DDL task.",
+            long_about: "Stop a running non-blocking DDL task.\n\nStops one non-blocking DDL task (by its `task_id` from ListOnlineDdlTaskRecords). The answer carries the id of the job that stops it; the record's `task_status` then moves through `stopping` to `stop successful` or `stop failed`.\n\nOperation StopOnlineDdlTask: POST /v3/{project_id}/instances/{instance_id}/online-ddl-task/stop; section sdk:stop_online_ddl_task of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The task to stop.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: stop_online_ddl_task,
+        },
+        OperationCli {
+            name: "switch-gauss-my-sql-proxy-alt",
+            about: "Turn ALT on or off for a database proxy.",
+            long_about: "Turn ALT on or off for a database proxy.\n\nSwitches Application Lossless and Transparent (ALT) for one proxy of the instance: with ALT on, connections made through the proxy survive a primary switchover, a minor version upgrade or a flavor change without being interrupted. `alt_for_readonly` switches the same for read-only connections. The answer carries the id of the job that applies the change.\n\nOperation SwitchGaussMySqlProxyAlt: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/alt; section sdk:switch_gauss_my_sql_proxy_alt of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-id",
+                        Kind::String,
+                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new ALT settings of the proxy.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switch_gauss_my_sql_proxy_alt,
+        },
+        OperationCli {
+            name: "switch-gauss-my-sql-proxy-eip",
+            about: "Bind an EIP to a database proxy, or unbind it.",
+            long_about: "Bind an EIP to a database proxy, or unbind it.\n\nBinds an elastic public IP address to one proxy of the instance (`bind` \"true\", with the address and its id), or unbinds it (`bind` \"false\", with the address only). The answer carries the id of the job that applies the change.\n\nOperation SwitchGaussMySqlProxyEip: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/bind; section sdk:switch_gauss_my_sql_proxy_eip of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-id",
+                        Kind::String,
+                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The address to bind or unbind.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: switch_gauss_my_sql_proxy_eip,
+        },
+        OperationCli {
             name: "switch-proxy-access-control",
             about: "Turn access control of a database proxy on or off.",
             long_about: "Turn access control of a database proxy on or off.\n\nEnables or disables IP-based access control on a database proxy. The answer gives the resulting state.\n\nOperation SwitchProxyAccessControl: POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control-switch; section 4.7.21 of the source document; not idempotent (not retried after it may have arrived).",
@@ -4288,6 +6401,25 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: switchover_instance,
+        },
+        OperationCli {
+            name: "sync-star-rocks-users",
+            about: "Start or stop synchronizing GaussDB(for MySQL) accounts to a StarRocks instance.",
+            long_about: "Start or stop synchronizing GaussDB(for MySQL) accounts to a StarRocks instance.\n\nStarts or stops copying the database accounts of the GaussDB(for MySQL) instance to its StarRocks instance, which is what lets requests be assigned to row-store and column-store nodes. The answer only says whether the request was accepted; the instance then works on the change (see the report of this block for how to wait).\n\nOperation SyncStarRocksUsers: POST /v3/{project_id}/instances/{instance_id}/starrocks/users/sync; section sdk:sync_star_rocks_users of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The account synchronization action.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: sync_star_rocks_users,
         },
         OperationCli {
             name: "unbind-instance-public-ip",
@@ -4481,6 +6613,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: update_database_user_passwords,
         },
         OperationCli {
+            name: "update-dynamic-serverless-policy",
+            about: "Switch on or change the dynamic serverless compute policy of an instance.",
+            long_about: "Switch on or change the dynamic serverless compute policy of an instance.\n\nSets the range of compute within which a fixed-flavor instance scales dynamically, which switches dynamic serverless on. Both bounds must be values offered by ShowDynamicServerlessPolicy, the minimum not above the maximum. Dynamic serverless is offered only for multi-AZ, dedicated, x86 cluster instances (not single-node, multi-primary or serverless ones) with a 1:4 CPU-to-memory flavor, read replicas of the primary's flavor, kernel 2.0.54.240600 or later and auto scaling switched off. The feature is in open beta (service ticket). The answer carries the id of the job that applies the policy.\n\nOperation UpdateDynamicServerlessPolicy: POST /v3/{project_id}/instances/{instance_id}/serverless/dynamic-policy; section sdk:update_dynamic_serverless_policy of the source document; IAM action gaussdb:serverless:updateDynamicPolicy; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The compute range of dynamic serverless.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_dynamic_serverless_policy,
+        },
+        OperationCli {
             name: "update-enterprise-project-quotas",
             about: "Change the resource quotas of enterprise projects.",
             long_about: "Change the resource quotas of enterprise projects.\n\nChanges the instance, vCPU and memory quotas of up to 10 enterprise projects at once. Where the enterprise project already has instances, a quota must exceed what they already use. The operation is in public beta and must be enabled for the account through a service ticket.\n\nOperation UpdateEnterpriseProjectQuotas: PUT /v3/{project_id}/quotas; section 4.6.4 of the source document; IAM action gaussdb:quota:modify.",
@@ -4511,6 +6666,29 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             file: false,
             secrets: SecretFields::NONE,
             build: update_enterprise_project_quotas_legacy,
+        },
+        OperationCli {
+            name: "update-htap-query-queues-control",
+            about: "Switch the query queues of a StarRocks instance on or off.",
+            long_about: "Switch the query queues of a StarRocks instance on or off.\n\nSwitches query queuing of SELECT statements on or off for a StarRocks instance; the thresholds are set with SetHtapQueryQueuesRule. The switch travels as a string. The answer says whether the change succeeded.\n\nOperation UpdateHtapQueryQueuesControl: POST /v3/{project_id}/instances/{instance_id}/htap/query-queue/switch; section sdk:update_htap_query_queues_control of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The desired state of the query queue switch.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_htap_query_queues_control,
         },
         OperationCli {
             name: "update-instance-alias",
@@ -4675,6 +6853,24 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: update_instance_tags,
         },
         OperationCli {
+            name: "update-multi-tenant",
+            about: "Enable or disable multi-tenancy for an instance.",
+            long_about: "Enable or disable multi-tenancy for an instance.\n\nSwitches the multi-tenancy feature of an instance on or off. The answer carries the id of the job that makes the change.\n\nOperation UpdateMultiTenant: PUT /v3/{project_id}/instances/{instance_id}/multi-tenant; section sdk:update_multi_tenant of the source document; IAM action gaussdb:instance:modify.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the instance.").required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Multi-tenancy switch to set (the SDK's OperateMultiTenantReq model).",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_multi_tenant,
+        },
+        OperationCli {
             name: "update-node-names",
             about: "Rename several nodes of an instance.",
             long_about: "Rename several nodes of an instance.\n\nChanges the names of one or more nodes of an instance in one request. The answer carries the id of the job that applies the change.\n\nOperation UpdateNodeNames: PUT /v3/{project_id}/instances/{instance_id}/nodes/name; section 4.3.37 of the source document.",
@@ -4790,6 +6986,116 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: update_proxy_port,
         },
         OperationCli {
+            name: "update-proxy-private-dns-name",
+            about: "Change the private domain name of a database proxy.",
+            long_about: "Change the private domain name of a database proxy.\n\nReplaces the private domain name of one proxy of the instance (applied for with CreateProxyDnsName) by a new name in the given VPC. The answer carries the id of the job that applies the change.\n\nOperation UpdateProxyPrivateDnsName: PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/dns; section sdk:update_proxy_private_dns_name of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "proxy-id",
+                        Kind::String,
+                        "Id of the database proxy; 36 letters or digits ending in `po01`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new private domain name.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_proxy_private_dns_name,
+        },
+        OperationCli {
+            name: "update-serverless-compute-ability-policy",
+            about: "Set the serverless compute policy of an instance (vCPU range and read replica scaling).",
+            long_about: "Set the serverless compute policy of an instance (vCPU range and read replica scaling).\n\nSets the range within which the compute (vCPUs) of each node of a serverless instance scales, and optionally lets the service add and remove read replicas within a range of replica counts. The allowed vCPU values come from the flavor list (ListFlavors). Adding and removing read replicas needs a database proxy; once switched on, the proxy routes in load-balancing mode, and applications should not connect through the read-only private address. With `need_update_nodes_compute_ability`, nodes currently below the new minimum are raised to it at once. This is the v3.1 form of SetServerlessPolicy, which sets only the vCPU range; the answer has no body.\n\nOperation UpdateServerlessComputeAbilityPolicy: PUT /v3.1/{project_id}/instances/{instance_id}/serverless/policy; section sdk:update_serverless_compute_ability_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the serverless instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The compute range of a serverless instance and its read replica scaling.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_serverless_compute_ability_policy,
+        },
+        OperationCli {
+            name: "update-serverless-scaling-policy",
+            about: "Set the custom scale-up policy of a serverless instance.",
+            long_about: "Set the custom scale-up policy of a serverless instance.\n\nSets the conditions under which a serverless instance scales up (a metric, CPU or memory usage, staying above a threshold for a duration, sampled at an interval) and the custom scale-up step. The feature is in open beta (service ticket). The answer has no body.\n\nOperation UpdateServerlessScalingPolicy: PUT /v3/{project_id}/instances/{instance_id}/serverless/scaling-policy; section sdk:update_serverless_scaling_policy of the source document; IAM action gaussdb:serverless:updateScalingPolicy.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the serverless instance (32 letters or digits followed by `in07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The custom scale-up policy of a serverless instance: the request body of UpdateServerlessScalingPolicy and the answer of ShowServerlessScalingPolicy, which have the same fields.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_serverless_scaling_policy,
+        },
+        OperationCli {
+            name: "update-slowlog-sensitive-status",
+            about: "Set the slow-log desensitization switch of a StarRocks instance.",
+            long_about: "Set the slow-log desensitization switch of a StarRocks instance.\n\nSwitches masking of literal values in the slow query logs of a StarRocks instance on or off. Unlike the answer of ShowStarRocksSlowlogSensitiveStatus, the switch is sent as a JSON boolean. The answer has no body.\n\nOperation UpdateSlowlogSensitiveStatus: PUT /v3/{project_id}/instances/{instance_id}/starrocks/slowlog-sensitive; section sdk:update_slowlog_sensitive_status of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The desired state of the slow-log desensitization switch.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_slowlog_sensitive_status,
+        },
+        OperationCli {
+            name: "update-star-rock-lts-config",
+            about: "Create LTS log configurations of StarRocks instances in bulk.",
+            long_about: "Create LTS log configurations of StarRocks instances in bulk.\n\nStarts shipping the given logs of the given StarRocks instances to a Log Tank Service (LTS) log group and stream. The answer is a JSON object with no documented fields.\n\nOperation UpdateStarRockLtsConfig: POST /v3/{project_id}/starrocks/instances/logs/lts-configs; section sdk:update_star_rock_lts_config of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The LTS configurations to create.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_star_rock_lts_config,
+        },
+        OperationCli {
             name: "update-star-rocks-database-user-password",
             about: "Change the password of a database account of a StarRocks instance.",
             long_about: "Change the password of a database account of a StarRocks instance.\n\nSets a new password for a database account of the StarRocks instance.\n\nOperation UpdateStarRocksDatabaseUserPassword: PUT /v3/{project_id}/instances/{instance_id}/starrocks/users/password; section 4.15.23 of the source document.",
@@ -4831,6 +7137,100 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: update_star_rocks_database_user_permission,
         },
         OperationCli {
+            name: "update-starrocks-params",
+            about: "Change parameters of the FE or BE nodes of a StarRocks instance.",
+            long_about: "Change parameters of the FE or BE nodes of a StarRocks instance.\n\nSets parameters of the FE or BE nodes of a StarRocks instance, starting from the default template's parameters. The answer carries the id of the job that applies the values and says whether the instance must be restarted for them to take effect.\n\nOperation UpdateStarrocksParams: PUT /v3/{project_id}/instances/{instance_id}/starrocks/configurations; section sdk:update_starrocks_params of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new("instance-id", Kind::String, "Id of the StarRocks instance.")
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The parameters to change on the FE or BE nodes.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_starrocks_params,
+        },
+        OperationCli {
+            name: "update-taurus-db-advanced-backup-policy",
+            about: "Set the automatic backup policy of an instance, with base and sparse policies.",
+            long_about: "Set the automatic backup policy of an instance, with base and sparse policies.\n\nReplaces the same-region automatic backup policy of an instance: the daily UTC window in which backups run and the list of policies, each a schedule (a day-of-month, month and weekday expression) with a retention in days and a type (`base` or `sparse`). The number of level-1 backups to keep must be sent when level-1 backups are switched on and must be left out otherwise.\n\nOperation UpdateTaurusDbAdvancedBackupPolicy: PUT /v3/{project_id}/instances/{instance_id}/backups/advanced-policy; section sdk:update_taurus_db_advanced_backup_policy of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters and digits ending in `in07`.",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "Automatic backup policy to set (the SDK's UpdateTaurusBackupPolicyRequest model).",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_taurus_db_advanced_backup_policy,
+        },
+        OperationCli {
+            name: "update-taurus-node-data-ip",
+            about: "Change the private IP address of a node.",
+            long_about: "Change the private IP address of a node.\n\nMoves the private (data) address of one node of the instance to the given IP address. The answer carries the id of the job that applies the change. The path has no `nodes/` segment before the node id.\n\nOperation UpdateTaurusNodeDataIp: PUT /v3/{project_id}/instances/{instance_id}/{node_id}/internal-ip; section sdk:update_taurus_node_data_ip of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the instance; 36 letters or digits ending in `in07`.",
+                    )
+                    .required(),
+                Flag::new(
+                        "node-id",
+                        Kind::String,
+                        "Id of the node; 36 letters or digits (a UUID without hyphens followed by `no07`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The new private address of the node.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: update_taurus_node_data_ip,
+        },
+        OperationCli {
+            name: "upgrade-configuration",
+            about: "Update a custom parameter template to the values of the default template.",
+            long_about: "Update a custom parameter template to the values of the default template.\n\nSets the named parameters of a custom parameter template to the values they have in the system's default template; parameters not named keep their values. The answer lists the parameters that differ from the default, the template's name, and the named parameters that were skipped because they already had the default value.\n\nOperation UpgradeConfiguration: PUT /v3/{project_id}/configurations/{configuration_id}/upgrade; section sdk:upgrade_configuration of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "configuration-id",
+                        Kind::String,
+                        "Id of the custom parameter template (36 letters or digits).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The parameters to set to the default template's values.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upgrade_configuration,
+        },
+        OperationCli {
             name: "upgrade-instance-kernel-version",
             about: "Upgrade the kernel version of an instance.",
             long_about: "Upgrade the kernel version of an instance.\n\nUpgrades the database kernel (minor version) of an instance, either at once or, with `delay`, automatically in the instance's maintenance window. The answer carries the id of the upgrade job.\n\nOperation UpgradeInstanceKernelVersion: POST /v3/{project_id}/instances/{instance_id}/db-upgrade; section 4.3.15 of the source document; not idempotent (not retried after it may have arrived).",
@@ -4869,6 +7269,52 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             secrets: SecretFields::NONE,
             build: upgrade_proxy_version,
         },
+        OperationCli {
+            name: "upgrade-sr-kernel-version",
+            about: "Upgrade the kernel version of a StarRocks instance.",
+            long_about: "Upgrade the kernel version of a StarRocks instance.\n\nUpgrades the StarRocks kernel of the instance to the latest version, at once or later (in the maintenance window) with `delay`, optionally skipping the pre-upgrade checks. The answer carries the id of the upgrade job.\n\nOperation UpgradeSrKernelVersion: POST /v3/{project_id}/instances/{instance_id}/starrocks/db-upgrade; section sdk:upgrade_sr_kernel_version of the source document; not idempotent (not retried after it may have arrived).",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "How to upgrade the kernel.",
+            }),
+            pages: false,
+            job: true,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upgrade_sr_kernel_version,
+        },
+        OperationCli {
+            name: "upload-import-excel-template",
+            about: "Check a filled-in import template of StarRocks synchronization settings.",
+            long_about: "Check a filled-in import template of StarRocks synchronization settings.\n\nUploads a filled-in import template (.xlsx, from DownloadImportExcelTemplate) as a multipart form and checks its rows against the selected source databases, for a per-database or whole-instance synchronization, optionally with wildcard names. The answer counts the rows checked, valid and invalid, and lists the tables that passed and the errors found. The operation only checks, so it is safe to repeat.\n\nOperation UploadImportExcelTemplate: POST /v3/{project_id}/instances/{instance_id}/htap/template; section sdk:upload_import_excel_template of the source document.",
+            deprecated: ::std::option::Option::None,
+            flags: &[
+                Flag::new(
+                        "instance-id",
+                        Kind::String,
+                        "Id of the StarRocks instance (32 letters or digits followed by `in17`).",
+                    )
+                    .required(),
+            ],
+            body: ::std::option::Option::Some(BodyFlag {
+                required: true,
+                help: "The multipart form of the template check: the file and the synchronization scope. Every field is a form part holding text, except `file`.",
+            }),
+            pages: false,
+            job: false,
+            file: false,
+            secrets: SecretFields::NONE,
+            build: upload_import_excel_template,
+        },
     ],
     wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
@@ -4904,6 +7350,34 @@ fn apply_configuration(a: &Args<'_>) -> Result<Call> {
         },
         |answer| answer.job_id.clone(),
     )
+}
+
+/// The input of `batch-change-instance-specification`, from its flags.
+fn batch_change_instance_specification(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchChangeInstanceSpecificationInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `batch-delete-backup`, from its flags.
+fn batch_delete_backup(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchDeleteBackupInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `batch-update-backup-policy`, from its flags.
+fn batch_update_backup_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchUpdateBackupPolicyInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `batch-upgrade-databases`, from its flags.
+fn batch_upgrade_databases(a: &Args<'_>) -> Result<Call> {
+    a.call(op::BatchUpgradeDatabasesInput {
+        body: a.body()?,
+    })
 }
 
 /// The input of `bind-instance-public-ip`, from its flags.
@@ -4951,9 +7425,24 @@ fn check_click_house_table_config(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `check-kernel-upgrade`, from its flags.
+fn check_kernel_upgrade(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckKernelUpgradeInput {
+        body: a.body()?,
+    })
+}
+
 /// The input of `check-resource`, from its flags.
 fn check_resource(a: &Args<'_>) -> Result<Call> {
     a.call(op::CheckResourceInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-schedule-task-exist`, from its flags.
+fn check_schedule_task_exist(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckScheduleTaskExistInput {
+        instance_id: a.required("instance-id")?,
         body: a.body()?,
     })
 }
@@ -4969,6 +7458,41 @@ fn check_star_rocks_database_config(a: &Args<'_>) -> Result<Call> {
 /// The input of `check-star-rocks-resource`, from its flags.
 fn check_star_rocks_resource(a: &Args<'_>) -> Result<Call> {
     a.call(op::CheckStarRocksResourceInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-starrocks-params`, from its flags.
+fn check_starrocks_params(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckStarrocksParamsInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `check-table-config`, from its flags.
+fn check_table_config(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CheckTableConfigInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `clear-online-ddl-task-temp-table`, from its flags.
+fn clear_online_ddl_task_temp_table(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ClearOnlineDdlTaskTempTableInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `collect-realtime-session`, from its flags.
+fn collect_realtime_session(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CollectRealtimeSessionInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
         body: a.body()?,
     })
 }
@@ -4993,6 +7517,13 @@ fn copy_instance_configuration(a: &Args<'_>) -> Result<Call> {
     a.call(op::CopyInstanceConfigurationInput {
         instance_id: a.required("instance-id")?,
         configuration_id: a.required("configuration-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `create-backup-resource-package`, from its flags.
+fn create_backup_resource_package(a: &Args<'_>) -> Result<Call> {
+    a.call(op::CreateBackupResourcePackageInput {
         body: a.body()?,
     })
 }
@@ -5129,6 +7660,17 @@ fn create_proxy(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `create-proxy-dns-name`, from its flags.
+fn create_proxy_dns_name(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::CreateProxyDnsNameInput {
+            instance_id: a.required("instance-id")?,
+            proxy_id: a.required("proxy-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `create-proxy-legacy`, from its flags.
 fn create_proxy_legacy(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
@@ -5190,6 +7732,14 @@ fn create_star_rocks_instance(a: &Args<'_>) -> Result<Call> {
         },
         |answer| answer.job_id.clone(),
     )
+}
+
+/// The input of `delete-auto-sql-limiting`, from its flags.
+fn delete_auto_sql_limiting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteAutoSqlLimitingInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+    })
 }
 
 /// The input of `delete-click-house-database-user`, from its flags.
@@ -5258,6 +7808,24 @@ fn delete_databases(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `delete-dynamic-serverless-policy`, from its flags.
+fn delete_dynamic_serverless_policy(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteDynamicServerlessPolicyInput {
+            instance_id: a.required("instance-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-htap-process-list`, from its flags.
+fn delete_htap_process_list(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteHtapProcessListInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
 /// The input of `delete-instance`, from its flags.
 fn delete_instance(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
@@ -5307,6 +7875,17 @@ fn delete_manual_backup(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `delete-online-ddl-task-record`, from its flags.
+fn delete_online_ddl_task_record(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteOnlineDdlTaskRecordInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `delete-proxies`, from its flags.
 fn delete_proxies(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
@@ -5323,6 +7902,17 @@ fn delete_proxy_legacy(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
         op::DeleteProxyLegacyInput {
             instance_id: a.required("instance-id")?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `delete-proxy-private-dns-name`, from its flags.
+fn delete_proxy_private_dns_name(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::DeleteProxyPrivateDnsNameInput {
+            instance_id: a.required("instance-id")?,
+            proxy_id: a.required("proxy-id")?,
         },
         |answer| answer.job_id.clone(),
     )
@@ -5361,6 +7951,13 @@ fn delete_sql_filter_rules(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `delete-star-rock-lts-config`, from its flags.
+fn delete_star_rock_lts_config(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteStarRockLtsConfigInput {
+        body: a.body()?,
+    })
+}
+
 /// The input of `delete-star-rocks-data-replication`, from its flags.
 fn delete_star_rocks_data_replication(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
@@ -5385,6 +7982,64 @@ fn delete_star_rocks_instance(a: &Args<'_>) -> Result<Call> {
     a.call(op::DeleteStarRocksInstanceInput {
         instance_id: a.required("instance-id")?,
         starrocks_instance_id: a.required("starrocks-instance-id")?,
+    })
+}
+
+/// The input of `delete-taurus-db-node-processes`, from its flags.
+fn delete_taurus_db_node_processes(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DeleteTaurusDbNodeProcessesInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `download-ddl-logs`, from its flags.
+fn download_ddl_logs(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DownloadDdlLogsInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `download-import-excel-template`, from its flags.
+fn download_import_excel_template(a: &Args<'_>) -> Result<Call> {
+    a.call_download(op::DownloadImportExcelTemplateInput {
+        instance_id: a.required("instance-id")?,
+        template_type: a.required("template-type")?,
+    })
+}
+
+/// The input of `download-online-ddl-task-log`, from its flags.
+fn download_online_ddl_task_log(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DownloadOnlineDdlTaskLogInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `download-realtime-session`, from its flags.
+fn download_realtime_session(a: &Args<'_>) -> Result<Call> {
+    a.call_download(op::DownloadRealtimeSessionInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        request_id: a.required("request-id")?,
+    })
+}
+
+/// The input of `download-slow-log-file`, from its flags.
+fn download_slow_log_file(a: &Args<'_>) -> Result<Call> {
+    a.call(op::DownloadSlowLogFileInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+    })
+}
+
+/// The input of `execute-intelligent-kill-session`, from its flags.
+fn execute_intelligent_kill_session(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ExecuteIntelligentKillSessionInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
     })
 }
 
@@ -5435,6 +8090,17 @@ fn list_audit_log_download_links(a: &Args<'_>) -> Result<Call> {
         node_id: a.optional("node-id")?,
         last_file_name: a.optional("last-file-name")?,
         limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `list-audit-logs`, from its flags.
+fn list_audit_logs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListAuditLogsInput {
+        instance_id: a.required("instance-id")?,
+        start_time: a.required("start-time")?,
+        end_time: a.required("end-time")?,
+        offset: a.required("offset")?,
+        limit: a.required("limit")?,
     })
 }
 
@@ -5537,6 +8203,15 @@ fn list_click_house_slow_logs(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `list-cold-table-metas`, from its flags.
+fn list_cold_table_metas(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListColdTableMetasInput {
+        instance_id: a.required("instance-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
 /// The input of `list-configuration-applicable-instances`, from its flags.
 fn list_configuration_applicable_instances(a: &Args<'_>) -> Result<Call> {
     a.call_paged(op::ListConfigurationApplicableInstancesInput {
@@ -5602,6 +8277,18 @@ fn list_databases(a: &Args<'_>) -> Result<Call> {
         limit: a.optional("limit")?,
         name: a.optional("name")?,
         charset: a.optional("charset")?,
+    })
+}
+
+/// The input of `list-ddl-logs`, from its flags.
+fn list_ddl_logs(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListDdlLogsInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        start_time: a.optional("start-time")?,
+        end_time: a.optional("end-time")?,
     })
 }
 
@@ -5775,6 +8462,7 @@ fn list_incremental_backups(a: &Args<'_>) -> Result<Call> {
         limit: a.optional("limit")?,
         begin_time: a.optional("begin-time")?,
         end_time: a.optional("end-time")?,
+        display_offsite_backup: a.optional("display-offsite-backup")?,
     })
 }
 
@@ -5798,6 +8486,13 @@ fn list_instance_details(a: &Args<'_>) -> Result<Call> {
 fn list_instance_details_v3(a: &Args<'_>) -> Result<Call> {
     a.call(op::ListInstanceDetailsV3Input {
         instance_ids: a.required("instance-ids")?,
+    })
+}
+
+/// The input of `list-instance-node`, from its flags.
+fn list_instance_node(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListInstanceNodeInput {
+        instance_id: a.required("instance-id")?,
     })
 }
 
@@ -5860,6 +8555,18 @@ fn list_instances_v3(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `list-intelligent-kill-session-history`, from its flags.
+fn list_intelligent_kill_session_history(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListIntelligentKillSessionHistoryInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        start_time: a.required("start-time")?,
+        end_time: a.required("end-time")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
 /// The input of `list-lts-configs`, from its flags.
 fn list_lts_configs(a: &Args<'_>) -> Result<Call> {
     a.call_paged(op::ListLtsConfigsInput {
@@ -5868,6 +8575,17 @@ fn list_lts_configs(a: &Args<'_>) -> Result<Call> {
         instance_name: a.optional("instance-name")?,
         limit: a.optional("limit")?,
         offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `list-online-ddl-task-records`, from its flags.
+fn list_online_ddl_task_records(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListOnlineDdlTaskRecordsInput {
+        instance_id: a.required("instance-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        start_time: a.optional("start-time")?,
+        end_time: a.optional("end-time")?,
     })
 }
 
@@ -5903,6 +8621,8 @@ fn list_proxy_configurations(a: &Args<'_>) -> Result<Call> {
 fn list_proxy_flavors(a: &Args<'_>) -> Result<Call> {
     a.call(op::ListProxyFlavorsInput {
         instance_id: a.required("instance-id")?,
+        query_type: a.optional("query-type")?,
+        proxy_id: a.optional("proxy-id")?,
     })
 }
 
@@ -5937,6 +8657,8 @@ fn list_restore_times(a: &Args<'_>) -> Result<Call> {
     a.call(op::ListRestoreTimesInput {
         instance_id: a.required("instance-id")?,
         date: a.optional("date")?,
+        start_time: a.optional("start-time")?,
+        end_time: a.optional("end-time")?,
     })
 }
 
@@ -5950,6 +8672,7 @@ fn list_scheduled_jobs(a: &Args<'_>) -> Result<Call> {
         end_time: a.optional("end-time")?,
         job_id: a.optional("job-id")?,
         job_name: a.optional("job-name")?,
+        instance_id: a.optional("instance-id")?,
     })
 }
 
@@ -5996,6 +8719,14 @@ fn list_sql_filter_rules(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `list-star-rocks-data-replication-config-by-data-base`, from its flags.
+fn list_star_rocks_data_replication_config_by_data_base(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ListStarRocksDataReplicationConfigByDataBaseInput {
+        instance_id: a.required("instance-id")?,
+        database: a.required("database")?,
+    })
+}
+
 /// The input of `list-star-rocks-data-replications`, from its flags.
 fn list_star_rocks_data_replications(a: &Args<'_>) -> Result<Call> {
     a.call_paged(op::ListStarRocksDataReplicationsInput {
@@ -6009,6 +8740,8 @@ fn list_star_rocks_data_replications(a: &Args<'_>) -> Result<Call> {
 fn list_star_rocks_database_parameters(a: &Args<'_>) -> Result<Call> {
     a.call(op::ListStarRocksDatabaseParametersInput {
         instance_id: a.required("instance-id")?,
+        add_task_scenario: a.optional("add-task-scenario")?,
+        main_task_name: a.optional("main-task-name")?,
     })
 }
 
@@ -6030,6 +8763,54 @@ fn list_star_rocks_databases(a: &Args<'_>) -> Result<Call> {
         offset: a.optional("offset")?,
         database_name: a.optional("database-name")?,
     })
+}
+
+/// The input of `list-taurus-db-node-processes`, from its flags.
+fn list_taurus_db_node_processes(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ListTaurusDbNodeProcessesInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `modify-auto-expand-policy`, from its flags.
+fn modify_auto_expand_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ModifyAutoExpandPolicyInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `modify-backup-vault-lock`, from its flags.
+fn modify_backup_vault_lock(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ModifyBackupVaultLockInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `modify-data-sync`, from its flags.
+fn modify_data_sync(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ModifyDataSyncInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `modify-star-rocks-security-group`, from its flags.
+fn modify_star_rocks_security_group(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ModifyStarRocksSecurityGroupInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
 }
 
 /// The input of `pause-star-rocks-data-replication`, from its flags.
@@ -6103,6 +8884,17 @@ fn resize_instance_flavor(a: &Args<'_>) -> Result<Call> {
 fn resize_instance_flavor_legacy(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
         op::ResizeInstanceFlavorLegacyInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `resize-star-rocks-flavor`, from its flags.
+fn resize_star_rocks_flavor(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::ResizeStarRocksFlavorInput {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
@@ -6212,12 +9004,34 @@ fn revoke_database_user_privileges(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `set-audit-log-policy`, from its flags.
+fn set_audit_log_policy(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SetAuditLogPolicyInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `set-audit-log-switch`, from its flags.
 fn set_audit_log_switch(a: &Args<'_>) -> Result<Call> {
     a.call(op::SetAuditLogSwitchInput {
         instance_id: a.required("instance-id")?,
         body: a.body()?,
     })
+}
+
+/// The input of `set-auto-sql-limiting`, from its flags.
+fn set_auto_sql_limiting(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SetAutoSqlLimitingInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
 }
 
 /// The input of `set-backup-encryption`, from its flags.
@@ -6236,6 +9050,14 @@ fn set_click_house_slow_log_desensitization(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `set-ddl-log-policy`, from its flags.
+fn set_ddl_log_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SetDdlLogPolicyInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
 /// The input of `set-enterprise-project-quotas`, from its flags.
 fn set_enterprise_project_quotas(a: &Args<'_>) -> Result<Call> {
     a.call(op::SetEnterpriseProjectQuotasInput {
@@ -6246,6 +9068,14 @@ fn set_enterprise_project_quotas(a: &Args<'_>) -> Result<Call> {
 /// The input of `set-enterprise-project-quotas-legacy`, from its flags.
 fn set_enterprise_project_quotas_legacy(a: &Args<'_>) -> Result<Call> {
     a.call(op::SetEnterpriseProjectQuotasLegacyInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `set-htap-query-queues-rule`, from its flags.
+fn set_htap_query_queues_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SetHtapQueryQueuesRuleInput {
+        instance_id: a.required("instance-id")?,
         body: a.body()?,
     })
 }
@@ -6275,6 +9105,24 @@ fn set_instance_monitor_policy(a: &Args<'_>) -> Result<Call> {
         },
         |answer| answer.job_id.clone(),
     )
+}
+
+/// The input of `set-instance-readonly-status`, from its flags.
+fn set_instance_readonly_status(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SetInstanceReadonlyStatusInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `set-instance-schedule-events`, from its flags.
+fn set_instance_schedule_events(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SetInstanceScheduleEventsInput {
+        body: a.body()?,
+    })
 }
 
 /// The input of `set-instance-ssl`, from its flags.
@@ -6422,9 +9270,31 @@ fn set_sql_filter_switch(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `show-audit-log-download-link`, from its flags.
+fn show_audit_log_download_link(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAuditLogDownloadLinkInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-audit-log-policy`, from its flags.
+fn show_audit_log_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAuditLogPolicyInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
 /// The input of `show-audit-log-switch`, from its flags.
 fn show_audit_log_switch(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowAuditLogSwitchInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-auto-expand-policy`, from its flags.
+fn show_auto_expand_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAutoExpandPolicyInput {
         instance_id: a.required("instance-id")?,
     })
 }
@@ -6433,6 +9303,14 @@ fn show_audit_log_switch(a: &Args<'_>) -> Result<Call> {
 fn show_auto_scaling_policy(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowAutoScalingPolicyInput {
         instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-auto-sql-limiting-log`, from its flags.
+fn show_auto_sql_limiting_log(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowAutoSqlLimitingLogInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
     })
 }
 
@@ -6453,6 +9331,21 @@ fn show_backup_policy(a: &Args<'_>) -> Result<Call> {
 /// The input of `show-backup-policy-legacy`, from its flags.
 fn show_backup_policy_legacy(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowBackupPolicyLegacyInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-backup-resource-package-flavors`, from its flags.
+fn show_backup_resource_package_flavors(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowBackupResourcePackageFlavorsInput {
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `show-backup-vault-lock`, from its flags.
+fn show_backup_vault_lock(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowBackupVaultLockInput {
         instance_id: a.required("instance-id")?,
     })
 }
@@ -6494,10 +9387,92 @@ fn show_dedicated_resource(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `show-dynamic-serverless-policy`, from its flags.
+fn show_dynamic_serverless_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowDynamicServerlessPolicyInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-error-log-download-link`, from its flags.
+fn show_error_log_download_link(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowErrorLogDownloadLinkInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+    })
+}
+
+/// The input of `show-historical-sql-filter-rule`, from its flags.
+fn show_historical_sql_filter_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowHistoricalSqlFilterRuleInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        sql_type: a.optional("sql-type")?,
+    })
+}
+
+/// The input of `show-htap-error-log-detail`, from its flags.
+fn show_htap_error_log_detail(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowHtapErrorLogDetailInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-htap-lts-config`, from its flags.
+fn show_htap_lts_config(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowHtapLtsConfigInput {
+        instance_id: a.optional("instance-id")?,
+        enterprise_project_id: a.optional("enterprise-project-id")?,
+        instance_name: a.optional("instance-name")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `show-htap-process-list`, from its flags.
+fn show_htap_process_list(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowHtapProcessListInput {
+        instance_id: a.required("instance-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `show-htap-query-queues-rule`, from its flags.
+fn show_htap_query_queues_rule(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowHtapQueryQueuesRuleInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-instance-backups`, from its flags.
+fn show_instance_backups(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowInstanceBackupsInput {
+        instance_id: a.required("instance-id")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+        order_field: a.optional("order-field")?,
+        order_rule: a.optional("order-rule")?,
+        filter_field: a.optional("filter-field")?,
+        filter_content: a.optional("filter-content")?,
+    })
+}
+
 /// The input of `show-instance-database-version`, from its flags.
 fn show_instance_database_version(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowInstanceDatabaseVersionInput {
         instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-instance-databases-for-htap`, from its flags.
+fn show_instance_databases_for_htap(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowInstanceDatabasesForHtapInput {
+        instance_id: a.required("instance-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        body: a.body()?,
     })
 }
 
@@ -6536,6 +9511,39 @@ fn show_instance_monitor_policy(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `show-instance-schedule-events`, from its flags.
+fn show_instance_schedule_events(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowInstanceScheduleEventsInput {
+        id: a.optional("id")?,
+        instance_id: a.optional("instance-id")?,
+        status: a.optional("status")?,
+        r#type: a.optional("type")?,
+        level: a.optional("level")?,
+        sort_field: a.optional("sort-field")?,
+        order: a.optional("order")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+    })
+}
+
+/// The input of `show-instance-tables-for-htap`, from its flags.
+fn show_instance_tables_for_htap(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowInstanceTablesForHtapInput {
+        instance_id: a.required("instance-id")?,
+        limit: a.optional("limit")?,
+        offset: a.optional("offset")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-intelligent-kill-session-statistic`, from its flags.
+fn show_intelligent_kill_session_statistic(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowIntelligentKillSessionStatisticInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+    })
+}
+
 /// The input of `show-job`, from its flags.
 fn show_job(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowJobInput {
@@ -6547,6 +9555,29 @@ fn show_job(a: &Args<'_>) -> Result<Call> {
 fn show_job_legacy(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowJobLegacyInput {
         id: a.required("id")?,
+    })
+}
+
+/// The input of `show-kernel-upgrade-check-result`, from its flags.
+fn show_kernel_upgrade_check_result(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowKernelUpgradeCheckResultInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-lock-wait-session`, from its flags.
+fn show_lock_wait_session(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowLockWaitSessionInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        pid: a.required("pid")?,
+    })
+}
+
+/// The input of `show-multi-tenant`, from its flags.
+fn show_multi_tenant(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowMultiTenantInput {
+        instance_id: a.required("instance-id")?,
     })
 }
 
@@ -6569,6 +9600,14 @@ fn show_proxy_access_control(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowProxyAccessControlInput {
         instance_id: a.required("instance-id")?,
         proxy_id: a.required("proxy-id")?,
+    })
+}
+
+/// The input of `show-proxy-flavors-by-az-code`, from its flags.
+fn show_proxy_flavors_by_az_code(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowProxyFlavorsByAzCodeInput {
+        az_codes: a.required("az-codes")?,
+        proxy_engine_name: a.required("proxy-engine-name")?,
     })
 }
 
@@ -6595,15 +9634,73 @@ fn show_proxy_version(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `show-realtime-session-task-status`, from its flags.
+fn show_realtime_session_task_status(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowRealtimeSessionTaskStatusInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        request_id: a.required("request-id")?,
+    })
+}
+
 /// The input of `show-recycle-policy`, from its flags.
 fn show_recycle_policy(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowRecyclePolicyInput {})
+}
+
+/// The input of `show-restore-available-tables`, from its flags.
+fn show_restore_available_tables(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowRestoreAvailableTablesInput {
+        instance_id: a.required("instance-id")?,
+        restore_time: a.required("restore-time")?,
+        last_table_info: a.required("last-table-info")?,
+        database_name: a.optional("database-name")?,
+        table_name: a.optional("table-name")?,
+    })
+}
+
+/// The input of `show-serverless-compute-ability-policy`, from its flags.
+fn show_serverless_compute_ability_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowServerlessComputeAbilityPolicyInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-serverless-scaling-policy`, from its flags.
+fn show_serverless_scaling_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowServerlessScalingPolicyInput {
+        instance_id: a.required("instance-id")?,
+    })
 }
 
 /// The input of `show-slow-log-desensitization`, from its flags.
 fn show_slow_log_desensitization(a: &Args<'_>) -> Result<Call> {
     a.call(op::ShowSlowLogDesensitizationInput {
         instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-slow-log-detail`, from its flags.
+fn show_slow_log_detail(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowSlowLogDetailInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-slow-log-statistics`, from its flags.
+fn show_slow_log_statistics(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowSlowLogStatisticsInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `show-sql-auto-sql-limiting`, from its flags.
+fn show_sql_auto_sql_limiting(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowSqlAutoSqlLimitingInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
     })
 }
 
@@ -6630,6 +9727,103 @@ fn show_star_rocks_instance(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `show-star-rocks-slowlog-sensitive-status`, from its flags.
+fn show_star_rocks_slowlog_sensitive_status(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowStarRocksSlowlogSensitiveStatusInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-starrocks-params`, from its flags.
+fn show_starrocks_params(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowStarrocksParamsInput {
+        instance_id: a.required("instance-id")?,
+        node_type: a.required("node-type")?,
+        offset: a.optional("offset")?,
+        limit: a.optional("limit")?,
+    })
+}
+
+/// The input of `show-table-meta-info`, from its flags.
+fn show_table_meta_info(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowTableMetaInfoInput {
+        instance_id: a.required("instance-id")?,
+        database_name: a.optional("database-name")?,
+        table_name: a.optional("table-name")?,
+    })
+}
+
+/// The input of `show-task-details`, from its flags.
+fn show_task_details(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowTaskDetailsInput {
+        instance_id: a.required("instance-id")?,
+        job_id: a.required("job-id")?,
+        job_name: a.required("job-name")?,
+    })
+}
+
+/// The input of `show-taurus-db-advanced-backup-policy`, from its flags.
+fn show_taurus_db_advanced_backup_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::ShowTaurusDbAdvancedBackupPolicyInput {
+        instance_id: a.required("instance-id")?,
+    })
+}
+
+/// The input of `show-taurus-db-txn-progress`, from its flags.
+fn show_taurus_db_txn_progress(a: &Args<'_>) -> Result<Call> {
+    a.call_paged(op::ShowTaurusDbTxnProgressInput {
+        instance_id: a.required("instance-id")?,
+        node_id: a.required("node-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `start-online-ddl-task`, from its flags.
+fn start_online_ddl_task(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::StartOnlineDdlTaskInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `stop-online-ddl-task`, from its flags.
+fn stop_online_ddl_task(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::StopOnlineDdlTaskInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `switch-gauss-my-sql-proxy-alt`, from its flags.
+fn switch_gauss_my_sql_proxy_alt(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SwitchGaussMySqlProxyAltInput {
+            instance_id: a.required("instance-id")?,
+            proxy_id: a.required("proxy-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `switch-gauss-my-sql-proxy-eip`, from its flags.
+fn switch_gauss_my_sql_proxy_eip(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::SwitchGaussMySqlProxyEipInput {
+            instance_id: a.required("instance-id")?,
+            proxy_id: a.required("proxy-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `switch-proxy-access-control`, from its flags.
 fn switch_proxy_access_control(a: &Args<'_>) -> Result<Call> {
     a.call(op::SwitchProxyAccessControlInput {
@@ -6648,6 +9842,14 @@ fn switchover_instance(a: &Args<'_>) -> Result<Call> {
         },
         |answer| answer.job_id.clone(),
     )
+}
+
+/// The input of `sync-star-rocks-users`, from its flags.
+fn sync_star_rocks_users(a: &Args<'_>) -> Result<Call> {
+    a.call(op::SyncStarRocksUsersInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
 }
 
 /// The input of `unbind-instance-public-ip`, from its flags.
@@ -6747,6 +9949,17 @@ fn update_database_user_passwords(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `update-dynamic-serverless-policy`, from its flags.
+fn update_dynamic_serverless_policy(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateDynamicServerlessPolicyInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `update-enterprise-project-quotas`, from its flags.
 fn update_enterprise_project_quotas(a: &Args<'_>) -> Result<Call> {
     a.call(op::UpdateEnterpriseProjectQuotasInput {
@@ -6757,6 +9970,14 @@ fn update_enterprise_project_quotas(a: &Args<'_>) -> Result<Call> {
 /// The input of `update-enterprise-project-quotas-legacy`, from its flags.
 fn update_enterprise_project_quotas_legacy(a: &Args<'_>) -> Result<Call> {
     a.call(op::UpdateEnterpriseProjectQuotasLegacyInput {
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-htap-query-queues-control`, from its flags.
+fn update_htap_query_queues_control(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateHtapQueryQueuesControlInput {
+        instance_id: a.required("instance-id")?,
         body: a.body()?,
     })
 }
@@ -6854,6 +10075,17 @@ fn update_instance_tags(a: &Args<'_>) -> Result<Call> {
     })
 }
 
+/// The input of `update-multi-tenant`, from its flags.
+fn update_multi_tenant(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateMultiTenantInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
 /// The input of `update-node-names`, from its flags.
 fn update_node_names(a: &Args<'_>) -> Result<Call> {
     a.call_waiting(
@@ -6921,6 +10153,49 @@ fn update_proxy_port(a: &Args<'_>) -> Result<Call> {
     )
 }
 
+/// The input of `update-proxy-private-dns-name`, from its flags.
+fn update_proxy_private_dns_name(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateProxyPrivateDnsNameInput {
+            instance_id: a.required("instance-id")?,
+            proxy_id: a.required("proxy-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `update-serverless-compute-ability-policy`, from its flags.
+fn update_serverless_compute_ability_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateServerlessComputeAbilityPolicyInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-serverless-scaling-policy`, from its flags.
+fn update_serverless_scaling_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateServerlessScalingPolicyInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-slowlog-sensitive-status`, from its flags.
+fn update_slowlog_sensitive_status(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateSlowlogSensitiveStatusInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-star-rock-lts-config`, from its flags.
+fn update_star_rock_lts_config(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateStarRockLtsConfigInput {
+        body: a.body()?,
+    })
+}
+
 /// The input of `update-star-rocks-database-user-password`, from its flags.
 fn update_star_rocks_database_user_password(a: &Args<'_>) -> Result<Call> {
     a.call(op::UpdateStarRocksDatabaseUserPasswordInput {
@@ -6933,6 +10208,45 @@ fn update_star_rocks_database_user_password(a: &Args<'_>) -> Result<Call> {
 fn update_star_rocks_database_user_permission(a: &Args<'_>) -> Result<Call> {
     a.call(op::UpdateStarRocksDatabaseUserPermissionInput {
         instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-starrocks-params`, from its flags.
+fn update_starrocks_params(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateStarrocksParamsInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `update-taurus-db-advanced-backup-policy`, from its flags.
+fn update_taurus_db_advanced_backup_policy(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpdateTaurusDbAdvancedBackupPolicyInput {
+        instance_id: a.required("instance-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `update-taurus-node-data-ip`, from its flags.
+fn update_taurus_node_data_ip(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpdateTaurusNodeDataIpInput {
+            instance_id: a.required("instance-id")?,
+            node_id: a.required("node-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `upgrade-configuration`, from its flags.
+fn upgrade_configuration(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UpgradeConfigurationInput {
+        configuration_id: a.required("configuration-id")?,
         body: a.body()?,
     })
 }
@@ -6953,6 +10267,25 @@ fn upgrade_proxy_version(a: &Args<'_>) -> Result<Call> {
     a.call(op::UpgradeProxyVersionInput {
         instance_id: a.required("instance-id")?,
         proxy_id: a.required("proxy-id")?,
+        body: a.body()?,
+    })
+}
+
+/// The input of `upgrade-sr-kernel-version`, from its flags.
+fn upgrade_sr_kernel_version(a: &Args<'_>) -> Result<Call> {
+    a.call_waiting(
+        op::UpgradeSrKernelVersionInput {
+            instance_id: a.required("instance-id")?,
+            body: a.body()?,
+        },
+        |answer| answer.job_id.clone(),
+    )
+}
+
+/// The input of `upload-import-excel-template`, from its flags.
+fn upload_import_excel_template(a: &Args<'_>) -> Result<Call> {
+    a.call(op::UploadImportExcelTemplateInput {
+        instance_id: a.required("instance-id")?,
         body: a.body()?,
     })
 }

@@ -76,6 +76,19 @@ impl Client {
     {
         self.inner.execute_with(input, options).await
     }
+
+    /// Sends a whole operation input whose answer is a file, retrying as allowed
+    /// until the answer's headers arrive, and returns the file as a stream.
+    pub async fn download<O>(
+        &self,
+        input: O,
+        options: &::clouddb_runtime::CallOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Download, ::clouddb_runtime::Error>
+    where
+        O: ::clouddb_runtime::Operation<Service = Client>,
+    {
+        self.inner.download(input, options).await
+    }
 }
 
 /// How this service reports on asynchronous jobs.

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{bin_name, flag_kind, is_integer, is_json, secret_paths, waits};
 use crate::emit::conformance::{expected_request, option_str, protocol_module, scalar_text};
 use crate::emit::header;
-use crate::ir::{Operation, Output, Protocol, RequestExample, Service};
+use crate::ir::{Operation, Output, Protocol, RequestExample, Service, TypeRef};
 use crate::names;
 
 /// The test root, which includes the generated cases.
@@ -276,12 +276,76 @@ fn emit_wire_test(service: &Service, (op, example): &Example<'_>) -> TokenStream
             }
         };
     }
+    if let (Some(body), Some(value)) = (op.body.as_ref().filter(|b| b.multipart), &example.body) {
+        return emit_upload_test(
+            service,
+            op,
+            body,
+            value,
+            args,
+            (status, answer, printed),
+            expected,
+        );
+    }
     quote! {
         #[tokio::test]
         async fn #test() {
             let server = vendor::Server::start().await;
             server.answer(#status, #answer).await;
             let run = cli(&server).args([#(#args),*]).run().await;
+            server.expect(&#expected).await;
+            run.expect_exit(0).expect_json(#printed);
+        }
+    }
+}
+
+/// The wire test of an upload: each file the example names is written to a temporary
+/// folder first, and `--body` names it there; the parts arrive as the spec says.
+fn emit_upload_test(
+    service: &Service,
+    op: &Operation,
+    body: &crate::ir::Body,
+    value: &Value,
+    mut args: Vec<String>,
+    (status, answer, printed): (u16, TokenStream, TokenStream),
+    expected: TokenStream,
+) -> TokenStream {
+    let test = format_ident!("{}", op.method_name);
+    args.retain(|a| !a.starts_with("--body="));
+    let files: Vec<(String, String)> = service
+        .types
+        .iter()
+        .find(|t| Some(t.name.as_str()) == body.ty.named())
+        .and_then(|def| match &def.kind {
+            crate::ir::TypeKind::Struct(fields) => Some(fields),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter(|f| f.ty == TypeRef::File)
+        .filter_map(|f| Some((f.wire_name.clone(), scalar_text(value.get(&f.wire_name)?)?)))
+        .collect();
+    let folder = format!("clouddb-{}-{}", service.crate_name, op.method_name);
+    let writes = files.iter().map(|(wire, name)| {
+        let content = crate::emit::conformance::example_file_content(name);
+        quote! {
+            let path = dir.join(#name);
+            ::std::fs::write(&path, #content).expect("the example file is written");
+            body[#wire] = ::serde_json::Value::from(path.display().to_string());
+        }
+    });
+    let json = value.to_string();
+    quote! {
+        #[tokio::test]
+        async fn #test() {
+            let dir = ::std::env::temp_dir().join(::std::format!("{}-{}", ::std::process::id(), #folder));
+            ::std::fs::create_dir_all(&dir).expect("the temporary folder is made");
+            let mut body: ::serde_json::Value = ::clouddb_conformance::from_json(#json);
+            #(#writes)*
+            let server = vendor::Server::start().await;
+            server.answer(#status, #answer).await;
+            let run = cli(&server).args([#(#args),*]).args([::std::format!("--body={body}")]).run().await;
+            let _ = ::std::fs::remove_dir_all(&dir);
             server.expect(&#expected).await;
             run.expect_exit(0).expect_json(#printed);
         }

@@ -13,7 +13,9 @@ pub struct ListMetricsDataInput {
     /// Page size, 1 to 1000.
     pub limit: i32,
     /// Start of the collection time range: a 13-digit Unix timestamp in milliseconds.
-    pub from: ::std::option::Option<i64>,
+    ///
+    /// Erratum of the source document: The API Explorer file and the vendor's SDK (its request model assigns `from` unconditionally) make this parameter required; the spec follows them.
+    pub from: i64,
     /// End of the collection time range: a 13-digit Unix timestamp in milliseconds, at most one day after `from`.
     pub to: i64,
     /// Field to sort by; only `ctime` (the collection time).
@@ -79,9 +81,7 @@ impl ::clouddb_runtime::Operation for ListMetricsDataInput {
         w.path("metric_name", &self.metric_name);
         w.query("offset", &self.offset)?;
         w.query("limit", &self.limit)?;
-        if let ::std::option::Option::Some(value) = &self.from {
-            w.query("from", value)?;
-        }
+        w.query("from", &self.from)?;
         w.query("to", &self.to)?;
         if let ::std::option::Option::Some(value) = &self.order_by {
             w.query("order_by", value)?;
@@ -221,7 +221,9 @@ impl ListMetricsDataBuilder {
 
     /// Start of the collection time range: a 13-digit Unix timestamp in milliseconds.
     ///
-    /// Optional.
+    /// Erratum of the source document: The API Explorer file and the vendor's SDK (its request model assigns `from` unconditionally) make this parameter required; the spec follows them.
+    ///
+    /// Required.
     pub fn from(mut self, value: i64) -> Self {
         self.from = ::std::option::Option::Some(value);
         self
@@ -261,12 +263,20 @@ impl ListMetricsDataBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ListMetricsDataInput, ::clouddb_runtime::Error> {
-        match (self.cluster_id, self.metric_name, self.offset, self.limit, self.to) {
+        match (
+            self.cluster_id,
+            self.metric_name,
+            self.offset,
+            self.limit,
+            self.from,
+            self.to,
+        ) {
             (
                 ::std::option::Option::Some(cluster_id),
                 ::std::option::Option::Some(metric_name),
                 ::std::option::Option::Some(offset),
                 ::std::option::Option::Some(limit),
+                ::std::option::Option::Some(from),
                 ::std::option::Option::Some(to),
             ) => {
                 ::std::result::Result::Ok(ListMetricsDataInput {
@@ -274,13 +284,13 @@ impl ListMetricsDataBuilder {
                     metric_name,
                     offset,
                     limit,
-                    from: self.from,
+                    from,
                     to,
                     order_by: self.order_by,
                     sort_by: self.sort_by,
                 })
             }
-            (cluster_id, metric_name, offset, limit, to) => {
+            (cluster_id, metric_name, offset, limit, from, to) => {
                 ::std::result::Result::Err(
                     ::clouddb_runtime::Error::missing_parameters(
                         "ListMetricsData",
@@ -289,6 +299,7 @@ impl ListMetricsDataBuilder {
                             ("metric_name", metric_name.is_none()),
                             ("offset", offset.is_none()),
                             ("limit", limit.is_none()),
+                            ("from", from.is_none()),
                             ("to", to.is_none()),
                         ],
                     ),

@@ -5,7 +5,9 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListMonitorIndicatorDataInput {
     /// Start of the time range (format not documented).
-    pub from: ::std::option::Option<::std::string::String>,
+    ///
+    /// Erratum of the source document: The API Explorer file and the vendor's SDK (its request model assigns `from` unconditionally) make this parameter required; the spec follows them.
+    pub from: ::std::string::String,
     /// End of the time range (format not documented).
     pub to: ::std::string::String,
     /// How values are aggregated (values not documented).
@@ -32,9 +34,7 @@ impl ::clouddb_runtime::Operation for ListMonitorIndicatorDataInput {
         &self,
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.from {
-            w.query("from", value)?;
-        }
+        w.query("from", &self.from)?;
         w.query("to", &self.to)?;
         if let ::std::option::Option::Some(value) = &self.function {
             w.query("function", value)?;
@@ -99,7 +99,9 @@ impl ListMonitorIndicatorDataBuilder {
 
     /// Start of the time range (format not documented).
     ///
-    /// Optional.
+    /// Erratum of the source document: The API Explorer file and the vendor's SDK (its request model assigns `from` unconditionally) make this parameter required; the spec follows them.
+    ///
+    /// Required.
     pub fn from(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -178,14 +180,15 @@ impl ListMonitorIndicatorDataBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ListMonitorIndicatorDataInput, ::clouddb_runtime::Error> {
-        match (self.to, self.indicator_name, self.dim0) {
+        match (self.from, self.to, self.indicator_name, self.dim0) {
             (
+                ::std::option::Option::Some(from),
                 ::std::option::Option::Some(to),
                 ::std::option::Option::Some(indicator_name),
                 ::std::option::Option::Some(dim0),
             ) => {
                 ::std::result::Result::Ok(ListMonitorIndicatorDataInput {
-                    from: self.from,
+                    from,
                     to,
                     function: self.function,
                     period: self.period,
@@ -194,11 +197,12 @@ impl ListMonitorIndicatorDataBuilder {
                     dim1: self.dim1,
                 })
             }
-            (to, indicator_name, dim0) => {
+            (from, to, indicator_name, dim0) => {
                 ::std::result::Result::Err(
                     ::clouddb_runtime::Error::missing_parameters(
                         "ListMonitorIndicatorData",
                         &[
+                            ("from", from.is_none()),
                             ("to", to.is_none()),
                             ("indicator_name", indicator_name.is_none()),
                             ("dim0", dim0.is_none()),

@@ -19,17 +19,28 @@ async fn help_describes_every_operation() {
     let listed: &[&str] = &[
         "add-proxy-nodes",
         "apply-configuration",
+        "batch-change-instance-specification",
+        "batch-delete-backup",
+        "batch-update-backup-policy",
+        "batch-upgrade-databases",
         "bind-instance-public-ip",
         "cancel-click-house-replication-config-update",
         "cancel-scheduled-jobs",
         "check-click-house-database-config",
         "check-click-house-table-config",
+        "check-kernel-upgrade",
         "check-resource",
+        "check-schedule-task-exist",
         "check-star-rocks-database-config",
         "check-star-rocks-resource",
+        "check-starrocks-params",
+        "check-table-config",
+        "clear-online-ddl-task-temp-table",
+        "collect-realtime-session",
         "compare-configurations",
         "copy-configuration",
         "copy-instance-configuration",
+        "create-backup-resource-package",
         "create-click-house-database-user",
         "create-click-house-instance",
         "create-click-house-lts-configs",
@@ -42,10 +53,12 @@ async fn help_describes_every_operation() {
         "create-lts-configs",
         "create-manual-backup",
         "create-proxy",
+        "create-proxy-dns-name",
         "create-readonly-nodes",
         "create-star-rocks-data-replication",
         "create-star-rocks-database-user",
         "create-star-rocks-instance",
+        "delete-auto-sql-limiting",
         "delete-click-house-database-user",
         "delete-click-house-instance",
         "delete-click-house-lts-configs",
@@ -53,21 +66,34 @@ async fn help_describes_every_operation() {
         "delete-configuration",
         "delete-database-users",
         "delete-databases",
+        "delete-dynamic-serverless-policy",
+        "delete-htap-process-list",
         "delete-instance",
         "delete-instance-scheduled-job",
         "delete-job",
         "delete-lts-configs",
         "delete-manual-backup",
+        "delete-online-ddl-task-record",
         "delete-proxies",
+        "delete-proxy-private-dns-name",
         "delete-readonly-node",
         "delete-sql-filter-rules",
+        "delete-star-rock-lts-config",
         "delete-star-rocks-data-replication",
         "delete-star-rocks-database-user",
         "delete-star-rocks-instance",
+        "delete-taurus-db-node-processes",
+        "download-ddl-logs",
+        "download-import-excel-template",
+        "download-online-ddl-task-log",
+        "download-realtime-session",
+        "download-slow-log-file",
+        "execute-intelligent-kill-session",
         "extend-click-house-volume",
         "extend-instance-volume",
         "grant-database-user-privileges",
         "list-audit-log-download-links",
+        "list-audit-logs",
         "list-auto-scaling-history",
         "list-backups",
         "list-click-house-database-users",
@@ -77,6 +103,7 @@ async fn help_describes_every_operation() {
         "list-click-house-replication-database-parameters",
         "list-click-house-replications",
         "list-click-house-slow-logs",
+        "list-cold-table-metas",
         "list-configuration-applicable-instances",
         "list-configuration-apply-history",
         "list-configuration-modify-history",
@@ -84,6 +111,7 @@ async fn help_describes_every_operation() {
         "list-database-charsets",
         "list-database-users",
         "list-databases",
+        "list-ddl-logs",
         "list-dedicated-resources",
         "list-diagnosis-instance-counts",
         "list-diagnosis-instance-infos",
@@ -100,29 +128,38 @@ async fn help_describes_every_operation() {
         "list-incremental-backups",
         "list-instance-configurations",
         "list-instance-details",
+        "list-instance-node",
         "list-instance-tags",
         "list-instances",
+        "list-intelligent-kill-session-history",
         "list-lts-configs",
+        "list-online-ddl-task-records",
         "list-project-tags",
         "list-proxies",
         "list-proxy-configurations",
         "list-proxy-flavors",
         "list-recycle-instances",
-        "list-restorable-tables",
         "list-restore-times",
         "list-scheduled-jobs",
         "list-slow-log-details",
         "list-sql-filter-rules",
+        "list-star-rocks-data-replication-config-by-data-base",
         "list-star-rocks-data-replications",
         "list-star-rocks-database-parameters",
         "list-star-rocks-database-users",
         "list-star-rocks-databases",
+        "list-taurus-db-node-processes",
+        "modify-auto-expand-policy",
+        "modify-backup-vault-lock",
+        "modify-data-sync",
+        "modify-star-rocks-security-group",
         "pause-star-rocks-data-replication",
         "remove-proxy-nodes",
         "rename-proxy",
         "reset-database-password",
         "resize-click-house-instance-flavor",
         "resize-instance-flavor",
+        "resize-star-rocks-flavor",
         "restart-click-house-instance",
         "restart-instance",
         "restart-node",
@@ -133,13 +170,19 @@ async fn help_describes_every_operation() {
         "restore-to-existing-instance",
         "resume-star-rocks-data-replication",
         "revoke-database-user-privileges",
+        "set-audit-log-policy",
         "set-audit-log-switch",
+        "set-auto-sql-limiting",
         "set-backup-encryption",
         "set-click-house-slow-log-desensitization",
+        "set-ddl-log-policy",
         "set-enterprise-project-quotas",
+        "set-htap-query-queues-rule",
         "set-instance-auto-scaling-policy",
         "set-instance-maintenance-window",
         "set-instance-monitor-policy",
+        "set-instance-readonly-status",
+        "set-instance-schedule-events",
         "set-instance-ssl",
         "set-proxy-access-control-rules",
         "set-proxy-connection-pool-type",
@@ -154,30 +197,70 @@ async fn help_describes_every_operation() {
         "set-slow-log-desensitization",
         "set-sql-filter-rules",
         "set-sql-filter-switch",
+        "show-audit-log-download-link",
+        "show-audit-log-policy",
         "show-audit-log-switch",
+        "show-auto-expand-policy",
         "show-auto-scaling-policy",
+        "show-auto-sql-limiting-log",
         "show-backup-encryption",
         "show-backup-policy",
+        "show-backup-resource-package-flavors",
+        "show-backup-vault-lock",
         "show-click-house-instance",
         "show-click-house-replication-config",
         "show-click-house-slow-log-desensitization",
         "show-configuration-detail",
         "show-dedicated-resource",
+        "show-dynamic-serverless-policy",
+        "show-error-log-download-link",
+        "show-historical-sql-filter-rule",
+        "show-htap-error-log-detail",
+        "show-htap-lts-config",
+        "show-htap-process-list",
+        "show-htap-query-queues-rule",
+        "show-instance-backups",
         "show-instance-database-version",
+        "show-instance-databases-for-htap",
         "show-instance-detail",
         "show-instance-eip",
         "show-instance-monitor-policy",
+        "show-instance-schedule-events",
+        "show-instance-tables-for-htap",
+        "show-intelligent-kill-session-statistic",
         "show-job",
+        "show-kernel-upgrade-check-result",
+        "show-lock-wait-session",
+        "show-multi-tenant",
         "show-project-quotas",
         "show-proxy-access-control",
+        "show-proxy-flavors-by-az-code",
         "show-proxy-version",
+        "show-realtime-session-task-status",
         "show-recycle-policy",
+        "show-restore-available-tables",
+        "show-serverless-compute-ability-policy",
+        "show-serverless-scaling-policy",
         "show-slow-log-desensitization",
+        "show-slow-log-detail",
+        "show-slow-log-statistics",
+        "show-sql-auto-sql-limiting",
         "show-sql-filter-switch",
         "show-star-rocks-data-replication-config",
         "show-star-rocks-instance",
+        "show-star-rocks-slowlog-sensitive-status",
+        "show-starrocks-params",
+        "show-table-meta-info",
+        "show-task-details",
+        "show-taurus-db-advanced-backup-policy",
+        "show-taurus-db-txn-progress",
+        "start-online-ddl-task",
+        "stop-online-ddl-task",
+        "switch-gauss-my-sql-proxy-alt",
+        "switch-gauss-my-sql-proxy-eip",
         "switch-proxy-access-control",
         "switchover-instance",
+        "sync-star-rocks-users",
         "unbind-instance-public-ip",
         "update-backup-policy",
         "update-click-house-database-user-password",
@@ -187,7 +270,9 @@ async fn help_describes_every_operation() {
         "update-database-comments",
         "update-database-user-comments",
         "update-database-user-passwords",
+        "update-dynamic-serverless-policy",
         "update-enterprise-project-quotas",
+        "update-htap-query-queues-control",
         "update-instance-alias",
         "update-instance-configurations",
         "update-instance-internal-ip",
@@ -196,16 +281,28 @@ async fn help_describes_every_operation() {
         "update-instance-private-dns",
         "update-instance-security-group",
         "update-instance-tags",
+        "update-multi-tenant",
         "update-node-names",
         "update-node-priority",
         "update-offsite-backup-policy",
         "update-proxy-configurations",
         "update-proxy-flavor",
         "update-proxy-port",
+        "update-proxy-private-dns-name",
+        "update-serverless-compute-ability-policy",
+        "update-serverless-scaling-policy",
+        "update-slowlog-sensitive-status",
+        "update-star-rock-lts-config",
         "update-star-rocks-database-user-password",
         "update-star-rocks-database-user-permission",
+        "update-starrocks-params",
+        "update-taurus-db-advanced-backup-policy",
+        "update-taurus-node-data-ip",
+        "upgrade-configuration",
         "upgrade-instance-kernel-version",
         "upgrade-proxy-version",
+        "upgrade-sr-kernel-version",
+        "upload-import-excel-template",
     ];
     for name in listed {
         run.expect_stdout(name);
@@ -231,6 +328,7 @@ async fn help_describes_every_operation() {
         "\n  list-instances-legacy ",
         "\n  list-instances-v3 ",
         "\n  list-proxy-flavors-legacy ",
+        "\n  list-restorable-tables ",
         "\n  list-slow-log-details-legacy ",
         "\n  list-slow-log-details-v3 ",
         "\n  reset-database-password-legacy ",
@@ -257,6 +355,10 @@ async fn help_describes_every_operation() {
             &["--instance-id", "--body-file", "--wait", "use `add-proxy-nodes` instead"],
         ),
         ("apply-configuration", &["--configuration-id", "--body-file", "--wait"]),
+        ("batch-change-instance-specification", &["--body-file"]),
+        ("batch-delete-backup", &["--body-file"]),
+        ("batch-update-backup-policy", &["--body-file"]),
+        ("batch-upgrade-databases", &["--body-file"]),
         ("bind-instance-public-ip", &["--instance-id", "--body-file", "--wait"]),
         (
             "cancel-click-house-replication-config-update",
@@ -265,15 +367,25 @@ async fn help_describes_every_operation() {
         ("cancel-scheduled-jobs", &["--body-file"]),
         ("check-click-house-database-config", &["--instance-id", "--body-file"]),
         ("check-click-house-table-config", &["--instance-id", "--body-file"]),
+        ("check-kernel-upgrade", &["--body-file"]),
         ("check-resource", &["--body-file"]),
+        ("check-schedule-task-exist", &["--instance-id", "--body-file"]),
         ("check-star-rocks-database-config", &["--instance-id", "--body-file"]),
         ("check-star-rocks-resource", &["--body-file"]),
+        ("check-starrocks-params", &["--body-file"]),
+        ("check-table-config", &["--instance-id", "--body-file"]),
+        (
+            "clear-online-ddl-task-temp-table",
+            &["--instance-id", "--body-file", "--wait"],
+        ),
+        ("collect-realtime-session", &["--instance-id", "--node-id", "--body-file"]),
         ("compare-configurations", &["--body-file"]),
         ("copy-configuration", &["--configuration-id", "--body-file"]),
         (
             "copy-instance-configuration",
             &["--instance-id", "--configuration-id", "--body-file"],
         ),
+        ("create-backup-resource-package", &["--body-file"]),
         ("create-click-house-database-user", &["--instance-id", "--body-file"]),
         ("create-click-house-instance", &["--instance-id", "--body-file", "--wait"]),
         ("create-click-house-lts-configs", &["--body-file"]),
@@ -294,6 +406,7 @@ async fn help_describes_every_operation() {
             &["--body-file", "use `create-manual-backup` instead"],
         ),
         ("create-proxy", &["--instance-id", "--body-file", "--wait"]),
+        ("create-proxy-dns-name", &["--instance-id", "--proxy-id", "--wait"]),
         (
             "create-proxy-legacy",
             &["--instance-id", "--body-file", "--wait", "use `create-proxy` instead"],
@@ -314,6 +427,7 @@ async fn help_describes_every_operation() {
         ),
         ("create-star-rocks-database-user", &["--instance-id", "--body-file"]),
         ("create-star-rocks-instance", &["--instance-id", "--body-file", "--wait"]),
+        ("delete-auto-sql-limiting", &["--instance-id", "--node-id"]),
         ("delete-click-house-database-user", &["--instance-id", "--user-name"]),
         (
             "delete-click-house-instance",
@@ -327,6 +441,8 @@ async fn help_describes_every_operation() {
         ("delete-configuration", &["--configuration-id"]),
         ("delete-database-users", &["--instance-id", "--body-file", "--wait"]),
         ("delete-databases", &["--instance-id", "--body-file", "--wait"]),
+        ("delete-dynamic-serverless-policy", &["--instance-id", "--wait"]),
+        ("delete-htap-process-list", &["--instance-id", "--body-file"]),
         ("delete-instance", &["--instance-id", "--wait"]),
         (
             "delete-instance-legacy",
@@ -336,11 +452,13 @@ async fn help_describes_every_operation() {
         ("delete-job", &["--job-id"]),
         ("delete-lts-configs", &["--body-file"]),
         ("delete-manual-backup", &["--backup-id"]),
+        ("delete-online-ddl-task-record", &["--instance-id", "--body-file", "--wait"]),
         ("delete-proxies", &["--instance-id", "--body-file", "--wait"]),
         (
             "delete-proxy-legacy",
             &["--instance-id", "--wait", "use `delete-proxies` instead"],
         ),
+        ("delete-proxy-private-dns-name", &["--instance-id", "--proxy-id", "--wait"]),
         ("delete-readonly-node", &["--instance-id", "--node-id", "--wait"]),
         (
             "delete-readonly-node-legacy",
@@ -352,12 +470,23 @@ async fn help_describes_every_operation() {
             ],
         ),
         ("delete-sql-filter-rules", &["--instance-id", "--body-file", "--wait"]),
+        ("delete-star-rock-lts-config", &["--body-file"]),
         (
             "delete-star-rocks-data-replication",
             &["--instance-id", "--body-file", "--wait"],
         ),
         ("delete-star-rocks-database-user", &["--instance-id", "--user-name"]),
         ("delete-star-rocks-instance", &["--instance-id", "--starrocks-instance-id"]),
+        (
+            "delete-taurus-db-node-processes",
+            &["--instance-id", "--node-id", "--body-file"],
+        ),
+        ("download-ddl-logs", &["--instance-id", "--body-file"]),
+        ("download-import-excel-template", &["--instance-id", "--template-type"]),
+        ("download-online-ddl-task-log", &["--instance-id", "--body-file"]),
+        ("download-realtime-session", &["--instance-id", "--node-id", "--request-id"]),
+        ("download-slow-log-file", &["--instance-id", "--node-id"]),
+        ("execute-intelligent-kill-session", &["--instance-id", "--body-file"]),
         ("extend-click-house-volume", &["--instance-id", "--body-file", "--wait"]),
         ("extend-instance-volume", &["--instance-id", "--body-file"]),
         (
@@ -374,6 +503,17 @@ async fn help_describes_every_operation() {
                 "--node-id",
                 "--last-file-name",
                 "--limit",
+            ],
+        ),
+        (
+            "list-audit-logs",
+            &[
+                "--instance-id",
+                "--start-time",
+                "--end-time",
+                "--offset",
+                "--limit",
+                "--all",
             ],
         ),
         (
@@ -435,6 +575,7 @@ async fn help_describes_every_operation() {
             &["--instance-id", "--limit", "--offset", "--all"],
         ),
         ("list-click-house-slow-logs", &["--instance-id", "--body-file", "--all"]),
+        ("list-cold-table-metas", &["--instance-id", "--offset", "--limit", "--all"]),
         (
             "list-configuration-applicable-instances",
             &["--configuration-id", "--offset", "--limit", "--all"],
@@ -454,6 +595,18 @@ async fn help_describes_every_operation() {
         (
             "list-databases",
             &["--instance-id", "--offset", "--limit", "--name", "--charset", "--all"],
+        ),
+        (
+            "list-ddl-logs",
+            &[
+                "--instance-id",
+                "--node-id",
+                "--offset",
+                "--limit",
+                "--start-time",
+                "--end-time",
+                "--all",
+            ],
         ),
         ("list-dedicated-resources", &["--offset", "--limit", "--all"]),
         ("list-diagnosis-instance-counts", &[]),
@@ -562,6 +715,7 @@ async fn help_describes_every_operation() {
                 "--limit",
                 "--begin-time",
                 "--end-time",
+                "--display-offsite-backup",
                 "--all",
             ],
         ),
@@ -574,6 +728,7 @@ async fn help_describes_every_operation() {
             "list-instance-details-v3",
             &["--instance-ids", "use `list-instance-details` instead"],
         ),
+        ("list-instance-node", &["--instance-id"]),
         ("list-instance-tags", &["--instance-id", "--offset", "--limit", "--all"]),
         (
             "list-instances",
@@ -628,6 +783,18 @@ async fn help_describes_every_operation() {
             ],
         ),
         (
+            "list-intelligent-kill-session-history",
+            &[
+                "--instance-id",
+                "--node-id",
+                "--start-time",
+                "--end-time",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        (
             "list-lts-configs",
             &[
                 "--enterprise-project-id",
@@ -638,13 +805,24 @@ async fn help_describes_every_operation() {
                 "--all",
             ],
         ),
+        (
+            "list-online-ddl-task-records",
+            &[
+                "--instance-id",
+                "--limit",
+                "--offset",
+                "--start-time",
+                "--end-time",
+                "--all",
+            ],
+        ),
         ("list-project-tags", &["--offset", "--limit", "--all"]),
         ("list-proxies", &["--instance-id", "--offset", "--limit", "--all"]),
         (
             "list-proxy-configurations",
             &["--instance-id", "--proxy-id", "--limit", "--offset", "--name", "--all"],
         ),
-        ("list-proxy-flavors", &["--instance-id"]),
+        ("list-proxy-flavors", &["--instance-id", "--query-type", "--proxy-id"]),
         (
             "list-proxy-flavors-legacy",
             &["--instance-id", "use `list-proxy-flavors` instead"],
@@ -658,9 +836,13 @@ async fn help_describes_every_operation() {
                 "--last-table-info",
                 "--database-name",
                 "--table-name",
+                "use `show-restore-available-tables` instead",
             ],
         ),
-        ("list-restore-times", &["--instance-id", "--date"]),
+        (
+            "list-restore-times",
+            &["--instance-id", "--date", "--start-time", "--end-time"],
+        ),
         (
             "list-scheduled-jobs",
             &[
@@ -671,6 +853,7 @@ async fn help_describes_every_operation() {
                 "--end-time",
                 "--job-id",
                 "--job-name",
+                "--instance-id",
                 "--all",
             ],
         ),
@@ -705,10 +888,17 @@ async fn help_describes_every_operation() {
         ),
         ("list-sql-filter-rules", &["--instance-id", "--node-id", "--sql-type"]),
         (
+            "list-star-rocks-data-replication-config-by-data-base",
+            &["--instance-id", "--database"],
+        ),
+        (
             "list-star-rocks-data-replications",
             &["--instance-id", "--limit", "--offset", "--all"],
         ),
-        ("list-star-rocks-database-parameters", &["--instance-id"]),
+        (
+            "list-star-rocks-database-parameters",
+            &["--instance-id", "--add-task-scenario", "--main-task-name"],
+        ),
         (
             "list-star-rocks-database-users",
             &["--instance-id", "--user-name", "--limit", "--offset", "--all"],
@@ -716,6 +906,17 @@ async fn help_describes_every_operation() {
         (
             "list-star-rocks-databases",
             &["--instance-id", "--limit", "--offset", "--database-name", "--all"],
+        ),
+        (
+            "list-taurus-db-node-processes",
+            &["--instance-id", "--node-id", "--offset", "--limit", "--all"],
+        ),
+        ("modify-auto-expand-policy", &["--instance-id", "--body-file"]),
+        ("modify-backup-vault-lock", &["--instance-id", "--body-file"]),
+        ("modify-data-sync", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "modify-star-rocks-security-group",
+            &["--instance-id", "--body-file", "--wait"],
         ),
         (
             "pause-star-rocks-data-replication",
@@ -742,6 +943,7 @@ async fn help_describes_every_operation() {
                 "use `resize-instance-flavor` instead",
             ],
         ),
+        ("resize-star-rocks-flavor", &["--instance-id", "--body-file", "--wait"]),
         ("restart-click-house-instance", &["--instance-id", "--wait"]),
         ("restart-instance", &["--instance-id", "--body-file", "--wait"]),
         ("restart-node", &["--instance-id", "--node-id", "--body-file", "--wait"]),
@@ -755,17 +957,23 @@ async fn help_describes_every_operation() {
             &["--instance-id", "--body-file", "--wait"],
         ),
         ("revoke-database-user-privileges", &["--instance-id", "--body-file", "--wait"]),
+        ("set-audit-log-policy", &["--instance-id", "--body-file", "--wait"]),
         ("set-audit-log-switch", &["--instance-id", "--body-file"]),
+        ("set-auto-sql-limiting", &["--instance-id", "--body-file", "--wait"]),
         ("set-backup-encryption", &["--instance-id", "--body-file"]),
         ("set-click-house-slow-log-desensitization", &["--instance-id", "--body-file"]),
+        ("set-ddl-log-policy", &["--instance-id", "--body-file"]),
         ("set-enterprise-project-quotas", &["--body-file"]),
         (
             "set-enterprise-project-quotas-legacy",
             &["--body-file", "use `set-enterprise-project-quotas` instead"],
         ),
+        ("set-htap-query-queues-rule", &["--instance-id", "--body-file"]),
         ("set-instance-auto-scaling-policy", &["--instance-id", "--body-file"]),
         ("set-instance-maintenance-window", &["--instance-id", "--body-file"]),
         ("set-instance-monitor-policy", &["--instance-id", "--body-file", "--wait"]),
+        ("set-instance-readonly-status", &["--instance-id", "--body-file", "--wait"]),
+        ("set-instance-schedule-events", &["--body-file"]),
         ("set-instance-ssl", &["--instance-id", "--body-file", "--wait"]),
         (
             "set-proxy-access-control-rules",
@@ -792,20 +1000,63 @@ async fn help_describes_every_operation() {
         ("set-slow-log-desensitization", &["--instance-id", "--body-file"]),
         ("set-sql-filter-rules", &["--instance-id", "--body-file", "--wait"]),
         ("set-sql-filter-switch", &["--instance-id", "--body-file", "--wait"]),
+        ("show-audit-log-download-link", &["--instance-id", "--body-file"]),
+        ("show-audit-log-policy", &["--instance-id"]),
         ("show-audit-log-switch", &["--instance-id"]),
+        ("show-auto-expand-policy", &["--instance-id"]),
         ("show-auto-scaling-policy", &["--instance-id"]),
+        ("show-auto-sql-limiting-log", &["--instance-id", "--node-id"]),
         ("show-backup-encryption", &["--instance-id"]),
         ("show-backup-policy", &["--instance-id"]),
         (
             "show-backup-policy-legacy",
             &["--instance-id", "use `show-backup-policy` instead"],
         ),
+        ("show-backup-resource-package-flavors", &["--offset", "--limit", "--all"]),
+        ("show-backup-vault-lock", &["--instance-id"]),
         ("show-click-house-instance", &["--instance-id", "--clickhouse-instance-id"]),
         ("show-click-house-replication-config", &["--instance-id", "--database-name"]),
         ("show-click-house-slow-log-desensitization", &["--instance-id"]),
         ("show-configuration-detail", &["--configuration-id"]),
         ("show-dedicated-resource", &["--dedicated-resource-id"]),
+        ("show-dynamic-serverless-policy", &["--instance-id"]),
+        ("show-error-log-download-link", &["--instance-id", "--node-id"]),
+        (
+            "show-historical-sql-filter-rule",
+            &["--instance-id", "--node-id", "--sql-type"],
+        ),
+        ("show-htap-error-log-detail", &["--instance-id", "--body-file", "--all"]),
+        (
+            "show-htap-lts-config",
+            &[
+                "--instance-id",
+                "--enterprise-project-id",
+                "--instance-name",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        ("show-htap-process-list", &["--instance-id", "--limit", "--offset", "--all"]),
+        ("show-htap-query-queues-rule", &["--instance-id"]),
+        (
+            "show-instance-backups",
+            &[
+                "--instance-id",
+                "--offset",
+                "--limit",
+                "--order-field",
+                "--order-rule",
+                "--filter-field",
+                "--filter-content",
+                "--all",
+            ],
+        ),
         ("show-instance-database-version", &["--instance-id"]),
+        (
+            "show-instance-databases-for-htap",
+            &["--instance-id", "--limit", "--offset", "--body-file", "--all"],
+        ),
         ("show-instance-detail", &["--instance-id"]),
         (
             "show-instance-detail-legacy",
@@ -817,21 +1068,87 @@ async fn help_describes_every_operation() {
         ),
         ("show-instance-eip", &["--instance-id"]),
         ("show-instance-monitor-policy", &["--instance-id"]),
+        (
+            "show-instance-schedule-events",
+            &[
+                "--id",
+                "--instance-id",
+                "--status",
+                "--type",
+                "--level",
+                "--sort-field",
+                "--order",
+                "--limit",
+                "--offset",
+                "--all",
+            ],
+        ),
+        (
+            "show-instance-tables-for-htap",
+            &["--instance-id", "--limit", "--offset", "--body-file", "--all"],
+        ),
+        ("show-intelligent-kill-session-statistic", &["--instance-id", "--node-id"]),
         ("show-job", &["--id"]),
         ("show-job-legacy", &["--id", "use `show-job` instead"]),
+        ("show-kernel-upgrade-check-result", &["--body-file"]),
+        ("show-lock-wait-session", &["--instance-id", "--node-id", "--pid"]),
+        ("show-multi-tenant", &["--instance-id"]),
         ("show-project-quotas", &["--type"]),
         ("show-project-quotas-legacy", &["--type", "use `show-project-quotas` instead"]),
         ("show-proxy-access-control", &["--instance-id", "--proxy-id"]),
+        ("show-proxy-flavors-by-az-code", &["--az-codes", "--proxy-engine-name"]),
         ("show-proxy-legacy", &["--instance-id", "use `list-proxies` instead"]),
         ("show-proxy-v3", &["--instance-id", "use `list-proxies` instead"]),
         ("show-proxy-version", &["--instance-id", "--proxy-id", "--engine-name"]),
+        (
+            "show-realtime-session-task-status",
+            &["--instance-id", "--node-id", "--request-id"],
+        ),
         ("show-recycle-policy", &[]),
+        (
+            "show-restore-available-tables",
+            &[
+                "--instance-id",
+                "--restore-time",
+                "--last-table-info",
+                "--database-name",
+                "--table-name",
+            ],
+        ),
+        ("show-serverless-compute-ability-policy", &["--instance-id"]),
+        ("show-serverless-scaling-policy", &["--instance-id"]),
         ("show-slow-log-desensitization", &["--instance-id"]),
+        ("show-slow-log-detail", &["--instance-id", "--body-file", "--all"]),
+        ("show-slow-log-statistics", &["--instance-id", "--body-file", "--all"]),
+        ("show-sql-auto-sql-limiting", &["--instance-id", "--body-file"]),
         ("show-sql-filter-switch", &["--instance-id"]),
         ("show-star-rocks-data-replication-config", &["--instance-id", "--task-name"]),
         ("show-star-rocks-instance", &["--instance-id", "--starrocks-instance-id"]),
+        ("show-star-rocks-slowlog-sensitive-status", &["--instance-id"]),
+        (
+            "show-starrocks-params",
+            &["--instance-id", "--node-type", "--offset", "--limit", "--all"],
+        ),
+        ("show-table-meta-info", &["--instance-id", "--database-name", "--table-name"]),
+        ("show-task-details", &["--instance-id", "--job-id", "--job-name"]),
+        ("show-taurus-db-advanced-backup-policy", &["--instance-id"]),
+        (
+            "show-taurus-db-txn-progress",
+            &["--instance-id", "--node-id", "--body-file", "--all"],
+        ),
+        ("start-online-ddl-task", &["--instance-id", "--body-file", "--wait"]),
+        ("stop-online-ddl-task", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "switch-gauss-my-sql-proxy-alt",
+            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+        ),
+        (
+            "switch-gauss-my-sql-proxy-eip",
+            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+        ),
         ("switch-proxy-access-control", &["--instance-id", "--proxy-id", "--body-file"]),
         ("switchover-instance", &["--instance-id", "--body-file", "--wait"]),
+        ("sync-star-rocks-users", &["--instance-id", "--body-file"]),
         ("unbind-instance-public-ip", &["--instance-id", "--wait"]),
         ("update-backup-policy", &["--instance-id", "--body-file"]),
         (
@@ -851,11 +1168,16 @@ async fn help_describes_every_operation() {
         ("update-database-comments", &["--instance-id", "--body-file", "--wait"]),
         ("update-database-user-comments", &["--instance-id", "--body-file", "--wait"]),
         ("update-database-user-passwords", &["--instance-id", "--body-file", "--wait"]),
+        (
+            "update-dynamic-serverless-policy",
+            &["--instance-id", "--body-file", "--wait"],
+        ),
         ("update-enterprise-project-quotas", &["--body-file"]),
         (
             "update-enterprise-project-quotas-legacy",
             &["--body-file", "use `update-enterprise-project-quotas` instead"],
         ),
+        ("update-htap-query-queues-control", &["--instance-id", "--body-file"]),
         ("update-instance-alias", &["--instance-id", "--body-file"]),
         ("update-instance-configurations", &["--instance-id", "--body-file", "--wait"]),
         ("update-instance-internal-ip", &["--instance-id", "--body-file", "--wait"]),
@@ -873,6 +1195,7 @@ async fn help_describes_every_operation() {
         ("update-instance-private-dns", &["--instance-id", "--body-file", "--wait"]),
         ("update-instance-security-group", &["--instance-id", "--body-file", "--wait"]),
         ("update-instance-tags", &["--instance-id", "--body-file"]),
+        ("update-multi-tenant", &["--instance-id", "--body-file", "--wait"]),
         ("update-node-names", &["--instance-id", "--body-file", "--wait"]),
         (
             "update-node-priority",
@@ -888,13 +1211,30 @@ async fn help_describes_every_operation() {
             &["--instance-id", "--proxy-id", "--body-file", "--wait"],
         ),
         ("update-proxy-port", &["--instance-id", "--proxy-id", "--body-file", "--wait"]),
+        (
+            "update-proxy-private-dns-name",
+            &["--instance-id", "--proxy-id", "--body-file", "--wait"],
+        ),
+        ("update-serverless-compute-ability-policy", &["--instance-id", "--body-file"]),
+        ("update-serverless-scaling-policy", &["--instance-id", "--body-file"]),
+        ("update-slowlog-sensitive-status", &["--instance-id", "--body-file"]),
+        ("update-star-rock-lts-config", &["--body-file"]),
         ("update-star-rocks-database-user-password", &["--instance-id", "--body-file"]),
         (
             "update-star-rocks-database-user-permission",
             &["--instance-id", "--body-file"],
         ),
+        ("update-starrocks-params", &["--instance-id", "--body-file", "--wait"]),
+        ("update-taurus-db-advanced-backup-policy", &["--instance-id", "--body-file"]),
+        (
+            "update-taurus-node-data-ip",
+            &["--instance-id", "--node-id", "--body-file", "--wait"],
+        ),
+        ("upgrade-configuration", &["--configuration-id", "--body-file"]),
         ("upgrade-instance-kernel-version", &["--instance-id", "--body-file", "--wait"]),
         ("upgrade-proxy-version", &["--instance-id", "--proxy-id", "--body-file"]),
+        ("upgrade-sr-kernel-version", &["--instance-id", "--body-file", "--wait"]),
+        ("upload-import-excel-template", &["--instance-id", "--body-file"]),
     ];
     for (name, needles) in operations {
         let run = Cli::new(BIN).args([*name, "--help"]).run().await;
@@ -935,8 +1275,9 @@ async fn add_proxy_nodes() {
                 body: ::std::option::Option::Some(
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -976,6 +1317,7 @@ async fn add_proxy_nodes_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":2}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -1019,8 +1361,9 @@ async fn apply_configuration() {
                 body: ::std::option::Option::Some(
                     "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1030,6 +1373,167 @@ async fn apply_configuration() {
                 "{\"job_id\":\"bf26cf3c-d046-4080-bb45-f114be7afa5f\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn batch_change_instance_specification() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"aef6a470-fb63-4d5b-b644-12ead7e019b3\",\"bef6afj0-fig3-0ldb-y638-93kad7e748g3\"]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "batch-change-instance-specification",
+            "--body={\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/batch/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"aef6a470-fb63-4d5b-b644-12ead7e019b3\",\"bef6afj0-fig3-0ldb-y638-93kad7e748g3\"]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_delete_backup() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"backup_id\":\"53ad33abe43976054br07\",\"error_code\":\"DBS.201204\",\"error_msg\":\"The backup type is not allowed.\"},{\"backup_id\":\"63ad3439af9776054br07\",\"error_code\":\"DBS.201203\",\"error_msg\":\"The backup file does not exist.\"}],\"success_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "batch-delete-backup",
+            "--body={\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/backups",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"backup_id\":\"53ad33abe43976054br07\",\"error_code\":\"DBS.201204\",\"error_msg\":\"The backup type is not allowed.\"},{\"backup_id\":\"63ad3439af9776054br07\",\"error_code\":\"DBS.201203\",\"error_msg\":\"The backup file does not exist.\"}],\"success_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_update_backup_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "batch-update-backup-policy",
+            "--body={\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/backups/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn batch_upgrade_databases() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"resp\":\"success\"}")).await;
+    let run = cli(&server)
+        .args([
+            "batch-upgrade-databases",
+            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"resp\":\"success\"}"));
 }
 
 #[tokio::test]
@@ -1062,8 +1566,9 @@ async fn bind_instance_public_ip() {
                 body: ::std::option::Option::Some(
                     "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1103,6 +1608,7 @@ async fn cancel_click_house_replication_config_update() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -1145,8 +1651,9 @@ async fn cancel_scheduled_jobs() {
                 body: ::std::option::Option::Some(
                     "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1188,8 +1695,9 @@ async fn check_click_house_database_config() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1231,8 +1739,9 @@ async fn check_click_house_table_config() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1240,6 +1749,49 @@ async fn check_click_house_table_config() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"source_database_name\":\"blackwhite_0017_22525694\",\"table_config_check_results\":[{\"check_result\":\"Check Override Table Failed\",\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn check_kernel_upgrade() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-kernel-upgrade",
+            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade/pre-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
             ),
         );
 }
@@ -1266,12 +1818,57 @@ async fn check_resource() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0).expect_json(::std::option::Option::Some("{\"result\":true}"));
+}
+
+#[tokio::test]
+async fn check_schedule_task_exist() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1749712800000,\"datastore_type\":\"gaussdb-mysql\",\"end_time\":1749776400000,\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql-01\",\"instance_status\":\"NORMAL\",\"project_id\":\"619d3e78f61b4be68bc5aa0b59edcf7b\",\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"proxy_name\":\"proxy-01\",\"start_time\":1749772800000,\"target_config\":{\"version\":\"2.0.57.240900\"},\"task_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"task_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"task_order\":1,\"task_status\":\"WAITING\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-schedule-task-exist",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--body={\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/schedule-tasks/exist",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1749712800000,\"datastore_type\":\"gaussdb-mysql\",\"end_time\":1749776400000,\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql-01\",\"instance_status\":\"NORMAL\",\"project_id\":\"619d3e78f61b4be68bc5aa0b59edcf7b\",\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"proxy_name\":\"proxy-01\",\"start_time\":1749772800000,\"target_config\":{\"version\":\"2.0.57.240900\"},\"task_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"task_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"task_order\":1,\"task_status\":\"WAITING\"}]}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -1304,8 +1901,9 @@ async fn check_star_rocks_database_config() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1339,12 +1937,189 @@ async fn check_star_rocks_resource() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0).expect_json(::std::option::Option::Some("{\"result\":true}"));
+}
+
+#[tokio::test]
+async fn check_starrocks_params() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"differences\":[{\"parameter_name\":\"thrift_server_max_worker_threads\",\"source_value\":\"2048\",\"target_value\":\"4096\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-starrocks-params",
+            "--body={\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/configurations/starrocks/comparison",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"differences\":[{\"parameter_name\":\"thrift_server_max_worker_threads\",\"source_value\":\"2048\",\"target_value\":\"4096\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn check_table_config() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"source_database_name\":\"source_database_name\",\"target_database_name\":\"\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "check-table-config",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"tableConfig\":\"tableConfig\",\"tableName\":\"tableName\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication/table-config-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"source_database_name\":\"source_database_name\",\"target_database_name\":\"\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn clear_online_ddl_task_temp_table() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"5e2b8c71-0a6f-4f4d-8d0b-3c1e9a7f6b20\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "clear-online-ddl-task-temp-table",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/clear",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"5e2b8c71-0a6f-4f4d-8d0b-3c1e9a7f6b20\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn collect_realtime_session() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"request_id\":\"realtime_session-300d998f-9b07-40b5-957f-f69dfa2e22f4-225b\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "collect-realtime-session",
+            "--instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--node-id=941d21130b3c4899ad1a752a0945befdno07",
+            "--body={\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"request_id\":\"realtime_session-300d998f-9b07-40b5-957f-f69dfa2e22f4-225b\"}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -1376,8 +2151,9 @@ async fn compare_configurations() {
                 body: ::std::option::Option::Some(
                     "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1419,8 +2195,9 @@ async fn copy_configuration() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1463,8 +2240,9 @@ async fn copy_instance_configuration() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1472,6 +2250,49 @@ async fn copy_instance_configuration() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"configuration_id\":\"c82d8c54c4c7416a946f58d9ee89ed8epr07\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_backup_resource_package() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-backup-resource-package",
+            "--body={\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/backups/resource-package",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
             ),
         );
 }
@@ -1499,8 +2320,9 @@ async fn create_click_house_database_user() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1538,8 +2360,9 @@ async fn create_click_house_instance() {
                 body: ::std::option::Option::Some(
                     "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1573,8 +2396,9 @@ async fn create_click_house_lts_configs() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1611,8 +2435,9 @@ async fn create_click_house_replication() {
                 body: ::std::option::Option::Some(
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1653,8 +2478,9 @@ async fn create_configuration() {
                 body: ::std::option::Option::Some(
                     "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1696,8 +2522,9 @@ async fn create_database_users() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1739,8 +2566,9 @@ async fn create_databases() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1781,8 +2609,9 @@ async fn create_instance() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1823,6 +2652,7 @@ async fn create_instance_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -1864,8 +2694,9 @@ async fn create_instance_private_dns() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"dns_type\":\"private\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1899,8 +2730,9 @@ async fn create_lts_configs() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1936,8 +2768,9 @@ async fn create_manual_backup() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -1978,6 +2811,7 @@ async fn create_manual_backup_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2021,6 +2855,49 @@ async fn create_proxy() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
                 ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn create_proxy_dns_name() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "create-proxy-dns-name",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2064,6 +2941,7 @@ async fn create_proxy_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2105,8 +2983,9 @@ async fn create_readonly_nodes() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1,2]}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2146,6 +3025,7 @@ async fn create_readonly_nodes_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1]}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2182,8 +3062,9 @@ async fn create_star_rocks_data_replication() {
                 body: ::std::option::Option::Some(
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2213,8 +3094,9 @@ async fn create_star_rocks_database_user() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dml\":2,\"password\":\"Rds_1234\",\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2252,8 +3134,9 @@ async fn create_star_rocks_instance() {
                 body: ::std::option::Option::Some(
                     "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2263,6 +3146,36 @@ async fn create_star_rocks_instance() {
                 "{\"instance\":{\"az_code\":\"az1\",\"az_mode\":\"single\",\"db_user\":\"root\",\"enable_ssl\":false,\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"ha_mode\":\"Single\",\"id\":\"590031445ef845bb912d7fc8243db80cin17\",\"job_id\":\"cf0b7506-1505-450f-9d95-ce9d93b6b5c3\",\"name\":\"htap-ff64\",\"pay_info\":{\"is_auto_renew\":null,\"order_id\":null,\"pay_model\":\"0\",\"period\":null,\"period_type\":null},\"port\":3306,\"region\":\"az\",\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"creating\",\"sub_net_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}}",
             ),
         );
+}
+
+#[tokio::test]
+async fn delete_auto_sql_limiting() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "delete-auto-sql-limiting",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+            "--node-id=a4e0f43f6ee2459fa3ac27474cb5991cno07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/nodes/a4e0f43f6ee2459fa3ac27474cb5991cno07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
 }
 
 #[tokio::test]
@@ -2286,6 +3199,7 @@ async fn delete_click_house_database_user() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2316,6 +3230,7 @@ async fn delete_click_house_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2346,8 +3261,9 @@ async fn delete_click_house_lts_configs() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2382,6 +3298,7 @@ async fn delete_click_house_replication() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2422,6 +3339,7 @@ async fn delete_configuration() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2465,8 +3383,9 @@ async fn delete_database_users() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2506,8 +3425,9 @@ async fn delete_databases() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"databases\":[\"test\"]}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2516,6 +3436,87 @@ async fn delete_databases() {
             ::std::option::Option::Some(
                 "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
             ),
+        );
+}
+
+#[tokio::test]
+async fn delete_dynamic_serverless_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-dynamic-serverless-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_htap_process_list() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"msg\":\"success\",\"status\":\"success\"}"),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-htap-process-list",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"process_list\":[\"id1\",\"id2\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/process",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"process_list\":[\"id1\",\"id2\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some("{\"msg\":\"success\",\"status\":\"success\"}"),
         );
 }
 
@@ -2543,6 +3544,7 @@ async fn delete_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2580,6 +3582,7 @@ async fn delete_instance_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2616,8 +3619,9 @@ async fn delete_instance_scheduled_job() {
                 body: ::std::option::Option::Some(
                     "{\"job_id\":\"54c219a29a5f477ba69e36d0116d05d7\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2641,6 +3645,7 @@ async fn delete_job() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2671,8 +3676,9 @@ async fn delete_lts_configs() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2706,6 +3712,7 @@ async fn delete_manual_backup() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2715,6 +3722,50 @@ async fn delete_manual_backup() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"backup_id\":\"b1182ccdda034f2b9535f3dca5c47e71br07\",\"backup_name\":\"backup-f3c1\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_online_ddl_task_record() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-online-ddl-task-record",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
             ),
         );
 }
@@ -2749,8 +3800,9 @@ async fn delete_proxies() {
                 body: ::std::option::Option::Some(
                     "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2786,6 +3838,7 @@ async fn delete_proxy_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2795,6 +3848,48 @@ async fn delete_proxy_legacy() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn delete_proxy_private_dns_name() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-proxy-private-dns-name",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
             ),
         );
 }
@@ -2827,6 +3922,7 @@ async fn delete_readonly_node() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -2868,6 +3964,7 @@ async fn delete_readonly_node_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -2911,8 +4008,9 @@ async fn delete_sql_filter_rules() {
                 body: ::std::option::Option::Some(
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2922,6 +4020,37 @@ async fn delete_sql_filter_rules() {
                 "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn delete_star_rock_lts_config() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "delete-star-rock-lts-config",
+            "--body={\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -2945,8 +4074,9 @@ async fn delete_star_rocks_data_replication() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -2974,6 +4104,7 @@ async fn delete_star_rocks_database_user() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3011,6 +4142,7 @@ async fn delete_star_rocks_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3022,6 +4154,306 @@ async fn delete_star_rocks_instance() {
                 "{\"workflow_id\":\"e1bfd0d1-b8d8-417c-9947-7e2ae0de9745\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn delete_taurus_db_node_processes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"processes_killed\":[2075425,2075426],\"processes_not_found\":[]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "delete-taurus-db-node-processes",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--body={\"processes\":[2075425,2075426]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/processes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"processes\":[2075425,2075426]}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"processes_killed\":[2075425,2075426],\"processes_not_found\":[]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn download_ddl_logs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_url\":\"https://dbs-0-cn-southwest-244-*************-common.***.********.**********.huawei.com:443/**************_7e8dfe8f580043d4a424f65b51c0e1f0in07/20260325/OmaLog/20260325190036_OmaLog?AWSAccessKeyId=****************&Expires=1774533318&response-cache-control=no-cache%2Cno-store&Signature=*************\",\"expire_time\":\"2026-03-26 12:00:00\",\"file_name\":\"20260326090259_OmaLog\",\"file_size\":1024000}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "download-ddl-logs",
+            "--instance-id=7e8dfe8f580043d4a424f65b51c0e1f0in07",
+            "--body={\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"download_url\":\"https://dbs-0-cn-southwest-244-*************-common.***.********.**********.huawei.com:443/**************_7e8dfe8f580043d4a424f65b51c0e1f0in07/20260325/OmaLog/20260325190036_OmaLog?AWSAccessKeyId=****************&Expires=1774533318&response-cache-control=no-cache%2Cno-store&Signature=*************\",\"expire_time\":\"2026-03-26 12:00:00\",\"file_name\":\"20260326090259_OmaLog\",\"file_size\":1024000}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn download_import_excel_template() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let path = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-gaussdb-mysql-download_import_excel_template.out"
+            ),
+        );
+    let server = vendor::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let output = ::std::format!("--output-file={}", path.display());
+    let run = cli(&server)
+        .args([
+            "download-import-excel-template",
+            "--instance-id=f6df5f5cd3bf447baa8fb0373f8e5992in07",
+            "--template-type=import_async",
+        ])
+        .args([output])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/f6df5f5cd3bf447baa8fb0373f8e5992in07/htap/template",
+                query: &[("template_type", "import_async")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+    let written = ::std::fs::read(&path).expect("the file was written");
+    let _ = ::std::fs::remove_file(&path);
+    assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+}
+
+#[tokio::test]
+async fn download_online_ddl_task_log() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_link\":\"https://obs.example.com/dbsbucket/online_ddl_4d8ff2d3.log?Expires=1723796280&Signature=abc\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "download-online-ddl-task-log",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/log/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"download_link\":\"https://obs.example.com/dbsbucket/online_ddl_4d8ff2d3.log?Expires=1723796280&Signature=abc\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn download_realtime_session() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let path = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-gaussdb-mysql-download_realtime_session.out"
+            ),
+        );
+    let server = vendor::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let output = ::std::format!("--output-file={}", path.display());
+    let run = cli(&server)
+        .args([
+            "download-realtime-session",
+            "--instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--node-id=941d21130b3c4899ad1a752a0945befdno07",
+            "--request-id=realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+        ])
+        .args([output])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session-result",
+                query: &[
+                    (
+                        "request_id",
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_stdout(&::std::format!("\"bytes\": {}", FILE.len()));
+    let written = ::std::fs::read(&path).expect("the file was written");
+    let _ = ::std::fs::remove_file(&path);
+    assert_eq!(written, FILE.as_bytes(), "the file as the service sent it");
+}
+
+#[tokio::test]
+async fn download_slow_log_file() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1723795967769,\"file_link\":\"https://obs.cn-southwest-244.ulanqab.huawei.com:443/dbsbucket-0-cn-southwest-244-ea3ffcbdb5cc4b5789a77884f9******/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776?AWSAccessKeyId=********************&Expires=1723796280&response-cache-control=no-cache%2Cno-store&Signature=51RXPvQJg2RSolfqCHOqF5********\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776\",\"file_size\":0,\"job_id\":\"73a5f4df-a111-4e09-b543-5ff3863eda71\",\"status\":\"SUCCESS\",\"updated_at\":1723795980907}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "download-slow-log-file",
+            "--instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--node-id=941d21130b3c4899ad1a752a0945befdno07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/941d21130b3c4899ad1a752a0945befdno07/slowlog-download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1723795967769,\"file_link\":\"https://obs.cn-southwest-244.ulanqab.huawei.com:443/dbsbucket-0-cn-southwest-244-ea3ffcbdb5cc4b5789a77884f9******/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776?AWSAccessKeyId=********************&Expires=1723796280&response-cache-control=no-cache%2Cno-store&Signature=51RXPvQJg2RSolfqCHOqF5********\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776\",\"file_size\":0,\"job_id\":\"73a5f4df-a111-4e09-b543-5ff3863eda71\",\"status\":\"SUCCESS\",\"updated_at\":1723795980907}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn execute_intelligent_kill_session() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"task_id\":1775616550000}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "execute-intelligent-kill-session",
+            "--instance-id=17b6bbb64d2f4c14a83a88f19da8dcc8in07",
+            "--body={\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"task_id\":1775616550000}"));
 }
 
 #[tokio::test]
@@ -3052,8 +4484,9 @@ async fn extend_click_house_volume() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size_in_gb\":110}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3093,8 +4526,9 @@ async fn extend_instance_volume() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size\":50}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3136,6 +4570,7 @@ async fn extend_instance_volume_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"is_auto_pay\":\"true\",\"size\":50}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -3179,8 +4614,9 @@ async fn grant_database_user_privileges() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3233,6 +4669,7 @@ async fn list_audit_log_download_links() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3242,6 +4679,56 @@ async fn list_audit_log_download_links() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"files\":[{\"download_link\":\"https://obs.obs.domainname.com/bucketname/userid_instanceid/20230706/SQLAudit/xxxxxx\",\"link_expired_time\":\"2023-07-13T012:30:36+0800\",\"name\":\"20230706023359_669a94abef9f4979b2dfba92f48f4042in07_b051c8f7b98f4deefaf88ba97c8daba9dno07_SQLAudit_903bdbb6-1ba5-11ee-8b97-fa163ef0f8c2\",\"size\":928,\"updated_time\":\"2023-07-06T02:43:57+0800\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_audit_logs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"audit_logs\":[{\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938},{\"begin_time\":\"2019-11-07T09:04:35+0800\",\"end_time\":\"2019-11-07T10:38:16+0800\",\"id\":\"fa163ea0e2bet11e9d832136a668094c5br01\",\"name\":\"317162_20190916032838_eb8fe5d181ec44a2850302691541f760in01_Audit_136a6680-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-audit-logs",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/3d39c18788b54a919bab633874c159dfin01/audit-logs",
+                query: &[
+                    ("start_time", "2018-09-15T06:25:43+0800"),
+                    ("end_time", "2018-09-16T10:40:15+0800"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"audit_logs\":[{\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938},{\"begin_time\":\"2019-11-07T09:04:35+0800\",\"end_time\":\"2019-11-07T10:38:16+0800\",\"id\":\"fa163ea0e2bet11e9d832136a668094c5br01\",\"name\":\"317162_20190916032838_eb8fe5d181ec44a2850302691541f760in01_Audit_136a6680-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
             ),
         );
 }
@@ -3273,6 +4760,7 @@ async fn list_auto_scaling_history() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3327,6 +4815,7 @@ async fn list_backups() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3381,6 +4870,7 @@ async fn list_backups_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -3422,6 +4912,7 @@ async fn list_click_house_database_users() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3465,6 +4956,7 @@ async fn list_click_house_databases() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3505,6 +4997,7 @@ async fn list_click_house_log_nodes() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3545,6 +5038,7 @@ async fn list_click_house_lts_configs() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3585,6 +5079,7 @@ async fn list_click_house_replication_database_parameters() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3627,6 +5122,7 @@ async fn list_click_house_replications() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3670,6 +5166,50 @@ async fn list_click_house_slow_logs() {
                 body: ::std::option::Option::Some(
                     "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
                 ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"10.1.1.60\",\"database\":\"user_center\",\"line_num\":\"1669344916000\",\"node_id\":\"941d21130b3c4899ad1a752a0945befdno07\",\"query_sample\":\"sleep (N);\",\"rows_examined\":\"50\",\"rows_sent\":\"10\",\"start_time\":\"2023-08-28T08:22:13.591394+08:00\",\"time\":\"0.000143s\",\"type\":\"1700755200000\",\"users\":\"admin\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_cold_table_metas() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"meta_info\":[{\"data_size\":1,\"database_name\":\"test_db\",\"dd_id\":\"100\",\"expiration_time\":691200,\"partition_name\":\"p1\",\"retained_time\":0,\"space_id\":\"20\",\"table_name\":\"test_table\"}],\"total\":1,\"total_data_size\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-cold-table-metas",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/cold-tables/meta",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3678,7 +5218,7 @@ async fn list_click_house_slow_logs() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"slow_log_list\":[{\"client_ip\":\"10.1.1.60\",\"database\":\"user_center\",\"line_num\":\"1669344916000\",\"node_id\":\"941d21130b3c4899ad1a752a0945befdno07\",\"query_sample\":\"sleep (N);\",\"rows_examined\":\"50\",\"rows_sent\":\"10\",\"start_time\":\"2023-08-28T08:22:13.591394+08:00\",\"time\":\"0.000143s\",\"type\":\"1700755200000\",\"users\":\"admin\"}]}",
+                "{\"meta_info\":[{\"data_size\":1,\"database_name\":\"test_db\",\"dd_id\":\"100\",\"expiration_time\":691200,\"partition_name\":\"p1\",\"retained_time\":0,\"space_id\":\"20\",\"table_name\":\"test_table\"}],\"total\":1,\"total_data_size\":1}",
             ),
         );
 }
@@ -3710,6 +5250,7 @@ async fn list_configuration_applicable_instances() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3750,6 +5291,7 @@ async fn list_configuration_apply_history() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -3790,6 +5332,7 @@ async fn list_configuration_modify_history() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3824,6 +5367,7 @@ async fn list_configurations() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3858,6 +5402,7 @@ async fn list_configurations_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -3896,6 +5441,7 @@ async fn list_database_charsets() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3936,6 +5482,7 @@ async fn list_database_users() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3985,6 +5532,7 @@ async fn list_databases() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -3994,6 +5542,54 @@ async fn list_databases() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"databases\":[{\"charset\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb-mysql-instance1\",\"readonly\":false}]}],\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_ddl_logs() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_files\":[{\"create_time\":\"2026-03-25 12:00:00\",\"end_time\":\"2026-03-25 13:00:00\",\"file_name\":\"20260325190036_OmaLog\",\"file_size\":1024000,\"id\":\"a193e8a9f1cdt49d886153ced55b5b661br07\",\"stauts\":\"Active\"},{\"create_time\":\"2026-03-25 06:59:34\",\"end_time\":\"2026-03-25 07:59:29\",\"file_name\":\"20260325150000_OmaLog\",\"file_size\":1844832,\"id\":\"3f18b461f8a8t4a4539b2a76151bbb0b0br07\",\"stauts\":\"Active\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-ddl-logs",
+            "--instance-id=7e8dfe8f580043d4a424f65b51c0e1f0in07",
+            "--node-id=3f84063164ee4a308d02a050234d32e3no07",
+            "--offset=0",
+            "--limit=10",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log",
+                query: &[
+                    ("node_id", "3f84063164ee4a308d02a050234d32e3no07"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"download_files\":[{\"create_time\":\"2026-03-25 12:00:00\",\"end_time\":\"2026-03-25 13:00:00\",\"file_name\":\"20260325190036_OmaLog\",\"file_size\":1024000,\"id\":\"a193e8a9f1cdt49d886153ced55b5b661br07\",\"stauts\":\"Active\"},{\"create_time\":\"2026-03-25 06:59:34\",\"end_time\":\"2026-03-25 07:59:29\",\"file_name\":\"20260325150000_OmaLog\",\"file_size\":1844832,\"id\":\"3f18b461f8a8t4a4539b2a76151bbb0b0br07\",\"stauts\":\"Active\"}],\"total_count\":2}",
             ),
         );
 }
@@ -4019,6 +5615,7 @@ async fn list_dedicated_resources() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4053,6 +5650,7 @@ async fn list_diagnosis_instance_counts() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4099,6 +5697,7 @@ async fn list_diagnosis_instance_infos() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4136,6 +5735,7 @@ async fn list_engine_versions() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4173,6 +5773,7 @@ async fn list_engine_versions_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -4207,6 +5808,7 @@ async fn list_enterprise_project_quotas() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4241,6 +5843,7 @@ async fn list_enterprise_project_quotas_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -4275,6 +5878,7 @@ async fn list_enterprise_projects() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4318,8 +5922,9 @@ async fn list_error_log_details() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4371,6 +5976,7 @@ async fn list_error_log_details_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -4424,6 +6030,7 @@ async fn list_error_log_details_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4471,6 +6078,7 @@ async fn list_flavors() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4518,6 +6126,7 @@ async fn list_flavors_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -4555,6 +6164,7 @@ async fn list_htap_engine_versions() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4596,6 +6206,7 @@ async fn list_htap_flavors() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4636,6 +6247,7 @@ async fn list_htap_instances() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4677,6 +6289,7 @@ async fn list_htap_storage_types() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4711,6 +6324,7 @@ async fn list_immediate_jobs() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4760,6 +6374,7 @@ async fn list_incremental_backups() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4800,6 +6415,7 @@ async fn list_instance_configurations() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4840,6 +6456,7 @@ async fn list_instance_details() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4885,6 +6502,7 @@ async fn list_instance_details_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4894,6 +6512,44 @@ async fn list_instance_details_v3() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"instances\":[{\"alias\":\"\",\"az_mode\":\"single\",\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"backup_used_space\":0.24,\"charge_info\":{\"charge_mode\":\"postPaid\",\"order_id\":\"\"},\"configuration_id\":\"53570e0de54e40c5a15f331aa5sd2176pr07\",\"created\":\"2022-07-14T16:26:58+0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"dedicated_resource_id\":\"\",\"enterprise_project_id\":0,\"id\":\"d738399de028480fabb2b8120d4e01a4in07\",\"maintenance_window\":\"18:00-22:00\",\"master_az_code\":\"az1\",\"name\":\"gaussdb-mysql-instance01\",\"node_count\":2,\"nodes\":[{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba36no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node01\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.163\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"master\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}},{\"az_code\":\"az1xahz\",\"created\":\"2022-07-14T16:26:58+0800\",\"flavor_id\":\"3169caaf-6c2f-41d5-aadd-c8fc3d83597e\",\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"799a0f2fa49a4151bf9f7063c1fbba35no07\",\"max_connections\":1500,\"name\":\"gauss-d616-lb07_node02\",\"need_restart\":false,\"port\":3306,\"priority\":1,\"private_read_ips\":[\"192.168.0.164\"],\"ram\":16,\"region_code\":\"cn-xianhz-1\",\"status\":\"ACTIVE\",\"type\":\"slave\",\"updated\":\"2022-07-18T09:24:18+0800\",\"vcpus\":4,\"volume\":{\"type\":\"POOL\",\"used\":0.07}}],\"port\":3306,\"private_dns_names\":[\"11684a0e59e94bceba7880d58cfb07b5in07.internal.cn-xianhz-1.gaussdbformysql.myhuaweicloud.com\"],\"private_write_ips\":[\"192.168.0.142\"],\"project_id\":\"3cedfc54-b105-4652-a4e0-847b11576628\",\"proxies\":[{\"address\":\"192.168.10.76\",\"name\":\"proxy-name\",\"pool_id\":\"dab1cf5150c4d1ca0e8c6596bfc0d8cp01\"}],\"public_ips\":[\"10.154.219.187\"],\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC+08:00\",\"type\":\"Cluster\",\"updated\":\"2022-07-18T14:20:33+0800\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_instance_node() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"htap-node01\",\"role\":\"fe-leader\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["list-instance-node", "--instance-id=28f61af50fc9452aa0ed5ea25c3cin17"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/28f61af50fc9452aa0ed5ea25c3cin17/starrocks/nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"htap-node01\",\"role\":\"fe-leader\"}]}",
             ),
         );
 }
@@ -4927,6 +6583,7 @@ async fn list_instance_tags() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4987,6 +6644,7 @@ async fn list_instances() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5043,6 +6701,7 @@ async fn list_instances_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -5103,6 +6762,7 @@ async fn list_instances_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5112,6 +6772,58 @@ async fn list_instances_v3() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"instances\":[{\"backup_strategy\":{\"keep_days\":7,\"start_time\":\"19:00-20:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"created\":\"2018-08-20T02:33:49_0800\",\"datastore\":{\"kernel_version\":\"2.0.29.1\",\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"db_user_name\":\"root\",\"enterprise_project_id\":0,\"flavor_info\":{\"ram\":16,\"vcpus\":4},\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"id\":\"d738399de028480fabbb2b8120d4e01a4in07\",\"name\":\"gaussdb-mysql-instance01\",\"port\":3306,\"private_ips\":[\"192.168.0.142\"],\"region\":\"aaa\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"status\":\"ACTIVE\",\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"tags\":[],\"time_zone\":\"UTC\",\"type\":\"Cluster\",\"updated\":\"2018-08-20T02:33:49_0800\",\"volume\":{\"size\":100,\"type\":\"POOL\"},\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}],\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_intelligent_kill_session_history() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"intelligent_kill_session_histories\":[{\"download_link\":\"https://download_link_1\",\"end_time\":1774873540,\"start_time\":1774873540,\"task_id\":\"1774873478588\"},{\"download_link\":\"https://download_link_2\",\"end_time\":1774873618,\"start_time\":1774873618,\"task_id\":\"1774873605464\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-intelligent-kill-session-history",
+            "--instance-id=17b6bbb64d2f4c14a83a88f19da8dcc8in07",
+            "--node-id=d476fd181dad42cbb67e804953fb39ebno07",
+            "--start-time=1774528515000",
+            "--end-time=1775028515000",
+            "--limit=10",
+            "--offset=0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session/history",
+                query: &[
+                    ("node_id", "d476fd181dad42cbb67e804953fb39ebno07"),
+                    ("start_time", "1774528515000"),
+                    ("end_time", "1775028515000"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"intelligent_kill_session_histories\":[{\"download_link\":\"https://download_link_1\",\"end_time\":1774873540,\"start_time\":1774873540,\"task_id\":\"1774873478588\"},{\"download_link\":\"https://download_link_2\",\"end_time\":1774873618,\"start_time\":1774873618,\"task_id\":\"1774873605464\"}],\"total_count\":2}",
             ),
         );
 }
@@ -5137,6 +6849,7 @@ async fn list_lts_configs() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5146,6 +6859,56 @@ async fn list_lts_configs() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"instance_lts_configs\":[{\"instance\":{\"engine_name\":\"gaussdb-mysql\",\"engine_version\":2.0,\"enterprise_project_id\":0,\"enterprise_project_name\":\"eps\",\"id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"mode\":\"ha\",\"name\":\"gaussdb-mysql-instance01\",\"status\":\"normal\"},\"lts_configs\":[{\"enabled\":true,\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}],\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_online_ddl_task_records() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"records\":[{\"alter_stage\":3,\"created_at\":1749712800000,\"ended_at\":1749713400000,\"error_reason\":\"\",\"percentage\":100.0,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\",\"table\":\"t1\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\",\"task_status\":\"alter successful\",\"temp_table_name\":\"_t1_gho\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-online-ddl-task-records",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--limit=10",
+            "--offset=0",
+            "--start-time=1749686400000",
+            "--end-time=1749772800000",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/operation-records",
+                query: &[
+                    ("limit", "10"),
+                    ("offset", "0"),
+                    ("start_time", "1749686400000"),
+                    ("end_time", "1749772800000"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"records\":[{\"alter_stage\":3,\"created_at\":1749712800000,\"ended_at\":1749713400000,\"error_reason\":\"\",\"percentage\":100.0,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\",\"table\":\"t1\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\",\"task_status\":\"alter successful\",\"temp_table_name\":\"_t1_gho\"}],\"total_count\":1}",
             ),
         );
 }
@@ -5174,6 +6937,7 @@ async fn list_project_tags() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5216,6 +6980,7 @@ async fn list_proxies() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5257,6 +7022,7 @@ async fn list_proxy_configurations() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5297,6 +7063,7 @@ async fn list_proxy_flavors() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5337,6 +7104,7 @@ async fn list_proxy_flavors_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -5371,6 +7139,7 @@ async fn list_recycle_instances() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5420,6 +7189,7 @@ async fn list_restorable_tables() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5461,6 +7231,7 @@ async fn list_restore_times() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5498,6 +7269,7 @@ async fn list_scheduled_jobs() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5541,8 +7313,9 @@ async fn list_slow_log_details() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5592,6 +7365,7 @@ async fn list_slow_log_details_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -5645,6 +7419,7 @@ async fn list_slow_log_details_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5686,6 +7461,7 @@ async fn list_sql_filter_rules() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5695,6 +7471,48 @@ async fn list_sql_filter_rules() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"sql_filter_rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t2~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"update~t1\"},{\"max_concurrency\":10,\"pattern\":\"update~t2~where~id\"}],\"sql_type\":\"UPDATE\"},{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"delete~from\"}],\"sql_type\":\"DELETE\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replication_config_by_data_base() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-star-rocks-data-replication-config-by-data-base",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--database=database",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication/configuration/database",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
             ),
         );
 }
@@ -5728,6 +7546,7 @@ async fn list_star_rocks_data_replications() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5765,6 +7584,7 @@ async fn list_star_rocks_database_parameters() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5807,6 +7627,7 @@ async fn list_star_rocks_database_users() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5850,6 +7671,7 @@ async fn list_star_rocks_databases() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5859,6 +7681,206 @@ async fn list_star_rocks_databases() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"databases\":[\"INFORMATION_SCHEMA\",\"connections_db1_08759\",\"connections_db1_31465\",\"default\",\"information_schema\",\"system\"],\"timestamp\":1706257484,\"total_count\":6}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn list_taurus_db_node_processes() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"processes\":[{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075425,\"info\":\"select sleep(1000)\",\"state\":\"User sleep\",\"time\":103,\"user\":\"root\"},{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075426,\"info\":\"show processlist\",\"state\":\"User sleep\",\"time\":105,\"user\":\"root\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "list-taurus-db-node-processes",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--offset=0",
+            "--limit=100",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/processes",
+                query: &[("offset", "0"), ("limit", "100")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"processes\":[{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075425,\"info\":\"select sleep(1000)\",\"state\":\"User sleep\",\"time\":103,\"user\":\"root\"},{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075426,\"info\":\"show processlist\",\"state\":\"User sleep\",\"time\":105,\"user\":\"root\"}],\"total_count\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_auto_expand_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("[{\"result\":\"success\"}]"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-auto-expand-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/storage/auto-expand-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("[{\"result\":\"success\"}]"));
+}
+
+#[tokio::test]
+async fn modify_backup_vault_lock() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let run = cli(&server)
+        .args([
+            "modify-backup-vault-lock",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--body={\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/vault-lock",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"result\":\"success\"}"));
+}
+
+#[tokio::test]
+async fn modify_data_sync() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"job_id\",\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"target_database_name\",\"task_name\":\"task\",\"tbl_config_check_results\":[{\"check_result\":\"success\",\"table_config\":\"order by id\",\"table_name\":\"table\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-data-sync",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"job_id\",\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"target_database_name\",\"task_name\":\"task\",\"tbl_config_check_results\":[{\"check_result\":\"success\",\"table_config\":\"order by id\",\"table_name\":\"table\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn modify_star_rocks_security_group() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"467258e0-4e6e-4167-b072-7f4e23231bf3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "modify-star-rocks-security-group",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/security-group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"467258e0-4e6e-4167-b072-7f4e23231bf3\"}",
             ),
         );
 }
@@ -5884,8 +7906,9 @@ async fn pause_star_rocks_data_replication() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5921,8 +7944,9 @@ async fn remove_proxy_nodes() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":1}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5956,6 +7980,7 @@ async fn rename_proxy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"newName\"}"),
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -5986,8 +8011,9 @@ async fn reset_database_password() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6015,6 +8041,7 @@ async fn reset_database_password_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -6053,8 +8080,9 @@ async fn resize_click_house_instance_flavor() {
                 body: ::std::option::Option::Some(
                     "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6096,8 +8124,9 @@ async fn resize_instance_flavor() {
                 body: ::std::option::Option::Some(
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6139,6 +8168,7 @@ async fn resize_instance_flavor_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -6150,6 +8180,38 @@ async fn resize_instance_flavor_legacy() {
                 "{\"job_id\":\"0f6b6a9e-bd39-4e95-9374-e4d134e5a3d1\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn resize_star_rocks_flavor() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "resize-star-rocks-flavor",
+            "--instance-id=40dc4c5729f14aad893e2dcd5baf6a15in07",
+            "--body={\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2dcd5baf6a15in07/starrocks/resize-flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -6179,6 +8241,7 @@ async fn restart_click_house_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6220,8 +8283,9 @@ async fn restart_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6262,8 +8326,9 @@ async fn restart_node() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6303,6 +8368,7 @@ async fn restart_proxy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6343,6 +8409,7 @@ async fn restart_star_rocks_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6384,6 +8451,7 @@ async fn restart_star_rocks_node() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6427,8 +8495,9 @@ async fn restore_tables() {
                 body: ::std::option::Option::Some(
                     "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6469,8 +8538,9 @@ async fn restore_to_existing_instance() {
                 body: ::std::option::Option::Some(
                     "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6503,8 +8573,9 @@ async fn resume_star_rocks_data_replication() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6541,8 +8612,9 @@ async fn revoke_database_user_privileges() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6550,6 +8622,50 @@ async fn revoke_database_user_privileges() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn set_audit_log_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\",\"result\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-audit-log-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\",\"result\":\"COMPLETED\"}",
             ),
         );
 }
@@ -6575,13 +8691,58 @@ async fn set_audit_log_switch() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0)
         .expect_json(::std::option::Option::Some("{\"result\":\"success\"}"));
+}
+
+#[tokio::test]
+async fn set_auto_sql_limiting() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-auto-sql-limiting",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+            "--body={\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -6609,8 +8770,9 @@ async fn set_backup_encryption() {
                 body: ::std::option::Option::Some(
                     "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6646,14 +8808,59 @@ async fn set_click_house_slow_log_desensitization() {
                 body: ::std::option::Option::Some(
                     "{\"open_slow_log_switch\":\"false\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some("{\"open_slow_log_switch\":\"false\"}"),
+        );
+}
+
+#[tokio::test]
+async fn set_ddl_log_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-ddl-log-policy",
+            "--instance-id=7e8dfe8f580043d4a424f65b51c0e1f0in07",
+            "--body={\"keep_days\":3,\"switch_status\":\"ON\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_days\":3,\"switch_status\":\"ON\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"}",
+            ),
         );
 }
 
@@ -6686,8 +8893,9 @@ async fn set_enterprise_project_quotas() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6728,6 +8936,7 @@ async fn set_enterprise_project_quotas_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -6739,6 +8948,38 @@ async fn set_enterprise_project_quotas_legacy() {
                 "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
             ),
         );
+}
+
+#[tokio::test]
+async fn set_htap_query_queues_rule() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "set-htap-query-queues-rule",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/query-queue/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -6771,8 +9012,9 @@ async fn set_instance_auto_scaling_policy() {
                 body: ::std::option::Option::Some(
                     "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6807,8 +9049,9 @@ async fn set_instance_maintenance_window() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6845,8 +9088,9 @@ async fn set_instance_monitor_policy() {
                 body: ::std::option::Option::Some(
                     "{\"monitor_switch\":true,\"period\":1}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6854,6 +9098,91 @@ async fn set_instance_monitor_policy() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"job_id\":\"6b7dd5d4-4590-4f14-b164-a8737ce071d5\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn set_instance_readonly_status() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"075fabcf-c4f0-4dc3-a734-65449f5cd277\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-instance-readonly-status",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"readonly\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/readonly-status",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"readonly\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"075fabcf-c4f0-4dc3-a734-65449f5cd277\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn set_instance_schedule_events() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"results\":[{\"error_code\":\"\",\"error_msg\":\"\",\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"job_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"success\":true}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "set-instance-schedule-events",
+            "--body={\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/schedule-events",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"results\":[{\"error_code\":\"\",\"error_msg\":\"\",\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"job_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"success\":true}]}",
             ),
         );
 }
@@ -6886,8 +9215,9 @@ async fn set_instance_ssl() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6925,8 +9255,9 @@ async fn set_proxy_access_control_rules() {
                 body: ::std::option::Option::Some(
                     "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6965,8 +9296,9 @@ async fn set_proxy_connection_pool_type() {
                 body: ::std::option::Option::Some(
                     "{\"connection_pool_type\":\"SESSION\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7002,8 +9334,9 @@ async fn set_proxy_new_node_auto_add() {
                 body: ::std::option::Option::Some(
                     "{\"switch_status\":\"ON\",\"weight\":100}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7042,8 +9375,9 @@ async fn set_proxy_route_mode() {
                 body: ::std::option::Option::Some(
                     "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7084,8 +9418,9 @@ async fn set_proxy_session_consistency() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"session_consistence\":\"true\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7126,8 +9461,9 @@ async fn set_proxy_ssl() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7169,8 +9505,9 @@ async fn set_proxy_transaction_split() {
                 body: ::std::option::Option::Some(
                     "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7211,8 +9548,9 @@ async fn set_proxy_weights() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"master_weight\":100}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7246,8 +9584,9 @@ async fn set_recycle_policy() {
                 body: ::std::option::Option::Some(
                     "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7275,8 +9614,9 @@ async fn set_serverless_policy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"max_vcpus\":4,\"min_vcpus\":1}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7304,8 +9644,9 @@ async fn set_slow_log_desensitization() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7342,8 +9683,9 @@ async fn set_sql_filter_rules() {
                 body: ::std::option::Option::Some(
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7383,6 +9725,92 @@ async fn set_sql_filter_switch() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_audit_log_download_link() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"links\":[\"https://obs.domainname.com/bucketname/xxxxxx1\",\"https://obs.domainname.com/bucketname/xxxxxx2\"]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-audit-log-download-link",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-link",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"links\":[\"https://obs.domainname.com/bucketname/xxxxxx1\",\"https://obs.domainname.com/bucketname/xxxxxx2\"]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_audit_log_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"all_audit_log_action\":\"SELECT,INSERT,UPDATE,DELETE,CREATE,DROP,ALTER\",\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-audit-log-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7391,7 +9819,7 @@ async fn set_sql_filter_switch() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some(
-                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+                "{\"all_audit_log_action\":\"SELECT,INSERT,UPDATE,DELETE,CREATE,DROP,ALTER\",\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
             ),
         );
 }
@@ -7418,6 +9846,7 @@ async fn show_audit_log_switch() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7425,6 +9854,47 @@ async fn show_audit_log_switch() {
         .await;
     run.expect_exit(0)
         .expect_json(::std::option::Option::Some("{\"switch_status\":\"ON\"}"));
+}
+
+#[tokio::test]
+async fn show_auto_expand_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-auto-expand-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/storage/auto-expand-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -7454,6 +9924,7 @@ async fn show_auto_scaling_policy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7463,6 +9934,48 @@ async fn show_auto_scaling_policy() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"enlarge_threshold\":50,\"id\":\"26d8e193-1ea0-4adb-89d0-d1343399d0e7\",\"instance_id\":\"41ff7519e22d44eea6066615fa5b17c7in07\",\"instance_name\":\"gauss-test-1\",\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"min_flavor\":\"gaussdb.mysql.medium.x86.4\",\"min_read_only_count\":1,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"silence_start_at\":\"2023-08-31T08:59:09+0000\",\"status\":\"ON\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_auto_sql_limiting_log() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logs\":[{\"create_at\":1751328000000,\"expire_at\":1751329800000,\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-auto-sql-limiting-log",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+            "--node-id=a4e0f43f6ee2459fa3ac27474cb5991cno07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/nodes/a4e0f43f6ee2459fa3ac27474cb5991cno07/auto-sql-limiting/log",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"logs\":[{\"create_at\":1751328000000,\"expire_at\":1751329800000,\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
             ),
         );
 }
@@ -7489,6 +10002,7 @@ async fn show_backup_encryption() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7525,6 +10039,7 @@ async fn show_backup_policy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7565,6 +10080,7 @@ async fn show_backup_policy_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -7574,6 +10090,85 @@ async fn show_backup_policy_legacy() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2\",\"retention_num_backup_level1\":1,\"start_time\":\"19:00-20:00\"}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_backup_resource_package_flavors() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavors\":[{\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\",\"volume\":\"1TB\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args(["show-backup-resource-package-flavors", "--offset=0", "--limit=10"])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/backups/resource-package/flavors",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"flavors\":[{\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\",\"volume\":\"1TB\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_backup_vault_lock() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_vaultlock_info\":{\"lock_end_time\":1753920000000,\"lock_policy\":true,\"lock_retention_days\":30,\"lock_start_time\":1751328000000}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-backup-vault-lock",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/vault-lock",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"backup_vaultlock_info\":{\"lock_end_time\":1753920000000,\"lock_policy\":true,\"lock_retention_days\":30,\"lock_start_time\":1751328000000}}",
             ),
         );
 }
@@ -7606,6 +10201,7 @@ async fn show_click_house_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7647,6 +10243,7 @@ async fn show_click_house_replication_config() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7685,6 +10282,7 @@ async fn show_click_house_slow_log_desensitization() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7723,6 +10321,7 @@ async fn show_configuration_detail() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7763,6 +10362,7 @@ async fn show_dedicated_resource() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7772,6 +10372,292 @@ async fn show_dedicated_resource() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"architecture\":\"ARM\",\"availability_zone_ids\":[\"az1xahz\",\"az2xahz\"],\"dedicated_compute_info\":{\"host_num\":1,\"ram_total\":512,\"ram_used\":256,\"spec_code\":\"gaussdb.mysql.c6.host\",\"vcpus_total\":128,\"vcpus_used\":64},\"dedicated_storage_info\":{\"host_num\":1,\"spec_code\":\"gaussdb.mysql.dfvpool.30tb.host\"},\"engine_name\":\"taurus\",\"id\":\"e097c33-d6b9-4ca5-83cb-6cc79dcf4f06\",\"resource_name\":\"test_dcc\",\"status\":\"normal\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_dynamic_serverless_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-dynamic-serverless-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_error_log_download_link() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1749715967769,\"file_link\":\"https://obs.example.com/dbsbucket/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776?Expires=1749716280&Signature=abc\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776\",\"file_size\":\"12\",\"job_id\":\"9b3f0c1e-5a2d-4e7b-8c6f-1d0e2a3b4c5d\",\"status\":\"SUCCESS\",\"updated_at\":1749715980907}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-error-log-download-link",
+            "--instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--node-id=941d21130b3c4899ad1a752a0945befdno07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/941d21130b3c4899ad1a752a0945befdno07/errorlog-download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1749715967769,\"file_link\":\"https://obs.example.com/dbsbucket/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776?Expires=1749716280&Signature=abc\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776\",\"file_size\":\"12\",\"job_id\":\"9b3f0c1e-5a2d-4e7b-8c6f-1d0e2a3b4c5d\",\"status\":\"SUCCESS\",\"updated_at\":1749715980907}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_historical_sql_filter_rule() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"sql_filter_rules\":[{\"create_at\":1749712800000,\"delete_at\":1749720000000,\"expire_at\":1749799200000,\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"max_concurrency\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-historical-sql-filter-rule",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--sql-type=SELECT",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/sql-filter/history-rules",
+                query: &[
+                    ("node_id", "18663926eacb443d98dc20f8620f28f2no07"),
+                    ("sql_type", "SELECT"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"sql_filter_rules\":[{\"create_at\":1749712800000,\"delete_at\":1749720000000,\"expire_at\":1749799200000,\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"max_concurrency\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_htap_error_log_detail() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-htap-error-log-detail",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/error-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_htap_lts_config() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-htap-lts-config",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[("instance_id", "af315b8e6aaa41799bd9a31f2de15abcin17")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_htap_process_list() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-htap-process-list",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/process",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_htap_query_queues_rule() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-htap-query-queues-rule",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/query-queue/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_instance_backups() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backup_level\":\"2\",\"backup_method\":\"Snapshot\",\"backup_mode\":\"completed\",\"backup_type\":\"Snapshot\",\"created\":\"2024-07-05T18:50:48+0800\",\"description\":\"\",\"id\":\"2f4ddb93b9014b0893d81d2e472f30febr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20240705185048266\",\"size\":\"2803\",\"size_unit\":\"KB\",\"status\":\"COMPLETED\",\"time_zone\":\"UTC+08:00\",\"updated\":\"2024-07-05T18:55:12+0800\",\"use_detail\":\"\"}],\"total_count\":\"1\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-instance-backups",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--offset=0",
+            "--limit=10",
+            "--order-field=beginTime",
+            "--order-rule=desc",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("order_field", "beginTime"),
+                    ("order_rule", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backup_level\":\"2\",\"backup_method\":\"Snapshot\",\"backup_mode\":\"completed\",\"backup_type\":\"Snapshot\",\"created\":\"2024-07-05T18:50:48+0800\",\"description\":\"\",\"id\":\"2f4ddb93b9014b0893d81d2e472f30febr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20240705185048266\",\"size\":\"2803\",\"size_unit\":\"KB\",\"status\":\"COMPLETED\",\"time_zone\":\"UTC+08:00\",\"updated\":\"2024-07-05T18:55:12+0800\",\"use_detail\":\"\"}],\"total_count\":\"1\"}",
             ),
         );
 }
@@ -7803,6 +10689,7 @@ async fn show_instance_database_version() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7814,6 +10701,40 @@ async fn show_instance_database_version() {
                 "{\"datastore\":{\"current_kernel_version\":\"2.0.28.15\",\"current_version\":\"8.0.22\",\"latest_kernel_version\":\"2.0.42.230600\",\"latest_version\":\"8.0.22\"},\"upgrade_flag\":true}",
             ),
         );
+}
+
+#[tokio::test]
+async fn show_instance_databases_for_htap() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-instance-databases-for-htap",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--limit=10",
+            "--offset=0",
+            "--body={\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/databases",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -7843,6 +10764,7 @@ async fn show_instance_detail() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7883,6 +10805,7 @@ async fn show_instance_detail_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -7923,6 +10846,7 @@ async fn show_instance_detail_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7963,6 +10887,7 @@ async fn show_instance_eip() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8001,6 +10926,7 @@ async fn show_instance_monitor_policy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8009,6 +10935,141 @@ async fn show_instance_monitor_policy() {
     run.expect_exit(0)
         .expect_json(
             ::std::option::Option::Some("{\"monitor_switch\":true,\"period\":\"1\"}"),
+        );
+}
+
+#[tokio::test]
+async fn show_instance_schedule_events() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"events\":[{\"category\":\"Maintenance\",\"created_time\":\"2025-06-10T08:00:00+0000\",\"db_type\":\"taurus\",\"event_entities\":[{\"event_entity_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"event_entity_status\":\"inquiring\"}],\"execute_time\":\"\",\"execution_time_window\":{\"end_time\":\"03:00\",\"planned_execution_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"extend_info\":\"\",\"id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"impact\":\"Connections are interrupted briefly during the upgrade.\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"level\":\"major\",\"reason\":\"A kernel minor version fixes known issues.\",\"status\":\"inquiring\",\"type\":\"system.lifecycle.db_upgrade\",\"updated_time\":\"2025-06-10T08:00:00+0000\"}],\"executing_count\":0,\"failed_count\":0,\"inquiring_count\":1,\"schedule_count\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-instance-schedule-events",
+            "--id=5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--status=inquiring",
+            "--type=system.lifecycle.db_upgrade",
+            "--level=major",
+            "--sort-field=created_time",
+            "--order=desc",
+            "--limit=10",
+            "--offset=0",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/schedule-events",
+                query: &[
+                    ("id", "5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07"),
+                    ("instance_id", "a23fb62bd61e4e9e9636fd2225f395bein07"),
+                    ("status", "inquiring"),
+                    ("type", "system.lifecycle.db_upgrade"),
+                    ("level", "major"),
+                    ("sort_field", "created_time"),
+                    ("order", "desc"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"events\":[{\"category\":\"Maintenance\",\"created_time\":\"2025-06-10T08:00:00+0000\",\"db_type\":\"taurus\",\"event_entities\":[{\"event_entity_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"event_entity_status\":\"inquiring\"}],\"execute_time\":\"\",\"execution_time_window\":{\"end_time\":\"03:00\",\"planned_execution_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"extend_info\":\"\",\"id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"impact\":\"Connections are interrupted briefly during the upgrade.\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"level\":\"major\",\"reason\":\"A kernel minor version fixes known issues.\",\"status\":\"inquiring\",\"type\":\"system.lifecycle.db_upgrade\",\"updated_time\":\"2025-06-10T08:00:00+0000\"}],\"executing_count\":0,\"failed_count\":0,\"inquiring_count\":1,\"schedule_count\":0,\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_instance_tables_for_htap() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-instance-tables-for-htap",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--limit=10",
+            "--offset=0",
+            "--body={\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/tables",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_intelligent_kill_session_statistic() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"avg_time\":100.25,\"count\":2,\"example_sql_text\":\"select * from t1 where c1 > 100\",\"ids\":[1024,1025],\"keyword\":\"select~from~t1\",\"max_time\":120.5,\"strategy\":\"top3_time\",\"total_time\":200.5}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-intelligent-kill-session-statistic",
+            "--instance-id=17b6bbb64d2f4c14a83a88f19da8dcc8in07",
+            "--node-id=d476fd181dad42cbb67e804953fb39ebno07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session/statistic",
+                query: &[("node_id", "d476fd181dad42cbb67e804953fb39ebno07")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"avg_time\":100.25,\"count\":2,\"example_sql_text\":\"select * from t1 where c1 > 100\",\"ids\":[1024,1025],\"keyword\":\"select~from~t1\",\"max_time\":120.5,\"strategy\":\"top3_time\",\"total_time\":200.5}]}",
+            ),
         );
 }
 
@@ -8036,6 +11097,7 @@ async fn show_job() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8073,6 +11135,7 @@ async fn show_job_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -8084,6 +11147,124 @@ async fn show_job_legacy() {
                 "{\"job\":{\"created\":\"2018-08-06T10:41:14+0000\",\"ended\":\"2018-08-06T16:41:14+0000\",\"entities\":{},\"id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"instance\":{\"id\":\"a48e43ff268f4c0e879652d65e63d0fb01\",\"name\":\"DO-NOT-TOUCH-mgr2-gaussdb\"},\"name\":\" RestartGaussDBInstance\",\"process\":\"\",\"status\":\"Completed\"}}",
             ),
         );
+}
+
+#[tokio::test]
+async fn show_kernel_upgrade_check_result() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"updated_at\":1751328000000,\"upgrade_precheck_detail\":[{\"check_description\":\"The account may upgrade the instance.\",\"check_item\":\"Upgrade permission check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"},{\"check_description\":\"Enough resources are available for the upgrade.\",\"check_item\":\"Resource check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"}],\"upgrade_precheck_result\":\"true\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-kernel-upgrade-check-result",
+            "--body={\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade/pre-check-result",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"updated_at\":1751328000000,\"upgrade_precheck_detail\":[{\"check_description\":\"The account may upgrade the instance.\",\"check_item\":\"Upgrade permission check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"},{\"check_description\":\"Enough resources are available for the upgrade.\",\"check_item\":\"Resource check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"}],\"upgrade_precheck_result\":\"true\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_lock_wait_session() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"abnormal_root_cause\":{\"abnormal_type\":\"LOCK_WAIT\",\"lock_root_cause\":{\"blocker_age\":40,\"blocker_command\":\"Sleep\",\"blocker_current_sql\":[\"update t1 set c2 = 2 where id = 1\"],\"blocker_host\":\"192.168.0.21:52348\",\"blocker_pid\":2075425,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"RUNNING\",\"blocker_thread_id\":2075470,\"lock_data\":\"1\",\"lock_db\":\"demo_db\",\"lock_index\":\"PRIMARY\",\"lock_mode\":\"X,REC_NOT_GAP\",\"lock_table\":\"t1\",\"locked_pid\":2075426,\"locked_sql\":\"update t1 set c2 = 3 where id = 1\",\"wait_seconds\":12}}}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-lock-wait-session",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--pid=2075426",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/process/lock-wait",
+                query: &[("pid", "2075426")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"abnormal_root_cause\":{\"abnormal_type\":\"LOCK_WAIT\",\"lock_root_cause\":{\"blocker_age\":40,\"blocker_command\":\"Sleep\",\"blocker_current_sql\":[\"update t1 set c2 = 2 where id = 1\"],\"blocker_host\":\"192.168.0.21:52348\",\"blocker_pid\":2075425,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"RUNNING\",\"blocker_thread_id\":2075470,\"lock_data\":\"1\",\"lock_db\":\"demo_db\",\"lock_index\":\"PRIMARY\",\"lock_mode\":\"X,REC_NOT_GAP\",\"lock_table\":\"t1\",\"locked_pid\":2075426,\"locked_sql\":\"update t1 set c2 = 3 where id = 1\",\"wait_seconds\":12}}}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_multi_tenant() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"multi_tenant_switch\":true}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-multi-tenant",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/multi-tenant",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"multi_tenant_switch\":true}"));
 }
 
 #[tokio::test]
@@ -8107,6 +11288,7 @@ async fn show_project_quotas() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8144,6 +11326,7 @@ async fn show_project_quotas_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8185,6 +11368,7 @@ async fn show_proxy_access_control() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8194,6 +11378,51 @@ async fn show_proxy_access_control() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"enable_ip_group\":false,\"ip_group\":[{\"id\":\"a4217ac4-12cd-4fb3-acfc-db4a4a1896ea\",\"ip_list\":[{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.1\"},{\"description\":\"proxy ipgroup\",\"ip\":\"192.127.0.2\"}],\"name\":\"PROXY-8c72c1b6985f414da0cfbc76ad7effc1po01_elbIpGroup\"}],\"type\":\"black\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_proxy_flavors_by_az_code() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"cn-north-4a\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf1\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"supported_ipv6\":true,\"vcpus\":\"2\"}]}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-proxy-flavors-by-az-code",
+            "--az-codes=cn-north-4a",
+            "--proxy-engine-name=taurusproxy",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/proxy/flavors",
+                query: &[
+                    ("az_codes", "cn-north-4a"),
+                    ("proxy_engine_name", "taurusproxy"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"cn-north-4a\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf1\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"supported_ipv6\":true,\"vcpus\":\"2\"}]}]}",
             ),
         );
 }
@@ -8225,6 +11454,7 @@ async fn show_proxy_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -8262,6 +11492,7 @@ async fn show_proxy_v3() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8304,6 +11535,7 @@ async fn show_proxy_version() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8315,6 +11547,45 @@ async fn show_proxy_version() {
                 "{\"can_upgrade\":true,\"current_version\":\"2.23.12.000\",\"latest_version\":\"2.24.03.000\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn show_realtime_session_task_status() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"status\":\"finished\"}"))
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-realtime-session-task-status",
+            "--instance-id=6754902da1f447269c6979b0590102a5in07",
+            "--node-id=941d21130b3c4899ad1a752a0945befdno07",
+            "--request-id=realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session-task",
+                query: &[
+                    (
+                        "request_id",
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(::std::option::Option::Some("{\"status\":\"finished\"}"));
 }
 
 #[tokio::test]
@@ -8338,6 +11609,7 @@ async fn show_recycle_policy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8349,6 +11621,107 @@ async fn show_recycle_policy() {
                 "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
             ),
         );
+}
+
+#[tokio::test]
+async fn show_restore_available_tables() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t1\"},{\"name\":\"t3\"}],\"total_tables\":2}],\"total_tables\":2}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-restore-available-tables",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--restore-time=1690890940000",
+            "--last-table-info=true",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/restore/tables",
+                query: &[("restore_time", "1690890940000"), ("last_table_info", "true")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t1\"},{\"name\":\"t3\"}],\"total_tables\":2}],\"total_tables\":2}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_serverless_compute_ability_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-serverless-compute-ability-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_serverless_scaling_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-serverless-scaling-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/scaling-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -8373,6 +11746,7 @@ async fn show_slow_log_desensitization() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8380,6 +11754,126 @@ async fn show_slow_log_desensitization() {
         .await;
     run.expect_exit(0)
         .expect_json(::std::option::Option::Some("{\"open_slow_log_switch\":true}"));
+}
+
+#[tokio::test]
+async fn show_slow_log_detail() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-slow-log-detail",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slow-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_slow_log_statistics() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"192.168.0.21\",\"count\":\"12\",\"database\":\"demo_db\",\"lock_time\":\"0.00001 s\",\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"query_sample\":\"select sleep(?)\",\"rows_examined\":0,\"rows_sent\":1,\"time\":\"2.00315 s\",\"type\":\"SELECT\",\"users\":\"root\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-slow-log-statistics",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/slow-logs/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"192.168.0.21\",\"count\":\"12\",\"database\":\"demo_db\",\"lock_time\":\"0.00001 s\",\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"query_sample\":\"select sleep(?)\",\"rows_examined\":0,\"rows_sent\":1,\"time\":\"2.00315 s\",\"type\":\"SELECT\",\"users\":\"root\"}],\"total_count\":1}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_sql_auto_sql_limiting() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"start_time\":\"00:00\"}],\"instance_id\":\"af315b8e6aaa41799bd9a31f2de15abcin07\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-sql-auto-sql-limiting",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+            "--body={\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"start_time\":\"00:00\"}],\"instance_id\":\"af315b8e6aaa41799bd9a31f2de15abcin07\"}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -8404,6 +11898,7 @@ async fn show_sql_filter_switch() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8441,6 +11936,7 @@ async fn show_star_rocks_data_replication_config() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8482,6 +11978,7 @@ async fn show_star_rocks_instance() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8491,6 +11988,418 @@ async fn show_star_rocks_instance() {
         .expect_json(
             ::std::option::Option::Some(
                 "{\"instances\":[{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"be_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"be_node_volume_size\":\"500000000000\",\"can_enable_public_access\":false,\"cluster_mode\":\"Cluster\",\"create_at\":1711421838049,\"create_fail_error_code\":null,\"current_backup_node_id\":null,\"data_store_type\":\"star-rocks\",\"data_store_version\":\"3.1.6.0\",\"data_store_version_id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"data_vip\":\"10.0.0.156,10.0.0.179,10.0.0.199,10.0.0.152\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":\"0\",\"fe_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"fe_node_volume_size\":\"500000000000\",\"frozen_time\":null,\"groups\":[{\"group_node_type\":\"fe\",\"group_type_name\":\"starrocks\",\"id\":\"73a7c579381041e1867e9facdf11ca7egr17\",\"name\":\"htap-7ef5_fe_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node04\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.156\",\"traffic_ipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711422776266,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"60c7b1dda3c14366b9e6314de0be905bno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.179\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c786d7b2593645ffac4544a3107943b4no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.199\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"ffb9f510f9934b0384789a2a4652d3e0no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"abnormal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.152\",\"traffic_ipv6\":\"\",\"type\":\"fe-leader\",\"update_at\":1711422932204,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]},{\"group_node_type\":\"be\",\"group_type_name\":\"starrocks\",\"id\":\"bf50855824c9485f9368845dfb4457dcgr17\",\"name\":\"htap-7ef5_be_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"98e7f36d39fb4d9ca7c92c8c1fa4991ano17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.202\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711422835209,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"be254b607c5e4f3d97c4d7886043e5bcno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.115\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c8899a3a68184de6a7fd140028392b27no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.17\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]}],\"id\":\"b6280c323ce449f2ad02af74e21f3dc5in17\",\"is_frozen\":0,\"is_stopped\":false,\"name\":\"htap-7ef5\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":null,\"pay_model\":\"0\",\"port_info\":{\"mysql_port\":3306},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":false,\"status\":\"abnormal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1711423400451}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_star_rocks_slowlog_sensitive_status() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-star-rocks-slowlog-sensitive-status",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_starrocks_params() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "show-starrocks-params",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--node-type=fe",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/configurations",
+                query: &[("node_type", "fe")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn show_table_meta_info() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"table_meta_infos\":[{\"column_default\":null,\"column_key\":\"PRI\",\"column_name\":\"id\",\"column_type\":\"bigint\",\"extra\":\"auto_increment\",\"is_nullable\":\"NO\"},{\"column_default\":\"\",\"column_key\":\"\",\"column_name\":\"c2\",\"column_type\":\"varchar(64)\",\"extra\":\"\",\"is_nullable\":\"YES\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-table-meta-info",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--database-name=demo_db",
+            "--table-name=t1",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/table-info",
+                query: &[("database_name", "demo_db"), ("table_name", "t1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"table_meta_infos\":[{\"column_default\":null,\"column_key\":\"PRI\",\"column_name\":\"id\",\"column_type\":\"bigint\",\"extra\":\"auto_increment\",\"is_nullable\":\"NO\"},{\"column_default\":\"\",\"column_key\":\"\",\"column_name\":\"c2\",\"column_type\":\"varchar(64)\",\"extra\":\"\",\"is_nullable\":\"YES\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_task_details() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"job_id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"status\":\"Running\",\"sub_task_list\":[{\"percent\":\"100\",\"remaining_time\":\"0\",\"status\":\"Completed\",\"sub_task_name\":\"UpgradeReadonlyNodes\"},{\"percent\":\"40\",\"remaining_time\":\"180\",\"status\":\"Running\",\"sub_task_name\":\"UpgradeMasterNode\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-task-details",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--job-id=31b8ae23-c687-4d80-b7b4-42a66c9bb886",
+            "--job-name=UpgradeGaussDBforMySQLDatabaseVersion",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/task-center-detail",
+                query: &[
+                    ("job_id", "31b8ae23-c687-4d80-b7b4-42a66c9bb886"),
+                    ("job_name", "UpgradeGaussDBforMySQLDatabaseVersion"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"job_id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"status\":\"Running\",\"sub_task_list\":[{\"percent\":\"100\",\"remaining_time\":\"0\",\"status\":\"Completed\",\"sub_task_name\":\"UpgradeReadonlyNodes\"},{\"percent\":\"40\",\"remaining_time\":\"180\",\"status\":\"Running\",\"sub_task_name\":\"UpgradeMasterNode\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_taurus_db_advanced_backup_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-taurus-db-advanced-backup-policy",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/advanced-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn show_taurus_db_txn_progress() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":95,\"trx_id\":\"421764459790000\",\"trx_mysql_thread_id\":2075425,\"trx_query\":\"delete from t1 where c1 < 1000000\",\"trx_rows_modified\":583201,\"trx_started\":\"2025-06-12 10:21:37\"}]}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "show-taurus-db-txn-progress",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--body={\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/txn-progress",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":95,\"trx_id\":\"421764459790000\",\"trx_mysql_thread_id\":2075425,\"trx_query\":\"delete from t1 where c1 < 1000000\",\"trx_rows_modified\":583201,\"trx_started\":\"2025-06-12 10:21:37\"}]}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn start_online_ddl_task() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "start-online-ddl-task",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn stop_online_ddl_task() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"8f4c2d6a-2b1e-4c9f-a1d3-6e7b5a4c3d21\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "stop-online-ddl-task",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"8f4c2d6a-2b1e-4c9f-a1d3-6e7b5a4c3d21\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_alt() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "switch-gauss-my-sql-proxy-alt",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+            "--body={\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/alt",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_eip() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "switch-gauss-my-sql-proxy-eip",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+            "--body={\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/bind",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
             ),
         );
 }
@@ -8519,8 +12428,9 @@ async fn switch_proxy_access_control() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8558,8 +12468,9 @@ async fn switchover_instance() {
                 body: ::std::option::Option::Some(
                     "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8569,6 +12480,38 @@ async fn switchover_instance() {
                 "{\"job_id\":\"e0fbfffc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn sync_star_rocks_users() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "sync-star-rocks-users",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"action\":\"startSyncTaurusAccount\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/users/sync",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"startSyncTaurusAccount\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -8598,6 +12541,7 @@ async fn unbind_instance_public_ip() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8641,8 +12585,9 @@ async fn update_backup_policy() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8684,6 +12629,7 @@ async fn update_backup_policy_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -8720,8 +12666,9 @@ async fn update_click_house_database_user_password() {
                 body: ::std::option::Option::Some(
                     "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8752,8 +12699,9 @@ async fn update_click_house_database_user_privileges() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8791,8 +12739,9 @@ async fn update_click_house_replication_config() {
                 body: ::std::option::Option::Some(
                     "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8834,8 +12783,9 @@ async fn update_configuration() {
                 body: ::std::option::Option::Some(
                     "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8877,8 +12827,9 @@ async fn update_database_comments() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8920,8 +12871,9 @@ async fn update_database_user_comments() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8963,8 +12915,9 @@ async fn update_database_user_passwords() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8974,6 +12927,38 @@ async fn update_database_user_passwords() {
                 "{\"job_id\":\"dff1d289-4d03-4942-8b9f-463ea07c000d\"}",
             ),
         );
+}
+
+#[tokio::test]
+async fn update_dynamic_serverless_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-dynamic-serverless-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -9005,8 +12990,9 @@ async fn update_enterprise_project_quotas() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9047,6 +13033,7 @@ async fn update_enterprise_project_quotas_legacy() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -9058,6 +13045,38 @@ async fn update_enterprise_project_quotas_legacy() {
                 "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
             ),
         );
+}
+
+#[tokio::test]
+async fn update_htap_query_queues_control() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-htap-query-queues-control",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"enable_query_queue_select\":\"true\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/query-queue/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"enable_query_queue_select\":\"true\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -9081,8 +13100,9 @@ async fn update_instance_alias() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"Test_alias\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9119,8 +13139,9 @@ async fn update_instance_configurations() {
                 body: ::std::option::Option::Some(
                     "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9160,8 +13181,9 @@ async fn update_instance_internal_ip() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"internal_ip\":\"192.*.*.\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9201,8 +13223,9 @@ async fn update_instance_name() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9242,6 +13265,7 @@ async fn update_instance_name_legacy() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -9283,8 +13307,9 @@ async fn update_instance_port() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":8836}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9326,8 +13351,9 @@ async fn update_instance_private_dns() {
                 body: ::std::option::Option::Some(
                     "{\"dns_name\":\"testmodifydnsname\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9369,8 +13395,9 @@ async fn update_instance_security_group() {
                 body: ::std::option::Option::Some(
                     "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9405,12 +13432,55 @@ async fn update_instance_tags() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_multi_tenant() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-multi-tenant",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin07",
+            "--body={\"multi_tenant_switch\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/multi-tenant",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"multi_tenant_switch\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        );
 }
 
 #[tokio::test]
@@ -9443,8 +13513,9 @@ async fn update_node_names() {
                 body: ::std::option::Option::Some(
                     "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9485,8 +13556,9 @@ async fn update_node_priority() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priority\":2}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9521,8 +13593,9 @@ async fn update_offsite_backup_policy() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9561,8 +13634,9 @@ async fn update_proxy_configurations() {
                 body: ::std::option::Option::Some(
                     "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9605,8 +13679,9 @@ async fn update_proxy_flavor() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9640,13 +13715,184 @@ async fn update_proxy_port() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":3308}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0)
         .expect_json(::std::option::Option::Some("{\"job_id\":\"*****\"}"));
+}
+
+#[tokio::test]
+async fn update_proxy_private_dns_name() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-proxy-private-dns-name",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--proxy-id=151c14381ac14ecfb9703a745b992677po01",
+            "--body={\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_serverless_compute_ability_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-serverless-compute-ability-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3.1/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_serverless_scaling_policy() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-serverless-scaling-policy",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--body={\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/scaling-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_slowlog_sensitive_status() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let run = cli(&server)
+        .args([
+            "update-slowlog-sensitive-status",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"open_slow_log_switch\":true}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::None);
+}
+
+#[tokio::test]
+async fn update_star_rock_lts_config() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-star-rock-lts-config",
+            "--body={\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -9672,8 +13918,9 @@ async fn update_star_rocks_database_user_password() {
                 body: ::std::option::Option::Some(
                     "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9704,13 +13951,165 @@ async fn update_star_rocks_database_user_permission() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
     run.expect_exit(0)
         .expect_json(::std::option::Option::Some("{\"result\":\"SUCCESS\"}"));
+}
+
+#[tokio::test]
+async fn update_starrocks_params() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "update-starrocks-params",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn update_taurus_db_advanced_backup_policy() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-taurus-db-advanced-backup-policy",
+            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--body={\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/advanced-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn update_taurus_node_data_ip() {
+    let server = vendor::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let run = cli(&server)
+        .args([
+            "update-taurus-node-data-ip",
+            "--instance-id=a23fb62bd61e4e9e9636fd2225f395bein07",
+            "--node-id=18663926eacb443d98dc20f8620f28f2no07",
+            "--body={\"internal_ip\":\"192.168.0.125\"}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/18663926eacb443d98dc20f8620f28f2no07/internal-ip",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"internal_ip\":\"192.168.0.125\"}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0)
+        .expect_json(
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        );
+}
+
+#[tokio::test]
+async fn upgrade_configuration() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "upgrade-configuration",
+            "--configuration-id=43570e0de32e40c5a15f831aa5ce4176pr07",
+            "--body={\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/configurations/43570e0de32e40c5a15f831aa5ce4176pr07/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -9741,8 +14140,9 @@ async fn upgrade_instance_kernel_version() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9785,8 +14185,9 @@ async fn upgrade_proxy_version() {
                 body: ::std::option::Option::Some(
                     "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9796,6 +14197,93 @@ async fn upgrade_proxy_version() {
                 "{\"update_result\":[{\"error_message\":null,\"state\":\"ACCEPT\",\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"},{\"error_message\":\"Upgrade failed due to insufficient subnet ip\",\"state\":\"REJECT\",\"workflow_id\":\"375ac6a4-2788-4e45-83be-8a9d2324327f\"}]}",
             ),
         );
+}
+
+#[tokio::test]
+async fn upgrade_sr_kernel_version() {
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "upgrade-sr-kernel-version",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+            "--body={\"delay\":false,\"is_skip_validate\":false}",
+        ])
+        .run()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/db-upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"delay\":false,\"is_skip_validate\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
+}
+
+#[tokio::test]
+async fn upload_import_excel_template() {
+    let dir = ::std::env::temp_dir()
+        .join(
+            ::std::format!(
+                "{}-{}", ::std::process::id(),
+                "clouddb-huaweicloud-gaussdb-mysql-upload_import_excel_template"
+            ),
+        );
+    ::std::fs::create_dir_all(&dir).expect("the temporary folder is made");
+    let mut body: ::serde_json::Value = ::clouddb_conformance::from_json(
+        "{\"database_scope\":\"false\",\"file\":\"import_template.xlsx\",\"is_instance_level\":\"false\",\"is_support_regexp\":\"false\",\"selected_dbs\":\"db1,db2\",\"template_type\":\"import_async\"}",
+    );
+    let path = dir.join("import_template.xlsx");
+    ::std::fs::write(&path, "the bytes of import_template.xlsx")
+        .expect("the example file is written");
+    body["file"] = ::serde_json::Value::from(path.display().to_string());
+    let server = vendor::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let run = cli(&server)
+        .args([
+            "upload-import-excel-template",
+            "--instance-id=af315b8e6aaa41799bd9a31f2de15abcin17",
+        ])
+        .args([::std::format!("--body={body}")])
+        .run()
+        .await;
+    let _ = ::std::fs::remove_dir_all(&dir);
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/template",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::Some(
+                    &[
+                        ("template_type", "import_async"),
+                        ("selected_dbs", "db1,db2"),
+                        ("is_instance_level", "false"),
+                        ("database_scope", "false"),
+                        ("is_support_regexp", "false"),
+                        ("file", "the bytes of import_template.xlsx"),
+                    ],
+                ),
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    run.expect_exit(0).expect_json(::std::option::Option::Some("{}"));
 }
 
 #[tokio::test]
@@ -9996,8 +14484,9 @@ async fn bodies_from_a_file_and_from_standard_input() {
                 body: ::std::option::Option::Some(
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -10028,8 +14517,9 @@ async fn bodies_from_a_file_and_from_standard_input() {
                 body: ::std::option::Option::Some(
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -10054,9 +14544,13 @@ async fn all_prints_every_item_as_one_array() {
     server.answer(200u16, ::std::option::Option::Some("{}")).await;
     let run = cli(&server)
         .args([
-            "list-auto-scaling-history",
+            "list-audit-logs",
             "--all",
-            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
         ])
         .run()
         .await;
@@ -10070,22 +14564,26 @@ async fn all_prints_items_as_sent() {
     server
         .answer_once(
             200u16,
-            "{\"records\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}],\"total_count\":1}",
+            "{\"audit_logs\":[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
         )
         .await;
     let run = cli(&server)
         .args([
-            "list-auto-scaling-history",
+            "list-audit-logs",
             "--all",
             "--compact",
-            "--instance-id=61a4ea66210545909d74a05c27a7179ein07",
+            "--instance-id=3d39c18788b54a919bab633874c159dfin01",
+            "--start-time=2018-09-15T06:25:43+0800",
+            "--end-time=2018-09-16T10:40:15+0800",
+            "--offset=0",
+            "--limit=10",
         ])
         .run()
         .await;
     run.expect_exit(0);
     assert_eq!(
         run.stdout,
-        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"create_at\":\"2023-04-30 16:47:40.877\",\"id\":\"2f5f3eeb-16c7-4b0c-bd44-4b2968275abe\",\"instance_id\":\"94bb6ce031424d02a1c61019d1d2298bin07\",\"instance_name\":\"gaussdbformysql-ins01\",\"original_value\":\"gaussdb.mysql.medium.x86.4\",\"result\":\"SUCCESSFUL\",\"scaling_type\":\"ENLARGE_FLAVOR\",\"target_value\":\"gaussdb.mysql.large.x86.4\"}]\n",
+        "[{\"zz_not_in_the_spec\":{\"z\":[1,\"two\",2.50],\"a\":null},\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}]\n",
         "the items as sent, unknown field included"
     );
 }

@@ -15,7 +15,7 @@ pub struct ApplyConfigurationInput {
 impl ::clouddb_runtime::Operation for ApplyConfigurationInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CreateProxyResponse;
+    type Output = crate::types::ApplyConfigurationResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ApplyConfiguration` request; start it with [`Client::apply_configuration`](crate::Client::apply_configuration).
@@ -129,7 +129,7 @@ impl ApplyConfigurationBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
+        ::clouddb_runtime::Response<crate::types::ApplyConfigurationResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -141,7 +141,7 @@ impl ApplyConfigurationBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
+        ::clouddb_runtime::Response<crate::types::ApplyConfigurationResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -154,7 +154,7 @@ impl ApplyConfigurationBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<crate::types::CreateProxyResponse>,
+            ::clouddb_runtime::Response<crate::types::ApplyConfigurationResponse>,
             ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
@@ -185,6 +185,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `ApplyConfiguration`: `PUT /v3/{project_id}/configurations/{configuration_id}/apply`; section 4.5.6 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.6) recommends the request header Content-Type: application/json; the API Explorer file SwitchGaussMySqlConfiguration (consumes) and the vendor SDK 3.1.219 (switch_gauss_my_sql_configuration) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn apply_configuration(&self) -> ApplyConfigurationBuilder {
         ApplyConfigurationBuilder::new(self.clone())
     }

@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `BindInstancePublicIp` request; start it with [`Client::bind_instance_public_ip`](crate::Client::bind_instance_public_ip).
@@ -184,6 +184,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `BindInstancePublicIp`: `PUT /v3/{project_id}/instances/{instance_id}/public-ips/bind`; section 4.3.17 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.17) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_instance_eip) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn bind_instance_public_ip(&self) -> BindInstancePublicIpBuilder {
         BindInstancePublicIpBuilder::new(self.clone())
     }

@@ -13,7 +13,7 @@ pub struct CancelScheduledJobsInput {
 impl ::clouddb_runtime::Operation for CancelScheduledJobsInput {
     type Service = crate::Client;
 
-    type Output = crate::types::CancelScheduledJobsResponse;
+    type Output = crate::types::CheckKernelUpgradeResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -46,7 +46,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CancelScheduledJobs` request; start it with [`Client::cancel_scheduled_jobs`](crate::Client::cancel_scheduled_jobs).
@@ -99,7 +99,7 @@ impl CancelScheduledJobsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CancelScheduledJobsResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckKernelUpgradeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -111,7 +111,7 @@ impl CancelScheduledJobsBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::CancelScheduledJobsResponse>,
+        ::clouddb_runtime::Response<crate::types::CheckKernelUpgradeResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -125,6 +125,8 @@ impl crate::Client {
     /// Cancels one or more scheduled jobs so that they do not run. The answer lists the ids of the jobs that were cancelled. The request has a JSON body although the method is DELETE.
     ///
     /// Operation `CancelScheduledJobs`: `DELETE /v3/{project_id}/scheduled-jobs`; section 4.13.4 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.4) recommends the request header Content-Type: application/json; the API Explorer file CancelScheduleTask (consumes) and the vendor SDK 3.1.219 (cancel_schedule_task) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn cancel_scheduled_jobs(&self) -> CancelScheduledJobsBuilder {
         CancelScheduledJobsBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CheckClickHouseDatabaseConfig` request; start it with [`Client::check_click_house_database_config`](crate::Client::check_click_house_database_config).
@@ -167,6 +167,8 @@ impl crate::Client {
     /// Operation `CheckClickHouseDatabaseConfig`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication/database-check`; section 4.16.9 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line reads `.../clickhousereplication/database-check` (a slash lost in the conversion); the request example's URL and the vendor's online reference have `.../clickhouse/replication/database-check`. The spec uses the latter.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.9) recommends the request header Content-Type: application/json; the API Explorer file CheckClickHouseDataBaseConfig (consumes) and the vendor SDK 3.1.219 (check_click_house_data_base_config) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn check_click_house_database_config(
         &self,
     ) -> CheckClickHouseDatabaseConfigBuilder {

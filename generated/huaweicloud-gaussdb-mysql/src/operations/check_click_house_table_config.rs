@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CheckClickHouseTableConfig` request; start it with [`Client::check_click_house_table_config`](crate::Client::check_click_house_table_config).
@@ -167,6 +167,8 @@ impl crate::Client {
     /// Operation `CheckClickHouseTableConfig`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication/table-check`; section 4.16.10 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication/table-check` (a slash lost in the conversion), as do the URI lines of 4.16.9, 4.16.12, 4.16.23, 4.16.24 and 4.16.25; only 4.16.9's example URL and 4.16.13's URI line have `.../clickhouse/replication/...`, which is the vendor's API definition. The spec uses `.../clickhouse/replication/table-check`.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.10) recommends the request header Content-Type: application/json; the API Explorer file CheckClickHouseTableConfig (consumes) and the vendor SDK 3.1.219 (check_click_house_table_config) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn check_click_house_table_config(&self) -> CheckClickHouseTableConfigBuilder {
         CheckClickHouseTableConfigBuilder::new(self.clone())
     }

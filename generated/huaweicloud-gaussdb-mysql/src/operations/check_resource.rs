@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CheckResource` request; start it with [`Client::check_resource`](crate::Client::check_resource).
@@ -130,6 +130,8 @@ impl crate::Client {
     /// Pre-checks whether enough resources are available before creating an instance, adding read-only nodes or changing the flavor of an instance. Which fields of `resource` are needed depends on `action`: creating an instance needs enterprise_project_id, instance_num, mode, availability_zone_mode, node_num, flavor_ref and subnet_id; adding read-only nodes needs instance_id and node_num; changing the flavor needs instance_id and flavor_ref. The answer says whether the check passed.
     ///
     /// Operation `CheckResource`: `POST /v3/{project_id}/resource-check`; section 4.3.30 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.30) recommends the request header Content-Type: application/json; the API Explorer file CheckResource (consumes) and the vendor SDK 3.1.219 (check_resource) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn check_resource(&self) -> CheckResourceBuilder {
         CheckResourceBuilder::new(self.clone())
     }

@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CheckStarRocksDatabaseConfig` request; start it with [`Client::check_star_rocks_database_config`](crate::Client::check_star_rocks_database_config).
@@ -163,6 +163,8 @@ impl crate::Client {
     /// Operation `CheckStarRocksDatabaseConfig`: `POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/database-config-check`; section 4.15.16 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter: the client sends it only when a language is configured and otherwise relies on the service's documented default (en-us).
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.16) recommends the request header Content-Type: application/json; the API Explorer file CheckDataBaseConfig (consumes) and the vendor SDK 3.1.219 (check_data_base_config) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn check_star_rocks_database_config(
         &self,
     ) -> CheckStarRocksDatabaseConfigBuilder {

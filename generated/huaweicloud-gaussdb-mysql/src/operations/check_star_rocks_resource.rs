@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CheckStarRocksResource` request; start it with [`Client::check_star_rocks_resource`](crate::Client::check_star_rocks_resource).
@@ -134,6 +134,8 @@ impl crate::Client {
     /// Operation `CheckStarRocksResource`: `POST /v3/{project_id}/starrocks/resource-check`; section 4.15.8 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The request example shows only the URL, with no body, although the body and its fields `action` and `resource` are required. The spec adds a constructed body example (named `constructed`, not `doc`) so that the operation can be exercised.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.8) recommends the request header Content-Type: application/json; the API Explorer file CheckStarRocksResource (consumes) and the vendor SDK 3.1.219 (check_star_rocks_resource) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn check_star_rocks_resource(&self) -> CheckStarRocksResourceBuilder {
         CheckStarRocksResourceBuilder::new(self.clone())
     }

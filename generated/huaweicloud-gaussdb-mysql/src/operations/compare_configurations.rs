@@ -46,7 +46,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CompareConfigurations` request; start it with [`Client::compare_configurations`](crate::Client::compare_configurations).
@@ -125,6 +125,8 @@ impl crate::Client {
     /// Returns the parameters whose values differ between a source and a target parameter template, with both values. The operation only reads, so it is safe to repeat.
     ///
     /// Operation `CompareConfigurations`: `POST /v3/{project_id}/configurations/comparison`; section 4.5.8 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.8) recommends the request header Content-Type: application/json; the API Explorer file ListConfigurationsDifferences (consumes) and the vendor SDK 3.1.219 (list_configurations_differences) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn compare_configurations(&self) -> CompareConfigurationsBuilder {
         CompareConfigurationsBuilder::new(self.clone())
     }

@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CopyConfiguration` request; start it with [`Client::copy_configuration`](crate::Client::copy_configuration).
@@ -155,6 +155,8 @@ impl crate::Client {
     /// Creates a new parameter template with the parameter values of an existing one.
     ///
     /// Operation `CopyConfiguration`: `POST /v3/{project_id}/configurations/{configuration_id}/copy`; section 4.5.7 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.7) recommends the request header Content-Type: application/json; the API Explorer file CopyConfigurations (consumes) and the vendor SDK 3.1.219 (copy_configurations) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn copy_configuration(&self) -> CopyConfigurationBuilder {
         CopyConfigurationBuilder::new(self.clone())
     }

@@ -59,7 +59,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CopyInstanceConfiguration` request; start it with [`Client::copy_instance_configuration`](crate::Client::copy_instance_configuration).
@@ -184,6 +184,8 @@ impl crate::Client {
     /// Creates a new parameter template from the parameter group an instance uses.
     ///
     /// Operation `CopyInstanceConfiguration`: `POST /v3/{project_id}/instances/{instance_id}/configurations/{configuration_id}/copy`; section 4.5.13 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.13) recommends the request header Content-Type: application/json; the API Explorer file CopyInstanceConfigurations (consumes) and the vendor SDK 3.1.219 (copy_instance_configurations) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn copy_instance_configuration(&self) -> CopyInstanceConfigurationBuilder {
         CopyInstanceConfigurationBuilder::new(self.clone())
     }

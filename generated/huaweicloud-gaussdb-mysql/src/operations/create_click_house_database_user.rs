@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateClickHouseDatabaseUser` request; start it with [`Client::create_click_house_database_user`](crate::Client::create_click_house_database_user).
@@ -165,6 +165,8 @@ impl crate::Client {
     /// Creates a database account of a ClickHouse instance with access to the given databases (`*` for all) and a DML permission (read only, or read and settings). The password has 8 to 32 characters with at least three of upper-case letters, lower-case letters, digits and the special characters ~!@#%^*-_=+?, and must differ from the account name and from the account name reversed.
     ///
     /// Operation `CreateClickHouseDatabaseUser`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/users`; section 4.16.19 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.19) recommends the request header Content-Type: application/json; the API Explorer file CreateClickHouseDatabaseUser (consumes) and the vendor SDK 3.1.219 (create_click_house_database_user) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_click_house_database_user(
         &self,
     ) -> CreateClickHouseDatabaseUserBuilder {

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateClickHouseInstance` request; start it with [`Client::create_click_house_instance`](crate::Client::create_click_house_instance).
@@ -189,6 +189,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateClickHouseInstance`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse`; section 4.16.14 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.14) recommends the request header Content-Type: application/json; the API Explorer file CreateClickHouseInstance (consumes) and the vendor SDK 3.1.219 (create_click_house_instance) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_click_house_instance(&self) -> CreateClickHouseInstanceBuilder {
         CreateClickHouseInstanceBuilder::new(self.clone())
     }

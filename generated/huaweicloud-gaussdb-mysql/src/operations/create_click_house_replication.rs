@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateClickHouseReplication` request; start it with [`Client::create_click_house_replication`](crate::Client::create_click_house_replication).
@@ -192,6 +192,8 @@ impl crate::Client {
     /// Operation `CreateClickHouseReplication`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/replication`; section 4.16.23 of the source document; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The URI line and the request example's URL read `.../clickhousereplication` (a slash lost in the conversion). The URI lines of 4.16.9, 4.16.10, 4.16.12, 4.16.23, 4.16.24 and 4.16.25 all read `.../clickhousereplication`; only 4.16.9's example URL and 4.16.13's URI line have `.../clickhouse/replication`. The vendor's API definition is `.../clickhouse/replication`, which the spec uses.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.23) recommends the request header Content-Type: application/json; the API Explorer file CreateClickHouseDataBaseReplication (consumes) and the vendor SDK 3.1.219 (create_click_house_data_base_replication) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_click_house_replication(&self) -> CreateClickHouseReplicationBuilder {
         CreateClickHouseReplicationBuilder::new(self.clone())
     }

@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateConfiguration` request; start it with [`Client::create_configuration`](crate::Client::create_configuration).
@@ -130,6 +130,8 @@ impl crate::Client {
     /// Creates a parameter template with a name, a description, an engine version and parameter values. Supported for primary/standby dedicated instances. The name must differ (case-sensitively) from the default templates and every existing template, and each parameter value must lie within the range the engine version's default template allows.
     ///
     /// Operation `CreateConfiguration`: `POST /v3/{project_id}/configurations`; section 4.5.2 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.2) recommends the request header Content-Type: application/json; the API Explorer file CreateGaussMySqlConfiguration (consumes) and the vendor SDK 3.1.219 (create_gauss_my_sql_configuration) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_configuration(&self) -> CreateConfigurationBuilder {
         CreateConfigurationBuilder::new(self.clone())
     }

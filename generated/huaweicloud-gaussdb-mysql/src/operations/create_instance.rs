@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateInstance` request; start it with [`Client::create_instance`](crate::Client::create_instance).
@@ -157,6 +157,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateInstance`: `POST /v3/{project_id}/instances`; section 4.3.1 of the source document; IAM action `gaussdb:instance:create`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.1) recommends the request header Content-Type: application/json; the API Explorer file CreateGaussMySqlInstance (consumes) and the vendor SDK 3.1.219 (create_gauss_my_sql_instance) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_instance(&self) -> CreateInstanceBuilder {
         CreateInstanceBuilder::new(self.clone())
     }

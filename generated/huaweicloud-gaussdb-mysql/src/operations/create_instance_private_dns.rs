@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateInstancePrivateDns` request; start it with [`Client::create_instance_private_dns`](crate::Client::create_instance_private_dns).
@@ -191,6 +191,8 @@ impl crate::Client {
     /// Operation `CreateInstancePrivateDns`: `POST /v3/{project_id}/instances/{instance_id}/dns`; section 4.3.25 of the source document; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The URI line gives POST, but the request example sends PUT (the method of 4.3.26, which changes the name on the same path). The spec follows the URI line: POST creates, PUT changes.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.25) recommends the request header Content-Type: application/json; the API Explorer file CreateGaussMysqlDns (consumes) and the vendor SDK 3.1.219 (create_gauss_mysql_dns) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_instance_private_dns(&self) -> CreateInstancePrivateDnsBuilder {
         CreateInstancePrivateDnsBuilder::new(self.clone())
     }

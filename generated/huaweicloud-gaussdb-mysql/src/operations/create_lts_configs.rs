@@ -45,7 +45,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateLtsConfigs` request; start it with [`Client::create_lts_configs`](crate::Client::create_lts_configs).
@@ -126,6 +126,8 @@ impl crate::Client {
     /// Operation `CreateLtsConfigs`: `POST /v3/{project_id}/logs/lts-configs`; section 4.8.8 of the source document; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500; the status table gives 200 and the response example says there is no body. The spec declares 200 without content.
+    ///
+    /// Erratum of the source document: Seed 002 (4.8.8) recommends the request header Content-Type: application/json; the API Explorer file CreateLtsConfigs (consumes) and the vendor SDK 3.1.219 (create_lts_configs) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_lts_configs(&self) -> CreateLtsConfigsBuilder {
         CreateLtsConfigsBuilder::new(self.clone())
     }

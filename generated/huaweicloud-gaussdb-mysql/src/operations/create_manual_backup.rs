@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateManualBackup` request; start it with [`Client::create_manual_backup`](crate::Client::create_manual_backup).
@@ -160,6 +160,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateManualBackup`: `POST /v3/{project_id}/backups/create`; section 4.4.2 of the source document; IAM action `gaussdb:backup:create`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.2) recommends the request header Content-Type: application/json; the API Explorer file CreateGaussMySqlBackup (consumes) and the vendor SDK 3.1.219 (create_gauss_my_sql_backup) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_manual_backup(&self) -> CreateManualBackupBuilder {
         CreateManualBackupBuilder::new(self.clone())
     }

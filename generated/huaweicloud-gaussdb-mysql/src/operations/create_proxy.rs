@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateProxy` request; start it with [`Client::create_proxy`](crate::Client::create_proxy).
@@ -186,6 +186,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `CreateProxy`: `POST /v3/{project_id}/instances/{instance_id}/proxy`; section 4.7.1 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.1) recommends the request header Content-Type: application/json; the API Explorer file CreateGaussMySqlProxy (consumes) and the vendor SDK 3.1.219 (create_gauss_my_sql_proxy) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_proxy(&self) -> CreateProxyBuilder {
         CreateProxyBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `CreateStarRocksDatabaseUser` request; start it with [`Client::create_star_rocks_database_user`](crate::Client::create_star_rocks_database_user).
@@ -165,6 +165,8 @@ impl crate::Client {
     /// Creates a database account on the StarRocks instance with access to the given databases and the given DML and DDL privileges.
     ///
     /// Operation `CreateStarRocksDatabaseUser`: `POST /v3/{project_id}/instances/{instance_id}/starrocks/users`; section 4.15.21 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.21) recommends the request header Content-Type: application/json; the API Explorer file CreateStarRocksDatabaseUser (consumes) and the vendor SDK 3.1.219 (create_star_rocks_database_user) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn create_star_rocks_database_user(&self) -> CreateStarRocksDatabaseUserBuilder {
         CreateStarRocksDatabaseUserBuilder::new(self.clone())
     }

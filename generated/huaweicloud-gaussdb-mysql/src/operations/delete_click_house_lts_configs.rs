@@ -50,7 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `DeleteClickHouseLtsConfigs` request; start it with [`Client::delete_click_house_lts_configs`](crate::Client::delete_click_house_lts_configs).
@@ -141,6 +141,8 @@ impl crate::Client {
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500; the status table gives 200 and the response example says there is no body. The spec declares 200 without content.
     ///
     /// Erratum of the source document: The URI line gives the path `/v3/{project_id}/clickhouse/instances/logs/lts-configs`, but the request example's URL is `/v3/{project_id}/logs/lts-configs/clickhouse` with a query string `instance_id=86fd60a5256a4592b957e8e6bb2d1b59in07` that no table documents (and that names another instance than the body). The spec follows the URI line, which the vendor's online reference also gives, and declares no query parameter.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.8) recommends the request header Content-Type: application/json; the API Explorer file DeleteClickHouseLtsConfig (consumes) and the vendor SDK 3.1.219 (delete_click_house_lts_config) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn delete_click_house_lts_configs(&self) -> DeleteClickHouseLtsConfigsBuilder {
         DeleteClickHouseLtsConfigsBuilder::new(self.clone())
     }

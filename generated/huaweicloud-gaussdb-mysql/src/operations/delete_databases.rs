@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `DeleteDatabases` request; start it with [`Client::delete_databases`](crate::Client::delete_databases).
@@ -186,6 +186,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `DeleteDatabases`: `DELETE /v3/{project_id}/instances/{instance_id}/databases`; section 4.11.5 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.11.5) recommends the request header Content-Type: application/json; the API Explorer file DeleteGaussMySqlDatabase (consumes) and the vendor SDK 3.1.219 (delete_gauss_my_sql_database) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn delete_databases(&self) -> DeleteDatabasesBuilder {
         DeleteDatabasesBuilder::new(self.clone())
     }

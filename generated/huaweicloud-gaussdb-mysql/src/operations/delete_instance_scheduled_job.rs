@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `DeleteInstanceScheduledJob` request; start it with [`Client::delete_instance_scheduled_job`](crate::Client::delete_instance_scheduled_job).
@@ -160,6 +160,8 @@ impl crate::Client {
     /// Deletes one scheduled job of the given instance. The path segment is `instance` (singular), unlike the `instances` paths of other operations. The request has a JSON body although the method is DELETE.
     ///
     /// Operation `DeleteInstanceScheduledJob`: `DELETE /v3/{project_id}/instance/{instance_id}/scheduled-jobs`; section 4.13.6 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.6) recommends the request header Content-Type: application/json; the API Explorer file DeleteScheduleTasK (consumes) and the vendor SDK 3.1.219 (delete_schedule_tas_k) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn delete_instance_scheduled_job(&self) -> DeleteInstanceScheduledJobBuilder {
         DeleteInstanceScheduledJobBuilder::new(self.clone())
     }

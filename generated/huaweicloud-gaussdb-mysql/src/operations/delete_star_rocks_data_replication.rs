@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `DeleteStarRocksDataReplication` request; start it with [`Client::delete_star_rocks_data_replication`](crate::Client::delete_star_rocks_data_replication).
@@ -193,6 +193,8 @@ impl crate::Client {
     /// Operation `DeleteStarRocksDataReplication`: `DELETE /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication`; section 4.15.14 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The header table marks X-Language as required while also giving it a default (en-us). The spec uses the shared optional X-Language parameter: the client sends it only when a language is configured and otherwise relies on the service's documented default (en-us).
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.14) recommends the request header Content-Type: application/json; the API Explorer file DeleteStarRocksDataReplication (consumes) and the vendor SDK 3.1.219 (delete_star_rocks_data_replication) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn delete_star_rocks_data_replication(
         &self,
     ) -> DeleteStarRocksDataReplicationBuilder {

@@ -17,7 +17,7 @@ pub struct DeleteStarRocksInstanceInput {
 impl ::clouddb_runtime::Operation for DeleteStarRocksInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartStarRocksNodeResponse;
+    type Output = crate::types::SetDdlLogPolicyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -130,7 +130,7 @@ impl DeleteStarRocksInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -142,7 +142,7 @@ impl DeleteStarRocksInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ExtendClickHouseVolume` request; start it with [`Client::extend_click_house_volume`](crate::Client::extend_click_house_volume).
@@ -189,6 +189,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `ExtendClickHouseVolume`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/resize`; section 4.16.17 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.17) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (resize_click_house_instance) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn extend_click_house_volume(&self) -> ExtendClickHouseVolumeBuilder {
         ExtendClickHouseVolumeBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ExtendInstanceVolume` request; start it with [`Client::extend_instance_volume`](crate::Client::extend_instance_volume).
@@ -159,6 +159,8 @@ impl crate::Client {
     /// Sets the storage capacity of a yearly/monthly instance. The new size is a multiple of 10 GB, larger than the space actually used, at most 128000 GB, at least 20 GB when growing and at least 10 GB when shrinking. The answer carries the order of the change.
     ///
     /// Operation `ExtendInstanceVolume`: `POST /v3/{project_id}/instances/{instance_id}/volume/extend`; section 4.3.6 of the source document; IAM action `gaussdb:instance:modifySpec`; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.6) recommends the request header Content-Type: application/json; the API Explorer file ExpandGaussMySqlInstanceVolume (consumes) and the vendor SDK 3.1.219 (expand_gauss_my_sql_instance_volume) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn extend_instance_volume(&self) -> ExtendInstanceVolumeBuilder {
         ExtendInstanceVolumeBuilder::new(self.clone())
     }

@@ -13,7 +13,7 @@ pub struct ListClickHouseReplicationDatabaseParametersInput {
 impl ::clouddb_runtime::Operation for ListClickHouseReplicationDatabaseParametersInput {
     type Service = crate::Client;
 
-    type Output = crate::types::ListStarRocksDatabaseParametersResponse;
+    type Output = crate::types::ListClickHouseReplicationDatabaseParametersResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -107,7 +107,7 @@ impl ListClickHouseReplicationDatabaseParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ListStarRocksDatabaseParametersResponse,
+            crate::types::ListClickHouseReplicationDatabaseParametersResponse,
         >,
         ::clouddb_runtime::Error,
     > {
@@ -121,7 +121,7 @@ impl ListClickHouseReplicationDatabaseParametersBuilder {
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
         ::clouddb_runtime::Response<
-            crate::types::ListStarRocksDatabaseParametersResponse,
+            crate::types::ListClickHouseReplicationDatabaseParametersResponse,
         >,
         ::clouddb_runtime::Error,
     > {

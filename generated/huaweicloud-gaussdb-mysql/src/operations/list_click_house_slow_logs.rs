@@ -96,7 +96,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ListClickHouseSlowLogs` request; start it with [`Client::list_click_house_slow_logs`](crate::Client::list_click_house_slow_logs).
@@ -224,6 +224,8 @@ impl crate::Client {
     /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListClickHouseSlowLogs`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/slow-logs`; section 4.16.3 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.3) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (show_click_house_slow_log_detail) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn list_click_house_slow_logs(&self) -> ListClickHouseSlowLogsBuilder {
         ListClickHouseSlowLogsBuilder::new(self.clone())
     }

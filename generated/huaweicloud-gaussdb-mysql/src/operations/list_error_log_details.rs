@@ -96,7 +96,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ListErrorLogDetails` request; start it with [`Client::list_error_log_details`](crate::Client::list_error_log_details).
@@ -222,6 +222,8 @@ impl crate::Client {
     /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListErrorLogDetails`: `POST /v3.1/{project_id}/instances/{instance_id}/error-logs`; section 4.8.4 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.8.4) recommends the request header Content-Type: application/json; the API Explorer file ListLtsErrorLogDetails (consumes) and the vendor SDK 3.1.219 (list_lts_error_log_details) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn list_error_log_details(&self) -> ListErrorLogDetailsBuilder {
         ListErrorLogDetailsBuilder::new(self.clone())
     }

@@ -4,8 +4,10 @@
 /// The whole input of `ListImmediateJobs` ([`Client::list_immediate_jobs`](crate::Client::list_immediate_jobs)); send it with [`Client::execute`](crate::Client::execute).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListImmediateJobsInput {
-    /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).
-    pub status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
+    /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, `Pending` (not started yet), `Unauthorized` (waiting for authorization) or `Canceled`.
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.2) and the API Explorer file ListImmediateJobs list Running, Completed, Failed and Pending; the vendor's current reference page (api-taurusdb/ListImmediateJobs, 2025) adds Unauthorized and Canceled. The spec accepts all six (it refused the last two before).
+    pub status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
     /// Only jobs of this kind (the operation that started them). The document lists `CreateGaussDBforMySQLInstance`, `RestoreGaussDBforMySQLNewInstance`, `AddGaussDBforMySQLNodes`, `DeleteGaussDBforMySQLNode`, `RebootGaussDBforMySQLInstance`, `ModifyGaussDBforMySQLPort`, `ModifyGaussDBforMySQLSecurityGroup`, `ResizeGaussDBforMySQLFlavor`, `SwitchoverGaussDBforMySQLMasterNode`, `GaussDBforMySQLBindEIP`, `GaussDBforMySQLUnbindEIP`, `RenameGaussDBforMySQLInstance`, `DeleteGaussDBforMySQLInstance`, `UpgradeGaussDBforMySQLDatabaseVersion`, `EnlargeGaussDBforMySQLProxy`, `OpenGaussDBforMySQLProxy`, `CloseGaussDBforMySQLProxy`, `GaussdbforMySQLModifyProxyIp`, `ScaleGaussDBforMySQLProxy`, `GaussDBforMySQLModifyInstanceMetricExtend`, `GaussDBforMySQLModifyInstanceDataVip`, `GaussDBforMySQLSwitchSSL`, `GaussDBforMySQLModifyProxyConsist`, `GaussDBforMySQLModifyProxyWeight`.
     ///
     /// Erratum of the source document: The document lists the job names as the allowed values, but the vendor's newer SDKs know more (for example ReduceGaussDBforMySQLProxy), so the list is not a closed set. The spec keeps it in the description instead of an enum, so that the client does not refuse a job name it does not know yet.
@@ -157,7 +159,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListImmediateJobsBuilder {
     client: crate::Client,
-    status: ::std::option::Option<crate::types::TaskDetailInfoStatus>,
+    status: ::std::option::Option<crate::types::ListImmediateJobsStatus>,
     job_name: ::std::option::Option<::std::string::String>,
     job_id: ::std::option::Option<::std::string::String>,
     offset: ::std::option::Option<::std::string::String>,
@@ -180,12 +182,14 @@ impl ListImmediateJobsBuilder {
         }
     }
 
-    /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, or `Pending` (not started yet).
+    /// Only jobs in this state: `Running`, `Completed` (succeeded), `Failed`, `Pending` (not started yet), `Unauthorized` (waiting for authorization) or `Canceled`.
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.2) and the API Explorer file ListImmediateJobs list Running, Completed, Failed and Pending; the vendor's current reference page (api-taurusdb/ListImmediateJobs, 2025) adds Unauthorized and Canceled. The spec accepts all six (it refused the last two before).
     ///
     /// Optional.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<crate::types::TaskDetailInfoStatus>,
+        value: impl ::std::convert::Into<crate::types::ListImmediateJobsStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self

@@ -16,6 +16,10 @@ pub struct ListIncrementalBackupsInput {
     pub begin_time: ::std::option::Option<::std::string::String>,
     /// End of the time window, `yyyy-mm-ddThh:mm:ss` followed by the UTC offset (for example `+0100`); later than begin_time. Required when begin_time is given.
     pub end_time: ::std::option::Option<::std::string::String>,
+    /// `true` lists the incremental backups of this region and of the cross-region copies; `false` (the default) only those of this region.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.10) and the API Explorer file ShowGaussMySqlIncrementalBackupList do not document this filter; the vendor SDK 3.1.219 (ShowGaussMySqlIncrementalBackupListRequest) sends it as an optional boolean query parameter, default false. Added from the SDK.
+    pub display_offsite_backup: ::std::option::Option<bool>,
 }
 
 impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
@@ -75,6 +79,9 @@ impl ::clouddb_runtime::Operation for ListIncrementalBackupsInput {
         }
         if let ::std::option::Option::Some(value) = &self.end_time {
             w.query("end_time", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.display_offsite_backup {
+            w.query("display_offsite_backup", value)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -147,6 +154,7 @@ pub struct ListIncrementalBackupsBuilder {
     limit: ::std::option::Option<crate::types::ListImmediateJobsLimit>,
     begin_time: ::std::option::Option<::std::string::String>,
     end_time: ::std::option::Option<::std::string::String>,
+    display_offsite_backup: ::std::option::Option<bool>,
 }
 
 impl ListIncrementalBackupsBuilder {
@@ -158,6 +166,7 @@ impl ListIncrementalBackupsBuilder {
             limit: ::std::option::Option::None,
             begin_time: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
+            display_offsite_backup: ::std::option::Option::None,
         }
     }
 
@@ -218,6 +227,16 @@ impl ListIncrementalBackupsBuilder {
         self
     }
 
+    /// `true` lists the incremental backups of this region and of the cross-region copies; `false` (the default) only those of this region.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.10) and the API Explorer file ShowGaussMySqlIncrementalBackupList do not document this filter; the vendor SDK 3.1.219 (ShowGaussMySqlIncrementalBackupListRequest) sends it as an optional boolean query parameter, default false. Added from the SDK.
+    ///
+    /// Optional.
+    pub fn display_offsite_backup(mut self, value: bool) -> Self {
+        self.display_offsite_backup = ::std::option::Option::Some(value);
+        self
+    }
+
     /// The input, once every required parameter is set.
     pub fn build(
         self,
@@ -230,6 +249,7 @@ impl ListIncrementalBackupsBuilder {
                     limit: self.limit,
                     begin_time: self.begin_time,
                     end_time: self.end_time,
+                    display_offsite_backup: self.display_offsite_backup,
                 })
             }
             ::std::option::Option::None => {

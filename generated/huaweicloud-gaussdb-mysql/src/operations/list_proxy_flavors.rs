@@ -8,6 +8,14 @@ pub struct ListProxyFlavorsInput {
     ///
     /// Erratum of the source document: The table says the id strictly follows UUID rules, but the example id (096c0fc43e804757b59946b80dc27f8bin07) is 32 hexadecimal digits followed by `in07`, as GaussDB(for MySQL) instance ids are. The spec declares no pattern.
     pub instance_id: ::std::string::String,
+    /// Scenario the flavors are listed for (the sources name no values; leave it out for the plain list).
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter, described only as the query scenario. Added from the SDK.
+    pub query_type: ::std::option::Option<::std::string::String>,
+    /// Id of a proxy whose flavor is to be changed; when given, flavors the proxy cannot change to are left out.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter. Added from the SDK.
+    pub proxy_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ::clouddb_runtime::Operation for ListProxyFlavorsInput {
@@ -23,6 +31,12 @@ impl ::clouddb_runtime::Operation for ListProxyFlavorsInput {
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("instance_id", &self.instance_id);
+        if let ::std::option::Option::Some(value) = &self.query_type {
+            w.query("query_type", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.proxy_id {
+            w.query("proxy_id", value)?;
+        }
         ::std::result::Result::Ok(())
     }
 
@@ -54,6 +68,8 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ListProxyFlavorsBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
+    query_type: ::std::option::Option<::std::string::String>,
+    proxy_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListProxyFlavorsBuilder {
@@ -61,6 +77,8 @@ impl ListProxyFlavorsBuilder {
         Self {
             client,
             instance_id: ::std::option::Option::None,
+            query_type: ::std::option::Option::None,
+            proxy_id: ::std::option::Option::None,
         }
     }
 
@@ -77,6 +95,32 @@ impl ListProxyFlavorsBuilder {
         self
     }
 
+    /// Scenario the flavors are listed for (the sources name no values; leave it out for the plain list).
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter, described only as the query scenario. Added from the SDK.
+    ///
+    /// Optional.
+    pub fn query_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Id of a proxy whose flavor is to be changed; when given, flavors the proxy cannot change to are left out.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.4) and the API Explorer file ShowGaussMySqlProxyFlavors do not document this parameter; the vendor SDK 3.1.219 (ShowGaussMySqlProxyFlavorsRequest) sends it as an optional string query parameter. Added from the SDK.
+    ///
+    /// Optional.
+    pub fn proxy_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.proxy_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// The input, once every required parameter is set.
     pub fn build(
         self,
@@ -85,6 +129,8 @@ impl ListProxyFlavorsBuilder {
             ::std::option::Option::Some(instance_id) => {
                 ::std::result::Result::Ok(ListProxyFlavorsInput {
                     instance_id,
+                    query_type: self.query_type,
+                    proxy_id: self.proxy_id,
                 })
             }
             ::std::option::Option::None => {

@@ -219,9 +219,12 @@ impl ListRestorableTablesBuilder {
 impl crate::Client {
     /// List the tables that can be restored to a point in time.
     ///
-    /// Lists, database by database, the tables of the instance that a table-level point-in-time restore can bring back, optionally filtered by database and table name (both matched fuzzily).
+    /// Lists, database by database, the tables of the instance that a table-level point-in-time restore can bring back, optionally filtered by database and table name (both matched fuzzily). The vendor now lists this v3 operation as historical: use ShowRestoreAvailableTables (v3.1).
     ///
     /// Operation `ListRestorableTables`: `GET /v3/{project_id}/instances/{instance_id}/backups/restore/tables`; section 4.4.13 of the source document; documented error statuses 400, 500.
+    #[deprecated(
+        note = "the vendor is taking this operation offline; use `Client::show_restore_available_tables` instead"
+    )]
     pub fn list_restorable_tables(&self) -> ListRestorableTablesBuilder {
         ListRestorableTablesBuilder::new(self.clone())
     }

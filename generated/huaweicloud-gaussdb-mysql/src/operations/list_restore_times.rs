@@ -10,6 +10,14 @@ pub struct ListRestoreTimesInput {
     pub instance_id: ::std::string::String,
     /// Only ranges of this UTC day, `yyyy-mm-dd`.
     pub date: ::std::option::Option<::std::string::String>,
+    /// Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
+    pub end_time: ::std::option::Option<::std::string::String>,
 }
 
 impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
@@ -29,6 +37,22 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
                 ..::clouddb_runtime::Rules::NONE
             },
         );
+        v.value(
+            "start_time",
+            &self.start_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some("^[0-9]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+        v.value(
+            "end_time",
+            &self.end_time,
+            &::clouddb_runtime::Rules {
+                pattern: ::std::option::Option::Some("^[0-9]+$"),
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
     }
 
     #[inline]
@@ -39,6 +63,12 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
         w.path("instance_id", &self.instance_id);
         if let ::std::option::Option::Some(value) = &self.date {
             w.query("date", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.start_time {
+            w.query("start_time", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.end_time {
+            w.query("end_time", value)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -72,6 +102,8 @@ pub struct ListRestoreTimesBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
     date: ::std::option::Option<::std::string::String>,
+    start_time: ::std::option::Option<::std::string::String>,
+    end_time: ::std::option::Option<::std::string::String>,
 }
 
 impl ListRestoreTimesBuilder {
@@ -80,6 +112,8 @@ impl ListRestoreTimesBuilder {
             client,
             instance_id: ::std::option::Option::None,
             date: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            end_time: ::std::option::Option::None,
         }
     }
 
@@ -107,6 +141,32 @@ impl ListRestoreTimesBuilder {
         self
     }
 
+    /// Only ranges from this moment on, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, end_time must be given too; ignored when date is given.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
+    ///
+    /// Optional.
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Only ranges up to this moment, a UNIX timestamp in milliseconds (UTC: convert local times to UTC first). When given, start_time must be given too; ignored when date is given.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.7) and the API Explorer file ShowBackupRestoreTime do not document this filter; the vendor SDK 3.1.219 (ShowBackupRestoreTimeRequest) sends it as an optional string query parameter. Added from the SDK.
+    ///
+    /// Optional.
+    pub fn end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// The input, once every required parameter is set.
     pub fn build(
         self,
@@ -116,6 +176,8 @@ impl ListRestoreTimesBuilder {
                 ::std::result::Result::Ok(ListRestoreTimesInput {
                     instance_id,
                     date: self.date,
+                    start_time: self.start_time,
+                    end_time: self.end_time,
                 })
             }
             ::std::option::Option::None => {

@@ -18,6 +18,10 @@ pub struct ListScheduledJobsInput {
     pub job_id: ::std::option::Option<::std::string::String>,
     /// Only jobs of this scheduling type (job name).
     pub job_name: ::std::option::Option<::std::string::String>,
+    /// Only jobs of this instance (its id, for example `a23fb62bd61e4e9e9636fd2225f395bein07`).
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.3) does not document this filter; the API Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ListScheduleJobsRequest) send it as an optional query parameter. Added from them.
+    pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ::clouddb_runtime::Operation for ListScheduledJobsInput {
@@ -85,6 +89,9 @@ impl ::clouddb_runtime::Operation for ListScheduledJobsInput {
         }
         if let ::std::option::Option::Some(value) = &self.job_name {
             w.query("job_name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.instance_id {
+            w.query("instance_id", value)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -159,6 +166,7 @@ pub struct ListScheduledJobsBuilder {
     end_time: ::std::option::Option<::std::string::String>,
     job_id: ::std::option::Option<::std::string::String>,
     job_name: ::std::option::Option<::std::string::String>,
+    instance_id: ::std::option::Option<::std::string::String>,
 }
 
 impl ListScheduledJobsBuilder {
@@ -172,6 +180,7 @@ impl ListScheduledJobsBuilder {
             end_time: ::std::option::Option::None,
             job_id: ::std::option::Option::None,
             job_name: ::std::option::Option::None,
+            instance_id: ::std::option::Option::None,
         }
     }
 
@@ -252,6 +261,19 @@ impl ListScheduledJobsBuilder {
         self
     }
 
+    /// Only jobs of this instance (its id, for example `a23fb62bd61e4e9e9636fd2225f395bein07`).
+    ///
+    /// Erratum of the source document: Seed 002 (4.13.3) does not document this filter; the API Explorer file ListScheduleJobs and the vendor SDK 3.1.219 (ListScheduleJobsRequest) send it as an optional query parameter. Added from them.
+    ///
+    /// Optional.
+    pub fn instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// The input, once every required parameter is set.
     pub fn build(
         self,
@@ -264,6 +286,7 @@ impl ListScheduledJobsBuilder {
             end_time: self.end_time,
             job_id: self.job_id,
             job_name: self.job_name,
+            instance_id: self.instance_id,
         })
     }
 

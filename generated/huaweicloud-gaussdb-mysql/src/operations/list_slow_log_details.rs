@@ -102,7 +102,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ListSlowLogDetails` request; start it with [`Client::list_slow_log_details`](crate::Client::list_slow_log_details).
@@ -226,6 +226,8 @@ impl crate::Client {
     /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListSlowLogDetails`: `POST /v3.1/{project_id}/instances/{instance_id}/slow-logs`; section 4.8.3 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.8.3) recommends the request header Content-Type: application/json; the API Explorer file ListLtsSlowlogDetails (consumes) and the vendor SDK 3.1.219 (list_lts_slowlog_details) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn list_slow_log_details(&self) -> ListSlowLogDetailsBuilder {
         ListSlowLogDetailsBuilder::new(self.clone())
     }

@@ -6,6 +6,14 @@
 pub struct ListStarRocksDatabaseParametersInput {
     /// Id of the StarRocks instance.
     pub instance_id: ::std::string::String,
+    /// Scenario of adding a subtask to an existing synchronization; given, the answer tells which database parameters may be changed in that scenario.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
+    pub add_task_scenario: ::std::option::Option<::std::string::String>,
+    /// Name of the main synchronization task the new subtask belongs to.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
+    pub main_task_name: ::std::option::Option<::std::string::String>,
 }
 
 impl ::clouddb_runtime::Operation for ListStarRocksDatabaseParametersInput {
@@ -21,6 +29,12 @@ impl ::clouddb_runtime::Operation for ListStarRocksDatabaseParametersInput {
         w: &mut ::clouddb_runtime::RequestWriter,
     ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
         w.path("instance_id", &self.instance_id);
+        if let ::std::option::Option::Some(value) = &self.add_task_scenario {
+            w.query("add_task_scenario", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.main_task_name {
+            w.query("main_task_name", value)?;
+        }
         ::std::result::Result::Ok(())
     }
 
@@ -52,6 +66,8 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct ListStarRocksDatabaseParametersBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
+    add_task_scenario: ::std::option::Option<::std::string::String>,
+    main_task_name: ::std::option::Option<::std::string::String>,
 }
 
 impl ListStarRocksDatabaseParametersBuilder {
@@ -59,6 +75,8 @@ impl ListStarRocksDatabaseParametersBuilder {
         Self {
             client,
             instance_id: ::std::option::Option::None,
+            add_task_scenario: ::std::option::Option::None,
+            main_task_name: ::std::option::Option::None,
         }
     }
 
@@ -73,6 +91,32 @@ impl ListStarRocksDatabaseParametersBuilder {
         self
     }
 
+    /// Scenario of adding a subtask to an existing synchronization; given, the answer tells which database parameters may be changed in that scenario.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
+    ///
+    /// Optional.
+    pub fn add_task_scenario(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.add_task_scenario = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Name of the main synchronization task the new subtask belongs to.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.18) does not document this parameter; the API Explorer file ListStarRocksDbParameters and the vendor SDK 3.1.219 (ListStarRocksDbParametersRequest) send it as an optional string query parameter. Added from them.
+    ///
+    /// Optional.
+    pub fn main_task_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_task_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// The input, once every required parameter is set.
     pub fn build(
         self,
@@ -84,6 +128,8 @@ impl ListStarRocksDatabaseParametersBuilder {
             ::std::option::Option::Some(instance_id) => {
                 ::std::result::Result::Ok(ListStarRocksDatabaseParametersInput {
                     instance_id,
+                    add_task_scenario: self.add_task_scenario,
+                    main_task_name: self.main_task_name,
                 })
             }
             ::std::option::Option::None => {

@@ -20,6 +20,36 @@ mod apply_configuration;
 pub use apply_configuration::{ApplyConfigurationBuilder, ApplyConfigurationInput};
 
 #[cfg(feature = "instances")]
+mod batch_change_instance_specification;
+
+#[cfg(feature = "instances")]
+pub use batch_change_instance_specification::{
+    BatchChangeInstanceSpecificationBuilder, BatchChangeInstanceSpecificationInput,
+};
+
+#[cfg(feature = "backups")]
+mod batch_delete_backup;
+
+#[cfg(feature = "backups")]
+pub use batch_delete_backup::{BatchDeleteBackupBuilder, BatchDeleteBackupInput};
+
+#[cfg(feature = "backups")]
+mod batch_update_backup_policy;
+
+#[cfg(feature = "backups")]
+pub use batch_update_backup_policy::{
+    BatchUpdateBackupPolicyBuilder, BatchUpdateBackupPolicyInput,
+};
+
+#[cfg(feature = "instances")]
+mod batch_upgrade_databases;
+
+#[cfg(feature = "instances")]
+pub use batch_upgrade_databases::{
+    BatchUpgradeDatabasesBuilder, BatchUpgradeDatabasesInput,
+};
+
+#[cfg(feature = "instances")]
 mod bind_instance_public_ip;
 
 #[cfg(feature = "instances")]
@@ -59,10 +89,24 @@ pub use check_click_house_table_config::{
 };
 
 #[cfg(feature = "instances")]
+mod check_kernel_upgrade;
+
+#[cfg(feature = "instances")]
+pub use check_kernel_upgrade::{CheckKernelUpgradeBuilder, CheckKernelUpgradeInput};
+
+#[cfg(feature = "instances")]
 mod check_resource;
 
 #[cfg(feature = "instances")]
 pub use check_resource::{CheckResourceBuilder, CheckResourceInput};
+
+#[cfg(feature = "instances")]
+mod check_schedule_task_exist;
+
+#[cfg(feature = "instances")]
+pub use check_schedule_task_exist::{
+    CheckScheduleTaskExistBuilder, CheckScheduleTaskExistInput,
+};
 
 #[cfg(feature = "htap-standard")]
 mod check_star_rocks_database_config;
@@ -78,6 +122,34 @@ mod check_star_rocks_resource;
 #[cfg(feature = "htap-standard")]
 pub use check_star_rocks_resource::{
     CheckStarRocksResourceBuilder, CheckStarRocksResourceInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod check_starrocks_params;
+
+#[cfg(feature = "htap-standard")]
+pub use check_starrocks_params::{CheckStarrocksParamsBuilder, CheckStarrocksParamsInput};
+
+#[cfg(feature = "htap-standard")]
+mod check_table_config;
+
+#[cfg(feature = "htap-standard")]
+pub use check_table_config::{CheckTableConfigBuilder, CheckTableConfigInput};
+
+#[cfg(feature = "online-ddl")]
+mod clear_online_ddl_task_temp_table;
+
+#[cfg(feature = "online-ddl")]
+pub use clear_online_ddl_task_temp_table::{
+    ClearOnlineDdlTaskTempTableBuilder, ClearOnlineDdlTaskTempTableInput,
+};
+
+#[cfg(feature = "diagnostics")]
+mod collect_realtime_session;
+
+#[cfg(feature = "diagnostics")]
+pub use collect_realtime_session::{
+    CollectRealtimeSessionBuilder, CollectRealtimeSessionInput,
 };
 
 #[cfg(feature = "parameter-templates")]
@@ -100,6 +172,14 @@ mod copy_instance_configuration;
 #[cfg(feature = "parameter-templates")]
 pub use copy_instance_configuration::{
     CopyInstanceConfigurationBuilder, CopyInstanceConfigurationInput,
+};
+
+#[cfg(feature = "backups")]
+mod create_backup_resource_package;
+
+#[cfg(feature = "backups")]
+pub use create_backup_resource_package::{
+    CreateBackupResourcePackageBuilder, CreateBackupResourcePackageInput,
 };
 
 #[cfg(feature = "htap-lite")]
@@ -198,6 +278,12 @@ mod create_proxy;
 #[cfg(feature = "proxy")]
 pub use create_proxy::{CreateProxyBuilder, CreateProxyInput};
 
+#[cfg(feature = "instances")]
+mod create_proxy_dns_name;
+
+#[cfg(feature = "instances")]
+pub use create_proxy_dns_name::{CreateProxyDnsNameBuilder, CreateProxyDnsNameInput};
+
 #[cfg(feature = "proxy")]
 mod create_proxy_legacy;
 
@@ -240,6 +326,14 @@ mod create_star_rocks_instance;
 #[cfg(feature = "htap-standard")]
 pub use create_star_rocks_instance::{
     CreateStarRocksInstanceBuilder, CreateStarRocksInstanceInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod delete_auto_sql_limiting;
+
+#[cfg(feature = "traffic-management")]
+pub use delete_auto_sql_limiting::{
+    DeleteAutoSqlLimitingBuilder, DeleteAutoSqlLimitingInput,
 };
 
 #[cfg(feature = "htap-lite")]
@@ -293,6 +387,22 @@ mod delete_databases;
 pub use delete_databases::{DeleteDatabasesBuilder, DeleteDatabasesInput};
 
 #[cfg(feature = "instances")]
+mod delete_dynamic_serverless_policy;
+
+#[cfg(feature = "instances")]
+pub use delete_dynamic_serverless_policy::{
+    DeleteDynamicServerlessPolicyBuilder, DeleteDynamicServerlessPolicyInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod delete_htap_process_list;
+
+#[cfg(feature = "htap-standard")]
+pub use delete_htap_process_list::{
+    DeleteHtapProcessListBuilder, DeleteHtapProcessListInput,
+};
+
+#[cfg(feature = "instances")]
 mod delete_instance;
 
 #[cfg(feature = "instances")]
@@ -330,6 +440,14 @@ mod delete_manual_backup;
 #[cfg(feature = "backups")]
 pub use delete_manual_backup::{DeleteManualBackupBuilder, DeleteManualBackupInput};
 
+#[cfg(feature = "online-ddl")]
+mod delete_online_ddl_task_record;
+
+#[cfg(feature = "online-ddl")]
+pub use delete_online_ddl_task_record::{
+    DeleteOnlineDdlTaskRecordBuilder, DeleteOnlineDdlTaskRecordInput,
+};
+
 #[cfg(feature = "proxy")]
 mod delete_proxies;
 
@@ -341,6 +459,14 @@ mod delete_proxy_legacy;
 
 #[cfg(feature = "proxy")]
 pub use delete_proxy_legacy::{DeleteProxyLegacyBuilder, DeleteProxyLegacyInput};
+
+#[cfg(feature = "proxy")]
+mod delete_proxy_private_dns_name;
+
+#[cfg(feature = "proxy")]
+pub use delete_proxy_private_dns_name::{
+    DeleteProxyPrivateDnsNameBuilder, DeleteProxyPrivateDnsNameInput,
+};
 
 #[cfg(feature = "instances")]
 mod delete_readonly_node;
@@ -365,6 +491,14 @@ pub use delete_sql_filter_rules::{
 };
 
 #[cfg(feature = "htap-standard")]
+mod delete_star_rock_lts_config;
+
+#[cfg(feature = "htap-standard")]
+pub use delete_star_rock_lts_config::{
+    DeleteStarRockLtsConfigBuilder, DeleteStarRockLtsConfigInput,
+};
+
+#[cfg(feature = "htap-standard")]
 mod delete_star_rocks_data_replication;
 
 #[cfg(feature = "htap-standard")]
@@ -386,6 +520,58 @@ mod delete_star_rocks_instance;
 #[cfg(feature = "htap-standard")]
 pub use delete_star_rocks_instance::{
     DeleteStarRocksInstanceBuilder, DeleteStarRocksInstanceInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod delete_taurus_db_node_processes;
+
+#[cfg(feature = "traffic-management")]
+pub use delete_taurus_db_node_processes::{
+    DeleteTaurusDbNodeProcessesBuilder, DeleteTaurusDbNodeProcessesInput,
+};
+
+#[cfg(feature = "logs")]
+mod download_ddl_logs;
+
+#[cfg(feature = "logs")]
+pub use download_ddl_logs::{DownloadDdlLogsBuilder, DownloadDdlLogsInput};
+
+#[cfg(feature = "htap-standard")]
+mod download_import_excel_template;
+
+#[cfg(feature = "htap-standard")]
+pub use download_import_excel_template::{
+    DownloadImportExcelTemplateBuilder, DownloadImportExcelTemplateInput,
+};
+
+#[cfg(feature = "online-ddl")]
+mod download_online_ddl_task_log;
+
+#[cfg(feature = "online-ddl")]
+pub use download_online_ddl_task_log::{
+    DownloadOnlineDdlTaskLogBuilder, DownloadOnlineDdlTaskLogInput,
+};
+
+#[cfg(feature = "diagnostics")]
+mod download_realtime_session;
+
+#[cfg(feature = "diagnostics")]
+pub use download_realtime_session::{
+    DownloadRealtimeSessionBuilder, DownloadRealtimeSessionInput,
+};
+
+#[cfg(feature = "logs")]
+mod download_slow_log_file;
+
+#[cfg(feature = "logs")]
+pub use download_slow_log_file::{DownloadSlowLogFileBuilder, DownloadSlowLogFileInput};
+
+#[cfg(feature = "diagnostics")]
+mod execute_intelligent_kill_session;
+
+#[cfg(feature = "diagnostics")]
+pub use execute_intelligent_kill_session::{
+    ExecuteIntelligentKillSessionBuilder, ExecuteIntelligentKillSessionInput,
 };
 
 #[cfg(feature = "htap-lite")]
@@ -425,6 +611,12 @@ mod list_audit_log_download_links;
 pub use list_audit_log_download_links::{
     ListAuditLogDownloadLinksBuilder, ListAuditLogDownloadLinksInput,
 };
+
+#[cfg(feature = "logs")]
+mod list_audit_logs;
+
+#[cfg(feature = "logs")]
+pub use list_audit_logs::{ListAuditLogsBuilder, ListAuditLogsInput};
 
 #[cfg(feature = "instances")]
 mod list_auto_scaling_history;
@@ -503,6 +695,12 @@ pub use list_click_house_slow_logs::{
     ListClickHouseSlowLogsBuilder, ListClickHouseSlowLogsInput,
 };
 
+#[cfg(feature = "hot-cold-separation")]
+mod list_cold_table_metas;
+
+#[cfg(feature = "hot-cold-separation")]
+pub use list_cold_table_metas::{ListColdTableMetasBuilder, ListColdTableMetasInput};
+
 #[cfg(feature = "parameter-templates")]
 mod list_configuration_applicable_instances;
 
@@ -559,6 +757,12 @@ mod list_databases;
 
 #[cfg(feature = "databases")]
 pub use list_databases::{ListDatabasesBuilder, ListDatabasesInput};
+
+#[cfg(feature = "logs")]
+mod list_ddl_logs;
+
+#[cfg(feature = "logs")]
+pub use list_ddl_logs::{ListDdlLogsBuilder, ListDdlLogsInput};
 
 #[cfg(feature = "instances")]
 mod list_dedicated_resources;
@@ -720,6 +924,12 @@ pub use list_instance_details_v3::{
     ListInstanceDetailsV3Builder, ListInstanceDetailsV3Input,
 };
 
+#[cfg(feature = "htap-standard")]
+mod list_instance_node;
+
+#[cfg(feature = "htap-standard")]
+pub use list_instance_node::{ListInstanceNodeBuilder, ListInstanceNodeInput};
+
 #[cfg(feature = "tags")]
 mod list_instance_tags;
 
@@ -744,11 +954,27 @@ mod list_instances_v3;
 #[cfg(feature = "instances")]
 pub use list_instances_v3::{ListInstancesV3Builder, ListInstancesV3Input};
 
+#[cfg(feature = "diagnostics")]
+mod list_intelligent_kill_session_history;
+
+#[cfg(feature = "diagnostics")]
+pub use list_intelligent_kill_session_history::{
+    ListIntelligentKillSessionHistoryBuilder, ListIntelligentKillSessionHistoryInput,
+};
+
 #[cfg(feature = "logs")]
 mod list_lts_configs;
 
 #[cfg(feature = "logs")]
 pub use list_lts_configs::{ListLtsConfigsBuilder, ListLtsConfigsInput};
+
+#[cfg(feature = "online-ddl")]
+mod list_online_ddl_task_records;
+
+#[cfg(feature = "online-ddl")]
+pub use list_online_ddl_task_records::{
+    ListOnlineDdlTaskRecordsBuilder, ListOnlineDdlTaskRecordsInput,
+};
 
 #[cfg(feature = "tags")]
 mod list_project_tags;
@@ -837,6 +1063,15 @@ mod list_sql_filter_rules;
 pub use list_sql_filter_rules::{ListSqlFilterRulesBuilder, ListSqlFilterRulesInput};
 
 #[cfg(feature = "htap-standard")]
+mod list_star_rocks_data_replication_config_by_data_base;
+
+#[cfg(feature = "htap-standard")]
+pub use list_star_rocks_data_replication_config_by_data_base::{
+    ListStarRocksDataReplicationConfigByDataBaseBuilder,
+    ListStarRocksDataReplicationConfigByDataBaseInput,
+};
+
+#[cfg(feature = "htap-standard")]
 mod list_star_rocks_data_replications;
 
 #[cfg(feature = "htap-standard")]
@@ -866,6 +1101,44 @@ mod list_star_rocks_databases;
 #[cfg(feature = "htap-standard")]
 pub use list_star_rocks_databases::{
     ListStarRocksDatabasesBuilder, ListStarRocksDatabasesInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod list_taurus_db_node_processes;
+
+#[cfg(feature = "traffic-management")]
+pub use list_taurus_db_node_processes::{
+    ListTaurusDbNodeProcessesBuilder, ListTaurusDbNodeProcessesInput,
+};
+
+#[cfg(feature = "instances")]
+mod modify_auto_expand_policy;
+
+#[cfg(feature = "instances")]
+pub use modify_auto_expand_policy::{
+    ModifyAutoExpandPolicyBuilder, ModifyAutoExpandPolicyInput,
+};
+
+#[cfg(feature = "backups")]
+mod modify_backup_vault_lock;
+
+#[cfg(feature = "backups")]
+pub use modify_backup_vault_lock::{
+    ModifyBackupVaultLockBuilder, ModifyBackupVaultLockInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod modify_data_sync;
+
+#[cfg(feature = "htap-standard")]
+pub use modify_data_sync::{ModifyDataSyncBuilder, ModifyDataSyncInput};
+
+#[cfg(feature = "htap-standard")]
+mod modify_star_rocks_security_group;
+
+#[cfg(feature = "htap-standard")]
+pub use modify_star_rocks_security_group::{
+    ModifyStarRocksSecurityGroupBuilder, ModifyStarRocksSecurityGroupInput,
 };
 
 #[cfg(feature = "htap-standard")]
@@ -924,6 +1197,14 @@ mod resize_instance_flavor_legacy;
 #[cfg(feature = "instances")]
 pub use resize_instance_flavor_legacy::{
     ResizeInstanceFlavorLegacyBuilder, ResizeInstanceFlavorLegacyInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod resize_star_rocks_flavor;
+
+#[cfg(feature = "htap-standard")]
+pub use resize_star_rocks_flavor::{
+    ResizeStarRocksFlavorBuilder, ResizeStarRocksFlavorInput,
 };
 
 #[cfg(feature = "htap-lite")]
@@ -999,10 +1280,22 @@ pub use revoke_database_user_privileges::{
 };
 
 #[cfg(feature = "logs")]
+mod set_audit_log_policy;
+
+#[cfg(feature = "logs")]
+pub use set_audit_log_policy::{SetAuditLogPolicyBuilder, SetAuditLogPolicyInput};
+
+#[cfg(feature = "logs")]
 mod set_audit_log_switch;
 
 #[cfg(feature = "logs")]
 pub use set_audit_log_switch::{SetAuditLogSwitchBuilder, SetAuditLogSwitchInput};
+
+#[cfg(feature = "traffic-management")]
+mod set_auto_sql_limiting;
+
+#[cfg(feature = "traffic-management")]
+pub use set_auto_sql_limiting::{SetAutoSqlLimitingBuilder, SetAutoSqlLimitingInput};
 
 #[cfg(feature = "backups")]
 mod set_backup_encryption;
@@ -1018,6 +1311,12 @@ pub use set_click_house_slow_log_desensitization::{
     SetClickHouseSlowLogDesensitizationBuilder, SetClickHouseSlowLogDesensitizationInput,
 };
 
+#[cfg(feature = "logs")]
+mod set_ddl_log_policy;
+
+#[cfg(feature = "logs")]
+pub use set_ddl_log_policy::{SetDdlLogPolicyBuilder, SetDdlLogPolicyInput};
+
 #[cfg(feature = "quotas")]
 mod set_enterprise_project_quotas;
 
@@ -1032,6 +1331,14 @@ mod set_enterprise_project_quotas_legacy;
 #[cfg(feature = "quotas")]
 pub use set_enterprise_project_quotas_legacy::{
     SetEnterpriseProjectQuotasLegacyBuilder, SetEnterpriseProjectQuotasLegacyInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod set_htap_query_queues_rule;
+
+#[cfg(feature = "htap-standard")]
+pub use set_htap_query_queues_rule::{
+    SetHtapQueryQueuesRuleBuilder, SetHtapQueryQueuesRuleInput,
 };
 
 #[cfg(feature = "instances")]
@@ -1056,6 +1363,22 @@ mod set_instance_monitor_policy;
 #[cfg(feature = "instances")]
 pub use set_instance_monitor_policy::{
     SetInstanceMonitorPolicyBuilder, SetInstanceMonitorPolicyInput,
+};
+
+#[cfg(feature = "instances")]
+mod set_instance_readonly_status;
+
+#[cfg(feature = "instances")]
+pub use set_instance_readonly_status::{
+    SetInstanceReadonlyStatusBuilder, SetInstanceReadonlyStatusInput,
+};
+
+#[cfg(feature = "instances")]
+mod set_instance_schedule_events;
+
+#[cfg(feature = "instances")]
+pub use set_instance_schedule_events::{
+    SetInstanceScheduleEventsBuilder, SetInstanceScheduleEventsInput,
 };
 
 #[cfg(feature = "instances")]
@@ -1155,10 +1478,32 @@ mod set_sql_filter_switch;
 pub use set_sql_filter_switch::{SetSqlFilterSwitchBuilder, SetSqlFilterSwitchInput};
 
 #[cfg(feature = "logs")]
+mod show_audit_log_download_link;
+
+#[cfg(feature = "logs")]
+pub use show_audit_log_download_link::{
+    ShowAuditLogDownloadLinkBuilder, ShowAuditLogDownloadLinkInput,
+};
+
+#[cfg(feature = "logs")]
+mod show_audit_log_policy;
+
+#[cfg(feature = "logs")]
+pub use show_audit_log_policy::{ShowAuditLogPolicyBuilder, ShowAuditLogPolicyInput};
+
+#[cfg(feature = "logs")]
 mod show_audit_log_switch;
 
 #[cfg(feature = "logs")]
 pub use show_audit_log_switch::{ShowAuditLogSwitchBuilder, ShowAuditLogSwitchInput};
+
+#[cfg(feature = "instances")]
+mod show_auto_expand_policy;
+
+#[cfg(feature = "instances")]
+pub use show_auto_expand_policy::{
+    ShowAutoExpandPolicyBuilder, ShowAutoExpandPolicyInput,
+};
 
 #[cfg(feature = "instances")]
 mod show_auto_scaling_policy;
@@ -1166,6 +1511,14 @@ mod show_auto_scaling_policy;
 #[cfg(feature = "instances")]
 pub use show_auto_scaling_policy::{
     ShowAutoScalingPolicyBuilder, ShowAutoScalingPolicyInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod show_auto_sql_limiting_log;
+
+#[cfg(feature = "traffic-management")]
+pub use show_auto_sql_limiting_log::{
+    ShowAutoSqlLimitingLogBuilder, ShowAutoSqlLimitingLogInput,
 };
 
 #[cfg(feature = "backups")]
@@ -1187,6 +1540,20 @@ mod show_backup_policy_legacy;
 pub use show_backup_policy_legacy::{
     ShowBackupPolicyLegacyBuilder, ShowBackupPolicyLegacyInput,
 };
+
+#[cfg(feature = "backups")]
+mod show_backup_resource_package_flavors;
+
+#[cfg(feature = "backups")]
+pub use show_backup_resource_package_flavors::{
+    ShowBackupResourcePackageFlavorsBuilder, ShowBackupResourcePackageFlavorsInput,
+};
+
+#[cfg(feature = "backups")]
+mod show_backup_vault_lock;
+
+#[cfg(feature = "backups")]
+pub use show_backup_vault_lock::{ShowBackupVaultLockBuilder, ShowBackupVaultLockInput};
 
 #[cfg(feature = "htap-lite")]
 mod show_click_house_instance;
@@ -1230,11 +1597,77 @@ pub use show_dedicated_resource::{
 };
 
 #[cfg(feature = "instances")]
+mod show_dynamic_serverless_policy;
+
+#[cfg(feature = "instances")]
+pub use show_dynamic_serverless_policy::{
+    ShowDynamicServerlessPolicyBuilder, ShowDynamicServerlessPolicyInput,
+};
+
+#[cfg(feature = "logs")]
+mod show_error_log_download_link;
+
+#[cfg(feature = "logs")]
+pub use show_error_log_download_link::{
+    ShowErrorLogDownloadLinkBuilder, ShowErrorLogDownloadLinkInput,
+};
+
+#[cfg(feature = "sql-throttling")]
+mod show_historical_sql_filter_rule;
+
+#[cfg(feature = "sql-throttling")]
+pub use show_historical_sql_filter_rule::{
+    ShowHistoricalSqlFilterRuleBuilder, ShowHistoricalSqlFilterRuleInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_htap_error_log_detail;
+
+#[cfg(feature = "htap-standard")]
+pub use show_htap_error_log_detail::{
+    ShowHtapErrorLogDetailBuilder, ShowHtapErrorLogDetailInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_htap_lts_config;
+
+#[cfg(feature = "htap-standard")]
+pub use show_htap_lts_config::{ShowHtapLtsConfigBuilder, ShowHtapLtsConfigInput};
+
+#[cfg(feature = "htap-standard")]
+mod show_htap_process_list;
+
+#[cfg(feature = "htap-standard")]
+pub use show_htap_process_list::{ShowHtapProcessListBuilder, ShowHtapProcessListInput};
+
+#[cfg(feature = "htap-standard")]
+mod show_htap_query_queues_rule;
+
+#[cfg(feature = "htap-standard")]
+pub use show_htap_query_queues_rule::{
+    ShowHtapQueryQueuesRuleBuilder, ShowHtapQueryQueuesRuleInput,
+};
+
+#[cfg(feature = "backups")]
+mod show_instance_backups;
+
+#[cfg(feature = "backups")]
+pub use show_instance_backups::{ShowInstanceBackupsBuilder, ShowInstanceBackupsInput};
+
+#[cfg(feature = "instances")]
 mod show_instance_database_version;
 
 #[cfg(feature = "instances")]
 pub use show_instance_database_version::{
     ShowInstanceDatabaseVersionBuilder, ShowInstanceDatabaseVersionInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_instance_databases_for_htap;
+
+#[cfg(feature = "htap-standard")]
+pub use show_instance_databases_for_htap::{
+    ShowInstanceDatabasesForHtapBuilder, ShowInstanceDatabasesForHtapInput,
 };
 
 #[cfg(feature = "instances")]
@@ -1273,6 +1706,30 @@ pub use show_instance_monitor_policy::{
     ShowInstanceMonitorPolicyBuilder, ShowInstanceMonitorPolicyInput,
 };
 
+#[cfg(feature = "instances")]
+mod show_instance_schedule_events;
+
+#[cfg(feature = "instances")]
+pub use show_instance_schedule_events::{
+    ShowInstanceScheduleEventsBuilder, ShowInstanceScheduleEventsInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_instance_tables_for_htap;
+
+#[cfg(feature = "htap-standard")]
+pub use show_instance_tables_for_htap::{
+    ShowInstanceTablesForHtapBuilder, ShowInstanceTablesForHtapInput,
+};
+
+#[cfg(feature = "diagnostics")]
+mod show_intelligent_kill_session_statistic;
+
+#[cfg(feature = "diagnostics")]
+pub use show_intelligent_kill_session_statistic::{
+    ShowIntelligentKillSessionStatisticBuilder, ShowIntelligentKillSessionStatisticInput,
+};
+
 #[cfg(feature = "jobs")]
 mod show_job;
 
@@ -1284,6 +1741,26 @@ mod show_job_legacy;
 
 #[cfg(feature = "jobs")]
 pub use show_job_legacy::{ShowJobLegacyBuilder, ShowJobLegacyInput};
+
+#[cfg(feature = "instances")]
+mod show_kernel_upgrade_check_result;
+
+#[cfg(feature = "instances")]
+pub use show_kernel_upgrade_check_result::{
+    ShowKernelUpgradeCheckResultBuilder, ShowKernelUpgradeCheckResultInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod show_lock_wait_session;
+
+#[cfg(feature = "traffic-management")]
+pub use show_lock_wait_session::{ShowLockWaitSessionBuilder, ShowLockWaitSessionInput};
+
+#[cfg(feature = "multi-tenancy")]
+mod show_multi_tenant;
+
+#[cfg(feature = "multi-tenancy")]
+pub use show_multi_tenant::{ShowMultiTenantBuilder, ShowMultiTenantInput};
 
 #[cfg(feature = "quotas")]
 mod show_project_quotas;
@@ -1308,6 +1785,14 @@ pub use show_proxy_access_control::{
 };
 
 #[cfg(feature = "proxy")]
+mod show_proxy_flavors_by_az_code;
+
+#[cfg(feature = "proxy")]
+pub use show_proxy_flavors_by_az_code::{
+    ShowProxyFlavorsByAzCodeBuilder, ShowProxyFlavorsByAzCodeInput,
+};
+
+#[cfg(feature = "proxy")]
 mod show_proxy_legacy;
 
 #[cfg(feature = "proxy")]
@@ -1325,11 +1810,43 @@ mod show_proxy_version;
 #[cfg(feature = "proxy")]
 pub use show_proxy_version::{ShowProxyVersionBuilder, ShowProxyVersionInput};
 
+#[cfg(feature = "diagnostics")]
+mod show_realtime_session_task_status;
+
+#[cfg(feature = "diagnostics")]
+pub use show_realtime_session_task_status::{
+    ShowRealtimeSessionTaskStatusBuilder, ShowRealtimeSessionTaskStatusInput,
+};
+
 #[cfg(feature = "instances")]
 mod show_recycle_policy;
 
 #[cfg(feature = "instances")]
 pub use show_recycle_policy::{ShowRecyclePolicyBuilder, ShowRecyclePolicyInput};
+
+#[cfg(feature = "backups")]
+mod show_restore_available_tables;
+
+#[cfg(feature = "backups")]
+pub use show_restore_available_tables::{
+    ShowRestoreAvailableTablesBuilder, ShowRestoreAvailableTablesInput,
+};
+
+#[cfg(feature = "instances")]
+mod show_serverless_compute_ability_policy;
+
+#[cfg(feature = "instances")]
+pub use show_serverless_compute_ability_policy::{
+    ShowServerlessComputeAbilityPolicyBuilder, ShowServerlessComputeAbilityPolicyInput,
+};
+
+#[cfg(feature = "instances")]
+mod show_serverless_scaling_policy;
+
+#[cfg(feature = "instances")]
+pub use show_serverless_scaling_policy::{
+    ShowServerlessScalingPolicyBuilder, ShowServerlessScalingPolicyInput,
+};
 
 #[cfg(feature = "logs")]
 mod show_slow_log_desensitization;
@@ -1337,6 +1854,28 @@ mod show_slow_log_desensitization;
 #[cfg(feature = "logs")]
 pub use show_slow_log_desensitization::{
     ShowSlowLogDesensitizationBuilder, ShowSlowLogDesensitizationInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_slow_log_detail;
+
+#[cfg(feature = "htap-standard")]
+pub use show_slow_log_detail::{ShowSlowLogDetailBuilder, ShowSlowLogDetailInput};
+
+#[cfg(feature = "logs")]
+mod show_slow_log_statistics;
+
+#[cfg(feature = "logs")]
+pub use show_slow_log_statistics::{
+    ShowSlowLogStatisticsBuilder, ShowSlowLogStatisticsInput,
+};
+
+#[cfg(feature = "traffic-management")]
+mod show_sql_auto_sql_limiting;
+
+#[cfg(feature = "traffic-management")]
+pub use show_sql_auto_sql_limiting::{
+    ShowSqlAutoSqlLimitingBuilder, ShowSqlAutoSqlLimitingInput,
 };
 
 #[cfg(feature = "sql-throttling")]
@@ -1361,6 +1900,76 @@ pub use show_star_rocks_instance::{
     ShowStarRocksInstanceBuilder, ShowStarRocksInstanceInput,
 };
 
+#[cfg(feature = "htap-standard")]
+mod show_star_rocks_slowlog_sensitive_status;
+
+#[cfg(feature = "htap-standard")]
+pub use show_star_rocks_slowlog_sensitive_status::{
+    ShowStarRocksSlowlogSensitiveStatusBuilder, ShowStarRocksSlowlogSensitiveStatusInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod show_starrocks_params;
+
+#[cfg(feature = "htap-standard")]
+pub use show_starrocks_params::{ShowStarrocksParamsBuilder, ShowStarrocksParamsInput};
+
+#[cfg(feature = "databases")]
+mod show_table_meta_info;
+
+#[cfg(feature = "databases")]
+pub use show_table_meta_info::{ShowTableMetaInfoBuilder, ShowTableMetaInfoInput};
+
+#[cfg(feature = "jobs")]
+mod show_task_details;
+
+#[cfg(feature = "jobs")]
+pub use show_task_details::{ShowTaskDetailsBuilder, ShowTaskDetailsInput};
+
+#[cfg(feature = "backups")]
+mod show_taurus_db_advanced_backup_policy;
+
+#[cfg(feature = "backups")]
+pub use show_taurus_db_advanced_backup_policy::{
+    ShowTaurusDbAdvancedBackupPolicyBuilder, ShowTaurusDbAdvancedBackupPolicyInput,
+};
+
+#[cfg(feature = "diagnostics")]
+mod show_taurus_db_txn_progress;
+
+#[cfg(feature = "diagnostics")]
+pub use show_taurus_db_txn_progress::{
+    ShowTaurusDbTxnProgressBuilder, ShowTaurusDbTxnProgressInput,
+};
+
+#[cfg(feature = "online-ddl")]
+mod start_online_ddl_task;
+
+#[cfg(feature = "online-ddl")]
+pub use start_online_ddl_task::{StartOnlineDdlTaskBuilder, StartOnlineDdlTaskInput};
+
+#[cfg(feature = "online-ddl")]
+mod stop_online_ddl_task;
+
+#[cfg(feature = "online-ddl")]
+pub use stop_online_ddl_task::{StopOnlineDdlTaskBuilder, StopOnlineDdlTaskInput};
+
+#[cfg(feature = "proxy")]
+mod switch_gauss_my_sql_proxy_alt;
+
+#[cfg(feature = "proxy")]
+pub use switch_gauss_my_sql_proxy_alt::{
+    SwitchGaussMySqlProxyAltBuilder, SwitchGaussMySqlProxyAltInput,
+};
+
+#[cfg(feature = "proxy")]
+mod switch_gauss_my_sql_proxy_eip;
+
+#[cfg(feature = "proxy")]
+pub use switch_gauss_my_sql_proxy_eip::{
+    SwitchGaussMySqlProxyEipBuilder, SwitchGaussMySqlProxyEipInput,
+};
+
 #[cfg(feature = "proxy")]
 mod switch_proxy_access_control;
 
@@ -1374,6 +1983,12 @@ mod switchover_instance;
 
 #[cfg(feature = "instances")]
 pub use switchover_instance::{SwitchoverInstanceBuilder, SwitchoverInstanceInput};
+
+#[cfg(feature = "htap-standard")]
+mod sync_star_rocks_users;
+
+#[cfg(feature = "htap-standard")]
+pub use sync_star_rocks_users::{SyncStarRocksUsersBuilder, SyncStarRocksUsersInput};
 
 #[cfg(feature = "instances")]
 mod unbind_instance_public_ip;
@@ -1453,6 +2068,14 @@ pub use update_database_user_passwords::{
     UpdateDatabaseUserPasswordsBuilder, UpdateDatabaseUserPasswordsInput,
 };
 
+#[cfg(feature = "instances")]
+mod update_dynamic_serverless_policy;
+
+#[cfg(feature = "instances")]
+pub use update_dynamic_serverless_policy::{
+    UpdateDynamicServerlessPolicyBuilder, UpdateDynamicServerlessPolicyInput,
+};
+
 #[cfg(feature = "quotas")]
 mod update_enterprise_project_quotas;
 
@@ -1467,6 +2090,14 @@ mod update_enterprise_project_quotas_legacy;
 #[cfg(feature = "quotas")]
 pub use update_enterprise_project_quotas_legacy::{
     UpdateEnterpriseProjectQuotasLegacyBuilder, UpdateEnterpriseProjectQuotasLegacyInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod update_htap_query_queues_control;
+
+#[cfg(feature = "htap-standard")]
+pub use update_htap_query_queues_control::{
+    UpdateHtapQueryQueuesControlBuilder, UpdateHtapQueryQueuesControlInput,
 };
 
 #[cfg(feature = "instances")]
@@ -1533,6 +2164,12 @@ mod update_instance_tags;
 #[cfg(feature = "tags")]
 pub use update_instance_tags::{UpdateInstanceTagsBuilder, UpdateInstanceTagsInput};
 
+#[cfg(feature = "multi-tenancy")]
+mod update_multi_tenant;
+
+#[cfg(feature = "multi-tenancy")]
+pub use update_multi_tenant::{UpdateMultiTenantBuilder, UpdateMultiTenantInput};
+
 #[cfg(feature = "instances")]
 mod update_node_names;
 
@@ -1573,6 +2210,47 @@ mod update_proxy_port;
 #[cfg(feature = "proxy")]
 pub use update_proxy_port::{UpdateProxyPortBuilder, UpdateProxyPortInput};
 
+#[cfg(feature = "proxy")]
+mod update_proxy_private_dns_name;
+
+#[cfg(feature = "proxy")]
+pub use update_proxy_private_dns_name::{
+    UpdateProxyPrivateDnsNameBuilder, UpdateProxyPrivateDnsNameInput,
+};
+
+#[cfg(feature = "instances")]
+mod update_serverless_compute_ability_policy;
+
+#[cfg(feature = "instances")]
+pub use update_serverless_compute_ability_policy::{
+    UpdateServerlessComputeAbilityPolicyBuilder,
+    UpdateServerlessComputeAbilityPolicyInput,
+};
+
+#[cfg(feature = "instances")]
+mod update_serverless_scaling_policy;
+
+#[cfg(feature = "instances")]
+pub use update_serverless_scaling_policy::{
+    UpdateServerlessScalingPolicyBuilder, UpdateServerlessScalingPolicyInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod update_slowlog_sensitive_status;
+
+#[cfg(feature = "htap-standard")]
+pub use update_slowlog_sensitive_status::{
+    UpdateSlowlogSensitiveStatusBuilder, UpdateSlowlogSensitiveStatusInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod update_star_rock_lts_config;
+
+#[cfg(feature = "htap-standard")]
+pub use update_star_rock_lts_config::{
+    UpdateStarRockLtsConfigBuilder, UpdateStarRockLtsConfigInput,
+};
+
 #[cfg(feature = "htap-standard")]
 mod update_star_rocks_database_user_password;
 
@@ -1590,6 +2268,36 @@ pub use update_star_rocks_database_user_permission::{
     UpdateStarRocksDatabaseUserPermissionInput,
 };
 
+#[cfg(feature = "htap-standard")]
+mod update_starrocks_params;
+
+#[cfg(feature = "htap-standard")]
+pub use update_starrocks_params::{
+    UpdateStarrocksParamsBuilder, UpdateStarrocksParamsInput,
+};
+
+#[cfg(feature = "backups")]
+mod update_taurus_db_advanced_backup_policy;
+
+#[cfg(feature = "backups")]
+pub use update_taurus_db_advanced_backup_policy::{
+    UpdateTaurusDbAdvancedBackupPolicyBuilder, UpdateTaurusDbAdvancedBackupPolicyInput,
+};
+
+#[cfg(feature = "instances")]
+mod update_taurus_node_data_ip;
+
+#[cfg(feature = "instances")]
+pub use update_taurus_node_data_ip::{
+    UpdateTaurusNodeDataIpBuilder, UpdateTaurusNodeDataIpInput,
+};
+
+#[cfg(feature = "parameter-templates")]
+mod upgrade_configuration;
+
+#[cfg(feature = "parameter-templates")]
+pub use upgrade_configuration::{UpgradeConfigurationBuilder, UpgradeConfigurationInput};
+
 #[cfg(feature = "instances")]
 mod upgrade_instance_kernel_version;
 
@@ -1603,3 +2311,19 @@ mod upgrade_proxy_version;
 
 #[cfg(feature = "proxy")]
 pub use upgrade_proxy_version::{UpgradeProxyVersionBuilder, UpgradeProxyVersionInput};
+
+#[cfg(feature = "htap-standard")]
+mod upgrade_sr_kernel_version;
+
+#[cfg(feature = "htap-standard")]
+pub use upgrade_sr_kernel_version::{
+    UpgradeSrKernelVersionBuilder, UpgradeSrKernelVersionInput,
+};
+
+#[cfg(feature = "htap-standard")]
+mod upload_import_excel_template;
+
+#[cfg(feature = "htap-standard")]
+pub use upload_import_excel_template::{
+    UploadImportExcelTemplateBuilder, UploadImportExcelTemplateInput,
+};

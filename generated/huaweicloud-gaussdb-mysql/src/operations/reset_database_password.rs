@@ -55,7 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ResetDatabasePassword` request; start it with [`Client::reset_database_password`](crate::Client::reset_database_password).
@@ -160,6 +160,8 @@ impl crate::Client {
     /// Operation `ResetDatabasePassword`: `POST /v3/{project_id}/instances/{instance_id}/password`; section 4.3.8 of the source document; IAM action `gaussdb:instance:modify`; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500, and the response example is "none". The spec declares a 200 answer without a body.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.8) recommends the request header Content-Type: application/json; the API Explorer file ResetGaussMySqlPassword (consumes) and the vendor SDK 3.1.219 (reset_gauss_my_sql_password) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn reset_database_password(&self) -> ResetDatabasePasswordBuilder {
         ResetDatabasePasswordBuilder::new(self.clone())
     }

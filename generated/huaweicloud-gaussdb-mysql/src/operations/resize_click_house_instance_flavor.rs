@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ResizeClickHouseInstanceFlavor` request; start it with [`Client::resize_click_house_instance_flavor`](crate::Client::resize_click_house_instance_flavor).
@@ -160,6 +160,8 @@ impl crate::Client {
     /// Changes the node flavor of a ClickHouse instance, at once or later (delayed). Only flavors offered for this instance are accepted. The answer's `result` carries what appears to be the id of the job that applies the change.
     ///
     /// Operation `ResizeClickHouseInstanceFlavor`: `POST /v3/{project_id}/instances/{instance_id}/clickhouse/resize-flavor`; section 4.16.28 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.28) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (resize_click_house_flavor) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn resize_click_house_instance_flavor(
         &self,
     ) -> ResizeClickHouseInstanceFlavorBuilder {

@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ResizeInstanceFlavor` request; start it with [`Client::resize_instance_flavor`](crate::Client::resize_instance_flavor).
@@ -187,6 +187,8 @@ impl crate::Client {
     /// Operation `ResizeInstanceFlavor`: `POST /v3/{project_id}/instances/{instance_id}/action`; section 4.3.9 of the source document; IAM action `gaussdb:instance:modifySpec`; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The request example gives only the body, without the request line and URL, so the path parameter has no example value.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.9) recommends the request header Content-Type: application/json; the API Explorer file ChangeGaussMySqlInstanceSpecification (consumes) and the vendor SDK 3.1.219 (change_gauss_my_sql_instance_specification) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn resize_instance_flavor(&self) -> ResizeInstanceFlavorBuilder {
         ResizeInstanceFlavorBuilder::new(self.clone())
     }

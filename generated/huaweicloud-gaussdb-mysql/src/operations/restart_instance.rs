@@ -52,7 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `RestartInstance` request; start it with [`Client::restart_instance`](crate::Client::restart_instance).
@@ -176,6 +176,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RestartInstance`: `POST /v3/{project_id}/instances/{instance_id}/restart`; section 4.3.2 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.2) recommends the request header Content-Type: application/json; the API Explorer file RestartGaussMySqlInstance (consumes) and the vendor SDK 3.1.219 (restart_gauss_my_sql_instance) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn restart_instance(&self) -> RestartInstanceBuilder {
         RestartInstanceBuilder::new(self.clone())
     }

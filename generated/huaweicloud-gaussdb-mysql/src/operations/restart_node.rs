@@ -53,7 +53,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `RestartNode` request; start it with [`Client::restart_node`](crate::Client::restart_node).
@@ -197,6 +197,8 @@ impl crate::Client {
     /// Operation `RestartNode`: `POST /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/restart`; section 4.3.14 of the source document; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The response example gives no status code; the response section documents 200, which the spec uses.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.14) recommends the request header Content-Type: application/json; the API Explorer file RestartGaussMySqlNode (consumes) and the vendor SDK 3.1.219 (restart_gauss_my_sql_node) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn restart_node(&self) -> RestartNodeBuilder {
         RestartNodeBuilder::new(self.clone())
     }

@@ -13,7 +13,7 @@ pub struct RestartStarRocksInstanceInput {
 impl ::clouddb_runtime::Operation for RestartStarRocksInstanceInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartStarRocksNodeResponse;
+    type Output = crate::types::SetDdlLogPolicyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -103,7 +103,7 @@ impl RestartStarRocksInstanceBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -115,7 +115,7 @@ impl RestartStarRocksInstanceBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

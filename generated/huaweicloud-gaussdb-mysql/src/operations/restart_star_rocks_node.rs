@@ -15,7 +15,7 @@ pub struct RestartStarRocksNodeInput {
 impl ::clouddb_runtime::Operation for RestartStarRocksNodeInput {
     type Service = crate::Client;
 
-    type Output = crate::types::RestartStarRocksNodeResponse;
+    type Output = crate::types::SetDdlLogPolicyResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -126,7 +126,7 @@ impl RestartStarRocksNodeBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -138,7 +138,7 @@ impl RestartStarRocksNodeBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::RestartStarRocksNodeResponse>,
+        ::clouddb_runtime::Response<crate::types::SetDdlLogPolicyResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();

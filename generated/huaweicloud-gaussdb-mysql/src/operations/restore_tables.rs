@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `RestoreTables` request; start it with [`Client::restore_tables`](crate::Client::restore_tables).
@@ -186,6 +186,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RestoreTables`: `POST /v3/{project_id}/instances/{instance_id}/backups/restore/tables`; section 4.4.12 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.12) recommends the request header Content-Type: application/json; the API Explorer file CreateRestoreTables (consumes) and the vendor SDK 3.1.219 (create_restore_tables) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn restore_tables(&self) -> RestoreTablesBuilder {
         RestoreTablesBuilder::new(self.clone())
     }

@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `RestoreToExistingInstance` request; start it with [`Client::restore_to_existing_instance`](crate::Client::restore_to_existing_instance).
@@ -168,6 +168,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RestoreToExistingInstance`: `POST /v3/{project_id}/instances/restore`; section 4.4.6 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.6) recommends the request header Content-Type: application/json; the API Explorer file RestoreOldInstance (consumes) and the vendor SDK 3.1.219 (restore_old_instance) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn restore_to_existing_instance(&self) -> RestoreToExistingInstanceBuilder {
         RestoreToExistingInstanceBuilder::new(self.clone())
     }

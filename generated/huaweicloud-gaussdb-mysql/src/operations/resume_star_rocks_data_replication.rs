@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `ResumeStarRocksDataReplication` request; start it with [`Client::resume_star_rocks_data_replication`](crate::Client::resume_star_rocks_data_replication).
@@ -191,6 +191,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `ResumeStarRocksDataReplication`: `POST /v3/{project_id}/instances/{instance_id}/starrocks/databases/replication/resume`; section 4.15.1 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.1) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (resume_star_rocks_data_replication) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn resume_star_rocks_data_replication(
         &self,
     ) -> ResumeStarRocksDataReplicationBuilder {

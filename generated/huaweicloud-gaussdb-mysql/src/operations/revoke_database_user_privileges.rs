@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `RevokeDatabaseUserPrivileges` request; start it with [`Client::revoke_database_user_privileges`](crate::Client::revoke_database_user_privileges).
@@ -195,6 +195,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `RevokeDatabaseUserPrivileges`: `DELETE /v3/{project_id}/instances/{instance_id}/db-users/privilege`; section 4.10.7 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.10.7) recommends the request header Content-Type: application/json; the API Explorer file DeleteDatabasePermission (consumes) and the vendor SDK 3.1.219 (delete_database_permission) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn revoke_database_user_privileges(
         &self,
     ) -> RevokeDatabaseUserPrivilegesBuilder {

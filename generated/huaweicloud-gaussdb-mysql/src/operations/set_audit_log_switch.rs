@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetAuditLogSwitch` request; start it with [`Client::set_audit_log_switch`](crate::Client::set_audit_log_switch).
@@ -161,6 +161,8 @@ impl crate::Client {
     /// Operation `SetAuditLogSwitch`: `POST /v3/{project_id}/instance/{instance_id}/audit-log/switch`; section 4.8.1 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives the path `.../audit-log/switch`, but the request example posts to `.../audit-log/status`. The spec uses the URI line, which the vendor's Terraform provider also calls.
+    ///
+    /// Erratum of the source document: Seed 002 (4.8.1) recommends the request header Content-Type: application/json; the API Explorer file UpdateAuditLog (consumes) and the vendor SDK 3.1.219 (update_audit_log) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_audit_log_switch(&self) -> SetAuditLogSwitchBuilder {
         SetAuditLogSwitchBuilder::new(self.clone())
     }

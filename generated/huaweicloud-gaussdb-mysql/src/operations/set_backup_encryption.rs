@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetBackupEncryption` request; start it with [`Client::set_backup_encryption`](crate::Client::set_backup_encryption).
@@ -159,6 +159,8 @@ impl crate::Client {
     /// Turns encryption of the instance's backups on (with a KMS key) or off. When switching on, type and kms_key_id must be sent; when switching off, they must be left out. The server compares encryption_status and type case-insensitively.
     ///
     /// Operation `SetBackupEncryption`: `POST /v3/{project_id}/instances/{instance_id}/backups/encryption`; section 4.4.8 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.8) recommends the request header Content-Type: application/json; the API Explorer file ModifyBackupEncryptStatus (consumes) and the vendor SDK 3.1.219 (modify_backup_encrypt_status) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_backup_encryption(&self) -> SetBackupEncryptionBuilder {
         SetBackupEncryptionBuilder::new(self.clone())
     }

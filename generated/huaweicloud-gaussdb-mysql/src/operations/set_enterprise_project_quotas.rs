@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetEnterpriseProjectQuotas` request; start it with [`Client::set_enterprise_project_quotas`](crate::Client::set_enterprise_project_quotas).
@@ -140,6 +140,8 @@ impl crate::Client {
     /// Operation `SetEnterpriseProjectQuotas`: `POST /v3/{project_id}/quotas`; section 4.6.3 of the source document; IAM action `gaussdb:quota:modify`; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: Unlike its sibling operations, this section documents no error statuses (only 200). The spec declares 400 and 500 with the vendor error body, as for the query (4.6.2) and update (4.6.4) of the same quotas.
+    ///
+    /// Erratum of the source document: Seed 002 (4.6.3) recommends the request header Content-Type: application/json; the API Explorer file SetGaussMySqlQuotas (consumes) and the vendor SDK 3.1.219 (set_gauss_my_sql_quotas) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_enterprise_project_quotas(&self) -> SetEnterpriseProjectQuotasBuilder {
         SetEnterpriseProjectQuotasBuilder::new(self.clone())
     }

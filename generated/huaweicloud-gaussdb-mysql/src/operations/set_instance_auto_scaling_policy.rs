@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetInstanceAutoScalingPolicy` request; start it with [`Client::set_instance_auto_scaling_policy`](crate::Client::set_instance_auto_scaling_policy).
@@ -165,6 +165,8 @@ impl crate::Client {
     /// Turns automatic scaling of an instance on or off and sets its policy: when the average CPU usage over the monitoring period reaches the threshold, the instance is scaled up (flavor, up to a maximum) and/or read-only nodes are added (up to a maximum); with `reduce_enabled` it is scaled back down later. Two scaling actions are at least the silence period apart. Adding and removing read-only nodes requires the database proxy to be enabled with exactly one proxy. The document lists a required `Content-Type: application/json` request header, which the client sends with every request body. The operation is in public beta and must be enabled for the account through a service ticket.
     ///
     /// Operation `SetInstanceAutoScalingPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/auto-scaling/policy`; section 4.3.28 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.28) recommends the request header Content-Type: application/json; the API Explorer file UpdateAutoScalingPolicy (consumes) and the vendor SDK 3.1.219 (update_auto_scaling_policy) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_instance_auto_scaling_policy(
         &self,
     ) -> SetInstanceAutoScalingPolicyBuilder {

@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetInstanceMaintenanceWindow` request; start it with [`Client::set_instance_maintenance_window`](crate::Client::set_instance_maintenance_window).
@@ -162,6 +162,8 @@ impl crate::Client {
     /// Operation `SetInstanceMaintenanceWindow`: `PUT /v3/{project_id}/instances/{instance_id}/ops-window`; section 4.3.20 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500, with no success status or table; the response example shows status 200 with the body {}. The spec declares 200 with an empty object.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.20) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_instance_ops_window) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_instance_maintenance_window(
         &self,
     ) -> SetInstanceMaintenanceWindowBuilder {

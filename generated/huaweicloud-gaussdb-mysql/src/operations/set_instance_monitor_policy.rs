@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetInstanceMonitorPolicy` request; start it with [`Client::set_instance_monitor_policy`](crate::Client::set_instance_monitor_policy).
@@ -185,6 +185,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetInstanceMonitorPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/monitor-policy`; section 4.3.12 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.12) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_instance_monitor) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_instance_monitor_policy(&self) -> SetInstanceMonitorPolicyBuilder {
         SetInstanceMonitorPolicyBuilder::new(self.clone())
     }

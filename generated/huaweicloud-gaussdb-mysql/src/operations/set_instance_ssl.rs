@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetInstanceSsl` request; start it with [`Client::set_instance_ssl`](crate::Client::set_instance_ssl).
@@ -181,6 +181,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetInstanceSsl`: `PUT /v3/{project_id}/instances/{instance_id}/ssl-option`; section 4.3.16 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.16) recommends the request header Content-Type: application/json; the API Explorer file SwitchGaussMySqlInstanceSsl (consumes) and the vendor SDK 3.1.219 (switch_gauss_my_sql_instance_ssl) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_instance_ssl(&self) -> SetInstanceSslBuilder {
         SetInstanceSslBuilder::new(self.clone())
     }

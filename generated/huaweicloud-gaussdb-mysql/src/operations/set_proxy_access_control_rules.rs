@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyAccessControlRules` request; start it with [`Client::set_proxy_access_control_rules`](crate::Client::set_proxy_access_control_rules).
@@ -188,6 +188,8 @@ impl crate::Client {
     /// Sets whether the access control list of a database proxy is an allow list (white) or a deny list (black) and the IP addresses or ranges in it, at most 300. The answer gives whether access control is enabled.
     ///
     /// Operation `SetProxyAccessControlRules`: `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control`; section 4.7.22 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.22) recommends the request header Content-Type: application/json; the API Explorer file CreateAccessControl (consumes) and the vendor SDK 3.1.219 (create_access_control) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_access_control_rules(&self) -> SetProxyAccessControlRulesBuilder {
         SetProxyAccessControlRulesBuilder::new(self.clone())
     }

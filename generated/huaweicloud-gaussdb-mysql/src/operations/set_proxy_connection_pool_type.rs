@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyConnectionPoolType` request; start it with [`Client::set_proxy_connection_pool_type`](crate::Client::set_proxy_connection_pool_type).
@@ -220,6 +220,8 @@ impl crate::Client {
     /// Operation `SetProxyConnectionPoolType`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/connection-pool-type`; section 4.7.13 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The request example's URL has the segment `instance` (singular) where the URI line has `instances`. The spec follows the URI line.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.13) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_proxy_connection_pool_type) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_connection_pool_type(&self) -> SetProxyConnectionPoolTypeBuilder {
         SetProxyConnectionPoolTypeBuilder::new(self.clone())
     }

@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyNewNodeAutoAdd` request; start it with [`Client::set_proxy_new_node_auto_add`](crate::Client::set_proxy_new_node_auto_add).
@@ -182,6 +182,8 @@ impl crate::Client {
     /// Sets whether nodes newly added to the instance join the database proxy automatically, and the read weight they get. The operation is in public beta and must be enabled for the account through a service ticket.
     ///
     /// Operation `SetProxyNewNodeAutoAdd`: `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/new-node-auto-add`; section 4.7.11 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.11) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_new_node_auto_add_switch) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_new_node_auto_add(&self) -> SetProxyNewNodeAutoAddBuilder {
         SetProxyNewNodeAutoAddBuilder::new(self.clone())
     }

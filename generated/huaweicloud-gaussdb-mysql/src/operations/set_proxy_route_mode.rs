@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyRouteMode` request; start it with [`Client::set_proxy_route_mode`](crate::Client::set_proxy_route_mode).
@@ -212,6 +212,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetProxyRouteMode`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/route-mode`; section 4.7.9 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.9) recommends the request header Content-Type: application/json; the API Explorer file ModifyGaussMySqlProxyRouteMode (consumes) and the vendor SDK 3.1.219 (modify_gauss_my_sql_proxy_route_mode) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_route_mode(&self) -> SetProxyRouteModeBuilder {
         SetProxyRouteModeBuilder::new(self.clone())
     }

@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxySessionConsistency` request; start it with [`Client::set_proxy_session_consistency`](crate::Client::set_proxy_session_consistency).
@@ -218,6 +218,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetProxySessionConsistency`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/session-consistence`; section 4.7.12 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.12) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_proxy_session_consistence) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_session_consistency(&self) -> SetProxySessionConsistencyBuilder {
         SetProxySessionConsistencyBuilder::new(self.clone())
     }

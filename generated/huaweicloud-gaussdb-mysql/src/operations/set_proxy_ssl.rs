@@ -52,7 +52,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxySsl` request; start it with [`Client::set_proxy_ssl`](crate::Client::set_proxy_ssl).
@@ -198,6 +198,8 @@ impl crate::Client {
     /// Operation `SetProxySsl`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/ssl`; section 4.7.23 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The request example's URL has the segment `proxyId` where the URI line has `proxy`. The spec follows the URI line.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.23) recommends the request header Content-Type: application/json; the API Explorer file SwitchGaussMySqlProxySsl (consumes) and the vendor SDK 3.1.219 (switch_gauss_my_sql_proxy_ssl) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_ssl(&self) -> SetProxySslBuilder {
         SetProxySslBuilder::new(self.clone())
     }

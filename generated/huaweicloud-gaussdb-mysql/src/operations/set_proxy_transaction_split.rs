@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyTransactionSplit` request; start it with [`Client::set_proxy_transaction_split`](crate::Client::set_proxy_transaction_split).
@@ -189,6 +189,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetProxyTransactionSplit`: `POST /v3/{project_id}/instances/{instance_id}/proxy/transaction-split`; section 4.7.10 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.10) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_transaction_split_status) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_transaction_split(&self) -> SetProxyTransactionSplitBuilder {
         SetProxyTransactionSplitBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetProxyWeights` request; start it with [`Client::set_proxy_weights`](crate::Client::set_proxy_weights).
@@ -204,6 +204,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `SetProxyWeights`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/weight`; section 4.7.8 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.8) recommends the request header Content-Type: application/json; the API Explorer file SetGaussMySqlProxyWeight (consumes) and the vendor SDK 3.1.219 (set_gauss_my_sql_proxy_weight) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_proxy_weights(&self) -> SetProxyWeightsBuilder {
         SetProxyWeightsBuilder::new(self.clone())
     }

@@ -50,7 +50,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetRecyclePolicy` request; start it with [`Client::set_recycle_policy`](crate::Client::set_recycle_policy).
@@ -131,6 +131,8 @@ impl crate::Client {
     /// Operation `SetRecyclePolicy`: `PUT /v3/{project_id}/instances/recycle-policy`; section 4.3.34 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives PUT but the request example uses POST. The spec follows the URI line (as the vendor's SDK does). The document lists status 200 without a response body table, and its response example is "none"; the spec declares 200 without content.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.34) recommends the request header Content-Type: application/json; the API Explorer file SetRecyclePolicy (consumes) and the vendor SDK 3.1.219 (set_recycle_policy) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_recycle_policy(&self) -> SetRecyclePolicyBuilder {
         SetRecyclePolicyBuilder::new(self.clone())
     }

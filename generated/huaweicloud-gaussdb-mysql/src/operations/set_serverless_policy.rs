@@ -48,7 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetServerlessPolicy` request; start it with [`Client::set_serverless_policy`](crate::Client::set_serverless_policy).
@@ -151,6 +151,8 @@ impl crate::Client {
     /// Operation `SetServerlessPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/serverless/policy`; section 4.3.39 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The document lists status 200 without a response body table, and its response example is "none"; the spec declares 200 without content.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.39) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_serverless_policy) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_serverless_policy(&self) -> SetServerlessPolicyBuilder {
         SetServerlessPolicyBuilder::new(self.clone())
     }

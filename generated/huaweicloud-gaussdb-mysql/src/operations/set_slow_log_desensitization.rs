@@ -48,7 +48,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetSlowLogDesensitization` request; start it with [`Client::set_slow_log_desensitization`](crate::Client::set_slow_log_desensitization).
@@ -157,6 +157,8 @@ impl crate::Client {
     /// Operation `SetSlowLogDesensitization`: `POST /v3/{project_id}/instances/{instance_id}/slowlog/modify`; section 4.8.10 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500; the status table gives 200 and the response example says there is no body. The spec declares 200 without content.
+    ///
+    /// Erratum of the source document: Seed 002 (4.8.10) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_slowlog_sensitive_switch) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_slow_log_desensitization(&self) -> SetSlowLogDesensitizationBuilder {
         SetSlowLogDesensitizationBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetSqlFilterRules` request; start it with [`Client::set_sql_filter_rules`](crate::Client::set_sql_filter_rules).
@@ -191,6 +191,8 @@ impl crate::Client {
     /// Operation `SetSqlFilterRules`: `PUT /v3/{project_id}/instances/{instance_id}/sql-filter/rules`; section 4.12.3 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives the path segment `instances`, but the request example uses `instance` (singular). The spec follows the URI line.
+    ///
+    /// Erratum of the source document: Seed 002 (4.12.3) recommends the request header Content-Type: application/json; the API Explorer file SetSqlFilterRule (consumes) and the vendor SDK 3.1.219 (set_sql_filter_rule) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_sql_filter_rules(&self) -> SetSqlFilterRulesBuilder {
         SetSqlFilterRulesBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SetSqlFilterSwitch` request; start it with [`Client::set_sql_filter_switch`](crate::Client::set_sql_filter_switch).
@@ -191,6 +191,8 @@ impl crate::Client {
     /// Operation `SetSqlFilterSwitch`: `POST /v3/{project_id}/instances/{instance_id}/sql-filter/switch`; section 4.12.1 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives the path segment `instances`, but both request examples use `instance` (singular). The spec follows the URI line, which the vendor's Terraform provider also calls.
+    ///
+    /// Erratum of the source document: Seed 002 (4.12.1) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_sql_filter_control) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn set_sql_filter_switch(&self) -> SetSqlFilterSwitchBuilder {
         SetSqlFilterSwitchBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `SwitchProxyAccessControl` request; start it with [`Client::switch_proxy_access_control`](crate::Client::switch_proxy_access_control).
@@ -177,6 +177,8 @@ impl crate::Client {
     /// Enables or disables IP-based access control on a database proxy. The answer gives the resulting state.
     ///
     /// Operation `SwitchProxyAccessControl`: `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/access-control-switch`; section 4.7.21 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.21) recommends the request header Content-Type: application/json; the API Explorer file SwitchAccessControl (consumes) and the vendor SDK 3.1.219 (switch_access_control) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn switch_proxy_access_control(&self) -> SwitchProxyAccessControlBuilder {
         SwitchProxyAccessControlBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateBackupPolicy` request; start it with [`Client::update_backup_policy`](crate::Client::update_backup_policy).
@@ -159,6 +159,8 @@ impl crate::Client {
     /// Replaces the automatic backup policy of an instance: the one-hour UTC window in which the automatic backup starts, the weekdays on which it runs and how many days backups are kept. The retention count of level-1 backups must be sent when level-1 backups are switched on and must be left out otherwise.
     ///
     /// Operation `UpdateBackupPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/backups/policy/update`; section 4.4.1 of the source document; IAM action `gaussdb:instance:modifyBackupPolicy`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.1) recommends the request header Content-Type: application/json; the API Explorer file UpdateGaussMySqlBackupPolicy (consumes) and the vendor SDK 3.1.219 (update_gauss_my_sql_backup_policy) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_backup_policy(&self) -> UpdateBackupPolicyBuilder {
         UpdateBackupPolicyBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateClickHouseDatabaseUserPassword` request; start it with [`Client::update_click_house_database_user_password`](crate::Client::update_click_house_database_user_password).
@@ -169,6 +169,8 @@ impl crate::Client {
     /// Operation `UpdateClickHouseDatabaseUserPassword`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/users/password`; section 4.16.21 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The password rule of this section also lists the comma among the special characters (~!@#%^*-_=+?,); the account creation section (4.16.19) does not. The spec states the rule without the comma and declares no pattern.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.21) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_click_house_database_user_password) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_click_house_database_user_password(
         &self,
     ) -> UpdateClickHouseDatabaseUserPasswordBuilder {

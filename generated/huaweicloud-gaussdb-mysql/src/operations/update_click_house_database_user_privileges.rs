@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateClickHouseDatabaseUserPrivileges` request; start it with [`Client::update_click_house_database_user_privileges`](crate::Client::update_click_house_database_user_privileges).
@@ -167,6 +167,8 @@ impl crate::Client {
     /// Replaces the databases (`*` for all) a database account of a ClickHouse instance may access and its DML permission (read only, or read and settings).
     ///
     /// Operation `UpdateClickHouseDatabaseUserPrivileges`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/users/permission`; section 4.16.22 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.22) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_click_house_database_user_permission) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_click_house_database_user_privileges(
         &self,
     ) -> UpdateClickHouseDatabaseUserPrivilegesBuilder {

@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateClickHouseReplicationConfig` request; start it with [`Client::update_click_house_replication_config`](crate::Client::update_click_house_replication_config).
@@ -190,6 +190,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateClickHouseReplicationConfig`: `PUT /v3/{project_id}/instances/{instance_id}/clickhouse/databases/replication/config`; section 4.16.26 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.16.26) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_click_house_data_base_config) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_click_house_replication_config(
         &self,
     ) -> UpdateClickHouseReplicationConfigBuilder {

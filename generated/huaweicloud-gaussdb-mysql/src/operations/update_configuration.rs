@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateConfiguration` request; start it with [`Client::update_configuration`](crate::Client::update_configuration).
@@ -185,6 +185,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateConfiguration`: `PUT /v3/{project_id}/configurations/{configuration_id}`; section 4.5.5 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.5) recommends the request header Content-Type: application/json; the API Explorer file UpdateGaussMySqlConfiguration (consumes) and the vendor SDK 3.1.219 (update_gauss_my_sql_configuration) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_configuration(&self) -> UpdateConfigurationBuilder {
         UpdateConfigurationBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateDatabaseComments` request; start it with [`Client::update_database_comments`](crate::Client::update_database_comments).
@@ -189,6 +189,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateDatabaseComments`: `PUT /v3/{project_id}/instances/{instance_id}/databases/comment`; section 4.11.3 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.11.3) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_database_comment) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_database_comments(&self) -> UpdateDatabaseCommentsBuilder {
         UpdateDatabaseCommentsBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateDatabaseUserPasswords` request; start it with [`Client::update_database_user_passwords`](crate::Client::update_database_user_passwords).
@@ -195,6 +195,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateDatabaseUserPasswords`: `PUT /v3/{project_id}/instances/{instance_id}/db-users/password`; section 4.10.5 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.10.5) recommends the request header Content-Type: application/json; the API Explorer file ResetGaussMySqlDatabasePassword (consumes) and the vendor SDK 3.1.219 (reset_gauss_my_sql_database_password) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_database_user_passwords(&self) -> UpdateDatabaseUserPasswordsBuilder {
         UpdateDatabaseUserPasswordsBuilder::new(self.clone())
     }

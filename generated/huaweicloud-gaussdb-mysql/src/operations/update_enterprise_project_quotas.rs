@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateEnterpriseProjectQuotas` request; start it with [`Client::update_enterprise_project_quotas`](crate::Client::update_enterprise_project_quotas).
@@ -138,6 +138,8 @@ impl crate::Client {
     /// Changes the instance, vCPU and memory quotas of up to 10 enterprise projects at once. Where the enterprise project already has instances, a quota must exceed what they already use. The operation is in public beta and must be enabled for the account through a service ticket.
     ///
     /// Operation `UpdateEnterpriseProjectQuotas`: `PUT /v3/{project_id}/quotas`; section 4.6.4 of the source document; IAM action `gaussdb:quota:modify`; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.6.4) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_quotas) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_enterprise_project_quotas(
         &self,
     ) -> UpdateEnterpriseProjectQuotasBuilder {

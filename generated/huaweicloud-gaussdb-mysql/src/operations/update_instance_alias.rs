@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstanceAlias` request; start it with [`Client::update_instance_alias`](crate::Client::update_instance_alias).
@@ -161,6 +161,8 @@ impl crate::Client {
     /// Operation `UpdateInstanceAlias`: `PUT /v3/{project_id}/instances/{instance_id}/alias`; section 4.3.24 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The response section documents only the error statuses 400 and 500, with no success status or table; the response example shows status 200 with the body {}. The spec declares 200 with an empty object.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.24) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_instance_alias) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_alias(&self) -> UpdateInstanceAliasBuilder {
         UpdateInstanceAliasBuilder::new(self.clone())
     }

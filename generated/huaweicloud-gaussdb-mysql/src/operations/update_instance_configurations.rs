@@ -17,7 +17,7 @@ pub struct UpdateInstanceConfigurationsInput {
 impl ::clouddb_runtime::Operation for UpdateInstanceConfigurationsInput {
     type Service = crate::Client;
 
-    type Output = crate::types::UpdateInstanceConfigurationsResponse;
+    type Output = crate::types::UpdateStarrocksParamsResponse;
 
     const SPEC: &'static ::clouddb_runtime::OperationSpec = &SPEC;
 
@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstanceConfigurations` request; start it with [`Client::update_instance_configurations`](crate::Client::update_instance_configurations).
@@ -134,7 +134,7 @@ impl UpdateInstanceConfigurationsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceConfigurationsResponse>,
+        ::clouddb_runtime::Response<crate::types::UpdateStarrocksParamsResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -146,7 +146,7 @@ impl UpdateInstanceConfigurationsBuilder {
         self,
         options: &::clouddb_runtime::CallOptions,
     ) -> ::std::result::Result<
-        ::clouddb_runtime::Response<crate::types::UpdateInstanceConfigurationsResponse>,
+        ::clouddb_runtime::Response<crate::types::UpdateStarrocksParamsResponse>,
         ::clouddb_runtime::Error,
     > {
         let client = self.client.clone();
@@ -159,9 +159,7 @@ impl UpdateInstanceConfigurationsBuilder {
         options: &::clouddb_runtime::wait::WaitOptions,
     ) -> ::std::result::Result<
         (
-            ::clouddb_runtime::Response<
-                crate::types::UpdateInstanceConfigurationsResponse,
-            >,
+            ::clouddb_runtime::Response<crate::types::UpdateStarrocksParamsResponse>,
             ::clouddb_runtime::Job,
         ),
         ::clouddb_runtime::Error,
@@ -192,6 +190,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateInstanceConfigurations`: `PUT /v3/{project_id}/instances/{instance_id}/configurations`; section 4.5.12 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.5.12) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_instance_configurations) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_configurations(&self) -> UpdateInstanceConfigurationsBuilder {
         UpdateInstanceConfigurationsBuilder::new(self.clone())
     }

@@ -11,7 +11,7 @@ pub struct UpdateInstanceInternalIpInput {
     /// The request body.
     ///
     /// The new private address.
-    pub body: crate::types::UpdateInstanceInternalIpRequest,
+    pub body: crate::types::UpdateTaurusNodeDataIpRequest,
 }
 
 impl ::clouddb_runtime::Operation for UpdateInstanceInternalIpInput {
@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstanceInternalIp` request; start it with [`Client::update_instance_internal_ip`](crate::Client::update_instance_internal_ip).
@@ -60,7 +60,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
 pub struct UpdateInstanceInternalIpBuilder {
     client: crate::Client,
     instance_id: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<crate::types::UpdateInstanceInternalIpRequest>,
+    body: ::std::option::Option<crate::types::UpdateTaurusNodeDataIpRequest>,
 }
 
 impl UpdateInstanceInternalIpBuilder {
@@ -90,7 +90,7 @@ impl UpdateInstanceInternalIpBuilder {
     /// The new private address.
     ///
     /// Required.
-    pub fn body(mut self, value: crate::types::UpdateInstanceInternalIpRequest) -> Self {
+    pub fn body(mut self, value: crate::types::UpdateTaurusNodeDataIpRequest) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
     }
@@ -184,6 +184,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateInstanceInternalIp`: `PUT /v3/{project_id}/instances/{instance_id}/internal-ip`; section 4.3.22 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.22) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_instance_internal_ip) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_internal_ip(&self) -> UpdateInstanceInternalIpBuilder {
         UpdateInstanceInternalIpBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstancePort` request; start it with [`Client::update_instance_port`](crate::Client::update_instance_port).
@@ -189,6 +189,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateInstancePort`: `PUT /v3/{project_id}/instances/{instance_id}/port`; section 4.3.23 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.23) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_gauss_my_sql_instance_port) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_port(&self) -> UpdateInstancePortBuilder {
         UpdateInstancePortBuilder::new(self.clone())
     }

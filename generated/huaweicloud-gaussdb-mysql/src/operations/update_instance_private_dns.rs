@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstancePrivateDns` request; start it with [`Client::update_instance_private_dns`](crate::Client::update_instance_private_dns).
@@ -191,6 +191,8 @@ impl crate::Client {
     /// Operation `UpdateInstancePrivateDns`: `PUT /v3/{project_id}/instances/{instance_id}/dns`; section 4.3.26 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives PUT, but the request example sends POST (the method of 4.3.25, which applies for the name on the same path). The spec follows the URI line: PUT changes, POST creates.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.26) recommends the request header Content-Type: application/json; the API Explorer file ModifyGaussMysqlDns (consumes) and the vendor SDK 3.1.219 (modify_gauss_mysql_dns) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_private_dns(&self) -> UpdateInstancePrivateDnsBuilder {
         UpdateInstancePrivateDnsBuilder::new(self.clone())
     }

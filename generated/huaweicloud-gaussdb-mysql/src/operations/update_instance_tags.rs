@@ -55,7 +55,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateInstanceTags` request; start it with [`Client::update_instance_tags`](crate::Client::update_instance_tags).
@@ -160,6 +160,8 @@ impl crate::Client {
     /// Operation `UpdateInstanceTags`: `POST /v3/{project_id}/instances/{instance_id}/tags/action`; section 4.9.3 of the source document; documented error statuses 400, 500; not idempotent.
     ///
     /// Erratum of the source document: The response section lists only the error statuses 400 and 500 and the response example is "none", so the document gives no success status. The spec declares 200 without a body; any other 2xx is decoded the same way.
+    ///
+    /// Erratum of the source document: Seed 002 (4.9.3) recommends the request header Content-Type: application/json; the API Explorer file BatchTagAction (consumes) and the vendor SDK 3.1.219 (batch_tag_action) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_instance_tags(&self) -> UpdateInstanceTagsBuilder {
         UpdateInstanceTagsBuilder::new(self.clone())
     }

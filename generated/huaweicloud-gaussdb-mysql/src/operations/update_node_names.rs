@@ -54,7 +54,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateNodeNames` request; start it with [`Client::update_node_names`](crate::Client::update_node_names).
@@ -184,6 +184,8 @@ impl crate::Client {
     /// Operation `UpdateNodeNames`: `PUT /v3/{project_id}/instances/{instance_id}/nodes/name`; section 4.3.37 of the source document; documented error statuses 400, 500.
     ///
     /// Erratum of the source document: The URI line gives PUT but the request example uses POST. The spec follows the URI line.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.37) recommends the request header Content-Type: application/json; the API Explorer file RenameInstanceNode (consumes) and the vendor SDK 3.1.219 (rename_instance_node) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_node_names(&self) -> UpdateNodeNamesBuilder {
         UpdateNodeNamesBuilder::new(self.clone())
     }

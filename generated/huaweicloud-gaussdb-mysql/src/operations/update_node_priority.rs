@@ -57,7 +57,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateNodePriority` request; start it with [`Client::update_node_priority`](crate::Client::update_node_priority).
@@ -204,6 +204,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateNodePriority`: `PUT /v3/{project_id}/instances/{instance_id}/nodes/{node_id}/priority`; section 4.3.40 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.40) recommends the request header Content-Type: application/json; the API Explorer file ModifyNodePriority (consumes) and the vendor SDK 3.1.219 (modify_node_priority) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_node_priority(&self) -> UpdateNodePriorityBuilder {
         UpdateNodePriorityBuilder::new(self.clone())
     }

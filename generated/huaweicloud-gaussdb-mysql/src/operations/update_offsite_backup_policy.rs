@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateOffsiteBackupPolicy` request; start it with [`Client::update_offsite_backup_policy`](crate::Client::update_offsite_backup_policy).
@@ -165,6 +165,8 @@ impl crate::Client {
     /// Switches cross-region copies of full and incremental backups on or off and sets the destination region and project and the retention days of the copies. Incremental copies can only be switched on together with full copies.
     ///
     /// Operation `UpdateOffsiteBackupPolicy`: `PUT /v3/{project_id}/instances/{instance_id}/backups/offsite-policy`; section 4.4.11 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.4.11) recommends the request header Content-Type: application/json; the API Explorer file UpdateBackupOffsitePolicy (consumes) and the vendor SDK 3.1.219 (update_backup_offsite_policy) send application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_offsite_backup_policy(&self) -> UpdateOffsiteBackupPolicyBuilder {
         UpdateOffsiteBackupPolicyBuilder::new(self.clone())
     }

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateProxyConfigurations` request; start it with [`Client::update_proxy_configurations`](crate::Client::update_proxy_configurations).
@@ -213,6 +213,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateProxyConfigurations`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/configurations`; section 4.7.19 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.19) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_proxy_new_configurations) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_proxy_configurations(&self) -> UpdateProxyConfigurationsBuilder {
         UpdateProxyConfigurationsBuilder::new(self.clone())
     }

@@ -61,7 +61,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateProxyPort` request; start it with [`Client::update_proxy_port`](crate::Client::update_proxy_port).
@@ -209,6 +209,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpdateProxyPort`: `PUT /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/port`; section 4.7.14 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.14) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_proxy_port) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_proxy_port(&self) -> UpdateProxyPortBuilder {
         UpdateProxyPortBuilder::new(self.clone())
     }

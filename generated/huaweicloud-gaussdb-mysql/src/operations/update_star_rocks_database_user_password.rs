@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateStarRocksDatabaseUserPassword` request; start it with [`Client::update_star_rocks_database_user_password`](crate::Client::update_star_rocks_database_user_password).
@@ -167,6 +167,8 @@ impl crate::Client {
     /// Sets a new password for a database account of the StarRocks instance.
     ///
     /// Operation `UpdateStarRocksDatabaseUserPassword`: `PUT /v3/{project_id}/instances/{instance_id}/starrocks/users/password`; section 4.15.23 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.23) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_star_rocks_database_user_password) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_star_rocks_database_user_password(
         &self,
     ) -> UpdateStarRocksDatabaseUserPasswordBuilder {

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpdateStarRocksDatabaseUserPermission` request; start it with [`Client::update_star_rocks_database_user_permission`](crate::Client::update_star_rocks_database_user_permission).
@@ -167,6 +167,8 @@ impl crate::Client {
     /// Changes the databases and the DML and DDL privileges of a database account of the StarRocks instance.
     ///
     /// Operation `UpdateStarRocksDatabaseUserPermission`: `PUT /v3/{project_id}/instances/{instance_id}/starrocks/users/permission`; section 4.15.24 of the source document; documented error statuses 400, 500.
+    ///
+    /// Erratum of the source document: Seed 002 (4.15.24) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (update_star_rocks_database_user_permission) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn update_star_rocks_database_user_permission(
         &self,
     ) -> UpdateStarRocksDatabaseUserPermissionBuilder {

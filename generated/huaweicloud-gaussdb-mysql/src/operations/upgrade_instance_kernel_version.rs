@@ -51,7 +51,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpgradeInstanceKernelVersion` request; start it with [`Client::upgrade_instance_kernel_version`](crate::Client::upgrade_instance_kernel_version).
@@ -187,6 +187,8 @@ impl crate::Client {
     /// Starts an asynchronous job whose id is the answer's `job_id`; `send_and_wait` sends the request and waits for the job to end.
     ///
     /// Operation `UpgradeInstanceKernelVersion`: `POST /v3/{project_id}/instances/{instance_id}/db-upgrade`; section 4.3.15 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.3.15) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (upgrade_gauss_my_sql_instance_database) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn upgrade_instance_kernel_version(
         &self,
     ) -> UpgradeInstanceKernelVersionBuilder {

@@ -56,7 +56,7 @@ static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec
         ::clouddb_runtime::Setting::ProjectId,
         ::clouddb_runtime::Setting::Language,
     ],
-    content_type: "application/json",
+    content_type: "application/json;charset=utf-8",
 };
 
 /// Builds and sends a `UpgradeProxyVersion` request; start it with [`Client::upgrade_proxy_version`](crate::Client::upgrade_proxy_version).
@@ -177,6 +177,8 @@ impl crate::Client {
     /// Upgrades a database proxy from its current kernel version to a target version. The answer reports, per upgrade workflow, whether it was accepted or rejected and why.
     ///
     /// Operation `UpgradeProxyVersion`: `POST /v3/{project_id}/instances/{instance_id}/proxy/{proxy_id}/upgrade-version`; section 4.7.15 of the source document; documented error statuses 400, 500; not idempotent.
+    ///
+    /// Erratum of the source document: Seed 002 (4.7.15) recommends the request header Content-Type: application/json; the vendor SDK 3.1.219 (upgrade_proxy_version) sends application/json;charset=UTF-8. The spec sends the latter (x-content-type).
     pub fn upgrade_proxy_version(&self) -> UpgradeProxyVersionBuilder {
         UpgradeProxyVersionBuilder::new(self.clone())
     }

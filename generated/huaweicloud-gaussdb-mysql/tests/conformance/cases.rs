@@ -568,6 +568,44 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::MysqlProxyV3SslOption,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowRestoreAvailableTablesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1cold-tables~1meta/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1cold-tables~1meta/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1cold-tables~1meta/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1cold-tables~1meta/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListColdTableMetasResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1error-logs/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -584,6 +622,16 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateServerlessComputeAbilityPolicyRequest,
+                >,
+            ),
+            (
                 "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1slow-logs/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -597,6 +645,18 @@ fn every_example_round_trips() {
                 "#/paths/~1v3.1~1{project_id}~1instances~1{instance_id}~1slow-logs/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListSlowLogDetailsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchDeleteBackupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchDeleteBackupResponse,
                 >,
             ),
             (
@@ -645,6 +705,32 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1backups~1create/post/responses/201/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateManualBackupResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1resource-package/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateBackupResourcePackageRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1resource-package/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateBackupResourcePackageResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1resource-package~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1resource-package~1flavors/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1backups~1resource-package~1flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowBackupResourcePackageFlavorsResponse,
                 >,
             ),
             (
@@ -705,6 +791,18 @@ fn every_example_round_trips() {
             ),
             (
                 "#/paths/~1v3~1{project_id}~1configurations~1comparison/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CompareConfigurationsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1starrocks~1comparison/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckStarrocksParamsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1starrocks~1comparison/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CompareConfigurationsResponse,
                 >,
@@ -778,7 +876,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1apply/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ApplyConfigurationResponse,
                 >,
             ),
             (
@@ -805,6 +903,16 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1modify-history/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListConfigurationModifyHistoryResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1upgrade/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1configurations~1{configuration_id}~1upgrade/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeConfigurationRequest,
                 >,
             ),
             (
@@ -1014,6 +1122,84 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1backups~1policy/post/requestBody/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchUpdateBackupPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1backups~1policy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchUpdateBackupPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1backups~1policy/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchUpdateBackupPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1batch~1flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchChangeInstanceSpecificationRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1batch~1flavor/post/responses/200/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchChangeInstanceSpecificationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1batch~1flavor/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchChangeInstanceSpecificationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchUpgradeDatabasesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::BatchUpgradeDatabasesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade~1pre-check-result/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradePrecheckRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade~1pre-check-result/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowKernelUpgradeCheckResultResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade~1pre-check/post/requestBody/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradePrecheckRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade~1pre-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradePrecheckRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1database-version~1upgrade~1pre-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckKernelUpgradeResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1details/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -1154,6 +1340,74 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-link/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-link/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAuditLogDownloadLinkRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-link/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAuditLogDownloadLinkResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAuditLogPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-log-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetAuditLogPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1audit-logs/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListAuditLogsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1history/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -1193,6 +1447,94 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-scaling~1policy/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::SetInstanceAutoScalingPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSqlAutoSqlLimitingRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSqlAutoSqlLimitingResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetAutoSqlLimitingRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1auto-sql-limiting/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceBackupsOrderField,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceBackupsOrderRule,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceBackupsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1advanced-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1advanced-policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowTaurusDbAdvancedBackupPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1advanced-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1advanced-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateTaurusDbAdvancedBackupPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1advanced-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateBackupPolicyResponse,
                 >,
             ),
             (
@@ -1315,6 +1657,32 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1restore~1tables/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1vault-lock/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1vault-lock/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowBackupVaultLockResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1vault-lock/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1vault-lock/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ModifyBackupVaultLockRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1backups~1vault-lock/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
                 >,
             ),
             (
@@ -1466,7 +1834,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1clickhouse~1replication~1database-parameter/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::ListStarRocksDatabaseParametersResponse,
+                    ::huaweicloud_gaussdb_mysql::types::ListClickHouseReplicationDatabaseParametersResponse,
                 >,
             ),
             (
@@ -1704,7 +2072,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1configurations/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceConfigurationsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarrocksParamsResponse,
                 >,
             ),
             (
@@ -1952,6 +2320,60 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListDdlLogsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetDdlLogPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetDdlLogPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log~1download/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log~1download/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DownloadDdlLogsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1ddl-log~1download/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DownloadDdlLogsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1dns/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2040,6 +2462,98 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1databases/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1databases/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1databases/post/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1databases/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceDatabasesForHtapRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteHtapProcessListRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::OperateHtapDbaCommonRsp,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/delete/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1process/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1query-queue~1switch/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1query-queue~1switch/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateHtapQueryQueuesControlRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1tables/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1tables/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1tables/post/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1tables/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceTablesForHtapRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1template/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1template/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DownloadImportExcelTemplateTemplateType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1template/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1htap~1template/post/requestBody/content/multipart~1form-data/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UploadImportExcelTemplateRequest,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1incremental-backups/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2068,13 +2582,73 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExecuteIntelligentKillSessionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ExecuteIntelligentKillSessionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1history/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListIntelligentKillSessionHistoryResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1statistic/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1statistic/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1intelligent-kill-session~1statistic/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowIntelligentKillSessionStatisticResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1internal-ip/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceInternalIpRequest,
+                    ::huaweicloud_gaussdb_mysql::types::UpdateTaurusNodeDataIpRequest,
                 >,
             ),
             (
@@ -2105,6 +2679,42 @@ fn every_example_round_trips() {
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1monitor-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowMultiTenantResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/put/parameters/1/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/put/requestBody/content/application~1json/examples/doc-2/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateMultiTenantRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateMultiTenantRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1multi-tenant/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
@@ -2186,6 +2796,28 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1auto-sql-limiting/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1auto-sql-limiting/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1auto-sql-limiting~1log/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1auto-sql-limiting~1log/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1auto-sql-limiting~1log/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAutoSqlLimitingLogResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1priority/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2206,6 +2838,116 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteTaurusDbNodeProcessesRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteTaurusDbNodeProcessesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1processes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListTaurusDbNodeProcessesResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1process~1lock-wait/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1process~1lock-wait/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1process~1lock-wait/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i64>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1process~1lock-wait/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowLockWaitSessionResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-result/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-result/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-result/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-task/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-task/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-task/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session-task/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowRealtimeSessionTaskStatusResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CollectRealtimeSessionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1realtime-session/post/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CollectRealtimeSessionResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2223,6 +2965,132 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1restart/post/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1txn-progress/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1txn-progress/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1txn-progress/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowTaurusDbTxnProgressRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1nodes~1{node_id}~1txn-progress/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowTaurusDbTxnProgressResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::StopOnlineDdlTaskRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::StartOnlineDdlTaskRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1clear/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1clear/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ClearOnlineDdlTaskTempTableRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1clear/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1log~1download/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1log~1download/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::StopOnlineDdlTaskRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1log~1download/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DownloadOnlineDdlTaskLogResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1stop/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1stop/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::StopOnlineDdlTaskRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1online-ddl-task~1stop/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1operation-records/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListOnlineDdlTaskRecordsResponse,
                 >,
             ),
             (
@@ -2430,6 +3298,46 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1alt/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1alt/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1alt/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchGaussMySqlProxyAltRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1alt/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1bind/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1bind/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1bind/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SwitchGaussMySqlProxyEipRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1bind/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1configurations/get/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2479,6 +3387,54 @@ fn every_example_round_trips() {
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1connection-pool-type/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/delete/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/delete/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/post/responses/202/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateProxyPrivateDnsNameRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1proxy~1{proxy_id}~1dns/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
                 >,
@@ -2784,6 +3740,36 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1query-queue~1rules/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1query-queue~1rules/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1query-queue~1rules/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetHtapQueryQueuesRuleRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1readonly-status/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1readonly-status/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceReadonlyStatusRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1readonly-status/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1restart/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2814,6 +3800,22 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1schedule-tasks~1exist/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1schedule-tasks~1exist/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckScheduleTaskExistRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1schedule-tasks~1exist/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckScheduleTaskExistResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1security-group/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2830,6 +3832,34 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1dynamic-policy/delete/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1dynamic-policy/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteDynamicServerlessPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1dynamic-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1dynamic-policy/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1dynamic-policy/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateDynamicServerlessPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -2837,6 +3867,36 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1policy/put/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::SetServerlessPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1scaling-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1scaling-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1serverless~1scaling-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ServerlessScalingPolicy,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slow-logs~1statistics/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slow-logs~1statistics/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSlowLogStatisticsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slow-logs~1statistics/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSlowLogStatisticsResponse,
                 >,
             ),
             (
@@ -2893,6 +3953,26 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1slowlog~1query/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ShowSlowLogDesensitizationResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1history-rules/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1history-rules/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1history-rules/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::HistoricalSqlFilterRuleSqlType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1sql-filter~1history-rules/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowHistoricalSqlFilterRuleResponse,
                 >,
             ),
             (
@@ -3010,6 +4090,26 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1configurations/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1configurations/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowStarrocksParamsNodeType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1configurations/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1configurations/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateStarrocksParamsRequest,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases/get/parameters/2/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -3090,6 +4190,28 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ModifyDataSyncRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ModifyDataSyncResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication/put/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/parameters/2/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -3101,6 +4223,26 @@ fn every_example_round_trips() {
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration~1{database}/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration~1{database}/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration~1{database}/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowStarRocksDataReplicationConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1configuration~1{database}/get/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ApiError,
                 >,
@@ -3169,6 +4311,114 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1resume/post/responses/400/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1table-config-check/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1table-config-check/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckTableConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1table-config-check/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CheckTableConfigResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1databases~1replication~1table-config-check/post/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1db-upgrade/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1db-upgrade/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpgradeSrKernelVersionRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1error-logs/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1error-logs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowHtapErrorLogDetailRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1nodes/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1nodes/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ListInstanceNodeResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1nodes/get/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1resize-flavor/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1resize-flavor/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ResizeStarRocksFlavorRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1security-group/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1security-group/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateInstanceSecurityGroupRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1security-group/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1slow-logs/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1slow-logs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowSlowLogDetailRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1slowlog-sensitive/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1slowlog-sensitive/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1slowlog-sensitive/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetSlowLogDesensitizationRequest,
                 >,
             ),
             (
@@ -3248,6 +4498,16 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1sync/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1users~1sync/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SyncStarRocksUsersRequest,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -3258,7 +4518,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1starrocks~1{starrocks_instance_id}/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetDdlLogPolicyResponse,
                 >,
             ),
             (
@@ -3276,6 +4536,32 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1storage~1auto-expand-policy/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1storage~1auto-expand-policy/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowAutoExpandPolicyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1storage~1auto-expand-policy/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1storage~1auto-expand-policy/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ModifyAutoExpandPolicyRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1storage~1auto-expand-policy/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::RenameProxyResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -3289,6 +4575,24 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1switchover/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1table-info/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1table-info/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1table-info/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1table-info/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowTableMetaInfoResponse,
                 >,
             ),
             (
@@ -3330,6 +4634,24 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1task-center-detail/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1task-center-detail/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1task-center-detail/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1task-center-detail/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowTaskDetailsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1volume~1extend/post/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
@@ -3346,13 +4668,61 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1errorlog-download/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1errorlog-download/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1errorlog-download/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowErrorLogDownloadLinkResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1internal-ip/put/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1internal-ip/put/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1internal-ip/put/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::UpdateTaurusNodeDataIpRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1internal-ip/put/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateProxyResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1slowlog-download/post/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1slowlog-download/post/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1instances~1{instance_id}~1{node_id}~1slowlog-download/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DownloadSlowLogFileResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1restart/put/parameters/1/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<::std::string::String>,
             ),
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1restart/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetDdlLogPolicyResponse,
                 >,
             ),
             (
@@ -3366,7 +4736,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1instances~1{starrocks_instance_id}~1starrocks~1{starrocks_node_id}~1restart/put/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::RestartStarRocksNodeResponse,
+                    ::huaweicloud_gaussdb_mysql::types::SetDdlLogPolicyResponse,
                 >,
             ),
             (
@@ -3492,6 +4862,22 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1proxy~1flavors/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1proxy~1flavors/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyFlavorsByAzCodeProxyEngineName,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1proxy~1flavors/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowProxyFlavorsByAzCodeResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1quotas/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListEnterpriseProjectQuotasResponse,
@@ -3546,6 +4932,70 @@ fn every_example_round_trips() {
                 >,
             ),
             (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/2/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/3/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ScheduleEventInfoStatus,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/4/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ScheduleEventInfoType,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/5/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ScheduleEventInfoLevel,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/6/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceScheduleEventsSortField,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/7/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceBackupsOrderRule,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/8/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/parameters/9/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<i32>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/get/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ShowInstanceScheduleEventsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceScheduleEventsRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1schedule-events/post/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::SetInstanceScheduleEventsResponse,
+                >,
+            ),
+            (
                 "#/paths/~1v3~1{project_id}~1scheduled-jobs/delete/requestBody/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::CancelScheduledJobsRequest,
@@ -3554,7 +5004,7 @@ fn every_example_round_trips() {
             (
                 "#/paths/~1v3~1{project_id}~1scheduled-jobs/delete/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
-                    ::huaweicloud_gaussdb_mysql::types::CancelScheduledJobsResponse,
+                    ::huaweicloud_gaussdb_mysql::types::CheckKernelUpgradeResponse,
                 >,
             ),
             (
@@ -3569,6 +5019,32 @@ fn every_example_round_trips() {
                 "#/paths/~1v3~1{project_id}~1scheduled-jobs/get/responses/200/content/application~1json/examples/doc/value",
                 ::clouddb_conformance::examples::round_trip::<
                     ::huaweicloud_gaussdb_mysql::types::ListScheduledJobsResponse,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/delete/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::DeleteStarRockLtsConfigRequest,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/delete/responses/200/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::serde_json::Value>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/delete/responses/400/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::ApiError,
+                >,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/get/parameters/1/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<::std::string::String>,
+            ),
+            (
+                "#/paths/~1v3~1{project_id}~1starrocks~1instances~1logs~1lts-configs/post/requestBody/content/application~1json/examples/doc/value",
+                ::clouddb_conformance::examples::round_trip::<
+                    ::huaweicloud_gaussdb_mysql::types::CreateLtsConfigsRequest,
                 >,
             ),
             (
@@ -3634,8 +5110,9 @@ async fn add_proxy_nodes_doc() {
                 body: ::std::option::Option::Some(
                     "{\"node_num\":2,\"proxy_id\":\"151c14381ac14ecfb9703a745b992677po01\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3712,6 +5189,7 @@ async fn add_proxy_nodes_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":2}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -3793,8 +5271,9 @@ async fn apply_configuration_doc() {
                 body: ::std::option::Option::Some(
                     "{\"instance_ids\":\"1c3f12d626824d4ca357104def25a455in07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3844,6 +5323,373 @@ async fn apply_configuration_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn batch_change_instance_specification_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"aef6a470-fb63-4d5b-b644-12ead7e019b3\",\"bef6afj0-fig3-0ldb-y638-93kad7e748g3\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .batch_change_instance_specification()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/batch/flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_ids\":[\"aef6a470-fb63-4d5b-b644-12ead7e019b3\",\"bef6afj0-fig3-0ldb-y638-93kad7e748g3\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn batch_change_instance_specification_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .batch_change_instance_specification()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"instance_ids\":[\"ba62a0b83a1b42bfab275829d86ac0fdin07\",\"61a4ea66210545909d74a05c27a7179ein07\"],\"spec_code\":\"gaussdb.mysql.xlarge.arm.4\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_change_instance_specification_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.batch_change_instance_specification().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_backup_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"backup_id\":\"53ad33abe43976054br07\",\"error_code\":\"DBS.201204\",\"error_msg\":\"The backup type is not allowed.\"},{\"backup_id\":\"63ad3439af9776054br07\",\"error_code\":\"DBS.201203\",\"error_msg\":\"The backup file does not exist.\"}],\"success_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .batch_delete_backup()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/backups",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"failed_count\":2,\"failed_results\":[{\"backup_id\":\"53ad33abe43976054br07\",\"error_code\":\"DBS.201204\",\"error_msg\":\"The backup type is not allowed.\"},{\"backup_id\":\"63ad3439af9776054br07\",\"error_code\":\"DBS.201203\",\"error_msg\":\"The backup file does not exist.\"}],\"success_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn batch_delete_backup_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .batch_delete_backup()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_ids\":[\"53ad33abe43976054br07\",\"63ad3439af9776054br07\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_delete_backup_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.batch_delete_backup().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_update_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .batch_update_backup_policy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/backups/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn batch_update_backup_policy_doc_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .batch_update_backup_policy()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"* * 1,2,3,4,7\",\"policy_type\":\"sparse\",\"retention_days\":1}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/backups/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"* * 1,2,3,4,7\",\"policy_type\":\"sparse\",\"retention_days\":1}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"failed_count\":2,\"failed_results\":[{\"error_code\":\"DBS.280500\",\"error_msg\":\"Instance status not allowed\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\"},{\"error_code\":\"DBS.280404\",\"error_msg\":\"Instance not found\",\"instance_id\":\"71a4ea66210545909d74a05c27a7179ein07\"}],\"success_count\":3}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn batch_update_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .batch_update_backup_policy()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"backup_policy\":{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7}]},\"instance_ids\":[\"61a4ea66210545909d74a05c27a7179ein07\",\"61a4ea66210545909d74a05c27a7180in07\",\"61a4ea66210545909d74a05c27a7181in07\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_update_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.batch_update_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_upgrade_databases_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"resp\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .batch_upgrade_databases()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"resp\":\"success\"}"),
+    );
+}
+
+#[tokio::test]
+async fn batch_upgrade_databases_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .batch_upgrade_databases()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases_instance_infos\":[{\"current_version\":\"2.0.48.231200\",\"instance_id\":\"6754902da1f447269c6979b0590102a5in07\"}],\"delay\":false}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn batch_upgrade_databases_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.batch_upgrade_databases().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn bind_instance_public_ip_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -3876,8 +5722,9 @@ async fn bind_instance_public_ip_doc() {
                 body: ::std::option::Option::Some(
                     "{\"public_ip\":\"10.145.51.214\",\"public_ip_id\":\"8403e9cd-a7fa-4288-8b15-c7ceac1etest\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -3953,6 +5800,7 @@ async fn cancel_click_house_replication_config_update_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -4035,8 +5883,9 @@ async fn cancel_scheduled_jobs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"job_ids\":[\"56d3c1138dcf4f1da73b0170700c78d0\"]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4117,8 +5966,9 @@ async fn check_click_house_database_config_doc() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"}],\"source_database_name\":\"blackwhite_0018_61474479\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"black_list\",\"tables\":[]}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4200,8 +6050,9 @@ async fn check_click_house_table_config_doc() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"param_name\":\"enable_snapshots\",\"value\":\"true\"},{\"param_name\":\"enable_chunk_level\",\"value\":\"true\"},{\"param_name\":\"max_sync_threads\",\"value\":\"1\"},{\"param_name\":\"treat_numeric_string_as_integer\",\"value\":\"false\"},{\"param_name\":\"min_binlog_expire_logs_seconds\",\"value\":\"86400\"},{\"param_name\":\"max_rows_in_buffer\",\"value\":\"2000000\"},{\"param_name\":\"max_rows_in_buffers\",\"value\":\"6000000\"},{\"param_name\":\"max_bytes_in_buffer\",\"value\":\"200000000\"},{\"param_name\":\"max_bytes_in_buffers\",\"value\":\"600000000\"},{\"param_name\":\"max_flush_data_time\",\"value\":\"5000\"}],\"source_database_name\":\"blackwhite_0017_22525694\",\"source_instance_id\":\"77aa4096cb824a61b93dab5ca00ecc8fin07\",\"source_node_id\":\"57bfeacf6e8d4eb685ea907372374b35no07\",\"table_repl_config\":{\"repl_type\":\"white_list\",\"tables\":[]},\"tables_configs\":[{\"table_config\":\"ORDER BY id\",\"table_name\":\"sbtest100\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4251,6 +6102,136 @@ async fn check_click_house_table_config_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn check_kernel_upgrade_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_kernel_upgrade()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade/pre-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_kernel_upgrade_doc_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_kernel_upgrade()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"},{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"e24d89b4ef424cbd80b5971bdfcebad1in07\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade/pre-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"},{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"e24d89b4ef424cbd80b5971bdfcebad1in07\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_ids\":[\"12edd063-bce6-4780-88c1-aadd094046e8\",\"12edd063-bce6-4780-88c1-abdd094046e8\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_kernel_upgrade_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_kernel_upgrade()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_kernel_upgrade_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_kernel_upgrade().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn check_resource_create_instance() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":true}")).await;
@@ -4275,8 +6256,9 @@ async fn check_resource_create_instance() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"cn-southwest-244b\",\"availability_zone_mode\":\"single\",\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_num\":1,\"mode\":\"Cluster\",\"node_num\":2,\"subnet_id\":\"1e9f71dd-9192-4c0d-9739-161d8dcca68c\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4313,8 +6295,9 @@ async fn check_resource_create_readonly_node() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"createReadonlyNode\",\"resource\":{\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\",\"node_num\":1}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4351,8 +6334,9 @@ async fn check_resource_resize_flavor() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"resizeFlavor\",\"resource\":{\"flavor_ref\":\"gaussdb.mysql.xlarge.x86.4\",\"instance_id\":\"376e0847a2224e95afcd3e607eccd544in07\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4399,6 +6383,90 @@ async fn check_resource_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn check_schedule_task_exist_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1749712800000,\"datastore_type\":\"gaussdb-mysql\",\"end_time\":1749776400000,\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql-01\",\"instance_status\":\"NORMAL\",\"project_id\":\"619d3e78f61b4be68bc5aa0b59edcf7b\",\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"proxy_name\":\"proxy-01\",\"start_time\":1749772800000,\"target_config\":{\"version\":\"2.0.57.240900\"},\"task_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"task_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"task_order\":1,\"task_status\":\"WAITING\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_schedule_task_exist()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/schedule-tasks/exist",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"exist\":true,\"scheduled_tasks\":[{\"create_time\":1749712800000,\"datastore_type\":\"gaussdb-mysql\",\"end_time\":1749776400000,\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql-01\",\"instance_status\":\"NORMAL\",\"project_id\":\"619d3e78f61b4be68bc5aa0b59edcf7b\",\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"proxy_name\":\"proxy-01\",\"start_time\":1749772800000,\"target_config\":{\"version\":\"2.0.57.240900\"},\"task_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"task_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"task_order\":1,\"task_status\":\"WAITING\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_schedule_task_exist_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_schedule_task_exist()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"proxy_id\":\"cfeff855de83457c8f5a39dcd009ee54po01\",\"schedule_type\":\"VERSION_UPGRADE\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_schedule_task_exist_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_schedule_task_exist().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn check_star_rocks_database_config_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -4431,8 +6499,9 @@ async fn check_star_rocks_database_config_doc() {
                 body: ::std::option::Option::Some(
                     "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4506,8 +6575,9 @@ async fn check_star_rocks_resource_constructed() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"createInstance\",\"resource\":{\"availability_zone\":\"az\",\"availability_zone_mode\":\"single\",\"be_flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"be_node_num\":1,\"enterprise_project_id\":\"0\",\"fe_flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"fe_node_num\":1,\"instance_num\":1,\"mode\":\"Single\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4554,6 +6624,342 @@ async fn check_star_rocks_resource_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn check_starrocks_params_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"differences\":[{\"parameter_name\":\"thrift_server_max_worker_threads\",\"source_value\":\"2048\",\"target_value\":\"4096\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_starrocks_params()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/configurations/starrocks/comparison",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"differences\":[{\"parameter_name\":\"thrift_server_max_worker_threads\",\"source_value\":\"2048\",\"target_value\":\"4096\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_starrocks_params_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_starrocks_params()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr17\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_starrocks_params_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_starrocks_params().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_table_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"source_database_name\":\"source_database_name\",\"target_database_name\":\"\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .check_table_config()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"tableConfig\":\"tableConfig\",\"tableName\":\"tableName\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication/table-config-check",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"source_database_name\":\"source_database_name\",\"target_database_name\":\"\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn check_table_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .check_table_config()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_replconfig\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"tableConfig\":\"tableConfig\",\"tableName\":\"tableName\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn check_table_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.check_table_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn clear_online_ddl_task_temp_table_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"5e2b8c71-0a6f-4f4d-8d0b-3c1e9a7f6b20\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .clear_online_ddl_task_temp_table()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/clear",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"5e2b8c71-0a6f-4f4d-8d0b-3c1e9a7f6b20\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn clear_online_ddl_task_temp_table_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .clear_online_ddl_task_temp_table()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_content\":[{\"ddl_info\":[{\"table\":\"_t1_gho\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn clear_online_ddl_task_temp_table_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.clear_online_ddl_task_temp_table().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn collect_realtime_session_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"request_id\":\"realtime_session-300d998f-9b07-40b5-957f-f69dfa2e22f4-225b\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .collect_realtime_session()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"request_id\":\"realtime_session-300d998f-9b07-40b5-957f-f69dfa2e22f4-225b\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn collect_realtime_session_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .collect_realtime_session()
+                    .instance_id("6754902da1f447269c6979b0590102a5in07")
+                    .node_id("941d21130b3c4899ad1a752a0945befdno07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"command\":\"Query\",\"db\":\"db1\",\"filter\":\"long\",\"host\":\"192.168.8.8\",\"slow_process_threshold\":3,\"sort_dir\":\"asc\",\"sort_key\":\"trx_executed_time\",\"sql_key\":\"select count(*) from tbl where sleep(600) and 6=6\",\"user\":\"root\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn collect_realtime_session_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.collect_realtime_session().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn compare_configurations_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -4585,8 +6991,9 @@ async fn compare_configurations_doc() {
                 body: ::std::option::Option::Some(
                     "{\"source_configuration_id\":\"a2069d40256f40078c52d90d6a91ee63pr07\",\"target_configuration_id\":\"0cd8ef851dc4422f98e7717205ed13e6pr07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4667,8 +7074,9 @@ async fn copy_configuration_doc() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"new-parameter-group\",\"name\":\"paramTemplate-new\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4751,8 +7159,9 @@ async fn copy_instance_configuration_doc() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"test\",\"name\":\"paramTemplate-test-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4803,6 +7212,88 @@ async fn copy_instance_configuration_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn create_backup_resource_package_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_backup_resource_package()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/backups/resource-package",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"num\":1,\"order_id\":\"CS26032015513W796\",\"period_num\":1,\"period_type\":\"year\",\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_backup_resource_package_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_backup_resource_package()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"charge_info\":{\"is_auto_pay\":false,\"is_auto_renew\":false,\"period_num\":1,\"period_type\":\"year\"},\"num\":1,\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_backup_resource_package_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_backup_resource_package().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn create_click_house_database_user_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
@@ -4828,8 +7319,9 @@ async fn create_click_house_database_user_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":1,\"password\":\"Rds_1234\",\"user_name\":\"user_test1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4909,8 +7401,9 @@ async fn create_click_house_instance_doc() {
                 body: ::std::option::Option::Some(
                     "{\"az_code\":\"cn-southwest-244a\",\"az_mode\":\"single\",\"db_root_pwd\":\"Rds_1234\",\"engine\":{\"type\":\"click-house\",\"version\":\"1\"},\"flavor_id\":\"b44cfde6-d250-313c-8d7a-cd216f071658\",\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-cfd5\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\",\"volume\":{\"capacity_in_gb\":40,\"io_type\":\"ESSD\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -4984,8 +7477,9 @@ async fn create_click_house_lts_configs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"86fd60a5256a4592b957e8e6bb2d1b59in07\",\"log_type\":\"slow_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5060,8 +7554,9 @@ async fn create_click_house_replication_doc() {
                 body: ::std::option::Option::Some(
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5142,8 +7637,9 @@ async fn create_configuration_doc() {
                 body: ::std::option::Option::Some(
                     "{\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"description\":\"parameter1\",\"name\":\"myparameter\",\"parameter_values\":{\"max_user_connections\":\"10\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5224,8 +7720,9 @@ async fn create_database_users_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"comment\":\"database_user_comment\",\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"hosts\":[\"127.0.0.1\"],\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5307,8 +7804,9 @@ async fn create_databases_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[{\"character_set\":\"utf8mb4\",\"comment\":\"database_comment\",\"name\":\"test\",\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"readonly\":false}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5389,8 +7887,9 @@ async fn create_instance_on_demand() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance1\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5436,8 +7935,9 @@ async fn create_instance_restore_from_backup() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance2\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaf9br07\",\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5483,8 +7983,9 @@ async fn create_instance_restore_to_point_in_time() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"single\",\"backup_strategy\":{\"start_time\":\"08:00-09:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":0,\"flavor_ref\":\"gaussdb.mysql.xlarge.arm.4\",\"mode\":\"Cluster\",\"name\":\"gaussdb-mysql-instance3\",\"password\":\"Example-Passw0rd\",\"region\":\"br-iaas-odin1\",\"restore_point\":{\"restore_time\":1673852043000,\"source_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"},\"security_group_id\":\"fc577a1a-f202-424a-977f-24faec3fdd55\",\"slave_count\":1,\"subnet_id\":\"c1cfa53c-65d3-431e-8552-326bf310c7ad\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b11576b58\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5565,6 +8066,7 @@ async fn create_instance_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"availability_zone_mode\":\"multi\",\"backup_strategy\":{\"start_time\":\"17:00-18:00\"},\"charge_info\":{\"charge_mode\":\"postPaid\"},\"configuration_id\":\"43570e0de32e40c5a15f831aa5ce4176pr07\",\"datastore\":{\"type\":\"gaussdb-mysql\",\"version\":\"8.0\"},\"enterprise_project_id\":\"0\",\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"lower_case_table_names\":1,\"master_availability_zone\":\"az1pod1\",\"mode\":\"Cluster\",\"name\":\"gaussdb-2d34\",\"password\":\"Example-Passw0rd\",\"region\":\"xxx\",\"security_group_id\":\"c7f69884-fe2b-4630-8114-70a11499d902\",\"slave_count\":1,\"subnet_id\":\"140af7bf-a9da-4dcf-8837-34199fd6d186\",\"time_zone\":\"UTC+08:00\",\"vpc_id\":\"f7ee62e2-9705-4523-ba49-a85ea1a1fa87\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -5643,8 +8145,9 @@ async fn create_instance_private_dns_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"dns_type\":\"private\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5714,8 +8217,9 @@ async fn create_lts_configs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\",\"lts_group_id\":\"c3dd5233-24a1-443c-6b40-310b3ad85382\",\"lts_stream_id\":\"9b476e31-b745-4e76-8d78-2081168651f7\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5789,8 +8293,9 @@ async fn create_manual_backup_doc() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"手动备份\",\"instance_id\":\"07033b125fd94a8a96896f8bcfee6ddain07\",\"name\":\"backup-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -5871,6 +8376,7 @@ async fn create_manual_backup_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"description\":\"manual backup\",\"instance_id\":\"d8e6ca5a624745bcb546a227aa3ae1cf01\",\"name\":\"backup-1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -5955,8 +8461,9 @@ async fn create_proxy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.proxy.large.x86.2\",\"node_num\":2,\"nodes_read_weight\":[{\"id\":\"45021bf73a244312a3f2af95092feeeecno07\",\"weight\":50},{\"id\":\"d78a65690cea4af5ad14585e110ff89bno07\",\"weight\":400}],\"proxy_mode\":\"readonly\",\"proxy_name\":\"gaussdb-proxy\",\"route_mode\":0,\"subnet_id\":\"6991d82d-9166-4aff-a1fa-d2a8748b7084\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6006,6 +8513,80 @@ async fn create_proxy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn create_proxy_dns_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .create_proxy_dns_name()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn create_proxy_dns_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .create_proxy_dns_name()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn create_proxy_dns_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.create_proxy_dns_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 #[allow(deprecated)]
 async fn create_proxy_legacy_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
@@ -6039,6 +8620,7 @@ async fn create_proxy_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.mysql.large.x86.4\",\"node_num\":2}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -6118,8 +8700,9 @@ async fn create_readonly_nodes_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1,2]}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6192,6 +8775,7 @@ async fn create_readonly_nodes_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priorities\":[1]}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -6266,8 +8850,9 @@ async fn create_star_rocks_data_replication_doc() {
                 body: ::std::option::Option::Some(
                     "{\"source_database\":\"source_database\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"target_database\":\"target_database\",\"task_name\":\"task_name\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6340,8 +8925,9 @@ async fn create_star_rocks_database_user_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"INFORMATION_SCHEMA\",\"default\"],\"ddl\":0,\"dml\":2,\"password\":\"Rds_1234\",\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6421,8 +9007,9 @@ async fn create_star_rocks_instance_doc() {
                 body: ::std::option::Option::Some(
                     "{\"az_code\":\"az\",\"az_mode\":\"single\",\"be_count\":1,\"be_flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"be_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"db_root_pwd\":\"Test@123!\",\"engine\":{\"type\":\"star-rocks\",\"version\":\"3.1\"},\"fe_count\":1,\"fe_flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"fe_volume\":{\"capacity_in_gb\":50,\"io_type\":\"SSD\"},\"ha\":{\"mode\":\"Single\"},\"name\":\"htap-ff64\",\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}]},\"time_zone\":\"UTC+08:00\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6472,6 +9059,67 @@ async fn create_star_rocks_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_auto_sql_limiting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_auto_sql_limiting()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .node_id("a4e0f43f6ee2459fa3ac27474cb5991cno07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/nodes/a4e0f43f6ee2459fa3ac27474cb5991cno07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn delete_auto_sql_limiting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_auto_sql_limiting()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .node_id("a4e0f43f6ee2459fa3ac27474cb5991cno07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_auto_sql_limiting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_auto_sql_limiting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_click_house_database_user_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
@@ -6491,6 +9139,7 @@ async fn delete_click_house_database_user_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6555,6 +9204,7 @@ async fn delete_click_house_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6624,8 +9274,9 @@ async fn delete_click_house_lts_configs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin16\",\"log_type\":\"slow_log\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6694,6 +9345,7 @@ async fn delete_click_house_replication_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6766,6 +9418,7 @@ async fn delete_configuration_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -6844,8 +9497,9 @@ async fn delete_database_users_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6921,8 +9575,9 @@ async fn delete_databases_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"databases\":[\"test\"]}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -6968,6 +9623,154 @@ async fn delete_databases_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_dynamic_serverless_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_dynamic_serverless_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_dynamic_serverless_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_dynamic_serverless_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_dynamic_serverless_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_dynamic_serverless_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_htap_process_list_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some("{\"msg\":\"success\",\"status\":\"success\"}"),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_htap_process_list()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(::clouddb_conformance::from_json("{\"process_list\":[\"id1\",\"id2\"]}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/process",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"process_list\":[\"id1\",\"id2\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"msg\":\"success\",\"status\":\"success\"}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_htap_process_list_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_htap_process_list()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"process_list\":[\"id1\",\"id2\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_htap_process_list_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_htap_process_list().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_instance_on_demand() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -6993,6 +9796,7 @@ async fn delete_instance_on_demand() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7034,6 +9838,7 @@ async fn delete_instance_prepaid() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7106,6 +9911,7 @@ async fn delete_instance_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -7179,8 +9985,9 @@ async fn delete_instance_scheduled_job_doc() {
                 body: ::std::option::Option::Some(
                     "{\"job_id\":\"54c219a29a5f477ba69e36d0116d05d7\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7246,6 +10053,7 @@ async fn delete_job_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7314,8 +10122,9 @@ async fn delete_lts_configs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"log_configs\":[{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"log_type\":\"error_log\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7383,6 +10192,7 @@ async fn delete_manual_backup_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7429,6 +10239,90 @@ async fn delete_manual_backup_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_online_ddl_task_record_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_online_ddl_task_record()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_online_ddl_task_record_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_online_ddl_task_record()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_online_ddl_task_record_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_online_ddl_task_record().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_proxies_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -7461,8 +10355,9 @@ async fn delete_proxies_doc() {
                 body: ::std::option::Option::Some(
                     "{\"proxy_ids\":[\"151c14381ac14ecfb9703a745b992677po01\"]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7538,6 +10433,7 @@ async fn delete_proxy_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -7586,6 +10482,80 @@ async fn delete_proxy_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_proxy_private_dns_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            202u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_proxy_private_dns_name()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 202u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_proxy_private_dns_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_proxy_private_dns_name()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_proxy_private_dns_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_proxy_private_dns_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_readonly_node_on_demand() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -7612,6 +10582,7 @@ async fn delete_readonly_node_on_demand() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7654,6 +10625,7 @@ async fn delete_readonly_node_prepaid() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -7728,6 +10700,7 @@ async fn delete_readonly_node_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -7809,8 +10782,9 @@ async fn delete_sql_filter_rules_doc() {
                 body: ::std::option::Option::Some(
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"update~t3~where~id\"],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[\"select~from~t1\",\"select~from~t2\"],\"sql_type\":\"SELECT\"},{\"patterns\":[\"delete~t3~where~id\"],\"sql_type\":\"DELETE\"}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7860,6 +10834,79 @@ async fn delete_sql_filter_rules_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_star_rock_lts_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_star_rock_lts_config()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn delete_star_rock_lts_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_star_rock_lts_config()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_star_rock_lts_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_star_rock_lts_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn delete_star_rocks_data_replication_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
@@ -7879,8 +10926,9 @@ async fn delete_star_rocks_data_replication_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -7945,6 +10993,7 @@ async fn delete_star_rocks_database_user_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8016,6 +11065,7 @@ async fn delete_star_rocks_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8063,6 +11113,612 @@ async fn delete_star_rocks_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn delete_taurus_db_node_processes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"processes_killed\":[2075425,2075426],\"processes_not_found\":[]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .delete_taurus_db_node_processes()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .body(::clouddb_conformance::from_json("{\"processes\":[2075425,2075426]}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "DELETE",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/processes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"processes\":[2075425,2075426]}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"processes_killed\":[2075425,2075426],\"processes_not_found\":[]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn delete_taurus_db_node_processes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .delete_taurus_db_node_processes()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"processes\":[2075425,2075426]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn delete_taurus_db_node_processes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.delete_taurus_db_node_processes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_ddl_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_url\":\"https://dbs-0-cn-southwest-244-*************-common.***.********.**********.huawei.com:443/**************_7e8dfe8f580043d4a424f65b51c0e1f0in07/20260325/OmaLog/20260325190036_OmaLog?AWSAccessKeyId=****************&Expires=1774533318&response-cache-control=no-cache%2Cno-store&Signature=*************\",\"expire_time\":\"2026-03-26 12:00:00\",\"file_name\":\"20260326090259_OmaLog\",\"file_size\":1024000}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .download_ddl_logs()
+        .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"download_url\":\"https://dbs-0-cn-southwest-244-*************-common.***.********.**********.huawei.com:443/**************_7e8dfe8f580043d4a424f65b51c0e1f0in07/20260325/OmaLog/20260325190036_OmaLog?AWSAccessKeyId=****************&Expires=1774533318&response-cache-control=no-cache%2Cno-store&Signature=*************\",\"expire_time\":\"2026-03-26 12:00:00\",\"file_name\":\"20260326090259_OmaLog\",\"file_size\":1024000}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn download_ddl_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .download_ddl_logs()
+                    .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_ids\":[\"3541f39c185et4591ac5f602f60b28622br07\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_ddl_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.download_ddl_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_import_excel_template_doc() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .download_import_excel_template()
+        .instance_id("f6df5f5cd3bf447baa8fb0373f8e5992in07")
+        .template_type("import_async")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/f6df5f5cd3bf447baa8fb0373f8e5992in07/htap/template",
+                query: &[("template_type", "import_async")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    assert_eq!(& response.body() [..], FILE.as_bytes());
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let mut download = client
+        .download_import_excel_template()
+        .instance_id("f6df5f5cd3bf447baa8fb0373f8e5992in07")
+        .template_type("import_async")
+        .send_streaming(&::clouddb_runtime::CallOptions::default())
+        .await
+        .expect("the file answer opens");
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/f6df5f5cd3bf447baa8fb0373f8e5992in07/htap/template",
+                query: &[("template_type", "import_async")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let mut received = ::std::vec::Vec::new();
+    while let ::std::option::Option::Some(chunk) = download
+        .chunk()
+        .await
+        .expect("the file arrives")
+    {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, FILE.as_bytes());
+    assert_eq!(download.received(), FILE.len() as u64);
+}
+
+#[tokio::test]
+async fn download_import_excel_template_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .download_import_excel_template()
+                    .instance_id("f6df5f5cd3bf447baa8fb0373f8e5992in07")
+                    .template_type("import_async")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_import_excel_template_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "template_type"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.download_import_excel_template().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_online_ddl_task_log_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_link\":\"https://obs.example.com/dbsbucket/online_ddl_4d8ff2d3.log?Expires=1723796280&Signature=abc\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .download_online_ddl_task_log()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/log/download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"download_link\":\"https://obs.example.com/dbsbucket/online_ddl_4d8ff2d3.log?Expires=1723796280&Signature=abc\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn download_online_ddl_task_log_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .download_online_ddl_task_log()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_online_ddl_task_log_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.download_online_ddl_task_log().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_realtime_session_doc() {
+    const FILE: &str = "PK\u{3}\u{4} the bytes of a file, not JSON";
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .download_realtime_session()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .request_id("realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session-result",
+                query: &[
+                    (
+                        "request_id",
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    assert_eq!(& response.body() [..], FILE.as_bytes());
+    server.answer_raw(200u16, FILE, "application/octet-stream").await;
+    let mut download = client
+        .download_realtime_session()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .request_id("realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9")
+        .send_streaming(&::clouddb_runtime::CallOptions::default())
+        .await
+        .expect("the file answer opens");
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session-result",
+                query: &[
+                    (
+                        "request_id",
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let mut received = ::std::vec::Vec::new();
+    while let ::std::option::Option::Some(chunk) = download
+        .chunk()
+        .await
+        .expect("the file arrives")
+    {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, FILE.as_bytes());
+    assert_eq!(download.received(), FILE.len() as u64);
+}
+
+#[tokio::test]
+async fn download_realtime_session_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .download_realtime_session()
+                    .instance_id("6754902da1f447269c6979b0590102a5in07")
+                    .node_id("941d21130b3c4899ad1a752a0945befdno07")
+                    .request_id(
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_realtime_session_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "request_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.download_realtime_session().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_slow_log_file_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1723795967769,\"file_link\":\"https://obs.cn-southwest-244.ulanqab.huawei.com:443/dbsbucket-0-cn-southwest-244-ea3ffcbdb5cc4b5789a77884f9******/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776?AWSAccessKeyId=********************&Expires=1723796280&response-cache-control=no-cache%2Cno-store&Signature=51RXPvQJg2RSolfqCHOqF5********\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776\",\"file_size\":0,\"job_id\":\"73a5f4df-a111-4e09-b543-5ff3863eda71\",\"status\":\"SUCCESS\",\"updated_at\":1723795980907}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .download_slow_log_file()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/941d21130b3c4899ad1a752a0945befdno07/slowlog-download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"list\":[{\"create_at\":1723795967769,\"file_link\":\"https://obs.cn-southwest-244.ulanqab.huawei.com:443/dbsbucket-0-cn-southwest-244-ea3ffcbdb5cc4b5789a77884f9******/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776?AWSAccessKeyId=********************&Expires=1723796280&response-cache-control=no-cache%2Cno-store&Signature=51RXPvQJg2RSolfqCHOqF5********\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_slowlog_download_20240816081247776\",\"file_size\":0,\"job_id\":\"73a5f4df-a111-4e09-b543-5ff3863eda71\",\"status\":\"SUCCESS\",\"updated_at\":1723795980907}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn download_slow_log_file_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .download_slow_log_file()
+                    .instance_id("6754902da1f447269c6979b0590102a5in07")
+                    .node_id("941d21130b3c4899ad1a752a0945befdno07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn download_slow_log_file_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.download_slow_log_file().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_intelligent_kill_session_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"task_id\":1775616550000}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .execute_intelligent_kill_session()
+        .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"task_id\":1775616550000}"),
+    );
+}
+
+#[tokio::test]
+async fn execute_intelligent_kill_session_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .execute_intelligent_kill_session()
+                    .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_id\":\"fb301dc800444b1cbea48efba97e94ebno07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn execute_intelligent_kill_session_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.execute_intelligent_kill_session().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn extend_click_house_volume_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -8089,8 +11745,9 @@ async fn extend_click_house_volume_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size_in_gb\":110}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8162,8 +11819,9 @@ async fn extend_instance_volume_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"size\":50}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8236,6 +11894,7 @@ async fn extend_instance_volume_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"is_auto_pay\":\"true\",\"size\":50}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -8319,8 +11978,9 @@ async fn grant_database_user_privileges_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"databases\":[{\"name\":\"test\",\"readonly\":false}],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -8411,6 +12071,7 @@ async fn list_audit_log_download_links_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8464,6 +12125,91 @@ async fn list_audit_log_download_links_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_audit_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"audit_logs\":[{\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938},{\"begin_time\":\"2019-11-07T09:04:35+0800\",\"end_time\":\"2019-11-07T10:38:16+0800\",\"id\":\"fa163ea0e2bet11e9d832136a668094c5br01\",\"name\":\"317162_20190916032838_eb8fe5d181ec44a2850302691541f760in01_Audit_136a6680-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_audit_logs()
+        .instance_id("3d39c18788b54a919bab633874c159dfin01")
+        .start_time("2018-09-15T06:25:43+0800")
+        .end_time("2018-09-16T10:40:15+0800")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/3d39c18788b54a919bab633874c159dfin01/audit-logs",
+                query: &[
+                    ("start_time", "2018-09-15T06:25:43+0800"),
+                    ("end_time", "2018-09-16T10:40:15+0800"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"audit_logs\":[{\"begin_time\":\"2019-11-06T09:03:34+0800\",\"end_time\":\"2019-11-06T10:39:15+0800\",\"id\":\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"name\":\"317156_20190916032844_eb8fe5d181ec44a2850302691541f760in01_Audit_166a2cf8-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938},{\"begin_time\":\"2019-11-07T09:04:35+0800\",\"end_time\":\"2019-11-07T10:38:16+0800\",\"id\":\"fa163ea0e2bet11e9d832136a668094c5br01\",\"name\":\"317162_20190916032838_eb8fe5d181ec44a2850302691541f760in01_Audit_136a6680-d832-11e9-94c5-fa163ea0e2be\",\"size\":20481.835938}],\"total_count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_audit_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_audit_logs()
+                    .instance_id("3d39c18788b54a919bab633874c159dfin01")
+                    .start_time("2018-09-15T06:25:43+0800")
+                    .end_time("2018-09-16T10:40:15+0800")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_audit_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "start_time", "end_time", "offset", "limit"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_audit_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_auto_scaling_history_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -8489,6 +12235,7 @@ async fn list_auto_scaling_history_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8574,6 +12321,7 @@ async fn list_backups_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8655,6 +12403,7 @@ async fn list_backups_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -8723,6 +12472,7 @@ async fn list_click_house_database_users_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8798,6 +12548,7 @@ async fn list_click_house_databases_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8872,6 +12623,7 @@ async fn list_click_house_log_nodes_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -8943,6 +12695,7 @@ async fn list_click_house_lts_configs_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9003,6 +12756,7 @@ async fn list_click_house_replication_database_parameters_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9080,6 +12834,7 @@ async fn list_click_house_replications_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9160,8 +12915,9 @@ async fn list_click_house_slow_logs_doc() {
                 body: ::std::option::Option::Some(
                     "{\"database\":\"DBS_NODE\",\"end_time\":\"2023-12-12T02:14:27+0100\",\"limit\":\"10\",\"line_num\":\"1669344916000\",\"node_id\":\"aeb9e81135b34197bab8636fc8a1c569no16\",\"operate_type\":\"All\",\"start_time\":\"2023-12-12T00:14:27+0100\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -9211,6 +12967,82 @@ async fn list_click_house_slow_logs_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_cold_table_metas_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"meta_info\":[{\"data_size\":1,\"database_name\":\"test_db\",\"dd_id\":\"100\",\"expiration_time\":691200,\"partition_name\":\"p1\",\"retained_time\":0,\"space_id\":\"20\",\"table_name\":\"test_table\"}],\"total\":1,\"total_data_size\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_cold_table_metas()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/cold-tables/meta",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"meta_info\":[{\"data_size\":1,\"database_name\":\"test_db\",\"dd_id\":\"100\",\"expiration_time\":691200,\"partition_name\":\"p1\",\"retained_time\":0,\"space_id\":\"20\",\"table_name\":\"test_table\"}],\"total\":1,\"total_data_size\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_cold_table_metas_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_cold_table_metas()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_cold_table_metas_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_cold_table_metas().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_configuration_applicable_instances_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -9236,6 +13068,7 @@ async fn list_configuration_applicable_instances_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9307,6 +13140,7 @@ async fn list_configuration_apply_history_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -9378,6 +13212,7 @@ async fn list_configuration_modify_history_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9445,6 +13280,7 @@ async fn list_configurations_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9497,6 +13333,7 @@ async fn list_configurations_legacy_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -9551,6 +13388,7 @@ async fn list_database_charsets_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9622,6 +13460,7 @@ async fn list_database_users_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9704,6 +13543,7 @@ async fn list_databases_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9754,6 +13594,88 @@ async fn list_databases_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_ddl_logs_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"download_files\":[{\"create_time\":\"2026-03-25 12:00:00\",\"end_time\":\"2026-03-25 13:00:00\",\"file_name\":\"20260325190036_OmaLog\",\"file_size\":1024000,\"id\":\"a193e8a9f1cdt49d886153ced55b5b661br07\",\"stauts\":\"Active\"},{\"create_time\":\"2026-03-25 06:59:34\",\"end_time\":\"2026-03-25 07:59:29\",\"file_name\":\"20260325150000_OmaLog\",\"file_size\":1844832,\"id\":\"3f18b461f8a8t4a4539b2a76151bbb0b0br07\",\"stauts\":\"Active\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_ddl_logs()
+        .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+        .node_id("3f84063164ee4a308d02a050234d32e3no07")
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log",
+                query: &[
+                    ("node_id", "3f84063164ee4a308d02a050234d32e3no07"),
+                    ("offset", "0"),
+                    ("limit", "10"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"ddl_logs\":[{\"create_time\":\"2026-03-25 12:00:00\",\"end_time\":\"2026-03-25 13:00:00\",\"file_name\":\"20260325190036_OmaLog\",\"file_size\":1024000,\"id\":\"a193e8a9f1cdt49d886153ced55b5b661br07\",\"status\":\"Active\"},{\"create_time\":\"2026-03-25 06:59:34\",\"end_time\":\"2026-03-25 07:59:29\",\"file_name\":\"20260325150000_OmaLog\",\"file_size\":1844832,\"id\":\"3f18b461f8a8t4a4539b2a76151bbb0b0br07\",\"status\":\"Active\"}],\"total_count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_ddl_logs_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_ddl_logs()
+                    .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+                    .node_id("3f84063164ee4a308d02a050234d32e3no07")
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_ddl_logs_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_ddl_logs().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_dedicated_resources_generated() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -9775,6 +13697,7 @@ async fn list_dedicated_resources_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9826,6 +13749,7 @@ async fn list_diagnosis_instance_counts_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9887,6 +13811,7 @@ async fn list_diagnosis_instance_infos_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -9960,6 +13885,7 @@ async fn list_engine_versions_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10032,6 +13958,7 @@ async fn list_engine_versions_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -10101,6 +14028,7 @@ async fn list_enterprise_project_quotas_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10153,6 +14081,7 @@ async fn list_enterprise_project_quotas_legacy_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -10205,6 +14134,7 @@ async fn list_enterprise_projects_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10267,8 +14197,9 @@ async fn list_error_log_details_doc() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -10357,6 +14288,7 @@ async fn list_error_log_details_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -10450,6 +14382,7 @@ async fn list_error_log_details_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10536,6 +14469,7 @@ async fn list_flavors_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10618,6 +14552,7 @@ async fn list_flavors_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -10694,6 +14629,7 @@ async fn list_htap_engine_versions_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10766,6 +14702,7 @@ async fn list_htap_flavors_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10838,6 +14775,7 @@ async fn list_htap_instances_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10910,6 +14848,7 @@ async fn list_htap_storage_types_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -10978,6 +14917,7 @@ async fn list_immediate_jobs_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11042,6 +14982,7 @@ async fn list_incremental_backups_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11117,6 +15058,7 @@ async fn list_instance_configurations_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11188,6 +15130,7 @@ async fn list_instance_details_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11267,6 +15210,7 @@ async fn list_instance_details_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11317,6 +15261,78 @@ async fn list_instance_details_v3_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_instance_node_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"htap-node01\",\"role\":\"fe-leader\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_instance_node()
+        .instance_id("28f61af50fc9452aa0ed5ea25c3cin17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/28f61af50fc9452aa0ed5ea25c3cin17/starrocks/nodes",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"node_list\":[{\"node_id\":\"f1a5641d62f44803ac38ffefed0e4736no07\",\"node_name\":\"htap-node01\",\"role\":\"fe-leader\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_instance_node_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_instance_node()
+                    .instance_id("28f61af50fc9452aa0ed5ea25c3cin17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_instance_node_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_instance_node().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_instance_tags_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -11344,6 +15360,7 @@ async fn list_instance_tags_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11437,6 +15454,7 @@ async fn list_instances_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11523,6 +15541,7 @@ async fn list_instances_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -11612,6 +15631,7 @@ async fn list_instances_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11657,6 +15677,94 @@ async fn list_instances_v3_error_answers() {
 }
 
 #[tokio::test]
+async fn list_intelligent_kill_session_history_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"intelligent_kill_session_histories\":[{\"download_link\":\"https://download_link_1\",\"end_time\":1774873540,\"start_time\":1774873540,\"task_id\":\"1774873478588\"},{\"download_link\":\"https://download_link_2\",\"end_time\":1774873618,\"start_time\":1774873618,\"task_id\":\"1774873605464\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_intelligent_kill_session_history()
+        .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+        .node_id("d476fd181dad42cbb67e804953fb39ebno07")
+        .start_time(1774528515000)
+        .end_time(1775028515000)
+        .limit("10")
+        .offset("0")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session/history",
+                query: &[
+                    ("node_id", "d476fd181dad42cbb67e804953fb39ebno07"),
+                    ("start_time", "1774528515000"),
+                    ("end_time", "1775028515000"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"intelligent_kill_session_histories\":[{\"download_link\":\"https://download_link_1\",\"end_time\":1774873540,\"start_time\":1774873540,\"task_id\":\"1774873478588\"},{\"download_link\":\"https://download_link_2\",\"end_time\":1774873618,\"start_time\":1774873618,\"task_id\":\"1774873605464\"}],\"total_count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_intelligent_kill_session_history_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_intelligent_kill_session_history()
+                    .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+                    .node_id("d476fd181dad42cbb67e804953fb39ebno07")
+                    .start_time(1774528515000)
+                    .end_time(1775028515000)
+                    .limit("10")
+                    .offset("0")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_intelligent_kill_session_history_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "start_time", "end_time"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_intelligent_kill_session_history().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_lts_configs_generated() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -11678,6 +15786,7 @@ async fn list_lts_configs_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11708,6 +15817,91 @@ async fn list_lts_configs_error_answers() {
 }
 
 #[tokio::test]
+async fn list_online_ddl_task_records_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"records\":[{\"alter_stage\":3,\"created_at\":1749712800000,\"ended_at\":1749713400000,\"error_reason\":\"\",\"percentage\":100.0,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\",\"table\":\"t1\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\",\"task_status\":\"alter successful\",\"temp_table_name\":\"_t1_gho\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_online_ddl_task_records()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .limit(10)
+        .offset(0)
+        .start_time("1749686400000")
+        .end_time("1749772800000")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/operation-records",
+                query: &[
+                    ("limit", "10"),
+                    ("offset", "0"),
+                    ("start_time", "1749686400000"),
+                    ("end_time", "1749772800000"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"records\":[{\"alter_stage\":3,\"created_at\":1749712800000,\"ended_at\":1749713400000,\"error_reason\":\"\",\"percentage\":100.0,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\",\"table\":\"t1\"}],\"schema\":\"demo_db\"}],\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\",\"task_status\":\"alter successful\",\"temp_table_name\":\"_t1_gho\"}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_online_ddl_task_records_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_online_ddl_task_records()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .limit(10)
+                    .offset(0)
+                    .start_time("1749686400000")
+                    .end_time("1749772800000")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_online_ddl_task_records_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_online_ddl_task_records().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_project_tags_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -11729,6 +15923,7 @@ async fn list_project_tags_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11786,6 +15981,7 @@ async fn list_proxies_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11860,6 +16056,7 @@ async fn list_proxy_configurations_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -11932,6 +16129,7 @@ async fn list_proxy_flavors_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12004,6 +16202,7 @@ async fn list_proxy_flavors_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -12073,6 +16272,7 @@ async fn list_recycle_instances_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12103,6 +16303,7 @@ async fn list_recycle_instances_error_answers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
 async fn list_restorable_tables_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -12137,6 +16338,7 @@ async fn list_restorable_tables_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12153,6 +16355,7 @@ async fn list_restorable_tables_doc() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
 async fn list_restorable_tables_error_answers() {
     ::clouddb_conformance::huawei::check_error_answers(
             ::std::option::Option::Some(
@@ -12176,6 +16379,7 @@ async fn list_restorable_tables_error_answers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)]
 async fn list_restorable_tables_checks_required_parameters() {
     ::clouddb_conformance::huawei::check_missing_parameters(
             &["instance_id", "restore_time", "last_table_info"],
@@ -12213,6 +16417,7 @@ async fn list_restore_times_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12281,6 +16486,7 @@ async fn list_scheduled_jobs_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12349,8 +16555,9 @@ async fn list_slow_log_details_doc() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"2022-11-29T00:00:00+0800\",\"limit\":10,\"line_num\":1669344916000,\"node_id\":\"cc07c60e94ec4575989840e648fb4f66no07\",\"start_time\":\"2022-11-20T00:00:00+0800\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -12437,6 +16644,7 @@ async fn list_slow_log_details_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -12529,6 +16737,7 @@ async fn list_slow_log_details_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12609,6 +16818,7 @@ async fn list_sql_filter_rules_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12656,6 +16866,84 @@ async fn list_sql_filter_rules_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_star_rocks_data_replication_config_by_data_base_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_star_rocks_data_replication_config_by_data_base()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .database("database")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication/configuration/database",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"database_info\":{\"database_name\":\"database_name\",\"db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"default_isolation_level\",\"value\":\"QUERY_SNAPSHOT\"},{\"check_result\":\"failed\",\"param_name\":\"enable_snapshots\",\"value\":\"true\"}]},\"is_tables_change\":false,\"last_error_of_alter_table\":\"\",\"new_table_repl_config\":{},\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_infos\":[],\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"exclude_tables\",\"tables\":[]},\"target_database_name\":\"target_database_name\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replication_config_by_data_base_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_data_replication_config_by_data_base()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .database("database")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_star_rocks_data_replication_config_by_data_base_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "database"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_star_rocks_data_replication_config_by_data_base()
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn list_star_rocks_data_replications_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -12683,6 +16971,7 @@ async fn list_star_rocks_data_replications_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12756,6 +17045,7 @@ async fn list_star_rocks_database_parameters_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12829,6 +17119,7 @@ async fn list_star_rocks_database_users_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12905,6 +17196,7 @@ async fn list_star_rocks_databases_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -12954,6 +17246,402 @@ async fn list_star_rocks_databases_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn list_taurus_db_node_processes_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"processes\":[{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075425,\"info\":\"select sleep(1000)\",\"state\":\"User sleep\",\"time\":103,\"user\":\"root\"},{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075426,\"info\":\"show processlist\",\"state\":\"User sleep\",\"time\":105,\"user\":\"root\"}],\"total_count\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .list_taurus_db_node_processes()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .offset(0)
+        .limit(100)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/processes",
+                query: &[("offset", "0"), ("limit", "100")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"processes\":[{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075425,\"info\":\"select sleep(1000)\",\"state\":\"User sleep\",\"time\":103,\"user\":\"root\"},{\"command\":\"Query\",\"db\":null,\"host\":\"100.98.212.252:29285\",\"id\":2075426,\"info\":\"show processlist\",\"state\":\"User sleep\",\"time\":105,\"user\":\"root\"}],\"total_count\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn list_taurus_db_node_processes_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .list_taurus_db_node_processes()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .offset(0)
+                    .limit(100)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn list_taurus_db_node_processes_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.list_taurus_db_node_processes().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_auto_expand_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("[{\"result\":\"success\"}]"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .modify_auto_expand_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/storage/auto-expand-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("[{\"result\":\"success\"}]"),
+    );
+}
+
+#[tokio::test]
+async fn modify_auto_expand_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::None,
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .modify_auto_expand_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_auto_expand_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.modify_auto_expand_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_backup_vault_lock_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .modify_backup_vault_lock()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/vault-lock",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"result\":\"success\"}"),
+    );
+}
+
+#[tokio::test]
+async fn modify_backup_vault_lock_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .modify_backup_vault_lock()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"enable\",\"backup_vaultlock_info\":{\"lock_policy\":true,\"lock_retention_days\":30}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_backup_vault_lock_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.modify_backup_vault_lock().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_data_sync_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"job_id\",\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"target_database_name\",\"task_name\":\"task\",\"tbl_config_check_results\":[{\"check_result\":\"success\",\"table_config\":\"order by id\",\"table_name\":\"table\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .modify_data_sync()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/databases/replication",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"job_id\",\"source_database_name\":\"source_database_name\",\"source_db_config_check_results\":[{\"check_result\":\"success\",\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"check_result\":\"success\",\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"}],\"target_database_name\":\"target_database_name\",\"task_name\":\"task\",\"tbl_config_check_results\":[{\"check_result\":\"success\",\"table_config\":\"order by id\",\"table_name\":\"table\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn modify_data_sync_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .modify_data_sync()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"db_configs\":[{\"param_name\":\"enable_chunk_level_dump\",\"value\":\"false\"},{\"param_name\":\"snapshot_with_lock\",\"value\":\"true\"},{\"param_name\":\"sync_commit_interval_ms\",\"value\":\"5000\"},{\"param_name\":\"max_sync_commit_rows\",\"value\":\"500000\"},{\"param_name\":\"max_sync_commit_bytes\",\"value\":\"268435456\"},{\"param_name\":\"max_full_sync_task_threads_num\",\"value\":\"1\"},{\"param_name\":\"max_rows_per_chunk\",\"value\":\"0\"},{\"param_name\":\"max_bytes_per_chunk\",\"value\":\"268435456\"},{\"param_name\":\"binlog_expire_logs_seconds\",\"value\":\"0\"}],\"source_database_name\":\"source_database_name\",\"source_instance_id\":\"source_instance_id\",\"source_node_id\":\"source_node_id\",\"table_repl_config\":{\"repl_scope\":\"all\",\"repl_type\":\"include_tables\",\"tables\":[]},\"tables_configs\":{\"table_config\":\"tableConfig\",\"table_name\":\"tableName\"},\"target_database_name\":\"target_database_name\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_data_sync_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.modify_data_sync().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_star_rocks_security_group_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"467258e0-4e6e-4167-b072-7f4e23231bf3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .modify_star_rocks_security_group()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/security-group",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"467258e0-4e6e-4167-b072-7f4e23231bf3\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn modify_star_rocks_security_group_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .modify_star_rocks_security_group()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"security_group_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn modify_star_rocks_security_group_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.modify_star_rocks_security_group().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn pause_star_rocks_data_replication_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"job_id\":\"123\"}")).await;
@@ -12973,8 +17661,9 @@ async fn pause_star_rocks_data_replication_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13047,8 +17736,9 @@ async fn remove_proxy_nodes_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"node_num\":1}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13115,6 +17805,7 @@ async fn rename_proxy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"newName\"}"),
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -13180,8 +17871,9 @@ async fn reset_database_password_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13245,6 +17937,7 @@ async fn reset_database_password_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"password\":\"Test_345612\"}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -13328,8 +18021,9 @@ async fn resize_click_house_instance_flavor_doc() {
                 body: ::std::option::Option::Some(
                     "{\"delay\":false,\"flavor_ref\":\"6ebc6add-7462-3c27-b92b-3d79ae37a309\",\"instance_id\":\"59c6b263cd884178b7395e1ee8d93fbdb16\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13411,8 +18105,9 @@ async fn resize_instance_flavor_doc() {
                 body: ::std::option::Option::Some(
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.mysql.xlarge.arm.8\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13495,6 +18190,7 @@ async fn resize_instance_flavor_legacy_resize_gaussdb_large_4() {
                 body: ::std::option::Option::Some(
                     "{\"resize_flavor\":{\"spec_code\":\"gaussdb.large.4\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -13544,6 +18240,7 @@ async fn resize_instance_flavor_legacy_resize_taurus_large_4() {
                 body: ::std::option::Option::Some(
                     "{\"resize_flavor\":{\"spec_code\":\"taurus.large.4\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -13597,6 +18294,81 @@ async fn resize_instance_flavor_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn resize_star_rocks_flavor_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .resize_star_rocks_flavor()
+        .instance_id("40dc4c5729f14aad893e2dcd5baf6a15in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/40dc4c5729f14aad893e2dcd5baf6a15in07/starrocks/resize-flavor",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn resize_star_rocks_flavor_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .resize_star_rocks_flavor()
+                    .instance_id("40dc4c5729f14aad893e2dcd5baf6a15in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"be_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071670\",\"fe_flavor_id\":\"c44cfde6-d250-313c-8d7a-cd216f071658\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn resize_star_rocks_flavor_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.resize_star_rocks_flavor().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn restart_click_house_instance_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -13622,6 +18394,7 @@ async fn restart_click_house_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -13694,8 +18467,9 @@ async fn restart_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13768,8 +18542,9 @@ async fn restart_node_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -13842,6 +18617,7 @@ async fn restart_proxy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -13914,6 +18690,7 @@ async fn restart_star_rocks_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -13986,6 +18763,7 @@ async fn restart_star_rocks_node_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -14065,8 +18843,9 @@ async fn restore_tables_doc() {
                 body: ::std::option::Option::Some(
                     "{\"last_table_info\":true,\"restore_tables\":[{\"database\":\"test_db_1\",\"tables\":[{\"new_name\":\"t3_1690899914000\",\"old_name\":\"t3\"}]}],\"restore_time\":1690890940000}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14147,8 +18926,9 @@ async fn restore_to_existing_instance_backup_to_current() {
                 body: ::std::option::Option::Some(
                     "{\"backup_id\":\"7ffbf305376b4cbea0ae491257b6aaaf9br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14194,8 +18974,9 @@ async fn restore_to_existing_instance_timestamp_to_current() {
                 body: ::std::option::Option::Some(
                     "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14241,8 +19022,9 @@ async fn restore_to_existing_instance_backup_to_existing() {
                 body: ::std::option::Option::Some(
                     "{\"backup_id\":\"be4ddfd7e2b94640b5e2cb44efb30b22br07\",\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"backup\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14288,8 +19070,9 @@ async fn restore_to_existing_instance_timestamp_to_existing() {
                 body: ::std::option::Option::Some(
                     "{\"restore_time\":1673852043000,\"source_instance_id\":\"690e08a7c3854c218df0e59de3b0c6cein07\",\"target_instance_id\":\"7033e7c3cf93438797d44ad7ae0a7d95in07\",\"type\":\"timestamp\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14357,8 +19140,9 @@ async fn resume_star_rocks_data_replication_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"task_name\":\"task_name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14436,8 +19220,9 @@ async fn revoke_database_user_privileges_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"databases\":[\"test\"],\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14487,6 +19272,90 @@ async fn revoke_database_user_privileges_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_audit_log_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\",\"result\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_audit_log_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"9c77973c-9332-4fbe-bb4d-b76760dbc9b2\",\"result\":\"COMPLETED\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_audit_log_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_audit_log_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_audit_log_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_audit_log_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_audit_log_switch_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":\"success\"}")).await;
@@ -14506,8 +19375,9 @@ async fn set_audit_log_switch_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14551,6 +19421,90 @@ async fn set_audit_log_switch_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_auto_sql_limiting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_auto_sql_limiting()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_auto_sql_limiting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_auto_sql_limiting()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"retain_sql_rule\":true,\"start_time\":\"00:00\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_auto_sql_limiting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_auto_sql_limiting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_backup_encryption_enable() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14578,8 +19532,9 @@ async fn set_backup_encryption_enable() {
                 body: ::std::option::Option::Some(
                     "{\"encryption_status\":\"on\",\"kms_key_id\":\"b82fa43f-f6e8-4ec4-9c31-231bc547c526\",\"type\":\"kms\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14613,8 +19568,9 @@ async fn set_backup_encryption_disable() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"encryption_status\":\"off\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14688,8 +19644,9 @@ async fn set_click_house_slow_log_desensitization_doc() {
                 body: ::std::option::Option::Some(
                     "{\"open_slow_log_switch\":\"false\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14737,6 +19694,90 @@ async fn set_click_house_slow_log_desensitization_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_ddl_log_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_ddl_log_policy()
+        .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"keep_days\":3,\"switch_status\":\"ON\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/7e8dfe8f580043d4a424f65b51c0e1f0in07/ddl-log",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"keep_days\":3,\"switch_status\":\"ON\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"workflow_id\":\"375ac6a4-2788-4e45-83bf-8a9d2324317f\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_ddl_log_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_ddl_log_policy()
+                    .instance_id("7e8dfe8f580043d4a424f65b51c0e1f0in07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"keep_days\":3,\"switch_status\":\"ON\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_ddl_log_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_ddl_log_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_enterprise_project_quotas_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14768,8 +19809,9 @@ async fn set_enterprise_project_quotas_doc() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -14850,6 +19892,7 @@ async fn set_enterprise_project_quotas_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -14902,6 +19945,81 @@ async fn set_enterprise_project_quotas_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_htap_query_queues_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_htap_query_queues_rule()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/query-queue/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn set_htap_query_queues_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_htap_query_queues_rule()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"query_queue_rule\":{\"query_queue_concurrency_limit\":20,\"query_queue_cpu_used_pct_limit\":80,\"query_queue_max_queued_queries\":1024,\"query_queue_mem_used_pct_limit\":80,\"query_queue_pending_timeout_second\":300}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_htap_query_queues_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_htap_query_queues_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_instance_auto_scaling_policy_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -14934,8 +20052,9 @@ async fn set_instance_auto_scaling_policy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"enlarge_threshold\":50,\"max_flavor\":\"gaussdb.mysql.large.x86.4\",\"max_read_only_count\":2,\"monitor_cycle\":300,\"read_only_weight\":10,\"reduce_enabled\":false,\"scaling_strategy\":{\"flavor_switch\":\"ON\",\"read_only_switch\":\"ON\"},\"silence_cycle\":300,\"status\":\"ON\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15010,8 +20129,9 @@ async fn set_instance_maintenance_window_doc() {
                 body: ::std::option::Option::Some(
                     "{\"end_time\":\"02:00\",\"start_time\":\"22:00\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15087,8 +20207,9 @@ async fn set_instance_monitor_policy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"monitor_switch\":true,\"period\":1}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15138,6 +20259,162 @@ async fn set_instance_monitor_policy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn set_instance_readonly_status_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"075fabcf-c4f0-4dc3-a734-65449f5cd277\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_readonly_status()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(::clouddb_conformance::from_json("{\"readonly\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/readonly-status",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"readonly\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"075fabcf-c4f0-4dc3-a734-65449f5cd277\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_instance_readonly_status_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_readonly_status()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(::clouddb_conformance::from_json("{\"readonly\":true}"))
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_readonly_status_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_readonly_status().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_schedule_events_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"results\":[{\"error_code\":\"\",\"error_msg\":\"\",\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"job_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"success\":true}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .set_instance_schedule_events()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/schedule-events",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"results\":[{\"error_code\":\"\",\"error_msg\":\"\",\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"job_id\":\"2bd8f5a0-3e6b-4c1d-9a7e-5f4b3c2d1e0f\",\"success\":true}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn set_instance_schedule_events_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .set_instance_schedule_events()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"event_instances\":[{\"event_id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\"}],\"event_schedule_window\":{\"end_time\":\"03:00\",\"planned_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"operation_type\":\"reservation\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn set_instance_schedule_events_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.set_instance_schedule_events().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn set_instance_ssl_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -15164,8 +20441,9 @@ async fn set_instance_ssl_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15239,8 +20517,9 @@ async fn set_proxy_access_control_rules_doc() {
                 body: ::std::option::Option::Some(
                     "{\"ip_list\":[{\"description\":\"black01\",\"ip\":\"192.107.0.1\"}],\"type\":\"black\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15318,8 +20597,9 @@ async fn set_proxy_connection_pool_type_doc() {
                 body: ::std::option::Option::Some(
                     "{\"connection_pool_type\":\"SESSION\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15394,8 +20674,9 @@ async fn set_proxy_new_node_auto_add_doc() {
                 body: ::std::option::Option::Some(
                     "{\"switch_status\":\"ON\",\"weight\":100}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15477,8 +20758,9 @@ async fn set_proxy_route_mode_route_mode_0() {
                 body: ::std::option::Option::Some(
                     "{\"master_weight\":100,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":200},\"route_mode\":0}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15526,8 +20808,9 @@ async fn set_proxy_route_mode_route_mode_1() {
                 body: ::std::option::Option::Some(
                     "{\"master_weight\":0,\"readonly_nodes\":{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":1},\"route_mode\":1}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15575,8 +20858,9 @@ async fn set_proxy_route_mode_route_mode_2() {
                 body: ::std::option::Option::Some(
                     "{\"master_weight\":1,\"readonly_nodes\":[{\"id\":\"d23535333138462880bfa1838fdfced2no07\",\"weight\":0}],\"route_mode\":2}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15654,8 +20938,9 @@ async fn set_proxy_session_consistency_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"session_consistence\":\"true\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15733,8 +21018,9 @@ async fn set_proxy_ssl_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"ssl_option\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15813,8 +21099,9 @@ async fn set_proxy_transaction_split_doc() {
                 body: ::std::option::Option::Some(
                     "{\"proxy_id_list\":[\"2a2060f2486e4a47934182d91a3b53d2po01\"],\"transaction_split\":\"OFF\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15891,8 +21178,9 @@ async fn set_proxy_weights_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"master_weight\":100}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -15963,8 +21251,9 @@ async fn set_recycle_policy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"recycle_policy\":{\"retention_period_in_days\":5}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16026,8 +21315,9 @@ async fn set_serverless_policy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"max_vcpus\":4,\"min_vcpus\":1}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16090,8 +21380,9 @@ async fn set_slow_log_desensitization_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16167,8 +21458,9 @@ async fn set_sql_filter_rules_doc() {
                 body: ::std::option::Option::Some(
                     "{\"sql_filter_rules\":[{\"node_id\":\"c01a5645eb2c4fb6a9373542f5366e50no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":0,\"pattern\":\"select~from~t1\"},{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"update~t3~where~id\"}],\"sql_type\":\"UPDATE\"}]},{\"node_id\":\"b234a5645eb2c4ji3b9372342f5362397no07\",\"rules\":[{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"select~from~t3~where~id\"}],\"sql_type\":\"SELECT\"},{\"patterns\":[{\"max_concurrency\":10,\"pattern\":\"delete~t3~where~id\"}],\"sql_type\":\"DELETE\"}]}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16244,8 +21536,9 @@ async fn set_sql_filter_switch_enable() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"ON\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16286,8 +21579,9 @@ async fn set_sql_filter_switch_disable() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"switch_status\":\"OFF\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -16333,6 +21627,162 @@ async fn set_sql_filter_switch_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_audit_log_download_link_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"links\":[\"https://obs.domainname.com/bucketname/xxxxxx1\",\"https://obs.domainname.com/bucketname/xxxxxx2\"]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_audit_log_download_link()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-link",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"links\":[\"https://obs.domainname.com/bucketname/xxxxxx1\",\"https://obs.domainname.com/bucketname/xxxxxx2\"]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_audit_log_download_link_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_audit_log_download_link()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"ids\":[\"fa163ea0e2bet11e9d832166a2cf894c5br01\",\"fa163ea0e2bet11e9d832136a668094c5br01\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_audit_log_download_link_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_audit_log_download_link().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_audit_log_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"all_audit_log_action\":\"SELECT,INSERT,UPDATE,DELETE,CREATE,DROP,ALTER\",\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_audit_log_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/audit-log-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"all_audit_log_action\":\"SELECT,INSERT,UPDATE,DELETE,CREATE,DROP,ALTER\",\"audit_types\":[\"INSERT\",\"UPDATE\",\"DELETE\"],\"keep_days\":7}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_audit_log_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_audit_log_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_audit_log_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_audit_log_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_audit_log_switch_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -16353,6 +21803,7 @@ async fn show_audit_log_switch_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16397,6 +21848,78 @@ async fn show_audit_log_switch_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_auto_expand_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_auto_expand_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/storage/auto-expand-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"limit_size\":500,\"step_percent\":20,\"switch_option\":true,\"trigger_available_percent\":10}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_auto_expand_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_auto_expand_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_expand_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_auto_expand_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_auto_scaling_policy_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -16422,6 +21945,7 @@ async fn show_auto_scaling_policy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16468,6 +21992,80 @@ async fn show_auto_scaling_policy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_auto_sql_limiting_log_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"logs\":[{\"create_at\":1751328000000,\"expire_at\":1751329800000,\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_auto_sql_limiting_log()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .node_id("a4e0f43f6ee2459fa3ac27474cb5991cno07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/nodes/a4e0f43f6ee2459fa3ac27474cb5991cno07/auto-sql-limiting/log",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"logs\":[{\"create_at\":1751328000000,\"expire_at\":1751329800000,\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_auto_sql_limiting_log_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_auto_sql_limiting_log()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .node_id("a4e0f43f6ee2459fa3ac27474cb5991cno07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_auto_sql_limiting_log_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_auto_sql_limiting_log().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_backup_encryption_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -16488,6 +22086,7 @@ async fn show_backup_encryption_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16557,6 +22156,7 @@ async fn show_backup_policy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16629,6 +22229,7 @@ async fn show_backup_policy_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -16677,6 +22278,141 @@ async fn show_backup_policy_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_backup_resource_package_flavors_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"flavors\":[{\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\",\"volume\":\"1TB\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_backup_resource_package_flavors()
+        .offset(0)
+        .limit(10)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/backups/resource-package/flavors",
+                query: &[("offset", "0"), ("limit", "10")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"flavors\":[{\"spec_code\":\"gaussdb.mysql.backup.pkg.1tb\",\"volume\":\"1TB\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_backup_resource_package_flavors_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_backup_resource_package_flavors()
+                    .offset(0)
+                    .limit(10)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_vault_lock_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backup_vaultlock_info\":{\"lock_end_time\":1753920000000,\"lock_policy\":true,\"lock_retention_days\":30,\"lock_start_time\":1751328000000}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_backup_vault_lock()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/vault-lock",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backup_vaultlock_info\":{\"lock_end_time\":1753920000000,\"lock_policy\":true,\"lock_retention_days\":30,\"lock_start_time\":1751328000000}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_backup_vault_lock_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_backup_vault_lock()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_backup_vault_lock_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_backup_vault_lock().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_click_house_instance_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -16703,6 +22439,7 @@ async fn show_click_house_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16776,6 +22513,7 @@ async fn show_click_house_replication_config_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16846,6 +22584,7 @@ async fn show_click_house_slow_log_desensitization_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16915,6 +22654,7 @@ async fn show_configuration_detail_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -16986,6 +22726,7 @@ async fn show_dedicated_resource_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17032,6 +22773,560 @@ async fn show_dedicated_resource_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_dynamic_serverless_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_dynamic_serverless_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_dynamic_serverless_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_dynamic_serverless_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_dynamic_serverless_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_dynamic_serverless_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_error_log_download_link_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"count\":1,\"list\":[{\"create_at\":1749715967769,\"file_link\":\"https://obs.example.com/dbsbucket/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776?Expires=1749716280&Signature=abc\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776\",\"file_size\":\"12\",\"job_id\":\"9b3f0c1e-5a2d-4e7b-8c6f-1d0e2a3b4c5d\",\"status\":\"SUCCESS\",\"updated_at\":1749715980907}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_error_log_download_link()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/941d21130b3c4899ad1a752a0945befdno07/errorlog-download",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"count\":1,\"list\":[{\"create_at\":1749715967769,\"file_link\":\"https://obs.example.com/dbsbucket/62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776?Expires=1749716280&Signature=abc\",\"file_name\":\"62b83dfd385f4d96afa6c7afd36dad7b_gaussdbformysql_errorlog_download_20250612081247776\",\"file_size\":\"12\",\"job_id\":\"9b3f0c1e-5a2d-4e7b-8c6f-1d0e2a3b4c5d\",\"status\":\"SUCCESS\",\"updated_at\":1749715980907}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_error_log_download_link_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_error_log_download_link()
+                    .instance_id("6754902da1f447269c6979b0590102a5in07")
+                    .node_id("941d21130b3c4899ad1a752a0945befdno07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_error_log_download_link_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_error_log_download_link().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_historical_sql_filter_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"sql_filter_rules\":[{\"create_at\":1749712800000,\"delete_at\":1749720000000,\"expire_at\":1749799200000,\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"max_concurrency\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_historical_sql_filter_rule()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .sql_type("SELECT")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/sql-filter/history-rules",
+                query: &[
+                    ("node_id", "18663926eacb443d98dc20f8620f28f2no07"),
+                    ("sql_type", "SELECT"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"sql_filter_rules\":[{\"create_at\":1749712800000,\"delete_at\":1749720000000,\"expire_at\":1749799200000,\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"max_concurrency\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"pattern\":\"select~from~t1\",\"sql_type\":\"SELECT\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_historical_sql_filter_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_historical_sql_filter_rule()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .sql_type("SELECT")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_historical_sql_filter_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_historical_sql_filter_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_error_log_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_htap_error_log_detail()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/error-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_htap_error_log_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_htap_error_log_detail()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"level\":\"ERROR\",\"limit\":\"10\",\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_error_log_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_htap_error_log_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_lts_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_htap_lts_config()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[("instance_id", "af315b8e6aaa41799bd9a31f2de15abcin17")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_htap_lts_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_htap_lts_config()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_process_list_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_htap_process_list()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/process",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_htap_process_list_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_htap_process_list()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_process_list_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_htap_process_list().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_query_queues_rule_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_htap_query_queues_rule()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/query-queue/rules",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_htap_query_queues_rule_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_htap_query_queues_rule()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_htap_query_queues_rule_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_htap_query_queues_rule().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_backups_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"backups\":[{\"backup_level\":\"2\",\"backup_method\":\"Snapshot\",\"backup_mode\":\"completed\",\"backup_type\":\"Snapshot\",\"created\":\"2024-07-05T18:50:48+0800\",\"description\":\"\",\"id\":\"2f4ddb93b9014b0893d81d2e472f30febr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20240705185048266\",\"size\":\"2803\",\"size_unit\":\"KB\",\"status\":\"COMPLETED\",\"time_zone\":\"UTC+08:00\",\"updated\":\"2024-07-05T18:55:12+0800\",\"use_detail\":\"\"}],\"total_count\":\"1\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_backups()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .offset("0")
+        .limit("10")
+        .order_field("beginTime")
+        .order_rule("desc")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups",
+                query: &[
+                    ("offset", "0"),
+                    ("limit", "10"),
+                    ("order_field", "beginTime"),
+                    ("order_rule", "desc"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"backups\":[{\"backup_level\":\"2\",\"backup_method\":\"Snapshot\",\"backup_mode\":\"completed\",\"backup_type\":\"Snapshot\",\"created\":\"2024-07-05T18:50:48+0800\",\"description\":\"\",\"id\":\"2f4ddb93b9014b0893d81d2e472f30febr07\",\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-e747\",\"name\":\"GaussDBforMySQL-gauss-e747-20240705185048266\",\"size\":\"2803\",\"size_unit\":\"KB\",\"status\":\"COMPLETED\",\"time_zone\":\"UTC+08:00\",\"updated\":\"2024-07-05T18:55:12+0800\",\"use_detail\":\"\"}],\"total_count\":\"1\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_instance_backups_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_backups()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .offset("0")
+                    .limit("10")
+                    .order_field("beginTime")
+                    .order_rule("desc")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_backups_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_backups().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_instance_database_version_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -17057,6 +23352,7 @@ async fn show_instance_database_version_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17103,6 +23399,85 @@ async fn show_instance_database_version_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_instance_databases_for_htap_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_databases_for_htap()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .limit("10")
+        .offset("0")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/databases",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_instance_databases_for_htap_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_databases_for_htap()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .limit("10")
+                    .offset("0")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases\":[\"order\"],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_databases_for_htap_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_databases_for_htap().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_instance_detail_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -17128,6 +23503,7 @@ async fn show_instance_detail_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17200,6 +23576,7 @@ async fn show_instance_detail_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -17274,6 +23651,7 @@ async fn show_instance_detail_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17347,6 +23725,7 @@ async fn show_instance_eip_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17416,6 +23795,7 @@ async fn show_instance_monitor_policy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17460,6 +23840,246 @@ async fn show_instance_monitor_policy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_instance_schedule_events_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"events\":[{\"category\":\"Maintenance\",\"created_time\":\"2025-06-10T08:00:00+0000\",\"db_type\":\"taurus\",\"event_entities\":[{\"event_entity_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"event_entity_status\":\"inquiring\"}],\"execute_time\":\"\",\"execution_time_window\":{\"end_time\":\"03:00\",\"planned_execution_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"extend_info\":\"\",\"id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"impact\":\"Connections are interrupted briefly during the upgrade.\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"level\":\"major\",\"reason\":\"A kernel minor version fixes known issues.\",\"status\":\"inquiring\",\"type\":\"system.lifecycle.db_upgrade\",\"updated_time\":\"2025-06-10T08:00:00+0000\"}],\"executing_count\":0,\"failed_count\":0,\"inquiring_count\":1,\"schedule_count\":0,\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_schedule_events()
+        .id("5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07")
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .status("inquiring")
+        .r#type("system.lifecycle.db_upgrade")
+        .level("major")
+        .sort_field("created_time")
+        .order("desc")
+        .limit(10)
+        .offset(0)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/schedule-events",
+                query: &[
+                    ("id", "5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07"),
+                    ("instance_id", "a23fb62bd61e4e9e9636fd2225f395bein07"),
+                    ("status", "inquiring"),
+                    ("type", "system.lifecycle.db_upgrade"),
+                    ("level", "major"),
+                    ("sort_field", "created_time"),
+                    ("order", "desc"),
+                    ("limit", "10"),
+                    ("offset", "0"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"events\":[{\"category\":\"Maintenance\",\"created_time\":\"2025-06-10T08:00:00+0000\",\"db_type\":\"taurus\",\"event_entities\":[{\"event_entity_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"event_entity_status\":\"inquiring\"}],\"execute_time\":\"\",\"execution_time_window\":{\"end_time\":\"03:00\",\"planned_execution_day\":\"2025-06-20\",\"start_time\":\"01:00\"},\"extend_info\":\"\",\"id\":\"5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07\",\"impact\":\"Connections are interrupted briefly during the upgrade.\",\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"level\":\"major\",\"reason\":\"A kernel minor version fixes known issues.\",\"status\":\"inquiring\",\"type\":\"system.lifecycle.db_upgrade\",\"updated_time\":\"2025-06-10T08:00:00+0000\"}],\"executing_count\":0,\"failed_count\":0,\"inquiring_count\":1,\"schedule_count\":0,\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_instance_schedule_events_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_schedule_events()
+                    .id("5a3b1c9d7e6f4a2b8c0d1e2f3a4b5c6dev07")
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .status("inquiring")
+                    .r#type("system.lifecycle.db_upgrade")
+                    .level("major")
+                    .sort_field("created_time")
+                    .order("desc")
+                    .limit(10)
+                    .offset(0)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_tables_for_htap_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_instance_tables_for_htap()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .limit("10")
+        .offset("0")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/tables",
+                query: &[("limit", "10"), ("offset", "0")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_instance_tables_for_htap_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_instance_tables_for_htap()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .limit("10")
+                    .offset("0")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"database_tables\":[{\"database\":\"db1\",\"tables\":[]}],\"filter_type\":\"include_tables\",\"selected_tables\":[{\"database\":\"db1\",\"tables\":[\"t1\"]}],\"source_instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_instance_tables_for_htap_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_instance_tables_for_htap().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_intelligent_kill_session_statistic_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"statistics\":[{\"avg_time\":100.25,\"count\":2,\"example_sql_text\":\"select * from t1 where c1 > 100\",\"ids\":[1024,1025],\"keyword\":\"select~from~t1\",\"max_time\":120.5,\"strategy\":\"top3_time\",\"total_time\":200.5}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_intelligent_kill_session_statistic()
+        .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+        .node_id("d476fd181dad42cbb67e804953fb39ebno07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/17b6bbb64d2f4c14a83a88f19da8dcc8in07/intelligent-kill-session/statistic",
+                query: &[("node_id", "d476fd181dad42cbb67e804953fb39ebno07")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"statistics\":[{\"avg_time\":100.25,\"count\":2,\"example_sql_text\":\"select * from t1 where c1 > 100\",\"ids\":[1024,1025],\"keyword\":\"select~from~t1\",\"max_time\":120.5,\"strategy\":\"top3_time\",\"total_time\":200.5}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_intelligent_kill_session_statistic_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_intelligent_kill_session_statistic()
+                    .instance_id("17b6bbb64d2f4c14a83a88f19da8dcc8in07")
+                    .node_id("d476fd181dad42cbb67e804953fb39ebno07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_intelligent_kill_session_statistic_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_intelligent_kill_session_statistic().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_job_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -17485,6 +24105,7 @@ async fn show_job_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17557,6 +24178,7 @@ async fn show_job_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -17605,6 +24227,229 @@ async fn show_job_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_kernel_upgrade_check_result_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"updated_at\":1751328000000,\"upgrade_precheck_detail\":[{\"check_description\":\"The account may upgrade the instance.\",\"check_item\":\"Upgrade permission check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"},{\"check_description\":\"Enough resources are available for the upgrade.\",\"check_item\":\"Resource check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"}],\"upgrade_precheck_result\":\"true\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_kernel_upgrade_check_result()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/database-version/upgrade/pre-check-result",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"updated_at\":1751328000000,\"upgrade_precheck_detail\":[{\"check_description\":\"The account may upgrade the instance.\",\"check_item\":\"Upgrade permission check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"},{\"check_description\":\"Enough resources are available for the upgrade.\",\"check_item\":\"Resource check\",\"check_object\":\"20a222abbe61464b868d5c481da456b3in07\",\"check_status\":\"passed\"}],\"upgrade_precheck_result\":\"true\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_kernel_upgrade_check_result_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_kernel_upgrade_check_result()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"databases_instance_infos\":[{\"current_version\":\"2.0.72.251200\",\"instance_id\":\"20a222abbe61464b868d5c481da456b3in07\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_kernel_upgrade_check_result_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_kernel_upgrade_check_result().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_lock_wait_session_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"abnormal_root_cause\":{\"abnormal_type\":\"LOCK_WAIT\",\"lock_root_cause\":{\"blocker_age\":40,\"blocker_command\":\"Sleep\",\"blocker_current_sql\":[\"update t1 set c2 = 2 where id = 1\"],\"blocker_host\":\"192.168.0.21:52348\",\"blocker_pid\":2075425,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"RUNNING\",\"blocker_thread_id\":2075470,\"lock_data\":\"1\",\"lock_db\":\"demo_db\",\"lock_index\":\"PRIMARY\",\"lock_mode\":\"X,REC_NOT_GAP\",\"lock_table\":\"t1\",\"locked_pid\":2075426,\"locked_sql\":\"update t1 set c2 = 3 where id = 1\",\"wait_seconds\":12}}}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_lock_wait_session()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .pid(2075426)
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/process/lock-wait",
+                query: &[("pid", "2075426")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"abnormal_root_cause\":{\"abnormal_type\":\"LOCK_WAIT\",\"lock_root_cause\":{\"blocker_age\":40,\"blocker_command\":\"Sleep\",\"blocker_current_sql\":[\"update t1 set c2 = 2 where id = 1\"],\"blocker_host\":\"192.168.0.21:52348\",\"blocker_pid\":2075425,\"blocker_rows_locked\":1,\"blocker_rows_modified\":1,\"blocker_state\":\"RUNNING\",\"blocker_thread_id\":2075470,\"lock_data\":\"1\",\"lock_db\":\"demo_db\",\"lock_index\":\"PRIMARY\",\"lock_mode\":\"X,REC_NOT_GAP\",\"lock_table\":\"t1\",\"locked_pid\":2075426,\"locked_sql\":\"update t1 set c2 = 3 where id = 1\",\"wait_seconds\":12}}}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_lock_wait_session_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_lock_wait_session()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .pid(2075426)
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_lock_wait_session_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "pid"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_lock_wait_session().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_multi_tenant_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"multi_tenant_switch\":true}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_multi_tenant()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/multi-tenant",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"multi_tenant_switch\":true}"),
+    );
+}
+
+#[tokio::test]
+async fn show_multi_tenant_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_multi_tenant()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_multi_tenant_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_multi_tenant().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_project_quotas_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -17626,6 +24471,7 @@ async fn show_project_quotas_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17678,6 +24524,7 @@ async fn show_project_quotas_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17740,6 +24587,7 @@ async fn show_proxy_access_control_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17787,6 +24635,83 @@ async fn show_proxy_access_control_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_proxy_flavors_by_az_code_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"cn-north-4a\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf1\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"supported_ipv6\":true,\"vcpus\":\"2\"}]}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_proxy_flavors_by_az_code()
+        .az_codes("cn-north-4a")
+        .proxy_engine_name("taurusproxy")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/proxy/flavors",
+                query: &[
+                    ("az_codes", "cn-north-4a"),
+                    ("proxy_engine_name", "taurusproxy"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"proxy_flavor_groups\":[{\"group_type\":\"x86\",\"proxy_flavors\":[{\"az_status\":{\"cn-north-4a\":\"normal\"},\"db_type\":\"Proxy\",\"id\":\"19be4c5d-d363-3342-bdbc-0dd9dbf7faf1\",\"ram\":\"4\",\"spec_code\":\"gaussdb.proxy.large.x86.2\",\"supported_ipv6\":true,\"vcpus\":\"2\"}]}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_proxy_flavors_by_az_code_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_proxy_flavors_by_az_code()
+                    .az_codes("cn-north-4a")
+                    .proxy_engine_name("taurusproxy")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_proxy_flavors_by_az_code_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["az_codes", "proxy_engine_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_proxy_flavors_by_az_code().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 #[allow(deprecated)]
 async fn show_proxy_legacy_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
@@ -17813,6 +24738,7 @@ async fn show_proxy_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -17887,6 +24813,7 @@ async fn show_proxy_v3_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -17962,6 +24889,7 @@ async fn show_proxy_version_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18010,6 +24938,82 @@ async fn show_proxy_version_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_realtime_session_task_status_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(200u16, ::std::option::Option::Some("{\"status\":\"finished\"}"))
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_realtime_session_task_status()
+        .instance_id("6754902da1f447269c6979b0590102a5in07")
+        .node_id("941d21130b3c4899ad1a752a0945befdno07")
+        .request_id("realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/6754902da1f447269c6979b0590102a5in07/nodes/941d21130b3c4899ad1a752a0945befdno07/realtime-session-task",
+                query: &[
+                    (
+                        "request_id",
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    ),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{\"status\":\"finished\"}"),
+    );
+}
+
+#[tokio::test]
+async fn show_realtime_session_task_status_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_realtime_session_task_status()
+                    .instance_id("6754902da1f447269c6979b0590102a5in07")
+                    .node_id("941d21130b3c4899ad1a752a0945befdno07")
+                    .request_id(
+                        "realtime_session-0627a175-a4d4-44cd-b78a-51dc3ef8ba9a-98e9",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_realtime_session_task_status_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "request_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_realtime_session_task_status().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_recycle_policy_generated() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -18031,6 +25035,7 @@ async fn show_recycle_policy_generated() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18061,6 +25066,208 @@ async fn show_recycle_policy_error_answers() {
 }
 
 #[tokio::test]
+async fn show_restore_available_tables_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t1\"},{\"name\":\"t3\"}],\"total_tables\":2}],\"total_tables\":2}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_restore_available_tables()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .restore_time("1690890940000")
+        .last_table_info("true")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3.1/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/restore/tables",
+                query: &[("restore_time", "1690890940000"), ("last_table_info", "true")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"databases\":[{\"name\":\"test_db_1\",\"tables\":[{\"name\":\"t1\"},{\"name\":\"t3\"}],\"total_tables\":2}],\"total_tables\":2}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_restore_available_tables_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_restore_available_tables()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .restore_time("1690890940000")
+                    .last_table_info("true")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_restore_available_tables_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "restore_time", "last_table_info"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_restore_available_tables().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_serverless_compute_ability_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_serverless_compute_ability_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_serverless_compute_ability_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_serverless_compute_ability_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_serverless_compute_ability_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_serverless_compute_ability_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_serverless_scaling_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_serverless_scaling_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/scaling-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_serverless_scaling_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_serverless_scaling_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_serverless_scaling_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_serverless_scaling_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_slow_log_desensitization_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -18081,6 +25288,7 @@ async fn show_slow_log_desensitization_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18125,6 +25333,249 @@ async fn show_slow_log_desensitization_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_slow_log_detail_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_slow_log_detail()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slow-logs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_slow_log_detail_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_slow_log_detail()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"2025-06-01T02:00:00+0800\",\"limit\":10,\"node_id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"operate_type\":\"SELECT\",\"start_time\":\"2025-06-01T00:00:00+0800\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_slow_log_detail_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_slow_log_detail().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_slow_log_statistics_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"slow_log_list\":[{\"client_ip\":\"192.168.0.21\",\"count\":\"12\",\"database\":\"demo_db\",\"lock_time\":\"0.00001 s\",\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"query_sample\":\"select sleep(?)\",\"rows_examined\":0,\"rows_sent\":1,\"time\":\"2.00315 s\",\"type\":\"SELECT\",\"users\":\"root\"}],\"total_count\":1}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_slow_log_statistics()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/slow-logs/statistics",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"slow_log_list\":[{\"client_ip\":\"192.168.0.21\",\"count\":\"12\",\"database\":\"demo_db\",\"lock_time\":\"0.00001 s\",\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"query_sample\":\"select sleep(?)\",\"rows_examined\":0,\"rows_sent\":1,\"time\":\"2.00315 s\",\"type\":\"SELECT\",\"users\":\"root\"}],\"total_count\":1}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_slow_log_statistics_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_slow_log_statistics()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"end_time\":\"2025-06-12T10:00:00+0800\",\"limit\":10,\"node_id\":\"18663926eacb443d98dc20f8620f28f2no07\",\"offset\":0,\"order\":\"desc\",\"sort\":\"executeTime\",\"start_time\":\"2025-06-10T10:00:00+0800\",\"type\":\"SELECT\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_slow_log_statistics_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_slow_log_statistics().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_sql_auto_sql_limiting_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"start_time\":\"00:00\"}],\"instance_id\":\"af315b8e6aaa41799bd9a31f2de15abcin07\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_sql_auto_sql_limiting()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/auto-sql-limiting",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"auto_sql_limiting_rules\":[{\"active_sessions\":100,\"clear_time\":30,\"condition\":\"or\",\"cpu_usage\":80,\"duration\":5,\"end_time\":\"23:59\",\"max_concurrency\":10,\"node_id\":\"a4e0f43f6ee2459fa3ac27474cb5991cno07\",\"start_time\":\"00:00\"}],\"instance_id\":\"af315b8e6aaa41799bd9a31f2de15abcin07\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_sql_auto_sql_limiting_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_sql_auto_sql_limiting()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_ids\":[\"a4e0f43f6ee2459fa3ac27474cb5991cno07\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_sql_auto_sql_limiting_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_sql_auto_sql_limiting().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn show_sql_filter_switch_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -18145,6 +25596,7 @@ async fn show_sql_filter_switch_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18215,6 +25667,7 @@ async fn show_star_rocks_data_replication_config_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18288,6 +25741,7 @@ async fn show_star_rocks_instance_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18298,7 +25752,7 @@ async fn show_star_rocks_instance_doc() {
     ::clouddb_conformance::assert_json_matches(
         response.body(),
         ::std::option::Option::Some(
-            "{\"instances\":[{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"be_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"be_node_volume_size\":\"500000000000\",\"can_enable_public_access\":false,\"cluster_mode\":\"Cluster\",\"create_at\":1711421838049,\"create_fail_error_code\":null,\"current_backup_node_id\":null,\"data_store_type\":\"star-rocks\",\"data_store_version\":\"3.1.6.0\",\"data_store_version_id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"data_vip\":\"10.0.0.156,10.0.0.179,10.0.0.199,10.0.0.152\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":\"0\",\"fe_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"fe_node_volume_size\":\"500000000000\",\"frozen_time\":null,\"groups\":[{\"group_node_type\":\"fe\",\"group_type_name\":\"starrocks\",\"id\":\"73a7c579381041e1867e9facdf11ca7egr17\",\"name\":\"htap-7ef5_fe_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node04\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.156\",\"traffic_ipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711422776266,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"60c7b1dda3c14366b9e6314de0be905bno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.179\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c786d7b2593645ffac4544a3107943b4no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.199\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"ffb9f510f9934b0384789a2a4652d3e0no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"abnormal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.152\",\"traffic_ipv6\":\"\",\"type\":\"fe-leader\",\"update_at\":1711422932204,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]},{\"group_node_type\":\"be\",\"group_type_name\":\"starrocks\",\"id\":\"bf50855824c9485f9368845dfb4457dcgr17\",\"name\":\"htap-7ef5_be_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"98e7f36d39fb4d9ca7c92c8c1fa4991ano17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.202\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711422835209,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"be254b607c5e4f3d97c4d7886043e5bcno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.115\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iaas_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c8899a3a68184de6a7fd140028392b27no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.17\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]}],\"id\":\"b6280c323ce449f2ad02af74e21f3dc5in17\",\"is_frozen\":0,\"is_stopped\":false,\"name\":\"htap-7ef5\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":null,\"pay_model\":\"0\",\"port_info\":{\"mysql_port\":3306},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":false,\"status\":\"abnormal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1711423400451}]}",
+            "{\"instances\":[{\"actions\":[],\"az_mode\":\"single\",\"backup_used_space\":null,\"bak_expected_start_time\":null,\"bak_keep_day\":null,\"bak_period\":null,\"be_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"be_node_volume_size\":\"500000000000\",\"can_enable_public_access\":false,\"cluster_mode\":\"Cluster\",\"create_at\":1711421838049,\"create_fail_error_code\":null,\"current_backup_node_id\":null,\"data_store_type\":\"star-rocks\",\"data_store_version\":\"3.1.6.0\",\"data_store_version_id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"data_vip\":\"10.0.0.156,10.0.0.179,10.0.0.199,10.0.0.152\",\"db_port\":\"3306\",\"db_user\":null,\"dedicated_resource_id\":null,\"delete_at\":null,\"enterprise_project_id\":\"0\",\"fe_node_volume_code\":\"gaussdb.sr.evs.ultrahighio\",\"fe_node_volume_size\":\"500000000000\",\"frozen_time\":null,\"groups\":[{\"group_node_type\":\"fe\",\"group_type_name\":\"starrocks\",\"id\":\"73a7c579381041e1867e9facdf11ca7egr17\",\"name\":\"htap-7ef5_fe_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afe3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"21f14a5974a540f2afb541eaf6e90107no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node04\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.156\",\"traffic_ipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711422776266,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"60c7b1dda3c14366b9e6314de0be905bno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.179\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c786d7b2593645ffac4544a3107943b4no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.199\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"fe-follower\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"afef3bfd-ac7c-32e1-ba44-c388acbb196a\",\"flavor_ref\":\"gaussdb.sr-fe.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"ffb9f510f9934b0384789a2a4652d3e0no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_fe_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"abnormal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.152\",\"traffic_ipv6\":\"\",\"type\":\"fe-leader\",\"update_at\":1711422932204,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]},{\"group_node_type\":\"be\",\"group_type_name\":\"starrocks\",\"id\":\"bf50855824c9485f9368845dfb4457dcgr17\",\"name\":\"htap-7ef5_be_shard01\",\"nodes\":[{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"98e7f36d39fb4d9ca7c92c8c1fa4991ano17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node02\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.202\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711422835209,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"be254b607c5e4f3d97c4d7886043e5bcno17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node03\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.115\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"},{\"actions\":[],\"az_code\":\"az\",\"az_description\":\"az1\",\"az_type\":\"Center\",\"cpu\":\"4\",\"create_at\":1711421838049,\"datastore\":{\"id\":\"38197973-8895-36ed-b853-52daaefb6d3a\",\"type\":\"star-rocks\",\"version\":\"3.1.6.0\"},\"db_port\":3306,\"flavor_id\":\"de565db8-0a96-37ea-9388-61167624712c\",\"flavor_ref\":\"gaussdb.sr-be.xlarge.x86.4\",\"frozen_flag\":0,\"iass_flavor_ref\":\"c6.xlarge.4\",\"id\":\"c8899a3a68184de6a7fd140028392b27no17\",\"max_connections\":\"0\",\"mem\":\"16\",\"name\":\"htap-7ef5_be_shard01_node01\",\"need_restart\":false,\"order_id\":null,\"param_group\":null,\"pay_model\":\"0\",\"period\":\"null\",\"priority\":1,\"region_code\":\"region1\",\"sg_id\":\"967a0ac2-3cae-4e57-a49a-d0f6ff07dcc1\",\"status\":\"normal\",\"subnet_id\":\"2ce0bc80-bfc5-4d5e-9b78-a7f91572e03b\",\"traffic_ip\":\"10.0.0.17\",\"traffic_ipv6\":\"\",\"traffic_vip\":\"\",\"traffic_vipv6\":\"\",\"type\":\"be\",\"update_at\":1711421838049,\"volume\":{\"iops\":null,\"size\":\"500000000000\",\"type\":\"SSD\",\"used\":null},\"vpc_id\":\"d5a1a29b-1476-490f-9682-c1a59593e7b0\"}]}],\"id\":\"b6280c323ce449f2ad02af74e21f3dc5in17\",\"is_frozen\":0,\"is_stopped\":false,\"name\":\"htap-7ef5\",\"new_version_available\":false,\"ops_window\":{\"end_time\":\"22:00\",\"period\":null,\"start_time\":\"18:00\"},\"param_group\":null,\"pay_model\":\"0\",\"port_info\":{\"mysql_port\":3306},\"project_id\":\"23a50154cf494ec9ad6883979a12db0a\",\"public_ip\":\"\",\"ssl_option\":false,\"status\":\"abnormal\",\"support_data_replication\":true,\"tags_info\":{\"sys_tags\":[{\"key\":\"_sys_enterprise_project_id\",\"value\":\"0\"}],\"tags\":[]},\"time_zone\":\"UTC+08:00\",\"update_at\":1711423400451}]}",
         ),
     );
 }
@@ -18335,6 +25789,787 @@ async fn show_star_rocks_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn show_star_rocks_slowlog_sensitive_status_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_star_rocks_slowlog_sensitive_status()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_star_rocks_slowlog_sensitive_status_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_star_rocks_slowlog_sensitive_status()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_star_rocks_slowlog_sensitive_status_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_star_rocks_slowlog_sensitive_status().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_starrocks_params_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_starrocks_params()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .node_type("fe")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/configurations",
+                query: &[("node_type", "fe")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn show_starrocks_params_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_starrocks_params()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .node_type("fe")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_starrocks_params_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_type"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_starrocks_params().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_table_meta_info_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"table_meta_infos\":[{\"column_default\":null,\"column_key\":\"PRI\",\"column_name\":\"id\",\"column_type\":\"bigint\",\"extra\":\"auto_increment\",\"is_nullable\":\"NO\"},{\"column_default\":\"\",\"column_key\":\"\",\"column_name\":\"c2\",\"column_type\":\"varchar(64)\",\"extra\":\"\",\"is_nullable\":\"YES\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_table_meta_info()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .database_name("demo_db")
+        .table_name("t1")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/table-info",
+                query: &[("database_name", "demo_db"), ("table_name", "t1")],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"table_meta_infos\":[{\"column_default\":null,\"column_key\":\"PRI\",\"column_name\":\"id\",\"column_type\":\"bigint\",\"extra\":\"auto_increment\",\"is_nullable\":\"NO\"},{\"column_default\":\"\",\"column_key\":\"\",\"column_name\":\"c2\",\"column_type\":\"varchar(64)\",\"extra\":\"\",\"is_nullable\":\"YES\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_table_meta_info_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_table_meta_info()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .database_name("demo_db")
+                    .table_name("t1")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_table_meta_info_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_table_meta_info().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_task_details_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"job_id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"status\":\"Running\",\"sub_task_list\":[{\"percent\":\"100\",\"remaining_time\":\"0\",\"status\":\"Completed\",\"sub_task_name\":\"UpgradeReadonlyNodes\"},{\"percent\":\"40\",\"remaining_time\":\"180\",\"status\":\"Running\",\"sub_task_name\":\"UpgradeMasterNode\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_task_details()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .job_id("31b8ae23-c687-4d80-b7b4-42a66c9bb886")
+        .job_name("UpgradeGaussDBforMySQLDatabaseVersion")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/task-center-detail",
+                query: &[
+                    ("job_id", "31b8ae23-c687-4d80-b7b4-42a66c9bb886"),
+                    ("job_name", "UpgradeGaussDBforMySQLDatabaseVersion"),
+                ],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"a23fb62bd61e4e9e9636fd2225f395bein07\",\"instance_name\":\"gauss-mysql-01\",\"job_id\":\"31b8ae23-c687-4d80-b7b4-42a66c9bb886\",\"job_name\":\"UpgradeGaussDBforMySQLDatabaseVersion\",\"status\":\"Running\",\"sub_task_list\":[{\"percent\":\"100\",\"remaining_time\":\"0\",\"status\":\"Completed\",\"sub_task_name\":\"UpgradeReadonlyNodes\"},{\"percent\":\"40\",\"remaining_time\":\"180\",\"status\":\"Running\",\"sub_task_name\":\"UpgradeMasterNode\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_task_details_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_task_details()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .job_id("31b8ae23-c687-4d80-b7b4-42a66c9bb886")
+                    .job_name("UpgradeGaussDBforMySQLDatabaseVersion")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_task_details_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "job_id", "job_name"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_task_details().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_taurus_db_advanced_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_taurus_db_advanced_backup_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "GET",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/advanced-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_taurus_db_advanced_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_taurus_db_advanced_backup_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_taurus_db_advanced_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_taurus_db_advanced_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_taurus_db_txn_progress_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":95,\"trx_id\":\"421764459790000\",\"trx_mysql_thread_id\":2075425,\"trx_query\":\"delete from t1 where c1 < 1000000\",\"trx_rows_modified\":583201,\"trx_started\":\"2025-06-12 10:21:37\"}]}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .show_taurus_db_txn_progress()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/nodes/18663926eacb443d98dc20f8620f28f2no07/txn-progress",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"total_count\":1,\"transactions\":[{\"estimated_remaining_time\":95,\"trx_id\":\"421764459790000\",\"trx_mysql_thread_id\":2075425,\"trx_query\":\"delete from t1 where c1 < 1000000\",\"trx_rows_modified\":583201,\"trx_started\":\"2025-06-12 10:21:37\"}]}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn show_taurus_db_txn_progress_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .show_taurus_db_txn_progress()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"rollback\",\"limit\":100,\"offset\":0}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn show_taurus_db_txn_progress_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.show_taurus_db_txn_progress().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_online_ddl_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .start_online_ddl_task()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn start_online_ddl_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .start_online_ddl_task()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"auto_clear\":false,\"task_content\":[{\"ddl_info\":[{\"sql\":\"alter table t1 add column c3 int\"}],\"schema\":\"demo_db\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn start_online_ddl_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.start_online_ddl_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_online_ddl_task_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"8f4c2d6a-2b1e-4c9f-a1d3-6e7b5a4c3d21\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .stop_online_ddl_task()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/online-ddl-task/stop",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"8f4c2d6a-2b1e-4c9f-a1d3-6e7b5a4c3d21\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn stop_online_ddl_task_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .stop_online_ddl_task()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"task_id\":\"4d8ff2d3-e4e3-4d41-9c32-2a4ab0f0c9e1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn stop_online_ddl_task_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.stop_online_ddl_task().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_alt_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .switch_gauss_my_sql_proxy_alt()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/alt",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"04efe8e2-9255-44ae-a98b-d87cae411890\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_alt_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .switch_gauss_my_sql_proxy_alt()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"alt_enabled\":\"on\",\"alt_for_readonly\":\"off\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_alt_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.switch_gauss_my_sql_proxy_alt().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_eip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .switch_gauss_my_sql_proxy_eip()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/bind",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_eip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .switch_gauss_my_sql_proxy_eip()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"bind\":\"true\",\"public_ip\":\"100.85.220.13\",\"public_ip_id\":\"1b6e2a2c-6c3e-4a8e-9b0a-2f0d4c1e7a55\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn switch_gauss_my_sql_proxy_eip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.switch_gauss_my_sql_proxy_eip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn switch_proxy_access_control_enable() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -18357,8 +26592,9 @@ async fn switch_proxy_access_control_enable() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":true}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18393,8 +26629,9 @@ async fn switch_proxy_access_control_disable() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"open_access_control\":false}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18475,8 +26712,9 @@ async fn switchover_instance_doc() {
                 body: ::std::option::Option::Some(
                     "{\"node_id\":\"1801a615b52b4a5697cf385f6affbf4no07\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18526,6 +26764,79 @@ async fn switchover_instance_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn sync_star_rocks_users_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .sync_star_rocks_users()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json("{\"action\":\"startSyncTaurusAccount\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/users/sync",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"action\":\"startSyncTaurusAccount\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn sync_star_rocks_users_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .sync_star_rocks_users()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"action\":\"startSyncTaurusAccount\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn sync_star_rocks_users_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.sync_star_rocks_users().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn unbind_instance_public_ip_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -18551,6 +26862,7 @@ async fn unbind_instance_public_ip_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::None,
+                form: ::std::option::Option::None,
                 language: true,
                 content_type: "application/json",
             },
@@ -18629,8 +26941,9 @@ async fn update_backup_policy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18713,6 +27026,7 @@ async fn update_backup_policy_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"keep_days\":7,\"period\":\"1,2,3,4,5\",\"start_time\":\"19:00-20:00\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -18791,8 +27105,9 @@ async fn update_click_house_database_user_password_doc() {
                 body: ::std::option::Option::Some(
                     "{\"password\":\"Clickhouse_1234\",\"user_name\":\"user_test0\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18865,8 +27180,9 @@ async fn update_click_house_database_user_privileges_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -18950,8 +27266,9 @@ async fn update_click_house_replication_config_doc() {
                 body: ::std::option::Option::Some(
                     "{\"database\":\"db1\",\"source_instance_id\":\"5a377c0073cd4264be308fd968e60312in07\",\"source_node_id\":\"\",\"value\":\"{\\\"white_list\\\": \\\"t1,t2,t3\\\"}\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19033,8 +27350,9 @@ async fn update_configuration_doc() {
                 body: ::std::option::Option::Some(
                     "{\"parameter_values\":{\"max_user_connections\":\"4\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19116,8 +27434,9 @@ async fn update_database_comments_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[{\"comment\":\"first_database\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19199,8 +27518,9 @@ async fn update_database_user_comments_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"comment\":\"first_database_user\",\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19282,8 +27602,9 @@ async fn update_database_user_passwords_doc() {
                 body: ::std::option::Option::Some(
                     "{\"users\":[{\"host\":\"127.0.0.1\",\"name\":\"gaussdb_mysql_user1\",\"password\":\"Rds_1234\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19333,6 +27654,81 @@ async fn update_database_user_passwords_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_dynamic_serverless_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_dynamic_serverless_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/dynamic-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_dynamic_serverless_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_dynamic_serverless_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"max_vcpus\":\"16\",\"min_vcpus\":\"4\",\"need_update_nodes_compute_ability\":false}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_dynamic_serverless_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_dynamic_serverless_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_enterprise_project_quotas_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -19364,8 +27760,9 @@ async fn update_enterprise_project_quotas_doc() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":20,\"ram_quota\":40,\"vcpus_quota\":20}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19446,6 +27843,7 @@ async fn update_enterprise_project_quotas_legacy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"quota_list\":[{\"enterprise_project_id\":\"0\",\"instance_quota\":1,\"ram_quota\":8,\"vcpus_quota\":4}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -19498,6 +27896,79 @@ async fn update_enterprise_project_quotas_legacy_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_htap_query_queues_control_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_htap_query_queues_control()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json("{\"enable_query_queue_select\":\"true\"}"),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/query-queue/switch",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"enable_query_queue_select\":\"true\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_htap_query_queues_control_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_htap_query_queues_control()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"enable_query_queue_select\":\"true\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_htap_query_queues_control_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_htap_query_queues_control().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_instance_alias_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{}")).await;
@@ -19517,8 +27988,9 @@ async fn update_instance_alias_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"alias\":\"Test_alias\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19594,8 +28066,9 @@ async fn update_instance_configurations_doc() {
                 body: ::std::option::Option::Some(
                     "{\"parameter_values\":{\"max_user_connections\":\"100\"}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19671,8 +28144,9 @@ async fn update_instance_internal_ip_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"internal_ip\":\"192.*.*.\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19748,8 +28222,9 @@ async fn update_instance_name_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19824,6 +28299,7 @@ async fn update_instance_name_legacy_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"name\":\"gaussdb-name\"}"),
+                form: ::std::option::Option::None,
                 language: false,
                 content_type: "application/json",
             },
@@ -19901,8 +28377,9 @@ async fn update_instance_port_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":8836}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -19976,8 +28453,9 @@ async fn update_instance_private_dns_doc() {
                 body: ::std::option::Option::Some(
                     "{\"dns_name\":\"testmodifydnsname\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20059,8 +28537,9 @@ async fn update_instance_security_group_doc() {
                 body: ::std::option::Option::Some(
                     "{\"security_group_id\":\"054f55b5-946e-4761-a1e3-3be6892827c1\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20135,8 +28614,9 @@ async fn update_instance_tags_add_tags() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"create\",\"tags\":[{\"key\":\"key1\",\"value\":\"value1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20170,8 +28650,9 @@ async fn update_instance_tags_delete_tags() {
                 body: ::std::option::Option::Some(
                     "{\"action\":\"delete\",\"tags\":[{\"key\":\"key1\"},{\"key\":\"key2\",\"value\":\"value2\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20215,6 +28696,127 @@ async fn update_instance_tags_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_multi_tenant_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_multi_tenant()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"multi_tenant_switch\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/multi-tenant",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"multi_tenant_switch\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_multi_tenant_doc_2() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_multi_tenant()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+        .body(::clouddb_conformance::from_json("{\"multi_tenant_switch\":false}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin07/multi-tenant",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"multi_tenant_switch\":false}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"aef6a470-fb63-4d5b-b644-12ead7e019b3\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_multi_tenant_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_multi_tenant()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"multi_tenant_switch\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_multi_tenant_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_multi_tenant().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_node_names_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -20247,8 +28849,9 @@ async fn update_node_names_doc() {
                 body: ::std::option::Option::Some(
                     "{\"node_list\":[{\"name\":\"gauss-cdf5_node03\",\"node_id\":\"799a0f2fa49d4151bf2f7063c1fbba36no07\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20325,8 +28928,9 @@ async fn update_node_priority_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"priority\":2}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20398,8 +29002,9 @@ async fn update_offsite_backup_policy_doc() {
                 body: ::std::option::Option::Some(
                     "{\"backup_policy\":{\"destination_project_id\":\"fd710c89089a448aa2e666ab15817090\",\"destination_region\":\"cn-north-7\",\"keep_days\":1,\"open_auto_backup\":true,\"open_incremental_backup\":false}}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20480,8 +29085,9 @@ async fn update_proxy_configurations_doc() {
                 body: ::std::option::Option::Some(
                     "{\"configurations\":[{\"elem_type\":\"system\",\"name\":\"multiStatementType\",\"value\":\"Loose\"}]}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20565,8 +29171,9 @@ async fn update_proxy_flavor_doc() {
                 body: ::std::option::Option::Some(
                     "{\"flavor_ref\":\"gaussdb.proxy.xlarge.arm.2\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20637,8 +29244,9 @@ async fn update_proxy_port_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"port\":3308}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20683,6 +29291,372 @@ async fn update_proxy_port_checks_required_parameters() {
 }
 
 #[tokio::test]
+async fn update_proxy_private_dns_name_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_proxy_private_dns_name()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/proxy/151c14381ac14ecfb9703a745b992677po01/dns",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"6ad4eb1f-73bd-4876-aa31-aa9a1e41c4bc\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_proxy_private_dns_name_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_proxy_private_dns_name()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .proxy_id("151c14381ac14ecfb9703a745b992677po01")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"new_dns_name\":\"proxytest01\",\"vpc_id\":\"3cedfc54-b105-4652-a4e0-847b6cb6d2b1\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_proxy_private_dns_name_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "proxy_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_proxy_private_dns_name().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_serverless_compute_ability_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_serverless_compute_ability_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3.1/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_serverless_compute_ability_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_serverless_compute_ability_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"max_readonly_node_count\":3,\"max_vcpus\":\"8\",\"min_readonly_node_count\":1,\"min_vcpus\":\"1\",\"need_update_nodes_compute_ability\":false,\"scale_out_switch\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_serverless_compute_ability_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_serverless_compute_ability_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_serverless_scaling_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_serverless_scaling_policy()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/serverless/scaling-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_serverless_scaling_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_serverless_scaling_policy()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"custom_scaling_config\":{\"enlarge_scene\":{\"conditions\":[{\"condition_id\":\"cpu-high\",\"duration\":3000,\"interval\":1000,\"metric_conditions\":[{\"compare_mode\":\"GT\",\"metric_name\":\"cpuTotalUsage\",\"metric_value\":7000}]}]}},\"enlarge_step_size\":\"2\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_serverless_scaling_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_serverless_scaling_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_slowlog_sensitive_status_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::None).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_slowlog_sensitive_status()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(::clouddb_conformance::from_json("{\"open_slow_log_switch\":true}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/slowlog-sensitive",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"open_slow_log_switch\":true}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+}
+
+#[tokio::test]
+async fn update_slowlog_sensitive_status_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            false,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_slowlog_sensitive_status()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"open_slow_log_switch\":true}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_slowlog_sensitive_status_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_slowlog_sensitive_status().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rock_lts_config_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_star_rock_lts_config()
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/starrocks/instances/logs/lts-configs",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_star_rock_lts_config_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_star_rock_lts_config()
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"log_configs\":[{\"instance_id\":\"614ff06f72ee46b7949423572dd51e8bin17\",\"log_type\":\"error_log\",\"lts_group_id\":\"460d8437-9dcb-47d0-8c56-5758f2042272\",\"lts_stream_id\":\"bad1ca5d-e347-437f-be89-f2e08ce117b8\"}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_star_rock_lts_config_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_star_rock_lts_config().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn update_star_rocks_database_user_password_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server.answer(200u16, ::std::option::Option::Some("{\"result\":\"SUCCESS\"}")).await;
@@ -20708,8 +29682,9 @@ async fn update_star_rocks_database_user_password_doc() {
                 body: ::std::option::Option::Some(
                     "{\"password\":\"Tang_1234\",\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20782,8 +29757,9 @@ async fn update_star_rocks_database_user_permission_doc() {
                 body: ::std::option::Option::Some(
                     "{\"databases\":[\"*\"],\"dml\":2,\"user_name\":\"user_test\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20835,6 +29811,320 @@ async fn update_star_rocks_database_user_permission_checks_required_parameters()
 }
 
 #[tokio::test]
+async fn update_starrocks_params_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_starrocks_params()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/configurations",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn update_starrocks_params_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_starrocks_params()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"node_type\":\"fe\",\"parameter_values\":{\"thrift_server_max_worker_threads\":\"2048\"}}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_starrocks_params_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_starrocks_params().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_taurus_db_advanced_backup_policy_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_taurus_db_advanced_backup_policy()
+        .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/61a4ea66210545909d74a05c27a7179ein07/backups/advanced-policy",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"instance_id\":\"61a4ea66210545909d74a05c27a7179ein07\",\"instance_name\":\"gauss-mysql\",\"status\":\"COMPLETED\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_taurus_db_advanced_backup_policy_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_taurus_db_advanced_backup_policy()
+                    .instance_id("61a4ea66210545909d74a05c27a7179ein07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"begin_time\":\"19:00\",\"end_time\":\"20:00\",\"policies\":[{\"period\":\"* * 1,2,3,4,5,6,7\",\"policy_type\":\"base\",\"retention_days\":7},{\"period\":\"L * *\",\"policy_type\":\"sparse\",\"retention_days\":365}]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_taurus_db_advanced_backup_policy_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_taurus_db_advanced_backup_policy().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_taurus_node_data_ip_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server
+        .answer(
+            200u16,
+            ::std::option::Option::Some(
+                "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+            ),
+        )
+        .await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .update_taurus_node_data_ip()
+        .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+        .node_id("18663926eacb443d98dc20f8620f28f2no07")
+        .body(::clouddb_conformance::from_json("{\"internal_ip\":\"192.168.0.125\"}"))
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/instances/a23fb62bd61e4e9e9636fd2225f395bein07/18663926eacb443d98dc20f8620f28f2no07/internal-ip",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some("{\"internal_ip\":\"192.168.0.125\"}"),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some(
+            "{\"job_id\":\"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\"}",
+        ),
+    );
+}
+
+#[tokio::test]
+async fn update_taurus_node_data_ip_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .update_taurus_node_data_ip()
+                    .instance_id("a23fb62bd61e4e9e9636fd2225f395bein07")
+                    .node_id("18663926eacb443d98dc20f8620f28f2no07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"internal_ip\":\"192.168.0.125\"}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn update_taurus_node_data_ip_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "node_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.update_taurus_node_data_ip().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_configuration_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .upgrade_configuration()
+        .configuration_id("43570e0de32e40c5a15f831aa5ce4176pr07")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "PUT",
+                path: "/v3/{project_id}/configurations/43570e0de32e40c5a15f831aa5ce4176pr07/upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn upgrade_configuration_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .upgrade_configuration()
+                    .configuration_id("43570e0de32e40c5a15f831aa5ce4176pr07")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"parameters\":[\"innodb_purge_threads\",\"connect_timeout\"]}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_configuration_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["configuration_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.upgrade_configuration().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
 async fn upgrade_instance_kernel_version_doc() {
     let server = ::clouddb_conformance::huawei::Server::start().await;
     server
@@ -20861,8 +30151,9 @@ async fn upgrade_instance_kernel_version_doc() {
                 json_query: &[],
                 headers: &[],
                 body: ::std::option::Option::Some("{\"delay\":false}"),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20941,8 +30232,9 @@ async fn upgrade_proxy_version_doc() {
                 body: ::std::option::Option::Some(
                     "{\"source_version\":\"2.23.12.000\",\"target_version\":\"2.24.03.000\"}",
                 ),
+                form: ::std::option::Option::None,
                 language: true,
-                content_type: "application/json",
+                content_type: "application/json;charset=utf-8",
             },
         )
         .await;
@@ -20987,6 +30279,173 @@ async fn upgrade_proxy_version_checks_required_parameters() {
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_proxy_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_sr_kernel_version_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .upgrade_sr_kernel_version()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body(
+            ::clouddb_conformance::from_json(
+                "{\"delay\":false,\"is_skip_validate\":false}",
+            ),
+        )
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/starrocks/db-upgrade",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::Some(
+                    "{\"delay\":false,\"is_skip_validate\":false}",
+                ),
+                form: ::std::option::Option::None,
+                language: true,
+                content_type: "application/json;charset=utf-8",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn upgrade_sr_kernel_version_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .upgrade_sr_kernel_version()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body(
+                        ::clouddb_conformance::from_json(
+                            "{\"delay\":false,\"is_skip_validate\":false}",
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upgrade_sr_kernel_version_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.upgrade_sr_kernel_version().send().await.map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upload_import_excel_template_doc() {
+    let server = ::clouddb_conformance::huawei::Server::start().await;
+    server.answer(200u16, ::std::option::Option::Some("{}")).await;
+    let client: ::huaweicloud_gaussdb_mysql::Client = server.client();
+    let result = client
+        .upload_import_excel_template()
+        .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+        .body({
+            let mut body: ::huaweicloud_gaussdb_mysql::types::UploadImportExcelTemplateRequest = ::clouddb_conformance::from_json(
+                "{\"database_scope\":\"false\",\"file\":\"import_template.xlsx\",\"is_instance_level\":\"false\",\"is_support_regexp\":\"false\",\"selected_dbs\":\"db1,db2\",\"template_type\":\"import_async\"}",
+            );
+            body.file = ::clouddb_runtime::FormFile::bytes(
+                "import_template.xlsx",
+                "the bytes of import_template.xlsx",
+            );
+            body
+        })
+        .send()
+        .await;
+    server
+        .expect(
+            &::clouddb_conformance::huawei::Expected {
+                method: "POST",
+                path: "/v3/{project_id}/instances/af315b8e6aaa41799bd9a31f2de15abcin17/htap/template",
+                query: &[],
+                json_query: &[],
+                headers: &[],
+                body: ::std::option::Option::None,
+                form: ::std::option::Option::Some(
+                    &[
+                        ("template_type", "import_async"),
+                        ("selected_dbs", "db1,db2"),
+                        ("is_instance_level", "false"),
+                        ("database_scope", "false"),
+                        ("is_support_regexp", "false"),
+                        ("file", "the bytes of import_template.xlsx"),
+                    ],
+                ),
+                language: true,
+                content_type: "application/json",
+            },
+        )
+        .await;
+    let response = ::clouddb_conformance::expect_success(result);
+    assert_eq!(response.status(), 200u16);
+    ::clouddb_conformance::assert_json_matches(
+        response.body(),
+        ::std::option::Option::Some("{}"),
+    );
+}
+
+#[tokio::test]
+async fn upload_import_excel_template_error_answers() {
+    ::clouddb_conformance::huawei::check_error_answers(
+            ::std::option::Option::Some(
+                "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
+            ),
+            true,
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client
+                    .upload_import_excel_template()
+                    .instance_id("af315b8e6aaa41799bd9a31f2de15abcin17")
+                    .body({
+                        let mut body: ::huaweicloud_gaussdb_mysql::types::UploadImportExcelTemplateRequest = ::clouddb_conformance::from_json(
+                            "{\"database_scope\":\"false\",\"file\":\"import_template.xlsx\",\"is_instance_level\":\"false\",\"is_support_regexp\":\"false\",\"selected_dbs\":\"db1,db2\",\"template_type\":\"import_async\"}",
+                        );
+                        body.file = ::clouddb_runtime::FormFile::bytes(
+                            "import_template.xlsx",
+                            "the bytes of import_template.xlsx",
+                        );
+                        body
+                    })
+                    .send()
+                    .await
+                    .map(drop)
+            },
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn upload_import_excel_template_checks_required_parameters() {
+    ::clouddb_conformance::huawei::check_missing_parameters(
+            &["instance_id", "body"],
+            |client: ::huaweicloud_gaussdb_mysql::Client| async move {
+                client.upload_import_excel_template().send().await.map(drop)
             },
         )
         .await;
