@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::body::{self, Source};
-use crate::call::Call;
+use crate::call::{Call, IdFrom, WaitFn};
 use crate::exit::Failure;
 use crate::{Flag, OperationCli};
 use clouddb_runtime::Vendor;
@@ -133,18 +133,19 @@ impl<'a> Args<'a> {
         Ok(Call::download(input, path))
     }
 
-    /// The call of an operation that starts a job, whose id `job_id` reads from the
-    /// answer; with `--wait`, the job is waited for.
+    /// The call of an operation that starts work: a job, or work on a resource. `id` says
+    /// where the id to wait on comes from, and `wait` waits for it with `--wait`.
     pub fn call_waiting<V, O>(
         &self,
         input: O,
-        job_id: fn(&O::Output) -> Option<String>,
+        id: IdFrom<O>,
+        wait: WaitFn<V>,
     ) -> crate::Result<Call<V>>
     where
         V: Vendor,
         O: Operation + 'static,
         O::Output: Serialize,
     {
-        Ok(Call::waiting(input, job_id))
+        Ok(Call::waiting(input, id, wait))
     }
 }

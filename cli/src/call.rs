@@ -17,8 +17,8 @@ use crate::exit::Failure;
 /// A future that borrows the client and stays on the main loop's thread.
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// Waits for a job with the service's job-information operation; generated once per
-/// service that has one (it calls the generated client's `wait_for_job`).
+/// Waits for the work an operation started: a job (the generated client's
+/// `wait_for_job`) or a resource's state (a `wait_until_*`), given the id and the options.
 pub type WaitFn<V> =
     for<'a> fn(&'a Client<V>, String, WaitOptions) -> LocalFuture<'a, Result<Job, Error>>;
 
@@ -36,7 +36,7 @@ where
 }
 
 /// What to do with a call, from the shared flags.
-pub(crate) struct Plan<V> {
+pub(crate) struct Plan {
     /// Sign it and return the request without sending.
     pub(crate) dry_run: bool,
     /// Attempts and timeouts of each request.
@@ -45,8 +45,8 @@ pub(crate) struct Plan<V> {
     pub(crate) compact: bool,
     /// Read every page (`--all`).
     pub(crate) all: bool,
-    /// Wait for the job the call starts (`--wait`), with the service's waiter.
-    pub(crate) wait: Option<(WaitOptions, WaitFn<V>)>,
+    /// Wait for the work the call starts (`--wait`), with these options.
+    pub(crate) wait: Option<WaitOptions>,
 }
 
 /// What a call produced.
@@ -87,12 +87,12 @@ impl<V: Vendor> Call<V> {
         Self(Box::new(Paged(input)))
     }
 
-    pub(crate) fn waiting<O>(input: O, job_id: fn(&O::Output) -> Option<String>) -> Self
+    pub(crate) fn waiting<O>(input: O, id: IdFrom<O>, wait: WaitFn<V>) -> Self
     where
         O: Operation + 'static,
         O::Output: Serialize,
     {
-        Self(Box::new(Waiting { input, job_id }))
+        Self(Box::new(Waiting { input, id, wait }))
     }
 
     pub(crate) fn download<O>(input: O, path: String) -> Self
@@ -111,7 +111,7 @@ impl<V: Vendor> Call<V> {
     pub(crate) fn run(
         self,
         client: &Client<V>,
-        plan: Plan<V>,
+        plan: Plan,
     ) -> LocalFuture<'_, Result<Outcome, Failure>> {
         self.0.run(client, plan)
     }
@@ -124,7 +124,7 @@ trait Erased<V> {
     fn run<'a>(
         self: Box<Self>,
         client: &'a Client<V>,
-        plan: Plan<V>,
+        plan: Plan,
     ) -> LocalFuture<'a, Result<Outcome, Failure>>;
 }
 
@@ -144,7 +144,7 @@ where
     fn run<'a>(
         self: Box<Self>,
         client: &'a Client<V>,
-        plan: Plan<V>,
+        plan: Plan,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         Box::pin(async move {
             if plan.dry_run {
@@ -173,7 +173,7 @@ where
     fn run<'a>(
         self: Box<Self>,
         client: &'a Client<V>,
-        plan: Plan<V>,
+        plan: Plan,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         if !plan.all || plan.dry_run {
             return Box::new(Single(self.0)).run(client, plan);
@@ -225,13 +225,23 @@ fn raw_items(body: &[u8], field: &str) -> Option<Vec<Box<RawValue>>> {
     serde_json::from_str(object.get(field)?.get()).ok()
 }
 
-/// An operation that starts a job: its answer, or with `--wait` the job once it ended.
-struct Waiting<O: Operation> {
-    input: O,
-    job_id: fn(&O::Output) -> Option<String>,
+/// Where the id of the work to wait for comes from.
+pub enum IdFrom<O: Operation> {
+    /// The input (the resource the operation works on).
+    Input(fn(&O) -> Option<String>),
+    /// The answer (a job id, or the id of a created resource).
+    Answer(fn(&O::Output) -> Option<String>),
 }
 
-impl<V, O> Erased<V> for Waiting<O>
+/// An operation that starts work: its answer, or with `--wait` the work's last state once
+/// it ended.
+struct Waiting<V: 'static, O: Operation> {
+    input: O,
+    id: IdFrom<O>,
+    wait: WaitFn<V>,
+}
+
+impl<V, O> Erased<V> for Waiting<V, O>
 where
     V: Vendor,
     O: Operation + 'static,
@@ -244,20 +254,29 @@ where
     fn run<'a>(
         self: Box<Self>,
         client: &'a Client<V>,
-        mut plan: Plan<V>,
+        mut plan: Plan,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
-        let Some((options, wait)) = plan.wait.take().filter(|_| !plan.dry_run) else {
+        let Some(options) = plan.wait.take().filter(|_| !plan.dry_run) else {
             return Box::new(Single(self.input)).run(client, plan);
         };
         Box::pin(async move {
+            let from_input = match self.id {
+                IdFrom::Input(read) => Some(read(&self.input)),
+                IdFrom::Answer(_) => None,
+            };
             let response = client.execute_with(self.input, &plan.options).await?;
-            let Some(job_id) = (self.job_id)(response.body()) else {
+            let id = match (from_input, self.id) {
+                (Some(id), _) => id,
+                (None, IdFrom::Answer(read)) => read(response.body()),
+                (None, IdFrom::Input(_)) => None,
+            };
+            let Some(id) = id else {
                 return Err(Failure::other(format!(
-                    "{}: the answer has no job id to wait for",
+                    "{}: the answer has no id of the work to wait for",
                     O::SPEC.id
                 )));
             };
-            let job = wait(client, job_id, options).await?;
+            let job = (self.wait)(client, id, options.just_started(true)).await?;
             let report = JobReport {
                 id: &job.id,
                 status: &job.status,
@@ -292,7 +311,7 @@ where
     fn run<'a>(
         self: Box<Self>,
         client: &'a Client<V>,
-        plan: Plan<V>,
+        plan: Plan,
     ) -> LocalFuture<'a, Result<Outcome, Failure>> {
         Box::pin(async move {
             if plan.dry_run {

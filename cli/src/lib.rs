@@ -28,7 +28,7 @@ pub mod qingcloud;
 mod run;
 
 pub use args::Args;
-pub use call::{Call, LocalFuture, WaitFn};
+pub use call::{Call, IdFrom, LocalFuture, WaitFn};
 pub use clouddb_runtime::SecretFields;
 pub use exit::{Exit, Failure};
 
@@ -47,8 +47,6 @@ pub struct ServiceCli<V: 'static> {
     pub long_about: &'static str,
     /// The operations, sorted by name.
     pub operations: &'static [OperationCli<V>],
-    /// Waits for a job with the service's job-information operation, if it has one.
-    pub wait_for_job: Option<WaitFn<V>>,
 }
 
 impl<V> std::fmt::Debug for ServiceCli<V> {
@@ -77,7 +75,8 @@ pub struct OperationCli<V: 'static> {
     pub body: Option<BodyFlag>,
     /// Whether the list pages (the subcommand gets `--all`).
     pub pages: bool,
-    /// Whether it starts a job that can be waited for (the subcommand gets `--wait`).
+    /// Whether the work it starts can be waited for, a job or a resource's state (the
+    /// subcommand gets `--wait`).
     pub job: bool,
     /// Whether its answer is a file (the subcommand gets `--output-file`).
     pub file: bool,

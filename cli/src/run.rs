@@ -86,7 +86,7 @@ fn run<V: Vendor>(
         options: common.options,
         compact: common.compact,
         all: common.all,
-        wait: common.wait.zip(service.wait_for_job),
+        wait: common.wait,
     };
     match runtime.block_on(call.run(&client, plan)) {
         Ok(outcome) => print_outcome(&outcome, &operation.secrets),

@@ -41,6 +41,87 @@ pub struct Service {
     pub job_poller: Option<JobPoller>,
     /// Groups of identical schemas generated as one type (the others are aliases of it).
     pub merged_types: Vec<crate::lower::merge::MergedGroup>,
+    /// Waiters on a resource's state (`x-waiters`), by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter on a resource's state, from the spec's root `x-waiters`: the operation that
+/// shows the resource, and what its answer means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// The spec's name of the waiter (`ClusterAvailable`).
+    pub name: String,
+    /// The client method (`wait_until_cluster_available`).
+    pub method_name: String,
+    /// The name of its static description in `client.rs` (`CLUSTER_AVAILABLE`).
+    pub static_name: String,
+    /// What is waited on, in messages (`cluster`).
+    pub subject: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// The operationId of the operation polled.
+    pub operation: String,
+    /// Its method name.
+    pub poll_method: String,
+    /// Its tag (the waiter exists when the tag's feature is on).
+    pub tag: String,
+    /// The Rust name of its parameter that takes the resource id.
+    pub id_param: String,
+    /// Whether that parameter is a list (it gets a list of one).
+    pub id_is_list: bool,
+    /// JSON pointer of the state reported.
+    pub state: String,
+    /// JSON pointer of the progress, if any.
+    pub progress: Option<String>,
+    /// JSON pointer of the failure reason, if any.
+    pub failure_reason: Option<String>,
+    /// The rules, in order.
+    pub acceptors: Vec<Acceptor>,
+    /// What a resource that is not found (HTTP 404) means, if anything.
+    pub not_found: Option<Verdict>,
+    /// Seconds after the start of the work during which success needs the work to have
+    /// been seen in progress first.
+    pub start_grace: u64,
+}
+
+/// One rule of a waiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptor {
+    /// JSON pointer into the polled answer.
+    pub pointer: String,
+    /// The values that match (as text), or `None` for "present and not empty".
+    pub equals: Option<Vec<String>>,
+    /// What a match means.
+    pub verdict: Verdict,
+}
+
+/// What a state means for a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Done, and it succeeded.
+    Success,
+    /// Done, and it failed.
+    Failure,
+    /// Still going.
+    Pending,
+}
+
+/// How an operation that leads into a waiter gets the resource id to wait on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterRef {
+    /// The waiter's name.
+    pub waiter: String,
+    /// Where the id comes from.
+    pub id: WaiterId,
+}
+
+/// Where a waited-on resource's id comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaiterId {
+    /// The operation's own (required, string) parameter of this Rust name.
+    Param(String),
+    /// The answer, at this JSON pointer.
+    Answer(String),
 }
 
 impl Service {
@@ -463,6 +544,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The answer's job id, for operations that start an asynchronous job.
     pub job: Option<JobRef>,
+    /// The waiter its work can be followed with (`x-waiter`), if any.
+    pub waiter: Option<WaiterRef>,
     /// The `Content-Type` its requests carry (`application/json` unless the spec's
     /// `x-content-type` says otherwise, lower-cased as the vendor SDKs send it).
     pub content_type: String,

@@ -386,6 +386,24 @@ fn read_state(
     })
 }
 
+/// The id of the resource a waiter follows, read from an answer at `pointer` (an
+/// operation that creates the resource answers with its id). Used by generated code.
+#[doc(hidden)]
+pub fn id_from_answer<T: Serialize>(
+    operation: &'static str,
+    answer: &T,
+    pointer: &str,
+) -> Result<String, Error> {
+    let value = serde_json::to_value(answer).unwrap_or(Value::Null);
+    value.pointer(pointer).and_then(text).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Decode,
+            format!("the answer has no id at `{pointer}`, so there is nothing to wait for"),
+        )
+        .for_operation(operation)
+    })
+}
+
 /// The error of a job-starting answer without its job id. Used by generated code.
 #[doc(hidden)]
 pub fn missing_job_id(operation: &'static str, field: &str) -> Error {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, is_enum, FileKind, OutputFile};
-use crate::ir::{Docs, Operation, Output, Protocol, Service, TypeKind, TypeRef};
+use crate::ir::{Docs, Operation, Output, Protocol, Service, TypeKind, TypeRef, WaiterId};
 use crate::names;
 
 mod cases;
@@ -108,12 +108,14 @@ fn main_rs(service: &Service) -> String {
     )
 }
 
-/// Whether `--wait` applies: the operation starts one job, the service can be asked about
-/// it, and the answer has one shape (as for the library's `send_and_wait`).
+/// Whether `--wait` applies: a resource waiter follows the operation's work, or it starts
+/// one job the service can be asked about and the answer has one shape (as for the
+/// library's `send_and_wait`).
 pub(crate) fn waits(service: &Service, op: &Operation) -> bool {
-    service.job_poller.is_some()
-        && op.job.as_ref().is_some_and(|job| !job.many)
-        && matches!(op.output, Output::Single { .. })
+    op.waiter.is_some()
+        || (service.job_poller.is_some()
+            && op.job.as_ref().is_some_and(|job| !job.many)
+            && matches!(op.output, Output::Single { .. }))
 }
 
 /// `commands.rs`: the table of subcommands and the functions that build their inputs.
@@ -152,13 +154,10 @@ fn emit_commands(service: &Service) -> TokenStream {
     } else {
         quote!(operations as op)
     };
-    let (wait_field, wait_fn) = if any_waits {
-        (
-            quote!(::std::option::Option::Some(wait_for_job)),
-            emit_wait(service),
-        )
+    let wait_fns = if any_waits {
+        emit_waits(service)
     } else {
-        (quote!(::std::option::Option::None), quote!())
+        quote!()
     };
     quote! {
         #header
@@ -174,12 +173,11 @@ fn emit_commands(service: &Service) -> TokenStream {
             about: #about,
             long_about: #long_about,
             operations: &[#(#rows),*],
-            wait_for_job: #wait_field,
         };
 
         #(#builders)*
 
-        #wait_fn
+        #wait_fns
     }
 }
 
@@ -274,9 +272,27 @@ fn emit_build(service: &Service, op: &Operation) -> TokenStream {
         }
     });
     let input = quote!(op::#input { #(#fields)* #body });
+    let input_ty = format_ident!("{}", op.input_name);
     let call = match (&op.pagination, &op.job) {
         (Some(_), _) => quote!(a.call_paged(#input)),
         (None, _) if super::operations::answers_file(op) => quote!(a.call_download(#input)),
+        (None, _) if op.waiter.is_some() => {
+            let waiter = op.waiter.as_ref().expect("checked above");
+            let def = service.waiters.iter().find(|w| w.name == waiter.waiter);
+            let method =
+                format_ident!("{}", def.map_or("wait_for_job", |d| d.method_name.as_str()));
+            let id = match &waiter.id {
+                WaiterId::Param(name) => {
+                    let member = ident(name);
+                    quote!(::clouddb_cli::IdFrom::<op::#input_ty>::Input(|input| ::std::option::Option::Some(input.#member.clone())))
+                }
+                WaiterId::Answer(pointer) => {
+                    let op_id = &op.id;
+                    quote!(::clouddb_cli::IdFrom::<op::#input_ty>::Answer(|answer| ::clouddb_runtime::wait::id_from_answer(#op_id, answer, #pointer).ok()))
+                }
+            };
+            quote!(a.call_waiting(#input, #id, #method))
+        }
         (None, Some(job)) if waits(service, op) => {
             let member = ident(&job.field);
             let read = if job.required {
@@ -284,7 +300,7 @@ fn emit_build(service: &Service, op: &Operation) -> TokenStream {
             } else {
                 quote!(answer.#member.clone())
             };
-            quote!(a.call_waiting(#input, |answer| #read))
+            quote!(a.call_waiting(#input, ::clouddb_cli::IdFrom::<op::#input_ty>::Answer(|answer| #read), wait_for_job))
         }
         _ => quote!(a.call(#input)),
     };
@@ -300,21 +316,33 @@ fn emit_build(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// `wait_for_job`: the generated client's waiter, for `--wait`.
-fn emit_wait(service: &Service) -> TokenStream {
+/// The generated client's waiters, for `--wait`: `wait_for_job` when the service has a job
+/// API, and one function per resource waiter.
+fn emit_waits(service: &Service) -> TokenStream {
     let lib = format_ident!("{}", service.lib_name);
     let vendor = vendor(service);
-    quote! {
-        /// Waits for a job with the client's job-information operation, for `--wait`.
-        fn wait_for_job(
-            client: &::clouddb_runtime::#vendor::Client,
-            job_id: ::std::string::String,
-            options: ::clouddb_runtime::wait::WaitOptions,
-        ) -> ::clouddb_cli::LocalFuture<'_, ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>> {
-            let client = <::#lib::Client as ::clouddb_runtime::Service>::from_client(client.clone());
-            ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    let methods = service
+        .job_poller
+        .as_ref()
+        .map(|_| "wait_for_job".to_owned())
+        .into_iter()
+        .chain(service.waiters.iter().map(|w| w.method_name.clone()));
+    let functions = methods.map(|method| {
+        let method = format_ident!("{}", method);
+        let doc = format!(" `{method}` of the generated client, for `--wait`.");
+        quote! {
+            #[doc = #doc]
+            fn #method(
+                client: &::clouddb_runtime::#vendor::Client,
+                id: ::std::string::String,
+                options: ::clouddb_runtime::wait::WaitOptions,
+            ) -> ::clouddb_cli::LocalFuture<'_, ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>> {
+                let client = <::#lib::Client as ::clouddb_runtime::Service>::from_client(client.clone());
+                ::std::boxed::Box::pin(async move { client.#method(&id, &options).await })
+            }
         }
-    }
+    });
+    quote!(#(#functions)*)
 }
 
 /// The flag kind of a parameter type, and whether the flag repeats once per list item.

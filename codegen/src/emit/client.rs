@@ -79,6 +79,7 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
         });
     let job_poller =
         super::lists_and_jobs::emit_job_poller(service.job_poller.as_ref(), &features.poller_cfg());
+    let waiters = super::lists_and_jobs::emit_waiters(service, features);
     quote! {
         #header
 
@@ -122,6 +123,8 @@ pub(crate) fn emit_client(service: &Service, features: &Features) -> TokenStream
         }
 
         #job_poller
+
+        #waiters
 
         impl ::clouddb_runtime::Service for Client {
             type Vendor = #vendor;

@@ -73,6 +73,19 @@ impl Features {
                 }
             }
         }
+        // An operation that leads into a resource waiter needs the waiter's operation.
+        for op in &service.operations {
+            let waiter_tag = op.waiter.as_ref().and_then(|w| {
+                service
+                    .waiters
+                    .iter()
+                    .find(|def| def.name == w.waiter)
+                    .map(|def| def.tag.clone())
+            });
+            if let Some(tag) = waiter_tag.filter(|tag| *tag != op.tag) {
+                enables.entry(op.tag.clone()).or_default().insert(tag);
+            }
+        }
         Self {
             tags,
             type_tags,
@@ -95,6 +108,11 @@ impl Features {
             Some(tag) => cfg_any(std::iter::once(tag)),
             None => quote!(),
         }
+    }
+
+    /// The `cfg` attribute of what a tag's feature compiles.
+    pub(crate) fn tag_cfg(&self, tag: &String) -> TokenStream {
+        cfg_any(std::iter::once(tag))
     }
 
     /// The `cfg` attribute of an operation's module.

@@ -1,14 +1,15 @@
-//! Emitting paged lists (`Paginated` impls, `pages` and `items` on builders) and job
-//! waiting (`send_and_wait` on builders, `Client::wait_for_job`).
+//! Emitting paged lists (`Paginated` impls, `pages` and `items` on builders) and waiting
+//! (`send_and_wait` on builders; `Client::wait_for_job` for jobs, `Client::wait_until_*`
+//! for resource waiters).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, paragraphs};
 use super::{crate_types, ident, type_tokens};
 use crate::ir::{
     JobPoller, MarkerSource, Operation, Output, PageParam, PageStyle, Pagination, ResponseField,
-    Service,
+    Service, Verdict, Waiter, WaiterId,
 };
 
 /// `impl Paginated` for the input of a paged list operation.
@@ -183,6 +184,9 @@ pub(crate) fn emit_paging_methods(op: &Operation) -> TokenStream {
 /// `send_and_wait` on the builder of an operation that starts a job the service can be
 /// asked about.
 pub(crate) fn emit_job_methods(service: &Service, op: &Operation) -> TokenStream {
+    if let Some(waiter) = &op.waiter {
+        return emit_waiter_method(service, op, waiter);
+    }
     let (Some(job), Some(poller)) = (&op.job, &service.job_poller) else {
         return quote!();
     };
@@ -224,8 +228,64 @@ pub(crate) fn emit_job_methods(service: &Service, op: &Operation) -> TokenStream
     }
 }
 
+/// `send_and_wait` on the builder of an operation whose work a resource waiter follows:
+/// the id comes from the input (sent as the operation's parameter) or from the answer.
+fn emit_waiter_method(
+    service: &Service,
+    op: &Operation,
+    waiter: &crate::ir::WaiterRef,
+) -> TokenStream {
+    let Some(def) = service.waiters.iter().find(|w| w.name == waiter.waiter) else {
+        return quote!();
+    };
+    let output = match &op.output {
+        Output::Empty { .. } => quote!(()),
+        Output::Single { ty, .. } => type_tokens(ty, &crate_types()),
+        Output::PerStatus { name, .. } => {
+            let name = format_ident!("{}", name);
+            quote!(crate::operations::#name)
+        }
+    };
+    let method = format_ident!("{}", def.method_name);
+    let id = &op.id;
+    let (before, after) = match &waiter.id {
+        WaiterId::Param(name) => {
+            let member = ident(name);
+            (quote!(let id = input.#member.clone();), quote!())
+        }
+        WaiterId::Answer(pointer) => (
+            quote!(),
+            quote!(let id = ::clouddb_runtime::wait::id_from_answer(#id, response.body(), #pointer)?;),
+        ),
+    };
+    let docs = doc_attrs(&format!(
+        "Sends the request, then waits until the {subject} it works on is done, with [`Client::{method}`](crate::Client::{method}) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.",
+        subject = def.subject,
+        method = def.method_name,
+    ));
+    quote! {
+        #docs
+        pub async fn send_and_wait(self, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<(::clouddb_runtime::Response<#output>, ::clouddb_runtime::Job), ::clouddb_runtime::Error> {
+            let client = self.client.clone();
+            let input = self.build()?;
+            #before
+            let response = client.execute(input).await?;
+            #after
+            let state = client.#method(&id, &options.clone().just_started(true)).await?;
+            ::std::result::Result::Ok((response, state))
+        }
+    }
+}
+
 /// The sentence the client method's documentation says about the job an operation starts.
 pub(crate) fn job_doc(service: &Service, op: &Operation) -> Option<String> {
+    if let Some(waiter) = &op.waiter {
+        let def = service.waiters.iter().find(|w| w.name == waiter.waiter)?;
+        return Some(format!(
+            "Starts work on a {} that [`Client::{}`](crate::Client::{}) follows; `send_and_wait` sends the request and waits until it is done.",
+            def.subject, def.method_name, def.method_name
+        ));
+    }
     let job = op.job.as_ref()?;
     let field = &job.wire_name;
     Some(match (&service.job_poller, job.many) {
@@ -311,6 +371,143 @@ pub(crate) fn emit_job_poller(poller: Option<&JobPoller>, cfg: &TokenStream) -> 
             }
         }
     }
+}
+
+/// The resource waiters of `client.rs`: a static description and a `wait_until_*` method
+/// each, behind the feature of the operation they poll.
+pub(crate) fn emit_waiters(service: &Service, features: &super::features::Features) -> TokenStream {
+    let waiters = service.waiters.iter().map(|waiter| {
+        let Waiter {
+            method_name,
+            static_name,
+            subject,
+            operation,
+            poll_method,
+            id_param,
+            id_is_list,
+            state,
+            progress,
+            failure_reason,
+            acceptors,
+            not_found,
+            start_grace,
+            ..
+        } = waiter;
+        let cfg = features.tag_cfg(&waiter.tag);
+        let option = |text: &Option<String>| match text {
+            Some(text) => quote!(::std::option::Option::Some(#text)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (progress, failure_reason) = (option(progress), option(failure_reason));
+        let acceptors = acceptors.iter().map(|a| {
+            let pointer = &a.pointer;
+            let matcher = match &a.equals {
+                Some(values) => quote!(::clouddb_runtime::wait::Matcher::Equals(&[#(#values),*])),
+                None => quote!(::clouddb_runtime::wait::Matcher::NotEmpty),
+            };
+            let verdict = verdict_tokens(a.verdict);
+            quote!(::clouddb_runtime::wait::Acceptor { pointer: #pointer, matcher: #matcher, verdict: #verdict })
+        });
+        let not_found = match not_found {
+            Some(v) => {
+                let v = verdict_tokens(*v);
+                quote!(::std::option::Option::Some(#v))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        let static_ident = format_ident!("{}", static_name);
+        let method = format_ident!("{}", method_name);
+        let poll = format_ident!("{}", poll_method);
+        let setter = ident(id_param);
+        let id = if *id_is_list { quote!(::std::vec![id]) } else { quote!(id) };
+        let mut parts = paragraphs(&waiter.docs);
+        parts.push(format!(
+            "Waits until the {subject} `id` is done with its work, asking [`{poll_method}`](Self::{poll_method}) with growing intervals as `options` says. Its state is read at `{state}`; {}. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server).{}",
+            acceptor_text(&waiter.acceptors, waiter.not_found),
+            if *start_grace > 0 {
+                format!(" Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after {start_grace} s (the {subject} may still show its old state at first).")
+            } else {
+                String::new()
+            }
+        ));
+        let docs = doc_attrs(&parts.join("\n\n"));
+        let doc_static = format!(" How `{method_name}` reads the answer of `{operation}`.");
+        quote! {
+            #[doc = #doc_static]
+            #cfg
+            static #static_ident: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+                subject: #subject,
+                operation: #operation,
+                state: #state,
+                progress: #progress,
+                failure_reason: #failure_reason,
+                acceptors: &[#(#acceptors),*],
+                not_found: #not_found,
+                start_grace: ::std::time::Duration::from_secs(#start_grace),
+            };
+
+            #cfg
+            impl Client {
+                #docs
+                pub async fn #method(&self, id: &str, options: &::clouddb_runtime::wait::WaitOptions) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+                    self.inner
+                        .wait(&#static_ident, id, options, |id| {
+                            let request = self.#poll().#setter(#id);
+                            async move { request.send().await.map(::clouddb_runtime::Response::into_body) }
+                        })
+                        .await
+                }
+            }
+        }
+    });
+    quote!(#(#waiters)*)
+}
+
+fn verdict_tokens(verdict: Verdict) -> TokenStream {
+    match verdict {
+        Verdict::Success => quote!(::clouddb_runtime::wait::Verdict::Success),
+        Verdict::Failure => quote!(::clouddb_runtime::wait::Verdict::Failure),
+        Verdict::Pending => quote!(::clouddb_runtime::wait::Verdict::Pending),
+    }
+}
+
+/// The acceptors in words, for the waiter's docs.
+fn acceptor_text(acceptors: &[crate::ir::Acceptor], not_found: Option<Verdict>) -> String {
+    let mut rules: Vec<String> = acceptors
+        .iter()
+        .map(|a| {
+            let test = match &a.equals {
+                Some(values) => format!(
+                    "`{}` is {}",
+                    a.pointer,
+                    quoted(values).replace(", ", " or ")
+                ),
+                None => format!("`{}` is not empty", a.pointer),
+            };
+            let meaning = match a.verdict {
+                Verdict::Success => "success",
+                Verdict::Failure => "failure",
+                Verdict::Pending => "still in progress",
+            };
+            format!("{test}: {meaning}")
+        })
+        .collect();
+    if let Some(v) = not_found {
+        rules.push(format!(
+            "not found (HTTP 404): {}",
+            if v == Verdict::Success {
+                "success"
+            } else if v == Verdict::Failure {
+                "failure"
+            } else {
+                "still in progress"
+            }
+        ));
+    }
+    format!(
+        "the first that holds of {}, else still in progress",
+        rules.join("; ")
+    )
 }
 
 fn quoted(values: &[String]) -> String {

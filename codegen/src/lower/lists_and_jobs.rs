@@ -399,7 +399,7 @@ impl Lowerer<'_> {
     }
 
     /// Checks that a JSON pointer into an answer of type `ty` reaches a field.
-    fn check_answer_pointer(&mut self, ty: &TypeRef, pointer: &str, at: &Pointer) {
+    pub(crate) fn check_answer_pointer(&mut self, ty: &TypeRef, pointer: &str, at: &Pointer) {
         let Some(parsed) =
             Pointer::parse(&format!("#{pointer}")).filter(|_| pointer.starts_with('/'))
         else {

@@ -8,6 +8,7 @@ pub mod merge;
 mod operations;
 mod refs;
 mod schemas;
+mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -88,7 +89,7 @@ impl<'a> Lowerer<'a> {
         self.check_security(&root);
         let tags = self.lower_tags(&root);
         self.check_raw_keys();
-        let operations = self.lower_operations(&tags);
+        let mut operations = self.lower_operations(&tags);
         self.check_unreferenced_components();
         self.check_response_schemas();
         self.check_schema_names(&operations);
@@ -96,6 +97,7 @@ impl<'a> Lowerer<'a> {
         self.mark_validated_types();
         let error_codes = self.lower_error_codes(&root);
         let job_poller = self.lower_job_poller(&operations);
+        let waiters = self.lower_waiters(&mut operations);
         let mut service = Service {
             spec_file: self.doc.file.clone(),
             crate_name: crate_name.to_owned(),
@@ -121,6 +123,7 @@ impl<'a> Lowerer<'a> {
             error_codes,
             job_poller,
             merged_types: Vec::new(),
+            waiters,
         };
         service.merged_types = merge::merge_identical_types(&mut service);
         mark_answer_only(&mut service);

@@ -309,6 +309,7 @@ impl Lowerer<'_> {
             error_example,
             pagination: None,
             job: None,
+            waiter: None,
             content_type,
         })
     }

@@ -55,7 +55,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The dedicated master or client nodes to add.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: add_independent_node,
@@ -91,7 +91,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "New security settings.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields {
                 params: &[],
@@ -224,7 +224,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Request to create a cluster (v1).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields {
                 params: &[],
@@ -243,7 +243,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Request to create a cluster (v2).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields {
                 params: &[],
@@ -427,7 +427,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             ],
             body: ::std::option::Option::None,
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: delete_cluster,
@@ -1023,7 +1023,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             ],
             body: ::std::option::Option::None,
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: reboot_cluster,
@@ -1060,7 +1060,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             ],
             body: ::std::option::Option::None,
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: restart_cluster,
@@ -1079,7 +1079,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "What to restart. The SDK calls this body model RestartClusterReq.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: restart_cluster_v2,
@@ -1149,7 +1149,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Node types to restart one node at a time. The SDK calls this body model RollingRestartReq.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: rolling_restart,
@@ -2052,7 +2052,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "How many data nodes to add.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_extend_cluster,
@@ -2071,7 +2071,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Nodes and storage to add, per node type.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_extend_instance_storage,
@@ -2089,7 +2089,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "New flavor of the data nodes.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_flavor,
@@ -2113,7 +2113,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "New flavor of one node type.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_flavor_by_type,
@@ -2144,7 +2144,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             ],
             body: ::std::option::Option::None,
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_instance,
@@ -2269,7 +2269,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Node types to remove nodes from, and how many of each.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_shrink_cluster,
@@ -2288,7 +2288,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "Nodes to remove.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: update_shrink_nodes,
@@ -2477,7 +2477,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: upload_certs,
         },
     ],
-    wait_for_job: ::std::option::Option::None,
 };
 
 /// The input of `add-favorite`, from its flags.
@@ -2490,11 +2489,17 @@ fn add_favorite(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `add-independent-node`, from its flags.
 fn add_independent_node(a: &Args<'_>) -> Result<Call> {
-    a.call(op::AddIndependentNodeInput {
-        cluster_id: a.required("cluster-id")?,
-        r#type: a.required("type")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::AddIndependentNodeInput {
+            cluster_id: a.required("cluster-id")?,
+            r#type: a.required("type")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::AddIndependentNodeInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `change-cluster-subnet`, from its flags.
@@ -2507,10 +2512,16 @@ fn change_cluster_subnet(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `change-mode`, from its flags.
 fn change_mode(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ChangeModeInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::ChangeModeInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::ChangeModeInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `change-security-group`, from its flags.
@@ -2561,16 +2572,42 @@ fn create_bind_public(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `create-cluster`, from its flags.
 fn create_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::CreateClusterInput {
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::CreateClusterInput {
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterInput,
+        >::Answer(|answer| {
+            ::clouddb_runtime::wait::id_from_answer(
+                    "CreateCluster",
+                    answer,
+                    "/cluster/id",
+                )
+                .ok()
+        }),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `create-cluster-v2`, from its flags.
 fn create_cluster_v2(a: &Args<'_>) -> Result<Call> {
-    a.call(op::CreateClusterV2Input {
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::CreateClusterV2Input {
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterV2Input,
+        >::Answer(|answer| {
+            ::clouddb_runtime::wait::id_from_answer(
+                    "CreateClusterV2",
+                    answer,
+                    "/cluster/id",
+                )
+                .ok()
+        }),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `create-clusters-tags`, from its flags.
@@ -2639,9 +2676,15 @@ fn delete_certs(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `delete-cluster`, from its flags.
 fn delete_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::DeleteClusterInput {
-        cluster_id: a.required("cluster-id")?,
-    })
+    a.call_waiting(
+        op::DeleteClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::DeleteClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_deleted,
+    )
 }
 
 /// The input of `delete-clusters-tags`, from its flags.
@@ -2863,9 +2906,15 @@ fn list_ymls_job(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `reboot-cluster`, from its flags.
 fn reboot_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::RebootClusterInput {
-        cluster_id: a.required("cluster-id")?,
-    })
+    a.call_waiting(
+        op::RebootClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::RebootClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `reset-password`, from its flags.
@@ -2878,17 +2927,29 @@ fn reset_password(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `restart-cluster`, from its flags.
 fn restart_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::RestartClusterInput {
-        cluster_id: a.required("cluster-id")?,
-    })
+    a.call_waiting(
+        op::RestartClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::RestartClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `restart-cluster-v2`, from its flags.
 fn restart_cluster_v2(a: &Args<'_>) -> Result<Call> {
-    a.call(op::RestartClusterV2Input {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::RestartClusterV2Input {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::RestartClusterV2Input,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `restore-snapshot`, from its flags.
@@ -2911,10 +2972,16 @@ fn retry_upgrade_task(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `rolling-restart`, from its flags.
 fn rolling_restart(a: &Args<'_>) -> Result<Call> {
-    a.call(op::RollingRestartInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::RollingRestartInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::RollingRestartInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `show-ai-ops-detector`, from its flags.
@@ -3257,45 +3324,75 @@ fn update_es_listener(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `update-extend-cluster`, from its flags.
 fn update_extend_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateExtendClusterInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateExtendClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateExtendClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-extend-instance-storage`, from its flags.
 fn update_extend_instance_storage(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateExtendInstanceStorageInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateExtendInstanceStorageInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateExtendInstanceStorageInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-flavor`, from its flags.
 fn update_flavor(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateFlavorInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateFlavorInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateFlavorInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-flavor-by-type`, from its flags.
 fn update_flavor_by_type(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateFlavorByTypeInput {
-        cluster_id: a.required("cluster-id")?,
-        types: a.required("types")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateFlavorByTypeInput {
+            cluster_id: a.required("cluster-id")?,
+            types: a.required("types")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateFlavorByTypeInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-instance`, from its flags.
 fn update_instance(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateInstanceInput {
-        cluster_id: a.required("cluster-id")?,
-        instance_id: a.required("instance-id")?,
-        migrate_data: a.optional("migrate-data")?,
-        agency: a.optional("agency")?,
-    })
+    a.call_waiting(
+        op::UpdateInstanceInput {
+            cluster_id: a.required("cluster-id")?,
+            instance_id: a.required("instance-id")?,
+            migrate_data: a.optional("migrate-data")?,
+            agency: a.optional("agency")?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-log-setting`, from its flags.
@@ -3340,18 +3437,30 @@ fn update_route(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `update-shrink-cluster`, from its flags.
 fn update_shrink_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateShrinkClusterInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateShrinkClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateShrinkClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-shrink-nodes`, from its flags.
 fn update_shrink_nodes(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpdateShrinkNodesInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::UpdateShrinkNodesInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::UpdateShrinkNodesInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `update-snapshot-setting`, from its flags.
@@ -3418,5 +3527,39 @@ fn upload_certs(a: &Args<'_>) -> Result<Call> {
     a.call(op::UploadCertsInput {
         cluster_id: a.required("cluster-id")?,
         body: a.body()?,
+    })
+}
+
+/// `wait_until_cluster_available` of the generated client, for `--wait`.
+fn wait_until_cluster_available(
+    client: &::clouddb_runtime::huawei::Client,
+    id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_css::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move {
+        client.wait_until_cluster_available(&id, &options).await
+    })
+}
+
+/// `wait_until_cluster_deleted` of the generated client, for `--wait`.
+fn wait_until_cluster_deleted(
+    client: &::clouddb_runtime::huawei::Client,
+    id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_css::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move {
+        client.wait_until_cluster_deleted(&id, &options).await
     })
 }

@@ -105,6 +105,109 @@ impl Client {
     }
 }
 
+/// How `wait_until_cluster_available` reads the answer of `ShowClusterDetail`.
+#[cfg(feature = "clusters")]
+static CLUSTER_AVAILABLE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "ShowClusterDetail",
+    state: "/status",
+    progress: ::std::option::Option::Some("/actionProgress"),
+    failure_reason: ::std::option::Option::Some("/failedReason"),
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/actions",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["100"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["303"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["200"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+    ],
+    not_found: ::std::option::Option::Some(::clouddb_runtime::wait::Verdict::Failure),
+    start_grace: ::std::time::Duration::from_secs(60u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is available and no operation runs on it.
+    ///
+    /// CSS has no job API: the work a cluster operation starts (creation, restart, scaling, flavor and mode changes) is over when ShowClusterDetail says the cluster is available (`status` 200) with no action running (`actions` empty). `status` 303 (unavailable) is a failure; `failedReason` then says why (CSS.6000 creation, CSS.6001 scale-out, CSS.6002 restart, CSS.6004 node creation, CSS.6005 initialization, CSS.6006 flavor change failed).
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says. Its state is read at `/status`; the first that holds of `/actions` is not empty: still in progress; `/status` is `100`: still in progress; `/status` is `303`: failure; `/status` is `200`: success; not found (HTTP 404): failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 60 s (the cluster may still show its old state at first).
+    pub async fn wait_until_cluster_available(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_AVAILABLE,
+                id,
+                options,
+                |id| {
+                    let request = self.show_cluster_detail().cluster_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
+/// How `wait_until_cluster_deleted` reads the answer of `ShowClusterDetail`.
+#[cfg(feature = "clusters")]
+static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "ShowClusterDetail",
+    state: "/status",
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::None,
+    acceptors: &[],
+    not_found: ::std::option::Option::Some(::clouddb_runtime::wait::Verdict::Success),
+    start_grace: ::std::time::Duration::from_secs(0u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is gone.
+    ///
+    /// A deleted cluster disappears: ShowClusterDetail answers HTTP 404 (CSS.0022 or CSS.3027) once the deletion is over. No source documents a deleting state; until the cluster is gone, any state is taken as still in progress.
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`show_cluster_detail`](Self::show_cluster_detail) with growing intervals as `options` says. Its state is read at `/status`; the first that holds of not found (HTTP 404): success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server).
+    pub async fn wait_until_cluster_deleted(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_DELETED,
+                id,
+                options,
+                |id| {
+                    let request = self.show_cluster_detail().cluster_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
 impl ::clouddb_runtime::Service for Client {
     type Vendor = ::clouddb_runtime::huawei::Huawei;
 

@@ -25,7 +25,7 @@
 //! - `clusters`: 32 operation(s)
 //! - `flavors`: 5 operation(s)
 //! - `tags`: 5 operation(s)
-//! - `logstash`: 22 operation(s)
+//! - `logstash`: 22 operation(s) (enables `clusters`, whose job operation `send_and_wait` uses)
 //! - `public-access`: 5 operation(s)
 //! - `kibana-public-access`: 5 operation(s)
 //! - `load-balancers`: 6 operation(s)

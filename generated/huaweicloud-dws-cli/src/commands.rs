@@ -4756,7 +4756,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: validate_db_data,
         },
     ],
-    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
 
 /// The input of `add-operational-task`, from its flags.
@@ -4816,7 +4815,10 @@ fn associate_elb(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             elb_id: a.required("elb-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AssociateElbInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -4827,7 +4829,10 @@ fn batch_create_cluster_cn(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::BatchCreateClusterCnInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -4846,7 +4851,10 @@ fn batch_delete_cluster_cn(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::BatchDeleteClusterCnInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -4990,7 +4998,10 @@ fn create_data_source(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateDataSourceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5093,7 +5104,10 @@ fn delete_data_source(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             ext_data_source_id: a.required("ext-data-source-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDataSourceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5122,7 +5136,10 @@ fn delete_dws_cluster(a: &Args<'_>) -> Result<Call> {
             keep_last_manual_backup: a.optional("keep-last-manual-backup")?,
             release_eip_type: a.optional("release-eip-type")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDwsClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5172,7 +5189,10 @@ fn delete_snapshot(a: &Args<'_>) -> Result<Call> {
         op::DeleteSnapshotInput {
             snapshot_id: a.required("snapshot-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteSnapshotInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5248,7 +5268,10 @@ fn disassociate_elb(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             elb_id: a.required("elb-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DisassociateElbInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5282,7 +5305,10 @@ fn encrypt_cluster(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::EncryptClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -5293,7 +5319,10 @@ fn execute_cluster_upgrade_action(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ExecuteClusterUpgradeActionInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6042,7 +6071,10 @@ fn modify_cluster_name(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ModifyClusterNameInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6053,7 +6085,10 @@ fn modify_cluster_timezone(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ModifyClusterTimezoneInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6110,7 +6145,10 @@ fn resize_preparation(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResizePreparationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6137,7 +6175,10 @@ fn restore_cluster(a: &Args<'_>) -> Result<Call> {
             snapshot_id: a.required("snapshot-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestoreClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6162,7 +6203,10 @@ fn restore_table(a: &Args<'_>) -> Result<Call> {
             snapshot_id: a.required("snapshot-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestoreTableInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6356,7 +6400,10 @@ fn shrink_cluster(a: &Args<'_>) -> Result<Call> {
             cluster_id: a.required("cluster-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ShrinkClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6375,7 +6422,10 @@ fn start_cluster(a: &Args<'_>) -> Result<Call> {
         op::StartClusterInput {
             cluster_id: a.required("cluster-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::StartClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6408,7 +6458,10 @@ fn stop_cluster(a: &Args<'_>) -> Result<Call> {
         op::StopClusterInput {
             cluster_id: a.required("cluster-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::StopClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6497,7 +6550,10 @@ fn update_data_source(a: &Args<'_>) -> Result<Call> {
             ext_data_source_id: a.required("ext-data-source-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateDataSourceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -6640,10 +6696,10 @@ fn validate_db_data(a: &Args<'_>) -> Result<Call> {
     })
 }
 
-/// Waits for a job with the client's job-information operation, for `--wait`.
+/// `wait_for_job` of the generated client, for `--wait`.
 fn wait_for_job(
     client: &::clouddb_runtime::huawei::Client,
-    job_id: ::std::string::String,
+    id: ::std::string::String,
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
@@ -6652,5 +6708,5 @@ fn wait_for_job(
     let client = <::huaweicloud_dws::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
-    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }

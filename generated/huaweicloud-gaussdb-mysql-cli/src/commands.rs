@@ -7316,7 +7316,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: upload_import_excel_template,
         },
     ],
-    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
 
 /// The input of `add-proxy-nodes`, from its flags.
@@ -7326,7 +7325,10 @@ fn add_proxy_nodes(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddProxyNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7337,7 +7339,10 @@ fn add_proxy_nodes_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddProxyNodesLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7348,7 +7353,10 @@ fn apply_configuration(a: &Args<'_>) -> Result<Call> {
             configuration_id: a.required("configuration-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ApplyConfigurationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7387,7 +7395,10 @@ fn bind_instance_public_ip(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::BindInstancePublicIpInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7398,7 +7409,10 @@ fn cancel_click_house_replication_config_update(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             database: a.required("database")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CancelClickHouseReplicationConfigUpdateInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7484,7 +7498,10 @@ fn clear_online_ddl_task_temp_table(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ClearOnlineDdlTaskTempTableInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7543,7 +7560,10 @@ fn create_click_house_instance(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateClickHouseInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7561,7 +7581,10 @@ fn create_click_house_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateClickHouseReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7579,7 +7602,10 @@ fn create_database_users(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateDatabaseUsersInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7590,7 +7616,10 @@ fn create_databases(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateDatabasesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7600,7 +7629,10 @@ fn create_instance(a: &Args<'_>) -> Result<Call> {
         op::CreateInstanceInput {
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7610,7 +7642,10 @@ fn create_instance_legacy(a: &Args<'_>) -> Result<Call> {
         op::CreateInstanceLegacyInput {
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateInstanceLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7621,7 +7656,10 @@ fn create_instance_private_dns(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateInstancePrivateDnsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7638,7 +7676,10 @@ fn create_manual_backup(a: &Args<'_>) -> Result<Call> {
         op::CreateManualBackupInput {
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateManualBackupInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7656,7 +7697,10 @@ fn create_proxy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateProxyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7667,7 +7711,10 @@ fn create_proxy_dns_name(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             proxy_id: a.required("proxy-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateProxyDnsNameInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7678,7 +7725,10 @@ fn create_proxy_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateProxyLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7689,7 +7739,10 @@ fn create_readonly_nodes(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateReadonlyNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7700,7 +7753,10 @@ fn create_readonly_nodes_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateReadonlyNodesLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7711,7 +7767,10 @@ fn create_star_rocks_data_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateStarRocksDataReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7730,7 +7789,10 @@ fn create_star_rocks_instance(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateStarRocksInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7757,7 +7819,10 @@ fn delete_click_house_instance(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             clickhouse_instance_id: a.required("clickhouse-instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteClickHouseInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7775,7 +7840,10 @@ fn delete_click_house_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             database_name: a.required("database-name")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteClickHouseReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7793,7 +7861,10 @@ fn delete_database_users(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDatabaseUsersInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7804,7 +7875,10 @@ fn delete_databases(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDatabasesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7814,7 +7888,10 @@ fn delete_dynamic_serverless_policy(a: &Args<'_>) -> Result<Call> {
         op::DeleteDynamicServerlessPolicyInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDynamicServerlessPolicyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7832,7 +7909,10 @@ fn delete_instance(a: &Args<'_>) -> Result<Call> {
         op::DeleteInstanceInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7842,7 +7922,10 @@ fn delete_instance_legacy(a: &Args<'_>) -> Result<Call> {
         op::DeleteInstanceLegacyInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteInstanceLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7882,7 +7965,10 @@ fn delete_online_ddl_task_record(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteOnlineDdlTaskRecordInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7893,7 +7979,10 @@ fn delete_proxies(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.optional_body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteProxiesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7903,7 +7992,10 @@ fn delete_proxy_legacy(a: &Args<'_>) -> Result<Call> {
         op::DeleteProxyLegacyInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteProxyLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7914,7 +8006,10 @@ fn delete_proxy_private_dns_name(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             proxy_id: a.required("proxy-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteProxyPrivateDnsNameInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7925,7 +8020,10 @@ fn delete_readonly_node(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             node_id: a.required("node-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteReadonlyNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7936,7 +8034,10 @@ fn delete_readonly_node_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             node_id: a.required("node-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteReadonlyNodeLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7947,7 +8048,10 @@ fn delete_sql_filter_rules(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteSqlFilterRulesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -7965,7 +8069,10 @@ fn delete_star_rocks_data_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteStarRocksDataReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8050,7 +8157,10 @@ fn extend_click_house_volume(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ExtendClickHouseVolumeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8077,7 +8187,10 @@ fn grant_database_user_privileges(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::GrantDatabaseUserPrivilegesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8798,7 +8911,10 @@ fn modify_data_sync(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ModifyDataSyncInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8809,7 +8925,10 @@ fn modify_star_rocks_security_group(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ModifyStarRocksSecurityGroupInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8820,7 +8939,10 @@ fn pause_star_rocks_data_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::PauseStarRocksDataReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8832,7 +8954,10 @@ fn remove_proxy_nodes(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RemoveProxyNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8876,7 +9001,10 @@ fn resize_instance_flavor(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResizeInstanceFlavorInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8887,7 +9015,10 @@ fn resize_instance_flavor_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResizeInstanceFlavorLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8898,7 +9029,10 @@ fn resize_star_rocks_flavor(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResizeStarRocksFlavorInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8908,7 +9042,10 @@ fn restart_click_house_instance(a: &Args<'_>) -> Result<Call> {
         op::RestartClickHouseInstanceInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartClickHouseInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8919,7 +9056,10 @@ fn restart_instance(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.optional_body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8931,7 +9071,10 @@ fn restart_node(a: &Args<'_>) -> Result<Call> {
             node_id: a.required("node-id")?,
             body: a.optional_body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8942,7 +9085,10 @@ fn restart_proxy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             proxy_id: a.required("proxy-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartProxyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8968,7 +9114,10 @@ fn restore_tables(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestoreTablesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8978,7 +9127,10 @@ fn restore_to_existing_instance(a: &Args<'_>) -> Result<Call> {
         op::RestoreToExistingInstanceInput {
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestoreToExistingInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -8989,7 +9141,10 @@ fn resume_star_rocks_data_replication(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResumeStarRocksDataReplicationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9000,7 +9155,10 @@ fn revoke_database_user_privileges(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RevokeDatabaseUserPrivilegesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9011,7 +9169,10 @@ fn set_audit_log_policy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetAuditLogPolicyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9030,7 +9191,10 @@ fn set_auto_sql_limiting(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetAutoSqlLimitingInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9103,7 +9267,10 @@ fn set_instance_monitor_policy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetInstanceMonitorPolicyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9114,7 +9281,10 @@ fn set_instance_readonly_status(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetInstanceReadonlyStatusInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9132,7 +9302,10 @@ fn set_instance_ssl(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetInstanceSslInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9153,7 +9326,10 @@ fn set_proxy_connection_pool_type(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxyConnectionPoolTypeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9174,7 +9350,10 @@ fn set_proxy_route_mode(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxyRouteModeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9186,7 +9365,10 @@ fn set_proxy_session_consistency(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxySessionConsistencyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9198,7 +9380,10 @@ fn set_proxy_ssl(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxySslInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9209,7 +9394,10 @@ fn set_proxy_transaction_split(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxyTransactionSplitInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9221,7 +9409,10 @@ fn set_proxy_weights(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetProxyWeightsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9255,7 +9446,10 @@ fn set_sql_filter_rules(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetSqlFilterRulesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9266,7 +9460,10 @@ fn set_sql_filter_switch(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetSqlFilterSwitchInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9785,7 +9982,10 @@ fn start_online_ddl_task(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::StartOnlineDdlTaskInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9796,7 +9996,10 @@ fn stop_online_ddl_task(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::StopOnlineDdlTaskInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9808,7 +10011,10 @@ fn switch_gauss_my_sql_proxy_alt(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SwitchGaussMySqlProxyAltInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9820,7 +10026,10 @@ fn switch_gauss_my_sql_proxy_eip(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SwitchGaussMySqlProxyEipInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9840,7 +10049,10 @@ fn switchover_instance(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SwitchoverInstanceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9858,7 +10070,10 @@ fn unbind_instance_public_ip(a: &Args<'_>) -> Result<Call> {
         op::UnbindInstancePublicIpInput {
             instance_id: a.required("instance-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UnbindInstancePublicIpInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9901,7 +10116,10 @@ fn update_click_house_replication_config(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateClickHouseReplicationConfigInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9912,7 +10130,10 @@ fn update_configuration(a: &Args<'_>) -> Result<Call> {
             configuration_id: a.required("configuration-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateConfigurationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9923,7 +10144,10 @@ fn update_database_comments(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateDatabaseCommentsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9934,7 +10158,10 @@ fn update_database_user_comments(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateDatabaseUserCommentsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9945,7 +10172,10 @@ fn update_database_user_passwords(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateDatabaseUserPasswordsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9956,7 +10186,10 @@ fn update_dynamic_serverless_policy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateDynamicServerlessPolicyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -9997,7 +10230,10 @@ fn update_instance_configurations(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceConfigurationsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10008,7 +10244,10 @@ fn update_instance_internal_ip(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceInternalIpInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10019,7 +10258,10 @@ fn update_instance_name(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceNameInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10030,7 +10272,10 @@ fn update_instance_name_legacy(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceNameLegacyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10041,7 +10286,10 @@ fn update_instance_port(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstancePortInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10052,7 +10300,10 @@ fn update_instance_private_dns(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstancePrivateDnsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10063,7 +10314,10 @@ fn update_instance_security_group(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateInstanceSecurityGroupInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10082,7 +10336,10 @@ fn update_multi_tenant(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateMultiTenantInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10093,7 +10350,10 @@ fn update_node_names(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateNodeNamesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10105,7 +10365,10 @@ fn update_node_priority(a: &Args<'_>) -> Result<Call> {
             node_id: a.required("node-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateNodePriorityInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10125,7 +10388,10 @@ fn update_proxy_configurations(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateProxyConfigurationsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10137,7 +10403,10 @@ fn update_proxy_flavor(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateProxyFlavorInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10149,7 +10418,10 @@ fn update_proxy_port(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateProxyPortInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10161,7 +10433,10 @@ fn update_proxy_private_dns_name(a: &Args<'_>) -> Result<Call> {
             proxy_id: a.required("proxy-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateProxyPrivateDnsNameInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10219,7 +10494,10 @@ fn update_starrocks_params(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateStarrocksParamsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10239,7 +10517,10 @@ fn update_taurus_node_data_ip(a: &Args<'_>) -> Result<Call> {
             node_id: a.required("node-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateTaurusNodeDataIpInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10258,7 +10539,10 @@ fn upgrade_instance_kernel_version(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpgradeInstanceKernelVersionInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10278,7 +10562,10 @@ fn upgrade_sr_kernel_version(a: &Args<'_>) -> Result<Call> {
             instance_id: a.required("instance-id")?,
             body: a.body()?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpgradeSrKernelVersionInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -10290,10 +10577,10 @@ fn upload_import_excel_template(a: &Args<'_>) -> Result<Call> {
     })
 }
 
-/// Waits for a job with the client's job-information operation, for `--wait`.
+/// `wait_for_job` of the generated client, for `--wait`.
 fn wait_for_job(
     client: &::clouddb_runtime::huawei::Client,
-    job_id: ::std::string::String,
+    id: ::std::string::String,
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
@@ -10302,5 +10589,5 @@ fn wait_for_job(
     let client = <::huaweicloud_gaussdb_mysql::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
-    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }

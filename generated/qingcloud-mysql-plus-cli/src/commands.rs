@@ -1545,7 +1545,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: upgrade_clusters,
         },
     ],
-    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
 
 /// The input of `add-analysis-user`, from its flags.
@@ -1555,7 +1554,10 @@ fn add_analysis_user(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddAnalysisUserInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1571,7 +1573,10 @@ fn add_cluster_nodes(a: &Args<'_>) -> Result<Call> {
             private_ips: a.optional("private-ips")?,
             owner: a.optional("owner")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddClusterNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1582,7 +1587,10 @@ fn add_database_user(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddDatabaseUserInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1593,7 +1601,10 @@ fn assign_master_node(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AssignMasterNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1605,7 +1616,10 @@ fn associate_eip_to_cluster_node(a: &Args<'_>) -> Result<Call> {
             eip: a.required("eip")?,
             nic: a.optional("nic")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AssociateEipToClusterNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1615,7 +1629,10 @@ fn cease_clusters(a: &Args<'_>) -> Result<Call> {
         op::CeaseClustersInput {
             clusters: a.required("clusters")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CeaseClustersInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1628,7 +1645,10 @@ fn change_cluster_vxnet(a: &Args<'_>) -> Result<Call> {
             roles: a.optional("roles")?,
             private_ips: a.optional("private-ips")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ChangeClusterVxnetInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1639,7 +1659,10 @@ fn configure_ssl(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ConfigureSslInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1649,7 +1672,10 @@ fn create_cluster(a: &Args<'_>) -> Result<Call> {
         op::CreateClusterInput {
             conf: a.required("conf")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1660,7 +1686,10 @@ fn create_cluster_from_snapshot(a: &Args<'_>) -> Result<Call> {
             conf: a.required("conf")?,
             snapshot_id: a.required("snapshot-id")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterFromSnapshotInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1671,7 +1700,10 @@ fn delete_analysis_user(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteAnalysisUserInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1684,7 +1716,10 @@ fn delete_cluster_nodes(a: &Args<'_>) -> Result<Call> {
             force: a.optional("force")?,
             owner: a.optional("owner")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteClusterNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1704,7 +1739,10 @@ fn delete_database_user(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteDatabaseUserInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1722,7 +1760,10 @@ fn deploy_app_version(a: &Args<'_>) -> Result<Call> {
             app_type: a.optional("app-type")?,
             owner: a.optional("owner")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeployAppVersionInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1883,7 +1924,10 @@ fn disable_log_server(a: &Args<'_>) -> Result<Call> {
             role: a.required("role")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DisableLogServerInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1893,7 +1937,10 @@ fn disable_migration(a: &Args<'_>) -> Result<Call> {
         op::DisableMigrationInput {
             cluster: a.required("cluster")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DisableMigrationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1903,7 +1950,10 @@ fn disable_standby(a: &Args<'_>) -> Result<Call> {
         op::DisableStandbyInput {
             cluster: a.required("cluster")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DisableStandbyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1913,7 +1963,10 @@ fn disable_zabbix(a: &Args<'_>) -> Result<Call> {
         op::DisableZabbixInput {
             cluster: a.required("cluster")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DisableZabbixInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1923,7 +1976,10 @@ fn dissociate_eip_from_cluster_node(a: &Args<'_>) -> Result<Call> {
         op::DissociateEipFromClusterNodeInput {
             eips: a.required("eips")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DissociateEipFromClusterNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1935,7 +1991,10 @@ fn enable_log_server(a: &Args<'_>) -> Result<Call> {
             role: a.required("role")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::EnableLogServerInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1946,7 +2005,10 @@ fn enable_migration(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::EnableMigrationInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1957,7 +2019,10 @@ fn enable_standby(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::EnableStandbyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1968,7 +2033,10 @@ fn enable_zabbix(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::EnableZabbixInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -1979,7 +2047,10 @@ fn exchange_cluster_reserved_ips(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             remote_cluster: a.required("remote-cluster")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ExchangeClusterReservedIpsInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2030,7 +2101,10 @@ fn promote_standby(a: &Args<'_>) -> Result<Call> {
         op::PromoteStandbyInput {
             cluster: a.required("cluster")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::PromoteStandbyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2041,7 +2115,10 @@ fn rebuild_read_only_node(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RebuildReadOnlyNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2052,7 +2129,10 @@ fn recover_clusters(a: &Args<'_>) -> Result<Call> {
             clusters: a.required("clusters")?,
             resources: a.optional("resources")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RecoverClustersInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2068,7 +2148,10 @@ fn resize_cluster(a: &Args<'_>) -> Result<Call> {
             storage_size: a.optional("storage-size")?,
             instance_class: a.optional("instance-class")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::ResizeClusterInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2079,7 +2162,10 @@ fn restart_cluster_service(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             role: a.optional("role")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartClusterServiceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2091,7 +2177,10 @@ fn restart_node(a: &Args<'_>) -> Result<Call> {
             role: a.required("role")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestartNodeInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2103,7 +2192,10 @@ fn restore_cluster_from_snapshot(a: &Args<'_>) -> Result<Call> {
             snapshot: a.required("snapshot")?,
             service_params: a.optional("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RestoreClusterFromSnapshotInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2116,7 +2208,10 @@ fn run_cluster_custom_service(a: &Args<'_>) -> Result<Call> {
             role: a.optional("role")?,
             service_params: a.optional("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::RunClusterCustomServiceInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2127,7 +2222,10 @@ fn set_read_only(a: &Args<'_>) -> Result<Call> {
             cluster: a.required("cluster")?,
             service_params: a.required("service-params")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::SetReadOnlyInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2155,7 +2253,10 @@ fn update_cluster_environment(a: &Args<'_>) -> Result<Call> {
             roles: a.optional("roles")?,
             env: a.required("env")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::UpdateClusterEnvironmentInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -2168,10 +2269,10 @@ fn upgrade_clusters(a: &Args<'_>) -> Result<Call> {
     })
 }
 
-/// Waits for a job with the client's job-information operation, for `--wait`.
+/// `wait_for_job` of the generated client, for `--wait`.
 fn wait_for_job(
     client: &::clouddb_runtime::qingcloud::Client,
-    job_id: ::std::string::String,
+    id: ::std::string::String,
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
@@ -2180,5 +2281,5 @@ fn wait_for_job(
     let client = <::qingcloud_mysql_plus::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
-    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }

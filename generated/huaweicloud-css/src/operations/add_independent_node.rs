@@ -164,12 +164,35 @@ impl AddIndependentNodeBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::IdListWrapper>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Add dedicated master or client nodes.
     ///
     /// Adds dedicated master or client nodes to a cluster that has none, so that these roles no longer run on the data nodes. The state of the cluster can be followed with ShowClusterDetail.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `AddIndependentNode`: `POST /v1.0/{project_id}/clusters/{cluster_id}/type/{type}/independent`; section api-explorer:AddIndependentNode of the source document; documented error statuses 403, 500; not idempotent.
     pub fn add_independent_node(&self) -> AddIndependentNodeBuilder {

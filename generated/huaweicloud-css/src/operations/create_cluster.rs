@@ -119,12 +119,39 @@ impl CreateClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let response = client.execute(input).await?;
+        let id = ::clouddb_runtime::wait::id_from_answer(
+            "CreateCluster",
+            response.body(),
+            "/cluster/id",
+        )?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Create a cluster (v1, deprecated).
     ///
     /// Creates a cluster whose nodes all have one type and flavor, optionally with security mode, HTTPS, automatic snapshots, tags and a yearly/monthly subscription. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). Deprecated: the vendor SDK marks this v1 form as deprecated; use CreateClusterV2, which also creates master, client and cold data nodes.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `CreateCluster`: `POST /v1.0/{project_id}/clusters`; section css_03_0019 of the source document; IAM action `css:cluster:create`; documented error statuses 400, 409, 412; not idempotent.
     #[deprecated(

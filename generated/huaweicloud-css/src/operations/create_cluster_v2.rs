@@ -119,12 +119,39 @@ impl CreateClusterV2Builder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let response = client.execute(input).await?;
+        let id = ::clouddb_runtime::wait::id_from_answer(
+            "CreateClusterV2",
+            response.body(),
+            "/cluster/id",
+        )?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Create a cluster with several node types.
     ///
     /// Creates a cluster from one or more node types (data, master, client, cold data), each with its flavor, count and storage, optionally with security mode, HTTPS, public and Kibana public access, a VPC endpoint, disk encryption, automatic snapshots, tags and a yearly/monthly subscription. A pay-per-use cluster answers with its id and name, a yearly/monthly one with the order id. Creation runs in the background: ShowClusterDetail reports state `100` with a `CREATING` progress until the cluster is `200` (available) or `303` (failed, with `failedReason`). The API Explorer names this operation CreateCluster; it is CreateClusterV2 here because CreateCluster is the v1 form.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `CreateClusterV2`: `POST /v2.0/{project_id}/clusters`; section api-explorer:CreateCluster of the source document; documented error statuses 400, 409, 412; not idempotent.
     pub fn create_cluster_v2(&self) -> CreateClusterV2Builder {

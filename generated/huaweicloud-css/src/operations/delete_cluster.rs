@@ -111,12 +111,32 @@ impl DeleteClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_deleted`](crate::Client::wait_until_cluster_deleted) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_deleted(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Delete a cluster.
     ///
     /// Deletes the cluster and releases all of its resources, data included; create a snapshot first to keep the data. Also unsubscribes a yearly/monthly cluster. Clusters frozen by the authorities cannot be deleted. To learn when the cluster is gone, poll ShowClusterDetail until it answers 404.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_deleted`](crate::Client::wait_until_cluster_deleted) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `DeleteCluster`: `DELETE /v1.0/{project_id}/clusters/{cluster_id}`; section css_03_0020 of the source document; IAM action `css:cluster:delete`; documented error statuses 400, 404.
     pub fn delete_cluster(&self) -> DeleteClusterBuilder {

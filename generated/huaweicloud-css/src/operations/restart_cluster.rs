@@ -112,12 +112,35 @@ impl RestartClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::RestartClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Restart a cluster (v1, deprecated).
     ///
     /// Restarts every node of the cluster at once; the cluster does not serve requests meanwhile. The restart runs in the background: ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. Deprecated: the vendor SDK marks this v1 form as deprecated; use RestartClusterV2, which can also restart single nodes or node types, or RollingRestart, which restarts one node at a time so that the cluster keeps serving.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `RestartCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/restart`; section css_03_0021 of the source document; IAM action `css:cluster:restart`; documented error statuses 400, 404; not idempotent.
     #[deprecated(

@@ -140,12 +140,32 @@ impl RestartClusterV2Builder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Restart a cluster, some node types or one node.
     ///
     /// Restarts one node, or all nodes of the given node types; the nodes restarted do not serve requests meanwhile. ShowClusterDetail shows the action `REBOOTING`, then state `200`, or a `failedReason` with CSS.6002 if the restart failed. RollingRestart restarts node by node instead. The API Explorer names this operation RestartCluster; it is RestartClusterV2 here because RestartCluster is the v1 form.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `RestartClusterV2`: `POST /v2.0/{project_id}/clusters/{cluster_id}/restart`; section api-explorer:RestartCluster of the source document; documented error statuses 400, 409, 412; not idempotent.
     pub fn restart_cluster_v2(&self) -> RestartClusterV2Builder {

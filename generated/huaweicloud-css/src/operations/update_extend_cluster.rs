@@ -141,12 +141,35 @@ impl UpdateExtendClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::UpdateExtendClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Add data nodes to a cluster (deprecated).
     ///
     /// Adds data nodes to a cluster that has only data nodes (no master, client or cold data nodes); the total may not exceed 32 nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING` while it runs, then state `200`, or a `failedReason` with CSS.6001 if it failed. Deprecated: the vendor SDK marks this operation as deprecated and the page recommends UpdateExtendInstanceStorage, which also grows storage and other node types.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `UpdateExtendCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/extend`; section css_03_0025 of the source document; IAM action `css:cluster:scaleOut`; documented error statuses 400, 404; not idempotent.
     #[deprecated(

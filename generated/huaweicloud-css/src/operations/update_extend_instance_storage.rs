@@ -147,12 +147,35 @@ impl UpdateExtendInstanceStorageBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::IdListWrapper>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Add nodes or storage per node type.
     ///
     /// Adds nodes and/or storage to the listed node types; use it for clusters that already have dedicated master, client or cold data nodes. The scale-out runs in the background: ShowClusterDetail shows the action `GROWING`, then state `200`, or a `failedReason` with CSS.6001 if it failed.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `UpdateExtendInstanceStorage`: `POST /v1.0/{project_id}/clusters/{cluster_id}/role_extend`; section css_03_0038 of the source document; IAM action `css:cluster:expand`; documented error statuses 400, 404; not idempotent.
     pub fn update_extend_instance_storage(&self) -> UpdateExtendInstanceStorageBuilder {

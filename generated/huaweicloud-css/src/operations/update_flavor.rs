@@ -140,12 +140,32 @@ impl UpdateFlavorBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Change the flavor of the data nodes (deprecated).
     ///
     /// Changes the flavor of the cluster's data nodes (`ess` only) to another flavor of the same engine version. The state of the cluster can be followed with ShowClusterDetail (the error-code table names CSS.6006 for a failed flavor change). Deprecated: the vendor SDK marks this operation as deprecated; use UpdateFlavorByType, which names the node type.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `UpdateFlavor`: `POST /v1.0/{project_id}/clusters/{cluster_id}/flavor`; section api-explorer:UpdateFlavor of the source document; documented error statuses 400, 409, 412; not idempotent.
     #[deprecated(

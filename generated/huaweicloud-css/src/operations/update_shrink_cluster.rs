@@ -140,12 +140,32 @@ impl UpdateShrinkClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Remove nodes from a cluster by node type.
     ///
     /// Removes the given number of nodes of each listed node type; the state of the cluster can be followed with ShowClusterDetail. Yearly/monthly clusters cannot be shrunk by node type through the API. Each node type must keep at least one node per availability zone (see `reducedNodeNum` for the other limits).
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `UpdateShrinkCluster`: `POST /v1.0/extend/{project_id}/clusters/{cluster_id}/role/shrink`; section api-explorer:UpdateShrinkCluster of the source document; documented error statuses 400, 409, 412; not idempotent.
     ///

@@ -84,7 +84,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: describe_jobs,
         },
     ],
-    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
 
 /// The input of `add-cluster-nodes`, from its flags.
@@ -97,7 +96,10 @@ fn add_cluster_nodes(a: &Args<'_>) -> Result<Call> {
             resource_conf: a.optional("resource-conf")?,
             vxnets: a.optional("vxnets")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::AddClusterNodesInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -117,10 +119,10 @@ fn describe_jobs(a: &Args<'_>) -> Result<Call> {
     })
 }
 
-/// Waits for a job with the client's job-information operation, for `--wait`.
+/// `wait_for_job` of the generated client, for `--wait`.
 fn wait_for_job(
     client: &::clouddb_runtime::qingcloud::Client,
-    job_id: ::std::string::String,
+    id: ::std::string::String,
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
@@ -129,5 +131,5 @@ fn wait_for_job(
     let client = <::fixture_showcase_action::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
-    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }

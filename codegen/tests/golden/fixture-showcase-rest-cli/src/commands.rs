@@ -155,7 +155,6 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             build: update_widget_settings,
         },
     ],
-    wait_for_job: ::std::option::Option::Some(wait_for_job),
 };
 
 /// The input of `create-widget`, from its flags.
@@ -179,7 +178,10 @@ fn delete_widget_async(a: &Args<'_>) -> Result<Call> {
         op::DeleteWidgetAsyncInput {
             widget_name: a.required("widget-name")?,
         },
-        |answer| answer.job_id.clone(),
+        ::clouddb_cli::IdFrom::<
+            op::DeleteWidgetAsyncInput,
+        >::Answer(|answer| answer.job_id.clone()),
+        wait_for_job,
     )
 }
 
@@ -223,10 +225,10 @@ fn update_widget_settings(a: &Args<'_>) -> Result<Call> {
     })
 }
 
-/// Waits for a job with the client's job-information operation, for `--wait`.
+/// `wait_for_job` of the generated client, for `--wait`.
 fn wait_for_job(
     client: &::clouddb_runtime::huawei::Client,
-    job_id: ::std::string::String,
+    id: ::std::string::String,
     options: ::clouddb_runtime::wait::WaitOptions,
 ) -> ::clouddb_cli::LocalFuture<
     '_,
@@ -235,5 +237,5 @@ fn wait_for_job(
     let client = <::fixture_showcase_rest::Client as ::clouddb_runtime::Service>::from_client(
         client.clone(),
     );
-    ::std::boxed::Box::pin(async move { client.wait_for_job(&job_id, &options).await })
+    ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
 }
