@@ -321,12 +321,23 @@ fn emit_build(service: &Service, op: &Operation) -> TokenStream {
 fn emit_waits(service: &Service) -> TokenStream {
     let lib = format_ident!("{}", service.lib_name);
     let vendor = vendor(service);
-    let methods = service
-        .job_poller
-        .as_ref()
-        .map(|_| "wait_for_job".to_owned())
-        .into_iter()
-        .chain(service.waiters.iter().map(|w| w.method_name.clone()));
+    // Only the waiters some subcommand uses.
+    let jobs = service
+        .operations
+        .iter()
+        .any(|op| op.waiter.is_none() && waits(service, op));
+    let methods = jobs.then(|| "wait_for_job".to_owned()).into_iter().chain(
+        service
+            .waiters
+            .iter()
+            .filter(|w| {
+                service
+                    .operations
+                    .iter()
+                    .any(|op| op.waiter.as_ref().is_some_and(|r| r.waiter == w.name))
+            })
+            .map(|w| w.method_name.clone()),
+    );
     let functions = methods.map(|method| {
         let method = format_ident!("{}", method);
         let doc = format!(" `{method}` of the generated client, for `--wait`.");

@@ -470,7 +470,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The cluster to create (v1 form).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields {
                 params: &[],
@@ -507,7 +507,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The cluster to create.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields {
                 params: &[],
@@ -733,7 +733,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "What to keep when deleting a cluster.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: delete_cluster,
@@ -1278,7 +1278,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The target flavor (SDK model `SpecResizeRequest`).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: execute_flavor_change,
@@ -1296,7 +1296,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The new disk size (SDK model `ExpandInstanceStorage`).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: expand_instance_storage,
@@ -3502,7 +3502,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "A scale-out, or the addition of idle nodes (also the body of the scale-out check).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: resize_cluster,
@@ -3520,7 +3520,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "A scale-out with idle nodes.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: resize_cluster_with_existed_nodes,
@@ -3556,7 +3556,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "The restart flag.",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: restart_cluster,
@@ -4195,7 +4195,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 help: "How to redistribute (SDK model `RedistributionReq`).",
             }),
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: start_redistribution,
@@ -4292,7 +4292,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
             ],
             body: ::std::option::Option::None,
             pages: false,
-            job: false,
+            job: true,
             file: false,
             secrets: SecretFields::NONE,
             build: switch_over_cluster,
@@ -4963,9 +4963,22 @@ fn create_alarm_sub(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `create-cluster`, from its flags.
 fn create_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::CreateClusterInput {
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::CreateClusterInput {
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterInput,
+        >::Answer(|answer| {
+            ::clouddb_runtime::wait::id_from_answer(
+                    "CreateCluster",
+                    answer,
+                    "/cluster/id",
+                )
+                .ok()
+        }),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `create-cluster-dns`, from its flags.
@@ -4978,9 +4991,22 @@ fn create_cluster_dns(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `create-cluster-v2`, from its flags.
 fn create_cluster_v2(a: &Args<'_>) -> Result<Call> {
-    a.call(op::CreateClusterV2Input {
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::CreateClusterV2Input {
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::CreateClusterV2Input,
+        >::Answer(|answer| {
+            ::clouddb_runtime::wait::id_from_answer(
+                    "CreateClusterV2",
+                    answer,
+                    "/cluster/id",
+                )
+                .ok()
+        }),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `create-cluster-workload`, from its flags.
@@ -5075,10 +5101,16 @@ fn delete_alarm_sub(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `delete-cluster`, from its flags.
 fn delete_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::DeleteClusterInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::DeleteClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::DeleteClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_deleted,
+    )
 }
 
 /// The input of `delete-cluster-dns`, from its flags.
@@ -5336,18 +5368,30 @@ fn execute_database_om_user_action(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `execute-flavor-change`, from its flags.
 fn execute_flavor_change(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ExecuteFlavorChangeInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::ExecuteFlavorChangeInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::ExecuteFlavorChangeInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `expand-instance-storage`, from its flags.
 fn expand_instance_storage(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ExpandInstanceStorageInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::ExpandInstanceStorageInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::ExpandInstanceStorageInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `export-database-users`, from its flags.
@@ -6124,18 +6168,30 @@ fn reset_password(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `resize-cluster`, from its flags.
 fn resize_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ResizeClusterInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::ResizeClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::ResizeClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `resize-cluster-with-existed-nodes`, from its flags.
 fn resize_cluster_with_existed_nodes(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ResizeClusterWithExistedNodesInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::ResizeClusterWithExistedNodesInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::ResizeClusterWithExistedNodesInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `resize-preparation`, from its flags.
@@ -6154,10 +6210,16 @@ fn resize_preparation(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `restart-cluster`, from its flags.
 fn restart_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::RestartClusterInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::RestartClusterInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::RestartClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `restart-logical-cluster`, from its flags.
@@ -6438,10 +6500,16 @@ fn start_disaster_recovery(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `start-redistribution`, from its flags.
 fn start_redistribution(a: &Args<'_>) -> Result<Call> {
-    a.call(op::StartRedistributionInput {
-        cluster_id: a.required("cluster-id")?,
-        body: a.body()?,
-    })
+    a.call_waiting(
+        op::StartRedistributionInput {
+            cluster_id: a.required("cluster-id")?,
+            body: a.body()?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::StartRedistributionInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_redistribution_done,
+    )
 }
 
 /// The input of `start-workload-plan`, from its flags.
@@ -6489,9 +6557,15 @@ fn switch_failover_disaster(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `switch-over-cluster`, from its flags.
 fn switch_over_cluster(a: &Args<'_>) -> Result<Call> {
-    a.call(op::SwitchOverClusterInput {
-        cluster_id: a.required("cluster-id")?,
-    })
+    a.call_waiting(
+        op::SwitchOverClusterInput {
+            cluster_id: a.required("cluster-id")?,
+        },
+        ::clouddb_cli::IdFrom::<
+            op::SwitchOverClusterInput,
+        >::Input(|input| ::std::option::Option::Some(input.cluster_id.clone())),
+        wait_until_cluster_available,
+    )
 }
 
 /// The input of `switch-plan-stage`, from its flags.
@@ -6709,4 +6783,55 @@ fn wait_for_job(
         client.clone(),
     );
     ::std::boxed::Box::pin(async move { client.wait_for_job(&id, &options).await })
+}
+
+/// `wait_until_cluster_available` of the generated client, for `--wait`.
+fn wait_until_cluster_available(
+    client: &::clouddb_runtime::huawei::Client,
+    id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_dws::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move {
+        client.wait_until_cluster_available(&id, &options).await
+    })
+}
+
+/// `wait_until_cluster_deleted` of the generated client, for `--wait`.
+fn wait_until_cluster_deleted(
+    client: &::clouddb_runtime::huawei::Client,
+    id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_dws::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move {
+        client.wait_until_cluster_deleted(&id, &options).await
+    })
+}
+
+/// `wait_until_redistribution_done` of the generated client, for `--wait`.
+fn wait_until_redistribution_done(
+    client: &::clouddb_runtime::huawei::Client,
+    id: ::std::string::String,
+    options: ::clouddb_runtime::wait::WaitOptions,
+) -> ::clouddb_cli::LocalFuture<
+    '_,
+    ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error>,
+> {
+    let client = <::huaweicloud_dws::Client as ::clouddb_runtime::Service>::from_client(
+        client.clone(),
+    );
+    ::std::boxed::Box::pin(async move {
+        client.wait_until_redistribution_done(&id, &options).await
+    })
 }

@@ -151,6 +151,202 @@ impl Client {
     }
 }
 
+/// How `wait_until_cluster_available` reads the answer of `ListClusterDetails`.
+#[cfg(feature = "clusters")]
+static CLUSTER_AVAILABLE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "ListClusterDetails",
+    state: "/cluster/status",
+    progress: ::std::option::Option::Some("/cluster/action_progress"),
+    failure_reason: ::std::option::Option::Some("/cluster/failed_reasons"),
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(
+                &["CREATE_FAILED", "CREATION FAILED", "FAILED", "UNAVAILABLE"],
+            ),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/task_status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(
+                &[
+                    "REBOOT_FAILURE",
+                    "RESIZE_FAILURE",
+                    "CREATE_NODE_FAILED",
+                    "DELETE_NODE_FAILED",
+                    "REDISTRIBUTE_FAILURE",
+                    "ELB_BIND_FAILED",
+                    "ELB_UNBIND_FAILED",
+                    "ELB_SWITCHING_FAILED",
+                    "NETWORK_CONFIG_FAILED",
+                    "DISK_EXPAND_FAILED",
+                    "ACTIVE_STANDY_SWITCHOVER_FAILURE",
+                    "CLUSTER_SHRINK_FAILED",
+                    "SHRINK_CHECK_FAILED",
+                    "FLAVOR_RESIZING_FAILED",
+                    "MANAGE_IP_BIND_FAILED",
+                ],
+            ),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/task_status",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/action_progress",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["CREATING"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["AVAILABLE", "ACTIVE"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+    ],
+    not_found: ::std::option::Option::Some(::clouddb_runtime::wait::Verdict::Failure),
+    start_grace: ::std::time::Duration::from_secs(60u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is available and no task runs on it.
+    ///
+    /// Creation, restarts, switchovers, scaling, storage expansion and flavor changes are over when ListClusterDetails shows the cluster `AVAILABLE` with no task running (`task_status` and `action_progress` empty). A failed creation (`CREATE_FAILED`, or the 2022 page's `CREATION FAILED`), an unavailable cluster (`FAILED`, the page's `UNAVAILABLE`) or a failed task (`REBOOT_FAILURE`, `RESIZE_FAILURE`, ...) is a failure; `failed_reasons` then says why.
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options` says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is `CREATE_FAILED` or `CREATION FAILED` or `FAILED` or `UNAVAILABLE`: failure; `/cluster/task_status` is `REBOOT_FAILURE` or `RESIZE_FAILURE` or `CREATE_NODE_FAILED` or `DELETE_NODE_FAILED` or `REDISTRIBUTE_FAILURE` or `ELB_BIND_FAILED` or `ELB_UNBIND_FAILED` or `ELB_SWITCHING_FAILED` or `NETWORK_CONFIG_FAILED` or `DISK_EXPAND_FAILED` or `ACTIVE_STANDY_SWITCHOVER_FAILURE` or `CLUSTER_SHRINK_FAILED` or `SHRINK_CHECK_FAILED` or `FLAVOR_RESIZING_FAILED` or `MANAGE_IP_BIND_FAILED`: failure; `/cluster/task_status` is not empty: still in progress; `/cluster/action_progress` is not empty: still in progress; `/cluster/status` is `CREATING`: still in progress; `/cluster/status` is `AVAILABLE` or `ACTIVE`: success; not found (HTTP 404): failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 60 s (the cluster may still show its old state at first).
+    pub async fn wait_until_cluster_available(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_AVAILABLE,
+                id,
+                options,
+                |id| {
+                    let request = self.list_cluster_details().cluster_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
+/// How `wait_until_cluster_deleted` reads the answer of `ListClusterDetails`.
+#[cfg(feature = "clusters")]
+static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "ListClusterDetails",
+    state: "/cluster/status",
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::Some("/cluster/failed_reasons"),
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["DELETE_FAILED"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["DELETED"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+    ],
+    not_found: ::std::option::Option::Some(::clouddb_runtime::wait::Verdict::Success),
+    start_grace: ::std::time::Duration::from_secs(0u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is deleted.
+    ///
+    /// A deletion is over when ListClusterDetails no longer knows the cluster (HTTP 404) or shows it `DELETED`; `DELETE_FAILED` is a failure.
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`list_cluster_details`](Self::list_cluster_details) with growing intervals as `options` says. Its state is read at `/cluster/status`; the first that holds of `/cluster/status` is `DELETE_FAILED`: failure; `/cluster/status` is `DELETED`: success; not found (HTTP 404): success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server).
+    pub async fn wait_until_cluster_deleted(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_DELETED,
+                id,
+                options,
+                |id| {
+                    let request = self.list_cluster_details().cluster_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
+/// How `wait_until_redistribution_done` reads the answer of `ShowClusterRedistribution`.
+#[cfg(feature = "scaling")]
+static REDISTRIBUTION_DONE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "redistribution of cluster",
+    operation: "ShowClusterRedistribution",
+    state: "/redis_info/status",
+    progress: ::std::option::Option::Some("/redis_info/redis_progress/total_progress"),
+    failure_reason: ::std::option::Option::None,
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/redis_info/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["SUCCESS"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/redis_info/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["FAIL", "PAUSE"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    not_found: ::std::option::Option::None,
+    start_grace: ::std::time::Duration::from_secs(30u64),
+};
+
+#[cfg(feature = "scaling")]
+impl Client {
+    /// Wait until a data redistribution is over.
+    ///
+    /// ShowClusterRedistribution reports the redistribution at `redis_info/status`: `PREPARE`, `WAITING`, `RUNNING` and `PAUSING` while it runs, `SUCCESS` when it is done, `FAIL` when it failed. A suspended redistribution (`PAUSE`) is not over, but it does not go on by itself: the wait reports it as a failure, so that a caller does not wait for work nobody is doing (resume it with RestoreRedistribution).
+    ///
+    /// Waits until the redistribution of cluster `id` is done with its work, asking [`show_cluster_redistribution`](Self::show_cluster_redistribution) with growing intervals as `options` says. Its state is read at `/redis_info/status`; the first that holds of `/redis_info/status` is `SUCCESS`: success; `/redis_info/status` is `FAIL` or `PAUSE`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the redistribution of cluster may still show its old state at first).
+    pub async fn wait_until_redistribution_done(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &REDISTRIBUTION_DONE,
+                id,
+                options,
+                |id| {
+                    let request = self.show_cluster_redistribution().cluster_id(id);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
 impl ::clouddb_runtime::Service for Client {
     type Vendor = ::clouddb_runtime::huawei::Huawei;
 

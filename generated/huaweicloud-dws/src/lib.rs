@@ -31,7 +31,7 @@
 //! - `upgrades`: 3 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
 //! - `jobs`: 2 operation(s)
 //! - `connections`: 13 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
-//! - `scaling`: 22 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
+//! - `scaling`: 22 operation(s) (enables `clusters`, `jobs`, whose job operation `send_and_wait` uses)
 //! - `logical-clusters`: 17 operation(s)
 //! - `snapshots`: 14 operation(s) (enables `jobs`, whose job operation `send_and_wait` uses)
 //! - `disaster-recovery`: 13 operation(s)

@@ -105,6 +105,172 @@ impl Client {
     }
 }
 
+/// How `wait_until_cluster_active` reads the answer of `DescribeClusters`.
+#[cfg(feature = "clusters")]
+static CLUSTER_ACTIVE: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "DescribeClusters",
+    state: "/cluster_set/0/status",
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::None,
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/transition_status",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["active"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["deleted", "ceased"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    not_found: ::std::option::Option::None,
+    start_grace: ::std::time::Duration::from_secs(30u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is active and no transition runs on it.
+    ///
+    /// A cluster started, resized, upgraded or otherwise changed is done when DescribeClusters shows it `active` with an empty `transition_status` (`creating`, `updating`, `starting`, ... while work runs). No failure state is documented: a failed action shows in its job (DescribeJobs).
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `active`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    pub async fn wait_until_cluster_active(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_ACTIVE,
+                id,
+                options,
+                |id| {
+                    let request = self.describe_clusters().clusters(::std::vec![id]);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
+/// How `wait_until_cluster_deleted` reads the answer of `DescribeClusters`.
+#[cfg(feature = "clusters")]
+static CLUSTER_DELETED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "DescribeClusters",
+    state: "/cluster_set/0/status",
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::None,
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/transition_status",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["deleted", "ceased"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+    ],
+    not_found: ::std::option::Option::None,
+    start_grace: ::std::time::Duration::from_secs(30u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is deleted (or ceased).
+    ///
+    /// A deleted cluster shows `deleted` in DescribeClusters (`ceased` once it is deleted for good, as with `direct_cease`); `transition_status` is `deleting` or `ceasing` meanwhile.
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `deleted` or `ceased`: success, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    pub async fn wait_until_cluster_deleted(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_DELETED,
+                id,
+                options,
+                |id| {
+                    let request = self.describe_clusters().clusters(::std::vec![id]);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
+/// How `wait_until_cluster_stopped` reads the answer of `DescribeClusters`.
+#[cfg(feature = "clusters")]
+static CLUSTER_STOPPED: ::clouddb_runtime::wait::Waiter = ::clouddb_runtime::wait::Waiter {
+    subject: "cluster",
+    operation: "DescribeClusters",
+    state: "/cluster_set/0/status",
+    progress: ::std::option::Option::None,
+    failure_reason: ::std::option::Option::None,
+    acceptors: &[
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/transition_status",
+            matcher: ::clouddb_runtime::wait::Matcher::NotEmpty,
+            verdict: ::clouddb_runtime::wait::Verdict::Pending,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["stopped"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Success,
+        },
+        ::clouddb_runtime::wait::Acceptor {
+            pointer: "/cluster_set/0/status",
+            matcher: ::clouddb_runtime::wait::Matcher::Equals(&["deleted", "ceased"]),
+            verdict: ::clouddb_runtime::wait::Verdict::Failure,
+        },
+    ],
+    not_found: ::std::option::Option::None,
+    start_grace: ::std::time::Duration::from_secs(30u64),
+};
+
+#[cfg(feature = "clusters")]
+impl Client {
+    /// Wait until a cluster is stopped.
+    ///
+    /// A stopped cluster shows `stopped` in DescribeClusters with an empty `transition_status`.
+    ///
+    /// Waits until the cluster `id` is done with its work, asking [`describe_clusters`](Self::describe_clusters) with growing intervals as `options` says. Its state is read at `/cluster_set/0/status`; the first that holds of `/cluster_set/0/transition_status` is not empty: still in progress; `/cluster_set/0/status` is `stopped`: success; `/cluster_set/0/status` is `deleted` or `ceased`: failure, else still in progress. A failed state is an error of kind `JobFailed` carrying the last answer and the vendor's reason; running out of `max_wait` is a `Timeout` error (the work goes on on the server). Called by `send_and_wait` right after the work was asked for, it accepts success only once the work was seen in progress, or after 30 s (the cluster may still show its old state at first).
+    pub async fn wait_until_cluster_stopped(
+        &self,
+        id: &str,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<::clouddb_runtime::Job, ::clouddb_runtime::Error> {
+        self.inner
+            .wait(
+                &CLUSTER_STOPPED,
+                id,
+                options,
+                |id| {
+                    let request = self.describe_clusters().clusters(::std::vec![id]);
+                    async move {
+                        request.send().await.map(::clouddb_runtime::Response::into_body)
+                    }
+                },
+            )
+            .await
+    }
+}
+
 impl ::clouddb_runtime::Service for Client {
     type Vendor = ::clouddb_runtime::qingcloud::QingCloud;
 

@@ -119,12 +119,39 @@ impl CreateClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CreateClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let response = client.execute(input).await?;
+        let id = ::clouddb_runtime::wait::id_from_answer(
+            "CreateCluster",
+            response.body(),
+            "/cluster/id",
+        )?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Create a cluster (old v1 form).
     ///
     /// Old form of cluster creation, kept working by the vendor but no longer extended; use CreateClusterV2 instead. The cluster runs inside a VPC, so the VPC, subnet and security group must exist first. The call only starts the creation, which takes about 10 to 15 minutes: poll ListClusterDetails with the returned id until the cluster's `status` leaves `CREATING` (`AVAILABLE` when done, `CREATE_FAILED` or `FAILED` on failure, with `failed_reasons` set).
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `CreateCluster`: `POST /v1.0/{project_id}/clusters`; section api-explorer:CreateCluster of the source document; IAM action `dws:openAPICluster:create`; documented error statuses 400, 401, 403, 500, 503; not idempotent.
     ///

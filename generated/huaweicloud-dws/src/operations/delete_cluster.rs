@@ -150,12 +150,35 @@ impl DeleteClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_deleted`](crate::Client::wait_until_cluster_deleted) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_deleted(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Delete a cluster (old v1 form).
     ///
     /// Old form of cluster deletion; the vendor recommends DeleteDwsCluster, which covers all of its parameters. Deleting a cluster releases all of its resources including the data, so take a snapshot first. The request body says how many of the most recent manual snapshots to keep. The deletion runs in the background: the cluster's `status` is `DELETING` until it disappears from ListClusterDetails (404) or shows `DELETED`; `DELETE_FAILED` means it failed.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_deleted`](crate::Client::wait_until_cluster_deleted) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `DeleteCluster`: `DELETE /v1.0/{project_id}/clusters/{cluster_id}`; section ZH-CN_TOPIC_0000001437702049 of the source document; IAM action `dws:openAPICluster:delete`; documented error statuses 400, 401, 403, 404, 500, 503.
     #[deprecated(

@@ -141,12 +141,35 @@ impl ExecuteFlavorChangeBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Change the node flavor of a cluster.
     ///
     /// Moves every node of the cluster to another flavor (ListTargetFlavors lists the possible ones), online or offline. Yearly/monthly clusters are not supported. Progress shows in the cluster details (`task_status` FLAVOR_RESIZING / FLAVOR_RESIZING_FAILED).
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `ExecuteFlavorChange`: `POST /v1/{project_id}/clusters/{cluster_id}/flavor`; section api-explorer:ExecuteFlavorChange of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn execute_flavor_change(&self) -> ExecuteFlavorChangeBuilder {

@@ -141,12 +141,35 @@ impl ExpandInstanceStorageBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Expand the disk capacity of every node of a cluster.
     ///
     /// Grows the usable storage of each node to `new_size` GB while the cluster keeps serving. Only clusters of version 8.1.1.203 or later whose flavor is a cloud SSD data-warehouse or real-time data-warehouse type support it. The new size must be larger than the current one, at most the flavor's maximum, and a multiple of the flavor's step (ShowClusterStorageExpandRange gives the range, CheckInstanceStorage checks a size first). With pay-per-use plus a discount package, capacity beyond the package is billed per use. Progress shows in the cluster details (`task_status` DISK_EXPANDING / DISK_EXPAND_FAILED).
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `ExpandInstanceStorage`: `POST /v1.0/{project_id}/clusters/{cluster_id}/expand-instance-storage`; section ZH-CN_TOPIC_0000001451038729 of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn expand_instance_storage(&self) -> ExpandInstanceStorageBuilder {

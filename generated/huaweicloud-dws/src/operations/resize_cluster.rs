@@ -141,12 +141,35 @@ impl ResizeClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Scale out a cluster, or add idle nodes to it.
     ///
     /// Adds nodes to the cluster. By default the new nodes join the cluster and, unless `auto_redistribute` is false, the data is redistributed onto them afterwards (with `auto_redistribute` false the cluster waits in the "to be redistributed" state until StartRedistribution is called, and no other operation is possible meanwhile). With `create_node_only` the nodes are only created as idle nodes, to be used later by ResizeClusterWithExistedNodes. `logical_cluster_name` scales out a logical cluster. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer carries no job id.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `ResizeCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/resize`; section ZH-CN_TOPIC_0000001437661621 of the source document; IAM action `dws:cluster:scaleOutOrOpenAPIResize`; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn resize_cluster(&self) -> ResizeClusterBuilder {

@@ -147,12 +147,35 @@ impl ResizeClusterWithExistedNodesBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Scale out a cluster with its idle nodes.
     ///
     /// Scales the cluster out with idle nodes added before (ResizeCluster with `create_node_only`, or ResizePreparation), optionally into a logical cluster, and by default redistributes the data afterwards. The online mode (`insert`) is not supported by most clusters of older versions. Progress shows in the cluster details (`task_status`, `action_progress`, `resize_info`); the answer is an empty object.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `ResizeClusterWithExistedNodes`: `POST /v2/{project_id}/clusters/{cluster_id}/resize-with-existed-nodes`; section sdk:resize_cluster_with_existed_nodes of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     ///

@@ -135,12 +135,32 @@ impl RestartClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Restart a cluster.
     ///
     /// Restarts the cluster; the body carries an empty `restart` object as the restart flag. The restart runs in the background and returns no job id: poll ListClusterDetails until `task_status` is no longer `REBOOTING` (and `action_progress` has no `REBOOTING` key); `REBOOT_FAILURE` means it failed. No response body.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `RestartCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/restart`; section ZH-CN_TOPIC_0000001387501952 of the source document; IAM action `dws:openAPICluster:restart`; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn restart_cluster(&self) -> RestartClusterBuilder {

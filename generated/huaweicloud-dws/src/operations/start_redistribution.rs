@@ -141,12 +141,35 @@ impl StartRedistributionBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the redistribution of cluster it works on is done, with [`Client::wait_until_redistribution_done`](crate::Client::wait_until_redistribution_done) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (
+            ::clouddb_runtime::Response<crate::types::CheckClusterResponse>,
+            ::clouddb_runtime::Job,
+        ),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_redistribution_done(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Start redistributing a cluster's data.
     ///
     /// Spreads the table data of the old nodes evenly onto the nodes a scale-out added (API Explorer name ExecuteRedistributionCluster). It can be started by hand only while the cluster's task information says "to be redistributed", that is after a scale-out with `auto_redistribute` false. Needs DWS 2.0 8.1.1.200 or later; the offline scheduled mode is gone from 8.2.0. Tables are queued by their relpages size, so running ANALYZE on them first is advised. Progress shows in ShowClusterRedistribution (`/redis_info/status`) and in the cluster details.
+    ///
+    /// Starts work on a redistribution of cluster that [`Client::wait_until_redistribution_done`](crate::Client::wait_until_redistribution_done) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `StartRedistribution`: `POST /v2/{project_id}/clusters/{cluster_id}/redistribution`; section ZH-CN_TOPIC_0000001398131066 of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn start_redistribution(&self) -> StartRedistributionBuilder {

@@ -113,12 +113,32 @@ impl SwitchOverClusterBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Sends the request, then waits until the cluster it works on is done, with [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) as `options` says. A failed state is an error of kind `JobFailed` carrying the vendor's details, never a success; a state from before the work started is not taken for its end.
+    pub async fn send_and_wait(
+        self,
+        options: &::clouddb_runtime::wait::WaitOptions,
+    ) -> ::std::result::Result<
+        (::clouddb_runtime::Response<()>, ::clouddb_runtime::Job),
+        ::clouddb_runtime::Error,
+    > {
+        let client = self.client.clone();
+        let input = self.build()?;
+        let id = input.cluster_id.clone();
+        let response = client.execute(input).await?;
+        let state = client
+            .wait_until_cluster_available(&id, &options.clone().just_started(true))
+            .await?;
+        ::std::result::Result::Ok((response, state))
+    }
 }
 
 impl crate::Client {
     /// Restore the primary/standby balance of a cluster.
     ///
     /// When a cluster is unbalanced (sub-status `UNBALANCED`), some nodes carry more primary instances than others and the cluster runs slower than when balanced. This call switches the primaries and standbys back to their original places. It interrupts the workload briefly (how long depends on the load), so run it off peak. Supported from cluster version 8.1.1.202. While it runs, `task_status` is `ACTIVE_STANDY_SWITCHOVER`; `ACTIVE_STANDY_SWITCHOVER_FAILURE` means it failed. No request or response body.
+    ///
+    /// Starts work on a cluster that [`Client::wait_until_cluster_available`](crate::Client::wait_until_cluster_available) follows; `send_and_wait` sends the request and waits until it is done.
     ///
     /// Operation `SwitchOverCluster`: `POST /v1.0/{project_id}/clusters/{cluster_id}/switchover`; section ZH-CN_TOPIC_0000001451358557 of the source document; documented error statuses 400, 401, 403, 404, 500, 503; not idempotent.
     pub fn switch_over_cluster(&self) -> SwitchOverClusterBuilder {
