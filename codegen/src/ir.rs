@@ -206,8 +206,12 @@ pub struct Pagination {
 /// What a page cursor counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageStyle {
-    /// Items to skip.
-    Offset,
+    /// The offset of the page's first item, the list's first item being at `first` (0, or 1
+    /// where the service counts positions from 1).
+    Offset {
+        /// Offset of the list's first item.
+        first: u64,
+    },
     /// Page number, the first page being `first`.
     Page {
         /// Number of the first page (usually 1).
@@ -443,6 +447,9 @@ pub struct Checks {
     pub one_of: Option<Vec<i64>>,
     /// A number the value must be a multiple of.
     pub multiple_of: Option<f64>,
+    /// The documented format of the value in words (`x-format`), named by the errors of
+    /// the other checks.
+    pub format: Option<String>,
     /// Checks of each item of a list.
     pub items: Option<Box<Checks>>,
 }

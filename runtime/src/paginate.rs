@@ -55,6 +55,10 @@ pub trait Paginated: Operation + Clone + 'static {
     /// The wire name of the answer's field that holds the page's items.
     const ITEMS_FIELD: &'static str;
 
+    /// The offset of the first item, for offset paging: 0, or 1 where the service counts
+    /// positions from 1 (CSS's `start`).
+    const FIRST_OFFSET: u64 = 0;
+
     /// The cursor of this request as built: the caller's offset, page or marker, or the
     /// start of the list.
     fn cursor(&self) -> Cursor;
@@ -111,7 +115,7 @@ where
             // The cursor is always sent: a server default (GaussDB documents offset 1 for
             // some lists) must not shift the first page against the ones that follow.
             input.set_cursor(&cursor)?;
-            let tracker = Tracker::new(cursor, input.page_size());
+            let tracker = Tracker::new(cursor, input.page_size()).counting_from(O::FIRST_OFFSET);
             Ok(Step::Fetch(input, tracker))
         });
         let first = first.unwrap_or_else(Step::Fail);
@@ -229,6 +233,8 @@ struct Tracker {
     cursor: Cursor,
     /// Page number of the first page read, and items read since (page paging).
     first_page: u64,
+    /// The offset of the list's first item (offset paging: 0, or 1 for 1-based offsets).
+    first_offset: u64,
     read: u64,
     page_size: Option<u64>,
 }
@@ -242,9 +248,16 @@ impl Tracker {
         Self {
             cursor,
             first_page,
+            first_offset: 0,
             read: 0,
             page_size,
         }
+    }
+
+    /// Offsets count from `first` (the offset of the list's first item).
+    fn counting_from(mut self, first: u64) -> Self {
+        self.first_offset = first;
+        self
     }
 
     /// The cursor of the next page, or `None` at the end of the list.
@@ -259,7 +272,7 @@ impl Tracker {
             Cursor::Offset(offset) => {
                 let next = offset + count;
                 let ended = match info.total {
-                    Some(total) => next >= total,
+                    Some(total) => next.saturating_sub(self.first_offset) >= total,
                     None => short,
                 };
                 (!ended).then_some(Cursor::Offset(next))
@@ -371,6 +384,13 @@ mod tests {
             Some(Some(Cursor::Offset(7)))
         );
         assert_eq!(t.advance(&info(2, None, None)).ok(), Some(None));
+        // 1-based offsets: items 1..=3 of 3, then the end.
+        let mut one_based = Tracker::new(Cursor::Offset(1), Some(2)).counting_from(1);
+        assert_eq!(
+            one_based.advance(&info(2, Some(3), None)).unwrap(),
+            Some(Cursor::Offset(3))
+        );
+        assert_eq!(one_based.advance(&info(1, Some(3), None)).unwrap(), None);
         let mut t = Tracker::new(Cursor::Offset(0), None);
         assert_eq!(
             t.advance(&info(3, None, None)).ok(),

@@ -64,6 +64,9 @@ pub struct Rules {
     pub one_of: Option<&'static [i64]>,
     /// A number the value must be a multiple of.
     pub multiple_of: Option<f64>,
+    /// The documented format of the value in words (`Unix time in milliseconds`), named
+    /// when the value breaks one of the other rules.
+    pub format: Option<&'static str>,
 }
 
 impl Rules {
@@ -76,6 +79,7 @@ impl Rules {
         min_length: None,
         max_length: None,
         pattern: None,
+        format: None,
         min_items: None,
         max_items: None,
         one_of: None,
@@ -104,9 +108,10 @@ impl Checked for str {
         }
         if let Some(pattern) = rules.pattern {
             match compiled(pattern) {
-                Ok(re) if !re.is_match(self) => {
-                    v.issue(format!("must match the pattern `{pattern}`"))
-                }
+                Ok(re) if !re.is_match(self) => match rules.format {
+                    Some(format) => v.issue(format!("must be {format} (the pattern `{pattern}`)")),
+                    None => v.issue(format!("must match the pattern `{pattern}`")),
+                },
                 Ok(_) => {}
                 Err(e) => v.issue(format!("has a pattern that does not compile: {e}")),
             }
@@ -192,6 +197,14 @@ impl<T: Checked> ItemList for Option<Vec<T>> {
     }
 }
 
+/// `; the format is …` when the rules name a format.
+fn format_note(rules: &Rules) -> String {
+    rules
+        .format
+        .map(|f| format!("; the format is {f}"))
+        .unwrap_or_default()
+}
+
 fn check_range(value: f64, rules: &Rules, v: &mut Validator) {
     if let Some(m) = rules.multiple_of {
         let quotient = value / m;
@@ -211,7 +224,10 @@ fn check_range(value: f64, rules: &Rules, v: &mut Validator) {
             } else {
                 "at least"
             };
-            v.issue(format!("must be {relation} {min} (is {value})"));
+            v.issue(format!(
+                "must be {relation} {min} (is {value}){}",
+                format_note(rules)
+            ));
         }
     }
     if let Some(max) = rules.maximum {
@@ -226,7 +242,10 @@ fn check_range(value: f64, rules: &Rules, v: &mut Validator) {
             } else {
                 "at most"
             };
-            v.issue(format!("must be {relation} {max} (is {value})"));
+            v.issue(format!(
+                "must be {relation} {max} (is {value}){}",
+                format_note(rules)
+            ));
         }
     }
 }
@@ -314,6 +333,39 @@ impl Validator {
         } else {
             Err(Error::validation(self.issues).for_operation(operation))
         }
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn a_documented_format_is_named_in_the_errors() {
+        let rules = Rules {
+            pattern: Some("^[0-9]{13}$"),
+            format: Some("a Unix time in milliseconds"),
+            ..Rules::NONE
+        };
+        let mut v = Validator::new();
+        v.value("from", "2024-05-06", &rules);
+        let issues = v.finish("Test").unwrap_err().validation_issues().to_vec();
+        assert_eq!(
+            issues[0].to_string(),
+            "from: must be a Unix time in milliseconds (the pattern `^[0-9]{13}$`)"
+        );
+        let rules = Rules {
+            minimum: Some(1_000_000_000_000.0),
+            format: Some("a Unix time in milliseconds"),
+            ..Rules::NONE
+        };
+        let mut v = Validator::new();
+        v.value("from", &1_701_914_324_i64, &rules);
+        let issues = v.finish("Test").unwrap_err().validation_issues().to_vec();
+        assert_eq!(
+            issues[0].to_string(),
+            "from: must be at least 1000000000000 (is 1701914324); the format is a Unix time in milliseconds"
+        );
     }
 }
 

@@ -177,7 +177,8 @@ async fn an_unavailable_cluster_is_a_failure_with_the_vendors_reason() {
         json!({"id": CLUSTER, "status": "303", "actions": [],
                "failedReason": {"errorCode": "CSS.6002", "errorMsg": "Failed to restart the cluster."}}),
     );
-    let (_, client, _) = server(json!({}), vec![cluster("200", &["REBOOTING"]), failed]).await;
+    let (_server, client, _) =
+        server(json!({}), vec![cluster("200", &["REBOOTING"]), failed]).await;
     let error = client
         .rolling_restart()
         .cluster_id(CLUSTER)
@@ -197,7 +198,8 @@ async fn an_unavailable_cluster_is_a_failure_with_the_vendors_reason() {
 
 #[tokio::test]
 async fn a_cluster_that_disappears_while_it_works_is_a_failure() {
-    let (_, client, _) = server(json!({}), vec![cluster("100", &["GROWING"]), not_found()]).await;
+    let (_server, client, _) =
+        server(json!({}), vec![cluster("100", &["GROWING"]), not_found()]).await;
     let error = client
         .wait_until_cluster_available(CLUSTER, &WaitOptions::new())
         .await

@@ -20,10 +20,14 @@ pub(crate) fn emit_paginated_impl(op: &Operation) -> TokenStream {
     let input = format_ident!("{}", op.input_name);
     let item = type_tokens(&paging.item_ty, &crate_types());
     let cursor_member = member_path(&paging.cursor);
+    let first_offset = match paging.style {
+        PageStyle::Offset { first } if first > 0 => quote!(const FIRST_OFFSET: u64 = #first;),
+        _ => quote!(),
+    };
     let cursor = match paging.style {
-        PageStyle::Offset => quote! {
+        PageStyle::Offset { first } => quote! {
             ::clouddb_runtime::paginate::Cursor::Offset(
-                ::clouddb_runtime::paginate::count(&#cursor_member).unwrap_or(0),
+                ::clouddb_runtime::paginate::count(&#cursor_member).unwrap_or(#first),
             )
         },
         PageStyle::Page { first } => quote! {
@@ -79,6 +83,8 @@ pub(crate) fn emit_paginated_impl(op: &Operation) -> TokenStream {
             type Item = #item;
 
             const ITEMS_FIELD: &'static str = #items_field;
+
+            #first_offset
 
             fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
                 #cursor
@@ -146,7 +152,7 @@ pub(crate) fn emit_paging_methods(op: &Operation) -> TokenStream {
     let input = format_ident!("{}", op.input_name);
     let item = type_tokens(&paging.item_ty, &crate_types());
     let what = match paging.style {
-        PageStyle::Offset => "from this request's offset (or the start)",
+        PageStyle::Offset { .. } => "from this request's offset (or the start)",
         PageStyle::Page { .. } => "from this request's page (or the first)",
         PageStyle::Marker => "from this request's marker (or the start)",
     };

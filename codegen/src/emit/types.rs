@@ -249,6 +249,9 @@ fn rules_tokens(checks: &Checks) -> TokenStream {
     if let Some(pattern) = &checks.pattern {
         entries.push(quote!(pattern: ::std::option::Option::Some(#pattern)));
     }
+    if let Some(format) = checks.format.as_ref().filter(|_| !entries.is_empty()) {
+        entries.push(quote!(format: ::std::option::Option::Some(#format)));
+    }
     quote! {
         ::clouddb_runtime::Rules { #(#entries,)* ..::clouddb_runtime::Rules::NONE }
     }

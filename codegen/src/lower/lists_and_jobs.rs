@@ -13,8 +13,9 @@ use crate::ir::{
 };
 
 /// The keys `x-pagination` may have.
-const PAGINATION_KEYS: [&str; 8] = [
+const PAGINATION_KEYS: [&str; 9] = [
     "style",
+    "first",
     "cursor",
     "limit",
     "items",
@@ -158,7 +159,22 @@ impl Lowerer<'_> {
     ) -> Option<Pagination> {
         let map = self.extension_map(value, at, &PAGINATION_KEYS)?;
         let style = match map.get("style").and_then(Value::as_str) {
-            Some("offset") => PageStyle::Offset,
+            Some("offset") => {
+                let first = match map.get("first") {
+                    None => 0,
+                    Some(v) => match v.as_u64().filter(|f| *f <= 1) {
+                        Some(first) => first,
+                        None => {
+                            self.error(
+                                &at.join("first"),
+                                "`first` (the offset of the first item) must be 0 or 1",
+                            );
+                            return None;
+                        }
+                    },
+                };
+                PageStyle::Offset { first }
+            }
             Some("page") => {
                 let first = match map.get("first-page") {
                     None => 1,
@@ -184,6 +200,9 @@ impl Lowerer<'_> {
                 return None;
             }
         };
+        if map.contains_key("first") && !matches!(style, PageStyle::Offset { .. }) {
+            self.error(&at.join("first"), "`first` is only for `style: offset`");
+        }
         if map.contains_key("first-page") && !matches!(style, PageStyle::Page { .. }) {
             self.error(
                 &at.join("first-page"),
@@ -280,7 +299,7 @@ impl Lowerer<'_> {
                 );
                 return None;
             }
-            (PageStyle::Offset | PageStyle::Page { .. }, Some(_)) => {
+            (PageStyle::Offset { .. } | PageStyle::Page { .. }, Some(_)) => {
                 self.error(at, "a next marker is only for `style: marker`");
             }
             _ => {}

@@ -239,7 +239,22 @@ impl Lowerer<'_> {
                 }
             }
         };
-        lowered.map(|l| Lowered { description, ..l })
+        let format = match schema.schema_data.extensions.get("x-format") {
+            None => None,
+            Some(serde_json::Value::String(text)) => Some(text.clone()),
+            Some(_) => {
+                self.error(
+                    &at.join("x-format"),
+                    "`x-format` must name the format in words (`Unix time in milliseconds`)",
+                );
+                None
+            }
+        };
+        lowered.map(|l| Lowered {
+            description,
+            checks: Checks { format, ..l.checks },
+            ..l
+        })
     }
 
     fn unsupported(&mut self, at: &Pointer, keyword: &str) -> Option<Lowered> {

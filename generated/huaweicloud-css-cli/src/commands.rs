@@ -711,7 +711,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -757,7 +757,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -870,7 +870,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -1006,7 +1006,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -1437,7 +1437,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -2447,7 +2447,7 @@ pub(crate) static SERVICE: ServiceCli = ServiceCli {
                 ),
             ],
             body: ::std::option::Option::None,
-            pages: false,
+            pages: true,
             job: false,
             file: false,
             secrets: SecretFields::NONE,
@@ -2785,7 +2785,7 @@ fn list_certs(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `list-clusters-details`, from its flags.
 fn list_clusters_details(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ListClustersDetailsInput {
+    a.call_paged(op::ListClustersDetailsInput {
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
         datastore_type: a.optional("datastore-type")?,
@@ -2801,7 +2801,7 @@ fn list_clusters_tags(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `list-confs`, from its flags.
 fn list_confs(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ListConfsInput {
+    a.call_paged(op::ListConfsInput {
         cluster_id: a.required("cluster-id")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
@@ -2844,7 +2844,7 @@ fn list_images(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `list-logs-job`, from its flags.
 fn list_logs_job(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ListLogsJobInput {
+    a.call_paged(op::ListLogsJobInput {
         cluster_id: a.required("cluster-id")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
@@ -2897,7 +2897,7 @@ fn list_ymls(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `list-ymls-job`, from its flags.
 fn list_ymls_job(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ListYmlsJobInput {
+    a.call_paged(op::ListYmlsJobInput {
         cluster_id: a.required("cluster-id")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
@@ -3096,7 +3096,7 @@ fn show_resize_flavors(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `show-vpcep-connection`, from its flags.
 fn show_vpcep_connection(a: &Args<'_>) -> Result<Call> {
-    a.call(op::ShowVpcepConnectionInput {
+    a.call_paged(op::ShowVpcepConnectionInput {
         cluster_id: a.required("cluster-id")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,
@@ -3514,7 +3514,7 @@ fn upgrade_core(a: &Args<'_>) -> Result<Call> {
 
 /// The input of `upgrade-detail`, from its flags.
 fn upgrade_detail(a: &Args<'_>) -> Result<Call> {
-    a.call(op::UpgradeDetailInput {
+    a.call_paged(op::UpgradeDetailInput {
         cluster_id: a.required("cluster-id")?,
         offset: a.optional("offset")?,
         limit: a.optional("limit")?,

@@ -55,6 +55,7 @@ impl ::clouddb_runtime::Validate for Actions {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("CCYY-MM-DDThh:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -207,6 +208,7 @@ impl ::clouddb_runtime::Validate for AiOps {
             &self.create_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -312,6 +314,7 @@ impl ::clouddb_runtime::Validate for AiOpsSetting {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("HH:mm GMT+hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -583,6 +586,9 @@ impl ::clouddb_runtime::Validate for ChangeClusterSubnetRequest {
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some(
                     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                ),
+                format: ::std::option::Option::Some(
+                    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
                 ),
                 ..::clouddb_runtime::Rules::NONE
             },
@@ -1033,6 +1039,7 @@ impl ::clouddb_runtime::Validate for ClusterLogRecord {
             &self.create_at,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1161,6 +1168,7 @@ impl ::clouddb_runtime::Validate for ConfigListRsp {
             &self.create_at,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1169,6 +1177,7 @@ impl ::clouddb_runtime::Validate for ConfigListRsp {
             &self.finished_at,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1326,6 +1335,7 @@ impl ::clouddb_runtime::Validate for Connections {
                 pattern: ::std::option::Option::Some(
                     "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2})?$",
                 ),
+                format: ::std::option::Option::Some("CCYY-MM-DDThh:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1493,6 +1503,7 @@ impl ::clouddb_runtime::Validate for CreateClusterBackupStrategyBody {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("HH:mm z"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -4896,6 +4907,7 @@ impl ::clouddb_runtime::Validate for SetRdsBackupCnfReq {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("HH:mm z"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -5999,6 +6011,7 @@ impl ::clouddb_runtime::Validate for StartAutoCreateSnapshotsReq {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):00 GMT[+-][0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("HH:mm z"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -6123,6 +6136,7 @@ impl ::clouddb_runtime::Validate for StartLogAutoBackupPolicyReq {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9] GMT[+-][0-9]{2}:[0-9]{2}$",
                 ),
+                format: ::std::option::Option::Some("HH:mm GMT+hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

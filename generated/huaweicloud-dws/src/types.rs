@@ -1612,6 +1612,7 @@ impl ::clouddb_runtime::Validate for ClusterDetail {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1622,6 +1623,7 @@ impl ::clouddb_runtime::Validate for ClusterDetail {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1919,6 +1921,7 @@ impl ::clouddb_runtime::Validate for ClusterInfo {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1929,6 +1932,7 @@ impl ::clouddb_runtime::Validate for ClusterInfo {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -1978,6 +1982,7 @@ impl ::clouddb_runtime::Validate for ClusterMetric {
             &self.create_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{13}$"),
+                format: ::std::option::Option::Some("millisecond timestamp string"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -2215,6 +2220,7 @@ impl ::clouddb_runtime::Validate for ClusterSnapshots {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -2225,6 +2231,7 @@ impl ::clouddb_runtime::Validate for ClusterSnapshots {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -3395,6 +3402,20 @@ pub struct DatabaseOmUserInfo {
     pub om_user_expires_time: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "database-users")]
+impl ::clouddb_runtime::Validate for DatabaseOmUserInfo {
+    #[inline]
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "om_user_expires_time",
+            &self.om_user_expires_time,
+            &::clouddb_runtime::Rules {
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
 /// Permissions to grant or revoke.
 #[cfg(feature = "database-users")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::clouddb_runtime::Object)]
@@ -3596,6 +3617,7 @@ impl ::clouddb_runtime::Validate for DatabaseUserInfoReq {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
                 ),
+                format: ::std::option::Option::Some("yyyy-MM-ddTHH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -3606,6 +3628,7 @@ impl ::clouddb_runtime::Validate for DatabaseUserInfoReq {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
                 ),
+                format: ::std::option::Option::Some("yyyy-MM-ddTHH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -3691,6 +3714,7 @@ impl ::clouddb_runtime::Validate for DateInfo {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("HH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -3701,6 +3725,7 @@ impl ::clouddb_runtime::Validate for DateInfo {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("HH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -4451,6 +4476,7 @@ impl ::clouddb_runtime::Validate for DssPool {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDTHH:MM:SS"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -8078,6 +8104,20 @@ pub struct ListTablesStatisticResponse {
     >,
 }
 
+#[cfg(feature = "monitoring")]
+impl ::clouddb_runtime::Validate for ListTablesStatisticResponse {
+    #[inline]
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.value(
+            "collect_time",
+            &self.collect_time,
+            &::clouddb_runtime::Rules {
+                ..::clouddb_runtime::Rules::NONE
+            },
+        );
+    }
+}
+
 /// The same schema as [`ListSchemasSortDir`](crate::types::ListSchemasSortDir): identical schemas are generated once, and this name stays as an alias of it.
 #[cfg(any(feature = "logical-clusters", feature = "monitoring", feature = "workload"))]
 pub type ListTablesStatisticSortBy = crate::types::ListSchemasSortDir;
@@ -8746,6 +8786,7 @@ impl ::clouddb_runtime::Validate for MaintainWindow {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("HH:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -8754,6 +8795,7 @@ impl ::clouddb_runtime::Validate for MaintainWindow {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("HH:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -9593,6 +9635,7 @@ impl ::clouddb_runtime::Validate for PlanStage {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("HH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -9603,6 +9646,7 @@ impl ::clouddb_runtime::Validate for PlanStage {
                 pattern: ::std::option::Option::Some(
                     "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("HH:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -10707,6 +10751,7 @@ impl ::clouddb_runtime::Validate for ResizeInfo {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z?$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ss"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -11548,6 +11593,14 @@ pub struct ShowDatabaseOmUserStatusResponse {
     /// State and expiry of the O&M account (null when there is none).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub om_user_info: ::std::option::Option<crate::types::DatabaseOmUserInfo>,
+}
+
+#[cfg(feature = "database-users")]
+impl ::clouddb_runtime::Validate for ShowDatabaseOmUserStatusResponse {
+    #[inline]
+    fn validate(&self, v: &mut ::clouddb_runtime::Validator) {
+        v.nested("om_user_info", &self.om_user_info);
+    }
 }
 
 /// Attributes of a database user or role.
@@ -12443,6 +12496,7 @@ impl ::clouddb_runtime::Validate for Snapshots {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -12453,6 +12507,7 @@ impl ::clouddb_runtime::Validate for Snapshots {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
                 ),
+                format: ::std::option::Option::Some("YYYY-MM-DDThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13059,6 +13114,7 @@ impl ::clouddb_runtime::Validate for TaskInfo {
                 pattern: ::std::option::Option::Some(
                     "^[+-]([01][0-9]|2[0-6])[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("±HHMM (-2659 to +2459)"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13630,6 +13686,7 @@ impl ::clouddb_runtime::Validate for UpdateMaintenanceWindowRequest {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):00$"),
+                format: ::std::option::Option::Some("HH:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13638,6 +13695,7 @@ impl ::clouddb_runtime::Validate for UpdateMaintenanceWindowRequest {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):00$"),
+                format: ::std::option::Option::Some("HH:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

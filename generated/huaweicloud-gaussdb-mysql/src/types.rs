@@ -496,6 +496,7 @@ impl ::clouddb_runtime::Validate for AutoSqlLimitingRule {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -504,6 +505,7 @@ impl ::clouddb_runtime::Validate for AutoSqlLimitingRule {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -8162,6 +8164,7 @@ impl ::clouddb_runtime::Validate for EventScheduleWindow {
             &self.planned_day,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                format: ::std::option::Option::Some("yyyy-mm-dd"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -8170,6 +8173,7 @@ impl ::clouddb_runtime::Validate for EventScheduleWindow {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{2}:[0-9]{2}$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -8178,6 +8182,7 @@ impl ::clouddb_runtime::Validate for EventScheduleWindow {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{2}:[0-9]{2}$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13392,6 +13397,7 @@ impl ::clouddb_runtime::Validate for MysqlBackupPolicyInfo {
             &self.begin_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -13400,6 +13406,7 @@ impl ::clouddb_runtime::Validate for MysqlBackupPolicyInfo {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -21096,6 +21103,7 @@ impl ::clouddb_runtime::Validate for ShowHtapErrorLogDetailRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -21106,6 +21114,7 @@ impl ::clouddb_runtime::Validate for ShowHtapErrorLogDetailRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -22785,6 +22794,7 @@ impl ::clouddb_runtime::Validate for ShowSlowLogDetailRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -22795,6 +22805,7 @@ impl ::clouddb_runtime::Validate for ShowSlowLogDetailRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -22956,6 +22967,7 @@ impl ::clouddb_runtime::Validate for ShowSlowLogStatisticsRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -22966,6 +22978,7 @@ impl ::clouddb_runtime::Validate for ShowSlowLogStatisticsRequest {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -27253,6 +27266,7 @@ impl ::clouddb_runtime::Validate for UpdateTaurusDbAdvancedBackupPolicyRequest {
             &self.begin_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -27261,6 +27275,7 @@ impl ::clouddb_runtime::Validate for UpdateTaurusDbAdvancedBackupPolicyRequest {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                format: ::std::option::Option::Some("hh:mm"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

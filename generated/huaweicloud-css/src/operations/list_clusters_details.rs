@@ -48,6 +48,44 @@ impl ::clouddb_runtime::Operation for ListClustersDetailsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListClustersDetailsInput {
+    type Item = crate::types::ClusterList;
+
+    const ITEMS_FIELD: &'static str = "clusters";
+
+    const FIRST_OFFSET: u64 = 1u64;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(1u64),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.clusters.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_size),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.clusters.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListClustersDetails",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -144,12 +182,33 @@ impl ListClustersDetailsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_size` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListClustersDetailsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`clusters` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::ClusterList> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List clusters.
     ///
     /// Lists the clusters of the project with their state, nodes and settings, newest first, one page at a time. `offset` is the 1-based position of the first cluster returned (not a count of clusters to skip): the page after `offset=1&limit=10` starts at `offset=11`.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListClustersDetails`: `GET /v1.0/{project_id}/clusters`; section css_03_0018 of the source document; IAM action `css:cluster:list`; documented error statuses 400, 404.
     ///

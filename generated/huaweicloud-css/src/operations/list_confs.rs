@@ -62,6 +62,44 @@ impl ::clouddb_runtime::Operation for ListConfsInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ListConfsInput {
+    type Item = crate::types::Confs;
+
+    const ITEMS_FIELD: &'static str = "confs";
+
+    const FIRST_OFFSET: u64 = 1u64;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(1u64),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.confs.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_size),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.confs.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ListConfs",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -172,12 +210,33 @@ impl ListConfsBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_size` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ListConfsInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`confs` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Confs> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the configuration files of a Logstash cluster.
     ///
     /// Lists the configuration files of a Logstash cluster with their content, pipeline settings and state, one page at a time. Unlike the other Logstash lists, `offset` here is the 1-based position of the first file returned (1, the default, starts at the first file), so it cannot be described as a plain skip count.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ListConfs`: `GET /v1.0/{project_id}/clusters/{cluster_id}/lgsconf/listconfs`; section api-explorer:ListConfs of the source document; documented error statuses 400, 409, 412.
     pub fn list_confs(&self) -> ListConfsBuilder {

@@ -42,6 +42,44 @@ impl ::clouddb_runtime::Operation for ShowVpcepConnectionInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for ShowVpcepConnectionInput {
+    type Item = crate::types::Connections;
+
+    const ITEMS_FIELD: &'static str = "connections";
+
+    const FIRST_OFFSET: u64 = 1u64;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(1u64),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.connections.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_count),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.connections.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "ShowVpcepConnection",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -146,12 +184,33 @@ impl ShowVpcepConnectionBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_count` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<ShowVpcepConnectionInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`connections` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
+    pub fn items(self) -> ::clouddb_runtime::paginate::Items<crate::types::Connections> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// List the connections of a cluster's VPC endpoint service.
     ///
     /// Returns the endpoints connected to the cluster's endpoint service with their state, the service name, the account whitelist entries and the total number of endpoints, one page at a time. `offset` counts from 1 (the first endpoint), so the existing paging styles do not describe it; the spec declares no `x-pagination`.
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `ShowVpcepConnection`: `GET /v1.0/{project_id}/clusters/{cluster_id}/vpcepservice/connections`; section api-explorer:ShowVpcepConnection of the source document; documented error statuses 400, 409, 412.
     pub fn show_vpcep_connection(&self) -> ShowVpcepConnectionBuilder {

@@ -74,6 +74,44 @@ impl ::clouddb_runtime::Operation for UpgradeDetailInput {
     }
 }
 
+impl ::clouddb_runtime::paginate::Paginated for UpgradeDetailInput {
+    type Item = crate::types::GetUpgradeDetailInfo;
+
+    const ITEMS_FIELD: &'static str = "detailList";
+
+    const FIRST_OFFSET: u64 = 1u64;
+
+    fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
+        ::clouddb_runtime::paginate::Cursor::Offset(
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(1u64),
+        )
+    }
+
+    fn set_cursor(
+        &mut self,
+        cursor: &::clouddb_runtime::paginate::Cursor,
+    ) -> ::std::result::Result<(), ::clouddb_runtime::Error> {
+        self.offset = ::clouddb_runtime::paginate::position(cursor)?;
+        ::std::result::Result::Ok(())
+    }
+
+    fn page_size(&self) -> ::std::option::Option<u64> {
+        ::clouddb_runtime::paginate::count(&self.limit)
+    }
+
+    fn page_info(output: &Self::Output) -> ::clouddb_runtime::paginate::PageInfo {
+        ::clouddb_runtime::paginate::PageInfo {
+            items: output.detail_list.as_ref().map_or(0, ::std::vec::Vec::len),
+            total: ::clouddb_runtime::paginate::count(&output.total_size),
+            next_marker: ::std::option::Option::None,
+        }
+    }
+
+    fn into_items(output: Self::Output) -> ::std::vec::Vec<Self::Item> {
+        output.detail_list.unwrap_or_default()
+    }
+}
+
 static SPEC: ::clouddb_runtime::OperationSpec = ::clouddb_runtime::OperationSpec {
     id: "UpgradeDetail",
     method: ::clouddb_runtime::export::http::Method::GET,
@@ -196,12 +234,35 @@ impl UpgradeDetailBuilder {
         let client = self.client.clone();
         client.execute_with(self.build()?, options).await
     }
+
+    /// Every page of the list, fetched lazily from this request's offset (or the start) until the total in `total_size` says it ended. The page size set on this builder is kept; an error ends the stream.
+    #[inline]
+    pub fn pages(self) -> ::clouddb_runtime::paginate::Pages<UpgradeDetailInput> {
+        let client = self.client.clone();
+        ::clouddb_runtime::paginate::Pages::new(
+            self.build(),
+            move |input| {
+                let client = client.clone();
+                async move { client.execute(input).await }
+            },
+        )
+    }
+
+    /// Every item of the list (`detail_list` of each page), fetched lazily page by page; an error ends the stream after the items before it.
+    #[inline]
+    pub fn items(
+        self,
+    ) -> ::clouddb_runtime::paginate::Items<crate::types::GetUpgradeDetailInfo> {
+        self.pages().items()
+    }
 }
 
 impl crate::Client {
     /// Show the upgrade or availability-zone change tasks of a cluster.
     ///
     /// Lists the kernel upgrade tasks (UpgradeCore) or, with `action_mode=AZ_MIGRATION`, the availability-zone change tasks (UpdateAzByInstanceType) of the cluster, with the state of each task, the nodes done and the steps of the node in progress. `offset` is the 1-based position of the first task returned. Sources: the SDK, with ranges and defaults from the vendor's current online reference (UpgradeDetail).
+    ///
+    /// A paged list: the builder's `pages` and `items` follow it to its end.
     ///
     /// Operation `UpgradeDetail`: `GET /v1.0/{project_id}/clusters/{cluster_id}/upgrade/detail`; section sdk:upgrade_detail of the source document; documented error statuses 400, 403.
     ///

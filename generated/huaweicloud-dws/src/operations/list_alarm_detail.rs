@@ -50,6 +50,7 @@ impl ::clouddb_runtime::Operation for ListAlarmDetailInput {
             &self.from,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("UTC time in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -58,6 +59,7 @@ impl ::clouddb_runtime::Operation for ListAlarmDetailInput {
             &self.to,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("UTC time in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

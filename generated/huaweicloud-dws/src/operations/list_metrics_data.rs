@@ -56,6 +56,9 @@ impl ::clouddb_runtime::Operation for ListMetricsDataInput {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(1000000000000f64),
                 maximum: ::std::option::Option::Some(9999999999999f64),
+                format: ::std::option::Option::Some(
+                    "13-digit Unix timestamp (milliseconds)",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -65,6 +68,9 @@ impl ::clouddb_runtime::Operation for ListMetricsDataInput {
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(1000000000000f64),
                 maximum: ::std::option::Option::Some(9999999999999f64),
+                format: ::std::option::Option::Some(
+                    "13-digit Unix timestamp (milliseconds)",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

@@ -32,6 +32,7 @@ impl ::clouddb_runtime::Operation for ListOperationalTaskInput {
                 pattern: ::std::option::Option::Some(
                     "^[+-]([01][0-9]|2[0-3])[0-5][0-9]$",
                 ),
+                format: ::std::option::Option::Some("±HHMM (-2359 to +2359)"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

@@ -26,6 +26,7 @@ impl ::clouddb_runtime::Operation for ShowQueryDetailInput {
             &self.ctime,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("Unix timestamp"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

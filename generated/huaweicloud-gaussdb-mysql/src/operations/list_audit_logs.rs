@@ -32,6 +32,7 @@ impl ::clouddb_runtime::Operation for ListAuditLogsInput {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -42,6 +43,7 @@ impl ::clouddb_runtime::Operation for ListAuditLogsInput {
                 pattern: ::std::option::Option::Some(
                     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$",
                 ),
+                format: ::std::option::Option::Some("yyyy-mm-ddThh:mm:ssZ"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -92,7 +94,7 @@ impl ::clouddb_runtime::paginate::Paginated for ListAuditLogsInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0u64),
         )
     }
 

@@ -53,6 +53,7 @@ impl ::clouddb_runtime::Operation for ListDdlLogsInput {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -61,6 +62,7 @@ impl ::clouddb_runtime::Operation for ListDdlLogsInput {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -103,7 +105,7 @@ impl ::clouddb_runtime::paginate::Paginated for ListDdlLogsInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0u64),
         )
     }
 

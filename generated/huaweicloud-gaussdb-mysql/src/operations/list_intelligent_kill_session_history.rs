@@ -50,6 +50,7 @@ impl ::clouddb_runtime::Operation for ListIntelligentKillSessionHistoryInput {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -58,6 +59,7 @@ impl ::clouddb_runtime::Operation for ListIntelligentKillSessionHistoryInput {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 minimum: ::std::option::Option::Some(0f64),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -112,7 +114,7 @@ impl ::clouddb_runtime::paginate::Paginated for ListIntelligentKillSessionHistor
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0u64),
         )
     }
 

@@ -56,6 +56,9 @@ impl ::clouddb_runtime::Operation for ListOnlineDdlTaskRecordsInput {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{13}$"),
+                format: ::std::option::Option::Some(
+                    "Unix timestamp in milliseconds, 13 digits, UTC",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -64,6 +67,9 @@ impl ::clouddb_runtime::Operation for ListOnlineDdlTaskRecordsInput {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]{13}$"),
+                format: ::std::option::Option::Some(
+                    "Unix timestamp in milliseconds, 13 digits, UTC",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -105,7 +111,7 @@ impl ::clouddb_runtime::paginate::Paginated for ListOnlineDdlTaskRecordsInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0u64),
         )
     }
 

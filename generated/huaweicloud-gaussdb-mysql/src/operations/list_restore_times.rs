@@ -42,6 +42,9 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
             &self.start_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some(
+                    "UNIX timestamp in milliseconds (UTC)",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -50,6 +53,9 @@ impl ::clouddb_runtime::Operation for ListRestoreTimesInput {
             &self.end_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some(
+                    "UNIX timestamp in milliseconds (UTC)",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

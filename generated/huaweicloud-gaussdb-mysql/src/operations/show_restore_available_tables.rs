@@ -30,6 +30,7 @@ impl ::clouddb_runtime::Operation for ShowRestoreAvailableTablesInput {
             &self.restore_time,
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some("^[0-9]+$"),
+                format: ::std::option::Option::Some("Unix timestamp in milliseconds"),
                 ..::clouddb_runtime::Rules::NONE
             },
         );

@@ -50,7 +50,7 @@ impl ::clouddb_runtime::paginate::Paginated for ShowSlowLogStatisticsInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.body.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.body.offset).unwrap_or(0u64),
         )
     }
 

@@ -71,7 +71,7 @@ impl ::clouddb_runtime::paginate::Paginated for ShowTaurusDbTxnProgressInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.body.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.body.offset).unwrap_or(0u64),
         )
     }
 

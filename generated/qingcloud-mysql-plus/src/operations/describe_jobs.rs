@@ -105,7 +105,7 @@ impl ::clouddb_runtime::paginate::Paginated for DescribeJobsInput {
 
     fn cursor(&self) -> ::clouddb_runtime::paginate::Cursor {
         ::clouddb_runtime::paginate::Cursor::Offset(
-            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0),
+            ::clouddb_runtime::paginate::count(&self.offset).unwrap_or(0u64),
         )
     }
 

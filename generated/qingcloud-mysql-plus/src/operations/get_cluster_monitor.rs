@@ -50,6 +50,9 @@ impl ::clouddb_runtime::Operation for GetClusterMonitorInput {
                 pattern: ::std::option::Option::Some(
                     "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
                 ),
+                format: ::std::option::Option::Some(
+                    "2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z",
+                ),
                 ..::clouddb_runtime::Rules::NONE
             },
         );
@@ -59,6 +62,9 @@ impl ::clouddb_runtime::Operation for GetClusterMonitorInput {
             &::clouddb_runtime::Rules {
                 pattern: ::std::option::Option::Some(
                     "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z$",
+                ),
+                format: ::std::option::Option::Some(
+                    "2011-07-11T11:07:00Z or 2011-07-11T11:07:00.520Z",
                 ),
                 ..::clouddb_runtime::Rules::NONE
             },
