@@ -551,6 +551,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The answer's job id, for operations that start an asynchronous job.
     pub job: Option<JobRef>,
+    /// The sources the operation was transcribed from (`x-sources`: `page`, `api-explorer`,
+    /// `sdk`, ...), for the coverage table.
+    pub sources: Vec<String>,
     /// The waiter its work can be followed with (`x-waiter`), if any.
     pub waiter: Option<WaiterRef>,
     /// The `Content-Type` its requests carry (`application/json` unless the spec's

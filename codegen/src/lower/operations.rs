@@ -310,6 +310,17 @@ impl Lowerer<'_> {
             pagination: None,
             job: None,
             waiter: None,
+            sources: op
+                .extensions
+                .get("x-sources")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
             content_type,
         })
     }
