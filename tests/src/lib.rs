@@ -64,3 +64,9 @@ pub fn expect_success<T>(result: Result<T, Error>) -> T {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The README's examples, compiled as doc tests so that they keep matching the generated
+/// crates.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExamples;

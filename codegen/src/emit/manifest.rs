@@ -128,7 +128,7 @@ pub(crate) fn lib_rs(service: &Service, features: &Features) -> String {
         }
     }
     out.push_str(
-        "pub use clouddb_runtime::retry::RetryPolicy;\npub use clouddb_runtime::{\n    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,\n};\n",
+        "pub use clouddb_runtime::retry::RetryPolicy;\npub use clouddb_runtime::wait::WaitOptions;\npub use clouddb_runtime::{\n    ApiError, CallOptions, Download, Error, ErrorCode, ErrorKind, FormFile, Job, Response,\n    ValidationIssue,\n};\n",
     );
     out
 }

@@ -61,6 +61,8 @@ pub mod types;
 pub use client::{Client, ClientBuilder, ENDPOINTS};
 pub use clouddb_runtime::huawei::Credentials;
 pub use clouddb_runtime::retry::RetryPolicy;
+pub use clouddb_runtime::wait::WaitOptions;
 pub use clouddb_runtime::{
-    ApiError, CallOptions, Error, ErrorCode, ErrorKind, Response, ValidationIssue,
+    ApiError, CallOptions, Download, Error, ErrorCode, ErrorKind, FormFile, Job, Response,
+    ValidationIssue,
 };
