@@ -43,7 +43,7 @@ fn hand_written_request(
     let body = serde_json::to_vec(&request).expect("the request encodes");
     let path = format!("/v3/{PROJECT_ID}/instances");
     let headers = [
-        ("Content-Type", "application/json"),
+        ("Content-Type", "application/json;charset=utf-8"),
         ("User-Agent", user_agent),
         ("X-Language", LANGUAGE),
         ("X-Project-Id", PROJECT_ID),

@@ -14,21 +14,40 @@ use crate::ir::{
 };
 use crate::names;
 
-/// The whole conformance test module.
-pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream {
-    let lib = format_ident!("{}", service.lib_name);
-    let types = quote!(::#lib::types);
-    // The cases file is `<out_dir>/<crate>/tests/conformance/cases.rs`.
-    let depth = out_dir.split('/').filter(|s| !s.is_empty()).count() + 3;
-    let spec_path = format!("{}{}", "../".repeat(depth), service.spec_file);
-    let spec_file = &service.spec_file;
-    let rows = service.examples.iter().map(|example| {
-        let pointer = &example.pointer;
-        let ty = type_tokens(&example.ty, &types);
-        quote!((#pointer, ::clouddb_conformance::examples::round_trip::<#ty>),)
-    });
+/// The modules of the conformance tests: `round_trips` (every example round-trips), then one
+/// per tag with at least one operation (its operations' wire, error and missing-parameter
+/// tests), so that no file grows with the whole API.
+pub(crate) fn conformance_modules(service: &Service) -> Vec<(String, Option<&str>)> {
+    std::iter::once(("round_trips".to_owned(), None))
+        .chain(
+            service
+                .tags
+                .iter()
+                .filter(|t| service.operations.iter().any(|op| op.tag == t.name))
+                .map(|t| (t.name.replace('-', "_"), Some(t.name.as_str()))),
+        )
+        .collect()
+}
+
+/// The conformance test files: `tests/conformance/<module>.rs` for each of
+/// [`conformance_modules`].
+pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> Vec<(String, TokenStream)> {
+    conformance_modules(service)
+        .into_iter()
+        .map(|(module, tag)| {
+            let tokens = match tag {
+                None => emit_examples_test(service, out_dir),
+                Some(tag) => emit_tag_tests(service, tag),
+            };
+            (module, tokens)
+        })
+        .collect()
+}
+
+/// The wire, error-answer and missing-parameter tests of one tag's operations.
+fn emit_tag_tests(service: &Service, tag: &str) -> TokenStream {
     let mut tests = Vec::new();
-    for op in &service.operations {
+    for op in service.operations.iter().filter(|op| op.tag == tag) {
         let mut used = Vec::new();
         for example in &op.request_examples {
             let suffix = names::snake_ident(&example.name).unwrap_or_else(|_| "example".to_owned());
@@ -44,13 +63,33 @@ pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream 
             tests.push(emit_missing_test(service, op));
         }
     }
+    let doc = format!(" Generated conformance cases of the `{tag}` operations.");
     quote! {
-        //! Generated conformance cases.
+        #![doc = #doc]
 
         use ::clouddb_conformance::TestServer as _;
 
-        const SPEC: &str = ::std::include_str!(#spec_path);
+        #(#tests)*
+    }
+}
 
+/// The test that round-trips every example of the spec through its generated type.
+fn emit_examples_test(service: &Service, out_dir: &str) -> TokenStream {
+    let lib = format_ident!("{}", service.lib_name);
+    let types = quote!(::#lib::types);
+    // The file is `<out_dir>/<crate>/tests/conformance/round_trips.rs`.
+    let depth = out_dir.split('/').filter(|s| !s.is_empty()).count() + 3;
+    let spec_path = format!("{}{}", "../".repeat(depth), service.spec_file);
+    let spec_file = &service.spec_file;
+    let rows = service.examples.iter().map(|example| {
+        let pointer = &example.pointer;
+        let ty = type_tokens(&example.ty, &types);
+        quote!((#pointer, ::clouddb_conformance::examples::round_trip::<#ty>),)
+    });
+    quote! {
+        //! Generated conformance case: every example of the spec round-trips.
+
+        const SPEC: &str = ::std::include_str!(#spec_path);
 
         #[test]
         fn every_example_round_trips() {
@@ -58,8 +97,6 @@ pub(crate) fn emit_conformance(service: &Service, out_dir: &str) -> TokenStream 
                 #(#rows)*
             ]);
         }
-
-        #(#tests)*
     }
 }
 

@@ -94,6 +94,14 @@ impl Features {
         }
     }
 
+    /// The one tag whose operations reach a type, if exactly one does.
+    pub(crate) fn single_tag(&self, name: &str) -> Option<&str> {
+        match self.type_tags.get(name) {
+            Some(tags) if tags.len() == 1 => tags.iter().next().map(String::as_str),
+            _ => None,
+        }
+    }
+
     /// The `cfg` attribute of a named type (empty when it is always compiled).
     pub(crate) fn type_cfg(&self, name: &str) -> TokenStream {
         match self.type_tags.get(name) {

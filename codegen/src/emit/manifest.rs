@@ -209,8 +209,14 @@ fn usage_example(service: &Service) -> Vec<String> {
 
 /// The conformance test root, which includes the generated cases.
 pub(crate) fn conformance_root(service: &Service) -> String {
+    let modules: String = super::conformance::conformance_modules(service)
+        .into_iter()
+        .map(|(module, _)| {
+            format!("\n#[rustfmt::skip]\n#[path = \"conformance/{module}.rs\"]\nmod {module};\n")
+        })
+        .collect();
     format!(
-        "{}//! Conformance tests of `{}`, generated from its spec: every example of the spec\n//! round-trips through the generated types, and every operation is checked on the wire\n//! against a local server.\n\n#[rustfmt::skip]\n#[path = \"conformance/cases.rs\"]\nmod cases;\n",
+        "{}//! Conformance tests of `{}`, generated from its spec: every example of the spec\n//! round-trips through the generated types, and every operation is checked on the wire\n//! against a local server (one module per tag).\n{modules}",
         header("//", service),
         service.crate_name
     )

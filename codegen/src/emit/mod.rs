@@ -79,8 +79,8 @@ impl FileKind {
 pub enum Part {
     /// `Cargo.toml`, `lib.rs` and `client.rs`.
     Library,
-    /// A slice of `types.rs`: the types from this index on, [`TYPES_PER_PART`] of them
-    /// (the first slice also holds the module docs).
+    /// A slice of the `types` module: the types from this position of the layout on,
+    /// [`TYPES_PER_PART`] of them, in their files.
     Types(usize),
     /// `error_codes.rs`, `operations/mod.rs` and the conformance test root.
     Index,
@@ -118,16 +118,20 @@ pub struct Emitter<'a> {
     service: &'a Service,
     out_dir: &'a str,
     features: features::Features,
+    layout: types::TypeLayout,
 }
 
 impl<'a> Emitter<'a> {
     /// The emitter of the crates of `service` under `out_dir` (`generated`): the library crate
     /// and its command-line client beside it (`<crate>-cli`).
     pub fn new(service: &'a Service, out_dir: &'a str) -> Self {
+        let features = features::Features::of(service);
+        let layout = types::TypeLayout::of(service, &features);
         Self {
             service,
             out_dir,
-            features: features::Features::of(service),
+            features,
+            layout,
         }
     }
 
@@ -138,17 +142,13 @@ impl<'a> Emitter<'a> {
 
     /// The files of one part.
     pub fn emit(&self, part: Part) -> Vec<OutputFile> {
-        emit_part(self.service, &self.features, self.out_dir, part)
+        emit_part(self, part)
     }
 }
 
-/// The files of one part of the crates generated for `service`.
-fn emit_part(
-    service: &Service,
-    features: &features::Features,
-    out_dir: &str,
-    part: Part,
-) -> Vec<OutputFile> {
+/// The files of one part of the crates generated for a service.
+fn emit_part(emitter: &Emitter<'_>, part: Part) -> Vec<OutputFile> {
+    let (service, features, out_dir) = (emitter.service, &emitter.features, emitter.out_dir);
     let base = format!("{out_dir}/{}", service.crate_name);
     let rust = |path: String, tokens: TokenStream| OutputFile {
         path,
@@ -168,11 +168,19 @@ fn emit_part(
                 format!("{base}/src/client.rs"),
                 client::emit_client(service, features),
             ),
+            rust(
+                format!("{base}/src/types/mod.rs"),
+                types::emit_types_index(service, &emitter.layout),
+            ),
         ],
-        Part::Types(first) => vec![OutputFile {
-            path: format!("{base}/src/types.rs"),
-            kind: FileKind::Rust(types::emit_types(service, features, first, TYPES_PER_PART)),
-        }],
+        Part::Types(first) => types::emit_types(
+            service,
+            features,
+            &emitter.layout,
+            first,
+            TYPES_PER_PART,
+            &base,
+        ),
         Part::Index => vec![
             rust(
                 format!("{base}/src/error_codes.rs"),
@@ -187,10 +195,10 @@ fn emit_part(
                 kind: FileKind::Text(manifest::conformance_root(service)),
             },
         ],
-        Part::Conformance => vec![rust(
-            format!("{base}/tests/conformance/cases.rs"),
-            conformance::emit_conformance(service, out_dir),
-        )],
+        Part::Conformance => conformance::emit_conformance(service, out_dir)
+            .into_iter()
+            .map(|(module, tokens)| rust(format!("{base}/tests/conformance/{module}.rs"), tokens))
+            .collect(),
         Part::Operation(index) => service
             .operations
             .get(index)

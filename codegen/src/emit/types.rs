@@ -9,31 +9,130 @@ use super::features::Features;
 use super::{crate_types, ident, type_tokens, RustChunk};
 use crate::ir::{Checks, Field, Service, TypeDef, TypeKind, TypeRef, Variant};
 
-/// `count` types of `types.rs` from index `first` on, one chunk per type (its definition
-/// and impls) behind the type's feature gate; from index 0, the module docs first.
+/// At most this many types go in one file of the `types` module, so that no generated file
+/// grows past a few thousand lines and a spec change shows in a small file's diff.
+const TYPES_PER_FILE: usize = 200;
+
+/// Where each type goes: the `types` module is split into one file per tag (the types only
+/// that tag's operations reach) and `shared` (the rest), each cut into numbered parts of at
+/// most [`TYPES_PER_FILE`] types. The types are emitted module by module, in this order.
+#[derive(Debug, Default)]
+pub(crate) struct TypeLayout {
+    /// Indexes into `service.types`, module by module, each module's types by name.
+    pub(crate) order: Vec<usize>,
+    /// The module of each position of `order`.
+    module_of: Vec<usize>,
+    /// The modules: file stem and what it holds.
+    modules: Vec<(String, String)>,
+}
+
+impl TypeLayout {
+    pub(crate) fn of(service: &Service, features: &Features) -> Self {
+        let mut groups: std::collections::BTreeMap<(usize, String), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (index, def) in service.types.iter().enumerate() {
+            let key = match features.single_tag(&def.name) {
+                Some(tag) => (0, tag.to_owned()),
+                None => (1, "shared".to_owned()),
+            };
+            groups.entry(key).or_default().push(index);
+        }
+        let mut layout = TypeLayout::default();
+        for ((_, group), mut indexes) in groups {
+            indexes.sort_by(|a, b| service.types[*a].name.cmp(&service.types[*b].name));
+            let stem = group.replace('-', "_");
+            let parts = indexes.len().div_ceil(TYPES_PER_FILE);
+            for (part, chunk) in indexes.chunks(TYPES_PER_FILE).enumerate() {
+                let name = if parts > 1 {
+                    format!("{stem}_{}", part + 1)
+                } else {
+                    stem.clone()
+                };
+                let what = if group == "shared" {
+                    "the types that several tags' operations use, or none".to_owned()
+                } else {
+                    format!("the types only the `{group}` operations use")
+                };
+                layout.modules.push((name, what));
+                let module = layout.modules.len() - 1;
+                for index in chunk {
+                    layout.order.push(*index);
+                    layout.module_of.push(module);
+                }
+            }
+        }
+        layout
+    }
+
+    /// The file stems of the modules, in order.
+    pub(crate) fn module_names(&self) -> impl Iterator<Item = &str> {
+        self.modules.iter().map(|(name, _)| name.as_str())
+    }
+}
+
+/// `src/types/mod.rs`: the module docs, and every part re-exported, so that every type is
+/// `crate::types::Name` whatever file holds it.
+pub(crate) fn emit_types_index(service: &Service, layout: &TypeLayout) -> TokenStream {
+    let header = module_doc_attrs(&format!(
+        "Types of the {} API: request and response bodies and their parts. They are split over\nfiles by the tag whose operations use them; all are re-exported here.",
+        escape(&service.title)
+    ));
+    let modules = layout.module_names().map(|name| {
+        let module = format_ident!("{}", name);
+        quote! {
+            mod #module;
+            pub use #module::*;
+        }
+    });
+    quote! {
+        #header
+        #(#modules)*
+    }
+}
+
+/// The types at positions `first..first + count` of the layout, as files: each type's
+/// definition and impls behind its feature gate, each module's docs before its first type.
 pub(crate) fn emit_types(
     service: &Service,
     features: &Features,
+    layout: &TypeLayout,
     first: usize,
     count: usize,
-) -> Vec<RustChunk> {
-    let header = (first == 0).then(|| {
-        RustChunk::new(module_doc_attrs(&format!(
-            "Types of the {} API: request and response bodies and their parts.",
-            escape(&service.title)
-        )))
-    });
-    header
-        .into_iter()
-        .chain(
-            service
-                .types
-                .iter()
-                .skip(first)
-                .take(count)
-                .map(|def| RustChunk::gated(emit_type(service, def), features.type_cfg(&def.name))),
-        )
-        .collect()
+    base: &str,
+) -> Vec<super::OutputFile> {
+    let mut files: Vec<super::OutputFile> = Vec::new();
+    let end = (first + count).min(layout.order.len());
+    for position in first..end {
+        let module = layout.module_of[position];
+        let (name, what) = &layout.modules[module];
+        let path = format!("{base}/src/types/{name}.rs");
+        let starts_module = position == 0 || layout.module_of[position - 1] != module;
+        if files.last().is_none_or(|f| f.path != path) {
+            files.push(super::OutputFile {
+                path,
+                kind: super::FileKind::Rust(Vec::new()),
+            });
+        }
+        let Some(super::OutputFile {
+            kind: super::FileKind::Rust(chunks),
+            ..
+        }) = files.last_mut()
+        else {
+            continue;
+        };
+        if starts_module {
+            chunks.push(RustChunk::new(module_doc_attrs(&format!(
+                "Types of the {} API: {what}.",
+                escape(&service.title)
+            ))));
+        }
+        let def = &service.types[layout.order[position]];
+        chunks.push(RustChunk::gated(
+            emit_type(service, def),
+            features.type_cfg(&def.name),
+        ));
+    }
+    files
 }
 
 fn emit_type(service: &Service, def: &TypeDef) -> TokenStream {
