@@ -110,6 +110,23 @@ impl Features {
         }
     }
 
+    /// The `cfg` attribute of a group of named types: compiled when any of them is (empty
+    /// when one of them is always compiled).
+    pub(crate) fn types_cfg<'a>(&self, names: impl Iterator<Item = &'a str>) -> TokenStream {
+        let mut tags = std::collections::BTreeSet::new();
+        for name in names {
+            match self.type_tags.get(name) {
+                Some(reaching) => tags.extend(reaching.iter()),
+                None => return quote!(),
+            }
+        }
+        if tags.is_empty() {
+            quote!()
+        } else {
+            cfg_any(tags.into_iter())
+        }
+    }
+
     /// The `cfg` attribute of the job poller's `wait_for_job`.
     pub(crate) fn poller_cfg(&self) -> TokenStream {
         match &self.poller_tag {

@@ -170,7 +170,7 @@ fn emit_part(emitter: &Emitter<'_>, part: Part) -> Vec<OutputFile> {
             ),
             rust(
                 format!("{base}/src/types/mod.rs"),
-                types::emit_types_index(service, &emitter.layout),
+                types::emit_types_index(service, features, &emitter.layout),
             ),
         ],
         Part::Types(first) => types::emit_types(

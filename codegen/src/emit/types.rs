@@ -64,23 +64,46 @@ impl TypeLayout {
         layout
     }
 
-    /// The file stems of the modules, in order.
-    pub(crate) fn module_names(&self) -> impl Iterator<Item = &str> {
-        self.modules.iter().map(|(name, _)| name.as_str())
+    /// The file stems of the modules, in order, each with the names of its types.
+    fn modules<'a>(
+        &'a self,
+        service: &'a Service,
+    ) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> {
+        self.modules
+            .iter()
+            .enumerate()
+            .map(move |(module, (name, _))| {
+                let types = self
+                    .order
+                    .iter()
+                    .zip(&self.module_of)
+                    .filter(|(_, m)| **m == module)
+                    .map(|(index, _)| service.types[*index].name.as_str())
+                    .collect();
+                (name.as_str(), types)
+            })
     }
 }
 
 /// `src/types/mod.rs`: the module docs, and every part re-exported, so that every type is
 /// `crate::types::Name` whatever file holds it.
-pub(crate) fn emit_types_index(service: &Service, layout: &TypeLayout) -> TokenStream {
+pub(crate) fn emit_types_index(
+    service: &Service,
+    features: &Features,
+    layout: &TypeLayout,
+) -> TokenStream {
     let header = module_doc_attrs(&format!(
         "Types of the {} API: request and response bodies and their parts. They are split over\nfiles by the tag whose operations use them; all are re-exported here.",
         escape(&service.title)
     ));
-    let modules = layout.module_names().map(|name| {
+    // A module whose types are all behind features is there when one of them is.
+    let modules = layout.modules(service).map(|(name, types)| {
         let module = format_ident!("{}", name);
+        let cfg = features.types_cfg(types.into_iter());
         quote! {
+            #cfg
             mod #module;
+            #cfg
             pub use #module::*;
         }
     });

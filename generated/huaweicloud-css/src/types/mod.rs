@@ -2,43 +2,82 @@
 //! Types of the Huawei Cloud CSS (Cloud Search Service) API: request and response bodies and their parts. They are split over
 //! files by the tag whose operations use them; all are re-exported here.
 
+#[cfg(feature = "ai-ops")]
 mod ai_ops;
+
+#[cfg(feature = "ai-ops")]
 pub use ai_ops::*;
 
+#[cfg(feature = "clusters")]
 mod clusters;
+
+#[cfg(feature = "clusters")]
 pub use clusters::*;
 
+#[cfg(feature = "configuration")]
 mod configuration;
+
+#[cfg(feature = "configuration")]
 pub use configuration::*;
 
+#[cfg(feature = "flavors")]
 mod flavors;
+
+#[cfg(feature = "flavors")]
 pub use flavors::*;
 
+#[cfg(feature = "kibana-public-access")]
 mod kibana_public_access;
+
+#[cfg(feature = "kibana-public-access")]
 pub use kibana_public_access::*;
 
+#[cfg(feature = "load-balancers")]
 mod load_balancers;
+
+#[cfg(feature = "load-balancers")]
 pub use load_balancers::*;
 
+#[cfg(feature = "logs")]
 mod logs;
+
+#[cfg(feature = "logs")]
 pub use logs::*;
 
+#[cfg(feature = "logstash")]
 mod logstash;
+
+#[cfg(feature = "logstash")]
 pub use logstash::*;
 
+#[cfg(feature = "public-access")]
 mod public_access;
+
+#[cfg(feature = "public-access")]
 pub use public_access::*;
 
+#[cfg(feature = "snapshots")]
 mod snapshots;
+
+#[cfg(feature = "snapshots")]
 pub use snapshots::*;
 
+#[cfg(feature = "tags")]
 mod tags;
+
+#[cfg(feature = "tags")]
 pub use tags::*;
 
+#[cfg(feature = "thesaurus")]
 mod thesaurus;
+
+#[cfg(feature = "thesaurus")]
 pub use thesaurus::*;
 
+#[cfg(feature = "vpc-endpoints")]
 mod vpc_endpoints;
+
+#[cfg(feature = "vpc-endpoints")]
 pub use vpc_endpoints::*;
 
 mod shared;

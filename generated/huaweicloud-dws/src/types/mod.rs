@@ -2,77 +2,192 @@
 //! Types of the Huawei Cloud GaussDB(DWS) API: request and response bodies and their parts. They are split over
 //! files by the tag whose operations use them; all are re-exported here.
 
+#[cfg(feature = "alarms")]
 mod alarms;
+
+#[cfg(feature = "alarms")]
 pub use alarms::*;
 
+#[cfg(feature = "audit-logs")]
 mod audit_logs;
+
+#[cfg(feature = "audit-logs")]
 pub use audit_logs::*;
 
+#[cfg(feature = "availability-zones")]
 mod availability_zones;
+
+#[cfg(feature = "availability-zones")]
 pub use availability_zones::*;
 
+#[cfg(feature = "clusters")]
 mod clusters;
+
+#[cfg(feature = "clusters")]
 pub use clusters::*;
 
+#[cfg(feature = "configurations")]
 mod configurations;
+
+#[cfg(feature = "configurations")]
 pub use configurations::*;
 
+#[cfg(feature = "connections")]
 mod connections;
+
+#[cfg(feature = "connections")]
 pub use connections::*;
 
+#[cfg(feature = "data-sources")]
 mod data_sources;
+
+#[cfg(feature = "data-sources")]
 pub use data_sources::*;
 
+#[cfg(feature = "database-users")]
 mod database_users;
+
+#[cfg(feature = "database-users")]
 pub use database_users::*;
 
+#[cfg(feature = "databases")]
 mod databases;
+
+#[cfg(feature = "databases")]
 pub use databases::*;
 
+#[cfg(feature = "disaster-recovery")]
 mod disaster_recovery;
+
+#[cfg(feature = "disaster-recovery")]
 pub use disaster_recovery::*;
 
+#[cfg(feature = "encryption")]
 mod encryption;
+
+#[cfg(feature = "encryption")]
 pub use encryption::*;
 
+#[cfg(feature = "events")]
 mod events;
+
+#[cfg(feature = "events")]
 pub use events::*;
 
+#[cfg(feature = "host-monitoring")]
 mod host_monitoring;
+
+#[cfg(feature = "host-monitoring")]
 pub use host_monitoring::*;
 
+#[cfg(feature = "jobs")]
 mod jobs;
+
+#[cfg(feature = "jobs")]
 pub use jobs::*;
 
+#[cfg(feature = "logical-clusters")]
 mod logical_clusters;
+
+#[cfg(feature = "logical-clusters")]
 pub use logical_clusters::*;
 
+#[cfg(feature = "logs")]
 mod logs;
+
+#[cfg(feature = "logs")]
 pub use logs::*;
 
+#[cfg(feature = "monitoring")]
 mod monitoring;
+
+#[cfg(feature = "monitoring")]
 pub use monitoring::*;
 
+#[cfg(feature = "operational-tasks")]
 mod operational_tasks;
+
+#[cfg(feature = "operational-tasks")]
 pub use operational_tasks::*;
 
+#[cfg(feature = "quotas")]
 mod quotas;
+
+#[cfg(feature = "quotas")]
 pub use quotas::*;
 
+#[cfg(feature = "scaling")]
 mod scaling;
+
+#[cfg(feature = "scaling")]
 pub use scaling::*;
 
+#[cfg(feature = "snapshots")]
 mod snapshots;
+
+#[cfg(feature = "snapshots")]
 pub use snapshots::*;
 
+#[cfg(feature = "tags")]
 mod tags;
+
+#[cfg(feature = "tags")]
 pub use tags::*;
 
+#[cfg(feature = "upgrades")]
 mod upgrades;
+
+#[cfg(feature = "upgrades")]
 pub use upgrades::*;
 
+#[cfg(feature = "workload")]
 mod workload;
+
+#[cfg(feature = "workload")]
 pub use workload::*;
 
+#[cfg(
+    any(
+        feature = "alarms",
+        feature = "clusters",
+        feature = "configurations",
+        feature = "connections",
+        feature = "data-sources",
+        feature = "database-users",
+        feature = "disaster-recovery",
+        feature = "encryption",
+        feature = "events",
+        feature = "logical-clusters",
+        feature = "monitoring",
+        feature = "operational-tasks",
+        feature = "scaling",
+        feature = "snapshots",
+        feature = "tags",
+        feature = "upgrades",
+        feature = "workload"
+    )
+)]
 mod shared;
+
+#[cfg(
+    any(
+        feature = "alarms",
+        feature = "clusters",
+        feature = "configurations",
+        feature = "connections",
+        feature = "data-sources",
+        feature = "database-users",
+        feature = "disaster-recovery",
+        feature = "encryption",
+        feature = "events",
+        feature = "logical-clusters",
+        feature = "monitoring",
+        feature = "operational-tasks",
+        feature = "scaling",
+        feature = "snapshots",
+        feature = "tags",
+        feature = "upgrades",
+        feature = "workload"
+    )
+)]
 pub use shared::*;

@@ -2,68 +2,175 @@
 //! Types of the Huawei Cloud GaussDB(for MySQL) API: request and response bodies and their parts. They are split over
 //! files by the tag whose operations use them; all are re-exported here.
 
+#[cfg(feature = "backups")]
 mod backups;
+
+#[cfg(feature = "backups")]
 pub use backups::*;
 
+#[cfg(feature = "database-users")]
 mod database_users;
+
+#[cfg(feature = "database-users")]
 pub use database_users::*;
 
+#[cfg(feature = "databases")]
 mod databases;
+
+#[cfg(feature = "databases")]
 pub use databases::*;
 
+#[cfg(feature = "diagnostics")]
 mod diagnostics;
+
+#[cfg(feature = "diagnostics")]
 pub use diagnostics::*;
 
+#[cfg(feature = "engine-versions")]
 mod engine_versions;
+
+#[cfg(feature = "engine-versions")]
 pub use engine_versions::*;
 
+#[cfg(feature = "flavors")]
 mod flavors;
+
+#[cfg(feature = "flavors")]
 pub use flavors::*;
 
+#[cfg(feature = "hot-cold-separation")]
 mod hot_cold_separation;
+
+#[cfg(feature = "hot-cold-separation")]
 pub use hot_cold_separation::*;
 
+#[cfg(feature = "htap-lite")]
 mod htap_lite;
+
+#[cfg(feature = "htap-lite")]
 pub use htap_lite::*;
 
+#[cfg(feature = "htap-standard")]
 mod htap_standard;
+
+#[cfg(feature = "htap-standard")]
 pub use htap_standard::*;
 
+#[cfg(feature = "instances")]
 mod instances;
+
+#[cfg(feature = "instances")]
 pub use instances::*;
 
+#[cfg(feature = "jobs")]
 mod jobs;
+
+#[cfg(feature = "jobs")]
 pub use jobs::*;
 
+#[cfg(feature = "logs")]
 mod logs;
+
+#[cfg(feature = "logs")]
 pub use logs::*;
 
+#[cfg(feature = "multi-tenancy")]
 mod multi_tenancy;
+
+#[cfg(feature = "multi-tenancy")]
 pub use multi_tenancy::*;
 
+#[cfg(feature = "online-ddl")]
 mod online_ddl;
+
+#[cfg(feature = "online-ddl")]
 pub use online_ddl::*;
 
+#[cfg(feature = "parameter-templates")]
 mod parameter_templates;
+
+#[cfg(feature = "parameter-templates")]
 pub use parameter_templates::*;
 
+#[cfg(feature = "proxy")]
 mod proxy;
+
+#[cfg(feature = "proxy")]
 pub use proxy::*;
 
+#[cfg(feature = "quotas")]
 mod quotas;
+
+#[cfg(feature = "quotas")]
 pub use quotas::*;
 
+#[cfg(feature = "sql-throttling")]
 mod sql_throttling;
+
+#[cfg(feature = "sql-throttling")]
 pub use sql_throttling::*;
 
+#[cfg(feature = "tags")]
 mod tags;
+
+#[cfg(feature = "tags")]
 pub use tags::*;
 
+#[cfg(feature = "traffic-management")]
 mod traffic_management;
+
+#[cfg(feature = "traffic-management")]
 pub use traffic_management::*;
 
 mod shared_1;
 pub use shared_1::*;
 
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "database-users",
+        feature = "databases",
+        feature = "diagnostics",
+        feature = "engine-versions",
+        feature = "flavors",
+        feature = "htap-lite",
+        feature = "htap-standard",
+        feature = "instances",
+        feature = "jobs",
+        feature = "logs",
+        feature = "multi-tenancy",
+        feature = "online-ddl",
+        feature = "parameter-templates",
+        feature = "proxy",
+        feature = "quotas",
+        feature = "sql-throttling",
+        feature = "tags",
+        feature = "traffic-management"
+    )
+)]
 mod shared_2;
+
+#[cfg(
+    any(
+        feature = "backups",
+        feature = "database-users",
+        feature = "databases",
+        feature = "diagnostics",
+        feature = "engine-versions",
+        feature = "flavors",
+        feature = "htap-lite",
+        feature = "htap-standard",
+        feature = "instances",
+        feature = "jobs",
+        feature = "logs",
+        feature = "multi-tenancy",
+        feature = "online-ddl",
+        feature = "parameter-templates",
+        feature = "proxy",
+        feature = "quotas",
+        feature = "sql-throttling",
+        feature = "tags",
+        feature = "traffic-management"
+    )
+)]
 pub use shared_2::*;

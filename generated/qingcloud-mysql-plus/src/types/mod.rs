@@ -2,19 +2,34 @@
 //! Types of the QingCloud MySQL Plus API: request and response bodies and their parts. They are split over
 //! files by the tag whose operations use them; all are re-exported here.
 
+#[cfg(feature = "apps")]
 mod apps;
+
+#[cfg(feature = "apps")]
 pub use apps::*;
 
+#[cfg(feature = "cluster-services")]
 mod cluster_services;
+
+#[cfg(feature = "cluster-services")]
 pub use cluster_services::*;
 
+#[cfg(feature = "clusters")]
 mod clusters;
+
+#[cfg(feature = "clusters")]
 pub use clusters::*;
 
+#[cfg(feature = "jobs")]
 mod jobs;
+
+#[cfg(feature = "jobs")]
 pub use jobs::*;
 
+#[cfg(feature = "monitoring")]
 mod monitoring;
+
+#[cfg(feature = "monitoring")]
 pub use monitoring::*;
 
 mod shared;
