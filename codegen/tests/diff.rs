@@ -677,3 +677,33 @@ fn paging_and_jobs_added_and_removed() {
         ],
     );
 }
+
+/// The change `codegen/tests/downstream` compiles user code against, both ways: an enum value
+/// and an optional field of an answer-only struct added. The report calls both compatible,
+/// and the downstream crate proves it.
+#[test]
+fn the_compiled_compatible_change_is_reported_compatible() {
+    let lower = |side: &str| {
+        let file = format!("tests/fixtures/good/fixture/compat-{side}.yaml");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&file);
+        let text = std::fs::read_to_string(&path).expect("the fixture reads");
+        let doc = codegen::load::parse(&text, &file).expect("the fixture parses");
+        codegen::lower::lower(&doc, "fixture-compat").expect("the fixture lowers")
+    };
+    let report = diff::compare(&[lower("before")], &[lower("after")]);
+    assert_changes(
+        &report,
+        &[
+            (
+                COMPATIBLE,
+                "type `WidgetState`, value `broken`",
+                "added (variant `Broken`",
+            ),
+            (
+                COMPATIBLE,
+                "type `Widget`, field `size`",
+                "added as optional `i32` (only answers use `Widget`)",
+            ),
+        ],
+    );
+}
