@@ -120,6 +120,48 @@ pub trait Vendor: Send + Sync + Sized + 'static {
     fn describe(&self, out: &mut fmt::DebugStruct<'_, '_>);
 }
 
+/// What every vendor's builder configures the same way: the transport, the call defaults,
+/// the clock, the sleep and the environment. Its setters are the builders' shared ones
+/// (`transport_setters!`).
+pub(crate) struct CommonConfig {
+    pub(crate) transport: crate::transport::TransportConfig,
+    pub(crate) calls: CallConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) environment: Arc<dyn crate::environment::Environment>,
+}
+
+impl Default for CommonConfig {
+    fn default() -> Self {
+        Self {
+            transport: crate::transport::TransportConfig::default(),
+            calls: CallConfig::default(),
+            clock: Arc::new(crate::clock::SystemClock),
+            sleep: Arc::new(crate::retry::TokioSleep),
+            environment: Arc::new(crate::environment::SystemEnvironment),
+        }
+    }
+}
+
+impl CommonConfig {
+    /// The shared state of a client of `service` that sends to `endpoint`.
+    pub(crate) fn into_core(
+        self,
+        service: &'static ServiceInfo,
+        endpoint: Endpoint,
+    ) -> Result<Core, Error> {
+        Ok(Core {
+            service,
+            endpoint,
+            transport: Transport::new(&self.transport)?,
+            calls: self.calls,
+            clock: self.clock,
+            sleep: self.sleep,
+            user_agent: crate::transport::user_agent(service.crate_name, service.crate_version),
+        })
+    }
+}
+
 /// The vendor-independent state of a client: where and how it sends, and its defaults.
 pub struct Core {
     pub(crate) service: &'static ServiceInfo,

@@ -6,21 +6,18 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::call::{CallConfig, CallOptions};
-use crate::client::{Attempt, Core, Service, Vendor};
-use crate::clock::{Clock, SystemClock};
+use crate::call::CallOptions;
+use crate::client::{Attempt, CommonConfig, Core, Service, Vendor};
 use crate::endpoint::Endpoint;
-use crate::environment::{qingcloud_file, Environment, SystemEnvironment};
+use crate::environment::qingcloud_file;
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
-use crate::retry::{Sleep, TokioSleep};
 use crate::secret::Secret;
 use crate::signing::qingcloud::{self as signer, ActionRequest, SignatureMethod};
-use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
+use crate::transport::{transport_setters, WireRequest};
 
 /// QingCloud's public API endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.qingcloud.com";
@@ -69,11 +66,7 @@ pub struct ClientBuilder<S> {
     zone: Option<String>,
     config_file: Option<PathBuf>,
     signature_method: SignatureMethod,
-    transport: TransportConfig,
-    calls: CallConfig,
-    clock: Arc<dyn Clock>,
-    sleep: Arc<dyn Sleep>,
-    environment: Arc<dyn Environment>,
+    common: CommonConfig,
     service: PhantomData<fn() -> S>,
 }
 
@@ -96,11 +89,7 @@ impl<S: Service<Vendor = QingCloud>> Default for ClientBuilder<S> {
             zone: None,
             config_file: None,
             signature_method: SignatureMethod::HmacSha256,
-            transport: TransportConfig::default(),
-            calls: CallConfig::default(),
-            clock: Arc::new(SystemClock),
-            sleep: Arc::new(TokioSleep),
-            environment: Arc::new(SystemEnvironment),
+            common: CommonConfig::default(),
             service: PhantomData,
         }
     }
@@ -138,13 +127,6 @@ impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
         self
     }
 
-    /// Where the home directory comes from (for tests; the default is the process
-    /// environment).
-    pub fn environment(mut self, environment: Arc<dyn Environment>) -> Self {
-        self.environment = environment;
-        self
-    }
-
     transport_setters!();
 
     /// Checks the configuration, reads the configuration file for what is not given, and
@@ -153,7 +135,7 @@ impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
         let needs_file =
             self.credentials.is_none() || self.zone.is_none() || self.endpoint.is_none();
         let (path, file) = if needs_file {
-            qingcloud_file(self.environment.as_ref(), self.config_file.as_ref())?
+            qingcloud_file(self.common.environment.as_ref(), self.config_file.as_ref())?
         } else {
             (PathBuf::new(), None)
         };
@@ -174,15 +156,9 @@ impl<S: Service<Vendor = QingCloud>> ClientBuilder<S> {
             .endpoint
             .or(file.endpoint)
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-        let core = Core {
-            service: S::INFO,
-            endpoint: Endpoint::parse(&endpoint)?,
-            transport: Transport::new(&self.transport)?,
-            calls: self.calls,
-            clock: self.clock,
-            sleep: self.sleep,
-            user_agent: user_agent(S::INFO.crate_name, S::INFO.crate_version),
-        };
+        let core = self
+            .common
+            .into_core(S::INFO, Endpoint::parse(&endpoint)?)?;
         let vendor = QingCloud {
             credentials,
             zone: self.zone.or(file.zone).map(|z| z.to_lowercase()),

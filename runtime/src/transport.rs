@@ -42,33 +42,43 @@ pub(crate) fn user_agent(crate_name: &str, crate_version: &str) -> String {
     )
 }
 
-/// Defines the builder setters that every client builder shares: timeouts, retries, proxy,
-/// CA bundle, clock and sleep. The builder must have `transport: TransportConfig`,
-/// `calls: CallConfig`, `clock: Arc<dyn Clock>` and `sleep: Arc<dyn Sleep>` fields.
+/// Defines the builder setters that every client builder shares: environment, timeouts,
+/// retries, answer size limit, proxy, CA bundle, clock and sleep. The builder must have a
+/// `common: CommonConfig` field (`crate::client`).
 macro_rules! transport_setters {
     () => {
+        /// Where environment variables and the home directory come from (for tests; the
+        /// default is the process environment).
+        pub fn environment(
+            mut self,
+            environment: std::sync::Arc<dyn crate::environment::Environment>,
+        ) -> Self {
+            self.common.environment = environment;
+            self
+        }
+
         /// How long connecting may take (default 60 s).
         pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.transport.connect_timeout = timeout;
+            self.common.transport.connect_timeout = timeout;
             self
         }
 
         /// How long one attempt may take, sending and reading included (default 120 s).
         pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.calls.attempt_timeout = timeout;
+            self.common.calls.attempt_timeout = timeout;
             self
         }
 
         /// How long a whole call may take, retries and waits included (default: no limit
         /// beyond the attempts' own).
         pub fn call_timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.calls.call_timeout = Some(timeout);
+            self.common.calls.call_timeout = Some(timeout);
             self
         }
 
         /// When and how often to retry (default: 3 attempts with exponential backoff).
         pub fn retry_policy(mut self, policy: crate::retry::RetryPolicy) -> Self {
-            self.calls.policy = policy;
+            self.common.calls.policy = policy;
             self
         }
 
@@ -77,7 +87,7 @@ macro_rules! transport_setters {
             mut self,
             classifier: std::sync::Arc<dyn crate::retry::RetryClassifier>,
         ) -> Self {
-            self.calls.classifier = classifier;
+            self.common.calls.classifier = classifier;
             self
         }
 
@@ -86,33 +96,33 @@ macro_rules! transport_setters {
         /// is an error of kind [`ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
         /// naming the limit. Streamed file downloads are not limited.
         pub fn max_response_bytes(mut self, limit: usize) -> Self {
-            self.transport.max_response_bytes = limit;
+            self.common.transport.max_response_bytes = limit;
             self
         }
 
         /// An HTTPS proxy (`http://[user:password@]host:port`).
         pub fn https_proxy(mut self, proxy: impl Into<String>) -> Self {
-            self.transport.proxy = Some(proxy.into());
+            self.common.transport.proxy = Some(proxy.into());
             self
         }
 
         /// A PEM bundle of certificate authorities to trust, in addition to the built-in
         /// roots.
         pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-            self.transport.ca_bundle = Some(path.into());
+            self.common.transport.ca_bundle = Some(path.into());
             self
         }
 
         /// The clock that dates signatures and measures the call's time budget (for tests;
         /// the default is the system clock).
         pub fn clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
-            self.clock = clock;
+            self.common.clock = clock;
             self
         }
 
         /// How to wait between attempts (for tests; the default is tokio's timer).
         pub fn sleep(mut self, sleep: std::sync::Arc<dyn crate::retry::Sleep>) -> Self {
-            self.sleep = sleep;
+            self.common.sleep = sleep;
             self
         }
     };

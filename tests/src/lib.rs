@@ -17,6 +17,7 @@ pub mod faults;
 pub mod huawei;
 mod json;
 pub mod qingcloud;
+pub mod server;
 mod wire;
 
 pub use json::{assert_json_matches, matches_leniently};

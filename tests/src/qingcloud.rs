@@ -1,21 +1,14 @@
 //! A local QingCloud endpoint for the conformance tests: it answers with a given body and
 //! checks the request that arrived, recomputing the signature from the received query.
 
-use std::future::Future;
-
 use clouddb_runtime::qingcloud::{Credentials, QingCloud};
 use clouddb_runtime::signing::qingcloud::{verify, Method};
 use clouddb_runtime::Service;
-use clouddb_runtime::{Error, ErrorKind};
 use serde_json::Value;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::Request;
 
 pub use crate::wire::Expected;
-use crate::wire::{
-    check_body, check_missing, check_query, check_unstructured_answers, query_pairs, report,
-    TestServer,
-};
+use crate::wire::{check_body, check_query, query_pairs};
 
 /// Access key id of the test credentials.
 pub const ACCESS_KEY_ID: &str = "QYTESTACCESSKEYID000";
@@ -36,36 +29,25 @@ const COMMON: [&str; 7] = [
 ];
 
 /// A local HTTP server standing in for `api.qingcloud.com`.
-pub struct Server {
-    mock: MockServer,
-}
+pub type Server = crate::server::Server<Harness>;
 
-impl Server {
-    /// Starts a server on a free local port.
-    pub async fn start() -> Self {
-        Self {
-            mock: MockServer::start().await,
-        }
-    }
+/// The QingCloud side of the test server: clients with the test keys and zone, requests
+/// checked and their signature recomputed from the query, `ret_code` errors in HTTP 200
+/// answers, and the `req_id` the client sent as the request id.
+#[derive(Debug)]
+pub struct Harness;
 
-    async fn mount(&self, template: ResponseTemplate) {
-        self.mock.reset().await;
-        Mock::given(any())
-            .respond_with(template)
-            .mount(&self.mock)
-            .await;
-    }
+impl crate::server::Harness for Harness {
+    type Vendor = QingCloud;
+    const REQUEST_ID: Option<&'static str> = None;
+    const ERROR_STATUS: u16 = 200;
+    const ERROR_BODY: &'static str =
+        r#"{"ret_code":1400,"message":"PermissionDenied, synthesized error"}"#;
+    const EMPTY_SUCCESS: &'static str = r#"{"ret_code":0}"#;
 
-    /// The server's base URL (`http://127.0.0.1:port`).
-    pub fn uri(&self) -> String {
-        self.mock.uri()
-    }
-
-    /// A generated client configured for this server with the test credentials and zone.
-    #[track_caller]
-    pub fn client<S: Service<Vendor = QingCloud>>(&self) -> S {
+    fn client<S: Service<Vendor = QingCloud>>(endpoint: &str) -> S {
         let built = clouddb_runtime::qingcloud::ClientBuilder::<S>::default()
-            .endpoint(self.mock.uri())
+            .endpoint(endpoint)
             .credentials(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY))
             .zone(ZONE)
             .environment(std::sync::Arc::new(
@@ -79,46 +61,26 @@ impl Server {
         }
     }
 
-    /// Checks that exactly one request arrived and that it is `expected`, correctly signed.
-    pub async fn expect(&self, expected: &Expected) {
-        let requests = self.requests().await;
-        let [request] = requests.as_slice() else {
-            panic!("expected exactly one request, got {}", requests.len());
-        };
-        let mut problems = Vec::new();
-        check_request(request, expected, &mut problems);
-        report("the request differs from the spec", &problems);
-    }
-}
-
-/// An answer with `status` and a JSON body (or none).
-fn json_answer(status: u16, body: Option<&str>) -> ResponseTemplate {
-    let template = ResponseTemplate::new(status);
-    match body {
-        Some(body) => template.set_body_raw(body.to_owned(), "application/json"),
-        None => template,
-    }
-}
-
-impl TestServer for Server {
-    /// Answers every request with `status` and a JSON body (or none).
-    async fn answer(&self, status: u16, body: Option<&str>) {
-        self.mount(json_answer(status, body)).await;
+    fn check_request(
+        request: &Request,
+        expected: &Expected,
+        _authority: &str,
+        problems: &mut Vec<String>,
+    ) {
+        check_request(request, expected, problems);
     }
 
-    async fn answer_once(&self, status: u16, body: &str) {
-        crate::wire::mount_once(&self.mock, json_answer(status, Some(body))).await;
+    fn error_fields(body: &Value) -> (Option<String>, Option<String>) {
+        let message = body
+            .get("message")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        (body.get("ret_code").map(Value::to_string), message)
     }
 
-    /// Answers every request with `status` and a raw body of some content type.
-    async fn answer_raw(&self, status: u16, body: &str, content_type: &str) {
-        self.mount(ResponseTemplate::new(status).set_body_raw(body.to_owned(), content_type))
-            .await;
-    }
-
-    /// The requests received so far.
-    async fn requests(&self) -> Vec<Request> {
-        self.mock.received_requests().await.unwrap_or_default()
+    /// The `req_id` the client chose: 32 hexadecimal digits.
+    fn request_id_ok(id: Option<&str>) -> bool {
+        id.is_some_and(|r| r.len() == 32)
     }
 }
 
@@ -193,68 +155,4 @@ fn check_request(request: &Request, expected: &Expected, problems: &mut Vec<Stri
     ) {
         problems.push(format!("signature: {e}"));
     }
-}
-
-/// Checks how a call reports error answers: a non-zero `ret_code` in an HTTP 200 answer
-/// (the documented error body, or the vendor shape), a gateway's HTML page, an empty body,
-/// a body that is not JSON, and, for operations that decode JSON, a success that is not JSON.
-pub async fn check_error_answers<S, F, Fut>(documented: Option<&str>, decodes_json: bool, call: F)
-where
-    S: Service<Vendor = QingCloud>,
-    F: Fn(S) -> Fut,
-    Fut: Future<Output = Result<(), Error>>,
-{
-    let server = Server::start().await;
-    let vendor = documented
-        .unwrap_or(r#"{"ret_code":1400,"message":"PermissionDenied, synthesized error"}"#);
-    let parsed: Value = serde_json::from_str(vendor).expect("the error example is JSON");
-    let code = parsed.get("ret_code").map(|c| c.to_string());
-    let message = parsed
-        .get("message")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let mut problems = Vec::new();
-
-    server.answer(200, Some(vendor)).await;
-    match call(server.client()).await {
-        Err(e) if e.kind() == ErrorKind::Api => {
-            let api = e.api_error().expect("an API error has details");
-            let got = (
-                api.status(),
-                api.code().map(str::to_owned),
-                api.message().map(str::to_owned),
-            );
-            let has_request_id = api.request_id().is_some_and(|r| r.len() == 32);
-            if got != (200, code, message) || !api.is_structured() || !has_request_id {
-                problems.push(format!("ret_code error: got {api:?}"));
-            }
-        }
-        other => problems.push(format!(
-            "ret_code error: expected an API error, got {other:?}"
-        )),
-    }
-    let client = || call(server.client());
-    check_unstructured_answers(
-        &server,
-        client,
-        decodes_json,
-        |id| id.is_some_and(|r| r.len() == 32),
-        &mut problems,
-    )
-    .await;
-    report("error answers are not reported as documented", &problems);
-}
-
-/// Checks that a call without its required parameters fails before sending anything,
-/// naming every missing parameter.
-pub async fn check_missing_parameters<S, F, Fut>(required: &[&str], call: F)
-where
-    S: Service<Vendor = QingCloud>,
-    F: FnOnce(S) -> Fut,
-    Fut: Future<Output = Result<(), Error>>,
-{
-    let server = Server::start().await;
-    server.answer(200, Some(r#"{"ret_code":0}"#)).await;
-    let result = call(server.client()).await;
-    check_missing(&server, result, required).await;
 }

@@ -228,7 +228,7 @@ fn emit_error_test(service: &Service, op: &Operation) -> TokenStream {
         #[tokio::test]
         #allow
         async fn #test() {
-            #module::check_error_answers(#documented, #decodes, |client: ::#lib::Client| async move {
+            #module::Server::check_error_answers(#documented, #decodes, |client: ::#lib::Client| async move {
                 client #call .send().await.map(drop)
             })
             .await;
@@ -255,7 +255,7 @@ fn emit_missing_test(service: &Service, op: &Operation) -> TokenStream {
         #[tokio::test]
         #allow
         async fn #test() {
-            #module::check_missing_parameters(&[#(#required),*], |client: ::#lib::Client| async move {
+            #module::Server::check_missing_parameters(&[#(#required),*], |client: ::#lib::Client| async move {
                 client.#method().send().await.map(drop)
             })
             .await;

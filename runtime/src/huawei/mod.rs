@@ -7,19 +7,17 @@ mod project;
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use crate::call::{CallConfig, CallOptions};
-use crate::client::{Attempt, Core, Service, Vendor};
-use crate::clock::{Clock, SystemClock};
+use crate::call::CallOptions;
+use crate::client::{Attempt, CommonConfig, Core, Service, Vendor};
 use crate::endpoint::Endpoint;
-use crate::environment::{huawei_keys, Environment, SystemEnvironment};
+use crate::environment::huawei_keys;
 use crate::error::Error;
 use crate::operation::{OperationSpec, QueryLists, RawResponse, RequestWriter, Setting};
-use crate::retry::{Sleep, TokioSleep};
 use crate::secret::Secret;
 use crate::signing::{self, encode_strict, huawei::Algorithm};
-use crate::transport::{transport_setters, user_agent, Transport, TransportConfig, WireRequest};
+use crate::transport::{transport_setters, WireRequest};
 
 pub use crate::client::ServiceInfo;
 
@@ -96,11 +94,7 @@ pub struct ClientBuilder<S> {
     project_id: Option<String>,
     language: Option<String>,
     algorithm: Algorithm,
-    transport: TransportConfig,
-    calls: CallConfig,
-    clock: Arc<dyn Clock>,
-    sleep: Arc<dyn Sleep>,
-    environment: Arc<dyn Environment>,
+    common: CommonConfig,
     service: PhantomData<fn() -> S>,
 }
 
@@ -127,11 +121,7 @@ impl<S: Service<Vendor = Huawei>> Default for ClientBuilder<S> {
             project_id: None,
             language: None,
             algorithm: Algorithm::default(),
-            transport: TransportConfig::default(),
-            calls: CallConfig::default(),
-            clock: Arc::new(SystemClock),
-            sleep: Arc::new(TokioSleep),
-            environment: Arc::new(SystemEnvironment),
+            common: CommonConfig::default(),
             service: PhantomData,
         }
     }
@@ -181,13 +171,6 @@ impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
         self
     }
 
-    /// Where environment variables and the home directory come from (for tests; the
-    /// default is the process environment).
-    pub fn environment(mut self, environment: Arc<dyn Environment>) -> Self {
-        self.environment = environment;
-        self
-    }
-
     transport_setters!();
 
     /// Checks the configuration, finds the credentials, and builds the client.
@@ -196,10 +179,10 @@ impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
         let (credentials, found_project) = match self.credentials {
             Some(credentials) => (
                 credentials,
-                self.environment.var("HUAWEICLOUD_SDK_PROJECT_ID"),
+                self.common.environment.var("HUAWEICLOUD_SDK_PROJECT_ID"),
             ),
             None => {
-                let keys = huawei_keys(self.environment.as_ref())?;
+                let keys = huawei_keys(self.common.environment.as_ref())?;
                 let mut signing =
                     signing::huawei::Credentials::new(keys.access_key, keys.secret_key.expose());
                 if let Some(token) = keys.security_token {
@@ -211,7 +194,7 @@ impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
         };
         let iam_endpoint = match (
             &self.iam_endpoint,
-            self.environment.var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
+            self.common.environment.var("HUAWEICLOUD_SDK_IAM_ENDPOINT"),
             &self.region,
         ) {
             (Some(explicit), _, _) => Some(Endpoint::parse(explicit)?),
@@ -221,15 +204,7 @@ impl<S: Service<Vendor = Huawei>> ClientBuilder<S> {
             }
             (None, None, None) => None,
         };
-        let core = Core {
-            service: S::INFO,
-            endpoint,
-            transport: Transport::new(&self.transport)?,
-            calls: self.calls,
-            clock: self.clock,
-            sleep: self.sleep,
-            user_agent: user_agent(S::INFO.crate_name, S::INFO.crate_version),
-        };
+        let core = self.common.into_core(S::INFO, endpoint)?;
         let vendor = Huawei {
             iam_endpoint,
             region: self.region,

@@ -34,7 +34,7 @@ async fn close_ai_ops_setting_doc() {
 
 #[tokio::test]
 async fn close_ai_ops_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -51,7 +51,7 @@ async fn close_ai_ops_setting_error_answers() {
 
 #[tokio::test]
 async fn close_ai_ops_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.close_ai_ops_setting().send().await.map(drop)
@@ -98,7 +98,7 @@ async fn create_ai_ops_doc() {
 
 #[tokio::test]
 async fn create_ai_ops_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -120,7 +120,7 @@ async fn create_ai_ops_error_answers() {
 
 #[tokio::test]
 async fn create_ai_ops_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_ai_ops().send().await.map(drop)
@@ -161,7 +161,7 @@ async fn delete_ai_ops_doc() {
 
 #[tokio::test]
 async fn delete_ai_ops_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -179,7 +179,7 @@ async fn delete_ai_ops_error_answers() {
 
 #[tokio::test]
 async fn delete_ai_ops_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "aiops_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_ai_ops().send().await.map(drop)
@@ -232,7 +232,7 @@ async fn list_ai_ops_doc() {
 
 #[tokio::test]
 async fn list_ai_ops_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -249,7 +249,7 @@ async fn list_ai_ops_error_answers() {
 
 #[tokio::test]
 async fn list_ai_ops_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_ai_ops().send().await.map(drop)
@@ -297,7 +297,7 @@ async fn list_smn_topics_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_smn_topics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -315,7 +315,7 @@ async fn list_smn_topics_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_smn_topics_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["domain_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_smn_topics().send().await.map(drop)
@@ -368,7 +368,7 @@ async fn show_ai_ops_detector_doc() {
 
 #[tokio::test]
 async fn show_ai_ops_detector_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -385,7 +385,7 @@ async fn show_ai_ops_detector_error_answers() {
 
 #[tokio::test]
 async fn show_ai_ops_detector_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_ai_ops_detector().send().await.map(drop)
@@ -438,7 +438,7 @@ async fn show_ai_ops_setting_doc() {
 
 #[tokio::test]
 async fn show_ai_ops_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -455,7 +455,7 @@ async fn show_ai_ops_setting_error_answers() {
 
 #[tokio::test]
 async fn show_ai_ops_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_ai_ops_setting().send().await.map(drop)
@@ -502,7 +502,7 @@ async fn update_ai_ops_setting_doc() {
 
 #[tokio::test]
 async fn update_ai_ops_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -524,7 +524,7 @@ async fn update_ai_ops_setting_error_answers() {
 
 #[tokio::test]
 async fn update_ai_ops_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_ai_ops_setting().send().await.map(drop)

@@ -53,7 +53,7 @@ async fn add_independent_node_doc() {
 
 #[tokio::test]
 async fn add_independent_node_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -76,7 +76,7 @@ async fn add_independent_node_error_answers() {
 
 #[tokio::test]
 async fn add_independent_node_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "type", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.add_independent_node().send().await.map(drop)
@@ -127,7 +127,7 @@ async fn change_cluster_subnet_doc() {
 
 #[tokio::test]
 async fn change_cluster_subnet_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -149,7 +149,7 @@ async fn change_cluster_subnet_error_answers() {
 
 #[tokio::test]
 async fn change_cluster_subnet_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.change_cluster_subnet().send().await.map(drop)
@@ -196,7 +196,7 @@ async fn change_mode_doc() {
 
 #[tokio::test]
 async fn change_mode_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -218,7 +218,7 @@ async fn change_mode_error_answers() {
 
 #[tokio::test]
 async fn change_mode_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.change_mode().send().await.map(drop)
@@ -265,7 +265,7 @@ async fn change_security_group_doc() {
 
 #[tokio::test]
 async fn change_security_group_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -287,7 +287,7 @@ async fn change_security_group_error_answers() {
 
 #[tokio::test]
 async fn change_security_group_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.change_security_group().send().await.map(drop)
@@ -333,7 +333,7 @@ async fn create_agency_doc() {
 
 #[tokio::test]
 async fn create_agency_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -404,7 +404,7 @@ async fn create_cluster_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -426,7 +426,7 @@ async fn create_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_cluster().send().await.map(drop)
@@ -485,7 +485,7 @@ async fn create_cluster_v2_doc() {
 
 #[tokio::test]
 async fn create_cluster_v2_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -506,7 +506,7 @@ async fn create_cluster_v2_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_v2_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_cluster_v2().send().await.map(drop)
@@ -546,7 +546,7 @@ async fn delete_cluster_doc() {
 
 #[tokio::test]
 async fn delete_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -563,7 +563,7 @@ async fn delete_cluster_error_answers() {
 
 #[tokio::test]
 async fn delete_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_cluster().send().await.map(drop)
@@ -632,7 +632,7 @@ async fn download_cert_generated() {
 
 #[tokio::test]
 async fn download_cert_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -876,7 +876,7 @@ async fn list_clusters_details_engine() {
 
 #[tokio::test]
 async fn list_clusters_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -931,7 +931,7 @@ async fn list_images_doc() {
 
 #[tokio::test]
 async fn list_images_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -949,7 +949,7 @@ async fn list_images_error_answers() {
 
 #[tokio::test]
 async fn list_images_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "upgrade_type"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_images().send().await.map(drop)
@@ -1002,7 +1002,7 @@ async fn list_routes_doc() {
 
 #[tokio::test]
 async fn list_routes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1019,7 +1019,7 @@ async fn list_routes_error_answers() {
 
 #[tokio::test]
 async fn list_routes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_routes().send().await.map(drop)
@@ -1060,7 +1060,7 @@ async fn reset_password_doc() {
 
 #[tokio::test]
 async fn reset_password_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1082,7 +1082,7 @@ async fn reset_password_error_answers() {
 
 #[tokio::test]
 async fn reset_password_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.reset_password().send().await.map(drop)
@@ -1135,7 +1135,7 @@ async fn restart_cluster_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn restart_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1153,7 +1153,7 @@ async fn restart_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn restart_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.restart_cluster().send().await.map(drop)
@@ -1232,7 +1232,7 @@ async fn restart_cluster_v2_node() {
 
 #[tokio::test]
 async fn restart_cluster_v2_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1254,7 +1254,7 @@ async fn restart_cluster_v2_error_answers() {
 
 #[tokio::test]
 async fn restart_cluster_v2_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.restart_cluster_v2().send().await.map(drop)
@@ -1326,7 +1326,7 @@ async fn retry_upgrade_task_abort() {
 
 #[tokio::test]
 async fn retry_upgrade_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1344,7 +1344,7 @@ async fn retry_upgrade_task_error_answers() {
 
 #[tokio::test]
 async fn retry_upgrade_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "action_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.retry_upgrade_task().send().await.map(drop)
@@ -1387,7 +1387,7 @@ async fn rolling_restart_doc() {
 
 #[tokio::test]
 async fn rolling_restart_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1409,7 +1409,7 @@ async fn rolling_restart_error_answers() {
 
 #[tokio::test]
 async fn rolling_restart_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.rolling_restart().send().await.map(drop)
@@ -1462,7 +1462,7 @@ async fn show_cluster_detail_doc() {
 
 #[tokio::test]
 async fn show_cluster_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1479,7 +1479,7 @@ async fn show_cluster_detail_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_cluster_detail().send().await.map(drop)
@@ -1532,7 +1532,7 @@ async fn show_cluster_volume_usage_doc() {
 
 #[tokio::test]
 async fn show_cluster_volume_usage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1549,7 +1549,7 @@ async fn show_cluster_volume_usage_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_volume_usage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_cluster_volume_usage().send().await.map(drop)
@@ -1597,7 +1597,7 @@ async fn update_az_by_instance_type_doc() {
 
 #[tokio::test]
 async fn update_az_by_instance_type_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1620,7 +1620,7 @@ async fn update_az_by_instance_type_error_answers() {
 
 #[tokio::test]
 async fn update_az_by_instance_type_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "inst_type", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_az_by_instance_type().send().await.map(drop)
@@ -1697,7 +1697,7 @@ async fn update_cluster_name_name_only() {
 
 #[tokio::test]
 async fn update_cluster_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1719,7 +1719,7 @@ async fn update_cluster_name_error_answers() {
 
 #[tokio::test]
 async fn update_cluster_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_cluster_name().send().await.map(drop)
@@ -1825,7 +1825,7 @@ async fn update_extend_cluster_auto_pay() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_extend_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1846,7 +1846,7 @@ async fn update_extend_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_extend_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_extend_cluster().send().await.map(drop)
@@ -1998,7 +1998,7 @@ async fn update_extend_instance_storage_ae() {
 
 #[tokio::test]
 async fn update_extend_instance_storage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -2020,7 +2020,7 @@ async fn update_extend_instance_storage_error_answers() {
 
 #[tokio::test]
 async fn update_extend_instance_storage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_extend_instance_storage().send().await.map(drop)
@@ -2106,7 +2106,7 @@ async fn update_flavor_no_auto_pay() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2129,7 +2129,7 @@ async fn update_flavor_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_flavor().send().await.map(drop)
@@ -2222,7 +2222,7 @@ async fn update_flavor_by_type_no_auto_pay() {
 
 #[tokio::test]
 async fn update_flavor_by_type_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -2245,7 +2245,7 @@ async fn update_flavor_by_type_error_answers() {
 
 #[tokio::test]
 async fn update_flavor_by_type_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "types", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_flavor_by_type().send().await.map(drop)
@@ -2286,7 +2286,7 @@ async fn update_instance_doc() {
 
 #[tokio::test]
 async fn update_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2304,7 +2304,7 @@ async fn update_instance_error_answers() {
 
 #[tokio::test]
 async fn update_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "instance_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_instance().send().await.map(drop)
@@ -2405,7 +2405,7 @@ async fn update_ondemand_cluster_to_period_text() {
 
 #[tokio::test]
 async fn update_ondemand_cluster_to_period_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -2427,7 +2427,7 @@ async fn update_ondemand_cluster_to_period_error_answers() {
 
 #[tokio::test]
 async fn update_ondemand_cluster_to_period_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_ondemand_cluster_to_period().send().await.map(drop)
@@ -2474,7 +2474,7 @@ async fn update_route_doc() {
 
 #[tokio::test]
 async fn update_route_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2496,7 +2496,7 @@ async fn update_route_error_answers() {
 
 #[tokio::test]
 async fn update_route_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_route().send().await.map(drop)
@@ -2543,7 +2543,7 @@ async fn update_shrink_cluster_doc() {
 
 #[tokio::test]
 async fn update_shrink_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2565,7 +2565,7 @@ async fn update_shrink_cluster_error_answers() {
 
 #[tokio::test]
 async fn update_shrink_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_shrink_cluster().send().await.map(drop)
@@ -2612,7 +2612,7 @@ async fn update_shrink_nodes_doc() {
 
 #[tokio::test]
 async fn update_shrink_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2634,7 +2634,7 @@ async fn update_shrink_nodes_error_answers() {
 
 #[tokio::test]
 async fn update_shrink_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_shrink_nodes().send().await.map(drop)
@@ -2682,7 +2682,7 @@ async fn upgrade_core_doc() {
 
 #[tokio::test]
 async fn upgrade_core_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -2705,7 +2705,7 @@ async fn upgrade_core_error_answers() {
 
 #[tokio::test]
 async fn upgrade_core_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "inst_type", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.upgrade_core().send().await.map(drop)
@@ -2801,7 +2801,7 @@ async fn upgrade_detail_az() {
 
 #[tokio::test]
 async fn upgrade_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -2818,7 +2818,7 @@ async fn upgrade_detail_error_answers() {
 
 #[tokio::test]
 async fn upgrade_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.upgrade_detail().send().await.map(drop)

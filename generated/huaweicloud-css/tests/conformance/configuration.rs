@@ -47,7 +47,7 @@ async fn list_ymls_doc() {
 
 #[tokio::test]
 async fn list_ymls_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -64,7 +64,7 @@ async fn list_ymls_error_answers() {
 
 #[tokio::test]
 async fn list_ymls_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_ymls().send().await.map(drop)
@@ -117,7 +117,7 @@ async fn list_ymls_job_doc() {
 
 #[tokio::test]
 async fn list_ymls_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -134,7 +134,7 @@ async fn list_ymls_job_error_answers() {
 
 #[tokio::test]
 async fn list_ymls_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_ymls_job().send().await.map(drop)
@@ -185,7 +185,7 @@ async fn update_ymls_doc() {
 
 #[tokio::test]
 async fn update_ymls_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -207,7 +207,7 @@ async fn update_ymls_error_answers() {
 
 #[tokio::test]
 async fn update_ymls_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_ymls().send().await.map(drop)

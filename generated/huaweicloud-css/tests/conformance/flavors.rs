@@ -43,7 +43,7 @@ async fn list_disk_type_generated() {
 
 #[tokio::test]
 async fn list_disk_type_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -93,7 +93,7 @@ async fn list_flavors_generated() {
 
 #[tokio::test]
 async fn list_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -138,7 +138,7 @@ async fn show_data_store_flavor_detail_doc() {
 
 #[tokio::test]
 async fn show_data_store_flavor_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -155,7 +155,7 @@ async fn show_data_store_flavor_detail_error_answers() {
 
 #[tokio::test]
 async fn show_data_store_flavor_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["datastore_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_data_store_flavor_detail().send().await.map(drop)
@@ -208,7 +208,7 @@ async fn show_flavor_detail_doc() {
 
 #[tokio::test]
 async fn show_flavor_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -225,7 +225,7 @@ async fn show_flavor_detail_error_answers() {
 
 #[tokio::test]
 async fn show_flavor_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["flavor_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_flavor_detail().send().await.map(drop)
@@ -278,7 +278,7 @@ async fn show_resize_flavors_doc() {
 
 #[tokio::test]
 async fn show_resize_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -295,7 +295,7 @@ async fn show_resize_flavors_error_answers() {
 
 #[tokio::test]
 async fn show_resize_flavors_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["clusterId"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_resize_flavors().send().await.map(drop)

@@ -77,7 +77,7 @@ async fn start_kibana_public_doc_2() {
 
 #[tokio::test]
 async fn start_kibana_public_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -99,7 +99,7 @@ async fn start_kibana_public_error_answers() {
 
 #[tokio::test]
 async fn start_kibana_public_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_kibana_public().send().await.map(drop)
@@ -139,7 +139,7 @@ async fn stop_public_kibana_whitelist_doc() {
 
 #[tokio::test]
 async fn stop_public_kibana_whitelist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -156,7 +156,7 @@ async fn stop_public_kibana_whitelist_error_answers() {
 
 #[tokio::test]
 async fn stop_public_kibana_whitelist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_public_kibana_whitelist().send().await.map(drop)
@@ -203,7 +203,7 @@ async fn update_alter_kibana_doc() {
 
 #[tokio::test]
 async fn update_alter_kibana_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -225,7 +225,7 @@ async fn update_alter_kibana_error_answers() {
 
 #[tokio::test]
 async fn update_alter_kibana_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_alter_kibana().send().await.map(drop)
@@ -272,7 +272,7 @@ async fn update_close_kibana_doc() {
 
 #[tokio::test]
 async fn update_close_kibana_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -294,7 +294,7 @@ async fn update_close_kibana_error_answers() {
 
 #[tokio::test]
 async fn update_close_kibana_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_close_kibana().send().await.map(drop)
@@ -335,7 +335,7 @@ async fn update_public_kibana_whitelist_doc() {
 
 #[tokio::test]
 async fn update_public_kibana_whitelist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -357,7 +357,7 @@ async fn update_public_kibana_whitelist_error_answers() {
 
 #[tokio::test]
 async fn update_public_kibana_whitelist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_public_kibana_whitelist().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn create_elb_listener_doc() {
 
 #[tokio::test]
 async fn create_elb_listener_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -76,7 +76,7 @@ async fn create_elb_listener_error_answers() {
 
 #[tokio::test]
 async fn create_elb_listener_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_elb_listener().send().await.map(drop)
@@ -127,7 +127,7 @@ async fn enable_or_disable_elb_doc() {
 
 #[tokio::test]
 async fn enable_or_disable_elb_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -149,7 +149,7 @@ async fn enable_or_disable_elb_error_answers() {
 
 #[tokio::test]
 async fn enable_or_disable_elb_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.enable_or_disable_elb().send().await.map(drop)
@@ -202,7 +202,7 @@ async fn list_elb_certs_doc() {
 
 #[tokio::test]
 async fn list_elb_certs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -219,7 +219,7 @@ async fn list_elb_certs_error_answers() {
 
 #[tokio::test]
 async fn list_elb_certs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_elb_certs().send().await.map(drop)
@@ -272,7 +272,7 @@ async fn list_elbs_doc() {
 
 #[tokio::test]
 async fn list_elbs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -289,7 +289,7 @@ async fn list_elbs_error_answers() {
 
 #[tokio::test]
 async fn list_elbs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_elbs().send().await.map(drop)
@@ -342,7 +342,7 @@ async fn show_elb_detail_doc() {
 
 #[tokio::test]
 async fn show_elb_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -359,7 +359,7 @@ async fn show_elb_detail_error_answers() {
 
 #[tokio::test]
 async fn show_elb_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_elb_detail().send().await.map(drop)
@@ -411,7 +411,7 @@ async fn update_es_listener_doc() {
 
 #[tokio::test]
 async fn update_es_listener_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -434,7 +434,7 @@ async fn update_es_listener_error_answers() {
 
 #[tokio::test]
 async fn update_es_listener_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "listener_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_es_listener().send().await.map(drop)

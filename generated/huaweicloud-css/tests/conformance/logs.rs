@@ -34,7 +34,7 @@ async fn create_log_backup_doc() {
 
 #[tokio::test]
 async fn create_log_backup_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -51,7 +51,7 @@ async fn create_log_backup_error_answers() {
 
 #[tokio::test]
 async fn create_log_backup_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_log_backup().send().await.map(drop)
@@ -104,7 +104,7 @@ async fn list_logs_job_doc() {
 
 #[tokio::test]
 async fn list_logs_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -121,7 +121,7 @@ async fn list_logs_job_error_answers() {
 
 #[tokio::test]
 async fn list_logs_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_logs_job().send().await.map(drop)
@@ -174,7 +174,7 @@ async fn show_get_log_setting_doc() {
 
 #[tokio::test]
 async fn show_get_log_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -191,7 +191,7 @@ async fn show_get_log_setting_error_answers() {
 
 #[tokio::test]
 async fn show_get_log_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_get_log_setting().send().await.map(drop)
@@ -251,7 +251,7 @@ async fn show_log_backup_doc() {
 
 #[tokio::test]
 async fn show_log_backup_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -273,7 +273,7 @@ async fn show_log_backup_error_answers() {
 
 #[tokio::test]
 async fn show_log_backup_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_log_backup().send().await.map(drop)
@@ -314,7 +314,7 @@ async fn start_log_auto_backup_policy_doc() {
 
 #[tokio::test]
 async fn start_log_auto_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -336,7 +336,7 @@ async fn start_log_auto_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn start_log_auto_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_log_auto_backup_policy().send().await.map(drop)
@@ -383,7 +383,7 @@ async fn start_logs_doc() {
 
 #[tokio::test]
 async fn start_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -405,7 +405,7 @@ async fn start_logs_error_answers() {
 
 #[tokio::test]
 async fn start_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_logs().send().await.map(drop)
@@ -456,7 +456,7 @@ async fn start_target_cluster_connectivity_test_doc() {
 
 #[tokio::test]
 async fn start_target_cluster_connectivity_test_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -478,7 +478,7 @@ async fn start_target_cluster_connectivity_test_error_answers() {
 
 #[tokio::test]
 async fn start_target_cluster_connectivity_test_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_target_cluster_connectivity_test().send().await.map(drop)
@@ -518,7 +518,7 @@ async fn stop_log_auto_backup_policy_doc() {
 
 #[tokio::test]
 async fn stop_log_auto_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -535,7 +535,7 @@ async fn stop_log_auto_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn stop_log_auto_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_log_auto_backup_policy().send().await.map(drop)
@@ -575,7 +575,7 @@ async fn stop_logs_doc() {
 
 #[tokio::test]
 async fn stop_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -592,7 +592,7 @@ async fn stop_logs_error_answers() {
 
 #[tokio::test]
 async fn stop_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_logs().send().await.map(drop)
@@ -639,7 +639,7 @@ async fn update_log_setting_doc() {
 
 #[tokio::test]
 async fn update_log_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -661,7 +661,7 @@ async fn update_log_setting_error_answers() {
 
 #[tokio::test]
 async fn update_log_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_log_setting().send().await.map(drop)

@@ -41,7 +41,7 @@ async fn add_favorite_doc() {
 
 #[tokio::test]
 async fn add_favorite_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -63,7 +63,7 @@ async fn add_favorite_error_answers() {
 
 #[tokio::test]
 async fn add_favorite_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.add_favorite().send().await.map(drop)
@@ -110,7 +110,7 @@ async fn create_cnf_doc() {
 
 #[tokio::test]
 async fn create_cnf_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -132,7 +132,7 @@ async fn create_cnf_error_answers() {
 
 #[tokio::test]
 async fn create_cnf_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_cnf().send().await.map(drop)
@@ -173,7 +173,7 @@ async fn delete_certs_doc() {
 
 #[tokio::test]
 async fn delete_certs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -191,7 +191,7 @@ async fn delete_certs_error_answers() {
 
 #[tokio::test]
 async fn delete_certs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "cert_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_certs().send().await.map(drop)
@@ -234,7 +234,7 @@ async fn delete_conf_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_conf_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -253,7 +253,7 @@ async fn delete_conf_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_conf_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_conf().send().await.map(drop)
@@ -298,7 +298,7 @@ async fn delete_logstash_conf_doc() {
 
 #[tokio::test]
 async fn delete_logstash_conf_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -316,7 +316,7 @@ async fn delete_logstash_conf_error_answers() {
 
 #[tokio::test]
 async fn delete_logstash_conf_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_logstash_conf().send().await.map(drop)
@@ -356,7 +356,7 @@ async fn delete_logstash_template_doc() {
 
 #[tokio::test]
 async fn delete_logstash_template_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -373,7 +373,7 @@ async fn delete_logstash_template_error_answers() {
 
 #[tokio::test]
 async fn delete_logstash_template_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_logstash_template().send().await.map(drop)
@@ -415,7 +415,7 @@ async fn delete_template_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_template_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -433,7 +433,7 @@ async fn delete_template_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_template_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_template().send().await.map(drop)
@@ -486,7 +486,7 @@ async fn list_actions_doc() {
 
 #[tokio::test]
 async fn list_actions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -503,7 +503,7 @@ async fn list_actions_error_answers() {
 
 #[tokio::test]
 async fn list_actions_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_actions().send().await.map(drop)
@@ -556,7 +556,7 @@ async fn list_certs_doc() {
 
 #[tokio::test]
 async fn list_certs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -573,7 +573,7 @@ async fn list_certs_error_answers() {
 
 #[tokio::test]
 async fn list_certs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_certs().send().await.map(drop)
@@ -628,7 +628,7 @@ async fn list_confs_doc() {
 
 #[tokio::test]
 async fn list_confs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -647,7 +647,7 @@ async fn list_confs_error_answers() {
 
 #[tokio::test]
 async fn list_confs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_confs().send().await.map(drop)
@@ -700,7 +700,7 @@ async fn list_pipelines_doc() {
 
 #[tokio::test]
 async fn list_pipelines_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -717,7 +717,7 @@ async fn list_pipelines_error_answers() {
 
 #[tokio::test]
 async fn list_pipelines_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_pipelines().send().await.map(drop)
@@ -766,7 +766,7 @@ async fn list_templates_doc() {
 
 #[tokio::test]
 async fn list_templates_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -807,7 +807,7 @@ async fn reboot_cluster_doc() {
 
 #[tokio::test]
 async fn reboot_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -824,7 +824,7 @@ async fn reboot_cluster_error_answers() {
 
 #[tokio::test]
 async fn reboot_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.reboot_cluster().send().await.map(drop)
@@ -878,7 +878,7 @@ async fn show_certs_detail_doc() {
 
 #[tokio::test]
 async fn show_certs_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -896,7 +896,7 @@ async fn show_certs_detail_error_answers() {
 
 #[tokio::test]
 async fn show_certs_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "cert_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_certs_detail().send().await.map(drop)
@@ -950,7 +950,7 @@ async fn show_get_conf_detail_doc() {
 
 #[tokio::test]
 async fn show_get_conf_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -968,7 +968,7 @@ async fn show_get_conf_detail_error_answers() {
 
 #[tokio::test]
 async fn show_get_conf_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_get_conf_detail().send().await.map(drop)
@@ -1028,7 +1028,7 @@ async fn start_connectivity_test_doc() {
 
 #[tokio::test]
 async fn start_connectivity_test_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -1050,7 +1050,7 @@ async fn start_connectivity_test_error_answers() {
 
 #[tokio::test]
 async fn start_connectivity_test_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_connectivity_test().send().await.map(drop)
@@ -1097,7 +1097,7 @@ async fn start_hot_pipeline_doc() {
 
 #[tokio::test]
 async fn start_hot_pipeline_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1119,7 +1119,7 @@ async fn start_hot_pipeline_error_answers() {
 
 #[tokio::test]
 async fn start_hot_pipeline_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_hot_pipeline().send().await.map(drop)
@@ -1166,7 +1166,7 @@ async fn start_pipeline_doc() {
 
 #[tokio::test]
 async fn start_pipeline_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1188,7 +1188,7 @@ async fn start_pipeline_error_answers() {
 
 #[tokio::test]
 async fn start_pipeline_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_pipeline().send().await.map(drop)
@@ -1229,7 +1229,7 @@ async fn stop_hot_pipeline_doc() {
 
 #[tokio::test]
 async fn stop_hot_pipeline_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1247,7 +1247,7 @@ async fn stop_hot_pipeline_error_answers() {
 
 #[tokio::test]
 async fn stop_hot_pipeline_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_hot_pipeline().send().await.map(drop)
@@ -1287,7 +1287,7 @@ async fn stop_pipeline_doc() {
 
 #[tokio::test]
 async fn stop_pipeline_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1304,7 +1304,7 @@ async fn stop_pipeline_error_answers() {
 
 #[tokio::test]
 async fn stop_pipeline_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_pipeline().send().await.map(drop)
@@ -1351,7 +1351,7 @@ async fn update_cnf_doc() {
 
 #[tokio::test]
 async fn update_cnf_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1373,7 +1373,7 @@ async fn update_cnf_error_answers() {
 
 #[tokio::test]
 async fn update_cnf_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_cnf().send().await.map(drop)
@@ -1420,7 +1420,7 @@ async fn upload_certs_doc() {
 
 #[tokio::test]
 async fn upload_certs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -1442,7 +1442,7 @@ async fn upload_certs_error_answers() {
 
 #[tokio::test]
 async fn upload_certs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.upload_certs().send().await.map(drop)

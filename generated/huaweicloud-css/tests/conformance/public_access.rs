@@ -87,7 +87,7 @@ async fn create_bind_public_doc_2() {
 
 #[tokio::test]
 async fn create_bind_public_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -109,7 +109,7 @@ async fn create_bind_public_error_answers() {
 
 #[tokio::test]
 async fn create_bind_public_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_bind_public().send().await.map(drop)
@@ -150,7 +150,7 @@ async fn start_public_whitelist_doc() {
 
 #[tokio::test]
 async fn start_public_whitelist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -172,7 +172,7 @@ async fn start_public_whitelist_error_answers() {
 
 #[tokio::test]
 async fn start_public_whitelist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_public_whitelist().send().await.map(drop)
@@ -212,7 +212,7 @@ async fn stop_public_whitelist_doc() {
 
 #[tokio::test]
 async fn stop_public_whitelist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -229,7 +229,7 @@ async fn stop_public_whitelist_error_answers() {
 
 #[tokio::test]
 async fn stop_public_whitelist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_public_whitelist().send().await.map(drop)
@@ -276,7 +276,7 @@ async fn update_public_band_width_doc() {
 
 #[tokio::test]
 async fn update_public_band_width_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -298,7 +298,7 @@ async fn update_public_band_width_error_answers() {
 
 #[tokio::test]
 async fn update_public_band_width_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_public_band_width().send().await.map(drop)
@@ -347,7 +347,7 @@ async fn update_unbind_public_doc() {
 
 #[tokio::test]
 async fn update_unbind_public_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -369,7 +369,7 @@ async fn update_unbind_public_error_answers() {
 
 #[tokio::test]
 async fn update_unbind_public_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_unbind_public().send().await.map(drop)

@@ -77,7 +77,7 @@ async fn create_auto_create_policy_page() {
 
 #[tokio::test]
 async fn create_auto_create_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -99,7 +99,7 @@ async fn create_auto_create_policy_error_answers() {
 
 #[tokio::test]
 async fn create_auto_create_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_auto_create_policy().send().await.map(drop)
@@ -208,7 +208,7 @@ async fn create_snapshot_page() {
 
 #[tokio::test]
 async fn create_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -230,7 +230,7 @@ async fn create_snapshot_error_answers() {
 
 #[tokio::test]
 async fn create_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_snapshot().send().await.map(drop)
@@ -271,7 +271,7 @@ async fn delete_snapshot_doc() {
 
 #[tokio::test]
 async fn delete_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -289,7 +289,7 @@ async fn delete_snapshot_error_answers() {
 
 #[tokio::test]
 async fn delete_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "snapshot_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_snapshot().send().await.map(drop)
@@ -342,7 +342,7 @@ async fn list_snapshots_doc() {
 
 #[tokio::test]
 async fn list_snapshots_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -359,7 +359,7 @@ async fn list_snapshots_error_answers() {
 
 #[tokio::test]
 async fn list_snapshots_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_snapshots().send().await.map(drop)
@@ -481,7 +481,7 @@ async fn restore_snapshot_page() {
 
 #[tokio::test]
 async fn restore_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -504,7 +504,7 @@ async fn restore_snapshot_error_answers() {
 
 #[tokio::test]
 async fn restore_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "snapshot_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.restore_snapshot().send().await.map(drop)
@@ -557,7 +557,7 @@ async fn show_auto_create_policy_doc() {
 
 #[tokio::test]
 async fn show_auto_create_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -574,7 +574,7 @@ async fn show_auto_create_policy_error_answers() {
 
 #[tokio::test]
 async fn show_auto_create_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_auto_create_policy().send().await.map(drop)
@@ -621,7 +621,7 @@ async fn start_auto_create_snapshots_doc() {
 
 #[tokio::test]
 async fn start_auto_create_snapshots_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -643,7 +643,7 @@ async fn start_auto_create_snapshots_error_answers() {
 
 #[tokio::test]
 async fn start_auto_create_snapshots_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_auto_create_snapshots().send().await.map(drop)
@@ -685,7 +685,7 @@ async fn start_auto_setting_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn start_auto_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -703,7 +703,7 @@ async fn start_auto_setting_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn start_auto_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_auto_setting().send().await.map(drop)
@@ -743,7 +743,7 @@ async fn stop_auto_create_snapshots_doc() {
 
 #[tokio::test]
 async fn stop_auto_create_snapshots_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -760,7 +760,7 @@ async fn stop_auto_create_snapshots_error_answers() {
 
 #[tokio::test]
 async fn stop_auto_create_snapshots_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_auto_create_snapshots().send().await.map(drop)
@@ -800,7 +800,7 @@ async fn stop_snapshot_doc() {
 
 #[tokio::test]
 async fn stop_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -817,7 +817,7 @@ async fn stop_snapshot_error_answers() {
 
 #[tokio::test]
 async fn stop_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_snapshot().send().await.map(drop)
@@ -900,7 +900,7 @@ async fn update_snapshot_setting_page() {
 
 #[tokio::test]
 async fn update_snapshot_setting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -922,7 +922,7 @@ async fn update_snapshot_setting_error_answers() {
 
 #[tokio::test]
 async fn update_snapshot_setting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_snapshot_setting().send().await.map(drop)

@@ -79,7 +79,7 @@ async fn create_clusters_tags_page() {
 
 #[tokio::test]
 async fn create_clusters_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -102,7 +102,7 @@ async fn create_clusters_tags_error_answers() {
 
 #[tokio::test]
 async fn create_clusters_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["resource_type", "cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_clusters_tags().send().await.map(drop)
@@ -175,7 +175,7 @@ async fn delete_clusters_tags_page() {
 
 #[tokio::test]
 async fn delete_clusters_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -194,7 +194,7 @@ async fn delete_clusters_tags_error_answers() {
 
 #[tokio::test]
 async fn delete_clusters_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["resource_type", "cluster_id", "key"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_clusters_tags().send().await.map(drop)
@@ -243,7 +243,7 @@ async fn list_clusters_tags_doc() {
 
 #[tokio::test]
 async fn list_clusters_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -260,7 +260,7 @@ async fn list_clusters_tags_error_answers() {
 
 #[tokio::test]
 async fn list_clusters_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["resource_type"],
             |client: ::huaweicloud_css::Client| async move {
                 client.list_clusters_tags().send().await.map(drop)
@@ -314,7 +314,7 @@ async fn show_cluster_tag_doc() {
 
 #[tokio::test]
 async fn show_cluster_tag_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -332,7 +332,7 @@ async fn show_cluster_tag_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_tag_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["resource_type", "cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_cluster_tag().send().await.map(drop)
@@ -454,7 +454,7 @@ async fn update_batch_clusters_tags_page_delete() {
 
 #[tokio::test]
 async fn update_batch_clusters_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -477,7 +477,7 @@ async fn update_batch_clusters_tags_error_answers() {
 
 #[tokio::test]
 async fn update_batch_clusters_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["resource_type", "cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_batch_clusters_tags().send().await.map(drop)

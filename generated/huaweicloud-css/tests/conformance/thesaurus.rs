@@ -77,7 +77,7 @@ async fn create_load_ik_thesaurus_page() {
 
 #[tokio::test]
 async fn create_load_ik_thesaurus_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -99,7 +99,7 @@ async fn create_load_ik_thesaurus_error_answers() {
 
 #[tokio::test]
 async fn create_load_ik_thesaurus_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.create_load_ik_thesaurus().send().await.map(drop)
@@ -139,7 +139,7 @@ async fn delete_ik_thesaurus_doc() {
 
 #[tokio::test]
 async fn delete_ik_thesaurus_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -156,7 +156,7 @@ async fn delete_ik_thesaurus_error_answers() {
 
 #[tokio::test]
 async fn delete_ik_thesaurus_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.delete_ik_thesaurus().send().await.map(drop)
@@ -209,7 +209,7 @@ async fn show_ik_thesaurus_doc() {
 
 #[tokio::test]
 async fn show_ik_thesaurus_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -226,7 +226,7 @@ async fn show_ik_thesaurus_error_answers() {
 
 #[tokio::test]
 async fn show_ik_thesaurus_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_ik_thesaurus().send().await.map(drop)

@@ -47,7 +47,7 @@ async fn show_vpcep_connection_doc() {
 
 #[tokio::test]
 async fn show_vpcep_connection_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -64,7 +64,7 @@ async fn show_vpcep_connection_error_answers() {
 
 #[tokio::test]
 async fn show_vpcep_connection_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.show_vpcep_connection().send().await.map(drop)
@@ -114,7 +114,7 @@ async fn start_vpcep_doc() {
 
 #[tokio::test]
 async fn start_vpcep_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -136,7 +136,7 @@ async fn start_vpcep_error_answers() {
 
 #[tokio::test]
 async fn start_vpcep_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.start_vpcep().send().await.map(drop)
@@ -185,7 +185,7 @@ async fn stop_vpcep_doc() {
 
 #[tokio::test]
 async fn stop_vpcep_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_css::Client| async move {
@@ -202,7 +202,7 @@ async fn stop_vpcep_error_answers() {
 
 #[tokio::test]
 async fn stop_vpcep_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_css::Client| async move {
                 client.stop_vpcep().send().await.map(drop)
@@ -249,7 +249,7 @@ async fn update_vpcep_connection_doc() {
 
 #[tokio::test]
 async fn update_vpcep_connection_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -271,7 +271,7 @@ async fn update_vpcep_connection_error_answers() {
 
 #[tokio::test]
 async fn update_vpcep_connection_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_vpcep_connection().send().await.map(drop)
@@ -318,7 +318,7 @@ async fn update_vpcep_whitelist_doc() {
 
 #[tokio::test]
 async fn update_vpcep_whitelist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_css::Client| async move {
@@ -340,7 +340,7 @@ async fn update_vpcep_whitelist_error_answers() {
 
 #[tokio::test]
 async fn update_vpcep_whitelist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_css::Client| async move {
                 client.update_vpcep_whitelist().send().await.map(drop)

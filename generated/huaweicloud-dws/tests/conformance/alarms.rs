@@ -101,7 +101,7 @@ async fn create_alarm_sub_explorer() {
 
 #[tokio::test]
 async fn create_alarm_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -122,7 +122,7 @@ async fn create_alarm_sub_error_answers() {
 
 #[tokio::test]
 async fn create_alarm_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_alarm_sub().send().await.map(drop)
@@ -175,7 +175,7 @@ async fn delete_alarm_sub_doc() {
 
 #[tokio::test]
 async fn delete_alarm_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -192,7 +192,7 @@ async fn delete_alarm_sub_error_answers() {
 
 #[tokio::test]
 async fn delete_alarm_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["alarm_sub_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_alarm_sub().send().await.map(drop)
@@ -241,7 +241,7 @@ async fn list_alarm_configs_doc() {
 
 #[tokio::test]
 async fn list_alarm_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -334,7 +334,7 @@ async fn list_alarm_detail_explorer() {
 
 #[tokio::test]
 async fn list_alarm_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -433,7 +433,7 @@ async fn list_alarm_statistic_explorer() {
 
 #[tokio::test]
 async fn list_alarm_statistic_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -489,7 +489,7 @@ async fn list_alarm_subs_generated() {
 
 #[tokio::test]
 async fn list_alarm_subs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -550,7 +550,7 @@ async fn update_alarm_sub_doc() {
 
 #[tokio::test]
 async fn update_alarm_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -572,7 +572,7 @@ async fn update_alarm_sub_error_answers() {
 
 #[tokio::test]
 async fn update_alarm_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["alarm_sub_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_alarm_sub().send().await.map(drop)

@@ -47,7 +47,7 @@ async fn list_audit_log_doc() {
 
 #[tokio::test]
 async fn list_audit_log_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -64,7 +64,7 @@ async fn list_audit_log_error_answers() {
 
 #[tokio::test]
 async fn list_audit_log_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_audit_log().send().await.map(drop)

@@ -43,7 +43,7 @@ async fn list_availability_zones_generated() {
 
 #[tokio::test]
 async fn list_availability_zones_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {

@@ -38,7 +38,7 @@ async fn cancel_readonly_cluster_doc() {
 
 #[tokio::test]
 async fn cancel_readonly_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -55,7 +55,7 @@ async fn cancel_readonly_cluster_error_answers() {
 
 #[tokio::test]
 async fn cancel_readonly_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.cancel_readonly_cluster().send().await.map(drop)
@@ -102,7 +102,7 @@ async fn change_security_group_doc() {
 
 #[tokio::test]
 async fn change_security_group_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -124,7 +124,7 @@ async fn change_security_group_error_answers() {
 
 #[tokio::test]
 async fn change_security_group_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.change_security_group().send().await.map(drop)
@@ -174,7 +174,7 @@ async fn check_cluster_doc() {
 
 #[tokio::test]
 async fn check_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -195,7 +195,7 @@ async fn check_cluster_error_answers() {
 
 #[tokio::test]
 async fn check_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_cluster().send().await.map(drop)
@@ -256,7 +256,7 @@ async fn create_cluster_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -278,7 +278,7 @@ async fn create_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_cluster().send().await.map(drop)
@@ -337,7 +337,7 @@ async fn create_cluster_v2_doc() {
 
 #[tokio::test]
 async fn create_cluster_v2_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -358,7 +358,7 @@ async fn create_cluster_v2_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_v2_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_cluster_v2().send().await.map(drop)
@@ -405,7 +405,7 @@ async fn delete_cluster_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -428,7 +428,7 @@ async fn delete_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_cluster().send().await.map(drop)
@@ -479,7 +479,7 @@ async fn delete_dws_cluster_doc() {
 
 #[tokio::test]
 async fn delete_dws_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -496,7 +496,7 @@ async fn delete_dws_cluster_error_answers() {
 
 #[tokio::test]
 async fn delete_dws_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_dws_cluster().send().await.map(drop)
@@ -545,7 +545,7 @@ async fn list_actions_doc() {
 
 #[tokio::test]
 async fn list_actions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -599,7 +599,7 @@ async fn list_cluster_details_doc() {
 
 #[tokio::test]
 async fn list_cluster_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -616,7 +616,7 @@ async fn list_cluster_details_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_details().send().await.map(drop)
@@ -669,7 +669,7 @@ async fn list_clusters_api_explorer() {
 
 #[tokio::test]
 async fn list_clusters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -724,7 +724,7 @@ async fn list_dss_pools_generated() {
 
 #[tokio::test]
 async fn list_dss_pools_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -774,7 +774,7 @@ async fn list_eps_doc() {
 
 #[tokio::test]
 async fn list_eps_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -824,7 +824,7 @@ async fn list_node_types_generated() {
 
 #[tokio::test]
 async fn list_node_types_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -878,7 +878,7 @@ async fn list_snapshot_statistics_doc() {
 
 #[tokio::test]
 async fn list_snapshot_statistics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -895,7 +895,7 @@ async fn list_snapshot_statistics_error_answers() {
 
 #[tokio::test]
 async fn list_snapshot_statistics_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_snapshot_statistics().send().await.map(drop)
@@ -944,7 +944,7 @@ async fn list_statistics_generated() {
 
 #[tokio::test]
 async fn list_statistics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -998,7 +998,7 @@ async fn list_tags_for_resource_doc() {
 
 #[tokio::test]
 async fn list_tags_for_resource_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1015,7 +1015,7 @@ async fn list_tags_for_resource_error_answers() {
 
 #[tokio::test]
 async fn list_tags_for_resource_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_tags_for_resource().send().await.map(drop)
@@ -1068,7 +1068,7 @@ async fn list_topo_rings_doc() {
 
 #[tokio::test]
 async fn list_topo_rings_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1085,7 +1085,7 @@ async fn list_topo_rings_error_answers() {
 
 #[tokio::test]
 async fn list_topo_rings_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_topo_rings().send().await.map(drop)
@@ -1137,7 +1137,7 @@ async fn modify_cluster_name_doc() {
 
 #[tokio::test]
 async fn modify_cluster_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1159,7 +1159,7 @@ async fn modify_cluster_name_error_answers() {
 
 #[tokio::test]
 async fn modify_cluster_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.modify_cluster_name().send().await.map(drop)
@@ -1215,7 +1215,7 @@ async fn modify_cluster_timezone_doc() {
 
 #[tokio::test]
 async fn modify_cluster_timezone_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1237,7 +1237,7 @@ async fn modify_cluster_timezone_error_answers() {
 
 #[tokio::test]
 async fn modify_cluster_timezone_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.modify_cluster_timezone().send().await.map(drop)
@@ -1278,7 +1278,7 @@ async fn reset_password_doc() {
 
 #[tokio::test]
 async fn reset_password_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1300,7 +1300,7 @@ async fn reset_password_error_answers() {
 
 #[tokio::test]
 async fn reset_password_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.reset_password().send().await.map(drop)
@@ -1341,7 +1341,7 @@ async fn restart_cluster_doc() {
 
 #[tokio::test]
 async fn restart_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1359,7 +1359,7 @@ async fn restart_cluster_error_answers() {
 
 #[tokio::test]
 async fn restart_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restart_cluster().send().await.map(drop)
@@ -1410,7 +1410,7 @@ async fn save_cluster_description_info_doc() {
 
 #[tokio::test]
 async fn save_cluster_description_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1432,7 +1432,7 @@ async fn save_cluster_description_info_error_answers() {
 
 #[tokio::test]
 async fn save_cluster_description_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.save_cluster_description_info().send().await.map(drop)
@@ -1485,7 +1485,7 @@ async fn show_cluster_flavor_doc() {
 
 #[tokio::test]
 async fn show_cluster_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1502,7 +1502,7 @@ async fn show_cluster_flavor_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_cluster_flavor().send().await.map(drop)
@@ -1555,7 +1555,7 @@ async fn show_cluster_volume_doc() {
 
 #[tokio::test]
 async fn show_cluster_volume_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1572,7 +1572,7 @@ async fn show_cluster_volume_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_volume_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_cluster_volume().send().await.map(drop)
@@ -1621,7 +1621,7 @@ async fn show_clusters_generated() {
 
 #[tokio::test]
 async fn show_clusters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1675,7 +1675,7 @@ async fn show_instance_doc() {
 
 #[tokio::test]
 async fn show_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1692,7 +1692,7 @@ async fn show_instance_error_answers() {
 
 #[tokio::test]
 async fn show_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_instance().send().await.map(drop)
@@ -1741,7 +1741,7 @@ async fn show_resource_statistics_doc() {
 
 #[tokio::test]
 async fn show_resource_statistics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1795,7 +1795,7 @@ async fn start_cluster_doc() {
 
 #[tokio::test]
 async fn start_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1812,7 +1812,7 @@ async fn start_cluster_error_answers() {
 
 #[tokio::test]
 async fn start_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.start_cluster().send().await.map(drop)
@@ -1865,7 +1865,7 @@ async fn stop_cluster_doc() {
 
 #[tokio::test]
 async fn stop_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1882,7 +1882,7 @@ async fn stop_cluster_error_answers() {
 
 #[tokio::test]
 async fn stop_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.stop_cluster().send().await.map(drop)
@@ -1922,7 +1922,7 @@ async fn switch_over_cluster_doc() {
 
 #[tokio::test]
 async fn switch_over_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1939,7 +1939,7 @@ async fn switch_over_cluster_error_answers() {
 
 #[tokio::test]
 async fn switch_over_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.switch_over_cluster().send().await.map(drop)
@@ -1986,7 +1986,7 @@ async fn update_maintenance_window_doc() {
 
 #[tokio::test]
 async fn update_maintenance_window_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2008,7 +2008,7 @@ async fn update_maintenance_window_error_answers() {
 
 #[tokio::test]
 async fn update_maintenance_window_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_maintenance_window().send().await.map(drop)

@@ -47,7 +47,7 @@ async fn list_cluster_configurations_doc() {
 
 #[tokio::test]
 async fn list_cluster_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -64,7 +64,7 @@ async fn list_cluster_configurations_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_configurations().send().await.map(drop)
@@ -118,7 +118,7 @@ async fn list_cluster_configurations_parameter_doc() {
 
 #[tokio::test]
 async fn list_cluster_configurations_parameter_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -136,7 +136,7 @@ async fn list_cluster_configurations_parameter_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_configurations_parameter_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "configuration_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_configurations_parameter().send().await.map(drop)
@@ -190,7 +190,7 @@ async fn list_cluster_security_configurations_doc() {
 
 #[tokio::test]
 async fn list_cluster_security_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -208,7 +208,7 @@ async fn list_cluster_security_configurations_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_security_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "configuration_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_security_configurations().send().await.map(drop)
@@ -261,7 +261,7 @@ async fn list_configurations_audit_records_doc() {
 
 #[tokio::test]
 async fn list_configurations_audit_records_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -278,7 +278,7 @@ async fn list_configurations_audit_records_error_answers() {
 
 #[tokio::test]
 async fn list_configurations_audit_records_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_configurations_audit_records().send().await.map(drop)
@@ -326,7 +326,7 @@ async fn update_configuration_doc() {
 
 #[tokio::test]
 async fn update_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -349,7 +349,7 @@ async fn update_configuration_error_answers() {
 
 #[tokio::test]
 async fn update_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "configuration_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_configuration().send().await.map(drop)

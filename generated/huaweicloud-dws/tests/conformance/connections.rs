@@ -35,7 +35,7 @@ async fn associate_eip_doc() {
 
 #[tokio::test]
 async fn associate_eip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -53,7 +53,7 @@ async fn associate_eip_error_answers() {
 
 #[tokio::test]
 async fn associate_eip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "eip_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.associate_eip().send().await.map(drop)
@@ -105,7 +105,7 @@ async fn associate_elb_doc() {
 
 #[tokio::test]
 async fn associate_elb_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -123,7 +123,7 @@ async fn associate_elb_error_answers() {
 
 #[tokio::test]
 async fn associate_elb_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "elb_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.associate_elb().send().await.map(drop)
@@ -175,7 +175,7 @@ async fn batch_create_cluster_cn_doc() {
 
 #[tokio::test]
 async fn batch_create_cluster_cn_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -193,7 +193,7 @@ async fn batch_create_cluster_cn_error_answers() {
 
 #[tokio::test]
 async fn batch_create_cluster_cn_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.batch_create_cluster_cn().send().await.map(drop)
@@ -251,7 +251,7 @@ async fn batch_delete_cluster_cn_doc() {
 
 #[tokio::test]
 async fn batch_delete_cluster_cn_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -273,7 +273,7 @@ async fn batch_delete_cluster_cn_error_answers() {
 
 #[tokio::test]
 async fn batch_delete_cluster_cn_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.batch_delete_cluster_cn().send().await.map(drop)
@@ -320,7 +320,7 @@ async fn create_cluster_dns_doc() {
 
 #[tokio::test]
 async fn create_cluster_dns_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -342,7 +342,7 @@ async fn create_cluster_dns_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_dns_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_cluster_dns().send().await.map(drop)
@@ -383,7 +383,7 @@ async fn delete_cluster_dns_doc() {
 
 #[tokio::test]
 async fn delete_cluster_dns_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -401,7 +401,7 @@ async fn delete_cluster_dns_error_answers() {
 
 #[tokio::test]
 async fn delete_cluster_dns_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "type"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_cluster_dns().send().await.map(drop)
@@ -442,7 +442,7 @@ async fn disassociate_eip_doc() {
 
 #[tokio::test]
 async fn disassociate_eip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -460,7 +460,7 @@ async fn disassociate_eip_error_answers() {
 
 #[tokio::test]
 async fn disassociate_eip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "eip_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.disassociate_eip().send().await.map(drop)
@@ -512,7 +512,7 @@ async fn disassociate_elb_doc() {
 
 #[tokio::test]
 async fn disassociate_elb_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -530,7 +530,7 @@ async fn disassociate_elb_error_answers() {
 
 #[tokio::test]
 async fn disassociate_elb_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "elb_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.disassociate_elb().send().await.map(drop)
@@ -583,7 +583,7 @@ async fn list_cluster_cn_doc() {
 
 #[tokio::test]
 async fn list_cluster_cn_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -600,7 +600,7 @@ async fn list_cluster_cn_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_cn_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_cn().send().await.map(drop)
@@ -653,7 +653,7 @@ async fn list_cluster_endpoints_doc() {
 
 #[tokio::test]
 async fn list_cluster_endpoints_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -670,7 +670,7 @@ async fn list_cluster_endpoints_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_endpoints_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_endpoints().send().await.map(drop)
@@ -765,7 +765,7 @@ async fn list_elbs_api_explorer() {
 
 #[tokio::test]
 async fn list_elbs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -782,7 +782,7 @@ async fn list_elbs_error_answers() {
 
 #[tokio::test]
 async fn list_elbs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_elbs().send().await.map(drop)
@@ -832,7 +832,7 @@ async fn list_elbs_info_doc() {
 
 #[tokio::test]
 async fn list_elbs_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -887,7 +887,7 @@ async fn update_cluster_dns_doc() {
 
 #[tokio::test]
 async fn update_cluster_dns_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -909,7 +909,7 @@ async fn update_cluster_dns_error_answers() {
 
 #[tokio::test]
 async fn update_cluster_dns_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_cluster_dns().send().await.map(drop)

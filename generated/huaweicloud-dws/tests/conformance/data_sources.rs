@@ -103,7 +103,7 @@ async fn create_data_source_explorer() {
 
 #[tokio::test]
 async fn create_data_source_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -125,7 +125,7 @@ async fn create_data_source_error_answers() {
 
 #[tokio::test]
 async fn create_data_source_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_data_source().send().await.map(drop)
@@ -177,7 +177,7 @@ async fn delete_data_source_doc() {
 
 #[tokio::test]
 async fn delete_data_source_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -195,7 +195,7 @@ async fn delete_data_source_error_answers() {
 
 #[tokio::test]
 async fn delete_data_source_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "ext_data_source_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_data_source().send().await.map(drop)
@@ -248,7 +248,7 @@ async fn list_data_source_doc() {
 
 #[tokio::test]
 async fn list_data_source_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -265,7 +265,7 @@ async fn list_data_source_error_answers() {
 
 #[tokio::test]
 async fn list_data_source_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_data_source().send().await.map(drop)
@@ -324,7 +324,7 @@ async fn update_data_source_doc() {
 
 #[tokio::test]
 async fn update_data_source_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -347,7 +347,7 @@ async fn update_data_source_error_answers() {
 
 #[tokio::test]
 async fn update_data_source_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "ext_data_source_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_data_source().send().await.map(drop)

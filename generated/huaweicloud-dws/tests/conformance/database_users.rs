@@ -45,7 +45,7 @@ async fn create_database_user_doc() {
 
 #[tokio::test]
 async fn create_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -67,7 +67,7 @@ async fn create_database_user_error_answers() {
 
 #[tokio::test]
 async fn create_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_database_user().send().await.map(drop)
@@ -112,7 +112,7 @@ async fn delete_database_user_doc() {
 
 #[tokio::test]
 async fn delete_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -130,7 +130,7 @@ async fn delete_database_user_error_answers() {
 
 #[tokio::test]
 async fn delete_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_database_user().send().await.map(drop)
@@ -274,7 +274,7 @@ async fn execute_database_om_user_action_extend() {
 
 #[tokio::test]
 async fn execute_database_om_user_action_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -294,7 +294,7 @@ async fn execute_database_om_user_action_error_answers() {
 
 #[tokio::test]
 async fn execute_database_om_user_action_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.execute_database_om_user_action().send().await.map(drop)
@@ -368,7 +368,7 @@ async fn export_database_users_doc() {
 
 #[tokio::test]
 async fn export_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -385,7 +385,7 @@ async fn export_database_users_error_answers() {
 
 #[tokio::test]
 async fn export_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.export_database_users().send().await.map(drop)
@@ -461,7 +461,7 @@ async fn export_user_authority_doc() {
 
 #[tokio::test]
 async fn export_user_authority_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -479,7 +479,7 @@ async fn export_user_authority_error_answers() {
 
 #[tokio::test]
 async fn export_user_authority_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.export_user_authority().send().await.map(drop)
@@ -547,7 +547,7 @@ async fn list_database_objects_doc() {
 
 #[tokio::test]
 async fn list_database_objects_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -571,7 +571,7 @@ async fn list_database_objects_error_answers() {
 
 #[tokio::test]
 async fn list_database_objects_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "type"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_database_objects().send().await.map(drop)
@@ -625,7 +625,7 @@ async fn list_database_user_authorities_doc() {
 
 #[tokio::test]
 async fn list_database_user_authorities_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -643,7 +643,7 @@ async fn list_database_user_authorities_error_answers() {
 
 #[tokio::test]
 async fn list_database_user_authorities_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_database_user_authorities().send().await.map(drop)
@@ -697,7 +697,7 @@ async fn list_database_user_roles_doc() {
 
 #[tokio::test]
 async fn list_database_user_roles_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -715,7 +715,7 @@ async fn list_database_user_roles_error_answers() {
 
 #[tokio::test]
 async fn list_database_user_roles_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_database_user_roles().send().await.map(drop)
@@ -768,7 +768,7 @@ async fn list_database_users_doc() {
 
 #[tokio::test]
 async fn list_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -785,7 +785,7 @@ async fn list_database_users_error_answers() {
 
 #[tokio::test]
 async fn list_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_database_users().send().await.map(drop)
@@ -838,7 +838,7 @@ async fn list_sync_records_doc() {
 
 #[tokio::test]
 async fn list_sync_records_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -855,7 +855,7 @@ async fn list_sync_records_error_answers() {
 
 #[tokio::test]
 async fn list_sync_records_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_sync_records().send().await.map(drop)
@@ -917,7 +917,7 @@ async fn show_database_authority_doc() {
 
 #[tokio::test]
 async fn show_database_authority_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -938,7 +938,7 @@ async fn show_database_authority_error_answers() {
 
 #[tokio::test]
 async fn show_database_authority_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "type", "name", "database"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_database_authority().send().await.map(drop)
@@ -991,7 +991,7 @@ async fn show_database_om_user_status_doc() {
 
 #[tokio::test]
 async fn show_database_om_user_status_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1008,7 +1008,7 @@ async fn show_database_om_user_status_error_answers() {
 
 #[tokio::test]
 async fn show_database_om_user_status_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_database_om_user_status().send().await.map(drop)
@@ -1062,7 +1062,7 @@ async fn show_database_user_doc() {
 
 #[tokio::test]
 async fn show_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1080,7 +1080,7 @@ async fn show_database_user_error_answers() {
 
 #[tokio::test]
 async fn show_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_database_user().send().await.map(drop)
@@ -1129,7 +1129,7 @@ async fn sync_iam_users_doc() {
 
 #[tokio::test]
 async fn sync_iam_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1146,7 +1146,7 @@ async fn sync_iam_users_error_answers() {
 
 #[tokio::test]
 async fn sync_iam_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.sync_iam_users().send().await.map(drop)
@@ -1206,7 +1206,7 @@ async fn update_database_authority_doc() {
 
 #[tokio::test]
 async fn update_database_authority_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1228,7 +1228,7 @@ async fn update_database_authority_error_answers() {
 
 #[tokio::test]
 async fn update_database_authority_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_database_authority().send().await.map(drop)
@@ -1280,7 +1280,7 @@ async fn update_database_user_info_doc() {
 
 #[tokio::test]
 async fn update_database_user_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1303,7 +1303,7 @@ async fn update_database_user_info_error_answers() {
 
 #[tokio::test]
 async fn update_database_user_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_database_user_info().send().await.map(drop)

@@ -46,7 +46,7 @@ async fn validate_db_data_doc() {
 
 #[tokio::test]
 async fn validate_db_data_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -69,7 +69,7 @@ async fn validate_db_data_error_answers() {
 
 #[tokio::test]
 async fn validate_db_data_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "database", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.validate_db_data().send().await.map(drop)

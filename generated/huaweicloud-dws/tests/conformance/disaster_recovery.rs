@@ -30,7 +30,7 @@ async fn check_disaster_name_doc() {
 
 #[tokio::test]
 async fn check_disaster_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -42,7 +42,7 @@ async fn check_disaster_name_error_answers() {
 
 #[tokio::test]
 async fn check_disaster_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["dr_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_disaster_name().send().await.map(drop)
@@ -149,7 +149,7 @@ async fn create_disaster_recovery_api_explorer() {
 
 #[tokio::test]
 async fn create_disaster_recovery_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -170,7 +170,7 @@ async fn create_disaster_recovery_error_answers() {
 
 #[tokio::test]
 async fn create_disaster_recovery_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_disaster_recovery().send().await.map(drop)
@@ -214,7 +214,7 @@ async fn delete_disaster_recovery_doc() {
 
 #[tokio::test]
 async fn delete_disaster_recovery_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -231,7 +231,7 @@ async fn delete_disaster_recovery_error_answers() {
 
 #[tokio::test]
 async fn delete_disaster_recovery_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_disaster_recovery().send().await.map(drop)
@@ -288,7 +288,7 @@ async fn list_available_disaster_clusters_doc() {
 
 #[tokio::test]
 async fn list_available_disaster_clusters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -308,7 +308,7 @@ async fn list_available_disaster_clusters_error_answers() {
 
 #[tokio::test]
 async fn list_available_disaster_clusters_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["primary_cluster_id", "standby_az_code"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_available_disaster_clusters().send().await.map(drop)
@@ -357,7 +357,7 @@ async fn list_disaster_recover_generated() {
 
 #[tokio::test]
 async fn list_disaster_recover_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -411,7 +411,7 @@ async fn pause_disaster_recovery_doc() {
 
 #[tokio::test]
 async fn pause_disaster_recovery_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -428,7 +428,7 @@ async fn pause_disaster_recovery_error_answers() {
 
 #[tokio::test]
 async fn pause_disaster_recovery_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.pause_disaster_recovery().send().await.map(drop)
@@ -481,7 +481,7 @@ async fn restore_disaster_doc() {
 
 #[tokio::test]
 async fn restore_disaster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -498,7 +498,7 @@ async fn restore_disaster_error_answers() {
 
 #[tokio::test]
 async fn restore_disaster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restore_disaster().send().await.map(drop)
@@ -542,7 +542,7 @@ async fn show_disaster_detail_doc() {
 
 #[tokio::test]
 async fn show_disaster_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -559,7 +559,7 @@ async fn show_disaster_detail_error_answers() {
 
 #[tokio::test]
 async fn show_disaster_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_disaster_detail().send().await.map(drop)
@@ -612,7 +612,7 @@ async fn show_disaster_progress_doc() {
 
 #[tokio::test]
 async fn show_disaster_progress_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -629,7 +629,7 @@ async fn show_disaster_progress_error_answers() {
 
 #[tokio::test]
 async fn show_disaster_progress_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_disaster_progress().send().await.map(drop)
@@ -682,7 +682,7 @@ async fn start_disaster_recovery_doc() {
 
 #[tokio::test]
 async fn start_disaster_recovery_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -699,7 +699,7 @@ async fn start_disaster_recovery_error_answers() {
 
 #[tokio::test]
 async fn start_disaster_recovery_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.start_disaster_recovery().send().await.map(drop)
@@ -752,7 +752,7 @@ async fn switch_failover_disaster_doc() {
 
 #[tokio::test]
 async fn switch_failover_disaster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -769,7 +769,7 @@ async fn switch_failover_disaster_error_answers() {
 
 #[tokio::test]
 async fn switch_failover_disaster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.switch_failover_disaster().send().await.map(drop)
@@ -822,7 +822,7 @@ async fn switchover_disaster_recovery_doc() {
 
 #[tokio::test]
 async fn switchover_disaster_recovery_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -839,7 +839,7 @@ async fn switchover_disaster_recovery_error_answers() {
 
 #[tokio::test]
 async fn switchover_disaster_recovery_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.switchover_disaster_recovery().send().await.map(drop)
@@ -890,7 +890,7 @@ async fn update_disaster_info_doc() {
 
 #[tokio::test]
 async fn update_disaster_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -912,7 +912,7 @@ async fn update_disaster_info_error_answers() {
 
 #[tokio::test]
 async fn update_disaster_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["disaster_recovery_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_disaster_info().send().await.map(drop)

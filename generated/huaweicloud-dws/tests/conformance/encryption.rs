@@ -52,7 +52,7 @@ async fn encrypt_cluster_doc() {
 
 #[tokio::test]
 async fn encrypt_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -74,7 +74,7 @@ async fn encrypt_cluster_error_answers() {
 
 #[tokio::test]
 async fn encrypt_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.encrypt_cluster().send().await.map(drop)
@@ -134,7 +134,7 @@ async fn rotate_key_doc() {
 
 #[tokio::test]
 async fn rotate_key_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -156,7 +156,7 @@ async fn rotate_key_error_answers() {
 
 #[tokio::test]
 async fn rotate_key_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.rotate_key().send().await.map(drop)
@@ -209,7 +209,7 @@ async fn show_cluster_encrypt_info_doc() {
 
 #[tokio::test]
 async fn show_cluster_encrypt_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -226,7 +226,7 @@ async fn show_cluster_encrypt_info_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_encrypt_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_cluster_encrypt_info().send().await.map(drop)

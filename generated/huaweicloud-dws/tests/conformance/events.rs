@@ -101,7 +101,7 @@ async fn create_event_sub_explorer() {
 
 #[tokio::test]
 async fn create_event_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -122,7 +122,7 @@ async fn create_event_sub_error_answers() {
 
 #[tokio::test]
 async fn create_event_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_event_sub().send().await.map(drop)
@@ -175,7 +175,7 @@ async fn delete_event_sub_doc() {
 
 #[tokio::test]
 async fn delete_event_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -192,7 +192,7 @@ async fn delete_event_sub_error_answers() {
 
 #[tokio::test]
 async fn delete_event_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["event_sub_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_event_sub().send().await.map(drop)
@@ -241,7 +241,7 @@ async fn list_event_specs_doc() {
 
 #[tokio::test]
 async fn list_event_specs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -291,7 +291,7 @@ async fn list_event_subs_generated() {
 
 #[tokio::test]
 async fn list_event_subs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -341,7 +341,7 @@ async fn list_events_doc() {
 
 #[tokio::test]
 async fn list_events_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -402,7 +402,7 @@ async fn update_event_sub_doc() {
 
 #[tokio::test]
 async fn update_event_sub_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -424,7 +424,7 @@ async fn update_event_sub_error_answers() {
 
 #[tokio::test]
 async fn update_event_sub_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["event_sub_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_event_sub().send().await.map(drop)

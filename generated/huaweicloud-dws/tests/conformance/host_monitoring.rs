@@ -43,7 +43,7 @@ async fn list_host_disk_doc() {
 
 #[tokio::test]
 async fn list_host_disk_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -93,7 +93,7 @@ async fn list_host_net_doc() {
 
 #[tokio::test]
 async fn list_host_net_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -137,7 +137,7 @@ async fn list_host_overview_doc() {
 
 #[tokio::test]
 async fn list_host_overview_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -149,7 +149,7 @@ async fn list_host_overview_error_answers() {
 
 #[tokio::test]
 async fn list_host_overview_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["limit", "offset"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_host_overview().send().await.map(drop)
@@ -210,7 +210,7 @@ async fn list_monitor_indicator_data_doc() {
 
 #[tokio::test]
 async fn list_monitor_indicator_data_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -230,7 +230,7 @@ async fn list_monitor_indicator_data_error_answers() {
 
 #[tokio::test]
 async fn list_monitor_indicator_data_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["from", "to", "indicator_name", "dim0"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_monitor_indicator_data().send().await.map(drop)
@@ -279,7 +279,7 @@ async fn list_monitor_indicators_generated() {
 
 #[tokio::test]
 async fn list_monitor_indicators_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {

@@ -48,7 +48,7 @@ async fn list_cluster_actions_doc() {
 
 #[tokio::test]
 async fn list_cluster_actions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -66,7 +66,7 @@ async fn list_cluster_actions_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_actions_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "action_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_actions().send().await.map(drop)
@@ -119,7 +119,7 @@ async fn list_job_details_doc() {
 
 #[tokio::test]
 async fn list_job_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -136,7 +136,7 @@ async fn list_job_details_error_answers() {
 
 #[tokio::test]
 async fn list_job_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["job_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_job_details().send().await.map(drop)

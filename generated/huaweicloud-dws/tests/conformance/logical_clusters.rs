@@ -48,7 +48,7 @@ async fn convert_to_logical_cluster_doc() {
 
 #[tokio::test]
 async fn convert_to_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -66,7 +66,7 @@ async fn convert_to_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn convert_to_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.convert_to_logical_cluster().send().await.map(drop)
@@ -126,7 +126,7 @@ async fn create_logical_cluster_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -149,7 +149,7 @@ async fn create_logical_cluster_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_logical_cluster().send().await.map(drop)
@@ -209,7 +209,7 @@ async fn create_logical_cluster_plan_doc() {
 
 #[tokio::test]
 async fn create_logical_cluster_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -231,7 +231,7 @@ async fn create_logical_cluster_plan_error_answers() {
 
 #[tokio::test]
 async fn create_logical_cluster_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_logical_cluster_plan().send().await.map(drop)
@@ -281,7 +281,7 @@ async fn delete_logical_cluster_doc() {
 
 #[tokio::test]
 async fn delete_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -299,7 +299,7 @@ async fn delete_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn delete_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "logical_cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_logical_cluster().send().await.map(drop)
@@ -353,7 +353,7 @@ async fn delete_logical_cluster_plan_doc() {
 
 #[tokio::test]
 async fn delete_logical_cluster_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -371,7 +371,7 @@ async fn delete_logical_cluster_plan_error_answers() {
 
 #[tokio::test]
 async fn delete_logical_cluster_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_logical_cluster_plan().send().await.map(drop)
@@ -425,7 +425,7 @@ async fn disable_logical_cluster_plan_doc() {
 
 #[tokio::test]
 async fn disable_logical_cluster_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -443,7 +443,7 @@ async fn disable_logical_cluster_plan_error_answers() {
 
 #[tokio::test]
 async fn disable_logical_cluster_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.disable_logical_cluster_plan().send().await.map(drop)
@@ -495,7 +495,7 @@ async fn enable_logical_cluster_doc() {
 
 #[tokio::test]
 async fn enable_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -513,7 +513,7 @@ async fn enable_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn enable_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.enable_logical_cluster().send().await.map(drop)
@@ -565,7 +565,7 @@ async fn enable_logical_cluster_plan_doc() {
 
 #[tokio::test]
 async fn enable_logical_cluster_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -583,7 +583,7 @@ async fn enable_logical_cluster_plan_error_answers() {
 
 #[tokio::test]
 async fn enable_logical_cluster_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.enable_logical_cluster_plan().send().await.map(drop)
@@ -636,7 +636,7 @@ async fn list_logical_cluster_plans_doc() {
 
 #[tokio::test]
 async fn list_logical_cluster_plans_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -653,7 +653,7 @@ async fn list_logical_cluster_plans_error_answers() {
 
 #[tokio::test]
 async fn list_logical_cluster_plans_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_logical_cluster_plans().send().await.map(drop)
@@ -706,7 +706,7 @@ async fn list_logical_cluster_rings_doc() {
 
 #[tokio::test]
 async fn list_logical_cluster_rings_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -723,7 +723,7 @@ async fn list_logical_cluster_rings_error_answers() {
 
 #[tokio::test]
 async fn list_logical_cluster_rings_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_logical_cluster_rings().send().await.map(drop)
@@ -831,7 +831,7 @@ async fn list_logical_cluster_tasks_filtered() {
 
 #[tokio::test]
 async fn list_logical_cluster_tasks_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -848,7 +848,7 @@ async fn list_logical_cluster_tasks_error_answers() {
 
 #[tokio::test]
 async fn list_logical_cluster_tasks_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_logical_cluster_tasks().send().await.map(drop)
@@ -901,7 +901,7 @@ async fn list_logical_cluster_volumes_doc() {
 
 #[tokio::test]
 async fn list_logical_cluster_volumes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -918,7 +918,7 @@ async fn list_logical_cluster_volumes_error_answers() {
 
 #[tokio::test]
 async fn list_logical_cluster_volumes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_logical_cluster_volumes().send().await.map(drop)
@@ -971,7 +971,7 @@ async fn list_logical_clusters_doc() {
 
 #[tokio::test]
 async fn list_logical_clusters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -988,7 +988,7 @@ async fn list_logical_clusters_error_answers() {
 
 #[tokio::test]
 async fn list_logical_clusters_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_logical_clusters().send().await.map(drop)
@@ -1040,7 +1040,7 @@ async fn restart_logical_cluster_doc() {
 
 #[tokio::test]
 async fn restart_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1058,7 +1058,7 @@ async fn restart_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn restart_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "logical_cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restart_logical_cluster().send().await.map(drop)
@@ -1117,7 +1117,7 @@ async fn shrink_logical_cluster_doc() {
 
 #[tokio::test]
 async fn shrink_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1140,7 +1140,7 @@ async fn shrink_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn shrink_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "logical_cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.shrink_logical_cluster().send().await.map(drop)
@@ -1199,7 +1199,7 @@ async fn update_logical_cluster_doc() {
 
 #[tokio::test]
 async fn update_logical_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1222,7 +1222,7 @@ async fn update_logical_cluster_error_answers() {
 
 #[tokio::test]
 async fn update_logical_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "logical_cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_logical_cluster().send().await.map(drop)
@@ -1281,7 +1281,7 @@ async fn update_logical_cluster_plan_doc() {
 
 #[tokio::test]
 async fn update_logical_cluster_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1304,7 +1304,7 @@ async fn update_logical_cluster_plan_error_answers() {
 
 #[tokio::test]
 async fn update_logical_cluster_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_logical_cluster_plan().send().await.map(drop)

@@ -34,7 +34,7 @@ async fn disable_lts_logs_doc() {
 
 #[tokio::test]
 async fn disable_lts_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -51,7 +51,7 @@ async fn disable_lts_logs_error_answers() {
 
 #[tokio::test]
 async fn disable_lts_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.disable_lts_logs().send().await.map(drop)
@@ -91,7 +91,7 @@ async fn enable_lts_logs_doc() {
 
 #[tokio::test]
 async fn enable_lts_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -108,7 +108,7 @@ async fn enable_lts_logs_error_answers() {
 
 #[tokio::test]
 async fn enable_lts_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.enable_lts_logs().send().await.map(drop)
@@ -161,7 +161,7 @@ async fn list_lts_logs_doc() {
 
 #[tokio::test]
 async fn list_lts_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -178,7 +178,7 @@ async fn list_lts_logs_error_answers() {
 
 #[tokio::test]
 async fn list_lts_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_lts_logs().send().await.map(drop)

@@ -56,7 +56,7 @@ async fn list_metrics_doc() {
 
 #[tokio::test]
 async fn list_metrics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -77,7 +77,7 @@ async fn list_metrics_error_answers() {
 
 #[tokio::test]
 async fn list_metrics_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "offset", "limit"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_metrics().send().await.map(drop)
@@ -144,7 +144,7 @@ async fn list_metrics_data_doc() {
 
 #[tokio::test]
 async fn list_metrics_data_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -168,7 +168,7 @@ async fn list_metrics_data_error_answers() {
 
 #[tokio::test]
 async fn list_metrics_data_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "metric_name", "offset", "limit", "from", "to"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_metrics_data().send().await.map(drop)
@@ -228,7 +228,7 @@ async fn list_queries_doc() {
 
 #[tokio::test]
 async fn list_queries_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -250,7 +250,7 @@ async fn list_queries_error_answers() {
 
 #[tokio::test]
 async fn list_queries_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_queries().send().await.map(drop)
@@ -318,7 +318,7 @@ async fn list_tables_statistic_doc() {
 
 #[tokio::test]
 async fn list_tables_statistic_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -342,7 +342,7 @@ async fn list_tables_statistic_error_answers() {
 
 #[tokio::test]
 async fn list_tables_statistic_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "rate_type", "offset", "limit"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_tables_statistic().send().await.map(drop)
@@ -397,7 +397,7 @@ async fn show_query_detail_doc() {
 
 #[tokio::test]
 async fn show_query_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -416,7 +416,7 @@ async fn show_query_detail_error_answers() {
 
 #[tokio::test]
 async fn show_query_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "query_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_query_detail().send().await.map(drop)

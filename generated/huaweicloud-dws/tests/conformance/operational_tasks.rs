@@ -45,7 +45,7 @@ async fn add_operational_task_doc() {
 
 #[tokio::test]
 async fn add_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -67,7 +67,7 @@ async fn add_operational_task_error_answers() {
 
 #[tokio::test]
 async fn add_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.add_operational_task().send().await.map(drop)
@@ -118,7 +118,7 @@ async fn delete_operational_task_doc() {
 
 #[tokio::test]
 async fn delete_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -140,7 +140,7 @@ async fn delete_operational_task_error_answers() {
 
 #[tokio::test]
 async fn delete_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_operational_task().send().await.map(drop)
@@ -185,7 +185,7 @@ async fn list_operational_task_doc() {
 
 #[tokio::test]
 async fn list_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -203,7 +203,7 @@ async fn list_operational_task_error_answers() {
 
 #[tokio::test]
 async fn list_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_operational_task().send().await.map(drop)
@@ -248,7 +248,7 @@ async fn list_operational_task_detail_doc() {
 
 #[tokio::test]
 async fn list_operational_task_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -266,7 +266,7 @@ async fn list_operational_task_detail_error_answers() {
 
 #[tokio::test]
 async fn list_operational_task_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_operational_task_detail().send().await.map(drop)
@@ -317,7 +317,7 @@ async fn pause_operational_task_doc() {
 
 #[tokio::test]
 async fn pause_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -339,7 +339,7 @@ async fn pause_operational_task_error_answers() {
 
 #[tokio::test]
 async fn pause_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.pause_operational_task().send().await.map(drop)
@@ -383,7 +383,7 @@ async fn refresh_operational_task_doc() {
 
 #[tokio::test]
 async fn refresh_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -400,7 +400,7 @@ async fn refresh_operational_task_error_answers() {
 
 #[tokio::test]
 async fn refresh_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.refresh_operational_task().send().await.map(drop)
@@ -451,7 +451,7 @@ async fn resume_operational_task_doc() {
 
 #[tokio::test]
 async fn resume_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -473,7 +473,7 @@ async fn resume_operational_task_error_answers() {
 
 #[tokio::test]
 async fn resume_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.resume_operational_task().send().await.map(drop)
@@ -517,7 +517,7 @@ async fn show_operational_task_config_doc() {
 
 #[tokio::test]
 async fn show_operational_task_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -534,7 +534,7 @@ async fn show_operational_task_config_error_answers() {
 
 #[tokio::test]
 async fn show_operational_task_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_operational_task_config().send().await.map(drop)
@@ -586,7 +586,7 @@ async fn update_operational_task_doc() {
 
 #[tokio::test]
 async fn update_operational_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -609,7 +609,7 @@ async fn update_operational_task_error_answers() {
 
 #[tokio::test]
 async fn update_operational_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "task_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_operational_task().send().await.map(drop)
@@ -660,7 +660,7 @@ async fn update_operational_task_config_doc() {
 
 #[tokio::test]
 async fn update_operational_task_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -682,7 +682,7 @@ async fn update_operational_task_config_error_answers() {
 
 #[tokio::test]
 async fn update_operational_task_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_operational_task_config().send().await.map(drop)

@@ -110,7 +110,7 @@ async fn check_cluster_shrink_disk() {
 
 #[tokio::test]
 async fn check_cluster_shrink_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -129,7 +129,7 @@ async fn check_cluster_shrink_error_answers() {
 
 #[tokio::test]
 async fn check_cluster_shrink_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "check_item", "shrink_count"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_cluster_shrink().send().await.map(drop)
@@ -183,7 +183,7 @@ async fn check_grow_cluster_doc() {
 
 #[tokio::test]
 async fn check_grow_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -203,7 +203,7 @@ async fn check_grow_cluster_error_answers() {
 
 #[tokio::test]
 async fn check_grow_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_grow_cluster().send().await.map(drop)
@@ -248,7 +248,7 @@ async fn check_instance_storage_doc() {
 
 #[tokio::test]
 async fn check_instance_storage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -266,7 +266,7 @@ async fn check_instance_storage_error_answers() {
 
 #[tokio::test]
 async fn check_instance_storage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_instance_storage().send().await.map(drop)
@@ -324,7 +324,7 @@ async fn delete_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn delete_cluster_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -346,7 +346,7 @@ async fn delete_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn delete_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_cluster_nodes().send().await.map(drop)
@@ -397,7 +397,7 @@ async fn execute_flavor_change_doc() {
 
 #[tokio::test]
 async fn execute_flavor_change_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -419,7 +419,7 @@ async fn execute_flavor_change_error_answers() {
 
 #[tokio::test]
 async fn execute_flavor_change_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.execute_flavor_change().send().await.map(drop)
@@ -464,7 +464,7 @@ async fn expand_instance_storage_doc() {
 
 #[tokio::test]
 async fn expand_instance_storage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -482,7 +482,7 @@ async fn expand_instance_storage_error_answers() {
 
 #[tokio::test]
 async fn expand_instance_storage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.expand_instance_storage().send().await.map(drop)
@@ -535,7 +535,7 @@ async fn list_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn list_cluster_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -552,7 +552,7 @@ async fn list_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_nodes().send().await.map(drop)
@@ -598,7 +598,7 @@ async fn list_cluster_scale_in_numbers_doc() {
 
 #[tokio::test]
 async fn list_cluster_scale_in_numbers_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -615,7 +615,7 @@ async fn list_cluster_scale_in_numbers_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_scale_in_numbers_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_scale_in_numbers().send().await.map(drop)
@@ -671,7 +671,7 @@ async fn list_redistribution_schema_doc() {
 
 #[tokio::test]
 async fn list_redistribution_schema_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -691,7 +691,7 @@ async fn list_redistribution_schema_error_answers() {
 
 #[tokio::test]
 async fn list_redistribution_schema_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "db_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_redistribution_schema().send().await.map(drop)
@@ -744,7 +744,7 @@ async fn list_target_flavors_doc() {
 
 #[tokio::test]
 async fn list_target_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -761,7 +761,7 @@ async fn list_target_flavors_error_answers() {
 
 #[tokio::test]
 async fn list_target_flavors_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["flavor_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_target_flavors().send().await.map(drop)
@@ -846,7 +846,7 @@ async fn resize_cluster_idle_nodes() {
 
 #[tokio::test]
 async fn resize_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -866,7 +866,7 @@ async fn resize_cluster_error_answers() {
 
 #[tokio::test]
 async fn resize_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.resize_cluster().send().await.map(drop)
@@ -917,7 +917,7 @@ async fn resize_cluster_with_existed_nodes_doc() {
 
 #[tokio::test]
 async fn resize_cluster_with_existed_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -939,7 +939,7 @@ async fn resize_cluster_with_existed_nodes_error_answers() {
 
 #[tokio::test]
 async fn resize_cluster_with_existed_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.resize_cluster_with_existed_nodes().send().await.map(drop)
@@ -991,7 +991,7 @@ async fn resize_preparation_doc() {
 
 #[tokio::test]
 async fn resize_preparation_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1013,7 +1013,7 @@ async fn resize_preparation_error_answers() {
 
 #[tokio::test]
 async fn resize_preparation_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.resize_preparation().send().await.map(drop)
@@ -1057,7 +1057,7 @@ async fn restore_redistribution_doc() {
 
 #[tokio::test]
 async fn restore_redistribution_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1074,7 +1074,7 @@ async fn restore_redistribution_error_answers() {
 
 #[tokio::test]
 async fn restore_redistribution_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restore_redistribution().send().await.map(drop)
@@ -1125,7 +1125,7 @@ async fn set_redistribution_priority_doc() {
 
 #[tokio::test]
 async fn set_redistribution_priority_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1147,7 +1147,7 @@ async fn set_redistribution_priority_error_answers() {
 
 #[tokio::test]
 async fn set_redistribution_priority_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.set_redistribution_priority().send().await.map(drop)
@@ -1200,7 +1200,7 @@ async fn show_cluster_redistribution_doc() {
 
 #[tokio::test]
 async fn show_cluster_redistribution_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1217,7 +1217,7 @@ async fn show_cluster_redistribution_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_redistribution_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_cluster_redistribution().send().await.map(drop)
@@ -1270,7 +1270,7 @@ async fn show_cluster_storage_expand_range_doc() {
 
 #[tokio::test]
 async fn show_cluster_storage_expand_range_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1287,7 +1287,7 @@ async fn show_cluster_storage_expand_range_error_answers() {
 
 #[tokio::test]
 async fn show_cluster_storage_expand_range_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_cluster_storage_expand_range().send().await.map(drop)
@@ -1340,7 +1340,7 @@ async fn show_resize_preparation_doc() {
 
 #[tokio::test]
 async fn show_resize_preparation_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1357,7 +1357,7 @@ async fn show_resize_preparation_error_answers() {
 
 #[tokio::test]
 async fn show_resize_preparation_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_resize_preparation().send().await.map(drop)
@@ -1462,7 +1462,7 @@ async fn shrink_cluster_current() {
 
 #[tokio::test]
 async fn shrink_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1484,7 +1484,7 @@ async fn shrink_cluster_error_answers() {
 
 #[tokio::test]
 async fn shrink_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.shrink_cluster().send().await.map(drop)
@@ -1575,7 +1575,7 @@ async fn start_redistribution_offline() {
 
 #[tokio::test]
 async fn start_redistribution_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1597,7 +1597,7 @@ async fn start_redistribution_error_answers() {
 
 #[tokio::test]
 async fn start_redistribution_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.start_redistribution().send().await.map(drop)
@@ -1641,7 +1641,7 @@ async fn stop_redistribution_doc() {
 
 #[tokio::test]
 async fn stop_redistribution_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1658,7 +1658,7 @@ async fn stop_redistribution_error_answers() {
 
 #[tokio::test]
 async fn stop_redistribution_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.stop_redistribution().send().await.map(drop)
@@ -1709,7 +1709,7 @@ async fn update_redistribution_configurations_doc() {
 
 #[tokio::test]
 async fn update_redistribution_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1731,7 +1731,7 @@ async fn update_redistribution_configurations_error_answers() {
 
 #[tokio::test]
 async fn update_redistribution_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_redistribution_configurations().send().await.map(drop)

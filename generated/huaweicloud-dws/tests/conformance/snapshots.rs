@@ -38,7 +38,7 @@ async fn check_snapshot_doc() {
 
 #[tokio::test]
 async fn check_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -108,7 +108,7 @@ async fn check_table_restore_doc() {
 
 #[tokio::test]
 async fn check_table_restore_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -130,7 +130,7 @@ async fn check_table_restore_error_answers() {
 
 #[tokio::test]
 async fn check_table_restore_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.check_table_restore().send().await.map(drop)
@@ -239,7 +239,7 @@ async fn copy_snapshot_api_explorer() {
 
 #[tokio::test]
 async fn copy_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -261,7 +261,7 @@ async fn copy_snapshot_error_answers() {
 
 #[tokio::test]
 async fn copy_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.copy_snapshot().send().await.map(drop)
@@ -320,7 +320,7 @@ async fn create_snapshot_doc() {
 
 #[tokio::test]
 async fn create_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -341,7 +341,7 @@ async fn create_snapshot_error_answers() {
 
 #[tokio::test]
 async fn create_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_snapshot().send().await.map(drop)
@@ -432,7 +432,7 @@ async fn create_snapshot_policy_api_explorer() {
 
 #[tokio::test]
 async fn create_snapshot_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -454,7 +454,7 @@ async fn create_snapshot_policy_error_answers() {
 
 #[tokio::test]
 async fn create_snapshot_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_snapshot_policy().send().await.map(drop)
@@ -507,7 +507,7 @@ async fn delete_snapshot_doc() {
 
 #[tokio::test]
 async fn delete_snapshot_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -524,7 +524,7 @@ async fn delete_snapshot_error_answers() {
 
 #[tokio::test]
 async fn delete_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_snapshot().send().await.map(drop)
@@ -565,7 +565,7 @@ async fn delete_snapshot_policy_doc() {
 
 #[tokio::test]
 async fn delete_snapshot_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -583,7 +583,7 @@ async fn delete_snapshot_policy_error_answers() {
 
 #[tokio::test]
 async fn delete_snapshot_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_snapshot_policy().send().await.map(drop)
@@ -687,7 +687,7 @@ async fn list_cluster_snapshots_api_explorer() {
 
 #[tokio::test]
 async fn list_cluster_snapshots_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -708,7 +708,7 @@ async fn list_cluster_snapshots_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_snapshots_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_snapshots().send().await.map(drop)
@@ -761,7 +761,7 @@ async fn list_snapshot_details_doc() {
 
 #[tokio::test]
 async fn list_snapshot_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -778,7 +778,7 @@ async fn list_snapshot_details_error_answers() {
 
 #[tokio::test]
 async fn list_snapshot_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_snapshot_details().send().await.map(drop)
@@ -829,7 +829,7 @@ async fn list_snapshot_flavor_info_doc() {
 
 #[tokio::test]
 async fn list_snapshot_flavor_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -849,7 +849,7 @@ async fn list_snapshot_flavor_info_error_answers() {
 
 #[tokio::test]
 async fn list_snapshot_flavor_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_snapshot_flavor_info().send().await.map(drop)
@@ -902,7 +902,7 @@ async fn list_snapshot_policy_doc() {
 
 #[tokio::test]
 async fn list_snapshot_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -919,7 +919,7 @@ async fn list_snapshot_policy_error_answers() {
 
 #[tokio::test]
 async fn list_snapshot_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_snapshot_policy().send().await.map(drop)
@@ -968,7 +968,7 @@ async fn list_snapshots_generated() {
 
 #[tokio::test]
 async fn list_snapshots_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1029,7 +1029,7 @@ async fn restore_cluster_doc() {
 
 #[tokio::test]
 async fn restore_cluster_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1051,7 +1051,7 @@ async fn restore_cluster_error_answers() {
 
 #[tokio::test]
 async fn restore_cluster_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restore_cluster().send().await.map(drop)
@@ -1109,7 +1109,7 @@ async fn restore_table_doc() {
 
 #[tokio::test]
 async fn restore_table_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1131,7 +1131,7 @@ async fn restore_table_error_answers() {
 
 #[tokio::test]
 async fn restore_table_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["snapshot_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.restore_table().send().await.map(drop)

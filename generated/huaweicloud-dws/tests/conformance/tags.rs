@@ -77,7 +77,7 @@ async fn batch_create_resource_tag_api_explorer() {
 
 #[tokio::test]
 async fn batch_create_resource_tag_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -99,7 +99,7 @@ async fn batch_create_resource_tag_error_answers() {
 
 #[tokio::test]
 async fn batch_create_resource_tag_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.batch_create_resource_tag().send().await.map(drop)
@@ -182,7 +182,7 @@ async fn batch_delete_resource_tag_api_explorer() {
 
 #[tokio::test]
 async fn batch_delete_resource_tag_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             false,
             |client: ::huaweicloud_dws::Client| async move {
@@ -204,7 +204,7 @@ async fn batch_delete_resource_tag_error_answers() {
 
 #[tokio::test]
 async fn batch_delete_resource_tag_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.batch_delete_resource_tag().send().await.map(drop)
@@ -255,7 +255,7 @@ async fn list_cluster_tags_doc() {
 
 #[tokio::test]
 async fn list_cluster_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -272,7 +272,7 @@ async fn list_cluster_tags_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_tags().send().await.map(drop)
@@ -333,7 +333,7 @@ async fn list_resource_by_tag_doc() {
 
 #[tokio::test]
 async fn list_resource_by_tag_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -356,7 +356,7 @@ async fn list_resource_by_tag_error_answers() {
 
 #[tokio::test]
 async fn list_resource_by_tag_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_resource_by_tag().send().await.map(drop)
@@ -405,7 +405,7 @@ async fn list_tags_generated() {
 
 #[tokio::test]
 async fn list_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {

@@ -52,7 +52,7 @@ async fn execute_cluster_upgrade_action_doc() {
 
 #[tokio::test]
 async fn execute_cluster_upgrade_action_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -74,7 +74,7 @@ async fn execute_cluster_upgrade_action_error_answers() {
 
 #[tokio::test]
 async fn execute_cluster_upgrade_action_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.execute_cluster_upgrade_action().send().await.map(drop)
@@ -127,7 +127,7 @@ async fn list_updatable_version_doc() {
 
 #[tokio::test]
 async fn list_updatable_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -144,7 +144,7 @@ async fn list_updatable_version_error_answers() {
 
 #[tokio::test]
 async fn list_updatable_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_updatable_version().send().await.map(drop)
@@ -197,7 +197,7 @@ async fn list_update_record_doc() {
 
 #[tokio::test]
 async fn list_update_record_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -214,7 +214,7 @@ async fn list_update_record_error_answers() {
 
 #[tokio::test]
 async fn list_update_record_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_update_record().send().await.map(drop)

@@ -55,7 +55,7 @@ async fn add_queue_user_list_doc() {
 
 #[tokio::test]
 async fn add_queue_user_list_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -78,7 +78,7 @@ async fn add_queue_user_list_error_answers() {
 
 #[tokio::test]
 async fn add_queue_user_list_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.add_queue_user_list().send().await.map(drop)
@@ -139,7 +139,7 @@ async fn add_workload_plan_stage_doc() {
 
 #[tokio::test]
 async fn add_workload_plan_stage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -162,7 +162,7 @@ async fn add_workload_plan_stage_error_answers() {
 
 #[tokio::test]
 async fn add_workload_plan_stage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.add_workload_plan_stage().send().await.map(drop)
@@ -271,7 +271,7 @@ async fn add_workload_queue_explorer() {
 
 #[tokio::test]
 async fn add_workload_queue_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -293,7 +293,7 @@ async fn add_workload_queue_error_answers() {
 
 #[tokio::test]
 async fn add_workload_queue_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.add_workload_queue().send().await.map(drop)
@@ -353,7 +353,7 @@ async fn add_workload_rule_doc() {
 
 #[tokio::test]
 async fn add_workload_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -375,7 +375,7 @@ async fn add_workload_rule_error_answers() {
 
 #[tokio::test]
 async fn add_workload_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.add_workload_rule().send().await.map(drop)
@@ -484,7 +484,7 @@ async fn create_cluster_workload_explorer() {
 
 #[tokio::test]
 async fn create_cluster_workload_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -506,7 +506,7 @@ async fn create_cluster_workload_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_workload_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_cluster_workload().send().await.map(drop)
@@ -609,7 +609,7 @@ async fn create_workload_plan_explorer() {
 
 #[tokio::test]
 async fn create_workload_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -627,7 +627,7 @@ async fn create_workload_plan_error_answers() {
 
 #[tokio::test]
 async fn create_workload_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.create_workload_plan().send().await.map(drop)
@@ -688,7 +688,7 @@ async fn delete_queue_user_list_doc() {
 
 #[tokio::test]
 async fn delete_queue_user_list_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -711,7 +711,7 @@ async fn delete_queue_user_list_error_answers() {
 
 #[tokio::test]
 async fn delete_queue_user_list_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_queue_user_list().send().await.map(drop)
@@ -765,7 +765,7 @@ async fn delete_workload_plan_doc() {
 
 #[tokio::test]
 async fn delete_workload_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -783,7 +783,7 @@ async fn delete_workload_plan_error_answers() {
 
 #[tokio::test]
 async fn delete_workload_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_workload_plan().send().await.map(drop)
@@ -838,7 +838,7 @@ async fn delete_workload_plan_stage_doc() {
 
 #[tokio::test]
 async fn delete_workload_plan_stage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -857,7 +857,7 @@ async fn delete_workload_plan_stage_error_answers() {
 
 #[tokio::test]
 async fn delete_workload_plan_stage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "stage_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_workload_plan_stage().send().await.map(drop)
@@ -915,7 +915,7 @@ async fn delete_workload_queue_doc() {
 
 #[tokio::test]
 async fn delete_workload_queue_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -934,7 +934,7 @@ async fn delete_workload_queue_error_answers() {
 
 #[tokio::test]
 async fn delete_workload_queue_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "workload_queue_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_workload_queue().send().await.map(drop)
@@ -988,7 +988,7 @@ async fn delete_workload_rule_doc() {
 
 #[tokio::test]
 async fn delete_workload_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1006,7 +1006,7 @@ async fn delete_workload_rule_error_answers() {
 
 #[tokio::test]
 async fn delete_workload_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "rule_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.delete_workload_rule().send().await.map(drop)
@@ -1059,7 +1059,7 @@ async fn list_cluster_workload_doc() {
 
 #[tokio::test]
 async fn list_cluster_workload_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1076,7 +1076,7 @@ async fn list_cluster_workload_error_answers() {
 
 #[tokio::test]
 async fn list_cluster_workload_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_cluster_workload().send().await.map(drop)
@@ -1130,7 +1130,7 @@ async fn list_plan_exec_logs_doc() {
 
 #[tokio::test]
 async fn list_plan_exec_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1148,7 +1148,7 @@ async fn list_plan_exec_logs_error_answers() {
 
 #[tokio::test]
 async fn list_plan_exec_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_plan_exec_logs().send().await.map(drop)
@@ -1202,7 +1202,7 @@ async fn list_schemas_doc() {
 
 #[tokio::test]
 async fn list_schemas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1220,7 +1220,7 @@ async fn list_schemas_error_answers() {
 
 #[tokio::test]
 async fn list_schemas_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "database_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_schemas().send().await.map(drop)
@@ -1273,7 +1273,7 @@ async fn list_workload_plans_doc() {
 
 #[tokio::test]
 async fn list_workload_plans_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1290,7 +1290,7 @@ async fn list_workload_plans_error_answers() {
 
 #[tokio::test]
 async fn list_workload_plans_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_workload_plans().send().await.map(drop)
@@ -1343,7 +1343,7 @@ async fn list_workload_queue_doc() {
 
 #[tokio::test]
 async fn list_workload_queue_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1360,7 +1360,7 @@ async fn list_workload_queue_error_answers() {
 
 #[tokio::test]
 async fn list_workload_queue_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_workload_queue().send().await.map(drop)
@@ -1414,7 +1414,7 @@ async fn list_workload_queue_users_doc() {
 
 #[tokio::test]
 async fn list_workload_queue_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1432,7 +1432,7 @@ async fn list_workload_queue_users_error_answers() {
 
 #[tokio::test]
 async fn list_workload_queue_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_workload_queue_users().send().await.map(drop)
@@ -1485,7 +1485,7 @@ async fn list_workload_rules_doc() {
 
 #[tokio::test]
 async fn list_workload_rules_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1502,7 +1502,7 @@ async fn list_workload_rules_error_answers() {
 
 #[tokio::test]
 async fn list_workload_rules_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.list_workload_rules().send().await.map(drop)
@@ -1556,7 +1556,7 @@ async fn show_workload_plan_doc() {
 
 #[tokio::test]
 async fn show_workload_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1574,7 +1574,7 @@ async fn show_workload_plan_error_answers() {
 
 #[tokio::test]
 async fn show_workload_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_workload_plan().send().await.map(drop)
@@ -1629,7 +1629,7 @@ async fn show_workload_plan_stage_doc() {
 
 #[tokio::test]
 async fn show_workload_plan_stage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1648,7 +1648,7 @@ async fn show_workload_plan_stage_error_answers() {
 
 #[tokio::test]
 async fn show_workload_plan_stage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "stage_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_workload_plan_stage().send().await.map(drop)
@@ -1702,7 +1702,7 @@ async fn show_workload_queue_doc() {
 
 #[tokio::test]
 async fn show_workload_queue_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1720,7 +1720,7 @@ async fn show_workload_queue_error_answers() {
 
 #[tokio::test]
 async fn show_workload_queue_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.show_workload_queue().send().await.map(drop)
@@ -1774,7 +1774,7 @@ async fn start_workload_plan_doc() {
 
 #[tokio::test]
 async fn start_workload_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1792,7 +1792,7 @@ async fn start_workload_plan_error_answers() {
 
 #[tokio::test]
 async fn start_workload_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.start_workload_plan().send().await.map(drop)
@@ -1846,7 +1846,7 @@ async fn stop_workload_plan_doc() {
 
 #[tokio::test]
 async fn stop_workload_plan_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1864,7 +1864,7 @@ async fn stop_workload_plan_error_answers() {
 
 #[tokio::test]
 async fn stop_workload_plan_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.stop_workload_plan().send().await.map(drop)
@@ -1925,7 +1925,7 @@ async fn switch_plan_stage_doc() {
 
 #[tokio::test]
 async fn switch_plan_stage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -1948,7 +1948,7 @@ async fn switch_plan_stage_error_answers() {
 
 #[tokio::test]
 async fn switch_plan_stage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.switch_plan_stage().send().await.map(drop)
@@ -2000,7 +2000,7 @@ async fn update_queue_base_info_doc() {
 
 #[tokio::test]
 async fn update_queue_base_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2023,7 +2023,7 @@ async fn update_queue_base_info_error_answers() {
 
 #[tokio::test]
 async fn update_queue_base_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_queue_base_info().send().await.map(drop)
@@ -2084,7 +2084,7 @@ async fn update_queue_resources_doc() {
 
 #[tokio::test]
 async fn update_queue_resources_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2107,7 +2107,7 @@ async fn update_queue_resources_error_answers() {
 
 #[tokio::test]
 async fn update_queue_resources_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "queue_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_queue_resources().send().await.map(drop)
@@ -2159,7 +2159,7 @@ async fn update_schemas_doc() {
 
 #[tokio::test]
 async fn update_schemas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2182,7 +2182,7 @@ async fn update_schemas_error_answers() {
 
 #[tokio::test]
 async fn update_schemas_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "database_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_schemas().send().await.map(drop)
@@ -2244,7 +2244,7 @@ async fn update_workload_plan_stage_doc() {
 
 #[tokio::test]
 async fn update_workload_plan_stage_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2268,7 +2268,7 @@ async fn update_workload_plan_stage_error_answers() {
 
 #[tokio::test]
 async fn update_workload_plan_stage_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "plan_id", "stage_id", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_workload_plan_stage().send().await.map(drop)
@@ -2329,7 +2329,7 @@ async fn update_workload_rule_doc() {
 
 #[tokio::test]
 async fn update_workload_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_dws::Client| async move {
@@ -2352,7 +2352,7 @@ async fn update_workload_rule_error_answers() {
 
 #[tokio::test]
 async fn update_workload_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["cluster_id", "rule_name", "body"],
             |client: ::huaweicloud_dws::Client| async move {
                 client.update_workload_rule().send().await.map(drop)

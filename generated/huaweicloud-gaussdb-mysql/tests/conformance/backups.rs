@@ -53,7 +53,7 @@ async fn batch_delete_backup_doc() {
 
 #[tokio::test]
 async fn batch_delete_backup_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -76,7 +76,7 @@ async fn batch_delete_backup_error_answers() {
 
 #[tokio::test]
 async fn batch_delete_backup_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.batch_delete_backup().send().await.map(drop)
@@ -183,7 +183,7 @@ async fn batch_update_backup_policy_doc_2() {
 
 #[tokio::test]
 async fn batch_update_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -206,7 +206,7 @@ async fn batch_update_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn batch_update_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.batch_update_backup_policy().send().await.map(drop)
@@ -265,7 +265,7 @@ async fn create_backup_resource_package_doc() {
 
 #[tokio::test]
 async fn create_backup_resource_package_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -288,7 +288,7 @@ async fn create_backup_resource_package_error_answers() {
 
 #[tokio::test]
 async fn create_backup_resource_package_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_backup_resource_package().send().await.map(drop)
@@ -347,7 +347,7 @@ async fn create_manual_backup_doc() {
 
 #[tokio::test]
 async fn create_manual_backup_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -370,7 +370,7 @@ async fn create_manual_backup_error_answers() {
 
 #[tokio::test]
 async fn create_manual_backup_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_manual_backup().send().await.map(drop)
@@ -431,7 +431,7 @@ async fn create_manual_backup_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_manual_backup_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -455,7 +455,7 @@ async fn create_manual_backup_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_manual_backup_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_manual_backup_legacy().send().await.map(drop)
@@ -508,7 +508,7 @@ async fn delete_manual_backup_doc() {
 
 #[tokio::test]
 async fn delete_manual_backup_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -527,7 +527,7 @@ async fn delete_manual_backup_error_answers() {
 
 #[tokio::test]
 async fn delete_manual_backup_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["backup_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_manual_backup().send().await.map(drop)
@@ -594,7 +594,7 @@ async fn list_backups_doc() {
 
 #[tokio::test]
 async fn list_backups_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -677,7 +677,7 @@ async fn list_backups_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_backups_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -753,7 +753,7 @@ async fn list_incremental_backups_doc() {
 
 #[tokio::test]
 async fn list_incremental_backups_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -776,7 +776,7 @@ async fn list_incremental_backups_error_answers() {
 
 #[tokio::test]
 async fn list_incremental_backups_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_incremental_backups().send().await.map(drop)
@@ -840,7 +840,7 @@ async fn list_restorable_tables_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_restorable_tables_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -864,7 +864,7 @@ async fn list_restorable_tables_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_restorable_tables_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "restore_time", "last_table_info"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_restorable_tables().send().await.map(drop)
@@ -918,7 +918,7 @@ async fn list_restore_times_doc() {
 
 #[tokio::test]
 async fn list_restore_times_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -938,7 +938,7 @@ async fn list_restore_times_error_answers() {
 
 #[tokio::test]
 async fn list_restore_times_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_restore_times().send().await.map(drop)
@@ -989,7 +989,7 @@ async fn modify_backup_vault_lock_doc() {
 
 #[tokio::test]
 async fn modify_backup_vault_lock_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1013,7 +1013,7 @@ async fn modify_backup_vault_lock_error_answers() {
 
 #[tokio::test]
 async fn modify_backup_vault_lock_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.modify_backup_vault_lock().send().await.map(drop)
@@ -1073,7 +1073,7 @@ async fn restore_tables_doc() {
 
 #[tokio::test]
 async fn restore_tables_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1097,7 +1097,7 @@ async fn restore_tables_error_answers() {
 
 #[tokio::test]
 async fn restore_tables_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restore_tables().send().await.map(drop)
@@ -1300,7 +1300,7 @@ async fn restore_to_existing_instance_timestamp_to_existing() {
 
 #[tokio::test]
 async fn restore_to_existing_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1323,7 +1323,7 @@ async fn restore_to_existing_instance_error_answers() {
 
 #[tokio::test]
 async fn restore_to_existing_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restore_to_existing_instance().send().await.map(drop)
@@ -1412,7 +1412,7 @@ async fn set_backup_encryption_disable() {
 
 #[tokio::test]
 async fn set_backup_encryption_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1436,7 +1436,7 @@ async fn set_backup_encryption_error_answers() {
 
 #[tokio::test]
 async fn set_backup_encryption_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_backup_encryption().send().await.map(drop)
@@ -1482,7 +1482,7 @@ async fn show_backup_encryption_doc() {
 
 #[tokio::test]
 async fn show_backup_encryption_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1501,7 +1501,7 @@ async fn show_backup_encryption_error_answers() {
 
 #[tokio::test]
 async fn show_backup_encryption_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_backup_encryption().send().await.map(drop)
@@ -1554,7 +1554,7 @@ async fn show_backup_policy_doc() {
 
 #[tokio::test]
 async fn show_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1573,7 +1573,7 @@ async fn show_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn show_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_backup_policy().send().await.map(drop)
@@ -1628,7 +1628,7 @@ async fn show_backup_policy_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_backup_policy_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1648,7 +1648,7 @@ async fn show_backup_policy_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_backup_policy_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_backup_policy_legacy().send().await.map(drop)
@@ -1702,7 +1702,7 @@ async fn show_backup_resource_package_flavors_doc() {
 
 #[tokio::test]
 async fn show_backup_resource_package_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1764,7 +1764,7 @@ async fn show_backup_vault_lock_doc() {
 
 #[tokio::test]
 async fn show_backup_vault_lock_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1783,7 +1783,7 @@ async fn show_backup_vault_lock_error_answers() {
 
 #[tokio::test]
 async fn show_backup_vault_lock_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_backup_vault_lock().send().await.map(drop)
@@ -1845,7 +1845,7 @@ async fn show_instance_backups_doc() {
 
 #[tokio::test]
 async fn show_instance_backups_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1868,7 +1868,7 @@ async fn show_instance_backups_error_answers() {
 
 #[tokio::test]
 async fn show_instance_backups_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_backups().send().await.map(drop)
@@ -1923,7 +1923,7 @@ async fn show_restore_available_tables_doc() {
 
 #[tokio::test]
 async fn show_restore_available_tables_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1944,7 +1944,7 @@ async fn show_restore_available_tables_error_answers() {
 
 #[tokio::test]
 async fn show_restore_available_tables_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "restore_time", "last_table_info"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_restore_available_tables().send().await.map(drop)
@@ -1997,7 +1997,7 @@ async fn show_taurus_db_advanced_backup_policy_doc() {
 
 #[tokio::test]
 async fn show_taurus_db_advanced_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2016,7 +2016,7 @@ async fn show_taurus_db_advanced_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn show_taurus_db_advanced_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_taurus_db_advanced_backup_policy().send().await.map(drop)
@@ -2076,7 +2076,7 @@ async fn update_backup_policy_doc() {
 
 #[tokio::test]
 async fn update_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2100,7 +2100,7 @@ async fn update_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn update_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_backup_policy().send().await.map(drop)
@@ -2162,7 +2162,7 @@ async fn update_backup_policy_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_backup_policy_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2187,7 +2187,7 @@ async fn update_backup_policy_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_backup_policy_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_backup_policy_legacy().send().await.map(drop)
@@ -2238,7 +2238,7 @@ async fn update_offsite_backup_policy_doc() {
 
 #[tokio::test]
 async fn update_offsite_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2262,7 +2262,7 @@ async fn update_offsite_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn update_offsite_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_offsite_backup_policy().send().await.map(drop)
@@ -2322,7 +2322,7 @@ async fn update_taurus_db_advanced_backup_policy_doc() {
 
 #[tokio::test]
 async fn update_taurus_db_advanced_backup_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2346,7 +2346,7 @@ async fn update_taurus_db_advanced_backup_policy_error_answers() {
 
 #[tokio::test]
 async fn update_taurus_db_advanced_backup_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_taurus_db_advanced_backup_policy().send().await.map(drop)

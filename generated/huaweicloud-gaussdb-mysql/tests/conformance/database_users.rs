@@ -54,7 +54,7 @@ async fn create_database_users_doc() {
 
 #[tokio::test]
 async fn create_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn create_database_users_error_answers() {
 
 #[tokio::test]
 async fn create_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_database_users().send().await.map(drop)
@@ -138,7 +138,7 @@ async fn delete_database_users_doc() {
 
 #[tokio::test]
 async fn delete_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -162,7 +162,7 @@ async fn delete_database_users_error_answers() {
 
 #[tokio::test]
 async fn delete_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_database_users().send().await.map(drop)
@@ -222,7 +222,7 @@ async fn grant_database_user_privileges_doc() {
 
 #[tokio::test]
 async fn grant_database_user_privileges_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -246,7 +246,7 @@ async fn grant_database_user_privileges_error_answers() {
 
 #[tokio::test]
 async fn grant_database_user_privileges_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.grant_database_user_privileges().send().await.map(drop)
@@ -301,7 +301,7 @@ async fn list_database_users_doc() {
 
 #[tokio::test]
 async fn list_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -322,7 +322,7 @@ async fn list_database_users_error_answers() {
 
 #[tokio::test]
 async fn list_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_database_users().send().await.map(drop)
@@ -382,7 +382,7 @@ async fn revoke_database_user_privileges_doc() {
 
 #[tokio::test]
 async fn revoke_database_user_privileges_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -406,7 +406,7 @@ async fn revoke_database_user_privileges_error_answers() {
 
 #[tokio::test]
 async fn revoke_database_user_privileges_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.revoke_database_user_privileges().send().await.map(drop)
@@ -466,7 +466,7 @@ async fn update_database_user_comments_doc() {
 
 #[tokio::test]
 async fn update_database_user_comments_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -490,7 +490,7 @@ async fn update_database_user_comments_error_answers() {
 
 #[tokio::test]
 async fn update_database_user_comments_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_database_user_comments().send().await.map(drop)
@@ -550,7 +550,7 @@ async fn update_database_user_passwords_doc() {
 
 #[tokio::test]
 async fn update_database_user_passwords_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -574,7 +574,7 @@ async fn update_database_user_passwords_error_answers() {
 
 #[tokio::test]
 async fn update_database_user_passwords_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_database_user_passwords().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn create_databases_doc() {
 
 #[tokio::test]
 async fn create_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn create_databases_error_answers() {
 
 #[tokio::test]
 async fn create_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_databases().send().await.map(drop)
@@ -132,7 +132,7 @@ async fn delete_databases_doc() {
 
 #[tokio::test]
 async fn delete_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -152,7 +152,7 @@ async fn delete_databases_error_answers() {
 
 #[tokio::test]
 async fn delete_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_databases().send().await.map(drop)
@@ -201,7 +201,7 @@ async fn list_database_charsets_doc() {
 
 #[tokio::test]
 async fn list_database_charsets_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -220,7 +220,7 @@ async fn list_database_charsets_error_answers() {
 
 #[tokio::test]
 async fn list_database_charsets_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_database_charsets().send().await.map(drop)
@@ -282,7 +282,7 @@ async fn list_databases_doc() {
 
 #[tokio::test]
 async fn list_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -305,7 +305,7 @@ async fn list_databases_error_answers() {
 
 #[tokio::test]
 async fn list_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_databases().send().await.map(drop)
@@ -360,7 +360,7 @@ async fn show_table_meta_info_doc() {
 
 #[tokio::test]
 async fn show_table_meta_info_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -381,7 +381,7 @@ async fn show_table_meta_info_error_answers() {
 
 #[tokio::test]
 async fn show_table_meta_info_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_table_meta_info().send().await.map(drop)
@@ -441,7 +441,7 @@ async fn update_database_comments_doc() {
 
 #[tokio::test]
 async fn update_database_comments_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -465,7 +465,7 @@ async fn update_database_comments_error_answers() {
 
 #[tokio::test]
 async fn update_database_comments_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_database_comments().send().await.map(drop)

@@ -55,7 +55,7 @@ async fn collect_realtime_session_doc() {
 
 #[tokio::test]
 async fn collect_realtime_session_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -80,7 +80,7 @@ async fn collect_realtime_session_error_answers() {
 
 #[tokio::test]
 async fn collect_realtime_session_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.collect_realtime_session().send().await.map(drop)
@@ -168,7 +168,7 @@ async fn download_realtime_session_doc() {
 
 #[tokio::test]
 async fn download_realtime_session_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -191,7 +191,7 @@ async fn download_realtime_session_error_answers() {
 
 #[tokio::test]
 async fn download_realtime_session_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "request_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.download_realtime_session().send().await.map(drop)
@@ -244,7 +244,7 @@ async fn execute_intelligent_kill_session_doc() {
 
 #[tokio::test]
 async fn execute_intelligent_kill_session_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -268,7 +268,7 @@ async fn execute_intelligent_kill_session_error_answers() {
 
 #[tokio::test]
 async fn execute_intelligent_kill_session_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.execute_intelligent_kill_session().send().await.map(drop)
@@ -317,7 +317,7 @@ async fn list_diagnosis_instance_counts_generated() {
 
 #[tokio::test]
 async fn list_diagnosis_instance_counts_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -379,7 +379,7 @@ async fn list_diagnosis_instance_infos_doc() {
 
 #[tokio::test]
 async fn list_diagnosis_instance_infos_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -400,7 +400,7 @@ async fn list_diagnosis_instance_infos_error_answers() {
 
 #[tokio::test]
 async fn list_diagnosis_instance_infos_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["metric_name", "offset", "limit"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_diagnosis_instance_infos().send().await.map(drop)
@@ -464,7 +464,7 @@ async fn list_intelligent_kill_session_history_doc() {
 
 #[tokio::test]
 async fn list_intelligent_kill_session_history_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -488,7 +488,7 @@ async fn list_intelligent_kill_session_history_error_answers() {
 
 #[tokio::test]
 async fn list_intelligent_kill_session_history_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "start_time", "end_time"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_intelligent_kill_session_history().send().await.map(drop)
@@ -542,7 +542,7 @@ async fn show_intelligent_kill_session_statistic_doc() {
 
 #[tokio::test]
 async fn show_intelligent_kill_session_statistic_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -562,7 +562,7 @@ async fn show_intelligent_kill_session_statistic_error_answers() {
 
 #[tokio::test]
 async fn show_intelligent_kill_session_statistic_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_intelligent_kill_session_statistic().send().await.map(drop)
@@ -615,7 +615,7 @@ async fn show_realtime_session_task_status_doc() {
 
 #[tokio::test]
 async fn show_realtime_session_task_status_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -638,7 +638,7 @@ async fn show_realtime_session_task_status_error_answers() {
 
 #[tokio::test]
 async fn show_realtime_session_task_status_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "request_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_realtime_session_task_status().send().await.map(drop)
@@ -699,7 +699,7 @@ async fn show_taurus_db_txn_progress_doc() {
 
 #[tokio::test]
 async fn show_taurus_db_txn_progress_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -724,7 +724,7 @@ async fn show_taurus_db_txn_progress_error_answers() {
 
 #[tokio::test]
 async fn show_taurus_db_txn_progress_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_taurus_db_txn_progress().send().await.map(drop)

@@ -47,7 +47,7 @@ async fn list_engine_versions_doc() {
 
 #[tokio::test]
 async fn list_engine_versions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -66,7 +66,7 @@ async fn list_engine_versions_error_answers() {
 
 #[tokio::test]
 async fn list_engine_versions_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["database_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_engine_versions().send().await.map(drop)
@@ -121,7 +121,7 @@ async fn list_engine_versions_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_engine_versions_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -141,7 +141,7 @@ async fn list_engine_versions_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_engine_versions_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["database_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_engine_versions_legacy().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn list_flavors_doc() {
 
 #[tokio::test]
 async fn list_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -76,7 +76,7 @@ async fn list_flavors_error_answers() {
 
 #[tokio::test]
 async fn list_flavors_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["database_name", "availability_zone_mode"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_flavors().send().await.map(drop)
@@ -138,7 +138,7 @@ async fn list_flavors_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_flavors_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -161,7 +161,7 @@ async fn list_flavors_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_flavors_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["database_name", "availability_zone_mode"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_flavors_legacy().send().await.map(drop)

@@ -49,7 +49,7 @@ async fn list_cold_table_metas_doc() {
 
 #[tokio::test]
 async fn list_cold_table_metas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -70,7 +70,7 @@ async fn list_cold_table_metas_error_answers() {
 
 #[tokio::test]
 async fn list_cold_table_metas_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_cold_table_metas().send().await.map(drop)

@@ -48,7 +48,7 @@ async fn cancel_click_house_replication_config_update_doc() {
 
 #[tokio::test]
 async fn cancel_click_house_replication_config_update_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -68,7 +68,7 @@ async fn cancel_click_house_replication_config_update_error_answers() {
 
 #[tokio::test]
 async fn cancel_click_house_replication_config_update_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "database"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
@@ -132,7 +132,7 @@ async fn check_click_house_database_config_doc() {
 
 #[tokio::test]
 async fn check_click_house_database_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -156,7 +156,7 @@ async fn check_click_house_database_config_error_answers() {
 
 #[tokio::test]
 async fn check_click_house_database_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_click_house_database_config().send().await.map(drop)
@@ -216,7 +216,7 @@ async fn check_click_house_table_config_doc() {
 
 #[tokio::test]
 async fn check_click_house_table_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -240,7 +240,7 @@ async fn check_click_house_table_config_error_answers() {
 
 #[tokio::test]
 async fn check_click_house_table_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_click_house_table_config().send().await.map(drop)
@@ -291,7 +291,7 @@ async fn create_click_house_database_user_doc() {
 
 #[tokio::test]
 async fn create_click_house_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -315,7 +315,7 @@ async fn create_click_house_database_user_error_answers() {
 
 #[tokio::test]
 async fn create_click_house_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_click_house_database_user().send().await.map(drop)
@@ -375,7 +375,7 @@ async fn create_click_house_instance_doc() {
 
 #[tokio::test]
 async fn create_click_house_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -399,7 +399,7 @@ async fn create_click_house_instance_error_answers() {
 
 #[tokio::test]
 async fn create_click_house_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_click_house_instance().send().await.map(drop)
@@ -445,7 +445,7 @@ async fn create_click_house_lts_configs_doc() {
 
 #[tokio::test]
 async fn create_click_house_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -468,7 +468,7 @@ async fn create_click_house_lts_configs_error_answers() {
 
 #[tokio::test]
 async fn create_click_house_lts_configs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_click_house_lts_configs().send().await.map(drop)
@@ -528,7 +528,7 @@ async fn create_click_house_replication_doc() {
 
 #[tokio::test]
 async fn create_click_house_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -552,7 +552,7 @@ async fn create_click_house_replication_error_answers() {
 
 #[tokio::test]
 async fn create_click_house_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_click_house_replication().send().await.map(drop)
@@ -597,7 +597,7 @@ async fn delete_click_house_database_user_doc() {
 
 #[tokio::test]
 async fn delete_click_house_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -617,7 +617,7 @@ async fn delete_click_house_database_user_error_answers() {
 
 #[tokio::test]
 async fn delete_click_house_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "user_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_click_house_database_user().send().await.map(drop)
@@ -662,7 +662,7 @@ async fn delete_click_house_instance_doc() {
 
 #[tokio::test]
 async fn delete_click_house_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -682,7 +682,7 @@ async fn delete_click_house_instance_error_answers() {
 
 #[tokio::test]
 async fn delete_click_house_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "clickhouse_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_click_house_instance().send().await.map(drop)
@@ -728,7 +728,7 @@ async fn delete_click_house_lts_configs_doc() {
 
 #[tokio::test]
 async fn delete_click_house_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -751,7 +751,7 @@ async fn delete_click_house_lts_configs_error_answers() {
 
 #[tokio::test]
 async fn delete_click_house_lts_configs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_click_house_lts_configs().send().await.map(drop)
@@ -805,7 +805,7 @@ async fn delete_click_house_replication_doc() {
 
 #[tokio::test]
 async fn delete_click_house_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -825,7 +825,7 @@ async fn delete_click_house_replication_error_answers() {
 
 #[tokio::test]
 async fn delete_click_house_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "database_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_click_house_replication().send().await.map(drop)
@@ -879,7 +879,7 @@ async fn extend_click_house_volume_doc() {
 
 #[tokio::test]
 async fn extend_click_house_volume_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -899,7 +899,7 @@ async fn extend_click_house_volume_error_answers() {
 
 #[tokio::test]
 async fn extend_click_house_volume_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.extend_click_house_volume().send().await.map(drop)
@@ -953,7 +953,7 @@ async fn list_click_house_database_users_doc() {
 
 #[tokio::test]
 async fn list_click_house_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -973,7 +973,7 @@ async fn list_click_house_database_users_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_click_house_database_users().send().await.map(drop)
@@ -1029,7 +1029,7 @@ async fn list_click_house_databases_doc() {
 
 #[tokio::test]
 async fn list_click_house_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1051,7 +1051,7 @@ async fn list_click_house_databases_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_click_house_databases().send().await.map(drop)
@@ -1104,7 +1104,7 @@ async fn list_click_house_log_nodes_doc() {
 
 #[tokio::test]
 async fn list_click_house_log_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1123,7 +1123,7 @@ async fn list_click_house_log_nodes_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_log_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_click_house_log_nodes().send().await.map(drop)
@@ -1176,7 +1176,7 @@ async fn list_click_house_lts_configs_doc() {
 
 #[tokio::test]
 async fn list_click_house_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1237,7 +1237,7 @@ async fn list_click_house_replication_database_parameters_doc() {
 
 #[tokio::test]
 async fn list_click_house_replication_database_parameters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1256,7 +1256,7 @@ async fn list_click_house_replication_database_parameters_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_replication_database_parameters_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
@@ -1315,7 +1315,7 @@ async fn list_click_house_replications_doc() {
 
 #[tokio::test]
 async fn list_click_house_replications_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1336,7 +1336,7 @@ async fn list_click_house_replications_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_replications_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_click_house_replications().send().await.map(drop)
@@ -1396,7 +1396,7 @@ async fn list_click_house_slow_logs_doc() {
 
 #[tokio::test]
 async fn list_click_house_slow_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1420,7 +1420,7 @@ async fn list_click_house_slow_logs_error_answers() {
 
 #[tokio::test]
 async fn list_click_house_slow_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_click_house_slow_logs().send().await.map(drop)
@@ -1480,7 +1480,7 @@ async fn resize_click_house_instance_flavor_doc() {
 
 #[tokio::test]
 async fn resize_click_house_instance_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1504,7 +1504,7 @@ async fn resize_click_house_instance_flavor_error_answers() {
 
 #[tokio::test]
 async fn resize_click_house_instance_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_click_house_instance_flavor().send().await.map(drop)
@@ -1557,7 +1557,7 @@ async fn restart_click_house_instance_doc() {
 
 #[tokio::test]
 async fn restart_click_house_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1576,7 +1576,7 @@ async fn restart_click_house_instance_error_answers() {
 
 #[tokio::test]
 async fn restart_click_house_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_click_house_instance().send().await.map(drop)
@@ -1628,7 +1628,7 @@ async fn set_click_house_slow_log_desensitization_doc() {
 
 #[tokio::test]
 async fn set_click_house_slow_log_desensitization_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1652,7 +1652,7 @@ async fn set_click_house_slow_log_desensitization_error_answers() {
 
 #[tokio::test]
 async fn set_click_house_slow_log_desensitization_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_click_house_slow_log_desensitization().send().await.map(drop)
@@ -1706,7 +1706,7 @@ async fn show_click_house_instance_doc() {
 
 #[tokio::test]
 async fn show_click_house_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1726,7 +1726,7 @@ async fn show_click_house_instance_error_answers() {
 
 #[tokio::test]
 async fn show_click_house_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "clickhouse_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_click_house_instance().send().await.map(drop)
@@ -1780,7 +1780,7 @@ async fn show_click_house_replication_config_doc() {
 
 #[tokio::test]
 async fn show_click_house_replication_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1800,7 +1800,7 @@ async fn show_click_house_replication_config_error_answers() {
 
 #[tokio::test]
 async fn show_click_house_replication_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "database_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_click_house_replication_config().send().await.map(drop)
@@ -1849,7 +1849,7 @@ async fn show_click_house_slow_log_desensitization_doc() {
 
 #[tokio::test]
 async fn show_click_house_slow_log_desensitization_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1868,7 +1868,7 @@ async fn show_click_house_slow_log_desensitization_error_answers() {
 
 #[tokio::test]
 async fn show_click_house_slow_log_desensitization_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_click_house_slow_log_desensitization().send().await.map(drop)
@@ -1919,7 +1919,7 @@ async fn update_click_house_database_user_password_doc() {
 
 #[tokio::test]
 async fn update_click_house_database_user_password_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1943,7 +1943,7 @@ async fn update_click_house_database_user_password_error_answers() {
 
 #[tokio::test]
 async fn update_click_house_database_user_password_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_click_house_database_user_password().send().await.map(drop)
@@ -1994,7 +1994,7 @@ async fn update_click_house_database_user_privileges_doc() {
 
 #[tokio::test]
 async fn update_click_house_database_user_privileges_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2018,7 +2018,7 @@ async fn update_click_house_database_user_privileges_error_answers() {
 
 #[tokio::test]
 async fn update_click_house_database_user_privileges_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
@@ -2082,7 +2082,7 @@ async fn update_click_house_replication_config_doc() {
 
 #[tokio::test]
 async fn update_click_house_replication_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2106,7 +2106,7 @@ async fn update_click_house_replication_config_error_answers() {
 
 #[tokio::test]
 async fn update_click_house_replication_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_click_house_replication_config().send().await.map(drop)

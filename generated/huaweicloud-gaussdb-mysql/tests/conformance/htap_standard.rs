@@ -54,7 +54,7 @@ async fn check_star_rocks_database_config_doc() {
 
 #[tokio::test]
 async fn check_star_rocks_database_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -78,7 +78,7 @@ async fn check_star_rocks_database_config_error_answers() {
 
 #[tokio::test]
 async fn check_star_rocks_database_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_star_rocks_database_config().send().await.map(drop)
@@ -128,7 +128,7 @@ async fn check_star_rocks_resource_constructed() {
 
 #[tokio::test]
 async fn check_star_rocks_resource_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -151,7 +151,7 @@ async fn check_star_rocks_resource_error_answers() {
 
 #[tokio::test]
 async fn check_star_rocks_resource_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_star_rocks_resource().send().await.map(drop)
@@ -210,7 +210,7 @@ async fn check_starrocks_params_doc() {
 
 #[tokio::test]
 async fn check_starrocks_params_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -233,7 +233,7 @@ async fn check_starrocks_params_error_answers() {
 
 #[tokio::test]
 async fn check_starrocks_params_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_starrocks_params().send().await.map(drop)
@@ -293,7 +293,7 @@ async fn check_table_config_doc() {
 
 #[tokio::test]
 async fn check_table_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -317,7 +317,7 @@ async fn check_table_config_error_answers() {
 
 #[tokio::test]
 async fn check_table_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_table_config().send().await.map(drop)
@@ -368,7 +368,7 @@ async fn create_star_rocks_data_replication_doc() {
 
 #[tokio::test]
 async fn create_star_rocks_data_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -392,7 +392,7 @@ async fn create_star_rocks_data_replication_error_answers() {
 
 #[tokio::test]
 async fn create_star_rocks_data_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_star_rocks_data_replication().send().await.map(drop)
@@ -443,7 +443,7 @@ async fn create_star_rocks_database_user_doc() {
 
 #[tokio::test]
 async fn create_star_rocks_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -467,7 +467,7 @@ async fn create_star_rocks_database_user_error_answers() {
 
 #[tokio::test]
 async fn create_star_rocks_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_star_rocks_database_user().send().await.map(drop)
@@ -527,7 +527,7 @@ async fn create_star_rocks_instance_doc() {
 
 #[tokio::test]
 async fn create_star_rocks_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -551,7 +551,7 @@ async fn create_star_rocks_instance_error_answers() {
 
 #[tokio::test]
 async fn create_star_rocks_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_star_rocks_instance().send().await.map(drop)
@@ -603,7 +603,7 @@ async fn delete_htap_process_list_doc() {
 
 #[tokio::test]
 async fn delete_htap_process_list_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -627,7 +627,7 @@ async fn delete_htap_process_list_error_answers() {
 
 #[tokio::test]
 async fn delete_htap_process_list_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_htap_process_list().send().await.map(drop)
@@ -677,7 +677,7 @@ async fn delete_star_rock_lts_config_doc() {
 
 #[tokio::test]
 async fn delete_star_rock_lts_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -700,7 +700,7 @@ async fn delete_star_rock_lts_config_error_answers() {
 
 #[tokio::test]
 async fn delete_star_rock_lts_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_star_rock_lts_config().send().await.map(drop)
@@ -745,7 +745,7 @@ async fn delete_star_rocks_data_replication_doc() {
 
 #[tokio::test]
 async fn delete_star_rocks_data_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -767,7 +767,7 @@ async fn delete_star_rocks_data_replication_error_answers() {
 
 #[tokio::test]
 async fn delete_star_rocks_data_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_star_rocks_data_replication().send().await.map(drop)
@@ -812,7 +812,7 @@ async fn delete_star_rocks_database_user_doc() {
 
 #[tokio::test]
 async fn delete_star_rocks_database_user_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -832,7 +832,7 @@ async fn delete_star_rocks_database_user_error_answers() {
 
 #[tokio::test]
 async fn delete_star_rocks_database_user_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "user_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_star_rocks_database_user().send().await.map(drop)
@@ -886,7 +886,7 @@ async fn delete_star_rocks_instance_doc() {
 
 #[tokio::test]
 async fn delete_star_rocks_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -906,7 +906,7 @@ async fn delete_star_rocks_instance_error_answers() {
 
 #[tokio::test]
 async fn delete_star_rocks_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "starrocks_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_star_rocks_instance().send().await.map(drop)
@@ -982,7 +982,7 @@ async fn download_import_excel_template_doc() {
 
 #[tokio::test]
 async fn download_import_excel_template_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1002,7 +1002,7 @@ async fn download_import_excel_template_error_answers() {
 
 #[tokio::test]
 async fn download_import_excel_template_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "template_type"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.download_import_excel_template().send().await.map(drop)
@@ -1055,7 +1055,7 @@ async fn list_htap_engine_versions_doc() {
 
 #[tokio::test]
 async fn list_htap_engine_versions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280235\",\"error_msg\":\"Invalid database type.\"}",
             ),
@@ -1074,7 +1074,7 @@ async fn list_htap_engine_versions_error_answers() {
 
 #[tokio::test]
 async fn list_htap_engine_versions_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["engine_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_htap_engine_versions().send().await.map(drop)
@@ -1128,7 +1128,7 @@ async fn list_htap_flavors_doc() {
 
 #[tokio::test]
 async fn list_htap_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280434\",\"error_msg\":\"Invalid specification code.\"}",
             ),
@@ -1148,7 +1148,7 @@ async fn list_htap_flavors_error_answers() {
 
 #[tokio::test]
 async fn list_htap_flavors_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["engine_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_htap_flavors().send().await.map(drop)
@@ -1201,7 +1201,7 @@ async fn list_htap_instances_doc() {
 
 #[tokio::test]
 async fn list_htap_instances_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1220,7 +1220,7 @@ async fn list_htap_instances_error_answers() {
 
 #[tokio::test]
 async fn list_htap_instances_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_htap_instances().send().await.map(drop)
@@ -1274,7 +1274,7 @@ async fn list_htap_storage_types_doc() {
 
 #[tokio::test]
 async fn list_htap_storage_types_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280238\",\"error_msg\":\"The DB engine or version is not supported.\"}",
             ),
@@ -1294,7 +1294,7 @@ async fn list_htap_storage_types_error_answers() {
 
 #[tokio::test]
 async fn list_htap_storage_types_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["database", "version_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_htap_storage_types().send().await.map(drop)
@@ -1347,7 +1347,7 @@ async fn list_instance_node_doc() {
 
 #[tokio::test]
 async fn list_instance_node_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1366,7 +1366,7 @@ async fn list_instance_node_error_answers() {
 
 #[tokio::test]
 async fn list_instance_node_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_node().send().await.map(drop)
@@ -1420,7 +1420,7 @@ async fn list_star_rocks_data_replication_config_by_data_base_doc() {
 
 #[tokio::test]
 async fn list_star_rocks_data_replication_config_by_data_base_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1440,7 +1440,7 @@ async fn list_star_rocks_data_replication_config_by_data_base_error_answers() {
 
 #[tokio::test]
 async fn list_star_rocks_data_replication_config_by_data_base_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "database"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
@@ -1499,7 +1499,7 @@ async fn list_star_rocks_data_replications_doc() {
 
 #[tokio::test]
 async fn list_star_rocks_data_replications_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1520,7 +1520,7 @@ async fn list_star_rocks_data_replications_error_answers() {
 
 #[tokio::test]
 async fn list_star_rocks_data_replications_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_star_rocks_data_replications().send().await.map(drop)
@@ -1573,7 +1573,7 @@ async fn list_star_rocks_database_parameters_generated() {
 
 #[tokio::test]
 async fn list_star_rocks_database_parameters_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1592,7 +1592,7 @@ async fn list_star_rocks_database_parameters_error_answers() {
 
 #[tokio::test]
 async fn list_star_rocks_database_parameters_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_star_rocks_database_parameters().send().await.map(drop)
@@ -1647,7 +1647,7 @@ async fn list_star_rocks_database_users_doc() {
 
 #[tokio::test]
 async fn list_star_rocks_database_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1668,7 +1668,7 @@ async fn list_star_rocks_database_users_error_answers() {
 
 #[tokio::test]
 async fn list_star_rocks_database_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "limit", "offset"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_star_rocks_database_users().send().await.map(drop)
@@ -1724,7 +1724,7 @@ async fn list_star_rocks_databases_doc() {
 
 #[tokio::test]
 async fn list_star_rocks_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1746,7 +1746,7 @@ async fn list_star_rocks_databases_error_answers() {
 
 #[tokio::test]
 async fn list_star_rocks_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_star_rocks_databases().send().await.map(drop)
@@ -1806,7 +1806,7 @@ async fn modify_data_sync_doc() {
 
 #[tokio::test]
 async fn modify_data_sync_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1830,7 +1830,7 @@ async fn modify_data_sync_error_answers() {
 
 #[tokio::test]
 async fn modify_data_sync_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.modify_data_sync().send().await.map(drop)
@@ -1890,7 +1890,7 @@ async fn modify_star_rocks_security_group_doc() {
 
 #[tokio::test]
 async fn modify_star_rocks_security_group_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1914,7 +1914,7 @@ async fn modify_star_rocks_security_group_error_answers() {
 
 #[tokio::test]
 async fn modify_star_rocks_security_group_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.modify_star_rocks_security_group().send().await.map(drop)
@@ -1959,7 +1959,7 @@ async fn pause_star_rocks_data_replication_doc() {
 
 #[tokio::test]
 async fn pause_star_rocks_data_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -1981,7 +1981,7 @@ async fn pause_star_rocks_data_replication_error_answers() {
 
 #[tokio::test]
 async fn pause_star_rocks_data_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.pause_star_rocks_data_replication().send().await.map(drop)
@@ -2032,7 +2032,7 @@ async fn resize_star_rocks_flavor_doc() {
 
 #[tokio::test]
 async fn resize_star_rocks_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2056,7 +2056,7 @@ async fn resize_star_rocks_flavor_error_answers() {
 
 #[tokio::test]
 async fn resize_star_rocks_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_star_rocks_flavor().send().await.map(drop)
@@ -2109,7 +2109,7 @@ async fn restart_star_rocks_instance_doc() {
 
 #[tokio::test]
 async fn restart_star_rocks_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2128,7 +2128,7 @@ async fn restart_star_rocks_instance_error_answers() {
 
 #[tokio::test]
 async fn restart_star_rocks_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["starrocks_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_star_rocks_instance().send().await.map(drop)
@@ -2182,7 +2182,7 @@ async fn restart_star_rocks_node_doc() {
 
 #[tokio::test]
 async fn restart_star_rocks_node_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2202,7 +2202,7 @@ async fn restart_star_rocks_node_error_answers() {
 
 #[tokio::test]
 async fn restart_star_rocks_node_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["starrocks_node_id", "starrocks_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_star_rocks_node().send().await.map(drop)
@@ -2247,7 +2247,7 @@ async fn resume_star_rocks_data_replication_doc() {
 
 #[tokio::test]
 async fn resume_star_rocks_data_replication_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -2269,7 +2269,7 @@ async fn resume_star_rocks_data_replication_error_answers() {
 
 #[tokio::test]
 async fn resume_star_rocks_data_replication_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resume_star_rocks_data_replication().send().await.map(drop)
@@ -2320,7 +2320,7 @@ async fn set_htap_query_queues_rule_doc() {
 
 #[tokio::test]
 async fn set_htap_query_queues_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2344,7 +2344,7 @@ async fn set_htap_query_queues_rule_error_answers() {
 
 #[tokio::test]
 async fn set_htap_query_queues_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_htap_query_queues_rule().send().await.map(drop)
@@ -2395,7 +2395,7 @@ async fn show_htap_error_log_detail_doc() {
 
 #[tokio::test]
 async fn show_htap_error_log_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2419,7 +2419,7 @@ async fn show_htap_error_log_detail_error_answers() {
 
 #[tokio::test]
 async fn show_htap_error_log_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_htap_error_log_detail().send().await.map(drop)
@@ -2463,7 +2463,7 @@ async fn show_htap_lts_config_doc() {
 
 #[tokio::test]
 async fn show_htap_lts_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2515,7 +2515,7 @@ async fn show_htap_process_list_doc() {
 
 #[tokio::test]
 async fn show_htap_process_list_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2534,7 +2534,7 @@ async fn show_htap_process_list_error_answers() {
 
 #[tokio::test]
 async fn show_htap_process_list_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_htap_process_list().send().await.map(drop)
@@ -2578,7 +2578,7 @@ async fn show_htap_query_queues_rule_doc() {
 
 #[tokio::test]
 async fn show_htap_query_queues_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2597,7 +2597,7 @@ async fn show_htap_query_queues_rule_error_answers() {
 
 #[tokio::test]
 async fn show_htap_query_queues_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_htap_query_queues_rule().send().await.map(drop)
@@ -2650,7 +2650,7 @@ async fn show_instance_databases_for_htap_doc() {
 
 #[tokio::test]
 async fn show_instance_databases_for_htap_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2676,7 +2676,7 @@ async fn show_instance_databases_for_htap_error_answers() {
 
 #[tokio::test]
 async fn show_instance_databases_for_htap_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_databases_for_htap().send().await.map(drop)
@@ -2729,7 +2729,7 @@ async fn show_instance_tables_for_htap_doc() {
 
 #[tokio::test]
 async fn show_instance_tables_for_htap_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2755,7 +2755,7 @@ async fn show_instance_tables_for_htap_error_answers() {
 
 #[tokio::test]
 async fn show_instance_tables_for_htap_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_tables_for_htap().send().await.map(drop)
@@ -2806,7 +2806,7 @@ async fn show_slow_log_detail_doc() {
 
 #[tokio::test]
 async fn show_slow_log_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2830,7 +2830,7 @@ async fn show_slow_log_detail_error_answers() {
 
 #[tokio::test]
 async fn show_slow_log_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_slow_log_detail().send().await.map(drop)
@@ -2884,7 +2884,7 @@ async fn show_star_rocks_data_replication_config_doc() {
 
 #[tokio::test]
 async fn show_star_rocks_data_replication_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.200022\",\"error_msg\":\"实例不存在\"}",
             ),
@@ -2904,7 +2904,7 @@ async fn show_star_rocks_data_replication_config_error_answers() {
 
 #[tokio::test]
 async fn show_star_rocks_data_replication_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "task_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_star_rocks_data_replication_config().send().await.map(drop)
@@ -2958,7 +2958,7 @@ async fn show_star_rocks_instance_doc() {
 
 #[tokio::test]
 async fn show_star_rocks_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2978,7 +2978,7 @@ async fn show_star_rocks_instance_error_answers() {
 
 #[tokio::test]
 async fn show_star_rocks_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "starrocks_instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_star_rocks_instance().send().await.map(drop)
@@ -3022,7 +3022,7 @@ async fn show_star_rocks_slowlog_sensitive_status_doc() {
 
 #[tokio::test]
 async fn show_star_rocks_slowlog_sensitive_status_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3041,7 +3041,7 @@ async fn show_star_rocks_slowlog_sensitive_status_error_answers() {
 
 #[tokio::test]
 async fn show_star_rocks_slowlog_sensitive_status_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_star_rocks_slowlog_sensitive_status().send().await.map(drop)
@@ -3086,7 +3086,7 @@ async fn show_starrocks_params_doc() {
 
 #[tokio::test]
 async fn show_starrocks_params_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3106,7 +3106,7 @@ async fn show_starrocks_params_error_answers() {
 
 #[tokio::test]
 async fn show_starrocks_params_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_type"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_starrocks_params().send().await.map(drop)
@@ -3155,7 +3155,7 @@ async fn sync_star_rocks_users_doc() {
 
 #[tokio::test]
 async fn sync_star_rocks_users_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3179,7 +3179,7 @@ async fn sync_star_rocks_users_error_answers() {
 
 #[tokio::test]
 async fn sync_star_rocks_users_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.sync_star_rocks_users().send().await.map(drop)
@@ -3228,7 +3228,7 @@ async fn update_htap_query_queues_control_doc() {
 
 #[tokio::test]
 async fn update_htap_query_queues_control_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3252,7 +3252,7 @@ async fn update_htap_query_queues_control_error_answers() {
 
 #[tokio::test]
 async fn update_htap_query_queues_control_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_htap_query_queues_control().send().await.map(drop)
@@ -3293,7 +3293,7 @@ async fn update_slowlog_sensitive_status_doc() {
 
 #[tokio::test]
 async fn update_slowlog_sensitive_status_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3317,7 +3317,7 @@ async fn update_slowlog_sensitive_status_error_answers() {
 
 #[tokio::test]
 async fn update_slowlog_sensitive_status_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_slowlog_sensitive_status().send().await.map(drop)
@@ -3367,7 +3367,7 @@ async fn update_star_rock_lts_config_doc() {
 
 #[tokio::test]
 async fn update_star_rock_lts_config_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3390,7 +3390,7 @@ async fn update_star_rock_lts_config_error_answers() {
 
 #[tokio::test]
 async fn update_star_rock_lts_config_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_star_rock_lts_config().send().await.map(drop)
@@ -3441,7 +3441,7 @@ async fn update_star_rocks_database_user_password_doc() {
 
 #[tokio::test]
 async fn update_star_rocks_database_user_password_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3465,7 +3465,7 @@ async fn update_star_rocks_database_user_password_error_answers() {
 
 #[tokio::test]
 async fn update_star_rocks_database_user_password_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_star_rocks_database_user_password().send().await.map(drop)
@@ -3516,7 +3516,7 @@ async fn update_star_rocks_database_user_permission_doc() {
 
 #[tokio::test]
 async fn update_star_rocks_database_user_permission_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3540,7 +3540,7 @@ async fn update_star_rocks_database_user_permission_error_answers() {
 
 #[tokio::test]
 async fn update_star_rocks_database_user_permission_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client
@@ -3595,7 +3595,7 @@ async fn update_starrocks_params_doc() {
 
 #[tokio::test]
 async fn update_starrocks_params_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3619,7 +3619,7 @@ async fn update_starrocks_params_error_answers() {
 
 #[tokio::test]
 async fn update_starrocks_params_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_starrocks_params().send().await.map(drop)
@@ -3670,7 +3670,7 @@ async fn upgrade_sr_kernel_version_doc() {
 
 #[tokio::test]
 async fn upgrade_sr_kernel_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3694,7 +3694,7 @@ async fn upgrade_sr_kernel_version_error_answers() {
 
 #[tokio::test]
 async fn upgrade_sr_kernel_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_sr_kernel_version().send().await.map(drop)
@@ -3757,7 +3757,7 @@ async fn upload_import_excel_template_doc() {
 
 #[tokio::test]
 async fn upload_import_excel_template_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3786,7 +3786,7 @@ async fn upload_import_excel_template_error_answers() {
 
 #[tokio::test]
 async fn upload_import_excel_template_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upload_import_excel_template().send().await.map(drop)

@@ -53,7 +53,7 @@ async fn batch_change_instance_specification_doc() {
 
 #[tokio::test]
 async fn batch_change_instance_specification_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -76,7 +76,7 @@ async fn batch_change_instance_specification_error_answers() {
 
 #[tokio::test]
 async fn batch_change_instance_specification_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.batch_change_instance_specification().send().await.map(drop)
@@ -126,7 +126,7 @@ async fn batch_upgrade_databases_doc() {
 
 #[tokio::test]
 async fn batch_upgrade_databases_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -149,7 +149,7 @@ async fn batch_upgrade_databases_error_answers() {
 
 #[tokio::test]
 async fn batch_upgrade_databases_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.batch_upgrade_databases().send().await.map(drop)
@@ -209,7 +209,7 @@ async fn bind_instance_public_ip_doc() {
 
 #[tokio::test]
 async fn bind_instance_public_ip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -233,7 +233,7 @@ async fn bind_instance_public_ip_error_answers() {
 
 #[tokio::test]
 async fn bind_instance_public_ip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.bind_instance_public_ip().send().await.map(drop)
@@ -340,7 +340,7 @@ async fn check_kernel_upgrade_doc_2() {
 
 #[tokio::test]
 async fn check_kernel_upgrade_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -363,7 +363,7 @@ async fn check_kernel_upgrade_error_answers() {
 
 #[tokio::test]
 async fn check_kernel_upgrade_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_kernel_upgrade().send().await.map(drop)
@@ -491,7 +491,7 @@ async fn check_resource_resize_flavor() {
 
 #[tokio::test]
 async fn check_resource_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -514,7 +514,7 @@ async fn check_resource_error_answers() {
 
 #[tokio::test]
 async fn check_resource_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_resource().send().await.map(drop)
@@ -574,7 +574,7 @@ async fn check_schedule_task_exist_doc() {
 
 #[tokio::test]
 async fn check_schedule_task_exist_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -598,7 +598,7 @@ async fn check_schedule_task_exist_error_answers() {
 
 #[tokio::test]
 async fn check_schedule_task_exist_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.check_schedule_task_exist().send().await.map(drop)
@@ -753,7 +753,7 @@ async fn create_instance_restore_to_point_in_time() {
 
 #[tokio::test]
 async fn create_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -776,7 +776,7 @@ async fn create_instance_error_answers() {
 
 #[tokio::test]
 async fn create_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_instance().send().await.map(drop)
@@ -837,7 +837,7 @@ async fn create_instance_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_instance_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -861,7 +861,7 @@ async fn create_instance_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_instance_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_instance_legacy().send().await.map(drop)
@@ -915,7 +915,7 @@ async fn create_instance_private_dns_doc() {
 
 #[tokio::test]
 async fn create_instance_private_dns_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -935,7 +935,7 @@ async fn create_instance_private_dns_error_answers() {
 
 #[tokio::test]
 async fn create_instance_private_dns_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_instance_private_dns().send().await.map(drop)
@@ -989,7 +989,7 @@ async fn create_proxy_dns_name_doc() {
 
 #[tokio::test]
 async fn create_proxy_dns_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1009,7 +1009,7 @@ async fn create_proxy_dns_name_error_answers() {
 
 #[tokio::test]
 async fn create_proxy_dns_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_proxy_dns_name().send().await.map(drop)
@@ -1063,7 +1063,7 @@ async fn create_readonly_nodes_doc() {
 
 #[tokio::test]
 async fn create_readonly_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1083,7 +1083,7 @@ async fn create_readonly_nodes_error_answers() {
 
 #[tokio::test]
 async fn create_readonly_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_readonly_nodes().send().await.map(drop)
@@ -1139,7 +1139,7 @@ async fn create_readonly_nodes_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_readonly_nodes_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1160,7 +1160,7 @@ async fn create_readonly_nodes_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_readonly_nodes_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_readonly_nodes_legacy().send().await.map(drop)
@@ -1213,7 +1213,7 @@ async fn delete_dynamic_serverless_policy_doc() {
 
 #[tokio::test]
 async fn delete_dynamic_serverless_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1232,7 +1232,7 @@ async fn delete_dynamic_serverless_policy_error_answers() {
 
 #[tokio::test]
 async fn delete_dynamic_serverless_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_dynamic_serverless_policy().send().await.map(drop)
@@ -1327,7 +1327,7 @@ async fn delete_instance_prepaid() {
 
 #[tokio::test]
 async fn delete_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1346,7 +1346,7 @@ async fn delete_instance_error_answers() {
 
 #[tokio::test]
 async fn delete_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_instance().send().await.map(drop)
@@ -1401,7 +1401,7 @@ async fn delete_instance_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_instance_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1421,7 +1421,7 @@ async fn delete_instance_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_instance_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_instance_legacy().send().await.map(drop)
@@ -1518,7 +1518,7 @@ async fn delete_readonly_node_prepaid() {
 
 #[tokio::test]
 async fn delete_readonly_node_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1538,7 +1538,7 @@ async fn delete_readonly_node_error_answers() {
 
 #[tokio::test]
 async fn delete_readonly_node_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_readonly_node().send().await.map(drop)
@@ -1594,7 +1594,7 @@ async fn delete_readonly_node_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_readonly_node_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1615,7 +1615,7 @@ async fn delete_readonly_node_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_readonly_node_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_readonly_node_legacy().send().await.map(drop)
@@ -1667,7 +1667,7 @@ async fn extend_instance_volume_doc() {
 
 #[tokio::test]
 async fn extend_instance_volume_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1687,7 +1687,7 @@ async fn extend_instance_volume_error_answers() {
 
 #[tokio::test]
 async fn extend_instance_volume_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.extend_instance_volume().send().await.map(drop)
@@ -1743,7 +1743,7 @@ async fn extend_instance_volume_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn extend_instance_volume_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1768,7 +1768,7 @@ async fn extend_instance_volume_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn extend_instance_volume_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.extend_instance_volume_legacy().send().await.map(drop)
@@ -1821,7 +1821,7 @@ async fn list_auto_scaling_history_doc() {
 
 #[tokio::test]
 async fn list_auto_scaling_history_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1840,7 +1840,7 @@ async fn list_auto_scaling_history_error_answers() {
 
 #[tokio::test]
 async fn list_auto_scaling_history_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_auto_scaling_history().send().await.map(drop)
@@ -1889,7 +1889,7 @@ async fn list_dedicated_resources_generated() {
 
 #[tokio::test]
 async fn list_dedicated_resources_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1945,7 +1945,7 @@ async fn list_instance_details_doc() {
 
 #[tokio::test]
 async fn list_instance_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1964,7 +1964,7 @@ async fn list_instance_details_error_answers() {
 
 #[tokio::test]
 async fn list_instance_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_ids"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_details().send().await.map(drop)
@@ -2026,7 +2026,7 @@ async fn list_instance_details_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_instance_details_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2048,7 +2048,7 @@ async fn list_instance_details_v3_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_instance_details_v3_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_ids"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_details_v3().send().await.map(drop)
@@ -2121,7 +2121,7 @@ async fn list_instances_doc() {
 
 #[tokio::test]
 async fn list_instances_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2209,7 +2209,7 @@ async fn list_instances_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_instances_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2299,7 +2299,7 @@ async fn list_instances_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_instances_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2365,7 +2365,7 @@ async fn list_recycle_instances_generated() {
 
 #[tokio::test]
 async fn list_recycle_instances_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2421,7 +2421,7 @@ async fn modify_auto_expand_policy_doc() {
 
 #[tokio::test]
 async fn modify_auto_expand_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
@@ -2443,7 +2443,7 @@ async fn modify_auto_expand_policy_error_answers() {
 
 #[tokio::test]
 async fn modify_auto_expand_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.modify_auto_expand_policy().send().await.map(drop)
@@ -2484,7 +2484,7 @@ async fn reset_database_password_doc() {
 
 #[tokio::test]
 async fn reset_database_password_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2508,7 +2508,7 @@ async fn reset_database_password_error_answers() {
 
 #[tokio::test]
 async fn reset_database_password_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.reset_database_password().send().await.map(drop)
@@ -2555,7 +2555,7 @@ async fn reset_database_password_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn reset_database_password_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2580,7 +2580,7 @@ async fn reset_database_password_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn reset_database_password_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.reset_database_password_legacy().send().await.map(drop)
@@ -2640,7 +2640,7 @@ async fn resize_instance_flavor_doc() {
 
 #[tokio::test]
 async fn resize_instance_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2664,7 +2664,7 @@ async fn resize_instance_flavor_error_answers() {
 
 #[tokio::test]
 async fn resize_instance_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_instance_flavor().send().await.map(drop)
@@ -2776,7 +2776,7 @@ async fn resize_instance_flavor_legacy_resize_taurus_large_4() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn resize_instance_flavor_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2801,7 +2801,7 @@ async fn resize_instance_flavor_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn resize_instance_flavor_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.resize_instance_flavor_legacy().send().await.map(drop)
@@ -2855,7 +2855,7 @@ async fn restart_instance_doc() {
 
 #[tokio::test]
 async fn restart_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2875,7 +2875,7 @@ async fn restart_instance_error_answers() {
 
 #[tokio::test]
 async fn restart_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_instance().send().await.map(drop)
@@ -2930,7 +2930,7 @@ async fn restart_node_doc() {
 
 #[tokio::test]
 async fn restart_node_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2951,7 +2951,7 @@ async fn restart_node_error_answers() {
 
 #[tokio::test]
 async fn restart_node_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_node().send().await.map(drop)
@@ -3011,7 +3011,7 @@ async fn set_instance_auto_scaling_policy_doc() {
 
 #[tokio::test]
 async fn set_instance_auto_scaling_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3035,7 +3035,7 @@ async fn set_instance_auto_scaling_policy_error_answers() {
 
 #[tokio::test]
 async fn set_instance_auto_scaling_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_auto_scaling_policy().send().await.map(drop)
@@ -3086,7 +3086,7 @@ async fn set_instance_maintenance_window_doc() {
 
 #[tokio::test]
 async fn set_instance_maintenance_window_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3110,7 +3110,7 @@ async fn set_instance_maintenance_window_error_answers() {
 
 #[tokio::test]
 async fn set_instance_maintenance_window_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_maintenance_window().send().await.map(drop)
@@ -3166,7 +3166,7 @@ async fn set_instance_monitor_policy_doc() {
 
 #[tokio::test]
 async fn set_instance_monitor_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3190,7 +3190,7 @@ async fn set_instance_monitor_policy_error_answers() {
 
 #[tokio::test]
 async fn set_instance_monitor_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_monitor_policy().send().await.map(drop)
@@ -3244,7 +3244,7 @@ async fn set_instance_readonly_status_doc() {
 
 #[tokio::test]
 async fn set_instance_readonly_status_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3264,7 +3264,7 @@ async fn set_instance_readonly_status_error_answers() {
 
 #[tokio::test]
 async fn set_instance_readonly_status_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_readonly_status().send().await.map(drop)
@@ -3323,7 +3323,7 @@ async fn set_instance_schedule_events_doc() {
 
 #[tokio::test]
 async fn set_instance_schedule_events_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3346,7 +3346,7 @@ async fn set_instance_schedule_events_error_answers() {
 
 #[tokio::test]
 async fn set_instance_schedule_events_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_schedule_events().send().await.map(drop)
@@ -3400,7 +3400,7 @@ async fn set_instance_ssl_doc() {
 
 #[tokio::test]
 async fn set_instance_ssl_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3420,7 +3420,7 @@ async fn set_instance_ssl_error_answers() {
 
 #[tokio::test]
 async fn set_instance_ssl_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_instance_ssl().send().await.map(drop)
@@ -3466,7 +3466,7 @@ async fn set_recycle_policy_doc() {
 
 #[tokio::test]
 async fn set_recycle_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3489,7 +3489,7 @@ async fn set_recycle_policy_error_answers() {
 
 #[tokio::test]
 async fn set_recycle_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_recycle_policy().send().await.map(drop)
@@ -3530,7 +3530,7 @@ async fn set_serverless_policy_doc() {
 
 #[tokio::test]
 async fn set_serverless_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3554,7 +3554,7 @@ async fn set_serverless_policy_error_answers() {
 
 #[tokio::test]
 async fn set_serverless_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_serverless_policy().send().await.map(drop)
@@ -3607,7 +3607,7 @@ async fn show_auto_expand_policy_doc() {
 
 #[tokio::test]
 async fn show_auto_expand_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3626,7 +3626,7 @@ async fn show_auto_expand_policy_error_answers() {
 
 #[tokio::test]
 async fn show_auto_expand_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_auto_expand_policy().send().await.map(drop)
@@ -3679,7 +3679,7 @@ async fn show_auto_scaling_policy_doc() {
 
 #[tokio::test]
 async fn show_auto_scaling_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3698,7 +3698,7 @@ async fn show_auto_scaling_policy_error_answers() {
 
 #[tokio::test]
 async fn show_auto_scaling_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_auto_scaling_policy().send().await.map(drop)
@@ -3751,7 +3751,7 @@ async fn show_dedicated_resource_doc() {
 
 #[tokio::test]
 async fn show_dedicated_resource_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3770,7 +3770,7 @@ async fn show_dedicated_resource_error_answers() {
 
 #[tokio::test]
 async fn show_dedicated_resource_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["dedicated_resource_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_dedicated_resource().send().await.map(drop)
@@ -3814,7 +3814,7 @@ async fn show_dynamic_serverless_policy_doc() {
 
 #[tokio::test]
 async fn show_dynamic_serverless_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3833,7 +3833,7 @@ async fn show_dynamic_serverless_policy_error_answers() {
 
 #[tokio::test]
 async fn show_dynamic_serverless_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_dynamic_serverless_policy().send().await.map(drop)
@@ -3886,7 +3886,7 @@ async fn show_instance_database_version_doc() {
 
 #[tokio::test]
 async fn show_instance_database_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3905,7 +3905,7 @@ async fn show_instance_database_version_error_answers() {
 
 #[tokio::test]
 async fn show_instance_database_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_database_version().send().await.map(drop)
@@ -3958,7 +3958,7 @@ async fn show_instance_detail_doc() {
 
 #[tokio::test]
 async fn show_instance_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -3977,7 +3977,7 @@ async fn show_instance_detail_error_answers() {
 
 #[tokio::test]
 async fn show_instance_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_detail().send().await.map(drop)
@@ -4032,7 +4032,7 @@ async fn show_instance_detail_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_instance_detail_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4052,7 +4052,7 @@ async fn show_instance_detail_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_instance_detail_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_detail_legacy().send().await.map(drop)
@@ -4107,7 +4107,7 @@ async fn show_instance_detail_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_instance_detail_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4127,7 +4127,7 @@ async fn show_instance_detail_v3_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_instance_detail_v3_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_detail_v3().send().await.map(drop)
@@ -4180,7 +4180,7 @@ async fn show_instance_eip_doc() {
 
 #[tokio::test]
 async fn show_instance_eip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4199,7 +4199,7 @@ async fn show_instance_eip_error_answers() {
 
 #[tokio::test]
 async fn show_instance_eip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_eip().send().await.map(drop)
@@ -4248,7 +4248,7 @@ async fn show_instance_monitor_policy_doc() {
 
 #[tokio::test]
 async fn show_instance_monitor_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4267,7 +4267,7 @@ async fn show_instance_monitor_policy_error_answers() {
 
 #[tokio::test]
 async fn show_instance_monitor_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_instance_monitor_policy().send().await.map(drop)
@@ -4338,7 +4338,7 @@ async fn show_instance_schedule_events_doc() {
 
 #[tokio::test]
 async fn show_instance_schedule_events_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4413,7 +4413,7 @@ async fn show_kernel_upgrade_check_result_doc() {
 
 #[tokio::test]
 async fn show_kernel_upgrade_check_result_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4436,7 +4436,7 @@ async fn show_kernel_upgrade_check_result_error_answers() {
 
 #[tokio::test]
 async fn show_kernel_upgrade_check_result_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_kernel_upgrade_check_result().send().await.map(drop)
@@ -4485,7 +4485,7 @@ async fn show_recycle_policy_generated() {
 
 #[tokio::test]
 async fn show_recycle_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4532,7 +4532,7 @@ async fn show_serverless_compute_ability_policy_doc() {
 
 #[tokio::test]
 async fn show_serverless_compute_ability_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4551,7 +4551,7 @@ async fn show_serverless_compute_ability_policy_error_answers() {
 
 #[tokio::test]
 async fn show_serverless_compute_ability_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_serverless_compute_ability_policy().send().await.map(drop)
@@ -4595,7 +4595,7 @@ async fn show_serverless_scaling_policy_doc() {
 
 #[tokio::test]
 async fn show_serverless_scaling_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4614,7 +4614,7 @@ async fn show_serverless_scaling_policy_error_answers() {
 
 #[tokio::test]
 async fn show_serverless_scaling_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_serverless_scaling_policy().send().await.map(drop)
@@ -4674,7 +4674,7 @@ async fn switchover_instance_doc() {
 
 #[tokio::test]
 async fn switchover_instance_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4698,7 +4698,7 @@ async fn switchover_instance_error_answers() {
 
 #[tokio::test]
 async fn switchover_instance_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.switchover_instance().send().await.map(drop)
@@ -4751,7 +4751,7 @@ async fn unbind_instance_public_ip_doc() {
 
 #[tokio::test]
 async fn unbind_instance_public_ip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4770,7 +4770,7 @@ async fn unbind_instance_public_ip_error_answers() {
 
 #[tokio::test]
 async fn unbind_instance_public_ip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.unbind_instance_public_ip().send().await.map(drop)
@@ -4821,7 +4821,7 @@ async fn update_dynamic_serverless_policy_doc() {
 
 #[tokio::test]
 async fn update_dynamic_serverless_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4845,7 +4845,7 @@ async fn update_dynamic_serverless_policy_error_answers() {
 
 #[tokio::test]
 async fn update_dynamic_serverless_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_dynamic_serverless_policy().send().await.map(drop)
@@ -4890,7 +4890,7 @@ async fn update_instance_alias_doc() {
 
 #[tokio::test]
 async fn update_instance_alias_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4910,7 +4910,7 @@ async fn update_instance_alias_error_answers() {
 
 #[tokio::test]
 async fn update_instance_alias_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_alias().send().await.map(drop)
@@ -4964,7 +4964,7 @@ async fn update_instance_internal_ip_doc() {
 
 #[tokio::test]
 async fn update_instance_internal_ip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -4988,7 +4988,7 @@ async fn update_instance_internal_ip_error_answers() {
 
 #[tokio::test]
 async fn update_instance_internal_ip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_internal_ip().send().await.map(drop)
@@ -5042,7 +5042,7 @@ async fn update_instance_name_doc() {
 
 #[tokio::test]
 async fn update_instance_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5064,7 +5064,7 @@ async fn update_instance_name_error_answers() {
 
 #[tokio::test]
 async fn update_instance_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_name().send().await.map(drop)
@@ -5120,7 +5120,7 @@ async fn update_instance_name_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_instance_name_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5143,7 +5143,7 @@ async fn update_instance_name_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_instance_name_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_name_legacy().send().await.map(drop)
@@ -5197,7 +5197,7 @@ async fn update_instance_port_doc() {
 
 #[tokio::test]
 async fn update_instance_port_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5217,7 +5217,7 @@ async fn update_instance_port_error_answers() {
 
 #[tokio::test]
 async fn update_instance_port_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_port().send().await.map(drop)
@@ -5273,7 +5273,7 @@ async fn update_instance_private_dns_doc() {
 
 #[tokio::test]
 async fn update_instance_private_dns_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5297,7 +5297,7 @@ async fn update_instance_private_dns_error_answers() {
 
 #[tokio::test]
 async fn update_instance_private_dns_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_private_dns().send().await.map(drop)
@@ -5357,7 +5357,7 @@ async fn update_instance_security_group_doc() {
 
 #[tokio::test]
 async fn update_instance_security_group_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5381,7 +5381,7 @@ async fn update_instance_security_group_error_answers() {
 
 #[tokio::test]
 async fn update_instance_security_group_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_security_group().send().await.map(drop)
@@ -5441,7 +5441,7 @@ async fn update_node_names_doc() {
 
 #[tokio::test]
 async fn update_node_names_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5465,7 +5465,7 @@ async fn update_node_names_error_answers() {
 
 #[tokio::test]
 async fn update_node_names_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_node_names().send().await.map(drop)
@@ -5520,7 +5520,7 @@ async fn update_node_priority_doc() {
 
 #[tokio::test]
 async fn update_node_priority_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5541,7 +5541,7 @@ async fn update_node_priority_error_answers() {
 
 #[tokio::test]
 async fn update_node_priority_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_node_priority().send().await.map(drop)
@@ -5588,7 +5588,7 @@ async fn update_serverless_compute_ability_policy_doc() {
 
 #[tokio::test]
 async fn update_serverless_compute_ability_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5612,7 +5612,7 @@ async fn update_serverless_compute_ability_policy_error_answers() {
 
 #[tokio::test]
 async fn update_serverless_compute_ability_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_serverless_compute_ability_policy().send().await.map(drop)
@@ -5659,7 +5659,7 @@ async fn update_serverless_scaling_policy_doc() {
 
 #[tokio::test]
 async fn update_serverless_scaling_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5683,7 +5683,7 @@ async fn update_serverless_scaling_policy_error_answers() {
 
 #[tokio::test]
 async fn update_serverless_scaling_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_serverless_scaling_policy().send().await.map(drop)
@@ -5738,7 +5738,7 @@ async fn update_taurus_node_data_ip_doc() {
 
 #[tokio::test]
 async fn update_taurus_node_data_ip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5763,7 +5763,7 @@ async fn update_taurus_node_data_ip_error_answers() {
 
 #[tokio::test]
 async fn update_taurus_node_data_ip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_taurus_node_data_ip().send().await.map(drop)
@@ -5817,7 +5817,7 @@ async fn upgrade_instance_kernel_version_doc() {
 
 #[tokio::test]
 async fn upgrade_instance_kernel_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -5837,7 +5837,7 @@ async fn upgrade_instance_kernel_version_error_answers() {
 
 #[tokio::test]
 async fn upgrade_instance_kernel_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_instance_kernel_version().send().await.map(drop)

@@ -53,7 +53,7 @@ async fn cancel_scheduled_jobs_doc() {
 
 #[tokio::test]
 async fn cancel_scheduled_jobs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -76,7 +76,7 @@ async fn cancel_scheduled_jobs_error_answers() {
 
 #[tokio::test]
 async fn cancel_scheduled_jobs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.cancel_scheduled_jobs().send().await.map(drop)
@@ -127,7 +127,7 @@ async fn delete_instance_scheduled_job_doc() {
 
 #[tokio::test]
 async fn delete_instance_scheduled_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -151,7 +151,7 @@ async fn delete_instance_scheduled_job_error_answers() {
 
 #[tokio::test]
 async fn delete_instance_scheduled_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_instance_scheduled_job().send().await.map(drop)
@@ -195,7 +195,7 @@ async fn delete_job_doc() {
 
 #[tokio::test]
 async fn delete_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -214,7 +214,7 @@ async fn delete_job_error_answers() {
 
 #[tokio::test]
 async fn delete_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["job_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_job().send().await.map(drop)
@@ -263,7 +263,7 @@ async fn list_immediate_jobs_generated() {
 
 #[tokio::test]
 async fn list_immediate_jobs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -315,7 +315,7 @@ async fn list_scheduled_jobs_doc() {
 
 #[tokio::test]
 async fn list_scheduled_jobs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -377,7 +377,7 @@ async fn show_job_doc() {
 
 #[tokio::test]
 async fn show_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -396,7 +396,7 @@ async fn show_job_error_answers() {
 
 #[tokio::test]
 async fn show_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_job().send().await.map(drop)
@@ -451,7 +451,7 @@ async fn show_job_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_job_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -471,7 +471,7 @@ async fn show_job_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_job_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_job_legacy().send().await.map(drop)
@@ -529,7 +529,7 @@ async fn show_task_details_doc() {
 
 #[tokio::test]
 async fn show_task_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -550,7 +550,7 @@ async fn show_task_details_error_answers() {
 
 #[tokio::test]
 async fn show_task_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "job_id", "job_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_task_details().send().await.map(drop)

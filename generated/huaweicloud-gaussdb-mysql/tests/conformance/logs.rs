@@ -40,7 +40,7 @@ async fn create_lts_configs_doc() {
 
 #[tokio::test]
 async fn create_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -63,7 +63,7 @@ async fn create_lts_configs_error_answers() {
 
 #[tokio::test]
 async fn create_lts_configs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_lts_configs().send().await.map(drop)
@@ -109,7 +109,7 @@ async fn delete_lts_configs_doc() {
 
 #[tokio::test]
 async fn delete_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -132,7 +132,7 @@ async fn delete_lts_configs_error_answers() {
 
 #[tokio::test]
 async fn delete_lts_configs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_lts_configs().send().await.map(drop)
@@ -192,7 +192,7 @@ async fn download_ddl_logs_doc() {
 
 #[tokio::test]
 async fn download_ddl_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -216,7 +216,7 @@ async fn download_ddl_logs_error_answers() {
 
 #[tokio::test]
 async fn download_ddl_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.download_ddl_logs().send().await.map(drop)
@@ -270,7 +270,7 @@ async fn download_slow_log_file_doc() {
 
 #[tokio::test]
 async fn download_slow_log_file_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -290,7 +290,7 @@ async fn download_slow_log_file_error_answers() {
 
 #[tokio::test]
 async fn download_slow_log_file_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.download_slow_log_file().send().await.map(drop)
@@ -359,7 +359,7 @@ async fn list_audit_log_download_links_doc() {
 
 #[tokio::test]
 async fn list_audit_log_download_links_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -385,7 +385,7 @@ async fn list_audit_log_download_links_error_answers() {
 
 #[tokio::test]
 async fn list_audit_log_download_links_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "start_time", "end_time"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_audit_log_download_links().send().await.map(drop)
@@ -447,7 +447,7 @@ async fn list_audit_logs_doc() {
 
 #[tokio::test]
 async fn list_audit_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -470,7 +470,7 @@ async fn list_audit_logs_error_answers() {
 
 #[tokio::test]
 async fn list_audit_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "start_time", "end_time", "offset", "limit"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_audit_logs().send().await.map(drop)
@@ -530,7 +530,7 @@ async fn list_ddl_logs_doc() {
 
 #[tokio::test]
 async fn list_ddl_logs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -552,7 +552,7 @@ async fn list_ddl_logs_error_answers() {
 
 #[tokio::test]
 async fn list_ddl_logs_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_ddl_logs().send().await.map(drop)
@@ -612,7 +612,7 @@ async fn list_error_log_details_doc() {
 
 #[tokio::test]
 async fn list_error_log_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -636,7 +636,7 @@ async fn list_error_log_details_error_answers() {
 
 #[tokio::test]
 async fn list_error_log_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_error_log_details().send().await.map(drop)
@@ -704,7 +704,7 @@ async fn list_error_log_details_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_error_log_details_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -730,7 +730,7 @@ async fn list_error_log_details_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_error_log_details_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "start_date", "end_date"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_error_log_details_legacy().send().await.map(drop)
@@ -798,7 +798,7 @@ async fn list_error_log_details_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_error_log_details_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -824,7 +824,7 @@ async fn list_error_log_details_v3_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_error_log_details_v3_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "start_date", "end_date", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_error_log_details_v3().send().await.map(drop)
@@ -873,7 +873,7 @@ async fn list_lts_configs_generated() {
 
 #[tokio::test]
 async fn list_lts_configs_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -936,7 +936,7 @@ async fn list_slow_log_details_doc() {
 
 #[tokio::test]
 async fn list_slow_log_details_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -960,7 +960,7 @@ async fn list_slow_log_details_error_answers() {
 
 #[tokio::test]
 async fn list_slow_log_details_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_slow_log_details().send().await.map(drop)
@@ -1026,7 +1026,7 @@ async fn list_slow_log_details_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_slow_log_details_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1051,7 +1051,7 @@ async fn list_slow_log_details_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_slow_log_details_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "start_date", "end_date"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_slow_log_details_legacy().send().await.map(drop)
@@ -1119,7 +1119,7 @@ async fn list_slow_log_details_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_slow_log_details_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1145,7 +1145,7 @@ async fn list_slow_log_details_v3_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_slow_log_details_v3_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "start_date", "end_date", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_slow_log_details_v3().send().await.map(drop)
@@ -1205,7 +1205,7 @@ async fn set_audit_log_policy_doc() {
 
 #[tokio::test]
 async fn set_audit_log_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1229,7 +1229,7 @@ async fn set_audit_log_policy_error_answers() {
 
 #[tokio::test]
 async fn set_audit_log_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_audit_log_policy().send().await.map(drop)
@@ -1274,7 +1274,7 @@ async fn set_audit_log_switch_doc() {
 
 #[tokio::test]
 async fn set_audit_log_switch_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1294,7 +1294,7 @@ async fn set_audit_log_switch_error_answers() {
 
 #[tokio::test]
 async fn set_audit_log_switch_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_audit_log_switch().send().await.map(drop)
@@ -1354,7 +1354,7 @@ async fn set_ddl_log_policy_doc() {
 
 #[tokio::test]
 async fn set_ddl_log_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1378,7 +1378,7 @@ async fn set_ddl_log_policy_error_answers() {
 
 #[tokio::test]
 async fn set_ddl_log_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_ddl_log_policy().send().await.map(drop)
@@ -1419,7 +1419,7 @@ async fn set_slow_log_desensitization_doc() {
 
 #[tokio::test]
 async fn set_slow_log_desensitization_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1443,7 +1443,7 @@ async fn set_slow_log_desensitization_error_answers() {
 
 #[tokio::test]
 async fn set_slow_log_desensitization_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_slow_log_desensitization().send().await.map(drop)
@@ -1503,7 +1503,7 @@ async fn show_audit_log_download_link_doc() {
 
 #[tokio::test]
 async fn show_audit_log_download_link_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1527,7 +1527,7 @@ async fn show_audit_log_download_link_error_answers() {
 
 #[tokio::test]
 async fn show_audit_log_download_link_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_audit_log_download_link().send().await.map(drop)
@@ -1580,7 +1580,7 @@ async fn show_audit_log_policy_doc() {
 
 #[tokio::test]
 async fn show_audit_log_policy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1599,7 +1599,7 @@ async fn show_audit_log_policy_error_answers() {
 
 #[tokio::test]
 async fn show_audit_log_policy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_audit_log_policy().send().await.map(drop)
@@ -1645,7 +1645,7 @@ async fn show_audit_log_switch_doc() {
 
 #[tokio::test]
 async fn show_audit_log_switch_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1664,7 +1664,7 @@ async fn show_audit_log_switch_error_answers() {
 
 #[tokio::test]
 async fn show_audit_log_switch_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_audit_log_switch().send().await.map(drop)
@@ -1718,7 +1718,7 @@ async fn show_error_log_download_link_doc() {
 
 #[tokio::test]
 async fn show_error_log_download_link_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1738,7 +1738,7 @@ async fn show_error_log_download_link_error_answers() {
 
 #[tokio::test]
 async fn show_error_log_download_link_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_error_log_download_link().send().await.map(drop)
@@ -1784,7 +1784,7 @@ async fn show_slow_log_desensitization_doc() {
 
 #[tokio::test]
 async fn show_slow_log_desensitization_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1803,7 +1803,7 @@ async fn show_slow_log_desensitization_error_answers() {
 
 #[tokio::test]
 async fn show_slow_log_desensitization_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_slow_log_desensitization().send().await.map(drop)
@@ -1863,7 +1863,7 @@ async fn show_slow_log_statistics_doc() {
 
 #[tokio::test]
 async fn show_slow_log_statistics_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1887,7 +1887,7 @@ async fn show_slow_log_statistics_error_answers() {
 
 #[tokio::test]
 async fn show_slow_log_statistics_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_slow_log_statistics().send().await.map(drop)

@@ -40,7 +40,7 @@ async fn show_multi_tenant_doc() {
 
 #[tokio::test]
 async fn show_multi_tenant_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -59,7 +59,7 @@ async fn show_multi_tenant_error_answers() {
 
 #[tokio::test]
 async fn show_multi_tenant_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_multi_tenant().send().await.map(drop)
@@ -156,7 +156,7 @@ async fn update_multi_tenant_doc_2() {
 
 #[tokio::test]
 async fn update_multi_tenant_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -180,7 +180,7 @@ async fn update_multi_tenant_error_answers() {
 
 #[tokio::test]
 async fn update_multi_tenant_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_multi_tenant().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn clear_online_ddl_task_temp_table_doc() {
 
 #[tokio::test]
 async fn clear_online_ddl_task_temp_table_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn clear_online_ddl_task_temp_table_error_answers() {
 
 #[tokio::test]
 async fn clear_online_ddl_task_temp_table_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.clear_online_ddl_task_temp_table().send().await.map(drop)
@@ -138,7 +138,7 @@ async fn delete_online_ddl_task_record_doc() {
 
 #[tokio::test]
 async fn delete_online_ddl_task_record_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -162,7 +162,7 @@ async fn delete_online_ddl_task_record_error_answers() {
 
 #[tokio::test]
 async fn delete_online_ddl_task_record_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_online_ddl_task_record().send().await.map(drop)
@@ -222,7 +222,7 @@ async fn download_online_ddl_task_log_doc() {
 
 #[tokio::test]
 async fn download_online_ddl_task_log_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -246,7 +246,7 @@ async fn download_online_ddl_task_log_error_answers() {
 
 #[tokio::test]
 async fn download_online_ddl_task_log_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.download_online_ddl_task_log().send().await.map(drop)
@@ -308,7 +308,7 @@ async fn list_online_ddl_task_records_doc() {
 
 #[tokio::test]
 async fn list_online_ddl_task_records_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -331,7 +331,7 @@ async fn list_online_ddl_task_records_error_answers() {
 
 #[tokio::test]
 async fn list_online_ddl_task_records_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_online_ddl_task_records().send().await.map(drop)
@@ -391,7 +391,7 @@ async fn start_online_ddl_task_doc() {
 
 #[tokio::test]
 async fn start_online_ddl_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -415,7 +415,7 @@ async fn start_online_ddl_task_error_answers() {
 
 #[tokio::test]
 async fn start_online_ddl_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.start_online_ddl_task().send().await.map(drop)
@@ -475,7 +475,7 @@ async fn stop_online_ddl_task_doc() {
 
 #[tokio::test]
 async fn stop_online_ddl_task_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -499,7 +499,7 @@ async fn stop_online_ddl_task_error_answers() {
 
 #[tokio::test]
 async fn stop_online_ddl_task_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.stop_online_ddl_task().send().await.map(drop)

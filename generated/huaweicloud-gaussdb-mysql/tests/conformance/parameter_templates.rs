@@ -54,7 +54,7 @@ async fn apply_configuration_doc() {
 
 #[tokio::test]
 async fn apply_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn apply_configuration_error_answers() {
 
 #[tokio::test]
 async fn apply_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.apply_configuration().send().await.map(drop)
@@ -137,7 +137,7 @@ async fn compare_configurations_doc() {
 
 #[tokio::test]
 async fn compare_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -160,7 +160,7 @@ async fn compare_configurations_error_answers() {
 
 #[tokio::test]
 async fn compare_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.compare_configurations().send().await.map(drop)
@@ -220,7 +220,7 @@ async fn copy_configuration_doc() {
 
 #[tokio::test]
 async fn copy_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -244,7 +244,7 @@ async fn copy_configuration_error_answers() {
 
 #[tokio::test]
 async fn copy_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.copy_configuration().send().await.map(drop)
@@ -305,7 +305,7 @@ async fn copy_instance_configuration_doc() {
 
 #[tokio::test]
 async fn copy_instance_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -330,7 +330,7 @@ async fn copy_instance_configuration_error_answers() {
 
 #[tokio::test]
 async fn copy_instance_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.copy_instance_configuration().send().await.map(drop)
@@ -389,7 +389,7 @@ async fn create_configuration_doc() {
 
 #[tokio::test]
 async fn create_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -412,7 +412,7 @@ async fn create_configuration_error_answers() {
 
 #[tokio::test]
 async fn create_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_configuration().send().await.map(drop)
@@ -465,7 +465,7 @@ async fn delete_configuration_doc() {
 
 #[tokio::test]
 async fn delete_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -484,7 +484,7 @@ async fn delete_configuration_error_answers() {
 
 #[tokio::test]
 async fn delete_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_configuration().send().await.map(drop)
@@ -537,7 +537,7 @@ async fn list_configuration_applicable_instances_doc() {
 
 #[tokio::test]
 async fn list_configuration_applicable_instances_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -556,7 +556,7 @@ async fn list_configuration_applicable_instances_error_answers() {
 
 #[tokio::test]
 async fn list_configuration_applicable_instances_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_configuration_applicable_instances().send().await.map(drop)
@@ -609,7 +609,7 @@ async fn list_configuration_apply_history_doc() {
 
 #[tokio::test]
 async fn list_configuration_apply_history_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -628,7 +628,7 @@ async fn list_configuration_apply_history_error_answers() {
 
 #[tokio::test]
 async fn list_configuration_apply_history_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["config_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_configuration_apply_history().send().await.map(drop)
@@ -681,7 +681,7 @@ async fn list_configuration_modify_history_doc() {
 
 #[tokio::test]
 async fn list_configuration_modify_history_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -700,7 +700,7 @@ async fn list_configuration_modify_history_error_answers() {
 
 #[tokio::test]
 async fn list_configuration_modify_history_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_configuration_modify_history().send().await.map(drop)
@@ -749,7 +749,7 @@ async fn list_configurations_generated() {
 
 #[tokio::test]
 async fn list_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -803,7 +803,7 @@ async fn list_configurations_legacy_generated() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_configurations_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -859,7 +859,7 @@ async fn list_instance_configurations_doc() {
 
 #[tokio::test]
 async fn list_instance_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -878,7 +878,7 @@ async fn list_instance_configurations_error_answers() {
 
 #[tokio::test]
 async fn list_instance_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_configurations().send().await.map(drop)
@@ -931,7 +931,7 @@ async fn show_configuration_detail_doc() {
 
 #[tokio::test]
 async fn show_configuration_detail_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -950,7 +950,7 @@ async fn show_configuration_detail_error_answers() {
 
 #[tokio::test]
 async fn show_configuration_detail_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_configuration_detail().send().await.map(drop)
@@ -1010,7 +1010,7 @@ async fn update_configuration_doc() {
 
 #[tokio::test]
 async fn update_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1034,7 +1034,7 @@ async fn update_configuration_error_answers() {
 
 #[tokio::test]
 async fn update_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_configuration().send().await.map(drop)
@@ -1094,7 +1094,7 @@ async fn update_instance_configurations_doc() {
 
 #[tokio::test]
 async fn update_instance_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1118,7 +1118,7 @@ async fn update_instance_configurations_error_answers() {
 
 #[tokio::test]
 async fn update_instance_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_configurations().send().await.map(drop)
@@ -1169,7 +1169,7 @@ async fn upgrade_configuration_doc() {
 
 #[tokio::test]
 async fn upgrade_configuration_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1193,7 +1193,7 @@ async fn upgrade_configuration_error_answers() {
 
 #[tokio::test]
 async fn upgrade_configuration_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["configuration_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_configuration().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn add_proxy_nodes_doc() {
 
 #[tokio::test]
 async fn add_proxy_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn add_proxy_nodes_error_answers() {
 
 #[tokio::test]
 async fn add_proxy_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.add_proxy_nodes().send().await.map(drop)
@@ -134,7 +134,7 @@ async fn add_proxy_nodes_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn add_proxy_nodes_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -155,7 +155,7 @@ async fn add_proxy_nodes_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn add_proxy_nodes_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.add_proxy_nodes_legacy().send().await.map(drop)
@@ -215,7 +215,7 @@ async fn create_proxy_doc() {
 
 #[tokio::test]
 async fn create_proxy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -239,7 +239,7 @@ async fn create_proxy_error_answers() {
 
 #[tokio::test]
 async fn create_proxy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_proxy().send().await.map(drop)
@@ -301,7 +301,7 @@ async fn create_proxy_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_proxy_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -326,7 +326,7 @@ async fn create_proxy_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn create_proxy_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.create_proxy_legacy().send().await.map(drop)
@@ -386,7 +386,7 @@ async fn delete_proxies_doc() {
 
 #[tokio::test]
 async fn delete_proxies_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -410,7 +410,7 @@ async fn delete_proxies_error_answers() {
 
 #[tokio::test]
 async fn delete_proxies_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_proxies().send().await.map(drop)
@@ -465,7 +465,7 @@ async fn delete_proxy_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_proxy_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -485,7 +485,7 @@ async fn delete_proxy_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_proxy_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_proxy_legacy().send().await.map(drop)
@@ -539,7 +539,7 @@ async fn delete_proxy_private_dns_name_doc() {
 
 #[tokio::test]
 async fn delete_proxy_private_dns_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -559,7 +559,7 @@ async fn delete_proxy_private_dns_name_error_answers() {
 
 #[tokio::test]
 async fn delete_proxy_private_dns_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_proxy_private_dns_name().send().await.map(drop)
@@ -614,7 +614,7 @@ async fn list_proxies_doc() {
 
 #[tokio::test]
 async fn list_proxies_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -635,7 +635,7 @@ async fn list_proxies_error_answers() {
 
 #[tokio::test]
 async fn list_proxies_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_proxies().send().await.map(drop)
@@ -689,7 +689,7 @@ async fn list_proxy_configurations_doc() {
 
 #[tokio::test]
 async fn list_proxy_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -709,7 +709,7 @@ async fn list_proxy_configurations_error_answers() {
 
 #[tokio::test]
 async fn list_proxy_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_proxy_configurations().send().await.map(drop)
@@ -762,7 +762,7 @@ async fn list_proxy_flavors_doc() {
 
 #[tokio::test]
 async fn list_proxy_flavors_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -781,7 +781,7 @@ async fn list_proxy_flavors_error_answers() {
 
 #[tokio::test]
 async fn list_proxy_flavors_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_proxy_flavors().send().await.map(drop)
@@ -836,7 +836,7 @@ async fn list_proxy_flavors_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_proxy_flavors_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -856,7 +856,7 @@ async fn list_proxy_flavors_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_proxy_flavors_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_proxy_flavors_legacy().send().await.map(drop)
@@ -911,7 +911,7 @@ async fn remove_proxy_nodes_doc() {
 
 #[tokio::test]
 async fn remove_proxy_nodes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -932,7 +932,7 @@ async fn remove_proxy_nodes_error_answers() {
 
 #[tokio::test]
 async fn remove_proxy_nodes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.remove_proxy_nodes().send().await.map(drop)
@@ -978,7 +978,7 @@ async fn rename_proxy_doc() {
 
 #[tokio::test]
 async fn rename_proxy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -999,7 +999,7 @@ async fn rename_proxy_error_answers() {
 
 #[tokio::test]
 async fn rename_proxy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.rename_proxy().send().await.map(drop)
@@ -1053,7 +1053,7 @@ async fn restart_proxy_doc() {
 
 #[tokio::test]
 async fn restart_proxy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1073,7 +1073,7 @@ async fn restart_proxy_error_answers() {
 
 #[tokio::test]
 async fn restart_proxy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.restart_proxy().send().await.map(drop)
@@ -1127,7 +1127,7 @@ async fn set_proxy_access_control_rules_doc() {
 
 #[tokio::test]
 async fn set_proxy_access_control_rules_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1152,7 +1152,7 @@ async fn set_proxy_access_control_rules_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_access_control_rules_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_access_control_rules().send().await.map(drop)
@@ -1209,7 +1209,7 @@ async fn set_proxy_connection_pool_type_doc() {
 
 #[tokio::test]
 async fn set_proxy_connection_pool_type_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1234,7 +1234,7 @@ async fn set_proxy_connection_pool_type_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_connection_pool_type_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_connection_pool_type().send().await.map(drop)
@@ -1284,7 +1284,7 @@ async fn set_proxy_new_node_auto_add_doc() {
 
 #[tokio::test]
 async fn set_proxy_new_node_auto_add_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1309,7 +1309,7 @@ async fn set_proxy_new_node_auto_add_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_new_node_auto_add_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_new_node_auto_add().send().await.map(drop)
@@ -1470,7 +1470,7 @@ async fn set_proxy_route_mode_route_mode_2() {
 
 #[tokio::test]
 async fn set_proxy_route_mode_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1495,7 +1495,7 @@ async fn set_proxy_route_mode_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_route_mode_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_route_mode().send().await.map(drop)
@@ -1550,7 +1550,7 @@ async fn set_proxy_session_consistency_doc() {
 
 #[tokio::test]
 async fn set_proxy_session_consistency_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1575,7 +1575,7 @@ async fn set_proxy_session_consistency_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_session_consistency_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_session_consistency().send().await.map(drop)
@@ -1630,7 +1630,7 @@ async fn set_proxy_ssl_doc() {
 
 #[tokio::test]
 async fn set_proxy_ssl_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1651,7 +1651,7 @@ async fn set_proxy_ssl_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_ssl_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_ssl().send().await.map(drop)
@@ -1711,7 +1711,7 @@ async fn set_proxy_transaction_split_doc() {
 
 #[tokio::test]
 async fn set_proxy_transaction_split_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1735,7 +1735,7 @@ async fn set_proxy_transaction_split_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_transaction_split_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_transaction_split().send().await.map(drop)
@@ -1790,7 +1790,7 @@ async fn set_proxy_weights_doc() {
 
 #[tokio::test]
 async fn set_proxy_weights_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1811,7 +1811,7 @@ async fn set_proxy_weights_error_answers() {
 
 #[tokio::test]
 async fn set_proxy_weights_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_proxy_weights().send().await.map(drop)
@@ -1865,7 +1865,7 @@ async fn show_proxy_access_control_doc() {
 
 #[tokio::test]
 async fn show_proxy_access_control_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1885,7 +1885,7 @@ async fn show_proxy_access_control_error_answers() {
 
 #[tokio::test]
 async fn show_proxy_access_control_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_access_control().send().await.map(drop)
@@ -1942,7 +1942,7 @@ async fn show_proxy_flavors_by_az_code_doc() {
 
 #[tokio::test]
 async fn show_proxy_flavors_by_az_code_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -1962,7 +1962,7 @@ async fn show_proxy_flavors_by_az_code_error_answers() {
 
 #[tokio::test]
 async fn show_proxy_flavors_by_az_code_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["az_codes", "proxy_engine_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_flavors_by_az_code().send().await.map(drop)
@@ -2017,7 +2017,7 @@ async fn show_proxy_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_proxy_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2037,7 +2037,7 @@ async fn show_proxy_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_proxy_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_legacy().send().await.map(drop)
@@ -2092,7 +2092,7 @@ async fn show_proxy_v3_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_proxy_v3_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2112,7 +2112,7 @@ async fn show_proxy_v3_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_proxy_v3_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_v3().send().await.map(drop)
@@ -2167,7 +2167,7 @@ async fn show_proxy_version_doc() {
 
 #[tokio::test]
 async fn show_proxy_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2188,7 +2188,7 @@ async fn show_proxy_version_error_answers() {
 
 #[tokio::test]
 async fn show_proxy_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "engine_name"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_proxy_version().send().await.map(drop)
@@ -2249,7 +2249,7 @@ async fn switch_gauss_my_sql_proxy_alt_doc() {
 
 #[tokio::test]
 async fn switch_gauss_my_sql_proxy_alt_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2274,7 +2274,7 @@ async fn switch_gauss_my_sql_proxy_alt_error_answers() {
 
 #[tokio::test]
 async fn switch_gauss_my_sql_proxy_alt_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.switch_gauss_my_sql_proxy_alt().send().await.map(drop)
@@ -2335,7 +2335,7 @@ async fn switch_gauss_my_sql_proxy_eip_doc() {
 
 #[tokio::test]
 async fn switch_gauss_my_sql_proxy_eip_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2360,7 +2360,7 @@ async fn switch_gauss_my_sql_proxy_eip_error_answers() {
 
 #[tokio::test]
 async fn switch_gauss_my_sql_proxy_eip_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.switch_gauss_my_sql_proxy_eip().send().await.map(drop)
@@ -2445,7 +2445,7 @@ async fn switch_proxy_access_control_disable() {
 
 #[tokio::test]
 async fn switch_proxy_access_control_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2470,7 +2470,7 @@ async fn switch_proxy_access_control_error_answers() {
 
 #[tokio::test]
 async fn switch_proxy_access_control_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.switch_proxy_access_control().send().await.map(drop)
@@ -2531,7 +2531,7 @@ async fn update_proxy_configurations_doc() {
 
 #[tokio::test]
 async fn update_proxy_configurations_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2556,7 +2556,7 @@ async fn update_proxy_configurations_error_answers() {
 
 #[tokio::test]
 async fn update_proxy_configurations_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_proxy_configurations().send().await.map(drop)
@@ -2617,7 +2617,7 @@ async fn update_proxy_flavor_doc() {
 
 #[tokio::test]
 async fn update_proxy_flavor_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2642,7 +2642,7 @@ async fn update_proxy_flavor_error_answers() {
 
 #[tokio::test]
 async fn update_proxy_flavor_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_proxy_flavor().send().await.map(drop)
@@ -2688,7 +2688,7 @@ async fn update_proxy_port_doc() {
 
 #[tokio::test]
 async fn update_proxy_port_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2709,7 +2709,7 @@ async fn update_proxy_port_error_answers() {
 
 #[tokio::test]
 async fn update_proxy_port_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_proxy_port().send().await.map(drop)
@@ -2770,7 +2770,7 @@ async fn update_proxy_private_dns_name_doc() {
 
 #[tokio::test]
 async fn update_proxy_private_dns_name_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2795,7 +2795,7 @@ async fn update_proxy_private_dns_name_error_answers() {
 
 #[tokio::test]
 async fn update_proxy_private_dns_name_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_proxy_private_dns_name().send().await.map(drop)
@@ -2856,7 +2856,7 @@ async fn upgrade_proxy_version_doc() {
 
 #[tokio::test]
 async fn upgrade_proxy_version_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -2881,7 +2881,7 @@ async fn upgrade_proxy_version_error_answers() {
 
 #[tokio::test]
 async fn upgrade_proxy_version_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "proxy_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.upgrade_proxy_version().send().await.map(drop)

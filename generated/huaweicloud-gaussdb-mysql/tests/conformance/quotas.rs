@@ -43,7 +43,7 @@ async fn list_enterprise_project_quotas_generated() {
 
 #[tokio::test]
 async fn list_enterprise_project_quotas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -97,7 +97,7 @@ async fn list_enterprise_project_quotas_legacy_generated() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn list_enterprise_project_quotas_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -149,7 +149,7 @@ async fn list_enterprise_projects_generated() {
 
 #[tokio::test]
 async fn list_enterprise_projects_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -211,7 +211,7 @@ async fn set_enterprise_project_quotas_doc() {
 
 #[tokio::test]
 async fn set_enterprise_project_quotas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -234,7 +234,7 @@ async fn set_enterprise_project_quotas_error_answers() {
 
 #[tokio::test]
 async fn set_enterprise_project_quotas_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_enterprise_project_quotas().send().await.map(drop)
@@ -295,7 +295,7 @@ async fn set_enterprise_project_quotas_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn set_enterprise_project_quotas_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -319,7 +319,7 @@ async fn set_enterprise_project_quotas_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn set_enterprise_project_quotas_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_enterprise_project_quotas_legacy().send().await.map(drop)
@@ -368,7 +368,7 @@ async fn show_project_quotas_doc() {
 
 #[tokio::test]
 async fn show_project_quotas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -422,7 +422,7 @@ async fn show_project_quotas_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn show_project_quotas_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -489,7 +489,7 @@ async fn update_enterprise_project_quotas_doc() {
 
 #[tokio::test]
 async fn update_enterprise_project_quotas_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -512,7 +512,7 @@ async fn update_enterprise_project_quotas_error_answers() {
 
 #[tokio::test]
 async fn update_enterprise_project_quotas_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_enterprise_project_quotas().send().await.map(drop)
@@ -573,7 +573,7 @@ async fn update_enterprise_project_quotas_legacy_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_enterprise_project_quotas_legacy_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -597,7 +597,7 @@ async fn update_enterprise_project_quotas_legacy_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_enterprise_project_quotas_legacy_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_enterprise_project_quotas_legacy().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn delete_sql_filter_rules_doc() {
 
 #[tokio::test]
 async fn delete_sql_filter_rules_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -78,7 +78,7 @@ async fn delete_sql_filter_rules_error_answers() {
 
 #[tokio::test]
 async fn delete_sql_filter_rules_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_sql_filter_rules().send().await.map(drop)
@@ -132,7 +132,7 @@ async fn list_sql_filter_rules_doc() {
 
 #[tokio::test]
 async fn list_sql_filter_rules_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -152,7 +152,7 @@ async fn list_sql_filter_rules_error_answers() {
 
 #[tokio::test]
 async fn list_sql_filter_rules_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_sql_filter_rules().send().await.map(drop)
@@ -212,7 +212,7 @@ async fn set_sql_filter_rules_doc() {
 
 #[tokio::test]
 async fn set_sql_filter_rules_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -236,7 +236,7 @@ async fn set_sql_filter_rules_error_answers() {
 
 #[tokio::test]
 async fn set_sql_filter_rules_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_sql_filter_rules().send().await.map(drop)
@@ -333,7 +333,7 @@ async fn set_sql_filter_switch_disable() {
 
 #[tokio::test]
 async fn set_sql_filter_switch_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -353,7 +353,7 @@ async fn set_sql_filter_switch_error_answers() {
 
 #[tokio::test]
 async fn set_sql_filter_switch_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_sql_filter_switch().send().await.map(drop)
@@ -411,7 +411,7 @@ async fn show_historical_sql_filter_rule_doc() {
 
 #[tokio::test]
 async fn show_historical_sql_filter_rule_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -432,7 +432,7 @@ async fn show_historical_sql_filter_rule_error_answers() {
 
 #[tokio::test]
 async fn show_historical_sql_filter_rule_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_historical_sql_filter_rule().send().await.map(drop)
@@ -478,7 +478,7 @@ async fn show_sql_filter_switch_doc() {
 
 #[tokio::test]
 async fn show_sql_filter_switch_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -497,7 +497,7 @@ async fn show_sql_filter_switch_error_answers() {
 
 #[tokio::test]
 async fn show_sql_filter_switch_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_sql_filter_switch().send().await.map(drop)

@@ -49,7 +49,7 @@ async fn list_instance_tags_doc() {
 
 #[tokio::test]
 async fn list_instance_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -70,7 +70,7 @@ async fn list_instance_tags_error_answers() {
 
 #[tokio::test]
 async fn list_instance_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_instance_tags().send().await.map(drop)
@@ -119,7 +119,7 @@ async fn list_project_tags_doc() {
 
 #[tokio::test]
 async fn list_project_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -205,7 +205,7 @@ async fn update_instance_tags_delete_tags() {
 
 #[tokio::test]
 async fn update_instance_tags_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -229,7 +229,7 @@ async fn update_instance_tags_error_answers() {
 
 #[tokio::test]
 async fn update_instance_tags_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.update_instance_tags().send().await.map(drop)

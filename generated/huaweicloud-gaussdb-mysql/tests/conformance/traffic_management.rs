@@ -35,7 +35,7 @@ async fn delete_auto_sql_limiting_doc() {
 
 #[tokio::test]
 async fn delete_auto_sql_limiting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -55,7 +55,7 @@ async fn delete_auto_sql_limiting_error_answers() {
 
 #[tokio::test]
 async fn delete_auto_sql_limiting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_auto_sql_limiting().send().await.map(drop)
@@ -110,7 +110,7 @@ async fn delete_taurus_db_node_processes_doc() {
 
 #[tokio::test]
 async fn delete_taurus_db_node_processes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -135,7 +135,7 @@ async fn delete_taurus_db_node_processes_error_answers() {
 
 #[tokio::test]
 async fn delete_taurus_db_node_processes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.delete_taurus_db_node_processes().send().await.map(drop)
@@ -191,7 +191,7 @@ async fn list_taurus_db_node_processes_doc() {
 
 #[tokio::test]
 async fn list_taurus_db_node_processes_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -213,7 +213,7 @@ async fn list_taurus_db_node_processes_error_answers() {
 
 #[tokio::test]
 async fn list_taurus_db_node_processes_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.list_taurus_db_node_processes().send().await.map(drop)
@@ -273,7 +273,7 @@ async fn set_auto_sql_limiting_doc() {
 
 #[tokio::test]
 async fn set_auto_sql_limiting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -297,7 +297,7 @@ async fn set_auto_sql_limiting_error_answers() {
 
 #[tokio::test]
 async fn set_auto_sql_limiting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.set_auto_sql_limiting().send().await.map(drop)
@@ -351,7 +351,7 @@ async fn show_auto_sql_limiting_log_doc() {
 
 #[tokio::test]
 async fn show_auto_sql_limiting_log_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -371,7 +371,7 @@ async fn show_auto_sql_limiting_log_error_answers() {
 
 #[tokio::test]
 async fn show_auto_sql_limiting_log_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_auto_sql_limiting_log().send().await.map(drop)
@@ -426,7 +426,7 @@ async fn show_lock_wait_session_doc() {
 
 #[tokio::test]
 async fn show_lock_wait_session_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -447,7 +447,7 @@ async fn show_lock_wait_session_error_answers() {
 
 #[tokio::test]
 async fn show_lock_wait_session_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "node_id", "pid"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_lock_wait_session().send().await.map(drop)
@@ -507,7 +507,7 @@ async fn show_sql_auto_sql_limiting_doc() {
 
 #[tokio::test]
 async fn show_sql_auto_sql_limiting_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"DBS.280234\",\"error_msg\":\"非法实例名称\"}",
             ),
@@ -531,7 +531,7 @@ async fn show_sql_auto_sql_limiting_error_answers() {
 
 #[tokio::test]
 async fn show_sql_auto_sql_limiting_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["instance_id", "body"],
             |client: ::huaweicloud_gaussdb_mysql::Client| async move {
                 client.show_sql_auto_sql_limiting().send().await.map(drop)

@@ -60,7 +60,7 @@ async fn deploy_app_version_doc() {
 
 #[tokio::test]
 async fn deploy_app_version_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -82,7 +82,7 @@ async fn deploy_app_version_error_answers() {
 
 #[tokio::test]
 async fn deploy_app_version_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["version_id", "conf"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.deploy_app_version().send().await.map(drop)
@@ -149,7 +149,7 @@ async fn describe_app_version_attachments_doc() {
 
 #[tokio::test]
 async fn describe_app_version_attachments_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -174,7 +174,7 @@ async fn describe_app_version_attachments_error_answers() {
 
 #[tokio::test]
 async fn describe_app_version_attachments_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["attachment_ids", "version_id"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.describe_app_version_attachments().send().await.map(drop)
@@ -232,7 +232,7 @@ async fn describe_app_versions_doc() {
 
 #[tokio::test]
 async fn describe_app_versions_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -288,7 +288,7 @@ async fn describe_apps_doc() {
 
 #[tokio::test]
 async fn describe_apps_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -347,7 +347,7 @@ async fn describe_cluster_users_doc() {
 
 #[tokio::test]
 async fn describe_cluster_users_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -365,7 +365,7 @@ async fn describe_cluster_users_error_answers() {
 
 #[tokio::test]
 async fn describe_cluster_users_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["zones", "apps"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.describe_cluster_users().send().await.map(drop)
@@ -414,7 +414,7 @@ async fn get_global_unique_id_doc() {
 
 #[tokio::test]
 async fn get_global_unique_id_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -478,7 +478,7 @@ async fn upgrade_clusters_doc() {
 
 #[tokio::test]
 async fn upgrade_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {

@@ -62,7 +62,7 @@ async fn add_analysis_user_doc() {
 
 #[tokio::test]
 async fn add_analysis_user_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -84,7 +84,7 @@ async fn add_analysis_user_error_answers() {
 
 #[tokio::test]
 async fn add_analysis_user_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.add_analysis_user().send().await.map(drop)
@@ -209,7 +209,7 @@ async fn add_database_user_custom_service() {
 
 #[tokio::test]
 async fn add_database_user_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -231,7 +231,7 @@ async fn add_database_user_error_answers() {
 
 #[tokio::test]
 async fn add_database_user_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.add_database_user().send().await.map(drop)
@@ -292,7 +292,7 @@ async fn assign_master_node_doc() {
 
 #[tokio::test]
 async fn assign_master_node_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -314,7 +314,7 @@ async fn assign_master_node_error_answers() {
 
 #[tokio::test]
 async fn assign_master_node_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.assign_master_node().send().await.map(drop)
@@ -373,7 +373,7 @@ async fn configure_ssl_doc() {
 
 #[tokio::test]
 async fn configure_ssl_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -393,7 +393,7 @@ async fn configure_ssl_error_answers() {
 
 #[tokio::test]
 async fn configure_ssl_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.configure_ssl().send().await.map(drop)
@@ -452,7 +452,7 @@ async fn delete_analysis_user_doc() {
 
 #[tokio::test]
 async fn delete_analysis_user_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -472,7 +472,7 @@ async fn delete_analysis_user_error_answers() {
 
 #[tokio::test]
 async fn delete_analysis_user_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.delete_analysis_user().send().await.map(drop)
@@ -533,7 +533,7 @@ async fn delete_database_user_doc() {
 
 #[tokio::test]
 async fn delete_database_user_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -555,7 +555,7 @@ async fn delete_database_user_error_answers() {
 
 #[tokio::test]
 async fn delete_database_user_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.delete_database_user().send().await.map(drop)
@@ -615,7 +615,7 @@ async fn disable_log_server_doc() {
 
 #[tokio::test]
 async fn disable_log_server_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -636,7 +636,7 @@ async fn disable_log_server_error_answers() {
 
 #[tokio::test]
 async fn disable_log_server_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "role", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.disable_log_server().send().await.map(drop)
@@ -690,7 +690,7 @@ async fn disable_migration_doc() {
 
 #[tokio::test]
 async fn disable_migration_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -702,7 +702,7 @@ async fn disable_migration_error_answers() {
 
 #[tokio::test]
 async fn disable_migration_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.disable_migration().send().await.map(drop)
@@ -756,7 +756,7 @@ async fn disable_standby_doc() {
 
 #[tokio::test]
 async fn disable_standby_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -768,7 +768,7 @@ async fn disable_standby_error_answers() {
 
 #[tokio::test]
 async fn disable_standby_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.disable_standby().send().await.map(drop)
@@ -822,7 +822,7 @@ async fn disable_zabbix_doc() {
 
 #[tokio::test]
 async fn disable_zabbix_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -834,7 +834,7 @@ async fn disable_zabbix_error_answers() {
 
 #[tokio::test]
 async fn disable_zabbix_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.disable_zabbix().send().await.map(drop)
@@ -903,7 +903,7 @@ async fn enable_log_server_doc() {
 
 #[tokio::test]
 async fn enable_log_server_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -926,7 +926,7 @@ async fn enable_log_server_error_answers() {
 
 #[tokio::test]
 async fn enable_log_server_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "role", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.enable_log_server().send().await.map(drop)
@@ -1051,7 +1051,7 @@ async fn enable_migration_xtrabackup() {
 
 #[tokio::test]
 async fn enable_migration_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1073,7 +1073,7 @@ async fn enable_migration_error_answers() {
 
 #[tokio::test]
 async fn enable_migration_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.enable_migration().send().await.map(drop)
@@ -1141,7 +1141,7 @@ async fn enable_standby_doc() {
 
 #[tokio::test]
 async fn enable_standby_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1163,7 +1163,7 @@ async fn enable_standby_error_answers() {
 
 #[tokio::test]
 async fn enable_standby_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.enable_standby().send().await.map(drop)
@@ -1231,7 +1231,7 @@ async fn enable_zabbix_doc() {
 
 #[tokio::test]
 async fn enable_zabbix_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1253,7 +1253,7 @@ async fn enable_zabbix_error_answers() {
 
 #[tokio::test]
 async fn enable_zabbix_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.enable_zabbix().send().await.map(drop)
@@ -1307,7 +1307,7 @@ async fn promote_standby_doc() {
 
 #[tokio::test]
 async fn promote_standby_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1319,7 +1319,7 @@ async fn promote_standby_error_answers() {
 
 #[tokio::test]
 async fn promote_standby_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.promote_standby().send().await.map(drop)
@@ -1380,7 +1380,7 @@ async fn rebuild_read_only_node_doc() {
 
 #[tokio::test]
 async fn rebuild_read_only_node_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1402,7 +1402,7 @@ async fn rebuild_read_only_node_error_answers() {
 
 #[tokio::test]
 async fn rebuild_read_only_node_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.rebuild_read_only_node().send().await.map(drop)
@@ -1464,7 +1464,7 @@ async fn restart_node_doc() {
 
 #[tokio::test]
 async fn restart_node_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1487,7 +1487,7 @@ async fn restart_node_error_answers() {
 
 #[tokio::test]
 async fn restart_node_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "role", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.restart_node().send().await.map(drop)
@@ -1557,7 +1557,7 @@ async fn run_cluster_custom_service_doc() {
 
 #[tokio::test]
 async fn run_cluster_custom_service_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1581,7 +1581,7 @@ async fn run_cluster_custom_service_error_answers() {
 
 #[tokio::test]
 async fn run_cluster_custom_service_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.run_cluster_custom_service().send().await.map(drop)
@@ -1640,7 +1640,7 @@ async fn set_read_only_doc() {
 
 #[tokio::test]
 async fn set_read_only_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1660,7 +1660,7 @@ async fn set_read_only_error_answers() {
 
 #[tokio::test]
 async fn set_read_only_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "service_params"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.set_read_only().send().await.map(drop)

@@ -56,7 +56,7 @@ async fn add_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn add_cluster_nodes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -76,7 +76,7 @@ async fn add_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn add_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "node_count"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.add_cluster_nodes().send().await.map(drop)
@@ -134,7 +134,7 @@ async fn associate_eip_to_cluster_node_doc() {
 
 #[tokio::test]
 async fn associate_eip_to_cluster_node_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -152,7 +152,7 @@ async fn associate_eip_to_cluster_node_error_answers() {
 
 #[tokio::test]
 async fn associate_eip_to_cluster_node_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster_node", "eip"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.associate_eip_to_cluster_node().send().await.map(drop)
@@ -205,7 +205,7 @@ async fn cease_clusters_doc() {
 
 #[tokio::test]
 async fn cease_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -222,7 +222,7 @@ async fn cease_clusters_error_answers() {
 
 #[tokio::test]
 async fn cease_clusters_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["clusters"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.cease_clusters().send().await.map(drop)
@@ -291,7 +291,7 @@ async fn change_cluster_vxnet_doc() {
 
 #[tokio::test]
 async fn change_cluster_vxnet_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -314,7 +314,7 @@ async fn change_cluster_vxnet_error_answers() {
 
 #[tokio::test]
 async fn change_cluster_vxnet_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "vxnet"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.change_cluster_vxnet().send().await.map(drop)
@@ -376,7 +376,7 @@ async fn create_cluster_doc() {
 
 #[tokio::test]
 async fn create_cluster_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -397,7 +397,7 @@ async fn create_cluster_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["conf"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.create_cluster().send().await.map(drop)
@@ -463,7 +463,7 @@ async fn create_cluster_from_snapshot_doc() {
 
 #[tokio::test]
 async fn create_cluster_from_snapshot_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -485,7 +485,7 @@ async fn create_cluster_from_snapshot_error_answers() {
 
 #[tokio::test]
 async fn create_cluster_from_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["conf", "snapshot_id"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.create_cluster_from_snapshot().send().await.map(drop)
@@ -546,7 +546,7 @@ async fn delete_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn delete_cluster_nodes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -569,7 +569,7 @@ async fn delete_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn delete_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "nodes"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.delete_cluster_nodes().send().await.map(drop)
@@ -622,7 +622,7 @@ async fn delete_clusters_doc() {
 
 #[tokio::test]
 async fn delete_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -639,7 +639,7 @@ async fn delete_clusters_error_answers() {
 
 #[tokio::test]
 async fn delete_clusters_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["clusters"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.delete_clusters().send().await.map(drop)
@@ -697,7 +697,7 @@ async fn describe_cluster_display_tabs_doc() {
 
 #[tokio::test]
 async fn describe_cluster_display_tabs_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -715,7 +715,7 @@ async fn describe_cluster_display_tabs_error_answers() {
 
 #[tokio::test]
 async fn describe_cluster_display_tabs_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "display_tabs"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.describe_cluster_display_tabs().send().await.map(drop)
@@ -771,7 +771,7 @@ async fn describe_cluster_environment_doc() {
 
 #[tokio::test]
 async fn describe_cluster_environment_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -788,7 +788,7 @@ async fn describe_cluster_environment_error_answers() {
 
 #[tokio::test]
 async fn describe_cluster_environment_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.describe_cluster_environment().send().await.map(drop)
@@ -848,7 +848,7 @@ async fn describe_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn describe_cluster_nodes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -867,7 +867,7 @@ async fn describe_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn describe_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.describe_cluster_nodes().send().await.map(drop)
@@ -929,7 +929,7 @@ async fn describe_clusters_doc() {
 
 #[tokio::test]
 async fn describe_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -994,7 +994,7 @@ async fn dissociate_eip_from_cluster_node_doc() {
 
 #[tokio::test]
 async fn dissociate_eip_from_cluster_node_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1011,7 +1011,7 @@ async fn dissociate_eip_from_cluster_node_error_answers() {
 
 #[tokio::test]
 async fn dissociate_eip_from_cluster_node_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["eips"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.dissociate_eip_from_cluster_node().send().await.map(drop)
@@ -1069,7 +1069,7 @@ async fn exchange_cluster_reserved_ips_doc() {
 
 #[tokio::test]
 async fn exchange_cluster_reserved_ips_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1087,7 +1087,7 @@ async fn exchange_cluster_reserved_ips_error_answers() {
 
 #[tokio::test]
 async fn exchange_cluster_reserved_ips_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "remote_cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.exchange_cluster_reserved_ips().send().await.map(drop)
@@ -1145,7 +1145,7 @@ async fn modify_cluster_attributes_doc() {
 
 #[tokio::test]
 async fn modify_cluster_attributes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1163,7 +1163,7 @@ async fn modify_cluster_attributes_error_answers() {
 
 #[tokio::test]
 async fn modify_cluster_attributes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.modify_cluster_attributes().send().await.map(drop)
@@ -1221,7 +1221,7 @@ async fn modify_cluster_node_attributes_doc() {
 
 #[tokio::test]
 async fn modify_cluster_node_attributes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1239,7 +1239,7 @@ async fn modify_cluster_node_attributes_error_answers() {
 
 #[tokio::test]
 async fn modify_cluster_node_attributes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster_node"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.modify_cluster_node_attributes().send().await.map(drop)
@@ -1292,7 +1292,7 @@ async fn recover_clusters_doc() {
 
 #[tokio::test]
 async fn recover_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1309,7 +1309,7 @@ async fn recover_clusters_error_answers() {
 
 #[tokio::test]
 async fn recover_clusters_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["clusters"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.recover_clusters().send().await.map(drop)
@@ -1371,7 +1371,7 @@ async fn resize_cluster_doc() {
 
 #[tokio::test]
 async fn resize_cluster_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1391,7 +1391,7 @@ async fn resize_cluster_error_answers() {
 
 #[tokio::test]
 async fn resize_cluster_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.resize_cluster().send().await.map(drop)
@@ -1443,7 +1443,7 @@ async fn restart_cluster_service_doc() {
 
 #[tokio::test]
 async fn restart_cluster_service_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1460,7 +1460,7 @@ async fn restart_cluster_service_error_answers() {
 
 #[tokio::test]
 async fn restart_cluster_service_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.restart_cluster_service().send().await.map(drop)
@@ -1518,7 +1518,7 @@ async fn restore_cluster_from_snapshot_doc() {
 
 #[tokio::test]
 async fn restore_cluster_from_snapshot_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1536,7 +1536,7 @@ async fn restore_cluster_from_snapshot_error_answers() {
 
 #[tokio::test]
 async fn restore_cluster_from_snapshot_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "snapshot"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.restore_cluster_from_snapshot().send().await.map(drop)
@@ -1589,7 +1589,7 @@ async fn start_clusters_doc() {
 
 #[tokio::test]
 async fn start_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1606,7 +1606,7 @@ async fn start_clusters_error_answers() {
 
 #[tokio::test]
 async fn start_clusters_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["clusters"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.start_clusters().send().await.map(drop)
@@ -1659,7 +1659,7 @@ async fn stop_clusters_doc() {
 
 #[tokio::test]
 async fn stop_clusters_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1676,7 +1676,7 @@ async fn stop_clusters_error_answers() {
 
 #[tokio::test]
 async fn stop_clusters_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["clusters"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.stop_clusters().send().await.map(drop)
@@ -1742,7 +1742,7 @@ async fn update_cluster_environment_doc() {
 
 #[tokio::test]
 async fn update_cluster_environment_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -1764,7 +1764,7 @@ async fn update_cluster_environment_error_answers() {
 
 #[tokio::test]
 async fn update_cluster_environment_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "env"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.update_cluster_environment().send().await.map(drop)

@@ -54,7 +54,7 @@ async fn describe_cluster_jobs_doc() {
 
 #[tokio::test]
 async fn describe_cluster_jobs_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -129,7 +129,7 @@ async fn describe_jobs_doc() {
 
 #[tokio::test]
 async fn describe_jobs_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {

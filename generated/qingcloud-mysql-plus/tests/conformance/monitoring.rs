@@ -58,7 +58,7 @@ async fn get_cluster_monitor_doc() {
 
 #[tokio::test]
 async fn get_cluster_monitor_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::qingcloud_mysql_plus::Client| async move {
@@ -79,7 +79,7 @@ async fn get_cluster_monitor_error_answers() {
 
 #[tokio::test]
 async fn get_cluster_monitor_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["resource", "meters", "step", "start_time", "end_time"],
             |client: ::qingcloud_mysql_plus::Client| async move {
                 client.get_cluster_monitor().send().await.map(drop)

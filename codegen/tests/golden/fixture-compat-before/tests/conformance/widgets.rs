@@ -39,7 +39,7 @@ async fn show_widget_doc() {
 
 #[tokio::test]
 async fn show_widget_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::fixture_compat_before::Client| async move {
@@ -51,7 +51,7 @@ async fn show_widget_error_answers() {
 
 #[tokio::test]
 async fn show_widget_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["widget_id"],
             |client: ::fixture_compat_before::Client| async move {
                 client.show_widget().send().await.map(drop)

@@ -68,7 +68,7 @@ async fn add_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn add_cluster_nodes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"message\":\"PermissionDenied, resource [cl-abc] does not belong to you\",\"ret_code\":1400}",
             ),
@@ -101,7 +101,7 @@ async fn add_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn add_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster", "node_count"],
             |client: ::fixture_showcase_action::Client| async move {
                 client.add_cluster_nodes().send().await.map(drop)
@@ -154,7 +154,7 @@ async fn describe_cluster_nodes_doc() {
 
 #[tokio::test]
 async fn describe_cluster_nodes_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"message\":\"PermissionDenied, resource [cl-abc] does not belong to you\",\"ret_code\":1400}",
             ),
@@ -168,7 +168,7 @@ async fn describe_cluster_nodes_error_answers() {
 
 #[tokio::test]
 async fn describe_cluster_nodes_checks_required_parameters() {
-    ::clouddb_conformance::qingcloud::check_missing_parameters(
+    ::clouddb_conformance::qingcloud::Server::check_missing_parameters(
             &["cluster"],
             |client: ::fixture_showcase_action::Client| async move {
                 client.describe_cluster_nodes().send().await.map(drop)
@@ -228,7 +228,7 @@ async fn describe_jobs_doc() {
 
 #[tokio::test]
 async fn describe_jobs_error_answers() {
-    ::clouddb_conformance::qingcloud::check_error_answers(
+    ::clouddb_conformance::qingcloud::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"message\":\"PermissionDenied, resource [cl-abc] does not belong to you\",\"ret_code\":1400}",
             ),

@@ -48,7 +48,7 @@ async fn create_widget_doc() {
 
 #[tokio::test]
 async fn create_widget_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -72,7 +72,7 @@ async fn create_widget_error_answers() {
 
 #[tokio::test]
 async fn create_widget_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.create_widget().send().await.map(drop)
@@ -110,7 +110,7 @@ async fn delete_widget_doc() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_widget_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -125,7 +125,7 @@ async fn delete_widget_error_answers() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn delete_widget_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["widget_name"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.delete_widget().send().await.map(drop)
@@ -165,7 +165,7 @@ async fn delete_widget_async_doc() {
 
 #[tokio::test]
 async fn delete_widget_async_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -184,7 +184,7 @@ async fn delete_widget_async_error_answers() {
 
 #[tokio::test]
 async fn delete_widget_async_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["widget_name"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.delete_widget_async().send().await.map(drop)
@@ -243,7 +243,7 @@ async fn list_widget_events_doc() {
 
 #[tokio::test]
 async fn list_widget_events_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -266,7 +266,7 @@ async fn list_widget_events_error_answers() {
 
 #[tokio::test]
 async fn list_widget_events_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["body"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.list_widget_events().send().await.map(drop)
@@ -311,7 +311,7 @@ async fn list_widget_versions_doc() {
 
 #[tokio::test]
 async fn list_widget_versions_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -382,7 +382,7 @@ async fn list_widgets_doc() {
 
 #[tokio::test]
 async fn list_widgets_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -442,7 +442,7 @@ async fn show_widget_job_doc() {
 
 #[tokio::test]
 async fn show_widget_job_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::Some(
                 "{\"error_code\":\"SHOW.0001\",\"error_msg\":\"Invalid widget name.\"}",
             ),
@@ -456,7 +456,7 @@ async fn show_widget_job_error_answers() {
 
 #[tokio::test]
 async fn show_widget_job_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["id"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.show_widget_job().send().await.map(drop)
@@ -507,7 +507,7 @@ async fn update_widget_settings_doc() {
 
 #[tokio::test]
 async fn update_widget_settings_error_answers() {
-    ::clouddb_conformance::huawei::check_error_answers(
+    ::clouddb_conformance::huawei::Server::check_error_answers(
             ::std::option::Option::None,
             true,
             |client: ::fixture_showcase_rest::Client| async move {
@@ -529,7 +529,7 @@ async fn update_widget_settings_error_answers() {
 
 #[tokio::test]
 async fn update_widget_settings_checks_required_parameters() {
-    ::clouddb_conformance::huawei::check_missing_parameters(
+    ::clouddb_conformance::huawei::Server::check_missing_parameters(
             &["widget_name", "body"],
             |client: ::fixture_showcase_rest::Client| async move {
                 client.update_widget_settings().send().await.map(drop)
