@@ -51,23 +51,28 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Reads the root `x-job-poller`.
-    pub(crate) fn lower_job_poller(&mut self, operations: &[Operation]) -> Option<JobPoller> {
-        let at = Pointer::root().join("x-job-poller");
-        let value = self.doc.raw.get("x-job-poller")?.clone();
-        let map = self.extension_map(&value, &at, &POLLER_KEYS)?;
-        let operation = self.required_text(&map, "operation", &at)?;
-        let Some(poller) = operations.iter().find(|op| op.id == operation) else {
+    /// The operation a job poller or a waiter polls, checked: it exists, takes the id in
+    /// `id_param` (a string, or a list of strings that gets a list of one) and nothing else
+    /// required, and has one answer body. Returns it, the id parameter, whether that is a
+    /// list, and the answer's type.
+    pub(crate) fn poll_operation<'o>(
+        &mut self,
+        operations: &'o [Operation],
+        operation: &str,
+        id_param: &str,
+        operation_at: &Pointer,
+        id_at: &Pointer,
+    ) -> Option<(&'o Operation, &'o crate::ir::Param, bool, TypeRef)> {
+        let Some(poll) = operations.iter().find(|op| op.id == operation) else {
             self.error(
-                &at.join("operation"),
+                operation_at,
                 format!("`{operation}` is not an operationId of this spec"),
             );
             return None;
         };
-        let id_param = self.required_text(&map, "job-id-parameter", &at)?;
-        let Some(param) = poller.params.iter().find(|p| p.wire_name == id_param) else {
+        let Some(param) = poll.params.iter().find(|p| p.wire_name == id_param) else {
             self.error(
-                &at.join("job-id-parameter"),
+                id_at,
                 format!("`{operation}` has no parameter `{id_param}`"),
             );
             return None;
@@ -77,36 +82,50 @@ impl Lowerer<'_> {
             TypeRef::Array(item) if **item == TypeRef::String => true,
             _ => {
                 self.error(
-                    &at.join("job-id-parameter"),
-                    format!("`{id_param}` must be a string or a list of strings to take a job id"),
+                    id_at,
+                    format!("`{id_param}` must be a string or a list of strings to take an id"),
                 );
                 return None;
             }
         };
-        let mut other_required = poller
+        if let Some(other) = poll
             .params
             .iter()
-            .filter(|p| p.required && p.wire_name != id_param);
-        if let Some(other) = other_required.next() {
+            .find(|p| p.required && p.wire_name != id_param)
+        {
             self.error(
-                &at.join("operation"),
+                operation_at,
                 format!(
-                    "`{operation}` needs `{}` besides the job id, so it cannot poll a job alone",
+                    "`{operation}` needs `{}` besides the id, so it cannot be polled with an id alone",
                     other.wire_name
                 ),
             );
             return None;
         }
-        let answer = match &poller.output {
-            Output::Single { ty, .. } => ty.clone(),
-            _ => {
-                self.error(
-                    &at.join("operation"),
-                    format!("`{operation}` must have one success answer body to be polled"),
-                );
-                return None;
-            }
+        let Output::Single { ty, .. } = &poll.output else {
+            self.error(
+                operation_at,
+                format!("`{operation}` must have one success answer body to be polled"),
+            );
+            return None;
         };
+        Some((poll, param, id_is_list, ty.clone()))
+    }
+
+    /// Reads the root `x-job-poller`.
+    pub(crate) fn lower_job_poller(&mut self, operations: &[Operation]) -> Option<JobPoller> {
+        let at = Pointer::root().join("x-job-poller");
+        let value = self.doc.raw.get("x-job-poller")?.clone();
+        let map = self.extension_map(&value, &at, &POLLER_KEYS)?;
+        let operation = self.required_text(&map, "operation", &at)?;
+        let id_param = self.required_text(&map, "job-id-parameter", &at)?;
+        let (poller, param, id_is_list, answer) = self.poll_operation(
+            operations,
+            &operation,
+            &id_param,
+            &at.join("operation"),
+            &at.join("job-id-parameter"),
+        )?;
         let status = self.required_text(&map, "status", &at)?;
         self.check_answer_pointer(&answer, &status, &at.join("status"));
         let mut optional_pointer = |key: &str| {

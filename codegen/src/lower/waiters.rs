@@ -158,63 +158,13 @@ impl Lowerer<'_> {
         operations: &[Operation],
         at: &Pointer,
     ) -> Option<Waiter> {
-        let Some(poll) = operations.iter().find(|op| op.id == spec.operation) else {
-            self.error(
-                &at.join("operation"),
-                format!("`{}` is not an operationId of this spec", spec.operation),
-            );
-            return None;
-        };
-        let Some(param) = poll
-            .params
-            .iter()
-            .find(|p| p.wire_name == spec.id_parameter)
-        else {
-            self.error(
-                &at.join("id-parameter"),
-                format!("`{}` has no parameter `{}`", poll.id, spec.id_parameter),
-            );
-            return None;
-        };
-        let id_is_list = match &param.ty {
-            TypeRef::String => false,
-            TypeRef::Array(item) if **item == TypeRef::String => true,
-            _ => {
-                self.error(
-                    &at.join("id-parameter"),
-                    format!(
-                        "`{}` must be a string or a list of strings to take an id",
-                        spec.id_parameter
-                    ),
-                );
-                return None;
-            }
-        };
-        if let Some(other) = poll
-            .params
-            .iter()
-            .find(|p| p.required && p.wire_name != spec.id_parameter)
-        {
-            self.error(
-                &at.join("operation"),
-                format!(
-                    "`{}` needs `{}` besides the id, so it cannot be polled with an id alone",
-                    poll.id, other.wire_name
-                ),
-            );
-            return None;
-        }
-        let Output::Single { ty: answer, .. } = &poll.output else {
-            self.error(
-                &at.join("operation"),
-                format!(
-                    "`{}` must have one success answer body to be polled",
-                    poll.id
-                ),
-            );
-            return None;
-        };
-        let answer = answer.clone();
+        let (poll, param, id_is_list, answer) = self.poll_operation(
+            operations,
+            &spec.operation,
+            &spec.id_parameter,
+            &at.join("operation"),
+            &at.join("id-parameter"),
+        )?;
         self.check_answer_pointer(&answer, &spec.state, &at.join("state"));
         for (key, pointer) in [
             ("progress", &spec.progress),
