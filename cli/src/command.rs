@@ -163,8 +163,10 @@ fn parse_json(text: &str) -> Result<Value, String> {
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Ok(Duration::from_secs_f64(seconds)),
+    // `try_from`: a number of seconds too large for a `Duration` (1e20) is refused, not a
+    // panic; one too small to be a nanosecond is refused as zero.
+    match text.parse::<f64>().map(Duration::try_from_secs_f64) {
+        Ok(Ok(duration)) if !duration.is_zero() => Ok(duration),
         _ => Err("not a positive number of seconds".to_owned()),
     }
 }
