@@ -7,7 +7,8 @@
 //!   documented example and check the request that arrived: method, path, query, headers,
 //!   body, and the signature recomputed from exactly what arrived;
 //! - `check_error_answers` and `check_missing_parameters` check error kinds;
-//! - [`cli::Cli`] runs a generated command-line client against those servers.
+//! - [`cli::Cli`] runs a generated command-line client against those servers;
+//! - [`soak`] drives one client from many tasks against a fault-injecting server.
 
 #![warn(missing_docs, unreachable_pub)]
 
@@ -18,6 +19,7 @@ pub mod huawei;
 mod json;
 pub mod qingcloud;
 pub mod server;
+pub mod soak;
 mod wire;
 
 pub use json::{assert_json_matches, matches_leniently};
